@@ -59,7 +59,8 @@ export interface components {
             /** @constant */
             status: false;
             message: string;
-            errors: unknown[];
+            /** @description Always empty for these errors. */
+            errors: string[];
         };
         /**
          * ValidationError

@@ -3,11 +3,11 @@
  * compiled once however many requests or cases use it.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { JsonSchema } from './json-schema.js';
 
 // ajv-formats is CommonJS; under ESM its callable is the default export's default.
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
 
 export interface SchemaValidator {
   (value: unknown): boolean;

@@ -1,0 +1,43 @@
+// The project's Spectral rules really fire: a deliberately broken spec trips each one, and the four
+// real specs trip none (npm test also lints them before vitest, failing on any warning).
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support-specs/specs.js';
+
+const run = promisify(execFile);
+const spectral = join(ROOT, 'node_modules', '.bin', 'spectral');
+
+interface SpectralResult {
+  code: string;
+  message: string;
+  path: string[];
+  severity: number;
+}
+
+async function lint(...files: string[]): Promise<SpectralResult[]> {
+  // Spectral exits 1 when it finds errors; the JSON on stdout is what we assert on.
+  const { stdout } = await run(spectral, ['lint', '--quiet', '-f', 'json', '--ruleset', join(ROOT, '.spectral.yaml'), ...files], { cwd: ROOT }).catch(
+    (error: { stdout?: string }) => ({ stdout: error.stdout ?? '[]' }),
+  );
+  return JSON.parse(stdout || '[]') as SpectralResult[];
+}
+
+describe('spectral project rules', () => {
+  it('flag every rule the broken fixture breaks', async () => {
+    const results = await lint(join(ROOT, 'tests', 'fixtures', 'broken-spec.yaml'));
+    const codes = new Set(results.map((r) => r.code));
+    expect([...codes].sort()).toEqual(
+      ['error-responses-use-vendor-error-schema', 'every-request-body-has-an-example', 'every-response-has-an-example', 'operation-has-security', 'operation-operationId'].sort(),
+    );
+    const vendor = results.filter((r) => r.code === 'error-responses-use-vendor-error-schema').map((r) => r.message);
+    expect(vendor).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^400 application\/json must use a named vendor error schema/), expect.stringMatching(/^error schema Thing is also a success schema/)]),
+    );
+  });
+
+  it('find nothing in the real specs', async () => {
+    expect(await lint(join(ROOT, 'specs', '*.yaml'))).toEqual([]);
+  });
+});
