@@ -1,0 +1,127 @@
+/**
+ * One request to one operation, in the order a real API answers: credentials (401), rate limit
+ * (429), parameters and body (400/422), then either the client's chosen scenario or state, with
+ * Prism producing the documented response.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Operation } from '../lib/spec.js';
+import type { ValidatorCache } from '../lib/validator.js';
+import type { MockApi } from './api.js';
+import type { RawBody } from './http-body.js';
+import { readPreferences, isForced, type Preferences } from './prefer.js';
+import { isRefusal, type EngineRequest, type MockScenario } from './prism-engine.js';
+import { rateLimitHeaders, rateLimitReply } from './rate-limit-reply.js';
+import { validateBody, validateParameters } from './request-validation.js';
+import { errorReply, validationStatus, type Reply } from './responses.js';
+import { checkCredentials } from './security.js';
+import { planCreate, planUpdate, type StateDecision } from './state/resources.js';
+import type { StoredRecord } from './state/store.js';
+
+export interface OperationRequest {
+  api: MockApi;
+  operation: Operation;
+  pathParameters: Record<string, string>;
+  /** The path inside the API, e.g. `/v1/contactGroups/12`. */
+  operationPath: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: RawBody;
+}
+
+export interface HandlerOptions {
+  stateless: boolean;
+  dynamic: boolean;
+  validators: ValidatorCache;
+}
+
+const isObject = (value: unknown): value is StoredRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
+  return result;
+}
+
+function queryObject(query: URLSearchParams): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = {};
+  for (const key of new Set(query.keys())) {
+    const values = query.getAll(key);
+    result[key] = values.length === 1 ? values[0]! : values;
+  }
+  return result;
+}
+
+async function fromPrism(request: OperationRequest, body: unknown, scenario: MockScenario): Promise<Reply> {
+  const engineRequest: EngineRequest = {
+    method: request.operation.method,
+    path: request.operationPath,
+    query: queryObject(request.query),
+    headers: flatHeaders(request.headers),
+    body,
+  };
+  const response = await request.api.engine.respond(request.operation.operationId, engineRequest, scenario);
+  if (isRefusal(response)) {
+    return { status: response.status, headers: { 'content-type': 'application/problem+json' }, body: { type: 'about:blank', title: response.title, status: response.status, detail: response.detail } };
+  }
+  return { status: response.status, headers: response.headers, body: response.body };
+}
+
+function scenarioFrom(preferences: Preferences, dynamic: boolean): MockScenario | string {
+  const scenario: MockScenario = { dynamic: preferences.dynamic ?? dynamic };
+  if (preferences.code !== undefined) {
+    if (!/^\d{3}$/.test(preferences.code)) return `Prefer code must be a three-digit HTTP status, got "${preferences.code}"`;
+    scenario.code = Number(preferences.code);
+  }
+  if (preferences.example !== undefined) scenario.exampleKey = preferences.example;
+  return scenario;
+}
+
+function decide(request: OperationRequest, body: unknown, validators: ValidatorCache): StateDecision | undefined {
+  const binding = request.api.bindings.get(request.operation.operationId);
+  if (!binding) return undefined;
+  const collection = request.api.store.collection(binding.resource.collection);
+  const incoming = isObject(body) ? body : {};
+  return binding.resource.action === 'create'
+    ? planCreate(binding, collection, incoming, validators)
+    : planUpdate(binding, collection, request.pathParameters, incoming);
+}
+
+export async function handleOperation(request: OperationRequest, options: HandlerOptions): Promise<Reply> {
+  const { api, operation } = request;
+  const credentials = checkCredentials(operation, request.headers, request.query);
+  if (!credentials.ok) return errorReply(operation, '401', { hints: [credentials.missing ? 'missing' : 'invalid'] });
+
+  let quota: { limit: number; remaining: number } | undefined;
+  if (api.rateLimit) {
+    const { rule, limiter } = api.rateLimit;
+    const admission = limiter.admit(rule.scope === 'credential' ? credentials.credential : '*');
+    if (!admission.ok) return rateLimitReply(operation, rule, admission.retryAfter);
+    quota = { limit: rule.limit, remaining: admission.remaining };
+  }
+
+  const parameterViolations = validateParameters(operation, { path: request.pathParameters, query: request.query, headers: request.headers }, options.validators);
+  if (parameterViolations.length > 0) return errorReply(operation, validationStatus(operation, parameterViolations), { violations: parameterViolations });
+  const contentType = request.headers['content-type'];
+  const body = validateBody(operation, request.body, contentType, options.validators);
+  if (!body.ok) return errorReply(operation, validationStatus(operation, body.violations), { violations: body.violations });
+
+  const preferences = readPreferences(typeof request.headers.prefer === 'string' ? request.headers.prefer : undefined, request.query);
+  const scenario = scenarioFrom(preferences, options.dynamic);
+  if (typeof scenario === 'string') return { status: 422, headers: { 'content-type': 'application/problem+json' }, body: { type: 'about:blank', title: 'Invalid Prefer header', status: 422, detail: scenario } };
+
+  let reply: Reply;
+  const decision = options.stateless || isForced(preferences) ? undefined : decide(request, body.body, options.validators);
+  if (decision?.kind === 'reject') {
+    reply = errorReply(operation, decision.status, {
+      violations: decision.violations,
+      ...(decision.example !== undefined ? { example: decision.example } : {}),
+      ...(decision.message !== undefined ? { message: decision.message } : {}),
+    });
+  } else {
+    const chosen = decision?.scenario;
+    reply = await fromPrism(request, body.body, chosen ? { ...scenario, code: Number(chosen.status), exampleKey: chosen.example } : scenario);
+    if (decision && reply.status >= 200 && reply.status < 300) reply.body = decision.finish(reply.body);
+  }
+  if (quota) Object.assign(reply.headers, rateLimitHeaders(operation, String(reply.status), quota.limit, quota.remaining));
+  return reply;
+}

@@ -1,0 +1,61 @@
+/**
+ * Reads a request body into memory with a size cap, and parses it by media type. Parsing is done
+ * here, before Prism, so that malformed JSON is answered at once in the vendor's format.
+ */
+import type { IncomingMessage } from 'node:http';
+
+/** Bodies above this are refused without being buffered further (Prism's own limit is 10 MB). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export type RawBody = { kind: 'empty' } | { kind: 'bytes'; bytes: Buffer } | { kind: 'too-large' };
+
+export function readBody(request: IncomingMessage): Promise<RawBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        tooLarge = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (tooLarge) resolve({ kind: 'too-large' });
+      else if (size === 0) resolve({ kind: 'empty' });
+      else resolve({ kind: 'bytes', bytes: Buffer.concat(chunks, size) });
+    });
+    request.on('error', reject);
+  });
+}
+
+/** `application/json; charset=utf-8` -> `application/json`. */
+export function essence(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function isJsonMediaType(mediaType: string): boolean {
+  return mediaType === 'application/json' || /^application\/[^/]+\+json$/.test(mediaType);
+}
+
+/** Does the request's media type match one the spec declares (`application/*` style ranges included)? */
+export function mediaTypeMatches(actual: string, declared: string): boolean {
+  const wanted = essence(declared);
+  if (wanted === actual || wanted === '*/*') return true;
+  const [type, subtype] = wanted.split('/');
+  return subtype === '*' && actual.startsWith(`${type}/`);
+}
+
+export type ParsedJson = { ok: true; value: unknown } | { ok: false; reason: string };
+
+export function parseJson(bytes: Buffer): ParsedJson {
+  try {
+    return { ok: true, value: JSON.parse(bytes.toString('utf8')) as unknown };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+}

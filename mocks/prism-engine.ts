@@ -1,0 +1,105 @@
+/**
+ * Prism's HTTP engine embedded in this process. It is used only as the example / dynamic-data
+ * generator and `Prefer` scenario selector: requests reach it already authenticated and validated,
+ * so its own security and validation passes are switched off (they would run a second time) and its
+ * logger is silent (per-request logging halves throughput).
+ */
+import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
+import type { IHttpOperation } from '@stoplight/types';
+
+type PrismLogger = Parameters<typeof createInstance>[1]['logger'];
+
+export interface MockScenario {
+  /** Documented status to answer with; Prism picks the lowest 2xx when absent. */
+  code?: number;
+  /** Name of the documented example; Prism picks the first when absent. */
+  exampleKey?: string;
+  dynamic: boolean;
+}
+
+export interface EngineRequest {
+  method: string;
+  /** The operation's own path (the spec's path with parameters filled), without prefix or base path. */
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface EngineResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Prism refused the scenario (an undocumented `Prefer: code`, an unknown example, no acceptable media type). */
+export interface EngineRefusal {
+  status: number;
+  title: string;
+  detail: string;
+}
+
+const silentLogger = (() => {
+  const noop = (): void => undefined;
+  const logger: Record<string, unknown> = { info: noop, warn: noop, error: noop, debug: noop, trace: noop, fatal: noop, success: noop, level: 'silent' };
+  logger.child = () => logger;
+  return logger as unknown as PrismLogger;
+})();
+
+const baseConfig = {
+  checkSecurity: false,
+  validateRequest: false,
+  validateResponse: false,
+  errors: false,
+  upstreamProxy: undefined,
+  isProxy: false,
+} as const;
+
+export class PrismEngine {
+  private readonly prism = createInstance({ ...baseConfig, mock: { dynamic: false } }, { logger: silentLogger });
+
+  private constructor(private readonly operations: Map<string, IHttpOperation>) {}
+
+  /** Loads the spec file once with Prism's own loader; operations are keyed by operationId. */
+  static async load(specFile: string): Promise<PrismEngine> {
+    const operations = await getHttpOperationsFromSpec(specFile);
+    return new PrismEngine(new Map(operations.map((op) => [op.iid ?? op.id, op])));
+  }
+
+  async respond(operationId: string, request: EngineRequest, scenario: MockScenario): Promise<EngineResponse | EngineRefusal> {
+    const operation = this.operations.get(operationId);
+    if (!operation) return { status: 500, title: 'Internal Server Error', detail: `Prism did not load operation ${operationId}` };
+    const input: IHttpRequest = {
+      method: request.method as IHttpRequest['method'],
+      url: { path: request.path, query: request.query },
+      headers: request.headers,
+      body: request.body,
+    };
+    const config: IHttpConfig = {
+      ...baseConfig,
+      mock: {
+        dynamic: scenario.dynamic,
+        ...(scenario.code !== undefined ? { code: scenario.code } : {}),
+        ...(scenario.exampleKey !== undefined ? { exampleKey: scenario.exampleKey } : {}),
+      },
+    };
+    // Only the one operation already matched is offered, so Prism's router has nothing to search.
+    const result = await this.prism.request(input, [operation], config)();
+    if (result._tag === 'Left') {
+      const error = result.left as Error & { status?: number; detail?: string };
+      return {
+        status: error.status ?? 500,
+        title: error.name.startsWith('https://') ? error.name.replace(/^.*#/, '').replace(/_/g, ' ') : error.name,
+        detail: error.detail || error.message || 'Prism could not produce this scenario',
+      };
+    }
+    const { output } = result.right;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(output.headers ?? {})) headers[name.toLowerCase()] = String(value);
+    return { status: output.statusCode, headers, body: output.body };
+  }
+}
+
+export function isRefusal(value: EngineResponse | EngineRefusal): value is EngineRefusal {
+  return 'title' in value;
+}

@@ -1,0 +1,167 @@
+/**
+ * `startMock`: every spec of a directory served from one HTTP server, each under its own prefix,
+ * with `/__mock/reset` and `/__mock/state` to control and inspect the in-memory state.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSpec } from '../lib/spec.js';
+import { ValidatorCache } from '../lib/validator.js';
+import { buildApi, type MockApi, type RateLimitOverride } from './api.js';
+import { handleOperation, type HandlerOptions } from './handler.js';
+import { isJsonMediaType, essence, readBody } from './http-body.js';
+import type { Reply } from './responses.js';
+import { matchRoute } from './router.js';
+
+export type { RateLimitOverride } from './api.js';
+
+export interface MockOptions {
+  /** Default 4010; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** No state: every request is answered from the spec alone, as bare Prism does. */
+  stateless?: boolean;
+  /** Generated data instead of the documented examples (Prism's dynamic mode). */
+  dynamic?: boolean;
+  /** Directory of the OpenAPI files; default the project's `specs/`. */
+  specsDir?: string;
+  rateLimit?: RateLimitOverride;
+}
+
+export interface MockedApi {
+  /** The prefix, e.g. `easify`. */
+  name: string;
+  specFile: string;
+  baseUrl: string;
+}
+
+export interface RunningMock {
+  url: string;
+  apis: MockedApi[];
+  close(): Promise<void>;
+}
+
+/** A failure to start (port taken, no specs) with a message fit for one line on a terminal. */
+export class MockStartError extends Error {
+  override name = 'MockStartError';
+}
+
+export const DEFAULT_SPECS_DIR = fileURLToPath(new URL('../specs/', import.meta.url));
+
+async function specFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    throw new MockStartError(`cannot read the specs directory ${dir}`);
+  }
+  const files = names.filter((n) => /\.(ya?ml|json)$/i.test(n)).sort().map((n) => join(dir, n));
+  if (files.length === 0) throw new MockStartError(`no OpenAPI files (*.yaml, *.yml, *.json) in ${dir}`);
+  return files;
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  const headers = { ...reply.headers };
+  let payload: string | undefined;
+  if (reply.body !== undefined && reply.status !== 204) {
+    const type = headers['content-type'] ?? 'application/json';
+    headers['content-type'] = type;
+    payload = typeof reply.body === 'string' && !isJsonMediaType(essence(type)) ? reply.body : JSON.stringify(reply.body);
+  } else {
+    delete headers['content-type'];
+  }
+  response.writeHead(reply.status, headers);
+  response.end(payload);
+}
+
+const problem = (status: number, title: string, detail: string, headers: Record<string, string> = {}): Reply => ({
+  status,
+  headers: { 'content-type': 'application/problem+json', ...headers },
+  body: { type: 'about:blank', title, status, detail },
+});
+
+function control(apis: readonly MockApi[], method: string, path: string): Reply {
+  if (path === '/__mock/reset' && method === 'post') {
+    for (const api of apis) {
+      api.store.reset();
+      api.rateLimit?.limiter.reset();
+    }
+    return { status: 204, headers: {} };
+  }
+  if (path === '/__mock/state' && method === 'get') {
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: Object.fromEntries(apis.map((api) => [api.prefix, api.store.snapshot()])) };
+  }
+  return problem(404, 'Not Found', 'The mock control endpoints are POST /__mock/reset and GET /__mock/state');
+}
+
+async function route(apis: ReadonlyMap<string, MockApi>, request: IncomingMessage, options: HandlerOptions): Promise<Reply> {
+  const url = new URL(request.url ?? '/', 'http://mock.invalid');
+  const method = (request.method ?? 'GET').toLowerCase();
+  // The body is always read in full, so that the connection can be reused whatever the answer.
+  const body = await readBody(request);
+  if (url.pathname.startsWith('/__mock/')) return control([...apis.values()], method, url.pathname);
+  const [, prefix = '', ...rest] = url.pathname.split('/');
+  const api = apis.get(prefix.toLowerCase());
+  if (!api) return problem(404, 'Not Found', `No API is mocked under /${prefix}; the prefixes are ${[...apis.keys()].map((p) => `/${p}`).join(', ')}`);
+  const inner = `/${rest.join('/')}`;
+  if (api.basePath && inner !== api.basePath && !inner.startsWith(`${api.basePath}/`)) {
+    return problem(404, 'Not Found', `${api.spec.title} is served under /${api.prefix}${api.basePath}`);
+  }
+  const operationPath = inner.slice(api.basePath.length) || '/';
+  const match = matchRoute(api.routes, method, operationPath);
+  if (match.kind === 'wrong-method') return problem(405, 'Method Not Allowed', `${method.toUpperCase()} is not documented for this path`, { allow: match.allowed.join(', ') });
+  if (match.kind === 'none') return problem(404, 'Not Found', `No operation of ${api.spec.title} matches ${method.toUpperCase()} ${operationPath}`);
+  return handleOperation(
+    { api, operation: match.operation, pathParameters: match.pathParameters, operationPath, query: url.searchParams, headers: request.headers, body },
+    options,
+  );
+}
+
+export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  const host = options.host ?? '127.0.0.1';
+  const specsDir = resolve(options.specsDir ?? DEFAULT_SPECS_DIR);
+  const specs = await Promise.all((await specFiles(specsDir)).map((file) => loadSpec(file)));
+  const built = await Promise.all(specs.map((spec) => buildApi(spec, options.rateLimit)));
+  const apis = new Map<string, MockApi>();
+  for (const api of built) {
+    const other = apis.get(api.prefix);
+    if (other) throw new MockStartError(`${api.spec.file} and ${other.spec.file} would both be served under /${api.prefix}`);
+    apis.set(api.prefix, api);
+  }
+  const handlerOptions: HandlerOptions = { stateless: options.stateless ?? false, dynamic: options.dynamic ?? false, validators: new ValidatorCache() };
+
+  const server = createServer((request, response) => {
+    route(apis, request, handlerOptions).then(
+      (reply) => send(response, reply),
+      (error: unknown) => {
+        // A bug of the mock, never the client's doing: answer instead of dropping the connection.
+        if (!response.headersSent) send(response, problem(500, 'Mock error', error instanceof Error ? error.message : String(error)));
+        else response.destroy();
+      },
+    );
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${options.port ?? 4010}`;
+      if (error.code === 'EADDRINUSE') reject(new MockStartError(`port ${where} is already in use (choose another with --port or MOCK_PORT)`));
+      else if (error.code === 'EACCES') reject(new MockStartError(`not allowed to listen on ${where}`));
+      else reject(new MockStartError(`cannot listen on ${where}: ${error.message}`));
+    });
+    server.listen(options.port ?? 4010, host, () => resolveListen());
+  });
+
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 4010);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    apis: built.map((api) => ({ name: api.prefix, specFile: api.spec.file, baseUrl: `${url}/${api.prefix}${api.basePath}` })),
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      }),
+  };
+}
