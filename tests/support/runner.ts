@@ -1,0 +1,122 @@
+/**
+ * Drives the conformance runner the way its users do: `node bin/conformance.js ...` from the
+ * repository root, then reads its exit code, its output and its report files. Nothing here knows
+ * the runner's internals.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, SPEC_FILES, type RunningServer, type SpecKey } from './reference-server.js';
+
+export interface ReportFailure {
+  operationId: string;
+  check: string;
+  case: unknown;
+  message: string;
+  request: unknown;
+  response: { status: number; headers: Record<string, unknown>; body: unknown } | null;
+  curl: string;
+}
+
+export interface JsonReport {
+  summary: { total: number; passed: number; failed: number; skipped: number };
+  failures: ReportFailure[];
+}
+
+export interface RunResult {
+  /** Exit code; null when the process was killed (see timedOut). */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+  /** Raw text of the JSON report, when one was asked for and written. */
+  jsonText?: string;
+  report?: JsonReport;
+  junit?: string;
+  /** `exit=1 stderr=...` for assertion messages. */
+  describe(): string;
+}
+
+export interface RunOptions {
+  /** Ask for a JSON report (default true). */
+  json?: boolean;
+  junit?: boolean;
+  /** Kill the runner after this long (default 45 s): a hang is a failure, never a stuck suite. */
+  killAfterMs?: number;
+}
+
+export const TOKEN = 'test-token-0d5b8f3e';
+
+/** Arguments every run against a server of ours needs: spec, base URL, credentials, seed. */
+export function targetArgs(key: SpecKey, server: Pick<RunningServer, 'baseUrl'>, token = TOKEN): string[] {
+  const args = ['--spec', SPEC_FILES[key], '--base-url', server.baseUrl, '--header', `Authorization: Bearer ${token}`];
+  if (key === 'bigchange') args.push('--header', 'Customer-Id: 14532');
+  return args;
+}
+
+export async function runConformance(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'conformance-test-'));
+  const jsonPath = join(dir, 'report.json');
+  const junitPath = join(dir, 'report.xml');
+  const fullArgs = [...args];
+  if (options.json !== false) fullArgs.push('--report-json', jsonPath);
+  if (options.junit) fullArgs.push('--report-junit', junitPath);
+  const started = Date.now();
+  try {
+    const child = spawn(process.execPath, ['bin/conformance.js', ...fullArgs], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.killAfterMs ?? 45_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    clearTimeout(timer);
+    const result: RunResult = {
+      code,
+      stdout,
+      stderr,
+      timedOut,
+      durationMs: Date.now() - started,
+      describe: () => `exit=${code}${timedOut ? ' (killed: timed out)' : ''}\n--- stderr ---\n${stderr.slice(0, 3000)}\n--- stdout (tail) ---\n${stdout.slice(-3000)}`,
+    };
+    if (options.json !== false) {
+      const text = await readFile(jsonPath, 'utf8').catch(() => undefined);
+      if (text !== undefined) {
+        result.jsonText = text;
+        result.report = JSON.parse(text) as JsonReport;
+      }
+    }
+    if (options.junit) {
+      const xml = await readFile(junitPath, 'utf8').catch(() => undefined);
+      if (xml !== undefined) result.junit = xml;
+    }
+    return result;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The distinct check names of the failures in a report, sorted. */
+export function failingChecks(report: JsonReport | undefined): string[] {
+  return [...new Set((report?.failures ?? []).map((f) => f.check))].sort();
+}
+
+/** One line per failure, for assertion messages. */
+export function summarize(report: JsonReport | undefined): string {
+  if (!report) return '(no JSON report)';
+  const lines = report.failures.slice(0, 25).map((f) => `${f.check} ${f.operationId}: ${String(f.message).split('\n')[0]?.slice(0, 200)}`);
+  return `summary=${JSON.stringify(report.summary)}\n${lines.join('\n')}${report.failures.length > 25 ? `\n... ${report.failures.length - 25} more` : ''}`;
+}
+
+/** A Node stack frame (`    at fn (file:line:col)`): must never reach a user. */
+export const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m;
