@@ -119,7 +119,7 @@ export async function handleOperation(request: OperationRequest, options: Handle
     });
   } else {
     const chosen = decision?.scenario;
-    reply = await fromPrism(request, body.body, chosen ? { ...scenario, code: Number(chosen.status), exampleKey: chosen.example } : scenario);
+    reply = await fromPrism(request, body.body, chosen ? { ...scenario, code: Number(chosen.status), ...(chosen.example !== undefined ? { exampleKey: chosen.example } : {}) } : scenario);
     if (decision && reply.status >= 200 && reply.status < 300) reply.body = decision.finish(reply.body);
   }
   if (quota) Object.assign(reply.headers, rateLimitHeaders(operation, String(reply.status), quota.limit, quota.remaining));

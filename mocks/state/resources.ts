@@ -2,7 +2,7 @@
  * `x-resource` and `links` turned into state changes: what a create stores and answers, what an
  * update needs to exist, and the documented responses for duplicates, merges and conflicts.
  */
-import type { ResourceExtension, StatusExample } from '../../lib/extensions.js';
+import type { ResourceExtension } from '../../lib/extensions.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { Operation, Spec } from '../../lib/spec.js';
@@ -21,6 +21,8 @@ export interface ResourceBinding {
   idType: 'integer' | 'string';
   /** The first id handed out: the documented example's, so the mock starts where the docs do. */
   idSeed: number;
+  /** Create: the 2xx a new record gets (not the merge's status, which Prism would pick as the lowest). */
+  createdStatus?: string;
   /** Update: the path parameter that carries the id, from the create's `links`. */
   idParameter?: string;
 }
@@ -28,7 +30,7 @@ export interface ResourceBinding {
 /** What the state decided for one request. */
 export type StateDecision =
   | { kind: 'reject'; status: string; example?: string; violations: Violation[]; message?: string }
-  | { kind: 'respond'; scenario?: StatusExample; finish(body: unknown): unknown };
+  | { kind: 'respond'; scenario?: { status: string; example?: string }; finish(body: unknown): unknown };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -80,7 +82,7 @@ export function bindResource(spec: Spec, operation: Operation): ResourceBinding 
       ...(idParameter !== undefined ? { idParameter } : {}),
     };
   }
-  const success = operation.responses.find((r) => /^2/.test(r.status) && r.content.length > 0);
+  const success = operation.responses.find((r) => /^2/.test(r.status) && r.status !== resource.merge?.merged.status);
   const media = success?.content[0];
   const recordSchema = schemaAt(media?.schema, resource.record);
   const idSchema = resource.id ? recordProperties(recordSchema)?.[resource.id] : undefined;
@@ -92,6 +94,7 @@ export function bindResource(spec: Spec, operation: Operation): ResourceBinding 
     idSeed: Number.isSafeInteger(exampleId) ? exampleId : 1,
   };
   if (recordSchema) binding.recordSchema = recordSchema;
+  if (success) binding.createdStatus = success.status;
   if (resource.id !== undefined) binding.idField = resource.id;
   return binding;
 }
@@ -158,6 +161,7 @@ export function planCreate(binding: ResourceBinding, collection: Collection, inc
   }
   return {
     kind: 'respond',
+    ...(binding.createdStatus !== undefined ? { scenario: { status: binding.createdStatus } } : {}),
     finish(body) {
       const base = recordIn(body, resource.record);
       const number = collection.allocate(binding.idSeed);
