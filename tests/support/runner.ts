@@ -47,6 +47,9 @@ export interface RunOptions {
   killAfterMs?: number;
 }
 
+/** Arguments of every ordinary run: fixed seed, few cases, some concurrency, a bounded wait. */
+export const COMMON = ['--seed', '7', '--max-cases', '4', '--concurrency', '4', '--timeout', '5000'];
+
 export const TOKEN = 'test-token-0d5b8f3e';
 
 /** Arguments every run against a server of ours needs: spec, base URL, credentials, seed. */

@@ -1,0 +1,134 @@
+/**
+ * Hardness: a misbehaving network or server is a failure of the case and the run goes on to the
+ * end; a bad command line or an unreachable target is exit 2 with a one-line reason and no stack
+ * trace. Nothing is sent on a usage error.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SPEC_FILES, startReferenceServer, type RunningServer } from '../support/reference-server.js';
+import { HARDNESS } from '../support/faulty-servers.js';
+import { COMMON, STACK_FRAME, runConformance, summarize, targetArgs, type RunResult } from '../support/runner.js';
+
+const servers: RunningServer[] = [];
+let tmp = '';
+let quiet: RunningServer;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'conformance-hardness-'));
+  quiet = await startReferenceServer('bigchange');
+  servers.push(quiet);
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function expectOneLineReason(run: RunResult, reason: RegExp) {
+  const context = run.describe();
+  expect(run.timedOut, context).toBe(false);
+  expect(run.code, context).toBe(2);
+  const output = `${run.stderr}${run.stdout}`.trim();
+  expect(output.split('\n'), `expected exactly one line\n${context}`).toHaveLength(1);
+  expect(output, context).toMatch(reason);
+  expect(output, context).not.toMatch(STACK_FRAME);
+  expect(output, context).not.toMatch(/\b(TypeError|ReferenceError|SyntaxError|Error):? .*\n?\s+at /);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe.concurrent('a misbehaving server is a failure of the case, never a crash or a hang', () => {
+  test.each(HARDNESS.map((h) => [h.name, h] as const))('%s', async (_name, hardness) => {
+    const server = await startReferenceServer('bigchange', { faults: [hardness.fault] });
+    servers.push(server);
+    const run = await runConformance([...targetArgs('bigchange', server), ...COMMON, ...(hardness.args ?? [])], { killAfterMs: 40_000 });
+    const context = `${hardness.description}\n${run.describe()}\n${summarize(run.report)}`;
+    expect(run.timedOut, context).toBe(false);
+    expect(run.code, context).toBe(1);
+    expect(run.report, context).toBeDefined();
+    const ofCreate = run.report!.failures.filter((f) => f.operationId === 'createContactGroup');
+    expect(ofCreate.length, context).toBeGreaterThan(0);
+    expect(`${run.stdout}${run.stderr}`, context).not.toMatch(STACK_FRAME);
+    // The run went on after the bad responses: the server saw later requests, the update included.
+    const faulty = server.log.filter((r) => r.status === -1).length;
+    expect(faulty, context).toBeGreaterThan(0);
+    expect(server.requestCount, context).toBeGreaterThan(faulty + 5);
+    expect(server.log.some((r) => r.method === 'PATCH'), context).toBe(true);
+  });
+});
+
+describe.concurrent('bad input: exit 2, one clear line, no stack trace, nothing sent', () => {
+  test('unreachable base URL', async () => {
+    const port = await freePort();
+    const run = await runConformance(['--spec', SPEC_FILES.bigchange, '--base-url', `http://127.0.0.1:${port}`, '--header', 'Authorization: Bearer x', ...COMMON], { json: false });
+    expectOneLineReason(run, /127\.0\.0\.1|unreachable|connect|ECONNREFUSED/i);
+  });
+
+  test('missing --spec', async () => {
+    expectOneLineReason(await runConformance(['--base-url', quiet.baseUrl], { json: false }), /spec/i);
+  });
+
+  test('spec file that does not exist', async () => {
+    expectOneLineReason(await runConformance(['--spec', 'specs/no-such-spec.yaml', '--base-url', quiet.baseUrl], { json: false }), /no-such-spec\.yaml/);
+  });
+
+  test('spec that is a directory (unreadable)', async () => {
+    expectOneLineReason(await runConformance(['--spec', 'specs', '--base-url', quiet.baseUrl], { json: false }), /specs/);
+  });
+
+  test('spec that is not valid YAML', async () => {
+    const file = join(tmp, 'broken.yaml');
+    await writeFile(file, 'openapi: 3.1.0\npaths: {\n  /x: [unclosed\n');
+    expectOneLineReason(await runConformance(['--spec', file, '--base-url', quiet.baseUrl], { json: false }), /yaml|broken\.yaml/i);
+  });
+
+  test('unknown check in --checks', async () => {
+    expectOneLineReason(await runConformance([...targetArgs('bigchange', quiet), '--checks', 'response_schema,no_such_check'], { json: false }), /no_such_check/);
+  });
+
+  test('unknown check in --exclude-checks', async () => {
+    expectOneLineReason(await runConformance([...targetArgs('bigchange', quiet), '--exclude-checks', 'nope_check'], { json: false }), /nope_check/);
+  });
+
+  test('non-loopback base URL without --live', async () => {
+    expectOneLineReason(await runConformance([...targetArgs('bigchange', { baseUrl: 'https://api.bigchange.com' })], { json: false }), /--live/);
+  });
+
+  test('bad --rate-limit', async () => {
+    expectOneLineReason(await runConformance([...targetArgs('bigchange', quiet), '--rate-limit', 'fast'], { json: false }), /rate-limit|rate limit/i);
+  });
+
+  test('bad --max-cases', async () => {
+    expectOneLineReason(await runConformance([...targetArgs('bigchange', quiet), '--max-cases', 'many'], { json: false }), /max-cases/);
+  });
+
+  test('unknown --operation', async () => {
+    expectOneLineReason(await runConformance([...targetArgs('bigchange', quiet), '--operation', 'deleteEverything'], { json: false }), /deleteEverything/);
+  });
+});
+
+describe('dry run', () => {
+  test('--dry-run prints the cases and sends nothing', async () => {
+    const server = await startReferenceServer('8x8');
+    servers.push(server);
+    const run = await runConformance([...targetArgs('8x8', server), ...COMMON, '--dry-run'], { json: false });
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.stdout, run.describe()).toMatch(/createContact/);
+    expect(server.requestCount).toBe(0);
+  });
+
+  // Runs last in this file: every bad-input run above used `quiet` and must have sent nothing.
+  test('no bad-input run sent a request', () => {
+    expect(quiet.requestCount).toBe(0);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * The reports: the same seed gives the same report, the JUnit file is JUnit XML, and a secret
+ * passed with --header never reaches stdout, stderr, the JSON or the JUnit report.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, test } from 'vitest';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
+import { FAULTS } from '../support/faulty-servers.js';
+import { COMMON, failingChecks, runConformance, summarize, targetArgs, type JsonReport } from '../support/runner.js';
+
+const servers: RunningServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+function fault(name: string) {
+  const found = FAULTS.find((f) => f.fault.name === name);
+  if (!found) throw new Error(`no fault ${name}`);
+  return found;
+}
+
+async function faultyServer(name: string) {
+  const { spec, fault: f } = fault(name);
+  const server = await startReferenceServer(spec, { faults: [f] });
+  servers.push(server);
+  return server;
+}
+
+const TIMING_KEY = /^(duration|durationms|elapsed|elapsedms|time|timems|took|tookms|ms|latency|latencyms|timestamp|startedat|finishedat|endedat|start|end|date|generatedat)$/i;
+const VOLATILE_HEADER = /^(date|keep-alive|connection)$/i;
+
+/** The report with timing fields and volatile response headers removed and the server origin neutral. */
+function normalize(report: JsonReport, origin: string): unknown {
+  const walk = (value: unknown, key?: string): unknown => {
+    if (typeof value === 'string') return value.split(origin).join('http://ORIGIN');
+    if (Array.isArray(value)) return value.map((v) => walk(v));
+    if (value === null || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (TIMING_KEY.test(k)) continue;
+      if (key === 'headers' && VOLATILE_HEADER.test(k)) continue;
+      out[k] = walk(v, k);
+    }
+    return out;
+  };
+  return walk(report);
+}
+
+describe.concurrent('reports', () => {
+  test('the same seed gives the same JSON report (modulo timing)', async () => {
+    const [a, b] = await Promise.all([faultyServer('bigchange-rejects-50-char-name'), faultyServer('bigchange-rejects-50-char-name')]);
+    // Concurrency 1: the stateful server then sees the requests in the one order the seed fixes.
+    const args = (s: RunningServer) => [...targetArgs('bigchange', s), ...COMMON, '--concurrency', '1'];
+    const [first, second] = await Promise.all([runConformance(args(a)), runConformance(args(b))]);
+    expect(first.report, first.describe()).toBeDefined();
+    expect(second.report, second.describe()).toBeDefined();
+    expect(first.report!.failures.length, summarize(first.report)).toBeGreaterThan(0);
+    expect(normalize(second.report!, b.origin)).toEqual(normalize(first.report!, a.origin));
+    expect(first.code).toBe(1);
+    expect(second.code).toBe(1);
+  });
+
+  test('--dry-run prints the same cases for the same seed, other cases for another seed', async () => {
+    const server = await startReferenceServer('easify', { rateLimit: false });
+    servers.push(server);
+    const args = (seed: string) => [...targetArgs('easify', server), '--dry-run', '--max-cases', '25', '--seed', seed];
+    const [one, again, other] = await Promise.all([runConformance(args('11'), { json: false }), runConformance(args('11'), { json: false }), runConformance(args('12'), { json: false })]);
+    expect(one.code, one.describe()).toBe(0);
+    expect(one.stdout.trim().length, one.describe()).toBeGreaterThan(0);
+    expect(again.stdout).toBe(one.stdout);
+    expect(other.stdout).not.toBe(one.stdout);
+    expect(server.requestCount, 'a dry run sends nothing').toBe(0);
+  });
+
+  test('JUnit parses as JUnit XML; the secret header never appears in any output', async () => {
+    const secret = `s3cr3t-${randomUUID()}`;
+    const server = await faultyServer('8x8-error-id-not-uuid');
+    const run = await runConformance([...targetArgs('8x8', server, secret), ...COMMON], { junit: true });
+    const context = `${run.describe()}\n${summarize(run.report)}`;
+    expect(run.code, context).toBe(1);
+    expect(failingChecks(run.report), context).toEqual(['error_format']);
+
+    // The requests did carry the secret (so there was something to leak) ...
+    expect(server.requestCount).toBeGreaterThan(0);
+    // ... and no output or report shows it.
+    for (const [where, text] of [
+      ['stdout', run.stdout],
+      ['stderr', run.stderr],
+      ['JSON report', run.jsonText ?? ''],
+      ['JUnit report', run.junit ?? ''],
+    ] as const) {
+      expect(text.includes(secret), `${where} leaks the secret`).toBe(false);
+      expect(text.includes(secret.slice('s3cr3t-'.length)), `${where} leaks part of the secret`).toBe(false);
+    }
+    // The curl lines keep the header, redacted as the issue specifies.
+    expect(run.report!.failures.every((f) => !f.curl.includes('s3cr3t'))).toBe(true);
+    expect(run.jsonText).toContain('Bearer ***');
+
+    // JUnit: well-formed XML, testsuites > testsuite > testcase, failures for the failing cases.
+    const xml = run.junit;
+    expect(xml, 'no JUnit file written').toBeDefined();
+    expect(XMLValidator.validate(xml!)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => ['testsuite', 'testcase', 'failure'].includes(name) }).parse(xml!) as {
+      testsuites?: { testsuite?: { testcase?: { '@_name'?: string; failure?: unknown[] }[] }[] };
+    };
+    expect(doc.testsuites, 'root element is <testsuites>').toBeDefined();
+    const suites = doc.testsuites!.testsuite ?? [];
+    expect(suites.length).toBeGreaterThan(0);
+    const cases = suites.flatMap((s) => s.testcase ?? []);
+    expect(cases.length).toBeGreaterThan(0);
+    expect(cases.every((c) => typeof c['@_name'] === 'string' && c['@_name'].length > 0)).toBe(true);
+    const failed = cases.filter((c) => (c.failure ?? []).length > 0);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(xml).toContain('error_format');
+    expect(failed.length).toBeLessThanOrEqual(cases.length);
+  });
+});
