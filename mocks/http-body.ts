@@ -4,8 +4,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 
-/** Bodies above this are refused without being buffered further (Prism's own limit is 10 MB). */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * Bodies above 1 MiB are refused (a documented 4xx) without being buffered further: no contact
+ * payload comes near it, and it keeps a runaway client from filling the mock's memory.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export type RawBody = { kind: 'empty' } | { kind: 'bytes'; bytes: Buffer } | { kind: 'too-large' };
 

@@ -1,0 +1,228 @@
+/**
+ * Per API: a valid request, each kind of invalid request, a missing credential, and the payloads
+ * that must never crash the mock (malformed JSON, wrong content type, empty, over 1 MB). Every
+ * answer is also checked against the spec by MockClient.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMock, type RunningMock } from '../../mocks/server.js';
+import { MockClient } from './support/mock-client.js';
+
+let mock: RunningMock;
+let client: MockClient;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ACCOUNT = '4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35';
+
+beforeAll(async () => {
+  mock = await startMock({ port: 0 });
+  client = await MockClient.connect(mock);
+});
+afterAll(() => mock.close());
+
+describe('bigchange', () => {
+  it('creates a group', async () => {
+    const answer = await client.call('bigchange', 'createContactGroup', { body: { name: 'Field engineers' } });
+    expect(answer.status).toBe(201);
+    expect(answer.json).toEqual({ id: expect.any(Number) });
+  });
+
+  it('names a missing name in ValidationProblemDetails (422)', async () => {
+    const answer = await client.call('bigchange', 'createContactGroup', { body: {} });
+    expect(answer.status).toBe(422);
+    expect(answer.headers['content-type']).toBe('application/problem+json');
+    expect(answer.json).toMatchObject({ status: 422, title: 'One or more validation errors occurred.', errors: { name: ['name is required'] } });
+  });
+
+  it('names a too-long and a wrongly typed name', async () => {
+    const long = await client.call('bigchange', 'createContactGroup', { body: { name: 'x'.repeat(51) } });
+    expect(long.status).toBe(422);
+    expect(long.json).toMatchObject({ errors: { name: ['name must NOT have more than 50 characters'] } });
+    const typed = await client.call('bigchange', 'createContactGroup', { body: { name: 7 } });
+    expect(typed.json).toMatchObject({ errors: { name: ['name must be string'] } });
+  });
+
+  it('answers a missing or non-integer Customer-Id with the documented 400', async () => {
+    const missing = await client.call('bigchange', 'createContactGroup', { headers: { 'customer-id': undefined } });
+    expect(missing.status).toBe(400);
+    expect(missing.json).toMatchObject({ status: 400, detail: 'Customer-Id header is required' });
+    const invalid = await client.call('bigchange', 'createContactGroup', { headers: { 'customer-id': 'abc' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json).toMatchObject({ status: 400, title: 'Bad Request', detail: 'Customer-Id header must be integer' });
+  });
+
+  it('rejects an update without properties and a non-integer id', async () => {
+    const empty = await client.call('bigchange', 'updateContactGroup', { body: {} });
+    expect(empty.status).toBe(422);
+    expect(empty.json).toMatchObject({ errors: { body: ['body must NOT have fewer than 1 properties'] } });
+    const badId = await client.call('bigchange', 'updateContactGroup', { params: { contactGroupId: 'abc' } });
+    expect(badId.status).toBe(400);
+    expect(badId.json).toMatchObject({ detail: 'contactGroupId must be integer' });
+  });
+
+  it('answers a missing token with the documented 401', async () => {
+    const answer = await client.call('bigchange', 'createContactGroup', { headers: { authorization: undefined } });
+    expect(answer.status).toBe(401);
+    expect(answer.json).toEqual({ type: 'https://tools.ietf.org/html/rfc9110#section-15.5.2', title: 'Unauthorized', status: 401, detail: 'A bearer token is required.' });
+    const basic = await client.call('bigchange', 'createContactGroup', { headers: { authorization: 'Basic dXNlcjpwdw==' } });
+    expect(basic.status).toBe(401);
+  });
+});
+
+describe('8x8', () => {
+  const params = { accountId: ACCOUNT };
+
+  it('creates a contact', async () => {
+    const answer = await client.call('8x8', 'createContact', { params, body: { firstName: 'Ana', addresses: { msisdn: '+447700900123' } } });
+    expect(answer.status).toBe(201);
+    expect(answer.json).toMatchObject({ id: expect.any(Number), firstName: 'Ana', addresses: { msisdn: '+447700900123' } });
+  });
+
+  it('names an invalid msisdn in {code, message, errorId, timestamp}', async () => {
+    const before = Date.now();
+    const answer = await client.call('8x8', 'createContact', { params, body: { addresses: { msisdn: 'not-a-number' } } });
+    expect(answer.status).toBe(400);
+    const body = answer.json as { code: number; message: string; errorId: string; timestamp: string };
+    expect(body.code).toBe(1002);
+    expect(body.message).toMatch(/^addresses\.msisdn must match pattern/);
+    expect(body.errorId).toMatch(UUID);
+    expect(body.errorId).not.toBe('b4478860-b76c-e811-814e-022a35cc1c71');
+    expect(Date.parse(body.timestamp)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('names missing, empty and unknown addresses', async () => {
+    const missing = await client.call('8x8', 'createContact', { params, body: { firstName: 'Ana' } });
+    expect(missing.json).toMatchObject({ code: 1000, message: 'addresses is required' });
+    const empty = await client.call('8x8', 'createContact', { params, body: { addresses: {} } });
+    expect(empty.json).toMatchObject({ message: 'addresses must NOT have fewer than 1 properties' });
+    const unknown = await client.call('8x8', 'createContact', { params, body: { addresses: { fax: '123' } } });
+    expect(unknown.status).toBe(400);
+    expect((unknown.json as { message: string }).message).toMatch(/^addresses\.fax is not an allowed property/);
+  });
+
+  it('names an invalid accountId path parameter', async () => {
+    const answer = await client.call('8x8', 'createContact', { params: { accountId: 'nope' } });
+    expect(answer.status).toBe(400);
+    expect((answer.json as { message: string }).message).toMatch(/^accountId must NOT have fewer than 32 characters/);
+  });
+
+  it('answers a missing API key with a 401 in the same format, with a fresh errorId', async () => {
+    const answer = await client.call('8x8', 'createContact', { params, headers: { authorization: undefined } });
+    expect(answer.status).toBe(401);
+    expect(answer.json).toMatchObject({ code: 1100, message: 'Unauthorized', errorId: expect.stringMatching(UUID) });
+    expect((answer.json as { errorId: string }).errorId).not.toBe('6f0c1d2e-3b4a-4c5d-8e6f-7a8b9c0d1e2f');
+  });
+});
+
+describe('eloqua', () => {
+  it('creates a segment with basic auth and with a bearer token', async () => {
+    const basic = await client.call('eloqua', 'createContactSegment', { body: { name: 'Basic segment' } });
+    expect(basic.status).toBe(201);
+    expect(basic.json).toMatchObject({ id: expect.stringMatching(/^\d+$/), name: 'Basic segment' });
+    const bearer = await client.call('eloqua', 'createContactSegment', { body: { name: 'Bearer segment' }, headers: { authorization: 'Bearer token' } });
+    expect(bearer.status).toBe(201);
+  });
+
+  it('answers each violation with one validation item', async () => {
+    const answer = await client.call('eloqua', 'createContactSegment', { body: { description: 'no name', folderId: 'abc' } });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual([
+      { type: 'ObjectValidationError', container: { type: 'ObjectKey', objectType: 'ContactSegment' }, property: 'name', requirement: { type: 'IsRequiredRequirement' } },
+      { type: 'ObjectValidationError', container: { type: 'ObjectKey', objectType: 'ContactSegment' }, property: 'folderId', requirement: { type: 'IsValidRequirement' }, value: 'abc' },
+    ]);
+  });
+
+  it('answers a too-long name with IsValidRequirement and the value', async () => {
+    const name = 'n'.repeat(101);
+    const answer = await client.call('eloqua', 'createContactSegment', { body: { name } });
+    expect(answer.json).toEqual([expect.objectContaining({ property: 'name', requirement: { type: 'IsValidRequirement' }, value: name })]);
+  });
+
+  it('answers a missing credential with the JSON string 401', async () => {
+    const answer = await client.call('eloqua', 'createContactSegment', { headers: { authorization: undefined } });
+    expect(answer.status).toBe(401);
+    expect(answer.json).toBe('Not authenticated.');
+  });
+});
+
+describe('easify', () => {
+  it('creates a group (200, Laravel style)', async () => {
+    const answer = await client.call('easify', 'createContactGroup', { body: { name: 'Newsletter' } });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ status: true, data: { id: expect.any(Number), name: 'Newsletter' } });
+  });
+
+  it('names missing and empty names in the 422', async () => {
+    const missing = await client.call('easify', 'createContactGroup', { body: {} });
+    expect(missing.status).toBe(422);
+    expect(missing.json).toEqual({ message: 'name is required', errors: { name: ['name is required'] } });
+    const empty = await client.call('easify', 'createContactGroup', { body: { name: '' } });
+    expect(empty.json).toEqual({ message: 'name must NOT have fewer than 1 characters', errors: { name: ['name must NOT have fewer than 1 characters'] } });
+    const two = await client.call('easify', 'createContactGroup', { body: { name: 5 }, headers: {} });
+    expect((two.json as { message: string }).message).toBe('name must be string');
+  });
+
+  it('answers a missing token with the documented 401', async () => {
+    const answer = await client.call('easify', 'createContactGroup', { headers: { authorization: undefined } });
+    expect(answer.status).toBe(401);
+    expect(answer.json).toEqual({ status: false, message: 'Unauthenticated', errors: [] });
+  });
+});
+
+/** Eloqua's validation array has no message field: the violation shows as an item on `body` instead. */
+function expectNamed(api: string, answer: { text: string; json: unknown }, message: string, requirement: string): void {
+  if (api === 'eloqua') expect(answer.json).toEqual([expect.objectContaining({ property: 'body', requirement: { type: requirement } })]);
+  else expect(answer.text).toContain(message);
+}
+
+describe.each([
+  ['bigchange', 'createContactGroup', [400], { name: 'x' }],
+  ['8x8', 'createContact', [400], { addresses: { msisdn: '16511112222' } }],
+  ['eloqua', 'createContactSegment', [400], { name: 'x' }],
+  ['easify', 'createContactGroup', [422], { name: 'x' }],
+] as const)('%s payloads', (api, operationId, envelopeStatus, valid) => {
+  const params = { accountId: ACCOUNT };
+
+  it('answers malformed JSON at once with the documented error', async () => {
+    const started = Date.now();
+    const answer = await client.call(api, operationId, { params, raw: '{"name": "x",' });
+    expect(envelopeStatus).toContain(answer.status);
+    expectNamed(api, answer, 'not valid JSON', 'IsValidRequirement');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('answers a wrong content type with a documented 4xx', async () => {
+    const answer = await client.call(api, operationId, { params, raw: JSON.stringify(valid), headers: { 'content-type': 'text/plain' } });
+    expect(envelopeStatus).toContain(answer.status);
+    expectNamed(api, answer, 'Content-Type text/plain is not supported', 'IsValidRequirement');
+  });
+
+  it('answers an empty body with a documented 4xx', async () => {
+    const answer = await client.call(api, operationId, { params, raw: '' });
+    expect([400, 422]).toContain(answer.status);
+    expectNamed(api, answer, 'body is required', 'IsRequiredRequirement');
+  });
+
+  it('answers 1 MB bodies with a documented 4xx: a 1 MB field, and a body over the 1 MiB cap', async () => {
+    const field = api === '8x8' ? { addresses: { msisdn: '1'.repeat(1_000_000) } } : { name: 'x'.repeat(1_000_000) };
+    const big = await client.call(api, operationId, { params, body: field });
+    expect([400, 422]).toContain(big.status);
+    expect(big.text.length).toBeLessThan(2000);
+    const over = await client.call(api, operationId, { params, body: { ...valid, padding: 'p'.repeat(1024 * 1024) } });
+    expect(envelopeStatus).toContain(over.status);
+    expectNamed(api, over, 'larger than 1 MB', 'IsValidRequirement');
+    // The server is still fine afterwards.
+    expect((await client.call(api, operationId, { params, body: { ...valid, ...(api === '8x8' ? {} : { name: `after ${Date.now()}` }) } })).status).toBeLessThan(300);
+  });
+});
+
+describe('requests outside the specs', () => {
+  it('answers an unknown prefix, path and method without crashing', async () => {
+    const { request } = await import('undici');
+    const prefix = await request(`${mock.url}/nope/x`);
+    expect(prefix.statusCode).toBe(404);
+    expect(await prefix.body.text()).toContain('/bigchange');
+    const method = await request(`${mock.url}/easify/api/v2/contact-groups/create`);
+    expect(method.statusCode).toBe(405);
+    expect(method.headers.allow).toBe('POST');
+    await method.body.dump();
+  });
+});
