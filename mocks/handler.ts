@@ -86,6 +86,11 @@ function decide(request: OperationRequest, body: unknown, validators: ValidatorC
     : planUpdate(binding, collection, request.pathParameters, incoming);
 }
 
+function createdScenario(request: OperationRequest): { status: string; example?: string } | undefined {
+  const status = request.api.bindings.get(request.operation.operationId)?.createdStatus;
+  return status !== undefined ? { status } : undefined;
+}
+
 export async function handleOperation(request: OperationRequest, options: HandlerOptions): Promise<Reply> {
   const { api, operation } = request;
   const credentials = checkCredentials(operation, request.headers, request.query);
@@ -118,7 +123,8 @@ export async function handleOperation(request: OperationRequest, options: Handle
       ...(decision.message !== undefined ? { message: decision.message } : {}),
     });
   } else {
-    const chosen = decision?.scenario;
+    // Stateless, a create still answers with its created status (Prism alone would pick the merge's 200).
+    const chosen = decision ? decision.scenario : isForced(preferences) ? undefined : createdScenario(request);
     reply = await fromPrism(request, body.body, chosen ? { ...scenario, code: Number(chosen.status), ...(chosen.example !== undefined ? { exampleKey: chosen.example } : {}) } : scenario);
     if (decision && reply.status >= 200 && reply.status < 300) reply.body = decision.finish(reply.body);
   }

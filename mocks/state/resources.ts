@@ -166,7 +166,8 @@ export function planCreate(binding: ResourceBinding, collection: Collection, inc
       const base = recordIn(body, resource.record);
       const number = collection.allocate(binding.idSeed);
       const id = binding.idType === 'integer' ? number : String(number);
-      const stored: StoredRecord = mergeRecords(base, incoming, idField);
+      // Request fields replace the example's whole: an example address must not join the new record.
+      const stored: StoredRecord = { ...base, ...structuredClone(incoming) };
       const shown: StoredRecord = { ...base, ...project(incoming, binding.recordSchema, idField, validators) };
       if (idField) {
         stored[idField] = id;
