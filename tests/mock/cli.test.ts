@@ -1,0 +1,94 @@
+/**
+ * The CLI as `npm start` runs it (tsx mocks/cli.ts), as a child process: the table of base URLs,
+ * MOCK_PORT, a clean stop on SIGTERM/SIGINT, and a one-line error for a taken port.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const children: ChildProcess[] = [];
+
+function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => ({ stdout, stderr }), exited };
+}
+
+async function waitFor(predicate: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('contact-mock CLI', () => {
+  it('prints the table of spec -> base URL, serves on MOCK_PORT and stops cleanly on SIGTERM', async () => {
+    const probe = createServer();
+    const port = await listen(probe);
+    await new Promise((r) => probe.close(r));
+    const cli = startCli([], { MOCK_PORT: String(port) });
+    await waitFor(() => cli.output().stdout.includes('Mock ready'), 'the ready line');
+    const { stdout } = cli.output();
+    const base = `http://127.0.0.1:${port}`;
+    expect(stdout).toMatch(new RegExp(`specs/8x8-contacts\\.yaml\\s+${base}/8x8\\n`));
+    expect(stdout).toMatch(new RegExp(`specs/bigchange-contact-groups\\.yaml\\s+${base}/bigchange\\n`));
+    expect(stdout).toMatch(new RegExp(`specs/easify-contact-groups\\.yaml\\s+${base}/easify/api/v2\\n`));
+    expect(stdout).toMatch(new RegExp(`specs/eloqua-contact-segments\\.yaml\\s+${base}/eloqua\\n`));
+    const response = await request(`${base}/easify/api/v2/contact-groups/create`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+      body: '{"name":"from the CLI"}',
+    });
+    expect(response.statusCode).toBe(200);
+    await response.body.dump();
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('stops on SIGINT too (Ctrl-C)', async () => {
+    const cli = startCli(['--port', '0']);
+    await waitFor(() => cli.output().stdout.includes('Mock ready'), 'the ready line');
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output().stderr).toBe('');
+  });
+
+  it('reports a taken port in one line, without a stack trace, and exits non-zero', async () => {
+    const blocker = createServer();
+    const port = await listen(blocker);
+    try {
+      const cli = startCli(['--port', String(port)]);
+      const code = await cli.exited;
+      expect(code).not.toBe(0);
+      const { stderr, stdout } = cli.output();
+      expect(stderr).toBe(`contact-mock: port 127.0.0.1:${port} is already in use (choose another with --port or MOCK_PORT)\n`);
+      expect(stdout).toBe('');
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
+  it('rejects a bad option value in one line', async () => {
+    const cli = startCli(['--rate-limit', 'lots']);
+    expect(await cli.exited).not.toBe(0);
+    expect(cli.output().stderr.trim().split('\n')).toHaveLength(1);
+    expect(cli.output().stderr).toContain('--rate-limit');
+  });
+});
