@@ -1,0 +1,45 @@
+/** What every case generator reads: the spec, the compiled validators, the seed and the run's stamps. */
+import type { JsonSchema } from '../../lib/json-schema.js';
+import type { MediaType, Operation, Spec } from '../../lib/spec.js';
+import type { ValidatorCache } from '../../lib/validator.js';
+import type { LinkedValue } from '../types.js';
+import { Stamps } from './uniqueness.js';
+
+export interface BuildContext {
+  spec: Spec;
+  validators: ValidatorCache;
+  seed: number;
+  /** Size of the random phase per operation. */
+  maxCases: number;
+  stamps: Stamps;
+  /** Path parameters that links fill: target operationId -> parameter -> where the value comes from. */
+  links: Map<string, Map<string, LinkedValue>>;
+}
+
+export function createContext(spec: Spec, validators: ValidatorCache, seed: number, maxCases: number): BuildContext {
+  const links = new Map<string, Map<string, LinkedValue>>();
+  for (const source of spec.operations) {
+    for (const response of source.responses.filter((r) => r.status.startsWith('2'))) {
+      for (const link of response.links) {
+        const params = links.get(link.operationId) ?? new Map<string, LinkedValue>();
+        for (const [name, expression] of Object.entries(link.parameters)) {
+          params.set(name, { sourceOperationId: source.operationId, expression });
+        }
+        links.set(link.operationId, params);
+      }
+    }
+  }
+  return { spec, validators, seed, maxCases, stamps: new Stamps(seed, validators), links };
+}
+
+const isJsonMedia = (mediaType: string): boolean => /^application\/(.+\+)?json$/i.test(mediaType.split(';')[0]!.trim());
+
+/** The JSON request body the cases use, if the operation takes one. */
+export function jsonBody(operation: Operation): (MediaType & { schema: JsonSchema }) | undefined {
+  const media = operation.requestBody?.content.find((m) => isJsonMedia(m.mediaType) && m.schema);
+  return media?.schema ? { ...media, schema: media.schema } : undefined;
+}
+
+export function isValid(ctx: BuildContext, schema: JsonSchema, value: unknown): boolean {
+  return ctx.validators.get(schema)(value);
+}

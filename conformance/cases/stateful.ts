@@ -1,0 +1,132 @@
+/**
+ * Scenarios read from `links` and `x-resource`: create then update the created id, update an id
+ * never created, the same unique value twice, a merge into one stored record and a create whose
+ * merge keys match two records.
+ */
+import type { Operation } from '../../lib/spec.js';
+import { flatten } from '../generators/schema.js';
+import { sampleValue } from '../generators/values.js';
+import { isValid, jsonBody, type BuildContext } from './context.js';
+import { validBody, type Draft } from './positive.js';
+import { baseRequest, jsonPayload, withBody } from './request.js';
+import { comparedFields } from './uniqueness.js';
+
+export interface ScenarioDraft {
+  name: string;
+  steps: Draft[];
+}
+
+type Json = Record<string, unknown>;
+
+function create(ctx: BuildContext, operation: Operation, name: string, value?: unknown): Draft {
+  const body = value === undefined ? validBody(ctx, operation) : value;
+  return { operation, kind: 'positive', name, request: withBody(baseRequest(ctx, operation), body === undefined ? undefined : jsonPayload(operation, body)) };
+}
+
+/** An id that is valid for the parameter but that no create of this run returned. */
+function madeUpId(ctx: BuildContext, target: Operation, param: string): string | undefined {
+  const parameter = target.parameters.find((p) => p.in === 'path' && p.name === param);
+  if (!parameter) return undefined;
+  const type = flatten(parameter.schema).type;
+  const candidate = type === 'integer' || type === 'number' ? 999_000_000 + ctx.stamps.take().index : undefined;
+  if (candidate !== undefined) return String(candidate);
+  const unique = ctx.stamps.uniqueValue(parameter.schema, String(sampleValue(parameter.schema, ctx.seed)), ctx.stamps.take());
+  return typeof unique === 'string' ? unique : undefined;
+}
+
+/** Scenarios whose checked request goes to `target`, fed by the operations that link to it. */
+export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDraft[] {
+  const scenarios: ScenarioDraft[] = [];
+  for (const [param, link] of ctx.links.get(target.operationId) ?? []) {
+    const source = ctx.spec.operations.find((op) => op.operationId === link.sourceOperationId);
+    if (!source) continue;
+    const update = withBody(baseRequest(ctx, target), jsonBody(target) ? jsonPayload(target, validBody(ctx, target)) : undefined);
+    update.pathParams[param] = { ...link, step: 0 };
+    scenarios.push({
+      name: `create with ${source.operationId}, then ${target.operationId} the created id`,
+      steps: [create(ctx, source, `stateful: ${source.operationId} a record for ${target.operationId}`), { operation: target, kind: 'positive', name: `stateful: ${target.operationId} the id created by ${source.operationId}`, request: update }],
+    });
+    const unknown = madeUpId(ctx, target, param);
+    if (unknown !== undefined && target.responses.some((r) => r.status === '404')) {
+      const request = withBody(baseRequest(ctx, target), jsonBody(target) ? jsonPayload(target, validBody(ctx, target)) : undefined);
+      request.pathParams[param] = unknown;
+      scenarios.push({
+        name: `${target.operationId} an id never created`,
+        steps: [{ operation: target, kind: 'stateful', name: `stateful: ${target.operationId} an id never created (${unknown})`, request, stateful: { rule: 'unknown-id', status: '404' } }],
+      });
+    }
+  }
+  return scenarios;
+}
+
+/** Duplicate, merge and conflict scenarios of a create operation. */
+export function resourceScenarios(ctx: BuildContext, operation: Operation): ScenarioDraft[] {
+  const media = jsonBody(operation);
+  const resource = operation.resource;
+  if (!media || resource?.action !== 'create') return [];
+  const scenarios: ScenarioDraft[] = [];
+  const { unique, mergeOn } = comparedFields(operation, media.schema);
+
+  if (resource.unique && unique.length > 0) {
+    const first = validBody(ctx, operation) as Json;
+    const again = { ...(validBody(ctx, operation) as Json) };
+    for (const [name] of unique) if (name in first) again[name] = first[name];
+    if (isValid(ctx, media.schema, again)) {
+      const { status, example } = resource.unique;
+      scenarios.push({
+        name: `${operation.operationId} the same ${unique.map(([n]) => n).join(', ')} twice`,
+        steps: [
+          create(ctx, operation, `stateful: ${operation.operationId} a record`, first),
+          { ...create(ctx, operation, `stateful: ${operation.operationId} a duplicate ${unique.map(([n]) => n).join(', ')}`, again), kind: 'stateful', stateful: { rule: 'duplicate', status, example } },
+        ],
+      });
+    }
+  }
+
+  if (resource.merge && mergeOn) {
+    const [on, onSchema] = mergeOn;
+    const keys: [string, unknown][] = [];
+    for (const [key, keySchema] of Object.entries(flatten(onSchema).properties ?? {})) {
+      const value = ctx.stamps.uniqueValue(keySchema, sampleValue(keySchema, ctx.seed), ctx.stamps.take());
+      if (value !== undefined) keys.push([key, value]);
+      if (keys.length === 2) break;
+    }
+    const bodyWith = (addresses: Json): Json | undefined => {
+      const body = { ...(validBody(ctx, operation) as Json), [on]: addresses };
+      return isValid(ctx, media.schema, body) ? body : undefined;
+    };
+    const [k1, k2] = keys;
+    const { merged, conflict } = resource.merge;
+    if (k1) {
+      const stored = bodyWith({ [k1[0]]: k1[1] });
+      const incoming = bodyWith({ [k1[0]]: k1[1] });
+      if (stored && incoming) {
+        scenarios.push({
+          name: `${operation.operationId} merges into the one record with the same ${on}.${k1[0]}`,
+          steps: [
+            create(ctx, operation, `stateful: ${operation.operationId} a record with ${on}.${k1[0]}`, stored),
+            { ...create(ctx, operation, `stateful: ${operation.operationId} the same ${on}.${k1[0]} again (merge)`, incoming), kind: 'stateful', stateful: { rule: 'merged', status: merged.status, example: merged.example, intoStep: 0 } },
+          ],
+        });
+      }
+    }
+    if (k1 && k2) {
+      const a = ctx.stamps.uniqueValue(flatten(onSchema).properties![k1[0]]!, k1[1], ctx.stamps.take());
+      const b = ctx.stamps.uniqueValue(flatten(onSchema).properties![k2[0]]!, k2[1], ctx.stamps.take());
+      const first = bodyWith({ [k1[0]]: a });
+      const second = bodyWith({ [k2[0]]: b });
+      const both = bodyWith({ [k1[0]]: a, [k2[0]]: b });
+      if (a !== undefined && b !== undefined && first && second && both) {
+        scenarios.push({
+          name: `${operation.operationId} with ${on} matching two records`,
+          steps: [
+            create(ctx, operation, `stateful: ${operation.operationId} a record with ${on}.${k1[0]}`, first),
+            create(ctx, operation, `stateful: ${operation.operationId} a record with ${on}.${k2[0]}`, second),
+            { ...create(ctx, operation, `stateful: ${operation.operationId} ${on} matching both records (conflict)`, both), kind: 'stateful', stateful: { rule: 'conflict', status: conflict.status, example: conflict.example } },
+          ],
+        });
+      }
+    }
+  }
+  return scenarios;
+}

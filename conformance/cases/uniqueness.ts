@@ -1,0 +1,91 @@
+/**
+ * Unique values per case for the fields a stateful server compares: `x-resource.unique.fields` and
+ * the sub-properties of `x-resource.merge.on`. Without this a correct server would answer valid
+ * cases with its duplicate or merge statuses.
+ */
+import type { JsonSchema } from '../../lib/json-schema.js';
+import type { Operation } from '../../lib/spec.js';
+import type { ValidatorCache } from '../../lib/validator.js';
+import { uniqueFormatValue } from '../generators/formats.js';
+import { flatten } from '../generators/schema.js';
+import { matchingStrings, stampedStrings } from '../generators/strings.js';
+
+type Json = Record<string, unknown>;
+
+export interface Stamp {
+  /** Short base-36 text, different for every stamp of a run and across seeds. */
+  text: string;
+  /** Six decimal digits, for values that must stay numeric. */
+  digits: string;
+  index: number;
+}
+
+export class Stamps {
+  private next = 0;
+  private readonly used = new Set<string>();
+
+  constructor(private readonly seed: number, private readonly validators: ValidatorCache) {}
+
+  take(): Stamp {
+    const index = this.next++;
+    const prefix = (this.seed % 1296).toString(36).padStart(2, '0');
+    return { text: `${prefix}${index.toString(36)}`, digits: `${this.seed % 100}`.padStart(2, '0') + `${index % 10_000}`.padStart(4, '0'), index };
+  }
+
+  /** A valid value for the schema that no other case of the run uses, or undefined if none is found. */
+  uniqueValue(schema: JsonSchema, current: unknown, stamp: Stamp): unknown {
+    const validate = this.validators.get(schema);
+    if (typeof current !== 'string' || !validate(current)) return undefined;
+    const flat = flatten(schema);
+    const candidates = [
+      ...(flat.format ? [uniqueFormatValue(flat.format, stamp.text)] : []),
+      ...stampedStrings(current, stamp),
+      ...(flat.pattern ? matchingStrings(flat, this.seed * 7919 + stamp.index, 5) : []),
+    ];
+    for (const candidate of candidates) {
+      if (candidate !== undefined && !this.used.has(candidate) && validate(candidate)) {
+        this.used.add(candidate);
+        return candidate;
+      }
+    }
+    return undefined;
+  }
+}
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The request-body properties the operation's x-resource compares, with their schemas. */
+export function comparedFields(operation: Operation, bodySchema: JsonSchema): { unique: [string, JsonSchema][]; mergeOn?: [string, JsonSchema] } {
+  const properties = flatten(bodySchema).properties ?? {};
+  const resource = operation.resource;
+  const unique = (resource?.unique?.fields ?? []).flatMap((name): [string, JsonSchema][] => (properties[name] ? [[name, properties[name]]] : []));
+  const on = resource?.merge?.on;
+  return { unique, ...(on && properties[on] ? { mergeOn: [on, properties[on]] as [string, JsonSchema] } : {}) };
+}
+
+/** Makes the unique fields and merge keys of a body unique to one case; invalid values are left alone. */
+export function makeUnique(body: unknown, operation: Operation, bodySchema: JsonSchema, stamps: Stamps): unknown {
+  if (!isObject(body) || !operation.resource) return body;
+  const { unique, mergeOn } = comparedFields(operation, bodySchema);
+  if (unique.length === 0 && !mergeOn) return body;
+  const stamp = stamps.take();
+  const out: Json = { ...body };
+  for (const [name, schema] of unique) {
+    const value = stamps.uniqueValue(schema, out[name], stamp);
+    if (value !== undefined) out[name] = value;
+  }
+  if (mergeOn) {
+    const [name, schema] = mergeOn;
+    const keys = out[name];
+    const keySchemas = flatten(schema).properties ?? {};
+    if (isObject(keys)) {
+      const replaced: Json = { ...keys };
+      for (const [key, keySchema] of Object.entries(keySchemas)) {
+        const value = stamps.uniqueValue(keySchema, replaced[key], stamp);
+        if (value !== undefined) replaced[key] = value;
+      }
+      out[name] = replaced;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+/**
+ * `not_a_server_error`: a 5xx, or no usable response at all (timeout, reset, a body over the cap).
+ * It runs first and hides every other check of the exchange: one fault, one failure.
+ */
+import type { Check } from '../types.js';
+import { got } from './support.js';
+
+export const notAServerError: Check = ({ response, error }) => {
+  if (error) {
+    return {
+      message: error.reason === 'too-large' ? 'response body too large to evaluate' : `no usable response: ${error.reason}`,
+      expected: 'a complete HTTP response',
+      actual: error.status === undefined ? error.message : `${error.status} then ${error.message}`,
+    };
+  }
+  if (response && response.status >= 500) return { message: `server error ${response.status}`, expected: 'a status below 500', actual: got(response) };
+};

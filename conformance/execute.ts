@@ -1,0 +1,164 @@
+/**
+ * Sends a plan: each operation's cases concurrently (link sources first, so their ids can feed the
+ * next operations), then the stateful scenarios (steps in order, scenarios concurrently), then the
+ * rate-limit burst alone and unpaced. Results come back in plan order whatever the timing.
+ */
+import type { Spec } from '../lib/spec.js';
+import type { ValidatorCache } from '../lib/validator.js';
+import type { Plan } from './cases/plan.js';
+import { evaluate, type Evidence } from './checks/evaluate.js';
+import type { CheckDefinition } from './checks/registry.js';
+import { isSuccess } from './checks/support.js';
+import type { HttpClient } from './http/client.js';
+import type { Pacer } from './http/pacer.js';
+import { evaluateExpression } from './runtime-expression.js';
+import type { CaseResult, Exchange, LinkedValue, ReceivedResponse, Scenario, SentRequest, TestCase } from './types.js';
+
+export interface ExecuteOptions {
+  spec: Spec;
+  validators: ValidatorCache;
+  checks: readonly CheckDefinition[];
+  baseUrl: string;
+  userHeaders: [string, string][];
+  client: HttpClient;
+  pacer?: Pacer;
+  concurrency: number;
+  onResult: (result: CaseResult) => void;
+}
+
+type Resolve = (linked: LinkedValue) => string | undefined;
+
+/** The wire request of a case, or why it cannot be sent. */
+export function buildRequest(testCase: TestCase, baseUrl: string, userHeaders: [string, string][], resolve: Resolve): SentRequest | { notSent: string } {
+  const { request, operation } = testCase;
+  let path = operation.path;
+  for (const [name, value] of Object.entries(request.pathParams)) {
+    const text = typeof value === 'string' ? value : resolve(value);
+    if (text === undefined) {
+      const source = (value as LinkedValue).sourceOperationId;
+      return { notSent: `no record created by ${source} to take ${name} from` };
+    }
+    path = path.replace(`{${name}}`, encodeURIComponent(text));
+  }
+  const query = new URLSearchParams(request.query).toString();
+  const headers = new Map<string, [string, string]>();
+  for (const [name, value] of Object.entries(request.headers)) headers.set(name.toLowerCase(), [name, value]);
+  const forced = new Set(request.forceHeaders.map((n) => n.toLowerCase()));
+  for (const [name, value] of userHeaders) if (!forced.has(name.toLowerCase())) headers.set(name.toLowerCase(), [name, value]);
+  for (const name of request.omitHeaders) headers.delete(name.toLowerCase());
+  let body: string | undefined;
+  if (request.body) {
+    body = request.body.kind === 'json' ? JSON.stringify(request.body.value) : request.body.text;
+    headers.delete('content-type');
+    if (request.body.contentType) headers.set('content-type', ['Content-Type', request.body.contentType]);
+  }
+  return {
+    method: operation.method.toUpperCase(),
+    url: `${baseUrl}${path}${query ? `?${query}` : ''}`,
+    headers: Object.fromEntries([...headers.values()]),
+    ...(body !== undefined ? { body } : {}),
+  };
+}
+
+async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export async function execute(plan: Plan, options: ExecuteOptions): Promise<CaseResult[]> {
+  const results = new Map<number, CaseResult>();
+  /** Ids from link sources, in plan order, keyed by source operation and expression. */
+  const pool = new Map<string, unknown[]>();
+  const taken = new Map<string, number>();
+  const poolKey = (l: LinkedValue): string => `${l.sourceOperationId} ${l.expression}`;
+
+  const send = async (testCase: TestCase, resolve: Resolve, paced: boolean, evidenceOf: (r?: ReceivedResponse) => Omit<Evidence, 'usesCreatedId'> = () => ({})): Promise<Exchange> => {
+    let usesCreatedId = false;
+    const built = buildRequest(testCase, options.baseUrl, options.userHeaders, (linked) => {
+      const value = resolve(linked);
+      if (value !== undefined) usesCreatedId = true;
+      return value;
+    });
+    let exchange: Exchange;
+    if ('notSent' in built) exchange = { testCase, request: buildRequest(testCase, options.baseUrl, options.userHeaders, () => '{unavailable}') as SentRequest, notSent: built.notSent };
+    else {
+      if (paced) await options.pacer?.wait();
+      const outcome = await options.client.send(built);
+      exchange = { testCase, request: built, ...outcome };
+    }
+    const result: CaseResult = { exchange, checks: evaluate(options.spec, options.validators, options.checks, exchange, { usesCreatedId, ...evidenceOf(exchange.response) }) };
+    results.set(testCase.seq, result);
+    options.onResult(result);
+    return exchange;
+  };
+
+  const fromPool: Resolve = (linked) => {
+    const ids = pool.get(poolKey(linked)) ?? [];
+    if (ids.length === 0) return undefined;
+    const index = taken.get(poolKey(linked)) ?? 0;
+    taken.set(poolKey(linked), index + 1);
+    return String(ids[index % ids.length]);
+  };
+
+  const linkedKeys = new Set<string>();
+  for (const links of plan.phases.flatMap((p) => p.cases).flatMap((c) => Object.values(c.request.pathParams))) {
+    if (typeof links !== 'string') linkedKeys.add(poolKey(links));
+  }
+
+  for (const phase of plan.phases) {
+    await inParallel(phase.cases, options.concurrency, async (testCase) => {
+      await send(testCase, fromPool, true);
+    });
+    for (const key of linkedKeys) {
+      const [sourceId, expression] = [key.slice(0, key.indexOf(' ')), key.slice(key.indexOf(' ') + 1)];
+      if (sourceId !== phase.operation.operationId) continue;
+      const ids = phase.cases
+        .filter((c) => c.kind === 'positive')
+        .map((c) => results.get(c.seq)?.exchange.response)
+        .filter((r): r is ReceivedResponse => !!r && isSuccess(r.status))
+        .map((r) => evaluateExpression(expression, r))
+        .filter((id) => id !== undefined && id !== null);
+      pool.set(key, ids);
+    }
+  }
+
+  const runScenario = async (scenario: Scenario, paced: boolean, stopOnFailure: boolean): Promise<void> => {
+    const responses: (ReceivedResponse | undefined)[] = [];
+    let blocked: string | undefined;
+    for (const [index, step] of scenario.steps.entries()) {
+      const resolve: Resolve = (linked) => {
+        if (linked.step === undefined) return fromPool(linked);
+        const source = responses[linked.step];
+        const value = source ? evaluateExpression(linked.expression, source) : undefined;
+        return value === undefined || value === null ? undefined : String(value);
+      };
+      if (blocked) {
+        const exchange: Exchange = { testCase: step, request: buildRequest(step, options.baseUrl, options.userHeaders, () => '{unavailable}') as SentRequest, notSent: blocked };
+        const result: CaseResult = { exchange, checks: evaluate(options.spec, options.validators, options.checks, exchange, { usesCreatedId: false }) };
+        results.set(step.seq, result);
+        options.onResult(result);
+        responses.push(undefined);
+        continue;
+      }
+      const merged = step.stateful?.rule === 'merged' ? step.stateful.intoStep : undefined;
+      const exchange = await send(step, resolve, paced, () => {
+        const target = merged === undefined ? undefined : responses[merged];
+        const resource = step.operation.resource;
+        if (!target?.json || !resource?.id) return {};
+        const record = resource.record ? evaluateExpression(`$response.body#${resource.record}`, target) : target.json.value;
+        const id = record && typeof record === 'object' ? (record as Record<string, unknown>)[resource.id] : undefined;
+        return id === undefined ? {} : { mergeTargetId: id };
+      });
+      responses.push(exchange.response);
+      const ok = !!exchange.response && isSuccess(exchange.response.status);
+      if (stopOnFailure && !ok && index < scenario.steps.length - 1) blocked = `step ${index + 1} of "${scenario.name}" did not succeed`;
+    }
+  };
+
+  await inParallel(plan.scenarios, options.concurrency, (scenario) => runScenario(scenario, true, true));
+  if (plan.burst) await runScenario(plan.burst, false, false);
+  return [...results.values()].sort((a, b) => a.exchange.testCase.seq - b.exchange.testCase.seq);
+}

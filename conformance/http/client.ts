@@ -1,0 +1,92 @@
+/**
+ * Sends one request with undici and reads at most `maxBodyBytes` of the answer. Redirects are never
+ * followed (a 3xx is a response like any other); every failure to get a complete response becomes a
+ * TransportError instead of an exception, so one bad exchange never stops a run.
+ */
+import { Agent, request } from 'undici';
+import type { ReceivedResponse, SentRequest, TransportError } from '../types.js';
+
+export interface ClientOptions {
+  timeoutMs: number;
+  maxBodyBytes: number;
+  connections: number;
+}
+
+export type SendResult = { response: ReceivedResponse } | { error: TransportError };
+
+const MB = 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 10 * MB;
+
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function describe(error: unknown, timeoutMs: number): TransportError {
+  const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = err.code ?? err.cause?.code ?? '';
+  if (err.name === 'TimeoutError' || err.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return { reason: 'timeout', message: `no complete response within ${timeoutMs} ms` };
+  }
+  if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) {
+    const what = code === 'ECONNREFUSED' ? 'connection refused' : code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' ? 'connection reset by the server' : code;
+    return { reason: 'connection', message: what };
+  }
+  return { reason: 'other', message: `${code ? `${code}: ` : ''}${err.message ?? String(error)}` };
+}
+
+export class HttpClient {
+  private readonly agent: Agent;
+
+  constructor(private readonly options: ClientOptions) {
+    this.agent = new Agent({ connections: options.connections, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, keepAliveTimeout: 10_000 });
+  }
+
+  async send(req: SentRequest): Promise<SendResult> {
+    const started = performance.now();
+    let status: number | undefined;
+    let headers: Record<string, string> | undefined;
+    try {
+      const res = await request(req.url, {
+        dispatcher: this.agent,
+        method: req.method as 'GET',
+        headers: req.headers,
+        ...(req.body !== undefined ? { body: req.body } : {}),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      status = res.statusCode;
+      headers = flatHeaders(res.headers);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > this.options.maxBodyBytes) {
+          res.body.destroy();
+          return { error: { reason: 'too-large', message: `response body larger than the ${Math.round(this.options.maxBodyBytes / MB)} MB cap`, status, headers } };
+        }
+        chunks.push(chunk as Buffer);
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      const response: ReceivedResponse = { status, headers, text, durationMs: performance.now() - started };
+      if (text.trim() !== '') {
+        try {
+          response.json = { value: JSON.parse(text) };
+        } catch {
+          // Not JSON: the body checks report it against what the spec documents.
+        }
+      }
+      return { response };
+    } catch (error) {
+      const described = describe(error, this.options.timeoutMs);
+      return { error: status === undefined ? described : { ...described, status, ...(headers ? { headers } : {}) } };
+    }
+  }
+
+  close(): Promise<void> {
+    // destroy, not close: a request abandoned after --timeout must not keep the process waiting.
+    return this.agent.destroy();
+  }
+}

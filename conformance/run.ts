@@ -1,0 +1,162 @@
+/**
+ * One run, start to end: load the spec and compile validators once, plan the cases, send them, check
+ * every response and write the reports. Configuration problems throw ConfigError (exit 2); the
+ * run's own outcome is the exit code 0 (no violation) or 1.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { SpecError } from '../lib/errors.js';
+import { loadSpec, type Spec } from '../lib/spec.js';
+import { ValidatorCache } from '../lib/validator.js';
+import { planCases, type Plan } from './cases/plan.js';
+import { CHECK_NAMES, selectChecks } from './checks/registry.js';
+import { ConfigError } from './errors.js';
+import { execute } from './execute.js';
+import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
+import { Pacer, type RateLimit } from './http/pacer.js';
+import { isLoopback, preflight } from './http/preflight.js';
+import { Redactor } from './redact.js';
+import { buildReport, type Report } from './report.js';
+import { renderDryRun } from './reporters/dry-run.js';
+import { renderJson } from './reporters/json.js';
+import { renderJunit } from './reporters/junit.js';
+import { silentProgress, type ProgressReporter } from './reporters/progress.js';
+import { renderSummary } from './reporters/summary.js';
+import type { CaseResult } from './types.js';
+
+export interface RunOptions {
+  spec: string;
+  /** Where the API is served; paths from the spec are appended to it. Optional only for a dry run. */
+  baseUrl?: string;
+  /** --header pairs: sent on every request, win over generated values except in header/credential cases. */
+  headers?: [string, string][];
+  seed?: number;
+  checks?: string[];
+  excludeChecks?: string[];
+  operations?: string[];
+  /** Size of the random phase per operation. */
+  maxCases?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  /** undefined: the spec's x-rate-limit for non-loopback targets, none on loopback. */
+  rateLimit?: RateLimit | 'none';
+  dryRun?: boolean;
+  live?: boolean;
+  reportJson?: string;
+  reportJunit?: string;
+  progress?: ProgressReporter;
+  /** Where the summary (or the dry-run listing) goes; nothing is printed when omitted. */
+  write?: (text: string) => void;
+  maxBodyBytes?: number;
+}
+
+export interface RunResult {
+  exitCode: 0 | 1;
+  seed: number;
+  /** Absent for a dry run. */
+  report?: Report;
+  results: CaseResult[];
+  plan: Plan;
+}
+
+export const DEFAULTS = { maxCases: 10, concurrency: 8, timeoutMs: 10_000 } as const;
+
+async function load(file: string): Promise<Spec> {
+  try {
+    return await loadSpec(file);
+  } catch (error) {
+    if (error instanceof SpecError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function targetUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`--base-url "${raw}" is not a URL (expected e.g. http://127.0.0.1:4010)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`--base-url must be http or https, got ${url.protocol}`);
+  return url;
+}
+
+async function writeReport(file: string, content: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, content);
+  } catch (error) {
+    throw new ConfigError(`cannot write report ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+export async function run(options: RunOptions): Promise<RunResult> {
+  const checks = selectChecks(options.checks, options.excludeChecks);
+  if (checks.length === 0) throw new ConfigError(`no check left to run; valid checks: ${CHECK_NAMES.join(', ')}`);
+  const spec = await load(options.spec);
+  const known = spec.operations.map((op) => op.operationId);
+  for (const id of options.operations ?? []) {
+    if (!known.includes(id)) throw new ConfigError(`unknown operation "${id}" in ${options.spec}; operations: ${known.join(', ')}`);
+  }
+  const url = targetUrl(options.baseUrl ?? (options.dryRun ? spec.serverUrl : ''));
+  const loopback = isLoopback(url);
+  if (!loopback && !options.live && !options.dryRun) {
+    throw new ConfigError(`${url.origin} is not a loopback address; a run creates records there, so pass --live to confirm (requests are paced by the spec's rate limit)`);
+  }
+  const baseUrl = url.href.replace(/\/+$/, '');
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const headers = options.headers ?? [];
+  const redactor = new Redactor(headers);
+  const validators = new ValidatorCache();
+  const plan = planCases(spec, validators, {
+    seed,
+    maxCases: options.maxCases ?? DEFAULTS.maxCases,
+    operations: options.operations ?? [],
+    rateLimit: checks.some((c) => c.name === 'rate_limit'),
+  });
+
+  if (options.dryRun) {
+    options.write?.(renderDryRun(plan, baseUrl, headers, redactor));
+    return { exitCode: 0, seed, results: [], plan };
+  }
+
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  try {
+    await preflight(url, Math.min(timeoutMs, 5_000));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const limit = options.rateLimit === 'none' ? undefined : options.rateLimit ?? (!loopback && spec.rateLimit ? { count: spec.rateLimit.limit, periodSeconds: spec.rateLimit.period } : undefined);
+  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
+  const client = new HttpClient({ timeoutMs, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, connections: concurrency });
+  const progress = options.progress ?? silentProgress;
+  const planned = new Map<string, number>();
+  for (const testCase of [...plan.phases.flatMap((p) => p.cases), ...plan.scenarios.flatMap((s) => s.steps), ...(plan.burst?.steps ?? [])]) {
+    planned.set(testCase.operation.operationId, (planned.get(testCase.operation.operationId) ?? 0) + 1);
+  }
+  const started = performance.now();
+  progress.start(planned);
+  let results: CaseResult[];
+  try {
+    results = await execute(plan, {
+      spec,
+      validators,
+      checks,
+      baseUrl,
+      userHeaders: headers,
+      client,
+      ...(limit ? { pacer: new Pacer(limit) } : {}),
+      concurrency,
+      onResult: (result) => progress.tick(result),
+    });
+  } finally {
+    progress.stop();
+    await client.close();
+  }
+  const elapsed = performance.now() - started;
+  const report = buildReport(results, { spec: options.spec, baseUrl: redactor.text(baseUrl), seed, ...(spec.rateLimit ? { throttleStatus: spec.rateLimit.status } : {}) }, redactor);
+  if (options.reportJson) await writeReport(options.reportJson, renderJson(report));
+  if (options.reportJunit) await writeReport(options.reportJunit, renderJunit(report, results, redactor));
+  options.write?.(renderSummary(report, elapsed, results.filter((r) => !r.exchange.notSent).length));
+  return { exitCode: report.summary.failed > 0 ? 1 : 0, seed, report, results, plan };
+}

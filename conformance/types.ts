@@ -1,0 +1,141 @@
+/**
+ * The data that flows through a run: cases (what to send and what the contract expects), the
+ * exchanges they produce, and the per-(case, check) outcomes reporters render.
+ */
+import type { Operation, Response, Spec } from '../lib/spec.js';
+import type { ValidatorCache } from '../lib/validator.js';
+
+/**
+ * What a case exercises; it decides which outcome check judges the status:
+ * positive -> positive_data_accepted, negative -> negative_data_rejected,
+ * header -> missing_required_header, auth -> ignored_auth, stateful -> stateful_rules or
+ * resource_availability, rate-limit -> rate_limit.
+ */
+export type CaseKind = 'positive' | 'negative' | 'header' | 'auth' | 'stateful' | 'rate-limit';
+
+/** A request body as it goes on the wire; `raw` is for cases that must send invalid bytes. */
+export type PlannedBody =
+  | { kind: 'json'; value: unknown; contentType: string }
+  | { kind: 'raw'; text: string; contentType?: string };
+
+/** A path parameter filled from a record created earlier in the run (the spec's `links`). */
+export interface LinkedValue {
+  /** Scenario-local step index that created the record, or undefined to take one from the run's pool. */
+  step?: number;
+  sourceOperationId: string;
+  /** Runtime expression from the link, e.g. `$response.body#/id`. */
+  expression: string;
+}
+
+export interface PlannedRequest {
+  pathParams: Record<string, string | LinkedValue>;
+  query: Record<string, string>;
+  /** Headers the case sets itself (generated values, credentials). */
+  headers: Record<string, string>;
+  /** Header names the case must NOT send whatever --header says (missing-credential or missing-header cases). */
+  omitHeaders: string[];
+  /** Header names whose case value wins over --header (malformed header or credential cases). */
+  forceHeaders: string[];
+  body?: PlannedBody;
+}
+
+/** What the stateful rules expect of a step. */
+export type StatefulRule =
+  | { rule: 'duplicate'; status: string; example: string }
+  | { rule: 'merged'; status: string; example: string; intoStep: number }
+  | { rule: 'conflict'; status: string; example: string }
+  | { rule: 'unknown-id'; status: string };
+
+export interface TestCase {
+  /** Position in the run's case list: results are reported in this order whatever the concurrency. */
+  seq: number;
+  operation: Operation;
+  kind: CaseKind;
+  /** A short human label: `negative: /name above maxLength 50`. */
+  name: string;
+  request: PlannedRequest;
+  stateful?: StatefulRule;
+  /** Set on the last request of a rate-limit burst: the one that must be throttled. */
+  expectThrottle?: boolean;
+}
+
+/** Requests that must run in order, later steps reading ids from earlier ones. */
+export interface Scenario {
+  name: string;
+  steps: TestCase[];
+}
+
+export interface SentRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface ReceivedResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The body as text (capped); `json` is set when it parsed. */
+  text: string;
+  json?: { value: unknown };
+  durationMs: number;
+}
+
+/** A request that produced no usable response. */
+export interface TransportError {
+  reason: 'timeout' | 'connection' | 'too-large' | 'other';
+  message: string;
+  /** Status and headers when the response started but its body could not be read. */
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+export interface Exchange {
+  testCase: TestCase;
+  request: SentRequest;
+  response?: ReceivedResponse;
+  error?: TransportError;
+  /** The case could not be sent (a prerequisite step failed); every check is skipped. */
+  notSent?: string;
+}
+
+export interface Failure {
+  message: string;
+  expected?: string;
+  actual?: string;
+  /** AJV errors as readable paths. */
+  errors?: string[];
+}
+
+export type CheckOutcome = void | Failure | 'skip';
+
+export interface CheckContext {
+  spec: Spec;
+  operation: Operation;
+  testCase: TestCase;
+  request: SentRequest;
+  response?: ReceivedResponse;
+  error?: TransportError;
+  /** The spec's response for the received status (exact, then `4XX`-style range, then `default`). */
+  documented?: Response;
+  validators: ValidatorCache;
+  /** Ids of records this case's path carries that the run itself created. */
+  usesCreatedId: boolean;
+  /** The stored record a merge step was expected to merge into (its id), when known. */
+  mergeTargetId?: unknown;
+}
+
+export type Check = (ctx: CheckContext) => CheckOutcome;
+
+export interface CheckResult {
+  check: string;
+  status: 'passed' | 'failed' | 'skipped';
+  failure?: Failure;
+  /** Why it was skipped, for --verbose style reporting and the JUnit file. */
+  reason?: string;
+}
+
+export interface CaseResult {
+  exchange: Exchange;
+  checks: CheckResult[];
+}
