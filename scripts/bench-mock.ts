@@ -1,0 +1,120 @@
+/**
+ * `npm run bench:mock`: the mock (stateful, in one process) against bare `prism mock` on the same
+ * spec and against a bare node:http server answering a fixed 201 (the ceiling), for a valid and an
+ * invalid create. Every server runs as a child process so that autocannon, here, never competes
+ * with the server for its event loop. Also times the startup of all four APIs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { startMock } from '../mocks/server.js';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const SPEC = 'specs/bigchange-contact-groups.yaml';
+const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
+const CONNECTIONS = 20;
+const HEADERS = { authorization: 'Bearer bench-token', 'customer-id': '14532', 'content-type': 'application/json' };
+const VALID = JSON.stringify({ name: 'Field engineers' });
+const INVALID = JSON.stringify({});
+/** Prism's default; it logs every request, which is how users run it. */
+const PRISM_LOG_LEVEL = 'info';
+
+interface Figures {
+  rps: number;
+  p99: number;
+  statuses: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Spawns a server and resolves once its output contains `ready`; the output keeps being drained. */
+function spawnServer(command: string, args: string[], ready: string): Promise<{ child: ChildProcess; startupMs: number }> {
+  const started = performance.now();
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolveStart, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer): void => {
+      if (seen.includes(ready)) return;
+      seen += chunk.toString();
+      if (seen.includes(ready)) resolveStart({ child, startupMs: performance.now() - started });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${seen.slice(-500)}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.removeAllListeners('exit');
+  await new Promise<void>((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+async function load(url: string, body: string, seconds = DURATION): Promise<Figures> {
+  const result = await autocannon({ url, method: 'POST', headers: HEADERS, body, connections: CONNECTIONS, duration: seconds });
+  const statuses = Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => `${status}x${count ?? 0}`).join(' ');
+  return { rps: result.requests.average, p99: result.latency.p99, statuses: result.errors > 0 ? `${statuses} errors=${result.errors}` : statuses };
+}
+
+async function measure(url: string, body: string): Promise<Figures> {
+  await load(url, body, 1); // warm-up: JIT, validators, connections
+  return load(url, body);
+}
+
+const CEILING = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(201, { 'content-type': 'application/json' }); res.end('{"id":1}'); }); }).listen(Number(process.argv[1]), '127.0.0.1', () => console.log('ceiling ready'));`;
+
+async function main(): Promise<void> {
+  // Startup of all four APIs: in-process (startMock) and as `npm start` does it (a fresh process).
+  const inProcessStart = performance.now();
+  const probe = await startMock({ port: 0 });
+  const inProcessMs = performance.now() - inProcessStart;
+  await probe.close();
+
+  const mockPort = await freePort();
+  const mock = await spawnServer(process.execPath, ['--import', 'tsx', join('mocks', 'cli.ts'), '--port', String(mockPort)], 'Mock ready');
+  const prismPort = await freePort();
+  const prism = await spawnServer(join(root, 'node_modules/.bin/prism'), ['mock', '-p', String(prismPort), '--errors=false', '-v', PRISM_LOG_LEVEL, SPEC], 'Prism is listening');
+  const ceilingPort = await freePort();
+  const ceiling = await spawnServer(process.execPath, ['-e', CEILING, String(ceilingPort)], 'ceiling ready');
+
+  try {
+    const mockUrl = `http://127.0.0.1:${mockPort}/bigchange/v1/contactGroups`;
+    const prismUrl = `http://127.0.0.1:${prismPort}/v1/contactGroups`;
+    const rows: [string, Figures][] = [
+      ['mock, valid create (201, stateful)', await measure(mockUrl, VALID)],
+      ['mock, invalid create (422)', await measure(mockUrl, INVALID)],
+      [`prism mock -v ${PRISM_LOG_LEVEL}, valid create`, await measure(prismUrl, VALID)],
+      [`prism mock -v ${PRISM_LOG_LEVEL}, invalid create`, await measure(prismUrl, INVALID)],
+      ['node:http fixed 201 (ceiling)', await measure(`http://127.0.0.1:${ceilingPort}/`, VALID)],
+    ];
+    const [mockValid, mockInvalid, prismValid, prismInvalid, top] = rows.map(([, f]) => f) as [Figures, Figures, Figures, Figures, Figures];
+    const width = Math.max(...rows.map(([name]) => name.length));
+    console.log(`\n${CONNECTIONS} connections, ${DURATION} s per run after a 1 s warm-up, spec ${SPEC}\n`);
+    console.log(`${'target'.padEnd(width)}  ${'req/s'.padStart(8)}  ${'p99 ms'.padStart(7)}  statuses`);
+    for (const [name, f] of rows) console.log(`${name.padEnd(width)}  ${f.rps.toFixed(0).padStart(8)}  ${String(f.p99).padStart(7)}  ${f.statuses}`);
+    const ratio = (a: Figures, b: Figures): string => (a.rps / b.rps).toFixed(2);
+    console.log(`\nmock / prism mock:  valid ${ratio(mockValid, prismValid)}x, invalid ${ratio(mockInvalid, prismInvalid)}x (goal >= 1.5)`);
+    console.log(`mock / node:http ceiling:  valid ${ratio(mockValid, top)}x, invalid ${ratio(mockInvalid, top)}x`);
+    console.log(`startup of all four APIs: startMock() ${inProcessMs.toFixed(0)} ms; \`npm start\`-style process to ready ${mock.startupMs.toFixed(0)} ms (goal < 2000 ms); prism mock (one spec) ${prism.startupMs.toFixed(0)} ms`);
+  } finally {
+    await Promise.all([stop(mock.child), stop(prism.child), stop(ceiling.child)]);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench-mock: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
