@@ -2,9 +2,8 @@
  * Valid requests: every example, the boundaries of every constraint (lengths, optional properties,
  * enum values, non-ASCII text, parameter bounds) and a seeded random phase. Each is re-validated.
  */
-import fc from 'fast-check';
 import type { Operation } from '../../lib/spec.js';
-import { arbitrary, sampleValue, variantsOf, withoutReadOnly } from '../generators/values.js';
+import { randomValues, sampleValue, variantsOf, withoutReadOnly } from '../generators/values.js';
 import type { Variant } from '../generators/schema.js';
 import type { TestCase } from '../types.js';
 import { isValid, jsonBody, type BuildContext } from './context.js';
@@ -21,7 +20,7 @@ function validBodies(ctx: BuildContext, operation: Operation): Variant[] {
   const base = sampleValue(media.schema, ctx.seed, true);
   bodies.push({ label: 'every writable property', value: base });
   bodies.push(...variantsOf(media.schema, base, 'boundaries', ctx.seed));
-  const random = fc.sample(arbitrary(media.schema), { seed: ctx.seed ^ hash(operation.operationId), numRuns: ctx.maxCases });
+  const random = randomValues(media.schema, ctx.seed ^ hash(operation.operationId), ctx.maxCases);
   random.forEach((value, i) => bodies.push({ label: `random #${i + 1}`, value }));
   const seen = new Set<string>();
   return bodies.filter((body) => {

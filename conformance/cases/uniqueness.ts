@@ -35,7 +35,8 @@ export class Stamps {
   /** A valid value for the schema that no other case of the run uses, or undefined if none is found. */
   uniqueValue(schema: JsonSchema, current: unknown, stamp: Stamp): unknown {
     const validate = this.validators.get(schema);
-    if (typeof current !== 'string' || !validate(current)) return undefined;
+    // An empty value stays empty: it is a boundary case, and no server matches records on it.
+    if (typeof current !== 'string' || current === '' || !validate(current)) return undefined;
     const flat = flatten(schema);
     const candidates = [
       ...(flat.format ? [uniqueFormatValue(flat.format, stamp.text)] : []),

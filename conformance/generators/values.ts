@@ -67,7 +67,7 @@ export function distinctItems(itemSchema: JsonSchema, count: number, seed: numbe
   if (count <= 0) return [];
   const items = [sampleValue(itemSchema, seed)];
   const seen = new Set(items.map((item) => JSON.stringify(item)));
-  for (const candidate of fc.sample(arbitrary(itemSchema), { seed, numRuns: count * 20 })) {
+  for (const candidate of randomValues(itemSchema, seed, count * 20)) {
     if (items.length >= count) break;
     const key = JSON.stringify(candidate);
     if (!seen.has(key)) {
@@ -164,6 +164,11 @@ export function variantsOf(schema: JsonSchema, base: unknown, mode: 'boundaries'
 }
 
 const RANDOM_STRING_CAP = 60;
+
+/** Seeded samples of the arbitrary as plain JSON (fast-check may build null-prototype objects). */
+export function randomValues(schema: JsonSchema, seed: number, count: number): unknown[] {
+  return fc.sample(arbitrary(schema), { seed, numRuns: count }).map((value) => JSON.parse(JSON.stringify(value)) as unknown);
+}
 
 /** A fast-check arbitrary of (mostly) valid values, for the seeded random phase. */
 export function arbitrary(raw: JsonSchema): fc.Arbitrary<unknown> {
