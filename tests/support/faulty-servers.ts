@@ -57,6 +57,21 @@ const withBody = (reply: Reply, change: (body: Record<string, unknown>) => void)
   return { ...reply, body };
 };
 
+function noRetryAfter(name: string): Fault {
+  return {
+    name,
+    description: 'the 429 has no Retry-After header',
+    overrides: {
+      finish: (next, reply, ex, s) => {
+        const done = next(reply, ex, s);
+        if (done.status !== 429) return done;
+        const { 'Retry-After': _dropped, ...headers } = done.headers ?? {};
+        return { ...done, headers };
+      },
+    },
+  };
+}
+
 /** Checks enabled for a run that includes the opt-in rate_limit check. */
 export const WITH_RATE_LIMIT = ['--checks', ALL_CHECKS.join(',')];
 
@@ -324,18 +339,16 @@ export const FAULTS: FaultCase[] = [
     expected: 'rate_limit',
     args: ['--checks', 'rate_limit'],
     rateLimit: { limit: 3, periodMs: 60_000 },
-    fault: {
-      name: 'easify-429-without-retry-after',
-      description: 'the 429 has no Retry-After header',
-      overrides: {
-        finish: (next, reply, ex, s) => {
-          const done = next(reply, ex, s);
-          if (done.status !== 429) return done;
-          const { 'Retry-After': _dropped, ...headers } = done.headers ?? {};
-          return { ...done, headers };
-        },
-      },
-    },
+    fault: noRetryAfter('easify-429-without-retry-after'),
+  },
+  // ---------------------------------------------------------------- response_headers
+  {
+    // The same fault without the opt-in check: the ordinary cases outrun a small limit, and the
+    // 429s they get lack the documented required header.
+    spec: 'easify',
+    expected: 'response_headers',
+    rateLimit: { limit: 3, periodMs: 60_000 },
+    fault: noRetryAfter('easify-429-without-retry-after-default-checks'),
   },
 ];
 

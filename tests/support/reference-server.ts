@@ -138,6 +138,8 @@ export interface ServerState {
   nextEasifyId: number;
   /** Per credential: start of the current window and requests counted in it. */
   windows: Map<string, { start: number; count: number }>;
+  /** Stateful rules the server applied: each merge, conflict and refused duplicate, by request index. */
+  events: { kind: 'merge' | 'conflict' | 'duplicate'; index: number }[];
 }
 
 export interface RunningServer {
@@ -532,10 +534,12 @@ function eightByEightCreate(ex: Exchange, server: ServerState): Reply {
   };
   const mode = server.rules.merge;
   if (mode !== 'never' && found.length >= 2) {
+    server.events.push({ kind: 'conflict', index: ex.index });
     return eightByEightError(409, 1003, 'More than one contact was found based on a provided set of addresses');
   }
   if (mode !== 'never' && found.length === 1) {
     if (mode === 'always-conflict') return eightByEightError(409, 1003, 'More than one contact was found based on a provided set of addresses');
+    server.events.push({ kind: 'merge', index: ex.index });
     const target = found[0]!;
     Object.assign(target, fields);
     target.addresses = { ...target.addresses, ...request.addresses };
@@ -558,6 +562,7 @@ function eightByEightCreate(ex: Exchange, server: ServerState): Reply {
 function eloquaCreate(ex: Exchange, server: ServerState): Reply {
   const request = ex.body as EloquaOps['createContactSegment']['requestBody']['content']['application/json'];
   if (server.rules.uniqueNames && [...server.segments.values()].some((s) => s.name === request.name)) {
+    server.events.push({ kind: 'duplicate', index: ex.index });
     return eloquaValidation([{ property: 'name', requirement: 'NoDuplicatesRequirement', value: request.name }]);
   }
   const id = String(server.nextSegmentId++);
@@ -589,6 +594,7 @@ function eloquaCreate(ex: Exchange, server: ServerState): Reply {
 function easifyCreate(ex: Exchange, server: ServerState): Reply {
   const request = ex.body as EasifyOps['createContactGroup']['requestBody']['content']['application/json'];
   if (server.rules.uniqueNames && [...server.easify.values()].some((g) => g.name === request.name)) {
+    server.events.push({ kind: 'duplicate', index: ex.index });
     return easifyValidation({ name: ['The name has already been taken.'] });
   }
   const group: Easify['schemas']['ContactGroup'] = {
@@ -750,6 +756,7 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
     easify: new Map(),
     nextEasifyId: 2,
     windows: new Map(),
+    events: [],
   };
   const basePath = serverBasePath(spec);
   const violations: string[] = [];

@@ -4,6 +4,7 @@
  * the runner's internals.
  */
 import { spawn } from 'node:child_process';
+import { XMLParser } from 'fast-xml-parser';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,3 +124,29 @@ export function summarize(report: JsonReport | undefined): string {
 
 /** A Node stack frame (`    at fn (file:line:col)`): must never reach a user. */
 export const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m;
+
+export interface CheckTally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/**
+ * Outcomes per check, read from the JUnit report: a <testcase> is attributed to every check name
+ * that appears in its name or classname; no child = passed, <failure> = failed, <skipped> = skipped.
+ */
+export function junitTally(xml: string, checks: readonly string[]): Map<string, CheckTally> {
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => ['testsuite', 'testcase'].includes(name) });
+  const doc = parser.parse(xml) as { testsuites?: { testsuite?: { testcase?: Record<string, unknown>[] }[] } };
+  const tally = new Map<string, CheckTally>(checks.map((c) => [c, { passed: 0, failed: 0, skipped: 0 }]));
+  for (const suite of doc.testsuites?.testsuite ?? []) {
+    for (const testcase of suite.testcase ?? []) {
+      const label = `${String(testcase['@_name'] ?? '')} ${String(testcase['@_classname'] ?? '')}`;
+      const outcome: keyof CheckTally = 'failure' in testcase ? 'failed' : 'skipped' in testcase ? 'skipped' : 'passed';
+      for (const check of checks) {
+        if (new RegExp(`\\b${check}\\b`).test(label)) tally.get(check)![outcome] += 1;
+      }
+    }
+  }
+  return tally;
+}
