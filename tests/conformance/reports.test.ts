@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
-import { FAULTS } from '../support/faulty-servers.js';
+import { ECHO_CREDENTIALS, FAULTS } from '../support/faulty-servers.js';
 import { COMMON, failingChecks, runConformance, summarize, targetArgs, type JsonReport } from '../support/runner.js';
 
 const servers: RunningServer[] = [];
@@ -75,14 +75,17 @@ describe.concurrent('reports', () => {
 
   test('JUnit parses as JUnit XML; the secret header never appears in any output', async () => {
     const secret = `s3cr3t-${randomUUID()}`;
-    const server = await faultyServer('8x8-error-id-not-uuid');
+    // error_format failures on 400s whose bodies repeat the Authorization header: the secret is
+    // in the requests, the curl lines and the response bodies the runner reports.
+    const server = await startReferenceServer('8x8', { faults: [fault('8x8-error-id-not-uuid').fault, ECHO_CREDENTIALS] });
+    servers.push(server);
     const run = await runConformance([...targetArgs('8x8', server, secret), ...COMMON], { junit: true });
     const context = `${run.describe()}\n${summarize(run.report)}`;
     expect(run.code, context).toBe(1);
     expect(failingChecks(run.report), context).toEqual(['error_format']);
 
-    // The requests did carry the secret (so there was something to leak) ...
-    expect(server.requestCount).toBeGreaterThan(0);
+    // The requests did carry the secret and the server sent it back (so there was something to leak) ...
+    expect(server.log.some((r) => r.authorization === `Bearer ${secret}` && r.status === 400)).toBe(true);
     // ... and no output or report shows it.
     for (const [where, text] of [
       ['stdout', run.stdout],

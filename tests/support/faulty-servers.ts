@@ -360,6 +360,8 @@ export interface HardnessCase {
   name: string;
   description: string;
   fault: Fault;
+  /** What the failure's message must say. */
+  message: RegExp;
   /** Extra runner arguments (a short --timeout for the hang). */
   args?: string[];
 }
@@ -378,6 +380,7 @@ function firstCreates(times: number, act: (req: IncomingMessage, res: ServerResp
 export const HARDNESS: HardnessCase[] = [
   {
     name: 'connection-reset',
+    message: /connection|reset|socket|closed/i,
     description: 'the connection is reset in the middle of the response body',
     fault: {
       name: 'connection-reset',
@@ -391,12 +394,14 @@ export const HARDNESS: HardnessCase[] = [
   },
   {
     name: 'hang',
+    message: /time(d)?[ -]?out/i,
     description: 'the server accepts the request and never answers',
     args: ['--timeout', '400'],
     fault: { name: 'hang', description: 'never answers', socket: firstCreates(2, () => undefined) },
   },
   {
     name: 'non-json-body',
+    message: /JSON/,
     description: 'a 201 declared application/json whose body is HTML',
     fault: {
       name: 'non-json-body',
@@ -409,6 +414,7 @@ export const HARDNESS: HardnessCase[] = [
   },
   {
     name: 'huge-body',
+    message: /large|size|limit|MB/i,
     description: 'a 201 whose body is 20 MB (a JSON array where an object is documented)',
     fault: {
       name: 'huge-body',
@@ -426,6 +432,7 @@ export const HARDNESS: HardnessCase[] = [
   },
   {
     name: 'redirect',
+    message: /302/,
     description: 'a 302 to another path instead of an answer',
     fault: {
       name: 'redirect',
@@ -437,3 +444,21 @@ export const HARDNESS: HardnessCase[] = [
     },
   },
 ];
+
+/**
+ * Echoes the request's Authorization header in the message of its 400 answers, as careless debug
+ * code does: a secret given with --header then comes back inside response bodies.
+ */
+export const ECHO_CREDENTIALS: Fault = {
+  name: 'echo-credentials',
+  description: 'the 400 message repeats the Authorization header',
+  overrides: {
+    finish: (next, reply, ex, s) => {
+      const done = next(reply, ex, s);
+      if (done.status !== 400 || typeof (done.body as { message?: unknown })?.message !== 'string') return done;
+      const body = { ...(done.body as Record<string, unknown>) };
+      body.message = `${String(body.message)} (request authorized as "${String(ex.headers.authorization ?? '')}")`;
+      return { ...done, body };
+    },
+  },
+};

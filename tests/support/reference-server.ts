@@ -152,7 +152,7 @@ export interface RunningServer {
   /** Replies that did not conform to the spec (status, content type, headers or body). */
   readonly violations: string[];
   /** Every request seen: method, path (with base path), status replied. */
-  readonly log: { method: string; path: string; status: number }[];
+  readonly log: { method: string; path: string; status: number; authorization?: string }[];
   state: ServerState;
   close(): Promise<void>;
 }
@@ -760,7 +760,7 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
   };
   const basePath = serverBasePath(spec);
   const violations: string[] = [];
-  const log: { method: string; path: string; status: number }[] = [];
+  const log: { method: string; path: string; status: number; authorization?: string }[] = [];
   let requestCount = 0;
   const sockets = new Set<Socket>();
 
@@ -795,7 +795,7 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
         behaviours.handle(ex, state);
       const final = behaviours.finish(reply, ex, state);
       const sent = send(res, final);
-      log.push({ method, path: url, status: final.status });
+      log.push({ method, path: url, status: final.status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
       for (const problem of checkReply(found.operation, final, sent.contentType, sent.text)) violations.push(problem);
     })().catch((error: unknown) => {
       violations.push(`server error: ${(error as Error).stack ?? String(error)}`);
