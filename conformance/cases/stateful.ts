@@ -30,7 +30,7 @@ function madeUpId(ctx: BuildContext, target: Operation, param: string): string |
   const type = flatten(parameter.schema).type;
   const candidate = type === 'integer' || type === 'number' ? 999_000_000 + ctx.stamps.take().index : undefined;
   if (candidate !== undefined) return String(candidate);
-  const unique = ctx.stamps.uniqueValue(parameter.schema, String(sampleValue(parameter.schema, ctx.seed)), ctx.stamps.take());
+  const unique = ctx.stamps.uniqueValue(`path ${param}`, parameter.schema, String(sampleValue(parameter.schema, ctx.seed)), ctx.stamps.take());
   return typeof unique === 'string' ? unique : undefined;
 }
 
@@ -87,7 +87,7 @@ export function resourceScenarios(ctx: BuildContext, operation: Operation): Scen
     const [on, onSchema] = mergeOn;
     const keys: [string, unknown][] = [];
     for (const [key, keySchema] of Object.entries(flatten(onSchema).properties ?? {})) {
-      const value = ctx.stamps.uniqueValue(keySchema, sampleValue(keySchema, ctx.seed), ctx.stamps.take());
+      const value = ctx.stamps.uniqueValue(`${on}.${key}`, keySchema, sampleValue(keySchema, ctx.seed), ctx.stamps.take());
       if (value !== undefined) keys.push([key, value]);
       if (keys.length === 2) break;
     }
@@ -111,8 +111,8 @@ export function resourceScenarios(ctx: BuildContext, operation: Operation): Scen
       }
     }
     if (k1 && k2) {
-      const a = ctx.stamps.uniqueValue(flatten(onSchema).properties![k1[0]]!, k1[1], ctx.stamps.take());
-      const b = ctx.stamps.uniqueValue(flatten(onSchema).properties![k2[0]]!, k2[1], ctx.stamps.take());
+      const a = ctx.stamps.uniqueValue(`${on}.${k1[0]}`, flatten(onSchema).properties![k1[0]]!, k1[1], ctx.stamps.take());
+      const b = ctx.stamps.uniqueValue(`${on}.${k2[0]}`, flatten(onSchema).properties![k2[0]]!, k2[1], ctx.stamps.take());
       const first = bodyWith({ [k1[0]]: a });
       const second = bodyWith({ [k2[0]]: b });
       const both = bodyWith({ [k1[0]]: a, [k2[0]]: b });

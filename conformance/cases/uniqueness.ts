@@ -32,24 +32,27 @@ export class Stamps {
     return { text: `${prefix}${index.toString(36)}`, digits: `${this.seed % 100}`.padStart(2, '0') + `${index % 10_000}`.padStart(4, '0'), index };
   }
 
-  /** A valid value for the schema that no other case of the run uses, or undefined if none is found. */
-  uniqueValue(schema: JsonSchema, current: unknown, stamp: Stamp): unknown {
+  /**
+   * A valid value for the field that no other case of the run uses, or undefined if none is found.
+   * The first case to send an empty value keeps it (an empty boundary); later ones are stamped.
+   */
+  uniqueValue(field: string, schema: JsonSchema, current: unknown, stamp: Stamp): unknown {
     const validate = this.validators.get(schema);
-    // An empty value stays empty: it is a boundary case, and no server matches records on it.
-    if (typeof current !== 'string' || current === '' || !validate(current)) return undefined;
+    if (typeof current !== 'string' || !validate(current)) return undefined;
+    const claim = (value: string): boolean => {
+      const key = `${field}\u0000${value}`;
+      if (this.used.has(key)) return false;
+      this.used.add(key);
+      return true;
+    };
+    if (current === '' && claim('')) return '';
     const flat = flatten(schema);
     const candidates = [
       ...(flat.format ? [uniqueFormatValue(flat.format, stamp.text)] : []),
       ...stampedStrings(current, stamp),
       ...(flat.pattern ? matchingStrings(flat, this.seed * 7919 + stamp.index, 5) : []),
     ];
-    for (const candidate of candidates) {
-      if (candidate !== undefined && !this.used.has(candidate) && validate(candidate)) {
-        this.used.add(candidate);
-        return candidate;
-      }
-    }
-    return undefined;
+    return candidates.find((candidate) => candidate !== undefined && validate(candidate) && claim(candidate));
   }
 }
 
@@ -69,10 +72,10 @@ export function makeUnique(body: unknown, operation: Operation, bodySchema: Json
   if (!isObject(body) || !operation.resource) return body;
   const { unique, mergeOn } = comparedFields(operation, bodySchema);
   if (unique.length === 0 && !mergeOn) return body;
-  const stamp = stamps.take();
+  // One stamp per field: two fields of one case must not share a value either.
   const out: Json = { ...body };
   for (const [name, schema] of unique) {
-    const value = stamps.uniqueValue(schema, out[name], stamp);
+    const value = stamps.uniqueValue(name, schema, out[name], stamps.take());
     if (value !== undefined) out[name] = value;
   }
   if (mergeOn) {
@@ -82,7 +85,7 @@ export function makeUnique(body: unknown, operation: Operation, bodySchema: Json
     if (isObject(keys)) {
       const replaced: Json = { ...keys };
       for (const [key, keySchema] of Object.entries(keySchemas)) {
-        const value = stamps.uniqueValue(keySchema, replaced[key], stamp);
+        const value = stamps.uniqueValue(`${name}.${key}`, keySchema, replaced[key], stamps.take());
         if (value !== undefined) replaced[key] = value;
       }
       out[name] = replaced;
