@@ -136,8 +136,8 @@ export interface ServerState {
   nextSegmentId: number;
   easify: Map<number, Easify['schemas']['ContactGroup']>;
   nextEasifyId: number;
-  /** Per credential: start of the current window and requests counted in it. */
-  windows: Map<string, { start: number; count: number }>;
+  /** Per credential: start times of the accepted requests of the current window. */
+  windows: Map<string, number[]>;
   /** Stateful rules the server applied: each merge, conflict and refused duplicate, by request index. */
   events: { kind: 'merge' | 'conflict' | 'duplicate'; index: number }[];
 }
@@ -334,25 +334,25 @@ function authenticate(ex: Exchange): Reply | undefined {
   }
 }
 
+/**
+ * A sliding window per credential: a request is accepted while fewer than `limit` accepted requests
+ * started in the last `periodMs`; throttled requests do not count (Laravel checks before it hits).
+ */
 function rateLimit(ex: Exchange, server: ServerState): Reply | undefined {
   if (!server.spec.rateLimit || server.rateLimit === false) return undefined;
   const { limit, periodMs } = server.rateLimit;
   const key = server.spec.rateLimit.scope === 'credential' ? (header(ex, 'authorization') ?? '') : '';
   const now = Date.now();
-  let window = server.windows.get(key);
-  if (!window || now - window.start >= periodMs) {
-    window = { start: now, count: 0 };
-    server.windows.set(key, window);
-  }
-  window.count += 1;
-  const remaining = Math.max(0, limit - window.count);
-  const limitHeaders = { 'X-RateLimit-Limit': limit, 'X-RateLimit-Remaining': remaining };
-  ex.limitHeaders = limitHeaders;
-  if (window.count <= limit) return undefined;
-  const retryAfter = Math.max(0, Math.ceil((window.start + periodMs - now) / 1000));
+  const accepted = (server.windows.get(key) ?? []).filter((t) => now - t < periodMs);
+  server.windows.set(key, accepted);
+  const over = accepted.length >= limit;
+  if (!over) accepted.push(now);
+  ex.limitHeaders = { 'X-RateLimit-Limit': limit, 'X-RateLimit-Remaining': Math.max(0, limit - accepted.length) };
+  if (!over) return undefined;
+  const retryAfter = Math.max(1, Math.ceil((accepted[0]! + periodMs - now) / 1000));
   const template = server.spec.rateLimit.message ?? 'Too many requests. Try again in {retryAfter} seconds';
   const reply = easifyError(429, template.replace('{retryAfter}', String(retryAfter)));
-  reply.headers = { 'Retry-After': retryAfter, ...limitHeaders };
+  reply.headers = { 'Retry-After': retryAfter, ...ex.limitHeaders };
   return reply;
 }
 
