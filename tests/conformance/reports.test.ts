@@ -3,6 +3,8 @@
  * passed with --header never reaches stdout, stderr, the JSON or the JUnit report.
  */
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
@@ -48,6 +50,42 @@ function normalize(report: JsonReport, origin: string): unknown {
 }
 
 describe.concurrent('reports', () => {
+  test('a failure shows AJV errors as readable paths; same-cause failures are grouped on screen', async () => {
+    const { spec, fault: f, rateLimit } = fault('easify-contacts-count-as-string');
+    const server = await startReferenceServer(spec, { faults: [f], ...(rateLimit !== undefined ? { rateLimit } : {}) });
+    servers.push(server);
+    const run = await runConformance([...targetArgs(spec, server), ...COMMON]);
+    const context = `${run.describe()}\n${summarize(run.report)}`;
+    expect(run.code, context).toBe(1);
+    const failures = run.report!.failures;
+    expect(failures.length, context).toBeGreaterThan(3);
+    for (const failure of failures) {
+      expect(JSON.stringify(failure), context).toContain('/data/contacts_count: must be integer');
+      expect(failure.response?.status, context).toBe(200);
+      expect(failure).toHaveProperty('request');
+      expect(failure).toHaveProperty('case');
+    }
+    expect(run.stdout, context).toContain('/data/contacts_count: must be integer');
+    // One cause, many cases: the terminal output does not repeat a reproduction per case.
+    const curls = run.stdout.match(/curl /g)?.length ?? 0;
+    expect(curls, context).toBeGreaterThan(0);
+    expect(curls, context).toBeLessThan(failures.length);
+  });
+
+  test('the curl of a failure reproduces it', async () => {
+    const server = await faultyServer('bigchange-create-answers-200');
+    const run = await runConformance([...targetArgs('bigchange', server), ...COMMON]);
+    const failure = run.report?.failures[0];
+    expect(failure, run.describe()).toBeDefined();
+    expect(failure!.response?.status).toBe(200);
+    const before = server.requestCount;
+    // The redacted token still has the right shape for this server (any bearer token is accepted).
+    const { stdout } = await promisify(execFile)('sh', ['-c', failure!.curl.replace(/^curl /, 'curl -sS --max-time 10 ')]);
+    expect(server.requestCount).toBe(before + 1);
+    expect(stdout.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 200 /);
+    expect(stdout).toMatch(/"id":\s*\d+/);
+  });
+
   test('the same seed gives the same JSON report (modulo timing)', async () => {
     const [a, b] = await Promise.all([faultyServer('bigchange-rejects-50-char-name'), faultyServer('bigchange-rejects-50-char-name')]);
     // Concurrency 1: the stateful server then sees the requests in the one order the seed fixes.
