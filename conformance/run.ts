@@ -90,6 +90,14 @@ async function writeReport(file: string, content: string): Promise<void> {
   }
 }
 
+/** Compiles every response body and header schema up front, so no request waits for AJV. */
+function compileResponseValidators(spec: Spec, validators: ValidatorCache): void {
+  for (const response of spec.operations.flatMap((op) => op.responses)) {
+    for (const media of response.content) if (media.schema) validators.get(media.schema);
+    for (const header of response.headers) if (header.schema) validators.get(header.schema);
+  }
+}
+
 export async function run(options: RunOptions): Promise<RunResult> {
   const checks = selectChecks(options.checks, options.excludeChecks);
   if (checks.length === 0) throw new ConfigError(`no check left to run; valid checks: ${CHECK_NAMES.join(', ')}`);
@@ -108,6 +116,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const headers = options.headers ?? [];
   const redactor = new Redactor(headers);
   const validators = new ValidatorCache();
+  compileResponseValidators(spec, validators);
   const plan = planCases(spec, validators, {
     seed,
     maxCases: options.maxCases ?? DEFAULTS.maxCases,
