@@ -28,6 +28,11 @@ describe.concurrent('faulty servers are flagged by exactly the expected check', 
       expect(failure.operationId, context).toMatch(/^[A-Za-z]+$/);
       expect(typeof failure.message, context).toBe('string');
       expect(failure.message.length, context).toBeGreaterThan(0);
+      expect(failure, context).toHaveProperty('case');
+      expect(failure, context).toHaveProperty('request');
+      expect(Number.isInteger(failure.response?.status), context).toBe(true);
+      expect(failure.response, context).toHaveProperty('headers');
+      expect(failure.response, context).toHaveProperty('body');
       expect(failure.curl, context).toMatch(/^curl /);
       expect(failure.curl, context).toContain(server.origin);
     }

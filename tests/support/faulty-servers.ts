@@ -126,6 +126,20 @@ export const FAULTS: FaultCase[] = [
       },
     },
   },
+  {
+    spec: '8x8',
+    expected: 'response_schema',
+    fault: {
+      name: '8x8-merged-without-addresses',
+      description: 'the 200 merged contact leaves out the required addresses',
+      overrides: {
+        handle: (next, ex, s) => {
+          const reply = next(ex, s);
+          return reply.status === 200 ? withBody(reply, (b) => delete b.addresses) : reply;
+        },
+      },
+    },
+  },
   // ---------------------------------------------------------------- content_type
   {
     spec: 'eloqua',
@@ -191,6 +205,20 @@ export const FAULTS: FaultCase[] = [
       overrides: { finish: (next, reply, ex, s) => next(reply.status === 400 ? withBody(reply, (b) => (b.errorId = 'ERR-1002')) : reply, ex, s) },
     },
   },
+  {
+    spec: 'eloqua',
+    expected: 'error_format',
+    fault: {
+      name: 'eloqua-401-as-object',
+      description: 'the 401 is {"message": "Not authenticated."} where Eloqua sends a JSON string',
+      overrides: {
+        authenticate: (next, ex, s) => {
+          const reply = next(ex, s);
+          return reply ? { ...reply, body: { message: reply.body } } : undefined;
+        },
+      },
+    },
+  },
   // ---------------------------------------------------------------- ignored_auth
   {
     spec: '8x8',
@@ -208,6 +236,16 @@ export const FAULTS: FaultCase[] = [
       name: 'eloqua-accepts-any-scheme',
       description: 'accepts any Authorization header at all, and none',
       overrides: { authenticate: () => undefined },
+    },
+  },
+  {
+    spec: 'easify',
+    expected: 'ignored_auth',
+    rateLimit: false,
+    fault: {
+      name: 'easify-accepts-any-scheme',
+      description: 'any Authorization scheme is taken as a token (Basic too); only a missing header gets 401',
+      overrides: { authenticate: (next, ex, s) => (ex.headers.authorization ? undefined : next(ex, s)) },
     },
   },
   // ---------------------------------------------------------------- negative_data_rejected
