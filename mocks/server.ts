@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSpec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
 import { buildApi, type MockApi, type RateLimitOverride } from './api.js';
+import { corsHeaders, preflight } from './cors.js';
 import { handleOperation, type HandlerOptions } from './handler.js';
 import { isJsonMediaType, essence, readBody } from './http-body.js';
 import type { Reply } from './responses.js';
@@ -101,6 +102,8 @@ async function route(apis: ReadonlyMap<string, MockApi>, request: IncomingMessag
   const method = (request.method ?? 'GET').toLowerCase();
   // The body is always read in full, so that the connection can be reused whatever the answer.
   const body = await readBody(request);
+  const corsPreflight = preflight(method, request.headers);
+  if (corsPreflight) return corsPreflight;
   if (url.pathname.startsWith('/__mock/')) return control([...apis.values()], method, url.pathname);
   const [, prefix = '', ...rest] = url.pathname.split('/');
   const api = apis.get(prefix.toLowerCase());
@@ -134,7 +137,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
 
   const server = createServer((request, response) => {
     route(apis, request, handlerOptions).then(
-      (reply) => send(response, reply),
+      (reply) => send(response, { ...reply, headers: { ...corsHeaders(request.headers), ...reply.headers } }),
       (error: unknown) => {
         // A bug of the mock, never the client's doing: answer instead of dropping the connection.
         if (!response.headersSent) send(response, problem(500, 'Mock error', error instanceof Error ? error.message : String(error)));

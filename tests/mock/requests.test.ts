@@ -226,3 +226,20 @@ describe('requests outside the specs', () => {
     await method.body.dump();
   });
 });
+
+describe('CORS, as prism mock does by default', () => {
+  it('answers a browser preflight and allows the caller origin on answers', async () => {
+    const { request } = await import('undici');
+    const url = `${mock.url}/easify/api/v2/contact-groups/create`;
+    const origin = 'http://localhost:3000';
+    const pre = await request(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    await pre.body.dump();
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe(origin);
+    expect(pre.headers['access-control-allow-methods']).toBe('POST');
+    expect(pre.headers['access-control-allow-headers']).toBe('authorization,content-type');
+    const answer = await client.call('easify', 'createContactGroup', { body: { name: 'from a browser' }, headers: { origin } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['access-control-allow-origin']).toBe(origin);
+  });
+});
