@@ -434,7 +434,7 @@ export const HARDNESS: HardnessCase[] = [
     name: 'hang',
     message: /time(d)?[ -]?out/i,
     description: 'the server accepts the request and never answers',
-    args: ['--timeout', '400'],
+    args: ['--timeout', '1500'],
     fault: { name: 'hang', description: 'never answers', socket: firstCreates(2, () => undefined) },
   },
   {
