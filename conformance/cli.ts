@@ -45,7 +45,7 @@ function program(): Command {
   return new Command('conformance')
     .description('Check a running implementation of an OpenAPI 3.1 spec against the contract.')
     .version(version(), '--version')
-    .requiredOption('--spec <file>', 'the OpenAPI 3.1 spec (specs/<file>.yaml)')
+    .option('--spec <file>', 'the OpenAPI 3.1 spec (specs/<file>.yaml); required')
     .option('--base-url <url>', 'where the implementation is served; the spec paths are appended')
     .option('--header <"Name: value">', 'header sent on every request (repeatable); how credentials are given', header, [])
     .option('--report-json <file>', 'write the JSON report')
@@ -65,7 +65,7 @@ function program(): Command {
 }
 
 interface Parsed {
-  spec: string;
+  spec?: string;
   baseUrl?: string;
   header: [string, string][];
   reportJson?: string;
@@ -83,6 +83,7 @@ interface Parsed {
 }
 
 function toRunOptions(parsed: Parsed): RunOptions {
+  if (!parsed.spec) throw new ConfigError("required option '--spec <file>' not specified");
   if (!parsed.baseUrl && !parsed.dryRun) throw new ConfigError("required option '--base-url <url>' not specified");
   const interactive = process.stdout.isTTY === true && process.env.CI !== 'true';
   return {

@@ -40,7 +40,7 @@ export function buildRequest(testCase: TestCase, baseUrl: string, userHeaders: [
     }
     path = path.replace(`{${name}}`, encodeURIComponent(text));
   }
-  const query = new URLSearchParams(request.query).toString();
+  const query = Object.keys(request.query).length > 0 ? new URLSearchParams(request.query).toString() : '';
   const headers = new Map<string, [string, string]>();
   for (const [name, value] of Object.entries(request.headers)) headers.set(name.toLowerCase(), [name, value]);
   const forced = new Set(request.forceHeaders.map((n) => n.toLowerCase()));

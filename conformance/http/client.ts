@@ -3,7 +3,7 @@
  * followed (a 3xx is a response like any other); every failure to get a complete response becomes a
  * TransportError instead of an exception, so one bad exchange never stops a run.
  */
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { ReceivedResponse, SentRequest, TransportError } from '../types.js';
 
 export interface ClientOptions {
@@ -11,6 +11,8 @@ export interface ClientOptions {
   maxBodyBytes: number;
   connections: number;
 }
+
+class BodyTooLarge extends Error {}
 
 export type SendResult = { response: ReceivedResponse } | { error: TransportError };
 
@@ -50,26 +52,17 @@ export class HttpClient {
     let status: number | undefined;
     let headers: Record<string, string> | undefined;
     try {
+      // undici's headersTimeout bounds the wait for a response; the body gets what is left of it.
       const res = await request(req.url, {
         dispatcher: this.agent,
         method: req.method as 'GET',
         headers: req.headers,
         ...(req.body !== undefined ? { body: req.body } : {}),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       status = res.statusCode;
       headers = flatHeaders(res.headers);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > this.options.maxBodyBytes) {
-          res.body.destroy();
-          return { error: { reason: 'too-large', message: `response body larger than the ${Math.round(this.options.maxBodyBytes / MB)} MB cap`, status, headers } };
-        }
-        chunks.push(chunk as Buffer);
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
+      const remaining = Math.max(1, this.options.timeoutMs - (performance.now() - started));
+      const text = await this.readBody(res.body, remaining);
       const response: ReceivedResponse = { status, headers, text, durationMs: performance.now() - started };
       if (text.trim() !== '') {
         try {
@@ -80,9 +73,36 @@ export class HttpClient {
       }
       return { response };
     } catch (error) {
-      const described = describe(error, this.options.timeoutMs);
+      const described = error instanceof BodyTooLarge ? { reason: 'too-large' as const, message: error.message } : describe(error, this.options.timeoutMs);
       return { error: status === undefined ? described : { ...described, status, ...(headers ? { headers } : {}) } };
     }
+  }
+
+  /** Reads the body as text, failing past the size cap or the deadline. */
+  private readBody(body: Dispatcher.ResponseData['body'], deadlineMs: number): Promise<string> {
+    const cap = this.options.maxBodyBytes;
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const timer = setTimeout(() => {
+        body.destroy();
+        reject(Object.assign(new Error('body timeout'), { name: 'TimeoutError' }));
+      }, deadlineMs);
+      const finish = (error?: Error): void => {
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve(Buffer.concat(chunks, size).toString('utf8'));
+      };
+      body.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > cap) {
+          body.destroy();
+          finish(new BodyTooLarge(`response body larger than the ${Math.round(cap / MB)} MB cap`));
+        } else chunks.push(chunk);
+      });
+      body.once('end', () => finish());
+      body.once('error', (error) => finish(error));
+    });
   }
 
   close(): Promise<void> {
