@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { loadSpec, type Spec } from '../../lib/spec.js';
+import { ValidatorCache } from '../../lib/validator.js';
+import { evaluate } from '../../conformance/checks/evaluate.js';
+import { REGISTRY, selectChecks } from '../../conformance/checks/registry.js';
+import type { CaseKind, Exchange, ReceivedResponse, TestCase } from '../../conformance/types.js';
+
+let spec: Spec;
+const validators = new ValidatorCache();
+const checks = selectChecks(undefined, undefined);
+
+beforeAll(async () => {
+  spec = await loadSpec('specs/easify-contact-groups.yaml');
+});
+
+function exchange(kind: CaseKind, response: Partial<ReceivedResponse> & { status: number }, extra: Partial<TestCase> = {}): Exchange {
+  const testCase: TestCase = {
+    seq: 0,
+    operation: spec.operations[0]!,
+    kind,
+    name: `${kind}: a case`,
+    request: { pathParams: {}, query: {}, headers: {}, omitHeaders: [], forceHeaders: [] },
+    ...extra,
+  };
+  const text = response.text ?? '';
+  let json: { value: unknown } | undefined;
+  try {
+    json = text ? { value: JSON.parse(text) } : undefined;
+  } catch {
+    json = undefined;
+  }
+  return {
+    testCase,
+    request: { method: 'POST', url: 'http://127.0.0.1/contact-groups/create', headers: {} },
+    response: { headers: { 'content-type': 'application/json' }, durationMs: 1, text, ...(json ? { json } : {}), ...response },
+  };
+}
+
+const failing = (ex: Exchange): string[] => evaluate(spec, validators, checks, ex, { usesCreatedId: false }).filter((r) => r.status === 'failed').map((r) => r.check);
+
+const CREATED = JSON.stringify({ status: true, message: 'ok', data: { id: 1, name: 'a', contacts_count: 0, shared_group: false, default_group: false, created_at: '12-02-2024 03:13:35 AM' } });
+const UNPROCESSABLE = JSON.stringify({ message: 'The name field is required.', errors: { name: ['The name field is required.'] } });
+const UNAUTHENTICATED = JSON.stringify({ status: false, message: 'Unauthenticated', errors: [] });
+
+describe('one fault, one check', () => {
+  test('a conformant exchange fails nothing', () => {
+    expect(failing(exchange('positive', { status: 200, text: CREATED }))).toEqual([]);
+    expect(failing(exchange('negative', { status: 422, text: UNPROCESSABLE }))).toEqual([]);
+    expect(failing(exchange('auth', { status: 401, text: UNAUTHENTICATED }))).toEqual([]);
+  });
+  test('a 500 on a negative case is only not_a_server_error', () => {
+    expect(failing(exchange('negative', { status: 500, text: 'boom' }))).toEqual(['not_a_server_error']);
+  });
+  test('a transport error is only not_a_server_error', () => {
+    const ex = exchange('positive', { status: 200 });
+    delete ex.response;
+    ex.error = { reason: 'timeout', message: 'no complete response within 10 ms' };
+    expect(failing(ex)).toEqual(['not_a_server_error']);
+  });
+  test('an undocumented status is only status_code_documented', () => {
+    expect(failing(exchange('positive', { status: 201, text: CREATED }))).toEqual(['status_code_documented']);
+    expect(failing(exchange('negative', { status: 302, text: '' }))).toEqual(['status_code_documented']);
+  });
+  test('accepted invalid input is only negative_data_rejected, even with a bad body', () => {
+    expect(failing(exchange('negative', { status: 200, text: '{}' }))).toEqual(['negative_data_rejected']);
+  });
+  test('a 200 without credentials is only ignored_auth', () => {
+    expect(failing(exchange('auth', { status: 200, text: CREATED }))).toEqual(['ignored_auth']);
+  });
+  test('a broken 2xx body is response_schema with readable AJV paths; a broken error body is error_format', () => {
+    const broken = CREATED.replace('"contacts_count":0', '"contacts_count":"0"');
+    const results = evaluate(spec, validators, checks, exchange('positive', { status: 200, text: broken }), { usesCreatedId: false });
+    const failure = results.find((r) => r.status === 'failed');
+    expect(failure?.check).toBe('response_schema');
+    expect(failure?.failure?.errors).toContain('/data/contacts_count: must be integer');
+    expect(failing(exchange('negative', { status: 422, text: '{"error":"bad"}' }))).toEqual(['error_format']);
+  });
+  test('an undocumented Content-Type is content_type and hides the body checks', () => {
+    expect(failing(exchange('positive', { status: 200, text: 'not json', headers: { 'content-type': 'text/plain' } }))).toEqual(['content_type']);
+  });
+  test('a valid request rejected is positive_data_accepted; a throttled one is not judged', () => {
+    expect(failing(exchange('positive', { status: 422, text: UNPROCESSABLE }))).toEqual(['positive_data_accepted']);
+    const throttled = exchange('positive', { status: 429, text: UNAUTHENTICATED.replace('Unauthenticated', 'Too many'), headers: { 'content-type': 'application/json', 'retry-after': '59' } });
+    expect(failing(throttled)).toEqual([]);
+  });
+  test('a 429 without Retry-After: rate_limit on the burst case, response_headers elsewhere', () => {
+    const burst = exchange('rate-limit', { status: 429, text: UNAUTHENTICATED }, { expectThrottle: true });
+    const all = selectChecks(REGISTRY.map((c) => c.name), undefined);
+    expect(evaluate(spec, validators, all, burst, { usesCreatedId: false }).filter((r) => r.status === 'failed').map((r) => r.check)).toEqual(['rate_limit']);
+    expect(failing(exchange('positive', { status: 429, text: UNAUTHENTICATED }))).toEqual(['response_headers']);
+  });
+  test('a duplicate accepted is stateful_rules; a created id answered 422 is left to positive_data_accepted', () => {
+    const duplicate = exchange('stateful', { status: 200, text: CREATED }, { stateful: { rule: 'duplicate', status: '422', example: 'duplicate-name' } });
+    expect(failing(duplicate)).toEqual(['stateful_rules']);
+    const results = evaluate(spec, validators, checks, exchange('positive', { status: 422, text: UNPROCESSABLE }), { usesCreatedId: true });
+    expect(results.filter((r) => r.status === 'failed').map((r) => r.check)).toEqual(['positive_data_accepted']);
+  });
+});
+
+test('every check is skipped, never passed, when the case was not sent', () => {
+  const ex = exchange('positive', { status: 200 });
+  ex.notSent = 'no record';
+  expect(new Set(evaluate(spec, validators, checks, ex, { usesCreatedId: false }).map((r) => r.status))).toEqual(new Set(['skipped']));
+});
+
+test('rate_limit is opt-in and unknown names are rejected with the valid list', () => {
+  expect(selectChecks(undefined, undefined).map((c) => c.name)).not.toContain('rate_limit');
+  expect(selectChecks(['rate_limit'], undefined).map((c) => c.name)).toEqual(['rate_limit']);
+  expect(() => selectChecks(['nope'], undefined)).toThrow(/unknown check "nope"; valid checks: not_a_server_error/);
+});

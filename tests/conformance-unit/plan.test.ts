@@ -1,0 +1,96 @@
+import { describe, expect, test } from 'vitest';
+import { loadSpec, type Spec } from '../../lib/spec.js';
+import { ValidatorCache } from '../../lib/validator.js';
+import { jsonBody } from '../../conformance/cases/context.js';
+import { planCases, type Plan } from '../../conformance/cases/plan.js';
+import type { TestCase } from '../../conformance/types.js';
+
+const SPECS = ['bigchange-contact-groups', '8x8-contacts', 'eloqua-contact-segments', 'easify-contact-groups'];
+
+function allCases(plan: Plan): TestCase[] {
+  return [...plan.phases.flatMap((p) => p.cases), ...plan.scenarios.flatMap((s) => s.steps), ...(plan.burst?.steps ?? [])];
+}
+
+const planOf = (spec: Spec, seed: number, validators = new ValidatorCache()): Plan =>
+  planCases(spec, validators, { seed, maxCases: 8, operations: [], rateLimit: true });
+
+describe.each(SPECS)('%s plan', (name) => {
+  test('positive bodies are valid, negative bodies are invalid, per the same AJV schema', async () => {
+    const spec = await loadSpec(`specs/${name}.yaml`);
+    const validators = new ValidatorCache();
+    const cases = allCases(planOf(spec, 11, validators));
+    let positives = 0;
+    let negatives = 0;
+    for (const testCase of cases) {
+      const media = jsonBody(testCase.operation);
+      const body = testCase.request.body;
+      if (!media || body?.kind !== 'json') continue;
+      const valid = validators.get(media.schema)(body.value);
+      // Parameter and Content-Type cases send a valid body on purpose; body violations are labelled by pointer.
+      if (testCase.kind === 'negative' && !testCase.name.startsWith('negative: /')) continue;
+      if (testCase.kind === 'negative') {
+        negatives++;
+        expect(valid, testCase.name).toBe(false);
+      } else {
+        positives++;
+        expect(valid, `${testCase.name}: ${JSON.stringify(body.value)}`).toBe(true);
+      }
+    }
+    expect(positives).toBeGreaterThan(5);
+    expect(negatives).toBeGreaterThan(3);
+  });
+
+  test('the same seed plans the same cases in the same order; another seed differs', async () => {
+    const spec = await loadSpec(`specs/${name}.yaml`);
+    const render = (plan: Plan): string => JSON.stringify(allCases(plan).map((c) => [c.seq, c.name, c.request]));
+    expect(render(planOf(spec, 5))).toBe(render(planOf(spec, 5)));
+    expect(render(planOf(spec, 5))).not.toBe(render(planOf(spec, 6)));
+  });
+
+  test('no readOnly property is ever sent', async () => {
+    const spec = await loadSpec(`specs/${name}.yaml`);
+    for (const testCase of allCases(planOf(spec, 3))) {
+      const media = jsonBody(testCase.operation);
+      const body = testCase.request.body;
+      if (!media || body?.kind !== 'json' || !body.value || typeof body.value !== 'object') continue;
+      const readOnly = Object.entries(media.schema.properties ?? {}).filter(([, s]) => s.readOnly).map(([n]) => n);
+      for (const property of readOnly) expect(Object.keys(body.value), testCase.name).not.toContain(property);
+    }
+  });
+});
+
+test('unique fields and merge keys never repeat across the cases that are meant to be unique', async () => {
+  for (const name of SPECS) {
+    const spec = await loadSpec(`specs/${name}.yaml`);
+    const plan = planOf(spec, 9);
+    const seen = new Map<string, string>();
+    for (const testCase of plan.phases.flatMap((p) => p.cases).filter((c) => c.kind === 'positive')) {
+      const resource = testCase.operation.resource;
+      const body = testCase.request.body;
+      if (!resource || body?.kind !== 'json') continue;
+      const value = body.value as Record<string, unknown>;
+      const keys: [string, unknown][] = (resource.unique?.fields ?? []).map((f) => [f, value[f]]);
+      const on = resource.merge?.on;
+      if (on && value[on] && typeof value[on] === 'object') for (const [k, v] of Object.entries(value[on] as object)) keys.push([`${on}.${k}`, v]);
+      for (const [field, v] of keys) {
+        if (v === undefined || v === '') continue;
+        const key = `${testCase.operation.operationId} ${field} ${JSON.stringify(v)}`;
+        expect(seen.get(key), `${key} in "${testCase.name}"`).toBeUndefined();
+        seen.set(key, testCase.name);
+      }
+    }
+  }
+});
+
+test('stateful scenarios come from links and x-resource', async () => {
+  const names = async (file: string): Promise<string[]> => planOf(await loadSpec(`specs/${file}.yaml`), 1).scenarios.map((s) => s.name);
+  expect(await names('bigchange-contact-groups')).toEqual([
+    'create with createContactGroup, then updateContactGroup the created id',
+    'updateContactGroup an id never created',
+  ]);
+  expect((await names('8x8-contacts')).join('\n')).toMatch(/merges into the one record[\s\S]*matching two records/);
+  expect((await names('eloqua-contact-segments')).join('\n')).toMatch(/the same name twice/);
+  const easify = planOf(await loadSpec('specs/easify-contact-groups.yaml'), 1);
+  expect(easify.burst?.steps).toHaveLength(16);
+  expect(easify.burst?.steps.at(-1)?.expectThrottle).toBe(true);
+});
