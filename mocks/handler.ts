@@ -14,7 +14,7 @@ import { rateLimitHeaders, rateLimitReply } from './rate-limit-reply.js';
 import { validateBody, validateParameters } from './request-validation.js';
 import { errorReply, validationStatus, type Reply } from './responses.js';
 import { checkCredentials } from './security.js';
-import { planCreate, planUpdate, type StateDecision } from './state/resources.js';
+import { planCreate, planUpdate, type DocumentedScenario, type StateDecision } from './state/resources.js';
 import type { StoredRecord } from './state/store.js';
 
 export interface OperationRequest {
@@ -86,9 +86,37 @@ function decide(request: OperationRequest, body: unknown, validators: ValidatorC
     : planUpdate(binding, collection, request.pathParameters, incoming);
 }
 
-function createdScenario(request: OperationRequest): { status: string; example?: string } | undefined {
+/** Stateless, a create still answers with its created status (Prism alone would pick the lowest 2xx, a merge's 200). */
+function createdScenario(request: OperationRequest): DocumentedScenario | undefined {
   const status = request.api.bindings.get(request.operation.operationId)?.createdStatus;
   return status !== undefined ? { status } : undefined;
+}
+
+const invalidPrefer = (detail: string): Reply => ({
+  status: 422,
+  headers: { 'content-type': 'application/problem+json' },
+  body: { type: 'about:blank', title: 'Invalid Prefer header', status: 422, detail },
+});
+
+/** The documented answer to a valid request: the state's verdict, or Prism's response overlaid by the state. */
+async function answer(request: OperationRequest, body: unknown, options: HandlerOptions): Promise<Reply> {
+  const preferences = readPreferences(typeof request.headers.prefer === 'string' ? request.headers.prefer : undefined, request.query);
+  const scenario = scenarioFrom(preferences, options.dynamic);
+  if (typeof scenario === 'string') return invalidPrefer(scenario);
+  if (isForced(preferences)) return fromPrism(request, body, scenario);
+
+  const decision = options.stateless ? undefined : decide(request, body, options.validators);
+  if (decision?.kind === 'reject') {
+    return errorReply(request.operation, decision.status, {
+      violations: decision.violations,
+      ...(decision.example !== undefined ? { example: decision.example } : {}),
+      ...(decision.message !== undefined ? { message: decision.message } : {}),
+    });
+  }
+  const chosen = decision ? decision.scenario : createdScenario(request);
+  const reply = await fromPrism(request, body, chosen ? { ...scenario, code: Number(chosen.status), ...(chosen.example !== undefined ? { exampleKey: chosen.example } : {}) } : scenario);
+  if (decision && reply.status >= 200 && reply.status < 300) reply.body = decision.finish(reply.body);
+  return reply;
 }
 
 export async function handleOperation(request: OperationRequest, options: HandlerOptions): Promise<Reply> {
@@ -104,30 +132,13 @@ export async function handleOperation(request: OperationRequest, options: Handle
     quota = { limit: rule.limit, remaining: admission.remaining };
   }
 
-  const parameterViolations = validateParameters(operation, { path: request.pathParameters, query: request.query, headers: request.headers }, options.validators);
+  const parts = { path: request.pathParameters, query: request.query, headers: request.headers };
+  const parameterViolations = validateParameters(operation, parts, options.validators);
   if (parameterViolations.length > 0) return errorReply(operation, validationStatus(operation, parameterViolations), { violations: parameterViolations });
-  const contentType = request.headers['content-type'];
-  const body = validateBody(operation, request.body, contentType, options.validators);
+  const body = validateBody(operation, request.body, request.headers['content-type'], options.validators);
   if (!body.ok) return errorReply(operation, validationStatus(operation, body.violations), { violations: body.violations });
 
-  const preferences = readPreferences(typeof request.headers.prefer === 'string' ? request.headers.prefer : undefined, request.query);
-  const scenario = scenarioFrom(preferences, options.dynamic);
-  if (typeof scenario === 'string') return { status: 422, headers: { 'content-type': 'application/problem+json' }, body: { type: 'about:blank', title: 'Invalid Prefer header', status: 422, detail: scenario } };
-
-  let reply: Reply;
-  const decision = options.stateless || isForced(preferences) ? undefined : decide(request, body.body, options.validators);
-  if (decision?.kind === 'reject') {
-    reply = errorReply(operation, decision.status, {
-      violations: decision.violations,
-      ...(decision.example !== undefined ? { example: decision.example } : {}),
-      ...(decision.message !== undefined ? { message: decision.message } : {}),
-    });
-  } else {
-    // Stateless, a create still answers with its created status (Prism alone would pick the merge's 200).
-    const chosen = decision ? decision.scenario : isForced(preferences) ? undefined : createdScenario(request);
-    reply = await fromPrism(request, body.body, chosen ? { ...scenario, code: Number(chosen.status), ...(chosen.example !== undefined ? { exampleKey: chosen.example } : {}) } : scenario);
-    if (decision && reply.status >= 200 && reply.status < 300) reply.body = decision.finish(reply.body);
-  }
+  const reply = await answer(request, body.body, options);
   if (quota) Object.assign(reply.headers, rateLimitHeaders(operation, String(reply.status), quota.limit, quota.remaining));
   return reply;
 }

@@ -27,10 +27,16 @@ export interface ResourceBinding {
   idParameter?: string;
 }
 
+/** A documented response to serve: its status and, optionally, which example. */
+export interface DocumentedScenario {
+  status: string;
+  example?: string;
+}
+
 /** What the state decided for one request. */
 export type StateDecision =
   | { kind: 'reject'; status: string; example?: string; violations: Violation[]; message?: string }
-  | { kind: 'respond'; scenario?: { status: string; example?: string }; finish(body: unknown): unknown };
+  | { kind: 'respond'; scenario?: DocumentedScenario; finish(body: unknown): unknown };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
