@@ -5,19 +5,29 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
-import { FAULTS } from '../support/faulty-servers.js';
-import { COMMON, failingChecks, runConformance, summarize, targetArgs } from '../support/runner.js';
+import { FAULTS, type FaultCase } from '../support/faulty-servers.js';
+import { COMMON, eager, failingChecks, pool, runConformance, summarize, targetArgs, type RunResult } from '../support/runner.js';
 
 const servers: RunningServer[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
+const schedule = pool(4);
+
+async function runAgainst({ spec, fault, args, rateLimit }: FaultCase): Promise<{ server: RunningServer; run: RunResult }> {
+  const server = await startReferenceServer(spec, { faults: [fault], ...(rateLimit !== undefined ? { rateLimit } : {}) });
+  servers.push(server);
+  const run = await runConformance([...targetArgs(spec, server), ...COMMON, ...(args ?? [])]);
+  return { server, run };
+}
+
+// Every run starts now, four at a time; each test below awaits its own.
+const runs = new Map(FAULTS.map((f) => [f.fault.name, eager(schedule(() => runAgainst(f)))]));
+
 describe.concurrent('faulty servers are flagged by exactly the expected check', () => {
-  test.each(FAULTS.map((f) => [f.fault.name, f] as const))('%s', async (_name, { spec, fault, expected, args, rateLimit }) => {
-    const server = await startReferenceServer(spec, { faults: [fault], ...(rateLimit !== undefined ? { rateLimit } : {}) });
-    servers.push(server);
-    const run = await runConformance([...targetArgs(spec, server), ...COMMON, ...(args ?? [])]);
+  test.each(FAULTS.map((f) => [f.fault.name, f] as const))('%s', async (name, { fault, expected }) => {
+    const { server, run } = await runs.get(name)!;
     const context = `${fault.name} (${fault.description}), expected only ${expected}\n${run.describe()}\n${summarize(run.report)}`;
     expect(run.report, context).toBeDefined();
     expect(failingChecks(run.report), context).toEqual([expected]);

@@ -15,13 +15,22 @@ import { COMMON, STACK_FRAME, runConformance, summarize, targetArgs, type RunRes
 
 const servers: RunningServer[] = [];
 let tmp = '';
-let quiet: RunningServer;
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'conformance-hardness-'));
-  quiet = await startReferenceServer('bigchange');
-  servers.push(quiet);
 });
+
+/**
+ * A reachable, conformant target for a bad-input run; the run is then given to `check`, and the
+ * server must have seen no request at all: a usage error is found before anything is sent.
+ */
+async function badInput(args: (server: RunningServer) => string[], reason: RegExp): Promise<void> {
+  const server = await startReferenceServer('bigchange');
+  servers.push(server);
+  const run = await runConformance(args(server), { json: false });
+  expectOneLineReason(run, reason);
+  expect(server.requestCount, 'a usage error must be found before anything is sent').toBe(0);
+}
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
@@ -47,6 +56,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+// One concurrent suite: the runs below are independent processes against their own servers.
+describe.concurrent('hardness', () => {
 describe.concurrent('a misbehaving server is a failure of the case, never a crash or a hang', () => {
   test.each(HARDNESS.map((h) => [h.name, h] as const))('%s', async (_name, hardness) => {
     const server = await startReferenceServer('bigchange', { faults: [hardness.fault] });
@@ -79,29 +90,29 @@ describe.concurrent('bad input: exit 2, one clear line, no stack trace, nothing 
   });
 
   test('missing --spec', async () => {
-    expectOneLineReason(await runConformance(['--base-url', quiet.baseUrl], { json: false }), /spec/i);
+    await badInput((s) => ['--base-url', s.baseUrl], /spec/i);
   });
 
   test('spec file that does not exist', async () => {
-    expectOneLineReason(await runConformance(['--spec', 'specs/no-such-spec.yaml', '--base-url', quiet.baseUrl], { json: false }), /no-such-spec\.yaml/);
+    await badInput((s) => ['--spec', 'specs/no-such-spec.yaml', '--base-url', s.baseUrl], /no-such-spec\.yaml/);
   });
 
   test('spec that is a directory (unreadable)', async () => {
-    expectOneLineReason(await runConformance(['--spec', 'specs', '--base-url', quiet.baseUrl], { json: false }), /specs/);
+    await badInput((s) => ['--spec', 'specs', '--base-url', s.baseUrl], /specs/);
   });
 
   test('spec that is not valid YAML', async () => {
     const file = join(tmp, 'broken.yaml');
     await writeFile(file, 'openapi: 3.1.0\npaths: {\n  /x: [unclosed\n');
-    expectOneLineReason(await runConformance(['--spec', file, '--base-url', quiet.baseUrl], { json: false }), /yaml|broken\.yaml/i);
+    await badInput((s) => ['--spec', file, '--base-url', s.baseUrl], /yaml|broken\.yaml/i);
   });
 
   test('unknown check in --checks', async () => {
-    expectOneLineReason(await runConformance([...targetArgs('bigchange', quiet), '--checks', 'response_schema,no_such_check'], { json: false }), /no_such_check/);
+    await badInput((s) => [...targetArgs('bigchange', s), '--checks', 'response_schema,no_such_check'], /no_such_check/);
   });
 
   test('unknown check in --exclude-checks', async () => {
-    expectOneLineReason(await runConformance([...targetArgs('bigchange', quiet), '--exclude-checks', 'nope_check'], { json: false }), /nope_check/);
+    await badInput((s) => [...targetArgs('bigchange', s), '--exclude-checks', 'nope_check'], /nope_check/);
   });
 
   test('non-loopback base URL without --live', async () => {
@@ -109,15 +120,15 @@ describe.concurrent('bad input: exit 2, one clear line, no stack trace, nothing 
   });
 
   test('bad --rate-limit', async () => {
-    expectOneLineReason(await runConformance([...targetArgs('bigchange', quiet), '--rate-limit', 'fast'], { json: false }), /rate-limit|rate limit/i);
+    await badInput((s) => [...targetArgs('bigchange', s), '--rate-limit', 'fast'], /rate-limit|rate limit/i);
   });
 
   test('bad --max-cases', async () => {
-    expectOneLineReason(await runConformance([...targetArgs('bigchange', quiet), '--max-cases', 'many'], { json: false }), /max-cases/);
+    await badInput((s) => [...targetArgs('bigchange', s), '--max-cases', 'many'], /max-cases/);
   });
 
   test('unknown --operation', async () => {
-    expectOneLineReason(await runConformance([...targetArgs('bigchange', quiet), '--operation', 'deleteEverything'], { json: false }), /deleteEverything/);
+    await badInput((s) => [...targetArgs('bigchange', s), '--operation', 'deleteEverything'], /deleteEverything/);
   });
 });
 
@@ -130,9 +141,5 @@ describe('dry run', () => {
     expect(run.stdout, run.describe()).toMatch(/createContact/);
     expect(server.requestCount).toBe(0);
   });
-
-  // Runs last in this file: every bad-input run above used `quiet` and must have sent nothing.
-  test('no bad-input run sent a request', () => {
-    expect(quiet.requestCount).toBe(0);
-  });
+});
 });

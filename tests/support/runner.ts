@@ -150,3 +150,29 @@ export function junitTally(xml: string, checks: readonly string[]): Map<string, 
   }
   return tally;
 }
+
+/**
+ * At most `limit` tasks at a time. Test files start all their runner processes up front through a
+ * pool (vitest runs the files one after another on a small machine, and its per-file concurrency
+ * leaves cores idle while processes start); each test then awaits its own run.
+ */
+export function pool(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active += 1;
+    try {
+      return await task();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** Starts a task now; the returned promise is awaited later by a test (no unhandled rejection meanwhile). */
+export function eager<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
