@@ -13,12 +13,18 @@ import { matchingStrings, stampedStrings } from '../generators/strings.js';
 type Json = Record<string, unknown>;
 
 export interface Stamp {
-  /** Short base-36 text, different for every stamp of a run and across seeds. */
+  /** Short base-36 text, different for every stamp of a run and, very likely, across seeds. */
   text: string;
   /** Six decimal digits, for values that must stay numeric. */
   digits: string;
+  /** One ideograph, for values too short to carry the text. */
+  char: string;
   index: number;
 }
+
+/** CJK Unified Ideographs: 20,992 one-character stamps in the Basic Multilingual Plane. */
+const CJK_START = 0x4e00;
+const CJK_SIZE = 20_992;
 
 export class Stamps {
   private next = 0;
@@ -26,10 +32,16 @@ export class Stamps {
 
   constructor(private readonly seed: number, private readonly validators: ValidatorCache) {}
 
+  /** The seed spreads the stamps, so runs with different seeds against one stored state rarely collide. */
   take(): Stamp {
     const index = this.next++;
-    const prefix = (this.seed % 1296).toString(36).padStart(2, '0');
-    return { text: `${prefix}${index.toString(36)}`, digits: `${this.seed % 100}`.padStart(2, '0') + `${index % 10_000}`.padStart(4, '0'), index };
+    const spread = this.seed * 7919 + index;
+    return {
+      text: `${(this.seed % 36 ** 4).toString(36).padStart(4, '0')}${index.toString(36)}`,
+      digits: String(spread % 1_000_000).padStart(6, '0'),
+      char: String.fromCodePoint(CJK_START + (spread % CJK_SIZE)),
+      index,
+    };
   }
 
   /**

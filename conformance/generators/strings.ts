@@ -7,8 +7,6 @@ import type { Variant } from './schema.js';
 const NON_ASCII = 'Zoë Ñandú – Łódź 東京 Ωμέγα 🚀';
 const WORD = 'conformance';
 
-/** Characters for stamps shorter than a readable tag: CJK ideographs, one per token. */
-const CJK_START = 0x4e00;
 
 export const codePoints = (text: string): number => [...text].length;
 
@@ -82,17 +80,17 @@ export function stringViolations(schema: JsonSchema): Variant[] {
 
 /**
  * A variant of `value` that is unique to `tag` and keeps its length (so a boundary case stays a
- * boundary): the tail is overwritten by the tag, or by one ideograph when the value is too short.
+ * boundary): the tail is overwritten by the tag, or by the stamp's ideograph when the value is too short.
  * Candidates are returned best first; the caller keeps the first its validator accepts.
  */
-export function stampedStrings(value: string, tag: { text: string; digits: string; index: number }): string[] {
+export function stampedStrings(value: string, tag: { text: string; digits: string; char: string }): string[] {
   const chars = [...value];
   const overwrite = (stamp: string): string | undefined =>
     chars.length > stamp.length ? chars.slice(0, chars.length - stamp.length).join('') + stamp : undefined;
   const candidates = [overwrite(`~${tag.text}`), overwrite(tag.digits)];
   if (chars.length === 0) candidates.push(tag.text);
   if (chars.length > 0 && chars.length <= tag.text.length) {
-    candidates.push(chars.slice(0, chars.length - 1).join('') + String.fromCodePoint(CJK_START + (tag.index % 20_000)));
+    candidates.push(chars.slice(0, chars.length - 1).join('') + tag.char);
   }
   return candidates.filter((c): c is string => c !== undefined);
 }
