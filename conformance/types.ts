@@ -78,7 +78,6 @@ export interface ReceivedResponse {
   /** The body as text (capped); `json` is set when it parsed. */
   text: string;
   json?: { value: unknown };
-  durationMs: number;
 }
 
 /** A request that produced no usable response. */

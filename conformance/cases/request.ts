@@ -19,11 +19,11 @@ export function fromWire(text: string, schema: JsonSchema): unknown {
   return text;
 }
 
-export function parameterValue(parameter: Parameter, seed: number): string {
+function parameterValue(parameter: Parameter, seed: number): string {
   return wireText(parameter.example ?? sampleValue(parameter.schema, seed));
 }
 
-export function linkedParameter(ctx: BuildContext, operation: Operation, name: string): LinkedValue | undefined {
+function linkedParameter(ctx: BuildContext, operation: Operation, name: string): LinkedValue | undefined {
   return ctx.links.get(operation.operationId)?.get(name);
 }
 

@@ -22,10 +22,6 @@ export function mainType(schema: JsonSchema): SchemaType | undefined {
   return undefined;
 }
 
-export function allowsNull(schema: JsonSchema): boolean {
-  return Array.isArray(schema.type) ? schema.type.includes('null') : schema.type === 'null';
-}
-
 export function jsonType(value: unknown): SchemaType {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';

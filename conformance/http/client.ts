@@ -63,7 +63,7 @@ export class HttpClient {
       headers = flatHeaders(res.headers);
       const remaining = Math.max(1, this.options.timeoutMs - (performance.now() - started));
       const text = await this.readBody(res.body, remaining);
-      const response: ReceivedResponse = { status, headers, text, durationMs: performance.now() - started };
+      const response: ReceivedResponse = { status, headers, text };
       if (text.trim() !== '') {
         try {
           response.json = { value: JSON.parse(text) };

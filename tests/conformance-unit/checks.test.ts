@@ -32,7 +32,7 @@ function exchange(kind: CaseKind, response: Partial<ReceivedResponse> & { status
   return {
     testCase,
     request: { method: 'POST', url: 'http://127.0.0.1/contact-groups/create', headers: {} },
-    response: { headers: { 'content-type': 'application/json' }, durationMs: 1, text, ...(json ? { json } : {}), ...response },
+    response: { headers: { 'content-type': 'application/json' }, text, ...(json ? { json } : {}), ...response },
   };
 }
 
