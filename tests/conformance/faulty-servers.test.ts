@@ -48,3 +48,30 @@ describe.concurrent('faulty servers are flagged by exactly the expected check', 
     }
   });
 });
+
+describe.concurrent('--checks and --exclude-checks filter what is judged', () => {
+  const { spec, fault } = FAULTS.find((f) => f.fault.name === 'bigchange-create-answers-200')!;
+  const filtered = (args: string[]) =>
+    eager(
+      schedule(async () => {
+        const server = await startReferenceServer(spec, { faults: [fault] });
+        servers.push(server);
+        return { server, run: await runConformance([...targetArgs(spec, server), ...COMMON, ...args]) };
+      }),
+    );
+  const excluded = filtered(['--exclude-checks', 'status_code_documented']);
+  const others = filtered(['--checks', 'response_schema,content_type,not_a_server_error']);
+
+  test('the one check that flags the fault, excluded: exit 0', async () => {
+    const { run, server } = await excluded;
+    expect(run.report?.failures, run.describe()).toEqual([]);
+    expect(run.code, run.describe()).toBe(0);
+    expect(server.requestCount).toBeGreaterThan(0);
+  });
+
+  test('only other checks selected: exit 0', async () => {
+    const { run } = await others;
+    expect(run.report?.failures, run.describe()).toEqual([]);
+    expect(run.code, run.describe()).toBe(0);
+  });
+});

@@ -83,6 +83,16 @@ describe.concurrent('a misbehaving server is a failure of the case, never a cras
 });
 
 describe.concurrent('bad input: exit 2, one clear line, no stack trace, nothing sent', () => {
+  test('--help names every option of the issue; --version prints the version', async () => {
+    const [help, version] = await Promise.all([runConformance(['--help'], { json: false }), runConformance(['--version'], { json: false })]);
+    expect(help.code, help.describe()).toBe(0);
+    for (const option of ['--spec', '--base-url', '--header', '--report-json', '--report-junit', '--seed', '--checks', '--exclude-checks', '--operation', '--max-cases', '--concurrency', '--timeout', '--rate-limit', '--dry-run', '--live']) {
+      expect(help.stdout, help.describe()).toContain(option);
+    }
+    expect(version.code, version.describe()).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^v?\d+\.\d+\.\d+/);
+  });
+
   test('unreachable base URL', async () => {
     const port = await freePort();
     const run = await runConformance(['--spec', SPEC_FILES.bigchange, '--base-url', `http://127.0.0.1:${port}`, '--header', 'Authorization: Bearer x', ...COMMON], { json: false });
