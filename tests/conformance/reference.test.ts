@@ -4,7 +4,7 @@
  * really judged cases, so an exit 0 cannot come from a runner that skipped them.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { startReferenceServer, type RunningServer, type SpecKey } from '../support/reference-server.js';
+import { SPEC_FILES, startReferenceServer, type RunningServer, type SpecKey } from '../support/reference-server.js';
 import { ALL_CHECKS, type CheckName } from '../support/faulty-servers.js';
 import { COMMON, failingChecks, junitTally, runConformance, summarize, targetArgs } from '../support/runner.js';
 
@@ -67,4 +67,35 @@ describe.concurrent('reference servers pass every check', () => {
       expect(server.state.events.length, `${context}\nstateful rules applied by the server: ${JSON.stringify(server.state.events.slice(0, 10))}...`).toBeLessThanOrEqual(statefulJudged);
     });
   }
+});
+
+describe.concurrent('command-line details, against reference servers', () => {
+  test('a base URL with a trailing slash works the same', async () => {
+    const server = await startReferenceServer('easify', { rateLimit: false });
+    servers.push(server);
+    const run = await runConformance([...targetArgs('easify', { baseUrl: `${server.baseUrl}/` }), ...COMMON]);
+    expect(run.report?.failures, `${run.describe()}\n${summarize(run.report)}`).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(server.log.every((r) => r.path.startsWith('/api/v2/contact-groups/create')), JSON.stringify(server.log.slice(0, 5))).toBe(true);
+  });
+
+  test('--operation limits the cases to that operation (creates only feed its ids)', async () => {
+    const server = await startReferenceServer('bigchange');
+    servers.push(server);
+    const run = await runConformance([...targetArgs('bigchange', server), ...COMMON, '--operation', 'updateContactGroup']);
+    expect(run.report?.failures, `${run.describe()}\n${summarize(run.report)}`).toEqual([]);
+    expect(run.code).toBe(0);
+    const posts = server.log.filter((r) => r.method === 'POST');
+    expect(server.log.filter((r) => r.method === 'PATCH').length).toBeGreaterThan(posts.length);
+    expect(posts.every((r) => r.status === 201), JSON.stringify(posts)).toBe(true);
+  });
+
+  test('without --header Customer-Id the runner generates a valid one', async () => {
+    const server = await startReferenceServer('bigchange');
+    servers.push(server);
+    const run = await runConformance(['--spec', SPEC_FILES.bigchange, '--base-url', server.baseUrl, '--header', 'Authorization: Bearer x', ...COMMON]);
+    expect(run.report?.failures, `${run.describe()}\n${summarize(run.report)}`).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(server.log.some((r) => r.method === 'PATCH' && r.status === 204)).toBe(true);
+  });
 });
