@@ -41,21 +41,25 @@ export function buildRequest(testCase: TestCase, baseUrl: string, userHeaders: [
     path = path.replace(`{${name}}`, encodeURIComponent(text));
   }
   const query = Object.keys(request.query).length > 0 ? new URLSearchParams(request.query).toString() : '';
-  const headers = new Map<string, [string, string]>();
-  for (const [name, value] of Object.entries(request.headers)) headers.set(name.toLowerCase(), [name, value]);
-  const forced = new Set(request.forceHeaders.map((n) => n.toLowerCase()));
-  for (const [name, value] of userHeaders) if (!forced.has(name.toLowerCase())) headers.set(name.toLowerCase(), [name, value]);
-  for (const name of request.omitHeaders) headers.delete(name.toLowerCase());
+  // Names are lower-cased on the wire so that given, generated and omitted headers meet case-insensitively.
+  const headers: Record<string, string> = {};
+  for (const name in request.headers) headers[name.toLowerCase()] = request.headers[name]!;
+  const forced = request.forceHeaders.length > 0 ? request.forceHeaders.map((n) => n.toLowerCase()) : undefined;
+  for (const [name, value] of userHeaders) {
+    const key = name.toLowerCase();
+    if (!forced?.includes(key)) headers[key] = value;
+  }
+  for (const name of request.omitHeaders) delete headers[name.toLowerCase()];
   let body: string | undefined;
   if (request.body) {
     body = request.body.kind === 'json' ? JSON.stringify(request.body.value) : request.body.text;
-    headers.delete('content-type');
-    if (request.body.contentType) headers.set('content-type', ['Content-Type', request.body.contentType]);
+    delete headers['content-type'];
+    if (request.body.contentType) headers['content-type'] = request.body.contentType;
   }
   return {
     method: operation.method.toUpperCase(),
     url: `${baseUrl}${path}${query ? `?${query}` : ''}`,
-    headers: Object.fromEntries([...headers.values()]),
+    headers,
     ...(body !== undefined ? { body } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SpecError } from '../lib/errors.js';
 import { loadSpec, type Spec } from '../lib/spec.js';
-import { ValidatorCache } from '../lib/validator.js';
+import type { ValidatorCache } from '../lib/validator.js';
 import { planCases, type Plan } from './cases/plan.js';
 import { CHECK_NAMES, selectChecks } from './checks/registry.js';
 import { ConfigError } from './errors.js';
@@ -23,6 +23,7 @@ import { renderJunit } from './reporters/junit.js';
 import { silentProgress, type ProgressReporter } from './reporters/progress.js';
 import { renderSummary } from './reporters/summary.js';
 import type { CaseResult } from './types.js';
+import { RunValidators } from './validators.js';
 
 export interface RunOptions {
   spec: string;
@@ -115,7 +116,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const headers = options.headers ?? [];
   const redactor = new Redactor(headers);
-  const validators = new ValidatorCache();
+  const validators = new RunValidators();
   compileResponseValidators(spec, validators);
   const plan = planCases(spec, validators, {
     seed,

@@ -29,9 +29,21 @@ function fastServer(): Promise<{ server: Server; url: string }> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
 }
 
-async function bareLoop(requests: SentRequest[], concurrency: number): Promise<number> {
+interface Timing {
+  wall: number;
+  /** CPU of this process (runner or loop, plus the in-process server, the same for both). */
+  cpu: number;
+}
+
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+async function bareLoop(requests: SentRequest[], concurrency: number): Promise<Timing> {
   const agent = new Agent({ connections: concurrency });
   const started = performance.now();
+  const cpuStarted = cpuMs();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < requests.length) {
@@ -41,52 +53,65 @@ async function bareLoop(requests: SentRequest[], concurrency: number): Promise<n
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = performance.now() - started;
+  const timing = { wall: performance.now() - started, cpu: cpuMs() - cpuStarted };
   await agent.close();
-  return elapsed;
+  return timing;
 }
 
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function runnerOverhead(): Promise<void> {
   const { server, url } = await fastServer();
   try {
-    const runner = async (): Promise<{ total: number; sendAndCheck: number; requests: SentRequest[] }> => {
+    const runner = async (): Promise<{ total: Timing; sendAndCheck: Timing; requests: SentRequest[] }> => {
       const started = performance.now();
+      const cpuStarted = cpuMs();
       let sendStarted = 0;
+      let sendCpuStarted = 0;
       const result = await run({
         spec: SPEC,
         baseUrl: url,
         seed: 2,
         maxCases: RANDOM_CASES,
         concurrency: CONCURRENCY,
-        progress: { start: () => void (sendStarted = performance.now()), tick: () => undefined, stop: () => undefined },
+        progress: {
+          start: () => {
+            sendStarted = performance.now();
+            sendCpuStarted = cpuMs();
+          },
+          tick: () => undefined,
+          stop: () => undefined,
+        },
       });
-      const end = performance.now();
-      return { total: end - started, sendAndCheck: end - sendStarted, requests: result.results.filter((r) => !r.exchange.notSent).map((r) => r.exchange.request) };
+      const [end, cpuEnd] = [performance.now(), cpuMs()];
+      return {
+        total: { wall: end - started, cpu: cpuEnd - cpuStarted },
+        sendAndCheck: { wall: end - sendStarted, cpu: cpuEnd - sendCpuStarted },
+        requests: result.results.filter((r) => !r.exchange.notSent).map((r) => r.exchange.request),
+      };
     };
     // Warm-up of both sides at full size: JIT and sockets are hot before anything is timed.
     const { requests } = await runner();
     await bareLoop(requests, CONCURRENCY);
-    const totals: number[] = [];
-    const sends: number[] = [];
-    const floors: number[] = [];
+    const rounds: { total: Timing; sendAndCheck: Timing; floor: Timing }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const measured = await runner();
-      totals.push(measured.total);
-      sends.push(measured.sendAndCheck);
-      floors.push(await bareLoop(requests, CONCURRENCY));
+      rounds.push({ ...measured, floor: await bareLoop(requests, CONCURRENCY) });
     }
-    const [total, sendAndCheck, floor] = [median(totals), median(sends), median(floors)];
+    const pick = (f: (r: (typeof rounds)[number]) => number): number => median(rounds.map(f));
     const n = requests.length;
+    const line = (label: string, wall: number, cpu: number, unit: string): string =>
+      `  ${label.padEnd(48)} ${fmt(wall)}  ${String(Math.round(n / (wall / 1000))).padStart(6)} ${unit}/s   cpu ${fmt(cpu)}`;
     console.log(`runner vs bare undici loop: ${n} requests, concurrency ${CONCURRENCY}, one local node:http server, median of ${ROUNDS} alternating rounds`);
-    console.log(`  runner, whole run (plan + send + check + report): ${fmt(total)}  ${Math.round(n / (total / 1000))} cases/s`);
-    console.log(`  runner, send + check + report:                   ${fmt(sendAndCheck)}  ${Math.round(n / (sendAndCheck / 1000))} cases/s`);
-    console.log(`  bare undici loop (floor):                        ${fmt(floor)}  ${Math.round(n / (floor / 1000))} requests/s`);
-    console.log(`  ratio send+check / floor: ${(sendAndCheck / floor).toFixed(2)}x (goal <= 1.2x); whole run / floor: ${(total / floor).toFixed(2)}x`);
+    console.log(line('runner, whole run (plan + send + check + report)', pick((r) => r.total.wall), pick((r) => r.total.cpu), 'cases'));
+    console.log(line('runner, send + check + report', pick((r) => r.sendAndCheck.wall), pick((r) => r.sendAndCheck.cpu), 'cases'));
+    console.log(line('bare undici loop (floor)', pick((r) => r.floor.wall), pick((r) => r.floor.cpu), 'requests'));
+    const ratio = (f: (r: (typeof rounds)[number]) => number): string => pick(f).toFixed(2);
+    console.log(`  ratio send+check / floor: wall ${ratio((r) => r.sendAndCheck.wall / r.floor.wall)}x, cpu ${ratio((r) => r.sendAndCheck.cpu / r.floor.cpu)}x (goal <= 1.2x)`);
+    console.log(`  ratio whole run / floor:  wall ${ratio((r) => r.total.wall / r.floor.wall)}x, cpu ${ratio((r) => r.total.cpu / r.floor.cpu)}x`);
   } finally {
     server.close();
   }

@@ -10,38 +10,46 @@ export interface Evidence {
   mergeTargetId?: unknown;
 }
 
+/** Results without a failure are the same few values over and over: share them instead of allocating thousands. */
+const shared = new Map<string, CheckResult>();
+
+function sharedResult(check: string, status: 'passed' | 'skipped', reason?: string): CheckResult {
+  const key = `${check}\u0000${status}\u0000${reason ?? ''}`;
+  let result = shared.get(key);
+  if (!result) {
+    result = Object.freeze({ check, status, ...(reason !== undefined ? { reason } : {}) });
+    shared.set(key, result);
+  }
+  return result;
+}
+
 export function evaluate(spec: Spec, validators: ValidatorCache, checks: readonly CheckDefinition[], exchange: Exchange, evidence: Evidence): CheckResult[] {
   if (exchange.notSent) return checks.map((c) => ({ check: c.name, status: 'skipped', reason: exchange.notSent }));
   const { testCase, request, response, error } = exchange;
-  const documented = response ? documentedResponse(testCase.operation, response.status) : undefined;
-  const ctx: CheckContext = {
-    spec,
-    operation: testCase.operation,
-    testCase,
-    request,
-    validators,
-    usesCreatedId: evidence.usesCreatedId,
-    ...(response ? { response } : {}),
-    ...(error ? { error } : {}),
-    ...(documented ? { documented } : {}),
-    ...(evidence.mergeTargetId !== undefined ? { mergeTargetId: evidence.mergeTargetId } : {}),
-  };
+  const ctx: CheckContext = { spec, operation: testCase.operation, testCase, request, validators, usesCreatedId: evidence.usesCreatedId };
+  if (response) {
+    ctx.response = response;
+    const documented = documentedResponse(testCase.operation, response.status);
+    if (documented) ctx.documented = documented;
+  }
+  if (error) ctx.error = error;
+  if (evidence.mergeTargetId !== undefined) ctx.mergeTargetId = evidence.mergeTargetId;
   const results: CheckResult[] = [];
   let hiddenByAll: string | undefined;
-  const hidden = new Map<string, string>();
+  let hidden: Map<string, string> | undefined;
   for (const definition of checks) {
-    const hider = hiddenByAll ?? hidden.get(definition.name);
+    const hider = hiddenByAll ?? hidden?.get(definition.name);
     if (hider) {
-      results.push({ check: definition.name, status: 'skipped', reason: `hidden by the ${hider} failure` });
+      results.push(sharedResult(definition.name, 'skipped', `hidden by the ${hider} failure`));
       continue;
     }
     const outcome = definition.check(ctx);
-    if (outcome === 'skip') results.push({ check: definition.name, status: 'skipped', reason: 'does not apply to this case' });
-    else if (!outcome) results.push({ check: definition.name, status: 'passed' });
+    if (outcome === 'skip') results.push(sharedResult(definition.name, 'skipped', 'does not apply to this case'));
+    else if (!outcome) results.push(sharedResult(definition.name, 'passed'));
     else {
       results.push({ check: definition.name, status: 'failed', failure: outcome });
       if (definition.hides === 'all') hiddenByAll = definition.name;
-      else for (const name of definition.hides ?? []) hidden.set(name, definition.name);
+      else for (const name of definition.hides ?? []) (hidden ??= new Map()).set(name, definition.name);
     }
   }
   return results;

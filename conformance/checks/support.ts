@@ -37,12 +37,25 @@ export const got = (response: ReceivedResponse): string => `${response.status} $
 
 export function mediaTypeOf(response: ReceivedResponse): string | undefined {
   const header = response.headers['content-type'];
-  return header ? header.split(';')[0]!.trim().toLowerCase() : undefined;
+  return header ? parseMedia(header).join('/') : undefined;
+}
+
+/** Parsed media ranges, memoised: the same few strings are compared on every response. */
+const parsedMedia = new Map<string, [string, string]>();
+
+function parseMedia(text: string): [string, string] {
+  let parsed = parsedMedia.get(text);
+  if (!parsed) {
+    const [type = '', sub = ''] = text.toLowerCase().split(';')[0]!.trim().split('/');
+    parsed = [type, sub];
+    parsedMedia.set(text, parsed);
+  }
+  return parsed;
 }
 
 export function mediaMatches(range: string, actual: string): boolean {
-  const [type, sub] = range.toLowerCase().split(';')[0]!.trim().split('/');
-  const [aType, aSub] = actual.split('/');
+  const [type, sub] = parseMedia(range);
+  const [aType, aSub] = parseMedia(actual);
   return (type === '*' || type === aType) && (sub === '*' || sub === aSub);
 }
 
