@@ -52,6 +52,8 @@ describe.concurrent('reference servers pass every check', () => {
       const { total, passed, failed, skipped } = run.report!.summary;
       expect(passed + failed + skipped, context).toBe(total);
       expect(run.code, context).toBe(0);
+      // Not a terminal (and CI=true): plain lines, no progress bar redraws, no colour codes.
+      expect(`${run.stdout}${run.stderr}`, context).not.toMatch(/\r|\x1b\[/);
       // The server itself confirms every reply it sent conformed.
       expect(server.violations).toEqual([]);
 
