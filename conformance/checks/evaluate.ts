@@ -11,17 +11,17 @@ export interface Evidence {
 }
 
 /** Results without a failure are the same few values over and over: share them instead of allocating thousands. */
-const shared = new Map<string, CheckResult>();
+const shared = new Map<string, Map<string, CheckResult>>();
 
 function sharedResult(check: string, status: 'passed' | 'skipped', reason?: string): CheckResult {
-  const key = `${check}\u0000${status}\u0000${reason ?? ''}`;
-  let result = shared.get(key);
-  if (!result) {
-    result = Object.freeze({ check, status, ...(reason !== undefined ? { reason } : {}) });
-    shared.set(key, result);
-  }
+  let byCheck = shared.get(reason ?? status);
+  if (!byCheck) shared.set(reason ?? status, (byCheck = new Map()));
+  let result = byCheck.get(check);
+  if (!result) byCheck.set(check, (result = Object.freeze({ check, status, ...(reason !== undefined ? { reason } : {}) })));
   return result;
 }
+
+const NOT_APPLICABLE = 'does not apply to this case';
 
 export function evaluate(spec: Spec, validators: ValidatorCache, checks: readonly CheckDefinition[], exchange: Exchange, evidence: Evidence): CheckResult[] {
   if (exchange.notSent) return checks.map((c) => ({ check: c.name, status: 'skipped', reason: exchange.notSent }));
@@ -44,7 +44,7 @@ export function evaluate(spec: Spec, validators: ValidatorCache, checks: readonl
       continue;
     }
     const outcome = definition.check(ctx);
-    if (outcome === 'skip') results.push(sharedResult(definition.name, 'skipped', 'does not apply to this case'));
+    if (outcome === 'skip') results.push(sharedResult(definition.name, 'skipped', NOT_APPLICABLE));
     else if (!outcome) results.push(sharedResult(definition.name, 'passed'));
     else {
       results.push({ check: definition.name, status: 'failed', failure: outcome });

@@ -19,10 +19,12 @@ export type SendResult = { response: ReceivedResponse } | { error: TransportErro
 const MB = 1024 * 1024;
 export const DEFAULT_MAX_BODY_BYTES = 10 * MB;
 
+/** undici already lower-cases names; repeated headers arrive as arrays and are joined as on the wire. */
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }
@@ -44,7 +46,13 @@ export class HttpClient {
   private readonly agent: Agent;
 
   constructor(private readonly options: ClientOptions) {
-    this.agent = new Agent({ connections: options.connections, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, keepAliveTimeout: 10_000 });
+    this.agent = new Agent({
+      connections: options.connections,
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      keepAliveTimeout: 10_000,
+    });
   }
 
   async send(req: SentRequest): Promise<SendResult> {
