@@ -72,14 +72,54 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/**
+ * Ids created by the link sources' positive cases, in plan order (not completion order), handed out
+ * round-robin to the cases of the operations they feed: same seed, same ids for the same server.
+ */
+class IdPool {
+  private readonly ids = new Map<string, unknown[]>();
+  private readonly taken = new Map<string, number>();
+
+  static key(linked: LinkedValue): string {
+    return `${linked.sourceOperationId} ${linked.expression}`;
+  }
+
+  fill(linked: LinkedValue, responses: ReceivedResponse[]): void {
+    const ids = responses.map((r) => evaluateExpression(linked.expression, r)).filter((id) => id !== undefined && id !== null);
+    this.ids.set(IdPool.key(linked), ids);
+  }
+
+  take(linked: LinkedValue): string | undefined {
+    const key = IdPool.key(linked);
+    const ids = this.ids.get(key) ?? [];
+    if (ids.length === 0) return undefined;
+    const index = this.taken.get(key) ?? 0;
+    this.taken.set(key, index + 1);
+    return String(ids[index % ids.length]);
+  }
+}
+
+/** The record id a merge step must return: the one the scenario's earlier step created. */
+function storedId(step: TestCase, target: ReceivedResponse | undefined): Omit<Evidence, 'usesCreatedId'> {
+  const resource = step.operation.resource;
+  if (!target?.json || !resource?.id) return {};
+  const record = evaluateExpression(`$response.body#${resource.record}`, target);
+  const id = record && typeof record === 'object' ? (record as Record<string, unknown>)[resource.id] : undefined;
+  return id === undefined ? {} : { mergeTargetId: id };
+}
+
 export async function execute(plan: Plan, options: ExecuteOptions): Promise<CaseResult[]> {
   const results = new Map<number, CaseResult>();
-  /** Ids from link sources, in plan order, keyed by source operation and expression. */
-  const pool = new Map<string, unknown[]>();
-  const taken = new Map<string, number>();
-  const poolKey = (l: LinkedValue): string => `${l.sourceOperationId} ${l.expression}`;
+  const pool = new IdPool();
+  const placeholder = (testCase: TestCase): SentRequest => buildRequest(testCase, options.baseUrl, options.userHeaders, () => '{unavailable}') as SentRequest;
 
-  const send = async (testCase: TestCase, resolve: Resolve, paced: boolean, evidenceOf: (r?: ReceivedResponse) => Omit<Evidence, 'usesCreatedId'> = () => ({})): Promise<Exchange> => {
+  const record = (exchange: Exchange, evidence: Evidence): void => {
+    const result: CaseResult = { exchange, checks: evaluate(options.spec, options.validators, options.checks, exchange, evidence) };
+    results.set(exchange.testCase.seq, result);
+    options.onResult(result);
+  };
+
+  const send = async (testCase: TestCase, resolve: Resolve, paced: boolean, evidence: () => Omit<Evidence, 'usesCreatedId'> = () => ({})): Promise<Exchange> => {
     let usesCreatedId = false;
     const built = buildRequest(testCase, options.baseUrl, options.userHeaders, (linked) => {
       const value = resolve(linked);
@@ -87,75 +127,50 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
       return value;
     });
     let exchange: Exchange;
-    if ('notSent' in built) exchange = { testCase, request: buildRequest(testCase, options.baseUrl, options.userHeaders, () => '{unavailable}') as SentRequest, notSent: built.notSent };
+    if ('notSent' in built) exchange = { testCase, request: placeholder(testCase), notSent: built.notSent };
     else {
       if (paced) await options.pacer?.wait();
-      const outcome = await options.client.send(built);
-      exchange = { testCase, request: built, ...outcome };
+      exchange = { testCase, request: built, ...(await options.client.send(built)) };
     }
-    const result: CaseResult = { exchange, checks: evaluate(options.spec, options.validators, options.checks, exchange, { usesCreatedId, ...evidenceOf(exchange.response) }) };
-    results.set(testCase.seq, result);
-    options.onResult(result);
+    record(exchange, { usesCreatedId, ...evidence() });
     return exchange;
   };
 
-  const fromPool: Resolve = (linked) => {
-    const ids = pool.get(poolKey(linked)) ?? [];
-    if (ids.length === 0) return undefined;
-    const index = taken.get(poolKey(linked)) ?? 0;
-    taken.set(poolKey(linked), index + 1);
-    return String(ids[index % ids.length]);
-  };
-
-  const linkedKeys = new Set<string>();
-  for (const links of plan.phases.flatMap((p) => p.cases).flatMap((c) => Object.values(c.request.pathParams))) {
-    if (typeof links !== 'string') linkedKeys.add(poolKey(links));
+  const fromPool: Resolve = (linked) => pool.take(linked);
+  const fed = new Map<string, LinkedValue>();
+  for (const testCase of plan.phases.flatMap((p) => p.cases)) {
+    for (const value of Object.values(testCase.request.pathParams)) if (typeof value !== 'string') fed.set(IdPool.key(value), value);
   }
 
   for (const phase of plan.phases) {
     await inParallel(phase.cases, options.concurrency, async (testCase) => {
       await send(testCase, fromPool, true);
     });
-    for (const key of linkedKeys) {
-      const [sourceId, expression] = [key.slice(0, key.indexOf(' ')), key.slice(key.indexOf(' ') + 1)];
-      if (sourceId !== phase.operation.operationId) continue;
-      const ids = phase.cases
-        .filter((c) => c.kind === 'positive')
-        .map((c) => results.get(c.seq)?.exchange.response)
-        .filter((r): r is ReceivedResponse => !!r && isSuccess(r.status))
-        .map((r) => evaluateExpression(expression, r))
-        .filter((id) => id !== undefined && id !== null);
-      pool.set(key, ids);
-    }
+    const created = phase.cases
+      .filter((c) => c.kind === 'positive')
+      .map((c) => results.get(c.seq)?.exchange.response)
+      .filter((r): r is ReceivedResponse => !!r && isSuccess(r.status));
+    for (const linked of fed.values()) if (linked.sourceOperationId === phase.operation.operationId) pool.fill(linked, created);
   }
 
+  /** Steps in order; after a failed step the later ones are not sent (their checks are skipped). */
   const runScenario = async (scenario: Scenario, paced: boolean, stopOnFailure: boolean): Promise<void> => {
     const responses: (ReceivedResponse | undefined)[] = [];
     let blocked: string | undefined;
     for (const [index, step] of scenario.steps.entries()) {
+      if (blocked) {
+        record({ testCase: step, request: placeholder(step), notSent: blocked }, { usesCreatedId: false });
+        responses.push(undefined);
+        continue;
+      }
       const resolve: Resolve = (linked) => {
         if (linked.step === undefined) return fromPool(linked);
         const source = responses[linked.step];
         const value = source ? evaluateExpression(linked.expression, source) : undefined;
         return value === undefined || value === null ? undefined : String(value);
       };
-      if (blocked) {
-        const exchange: Exchange = { testCase: step, request: buildRequest(step, options.baseUrl, options.userHeaders, () => '{unavailable}') as SentRequest, notSent: blocked };
-        const result: CaseResult = { exchange, checks: evaluate(options.spec, options.validators, options.checks, exchange, { usesCreatedId: false }) };
-        results.set(step.seq, result);
-        options.onResult(result);
-        responses.push(undefined);
-        continue;
-      }
-      const merged = step.stateful?.rule === 'merged' ? step.stateful.intoStep : undefined;
-      const exchange = await send(step, resolve, paced, () => {
-        const target = merged === undefined ? undefined : responses[merged];
-        const resource = step.operation.resource;
-        if (!target?.json || !resource?.id) return {};
-        const record = resource.record ? evaluateExpression(`$response.body#${resource.record}`, target) : target.json.value;
-        const id = record && typeof record === 'object' ? (record as Record<string, unknown>)[resource.id] : undefined;
-        return id === undefined ? {} : { mergeTargetId: id };
-      });
+      const mergedInto = step.stateful?.rule === 'merged' ? step.stateful.intoStep : undefined;
+      const exchange = await send(step, resolve, paced, () => (mergedInto === undefined ? {} : storedId(step, responses[mergedInto])));
       responses.push(exchange.response);
       const ok = !!exchange.response && isSuccess(exchange.response.status);
       if (stopOnFailure && !ok && index < scenario.steps.length - 1) blocked = `step ${index + 1} of "${scenario.name}" did not succeed`;
