@@ -59,12 +59,16 @@ export class Stamps {
     };
     if (current === '' && claim('')) return '';
     const flat = flatten(schema);
-    const candidates = [
-      ...(flat.format ? [uniqueFormatValue(flat.format, stamp.text)] : []),
-      ...stampedStrings(current, stamp),
-      ...(flat.pattern ? matchingStrings(flat, this.seed * 7919 + stamp.index, 5) : []),
-    ];
-    return candidates.find((candidate) => candidate !== undefined && validate(candidate) && claim(candidate));
+    // Cheapest first; generating pattern matches is slow, so only when the stamps do not fit.
+    const candidates = function* (seed: number): Generator<string | undefined> {
+      if (flat.format) yield uniqueFormatValue(flat.format, stamp.text);
+      yield* stampedStrings(current, stamp);
+      if (flat.pattern) yield* matchingStrings(flat, seed * 7919 + stamp.index, 5);
+    };
+    for (const candidate of candidates(this.seed)) {
+      if (candidate !== undefined && validate(candidate) && claim(candidate)) return candidate;
+    }
+    return undefined;
   }
 }
 

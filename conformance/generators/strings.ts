@@ -26,14 +26,28 @@ function compile(pattern: string): RegExp | undefined {
   }
 }
 
+/** Building a stringMatching arbitrary is costly; the same few patterns are sampled again and again. */
+const patternArbitraries = new Map<string, fc.Arbitrary<string>>();
+
+export function patternArbitrary(pattern: string): fc.Arbitrary<string> | undefined {
+  let arbitrary = patternArbitraries.get(pattern);
+  if (!arbitrary) {
+    const regex = compile(pattern);
+    if (!regex) return undefined;
+    arbitrary = fc.stringMatching(regex);
+    patternArbitraries.set(pattern, arbitrary);
+  }
+  return arbitrary;
+}
+
 /** Strings matching the pattern within the length bounds, deterministic for a seed. */
 export function matchingStrings(schema: JsonSchema, seed: number, count: number): string[] {
-  const regex = schema.pattern === undefined ? undefined : compile(schema.pattern);
-  if (!regex) return [];
+  const arbitrary = schema.pattern === undefined ? undefined : patternArbitrary(schema.pattern);
+  if (!arbitrary) return [];
   const min = schema.minLength ?? 0;
   const max = schema.maxLength ?? Infinity;
   const found: string[] = [];
-  const samples = fc.sample(fc.stringMatching(regex), { seed, numRuns: count * 20 });
+  const samples = fc.sample(arbitrary, { seed, numRuns: count * 20 });
   for (const s of samples) {
     const length = codePoints(s);
     if (length >= min && length <= max && !found.includes(s)) found.push(s);

@@ -11,7 +11,7 @@ import { formatViolations, sampleFormat } from './formats.js';
 import { numberBoundaries, numberViolations, sampleNumber } from './numbers.js';
 import { objectBoundaries, objectViolations } from './objects.js';
 import { authoredValue, flatten, jsonType, mainType, writableProperties, type Variant } from './schema.js';
-import { sampleString, stringBoundaries, stringViolations } from './strings.js';
+import { patternArbitrary, sampleString, stringBoundaries, stringViolations } from './strings.js';
 
 type Json = Record<string, unknown>;
 
@@ -186,11 +186,8 @@ export function arbitrary(raw: JsonSchema): fc.Arbitrary<unknown> {
       const min = schema.minLength ?? 0;
       const max = schema.maxLength ?? Math.max(min, RANDOM_STRING_CAP);
       if (schema.pattern !== undefined) {
-        try {
-          return fc.stringMatching(new RegExp(schema.pattern, 'u')).filter((s) => [...s].length >= min && [...s].length <= max);
-        } catch {
-          return fc.constant(sampleString(schema, 0));
-        }
+        const matching = patternArbitrary(schema.pattern);
+        return matching ? matching.filter((s) => [...s].length >= min && [...s].length <= max) : fc.constant(sampleString(schema, 0));
       }
       // Servers commonly trim input, so edge whitespace would turn a valid value into an empty one.
       return fc
