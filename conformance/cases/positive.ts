@@ -64,7 +64,8 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   return drafts;
 }
 
-export function hash(text: string): number {
+/** FNV-1a: a stable number per operation, so each operation's random phase differs under one seed. */
+function hash(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;
