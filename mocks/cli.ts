@@ -53,7 +53,6 @@ async function main(): Promise<void> {
       throw new MockStartError(`MOCK_PORT must be a port number (0-65535), got "${process.env.MOCK_PORT}"`);
     }
   }
-  const started = Date.now();
   const mock = await startMock({
     port,
     host: options.host,
@@ -62,12 +61,7 @@ async function main(): Promise<void> {
     ...(options.specs !== undefined ? { specsDir: options.specs } : {}),
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
   });
-  const rows = mock.apis.map((api) => [relative(process.cwd(), api.specFile) || api.specFile, api.baseUrl]);
-  const width = Math.max(4, ...rows.map(([spec]) => spec!.length));
-  const lines = [`${'spec'.padEnd(width)}  base URL`, ...rows.map(([spec, url]) => `${spec!.padEnd(width)}  ${url}`)];
-  const mode = [options.stateless ? 'stateless' : 'stateful', options.dynamic ? 'dynamic data' : 'examples'].join(', ');
-  process.stdout.write(`${lines.join('\n')}\n\nMock ready on ${mock.url} in ${Date.now() - started} ms (${mode}); POST ${mock.url}/__mock/reset clears state. Ctrl-C stops.\n`);
-
+  // Listen for signals before announcing readiness: until a listener exists, SIGINT kills the process outright.
   let closing = false;
   const stop = (): void => {
     if (closing) return;
@@ -76,6 +70,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  const rows = mock.apis.map((api) => [relative(process.cwd(), api.specFile) || api.specFile, api.baseUrl]);
+  const width = Math.max(4, ...rows.map(([spec]) => spec!.length));
+  const lines = [`${'spec'.padEnd(width)}  base URL`, ...rows.map(([spec, url]) => `${spec!.padEnd(width)}  ${url}`)];
+  const mode = [options.stateless ? 'stateless' : 'stateful', options.dynamic ? 'dynamic data' : 'examples'].join(', ');
+  process.stdout.write(`${lines.join('\n')}\n\nMock ready on ${mock.url} in ${Math.round(performance.now())} ms since the process started (${mode}); POST ${mock.url}/__mock/reset clears state. Ctrl-C stops.\n`);
 }
 
 main().catch((error: unknown) => {
