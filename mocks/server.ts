@@ -98,10 +98,12 @@ function control(apis: readonly MockApi[], method: string, path: string): Reply 
 }
 
 async function route(apis: ReadonlyMap<string, MockApi>, request: IncomingMessage, options: HandlerOptions): Promise<Reply> {
-  const url = new URL(request.url ?? '/', 'http://mock.invalid');
   const method = (request.method ?? 'GET').toLowerCase();
   // The body is always read in full, so that the connection can be reused whatever the answer.
   const body = await readBody(request);
+  // Prefixing the origin keeps a target like `//8x8/...` a path instead of a host name.
+  const url = URL.canParse(`http://mock.invalid${request.url ?? '/'}`) ? new URL(`http://mock.invalid${request.url ?? '/'}`) : undefined;
+  if (!url) return problem(400, 'Bad Request', 'The request target is not a valid path');
   const corsPreflight = preflight(method, request.headers);
   if (corsPreflight) return corsPreflight;
   if (url.pathname.startsWith('/__mock/')) return control([...apis.values()], method, url.pathname);

@@ -105,17 +105,29 @@ export function bindResource(spec: Spec, operation: Operation): ResourceBinding 
   return binding;
 }
 
-/** The request fields the record schema declares and accepts, so the answer still matches the spec. */
-function project(source: StoredRecord, schema: JsonSchema | undefined, skip: string | undefined, validators: ValidatorCache): StoredRecord {
+/**
+ * The fields of `source` that the record schema declares and accepts, so the answer still matches
+ * the spec. Read-only ones are taken only from stored records (`fromClient: false`), never from a request.
+ */
+function project(source: StoredRecord, schema: JsonSchema | undefined, skip: string | undefined, validators: ValidatorCache, fromClient = true): StoredRecord {
   const properties = recordProperties(schema);
   if (!properties) return {};
   const result: StoredRecord = {};
   for (const [key, value] of Object.entries(source)) {
     const property = properties[key];
-    if (key === skip || !property || property.readOnly) continue;
+    if (key === skip || !property || (fromClient && property.readOnly)) continue;
     if (validators.get(property)(value)) result[key] = value;
   }
   return result;
+}
+
+/** The stored record as the response shows it; required fields it lacks come from the documented record. */
+function showStored(stored: StoredRecord, documented: StoredRecord, schema: JsonSchema | undefined, validators: ValidatorCache): StoredRecord {
+  const shown = project(stored, schema, undefined, validators, false);
+  for (const name of [...(schema?.required ?? []), ...(schema?.allOf ?? []).flatMap((part) => part.required ?? [])]) {
+    if (!(name in shown) && name in documented) shown[name] = documented[name];
+  }
+  return shown;
 }
 
 /** Puts the record back into the body at the `x-resource.record` pointer. */
@@ -158,9 +170,8 @@ export function planCreate(binding: ResourceBinding, collection: Collection, inc
           const merged = mergeRecords(target, incoming, idField);
           const key = idField ? String(target[idField]) : undefined;
           if (key !== undefined) collection.records.set(key, merged);
-          const shown = { ...recordIn(body, resource.record), ...project(merged, binding.recordSchema, idField, validators) };
-          if (idField) shown[idField] = merged[idField];
-          return withRecord(body, resource.record, shown);
+          // Only what the stored contact really has: the merged example's other fields must not leak in.
+          return withRecord(body, resource.record, showStored(merged, recordIn(body, resource.record), binding.recordSchema, validators));
         },
       };
     }

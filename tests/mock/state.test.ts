@@ -54,10 +54,16 @@ describe('merge and conflict (8x8)', () => {
     const merged = await client.call('8x8', 'createContact', { params, body: { lastName: 'Lee', addresses: { msisdn: '+447700900001', email: 'ana@example.com' } } });
     expect(merged.status).toBe(200);
     expect(merged.json).toMatchObject({ id, firstName: 'Ana', lastName: 'Lee', addresses: { msisdn: '+447700900001', email: 'ana@example.com' } });
+    // The stored contact, not the documented merge example (whose firstName is Amelia).
+    const bare = await client.call('8x8', 'createContact', { params, body: { addresses: { email: 'bare@example.com' } } });
+    const bareMerged = await client.call('8x8', 'createContact', { params, body: { addresses: { email: 'bare@example.com' } } });
+    expect(bareMerged.status).toBe(200);
+    expect(bareMerged.json).toEqual(bare.json);
+    expect(bareMerged.json).not.toHaveProperty('firstName');
     const other = await client.call('8x8', 'createContact', { params, body: { addresses: { msisdn: '+447700900002' } } });
     expect(other.status).toBe(201);
-    expect((other.json as { id: number }).id).toBe(id + 1);
-    expect((await client.state())['8x8']!.contacts).toHaveLength(2);
+    expect((other.json as { id: number }).id).toBe(id + 2);
+    expect((await client.state())['8x8']!.contacts).toHaveLength(3);
   });
 
   it('answers addresses matching two stored contacts with the documented 409', async () => {
