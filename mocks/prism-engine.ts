@@ -6,9 +6,9 @@
  */
 import './faker-english.js';
 import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
-import type { IHttpOperation } from '@stoplight/types';
 
 type PrismLogger = Parameters<typeof createInstance>[1]['logger'];
+type HttpOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
 
 export interface MockScenario {
   /** Documented status to answer with; Prism picks the lowest 2xx when absent. */
@@ -59,7 +59,7 @@ const baseConfig = {
 export class PrismEngine {
   private readonly prism = createInstance({ ...baseConfig, mock: { dynamic: false } }, { logger: silentLogger });
 
-  private constructor(private readonly operations: Map<string, IHttpOperation>) {}
+  private constructor(private readonly operations: Map<string, HttpOperation>) {}
 
   /** Loads the spec file once with Prism's own loader; operations are keyed by operationId. */
   static async load(specFile: string): Promise<PrismEngine> {
