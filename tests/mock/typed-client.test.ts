@@ -1,5 +1,5 @@
 /**
- * Exactly what docs/MOCK.md shows a frontend developer: a typed client from the generated types
+ * Exactly what README.md (and docs/MOCK.md) shows a frontend developer: a typed client from the generated types
  * with openapi-fetch, against the running mock. Only the base URL differs (an ephemeral port).
  */
 import createClient from 'openapi-fetch';
