@@ -11,11 +11,13 @@ export function wireText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+const hasType = (schema: JsonSchema, name: string): boolean => schema.type === name || (Array.isArray(schema.type) && schema.type.includes(name));
+
 /** The value a server reads back from the wire text, for re-validating parameter cases. */
 export function fromWire(text: string, schema: JsonSchema): unknown {
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  if ((types.includes('integer') || types.includes('number')) && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
-  if (types.includes('boolean') && (text === 'true' || text === 'false')) return text === 'true';
+  // No array or closure per call: response headers go through here on every exchange.
+  if ((hasType(schema, 'integer') || hasType(schema, 'number')) && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
+  if (hasType(schema, 'boolean') && (text === 'true' || text === 'false')) return text === 'true';
   return text;
 }
 

@@ -4,12 +4,11 @@ import { documentedMedia, isSuccess, mediaMatches, mediaTypeOf, validateBody } f
 
 export const contentType: Check = ({ response, documented }) => {
   if (!response || !documented || documented.content.length === 0) return 'skip';
-  const documentedTypes = documented.content.map((m) => m.mediaType);
   const actual = mediaTypeOf(response);
-  if (actual && documentedTypes.some((t) => mediaMatches(t, actual))) return;
+  if (actual && documented.content.some((m) => mediaMatches(m.mediaType, actual))) return;
   return {
     message: actual ? `Content-Type ${actual} is not documented for ${response.status}` : `no Content-Type for ${response.status}`,
-    expected: documentedTypes.join(' or '),
+    expected: documented.content.map((m) => m.mediaType).join(' or '),
     actual: actual ?? '(no Content-Type header)',
   };
 };
@@ -19,8 +18,7 @@ function bodyCheck(successes: boolean): Check {
     if (!response || !documented || isSuccess(response.status) !== successes) return 'skip';
     const media = documentedMedia(documented, response);
     if (!media?.schema) return 'skip';
-    const what = successes ? `the ${documented.status} schema` : `the ${documented.status} error schema`;
-    return validateBody(validators, { ...media, schema: media.schema }, response, what);
+    return validateBody(validators, media, media.schema, response, documented.status, successes ? 'schema' : 'error schema');
   };
 }
 

@@ -23,29 +23,54 @@ function sharedResult(check: string, status: 'passed' | 'skipped', reason?: stri
 
 const NOT_APPLICABLE = 'does not apply to this case';
 
+/** The passed and not-applicable results of a run's check list, by position: no lookup per check. */
+interface Outcomes {
+  passed: CheckResult[];
+  notApplicable: CheckResult[];
+}
+
+const outcomesByList = new WeakMap<readonly CheckDefinition[], Outcomes>();
+
+function outcomesOf(checks: readonly CheckDefinition[]): Outcomes {
+  let outcomes = outcomesByList.get(checks);
+  if (!outcomes) {
+    outcomes = { passed: checks.map((c) => sharedResult(c.name, 'passed')), notApplicable: checks.map((c) => sharedResult(c.name, 'skipped', NOT_APPLICABLE)) };
+    outcomesByList.set(checks, outcomes);
+  }
+  return outcomes;
+}
+
 export function evaluate(spec: Spec, validators: ValidatorCache, checks: readonly CheckDefinition[], exchange: Exchange, evidence: Evidence): CheckResult[] {
   if (exchange.notSent) return checks.map((c) => ({ check: c.name, status: 'skipped', reason: exchange.notSent }));
   const { testCase, request, response, error } = exchange;
-  const ctx: CheckContext = { spec, operation: testCase.operation, testCase, request, validators, usesCreatedId: evidence.usesCreatedId };
-  if (response) {
-    ctx.response = response;
-    const documented = documentedResponse(testCase.operation, response.status);
-    if (documented) ctx.documented = documented;
-  }
-  if (error) ctx.error = error;
-  if (evidence.mergeTargetId !== undefined) ctx.mergeTargetId = evidence.mergeTargetId;
+  // Every field always present, in one order: every context has the same shape, so the checks'
+  // property reads stay monomorphic.
+  const ctx: CheckContext = {
+    spec,
+    operation: testCase.operation,
+    testCase,
+    request,
+    response,
+    error,
+    documented: response ? documentedResponse(testCase.operation, response.status) : undefined,
+    validators,
+    usesCreatedId: evidence.usesCreatedId,
+    mergeTargetId: evidence.mergeTargetId,
+  };
+  const { passed, notApplicable } = outcomesOf(checks);
   const results: CheckResult[] = [];
   let hiddenByAll: string | undefined;
   let hidden: Map<string, string> | undefined;
-  for (const definition of checks) {
+  for (let i = 0; i < checks.length; i++) {
+    const definition = checks[i]!;
     const hider = hiddenByAll ?? hidden?.get(definition.name);
     if (hider) {
       results.push(sharedResult(definition.name, 'skipped', `hidden by the ${hider} failure`));
       continue;
     }
     const outcome = definition.check(ctx);
-    if (outcome === 'skip') results.push(sharedResult(definition.name, 'skipped', NOT_APPLICABLE));
-    else if (!outcome) results.push(sharedResult(definition.name, 'passed'));
+    if (outcome === 'skip') results.push(notApplicable[i]!);
+    else if (!outcome) results.push(passed[i]!);
     else {
       results.push({ check: definition.name, status: 'failed', failure: outcome });
       if (definition.hides === 'all') hiddenByAll = definition.name;

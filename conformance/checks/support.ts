@@ -4,8 +4,7 @@ import type { MediaType, Operation, Response } from '../../lib/spec.js';
 import { formatAjvErrors, type ValidatorCache } from '../../lib/validator.js';
 import type { CheckContext, Failure, ReceivedResponse } from '../types.js';
 
-/** The spec's response for a status: exact, then a range such as `4XX`, then `default`. */
-export function documentedResponse(operation: Operation, status: number): Response | undefined {
+function findResponse(operation: Operation, status: number): Response | undefined {
   const code = String(status);
   return (
     operation.responses.find((r) => r.status === code) ??
@@ -14,10 +13,26 @@ export function documentedResponse(operation: Operation, status: number): Respon
   );
 }
 
+/** Per operation and status: every response of an operation asks the same question. */
+const documentedByStatus = new WeakMap<Operation, Map<number, Response | null>>();
+
+/** The spec's response for a status: exact, then a range such as `4XX`, then `default`. */
+export function documentedResponse(operation: Operation, status: number): Response | undefined {
+  let byStatus = documentedByStatus.get(operation);
+  if (!byStatus) documentedByStatus.set(operation, (byStatus = new Map()));
+  let found = byStatus.get(status);
+  if (found === undefined) byStatus.set(status, (found = findResponse(operation, status) ?? null));
+  return found ?? undefined;
+}
+
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
+const documented4xxOf = new WeakMap<Operation, string[]>();
+
 export function documented4xx(operation: Operation): string[] {
-  return operation.responses.map((r) => r.status).filter((s) => /^4/.test(s));
+  let statuses = documented4xxOf.get(operation);
+  if (!statuses) documented4xxOf.set(operation, (statuses = operation.responses.map((r) => r.status).filter((s) => /^4/.test(s))));
+  return statuses;
 }
 
 /** A throttled answer to a case that is not about the rate limit says nothing about the case. */
@@ -35,31 +50,47 @@ export function excerpt(response: ReceivedResponse): string {
 
 export const got = (response: ReceivedResponse): string => `${response.status} ${excerpt(response)}`;
 
-export function mediaTypeOf(response: ReceivedResponse): string | undefined {
-  const header = response.headers['content-type'];
-  return header ? parseMedia(header).join('/') : undefined;
+/** Parsed media ranges, memoised: the same few strings are compared on every response. */
+interface ParsedMedia {
+  type: string;
+  sub: string;
+  /** `type/sub`, lower-case, without parameters. */
+  essence: string;
 }
 
-/** Parsed media ranges, memoised: the same few strings are compared on every response. */
-const parsedMedia = new Map<string, [string, string]>();
+const parsedMedia = new Map<string, ParsedMedia>();
 
-function parseMedia(text: string): [string, string] {
+function parseMedia(text: string): ParsedMedia {
   let parsed = parsedMedia.get(text);
   if (!parsed) {
     const [type = '', sub = ''] = text.toLowerCase().split(';')[0]!.trim().split('/');
-    parsed = [type, sub];
+    parsed = { type, sub, essence: [type, sub].join('/') };
     parsedMedia.set(text, parsed);
   }
   return parsed;
 }
 
-export function mediaMatches(range: string, actual: string): boolean {
-  const [type, sub] = parseMedia(range);
-  const [aType, aSub] = parseMedia(actual);
-  return (type === '*' || type === aType) && (sub === '*' || sub === aSub);
+export function mediaTypeOf(response: ReceivedResponse): string | undefined {
+  const header = response.headers['content-type'];
+  return header ? parseMedia(header).essence : undefined;
 }
 
-const isJsonMedia = (mediaType: string): boolean => /^application\/(.+\+)?json$/.test(mediaType) || mediaType.endsWith('+json');
+export function mediaMatches(range: string, actual: string): boolean {
+  const { type, sub } = parseMedia(range);
+  const a = parseMedia(actual);
+  return (type === '*' || type === a.type) && (sub === '*' || sub === a.sub);
+}
+
+const jsonMedia = new Map<string, boolean>();
+
+function isJsonMedia(mediaType: string): boolean {
+  let json = jsonMedia.get(mediaType);
+  if (json === undefined) {
+    const lower = mediaType.toLowerCase();
+    jsonMedia.set(mediaType, (json = /^application\/(.+\+)?json$/.test(lower) || lower.endsWith('+json')));
+  }
+  return json;
+}
 
 /** The documented media type the response claims, else the first documented one. */
 export function documentedMedia(documented: Response, response: ReceivedResponse): MediaType | undefined {
@@ -67,21 +98,21 @@ export function documentedMedia(documented: Response, response: ReceivedResponse
   return (actual && documented.content.find((m) => mediaMatches(m.mediaType, actual))) || documented.content[0];
 }
 
-/** Validates the body against a documented schema; `what` names it in the message. */
-export function validateBody(
-  validators: ValidatorCache,
-  media: MediaType & { schema: JsonSchema },
-  response: ReceivedResponse,
-  what: string,
-): Failure | undefined {
-  const expected = `${what} (${media.mediaType})`;
+/**
+ * Validates the body against the schema documented for `status`; `kind` names it in the message
+ * (`the 200 schema`, `the 422 error schema`). Messages are built only on failure: this runs on
+ * every response, and no closure is made per call (tsx names every closure it compiles).
+ */
+export function validateBody(validators: ValidatorCache, media: MediaType, schema: JsonSchema, response: ReceivedResponse, status: string, kind: 'schema' | 'error schema'): Failure | undefined {
   let value: unknown = response.text;
-  if (isJsonMedia(media.mediaType.toLowerCase())) {
-    if (response.text.trim() === '') return { message: `empty body where ${what} is documented`, expected, actual: `${response.status} (empty body)` };
-    if (!response.json) return { message: `body is not valid JSON`, expected, actual: got(response) };
+  if (isJsonMedia(media.mediaType)) {
+    if (!response.json) {
+      if (response.text.trim() === '') return { message: `empty body where the ${status} ${kind} is documented`, expected: `the ${status} ${kind} (${media.mediaType})`, actual: `${response.status} (empty body)` };
+      return { message: `body is not valid JSON`, expected: `the ${status} ${kind} (${media.mediaType})`, actual: got(response) };
+    }
     value = response.json.value;
   }
-  const validate = validators.get(media.schema);
+  const validate = validators.get(schema);
   if (validate(value)) return undefined;
-  return { message: `body does not match ${what}`, expected, actual: got(response), errors: formatAjvErrors(validate.errors) };
+  return { message: `body does not match the ${status} ${kind}`, expected: `the ${status} ${kind} (${media.mediaType})`, actual: got(response), errors: formatAjvErrors(validate.errors) };
 }

@@ -11,6 +11,13 @@ export interface ProgressReporter {
   stop(): void;
 }
 
+/** Counted without building an array: this runs once per response. */
+function failedChecks(result: CaseResult): number {
+  let failed = 0;
+  for (const check of result.checks) if (check.status === 'failed') failed++;
+  return failed;
+}
+
 export function barProgress(stream: NodeJS.WriteStream): ProgressReporter {
   const bar = new cliProgress.SingleBar(
     { stream, format: 'conformance [{bar}] {value}/{total} requests · {failed} failed checks', hideCursor: true, clearOnComplete: true },
@@ -20,7 +27,7 @@ export function barProgress(stream: NodeJS.WriteStream): ProgressReporter {
   return {
     start: (planned) => bar.start([...planned.values()].reduce((a, b) => a + b, 0), 0, { failed }),
     tick: (result) => {
-      failed += result.checks.filter((c) => c.status === 'failed').length;
+      failed += failedChecks(result);
       bar.increment(1, { failed });
     },
     stop: () => bar.stop(),
@@ -36,7 +43,7 @@ export function lineProgress(write: (line: string) => void): ProgressReporter {
     },
     tick: (result) => {
       const id = result.exchange.testCase.operation.operationId;
-      failed.set(id, (failed.get(id) ?? 0) + result.checks.filter((c) => c.status === 'failed').length);
+      failed.set(id, (failed.get(id) ?? 0) + failedChecks(result));
       const left = (remaining.get(id) ?? 1) - 1;
       remaining.set(id, left);
       if (left === 0) write(`${id}: all requests answered, ${failed.get(id)} failed checks`);
