@@ -73,12 +73,9 @@ export function buildRequest(testCase: TestCase, baseUrl: string, userHeaders: W
     if (!forced?.includes(key) && !dropped(key, body !== undefined, omitted)) headers[key] = value;
   }
   if (body?.contentType) headers['content-type'] = body.contentType;
-  return {
-    method: operation.method.toUpperCase(),
-    url: `${baseUrl}${path}${query}`,
-    headers,
-    ...(body ? { body: body.kind === 'json' ? JSON.stringify(body.value) : body.text } : {}),
-  };
+  const sent: SentRequest = { method: operation.method.toUpperCase(), url: `${baseUrl}${path}${query}`, headers };
+  if (body) sent.body = body.kind === 'json' ? JSON.stringify(body.value) : body.text;
+  return sent;
 }
 
 async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {

@@ -21,7 +21,7 @@ import type { SentRequest } from '../conformance/types.js';
 const SPEC = 'specs/easify-contact-groups.yaml';
 const CONCURRENCY = 16;
 const RANDOM_CASES = Number(process.env.BENCH_CASES ?? 4000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const SERVE_FLAG = '--serve';
 
 // ---------------------------------------------------------------------------------------------
