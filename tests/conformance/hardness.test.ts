@@ -3,14 +3,13 @@
  * end; a bad command line or an unreachable target is exit 2 with a one-line reason and no stack
  * trace. Nothing is sent on a usage error.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SPEC_FILES, startReferenceServer, type RunningServer } from '../support/reference-server.js';
-import { HARDNESS } from '../support/faulty-servers.js';
+import { HARDNESS, type HardnessCase } from '../support/faulty-servers.js';
 import { COMMON, STACK_FRAME, runConformance, summarize, targetArgs, type RunResult } from '../support/runner.js';
 
 const servers: RunningServer[] = [];
@@ -48,37 +47,69 @@ function expectOneLineReason(run: RunResult, reason: RegExp) {
   expect(output, context).not.toMatch(/\b(TypeError|ReferenceError|SyntaxError|Error):? .*\n?\s+at /);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/**
+ * A loopback port that refuses connections for as long as the test holds it: the local end of a
+ * connection of our own. Nothing listens on it, so a connection to it is refused at once, and
+ * nothing else can bind it meanwhile (the kernel's port picking skips it and an explicit bind gets
+ * EADDRINUSE). Probing a free port and closing it instead races with every other test process,
+ * any of which may be handed that port before the runner tries it.
+ */
+async function refusingPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const accepted: Socket[] = [];
+  const listener = createServer((socket) => accepted.push(socket));
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const holder = connect((listener.address() as { port: number }).port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => holder.once('connect', resolve).once('error', reject));
+  return {
+    port: holder.localPort!,
+    release: async () => {
+      holder.destroy();
+      for (const socket of accepted) socket.destroy();
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    },
+  };
 }
+
+/**
+ * The hang's runs wait out --timeout on the requests that never get an answer; every other request
+ * must be answered within it. 4 s (not the 1.5 s the case declares) leaves a slow but legitimate
+ * answer on a loaded machine ample room, and the hang runs alone (below) so its legitimate
+ * requests do not compete with the other runs of this file.
+ */
+const HANG_TIMEOUT_MS = 4000;
+
+async function misbehaving(hardness: HardnessCase): Promise<void> {
+  const server = await startReferenceServer('bigchange', { faults: [hardness.fault] });
+  servers.push(server);
+  // The runner takes the last --timeout given.
+  const args = [...(hardness.args ?? []), ...(hardness.name === 'hang' ? ['--timeout', String(HANG_TIMEOUT_MS)] : [])];
+  const run = await runConformance([...targetArgs('bigchange', server), ...COMMON, ...args], { killAfterMs: 40_000 });
+  const context = `${hardness.description}\n${run.describe()}\n${summarize(run.report)}`;
+  expect(run.timedOut, context).toBe(false);
+  expect(run.code, context).toBe(1);
+  expect(run.report, context).toBeDefined();
+  expect(`${run.stdout}${run.stderr}`, context).not.toMatch(STACK_FRAME);
+  // Each bad response is exactly one failure, of its own case, saying what went wrong; the
+  // other cases are judged as usual and pass.
+  const faulty = server.log.filter((r) => r.status === -1).length;
+  expect(faulty, context).toBeGreaterThan(0);
+  expect(run.report!.failures, context).toHaveLength(faulty);
+  for (const failure of run.report!.failures) {
+    expect(failure.operationId, context).toBe('createContactGroup');
+    expect(failure.message, context).toMatch(hardness.message);
+  }
+  expect(server.requestCount, context).toBeGreaterThan(faulty + 5);
+  expect(server.log.some((r) => r.method === 'PATCH'), context).toBe(true);
+}
+
+const HANG = HARDNESS.filter((h) => h.name === 'hang');
+const OTHER_HARDNESS = HARDNESS.filter((h) => h.name !== 'hang');
 
 // One concurrent suite: the runs below are independent processes against their own servers.
 describe.concurrent('hardness', () => {
 describe.concurrent('a misbehaving server is a failure of the case, never a crash or a hang', () => {
-  test.each(HARDNESS.map((h) => [h.name, h] as const))('%s', async (_name, hardness) => {
-    const server = await startReferenceServer('bigchange', { faults: [hardness.fault] });
-    servers.push(server);
-    const run = await runConformance([...targetArgs('bigchange', server), ...COMMON, ...(hardness.args ?? [])], { killAfterMs: 40_000 });
-    const context = `${hardness.description}\n${run.describe()}\n${summarize(run.report)}`;
-    expect(run.timedOut, context).toBe(false);
-    expect(run.code, context).toBe(1);
-    expect(run.report, context).toBeDefined();
-    expect(`${run.stdout}${run.stderr}`, context).not.toMatch(STACK_FRAME);
-    // Each bad response is exactly one failure, of its own case, saying what went wrong; the
-    // other cases are judged as usual and pass.
-    const faulty = server.log.filter((r) => r.status === -1).length;
-    expect(faulty, context).toBeGreaterThan(0);
-    expect(run.report!.failures, context).toHaveLength(faulty);
-    for (const failure of run.report!.failures) {
-      expect(failure.operationId, context).toBe('createContactGroup');
-      expect(failure.message, context).toMatch(hardness.message);
-    }
-    expect(server.requestCount, context).toBeGreaterThan(faulty + 5);
-    expect(server.log.some((r) => r.method === 'PATCH'), context).toBe(true);
+  test.each(OTHER_HARDNESS.map((h) => [h.name, h] as const))('%s', async (_name, hardness) => {
+    await misbehaving(hardness);
   });
 });
 
@@ -94,9 +125,13 @@ describe.concurrent('bad input: exit 2, one clear line, no stack trace, nothing 
   });
 
   test('unreachable base URL', async () => {
-    const port = await freePort();
-    const run = await runConformance(['--spec', SPEC_FILES.bigchange, '--base-url', `http://127.0.0.1:${port}`, '--header', 'Authorization: Bearer x', ...COMMON], { json: false });
-    expectOneLineReason(run, /127\.0\.0\.1|unreachable|connect|ECONNREFUSED/i);
+    const refusing = await refusingPort();
+    try {
+      const run = await runConformance(['--spec', SPEC_FILES.bigchange, '--base-url', `http://127.0.0.1:${refusing.port}`, '--header', 'Authorization: Bearer x', ...COMMON], { json: false });
+      expectOneLineReason(run, /127\.0\.0\.1|unreachable|connect|ECONNREFUSED/i);
+    } finally {
+      await refusing.release();
+    }
   });
 
   test('missing --spec', async () => {
@@ -152,4 +187,11 @@ describe('dry run', () => {
     expect(server.requestCount).toBe(0);
   });
 });
+});
+
+// After the concurrent suite, on its own: see HANG_TIMEOUT_MS.
+describe('a server that never answers is a timeout of the case, never a hang of the run', () => {
+  test.each(HANG.map((h) => [h.name, h] as const))('%s', async (_name, hardness) => {
+    await misbehaving(hardness);
+  });
 });

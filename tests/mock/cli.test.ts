@@ -40,13 +40,16 @@ afterEach(() => {
 
 describe('contact-mock CLI', () => {
   it('prints the table of spec -> base URL, serves on MOCK_PORT and stops cleanly on SIGTERM', async () => {
-    const probe = createServer();
-    const port = await listen(probe);
-    await new Promise((r) => probe.close(r));
-    const cli = startCli([], { MOCK_PORT: String(port) });
+    // MOCK_PORT=0: the kernel picks a free port as the CLI binds it and the ready line says which,
+    // so no other process can take it in between (probing a port, closing it and handing it over
+    // races with every other test process). 4010 is outside the ephemeral range the kernel picks from, so a CLI that ignored
+    // MOCK_PORT and used its default would show here.
+    const cli = startCli([], { MOCK_PORT: '0' });
     await waitFor(() => cli.output().stdout.includes('Mock ready'), 'the ready line');
     const { stdout } = cli.output();
-    const base = `http://127.0.0.1:${port}`;
+    const base = /Mock ready on (http:\/\/127\.0\.0\.1:\d+) /.exec(stdout)?.[1];
+    expect(base, stdout).toBeDefined();
+    expect(new URL(base!).port).not.toBe('4010');
     expect(stdout).toMatch(new RegExp(`specs/8x8-contacts\\.yaml\\s+${base}/8x8\\n`));
     expect(stdout).toMatch(new RegExp(`specs/bigchange-contact-groups\\.yaml\\s+${base}/bigchange\\n`));
     expect(stdout).toMatch(new RegExp(`specs/easify-contact-groups\\.yaml\\s+${base}/easify/api/v2\\n`));

@@ -20,6 +20,8 @@ export interface CallOptions {
   query?: string;
   /** Skip the spec check: for answers about the mock itself (unknown paths, refused scenarios). */
   unchecked?: boolean;
+  /** Give up (the call throws) when the headers, or then the body, take longer than this. */
+  timeoutMs?: number;
 }
 
 export interface Answer {
@@ -88,6 +90,7 @@ export class MockClient {
       method: operation.method.toUpperCase() as 'POST',
       headers,
       ...(payload !== undefined ? { body: payload } : {}),
+      ...(options.timeoutMs !== undefined ? { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs } : {}),
     });
     const text = await response.body.text();
     const flat: Record<string, string> = {};
