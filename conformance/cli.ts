@@ -25,9 +25,13 @@ function integer(flag: string, min: number): (value: string) => number {
   };
 }
 
+/** Framing and hop-by-hop headers: the HTTP client owns them, and a given value would break the exchange. */
+const RESERVED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer', 'proxy-connection', 'host']);
+
 function header(value: string, previous: [string, string][]): [string, string][] {
   const match = HEADER.exec(value);
   if (!match || /[\r\n]/.test(value)) throw new ConfigError(`--header must look like "Name: value", got "${value.split(':')[0]}…"`);
+  if (RESERVED.has(match[1]!.toLowerCase())) throw new ConfigError(`--header ${match[1]} is not allowed: framing and connection headers are set by the runner's HTTP client`);
   return [...previous, [match[1]!, match[2]!.trim()]];
 }
 

@@ -113,8 +113,61 @@ class IdPool {
   }
 }
 
+/**
+ * Requests sent per credential within the spec's x-rate-limit period (a sliding window), so that a
+ * throttled answer can be told apart: legitimate past the documented limit, a fault before it.
+ * The window is kept a tenth of the period (at most 1 s) longer than documented, so that the
+ * server seeing a request a little later than it was sent never counts against it.
+ */
+export class SendWindow {
+  private readonly sends = new Map<string, number[]>();
+  private readonly spanMs: number;
+  private readonly headerNames: string[];
+  private readonly queryNames: string[];
+
+  constructor(private readonly limit: NonNullable<Spec['rateLimit']>, spec: Spec) {
+    this.spanMs = limit.period * 1000 + Math.min(1000, limit.period * 100);
+    const headers = new Set<string>();
+    const query = new Set<string>();
+    for (const scheme of spec.operations.flatMap((op) => op.security.flat())) {
+      if (scheme.kind === 'bearer' || scheme.kind === 'basic' || scheme.kind === 'other') headers.add('authorization');
+      else if (scheme.kind === 'apiKey' && scheme.parameterName) {
+        if (scheme.in === 'query') query.add(scheme.parameterName);
+        else if (scheme.in === 'cookie') headers.add('cookie');
+        else headers.add(scheme.parameterName.toLowerCase());
+      }
+    }
+    if (headers.size === 0 && query.size === 0) headers.add('authorization');
+    this.headerNames = [...headers];
+    this.queryNames = [...query];
+  }
+
+  private key(request: SentRequest): string {
+    if (this.limit.scope === 'global') return '';
+    const parts = this.headerNames.map((name) => request.headers[name] ?? '');
+    if (this.queryNames.length > 0) {
+      const params = new URL(request.url).searchParams;
+      for (const name of this.queryNames) parts.push(params.get(name) ?? '');
+    }
+    return parts.join('\u0000');
+  }
+
+  /** Records a send; returns how many were sent on its credential within the window, this one included. */
+  record(request: SentRequest): number {
+    const key = this.key(request);
+    const now = performance.now();
+    let times = this.sends.get(key);
+    if (!times) this.sends.set(key, (times = []));
+    let stale = 0;
+    while (stale < times.length && now - times[stale]! > this.spanMs) stale++;
+    if (stale > 0) times.splice(0, stale);
+    times.push(now);
+    return times.length;
+  }
+}
+
 /** The record id a merge step must return: the one the scenario's earlier step created. */
-function storedId(step: TestCase, target: ReceivedResponse | undefined): Omit<Evidence, 'usesCreatedId'> {
+function storedId(step: TestCase, target: ReceivedResponse | undefined): Omit<Evidence, 'usesCreatedId' | 'sentInWindow'> {
   const resource = step.operation.resource;
   if (!target?.json || !resource?.id) return {};
   const record = evaluateExpression(`$response.body#${resource.record}`, target);
@@ -127,6 +180,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
   const results: CaseResult[] = [];
   const pool = new IdPool();
   const userHeaders = wireHeaders(options.userHeaders);
+  const window = options.spec.rateLimit ? new SendWindow(options.spec.rateLimit, options.spec) : undefined;
   const placeholder = (testCase: TestCase): SentRequest => buildRequest(testCase, options.baseUrl, userHeaders, () => '{unavailable}') as SentRequest;
 
   const record = (exchange: Exchange, evidence: Evidence): void => {
@@ -135,7 +189,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
     options.onResult(result);
   };
 
-  const send = async (testCase: TestCase, resolve: Resolve, paced: boolean, evidence?: () => Omit<Evidence, 'usesCreatedId'>): Promise<Exchange> => {
+  const send = async (testCase: TestCase, resolve: Resolve, paced: boolean, evidence?: () => Omit<Evidence, 'usesCreatedId' | 'sentInWindow'>): Promise<Exchange> => {
     let usesCreatedId = false;
     const built = buildRequest(testCase, options.baseUrl, userHeaders, (linked) => {
       const value = resolve(linked);
@@ -143,14 +197,16 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
       return value;
     });
     let exchange: Exchange;
+    let sentInWindow = 0;
     if ('notSent' in built) exchange = { testCase, request: placeholder(testCase), notSent: built.notSent };
     else {
       // No await at all when nothing paces: each one costs a trip through the microtask queue.
       if (paced && options.pacer) await options.pacer.wait();
+      if (window) sentInWindow = window.record(built);
       const sent = await options.client.send(built);
       exchange = 'response' in sent ? { testCase, request: built, response: sent.response } : { testCase, request: built, error: sent.error };
     }
-    record(exchange, evidence ? { usesCreatedId, ...evidence() } : { usesCreatedId });
+    record(exchange, evidence ? { usesCreatedId, sentInWindow, ...evidence() } : { usesCreatedId, sentInWindow });
     return exchange;
   };
 

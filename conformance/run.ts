@@ -15,7 +15,7 @@ import { execute } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
 import { Pacer, type RateLimit } from './http/pacer.js';
 import { isLoopback, preflight } from './http/preflight.js';
-import { Redactor } from './redact.js';
+import { Redactor, specSecretNames } from './redact.js';
 import { buildReport, type Report } from './report.js';
 import { renderDryRun } from './reporters/dry-run.js';
 import { renderJson } from './reporters/json.js';
@@ -76,9 +76,14 @@ function targetUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`--base-url "${raw}" is not a URL (expected e.g. http://127.0.0.1:4010)`);
+    throw new ConfigError(`--base-url "${raw.replace(/\/\/[^/@]*@/, '//***@')}" is not a URL (expected e.g. http://127.0.0.1:4010)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`--base-url must be http or https, got ${url.protocol}`);
+  // Never echo the URL here: it holds a secret.
+  if (url.username !== '' || url.password !== '') throw new ConfigError('--base-url must not carry credentials (user:password@); put credentials in --header, e.g. --header "Authorization: Basic ..."');
+  if (url.search !== '' || url.hash !== '' || /[?#]/.test(raw)) {
+    throw new ConfigError(`--base-url must not have a query or fragment (the spec's paths are appended to it), got "${raw}"`);
+  }
   return url;
 }
 
@@ -115,7 +120,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const baseUrl = url.href.replace(/\/+$/, '');
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const headers = options.headers ?? [];
-  const redactor = new Redactor(headers);
+  const redactor = new Redactor(headers, specSecretNames(spec));
   const validators = new RunValidators();
   compileResponseValidators(spec, validators);
   const plan = planCases(spec, validators, {

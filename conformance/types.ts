@@ -122,6 +122,12 @@ export interface CheckContext {
   usesCreatedId: boolean;
   /** The stored record a merge step was expected to merge into (its id), when known. */
   mergeTargetId?: unknown;
+  /**
+   * Requests the runner had sent on this case's credential within the spec's x-rate-limit period,
+   * this one included (0 when the spec documents no rate limit): a throttled answer is only
+   * legitimate once this exceeds the documented limit.
+   */
+  sentInWindow: number;
 }
 
 export type Check = (ctx: CheckContext) => CheckOutcome;

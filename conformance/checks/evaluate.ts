@@ -8,6 +8,8 @@ import { documentedResponse } from './support.js';
 export interface Evidence {
   usesCreatedId: boolean;
   mergeTargetId?: unknown;
+  /** See CheckContext.sentInWindow. */
+  sentInWindow?: number;
 }
 
 /** Results without a failure are the same few values over and over: share them instead of allocating thousands. */
@@ -56,6 +58,7 @@ export function evaluate(spec: Spec, validators: ValidatorCache, checks: readonl
     validators,
     usesCreatedId: evidence.usesCreatedId,
     mergeTargetId: evidence.mergeTargetId,
+    sentInWindow: evidence.sentInWindow ?? 0,
   };
   const { passed, notApplicable } = outcomesOf(checks);
   const results: CheckResult[] = [];

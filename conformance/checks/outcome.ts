@@ -1,9 +1,10 @@
 /**
  * The checks that judge a status against what the case is about. Exactly one of them applies to a
- * case (by its kind); a throttled answer (the spec's rate-limit status) is skipped, not judged.
+ * case (by its kind); a throttled answer (the spec's rate-limit status) is skipped, not judged, only
+ * when the runner had really exceeded the documented limit (see `throttled`).
  */
 import type { Check, CheckContext, Failure } from '../types.js';
-import { documented4xx, got, isSuccess, throttled } from './support.js';
+import { documented4xx, got, isSuccess, isThrottle, throttled } from './support.js';
 
 function rejected(ctx: CheckContext, what: string): Failure | undefined | 'skip' {
   const { response, operation, testCase } = ctx;
@@ -22,6 +23,10 @@ export const positiveDataAccepted: Check = (ctx) => {
   const { response, testCase } = ctx;
   if (testCase.kind !== 'positive' || !response || throttled(ctx)) return 'skip';
   if (isSuccess(response.status)) return;
+  const limit = ctx.spec.rateLimit;
+  if (limit && isThrottle(ctx)) {
+    return { message: `valid request throttled before the documented limit (${ctx.sentInWindow} of ${limit.limit} in ${limit.period} s)`, expected: `a 2xx status: at most ${limit.limit} requests in ${limit.period} s are allowed`, actual: got(response) };
+  }
   return { message: `valid request rejected with ${response.status}`, expected: 'a 2xx status', actual: got(response) };
 };
 

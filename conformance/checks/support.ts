@@ -35,10 +35,19 @@ export function documented4xx(operation: Operation): string[] {
   return statuses;
 }
 
-/** A throttled answer to a case that is not about the rate limit says nothing about the case. */
-export function throttled(ctx: CheckContext): boolean {
+/** The answer carries the spec's rate-limit status (to a case that is not the burst's last request). */
+export function isThrottle(ctx: CheckContext): boolean {
   const limit = ctx.spec.rateLimit;
   return !!limit && !!ctx.response && !ctx.testCase.expectThrottle && String(ctx.response.status) === limit.status;
+}
+
+/**
+ * A throttled answer the server was entitled to: the runner had really sent more than the
+ * documented limit on this credential within the documented period. Such an answer says nothing
+ * about the case; a throttled answer before the limit is judged like any other answer.
+ */
+export function throttled(ctx: CheckContext): boolean {
+  return isThrottle(ctx) && ctx.sentInWindow > ctx.spec.rateLimit!.limit;
 }
 
 /** First 200 characters of the body, for messages. */

@@ -60,34 +60,40 @@ function splitUrl(url: string): { origin: string; path: string } {
 }
 
 /**
- * Bodies still being read, with their deadlines. One interval per client sweeps them instead of a
- * timer per request: arming and clearing a timer per response was a measurable share of a case.
+ * Every exchange in flight, with its deadline (send time + --timeout, headers and body together).
+ * One interval per client sweeps them instead of a timer per request: arming and clearing a timer
+ * per request was a measurable share of a case. The interval holds the event loop open exactly
+ * while an exchange is pending, so a request undici never starts (or never answers) still ends as
+ * a timeout of its case: a run can never end with a promise left pending.
  */
 class Deadlines {
-  private readonly reading = new Set<PendingExchange>();
+  private readonly pending = new Set<PendingExchange>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(timeoutMs: number) {
-    // A body deadline fires at most this late; a tenth of --timeout, between 10 and 100 ms.
+    // A deadline fires at most this late; a tenth of --timeout, between 10 and 100 ms.
     this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.min(100, timeoutMs / 10)));
     this.sweeper.unref();
   }
 
   add(exchange: PendingExchange): void {
-    this.reading.add(exchange);
+    if (this.pending.size === 0) this.sweeper.ref();
+    this.pending.add(exchange);
   }
 
   delete(exchange: PendingExchange): void {
-    this.reading.delete(exchange);
+    if (this.pending.delete(exchange) && this.pending.size === 0) this.sweeper.unref();
   }
 
   private sweep(): void {
     const now = performance.now();
-    for (const exchange of this.reading) if (exchange.deadline <= now) exchange.fail(Object.assign(new Error('body timeout'), { name: 'TimeoutError' }));
+    for (const exchange of this.pending) if (exchange.deadline <= now) exchange.fail(Object.assign(new Error('timeout'), { name: 'TimeoutError' }));
   }
 
   stop(): void {
     clearInterval(this.sweeper);
+    // Whatever is still pending settles now: nothing may outlive the client.
+    for (const exchange of this.pending) exchange.fail(new Error('client closed before the exchange completed'));
   }
 }
 
@@ -97,17 +103,19 @@ class PendingExchange implements Dispatcher.DispatchHandler {
   private headers: Record<string, string> | undefined;
   private readonly chunks: Buffer[] = [];
   private size = 0;
-  /** When the body must be complete: what is left of --timeout once the headers are in. */
-  deadline = Infinity;
+  /** When the whole exchange (headers and body) must be complete: armed at send time. */
+  readonly deadline: number;
   private controller: Dispatcher.DispatchController | undefined;
   private settled = false;
-  private readonly started = performance.now();
 
   constructor(
     private readonly options: ClientOptions,
     private readonly deadlines: Deadlines,
     private readonly settle: (result: SendResult) => void,
-  ) {}
+  ) {
+    this.deadline = performance.now() + options.timeoutMs;
+    deadlines.add(this);
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
@@ -117,9 +125,6 @@ class PendingExchange implements Dispatcher.DispatchHandler {
     this.controller = controller;
     this.status = statusCode;
     this.headers = flatHeaders(headers);
-    // undici's headersTimeout bounded the wait for the headers; the body gets what is left of it.
-    this.deadline = this.started + this.options.timeoutMs;
-    this.deadlines.add(this);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -148,11 +153,15 @@ class PendingExchange implements Dispatcher.DispatchHandler {
     this.fail(error);
   }
 
-  /** Ends the exchange with an error, dropping the connection if the body is still coming. */
+  /** Ends the exchange with an error, dropping the request or the connection if still going. */
   fail(error: Error): void {
     if (this.settled) return;
     this.finish();
-    if (this.status !== undefined) this.controller?.abort(error);
+    try {
+      this.controller?.abort(error);
+    } catch {
+      // Already finished on undici's side.
+    }
     const described = error instanceof BodyTooLarge ? { reason: 'too-large' as const, message: error.message } : describe(error, this.options.timeoutMs);
     this.settle({ error: this.status === undefined ? described : { ...described, status: this.status, ...(this.headers ? { headers: this.headers } : {}) } });
   }

@@ -36,7 +36,7 @@ function exchange(kind: CaseKind, response: Partial<ReceivedResponse> & { status
   };
 }
 
-const failing = (ex: Exchange): string[] => evaluate(spec, validators, checks, ex, { usesCreatedId: false }).filter((r) => r.status === 'failed').map((r) => r.check);
+const failing = (ex: Exchange, sentInWindow = 0): string[] => evaluate(spec, validators, checks, ex, { usesCreatedId: false, sentInWindow }).filter((r) => r.status === 'failed').map((r) => r.check);
 
 const CREATED = JSON.stringify({ status: true, message: 'ok', data: { id: 1, name: 'a', contacts_count: 0, shared_group: false, default_group: false, created_at: '12-02-2024 03:13:35 AM' } });
 const UNPROCESSABLE = JSON.stringify({ message: 'The name field is required.', errors: { name: ['The name field is required.'] } });
@@ -81,13 +81,18 @@ describe('one fault, one check', () => {
   test('a valid request rejected is positive_data_accepted; a throttled one is not judged', () => {
     expect(failing(exchange('positive', { status: 422, text: UNPROCESSABLE }))).toEqual(['positive_data_accepted']);
     const throttled = exchange('positive', { status: 429, text: UNAUTHENTICATED.replace('Unauthenticated', 'Too many'), headers: { 'content-type': 'application/json', 'retry-after': '59' } });
-    expect(failing(throttled)).toEqual([]);
+    // Past the documented 15 in 60 s, the server was entitled to it: not judged.
+    expect(failing(throttled, 16)).toEqual([]);
+    // Before it, a refusal like any other.
+    expect(failing(throttled, 3)).toEqual(['positive_data_accepted']);
+    const message = evaluate(spec, validators, checks, throttled, { usesCreatedId: false, sentInWindow: 3 }).find((r) => r.status === 'failed')?.failure?.message;
+    expect(message).toBe('valid request throttled before the documented limit (3 of 15 in 60 s)');
   });
   test('a 429 without Retry-After: rate_limit on the burst case, response_headers elsewhere', () => {
     const burst = exchange('rate-limit', { status: 429, text: UNAUTHENTICATED }, { expectThrottle: true });
     const all = selectChecks(REGISTRY.map((c) => c.name), undefined);
     expect(evaluate(spec, validators, all, burst, { usesCreatedId: false }).filter((r) => r.status === 'failed').map((r) => r.check)).toEqual(['rate_limit']);
-    expect(failing(exchange('positive', { status: 429, text: UNAUTHENTICATED }))).toEqual(['response_headers']);
+    expect(failing(exchange('positive', { status: 429, text: UNAUTHENTICATED }), 16)).toEqual(['response_headers']);
   });
   test('a duplicate accepted is stateful_rules; a created id answered 422 is left to positive_data_accepted', () => {
     const duplicate = exchange('stateful', { status: 200, text: CREATED }, { stateful: { rule: 'duplicate', status: '422', example: 'duplicate-name' } });

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { toCurl } from '../../conformance/curl.js';
-import { Redactor, maskValue } from '../../conformance/redact.js';
+import { Redactor, maskValue, specSecretNames } from '../../conformance/redact.js';
 
 test('secret headers keep their scheme and lose their value', () => {
   expect(maskValue('Bearer abc.def')).toBe('Bearer ***');
@@ -13,6 +13,26 @@ test('secret headers keep their scheme and lose their value', () => {
   });
   expect(redactor.text('echo: tok-123456 and key-987654')).toBe('echo: *** and ***');
   expect(redactor.value({ nested: ['Bearer tok-123456'] })).toEqual({ nested: ['***'] });
+});
+
+test('secret by name: auth and signature too, any length in headers, >= 4 characters in text', () => {
+  const redactor = new Redactor([['X-Auth', 'hunter2pass'], ['X-Session', 'ab1'], ['X-Signature', 'sig-0042'], ['Customer-Id', '14532']]);
+  expect(redactor.headers({ 'x-auth': 'hunter2pass', 'x-session': 'ab1', 'x-signature': 'sig-0042', 'customer-id': '14532' })).toEqual({
+    'x-auth': '***',
+    'x-session': '***',
+    'x-signature': '***',
+    'customer-id': '14532',
+  });
+  expect(redactor.text('hunter2pass sig-0042 tab1e')).toBe('*** *** tab1e');
+});
+
+test("names from the spec's apiKey schemes are secret: header, query and cookie", () => {
+  const scheme = (where: 'header' | 'query' | 'cookie', name: string) => ({ name, kind: 'apiKey' as const, in: where, parameterName: name });
+  const names = specSecretNames({ operations: [{ security: [[scheme('header', 'X-Client'), scheme('query', 'sig'), scheme('cookie', 'sid')]] }] } as never);
+  const redactor = new Redactor([['X-Client', 'c1'], ['X-Client', 'client-77']], names);
+  expect(redactor.headers({ 'x-client': 'c1' })).toEqual({ 'x-client': '***' });
+  expect(redactor.text('http://h/x?a=1&sig=abc&b=2 client-77')).toBe('http://h/x?a=1&sig=***&b=2 ***');
+  expect(redactor.text('sid=abc; other=1')).toBe('sid=***; other=1');
 });
 
 test('curl quotes safely and carries the (redacted) headers and body', () => {

@@ -156,4 +156,26 @@ describe.concurrent('reports', () => {
     expect(xml).toContain('error_format');
     expect(failed.length).toBeLessThanOrEqual(cases.length);
   });
+
+  test('headers secret by name (X-Auth, X-Session, any length) never appear in any output', async () => {
+    const server = await faultyServer('8x8-error-id-not-uuid');
+    const run = await runConformance([...targetArgs('8x8', server), ...COMMON, '--header', 'X-Auth: hunter2pass', '--header', 'X-Session: ab1', '--header', 'X-Request-Signature: sig-0042'], { junit: true });
+    const context = `${run.describe()}\n${summarize(run.report)}`;
+    expect(run.code, context).toBe(1);
+    expect(server.log.length).toBeGreaterThan(0);
+    for (const [where, text] of [
+      ['stdout', run.stdout],
+      ['stderr', run.stderr],
+      ['JSON report', run.jsonText ?? ''],
+      ['JUnit report', run.junit ?? ''],
+    ] as const) {
+      expect(text.includes('hunter2pass'), `${where} leaks X-Auth`).toBe(false);
+      expect(text.includes('sig-0042'), `${where} leaks X-Request-Signature`).toBe(false);
+    }
+    const first = run.report!.failures[0]!;
+    expect(first.curl).toContain("-H 'x-auth: ***'");
+    // A 3-character secret is masked in headers (though not searched for in free text).
+    expect(first.curl).toContain("-H 'x-session: ***'");
+    expect((first.request as { headers: Record<string, string> }).headers['x-session']).toBe('***');
+  });
 });

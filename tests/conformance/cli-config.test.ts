@@ -1,0 +1,56 @@
+/**
+ * Command-line values that cannot make a sound run are refused up front: exit 2 with one line on
+ * stderr, no request sent, no report written.
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
+import { COMMON, runConformance, STACK_FRAME, targetArgs } from '../support/runner.js';
+
+const servers: RunningServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function server(key: Parameters<typeof startReferenceServer>[0] = 'easify'): Promise<RunningServer> {
+  const started = await startReferenceServer(key, { rateLimit: false });
+  servers.push(started);
+  return started;
+}
+
+function expectRefused(run: Awaited<ReturnType<typeof runConformance>>, reason: RegExp): void {
+  expect(run.code, run.describe()).toBe(2);
+  expect(run.timedOut, run.describe()).toBe(false);
+  const lines = run.stderr.trim().split('\n');
+  expect(lines, run.describe()).toHaveLength(1);
+  expect(lines[0], run.describe()).toMatch(/^conformance: /);
+  expect(lines[0], run.describe()).toMatch(reason);
+  expect(run.stderr, run.describe()).not.toMatch(STACK_FRAME);
+  expect(run.report, run.describe()).toBeUndefined();
+}
+
+describe.concurrent('framing and hop-by-hop headers in --header', () => {
+  const names = ['Expect: 100-continue', 'Transfer-Encoding: chunked', 'Keep-Alive: 5', 'Upgrade: h2c', 'Connection: close', 'Content-Length: 5', 'TE: trailers', 'Trailer: X', 'Proxy-Connection: keep-alive', 'Host: example.com'];
+  test.each(names)('--header "%s" exits 2 with the reason, before any request', async (header) => {
+    const target = await server();
+    const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--concurrency', '2', '--header', header]);
+    expectRefused(run, new RegExp(`--header ${header.split(':')[0]} is not allowed`));
+    expect(target.requestCount).toBe(0);
+  });
+});
+
+describe.concurrent('--base-url forms', () => {
+  test.each(['?x=1', '#frag', '?'])('a query or fragment (%s) exits 2', async (suffix) => {
+    const target = await server();
+    const run = await runConformance([...targetArgs('easify', { baseUrl: `${target.baseUrl}${suffix}` }), ...COMMON]);
+    expectRefused(run, /--base-url must not have a query or fragment/);
+    expect(target.requestCount).toBe(0);
+  });
+
+  test('userinfo exits 2, asks for --header and never echoes the password', async () => {
+    const target = await server();
+    const run = await runConformance([...targetArgs('easify', { baseUrl: target.baseUrl.replace('http://', 'http://user:hunter2pw@') }), ...COMMON]);
+    expectRefused(run, /put credentials in --header/);
+    expect(run.stderr + run.stdout).not.toContain('hunter2pw');
+    expect(target.requestCount).toBe(0);
+  });
+});
