@@ -106,15 +106,19 @@ type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Inline internal `$ref`s; sibling keywords of a `$ref` (3.1 allows them) win over the target's. */
-export function dereference(document: Json): Json {
+/**
+ * Inline internal `$ref`s; sibling keywords of a `$ref` (3.1 allows them) win over the target's.
+ * `file`, when given, starts every error message (`specs/x.yaml: $ref "#/..." points at nothing`).
+ */
+export function dereference(document: Json, file?: string): Json {
+  const where = file === undefined ? '' : `${file}: `;
   const resolve = (ref: string): unknown => {
-    if (!ref.startsWith('#/')) throw new SpecError(`only internal $refs are supported, found "${ref}"`);
+    if (!ref.startsWith('#/')) throw new SpecError(`${where}only internal $refs are supported, found "${ref}"`);
     let node: unknown = document;
     for (const raw of ref.slice(2).split('/')) {
       const token = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
       node = isObject(node) ? node[token] : undefined;
-      if (node === undefined) throw new SpecError(`$ref "${ref}" points at nothing`);
+      if (node === undefined) throw new SpecError(`${where}$ref "${ref}" points at nothing`);
     }
     return node;
   };
@@ -123,7 +127,7 @@ export function dereference(document: Json): Json {
     if (!isObject(node)) return node;
     if (typeof node.$ref === 'string') {
       const ref = node.$ref;
-      if (trail.includes(ref)) throw new SpecError(`circular $ref "${ref}" is not supported`);
+      if (trail.includes(ref)) throw new SpecError(`${where}circular $ref "${ref}" is not supported`);
       const { $ref: _ignored, ...siblings } = node;
       const target = walk(resolve(ref), [...trail, ref]);
       const walkedSiblings = walk(siblings, trail) as Json;
@@ -249,7 +253,7 @@ export function buildSpec(raw: unknown, file: string): Spec {
     throw new SpecError(`${file}: expected "openapi: 3.1.x", found ${JSON.stringify(raw.openapi ?? null)}`);
   }
   if (!isObject(raw.paths)) throw new SpecError(`${file}: the document has no "paths"`);
-  const document = dereference(raw);
+  const document = dereference(raw, file);
   const schemes = securitySchemes(document);
   const info = isObject(document.info) ? document.info : {};
   const operations: Operation[] = [];

@@ -14,7 +14,7 @@ export interface SchemaValidator {
   errors: ErrorObject[];
 }
 
-export function createAjv(): Ajv2020 {
+function createAjv(): Ajv2020 {
   // strict: false because OpenAPI schemas carry annotations AJV does not know (example, x-...).
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);

@@ -1,6 +1,7 @@
 /**
- * Reads a request body into memory with a size cap, and parses it by media type. Parsing is done
- * here, before Prism, so that malformed JSON is answered at once in the vendor's format.
+ * Reads a request body into memory with a size cap, and parses JSON. Parsing is done here, before
+ * Prism, so that malformed JSON is answered at once in the vendor's format. Media types:
+ * lib/media-type.ts.
  */
 import type { IncomingMessage } from 'node:http';
 
@@ -34,23 +35,6 @@ export function readBody(request: IncomingMessage): Promise<RawBody> {
     });
     request.on('error', reject);
   });
-}
-
-/** `application/json; charset=utf-8` -> `application/json`. */
-export function essence(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-}
-
-export function isJsonMediaType(mediaType: string): boolean {
-  return mediaType === 'application/json' || /^application\/[^/]+\+json$/.test(mediaType);
-}
-
-/** Does the request's media type match one the spec declares (`application/*` style ranges included)? */
-export function mediaTypeMatches(actual: string, declared: string): boolean {
-  const wanted = essence(declared);
-  if (wanted === actual || wanted === '*/*') return true;
-  const [type, subtype] = wanted.split('/');
-  return subtype === '*' && actual.startsWith(`${type}/`);
 }
 
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; reason: string };

@@ -5,7 +5,8 @@
 import type { Operation, Parameter } from '../lib/spec.js';
 import type { JsonSchema } from '../lib/json-schema.js';
 import type { ValidatorCache } from '../lib/validator.js';
-import { essence, isJsonMediaType, mediaTypeMatches, MAX_BODY_BYTES, parseJson, type RawBody } from './http-body.js';
+import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../lib/media-type.js';
+import { MAX_BODY_BYTES, parseJson, type RawBody } from './http-body.js';
 import { violationsFromAjv, type Violation } from './violations.js';
 
 export interface RequestParts {
@@ -79,8 +80,8 @@ export function validateBody(operation: Operation, raw: RawBody, contentType: st
       ? { ok: false, violations: [{ location: 'body', field: 'body', kind: 'required', message: 'The request body is required' }] }
       : { ok: true, body: undefined };
   }
-  const actual = essence(contentType);
-  const media = declared.content.find((m) => mediaTypeMatches(actual, m.mediaType));
+  const actual = mediaTypeEssence(contentType);
+  const media = declared.content.find((m) => mediaTypeMatches(m.mediaType, contentType));
   if (!media) {
     const accepted = declared.content.map((m) => m.mediaType).join(', ');
     return payloadViolation(`Content-Type ${actual || '(none)'} is not supported; send ${accepted}`);

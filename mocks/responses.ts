@@ -28,7 +28,7 @@ export function validationStatus(operation: Operation, violations: readonly Viol
 }
 
 /** Words that point at the example written for this kind of mistake (`missing-name`, `invalid-customer-id`, `malformed-json`). */
-export function hintsFor(violations: readonly Violation[]): string[] {
+function hintsFor(violations: readonly Violation[]): string[] {
   const hints: string[] = [];
   for (const v of violations) {
     hints.push(v.field.toLowerCase(), v.field.split('.').pop()!.toLowerCase());
@@ -41,7 +41,7 @@ export function hintsFor(violations: readonly Violation[]): string[] {
 }
 
 /** The example mentioning most hints in its name, summary or value; the first on a tie. */
-export function pickExample(examples: readonly NamedExample[], hints: readonly string[]): NamedExample | undefined {
+function pickExample(examples: readonly NamedExample[], hints: readonly string[]): NamedExample | undefined {
   let best = examples[0];
   let bestScore = 0;
   for (const example of examples) {

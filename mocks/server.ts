@@ -6,12 +6,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isJsonMediaType } from '../lib/media-type.js';
 import { loadSpec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
 import { buildApi, type MockApi, type RateLimitOverride } from './api.js';
 import { corsHeaders, preflight } from './cors.js';
 import { handleOperation, type HandlerOptions } from './handler.js';
-import { isJsonMediaType, essence, readBody } from './http-body.js';
+import { readBody } from './http-body.js';
 import type { Reply } from './responses.js';
 import { matchRoute } from './router.js';
 
@@ -69,7 +70,7 @@ function send(response: ServerResponse, reply: Reply): void {
   if (reply.body !== undefined && reply.status !== 204) {
     const type = headers['content-type'] ?? 'application/json';
     headers['content-type'] = type;
-    payload = typeof reply.body === 'string' && !isJsonMediaType(essence(type)) ? reply.body : JSON.stringify(reply.body);
+    payload = typeof reply.body === 'string' && !isJsonMediaType(type) ? reply.body : JSON.stringify(reply.body);
   } else {
     delete headers['content-type'];
   }

@@ -3,6 +3,7 @@
  * field it concerns, what kind of requirement failed, and a readable message naming it.
  */
 import type { ErrorObject } from 'ajv';
+import { getPointer } from '../lib/json-pointer.js';
 
 export type ViolationKind = 'required' | 'invalid' | 'duplicate';
 
@@ -20,20 +21,14 @@ export interface Violation {
 }
 
 /** `/addresses/msisdn` -> `addresses.msisdn`; the root is `body` (as ASP.NET names it). */
-export function fieldName(instancePath: string, child?: string): string {
+function fieldName(instancePath: string, child?: string): string {
   const parts = instancePath.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) parts.push(child);
   return parts.length === 0 ? 'body' : parts.join('.');
 }
 
-function valueAt(root: unknown, instancePath: string): unknown {
-  let current = root;
-  for (const token of instancePath.split('/').slice(1)) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return current;
-}
+/** RFC 6901 escaping of one property name, to extend an AJV instance path. */
+const pointerToken = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** AJV errors on a body (or a parameter, with `label` naming it) as violations, one per failed keyword. */
 export function violationsFromAjv(errors: readonly ErrorObject[], root: unknown, location: ViolationLocation, label?: string): Violation[] {
@@ -48,13 +43,13 @@ export function violationsFromAjv(errors: readonly ErrorObject[], root: unknown,
     } else if (error.keyword === 'additionalProperties') {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;
       const field = label ?? fieldName(error.instancePath, extra);
-      violation = { location, field, kind: 'invalid', message: `${field} is not an allowed property`, value: valueAt(root, `${error.instancePath}/${extra}`) };
+      violation = { location, field, kind: 'invalid', message: `${field} is not an allowed property`, value: getPointer(root, `${error.instancePath}/${pointerToken(extra)}`) };
     } else {
       const field = label ?? fieldName(error.instancePath);
       let detail = error.message ?? `fails ${error.keyword}`;
       if (error.keyword === 'enum') detail = `must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
       if (error.keyword === 'const') detail = `must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
-      const value = valueAt(root, error.instancePath);
+      const value = getPointer(root, error.instancePath);
       violation = { location, field, kind: 'invalid', message: `${field} ${detail}`, ...(value !== undefined ? { value } : {}) };
     }
     // allOf/anyOf branches can report the same failure twice.

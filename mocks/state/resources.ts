@@ -5,6 +5,7 @@
 import type { ResourceExtension } from '../../lib/extensions.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { getPointer, setPointer } from '../../lib/json-pointer.js';
+import { linkedParameters } from '../../lib/links.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { Violation } from '../violations.js';
@@ -58,15 +59,9 @@ function recordProperties(schema: JsonSchema | undefined): Record<string, JsonSc
 }
 
 function idParameterOf(spec: Spec, operation: Operation): string | undefined {
-  for (const other of spec.operations) {
-    for (const response of other.responses) {
-      for (const link of response.links) {
-        if (link.operationId !== operation.operationId) continue;
-        const name = Object.entries(link.parameters).find(([, expression]) => expression.startsWith('$response.body'))?.[0];
-        if (name && operation.parameters.some((p) => p.in === 'path' && p.name === name)) return name;
-      }
-    }
-  }
+  // The path parameter a link fills from a response body (the create's `$response.body#/id`).
+  const linked = linkedParameters(spec).get(operation.operationId)?.find((l) => l.in === 'path' && l.pointer !== undefined);
+  if (linked) return linked.parameter;
   // Without a link, an update addressed by a single path parameter can only mean that one.
   const pathParameters = operation.parameters.filter((p) => p.in === 'path');
   return pathParameters.length === 1 ? pathParameters[0]!.name : undefined;

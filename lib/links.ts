@@ -1,0 +1,91 @@
+/**
+ * `links` read the other way round: for each target operation, which of its parameters a link
+ * fills, and from which source operation's successful response. That is how both the mock (which
+ * path parameter of an update carries the id a create handed out) and the runner (which created id
+ * to send to a later operation) know where ids go.
+ */
+import type { Parameter, Spec } from './spec.js';
+
+export interface LinkedParameter {
+  /** The target operation's parameter name, without a location qualifier (`contactGroupId`). */
+  parameter: string;
+  /** Where the target takes it: from the qualifier (`path.id`) or the target's own parameter list; undefined when neither says. */
+  in?: Parameter['in'];
+  /** The operation whose 2xx response the link is on (typically the create). */
+  sourceOperationId: string;
+  /** The status of that response (`201`, `2XX`). */
+  sourceStatus: string;
+  /** The link's name in the response. */
+  link: string;
+  /** The value as written: a runtime expression such as `$response.body#/id`, or a constant. */
+  expression: string;
+  /**
+   * For `$response.body#/json/pointer` expressions: the RFC 6901 pointer into the source's
+   * response body (`/id`; `''` for `$response.body` itself). Undefined for any other expression.
+   */
+  pointer?: string;
+}
+
+const LOCATIONS = new Set<string>(['path', 'query', 'header', 'cookie']);
+
+/** `$response.body#/id` -> `/id`, `$response.body` -> `''`; undefined for other expressions or a malformed pointer. */
+export function responseBodyPointer(expression: string): string | undefined {
+  const match = /^\$response\.body(?:#(.*))?$/.exec(expression.trim());
+  if (!match) return undefined;
+  const pointer = match[1] ?? '';
+  return pointer === '' || pointer.startsWith('/') ? pointer : undefined;
+}
+
+/** An unqualified name: a path parameter first (links mostly fill those), then any other; header names ignore case. */
+function locationOf(parameters: readonly Parameter[], name: string): Parameter['in'] | undefined {
+  const lower = name.toLowerCase();
+  return (
+    parameters.find((p) => p.in === 'path' && p.name === name) ??
+    parameters.find((p) => p.name === name) ??
+    parameters.find((p) => p.in === 'header' && p.name.toLowerCase() === lower)
+  )?.in;
+}
+
+const cache = new WeakMap<Spec, ReadonlyMap<string, readonly LinkedParameter[]>>();
+
+/**
+ * Target operationId -> the parameters links on 2xx responses fill, in document order (source
+ * operation, response, link, parameter). A parameter fed by several links appears once per link.
+ * Computed once per loaded spec.
+ */
+export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly LinkedParameter[]> {
+  const cached = cache.get(spec);
+  if (cached) return cached;
+  const byTarget = new Map<string, LinkedParameter[]>();
+  const operations = new Map(spec.operations.map((op) => [op.operationId, op]));
+  for (const source of spec.operations) {
+    for (const response of source.responses) {
+      if (!/^2(\d\d|XX)$/i.test(response.status)) continue;
+      for (const link of response.links) {
+        const target = operations.get(link.operationId);
+        for (const [key, expression] of Object.entries(link.parameters)) {
+          const dot = key.indexOf('.');
+          const qualifier = dot > 0 ? key.slice(0, dot) : undefined;
+          const qualified = qualifier !== undefined && LOCATIONS.has(qualifier);
+          const parameter = qualified ? key.slice(dot + 1) : key;
+          const location = qualified ? (qualifier as Parameter['in']) : locationOf(target?.parameters ?? [], parameter);
+          const pointer = responseBodyPointer(expression);
+          const entry: LinkedParameter = {
+            parameter,
+            ...(location !== undefined ? { in: location } : {}),
+            sourceOperationId: source.operationId,
+            sourceStatus: response.status,
+            link: link.name,
+            expression,
+            ...(pointer !== undefined ? { pointer } : {}),
+          };
+          const list = byTarget.get(link.operationId);
+          if (list) list.push(entry);
+          else byTarget.set(link.operationId, [entry]);
+        }
+      }
+    }
+  }
+  cache.set(spec, byTarget);
+  return byTarget;
+}
