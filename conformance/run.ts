@@ -3,10 +3,12 @@
  * every response and write the reports. Configuration problems throw ConfigError (exit 2); the
  * run's own outcome is the exit code 0 (no violation) or 1.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { SpecError } from '../lib/errors.js';
 import { loadSpec, type Spec } from '../lib/spec.js';
+import type { JsonSchema } from '../lib/json-schema.js';
 import type { ValidatorCache } from '../lib/validator.js';
 import { planCases, type Plan } from './cases/plan.js';
 import { CHECK_NAMES, selectChecks } from './checks/registry.js';
@@ -87,12 +89,69 @@ function targetUrl(raw: string): URL {
   return url;
 }
 
+const reportError = (file: string, error: unknown): ConfigError => new ConfigError(`cannot write report ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+
+/**
+ * Creates the missing parent directories of a report, walking down from the first existing
+ * ancestor with one non-recursive mkdir each (Node's recursive mkdir loops forever under /proc),
+ * then checks the file can be written: any problem is an immediate exit 2, before a request is sent.
+ */
+async function prepareReport(file: string): Promise<void> {
+  try {
+    const missing: string[] = [];
+    let dir = dirname(resolve(file));
+    for (;;) {
+      const found = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (found) {
+        if (!found.isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
+        break;
+      }
+      missing.unshift(dir);
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    for (const each of missing) await mkdir(each);
+    await access(dirname(resolve(file)), constants.W_OK);
+    const existing = await stat(file).catch(() => undefined);
+    if (existing?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (existing) await access(file, constants.W_OK);
+  } catch (error) {
+    throw reportError(file, error);
+  }
+}
+
 async function writeReport(file: string, content: string): Promise<void> {
   try {
-    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, content);
   } catch (error) {
-    throw new ConfigError(`cannot write report ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw reportError(file, error);
+  }
+}
+
+/** A header value as the server reads it: numbers and booleans from their text, like the wire. */
+function coerceHeader(schema: JsonSchema, text: string): unknown {
+  const declared = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+  if ((declared.includes('integer') || declared.includes('number')) && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return Number(text);
+  if (declared.includes('boolean') && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
+/**
+ * A --header value for a header parameter the spec documents must satisfy its schema: otherwise
+ * every case would carry it and the server would be blamed for answering it with a 4xx.
+ */
+function checkGivenHeaders(spec: Spec, validators: ValidatorCache, headers: [string, string][]): void {
+  for (const [name, value] of headers) {
+    const parameter = spec.operations.flatMap((op) => op.parameters).find((p) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());
+    if (!parameter?.schema) continue;
+    const validate = validators.get(parameter.schema);
+    if (validate(coerceHeader(parameter.schema, value))) continue;
+    const reason = validate.errors.map((e) => `${e.instancePath ? `${e.instancePath} ` : ''}${e.message ?? 'invalid'}`).join(', ');
+    throw new ConfigError(`--header ${parameter.name}: '${value}' does not match the spec (${reason})`);
   }
 }
 
@@ -122,6 +181,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const headers = options.headers ?? [];
   const redactor = new Redactor(headers, specSecretNames(spec));
   const validators = new RunValidators();
+  checkGivenHeaders(spec, validators, headers);
   compileResponseValidators(spec, validators);
   const plan = planCases(spec, validators, {
     seed,
@@ -135,6 +195,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     return { exitCode: 0, seed, results: [], plan };
   }
 
+  for (const file of [options.reportJson, options.reportJunit]) if (file) await prepareReport(file);
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   try {
     await preflight(url, Math.min(timeoutMs, 5_000));

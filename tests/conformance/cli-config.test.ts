@@ -54,3 +54,43 @@ describe.concurrent('--base-url forms', () => {
     expect(target.requestCount).toBe(0);
   });
 });
+
+describe.concurrent('--header values for documented header parameters', () => {
+  test("a value that breaks the parameter's schema exits 2 instead of blaming the server", async () => {
+    const target = await server('bigchange');
+    const run = await runConformance(['--spec', 'specs/bigchange-contact-groups.yaml', '--base-url', target.baseUrl, '--header', 'Authorization: Bearer x', '--header', 'Customer-Id: abc', ...COMMON]);
+    expectRefused(run, /--header Customer-Id: 'abc' does not match the spec \(must be integer\)/);
+    expect(target.requestCount).toBe(0);
+  });
+
+  test('a valid value (the wire text of an integer), in any case of the name, runs', async () => {
+    const target = await server('bigchange');
+    const run = await runConformance(['--spec', 'specs/bigchange-contact-groups.yaml', '--base-url', target.baseUrl, '--header', 'Authorization: Bearer x', '--header', 'customer-id: 14532', ...COMMON]);
+    expect(run.code, run.describe()).toBe(0);
+  });
+});
+
+describe.concurrent('report paths', () => {
+  test.each(['/proc/nope/x.json', '/proc/nope/deeper/x.json', '/dev/null/x.json'])('--report-json %s exits 2 at once, before any request', async (file) => {
+    const target = await server();
+    const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--report-json', file], { json: false, killAfterMs: 15_000 });
+    expectRefused(run, /cannot write report/);
+    expect(target.requestCount).toBe(0);
+  });
+
+  test('missing parent directories are created', async () => {
+    const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'conformance-report-'));
+    try {
+      const target = await server();
+      const file = join(dir, 'a', 'b', 'report.json');
+      const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--report-json', file], { json: false });
+      expect(run.code, run.describe()).toBe(0);
+      expect(JSON.parse(await readFile(file, 'utf8')).summary.failed).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
