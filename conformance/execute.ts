@@ -119,7 +119,7 @@ class IdPool {
  * The window is kept a tenth of the period (at most 1 s) longer than documented, so that the
  * server seeing a request a little later than it was sent never counts against it.
  */
-export class SendWindow {
+class SendWindow {
   private readonly sends = new Map<string, number[]>();
   private readonly spanMs: number;
   private readonly headerNames: string[];

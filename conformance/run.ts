@@ -188,6 +188,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     maxCases: options.maxCases ?? DEFAULTS.maxCases,
     operations: options.operations ?? [],
     rateLimit: checks.some((c) => c.name === 'rate_limit'),
+    checks: checks.map((c) => c.name),
   });
 
   if (options.dryRun) {

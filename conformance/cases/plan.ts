@@ -5,7 +5,7 @@
  */
 import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
-import type { Scenario, TestCase } from '../types.js';
+import type { LinkedValue, Scenario, TestCase } from '../types.js';
 import { authCases } from './auth.js';
 import { createContext, jsonBody, type BuildContext } from './context.js';
 import { negativeCases } from './negative.js';
@@ -32,6 +32,56 @@ export interface PlanOptions {
   /** operationIds to test; empty means all. */
   operations: string[];
   rateLimit: boolean;
+  /**
+   * Names of the checks the run evaluates. When given, a case no selected check could judge is not
+   * planned (except the records other planned cases need): `--checks rate_limit` sends the burst only.
+   */
+  checks?: readonly string[];
+}
+
+/** Checks that judge every answered case, whatever it is about. */
+const JUDGE_EVERY_CASE = ['not_a_server_error', 'status_code_documented', 'content_type', 'response_schema', 'error_format', 'response_headers'];
+
+const OUTCOME_CHECK: Record<Draft['kind'], string[]> = {
+  positive: ['positive_data_accepted'],
+  negative: ['negative_data_rejected'],
+  header: ['missing_required_header'],
+  auth: ['ignored_auth'],
+  stateful: ['stateful_rules', 'resource_availability'],
+  'rate-limit': ['rate_limit'],
+};
+
+const linkedValues = (draft: Draft): LinkedValue[] => Object.values(draft.request.pathParams).filter((v): v is LinkedValue => typeof v !== 'string');
+
+/** Whether one of `checks` could judge the case. */
+function judged(draft: Draft, checks: readonly string[]): boolean {
+  if (OUTCOME_CHECK[draft.kind].some((c) => checks.includes(c))) return true;
+  return checks.includes('resource_availability') && linkedValues(draft).length > 0;
+}
+
+/**
+ * Drops the cases no selected check could judge. Scenarios are kept or dropped whole (their steps
+ * depend on one another); a link source keeps enough positive cases to feed the kept cases' ids.
+ */
+function keepJudged(phases: { operation: Operation; drafts: Draft[] }[], scenarios: ScenarioDraft[], burst: ScenarioDraft | undefined, checks: readonly string[]) {
+  if (checks.some((c) => JUDGE_EVERY_CASE.includes(c))) return { phases, scenarios, burst };
+  const keptScenarios = scenarios.filter((s) => s.steps.some((step) => judged(step, checks)));
+  const keptBurst = burst?.steps.some((step) => judged(step, checks)) ? burst : undefined;
+  const kept = phases.map((p) => ({ operation: p.operation, drafts: p.drafts.filter((d) => judged(d, checks)) }));
+  // Sources whose ids kept cases take from the run's pool, until nothing new is needed.
+  for (let changed = true; changed; ) {
+    changed = false;
+    const takers = [...kept.flatMap((p) => p.drafts), ...keptScenarios.flatMap((s) => s.steps), ...(keptBurst?.steps ?? [])];
+    const needed = new Set(takers.flatMap((d) => linkedValues(d).filter((v) => v.step === undefined).map((v) => v.sourceOperationId)));
+    for (const [index, phase] of kept.entries()) {
+      if (!needed.has(phase.operation.operationId) || phase.drafts.some((d) => d.kind === 'positive')) continue;
+      const feeders = phases[index]!.drafts.filter((d) => d.kind === 'positive').slice(0, SETUP_RECORDS);
+      if (feeders.length === 0) continue;
+      phase.drafts = phases[index]!.drafts.filter((d) => phase.drafts.includes(d) || feeders.includes(d));
+      changed = true;
+    }
+  }
+  return { phases: kept, scenarios: keptScenarios, burst: keptBurst };
 }
 
 /** Link sources first, otherwise the spec's order. */
@@ -70,7 +120,7 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   const number = (draft: Draft): TestCase => ({ ...draft, seq: seq++ });
   const toScenario = (draft: ScenarioDraft): Scenario => ({ name: draft.name, steps: draft.steps.map(number) });
 
-  const phases: Phase[] = [];
+  const phaseDrafts: { operation: Operation; drafts: Draft[] }[] = [];
   for (const operation of linkOrder(ctx, spec.operations)) {
     const drafts: Draft[] = [];
     if (selected.includes(operation)) {
@@ -81,13 +131,14 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
         if (feeds) drafts.push(...setupCases(ctx, operation, target));
       }
     }
-    if (drafts.length > 0) phases.push({ operation, cases: drafts.map(number) });
+    phaseDrafts.push({ operation, drafts });
   }
-  const scenarios: Scenario[] = [];
-  for (const operation of selected) {
-    for (const draft of [...linkScenarios(ctx, operation), ...resourceScenarios(ctx, operation)]) scenarios.push(toScenario(draft));
-  }
+  const scenarioDrafts = selected.flatMap((operation) => [...linkScenarios(ctx, operation), ...resourceScenarios(ctx, operation)]);
   const burstDraft = options.rateLimit ? rateLimitScenario(ctx, selected) : undefined;
-  const burst = burstDraft ? toScenario(burstDraft) : undefined;
+  // Everything is generated before filtering, so a seed plans the same values whatever --checks says.
+  const kept = options.checks ? keepJudged(phaseDrafts, scenarioDrafts, burstDraft, options.checks) : { phases: phaseDrafts, scenarios: scenarioDrafts, burst: burstDraft };
+  const phases: Phase[] = kept.phases.filter((p) => p.drafts.length > 0).map((p) => ({ operation: p.operation, cases: p.drafts.map(number) }));
+  const scenarios = kept.scenarios.map(toScenario);
+  const burst = kept.burst ? toScenario(kept.burst) : undefined;
   return { phases, scenarios, ...(burst ? { burst } : {}), total: seq };
 }

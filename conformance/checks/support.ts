@@ -51,7 +51,7 @@ export function throttled(ctx: CheckContext): boolean {
 }
 
 /** First 200 characters of the body, for messages. */
-export function excerpt(response: ReceivedResponse): string {
+function excerpt(response: ReceivedResponse): string {
   const text = response.text.replace(/\s+/g, ' ').trim();
   if (text === '') return '(empty body)';
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;

@@ -8,7 +8,7 @@ const NON_ASCII = 'Zoë Ñandú – Łódź 東京 Ωμέγα 🚀';
 const WORD = 'conformance';
 
 
-export const codePoints = (text: string): number => [...text].length;
+const codePoints = (text: string): number => [...text].length;
 
 function fit(text: string, schema: JsonSchema): string {
   const min = schema.minLength ?? 0;

@@ -94,3 +94,26 @@ describe.concurrent('report paths', () => {
     }
   });
 });
+
+describe.concurrent('--checks sends only the cases a selected check can judge', () => {
+  test('--checks rate_limit sends the burst only (limit + 1 requests)', async () => {
+    const target = await startReferenceServer('easify', { rateLimit: { limit: 15, periodMs: 60_000 } });
+    servers.push(target);
+    const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--checks', 'rate_limit']);
+    expect(run.code, run.describe()).toBe(0);
+    expect(target.requestCount, JSON.stringify(target.log.slice(0, 3))).toBe(16);
+    // The report knows only those cases: one (case, check) pair each, the burst's last one judged.
+    expect(run.report!.summary, run.describe()).toEqual({ total: 16, passed: 1, failed: 0, skipped: 15 });
+  });
+
+  test('--checks ignored_auth sends the auth cases and the creates their ids need', async () => {
+    const target = await server('bigchange');
+    const run = await runConformance([...targetArgs('bigchange', target), ...COMMON, '--checks', 'ignored_auth']);
+    expect(run.code, run.describe()).toBe(0);
+    const authorized = target.log.filter((r) => r.authorization === 'Bearer test-token-0d5b8f3e');
+    // Only the records the update's auth cases need: two creates, nothing else with valid credentials.
+    expect(authorized.map((r) => r.method), JSON.stringify(target.log)).toEqual(['POST', 'POST']);
+    expect(target.log.length - authorized.length).toBeGreaterThan(0);
+    expect(run.report!.summary.passed).toBe(target.log.length - authorized.length);
+  });
+});
