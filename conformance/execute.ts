@@ -205,6 +205,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
       if (window) sentInWindow = window.record(built);
       const sent = await options.client.send(built);
       exchange = 'response' in sent ? { testCase, request: built, response: sent.response } : { testCase, request: built, error: sent.error };
+      const limit = options.spec.rateLimit;
+      if (limit && exchange.response && !testCase.expectThrottle && String(exchange.response.status) === limit.status && sentInWindow > limit.limit) exchange.throttled = true;
     }
     record(exchange, evidence ? { usesCreatedId, sentInWindow, ...evidence() } : { usesCreatedId, sentInWindow });
     return exchange;

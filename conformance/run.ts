@@ -231,7 +231,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     await client.close();
   }
   const elapsed = performance.now() - started;
-  const report = buildReport(results, { spec: options.spec, baseUrl: redactor.text(baseUrl), seed, ...(spec.rateLimit ? { throttleStatus: spec.rateLimit.status } : {}) }, redactor);
+  const report = buildReport(results, { spec: options.spec, baseUrl: redactor.text(baseUrl), seed }, redactor);
   if (options.reportJson) await writeReport(options.reportJson, renderJson(report));
   if (options.reportJunit) await writeReport(options.reportJunit, renderJunit(report, results, redactor));
   options.write?.(renderSummary(report, elapsed, results.filter((r) => !r.exchange.notSent).length));

@@ -96,6 +96,8 @@ export interface Exchange {
   error?: TransportError;
   /** The case could not be sent (a prerequisite step failed); every check is skipped. */
   notSent?: string;
+  /** Answered with the rate-limit status after the runner really exceeded the documented limit: not judged. */
+  throttled?: boolean;
 }
 
 export interface Failure {

@@ -1,4 +1,5 @@
 /** What every case generator reads: the spec, the compiled validators, the seed and the run's stamps. */
+import { isJsonMediaType } from '../../lib/media-type.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import type { MediaType, Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
@@ -32,11 +33,10 @@ export function createContext(spec: Spec, validators: ValidatorCache, seed: numb
   return { spec, validators, seed, maxCases, stamps: new Stamps(seed, validators), links };
 }
 
-const isJsonMedia = (mediaType: string): boolean => /^application\/(.+\+)?json$/i.test(mediaType.split(';')[0]!.trim());
 
 /** The JSON request body the cases use, if the operation takes one. */
 export function jsonBody(operation: Operation): (MediaType & { schema: JsonSchema }) | undefined {
-  const media = operation.requestBody?.content.find((m) => isJsonMedia(m.mediaType) && m.schema);
+  const media = operation.requestBody?.content.find((m) => isJsonMediaType(m.mediaType) && m.schema);
   return media?.schema ? { ...media, schema: media.schema } : undefined;
 }
 

@@ -1,11 +1,12 @@
 /** `content_type`, `response_schema` (2xx) and `error_format` (every other status): the documented body. */
 import type { Check } from '../types.js';
-import { documentedMedia, isSuccess, mediaMatches, mediaTypeOf, validateBody } from './support.js';
+import { mediaTypeMatches } from '../../lib/media-type.js';
+import { documentedMedia, isSuccess, mediaTypeOf, validateBody } from './support.js';
 
 export const contentType: Check = ({ response, documented }) => {
   if (!response || !documented || documented.content.length === 0) return 'skip';
   const actual = mediaTypeOf(response);
-  if (actual && documented.content.some((m) => mediaMatches(m.mediaType, actual))) return;
+  if (actual && documented.content.some((m) => mediaTypeMatches(m.mediaType, actual))) return;
   return {
     message: actual ? `Content-Type ${actual} is not documented for ${response.status}` : `no Content-Type for ${response.status}`,
     expected: documented.content.map((m) => m.mediaType).join(' or '),

@@ -1,5 +1,6 @@
 /** Small readers of a response that several checks share. */
 import type { JsonSchema } from '../../lib/json-schema.js';
+import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../../lib/media-type.js';
 import type { MediaType, Operation, Response } from '../../lib/spec.js';
 import { formatAjvErrors, type ValidatorCache } from '../../lib/validator.js';
 import type { CheckContext, Failure, ReceivedResponse } from '../types.js';
@@ -59,52 +60,15 @@ function excerpt(response: ReceivedResponse): string {
 
 export const got = (response: ReceivedResponse): string => `${response.status} ${excerpt(response)}`;
 
-/** Parsed media ranges, memoised: the same few strings are compared on every response. */
-interface ParsedMedia {
-  type: string;
-  sub: string;
-  /** `type/sub`, lower-case, without parameters. */
-  essence: string;
-}
-
-const parsedMedia = new Map<string, ParsedMedia>();
-
-function parseMedia(text: string): ParsedMedia {
-  let parsed = parsedMedia.get(text);
-  if (!parsed) {
-    const [type = '', sub = ''] = text.toLowerCase().split(';')[0]!.trim().split('/');
-    parsed = { type, sub, essence: [type, sub].join('/') };
-    parsedMedia.set(text, parsed);
-  }
-  return parsed;
-}
-
 export function mediaTypeOf(response: ReceivedResponse): string | undefined {
   const header = response.headers['content-type'];
-  return header ? parseMedia(header).essence : undefined;
-}
-
-export function mediaMatches(range: string, actual: string): boolean {
-  const { type, sub } = parseMedia(range);
-  const a = parseMedia(actual);
-  return (type === '*' || type === a.type) && (sub === '*' || sub === a.sub);
-}
-
-const jsonMedia = new Map<string, boolean>();
-
-function isJsonMedia(mediaType: string): boolean {
-  let json = jsonMedia.get(mediaType);
-  if (json === undefined) {
-    const lower = mediaType.toLowerCase();
-    jsonMedia.set(mediaType, (json = /^application\/(.+\+)?json$/.test(lower) || lower.endsWith('+json')));
-  }
-  return json;
+  return header ? mediaTypeEssence(header) : undefined;
 }
 
 /** The documented media type the response claims, else the first documented one. */
 export function documentedMedia(documented: Response, response: ReceivedResponse): MediaType | undefined {
   const actual = mediaTypeOf(response);
-  return (actual && documented.content.find((m) => mediaMatches(m.mediaType, actual))) || documented.content[0];
+  return (actual && documented.content.find((m) => mediaTypeMatches(m.mediaType, actual))) || documented.content[0];
 }
 
 /**
@@ -114,7 +78,7 @@ export function documentedMedia(documented: Response, response: ReceivedResponse
  */
 export function validateBody(validators: ValidatorCache, media: MediaType, schema: JsonSchema, response: ReceivedResponse, status: string, kind: 'schema' | 'error schema'): Failure | undefined {
   let value: unknown = response.text;
-  if (isJsonMedia(media.mediaType)) {
+  if (isJsonMediaType(media.mediaType)) {
     if (!response.json) {
       if (response.text.trim() === '') return { message: `empty body where the ${status} ${kind} is documented`, expected: `the ${status} ${kind} (${media.mediaType})`, actual: `${response.status} (empty body)` };
       return { message: `body is not valid JSON`, expected: `the ${status} ${kind} (${media.mediaType})`, actual: got(response) };

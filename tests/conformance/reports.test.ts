@@ -178,4 +178,23 @@ describe.concurrent('reports', () => {
     expect(first.curl).toContain("-H 'x-session: ***'");
     expect((first.request as { headers: Record<string, string> }).headers['x-session']).toBe('***');
   });
+
+  test('throttled before the documented limit: judged, counted as N of L; past it: not judged, counted as throttled', async () => {
+    const { spec, fault: f } = fault('easify-throttles-everything');
+    const server = await startReferenceServer(spec, { faults: [f], rateLimit: false });
+    servers.push(server);
+    const run = await runConformance([...targetArgs(spec, server), ...COMMON]);
+    const context = `${run.describe()}\n${summarize(run.report)}`;
+    expect(run.code, context).toBe(1);
+    const failures = run.report!.failures;
+    expect(failures.length, context).toBeGreaterThan(0);
+    // Only requests within the first 15 of the minute can be blamed.
+    expect(failures.length, context).toBeLessThanOrEqual(15);
+    for (const failure of failures) expect(failure.message, context).toMatch(/^valid request throttled before the documented limit \((\d|1[0-5]) of 15 in 60 s\)$/);
+    const throttled = (run.report as unknown as { throttled: number }).throttled;
+    // The answers past the 15th request (auth cases excepted: those get 401 before any throttling).
+    expect(throttled, context).toBeGreaterThan(0);
+    expect(throttled, context).toBeLessThanOrEqual(server.requestCount - 15);
+    expect(run.stdout, context).toContain(`note: ${throttled} requests were answered with the rate-limit status and not judged`);
+  });
 });
