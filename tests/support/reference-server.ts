@@ -179,12 +179,6 @@ export function specFor(key: SpecKey): Promise<Spec> {
   return spec;
 }
 
-function operation(spec: Spec, id: string): Operation {
-  const op = spec.operations.find((o) => o.operationId === id);
-  if (!op) throw new Error(`${spec.name}: no operation ${id}`);
-  return op;
-}
-
 function requestSchema(op: Operation) {
   const schema = op.requestBody?.content.find((m) => m.mediaType === 'application/json')?.schema;
   if (!schema) throw new Error(`${op.operationId}: no application/json request schema`);
