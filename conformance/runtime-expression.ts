@@ -1,12 +1,11 @@
 /** Evaluates the OpenAPI runtime expressions links use, against a received response. */
 import { getPointer } from '../lib/json-pointer.js';
+import { responseBodyPointer } from '../lib/links.js';
 import type { ReceivedResponse } from './types.js';
 
 export function evaluateExpression(expression: string, response: ReceivedResponse): unknown {
-  if (expression.startsWith('$response.body')) {
-    const pointer = expression.slice('$response.body'.length).replace(/^#/, '');
-    return response.json ? getPointer(response.json.value, pointer) : undefined;
-  }
+  const pointer = responseBodyPointer(expression);
+  if (pointer !== undefined) return response.json ? getPointer(response.json.value, pointer) : undefined;
   if (expression.startsWith('$response.header.')) return response.headers[expression.slice('$response.header.'.length).toLowerCase()];
   return undefined;
 }

@@ -1,4 +1,5 @@
 /** What every case generator reads: the spec, the compiled validators, the seed and the run's stamps. */
+import { linkedParameters } from '../../lib/links.js';
 import { isJsonMediaType } from '../../lib/media-type.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import type { MediaType, Operation, Spec } from '../../lib/spec.js';
@@ -19,20 +20,12 @@ export interface BuildContext {
 
 export function createContext(spec: Spec, validators: ValidatorCache, seed: number, maxCases: number): BuildContext {
   const links = new Map<string, Map<string, LinkedValue>>();
-  for (const source of spec.operations) {
-    for (const response of source.responses.filter((r) => r.status.startsWith('2'))) {
-      for (const link of response.links) {
-        const params = links.get(link.operationId) ?? new Map<string, LinkedValue>();
-        for (const [name, expression] of Object.entries(link.parameters)) {
-          params.set(name, { sourceOperationId: source.operationId, expression });
-        }
-        links.set(link.operationId, params);
-      }
-    }
+  for (const [target, parameters] of linkedParameters(spec)) {
+    // A parameter filled by several links takes the last one, in document order.
+    links.set(target, new Map(parameters.map((p) => [p.parameter, { sourceOperationId: p.sourceOperationId, expression: p.expression }])));
   }
   return { spec, validators, seed, maxCases, stamps: new Stamps(seed, validators), links };
 }
-
 
 /** The JSON request body the cases use, if the operation takes one. */
 export function jsonBody(operation: Operation): (MediaType & { schema: JsonSchema }) | undefined {
