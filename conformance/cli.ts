@@ -9,7 +9,7 @@ import { CHECK_NAMES } from './checks/registry.js';
 import { ConfigError } from './errors.js';
 import type { RateLimit } from './http/pacer.js';
 import { barProgress, lineProgress } from './reporters/progress.js';
-import { DEFAULTS, run, type RunOptions } from './run.js';
+import { DEFAULTS, type RunOptions, run } from './run.js';
 
 const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*)$/;
 
@@ -20,29 +20,50 @@ function version(): string {
 
 function integer(flag: string, min: number): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < min) throw new ConfigError(`${flag} must be an integer >= ${min}, got "${value}"`);
+    if (!/^\d+$/.test(value) || Number(value) < min)
+      throw new ConfigError(`${flag} must be an integer >= ${min}, got "${value}"`);
     return Number(value);
   };
 }
 
 /** Framing and hop-by-hop headers: the HTTP client owns them, and a given value would break the exchange. */
-const RESERVED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer', 'proxy-connection', 'host']);
+const RESERVED = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+  'host',
+]);
 
 function header(value: string, previous: [string, string][]): [string, string][] {
   const match = HEADER.exec(value);
-  if (!match || /[\r\n]/.test(value)) throw new ConfigError(`--header must look like "Name: value", got "${value.split(':')[0]}…"`);
-  if (RESERVED.has(match[1]!.toLowerCase())) throw new ConfigError(`--header ${match[1]} is not allowed: framing and connection headers are set by the runner's HTTP client`);
+  if (!match || /[\r\n]/.test(value))
+    throw new ConfigError(`--header must look like "Name: value", got "${value.split(':')[0]}…"`);
+  if (RESERVED.has(match[1]!.toLowerCase()))
+    throw new ConfigError(
+      `--header ${match[1]} is not allowed: framing and connection headers are set by the runner's HTTP client`,
+    );
   return [...previous, [match[1]!, match[2]!.trim()]];
 }
 
 function rateLimit(value: string): RateLimit | 'none' {
   if (value === 'none') return 'none';
   const match = /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(value);
-  if (!match || Number(match[1]) <= 0) throw new ConfigError(`--rate-limit must look like 10/s or 15/m (or "none"), got "${value}"`);
+  if (!match || Number(match[1]) <= 0)
+    throw new ConfigError(`--rate-limit must look like 10/s or 15/m (or "none"), got "${value}"`);
   return { count: Number(match[1]), periodSeconds: match[2] === 's' ? 1 : 60 };
 }
 
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function program(): Command {
@@ -51,17 +72,32 @@ function program(): Command {
     .version(version(), '--version')
     .option('--spec <file>', 'the OpenAPI 3.1 spec (specs/<file>.yaml); required')
     .option('--base-url <url>', 'where the implementation is served; the spec paths are appended')
-    .option('--header <"Name: value">', 'header sent on every request (repeatable); how credentials are given', header, [])
+    .option(
+      '--header <"Name: value">',
+      'header sent on every request (repeatable); how credentials are given',
+      header,
+      [],
+    )
     .option('--report-json <file>', 'write the JSON report')
     .option('--report-junit <file>', 'write a JUnit XML report')
     .option('--seed <n>', 'seed of the generated cases (same seed, same cases, same order)', integer('--seed', 0))
     .option('--checks <a,b>', `only these checks (${CHECK_NAMES.join(', ')})`, list)
     .option('--exclude-checks <a,b>', 'skip these checks', list)
     .option('--operation <operationId>', 'only this operation (repeatable)', collect, [])
-    .option('--max-cases <n>', 'random cases per operation, on top of the examples and boundaries', integer('--max-cases', 0), DEFAULTS.maxCases)
+    .option(
+      '--max-cases <n>',
+      'random cases per operation, on top of the examples and boundaries',
+      integer('--max-cases', 0),
+      DEFAULTS.maxCases,
+    )
     .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), DEFAULTS.concurrency)
     .option('--timeout <ms>', 'per-request timeout', integer('--timeout', 1), DEFAULTS.timeoutMs)
-    .addOption(new Option('--rate-limit <n/s|n/m>', "pace requests (default: the spec's x-rate-limit when the target is not loopback)").argParser(rateLimit))
+    .addOption(
+      new Option(
+        '--rate-limit <n/s|n/m>',
+        "pace requests (default: the spec's x-rate-limit when the target is not loopback)",
+      ).argParser(rateLimit),
+    )
     .option('--dry-run', 'print the cases and send nothing')
     .option('--live', 'allow a non-loopback --base-url (a real server: records get created)')
     .exitOverride()
@@ -137,7 +173,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(process.argv.slice(2)).catch((error: unknown) => fail(`internal error: ${(error as Error).message}`));
+const code = await main(process.argv.slice(2)).catch((error: unknown) =>
+  fail(`internal error: ${(error as Error).message}`),
+);
 process.exitCode = code;
 // Anything still holding the event loop (a server that never closes a socket) must not keep the run alive.
 setTimeout(() => process.exit(code), 2_000).unref();

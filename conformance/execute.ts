@@ -6,7 +6,7 @@
 import type { Spec } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
 import type { Plan } from './cases/plan.js';
-import { evaluate, type Evidence } from './checks/evaluate.js';
+import { type Evidence, evaluate } from './checks/evaluate.js';
 import type { CheckDefinition } from './checks/registry.js';
 import { isSuccess } from './checks/support.js';
 import type { HttpClient } from './http/client.js';
@@ -41,10 +41,16 @@ function hasKeys(record: Record<string, string>): boolean {
 }
 
 /** A header the case omits, or a Content-Type its body sets. */
-const dropped = (key: string, hasBody: boolean, omitted: string[] | undefined): boolean => (hasBody && key === 'content-type') || (omitted !== undefined && omitted.includes(key));
+const dropped = (key: string, hasBody: boolean, omitted: string[] | undefined): boolean =>
+  (hasBody && key === 'content-type') || omitted?.includes(key) === true;
 
 /** The wire request of a case, or why it cannot be sent. */
-export function buildRequest(testCase: TestCase, baseUrl: string, userHeaders: WireHeaders, resolve: Resolve): SentRequest | { notSent: string } {
+export function buildRequest(
+  testCase: TestCase,
+  baseUrl: string,
+  userHeaders: WireHeaders,
+  resolve: Resolve,
+): SentRequest | { notSent: string } {
   const { request, operation } = testCase;
   let path = operation.path;
   for (const name in request.pathParams) {
@@ -99,7 +105,9 @@ class IdPool {
   }
 
   fill(linked: LinkedValue, responses: ReceivedResponse[]): void {
-    const ids = responses.map((r) => evaluateExpression(linked.expression, r)).filter((id) => id !== undefined && id !== null);
+    const ids = responses
+      .map((r) => evaluateExpression(linked.expression, r))
+      .filter((id) => id !== undefined && id !== null);
     this.ids.set(IdPool.key(linked), ids);
   }
 
@@ -125,7 +133,10 @@ class SendWindow {
   private readonly headerNames: string[];
   private readonly queryNames: string[];
 
-  constructor(private readonly limit: NonNullable<Spec['rateLimit']>, spec: Spec) {
+  constructor(
+    private readonly limit: NonNullable<Spec['rateLimit']>,
+    spec: Spec,
+  ) {
     this.spanMs = limit.period * 1000 + Math.min(1000, limit.period * 100);
     const headers = new Set<string>();
     const query = new Set<string>();
@@ -167,7 +178,10 @@ class SendWindow {
 }
 
 /** The record id a merge step must return: the one the scenario's earlier step created. */
-function storedId(step: TestCase, target: ReceivedResponse | undefined): Omit<Evidence, 'usesCreatedId' | 'sentInWindow'> {
+function storedId(
+  step: TestCase,
+  target: ReceivedResponse | undefined,
+): Omit<Evidence, 'usesCreatedId' | 'sentInWindow'> {
   const resource = step.operation.resource;
   if (!target?.json || !resource?.id) return {};
   const record = evaluateExpression(`$response.body#${resource.record}`, target);
@@ -181,15 +195,24 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
   const pool = new IdPool();
   const userHeaders = wireHeaders(options.userHeaders);
   const window = options.spec.rateLimit ? new SendWindow(options.spec.rateLimit, options.spec) : undefined;
-  const placeholder = (testCase: TestCase): SentRequest => buildRequest(testCase, options.baseUrl, userHeaders, () => '{unavailable}') as SentRequest;
+  const placeholder = (testCase: TestCase): SentRequest =>
+    buildRequest(testCase, options.baseUrl, userHeaders, () => '{unavailable}') as SentRequest;
 
   const record = (exchange: Exchange, evidence: Evidence): void => {
-    const result: CaseResult = { exchange, checks: evaluate(options.spec, options.validators, options.checks, exchange, evidence) };
+    const result: CaseResult = {
+      exchange,
+      checks: evaluate(options.spec, options.validators, options.checks, exchange, evidence),
+    };
     results[exchange.testCase.seq] = result;
     options.onResult(result);
   };
 
-  const send = async (testCase: TestCase, resolve: Resolve, paced: boolean, evidence?: () => Omit<Evidence, 'usesCreatedId' | 'sentInWindow'>): Promise<Exchange> => {
+  const send = async (
+    testCase: TestCase,
+    resolve: Resolve,
+    paced: boolean,
+    evidence?: () => Omit<Evidence, 'usesCreatedId' | 'sentInWindow'>,
+  ): Promise<Exchange> => {
     let usesCreatedId = false;
     const built = buildRequest(testCase, options.baseUrl, userHeaders, (linked) => {
       const value = resolve(linked);
@@ -204,9 +227,19 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
       if (paced && options.pacer) await options.pacer.wait();
       if (window) sentInWindow = window.record(built);
       const sent = await options.client.send(built);
-      exchange = 'response' in sent ? { testCase, request: built, response: sent.response } : { testCase, request: built, error: sent.error };
+      exchange =
+        'response' in sent
+          ? { testCase, request: built, response: sent.response }
+          : { testCase, request: built, error: sent.error };
       const limit = options.spec.rateLimit;
-      if (limit && exchange.response && !testCase.expectThrottle && String(exchange.response.status) === limit.status && sentInWindow > limit.limit) exchange.throttled = true;
+      if (
+        limit &&
+        exchange.response &&
+        !testCase.expectThrottle &&
+        String(exchange.response.status) === limit.status &&
+        sentInWindow > limit.limit
+      )
+        exchange.throttled = true;
     }
     record(exchange, evidence ? { usesCreatedId, sentInWindow, ...evidence() } : { usesCreatedId, sentInWindow });
     return exchange;
@@ -215,7 +248,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
   const fromPool: Resolve = (linked) => pool.take(linked);
   const fed = new Map<string, LinkedValue>();
   for (const testCase of plan.phases.flatMap((p) => p.cases)) {
-    for (const value of Object.values(testCase.request.pathParams)) if (typeof value !== 'string') fed.set(IdPool.key(value), value);
+    for (const value of Object.values(testCase.request.pathParams))
+      if (typeof value !== 'string') fed.set(IdPool.key(value), value);
   }
 
   for (const phase of plan.phases) {
@@ -224,7 +258,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
       .filter((c) => c.kind === 'positive')
       .map((c) => results[c.seq]?.exchange.response)
       .filter((r): r is ReceivedResponse => !!r && isSuccess(r.status));
-    for (const linked of fed.values()) if (linked.sourceOperationId === phase.operation.operationId) pool.fill(linked, created);
+    for (const linked of fed.values())
+      if (linked.sourceOperationId === phase.operation.operationId) pool.fill(linked, created);
   }
 
   /** Steps in order; after a failed step the later ones are not sent (their checks are skipped). */
@@ -244,10 +279,13 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
         return value === undefined || value === null ? undefined : String(value);
       };
       const mergedInto = step.stateful?.rule === 'merged' ? step.stateful.intoStep : undefined;
-      const exchange = await send(step, resolve, paced, () => (mergedInto === undefined ? {} : storedId(step, responses[mergedInto])));
+      const exchange = await send(step, resolve, paced, () =>
+        mergedInto === undefined ? {} : storedId(step, responses[mergedInto]),
+      );
       responses.push(exchange.response);
       const ok = !!exchange.response && isSuccess(exchange.response.status);
-      if (stopOnFailure && !ok && index < scenario.steps.length - 1) blocked = `step ${index + 1} of "${scenario.name}" did not succeed`;
+      if (stopOnFailure && !ok && index < scenario.steps.length - 1)
+        blocked = `step ${index + 1} of "${scenario.name}" did not succeed`;
     }
   };
 

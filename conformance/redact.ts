@@ -55,12 +55,16 @@ export class Redactor {
       const credential = value.replace(/^[A-Za-z][A-Za-z0-9._-]*\s+/, '');
       values.add(credential);
       // A given Cookie header: each cookie's value too.
-      if (/^cookie$/i.test(name)) for (const part of value.split(';')) values.add(part.slice(part.indexOf('=') + 1).trim());
+      if (/^cookie$/i.test(name))
+        for (const part of value.split(';')) values.add(part.slice(part.indexOf('=') + 1).trim());
     }
     // Longest first, so a whole header value is masked before the credential inside it.
     this.secrets = [...values].filter((v) => v.length >= MIN_TEXT_SECRET).sort((a, b) => b.length - a.length);
     const pairNames = [...names.query, ...names.cookies];
-    this.pairs = pairNames.length > 0 ? new RegExp(`(^|[?&;\\s])(${pairNames.map(escapeRegExp).join('|')})=[^&#;\\s'"]*`, 'g') : undefined;
+    this.pairs =
+      pairNames.length > 0
+        ? new RegExp(`(^|[?&;\\s])(${pairNames.map(escapeRegExp).join('|')})=[^&#;\\s'"]*`, 'g')
+        : undefined;
   }
 
   private isSecret(name: string): boolean {
@@ -75,14 +79,17 @@ export class Redactor {
   }
 
   headers(headers: Record<string, string>): Record<string, string> {
-    return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, this.isSecret(name) ? maskValue(value) : this.text(value)]));
+    return Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, this.isSecret(name) ? maskValue(value) : this.text(value)]),
+    );
   }
 
   /** Any JSON value, with secrets masked in every string. */
   value(input: unknown): unknown {
     if (typeof input === 'string') return this.text(input);
     if (Array.isArray(input)) return input.map((item) => this.value(item));
-    if (input && typeof input === 'object') return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, this.value(v)]));
+    if (input && typeof input === 'object')
+      return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, this.value(v)]));
     return input;
   }
 }

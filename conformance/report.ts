@@ -2,8 +2,9 @@
  * The report every reporter renders: counts per (case, check) pair, each failure with its redacted
  * request, response and curl, and failures grouped by (operation, check, message).
  */
-import type { Redactor } from './redact.js';
+
 import { toCurl } from './curl.js';
+import type { Redactor } from './redact.js';
 import type { CaseResult, CheckResult } from './types.js';
 
 export interface Counts {
@@ -73,7 +74,12 @@ function normalize(message: string): string {
 function failureRecord(result: CaseResult, check: CheckResult, redactor: Redactor): FailureRecord {
   const { exchange } = result;
   const failure = check.failure!;
-  const request = { ...exchange.request, headers: redactor.headers(exchange.request.headers), url: redactor.text(exchange.request.url), ...(exchange.request.body !== undefined ? { body: redactor.text(exchange.request.body) } : {}) };
+  const request = {
+    ...exchange.request,
+    headers: redactor.headers(exchange.request.headers),
+    url: redactor.text(exchange.request.url),
+    ...(exchange.request.body !== undefined ? { body: redactor.text(exchange.request.body) } : {}),
+  };
   let requestBody: unknown = request.body;
   if (request.body !== undefined) {
     try {
@@ -83,7 +89,11 @@ function failureRecord(result: CaseResult, check: CheckResult, redactor: Redacto
     }
   }
   const response = exchange.response
-    ? { status: exchange.response.status, headers: redactor.headers(exchange.response.headers), body: bodyOf(exchange.response.text, exchange.response.json, redactor) }
+    ? {
+        status: exchange.response.status,
+        headers: redactor.headers(exchange.response.headers),
+        body: bodyOf(exchange.response.text, exchange.response.json, redactor),
+      }
     : { status: exchange.error?.status ?? null, headers: redactor.headers(exchange.error?.headers ?? {}), body: null };
   return {
     operationId: exchange.testCase.operation.operationId,
@@ -94,14 +104,34 @@ function failureRecord(result: CaseResult, check: CheckResult, redactor: Redacto
     ...(failure.expected !== undefined ? { expected: redactor.text(failure.expected) } : {}),
     ...(failure.actual !== undefined ? { actual: redactor.text(failure.actual) } : {}),
     ...(failure.errors ? { errors: failure.errors.map((e) => redactor.text(e)) } : {}),
-    request: { method: request.method, url: request.url, headers: request.headers, ...(request.body !== undefined ? { body: requestBody } : {}) },
+    request: {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      ...(request.body !== undefined ? { body: requestBody } : {}),
+    },
     response,
     curl: toCurl(request),
   };
 }
 
-export function buildReport(results: CaseResult[], context: { spec: string; baseUrl: string; seed: number }, redactor: Redactor): Report {
-  const report: Report = { spec: context.spec, baseUrl: context.baseUrl, seed: context.seed, summary: emptyCounts(), checks: {}, operations: {}, failures: [], groups: [], throttled: 0, notSent: 0 };
+export function buildReport(
+  results: CaseResult[],
+  context: { spec: string; baseUrl: string; seed: number },
+  redactor: Redactor,
+): Report {
+  const report: Report = {
+    spec: context.spec,
+    baseUrl: context.baseUrl,
+    seed: context.seed,
+    summary: emptyCounts(),
+    checks: {},
+    operations: {},
+    failures: [],
+    groups: [],
+    throttled: 0,
+    notSent: 0,
+  };
   const groups = new Map<string, FailureGroup>();
   for (const result of results) {
     const { testCase, notSent } = result.exchange;

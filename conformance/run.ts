@@ -7,10 +7,10 @@ import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SpecError } from '../lib/errors.js';
-import { loadSpec, type Spec } from '../lib/spec.js';
 import type { JsonSchema } from '../lib/json-schema.js';
+import { loadSpec, type Spec } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
-import { planCases, type Plan } from './cases/plan.js';
+import { type Plan, planCases } from './cases/plan.js';
 import { CHECK_NAMES, selectChecks } from './checks/registry.js';
 import { ConfigError } from './errors.js';
 import { execute } from './execute.js';
@@ -22,7 +22,7 @@ import { buildReport, type Report } from './report.js';
 import { renderDryRun } from './reporters/dry-run.js';
 import { renderJson } from './reporters/json.js';
 import { renderJunit } from './reporters/junit.js';
-import { silentProgress, type ProgressReporter } from './reporters/progress.js';
+import { type ProgressReporter, silentProgress } from './reporters/progress.js';
 import { renderSummary } from './reporters/summary.js';
 import type { CaseResult } from './types.js';
 import { RunValidators } from './validators.js';
@@ -78,18 +78,27 @@ function targetUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`--base-url "${raw.replace(/\/\/[^/@]*@/, '//***@')}" is not a URL (expected e.g. http://127.0.0.1:4010)`);
+    throw new ConfigError(
+      `--base-url "${raw.replace(/\/\/[^/@]*@/, '//***@')}" is not a URL (expected e.g. http://127.0.0.1:4010)`,
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`--base-url must be http or https, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`--base-url must be http or https, got ${url.protocol}`);
   // Never echo the URL here: it holds a secret.
-  if (url.username !== '' || url.password !== '') throw new ConfigError('--base-url must not carry credentials (user:password@); put credentials in --header, e.g. --header "Authorization: Basic ..."');
+  if (url.username !== '' || url.password !== '')
+    throw new ConfigError(
+      '--base-url must not carry credentials (user:password@); put credentials in --header, e.g. --header "Authorization: Basic ..."',
+    );
   if (url.search !== '' || url.hash !== '' || /[?#]/.test(raw)) {
-    throw new ConfigError(`--base-url must not have a query or fragment (the spec's paths are appended to it), got "${raw}"`);
+    throw new ConfigError(
+      `--base-url must not have a query or fragment (the spec's paths are appended to it), got "${raw}"`,
+    );
   }
   return url;
 }
 
-const reportError = (file: string, error: unknown): ConfigError => new ConfigError(`cannot write report ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+const reportError = (file: string, error: unknown): ConfigError =>
+  new ConfigError(`cannot write report ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 
 /**
  * Creates the missing parent directories of a report, walking down from the first existing
@@ -135,7 +144,8 @@ async function writeReport(file: string, content: string): Promise<void> {
 /** A header value as the server reads it: numbers and booleans from their text, like the wire. */
 function coerceHeader(schema: JsonSchema, text: string): unknown {
   const declared = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
-  if ((declared.includes('integer') || declared.includes('number')) && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return Number(text);
+  if ((declared.includes('integer') || declared.includes('number')) && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text))
+    return Number(text);
   if (declared.includes('boolean') && (text === 'true' || text === 'false')) return text === 'true';
   return text;
 }
@@ -146,11 +156,15 @@ function coerceHeader(schema: JsonSchema, text: string): unknown {
  */
 function checkGivenHeaders(spec: Spec, validators: ValidatorCache, headers: [string, string][]): void {
   for (const [name, value] of headers) {
-    const parameter = spec.operations.flatMap((op) => op.parameters).find((p) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());
+    const parameter = spec.operations
+      .flatMap((op) => op.parameters)
+      .find((p) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());
     if (!parameter?.schema) continue;
     const validate = validators.get(parameter.schema);
     if (validate(coerceHeader(parameter.schema, value))) continue;
-    const reason = validate.errors.map((e) => `${e.instancePath ? `${e.instancePath} ` : ''}${e.message ?? 'invalid'}`).join(', ');
+    const reason = validate.errors
+      .map((e) => `${e.instancePath ? `${e.instancePath} ` : ''}${e.message ?? 'invalid'}`)
+      .join(', ');
     throw new ConfigError(`--header ${parameter.name}: '${value}' does not match the spec (${reason})`);
   }
 }
@@ -169,12 +183,15 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const spec = await load(options.spec);
   const known = spec.operations.map((op) => op.operationId);
   for (const id of options.operations ?? []) {
-    if (!known.includes(id)) throw new ConfigError(`unknown operation "${id}" in ${options.spec}; operations: ${known.join(', ')}`);
+    if (!known.includes(id))
+      throw new ConfigError(`unknown operation "${id}" in ${options.spec}; operations: ${known.join(', ')}`);
   }
   const url = targetUrl(options.baseUrl ?? (options.dryRun ? spec.serverUrl : ''));
   const loopback = isLoopback(url);
   if (!loopback && !options.live && !options.dryRun) {
-    throw new ConfigError(`${url.origin} is not a loopback address; a run creates records there, so pass --live to confirm (requests are paced by the spec's rate limit)`);
+    throw new ConfigError(
+      `${url.origin} is not a loopback address; a run creates records there, so pass --live to confirm (requests are paced by the spec's rate limit)`,
+    );
   }
   const baseUrl = url.href.replace(/\/+$/, '');
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -203,12 +220,26 @@ export async function run(options: RunOptions): Promise<RunResult> {
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
-  const limit = options.rateLimit === 'none' ? undefined : options.rateLimit ?? (!loopback && spec.rateLimit ? { count: spec.rateLimit.limit, periodSeconds: spec.rateLimit.period } : undefined);
+  const limit =
+    options.rateLimit === 'none'
+      ? undefined
+      : (options.rateLimit ??
+        (!loopback && spec.rateLimit
+          ? { count: spec.rateLimit.limit, periodSeconds: spec.rateLimit.period }
+          : undefined));
   const concurrency = options.concurrency ?? DEFAULTS.concurrency;
-  const client = new HttpClient({ timeoutMs, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, connections: concurrency });
+  const client = new HttpClient({
+    timeoutMs,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    connections: concurrency,
+  });
   const progress = options.progress ?? silentProgress;
   const planned = new Map<string, number>();
-  for (const testCase of [...plan.phases.flatMap((p) => p.cases), ...plan.scenarios.flatMap((s) => s.steps), ...(plan.burst?.steps ?? [])]) {
+  for (const testCase of [
+    ...plan.phases.flatMap((p) => p.cases),
+    ...plan.scenarios.flatMap((s) => s.steps),
+    ...(plan.burst?.steps ?? []),
+  ]) {
     planned.set(testCase.operation.operationId, (planned.get(testCase.operation.operationId) ?? 0) + 1);
   }
   const started = performance.now();

@@ -6,6 +6,7 @@ import type { ReceivedResponse } from './types.js';
 export function evaluateExpression(expression: string, response: ReceivedResponse): unknown {
   const pointer = responseBodyPointer(expression);
   if (pointer !== undefined) return response.json ? getPointer(response.json.value, pointer) : undefined;
-  if (expression.startsWith('$response.header.')) return response.headers[expression.slice('$response.header.'.length).toLowerCase()];
+  if (expression.startsWith('$response.header.'))
+    return response.headers[expression.slice('$response.header.'.length).toLowerCase()];
   return undefined;
 }

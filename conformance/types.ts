@@ -108,7 +108,7 @@ export interface Failure {
   errors?: string[];
 }
 
-export type CheckOutcome = void | Failure | 'skip';
+export type CheckOutcome = undefined | Failure | 'skip';
 
 export interface CheckContext {
   spec: Spec;

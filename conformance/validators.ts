@@ -4,7 +4,7 @@
  * every caller reads `errors` synchronously, right after validating.
  */
 import type { JsonSchema } from '../lib/json-schema.js';
-import { ValidatorCache, type SchemaValidator } from '../lib/validator.js';
+import { type SchemaValidator, ValidatorCache } from '../lib/validator.js';
 
 export class RunValidators extends ValidatorCache {
   private readonly wrappers = new WeakMap<JsonSchema, SchemaValidator>();

@@ -80,7 +80,8 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
   if (raw.unique !== undefined) {
     if (!isObject(raw.unique)) fail(where, '"unique" must be an object');
     const fields = raw.unique.fields;
-    if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string')) fail(where, '"unique.fields" must be a list of property names');
+    if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string'))
+      fail(where, '"unique.fields" must be a list of property names');
     result.unique = { fields: fields as string[], ...statusExample(raw.unique, `${where} unique`) };
   }
   if (raw.merge !== undefined) {
@@ -100,7 +101,8 @@ export function readRateLimit(raw: unknown, where: string): RateLimitExtension |
   if (!isObject(raw)) fail(where, 'must be an object');
   const limit = raw.limit;
   const period = raw.period;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) fail(where, '"limit" must be a positive integer');
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)
+    fail(where, '"limit" must be a positive integer');
   if (typeof period !== 'number' || !(period > 0)) fail(where, '"period" must be a positive number of seconds');
   const scope = raw.scope ?? 'credential';
   if (scope !== 'credential' && scope !== 'global') fail(where, '"scope" must be "credential" or "global"');
@@ -130,7 +132,9 @@ export function readErrorBody(raw: unknown, where: string): ErrorBodyExtension |
     }
     if (items.requirements !== undefined) {
       if (!isObject(items.requirements)) fail(where, '"items.requirements" must be an object');
-      result.items.requirements = Object.fromEntries(Object.entries(items.requirements).map(([k, v]) => [k, String(v)]));
+      result.items.requirements = Object.fromEntries(
+        Object.entries(items.requirements).map(([k, v]) => [k, String(v)]),
+      );
     }
   }
   return result;

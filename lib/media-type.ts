@@ -54,7 +54,10 @@ export function mediaTypeEssence(value: string | undefined): string {
 /** `application/json`, or any `+json` structured syntax suffix; parameters and case do not matter. */
 export function isJsonMediaType(value: string | undefined): boolean {
   const parsed = parseMediaType(value);
-  return parsed !== undefined && ((parsed.type === 'application' && parsed.subtype === 'json') || parsed.subtype.endsWith('+json'));
+  return (
+    parsed !== undefined &&
+    ((parsed.type === 'application' && parsed.subtype === 'json') || parsed.subtype.endsWith('+json'))
+  );
 }
 
 /**

@@ -5,18 +5,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parse } from 'yaml';
 import type { OpenAPI3 } from 'openapi-typescript';
-import type { JsonSchema } from './json-schema.js';
+import { parse } from 'yaml';
 import { SpecError } from './errors.js';
 import {
-  readErrorBody,
-  readRateLimit,
-  readResource,
   type ErrorBodyExtension,
   type RateLimitExtension,
   type ResourceExtension,
+  readErrorBody,
+  readRateLimit,
+  readResource,
 } from './extensions.js';
+import type { JsonSchema } from './json-schema.js';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -104,7 +104,8 @@ export interface Spec {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Inline internal `$ref`s; sibling keywords of a `$ref` (3.1 allows them) win over the target's.
@@ -162,7 +163,11 @@ function mediaTypes(content: unknown): MediaType[] {
     if (isObject(media.examples)) {
       for (const [name, example] of Object.entries(media.examples)) {
         if (isObject(example) && 'value' in example) {
-          examples.push({ name, value: example.value, ...(typeof example.summary === 'string' ? { summary: example.summary } : {}) });
+          examples.push({
+            name,
+            value: example.value,
+            ...(typeof example.summary === 'string' ? { summary: example.summary } : {}),
+          });
         }
       }
     } else if (media.example !== undefined) {
@@ -174,7 +179,10 @@ function mediaTypes(content: unknown): MediaType[] {
 
 function parameters(pathItem: Json, operation: Json): Parameter[] {
   const byKey = new Map<string, Parameter>();
-  for (const raw of [...(Array.isArray(pathItem.parameters) ? pathItem.parameters : []), ...(Array.isArray(operation.parameters) ? operation.parameters : [])]) {
+  for (const raw of [
+    ...(Array.isArray(pathItem.parameters) ? pathItem.parameters : []),
+    ...(Array.isArray(operation.parameters) ? operation.parameters : []),
+  ]) {
     if (!isObject(raw) || typeof raw.name !== 'string') continue;
     const location = raw.in as Parameter['in'];
     byKey.set(`${location}:${raw.name.toLowerCase()}`, {
@@ -207,7 +215,15 @@ function responses(raw: unknown, where: string): Response[] {
     const links = isObject(response.links)
       ? Object.entries(response.links).flatMap(([name, l]) =>
           isObject(l) && typeof l.operationId === 'string'
-            ? [{ name, operationId: l.operationId, parameters: isObject(l.parameters) ? (Object.fromEntries(Object.entries(l.parameters).map(([k, v]) => [k, String(v)]))) : {} }]
+            ? [
+                {
+                  name,
+                  operationId: l.operationId,
+                  parameters: isObject(l.parameters)
+                    ? Object.fromEntries(Object.entries(l.parameters).map(([k, v]) => [k, String(v)]))
+                    : {},
+                },
+              ]
             : [],
         )
       : [];
@@ -231,8 +247,10 @@ function securitySchemes(document: Json): Map<string, SecurityScheme> {
     if (!isObject(raw)) continue;
     const scheme = String(raw.scheme ?? '').toLowerCase();
     if (raw.type === 'http' && scheme === 'basic') result.set(name, { name, kind: 'basic' });
-    else if ((raw.type === 'http' && scheme === 'bearer') || raw.type === 'oauth2' || raw.type === 'openIdConnect') result.set(name, { name, kind: 'bearer' });
-    else if (raw.type === 'apiKey') result.set(name, { name, kind: 'apiKey', in: raw.in as 'header', parameterName: String(raw.name) });
+    else if ((raw.type === 'http' && scheme === 'bearer') || raw.type === 'oauth2' || raw.type === 'openIdConnect')
+      result.set(name, { name, kind: 'bearer' });
+    else if (raw.type === 'apiKey')
+      result.set(name, { name, kind: 'apiKey', in: raw.in as 'header', parameterName: String(raw.name) });
     else result.set(name, { name, kind: 'other' });
   }
   return result;
@@ -242,7 +260,13 @@ function security(requirements: unknown, schemes: Map<string, SecurityScheme>, w
   if (!Array.isArray(requirements)) return [];
   return requirements.map((requirement) => {
     if (!isObject(requirement)) throw new SpecError(`${where}: a security requirement must be an object`);
-    return Object.keys(requirement).map((name) => schemes.get(name) ?? (() => { throw new SpecError(`${where}: unknown security scheme "${name}"`); })());
+    return Object.keys(requirement).map(
+      (name) =>
+        schemes.get(name) ??
+        (() => {
+          throw new SpecError(`${where}: unknown security scheme "${name}"`);
+        })(),
+    );
   });
 }
 
@@ -302,7 +326,9 @@ export async function loadSpec(file: string): Promise<Spec> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SpecError(code === 'ENOENT' ? `spec file not found: ${file}` : `cannot read spec ${file}: ${code ?? String(error)}`);
+    throw new SpecError(
+      code === 'ENOENT' ? `spec file not found: ${file}` : `cannot read spec ${file}: ${code ?? String(error)}`,
+    );
   }
   let raw: unknown;
   try {

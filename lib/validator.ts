@@ -7,7 +7,9 @@ import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { JsonSchema } from './json-schema.js';
 
 // ajv-formats is CommonJS; under ESM its callable is the default export's default.
-const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
+const addFormats: FormatsPlugin =
+  (addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
+  (addFormatsModule as unknown as FormatsPlugin);
 
 export interface SchemaValidator {
   (value: unknown): boolean;

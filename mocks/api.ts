@@ -3,11 +3,11 @@
  * routes, the resource bindings, the store and the rate limiter.
  */
 import type { RateLimitExtension } from '../lib/extensions.js';
-import { serverBasePath, type Spec } from '../lib/spec.js';
+import { type Spec, serverBasePath } from '../lib/spec.js';
 import { PrismEngine } from './prism-engine.js';
 import { compileRoutes, prefixOf, type Route } from './router.js';
-import { bindResource, type ResourceBinding } from './state/resources.js';
 import { SlidingWindowLimiter } from './state/rate-limit.js';
+import { bindResource, type ResourceBinding } from './state/resources.js';
 import { Store } from './state/store.js';
 
 /** Replaces the spec's `x-rate-limit` numbers (tests use a small limit); `false` turns limiting off. */
@@ -33,7 +33,11 @@ export interface MockApi {
 
 function rateLimitFor(spec: Spec, override: RateLimitOverride | undefined): RateLimit | undefined {
   if (!spec.rateLimit || override === false) return undefined;
-  const rule = { ...spec.rateLimit, ...(override?.limit !== undefined ? { limit: override.limit } : {}), ...(override?.period !== undefined ? { period: override.period } : {}) };
+  const rule = {
+    ...spec.rateLimit,
+    ...(override?.limit !== undefined ? { limit: override.limit } : {}),
+    ...(override?.period !== undefined ? { period: override.period } : {}),
+  };
   return { rule, limiter: new SlidingWindowLimiter(rule.limit, rule.period) };
 }
 

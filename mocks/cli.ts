@@ -5,7 +5,7 @@
 import { relative } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SpecError } from '../lib/errors.js';
-import { MockStartError, startMock, type RateLimitOverride } from './server.js';
+import { MockStartError, type RateLimitOverride, startMock } from './server.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -75,11 +75,15 @@ async function main(): Promise<void> {
   const width = Math.max(4, ...rows.map(([spec]) => spec!.length));
   const lines = [`${'spec'.padEnd(width)}  base URL`, ...rows.map(([spec, url]) => `${spec!.padEnd(width)}  ${url}`)];
   const mode = [options.stateless ? 'stateless' : 'stateful', options.dynamic ? 'dynamic data' : 'examples'].join(', ');
-  process.stdout.write(`${lines.join('\n')}\n\nMock ready on ${mock.url} in ${Math.round(performance.now())} ms since the process started (${mode}); POST ${mock.url}/__mock/reset clears state. Ctrl-C stops.\n`);
+  process.stdout.write(
+    `${lines.join('\n')}\n\nMock ready on ${mock.url} in ${Math.round(performance.now())} ms since the process started (${mode}); POST ${mock.url}/__mock/reset clears state. Ctrl-C stops.\n`,
+  );
 }
 
 main().catch((error: unknown) => {
   const known = error instanceof MockStartError || error instanceof SpecError;
-  process.stderr.write(`contact-mock: ${known ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `contact-mock: ${known ? error.message : error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(known ? 1 : 2);
 });

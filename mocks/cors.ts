@@ -26,7 +26,8 @@ export function preflight(method: string, headers: IncomingHttpHeaders): Reply |
     status: 204,
     headers: {
       ...corsHeaders(headers),
-      'access-control-allow-methods': first(headers['access-control-request-method']) ?? 'GET,DELETE,HEAD,PATCH,POST,PUT,OPTIONS',
+      'access-control-allow-methods':
+        first(headers['access-control-request-method']) ?? 'GET,DELETE,HEAD,PATCH,POST,PUT,OPTIONS',
       vary: 'origin',
     },
   };

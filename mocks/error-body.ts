@@ -30,10 +30,15 @@ function deletePointer(target: unknown, pointer: string): void {
     if (current === null || typeof current !== 'object') return;
     current = (current as Record<string, unknown>)[token];
   }
-  if (last !== undefined && current !== null && typeof current === 'object') delete (current as Record<string, unknown>)[last];
+  if (last !== undefined && current !== null && typeof current === 'object')
+    delete (current as Record<string, unknown>)[last];
 }
 
-function fillItems(example: unknown[], roles: NonNullable<ErrorBodyExtension['items']>, violations: readonly Violation[]): unknown[] {
+function fillItems(
+  example: unknown[],
+  roles: NonNullable<ErrorBodyExtension['items']>,
+  violations: readonly Violation[],
+): unknown[] {
   const template = example[0];
   if (template === undefined || violations.length === 0) return example;
   return violations.map((violation) => {

@@ -8,13 +8,13 @@ import type { Operation } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
 import type { MockApi } from './api.js';
 import type { RawBody } from './http-body.js';
-import { readPreferences, isForced, type Preferences } from './prefer.js';
-import { isRefusal, type EngineRequest, type MockScenario } from './prism-engine.js';
+import { isForced, type Preferences, readPreferences } from './prefer.js';
+import { type EngineRequest, isRefusal, type MockScenario } from './prism-engine.js';
 import { rateLimitHeaders, rateLimitReply } from './rate-limit-reply.js';
 import { validateBody, validateParameters } from './request-validation.js';
-import { errorReply, validationStatus, type Reply } from './responses.js';
+import { errorReply, type Reply, validationStatus } from './responses.js';
 import { checkCredentials } from './security.js';
-import { planCreate, planUpdate, type DocumentedScenario, type StateDecision } from './state/resources.js';
+import { type DocumentedScenario, planCreate, planUpdate, type StateDecision } from './state/resources.js';
 import type { StoredRecord } from './state/store.js';
 
 export interface OperationRequest {
@@ -34,11 +34,13 @@ export interface HandlerOptions {
   validators: ValidatorCache;
 }
 
-const isObject = (value: unknown): value is StoredRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is StoredRecord =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
   return result;
 }
 
@@ -61,7 +63,11 @@ async function fromPrism(request: OperationRequest, body: unknown, scenario: Moc
   };
   const response = await request.api.engine.respond(request.operation.operationId, engineRequest, scenario);
   if (isRefusal(response)) {
-    return { status: response.status, headers: { 'content-type': 'application/problem+json' }, body: { type: 'about:blank', title: response.title, status: response.status, detail: response.detail } };
+    return {
+      status: response.status,
+      headers: { 'content-type': 'application/problem+json' },
+      body: { type: 'about:blank', title: response.title, status: response.status, detail: response.detail },
+    };
   }
   return { status: response.status, headers: response.headers, body: response.body };
 }
@@ -69,7 +75,8 @@ async function fromPrism(request: OperationRequest, body: unknown, scenario: Moc
 function scenarioFrom(preferences: Preferences, dynamic: boolean): MockScenario | string {
   const scenario: MockScenario = { dynamic: preferences.dynamic ?? dynamic };
   if (preferences.code !== undefined) {
-    if (!/^\d{3}$/.test(preferences.code)) return `Prefer code must be a three-digit HTTP status, got "${preferences.code}"`;
+    if (!/^\d{3}$/.test(preferences.code))
+      return `Prefer code must be a three-digit HTTP status, got "${preferences.code}"`;
     scenario.code = Number(preferences.code);
   }
   if (preferences.example !== undefined) scenario.exampleKey = preferences.example;
@@ -100,7 +107,10 @@ const invalidPrefer = (detail: string): Reply => ({
 
 /** The documented answer to a valid request: the state's verdict, or Prism's response overlaid by the state. */
 async function answer(request: OperationRequest, body: unknown, options: HandlerOptions): Promise<Reply> {
-  const preferences = readPreferences(typeof request.headers.prefer === 'string' ? request.headers.prefer : undefined, request.query);
+  const preferences = readPreferences(
+    typeof request.headers.prefer === 'string' ? request.headers.prefer : undefined,
+    request.query,
+  );
   const scenario = scenarioFrom(preferences, options.dynamic);
   if (typeof scenario === 'string') return invalidPrefer(scenario);
   if (isForced(preferences)) return fromPrism(request, body, scenario);
@@ -114,7 +124,17 @@ async function answer(request: OperationRequest, body: unknown, options: Handler
     });
   }
   const chosen = decision ? decision.scenario : createdScenario(request);
-  const reply = await fromPrism(request, body, chosen ? { ...scenario, code: Number(chosen.status), ...(chosen.example !== undefined ? { exampleKey: chosen.example } : {}) } : scenario);
+  const reply = await fromPrism(
+    request,
+    body,
+    chosen
+      ? {
+          ...scenario,
+          code: Number(chosen.status),
+          ...(chosen.example !== undefined ? { exampleKey: chosen.example } : {}),
+        }
+      : scenario,
+  );
   if (decision && reply.status >= 200 && reply.status < 300) reply.body = decision.finish(reply.body);
   return reply;
 }
@@ -134,11 +154,14 @@ export async function handleOperation(request: OperationRequest, options: Handle
 
   const parts = { path: request.pathParameters, query: request.query, headers: request.headers };
   const parameterViolations = validateParameters(operation, parts, options.validators);
-  if (parameterViolations.length > 0) return errorReply(operation, validationStatus(operation, parameterViolations), { violations: parameterViolations });
+  if (parameterViolations.length > 0)
+    return errorReply(operation, validationStatus(operation, parameterViolations), { violations: parameterViolations });
   const body = validateBody(operation, request.body, request.headers['content-type'], options.validators);
-  if (!body.ok) return errorReply(operation, validationStatus(operation, body.violations), { violations: body.violations });
+  if (!body.ok)
+    return errorReply(operation, validationStatus(operation, body.violations), { violations: body.violations });
 
   const reply = await answer(request, body.body, options);
-  if (quota) Object.assign(reply.headers, rateLimitHeaders(operation, String(reply.status), quota.limit, quota.remaining));
+  if (quota)
+    Object.assign(reply.headers, rateLimitHeaders(operation, String(reply.status), quota.limit, quota.remaining));
   return reply;
 }

@@ -20,7 +20,11 @@ function parsePreferHeader(header: string): Record<string, string> {
 export function readPreferences(preferHeader: string | undefined, query: URLSearchParams): Preferences {
   const raw: Record<string, string | undefined> = preferHeader
     ? parsePreferHeader(preferHeader)
-    : { code: query.get('__code') ?? undefined, example: query.get('__example') ?? undefined, dynamic: query.get('__dynamic') ?? undefined };
+    : {
+        code: query.get('__code') ?? undefined,
+        example: query.get('__example') ?? undefined,
+        dynamic: query.get('__dynamic') ?? undefined,
+      };
   const result: Preferences = {};
   if (raw.code !== undefined) result.code = raw.code;
   if (raw.example !== undefined) result.example = raw.example;

@@ -42,7 +42,16 @@ export interface EngineRefusal {
 
 const silentLogger = (() => {
   const noop = (): void => undefined;
-  const logger: Record<string, unknown> = { info: noop, warn: noop, error: noop, debug: noop, trace: noop, fatal: noop, success: noop, level: 'silent' };
+  const logger: Record<string, unknown> = {
+    info: noop,
+    warn: noop,
+    error: noop,
+    debug: noop,
+    trace: noop,
+    fatal: noop,
+    success: noop,
+    level: 'silent',
+  };
   logger.child = () => logger;
   return logger as unknown as PrismLogger;
 })();
@@ -67,9 +76,14 @@ export class PrismEngine {
     return new PrismEngine(new Map(operations.map((op) => [op.iid ?? op.id, op])));
   }
 
-  async respond(operationId: string, request: EngineRequest, scenario: MockScenario): Promise<EngineResponse | EngineRefusal> {
+  async respond(
+    operationId: string,
+    request: EngineRequest,
+    scenario: MockScenario,
+  ): Promise<EngineResponse | EngineRefusal> {
     const operation = this.operations.get(operationId);
-    if (!operation) return { status: 500, title: 'Internal Server Error', detail: `Prism did not load operation ${operationId}` };
+    if (!operation)
+      return { status: 500, title: 'Internal Server Error', detail: `Prism did not load operation ${operationId}` };
     const input: IHttpRequest = {
       method: request.method as IHttpRequest['method'],
       url: { path: request.path, query: request.query },

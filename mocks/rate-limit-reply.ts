@@ -16,21 +16,32 @@ function replaceTemplated(value: unknown, pattern: RegExp, filled: string): unkn
   if (typeof value === 'string') return pattern.test(value) ? filled : value;
   if (Array.isArray(value)) return value.map((item) => replaceTemplated(item, pattern, filled));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceTemplated(item, pattern, filled)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, replaceTemplated(item, pattern, filled)]),
+    );
   }
   return value;
 }
 
 export function rateLimitReply(operation: Operation, rule: RateLimitExtension, retryAfter: number): Reply {
   const message = rule.message?.replace(/\{retryAfter\}/g, String(retryAfter));
-  const headers: Record<string, string> = { 'retry-after': String(retryAfter), ...rateLimitHeaders(operation, rule.status, rule.limit, 0) };
+  const headers: Record<string, string> = {
+    'retry-after': String(retryAfter),
+    ...rateLimitHeaders(operation, rule.status, rule.limit, 0),
+  };
   const reply = errorReply(operation, rule.status, { ...(message !== undefined ? { message } : {}), headers });
-  if (rule.message !== undefined && message !== undefined) reply.body = replaceTemplated(reply.body, templatePattern(rule.message), message);
+  if (rule.message !== undefined && message !== undefined)
+    reply.body = replaceTemplated(reply.body, templatePattern(rule.message), message);
   return reply;
 }
 
 /** `X-RateLimit-Limit` / `X-RateLimit-Remaining` with the real numbers, when the response documents them. */
-export function rateLimitHeaders(operation: Operation, status: string, limit: number, remaining: number): Record<string, string> {
+export function rateLimitHeaders(
+  operation: Operation,
+  status: string,
+  limit: number,
+  remaining: number,
+): Record<string, string> {
   const declared = new Set(findResponse(operation, status)?.headers.map((h) => h.name.toLowerCase()) ?? []);
   const headers: Record<string, string> = {};
   if (declared.has('x-ratelimit-limit')) headers['x-ratelimit-limit'] = String(limit);

@@ -2,12 +2,13 @@
  * Validates a request against its operation with validators compiled once per schema: parameters
  * (strings from the wire coerced to their schema's type first) and the body by media type.
  */
-import type { Operation, Parameter } from '../lib/spec.js';
+
 import type { JsonSchema } from '../lib/json-schema.js';
-import type { ValidatorCache } from '../lib/validator.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../lib/media-type.js';
+import type { Operation, Parameter } from '../lib/spec.js';
+import type { ValidatorCache } from '../lib/validator.js';
 import { MAX_BODY_BYTES, parseJson, type RawBody } from './http-body.js';
-import { violationsFromAjv, type Violation } from './violations.js';
+import { type Violation, violationsFromAjv } from './violations.js';
 
 export interface RequestParts {
   path: Record<string, string>;
@@ -24,7 +25,8 @@ function primaryType(schema: JsonSchema): string | undefined {
 /** Wire values are strings; numbers and booleans are only compared after conversion, as servers do. */
 function coerce(raw: string, schema: JsonSchema): unknown {
   const type = primaryType(schema);
-  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw.trim())) return Number(raw);
+  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw.trim()))
+    return Number(raw);
   if (type === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
   return raw;
 }
@@ -41,8 +43,11 @@ function rawParameter(parameter: Parameter, parts: RequestParts): string | undef
     }
     case 'cookie': {
       const cookie = parts.headers.cookie;
-      const header = Array.isArray(cookie) ? cookie.join('; ') : cookie ?? '';
-      const match = header.split(';').map((c) => c.trim().split('=')).find(([name]) => name === parameter.name);
+      const header = Array.isArray(cookie) ? cookie.join('; ') : (cookie ?? '');
+      const match = header
+        .split(';')
+        .map((c) => c.trim().split('='))
+        .find(([name]) => name === parameter.name);
       return match ? match.slice(1).join('=') : undefined;
     }
   }
@@ -54,13 +59,20 @@ export function validateParameters(operation: Operation, parts: RequestParts, va
     const raw = rawParameter(parameter, parts);
     const label = parameter.in === 'header' ? `${parameter.name} header` : parameter.name;
     if (raw === undefined || raw === '') {
-      if (parameter.required) violations.push({ location: parameter.in, field: parameter.name, kind: 'required', message: `${label} is required` });
+      if (parameter.required)
+        violations.push({
+          location: parameter.in,
+          field: parameter.name,
+          kind: 'required',
+          message: `${label} is required`,
+        });
       continue;
     }
     const value = coerce(raw, parameter.schema);
     const validate = validators.get(parameter.schema);
     if (!validate(value)) {
-      for (const v of violationsFromAjv(validate.errors, value, parameter.in, label)) violations.push({ ...v, field: parameter.name, value: raw });
+      for (const v of violationsFromAjv(validate.errors, value, parameter.in, label))
+        violations.push({ ...v, field: parameter.name, value: raw });
     }
   }
   return violations;
@@ -68,16 +80,28 @@ export function validateParameters(operation: Operation, parts: RequestParts, va
 
 export type BodyOutcome = { ok: true; body: unknown } | { ok: false; violations: Violation[] };
 
-const payloadViolation = (message: string): BodyOutcome => ({ ok: false, violations: [{ location: 'payload', field: 'body', kind: 'invalid', message }] });
+const payloadViolation = (message: string): BodyOutcome => ({
+  ok: false,
+  violations: [{ location: 'payload', field: 'body', kind: 'invalid', message }],
+});
 
 /** Checks presence, media type and syntax of the body, then its schema. */
-export function validateBody(operation: Operation, raw: RawBody, contentType: string | undefined, validators: ValidatorCache): BodyOutcome {
+export function validateBody(
+  operation: Operation,
+  raw: RawBody,
+  contentType: string | undefined,
+  validators: ValidatorCache,
+): BodyOutcome {
   const declared = operation.requestBody;
-  if (raw.kind === 'too-large') return payloadViolation(`The request body is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MB`);
+  if (raw.kind === 'too-large')
+    return payloadViolation(`The request body is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MB`);
   if (!declared) return { ok: true, body: undefined };
   if (raw.kind === 'empty') {
     return declared.required
-      ? { ok: false, violations: [{ location: 'body', field: 'body', kind: 'required', message: 'The request body is required' }] }
+      ? {
+          ok: false,
+          violations: [{ location: 'body', field: 'body', kind: 'required', message: 'The request body is required' }],
+        }
       : { ok: true, body: undefined };
   }
   const actual = mediaTypeEssence(contentType);
@@ -94,5 +118,7 @@ export function validateBody(operation: Operation, raw: RawBody, contentType: st
   }
   if (!media.schema) return { ok: true, body };
   const validate = validators.get(media.schema);
-  return validate(body) ? { ok: true, body } : { ok: false, violations: violationsFromAjv(validate.errors, body, 'body') };
+  return validate(body)
+    ? { ok: true, body }
+    : { ok: false, violations: violationsFromAjv(validate.errors, body, 'body') };
 }

@@ -13,7 +13,10 @@ export interface Reply {
 }
 
 export function findResponse(operation: Operation, status: string): Response | undefined {
-  return operation.responses.find((r) => r.status === status) ?? operation.responses.find((r) => r.status === `${status[0]}XX`);
+  return (
+    operation.responses.find((r) => r.status === status) ??
+    operation.responses.find((r) => r.status === `${status[0]}XX`)
+  );
 }
 
 /**
@@ -24,7 +27,11 @@ export function findResponse(operation: Operation, status: string): Response | u
 export function validationStatus(operation: Operation, violations: readonly Violation[]): string {
   const envelope = violations.some((v) => v.location !== 'body');
   const order = envelope ? ['400', '422'] : ['422', '400'];
-  return order.find((status) => findResponse(operation, status)?.content.length) ?? order.find((status) => findResponse(operation, status)) ?? '400';
+  return (
+    order.find((status) => findResponse(operation, status)?.content.length) ??
+    order.find((status) => findResponse(operation, status)) ??
+    '400'
+  );
 }
 
 /** Words that point at the example written for this kind of mistake (`missing-name`, `invalid-customer-id`, `malformed-json`). */
@@ -75,11 +82,20 @@ export function errorReply(operation: Operation, status: string, options: ErrorR
     return {
       status: code,
       headers: { 'content-type': 'application/problem+json', ...options.headers },
-      body: { type: 'about:blank', title: response?.description || 'Error', status: code, detail: options.message ?? violations.map((v) => v.message).join('; ') },
+      body: {
+        type: 'about:blank',
+        title: response?.description || 'Error',
+        status: code,
+        detail: options.message ?? violations.map((v) => v.message).join('; '),
+      },
     };
   }
   const named = options.example !== undefined ? media.examples.find((e) => e.name === options.example) : undefined;
   const example = named ?? pickExample(media.examples, options.hints ?? hintsFor(violations));
-  const body = fillErrorBody(example?.value ?? {}, response.errorBody, { violations, status: code, ...(options.message !== undefined ? { message: options.message } : {}) });
+  const body = fillErrorBody(example?.value ?? {}, response.errorBody, {
+    violations,
+    status: code,
+    ...(options.message !== undefined ? { message: options.message } : {}),
+  });
   return { status: code, headers: { 'content-type': media.mediaType, ...options.headers }, body };
 }

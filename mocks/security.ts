@@ -12,7 +12,11 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-function credentialFor(scheme: SecurityScheme, headers: IncomingHttpHeaders, query: URLSearchParams): string | undefined {
+function credentialFor(
+  scheme: SecurityScheme,
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): string | undefined {
   const authorization = header(headers, 'authorization');
   switch (scheme.kind) {
     case 'bearer':
@@ -22,7 +26,11 @@ function credentialFor(scheme: SecurityScheme, headers: IncomingHttpHeaders, que
     case 'apiKey': {
       const name = scheme.parameterName ?? '';
       if (scheme.in === 'query') return query.get(name) ?? undefined;
-      if (scheme.in === 'cookie') return header(headers, 'cookie')?.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${name}=`));
+      if (scheme.in === 'cookie')
+        return header(headers, 'cookie')
+          ?.split(';')
+          .map((c) => c.trim())
+          .find((c) => c.startsWith(`${name}=`));
       return header(headers, name);
     }
     case 'other':
@@ -30,7 +38,11 @@ function credentialFor(scheme: SecurityScheme, headers: IncomingHttpHeaders, que
   }
 }
 
-export function checkCredentials(operation: Operation, headers: IncomingHttpHeaders, query: URLSearchParams): CredentialCheck {
+export function checkCredentials(
+  operation: Operation,
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): CredentialCheck {
   if (operation.security.length === 0) return { ok: true, credential: '' };
   // Alternatives are ORed; the schemes inside one alternative are ANDed.
   for (const alternative of operation.security) {

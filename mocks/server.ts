@@ -2,8 +2,9 @@
  * `startMock`: every spec of a directory served from one HTTP server, each under its own prefix,
  * with `/__mock/reset` and `/__mock/state` to control and inspect the in-memory state.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
 import { readdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isJsonMediaType } from '../lib/media-type.js';
@@ -11,7 +12,7 @@ import { loadSpec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
 import { buildApi, type MockApi, type RateLimitOverride } from './api.js';
 import { corsHeaders, preflight } from './cors.js';
-import { handleOperation, type HandlerOptions } from './handler.js';
+import { type HandlerOptions, handleOperation } from './handler.js';
 import { readBody } from './http-body.js';
 import type { Reply } from './responses.js';
 import { matchRoute } from './router.js';
@@ -59,7 +60,10 @@ async function specFiles(dir: string): Promise<string[]> {
   } catch {
     throw new MockStartError(`cannot read the specs directory ${dir}`);
   }
-  const files = names.filter((n) => /\.(ya?ml|json)$/i.test(n)).sort().map((n) => join(dir, n));
+  const files = names
+    .filter((n) => /\.(ya?ml|json)$/i.test(n))
+    .sort()
+    .map((n) => join(dir, n));
   if (files.length === 0) throw new MockStartError(`no OpenAPI files (*.yaml, *.yml, *.json) in ${dir}`);
   return files;
 }
@@ -93,34 +97,65 @@ function control(apis: readonly MockApi[], method: string, path: string): Reply 
     return { status: 204, headers: {} };
   }
   if (path === '/__mock/state' && method === 'get') {
-    return { status: 200, headers: { 'content-type': 'application/json' }, body: Object.fromEntries(apis.map((api) => [api.prefix, api.store.snapshot()])) };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: Object.fromEntries(apis.map((api) => [api.prefix, api.store.snapshot()])),
+    };
   }
   return problem(404, 'Not Found', 'The mock control endpoints are POST /__mock/reset and GET /__mock/state');
 }
 
-async function route(apis: ReadonlyMap<string, MockApi>, request: IncomingMessage, options: HandlerOptions): Promise<Reply> {
+async function route(
+  apis: ReadonlyMap<string, MockApi>,
+  request: IncomingMessage,
+  options: HandlerOptions,
+): Promise<Reply> {
   const method = (request.method ?? 'GET').toLowerCase();
   // The body is always read in full, so that the connection can be reused whatever the answer.
   const body = await readBody(request);
   // Prefixing the origin keeps a target like `//8x8/...` a path instead of a host name.
-  const url = URL.canParse(`http://mock.invalid${request.url ?? '/'}`) ? new URL(`http://mock.invalid${request.url ?? '/'}`) : undefined;
+  const url = URL.canParse(`http://mock.invalid${request.url ?? '/'}`)
+    ? new URL(`http://mock.invalid${request.url ?? '/'}`)
+    : undefined;
   if (!url) return problem(400, 'Bad Request', 'The request target is not a valid path');
   const corsPreflight = preflight(method, request.headers);
   if (corsPreflight) return corsPreflight;
   if (url.pathname.startsWith('/__mock/')) return control([...apis.values()], method, url.pathname);
   const [, prefix = '', ...rest] = url.pathname.split('/');
   const api = apis.get(prefix.toLowerCase());
-  if (!api) return problem(404, 'Not Found', `No API is mocked under /${prefix}; the prefixes are ${[...apis.keys()].map((p) => `/${p}`).join(', ')}`);
+  if (!api)
+    return problem(
+      404,
+      'Not Found',
+      `No API is mocked under /${prefix}; the prefixes are ${[...apis.keys()].map((p) => `/${p}`).join(', ')}`,
+    );
   const inner = `/${rest.join('/')}`;
   if (api.basePath && inner !== api.basePath && !inner.startsWith(`${api.basePath}/`)) {
     return problem(404, 'Not Found', `${api.spec.title} is served under /${api.prefix}${api.basePath}`);
   }
   const operationPath = inner.slice(api.basePath.length) || '/';
   const match = matchRoute(api.routes, method, operationPath);
-  if (match.kind === 'wrong-method') return problem(405, 'Method Not Allowed', `${method.toUpperCase()} is not documented for this path`, { allow: match.allowed.join(', ') });
-  if (match.kind === 'none') return problem(404, 'Not Found', `No operation of ${api.spec.title} matches ${method.toUpperCase()} ${operationPath}`);
+  if (match.kind === 'wrong-method')
+    return problem(405, 'Method Not Allowed', `${method.toUpperCase()} is not documented for this path`, {
+      allow: match.allowed.join(', '),
+    });
+  if (match.kind === 'none')
+    return problem(
+      404,
+      'Not Found',
+      `No operation of ${api.spec.title} matches ${method.toUpperCase()} ${operationPath}`,
+    );
   return handleOperation(
-    { api, operation: match.operation, pathParameters: match.pathParameters, operationPath, query: url.searchParams, headers: request.headers, body },
+    {
+      api,
+      operation: match.operation,
+      pathParameters: match.pathParameters,
+      operationPath,
+      query: url.searchParams,
+      headers: request.headers,
+      body,
+    },
     options,
   );
 }
@@ -133,17 +168,23 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const apis = new Map<string, MockApi>();
   for (const api of built) {
     const other = apis.get(api.prefix);
-    if (other) throw new MockStartError(`${api.spec.file} and ${other.spec.file} would both be served under /${api.prefix}`);
+    if (other)
+      throw new MockStartError(`${api.spec.file} and ${other.spec.file} would both be served under /${api.prefix}`);
     apis.set(api.prefix, api);
   }
-  const handlerOptions: HandlerOptions = { stateless: options.stateless ?? false, dynamic: options.dynamic ?? false, validators: new ValidatorCache() };
+  const handlerOptions: HandlerOptions = {
+    stateless: options.stateless ?? false,
+    dynamic: options.dynamic ?? false,
+    validators: new ValidatorCache(),
+  };
 
   const server = createServer((request, response) => {
     route(apis, request, handlerOptions).then(
       (reply) => send(response, { ...reply, headers: { ...corsHeaders(request.headers), ...reply.headers } }),
       (error: unknown) => {
         // A bug of the mock, never the client's doing: answer instead of dropping the connection.
-        if (!response.headersSent) send(response, problem(500, 'Mock error', error instanceof Error ? error.message : String(error)));
+        if (!response.headersSent)
+          send(response, problem(500, 'Mock error', error instanceof Error ? error.message : String(error)));
         else response.destroy();
       },
     );
@@ -151,7 +192,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const where = `${host}:${options.port ?? 4010}`;
-      if (error.code === 'EADDRINUSE') reject(new MockStartError(`port ${where} is already in use (choose another with --port or MOCK_PORT)`));
+      if (error.code === 'EADDRINUSE')
+        reject(new MockStartError(`port ${where} is already in use (choose another with --port or MOCK_PORT)`));
       else if (error.code === 'EACCES') reject(new MockStartError(`not allowed to listen on ${where}`));
       else reject(new MockStartError(`cannot listen on ${where}: ${error.message}`));
     });
@@ -163,7 +205,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url,
-    apis: built.map((api) => ({ name: api.prefix, specFile: api.spec.file, baseUrl: `${url}/${api.prefix}${api.basePath}` })),
+    apis: built.map((api) => ({
+      name: api.prefix,
+      specFile: api.spec.file,
+      baseUrl: `${url}/${api.prefix}${api.basePath}`,
+    })),
     close: () =>
       new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());

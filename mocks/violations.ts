@@ -22,7 +22,10 @@ export interface Violation {
 
 /** `/addresses/msisdn` -> `addresses.msisdn`; the root is `body` (as ASP.NET names it). */
 function fieldName(instancePath: string, child?: string): string {
-  const parts = instancePath.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) parts.push(child);
   return parts.length === 0 ? 'body' : parts.join('.');
 }
@@ -31,7 +34,12 @@ function fieldName(instancePath: string, child?: string): string {
 const pointerToken = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** AJV errors on a body (or a parameter, with `label` naming it) as violations, one per failed keyword. */
-export function violationsFromAjv(errors: readonly ErrorObject[], root: unknown, location: ViolationLocation, label?: string): Violation[] {
+export function violationsFromAjv(
+  errors: readonly ErrorObject[],
+  root: unknown,
+  location: ViolationLocation,
+  label?: string,
+): Violation[] {
   const seen = new Set<string>();
   const result: Violation[] = [];
   for (const error of errors) {
@@ -43,14 +51,28 @@ export function violationsFromAjv(errors: readonly ErrorObject[], root: unknown,
     } else if (error.keyword === 'additionalProperties') {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;
       const field = label ?? fieldName(error.instancePath, extra);
-      violation = { location, field, kind: 'invalid', message: `${field} is not an allowed property`, value: getPointer(root, `${error.instancePath}/${pointerToken(extra)}`) };
+      violation = {
+        location,
+        field,
+        kind: 'invalid',
+        message: `${field} is not an allowed property`,
+        value: getPointer(root, `${error.instancePath}/${pointerToken(extra)}`),
+      };
     } else {
       const field = label ?? fieldName(error.instancePath);
       let detail = error.message ?? `fails ${error.keyword}`;
-      if (error.keyword === 'enum') detail = `must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
-      if (error.keyword === 'const') detail = `must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
+      if (error.keyword === 'enum')
+        detail = `must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
+      if (error.keyword === 'const')
+        detail = `must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
       const value = getPointer(root, error.instancePath);
-      violation = { location, field, kind: 'invalid', message: `${field} ${detail}`, ...(value !== undefined ? { value } : {}) };
+      violation = {
+        location,
+        field,
+        kind: 'invalid',
+        message: `${field} ${detail}`,
+        ...(value !== undefined ? { value } : {}),
+      };
     }
     // allOf/anyOf branches can report the same failure twice.
     if (seen.has(violation.message)) continue;
@@ -64,5 +86,7 @@ export function violationsFromAjv(errors: readonly ErrorObject[], root: unknown,
 export function summarize(violations: readonly Violation[]): string {
   const [first, ...rest] = violations;
   if (!first) return 'The request is invalid';
-  return rest.length === 0 ? first.message : `${first.message} (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
+  return rest.length === 0
+    ? first.message
+    : `${first.message} (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
 }

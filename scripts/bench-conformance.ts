@@ -33,9 +33,23 @@ const SERVE_FLAG = '--serve';
 
 const RATE_HEADERS = { 'x-ratelimit-limit': '15', 'x-ratelimit-remaining': '14' };
 const CANNED = {
-  ok: JSON.stringify({ status: true, message: 'Contact Group created successfully', data: { id: 1, name: 'x', contacts_count: 0, shared_group: false, default_group: false, created_at: '12-02-2024 03:13:35 AM' } }),
+  ok: JSON.stringify({
+    status: true,
+    message: 'Contact Group created successfully',
+    data: {
+      id: 1,
+      name: 'x',
+      contacts_count: 0,
+      shared_group: false,
+      default_group: false,
+      created_at: '12-02-2024 03:13:35 AM',
+    },
+  }),
   unauthenticated: JSON.stringify({ status: false, message: 'Unauthenticated', errors: [] }),
-  invalid: JSON.stringify({ message: 'The name field is required.', errors: { name: ['The name field is required.'] } }),
+  invalid: JSON.stringify({
+    message: 'The name field is required.',
+    errors: { name: ['The name field is required.'] },
+  }),
 };
 
 function validCreate(req: IncomingMessage, text: string): boolean {
@@ -51,7 +65,10 @@ function validCreate(req: IncomingMessage, text: string): boolean {
 }
 
 function answer(req: IncomingMessage, res: ServerResponse, text: string): void {
-  const send = (status: number, body: string): void => void res.writeHead(status, { 'content-type': 'application/json', ...(status === 200 ? RATE_HEADERS : {}) }).end(body);
+  const send = (status: number, body: string): void =>
+    void res
+      .writeHead(status, { 'content-type': 'application/json', ...(status === 200 ? RATE_HEADERS : {}) })
+      .end(body);
   if (!/^Bearer \S/.test(req.headers.authorization ?? '')) send(401, CANNED.unauthenticated);
   else if (req.method !== 'POST' || !validCreate(req, text)) send(422, CANNED.invalid);
   else send(200, CANNED.ok);
@@ -105,7 +122,12 @@ async function bareLoop(requests: SentRequest[], concurrency: number): Promise<T
   const worker = async (): Promise<void> => {
     while (next < requests.length) {
       const r = requests[next++]!;
-      const res = await request(r.url, { dispatcher: agent, method: r.method as 'POST', headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) });
+      const res = await request(r.url, {
+        dispatcher: agent,
+        method: r.method as 'POST',
+        headers: r.headers,
+        ...(r.body !== undefined ? { body: r.body } : {}),
+      });
       await res.body.text();
     }
   };
@@ -178,12 +200,18 @@ async function runnerOverhead(): Promise<void> {
     };
     const ratio = (f: (r: (typeof rounds)[number]) => number): string => `${pick(f).toFixed(2)}x`;
     const each = rounds.map((r) => (r.runner.sendAndCheck.wall / r.floor.wall).toFixed(2)).join(' ');
-    console.log(`runner vs bare undici loop: ${n} requests (${warm.failed} failed checks), concurrency ${CONCURRENCY}, node:http server in its own process, ${ROUNDS} alternating rounds (medians)`);
+    console.log(
+      `runner vs bare undici loop: ${n} requests (${warm.failed} failed checks), concurrency ${CONCURRENCY}, node:http server in its own process, ${ROUNDS} alternating rounds (medians)`,
+    );
     console.log(line('runner, whole run (load + plan + send + check + report)', (r) => r.runner.total, 'cases'));
     console.log(line('runner, send + check + report', (r) => r.runner.sendAndCheck, 'cases'));
     console.log(line('bare undici loop (floor)', (r) => r.floor, 'requests'));
-    console.log(`  RATIO runner send+check+report / floor: ${ratio((r) => r.runner.sendAndCheck.wall / r.floor.wall)} wall (goal <= 1.2x; rounds: ${each}), ${ratio((r) => r.runner.sendAndCheck.cpu / r.floor.cpu)} client cpu`);
-    console.log(`  ratio whole run / floor:                ${ratio((r) => r.runner.total.wall / r.floor.wall)} wall, ${ratio((r) => r.runner.total.cpu / r.floor.cpu)} client cpu`);
+    console.log(
+      `  RATIO runner send+check+report / floor: ${ratio((r) => r.runner.sendAndCheck.wall / r.floor.wall)} wall (goal <= 1.2x; rounds: ${each}), ${ratio((r) => r.runner.sendAndCheck.cpu / r.floor.cpu)} client cpu`,
+    );
+    console.log(
+      `  ratio whole run / floor:                ${ratio((r) => r.runner.total.wall / r.floor.wall)} wall, ${ratio((r) => r.runner.total.cpu / r.floor.cpu)} client cpu`,
+    );
   } finally {
     server.stop();
   }
@@ -191,7 +219,11 @@ async function runnerOverhead(): Promise<void> {
 
 /** Resolves with the child's exit code; its output is collected for the caller. */
 function runChild(args: string[], onLine?: (line: string) => void): { done: Promise<number | null>; kill(): void } {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let buffered = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     buffered += chunk;
@@ -231,14 +263,25 @@ async function fourSpecsAgainstMock(): Promise<void> {
       apis.map(async ({ spec, baseUrl }) => {
         const t = performance.now();
         const code = await runChild([
-          'bin/conformance.js', '--spec', spec, '--base-url', baseUrl, '--seed', '7',
-          '--header', 'Authorization: Bearer bench-token-1234', '--header', 'Customer-Id: 14532',
+          'bin/conformance.js',
+          '--spec',
+          spec,
+          '--base-url',
+          baseUrl,
+          '--seed',
+          '7',
+          '--header',
+          'Authorization: Bearer bench-token-1234',
+          '--header',
+          'Customer-Id: 14532',
         ]).done;
         return `  ${spec.padEnd(38)} exit ${code}  ${fmt(performance.now() - t)}`;
       }),
     );
     const total = performance.now() - started;
-    console.log(`all four specs against the local mock, cold processes: ${fmt(total)} from spawning the mock to the last runner's exit (mock ready after ${fmt(readyAt - started)}; goal < 5 s)`);
+    console.log(
+      `all four specs against the local mock, cold processes: ${fmt(total)} from spawning the mock to the last runner's exit (mock ready after ${fmt(readyAt - started)}; goal < 5 s)`,
+    );
     console.log(lines.join('\n'));
   } finally {
     mock.kill();

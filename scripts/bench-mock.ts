@@ -4,7 +4,7 @@
  * invalid create. Every server runs as a child process so that autocannon, here, never competes
  * with the server for its event loop. Also times the startup of all four APIs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,11 @@ function freePort(): Promise<number> {
 }
 
 /** Spawns a server and resolves once its output contains `ready`; the output keeps being drained. */
-function spawnServer(command: string, args: string[], ready: string): Promise<{ child: ChildProcess; startupMs: number }> {
+function spawnServer(
+  command: string,
+  args: string[],
+  ready: string,
+): Promise<{ child: ChildProcess; startupMs: number }> {
   const started = performance.now();
   const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolveStart, reject) => {
@@ -50,7 +54,9 @@ function spawnServer(command: string, args: string[], ready: string): Promise<{ 
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${seen.slice(-500)}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${seen.slice(-500)}`)),
+    );
   });
 }
 
@@ -64,9 +70,22 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function load(url: string, body: string, seconds = DURATION): Promise<Figures> {
-  const result = await autocannon({ url, method: 'POST', headers: HEADERS, body, connections: CONNECTIONS, duration: seconds });
-  const statuses = Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => `${status}x${count ?? 0}`).join(' ');
-  return { rps: result.requests.average, p99: result.latency.p99, statuses: result.errors > 0 ? `${statuses} errors=${result.errors}` : statuses };
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: HEADERS,
+    body,
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+  const statuses = Object.entries(result.statusCodeStats ?? {})
+    .map(([status, { count }]) => `${status}x${count ?? 0}`)
+    .join(' ');
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    statuses: result.errors > 0 ? `${statuses} errors=${result.errors}` : statuses,
+  };
 }
 
 async function measure(url: string, body: string): Promise<Figures> {
@@ -84,9 +103,17 @@ async function main(): Promise<void> {
   await probe.close();
 
   const mockPort = await freePort();
-  const mock = await spawnServer(process.execPath, ['--import', 'tsx', join('mocks', 'cli.ts'), '--port', String(mockPort)], 'Mock ready');
+  const mock = await spawnServer(
+    process.execPath,
+    ['--import', 'tsx', join('mocks', 'cli.ts'), '--port', String(mockPort)],
+    'Mock ready',
+  );
   const prismPort = await freePort();
-  const prism = await spawnServer(join(root, 'node_modules/.bin/prism'), ['mock', '-p', String(prismPort), '--errors=false', '-v', PRISM_LOG_LEVEL, SPEC], 'Prism is listening');
+  const prism = await spawnServer(
+    join(root, 'node_modules/.bin/prism'),
+    ['mock', '-p', String(prismPort), '--errors=false', '-v', PRISM_LOG_LEVEL, SPEC],
+    'Prism is listening',
+  );
   const ceilingPort = await freePort();
   const ceiling = await spawnServer(process.execPath, ['-e', CEILING, String(ceilingPort)], 'ceiling ready');
 
@@ -100,15 +127,28 @@ async function main(): Promise<void> {
       [`prism mock -v ${PRISM_LOG_LEVEL}, invalid create`, await measure(prismUrl, INVALID)],
       ['node:http fixed 201 (ceiling)', await measure(`http://127.0.0.1:${ceilingPort}/`, VALID)],
     ];
-    const [mockValid, mockInvalid, prismValid, prismInvalid, top] = rows.map(([, f]) => f) as [Figures, Figures, Figures, Figures, Figures];
+    const [mockValid, mockInvalid, prismValid, prismInvalid, top] = rows.map(([, f]) => f) as [
+      Figures,
+      Figures,
+      Figures,
+      Figures,
+      Figures,
+    ];
     const width = Math.max(...rows.map(([name]) => name.length));
     console.log(`\n${CONNECTIONS} connections, ${DURATION} s per run after a 1 s warm-up, spec ${SPEC}\n`);
     console.log(`${'target'.padEnd(width)}  ${'req/s'.padStart(8)}  ${'p99 ms'.padStart(7)}  statuses`);
-    for (const [name, f] of rows) console.log(`${name.padEnd(width)}  ${f.rps.toFixed(0).padStart(8)}  ${String(f.p99).padStart(7)}  ${f.statuses}`);
+    for (const [name, f] of rows)
+      console.log(
+        `${name.padEnd(width)}  ${f.rps.toFixed(0).padStart(8)}  ${String(f.p99).padStart(7)}  ${f.statuses}`,
+      );
     const ratio = (a: Figures, b: Figures): string => (a.rps / b.rps).toFixed(2);
-    console.log(`\nmock / prism mock:  valid ${ratio(mockValid, prismValid)}x, invalid ${ratio(mockInvalid, prismInvalid)}x (goal >= 1.5)`);
+    console.log(
+      `\nmock / prism mock:  valid ${ratio(mockValid, prismValid)}x, invalid ${ratio(mockInvalid, prismInvalid)}x (goal >= 1.5)`,
+    );
     console.log(`mock / node:http ceiling:  valid ${ratio(mockValid, top)}x, invalid ${ratio(mockInvalid, top)}x`);
-    console.log(`startup of all four APIs: startMock() ${inProcessMs.toFixed(0)} ms; \`npm start\`-style process to ready ${mock.startupMs.toFixed(0)} ms (goal < 2000 ms); prism mock (one spec) ${prism.startupMs.toFixed(0)} ms`);
+    console.log(
+      `startup of all four APIs: startMock() ${inProcessMs.toFixed(0)} ms; \`npm start\`-style process to ready ${mock.startupMs.toFixed(0)} ms (goal < 2000 ms); prism mock (one spec) ${prism.startupMs.toFixed(0)} ms`,
+    );
   } finally {
     await Promise.all([stop(mock.child), stop(prism.child), stop(ceiling.child)]);
   }

@@ -8,14 +8,18 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 function deref(document, node) {
   let current = node;
   for (let i = 0; i < 10 && current && typeof current.$ref === 'string' && current.$ref.startsWith('#/'); i++) {
-    current = current.$ref.slice(2).split('/').reduce((n, t) => (n ? n[t.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), document);
+    current = current.$ref
+      .slice(2)
+      .split('/')
+      .reduce((n, t) => (n ? n[t.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), document);
   }
   return current;
 }
 
 function namedSchema(schema) {
   if (!schema || typeof schema !== 'object') return undefined;
-  const ref = typeof schema.$ref === 'string' ? schema.$ref : Array.isArray(schema.allOf) ? schema.allOf[0]?.$ref : undefined;
+  const ref =
+    typeof schema.$ref === 'string' ? schema.$ref : Array.isArray(schema.allOf) ? schema.allOf[0]?.$ref : undefined;
   const match = typeof ref === 'string' ? /^#\/components\/schemas\/([^/]+)$/.exec(ref) : null;
   return match ? match[1] : undefined;
 }
@@ -36,7 +40,11 @@ export default createRulesetFunction({ input: null, options: null }, function ve
           if (/^[23]/.test(status)) {
             if (name) successSchemas.add(name);
           } else if (/^[45]/.test(status)) {
-            if (!name) results.push({ message: `${status} ${mediaType} must use a named vendor error schema from components/schemas (directly or as the first allOf member)`, path: where });
+            if (!name)
+              results.push({
+                message: `${status} ${mediaType} must use a named vendor error schema from components/schemas (directly or as the first allOf member)`,
+                path: where,
+              });
             else errorUses.push({ name, where });
           }
         }
@@ -47,7 +55,11 @@ export default createRulesetFunction({ input: null, options: null }, function ve
     }
   }
   for (const use of errorUses) {
-    if (successSchemas.has(use.name)) results.push({ message: `error schema ${use.name} is also a success schema; an error must use the vendor's error format`, path: use.where });
+    if (successSchemas.has(use.name))
+      results.push({
+        message: `error schema ${use.name} is also a success schema; an error must use the vendor's error format`,
+        path: use.where,
+      });
   }
   return results;
 });

@@ -1,20 +1,22 @@
 /** Requests without credentials and with credentials in a scheme the operation does not accept. */
 import type { Operation } from '../../lib/spec.js';
-import { jsonBody, type BuildContext } from './context.js';
+import { type BuildContext, jsonBody } from './context.js';
 import { credentialHeaderNames, requiresAuth, wrongSchemeAuthorization } from './credentials.js';
-import { validBody, type Draft } from './positive.js';
+import { type Draft, validBody } from './positive.js';
 import { baseRequest, jsonPayload, withBody } from './request.js';
 
 export function authCases(ctx: BuildContext, operation: Operation): Draft[] {
   if (!requiresAuth(operation)) return [];
-  const payload = (): ReturnType<typeof jsonPayload> | undefined => (jsonBody(operation) ? jsonPayload(operation, validBody(ctx, operation)) : undefined);
+  const payload = (): ReturnType<typeof jsonPayload> | undefined =>
+    jsonBody(operation) ? jsonPayload(operation, validBody(ctx, operation)) : undefined;
   const names = credentialHeaderNames(operation);
   const drafts: Draft[] = [];
 
   const anonymous = withBody(baseRequest(ctx, operation), payload());
   for (const name of names) delete anonymous.headers[name];
   for (const scheme of operation.security.flat()) {
-    if (scheme.kind === 'apiKey' && scheme.in === 'query' && scheme.parameterName) delete anonymous.query[scheme.parameterName];
+    if (scheme.kind === 'apiKey' && scheme.in === 'query' && scheme.parameterName)
+      delete anonymous.query[scheme.parameterName];
   }
   anonymous.omitHeaders = names;
   drafts.push({ operation, kind: 'auth', name: 'auth: no credentials', request: anonymous });

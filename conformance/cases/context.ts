@@ -1,7 +1,8 @@
 /** What every case generator reads: the spec, the compiled validators, the seed and the run's stamps. */
+
+import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
 import { isJsonMediaType } from '../../lib/media-type.js';
-import type { JsonSchema } from '../../lib/json-schema.js';
 import type { MediaType, Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { LinkedValue } from '../types.js';
@@ -22,7 +23,12 @@ export function createContext(spec: Spec, validators: ValidatorCache, seed: numb
   const links = new Map<string, Map<string, LinkedValue>>();
   for (const [target, parameters] of linkedParameters(spec)) {
     // A parameter filled by several links takes the last one, in document order.
-    links.set(target, new Map(parameters.map((p) => [p.parameter, { sourceOperationId: p.sourceOperationId, expression: p.expression }])));
+    links.set(
+      target,
+      new Map(
+        parameters.map((p) => [p.parameter, { sourceOperationId: p.sourceOperationId, expression: p.expression }]),
+      ),
+    );
   }
   return { spec, validators, seed, maxCases, stamps: new Stamps(seed, validators), links };
 }

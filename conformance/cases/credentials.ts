@@ -41,7 +41,8 @@ export function credentialHeaderNames(operation: Operation): string[] {
   const names = new Set<string>();
   for (const scheme of operation.security.flat()) {
     if (scheme.kind === 'bearer' || scheme.kind === 'basic') names.add('Authorization');
-    else if (scheme.kind === 'apiKey' && scheme.in === 'header' && scheme.parameterName) names.add(scheme.parameterName);
+    else if (scheme.kind === 'apiKey' && scheme.in === 'header' && scheme.parameterName)
+      names.add(scheme.parameterName);
     else if (scheme.kind === 'apiKey' && scheme.in === 'cookie') names.add('Cookie');
   }
   return [...names];
@@ -49,7 +50,9 @@ export function credentialHeaderNames(operation: Operation): string[] {
 
 /** An Authorization value in a scheme no alternative accepts, or undefined if every scheme is accepted. */
 export function wrongSchemeAuthorization(operation: Operation): string | undefined {
-  const accepted = new Set<string>(operation.security.flat().map((s) => (s.kind === 'bearer' ? 'Bearer' : s.kind === 'basic' ? 'Basic' : '')));
+  const accepted = new Set<string>(
+    operation.security.flat().map((s) => (s.kind === 'bearer' ? 'Bearer' : s.kind === 'basic' ? 'Basic' : '')),
+  );
   if (!accepted.has('Bearer') && !accepted.has('Basic')) return undefined;
   const scheme = SCHEMES.find((s) => !accepted.has(s));
   if (scheme === 'Basic') return `Basic ${Buffer.from('wrong:scheme').toString('base64')}`;

@@ -5,7 +5,7 @@
  */
 import type { Operation } from '../../lib/spec.js';
 import { sampleValue, variantsOf } from '../generators/values.js';
-import { isValid, jsonBody, type BuildContext } from './context.js';
+import { type BuildContext, isValid, jsonBody } from './context.js';
 import type { Draft } from './positive.js';
 import { validBody } from './positive.js';
 import { baseRequest, fromWire, jsonPayload, wireText, withBody } from './request.js';
@@ -19,21 +19,46 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
   const base = baseRequest(ctx, operation);
   const drafts: Draft[] = [];
   const valid = media ? validBody(ctx, operation) : undefined;
-  const payload = (): ReturnType<typeof jsonPayload> | undefined => (media ? jsonPayload(operation, validBody(ctx, operation)) : undefined);
+  const payload = (): ReturnType<typeof jsonPayload> | undefined =>
+    media ? jsonPayload(operation, validBody(ctx, operation)) : undefined;
 
   if (media) {
     const full = sampleValue(media.schema, ctx.seed, true);
     for (const variant of variantsOf(media.schema, full, 'violations', ctx.seed)) {
       const value = makeUnique(variant.value, operation, media.schema, ctx.stamps);
       if (isValid(ctx, media.schema, value)) continue;
-      drafts.push({ operation, kind: 'negative', name: `negative: ${variant.label}`, request: withBody(base, jsonPayload(operation, value)) });
+      drafts.push({
+        operation,
+        kind: 'negative',
+        name: `negative: ${variant.label}`,
+        request: withBody(base, jsonPayload(operation, value)),
+      });
     }
     if (operation.requestBody?.required) {
-      drafts.push({ operation, kind: 'negative', name: 'negative: empty body', request: withBody(base, { kind: 'raw', text: '', contentType: media.mediaType }) });
+      drafts.push({
+        operation,
+        kind: 'negative',
+        name: 'negative: empty body',
+        request: withBody(base, { kind: 'raw', text: '', contentType: media.mediaType }),
+      });
     }
     const text = JSON.stringify(valid);
-    drafts.push({ operation, kind: 'negative', name: 'negative: malformed JSON', request: withBody(base, { kind: 'raw', text: text.slice(0, Math.max(1, text.length - 1)), contentType: media.mediaType }) });
-    drafts.push({ operation, kind: 'negative', name: 'negative: wrong Content-Type text/plain', request: withBody(base, { kind: 'raw', text, contentType: 'text/plain' }) });
+    drafts.push({
+      operation,
+      kind: 'negative',
+      name: 'negative: malformed JSON',
+      request: withBody(base, {
+        kind: 'raw',
+        text: text.slice(0, Math.max(1, text.length - 1)),
+        contentType: media.mediaType,
+      }),
+    });
+    drafts.push({
+      operation,
+      kind: 'negative',
+      name: 'negative: wrong Content-Type text/plain',
+      request: withBody(base, { kind: 'raw', text, contentType: 'text/plain' }),
+    });
   }
 
   for (const parameter of operation.parameters) {
@@ -48,7 +73,12 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       drafts.push({ operation, kind, name: `${kind}: required ${parameter.in} ${parameter.name} missing`, request });
     }
     if (parameter.in !== 'path' && !parameter.required) continue;
-    for (const variant of variantsOf(parameter.schema, sampleValue(parameter.schema, ctx.seed), 'violations', ctx.seed)) {
+    for (const variant of variantsOf(
+      parameter.schema,
+      sampleValue(parameter.schema, ctx.seed),
+      'violations',
+      ctx.seed,
+    )) {
       const text = wireText(variant.value);
       if (isValid(ctx, parameter.schema, fromWire(text, parameter.schema))) continue;
       if (parameter.in === 'header' && !SENDABLE_HEADER.test(text)) continue;
@@ -60,7 +90,12 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
         request.headers[parameter.name] = text;
         request.forceHeaders = [parameter.name];
       }
-      drafts.push({ operation, kind, name: `${kind}: ${parameter.in} ${parameter.name} ${variant.label.replace(/^\/ /, '')}`, request });
+      drafts.push({
+        operation,
+        kind,
+        name: `${kind}: ${parameter.in} ${parameter.name} ${variant.label.replace(/^\/ /, '')}`,
+        request,
+      });
     }
   }
   return drafts;

@@ -7,9 +7,9 @@ import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { LinkedValue, Scenario, TestCase } from '../types.js';
 import { authCases } from './auth.js';
-import { createContext, jsonBody, type BuildContext } from './context.js';
+import { type BuildContext, createContext, jsonBody } from './context.js';
 import { negativeCases } from './negative.js';
-import { positiveCases, validBody, type Draft } from './positive.js';
+import { type Draft, positiveCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
 import { baseRequest, jsonPayload, withBody } from './request.js';
 import { linkScenarios, resourceScenarios, type ScenarioDraft } from './stateful.js';
@@ -40,7 +40,14 @@ export interface PlanOptions {
 }
 
 /** Checks that judge every answered case, whatever it is about. */
-const JUDGE_EVERY_CASE = ['not_a_server_error', 'status_code_documented', 'content_type', 'response_schema', 'error_format', 'response_headers'];
+const JUDGE_EVERY_CASE = [
+  'not_a_server_error',
+  'status_code_documented',
+  'content_type',
+  'response_schema',
+  'error_format',
+  'response_headers',
+];
 
 const OUTCOME_CHECK: Record<Draft['kind'], string[]> = {
   positive: ['positive_data_accepted'],
@@ -51,7 +58,8 @@ const OUTCOME_CHECK: Record<Draft['kind'], string[]> = {
   'rate-limit': ['rate_limit'],
 };
 
-const linkedValues = (draft: Draft): LinkedValue[] => Object.values(draft.request.pathParams).filter((v): v is LinkedValue => typeof v !== 'string');
+const linkedValues = (draft: Draft): LinkedValue[] =>
+  Object.values(draft.request.pathParams).filter((v): v is LinkedValue => typeof v !== 'string');
 
 /** Whether one of `checks` could judge the case. */
 function judged(draft: Draft, checks: readonly string[]): boolean {
@@ -63,7 +71,12 @@ function judged(draft: Draft, checks: readonly string[]): boolean {
  * Drops the cases no selected check could judge. Scenarios are kept or dropped whole (their steps
  * depend on one another); a link source keeps enough positive cases to feed the kept cases' ids.
  */
-function keepJudged(phases: { operation: Operation; drafts: Draft[] }[], scenarios: ScenarioDraft[], burst: ScenarioDraft | undefined, checks: readonly string[]) {
+function keepJudged(
+  phases: { operation: Operation; drafts: Draft[] }[],
+  scenarios: ScenarioDraft[],
+  burst: ScenarioDraft | undefined,
+  checks: readonly string[],
+) {
   if (checks.some((c) => JUDGE_EVERY_CASE.includes(c))) return { phases, scenarios, burst };
   const keptScenarios = scenarios.filter((s) => s.steps.some((step) => judged(step, checks)));
   const keptBurst = burst?.steps.some((step) => judged(step, checks)) ? burst : undefined;
@@ -71,8 +84,18 @@ function keepJudged(phases: { operation: Operation; drafts: Draft[] }[], scenari
   // Sources whose ids kept cases take from the run's pool, until nothing new is needed.
   for (let changed = true; changed; ) {
     changed = false;
-    const takers = [...kept.flatMap((p) => p.drafts), ...keptScenarios.flatMap((s) => s.steps), ...(keptBurst?.steps ?? [])];
-    const needed = new Set(takers.flatMap((d) => linkedValues(d).filter((v) => v.step === undefined).map((v) => v.sourceOperationId)));
+    const takers = [
+      ...kept.flatMap((p) => p.drafts),
+      ...keptScenarios.flatMap((s) => s.steps),
+      ...(keptBurst?.steps ?? []),
+    ];
+    const needed = new Set(
+      takers.flatMap((d) =>
+        linkedValues(d)
+          .filter((v) => v.step === undefined)
+          .map((v) => v.sourceOperationId),
+      ),
+    );
     for (const [index, phase] of kept.entries()) {
       if (!needed.has(phase.operation.operationId) || phase.drafts.some((d) => d.kind === 'positive')) continue;
       const feeders = phases[index]!.drafts.filter((d) => d.kind === 'positive').slice(0, SETUP_RECORDS);
@@ -86,7 +109,8 @@ function keepJudged(phases: { operation: Operation; drafts: Draft[] }[], scenari
 
 /** Link sources first, otherwise the spec's order. */
 function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
-  const sourcesOf = (op: Operation): string[] => [...(ctx.links.get(op.operationId)?.values() ?? [])].map((l) => l.sourceOperationId);
+  const sourcesOf = (op: Operation): string[] =>
+    [...(ctx.links.get(op.operationId)?.values() ?? [])].map((l) => l.sourceOperationId);
   const ordered: Operation[] = [];
   const visit = (op: Operation, trail: Set<string>): void => {
     if (ordered.includes(op) || trail.has(op.operationId)) return;
@@ -109,13 +133,18 @@ function setupCases(ctx: BuildContext, source: Operation, target: Operation): Dr
     operation: source,
     kind: 'positive' as const,
     name: `setup: ${source.operationId} a record for ${target.operationId}`,
-    request: withBody(baseRequest(ctx, source), jsonBody(source) ? jsonPayload(source, validBody(ctx, source)) : undefined),
+    request: withBody(
+      baseRequest(ctx, source),
+      jsonBody(source) ? jsonPayload(source, validBody(ctx, source)) : undefined,
+    ),
   }));
 }
 
 export function planCases(spec: Spec, validators: ValidatorCache, options: PlanOptions): Plan {
   const ctx = createContext(spec, validators, options.seed, options.maxCases);
-  const selected = spec.operations.filter((op) => options.operations.length === 0 || options.operations.includes(op.operationId));
+  const selected = spec.operations.filter(
+    (op) => options.operations.length === 0 || options.operations.includes(op.operationId),
+  );
   let seq = 0;
   const number = (draft: Draft): TestCase => ({ ...draft, seq: seq++ });
   const toScenario = (draft: ScenarioDraft): Scenario => ({ name: draft.name, steps: draft.steps.map(number) });
@@ -127,17 +156,26 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
       drafts.push(...positiveCases(ctx, operation), ...negativeCases(ctx, operation), ...authCases(ctx, operation));
     } else {
       for (const target of selected) {
-        const feeds = [...(ctx.links.get(target.operationId)?.values() ?? [])].some((l) => l.sourceOperationId === operation.operationId);
+        const feeds = [...(ctx.links.get(target.operationId)?.values() ?? [])].some(
+          (l) => l.sourceOperationId === operation.operationId,
+        );
         if (feeds) drafts.push(...setupCases(ctx, operation, target));
       }
     }
     phaseDrafts.push({ operation, drafts });
   }
-  const scenarioDrafts = selected.flatMap((operation) => [...linkScenarios(ctx, operation), ...resourceScenarios(ctx, operation)]);
+  const scenarioDrafts = selected.flatMap((operation) => [
+    ...linkScenarios(ctx, operation),
+    ...resourceScenarios(ctx, operation),
+  ]);
   const burstDraft = options.rateLimit ? rateLimitScenario(ctx, selected) : undefined;
   // Everything is generated before filtering, so a seed plans the same values whatever --checks says.
-  const kept = options.checks ? keepJudged(phaseDrafts, scenarioDrafts, burstDraft, options.checks) : { phases: phaseDrafts, scenarios: scenarioDrafts, burst: burstDraft };
-  const phases: Phase[] = kept.phases.filter((p) => p.drafts.length > 0).map((p) => ({ operation: p.operation, cases: p.drafts.map(number) }));
+  const kept = options.checks
+    ? keepJudged(phaseDrafts, scenarioDrafts, burstDraft, options.checks)
+    : { phases: phaseDrafts, scenarios: scenarioDrafts, burst: burstDraft };
+  const phases: Phase[] = kept.phases
+    .filter((p) => p.drafts.length > 0)
+    .map((p) => ({ operation: p.operation, cases: p.drafts.map(number) }));
   const scenarios = kept.scenarios.map(toScenario);
   const burst = kept.burst ? toScenario(kept.burst) : undefined;
   return { phases, scenarios, ...(burst ? { burst } : {}), total: seq };

@@ -3,9 +3,9 @@
  * own when the user gave none (so the run's other requests do not share its window).
  */
 import type { Operation } from '../../lib/spec.js';
-import { jsonBody, type BuildContext } from './context.js';
+import { type BuildContext, jsonBody } from './context.js';
 import { credentials } from './credentials.js';
-import { validBody, type Draft } from './positive.js';
+import { type Draft, validBody } from './positive.js';
 import { baseRequest, jsonPayload, withBody } from './request.js';
 import type { ScenarioDraft } from './stateful.js';
 
@@ -20,9 +20,18 @@ export function rateLimitScenario(ctx: BuildContext, operations: Operation[]): S
   const steps: Draft[] = [];
   for (let i = 0; i <= limit.limit; i++) {
     const last = i === limit.limit;
-    const request = withBody(baseRequest(ctx, operation), jsonBody(operation) ? jsonPayload(operation, validBody(ctx, operation)) : undefined);
+    const request = withBody(
+      baseRequest(ctx, operation),
+      jsonBody(operation) ? jsonPayload(operation, validBody(ctx, operation)) : undefined,
+    );
     Object.assign(request.headers, own);
-    steps.push({ operation, kind: last ? 'rate-limit' : 'positive', name: `rate-limit: request ${i + 1} of ${limit.limit + 1} within ${limit.period} s`, request, ...(last ? { expectThrottle: true } : {}) });
+    steps.push({
+      operation,
+      kind: last ? 'rate-limit' : 'positive',
+      name: `rate-limit: request ${i + 1} of ${limit.limit + 1} within ${limit.period} s`,
+      request,
+      ...(last ? { expectThrottle: true } : {}),
+    });
   }
   return { name: `${limit.limit + 1} requests against a limit of ${limit.limit} per ${limit.period} s`, steps };
 }

@@ -3,7 +3,7 @@ import type { JsonSchema } from '../../lib/json-schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { sampleValue } from '../generators/values.js';
 import type { LinkedValue, PlannedBody, PlannedRequest } from '../types.js';
-import { jsonBody, type BuildContext } from './context.js';
+import { type BuildContext, jsonBody } from './context.js';
 import { credentials } from './credentials.js';
 
 /** How a parameter value travels: as text in a path, query or header. */
@@ -11,12 +11,14 @@ export function wireText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-const hasType = (schema: JsonSchema, name: string): boolean => schema.type === name || (Array.isArray(schema.type) && schema.type.includes(name));
+const hasType = (schema: JsonSchema, name: string): boolean =>
+  schema.type === name || (Array.isArray(schema.type) && schema.type.includes(name));
 
 /** The value a server reads back from the wire text, for re-validating parameter cases. */
 export function fromWire(text: string, schema: JsonSchema): unknown {
   // No array or closure per call: response headers go through here on every exchange.
-  if ((hasType(schema, 'integer') || hasType(schema, 'number')) && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
+  if ((hasType(schema, 'integer') || hasType(schema, 'number')) && text.trim() !== '' && !Number.isNaN(Number(text)))
+    return Number(text);
   if (hasType(schema, 'boolean') && (text === 'true' || text === 'false')) return text === 'true';
   return text;
 }
@@ -36,17 +38,32 @@ export function jsonPayload(operation: Operation, value: unknown): PlannedBody {
 /** Parameters and credentials of a valid request; the body is added by each case. */
 export function baseRequest(ctx: BuildContext, operation: Operation): PlannedRequest {
   const auth = credentials(operation, ctx.seed);
-  const request: PlannedRequest = { pathParams: {}, query: { ...auth.query }, headers: { ...auth.headers }, omitHeaders: [], forceHeaders: [] };
+  const request: PlannedRequest = {
+    pathParams: {},
+    query: { ...auth.query },
+    headers: { ...auth.headers },
+    omitHeaders: [],
+    forceHeaders: [],
+  };
   for (const parameter of operation.parameters) {
-    if (parameter.in === 'path') request.pathParams[parameter.name] = linkedParameter(ctx, operation, parameter.name) ?? parameterValue(parameter, ctx.seed);
-    else if (parameter.in === 'query' && parameter.required) request.query[parameter.name] = parameterValue(parameter, ctx.seed);
-    else if (parameter.in === 'header' && parameter.required) request.headers[parameter.name] = parameterValue(parameter, ctx.seed);
+    if (parameter.in === 'path')
+      request.pathParams[parameter.name] =
+        linkedParameter(ctx, operation, parameter.name) ?? parameterValue(parameter, ctx.seed);
+    else if (parameter.in === 'query' && parameter.required)
+      request.query[parameter.name] = parameterValue(parameter, ctx.seed);
+    else if (parameter.in === 'header' && parameter.required)
+      request.headers[parameter.name] = parameterValue(parameter, ctx.seed);
   }
   return request;
 }
 
 export function withBody(request: PlannedRequest, body: PlannedBody | undefined): PlannedRequest {
-  const copy: PlannedRequest = { ...request, pathParams: { ...request.pathParams }, query: { ...request.query }, headers: { ...request.headers } };
+  const copy: PlannedRequest = {
+    ...request,
+    pathParams: { ...request.pathParams },
+    query: { ...request.query },
+    headers: { ...request.headers },
+  };
   if (body) copy.body = body;
   else delete copy.body;
   return copy;

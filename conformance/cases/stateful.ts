@@ -6,8 +6,8 @@
 import type { Operation } from '../../lib/spec.js';
 import { flatten } from '../generators/schema.js';
 import { sampleValue } from '../generators/values.js';
-import { isValid, jsonBody, type BuildContext } from './context.js';
-import { validBody, type Draft } from './positive.js';
+import { type BuildContext, isValid, jsonBody } from './context.js';
+import { type Draft, validBody } from './positive.js';
 import { baseRequest, jsonPayload, withBody } from './request.js';
 import { comparedFields } from './uniqueness.js';
 
@@ -20,7 +20,12 @@ type Json = Record<string, unknown>;
 
 function create(ctx: BuildContext, operation: Operation, name: string, value?: unknown): Draft {
   const body = value === undefined ? validBody(ctx, operation) : value;
-  return { operation, kind: 'positive', name, request: withBody(baseRequest(ctx, operation), body === undefined ? undefined : jsonPayload(operation, body)) };
+  return {
+    operation,
+    kind: 'positive',
+    name,
+    request: withBody(baseRequest(ctx, operation), body === undefined ? undefined : jsonPayload(operation, body)),
+  };
 }
 
 /** An id that is valid for the parameter but that no create of this run returned. */
@@ -30,7 +35,12 @@ function madeUpId(ctx: BuildContext, target: Operation, param: string): string |
   const type = flatten(parameter.schema).type;
   const candidate = type === 'integer' || type === 'number' ? 999_000_000 + ctx.stamps.take().index : undefined;
   if (candidate !== undefined) return String(candidate);
-  const unique = ctx.stamps.uniqueValue(`path ${param}`, parameter.schema, String(sampleValue(parameter.schema, ctx.seed)), ctx.stamps.take());
+  const unique = ctx.stamps.uniqueValue(
+    `path ${param}`,
+    parameter.schema,
+    String(sampleValue(parameter.schema, ctx.seed)),
+    ctx.stamps.take(),
+  );
   return typeof unique === 'string' ? unique : undefined;
 }
 
@@ -40,19 +50,41 @@ export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDra
   for (const [param, link] of ctx.links.get(target.operationId) ?? []) {
     const source = ctx.spec.operations.find((op) => op.operationId === link.sourceOperationId);
     if (!source) continue;
-    const update = withBody(baseRequest(ctx, target), jsonBody(target) ? jsonPayload(target, validBody(ctx, target)) : undefined);
+    const update = withBody(
+      baseRequest(ctx, target),
+      jsonBody(target) ? jsonPayload(target, validBody(ctx, target)) : undefined,
+    );
     update.pathParams[param] = { ...link, step: 0 };
     scenarios.push({
       name: `create with ${source.operationId}, then ${target.operationId} the created id`,
-      steps: [create(ctx, source, `stateful: ${source.operationId} a record for ${target.operationId}`), { operation: target, kind: 'positive', name: `stateful: ${target.operationId} the id created by ${source.operationId}`, request: update }],
+      steps: [
+        create(ctx, source, `stateful: ${source.operationId} a record for ${target.operationId}`),
+        {
+          operation: target,
+          kind: 'positive',
+          name: `stateful: ${target.operationId} the id created by ${source.operationId}`,
+          request: update,
+        },
+      ],
     });
     const unknown = madeUpId(ctx, target, param);
     if (unknown !== undefined && target.responses.some((r) => r.status === '404')) {
-      const request = withBody(baseRequest(ctx, target), jsonBody(target) ? jsonPayload(target, validBody(ctx, target)) : undefined);
+      const request = withBody(
+        baseRequest(ctx, target),
+        jsonBody(target) ? jsonPayload(target, validBody(ctx, target)) : undefined,
+      );
       request.pathParams[param] = unknown;
       scenarios.push({
         name: `${target.operationId} an id never created`,
-        steps: [{ operation: target, kind: 'stateful', name: `stateful: ${target.operationId} an id never created (${unknown})`, request, stateful: { rule: 'unknown-id', status: '404' } }],
+        steps: [
+          {
+            operation: target,
+            kind: 'stateful',
+            name: `stateful: ${target.operationId} an id never created (${unknown})`,
+            request,
+            stateful: { rule: 'unknown-id', status: '404' },
+          },
+        ],
       });
     }
   }
@@ -77,7 +109,16 @@ export function resourceScenarios(ctx: BuildContext, operation: Operation): Scen
         name: `${operation.operationId} the same ${unique.map(([n]) => n).join(', ')} twice`,
         steps: [
           create(ctx, operation, `stateful: ${operation.operationId} a record`, first),
-          { ...create(ctx, operation, `stateful: ${operation.operationId} a duplicate ${unique.map(([n]) => n).join(', ')}`, again), kind: 'stateful', stateful: { rule: 'duplicate', status, example } },
+          {
+            ...create(
+              ctx,
+              operation,
+              `stateful: ${operation.operationId} a duplicate ${unique.map(([n]) => n).join(', ')}`,
+              again,
+            ),
+            kind: 'stateful',
+            stateful: { rule: 'duplicate', status, example },
+          },
         ],
       });
     }
@@ -87,7 +128,12 @@ export function resourceScenarios(ctx: BuildContext, operation: Operation): Scen
     const [on, onSchema] = mergeOn;
     const keys: [string, unknown][] = [];
     for (const [key, keySchema] of Object.entries(flatten(onSchema).properties ?? {})) {
-      const value = ctx.stamps.uniqueValue(`${on}.${key}`, keySchema, sampleValue(keySchema, ctx.seed), ctx.stamps.take());
+      const value = ctx.stamps.uniqueValue(
+        `${on}.${key}`,
+        keySchema,
+        sampleValue(keySchema, ctx.seed),
+        ctx.stamps.take(),
+      );
       if (value !== undefined) keys.push([key, value]);
       if (keys.length === 2) break;
     }
@@ -105,14 +151,33 @@ export function resourceScenarios(ctx: BuildContext, operation: Operation): Scen
           name: `${operation.operationId} merges into the one record with the same ${on}.${k1[0]}`,
           steps: [
             create(ctx, operation, `stateful: ${operation.operationId} a record with ${on}.${k1[0]}`, stored),
-            { ...create(ctx, operation, `stateful: ${operation.operationId} the same ${on}.${k1[0]} again (merge)`, incoming), kind: 'stateful', stateful: { rule: 'merged', status: merged.status, example: merged.example, intoStep: 0 } },
+            {
+              ...create(
+                ctx,
+                operation,
+                `stateful: ${operation.operationId} the same ${on}.${k1[0]} again (merge)`,
+                incoming,
+              ),
+              kind: 'stateful',
+              stateful: { rule: 'merged', status: merged.status, example: merged.example, intoStep: 0 },
+            },
           ],
         });
       }
     }
     if (k1 && k2) {
-      const a = ctx.stamps.uniqueValue(`${on}.${k1[0]}`, flatten(onSchema).properties![k1[0]]!, k1[1], ctx.stamps.take());
-      const b = ctx.stamps.uniqueValue(`${on}.${k2[0]}`, flatten(onSchema).properties![k2[0]]!, k2[1], ctx.stamps.take());
+      const a = ctx.stamps.uniqueValue(
+        `${on}.${k1[0]}`,
+        flatten(onSchema).properties![k1[0]]!,
+        k1[1],
+        ctx.stamps.take(),
+      );
+      const b = ctx.stamps.uniqueValue(
+        `${on}.${k2[0]}`,
+        flatten(onSchema).properties![k2[0]]!,
+        k2[1],
+        ctx.stamps.take(),
+      );
       const first = bodyWith({ [k1[0]]: a });
       const second = bodyWith({ [k2[0]]: b });
       const both = bodyWith({ [k1[0]]: a, [k2[0]]: b });
@@ -122,7 +187,16 @@ export function resourceScenarios(ctx: BuildContext, operation: Operation): Scen
           steps: [
             create(ctx, operation, `stateful: ${operation.operationId} a record with ${on}.${k1[0]}`, first),
             create(ctx, operation, `stateful: ${operation.operationId} a record with ${on}.${k2[0]}`, second),
-            { ...create(ctx, operation, `stateful: ${operation.operationId} ${on} matching both records (conflict)`, both), kind: 'stateful', stateful: { rule: 'conflict', status: conflict.status, example: conflict.example } },
+            {
+              ...create(
+                ctx,
+                operation,
+                `stateful: ${operation.operationId} ${on} matching both records (conflict)`,
+                both,
+              ),
+              kind: 'stateful',
+              stateful: { rule: 'conflict', status: conflict.status, example: conflict.example },
+            },
           ],
         });
       }

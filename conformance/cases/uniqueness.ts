@@ -30,7 +30,10 @@ export class Stamps {
   private next = 0;
   private readonly used = new Set<string>();
 
-  constructor(private readonly seed: number, private readonly validators: ValidatorCache) {}
+  constructor(
+    private readonly seed: number,
+    private readonly validators: ValidatorCache,
+  ) {}
 
   /** The seed spreads the stamps, so runs with different seeds against one stored state rarely collide. */
   take(): Stamp {
@@ -72,13 +75,19 @@ export class Stamps {
   }
 }
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The request-body properties the operation's x-resource compares, with their schemas. */
-export function comparedFields(operation: Operation, bodySchema: JsonSchema): { unique: [string, JsonSchema][]; mergeOn?: [string, JsonSchema] } {
+export function comparedFields(
+  operation: Operation,
+  bodySchema: JsonSchema,
+): { unique: [string, JsonSchema][]; mergeOn?: [string, JsonSchema] } {
   const properties = flatten(bodySchema).properties ?? {};
   const resource = operation.resource;
-  const unique = (resource?.unique?.fields ?? []).flatMap((name): [string, JsonSchema][] => (properties[name] ? [[name, properties[name]]] : []));
+  const unique = (resource?.unique?.fields ?? []).flatMap((name): [string, JsonSchema][] =>
+    properties[name] ? [[name, properties[name]]] : [],
+  );
   const on = resource?.merge?.on;
   return { unique, ...(on && properties[on] ? { mergeOn: [on, properties[on]] as [string, JsonSchema] } : {}) };
 }

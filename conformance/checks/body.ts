@@ -1,6 +1,7 @@
 /** `content_type`, `response_schema` (2xx) and `error_format` (every other status): the documented body. */
-import type { Check } from '../types.js';
+
 import { mediaTypeMatches } from '../../lib/media-type.js';
+import type { Check } from '../types.js';
 import { documentedMedia, isSuccess, mediaTypeOf, validateBody } from './support.js';
 
 export const contentType: Check = ({ response, documented }) => {
@@ -8,7 +9,9 @@ export const contentType: Check = ({ response, documented }) => {
   const actual = mediaTypeOf(response);
   if (actual && documented.content.some((m) => mediaTypeMatches(m.mediaType, actual))) return;
   return {
-    message: actual ? `Content-Type ${actual} is not documented for ${response.status}` : `no Content-Type for ${response.status}`,
+    message: actual
+      ? `Content-Type ${actual} is not documented for ${response.status}`
+      : `no Content-Type for ${response.status}`,
     expected: documented.content.map((m) => m.mediaType).join(' or '),
     actual: actual ?? '(no Content-Type header)',
   };
@@ -19,7 +22,14 @@ function bodyCheck(successes: boolean): Check {
     if (!response || !documented || isSuccess(response.status) !== successes) return 'skip';
     const media = documentedMedia(documented, response);
     if (!media?.schema) return 'skip';
-    return validateBody(validators, media, media.schema, response, documented.status, successes ? 'schema' : 'error schema');
+    return validateBody(
+      validators,
+      media,
+      media.schema,
+      response,
+      documented.status,
+      successes ? 'schema' : 'error schema',
+    );
   };
 }
 

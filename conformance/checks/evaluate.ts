@@ -19,7 +19,8 @@ function sharedResult(check: string, status: 'passed' | 'skipped', reason?: stri
   let byCheck = shared.get(reason ?? status);
   if (!byCheck) shared.set(reason ?? status, (byCheck = new Map()));
   let result = byCheck.get(check);
-  if (!result) byCheck.set(check, (result = Object.freeze({ check, status, ...(reason !== undefined ? { reason } : {}) })));
+  if (!result)
+    byCheck.set(check, (result = Object.freeze({ check, status, ...(reason !== undefined ? { reason } : {}) })));
   return result;
 }
 
@@ -36,13 +37,22 @@ const outcomesByList = new WeakMap<readonly CheckDefinition[], Outcomes>();
 function outcomesOf(checks: readonly CheckDefinition[]): Outcomes {
   let outcomes = outcomesByList.get(checks);
   if (!outcomes) {
-    outcomes = { passed: checks.map((c) => sharedResult(c.name, 'passed')), notApplicable: checks.map((c) => sharedResult(c.name, 'skipped', NOT_APPLICABLE)) };
+    outcomes = {
+      passed: checks.map((c) => sharedResult(c.name, 'passed')),
+      notApplicable: checks.map((c) => sharedResult(c.name, 'skipped', NOT_APPLICABLE)),
+    };
     outcomesByList.set(checks, outcomes);
   }
   return outcomes;
 }
 
-export function evaluate(spec: Spec, validators: ValidatorCache, checks: readonly CheckDefinition[], exchange: Exchange, evidence: Evidence): CheckResult[] {
+export function evaluate(
+  spec: Spec,
+  validators: ValidatorCache,
+  checks: readonly CheckDefinition[],
+  exchange: Exchange,
+  evidence: Evidence,
+): CheckResult[] {
   if (exchange.notSent) return checks.map((c) => ({ check: c.name, status: 'skipped', reason: exchange.notSent }));
   const { testCase, request, response, error } = exchange;
   // Every field always present, in one order: every context has the same shape, so the checks'

@@ -24,7 +24,8 @@ export const responseHeaders: Check = ({ response, documented, validators }) => 
     }
     if (!header.schema) continue;
     const validate = validators.get(header.schema);
-    if (!validate(fromWire(value, header.schema))) (errors ??= []).push(...formatAjvErrors(validate.errors, header.name));
+    if (!validate(fromWire(value, header.schema)))
+      (errors ??= []).push(...formatAjvErrors(validate.errors, header.name));
   }
   if (!errors) return;
   return {

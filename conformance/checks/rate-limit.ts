@@ -8,8 +8,23 @@ export const rateLimit: Check = ({ spec, response, testCase }) => {
   const limit = spec.rateLimit;
   if (!testCase.expectThrottle || !limit || !response) return 'skip';
   const expected = `${limit.status} with a Retry-After header after ${limit.limit} requests in ${limit.period} s`;
-  if (String(response.status) !== limit.status) return { message: `rate limit not enforced: request ${limit.limit + 1} answered ${response.status}`, expected, actual: got(response) };
+  if (String(response.status) !== limit.status)
+    return {
+      message: `rate limit not enforced: request ${limit.limit + 1} answered ${response.status}`,
+      expected,
+      actual: got(response),
+    };
   const retryAfter = response.headers['retry-after'];
-  if (retryAfter === undefined) return { message: `${response.status} without a Retry-After header`, expected, actual: `${response.status} with headers ${Object.keys(response.headers).join(', ')}` };
-  if (!isRetryAfter(retryAfter)) return { message: `Retry-After is neither seconds nor an HTTP date`, expected, actual: `Retry-After: ${retryAfter}` };
+  if (retryAfter === undefined)
+    return {
+      message: `${response.status} without a Retry-After header`,
+      expected,
+      actual: `${response.status} with headers ${Object.keys(response.headers).join(', ')}`,
+    };
+  if (!isRetryAfter(retryAfter))
+    return {
+      message: `Retry-After is neither seconds nor an HTTP date`,
+      expected,
+      actual: `Retry-After: ${retryAfter}`,
+    };
 };

@@ -25,19 +25,73 @@ export interface CheckDefinition {
 }
 
 export const REGISTRY: readonly CheckDefinition[] = [
-  { name: 'not_a_server_error', check: notAServerError, hides: 'all', description: 'no 5xx; a timeout, reset or oversized body counts too' },
-  { name: 'status_code_documented', check: statusCodeDocumented, hides: 'all', description: 'the status is documented for the operation' },
-  { name: 'resource_availability', check: resourceAvailability, hides: 'all', description: 'ids created in the run are not 404; an id never created is 404' },
-  { name: 'positive_data_accepted', check: positiveDataAccepted, hides: 'all', description: 'a valid request gets a 2xx' },
-  { name: 'negative_data_rejected', check: negativeDataRejected, hides: 'all', description: 'an invalid body, parameter or Content-Type gets a documented 4xx' },
-  { name: 'missing_required_header', check: missingRequiredHeader, hides: 'all', description: 'a missing or malformed required header gets a documented 4xx' },
+  {
+    name: 'not_a_server_error',
+    check: notAServerError,
+    hides: 'all',
+    description: 'no 5xx; a timeout, reset or oversized body counts too',
+  },
+  {
+    name: 'status_code_documented',
+    check: statusCodeDocumented,
+    hides: 'all',
+    description: 'the status is documented for the operation',
+  },
+  {
+    name: 'resource_availability',
+    check: resourceAvailability,
+    hides: 'all',
+    description: 'ids created in the run are not 404; an id never created is 404',
+  },
+  {
+    name: 'positive_data_accepted',
+    check: positiveDataAccepted,
+    hides: 'all',
+    description: 'a valid request gets a 2xx',
+  },
+  {
+    name: 'negative_data_rejected',
+    check: negativeDataRejected,
+    hides: 'all',
+    description: 'an invalid body, parameter or Content-Type gets a documented 4xx',
+  },
+  {
+    name: 'missing_required_header',
+    check: missingRequiredHeader,
+    hides: 'all',
+    description: 'a missing or malformed required header gets a documented 4xx',
+  },
   { name: 'ignored_auth', check: ignoredAuth, hides: 'all', description: 'no or wrong-scheme credentials get 401/403' },
-  { name: 'stateful_rules', check: statefulRules, hides: 'all', description: 'duplicates and merges get the x-resource statuses' },
-  { name: 'rate_limit', check: rateLimit, hides: 'all', optIn: true, description: 'the request past x-rate-limit gets its status with Retry-After (opt-in)' },
-  { name: 'content_type', check: contentType, hides: ['response_schema', 'error_format'], description: 'the Content-Type is documented for the status' },
+  {
+    name: 'stateful_rules',
+    check: statefulRules,
+    hides: 'all',
+    description: 'duplicates and merges get the x-resource statuses',
+  },
+  {
+    name: 'rate_limit',
+    check: rateLimit,
+    hides: 'all',
+    optIn: true,
+    description: 'the request past x-rate-limit gets its status with Retry-After (opt-in)',
+  },
+  {
+    name: 'content_type',
+    check: contentType,
+    hides: ['response_schema', 'error_format'],
+    description: 'the Content-Type is documented for the status',
+  },
   { name: 'response_schema', check: responseSchema, description: 'a 2xx body matches its documented schema' },
-  { name: 'error_format', check: errorFormat, description: 'a non-2xx body matches the error schema documented for its status' },
-  { name: 'response_headers', check: responseHeaders, description: 'documented required headers are present and documented headers valid' },
+  {
+    name: 'error_format',
+    check: errorFormat,
+    description: 'a non-2xx body matches the error schema documented for its status',
+  },
+  {
+    name: 'response_headers',
+    check: responseHeaders,
+    description: 'documented required headers are present and documented headers valid',
+  },
 ];
 
 export const CHECK_NAMES = REGISTRY.map((c) => c.name);
@@ -45,7 +99,8 @@ export const CHECK_NAMES = REGISTRY.map((c) => c.name);
 /** The checks a run evaluates; throws with the valid names when a name is unknown. */
 export function selectChecks(only: string[] | undefined, exclude: string[] | undefined): CheckDefinition[] {
   for (const name of [...(only ?? []), ...(exclude ?? [])]) {
-    if (!CHECK_NAMES.includes(name)) throw new ConfigError(`unknown check "${name}"; valid checks: ${CHECK_NAMES.join(', ')}`);
+    if (!CHECK_NAMES.includes(name))
+      throw new ConfigError(`unknown check "${name}"; valid checks: ${CHECK_NAMES.join(', ')}`);
   }
   return REGISTRY.filter((c) => (only ? only.includes(c.name) : !c.optIn) && !(exclude ?? []).includes(c.name));
 }

@@ -32,7 +32,8 @@ const documented4xxOf = new WeakMap<Operation, string[]>();
 
 export function documented4xx(operation: Operation): string[] {
   let statuses = documented4xxOf.get(operation);
-  if (!statuses) documented4xxOf.set(operation, (statuses = operation.responses.map((r) => r.status).filter((s) => /^4/.test(s))));
+  if (!statuses)
+    documented4xxOf.set(operation, (statuses = operation.responses.map((r) => r.status).filter((s) => /^4/.test(s))));
   return statuses;
 }
 
@@ -76,16 +77,37 @@ export function documentedMedia(documented: Response, response: ReceivedResponse
  * (`the 200 schema`, `the 422 error schema`). Messages are built only on failure: this runs on
  * every response, and no closure is made per call (tsx names every closure it compiles).
  */
-export function validateBody(validators: ValidatorCache, media: MediaType, schema: JsonSchema, response: ReceivedResponse, status: string, kind: 'schema' | 'error schema'): Failure | undefined {
+export function validateBody(
+  validators: ValidatorCache,
+  media: MediaType,
+  schema: JsonSchema,
+  response: ReceivedResponse,
+  status: string,
+  kind: 'schema' | 'error schema',
+): Failure | undefined {
   let value: unknown = response.text;
   if (isJsonMediaType(media.mediaType)) {
     if (!response.json) {
-      if (response.text.trim() === '') return { message: `empty body where the ${status} ${kind} is documented`, expected: `the ${status} ${kind} (${media.mediaType})`, actual: `${response.status} (empty body)` };
-      return { message: `body is not valid JSON`, expected: `the ${status} ${kind} (${media.mediaType})`, actual: got(response) };
+      if (response.text.trim() === '')
+        return {
+          message: `empty body where the ${status} ${kind} is documented`,
+          expected: `the ${status} ${kind} (${media.mediaType})`,
+          actual: `${response.status} (empty body)`,
+        };
+      return {
+        message: `body is not valid JSON`,
+        expected: `the ${status} ${kind} (${media.mediaType})`,
+        actual: got(response),
+      };
     }
     value = response.json.value;
   }
   const validate = validators.get(schema);
   if (validate(value)) return undefined;
-  return { message: `body does not match the ${status} ${kind}`, expected: `the ${status} ${kind} (${media.mediaType})`, actual: got(response), errors: formatAjvErrors(validate.errors) };
+  return {
+    message: `body does not match the ${status} ${kind}`,
+    expected: `the ${status} ${kind} (${media.mediaType})`,
+    actual: got(response),
+    errors: formatAjvErrors(validate.errors),
+  };
 }

@@ -26,7 +26,8 @@ export function arrayViolations(schema: JsonSchema, items: ItemSource): Variant[
   }
   if (schema.uniqueItems) {
     const [first] = items(1);
-    if (first !== undefined) variants.push({ label: 'duplicate items (uniqueItems)', value: [first, structuredClone(first)] });
+    if (first !== undefined)
+      variants.push({ label: 'duplicate items (uniqueItems)', value: [first, structuredClone(first)] });
   }
   return variants;
 }

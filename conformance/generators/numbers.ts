@@ -38,6 +38,10 @@ export function numberViolations(schema: JsonSchema, integer: boolean): Variant[
   if (low !== undefined) variants.push({ label: `below minimum ${low}`, value: low - step });
   if (high !== undefined) variants.push({ label: `above maximum ${high}`, value: high + step });
   if (integer) variants.push({ label: 'not an integer', value: sampleNumber(schema, true) + 0.5 });
-  if (schema.multipleOf) variants.push({ label: `not a multiple of ${schema.multipleOf}`, value: sampleNumber(schema, integer) + schema.multipleOf / 2 });
+  if (schema.multipleOf)
+    variants.push({
+      label: `not a multiple of ${schema.multipleOf}`,
+      value: sampleNumber(schema, integer) + schema.multipleOf / 2,
+    });
   return variants;
 }

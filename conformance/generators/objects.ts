@@ -3,13 +3,15 @@
  * present. Works on an object that already has every writable property (`full`).
  */
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { writableProperties, type Variant } from './schema.js';
+import { type Variant, writableProperties } from './schema.js';
 
 type Json = Record<string, unknown>;
 
 export function objectBoundaries(schema: JsonSchema, full: Json): Variant[] {
   const required = new Set(schema.required ?? []);
-  const optional = writableProperties(schema).map(([name]) => name).filter((name) => !required.has(name) && name in full);
+  const optional = writableProperties(schema)
+    .map(([name]) => name)
+    .filter((name) => !required.has(name) && name in full);
   const minimal = Object.fromEntries(Object.entries(full).filter(([name]) => required.has(name)));
   const variants: Variant[] = [{ label: 'every optional property present', value: full }];
   if (optional.length > 0) variants.push({ label: 'only required properties', value: minimal });

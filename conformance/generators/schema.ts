@@ -18,7 +18,8 @@ export function mainType(schema: JsonSchema): SchemaType | undefined {
   if (schema.items) return 'array';
   const sample = schema.const ?? schema.enum?.[0];
   if (sample !== undefined) return jsonType(sample);
-  if (schema.pattern !== undefined || schema.minLength !== undefined || schema.maxLength !== undefined || schema.format) return 'string';
+  if (schema.pattern !== undefined || schema.minLength !== undefined || schema.maxLength !== undefined || schema.format)
+    return 'string';
   return undefined;
 }
 

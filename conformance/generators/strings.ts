@@ -7,7 +7,6 @@ import type { Variant } from './schema.js';
 const NON_ASCII = 'Zoë Ñandú – Łódź 東京 Ωμέγα 🚀';
 const WORD = 'conformance';
 
-
 const codePoints = (text: string): number => [...text].length;
 
 function fit(text: string, schema: JsonSchema): string {

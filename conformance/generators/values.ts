@@ -4,13 +4,13 @@
  * random phase. Callers re-validate every result with AJV; generators may be approximate, reports not.
  */
 import fc from 'fast-check';
-import type { JsonSchema } from '../../lib/json-schema.js';
 import { setPointer } from '../../lib/json-pointer.js';
+import type { JsonSchema } from '../../lib/json-schema.js';
 import { arrayBoundaries, arrayViolations } from './arrays.js';
 import { formatViolations, sampleFormat } from './formats.js';
 import { numberBoundaries, numberViolations, sampleNumber } from './numbers.js';
 import { objectBoundaries, objectViolations } from './objects.js';
-import { authoredValue, flatten, jsonType, mainType, writableProperties, type Variant } from './schema.js';
+import { authoredValue, flatten, jsonType, mainType, type Variant, writableProperties } from './schema.js';
 import { patternArbitrary, sampleString, stringBoundaries, stringViolations } from './strings.js';
 
 type Json = Record<string, unknown>;
@@ -79,13 +79,20 @@ export function distinctItems(itemSchema: JsonSchema, count: number, seed: numbe
 }
 
 /** Every sub-value the base value holds, with its pointer and schema (array: the first item). */
-function locations(raw: JsonSchema, value: unknown, pointer = ''): { pointer: string; schema: JsonSchema; value: unknown }[] {
+function locations(
+  raw: JsonSchema,
+  value: unknown,
+  pointer = '',
+): { pointer: string; schema: JsonSchema; value: unknown }[] {
   const schema = flatten(raw);
   const here = [{ pointer, schema, value }];
   const type = mainType(schema);
   if (type === 'object' && value && typeof value === 'object' && !Array.isArray(value)) {
     for (const [name, sub] of writableProperties(schema)) {
-      if (name in (value as Json)) here.push(...locations(sub, (value as Json)[name], `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+      if (name in (value as Json))
+        here.push(
+          ...locations(sub, (value as Json)[name], `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+        );
     }
   } else if (type === 'array' && Array.isArray(value) && value.length > 0 && schema.items) {
     here.push(...locations(schema.items, value[0], `${pointer}/0`));
@@ -104,7 +111,10 @@ function boundariesAt(schema: JsonSchema, value: unknown, seed: number): Variant
     case 'number':
       return numberBoundaries(schema, false);
     case 'boolean':
-      return [{ label: 'false', value: false }, { label: 'true', value: true }];
+      return [
+        { label: 'false', value: false },
+        { label: 'true', value: true },
+      ];
     case 'array':
       return arrayBoundaries(schema, (n) => distinctItems(schema.items ?? {}, n, seed));
     case 'object':
@@ -117,7 +127,8 @@ function boundariesAt(schema: JsonSchema, value: unknown, seed: number): Variant
 function violationsAt(schema: JsonSchema, value: unknown, seed: number): Variant[] {
   const type = mainType(schema);
   const variants: Variant[] = [];
-  if (type && WRONG_TYPE[type] !== undefined) variants.push({ label: `wrong type (${jsonType(WRONG_TYPE[type])} instead of ${type})`, value: WRONG_TYPE[type] });
+  if (type && WRONG_TYPE[type] !== undefined)
+    variants.push({ label: `wrong type (${jsonType(WRONG_TYPE[type])} instead of ${type})`, value: WRONG_TYPE[type] });
   if (schema.enum) {
     const outside = type === 'string' ? 'not-in-enum' : 987654321;
     variants.push({ label: 'value outside enum', value: outside });
@@ -142,11 +153,19 @@ function violationsAt(schema: JsonSchema, value: unknown, seed: number): Variant
 }
 
 /** Copies of `base` with one location replaced by each boundary (valid) or violation (invalid). */
-export function variantsOf(schema: JsonSchema, base: unknown, mode: 'boundaries' | 'violations', seed: number): Variant[] {
+export function variantsOf(
+  schema: JsonSchema,
+  base: unknown,
+  mode: 'boundaries' | 'violations',
+  seed: number,
+): Variant[] {
   const out: Variant[] = [];
   const seen = new Set<string>();
   for (const location of locations(schema, base)) {
-    const found = mode === 'boundaries' ? boundariesAt(location.schema, location.value, seed) : violationsAt(location.schema, location.value, seed);
+    const found =
+      mode === 'boundaries'
+        ? boundariesAt(location.schema, location.value, seed)
+        : violationsAt(location.schema, location.value, seed);
     for (const variant of found) {
       let value: unknown;
       if (location.pointer === '') value = structuredClone(variant.value);
@@ -167,7 +186,9 @@ const RANDOM_STRING_CAP = 60;
 
 /** Seeded samples of the arbitrary as plain JSON (fast-check may build null-prototype objects). */
 export function randomValues(schema: JsonSchema, seed: number, count: number): unknown[] {
-  return fc.sample(arbitrary(schema), { seed, numRuns: count }).map((value) => JSON.parse(JSON.stringify(value)) as unknown);
+  return fc
+    .sample(arbitrary(schema), { seed, numRuns: count })
+    .map((value) => JSON.parse(JSON.stringify(value)) as unknown);
 }
 
 /** A fast-check arbitrary of (mostly) valid values, for the seeded random phase. */
@@ -187,11 +208,17 @@ export function arbitrary(raw: JsonSchema): fc.Arbitrary<unknown> {
       const max = schema.maxLength ?? Math.max(min, RANDOM_STRING_CAP);
       if (schema.pattern !== undefined) {
         const matching = patternArbitrary(schema.pattern);
-        return matching ? matching.filter((s) => [...s].length >= min && [...s].length <= max) : fc.constant(sampleString(schema, 0));
+        return matching
+          ? matching.filter((s) => [...s].length >= min && [...s].length <= max)
+          : fc.constant(sampleString(schema, 0));
       }
       // Servers commonly trim input, so edge whitespace would turn a valid value into an empty one.
       return fc
-        .string({ minLength: min, maxLength: Math.min(max, Math.max(min, RANDOM_STRING_CAP)), unit: 'grapheme-composite' })
+        .string({
+          minLength: min,
+          maxLength: Math.min(max, Math.max(min, RANDOM_STRING_CAP)),
+          unit: 'grapheme-composite',
+        })
         .filter((s) => s.trim() === s && [...s].length >= min && [...s].length <= max);
     }
     case 'integer': {
@@ -200,7 +227,12 @@ export function arbitrary(raw: JsonSchema): fc.Arbitrary<unknown> {
       return fc.integer({ min: low ?? -1_000_000, max: high ?? 1_000_000 });
     }
     case 'number':
-      return fc.double({ min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: schema.minimum ?? -1e6,
+        max: schema.maximum ?? 1e6,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case 'boolean':
       return fc.boolean();
     case 'null':
@@ -216,13 +248,19 @@ export function arbitrary(raw: JsonSchema): fc.Arbitrary<unknown> {
     case 'object': {
       const properties = writableProperties(schema);
       if (properties.length === 0) {
-        return fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean()), {
-          minKeys: schema.minProperties ?? 0,
-          maxKeys: Math.max(schema.minProperties ?? 0, 3),
-        });
+        return fc.dictionary(
+          fc.stringMatching(/^[a-z]{1,8}$/),
+          fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean()),
+          {
+            minKeys: schema.minProperties ?? 0,
+            maxKeys: Math.max(schema.minProperties ?? 0, 3),
+          },
+        );
       }
       const required = (schema.required ?? []).filter((name) => properties.some(([p]) => p === name));
-      return fc.record(Object.fromEntries(properties.map(([name, sub]) => [name, arbitrary(sub)])), { requiredKeys: required });
+      return fc.record(Object.fromEntries(properties.map(([name, sub]) => [name, arbitrary(sub)])), {
+        requiredKeys: required,
+      });
     }
     default:
       return fc.constant('x');

@@ -43,11 +43,25 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
 function describe(error: unknown, timeoutMs: number): TransportError {
   const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code ?? '';
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  if (
+    err.name === 'TimeoutError' ||
+    err.name === 'AbortError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  ) {
     return { reason: 'timeout', message: `no complete response within ${timeoutMs} ms` };
   }
-  if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) {
-    const what = code === 'ECONNREFUSED' ? 'connection refused' : code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' ? 'connection reset by the server' : code;
+  if (
+    /^(ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(
+      code,
+    )
+  ) {
+    const what =
+      code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : code === 'UND_ERR_SOCKET' || code === 'ECONNRESET'
+          ? 'connection reset by the server'
+          : code;
     return { reason: 'connection', message: what };
   }
   return { reason: 'other', message: `${code ? `${code}: ` : ''}${err.message ?? String(error)}` };
@@ -87,7 +101,8 @@ class Deadlines {
 
   private sweep(): void {
     const now = performance.now();
-    for (const exchange of this.pending) if (exchange.deadline <= now) exchange.fail(Object.assign(new Error('timeout'), { name: 'TimeoutError' }));
+    for (const exchange of this.pending)
+      if (exchange.deadline <= now) exchange.fail(Object.assign(new Error('timeout'), { name: 'TimeoutError' }));
   }
 
   stop(): void {
@@ -130,14 +145,18 @@ class PendingExchange implements Dispatcher.DispatchHandler {
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
     this.size += chunk.length;
-    if (this.size > this.options.maxBodyBytes) this.fail(new BodyTooLarge(`response body larger than the ${Math.round(this.options.maxBodyBytes / MB)} MB cap`));
+    if (this.size > this.options.maxBodyBytes)
+      this.fail(new BodyTooLarge(`response body larger than the ${Math.round(this.options.maxBodyBytes / MB)} MB cap`));
     else this.chunks.push(chunk);
   }
 
   onResponseEnd(): void {
     if (this.settled || this.status === undefined) return;
     this.finish();
-    const text = this.chunks.length === 1 ? this.chunks[0]!.toString('utf8') : Buffer.concat(this.chunks, this.size).toString('utf8');
+    const text =
+      this.chunks.length === 1
+        ? this.chunks[0]!.toString('utf8')
+        : Buffer.concat(this.chunks, this.size).toString('utf8');
     const response: ReceivedResponse = { status: this.status, headers: this.headers!, text };
     if (text.trim() !== '') {
       try {
@@ -162,8 +181,16 @@ class PendingExchange implements Dispatcher.DispatchHandler {
     } catch {
       // Already finished on undici's side.
     }
-    const described = error instanceof BodyTooLarge ? { reason: 'too-large' as const, message: error.message } : describe(error, this.options.timeoutMs);
-    this.settle({ error: this.status === undefined ? described : { ...described, status: this.status, ...(this.headers ? { headers: this.headers } : {}) } });
+    const described =
+      error instanceof BodyTooLarge
+        ? { reason: 'too-large' as const, message: error.message }
+        : describe(error, this.options.timeoutMs);
+    this.settle({
+      error:
+        this.status === undefined
+          ? described
+          : { ...described, status: this.status, ...(this.headers ? { headers: this.headers } : {}) },
+    });
   }
 
   private finish(): void {
@@ -192,7 +219,16 @@ export class HttpClient {
     return new Promise((resolve) => {
       const pending = new PendingExchange(this.options, this.deadlines, resolve);
       try {
-        this.agent.dispatch({ origin, path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) }, pending);
+        this.agent.dispatch(
+          {
+            origin,
+            path,
+            method: req.method as Dispatcher.HttpMethod,
+            headers: req.headers,
+            ...(req.body !== undefined ? { body: req.body } : {}),
+          },
+          pending,
+        );
       } catch (error) {
         pending.fail(error as Error);
       }

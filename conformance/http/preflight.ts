@@ -15,7 +15,9 @@ export function preflight(url: URL, timeoutMs: number): Promise<void> {
       socket.end();
       resolve();
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => fail(error.code === 'ECONNREFUSED' ? 'connection refused' : error.code ?? error.message));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'ECONNREFUSED' ? 'connection refused' : (error.code ?? error.message)),
+    );
   });
 }
 

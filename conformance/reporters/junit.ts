@@ -3,7 +3,7 @@ import type { Redactor } from '../redact.js';
 import type { Report } from '../report.js';
 import type { CaseResult } from '../types.js';
 
-const escape = (text: string): string =>
+const escapeXml = (text: string): string =>
   text
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
     .replace(/&/g, '&amp;')
@@ -18,22 +18,38 @@ export function renderJunit(report: Report, results: CaseResult[], redactor: Red
     const id = result.exchange.testCase.operation.operationId;
     suites.set(id, [...(suites.get(id) ?? []), result]);
   }
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="conformance ${escape(report.spec)}" tests="${report.summary.total}" failures="${report.summary.failed}" skipped="${report.summary.skipped}" errors="0">`];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="conformance ${escapeXml(report.spec)}" tests="${report.summary.total}" failures="${report.summary.failed}" skipped="${report.summary.skipped}" errors="0">`,
+  ];
   for (const [operationId, caseResults] of suites) {
     const counts = report.operations[operationId]!;
-    const totals = Object.values(counts.checks).reduce((sum, c) => ({ tests: sum.tests + c.total, failures: sum.failures + c.failed, skipped: sum.skipped + c.skipped }), { tests: 0, failures: 0, skipped: 0 });
-    lines.push(`  <testsuite name="${escape(operationId)}" tests="${totals.tests}" failures="${totals.failures}" skipped="${totals.skipped}" errors="0">`);
+    const totals = Object.values(counts.checks).reduce(
+      (sum, c) => ({ tests: sum.tests + c.total, failures: sum.failures + c.failed, skipped: sum.skipped + c.skipped }),
+      { tests: 0, failures: 0, skipped: 0 },
+    );
+    lines.push(
+      `  <testsuite name="${escapeXml(operationId)}" tests="${totals.tests}" failures="${totals.failures}" skipped="${totals.skipped}" errors="0">`,
+    );
     for (const result of caseResults) {
       const testCase = result.exchange.testCase;
       for (const check of result.checks) {
-        const name = escape(`#${testCase.seq} ${redactor.text(testCase.name)} [${check.check}]`);
-        const open = `    <testcase classname="${escape(operationId)}" name="${name}"`;
+        const name = escapeXml(`#${testCase.seq} ${redactor.text(testCase.name)} [${check.check}]`);
+        const open = `    <testcase classname="${escapeXml(operationId)}" name="${name}"`;
         if (check.status === 'passed') lines.push(`${open}/>`);
-        else if (check.status === 'skipped') lines.push(`${open}><skipped message="${escape(check.reason ?? '')}"/></testcase>`);
+        else if (check.status === 'skipped')
+          lines.push(`${open}><skipped message="${escapeXml(check.reason ?? '')}"/></testcase>`);
         else {
           const failure = failuresBySeq.get(`${testCase.seq} ${check.check}`)!;
-          const detail = [`expected: ${failure.expected ?? ''}`, `got: ${failure.actual ?? ''}`, ...(failure.errors ?? []), `reproduce: ${failure.curl}`].join('\n');
-          lines.push(`${open}><failure message="${escape(failure.message)}" type="${escape(check.check)}">${escape(detail)}</failure></testcase>`);
+          const detail = [
+            `expected: ${failure.expected ?? ''}`,
+            `got: ${failure.actual ?? ''}`,
+            ...(failure.errors ?? []),
+            `reproduce: ${failure.curl}`,
+          ].join('\n');
+          lines.push(
+            `${open}><failure message="${escapeXml(failure.message)}" type="${escapeXml(check.check)}">${escapeXml(detail)}</failure></testcase>`,
+          );
         }
       }
     }

@@ -20,12 +20,22 @@ function failedChecks(result: CaseResult): number {
 
 export function barProgress(stream: NodeJS.WriteStream): ProgressReporter {
   const bar = new cliProgress.SingleBar(
-    { stream, format: 'conformance [{bar}] {value}/{total} requests · {failed} failed checks', hideCursor: true, clearOnComplete: true },
+    {
+      stream,
+      format: 'conformance [{bar}] {value}/{total} requests · {failed} failed checks',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let failed = 0;
   return {
-    start: (planned) => bar.start([...planned.values()].reduce((a, b) => a + b, 0), 0, { failed }),
+    start: (planned) =>
+      bar.start(
+        [...planned.values()].reduce((a, b) => a + b, 0),
+        0,
+        { failed },
+      ),
     tick: (result) => {
       failed += failedChecks(result);
       bar.increment(1, { failed });
@@ -52,4 +62,8 @@ export function lineProgress(write: (line: string) => void): ProgressReporter {
   };
 }
 
-export const silentProgress: ProgressReporter = { start: () => undefined, tick: () => undefined, stop: () => undefined };
+export const silentProgress: ProgressReporter = {
+  start: () => undefined,
+  tick: () => undefined,
+  stop: () => undefined,
+};

@@ -7,10 +7,16 @@ const padLeft = (text: string, width: number): string => ' '.repeat(Math.max(0, 
 function table(report: Report): string[] {
   const rows: string[][] = [['operation', 'check', 'passed', 'failed', 'skipped']];
   for (const [operationId, operation] of Object.entries(report.operations)) {
-    for (const [check, counts] of Object.entries(operation.checks)) rows.push([operationId, check, String(counts.passed), String(counts.failed), String(counts.skipped)]);
+    for (const [check, counts] of Object.entries(operation.checks))
+      rows.push([operationId, check, String(counts.passed), String(counts.failed), String(counts.skipped)]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => (i < 2 ? pad(cell, widths[i]!) : padLeft(cell, widths[i]!))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i < 2 ? pad(cell, widths[i]!) : padLeft(cell, widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function groups(report: Report): string[] {
@@ -37,11 +43,23 @@ export function renderSummary(report: Report, elapsedMs: number, requests: numbe
     ...table(report),
   ];
   if (report.failures.length > 0) {
-    lines.push('', `${report.failures.length} ${report.failures.length === 1 ? 'failure' : 'failures'} in ${report.groups.length} ${report.groups.length === 1 ? 'group' : 'groups'}:`);
+    lines.push(
+      '',
+      `${report.failures.length} ${report.failures.length === 1 ? 'failure' : 'failures'} in ${report.groups.length} ${report.groups.length === 1 ? 'group' : 'groups'}:`,
+    );
     lines.push(...groups(report));
   }
-  if (report.throttled > 0) lines.push('', `note: ${report.throttled} requests were answered with the rate-limit status and not judged; slow down with --rate-limit.`);
-  if (report.notSent > 0) lines.push('', `note: ${report.notSent} requests were not sent because a step they depend on did not succeed.`);
-  lines.push('', `${summary.failed > 0 ? 'FAILED' : 'PASSED'} · ${summary.total} checks: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`, '');
+  if (report.throttled > 0)
+    lines.push(
+      '',
+      `note: ${report.throttled} requests were answered with the rate-limit status and not judged; slow down with --rate-limit.`,
+    );
+  if (report.notSent > 0)
+    lines.push('', `note: ${report.notSent} requests were not sent because a step they depend on did not succeed.`);
+  lines.push(
+    '',
+    `${summary.failed > 0 ? 'FAILED' : 'PASSED'} · ${summary.total} checks: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`,
+    '',
+  );
   return lines.join('\n');
 }

@@ -5,7 +5,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Collection, StoredRecord } from './store.js';
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function findMergeMatches(collection: Collection, on: string, incoming: StoredRecord): StoredRecord[] {
   const keys = incoming[on];
@@ -23,7 +24,8 @@ export function mergeRecords(stored: StoredRecord, incoming: StoredRecord, keep:
   for (const [key, value] of Object.entries(incoming)) {
     if (key === keep) continue;
     const current = result[key];
-    result[key] = isObject(current) && isObject(value) ? mergeRecords(current, value, undefined) : structuredClone(value);
+    result[key] =
+      isObject(current) && isObject(value) ? mergeRecords(current, value, undefined) : structuredClone(value);
   }
   return result;
 }

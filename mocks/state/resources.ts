@@ -3,8 +3,8 @@
  * update needs to exist, and the documented responses for duplicates, merges and conflicts.
  */
 import type { ResourceExtension } from '../../lib/extensions.js';
-import type { JsonSchema } from '../../lib/json-schema.js';
 import { getPointer, setPointer } from '../../lib/json-pointer.js';
+import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
@@ -39,7 +39,8 @@ export type StateDecision =
   | { kind: 'reject'; status: string; example?: string; violations: Violation[]; message?: string }
   | { kind: 'respond'; scenario?: DocumentedScenario; finish(body: unknown): unknown };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Follows a JSON pointer through `properties` (and `allOf` branches) of a dereferenced schema. */
 function schemaAt(schema: JsonSchema | undefined, pointer: string): JsonSchema | undefined {
@@ -60,7 +61,9 @@ function recordProperties(schema: JsonSchema | undefined): Record<string, JsonSc
 
 function idParameterOf(spec: Spec, operation: Operation): string | undefined {
   // The path parameter a link fills from a response body (the create's `$response.body#/id`).
-  const linked = linkedParameters(spec).get(operation.operationId)?.find((l) => l.in === 'path' && l.pointer !== undefined);
+  const linked = linkedParameters(spec)
+    .get(operation.operationId)
+    ?.find((l) => l.in === 'path' && l.pointer !== undefined);
   if (linked) return linked.parameter;
   // Without a link, an update addressed by a single path parameter can only mean that one.
   const pathParameters = operation.parameters.filter((p) => p.in === 'path');
@@ -72,7 +75,9 @@ export function bindResource(spec: Spec, operation: Operation): ResourceBinding 
   if (!resource) return undefined;
   if (resource.action === 'update') {
     // The id's property and type are the create's: that is where ids of this collection come from.
-    const create = spec.operations.find((o) => o.resource?.action === 'create' && o.resource.collection === resource.collection);
+    const create = spec.operations.find(
+      (o) => o.resource?.action === 'create' && o.resource.collection === resource.collection,
+    );
     const created = create ? bindResource(spec, create) : undefined;
     const idParameter = idParameterOf(spec, operation);
     return {
@@ -88,7 +93,9 @@ export function bindResource(spec: Spec, operation: Operation): ResourceBinding 
   const recordSchema = schemaAt(media?.schema, resource.record);
   const idSchema = resource.id ? recordProperties(recordSchema)?.[resource.id] : undefined;
   const idTypes = [idSchema?.type].flat();
-  const exampleId = resource.id ? Number(getPointer(media?.examples[0]?.value, `${resource.record}/${resource.id}`)) : NaN;
+  const exampleId = resource.id
+    ? Number(getPointer(media?.examples[0]?.value, `${resource.record}/${resource.id}`))
+    : NaN;
   const binding: ResourceBinding = {
     resource,
     idType: idTypes.includes('integer') || idTypes.includes('number') ? 'integer' : 'string',
@@ -104,7 +111,13 @@ export function bindResource(spec: Spec, operation: Operation): ResourceBinding 
  * The fields of `source` that the record schema declares and accepts, so the answer still matches
  * the spec. Read-only ones are taken only from stored records (`fromClient: false`), never from a request.
  */
-function project(source: StoredRecord, schema: JsonSchema | undefined, skip: string | undefined, validators: ValidatorCache, fromClient = true): StoredRecord {
+function project(
+  source: StoredRecord,
+  schema: JsonSchema | undefined,
+  skip: string | undefined,
+  validators: ValidatorCache,
+  fromClient = true,
+): StoredRecord {
   const properties = recordProperties(schema);
   if (!properties) return {};
   const result: StoredRecord = {};
@@ -117,7 +130,12 @@ function project(source: StoredRecord, schema: JsonSchema | undefined, skip: str
 }
 
 /** The stored record as the response shows it; required fields it lacks come from the documented record. */
-function showStored(stored: StoredRecord, documented: StoredRecord, schema: JsonSchema | undefined, validators: ValidatorCache): StoredRecord {
+function showStored(
+  stored: StoredRecord,
+  documented: StoredRecord,
+  schema: JsonSchema | undefined,
+  validators: ValidatorCache,
+): StoredRecord {
   const shown = project(stored, schema, undefined, validators, false);
   for (const name of [...(schema?.required ?? []), ...(schema?.allOf ?? []).flatMap((part) => part.required ?? [])]) {
     if (!(name in shown) && name in documented) shown[name] = documented[name];
@@ -138,11 +156,22 @@ function recordIn(body: unknown, pointer: string): StoredRecord {
   return isObject(record) ? record : {};
 }
 
-export function planCreate(binding: ResourceBinding, collection: Collection, incoming: StoredRecord, validators: ValidatorCache): StateDecision {
+export function planCreate(
+  binding: ResourceBinding,
+  collection: Collection,
+  incoming: StoredRecord,
+  validators: ValidatorCache,
+): StateDecision {
   const { resource, idField } = binding;
   if (resource.unique) {
     const duplicates = findDuplicates(collection, resource.unique.fields, incoming);
-    if (duplicates.length > 0) return { kind: 'reject', status: resource.unique.status, example: resource.unique.example, violations: duplicates };
+    if (duplicates.length > 0)
+      return {
+        kind: 'reject',
+        status: resource.unique.status,
+        example: resource.unique.example,
+        violations: duplicates,
+      };
   }
   if (resource.merge) {
     const matches = findMergeMatches(collection, resource.merge.on, incoming);
@@ -166,7 +195,11 @@ export function planCreate(binding: ResourceBinding, collection: Collection, inc
           const key = idField ? String(target[idField]) : undefined;
           if (key !== undefined) collection.records.set(key, merged);
           // Only what the stored contact really has: the merged example's other fields must not leak in.
-          return withRecord(body, resource.record, showStored(merged, recordIn(body, resource.record), binding.recordSchema, validators));
+          return withRecord(
+            body,
+            resource.record,
+            showStored(merged, recordIn(body, resource.record), binding.recordSchema, validators),
+          );
         },
       };
     }
@@ -192,7 +225,12 @@ export function planCreate(binding: ResourceBinding, collection: Collection, inc
   };
 }
 
-export function planUpdate(binding: ResourceBinding, collection: Collection, pathParameters: Record<string, string>, incoming: StoredRecord): StateDecision {
+export function planUpdate(
+  binding: ResourceBinding,
+  collection: Collection,
+  pathParameters: Record<string, string>,
+  incoming: StoredRecord,
+): StateDecision {
   const name = binding.idParameter;
   const raw = name ? pathParameters[name] : undefined;
   if (name === undefined || raw === undefined) return { kind: 'respond', finish: (body) => body };

@@ -10,7 +10,13 @@ export function findDuplicates(collection: Collection, fields: readonly string[]
     if (value === undefined) continue;
     for (const record of collection.records.values()) {
       if (isDeepStrictEqual(record[field], value)) {
-        violations.push({ location: 'body', field, kind: 'duplicate', value, message: `${field} ${JSON.stringify(value)} is already taken` });
+        violations.push({
+          location: 'body',
+          field,
+          kind: 'duplicate',
+          value,
+          message: `${field} ${JSON.stringify(value)} is already taken`,
+        });
         break;
       }
     }

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadSpec, type Spec } from '../../lib/spec.js';
-import { ValidatorCache } from '../../lib/validator.js';
 import { evaluate } from '../../conformance/checks/evaluate.js';
 import { REGISTRY, selectChecks } from '../../conformance/checks/registry.js';
 import type { CaseKind, Exchange, ReceivedResponse, TestCase } from '../../conformance/types.js';
+import { loadSpec, type Spec } from '../../lib/spec.js';
+import { ValidatorCache } from '../../lib/validator.js';
 
 let spec: Spec;
 const validators = new ValidatorCache();
@@ -13,7 +13,11 @@ beforeAll(async () => {
   spec = await loadSpec('specs/easify-contact-groups.yaml');
 });
 
-function exchange(kind: CaseKind, response: Partial<ReceivedResponse> & { status: number }, extra: Partial<TestCase> = {}): Exchange {
+function exchange(
+  kind: CaseKind,
+  response: Partial<ReceivedResponse> & { status: number },
+  extra: Partial<TestCase> = {},
+): Exchange {
   const testCase: TestCase = {
     seq: 0,
     operation: spec.operations[0]!,
@@ -36,10 +40,27 @@ function exchange(kind: CaseKind, response: Partial<ReceivedResponse> & { status
   };
 }
 
-const failing = (ex: Exchange, sentInWindow = 0): string[] => evaluate(spec, validators, checks, ex, { usesCreatedId: false, sentInWindow }).filter((r) => r.status === 'failed').map((r) => r.check);
+const failing = (ex: Exchange, sentInWindow = 0): string[] =>
+  evaluate(spec, validators, checks, ex, { usesCreatedId: false, sentInWindow })
+    .filter((r) => r.status === 'failed')
+    .map((r) => r.check);
 
-const CREATED = JSON.stringify({ status: true, message: 'ok', data: { id: 1, name: 'a', contacts_count: 0, shared_group: false, default_group: false, created_at: '12-02-2024 03:13:35 AM' } });
-const UNPROCESSABLE = JSON.stringify({ message: 'The name field is required.', errors: { name: ['The name field is required.'] } });
+const CREATED = JSON.stringify({
+  status: true,
+  message: 'ok',
+  data: {
+    id: 1,
+    name: 'a',
+    contacts_count: 0,
+    shared_group: false,
+    default_group: false,
+    created_at: '12-02-2024 03:13:35 AM',
+  },
+});
+const UNPROCESSABLE = JSON.stringify({
+  message: 'The name field is required.',
+  errors: { name: ['The name field is required.'] },
+});
 const UNAUTHENTICATED = JSON.stringify({ status: false, message: 'Unauthenticated', errors: [] });
 
 describe('one fault, one check', () => {
@@ -69,35 +90,58 @@ describe('one fault, one check', () => {
   });
   test('a broken 2xx body is response_schema with readable AJV paths; a broken error body is error_format', () => {
     const broken = CREATED.replace('"contacts_count":0', '"contacts_count":"0"');
-    const results = evaluate(spec, validators, checks, exchange('positive', { status: 200, text: broken }), { usesCreatedId: false });
+    const results = evaluate(spec, validators, checks, exchange('positive', { status: 200, text: broken }), {
+      usesCreatedId: false,
+    });
     const failure = results.find((r) => r.status === 'failed');
     expect(failure?.check).toBe('response_schema');
     expect(failure?.failure?.errors).toContain('/data/contacts_count: must be integer');
     expect(failing(exchange('negative', { status: 422, text: '{"error":"bad"}' }))).toEqual(['error_format']);
   });
   test('an undocumented Content-Type is content_type and hides the body checks', () => {
-    expect(failing(exchange('positive', { status: 200, text: 'not json', headers: { 'content-type': 'text/plain' } }))).toEqual(['content_type']);
+    expect(
+      failing(exchange('positive', { status: 200, text: 'not json', headers: { 'content-type': 'text/plain' } })),
+    ).toEqual(['content_type']);
   });
   test('a valid request rejected is positive_data_accepted; a throttled one is not judged', () => {
     expect(failing(exchange('positive', { status: 422, text: UNPROCESSABLE }))).toEqual(['positive_data_accepted']);
-    const throttled = exchange('positive', { status: 429, text: UNAUTHENTICATED.replace('Unauthenticated', 'Too many'), headers: { 'content-type': 'application/json', 'retry-after': '59' } });
+    const throttled = exchange('positive', {
+      status: 429,
+      text: UNAUTHENTICATED.replace('Unauthenticated', 'Too many'),
+      headers: { 'content-type': 'application/json', 'retry-after': '59' },
+    });
     // Past the documented 15 in 60 s, the server was entitled to it: not judged.
     expect(failing(throttled, 16)).toEqual([]);
     // Before it, a refusal like any other.
     expect(failing(throttled, 3)).toEqual(['positive_data_accepted']);
-    const message = evaluate(spec, validators, checks, throttled, { usesCreatedId: false, sentInWindow: 3 }).find((r) => r.status === 'failed')?.failure?.message;
+    const message = evaluate(spec, validators, checks, throttled, { usesCreatedId: false, sentInWindow: 3 }).find(
+      (r) => r.status === 'failed',
+    )?.failure?.message;
     expect(message).toBe('valid request throttled before the documented limit (3 of 15 in 60 s)');
   });
   test('a 429 without Retry-After: rate_limit on the burst case, response_headers elsewhere', () => {
     const burst = exchange('rate-limit', { status: 429, text: UNAUTHENTICATED }, { expectThrottle: true });
-    const all = selectChecks(REGISTRY.map((c) => c.name), undefined);
-    expect(evaluate(spec, validators, all, burst, { usesCreatedId: false }).filter((r) => r.status === 'failed').map((r) => r.check)).toEqual(['rate_limit']);
+    const all = selectChecks(
+      REGISTRY.map((c) => c.name),
+      undefined,
+    );
+    expect(
+      evaluate(spec, validators, all, burst, { usesCreatedId: false })
+        .filter((r) => r.status === 'failed')
+        .map((r) => r.check),
+    ).toEqual(['rate_limit']);
     expect(failing(exchange('positive', { status: 429, text: UNAUTHENTICATED }), 16)).toEqual(['response_headers']);
   });
   test('a duplicate accepted is stateful_rules; a created id answered 422 is left to positive_data_accepted', () => {
-    const duplicate = exchange('stateful', { status: 200, text: CREATED }, { stateful: { rule: 'duplicate', status: '422', example: 'duplicate-name' } });
+    const duplicate = exchange(
+      'stateful',
+      { status: 200, text: CREATED },
+      { stateful: { rule: 'duplicate', status: '422', example: 'duplicate-name' } },
+    );
     expect(failing(duplicate)).toEqual(['stateful_rules']);
-    const results = evaluate(spec, validators, checks, exchange('positive', { status: 422, text: UNPROCESSABLE }), { usesCreatedId: true });
+    const results = evaluate(spec, validators, checks, exchange('positive', { status: 422, text: UNPROCESSABLE }), {
+      usesCreatedId: true,
+    });
     expect(results.filter((r) => r.status === 'failed').map((r) => r.check)).toEqual(['positive_data_accepted']);
   });
 });
@@ -105,7 +149,9 @@ describe('one fault, one check', () => {
 test('every check is skipped, never passed, when the case was not sent', () => {
   const ex = exchange('positive', { status: 200 });
   ex.notSent = 'no record';
-  expect(new Set(evaluate(spec, validators, checks, ex, { usesCreatedId: false }).map((r) => r.status))).toEqual(new Set(['skipped']));
+  expect(new Set(evaluate(spec, validators, checks, ex, { usesCreatedId: false }).map((r) => r.status))).toEqual(
+    new Set(['skipped']),
+  );
 });
 
 test('rate_limit is opt-in and unknown names are rejected with the valid list', () => {

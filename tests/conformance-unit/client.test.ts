@@ -21,8 +21,16 @@ test('exchanges undici refuses or never starts all settle, as errors of their ow
   const client = new HttpClient({ timeoutMs: 300, maxBodyBytes: 1024, connections: 2 });
   try {
     // One client, in this order: after the first refusal undici left the later exchanges unstarted.
-    for (const headers of <Record<string, string>[]>[{ expect: '100-continue' }, { 'transfer-encoding': 'chunked' }, { 'keep-alive': '5' }, { upgrade: 'h2c' }, { 'content-length': '5' }]) {
-      const results = await Promise.all([1, 2].map(() => client.send({ method: 'POST', url: `${origin}/x`, headers, body: '{}' })));
+    for (const headers of <Record<string, string>[]>[
+      { expect: '100-continue' },
+      { 'transfer-encoding': 'chunked' },
+      { 'keep-alive': '5' },
+      { upgrade: 'h2c' },
+      { 'content-length': '5' },
+    ]) {
+      const results = await Promise.all(
+        [1, 2].map(() => client.send({ method: 'POST', url: `${origin}/x`, headers, body: '{}' })),
+      );
       for (const result of results) expect('error' in result, JSON.stringify(headers)).toBe(true);
     }
   } finally {

@@ -1,14 +1,18 @@
 import { describe, expect, test } from 'vitest';
+import { jsonBody } from '../../conformance/cases/context.js';
+import { type Plan, planCases } from '../../conformance/cases/plan.js';
+import type { TestCase } from '../../conformance/types.js';
 import { loadSpec, type Spec } from '../../lib/spec.js';
 import { ValidatorCache } from '../../lib/validator.js';
-import { jsonBody } from '../../conformance/cases/context.js';
-import { planCases, type Plan } from '../../conformance/cases/plan.js';
-import type { TestCase } from '../../conformance/types.js';
 
 const SPECS = ['bigchange-contact-groups', '8x8-contacts', 'eloqua-contact-segments', 'easify-contact-groups'];
 
 function allCases(plan: Plan): TestCase[] {
-  return [...plan.phases.flatMap((p) => p.cases), ...plan.scenarios.flatMap((s) => s.steps), ...(plan.burst?.steps ?? [])];
+  return [
+    ...plan.phases.flatMap((p) => p.cases),
+    ...plan.scenarios.flatMap((s) => s.steps),
+    ...(plan.burst?.steps ?? []),
+  ];
 }
 
 const planOf = (spec: Spec, seed: number, validators = new ValidatorCache()): Plan =>
@@ -53,7 +57,9 @@ describe.each(SPECS)('%s plan', (name) => {
       const media = jsonBody(testCase.operation);
       const body = testCase.request.body;
       if (!media || body?.kind !== 'json' || !body.value || typeof body.value !== 'object') continue;
-      const readOnly = Object.entries(media.schema.properties ?? {}).filter(([, s]) => s.readOnly).map(([n]) => n);
+      const readOnly = Object.entries(media.schema.properties ?? {})
+        .filter(([, s]) => s.readOnly)
+        .map(([n]) => n);
       for (const property of readOnly) expect(Object.keys(body.value), testCase.name).not.toContain(property);
     }
   });
@@ -71,7 +77,8 @@ test('unique fields and merge keys never repeat across the cases that are meant 
       const value = body.value as Record<string, unknown>;
       const keys: [string, unknown][] = (resource.unique?.fields ?? []).map((f) => [f, value[f]]);
       const on = resource.merge?.on;
-      if (on && value[on] && typeof value[on] === 'object') for (const [k, v] of Object.entries(value[on] as object)) keys.push([`${on}.${k}`, v]);
+      if (on && value[on] && typeof value[on] === 'object')
+        for (const [k, v] of Object.entries(value[on] as object)) keys.push([`${on}.${k}`, v]);
       for (const [field, v] of keys) {
         if (v === undefined || v === '') continue;
         const key = `${testCase.operation.operationId} ${field} ${JSON.stringify(v)}`;
@@ -83,7 +90,8 @@ test('unique fields and merge keys never repeat across the cases that are meant 
 });
 
 test('stateful scenarios come from links and x-resource', async () => {
-  const names = async (file: string): Promise<string[]> => planOf(await loadSpec(`specs/${file}.yaml`), 1).scenarios.map((s) => s.name);
+  const names = async (file: string): Promise<string[]> =>
+    planOf(await loadSpec(`specs/${file}.yaml`), 1).scenarios.map((s) => s.name);
   expect(await names('bigchange-contact-groups')).toEqual([
     'create with createContactGroup, then updateContactGroup the created id',
     'updateContactGroup an id never created',

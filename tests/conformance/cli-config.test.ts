@@ -3,7 +3,7 @@
  * stderr, no request sent, no report written.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
+import { type RunningServer, startReferenceServer } from '../support/reference-server.js';
 import { COMMON, runConformance, STACK_FRAME, targetArgs } from '../support/runner.js';
 
 const servers: RunningServer[] = [];
@@ -29,10 +29,28 @@ function expectRefused(run: Awaited<ReturnType<typeof runConformance>>, reason: 
 }
 
 describe.concurrent('framing and hop-by-hop headers in --header', () => {
-  const names = ['Expect: 100-continue', 'Transfer-Encoding: chunked', 'Keep-Alive: 5', 'Upgrade: h2c', 'Connection: close', 'Content-Length: 5', 'TE: trailers', 'Trailer: X', 'Proxy-Connection: keep-alive', 'Host: example.com'];
+  const names = [
+    'Expect: 100-continue',
+    'Transfer-Encoding: chunked',
+    'Keep-Alive: 5',
+    'Upgrade: h2c',
+    'Connection: close',
+    'Content-Length: 5',
+    'TE: trailers',
+    'Trailer: X',
+    'Proxy-Connection: keep-alive',
+    'Host: example.com',
+  ];
   test.each(names)('--header "%s" exits 2 with the reason, before any request', async (header) => {
     const target = await server();
-    const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--concurrency', '2', '--header', header]);
+    const run = await runConformance([
+      ...targetArgs('easify', target),
+      ...COMMON,
+      '--concurrency',
+      '2',
+      '--header',
+      header,
+    ]);
     expectRefused(run, new RegExp(`--header ${header.split(':')[0]} is not allowed`));
     expect(target.requestCount).toBe(0);
   });
@@ -48,7 +66,10 @@ describe.concurrent('--base-url forms', () => {
 
   test('userinfo exits 2, asks for --header and never echoes the password', async () => {
     const target = await server();
-    const run = await runConformance([...targetArgs('easify', { baseUrl: target.baseUrl.replace('http://', 'http://user:hunter2pw@') }), ...COMMON]);
+    const run = await runConformance([
+      ...targetArgs('easify', { baseUrl: target.baseUrl.replace('http://', 'http://user:hunter2pw@') }),
+      ...COMMON,
+    ]);
     expectRefused(run, /put credentials in --header/);
     expect(run.stderr + run.stdout).not.toContain('hunter2pw');
     expect(target.requestCount).toBe(0);
@@ -58,25 +79,51 @@ describe.concurrent('--base-url forms', () => {
 describe.concurrent('--header values for documented header parameters', () => {
   test("a value that breaks the parameter's schema exits 2 instead of blaming the server", async () => {
     const target = await server('bigchange');
-    const run = await runConformance(['--spec', 'specs/bigchange-contact-groups.yaml', '--base-url', target.baseUrl, '--header', 'Authorization: Bearer x', '--header', 'Customer-Id: abc', ...COMMON]);
+    const run = await runConformance([
+      '--spec',
+      'specs/bigchange-contact-groups.yaml',
+      '--base-url',
+      target.baseUrl,
+      '--header',
+      'Authorization: Bearer x',
+      '--header',
+      'Customer-Id: abc',
+      ...COMMON,
+    ]);
     expectRefused(run, /--header Customer-Id: 'abc' does not match the spec \(must be integer\)/);
     expect(target.requestCount).toBe(0);
   });
 
   test('a valid value (the wire text of an integer), in any case of the name, runs', async () => {
     const target = await server('bigchange');
-    const run = await runConformance(['--spec', 'specs/bigchange-contact-groups.yaml', '--base-url', target.baseUrl, '--header', 'Authorization: Bearer x', '--header', 'customer-id: 14532', ...COMMON]);
+    const run = await runConformance([
+      '--spec',
+      'specs/bigchange-contact-groups.yaml',
+      '--base-url',
+      target.baseUrl,
+      '--header',
+      'Authorization: Bearer x',
+      '--header',
+      'customer-id: 14532',
+      ...COMMON,
+    ]);
     expect(run.code, run.describe()).toBe(0);
   });
 });
 
 describe.concurrent('report paths', () => {
-  test.each(['/proc/nope/x.json', '/proc/nope/deeper/x.json', '/dev/null/x.json'])('--report-json %s exits 2 at once, before any request', async (file) => {
-    const target = await server();
-    const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--report-json', file], { json: false, killAfterMs: 15_000 });
-    expectRefused(run, /cannot write report/);
-    expect(target.requestCount).toBe(0);
-  });
+  test.each(['/proc/nope/x.json', '/proc/nope/deeper/x.json', '/dev/null/x.json'])(
+    '--report-json %s exits 2 at once, before any request',
+    async (file) => {
+      const target = await server();
+      const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--report-json', file], {
+        json: false,
+        killAfterMs: 15_000,
+      });
+      expectRefused(run, /cannot write report/);
+      expect(target.requestCount).toBe(0);
+    },
+  );
 
   test('missing parent directories are created', async () => {
     const { mkdtemp, readFile, rm } = await import('node:fs/promises');
@@ -86,7 +133,9 @@ describe.concurrent('report paths', () => {
     try {
       const target = await server();
       const file = join(dir, 'a', 'b', 'report.json');
-      const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--report-json', file], { json: false });
+      const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--report-json', file], {
+        json: false,
+      });
       expect(run.code, run.describe()).toBe(0);
       expect(JSON.parse(await readFile(file, 'utf8')).summary.failed).toBe(0);
     } finally {
@@ -112,7 +161,10 @@ describe.concurrent('--checks sends only the cases a selected check can judge', 
     expect(run.code, run.describe()).toBe(0);
     const authorized = target.log.filter((r) => r.authorization === 'Bearer test-token-0d5b8f3e');
     // Only the records the update's auth cases need: two creates, nothing else with valid credentials.
-    expect(authorized.map((r) => r.method), JSON.stringify(target.log)).toEqual(['POST', 'POST']);
+    expect(
+      authorized.map((r) => r.method),
+      JSON.stringify(target.log),
+    ).toEqual(['POST', 'POST']);
     expect(target.log.length - authorized.length).toBeGreaterThan(0);
     expect(run.report!.summary.passed).toBe(target.log.length - authorized.length);
   });

@@ -4,9 +4,18 @@
  * misses the fault and a check that cries wolf both fail the test.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { FAULTS, type FaultCase } from '../support/faulty-servers.js';
-import { COMMON, eager, failingChecks, pool, runConformance, summarize, targetArgs, type RunResult } from '../support/runner.js';
+import { type RunningServer, startReferenceServer } from '../support/reference-server.js';
+import {
+  COMMON,
+  eager,
+  failingChecks,
+  pool,
+  type RunResult,
+  runConformance,
+  summarize,
+  targetArgs,
+} from '../support/runner.js';
 
 const servers: RunningServer[] = [];
 afterAll(async () => {
@@ -15,8 +24,16 @@ afterAll(async () => {
 
 const schedule = pool(4);
 
-async function runAgainst({ spec, fault, args, rateLimit }: FaultCase): Promise<{ server: RunningServer; run: RunResult }> {
-  const server = await startReferenceServer(spec, { faults: [fault], ...(rateLimit !== undefined ? { rateLimit } : {}) });
+async function runAgainst({
+  spec,
+  fault,
+  args,
+  rateLimit,
+}: FaultCase): Promise<{ server: RunningServer; run: RunResult }> {
+  const server = await startReferenceServer(spec, {
+    faults: [fault],
+    ...(rateLimit !== undefined ? { rateLimit } : {}),
+  });
   servers.push(server);
   const run = await runConformance([...targetArgs(spec, server), ...COMMON, ...(args ?? [])]);
   return { server, run };

@@ -3,14 +3,15 @@
  * end; a bad command line or an unreachable target is exit 2 with a one-line reason and no stack
  * trace. Nothing is sent on a usage error.
  */
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SPEC_FILES, startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { HARDNESS, type HardnessCase } from '../support/faulty-servers.js';
-import { COMMON, STACK_FRAME, runConformance, summarize, targetArgs, type RunResult } from '../support/runner.js';
+import { type RunningServer, SPEC_FILES, startReferenceServer } from '../support/reference-server.js';
+import { COMMON, type RunResult, runConformance, STACK_FRAME, summarize, targetArgs } from '../support/runner.js';
 
 const servers: RunningServer[] = [];
 let tmp = '';
@@ -99,7 +100,10 @@ async function misbehaving(hardness: HardnessCase): Promise<void> {
     expect(failure.message, context).toMatch(hardness.message);
   }
   expect(server.requestCount, context).toBeGreaterThan(faulty + 5);
-  expect(server.log.some((r) => r.method === 'PATCH'), context).toBe(true);
+  expect(
+    server.log.some((r) => r.method === 'PATCH'),
+    context,
+  ).toBe(true);
 }
 
 const HANG = HARDNESS.filter((h) => h.name === 'hang');
@@ -107,86 +111,122 @@ const OTHER_HARDNESS = HARDNESS.filter((h) => h.name !== 'hang');
 
 // One concurrent suite: the runs below are independent processes against their own servers.
 describe.concurrent('hardness', () => {
-describe.concurrent('a misbehaving server is a failure of the case, never a crash or a hang', () => {
-  test.each(OTHER_HARDNESS.map((h) => [h.name, h] as const))('%s', async (_name, hardness) => {
-    await misbehaving(hardness);
-  });
-});
-
-describe.concurrent('bad input: exit 2, one clear line, no stack trace, nothing sent', () => {
-  test('--help names every option of the issue; --version prints the version', async () => {
-    const [help, version] = await Promise.all([runConformance(['--help'], { json: false }), runConformance(['--version'], { json: false })]);
-    expect(help.code, help.describe()).toBe(0);
-    for (const option of ['--spec', '--base-url', '--header', '--report-json', '--report-junit', '--seed', '--checks', '--exclude-checks', '--operation', '--max-cases', '--concurrency', '--timeout', '--rate-limit', '--dry-run', '--live']) {
-      expect(help.stdout, help.describe()).toContain(option);
-    }
-    expect(version.code, version.describe()).toBe(0);
-    expect(version.stdout.trim()).toMatch(/^v?\d+\.\d+\.\d+/);
+  describe.concurrent('a misbehaving server is a failure of the case, never a crash or a hang', () => {
+    test.each(OTHER_HARDNESS.map((h) => [h.name, h] as const))('%s', async (_name, hardness) => {
+      await misbehaving(hardness);
+    });
   });
 
-  test('unreachable base URL', async () => {
-    const refusing = await refusingPort();
-    try {
-      const run = await runConformance(['--spec', SPEC_FILES.bigchange, '--base-url', `http://127.0.0.1:${refusing.port}`, '--header', 'Authorization: Bearer x', ...COMMON], { json: false });
-      expectOneLineReason(run, /127\.0\.0\.1|unreachable|connect|ECONNREFUSED/i);
-    } finally {
-      await refusing.release();
-    }
+  describe.concurrent('bad input: exit 2, one clear line, no stack trace, nothing sent', () => {
+    test('--help names every option of the issue; --version prints the version', async () => {
+      const [help, version] = await Promise.all([
+        runConformance(['--help'], { json: false }),
+        runConformance(['--version'], { json: false }),
+      ]);
+      expect(help.code, help.describe()).toBe(0);
+      for (const option of [
+        '--spec',
+        '--base-url',
+        '--header',
+        '--report-json',
+        '--report-junit',
+        '--seed',
+        '--checks',
+        '--exclude-checks',
+        '--operation',
+        '--max-cases',
+        '--concurrency',
+        '--timeout',
+        '--rate-limit',
+        '--dry-run',
+        '--live',
+      ]) {
+        expect(help.stdout, help.describe()).toContain(option);
+      }
+      expect(version.code, version.describe()).toBe(0);
+      expect(version.stdout.trim()).toMatch(/^v?\d+\.\d+\.\d+/);
+    });
+
+    test('unreachable base URL', async () => {
+      const refusing = await refusingPort();
+      try {
+        const run = await runConformance(
+          [
+            '--spec',
+            SPEC_FILES.bigchange,
+            '--base-url',
+            `http://127.0.0.1:${refusing.port}`,
+            '--header',
+            'Authorization: Bearer x',
+            ...COMMON,
+          ],
+          { json: false },
+        );
+        expectOneLineReason(run, /127\.0\.0\.1|unreachable|connect|ECONNREFUSED/i);
+      } finally {
+        await refusing.release();
+      }
+    });
+
+    test('missing --spec', async () => {
+      await badInput((s) => ['--base-url', s.baseUrl], /spec/i);
+    });
+
+    test('spec file that does not exist', async () => {
+      await badInput((s) => ['--spec', 'specs/no-such-spec.yaml', '--base-url', s.baseUrl], /no-such-spec\.yaml/);
+    });
+
+    test('spec that is a directory (unreadable)', async () => {
+      await badInput((s) => ['--spec', 'specs', '--base-url', s.baseUrl], /specs/);
+    });
+
+    test('spec that is not valid YAML', async () => {
+      const file = join(tmp, 'broken.yaml');
+      await writeFile(file, 'openapi: 3.1.0\npaths: {\n  /x: [unclosed\n');
+      await badInput((s) => ['--spec', file, '--base-url', s.baseUrl], /yaml|broken\.yaml/i);
+    });
+
+    test('unknown check in --checks', async () => {
+      await badInput(
+        (s) => [...targetArgs('bigchange', s), '--checks', 'response_schema,no_such_check'],
+        /no_such_check/,
+      );
+    });
+
+    test('unknown check in --exclude-checks', async () => {
+      await badInput((s) => [...targetArgs('bigchange', s), '--exclude-checks', 'nope_check'], /nope_check/);
+    });
+
+    test('non-loopback base URL without --live', async () => {
+      expectOneLineReason(
+        await runConformance([...targetArgs('bigchange', { baseUrl: 'https://api.bigchange.com' })], { json: false }),
+        /--live/,
+      );
+    });
+
+    test('bad --rate-limit', async () => {
+      await badInput((s) => [...targetArgs('bigchange', s), '--rate-limit', 'fast'], /rate-limit|rate limit/i);
+    });
+
+    test('bad --max-cases', async () => {
+      await badInput((s) => [...targetArgs('bigchange', s), '--max-cases', 'many'], /max-cases/);
+    });
+
+    test('unknown --operation', async () => {
+      await badInput((s) => [...targetArgs('bigchange', s), '--operation', 'deleteEverything'], /deleteEverything/);
+    });
   });
 
-  test('missing --spec', async () => {
-    await badInput((s) => ['--base-url', s.baseUrl], /spec/i);
+  describe('dry run', () => {
+    test('--dry-run prints the cases and sends nothing', async () => {
+      const server = await startReferenceServer('8x8');
+      servers.push(server);
+      const run = await runConformance([...targetArgs('8x8', server), ...COMMON, '--dry-run'], { json: false });
+      expect(run.code, run.describe()).toBe(0);
+      expect(run.stdout, run.describe()).toMatch(/createContact/);
+      expect(server.requestCount).toBe(0);
+    });
   });
-
-  test('spec file that does not exist', async () => {
-    await badInput((s) => ['--spec', 'specs/no-such-spec.yaml', '--base-url', s.baseUrl], /no-such-spec\.yaml/);
-  });
-
-  test('spec that is a directory (unreadable)', async () => {
-    await badInput((s) => ['--spec', 'specs', '--base-url', s.baseUrl], /specs/);
-  });
-
-  test('spec that is not valid YAML', async () => {
-    const file = join(tmp, 'broken.yaml');
-    await writeFile(file, 'openapi: 3.1.0\npaths: {\n  /x: [unclosed\n');
-    await badInput((s) => ['--spec', file, '--base-url', s.baseUrl], /yaml|broken\.yaml/i);
-  });
-
-  test('unknown check in --checks', async () => {
-    await badInput((s) => [...targetArgs('bigchange', s), '--checks', 'response_schema,no_such_check'], /no_such_check/);
-  });
-
-  test('unknown check in --exclude-checks', async () => {
-    await badInput((s) => [...targetArgs('bigchange', s), '--exclude-checks', 'nope_check'], /nope_check/);
-  });
-
-  test('non-loopback base URL without --live', async () => {
-    expectOneLineReason(await runConformance([...targetArgs('bigchange', { baseUrl: 'https://api.bigchange.com' })], { json: false }), /--live/);
-  });
-
-  test('bad --rate-limit', async () => {
-    await badInput((s) => [...targetArgs('bigchange', s), '--rate-limit', 'fast'], /rate-limit|rate limit/i);
-  });
-
-  test('bad --max-cases', async () => {
-    await badInput((s) => [...targetArgs('bigchange', s), '--max-cases', 'many'], /max-cases/);
-  });
-
-  test('unknown --operation', async () => {
-    await badInput((s) => [...targetArgs('bigchange', s), '--operation', 'deleteEverything'], /deleteEverything/);
-  });
-});
-
-describe('dry run', () => {
-  test('--dry-run prints the cases and sends nothing', async () => {
-    const server = await startReferenceServer('8x8');
-    servers.push(server);
-    const run = await runConformance([...targetArgs('8x8', server), ...COMMON, '--dry-run'], { json: false });
-    expect(run.code, run.describe()).toBe(0);
-    expect(run.stdout, run.describe()).toMatch(/createContact/);
-    expect(server.requestCount).toBe(0);
-  });
-});
 });
 
 // After the concurrent suite, on its own: see HANG_TIMEOUT_MS.

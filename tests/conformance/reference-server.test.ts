@@ -3,10 +3,11 @@
  * nothing wrong with it", check over real HTTP that it does what the specs say, and that every
  * reply it sent validated against the spec (it checks each reply itself, into `violations`).
  */
-import { afterEach, describe, expect, test } from 'vitest';
+
 import { request } from 'undici';
-import { startReferenceServer, type RunningServer, type SpecKey } from '../support/reference-server.js';
+import { afterEach, describe, expect, test } from 'vitest';
 import { FAULTS } from '../support/faulty-servers.js';
+import { type RunningServer, type SpecKey, startReferenceServer } from '../support/reference-server.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACCOUNT = '4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35';
@@ -33,9 +34,18 @@ interface Sent {
   text: string;
 }
 
-async function send(url: string, method: 'POST' | 'PATCH', body: unknown, headers: Record<string, string> = {}): Promise<Sent> {
+async function send(
+  url: string,
+  method: 'POST' | 'PATCH',
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Sent> {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await request(url, { method, body: raw, headers: { 'content-type': 'application/json', ...headers } });
+  const response = await request(url, {
+    method,
+    body: raw,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   const text = await response.body.text();
   let parsed: unknown;
   try {
@@ -58,13 +68,17 @@ describe('BigChange reference', () => {
     expect(noAuth.status).toBe(401);
     expect(noAuth.headers['content-type']).toBe('application/problem+json');
     expect(noAuth.body).toMatchObject({ status: 401, title: 'Unauthorized' });
-    expect((await send(create, 'POST', { name: 'x' }, { authorization: 'Basic YTpi', 'customer-id': '1' })).status).toBe(401);
+    expect(
+      (await send(create, 'POST', { name: 'x' }, { authorization: 'Basic YTpi', 'customer-id': '1' })).status,
+    ).toBe(401);
 
     const noCustomer = await send(create, 'POST', { name: 'x' }, bearer);
     expect(noCustomer.status).toBe(400);
     expect(noCustomer.body).toMatchObject({ status: 400 });
     expect((await send(create, 'POST', { name: 'x' }, { ...bearer, 'customer-id': 'abc' })).status).toBe(400);
-    expect((await send(create, 'POST', { name: 'x' }, { ...bearer, 'customer-id': '99999999999999999999' })).status).toBe(400);
+    expect(
+      (await send(create, 'POST', { name: 'x' }, { ...bearer, 'customer-id': '99999999999999999999' })).status,
+    ).toBe(400);
 
     const first = await send(create, 'POST', { name: 'Field engineers' }, h);
     const second = await send(create, 'POST', { name: 'A'.repeat(50) }, h);
@@ -79,7 +93,11 @@ describe('BigChange reference', () => {
     expect((await send(create, 'POST', {}, h)).status).toBe(422);
     expect((await send(create, 'POST', '{"name": ', h)).status).toBe(400);
     expect((await send(create, 'POST', '', h)).status).toBe(400);
-    const wrongType = await request(create, { method: 'POST', body: '{"name":"x"}', headers: { ...h, 'content-type': 'text/plain' } });
+    const wrongType = await request(create, {
+      method: 'POST',
+      body: '{"name":"x"}',
+      headers: { ...h, 'content-type': 'text/plain' },
+    });
     expect(wrongType.statusCode).toBe(400);
     await wrongType.body.text();
 
@@ -103,9 +121,19 @@ describe('8x8 reference', () => {
     const b = await send(url, 'POST', { addresses: { email: 'b@example.com' } }, bearer);
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
-    const merged = await send(url, 'POST', { lastName: 'Ng', addresses: { msisdn: '+6591234567', lineId: 'ann' } }, bearer);
+    const merged = await send(
+      url,
+      'POST',
+      { lastName: 'Ng', addresses: { msisdn: '+6591234567', lineId: 'ann' } },
+      bearer,
+    );
     expect(merged.status).toBe(200);
-    expect(merged.body).toMatchObject({ id: (a.body as { id: number }).id, firstName: 'Ann', lastName: 'Ng', addresses: { msisdn: '+6591234567', lineId: 'ann' } });
+    expect(merged.body).toMatchObject({
+      id: (a.body as { id: number }).id,
+      firstName: 'Ann',
+      lastName: 'Ng',
+      addresses: { msisdn: '+6591234567', lineId: 'ann' },
+    });
     const conflict = await send(url, 'POST', { addresses: { msisdn: '+6591234567', email: 'b@example.com' } }, bearer);
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ code: 1003 });
@@ -118,8 +146,19 @@ describe('8x8 reference', () => {
     expect((invalid.body as { errorId: string }).errorId).toMatch(UUID);
     expect(Number.isNaN(Date.parse((invalid.body as { timestamp: string }).timestamp))).toBe(false);
     expect((await send(url, 'POST', { addresses: {} }, bearer)).status).toBe(400);
-    expect((await send(url, 'POST', { addresses: { email: 'x@example.com' }, country: 'USA' }, bearer)).status).toBe(400);
-    expect((await send(`${s.baseUrl}/api/v1/accounts/not-an-account/contacts`, 'POST', { addresses: { email: 'y@example.com' } }, bearer)).status).toBe(400);
+    expect((await send(url, 'POST', { addresses: { email: 'x@example.com' }, country: 'USA' }, bearer)).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await send(
+          `${s.baseUrl}/api/v1/accounts/not-an-account/contacts`,
+          'POST',
+          { addresses: { email: 'y@example.com' } },
+          bearer,
+        )
+      ).status,
+    ).toBe(400);
     const noAuth = await send(url, 'POST', { addresses: { email: 'z@example.com' } });
     expect(noAuth.status).toBe(401);
     expect(noAuth.body).toMatchObject({ code: 1100, message: 'Unauthorized' });
@@ -130,7 +169,12 @@ describe('Eloqua reference', () => {
   test('Basic or Bearer, numeric string ids, duplicate name is 400 NoDuplicatesRequirement', async () => {
     const s = await start('eloqua');
     const url = `${s.baseUrl}/api/REST/2.0/assets/contact/segment`;
-    const one = await send(url, 'POST', { name: 'Q3 webinar attendees' }, { authorization: 'Basic c2l0ZVx1c2VyOnBhc3M=' });
+    const one = await send(
+      url,
+      'POST',
+      { name: 'Q3 webinar attendees' },
+      { authorization: 'Basic c2l0ZVx1c2VyOnBhc3M=' },
+    );
     expect(one.status).toBe(201);
     expect((one.body as { id: string }).id).toMatch(/^[0-9]+$/);
     const two = await send(url, 'POST', { name: 'Other' }, bearer);
@@ -138,10 +182,18 @@ describe('Eloqua reference', () => {
     expect(Number((two.body as { id: string }).id)).toBeGreaterThan(Number((one.body as { id: string }).id));
     const duplicate = await send(url, 'POST', { name: 'Q3 webinar attendees' }, bearer);
     expect(duplicate.status).toBe(400);
-    expect(duplicate.body).toEqual([expect.objectContaining({ property: 'name', requirement: { type: 'NoDuplicatesRequirement' }, value: 'Q3 webinar attendees' })]);
+    expect(duplicate.body).toEqual([
+      expect.objectContaining({
+        property: 'name',
+        requirement: { type: 'NoDuplicatesRequirement' },
+        value: 'Q3 webinar attendees',
+      }),
+    ]);
     const missing = await send(url, 'POST', {}, bearer);
     expect(missing.status).toBe(400);
-    expect(missing.body).toEqual([expect.objectContaining({ property: 'name', requirement: { type: 'IsRequiredRequirement' } })]);
+    expect(missing.body).toEqual([
+      expect.objectContaining({ property: 'name', requirement: { type: 'IsRequiredRequirement' } }),
+    ]);
     expect((await send(url, 'POST', { name: 'x'.repeat(101) }, bearer)).status).toBe(400);
     const wrongScheme = await send(url, 'POST', { name: 'n' }, { authorization: 'Token abc' });
     expect(wrongScheme.status).toBe(401);
@@ -157,11 +209,16 @@ describe('Easify reference', () => {
     const ok = await send(url, 'POST', { name: 'My Contact Group' }, bearer);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: true, data: { name: 'My Contact Group', contacts_count: 0 } });
-    expect((ok.body as { data: { created_at: string } }).data.created_at).toMatch(/^\d\d-\d\d-\d{4} \d\d:\d\d:\d\d (AM|PM)$/);
+    expect((ok.body as { data: { created_at: string } }).data.created_at).toMatch(
+      /^\d\d-\d\d-\d{4} \d\d:\d\d:\d\d (AM|PM)$/,
+    );
     expect(ok.headers['x-ratelimit-remaining']).toBe('3');
     const dup = await send(url, 'POST', { name: 'My Contact Group' }, bearer);
     expect(dup.status).toBe(422);
-    expect(dup.body).toEqual({ message: 'The name has already been taken.', errors: { name: ['The name has already been taken.'] } });
+    expect(dup.body).toEqual({
+      message: 'The name has already been taken.',
+      errors: { name: ['The name has already been taken.'] },
+    });
     expect((await send(url, 'POST', { name: '' }, bearer)).status).toBe(422);
     expect((await send(url, 'POST', { name: 'x' }, { authorization: 'Bearer other' })).status).toBe(200);
     expect((await send(url, 'POST', { name: 'y' }, bearer)).status).toBe(200);
@@ -170,7 +227,11 @@ describe('Easify reference', () => {
     const retryAfter = Number(limited.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(30);
-    expect(limited.body).toEqual({ status: false, message: `Too many requests. Try again in ${retryAfter} seconds`, errors: [] });
+    expect(limited.body).toEqual({
+      status: false,
+      message: `Too many requests. Try again in ${retryAfter} seconds`,
+      errors: [],
+    });
     const noAuth = await send(url, 'POST', { name: 'n' });
     expect(noAuth.status).toBe(401);
     expect(noAuth.body).toEqual({ status: false, message: 'Unauthenticated', errors: [] });

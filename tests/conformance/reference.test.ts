@@ -4,8 +4,8 @@
  * really judged cases, so an exit 0 cannot come from a runner that skipped them.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { SPEC_FILES, startReferenceServer, type RunningServer, type SpecKey } from '../support/reference-server.js';
 import { ALL_CHECKS, type CheckName } from '../support/faulty-servers.js';
+import { type RunningServer, SPEC_FILES, type SpecKey, startReferenceServer } from '../support/reference-server.js';
 import { COMMON, failingChecks, junitTally, runConformance, summarize, targetArgs } from '../support/runner.js';
 
 /** Small enough for the rate_limit check to reach quickly, large enough to be a real limit. */
@@ -28,21 +28,40 @@ interface Expectation {
   judged: CheckName[];
 }
 
-const ALWAYS: CheckName[] = ['not_a_server_error', 'status_code_documented', 'positive_data_accepted', 'negative_data_rejected', 'response_schema', 'content_type', 'error_format', 'ignored_auth'];
+const ALWAYS: CheckName[] = [
+  'not_a_server_error',
+  'status_code_documented',
+  'positive_data_accepted',
+  'negative_data_rejected',
+  'response_schema',
+  'content_type',
+  'error_format',
+  'ignored_auth',
+];
 
 const EXPECTATIONS: Expectation[] = [
   { key: 'bigchange', args: [], judged: [...ALWAYS, 'missing_required_header', 'resource_availability'] },
   { key: '8x8', args: [], judged: [...ALWAYS, 'stateful_rules'] },
   { key: 'eloqua', args: [], judged: [...ALWAYS, 'stateful_rules'] },
-  { key: 'easify', args: ['--checks', ALL_CHECKS.join(','), '--rate-limit', '600/m'], rateLimit: EASIFY_LIMIT, judged: [...ALWAYS, 'stateful_rules', 'rate_limit', 'response_headers'] },
+  {
+    key: 'easify',
+    args: ['--checks', ALL_CHECKS.join(','), '--rate-limit', '600/m'],
+    rateLimit: EASIFY_LIMIT,
+    judged: [...ALWAYS, 'stateful_rules', 'rate_limit', 'response_headers'],
+  },
 ];
 
 describe.concurrent('reference servers pass every check', () => {
   for (const expectation of EXPECTATIONS) {
     test(`${expectation.key}: exit 0, no failure, every relevant check judged some case`, async () => {
-      const server = await startReferenceServer(expectation.key, expectation.rateLimit === undefined ? {} : { rateLimit: expectation.rateLimit });
+      const server = await startReferenceServer(
+        expectation.key,
+        expectation.rateLimit === undefined ? {} : { rateLimit: expectation.rateLimit },
+      );
       servers.push(server);
-      const run = await runConformance([...targetArgs(expectation.key, server), ...COMMON, ...expectation.args], { junit: true });
+      const run = await runConformance([...targetArgs(expectation.key, server), ...COMMON, ...expectation.args], {
+        junit: true,
+      });
       const context = `${run.describe()}\n${summarize(run.report)}`;
       expect(run.report, context).toBeDefined();
       expect(failingChecks(run.report), context).toEqual([]);
@@ -66,7 +85,10 @@ describe.concurrent('reference servers pass every check', () => {
       // Generated values of unique fields and merge keys are unique per case: the server applied a
       // merge, conflict or duplicate rule only where a stateful case asked for it (and was judged).
       const statefulJudged = tally.get('stateful_rules')!.passed + tally.get('stateful_rules')!.failed;
-      expect(server.state.events.length, `${context}\nstateful rules applied by the server: ${JSON.stringify(server.state.events.slice(0, 10))}...`).toBeLessThanOrEqual(statefulJudged);
+      expect(
+        server.state.events.length,
+        `${context}\nstateful rules applied by the server: ${JSON.stringify(server.state.events.slice(0, 10))}...`,
+      ).toBeLessThanOrEqual(statefulJudged);
     });
   }
 });
@@ -78,24 +100,43 @@ describe.concurrent('command-line details, against reference servers', () => {
     const run = await runConformance([...targetArgs('easify', { baseUrl: `${server.baseUrl}/` }), ...COMMON]);
     expect(run.report?.failures, `${run.describe()}\n${summarize(run.report)}`).toEqual([]);
     expect(run.code).toBe(0);
-    expect(server.log.every((r) => r.path.startsWith('/api/v2/contact-groups/create')), JSON.stringify(server.log.slice(0, 5))).toBe(true);
+    expect(
+      server.log.every((r) => r.path.startsWith('/api/v2/contact-groups/create')),
+      JSON.stringify(server.log.slice(0, 5)),
+    ).toBe(true);
   });
 
   test('--operation limits the cases to that operation (creates only feed its ids)', async () => {
     const server = await startReferenceServer('bigchange');
     servers.push(server);
-    const run = await runConformance([...targetArgs('bigchange', server), ...COMMON, '--operation', 'updateContactGroup']);
+    const run = await runConformance([
+      ...targetArgs('bigchange', server),
+      ...COMMON,
+      '--operation',
+      'updateContactGroup',
+    ]);
     expect(run.report?.failures, `${run.describe()}\n${summarize(run.report)}`).toEqual([]);
     expect(run.code).toBe(0);
     const posts = server.log.filter((r) => r.method === 'POST');
     expect(server.log.filter((r) => r.method === 'PATCH').length).toBeGreaterThan(posts.length);
-    expect(posts.every((r) => r.status === 201), JSON.stringify(posts)).toBe(true);
+    expect(
+      posts.every((r) => r.status === 201),
+      JSON.stringify(posts),
+    ).toBe(true);
   });
 
   test('without --header Customer-Id the runner generates a valid one', async () => {
     const server = await startReferenceServer('bigchange');
     servers.push(server);
-    const run = await runConformance(['--spec', SPEC_FILES.bigchange, '--base-url', server.baseUrl, '--header', 'Authorization: Bearer x', ...COMMON]);
+    const run = await runConformance([
+      '--spec',
+      SPEC_FILES.bigchange,
+      '--base-url',
+      server.baseUrl,
+      '--header',
+      'Authorization: Bearer x',
+      ...COMMON,
+    ]);
     expect(run.report?.failures, `${run.describe()}\n${summarize(run.report)}`).toEqual([]);
     expect(run.code).toBe(0);
     expect(server.log.some((r) => r.method === 'PATCH' && r.status === 204)).toBe(true);

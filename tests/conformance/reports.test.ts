@@ -2,14 +2,15 @@
  * The reports: the same seed gives the same report, the JUnit file is JUnit XML, and a secret
  * passed with --header never reaches stdout, stderr, the JSON or the JUnit report.
  */
-import { randomUUID } from 'node:crypto';
+
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, test } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
+import { afterAll, describe, expect, test } from 'vitest';
 import { ECHO_CREDENTIALS, FAULTS } from '../support/faulty-servers.js';
-import { COMMON, failingChecks, runConformance, summarize, targetArgs, type JsonReport } from '../support/runner.js';
+import { type RunningServer, startReferenceServer } from '../support/reference-server.js';
+import { COMMON, failingChecks, type JsonReport, runConformance, summarize, targetArgs } from '../support/runner.js';
 
 const servers: RunningServer[] = [];
 afterAll(async () => {
@@ -29,7 +30,8 @@ async function faultyServer(name: string) {
   return server;
 }
 
-const TIMING_KEY = /^(duration|durationms|elapsed|elapsedms|time|timems|took|tookms|ms|latency|latencyms|timestamp|startedat|finishedat|endedat|start|end|date|generatedat)$/i;
+const TIMING_KEY =
+  /^(duration|durationms|elapsed|elapsedms|time|timems|took|tookms|ms|latency|latencyms|timestamp|startedat|finishedat|endedat|start|end|date|generatedat)$/i;
 const VOLATILE_HEADER = /^(date|keep-alive|connection)$/i;
 
 /** The report with timing fields and volatile response headers removed and the server origin neutral. */
@@ -80,14 +82,20 @@ describe.concurrent('reports', () => {
     expect(failure!.response?.status).toBe(200);
     const before = server.requestCount;
     // The redacted token still has the right shape for this server (any bearer token is accepted).
-    const { stdout } = await promisify(execFile)('sh', ['-c', failure!.curl.replace(/^curl /, 'curl -sS --max-time 10 ')]);
+    const { stdout } = await promisify(execFile)('sh', [
+      '-c',
+      failure!.curl.replace(/^curl /, 'curl -sS --max-time 10 '),
+    ]);
     expect(server.requestCount).toBe(before + 1);
     expect(stdout.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 200 /);
     expect(stdout).toMatch(/"id":\s*\d+/);
   });
 
   test('the same seed gives the same JSON report (modulo timing)', async () => {
-    const [a, b] = await Promise.all([faultyServer('bigchange-rejects-50-char-name'), faultyServer('bigchange-rejects-50-char-name')]);
+    const [a, b] = await Promise.all([
+      faultyServer('bigchange-rejects-50-char-name'),
+      faultyServer('bigchange-rejects-50-char-name'),
+    ]);
     // Concurrency 1: the stateful server then sees the requests in the one order the seed fixes.
     const args = (s: RunningServer) => [...targetArgs('bigchange', s), ...COMMON, '--concurrency', '1'];
     const [first, second] = await Promise.all([runConformance(args(a)), runConformance(args(b))]);
@@ -103,7 +111,11 @@ describe.concurrent('reports', () => {
     const server = await startReferenceServer('easify', { rateLimit: false });
     servers.push(server);
     const args = (seed: string) => [...targetArgs('easify', server), '--dry-run', '--max-cases', '25', '--seed', seed];
-    const [one, again, other] = await Promise.all([runConformance(args('11'), { json: false }), runConformance(args('11'), { json: false }), runConformance(args('12'), { json: false })]);
+    const [one, again, other] = await Promise.all([
+      runConformance(args('11'), { json: false }),
+      runConformance(args('11'), { json: false }),
+      runConformance(args('12'), { json: false }),
+    ]);
     expect(one.code, one.describe()).toBe(0);
     expect(one.stdout.trim().length, one.describe()).toBeGreaterThan(0);
     expect(again.stdout).toBe(one.stdout);
@@ -115,7 +127,9 @@ describe.concurrent('reports', () => {
     const secret = `s3cr3t-${randomUUID()}`;
     // error_format failures on 400s whose bodies repeat the Authorization header: the secret is
     // in the requests, the curl lines and the response bodies the runner reports.
-    const server = await startReferenceServer('8x8', { faults: [fault('8x8-error-id-not-uuid').fault, ECHO_CREDENTIALS] });
+    const server = await startReferenceServer('8x8', {
+      faults: [fault('8x8-error-id-not-uuid').fault, ECHO_CREDENTIALS],
+    });
     servers.push(server);
     const run = await runConformance([...targetArgs('8x8', server, secret), ...COMMON], { junit: true });
     const context = `${run.describe()}\n${summarize(run.report)}`;
@@ -142,7 +156,11 @@ describe.concurrent('reports', () => {
     const xml = run.junit;
     expect(xml, 'no JUnit file written').toBeDefined();
     expect(XMLValidator.validate(xml!)).toBe(true);
-    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => ['testsuite', 'testcase', 'failure'].includes(name) }).parse(xml!) as {
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      isArray: (name) => ['testsuite', 'testcase', 'failure'].includes(name),
+    }).parse(xml!) as {
       testsuites?: { testsuite?: { testcase?: { '@_name'?: string; failure?: unknown[] }[] }[] };
     };
     expect(doc.testsuites, 'root element is <testsuites>').toBeDefined();
@@ -159,7 +177,19 @@ describe.concurrent('reports', () => {
 
   test('headers secret by name (X-Auth, X-Session, any length) never appear in any output', async () => {
     const server = await faultyServer('8x8-error-id-not-uuid');
-    const run = await runConformance([...targetArgs('8x8', server), ...COMMON, '--header', 'X-Auth: hunter2pass', '--header', 'X-Session: ab1', '--header', 'X-Request-Signature: sig-0042'], { junit: true });
+    const run = await runConformance(
+      [
+        ...targetArgs('8x8', server),
+        ...COMMON,
+        '--header',
+        'X-Auth: hunter2pass',
+        '--header',
+        'X-Session: ab1',
+        '--header',
+        'X-Request-Signature: sig-0042',
+      ],
+      { junit: true },
+    );
     const context = `${run.describe()}\n${summarize(run.report)}`;
     expect(run.code, context).toBe(1);
     expect(server.log.length).toBeGreaterThan(0);
@@ -190,11 +220,16 @@ describe.concurrent('reports', () => {
     expect(failures.length, context).toBeGreaterThan(0);
     // Only requests within the first 15 of the minute can be blamed.
     expect(failures.length, context).toBeLessThanOrEqual(15);
-    for (const failure of failures) expect(failure.message, context).toMatch(/^valid request throttled before the documented limit \((\d|1[0-5]) of 15 in 60 s\)$/);
+    for (const failure of failures)
+      expect(failure.message, context).toMatch(
+        /^valid request throttled before the documented limit \((\d|1[0-5]) of 15 in 60 s\)$/,
+      );
     const throttled = (run.report as unknown as { throttled: number }).throttled;
     // The answers past the 15th request (auth cases excepted: those get 401 before any throttling).
     expect(throttled, context).toBeGreaterThan(0);
     expect(throttled, context).toBeLessThanOrEqual(server.requestCount - 15);
-    expect(run.stdout, context).toContain(`note: ${throttled} requests were answered with the rate-limit status and not judged`);
+    expect(run.stdout, context).toContain(
+      `note: ${throttled} requests were answered with the rate-limit status and not judged`,
+    );
   });
 });

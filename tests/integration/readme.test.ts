@@ -17,7 +17,14 @@ const statements = (code: string): string[] =>
   code
     .split('\n')
     .map((line) => line.replace(/\s+\/\/.*$/, '').trim())
-    .filter((line) => line && !line.startsWith('//') && !line.startsWith('console.log') && !line.startsWith('import') && !line.startsWith('baseUrl'));
+    .filter(
+      (line) =>
+        line &&
+        !line.startsWith('//') &&
+        !line.startsWith('console.log') &&
+        !line.startsWith('import') &&
+        !line.startsWith('baseUrl'),
+    );
 
 it('README typed-client snippet is what tests/mock/typed-client.test.ts runs', async () => {
   const readme = await readFile(join(ROOT, 'README.md'), 'utf8');

@@ -5,10 +5,10 @@
  * cannot come from checks that never ran.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startMock, type RunningMock } from '../../mocks/server.js';
+import { type RunningMock, startMock } from '../../mocks/server.js';
 import { ALL_CHECKS, type CheckName } from '../support/faulty-servers.js';
-import { COMMON, failingChecks, junitTally, runConformance, summarize, targetArgs } from '../support/runner.js';
 import type { SpecKey } from '../support/reference-server.js';
+import { COMMON, failingChecks, junitTally, runConformance, summarize, targetArgs } from '../support/runner.js';
 
 let mock: RunningMock;
 beforeAll(async () => {
@@ -22,13 +22,32 @@ afterAll(async () => {
   await mock?.close();
 });
 
-const ALWAYS: CheckName[] = ['not_a_server_error', 'status_code_documented', 'positive_data_accepted', 'negative_data_rejected', 'response_schema', 'content_type', 'error_format', 'ignored_auth'];
+const ALWAYS: CheckName[] = [
+  'not_a_server_error',
+  'status_code_documented',
+  'positive_data_accepted',
+  'negative_data_rejected',
+  'response_schema',
+  'content_type',
+  'error_format',
+  'ignored_auth',
+];
 
 const CASES: { key: SpecKey; prefix: string; args: string[]; judged: CheckName[] }[] = [
-  { key: 'bigchange', prefix: 'bigchange', args: [], judged: [...ALWAYS, 'missing_required_header', 'resource_availability'] },
+  {
+    key: 'bigchange',
+    prefix: 'bigchange',
+    args: [],
+    judged: [...ALWAYS, 'missing_required_header', 'resource_availability'],
+  },
   { key: '8x8', prefix: '8x8', args: [], judged: [...ALWAYS, 'stateful_rules'] },
   { key: 'eloqua', prefix: 'eloqua', args: [], judged: [...ALWAYS, 'stateful_rules'] },
-  { key: 'easify', prefix: 'easify', args: ['--checks', ALL_CHECKS.join(','), '--rate-limit', '2/s'], judged: [...ALWAYS, 'stateful_rules', 'rate_limit', 'response_headers'] },
+  {
+    key: 'easify',
+    prefix: 'easify',
+    args: ['--checks', ALL_CHECKS.join(','), '--rate-limit', '2/s'],
+    judged: [...ALWAYS, 'stateful_rules', 'rate_limit', 'response_headers'],
+  },
 ];
 
 describe('conformance runner against the mock', () => {
@@ -36,13 +55,18 @@ describe('conformance runner against the mock', () => {
     test(`${key}: exit 0 and every relevant check judged some case`, async () => {
       const api = mock.apis.find((a) => a.name === prefix);
       expect(api, `mock serves ${prefix}`).toBeDefined();
-      const run = await runConformance([...targetArgs(key, { baseUrl: api!.baseUrl }), ...COMMON, ...args], { junit: true });
+      const run = await runConformance([...targetArgs(key, { baseUrl: api!.baseUrl }), ...COMMON, ...args], {
+        junit: true,
+      });
       const context = `${run.describe()}\n${summarize(run.report)}`;
       expect(failingChecks(run.report), context).toEqual([]);
       expect(run.code, context).toBe(0);
       expect(run.report!.summary.passed, context).toBeGreaterThan(20);
       const tally = junitTally(run.junit!, ALL_CHECKS);
-      expect(judged.filter((check) => (tally.get(check)?.passed ?? 0) === 0), JSON.stringify(Object.fromEntries(tally))).toEqual([]);
+      expect(
+        judged.filter((check) => (tally.get(check)?.passed ?? 0) === 0),
+        JSON.stringify(Object.fromEntries(tally)),
+      ).toEqual([]);
     });
   }
 });

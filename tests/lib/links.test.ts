@@ -8,7 +8,11 @@ const specFile = (name: string): string => fileURLToPath(new URL(`../../specs/${
 
 /** A made-up API: a create (201 and 200) linked to an update, a read and a search, one link on an error response. */
 function synthetic(): ReturnType<typeof buildSpec> {
-  const op = (operationId: string, parameters: unknown[] = [], responses: Record<string, unknown> = { '204': { description: 'ok' } }) => ({ operationId, parameters, responses });
+  const op = (
+    operationId: string,
+    parameters: unknown[] = [],
+    responses: Record<string, unknown> = { '204': { description: 'ok' } },
+  ) => ({ operationId, parameters, responses });
   const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
   return buildSpec(
     {
@@ -21,16 +25,41 @@ function synthetic(): ReturnType<typeof buildSpec> {
               description: 'created',
               links: {
                 Update: { operationId: 'updateThing', parameters: { thingId: '$response.body#/data/id' } },
-                Read: { operationId: 'readThing', parameters: { 'path.id': '$response.body#/data/id', 'header.X-Trace': '$response.header.X-Trace', version: '2' } },
+                Read: {
+                  operationId: 'readThing',
+                  parameters: {
+                    'path.id': '$response.body#/data/id',
+                    'header.X-Trace': '$response.header.X-Trace',
+                    version: '2',
+                  },
+                },
               },
             },
-            '2XX': { description: 'other', links: { Search: { operationId: 'searchThings', parameters: { owner: '$response.body', 'X-Tenant': '$response.body#/tenant' } } } },
-            '400': { description: 'bad', links: { Nope: { operationId: 'updateThing', parameters: { thingId: '$response.body#/errorId' } } } },
+            '2XX': {
+              description: 'other',
+              links: {
+                Search: {
+                  operationId: 'searchThings',
+                  parameters: { owner: '$response.body', 'X-Tenant': '$response.body#/tenant' },
+                },
+              },
+            },
+            '400': {
+              description: 'bad',
+              links: { Nope: { operationId: 'updateThing', parameters: { thingId: '$response.body#/errorId' } } },
+            },
           }),
         },
         '/things/{thingId}': { patch: op('updateThing', [path('thingId')]) },
-        '/things/{id}/{version}': { get: op('readThing', [path('id'), path('version'), { name: 'id', in: 'query', schema: { type: 'string' } }]) },
-        '/search': { get: op('searchThings', [{ name: 'owner', in: 'query', schema: { type: 'string' } }, { name: 'x-tenant', in: 'header', schema: { type: 'string' } }]) },
+        '/things/{id}/{version}': {
+          get: op('readThing', [path('id'), path('version'), { name: 'id', in: 'query', schema: { type: 'string' } }]),
+        },
+        '/search': {
+          get: op('searchThings', [
+            { name: 'owner', in: 'query', schema: { type: 'string' } },
+            { name: 'x-tenant', in: 'header', schema: { type: 'string' } },
+          ]),
+        },
       },
     },
     'things.yaml',
@@ -46,7 +75,15 @@ describe('responseBodyPointer', () => {
   });
 
   it('is undefined for other expressions, constants and malformed pointers', () => {
-    for (const other of ['$response.header.Location', '$request.path.id', '$url', '42', '$response.body#id', '$response.bodyx']) expect(responseBodyPointer(other), other).toBeUndefined();
+    for (const other of [
+      '$response.header.Location',
+      '$request.path.id',
+      '$url',
+      '42',
+      '$response.body#id',
+      '$response.bodyx',
+    ])
+      expect(responseBodyPointer(other), other).toBeUndefined();
   });
 });
 
@@ -55,17 +92,58 @@ describe('linkedParameters', () => {
     const links = linkedParameters(synthetic());
     expect([...links.keys()]).toEqual(['updateThing', 'readThing', 'searchThings']);
     const source = { sourceOperationId: 'createThing' };
-    expect(links.get('updateThing')).toEqual([{ parameter: 'thingId', in: 'path', ...source, sourceStatus: '201', link: 'Update', expression: '$response.body#/data/id', pointer: '/data/id' }]);
+    expect(links.get('updateThing')).toEqual([
+      {
+        parameter: 'thingId',
+        in: 'path',
+        ...source,
+        sourceStatus: '201',
+        link: 'Update',
+        expression: '$response.body#/data/id',
+        pointer: '/data/id',
+      },
+    ]);
     expect(links.get('readThing')).toEqual([
       // A qualified name says where the parameter goes, even when another location has the same name.
-      { parameter: 'id', in: 'path', ...source, sourceStatus: '201', link: 'Read', expression: '$response.body#/data/id', pointer: '/data/id' },
-      { parameter: 'X-Trace', in: 'header', ...source, sourceStatus: '201', link: 'Read', expression: '$response.header.X-Trace' },
+      {
+        parameter: 'id',
+        in: 'path',
+        ...source,
+        sourceStatus: '201',
+        link: 'Read',
+        expression: '$response.body#/data/id',
+        pointer: '/data/id',
+      },
+      {
+        parameter: 'X-Trace',
+        in: 'header',
+        ...source,
+        sourceStatus: '201',
+        link: 'Read',
+        expression: '$response.header.X-Trace',
+      },
       { parameter: 'version', in: 'path', ...source, sourceStatus: '201', link: 'Read', expression: '2' },
     ]);
     expect(links.get('searchThings')).toEqual([
-      { parameter: 'owner', in: 'query', ...source, sourceStatus: '2XX', link: 'Search', expression: '$response.body', pointer: '' },
+      {
+        parameter: 'owner',
+        in: 'query',
+        ...source,
+        sourceStatus: '2XX',
+        link: 'Search',
+        expression: '$response.body',
+        pointer: '',
+      },
       // Header names ignore case.
-      { parameter: 'X-Tenant', in: 'header', ...source, sourceStatus: '2XX', link: 'Search', expression: '$response.body#/tenant', pointer: '/tenant' },
+      {
+        parameter: 'X-Tenant',
+        in: 'header',
+        ...source,
+        sourceStatus: '2XX',
+        link: 'Search',
+        expression: '$response.body#/tenant',
+        pointer: '/tenant',
+      },
     ]);
   });
 
@@ -83,7 +161,15 @@ describe('linkedParameters', () => {
   it("reads BigChange's create -> update link", async () => {
     const links = linkedParameters(await loadSpec(specFile('bigchange-contact-groups.yaml')));
     expect(links.get('updateContactGroup')).toEqual([
-      { parameter: 'contactGroupId', in: 'path', sourceOperationId: 'createContactGroup', sourceStatus: '201', link: 'UpdateContactGroup', expression: '$response.body#/id', pointer: '/id' },
+      {
+        parameter: 'contactGroupId',
+        in: 'path',
+        sourceOperationId: 'createContactGroup',
+        sourceStatus: '201',
+        link: 'UpdateContactGroup',
+        expression: '$response.body#/id',
+        pointer: '/id',
+      },
     ]);
     expect(links.size).toBe(1);
   });

@@ -19,21 +19,45 @@ describe('mediaTypeEssence', () => {
 
 describe('parseMediaType', () => {
   it('splits type and subtype, and refuses what is not type/subtype', () => {
-    expect(parseMediaType('Application/Vnd.API+JSON; q=1')).toEqual({ type: 'application', subtype: 'vnd.api+json', essence: 'application/vnd.api+json' });
+    expect(parseMediaType('Application/Vnd.API+JSON; q=1')).toEqual({
+      type: 'application',
+      subtype: 'vnd.api+json',
+      essence: 'application/vnd.api+json',
+    });
     expect(parseMediaType('application/*')).toEqual({ type: 'application', subtype: '*', essence: 'application/*' });
-    for (const bad of [undefined, '', 'json', 'application/', '/json', 'a/b/c', 'application/js on']) expect(parseMediaType(bad), String(bad)).toBeUndefined();
+    for (const bad of [undefined, '', 'json', 'application/', '/json', 'a/b/c', 'application/js on'])
+      expect(parseMediaType(bad), String(bad)).toBeUndefined();
   });
 });
 
 describe('isJsonMediaType', () => {
   it('is application/json and any +json suffix, whatever the case and parameters', () => {
-    for (const json of ['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/problem+json', 'application/vnd.api+json', 'text/x.custom+json']) {
+    for (const json of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'APPLICATION/JSON',
+      'application/problem+json',
+      'application/vnd.api+json',
+      'text/x.custom+json',
+    ]) {
       expect(isJsonMediaType(json), json).toBe(true);
     }
   });
 
   it('is nothing else', () => {
-    for (const other of [undefined, '', 'json', 'text/json', 'application/jsonl', 'application/json-seq', 'application/x-json', 'application/json+xml', 'text/plain', 'application/*', '*/*']) {
+    for (const other of [
+      undefined,
+      '',
+      'json',
+      'text/json',
+      'application/jsonl',
+      'application/json-seq',
+      'application/x-json',
+      'application/json+xml',
+      'text/plain',
+      'application/*',
+      '*/*',
+    ]) {
       expect(isJsonMediaType(other), String(other)).toBe(false);
     }
   });
@@ -58,7 +82,8 @@ describe('mediaTypeMatches(documentedRange, actual)', () => {
   });
 
   it('matches */* to anything, even a message without a media type', () => {
-    for (const actual of ['application/json', 'text/html; charset=utf-8', 'image/png', '', undefined]) expect(mediaTypeMatches('*/*', actual), String(actual)).toBe(true);
+    for (const actual of ['application/json', 'text/html; charset=utf-8', 'image/png', '', undefined])
+      expect(mediaTypeMatches('*/*', actual), String(actual)).toBe(true);
   });
 
   it('is a range only on the documented side, and only in those two forms', () => {

@@ -2,7 +2,7 @@
  * The CLI as `npm start` runs it (tsx mocks/cli.ts), as a child process: the table of base URLs,
  * MOCK_PORT, a clean stop on SIGTERM/SIGINT, and a one-line error for a taken port.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
@@ -11,8 +11,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const children: ChildProcess[] = [];
 
-function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -31,7 +38,9 @@ async function waitFor(predicate: () => boolean, what: string): Promise<void> {
 }
 
 function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 afterEach(() => {
@@ -81,7 +90,9 @@ describe('contact-mock CLI', () => {
       const code = await cli.exited;
       expect(code).not.toBe(0);
       const { stderr, stdout } = cli.output();
-      expect(stderr).toBe(`contact-mock: port 127.0.0.1:${port} is already in use (choose another with --port or MOCK_PORT)\n`);
+      expect(stderr).toBe(
+        `contact-mock: port 127.0.0.1:${port} is already in use (choose another with --port or MOCK_PORT)\n`,
+      );
       expect(stdout).toBe('');
     } finally {
       await new Promise((r) => blocker.close(r));

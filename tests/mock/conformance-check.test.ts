@@ -14,14 +14,30 @@ const limited = JSON.stringify({ status: false, message: 'Too many requests. Try
 
 describe('responseProblems', () => {
   it('accepts a documented answer', () => {
-    expect(responseProblems(create, { status: 429, headers: { ...json, 'retry-after': '3' }, text: limited })).toEqual([]);
+    expect(responseProblems(create, { status: 429, headers: { ...json, 'retry-after': '3' }, text: limited })).toEqual(
+      [],
+    );
   });
 
   it('flags an undocumented status, content type, schema violation and missing required header', () => {
-    expect(responseProblems(create, { status: 500, headers: json, text: '{}' })[0]).toMatch(/status 500 is not documented/);
-    expect(responseProblems(create, { status: 429, headers: { 'content-type': 'text/plain', 'retry-after': '3' }, text: limited })[0]).toMatch(/content-type "text\/plain"/);
-    expect(responseProblems(create, { status: 429, headers: { ...json, 'retry-after': '3' }, text: '{"status":false}' })).toContain('body/message: is required');
-    expect(responseProblems(create, { status: 429, headers: json, text: limited })).toEqual(['required header Retry-After is missing']);
-    expect(responseProblems(create, { status: 429, headers: { ...json, 'retry-after': 'soon' }, text: limited })).toEqual(['header Retry-After: must be integer']);
+    expect(responseProblems(create, { status: 500, headers: json, text: '{}' })[0]).toMatch(
+      /status 500 is not documented/,
+    );
+    expect(
+      responseProblems(create, {
+        status: 429,
+        headers: { 'content-type': 'text/plain', 'retry-after': '3' },
+        text: limited,
+      })[0],
+    ).toMatch(/content-type "text\/plain"/);
+    expect(
+      responseProblems(create, { status: 429, headers: { ...json, 'retry-after': '3' }, text: '{"status":false}' }),
+    ).toContain('body/message: is required');
+    expect(responseProblems(create, { status: 429, headers: json, text: limited })).toEqual([
+      'required header Retry-After is missing',
+    ]);
+    expect(
+      responseProblems(create, { status: 429, headers: { ...json, 'retry-after': 'soon' }, text: limited }),
+    ).toEqual(['header Retry-After: must be integer']);
   });
 });

@@ -4,7 +4,7 @@
  * answer is also checked against the spec by MockClient.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMock, type RunningMock } from '../../mocks/server.js';
+import { type RunningMock, startMock } from '../../mocks/server.js';
 import { MockClient } from './support/mock-client.js';
 
 let mock: RunningMock;
@@ -29,7 +29,11 @@ describe('bigchange', () => {
     const answer = await client.call('bigchange', 'createContactGroup', { body: {} });
     expect(answer.status).toBe(422);
     expect(answer.headers['content-type']).toBe('application/problem+json');
-    expect(answer.json).toMatchObject({ status: 422, title: 'One or more validation errors occurred.', errors: { name: ['name is required'] } });
+    expect(answer.json).toMatchObject({
+      status: 422,
+      title: 'One or more validation errors occurred.',
+      errors: { name: ['name is required'] },
+    });
   });
 
   it('names a too-long and a wrongly typed name', async () => {
@@ -46,7 +50,11 @@ describe('bigchange', () => {
     expect(missing.json).toMatchObject({ status: 400, detail: 'Customer-Id header is required' });
     const invalid = await client.call('bigchange', 'createContactGroup', { headers: { 'customer-id': 'abc' } });
     expect(invalid.status).toBe(400);
-    expect(invalid.json).toMatchObject({ status: 400, title: 'Bad Request', detail: 'Customer-Id header must be integer' });
+    expect(invalid.json).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      detail: 'Customer-Id header must be integer',
+    });
   });
 
   it('rejects an update without properties and a non-integer id', async () => {
@@ -61,8 +69,15 @@ describe('bigchange', () => {
   it('answers a missing token with the documented 401', async () => {
     const answer = await client.call('bigchange', 'createContactGroup', { headers: { authorization: undefined } });
     expect(answer.status).toBe(401);
-    expect(answer.json).toEqual({ type: 'https://tools.ietf.org/html/rfc9110#section-15.5.2', title: 'Unauthorized', status: 401, detail: 'A bearer token is required.' });
-    const basic = await client.call('bigchange', 'createContactGroup', { headers: { authorization: 'Basic dXNlcjpwdw==' } });
+    expect(answer.json).toEqual({
+      type: 'https://tools.ietf.org/html/rfc9110#section-15.5.2',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'A bearer token is required.',
+    });
+    const basic = await client.call('bigchange', 'createContactGroup', {
+      headers: { authorization: 'Basic dXNlcjpwdw==' },
+    });
     expect(basic.status).toBe(401);
   });
 });
@@ -71,14 +86,24 @@ describe('8x8', () => {
   const params = { accountId: ACCOUNT };
 
   it('creates a contact', async () => {
-    const answer = await client.call('8x8', 'createContact', { params, body: { firstName: 'Ana', addresses: { msisdn: '+447700900123' } } });
+    const answer = await client.call('8x8', 'createContact', {
+      params,
+      body: { firstName: 'Ana', addresses: { msisdn: '+447700900123' } },
+    });
     expect(answer.status).toBe(201);
-    expect(answer.json).toMatchObject({ id: expect.any(Number), firstName: 'Ana', addresses: { msisdn: '+447700900123' } });
+    expect(answer.json).toMatchObject({
+      id: expect.any(Number),
+      firstName: 'Ana',
+      addresses: { msisdn: '+447700900123' },
+    });
   });
 
   it('names an invalid msisdn in {code, message, errorId, timestamp}', async () => {
     const before = Date.now();
-    const answer = await client.call('8x8', 'createContact', { params, body: { addresses: { msisdn: 'not-a-number' } } });
+    const answer = await client.call('8x8', 'createContact', {
+      params,
+      body: { addresses: { msisdn: 'not-a-number' } },
+    });
     expect(answer.status).toBe(400);
     const body = answer.json as { code: number; message: string; errorId: string; timestamp: string };
     expect(body.code).toBe(1002);
@@ -117,23 +142,41 @@ describe('eloqua', () => {
     const basic = await client.call('eloqua', 'createContactSegment', { body: { name: 'Basic segment' } });
     expect(basic.status).toBe(201);
     expect(basic.json).toMatchObject({ id: expect.stringMatching(/^\d+$/), name: 'Basic segment' });
-    const bearer = await client.call('eloqua', 'createContactSegment', { body: { name: 'Bearer segment' }, headers: { authorization: 'Bearer token' } });
+    const bearer = await client.call('eloqua', 'createContactSegment', {
+      body: { name: 'Bearer segment' },
+      headers: { authorization: 'Bearer token' },
+    });
     expect(bearer.status).toBe(201);
   });
 
   it('answers each violation with one validation item', async () => {
-    const answer = await client.call('eloqua', 'createContactSegment', { body: { description: 'no name', folderId: 'abc' } });
+    const answer = await client.call('eloqua', 'createContactSegment', {
+      body: { description: 'no name', folderId: 'abc' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.json).toEqual([
-      { type: 'ObjectValidationError', container: { type: 'ObjectKey', objectType: 'ContactSegment' }, property: 'name', requirement: { type: 'IsRequiredRequirement' } },
-      { type: 'ObjectValidationError', container: { type: 'ObjectKey', objectType: 'ContactSegment' }, property: 'folderId', requirement: { type: 'IsValidRequirement' }, value: 'abc' },
+      {
+        type: 'ObjectValidationError',
+        container: { type: 'ObjectKey', objectType: 'ContactSegment' },
+        property: 'name',
+        requirement: { type: 'IsRequiredRequirement' },
+      },
+      {
+        type: 'ObjectValidationError',
+        container: { type: 'ObjectKey', objectType: 'ContactSegment' },
+        property: 'folderId',
+        requirement: { type: 'IsValidRequirement' },
+        value: 'abc',
+      },
     ]);
   });
 
   it('answers a too-long name with IsValidRequirement and the value', async () => {
     const name = 'n'.repeat(101);
     const answer = await client.call('eloqua', 'createContactSegment', { body: { name } });
-    expect(answer.json).toEqual([expect.objectContaining({ property: 'name', requirement: { type: 'IsValidRequirement' }, value: name })]);
+    expect(answer.json).toEqual([
+      expect.objectContaining({ property: 'name', requirement: { type: 'IsValidRequirement' }, value: name }),
+    ]);
   });
 
   it('answers a missing credential with the JSON string 401', async () => {
@@ -155,7 +198,10 @@ describe('easify', () => {
     expect(missing.status).toBe(422);
     expect(missing.json).toEqual({ message: 'name is required', errors: { name: ['name is required'] } });
     const empty = await client.call('easify', 'createContactGroup', { body: { name: '' } });
-    expect(empty.json).toEqual({ message: 'name must NOT have fewer than 1 characters', errors: { name: ['name must NOT have fewer than 1 characters'] } });
+    expect(empty.json).toEqual({
+      message: 'name must NOT have fewer than 1 characters',
+      errors: { name: ['name must NOT have fewer than 1 characters'] },
+    });
     const two = await client.call('easify', 'createContactGroup', { body: { name: 5 }, headers: {} });
     expect((two.json as { message: string }).message).toBe('name must be string');
   });
@@ -169,7 +215,8 @@ describe('easify', () => {
 
 /** Eloqua's validation array has no message field: the violation shows as an item on `body` instead. */
 function expectNamed(api: string, answer: { text: string; json: unknown }, message: string, requirement: string): void {
-  if (api === 'eloqua') expect(answer.json).toEqual([expect.objectContaining({ property: 'body', requirement: { type: requirement } })]);
+  if (api === 'eloqua')
+    expect(answer.json).toEqual([expect.objectContaining({ property: 'body', requirement: { type: requirement } })]);
   else expect(answer.text).toContain(message);
 }
 
@@ -190,7 +237,11 @@ describe.each([
   });
 
   it('answers a wrong content type with a documented 4xx', async () => {
-    const answer = await client.call(api, operationId, { params, raw: JSON.stringify(valid), headers: { 'content-type': 'text/plain' } });
+    const answer = await client.call(api, operationId, {
+      params,
+      raw: JSON.stringify(valid),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(envelopeStatus).toContain(answer.status);
     expectNamed(api, answer, 'Content-Type text/plain is not supported', 'IsValidRequirement');
   });
@@ -210,7 +261,14 @@ describe.each([
     expect(envelopeStatus).toContain(over.status);
     expectNamed(api, over, 'larger than 1 MB', 'IsValidRequirement');
     // The server is still fine afterwards.
-    expect((await client.call(api, operationId, { params, body: { ...valid, ...(api === '8x8' ? {} : { name: `after ${Date.now()}` }) } })).status).toBeLessThan(300);
+    expect(
+      (
+        await client.call(api, operationId, {
+          params,
+          body: { ...valid, ...(api === '8x8' ? {} : { name: `after ${Date.now()}` }) },
+        })
+      ).status,
+    ).toBeLessThan(300);
   });
 });
 
@@ -232,13 +290,23 @@ describe('CORS, as prism mock does by default', () => {
     const { request } = await import('undici');
     const url = `${mock.url}/easify/api/v2/contact-groups/create`;
     const origin = 'http://localhost:3000';
-    const pre = await request(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    const pre = await request(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
     await pre.body.dump();
     expect(pre.statusCode).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe(origin);
     expect(pre.headers['access-control-allow-methods']).toBe('POST');
     expect(pre.headers['access-control-allow-headers']).toBe('authorization,content-type');
-    const answer = await client.call('easify', 'createContactGroup', { body: { name: 'from a browser' }, headers: { origin } });
+    const answer = await client.call('easify', 'createContactGroup', {
+      body: { name: 'from a browser' },
+      headers: { origin },
+    });
     expect(answer.status).toBe(200);
     expect(answer.headers['access-control-allow-origin']).toBe(origin);
   });

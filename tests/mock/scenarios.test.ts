@@ -3,21 +3,29 @@
  * response of every operation is served when asked for, and conforms. Then dynamic data, by header
  * and by the --dynamic option.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSpec } from '../../lib/spec.js';
-import { DEFAULT_SPECS_DIR, startMock, type RunningMock } from '../../mocks/server.js';
+
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSpec } from '../../lib/spec.js';
+import { DEFAULT_SPECS_DIR, type RunningMock, startMock } from '../../mocks/server.js';
 import { MockClient } from './support/mock-client.js';
 
 const ACCOUNT = '4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35';
-const files = readdirSync(DEFAULT_SPECS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => join(DEFAULT_SPECS_DIR, f));
+const files = readdirSync(DEFAULT_SPECS_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => join(DEFAULT_SPECS_DIR, f));
 const specs = await Promise.all(files.map((f) => loadSpec(f)));
 const scenarios = specs.flatMap((spec) =>
   spec.operations.flatMap((operation) =>
     operation.responses.flatMap((response) =>
       response.content.flatMap((media) =>
-        media.examples.map((example) => ({ api: spec.name.split('-')[0]!, operationId: operation.operationId, status: response.status, example })),
+        media.examples.map((example) => ({
+          api: spec.name.split('-')[0]!,
+          operationId: operation.operationId,
+          status: response.status,
+          example,
+        })),
       ),
     ),
   ),
@@ -36,14 +44,17 @@ describe('Prefer: code=..., example=...', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(scenarios.map((s) => [`${s.api} ${s.operationId} ${s.status} ${s.example.name}`, s] as const))('%s', async (_, scenario) => {
-    const answer = await client.call(scenario.api, scenario.operationId, {
-      params: { accountId: ACCOUNT },
-      headers: { prefer: `code=${scenario.status}, example=${scenario.example.name}` },
-    });
-    expect(answer.status).toBe(Number(scenario.status));
-    expect(answer.json).toEqual(scenario.example.value);
-  });
+  it.each(scenarios.map((s) => [`${s.api} ${s.operationId} ${s.status} ${s.example.name}`, s] as const))(
+    '%s',
+    async (_, scenario) => {
+      const answer = await client.call(scenario.api, scenario.operationId, {
+        params: { accountId: ACCOUNT },
+        headers: { prefer: `code=${scenario.status}, example=${scenario.example.name}` },
+      });
+      expect(answer.status).toBe(Number(scenario.status));
+      expect(answer.json).toEqual(scenario.example.value);
+    },
+  );
 
   it('selects by the __code/__example query parameters too, as Prism does', async () => {
     const answer = await client.call('easify', 'createContactGroup', { query: '__code=429&__example=rate-limited' });
@@ -58,7 +69,10 @@ describe('Prefer: code=..., example=...', () => {
   });
 
   it('refuses an undocumented status with a problem, as Prism does', async () => {
-    const answer = await client.call('easify', 'createContactGroup', { headers: { prefer: 'code=418' }, unchecked: true });
+    const answer = await client.call('easify', 'createContactGroup', {
+      headers: { prefer: 'code=418' },
+      unchecked: true,
+    });
     expect(answer.status).toBe(404);
     expect(answer.json).toMatchObject({ status: 404, detail: expect.stringContaining('418') });
   });
@@ -66,7 +80,9 @@ describe('Prefer: code=..., example=...', () => {
   it('still validates and authenticates before serving a chosen scenario', async () => {
     const invalid = await client.call('easify', 'createContactGroup', { body: {}, headers: { prefer: 'code=200' } });
     expect(invalid.status).toBe(422);
-    const anonymous = await client.call('easify', 'createContactGroup', { headers: { prefer: 'code=200', authorization: undefined } });
+    const anonymous = await client.call('easify', 'createContactGroup', {
+      headers: { prefer: 'code=200', authorization: undefined },
+    });
     expect(anonymous.status).toBe(401);
   });
 });
@@ -79,8 +95,13 @@ describe('dynamic data', () => {
     ['easify', 'createContactGroup'],
   ])('Prefer: dynamic=true on %s generates a conforming record (with its state id)', async (api, operationId) => {
     for (let i = 0; i < 5; i++) {
-      const body = api === '8x8' ? { addresses: { msisdn: `1651111${String(i).padStart(4, '0')}` } } : { name: `dynamic ${i}` };
-      const answer = await client.call(api, operationId, { params: { accountId: ACCOUNT }, body, headers: { prefer: 'dynamic=true' } });
+      const body =
+        api === '8x8' ? { addresses: { msisdn: `1651111${String(i).padStart(4, '0')}` } } : { name: `dynamic ${i}` };
+      const answer = await client.call(api, operationId, {
+        params: { accountId: ACCOUNT },
+        body,
+        headers: { prefer: 'dynamic=true' },
+      });
       expect(answer.status).toBeLessThan(300);
     }
   });

@@ -5,7 +5,7 @@
 import createClient from 'openapi-fetch';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { paths } from '../../generated/bigchange-contact-groups.js';
-import { startMock, type RunningMock } from '../../mocks/server.js';
+import { type RunningMock, startMock } from '../../mocks/server.js';
 
 let mock: RunningMock;
 beforeAll(async () => {
@@ -44,5 +44,8 @@ it('creates, updates and gets the vendor error, as the README snippet shows', as
     body: { name: '' },
   });
   expect(invalid.response.status).toBe(422);
-  expect(invalid.error).toMatchObject({ status: 422, errors: { name: ['name must NOT have fewer than 1 characters'] } });
+  expect(invalid.error).toMatchObject({
+    status: 422,
+    errors: { name: ['name must NOT have fewer than 1 characters'] },
+  });
 });

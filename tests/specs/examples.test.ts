@@ -1,9 +1,9 @@
 // Every example in every spec validates against its schema with AJV (draft 2020-12 + formats).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ValidatorCache, formatAjvErrors } from '../../lib/validator.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { loadAll, SPEC_FILES, type SpecKey } from '../support-specs/specs.js';
 import type { Spec } from '../../lib/spec.js';
+import { formatAjvErrors, ValidatorCache } from '../../lib/validator.js';
+import { loadAll, SPEC_FILES, type SpecKey } from '../support-specs/specs.js';
 
 interface ExampleRow {
   where: string;
@@ -15,17 +15,33 @@ function examplesOf(spec: Spec): ExampleRow[] {
   const rows: ExampleRow[] = [];
   for (const op of spec.operations) {
     for (const media of op.requestBody?.content ?? []) {
-      for (const example of media.examples) rows.push({ where: `${op.operationId} request ${media.mediaType} ${example.name}`, schema: media.schema ?? {}, value: example.value });
+      for (const example of media.examples)
+        rows.push({
+          where: `${op.operationId} request ${media.mediaType} ${example.name}`,
+          schema: media.schema ?? {},
+          value: example.value,
+        });
     }
     for (const param of op.parameters) {
-      if (param.example !== undefined) rows.push({ where: `${op.operationId} parameter ${param.name}`, schema: param.schema, value: param.example });
+      if (param.example !== undefined)
+        rows.push({ where: `${op.operationId} parameter ${param.name}`, schema: param.schema, value: param.example });
     }
     for (const response of op.responses) {
       for (const media of response.content) {
-        for (const example of media.examples) rows.push({ where: `${op.operationId} ${response.status} ${media.mediaType} ${example.name}`, schema: media.schema ?? {}, value: example.value });
+        for (const example of media.examples)
+          rows.push({
+            where: `${op.operationId} ${response.status} ${media.mediaType} ${example.name}`,
+            schema: media.schema ?? {},
+            value: example.value,
+          });
       }
       for (const header of response.headers) {
-        if (header.example !== undefined && header.schema) rows.push({ where: `${op.operationId} ${response.status} header ${header.name}`, schema: header.schema, value: header.example });
+        if (header.example !== undefined && header.schema)
+          rows.push({
+            where: `${op.operationId} ${response.status} header ${header.name}`,
+            schema: header.schema,
+            value: header.example,
+          });
       }
     }
   }
@@ -51,7 +67,9 @@ describe.each(Object.keys(SPEC_FILES) as SpecKey[])('examples of %s', (key) => {
 
   it('documents a named example for every status that has a body', () => {
     const missing = specs[key].operations.flatMap((op) =>
-      op.responses.filter((r) => r.content.length > 0 && r.content.some((m) => m.examples.length === 0)).map((r) => `${op.operationId} ${r.status}`),
+      op.responses
+        .filter((r) => r.content.length > 0 && r.content.some((m) => m.examples.length === 0))
+        .map((r) => `${op.operationId} ${r.status}`),
     );
     expect(missing).toEqual([]);
   });

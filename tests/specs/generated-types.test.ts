@@ -7,7 +7,12 @@ describe('generated types', async () => {
   const files = await specFiles();
 
   it('cover every spec', () => {
-    expect(files).toEqual(['8x8-contacts.yaml', 'bigchange-contact-groups.yaml', 'easify-contact-groups.yaml', 'eloqua-contact-segments.yaml']);
+    expect(files).toEqual([
+      '8x8-contacts.yaml',
+      'bigchange-contact-groups.yaml',
+      'easify-contact-groups.yaml',
+      'eloqua-contact-segments.yaml',
+    ]);
   });
 
   it.each(files)('generated/%s is fresh (run `npm run generate` if this fails)', async (file) => {

@@ -18,9 +18,11 @@ interface SpectralResult {
 
 async function lint(...files: string[]): Promise<SpectralResult[]> {
   // Spectral exits 1 when it finds errors; the JSON on stdout is what we assert on.
-  const { stdout } = await run(spectral, ['lint', '--quiet', '-f', 'json', '--ruleset', join(ROOT, '.spectral.yaml'), ...files], { cwd: ROOT }).catch(
-    (error: { stdout?: string }) => ({ stdout: error.stdout ?? '[]' }),
-  );
+  const { stdout } = await run(
+    spectral,
+    ['lint', '--quiet', '-f', 'json', '--ruleset', join(ROOT, '.spectral.yaml'), ...files],
+    { cwd: ROOT },
+  ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '[]' }));
   return JSON.parse(stdout || '[]') as SpectralResult[];
 }
 
@@ -29,11 +31,20 @@ describe('spectral project rules', () => {
     const results = await lint(join(ROOT, 'tests', 'fixtures', 'broken-spec.yaml'));
     const codes = new Set(results.map((r) => r.code));
     expect([...codes].sort()).toEqual(
-      ['error-responses-use-vendor-error-schema', 'every-request-body-has-an-example', 'every-response-has-an-example', 'operation-has-security', 'operation-operationId'].sort(),
+      [
+        'error-responses-use-vendor-error-schema',
+        'every-request-body-has-an-example',
+        'every-response-has-an-example',
+        'operation-has-security',
+        'operation-operationId',
+      ].sort(),
     );
     const vendor = results.filter((r) => r.code === 'error-responses-use-vendor-error-schema').map((r) => r.message);
     expect(vendor).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^400 application\/json must use a named vendor error schema/), expect.stringMatching(/^error schema Thing is also a success schema/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^400 application\/json must use a named vendor error schema/),
+        expect.stringMatching(/^error schema Thing is also a success schema/),
+      ]),
     );
   });
 

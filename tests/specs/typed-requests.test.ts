@@ -1,7 +1,7 @@
 // The values built against the generated types (typed-requests.ts) are also valid against the specs.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ValidatorCache, formatAjvErrors } from '../../lib/validator.js';
 import type { Spec } from '../../lib/spec.js';
+import { formatAjvErrors, ValidatorCache } from '../../lib/validator.js';
 import { loadAll, operation, type SpecKey } from '../support-specs/specs.js';
 import * as typed from './typed-requests.js';
 
@@ -11,7 +11,10 @@ beforeAll(async () => {
   specs = await loadAll();
 });
 
-function requestErrors(key: SpecKey, request: { operationId: string; body: unknown; params: Record<string, unknown> }): string[] {
+function requestErrors(
+  key: SpecKey,
+  request: { operationId: string; body: unknown; params: Record<string, unknown> },
+): string[] {
   const op = operation(specs[key], request.operationId);
   const schema = op.requestBody?.content[0]?.schema ?? {};
   const validate = validators.get(schema);
@@ -58,10 +61,28 @@ describe('typed requests are valid against the specs', () => {
   });
 
   it('the values the types reject are rejected by the specs too', () => {
-    expect(requestErrors('bigchange', { operationId: 'createContactGroup', body: typed.bigChangeNoName, params: { header: { 'Customer-Id': 1 } } })).toContain('/name: is required');
-    expect(requestErrors('bigchange', { operationId: 'createContactGroup', body: { name: 'x' }, params: { header: typed.bigChangeStringCustomer } })).toContain('header Customer-Id: must be integer');
-    expect(requestErrors('8x8', { ...typed.eightByEightCreate, body: typed.eightByEightNoAddresses })).toContain('/addresses: is required');
-    expect(responseErrors('eloqua', 'createContactSegment', '201', typed.eloquaNumericCount)).toContain('/count: must be string');
-    expect(responseErrors('easify', 'createContactGroup', '200', typed.easifyFalseStatus)).toContain('/status: must be true');
+    expect(
+      requestErrors('bigchange', {
+        operationId: 'createContactGroup',
+        body: typed.bigChangeNoName,
+        params: { header: { 'Customer-Id': 1 } },
+      }),
+    ).toContain('/name: is required');
+    expect(
+      requestErrors('bigchange', {
+        operationId: 'createContactGroup',
+        body: { name: 'x' },
+        params: { header: typed.bigChangeStringCustomer },
+      }),
+    ).toContain('header Customer-Id: must be integer');
+    expect(requestErrors('8x8', { ...typed.eightByEightCreate, body: typed.eightByEightNoAddresses })).toContain(
+      '/addresses: is required',
+    );
+    expect(responseErrors('eloqua', 'createContactSegment', '201', typed.eloquaNumericCount)).toContain(
+      '/count: must be string',
+    );
+    expect(responseErrors('easify', 'createContactGroup', '200', typed.easifyFalseStatus)).toContain(
+      '/status: must be true',
+    );
   });
 });

@@ -4,10 +4,11 @@
  * lines prove the types are strict enough to reject the mistakes they name. typed-requests.test.ts
  * then validates the same values against the specs at run time.
  */
-import type { operations as BigChange } from '../../generated/bigchange-contact-groups.js';
+
 import type { operations as EightByEight } from '../../generated/8x8-contacts.js';
-import type { operations as Eloqua } from '../../generated/eloqua-contact-segments.js';
+import type { operations as BigChange } from '../../generated/bigchange-contact-groups.js';
 import type { operations as Easify } from '../../generated/easify-contact-groups.js';
+import type { operations as Eloqua } from '../../generated/eloqua-contact-segments.js';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 type Problem<T> = T extends { content: { 'application/problem+json': infer B } } ? B : never;
@@ -18,13 +19,19 @@ export interface TypedRequest<Params, Body> {
   body: Body;
 }
 
-export const bigChangeCreate: TypedRequest<BigChange['createContactGroup']['parameters'], Json<BigChange['createContactGroup']['requestBody']>> = {
+export const bigChangeCreate: TypedRequest<
+  BigChange['createContactGroup']['parameters'],
+  Json<BigChange['createContactGroup']['requestBody']>
+> = {
   operationId: 'createContactGroup',
   params: { header: { 'Customer-Id': 14532 }, query: undefined, path: undefined, cookie: undefined },
   body: { name: 'Field engineers' },
 };
 
-export const bigChangeUpdate: TypedRequest<BigChange['updateContactGroup']['parameters'], Json<BigChange['updateContactGroup']['requestBody']>> = {
+export const bigChangeUpdate: TypedRequest<
+  BigChange['updateContactGroup']['parameters'],
+  Json<BigChange['updateContactGroup']['requestBody']>
+> = {
   operationId: 'updateContactGroup',
   params: { header: { 'Customer-Id': 14532 }, path: { contactGroupId: 10452 }, query: undefined, cookie: undefined },
   body: { name: 'Field engineers (north)' },
@@ -38,10 +45,23 @@ export const bigChangeValidation: Problem<BigChange['createContactGroup']['respo
   errors: { name: ['The Name field is required.'] },
 };
 
-export const eightByEightCreate: TypedRequest<EightByEight['createContact']['parameters'], Json<EightByEight['createContact']['requestBody']>> = {
+export const eightByEightCreate: TypedRequest<
+  EightByEight['createContact']['parameters'],
+  Json<EightByEight['createContact']['requestBody']>
+> = {
   operationId: 'createContact',
-  params: { path: { accountId: '4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35' }, query: undefined, header: undefined, cookie: undefined },
-  body: { firstName: 'Amelia', country: 'SG', groups: [{ id: 8199 }], addresses: { msisdn: '+6591234567', email: 'amelia.ng@example.com' } },
+  params: {
+    path: { accountId: '4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35' },
+    query: undefined,
+    header: undefined,
+    cookie: undefined,
+  },
+  body: {
+    firstName: 'Amelia',
+    country: 'SG',
+    groups: [{ id: 8199 }],
+    addresses: { msisdn: '+6591234567', email: 'amelia.ng@example.com' },
+  },
 };
 
 export const eightByEightConflict: Json<EightByEight['createContact']['responses'][409]> = {
@@ -51,17 +71,28 @@ export const eightByEightConflict: Json<EightByEight['createContact']['responses
   timestamp: '2024-03-11T10:05:42.902Z',
 };
 
-export const eloquaCreate: TypedRequest<Eloqua['createContactSegment']['parameters'], Json<Eloqua['createContactSegment']['requestBody']>> = {
+export const eloquaCreate: TypedRequest<
+  Eloqua['createContactSegment']['parameters'],
+  Json<Eloqua['createContactSegment']['requestBody']>
+> = {
   operationId: 'createContactSegment',
   params: { query: undefined, header: undefined, path: undefined, cookie: undefined },
   body: { name: 'Q3 webinar attendees', elements: [{ type: 'ContactListSegmentElement', isIncluded: 'true' }] },
 };
 
 export const eloquaValidation: Json<Eloqua['createContactSegment']['responses'][400]> = [
-  { type: 'ObjectValidationError', container: { type: 'ObjectKey', objectType: 'ContactSegment' }, property: 'name', requirement: { type: 'IsRequiredRequirement' } },
+  {
+    type: 'ObjectValidationError',
+    container: { type: 'ObjectKey', objectType: 'ContactSegment' },
+    property: 'name',
+    requirement: { type: 'IsRequiredRequirement' },
+  },
 ];
 
-export const easifyCreate: TypedRequest<Easify['createContactGroup']['parameters'], Json<Easify['createContactGroup']['requestBody']>> = {
+export const easifyCreate: TypedRequest<
+  Easify['createContactGroup']['parameters'],
+  Json<Easify['createContactGroup']['requestBody']>
+> = {
   operationId: 'createContactGroup',
   params: { query: undefined, header: undefined, path: undefined, cookie: undefined },
   body: { name: 'My Contact Group' },
@@ -70,17 +101,29 @@ export const easifyCreate: TypedRequest<Easify['createContactGroup']['parameters
 export const easifyCreated: Json<Easify['createContactGroup']['responses'][200]> = {
   status: true,
   message: 'Contact Group created successfully',
-  data: { id: 1, name: 'My Contact Group', contacts_count: 0, shared_group: false, default_group: false, created_at: '12-02-2024 03:13:35 AM' },
+  data: {
+    id: 1,
+    name: 'My Contact Group',
+    contacts_count: 0,
+    shared_group: false,
+    default_group: false,
+    created_at: '12-02-2024 03:13:35 AM',
+  },
 };
 
 // The types reject what the specs reject.
 // @ts-expect-error name is required on create
 export const bigChangeNoName: Json<BigChange['createContactGroup']['requestBody']> = {};
-// @ts-expect-error Customer-Id is an integer, not a string
-export const bigChangeStringCustomer: BigChange['createContactGroup']['parameters']['header'] = { 'Customer-Id': '14532' };
+export const bigChangeStringCustomer: BigChange['createContactGroup']['parameters']['header'] = {
+  // @ts-expect-error Customer-Id is an integer, not a string
+  'Customer-Id': '14532',
+};
 // @ts-expect-error addresses is required
 export const eightByEightNoAddresses: Json<EightByEight['createContact']['requestBody']> = { firstName: 'Amelia' };
 // @ts-expect-error Eloqua sends counts as strings
 export const eloquaNumericCount: Json<Eloqua['createContactSegment']['responses'][201]> = { name: 'x', count: 3 };
-// @ts-expect-error a success body always has status: true
-export const easifyFalseStatus: Json<Easify['createContactGroup']['responses'][200]> = { ...easifyCreated, status: false };
+export const easifyFalseStatus: Json<Easify['createContactGroup']['responses'][200]> = {
+  ...easifyCreated,
+  // @ts-expect-error a success body always has status: true
+  status: false,
+};

@@ -16,7 +16,9 @@ export type SpecKey = keyof typeof SPEC_FILES;
 
 export async function loadAll(): Promise<Record<SpecKey, Spec>> {
   const entries = await Promise.all(
-    (Object.keys(SPEC_FILES) as SpecKey[]).map(async (key) => [key, await loadSpec(join(ROOT, 'specs', SPEC_FILES[key]))] as const),
+    (Object.keys(SPEC_FILES) as SpecKey[]).map(
+      async (key) => [key, await loadSpec(join(ROOT, 'specs', SPEC_FILES[key]))] as const,
+    ),
   );
   return Object.fromEntries(entries) as Record<SpecKey, Spec>;
 }

@@ -4,7 +4,7 @@
  * else). HARDNESS_FAULTS are network-level misbehaviours the runner must survive.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { easifyError, hasNonAscii, type Exchange, type Fault, type Reply, type SpecKey } from './reference-server.js';
+import { type Exchange, easifyError, type Fault, hasNonAscii, type Reply, type SpecKey } from './reference-server.js';
 
 export type CheckName =
   | 'not_a_server_error'
@@ -83,7 +83,10 @@ export const FAULTS: FaultCase[] = [
     fault: {
       name: 'bigchange-create-answers-200',
       description: 'createContactGroup answers 200 instead of the documented 201',
-      overrides: { finish: (next, reply, ex, s) => next(reply.status === 201 && isCreate(ex) ? { ...reply, status: 200 } : reply, ex, s) },
+      overrides: {
+        finish: (next, reply, ex, s) =>
+          next(reply.status === 201 && isCreate(ex) ? { ...reply, status: 200 } : reply, ex, s),
+      },
     },
   },
   {
@@ -93,7 +96,9 @@ export const FAULTS: FaultCase[] = [
     fault: {
       name: 'easify-create-answers-201',
       description: 'createContactGroup answers 201 Created where Easify documents 200',
-      overrides: { finish: (next, reply, ex, s) => next(reply.status === 200 ? { ...reply, status: 201 } : reply, ex, s) },
+      overrides: {
+        finish: (next, reply, ex, s) => next(reply.status === 200 ? { ...reply, status: 201 } : reply, ex, s),
+      },
     },
   },
   // ---------------------------------------------------------------- response_schema
@@ -107,7 +112,9 @@ export const FAULTS: FaultCase[] = [
       overrides: {
         handle: (next, ex, s) => {
           const reply = next(ex, s);
-          return reply.status === 200 ? withBody(reply, (b) => ((b.data as Record<string, unknown>).contacts_count = '0')) : reply;
+          return reply.status === 200
+            ? withBody(reply, (b) => ((b.data as Record<string, unknown>).contacts_count = '0'))
+            : reply;
         },
       },
     },
@@ -147,7 +154,10 @@ export const FAULTS: FaultCase[] = [
     fault: {
       name: 'eloqua-created-as-text-plain',
       description: 'the 201 body is JSON but sent as text/plain',
-      overrides: { finish: (next, reply, ex, s) => next(reply.status === 201 ? { ...reply, contentType: 'text/plain; charset=utf-8' } : reply, ex, s) },
+      overrides: {
+        finish: (next, reply, ex, s) =>
+          next(reply.status === 201 ? { ...reply, contentType: 'text/plain; charset=utf-8' } : reply, ex, s),
+      },
     },
   },
   {
@@ -156,7 +166,10 @@ export const FAULTS: FaultCase[] = [
     fault: {
       name: 'bigchange-problem-as-plain-json',
       description: 'problem details are sent as application/json instead of application/problem+json',
-      overrides: { finish: (next, reply, ex, s) => next(reply.status >= 400 ? { ...reply, contentType: 'application/json' } : reply, ex, s) },
+      overrides: {
+        finish: (next, reply, ex, s) =>
+          next(reply.status >= 400 ? { ...reply, contentType: 'application/json' } : reply, ex, s),
+      },
     },
   },
   // ---------------------------------------------------------------- error_format
@@ -166,10 +179,17 @@ export const FAULTS: FaultCase[] = [
     rateLimit: false,
     fault: {
       name: 'easify-422-not-laravel',
-      description: "422 bodies are {status:false, message, errors: []} instead of Laravel's {message, errors: {field: [..]}}",
+      description:
+        "422 bodies are {status:false, message, errors: []} instead of Laravel's {message, errors: {field: [..]}}",
       overrides: {
         finish: (next, reply, ex, s) =>
-          next(reply.status === 422 ? { ...reply, body: { status: false, message: (reply.body as { message: string }).message, errors: [] } } : reply, ex, s),
+          next(
+            reply.status === 422
+              ? { ...reply, body: { status: false, message: (reply.body as { message: string }).message, errors: [] } }
+              : reply,
+            ex,
+            s,
+          ),
       },
     },
   },
@@ -179,7 +199,10 @@ export const FAULTS: FaultCase[] = [
     fault: {
       name: 'bigchange-422-status-member-400',
       description: 'the 422 problem details carry "status": 400',
-      overrides: { finish: (next, reply, ex, s) => next(reply.status === 422 ? withBody(reply, (b) => (b.status = 400)) : reply, ex, s) },
+      overrides: {
+        finish: (next, reply, ex, s) =>
+          next(reply.status === 422 ? withBody(reply, (b) => (b.status = 400)) : reply, ex, s),
+      },
     },
   },
   {
@@ -202,7 +225,10 @@ export const FAULTS: FaultCase[] = [
     fault: {
       name: '8x8-error-id-not-uuid',
       description: 'the 400 errorId is "ERR-1002", not a UUID',
-      overrides: { finish: (next, reply, ex, s) => next(reply.status === 400 ? withBody(reply, (b) => (b.errorId = 'ERR-1002')) : reply, ex, s) },
+      overrides: {
+        finish: (next, reply, ex, s) =>
+          next(reply.status === 400 ? withBody(reply, (b) => (b.errorId = 'ERR-1002')) : reply, ex, s),
+      },
     },
   },
   {
@@ -314,7 +340,8 @@ export const FAULTS: FaultCase[] = [
       name: 'eloqua-500-on-non-ascii',
       description: 'a valid body with non-ASCII text gets the documented 500',
       overrides: {
-        handle: (next, ex, s) => (hasNonAscii(ex.body) ? { status: 500, body: 'There was an error processing the request.' } : next(ex, s)),
+        handle: (next, ex, s) =>
+          hasNonAscii(ex.body) ? { status: 500, body: 'There was an error processing the request.' } : next(ex, s),
       },
     },
   },
@@ -325,7 +352,9 @@ export const FAULTS: FaultCase[] = [
     fault: {
       name: 'bigchange-customer-id-optional',
       description: 'a request without the required Customer-Id header is processed (2xx)',
-      overrides: { requiredHeaders: (next, ex, s) => (ex.headers['customer-id'] === undefined ? undefined : next(ex, s)) },
+      overrides: {
+        requiredHeaders: (next, ex, s) => (ex.headers['customer-id'] === undefined ? undefined : next(ex, s)),
+      },
     },
   },
   // ---------------------------------------------------------------- resource_availability
@@ -352,7 +381,16 @@ export const FAULTS: FaultCase[] = [
       overrides: {
         handle: (next, ex, s) =>
           isUpdate(ex)
-            ? { status: 404, contentType: 'application/problem+json', body: { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.5', title: 'Not Found', status: 404, detail: `Contact group ${ex.pathParams.contactGroupId} was not found.` } }
+            ? {
+                status: 404,
+                contentType: 'application/problem+json',
+                body: {
+                  type: 'https://tools.ietf.org/html/rfc9110#section-15.5.5',
+                  title: 'Not Found',
+                  status: 404,
+                  detail: `Contact group ${ex.pathParams.contactGroupId} was not found.`,
+                },
+              }
             : next(ex, s),
       },
     },
@@ -361,23 +399,39 @@ export const FAULTS: FaultCase[] = [
   {
     spec: '8x8',
     expected: 'stateful_rules',
-    fault: { name: '8x8-never-merges', description: 'a contact whose address matches stored contacts is always created anew (201)', rules: { merge: 'never' } },
+    fault: {
+      name: '8x8-never-merges',
+      description: 'a contact whose address matches stored contacts is always created anew (201)',
+      rules: { merge: 'never' },
+    },
   },
   {
     spec: '8x8',
     expected: 'stateful_rules',
-    fault: { name: '8x8-merge-answers-409', description: 'a contact matching exactly one stored contact gets 409 instead of 200 merged', rules: { merge: 'always-conflict' } },
+    fault: {
+      name: '8x8-merge-answers-409',
+      description: 'a contact matching exactly one stored contact gets 409 instead of 200 merged',
+      rules: { merge: 'always-conflict' },
+    },
   },
   {
     spec: 'easify',
     expected: 'stateful_rules',
     rateLimit: false,
-    fault: { name: 'easify-accepts-duplicate-name', description: 'a second group with the same name is created (200) instead of 422', rules: { uniqueNames: false } },
+    fault: {
+      name: 'easify-accepts-duplicate-name',
+      description: 'a second group with the same name is created (200) instead of 422',
+      rules: { uniqueNames: false },
+    },
   },
   {
     spec: 'eloqua',
     expected: 'stateful_rules',
-    fault: { name: 'eloqua-accepts-duplicate-name', description: 'a second segment with the same name is created (201) instead of 400 NoDuplicatesRequirement', rules: { uniqueNames: false } },
+    fault: {
+      name: 'eloqua-accepts-duplicate-name',
+      description: 'a second segment with the same name is created (201) instead of 400 NoDuplicatesRequirement',
+      rules: { uniqueNames: false },
+    },
   },
   // ---------------------------------------------------------------- rate_limit (opt-in)
   {

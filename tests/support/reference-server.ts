@@ -10,17 +10,18 @@
  * checked against the spec before it is sent; a reply that does not conform is recorded in
  * `violations` (the reference server must end every test with none).
  */
+
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { loadSpec, serverBasePath, type Operation, type Spec } from '../../lib/spec.js';
-import { ValidatorCache, formatAjvErrors } from '../../lib/validator.js';
 import type { ErrorObject } from 'ajv';
-import type { components as BigChange, operations as BigChangeOps } from '../../generated/bigchange-contact-groups.js';
 import type { components as EightByEight, operations as EightByEightOps } from '../../generated/8x8-contacts.js';
-import type { components as Eloqua, operations as EloquaOps } from '../../generated/eloqua-contact-segments.js';
+import type { components as BigChange, operations as BigChangeOps } from '../../generated/bigchange-contact-groups.js';
 import type { components as Easify, operations as EasifyOps } from '../../generated/easify-contact-groups.js';
+import type { components as Eloqua, operations as EloquaOps } from '../../generated/eloqua-contact-segments.js';
+import { loadSpec, type Operation, type Spec, serverBasePath } from '../../lib/spec.js';
+import { formatAjvErrors, ValidatorCache } from '../../lib/validator.js';
 
 export type SpecKey = 'bigchange' | '8x8' | 'eloqua' | 'easify';
 export const SPEC_KEYS: readonly SpecKey[] = ['bigchange', '8x8', 'eloqua', 'easify'];
@@ -103,7 +104,9 @@ export interface Fault {
   /** What the server does wrong, for a person reading a failing test. */
   description: string;
   /** Replacements of pipeline behaviours; each receives the reference behaviour as `next`. */
-  overrides?: { [K in BehaviourName]?: (next: Behaviours[K], ...args: Parameters<Behaviours[K]>) => ReturnType<Behaviours[K]> };
+  overrides?: {
+    [K in BehaviourName]?: (next: Behaviours[K], ...args: Parameters<Behaviours[K]>) => ReturnType<Behaviours[K]>;
+  };
   /** Vendor rule overrides read by the handlers. */
   rules?: Partial<Rules>;
   /**
@@ -189,7 +192,8 @@ function requestSchema(op: Operation) {
 // Small helpers
 // ---------------------------------------------------------------------------------------------
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function header(ex: Exchange, name: string): string | undefined {
   const value = ex.headers[name.toLowerCase()];
@@ -216,7 +220,8 @@ function fieldOf(error: ErrorObject): string {
   const segments = error.instancePath.split('/').filter(Boolean);
   if (segments.length > 0) return segments[0]!;
   if (error.keyword === 'required') return (error.params as { missingProperty: string }).missingProperty;
-  if (error.keyword === 'additionalProperties') return (error.params as { additionalProperty: string }).additionalProperty;
+  if (error.keyword === 'additionalProperties')
+    return (error.params as { additionalProperty: string }).additionalProperty;
   return '';
 }
 
@@ -283,7 +288,8 @@ export function eloquaValidation(items: { property: string; requirement: string;
       property: item.property,
       requirement: { type: item.requirement },
     };
-    if (item.value !== undefined && item.value !== null) error.value = typeof item.value === 'string' ? item.value : JSON.stringify(item.value);
+    if (item.value !== undefined && item.value !== null)
+      error.value = typeof item.value === 'string' ? item.value : JSON.stringify(item.value);
     return error;
   });
   return { status: 400, body };
@@ -315,7 +321,11 @@ function authenticate(ex: Exchange): Reply | undefined {
   switch (ex.spec) {
     case 'bigchange':
       if (given?.scheme === 'bearer') return undefined;
-      return bigchangeProblem(401, 'Unauthorized', given ? 'The bearer token is invalid or has expired.' : 'A bearer token is required.');
+      return bigchangeProblem(
+        401,
+        'Unauthorized',
+        given ? 'The bearer token is invalid or has expired.' : 'A bearer token is required.',
+      );
     case '8x8':
       if (given?.scheme === 'bearer') return undefined;
       return eightByEightError(401, 1100, 'Unauthorized');
@@ -355,9 +365,19 @@ function requiredHeaders(ex: Exchange): Reply | undefined {
     if (parameter.in !== 'header' || !parameter.required) continue;
     const value = header(ex, parameter.name);
     // Only BigChange has a required header (Customer-Id, int64).
-    const valid = value !== undefined && /^-?[0-9]{1,19}$/.test(value.trim()) && BigInt(value.trim()) <= 9223372036854775807n && BigInt(value.trim()) >= -9223372036854775808n;
+    const valid =
+      value !== undefined &&
+      /^-?[0-9]{1,19}$/.test(value.trim()) &&
+      BigInt(value.trim()) <= 9223372036854775807n &&
+      BigInt(value.trim()) >= -9223372036854775808n;
     if (!valid) {
-      return bigchangeProblem(400, 'Bad Request', value === undefined ? `The ${parameter.name} header is required.` : `The ${parameter.name} header must be an integer.`);
+      return bigchangeProblem(
+        400,
+        'Bad Request',
+        value === undefined
+          ? `The ${parameter.name} header is required.`
+          : `The ${parameter.name} header must be an integer.`,
+      );
     }
   }
   return undefined;
@@ -372,7 +392,11 @@ function pathParameters(ex: Exchange): Reply | undefined {
   }
   if (ex.spec === '8x8') {
     const raw = ex.pathParams.accountId ?? '';
-    if (raw.length < 32 || raw.length > 36 || !/^[0-9A-Fa-f]{8}[-]?(?:[0-9A-Fa-f]{4}[-]?){3}[0-9A-Fa-f]{12}$/.test(raw)) {
+    if (
+      raw.length < 32 ||
+      raw.length > 36 ||
+      !/^[0-9A-Fa-f]{8}[-]?(?:[0-9A-Fa-f]{4}[-]?){3}[0-9A-Fa-f]{12}$/.test(raw)
+    ) {
       return eightByEightError(400, 1001, `Provided accountId '${raw}' is not a valid account id`);
     }
   }
@@ -417,10 +441,18 @@ function validateBody(ex: Exchange, server: ServerState): Reply | undefined {
   const { nameMinLength: min, nameMaxLength: max } = server.rules;
   const name = isObject(ex.body) ? ex.body.name : undefined;
   if (typeof name === 'string' && (spec === 'bigchange' || spec === 'eloqua' || spec === 'easify')) {
-    filtered = filtered.filter((e) => !(e.instancePath === '/name' && (e.keyword === 'minLength' || e.keyword === 'maxLength')));
+    filtered = filtered.filter(
+      (e) => !(e.instancePath === '/name' && (e.keyword === 'minLength' || e.keyword === 'maxLength')),
+    );
     const length = [...name].length; // code points, as AJV counts them
     const bound = (keyword: string, limit: number): ErrorObject =>
-      ({ instancePath: '/name', keyword, params: { limit }, schemaPath: '', message: `must NOT have ${keyword === 'minLength' ? 'fewer' : 'more'} than ${limit} characters` }) as ErrorObject;
+      ({
+        instancePath: '/name',
+        keyword,
+        params: { limit },
+        schemaPath: '',
+        message: `must NOT have ${keyword === 'minLength' ? 'fewer' : 'more'} than ${limit} characters`,
+      }) as ErrorObject;
     if (min !== undefined && length < min) filtered.push(bound('minLength', min));
     if (max !== undefined && length > max) filtered.push(bound('maxLength', max));
   }
@@ -438,7 +470,8 @@ function validateBody(ex: Exchange, server: ServerState): Reply | undefined {
         out[field || 'body'] = list.map((e) => {
           if (e.keyword === 'required') return `The ${label} field is required.`;
           if (e.keyword === 'minProperties') return 'At least one optional value must be provided.';
-          if (e.keyword === 'minLength' || e.keyword === 'maxLength') return `The field ${label} must be a string with a minimum length of 1 and a maximum length of 50.`;
+          if (e.keyword === 'minLength' || e.keyword === 'maxLength')
+            return `The field ${label} must be a string with a minimum length of 1 and a maximum length of 50.`;
           return `The ${label || 'body'} value is invalid: ${formatAjvErrors([e])[0]}`;
         });
       }
@@ -447,7 +480,10 @@ function validateBody(ex: Exchange, server: ServerState): Reply | undefined {
     case '8x8': {
       const msisdn = filtered.find((e) => e.instancePath === '/addresses/msisdn' && e.keyword === 'pattern');
       if (msisdn) return eightByEightError(400, 1002, 'Invalid MSISDN format (not E.164 international number)');
-      if (filtered.some((e) => e.instancePath === '/addresses' && e.keyword === 'minProperties') || filtered.some((e) => e.keyword === 'required' && fieldOf(e) === 'addresses')) {
+      if (
+        filtered.some((e) => e.instancePath === '/addresses' && e.keyword === 'minProperties') ||
+        filtered.some((e) => e.keyword === 'required' && fieldOf(e) === 'addresses')
+      ) {
         return eightByEightError(400, 1000, 'addresses: at least one address should be provided');
       }
       return eightByEightError(400, 1000, formatAjvErrors(filtered).join('; '));
@@ -480,7 +516,9 @@ function validateBody(ex: Exchange, server: ServerState): Reply | undefined {
 function handle(ex: Exchange, server: ServerState): Reply {
   switch (ex.spec) {
     case 'bigchange':
-      return ex.operation.operationId === 'createContactGroup' ? bigchangeCreate(ex, server) : bigchangeUpdate(ex, server);
+      return ex.operation.operationId === 'createContactGroup'
+        ? bigchangeCreate(ex, server)
+        : bigchangeUpdate(ex, server);
     case '8x8':
       return eightByEightCreate(ex, server);
     case 'eloqua':
@@ -502,7 +540,8 @@ function bigchangeUpdate(ex: Exchange, server: ServerState): Reply {
   const request = ex.body as BigChangeOps['updateContactGroup']['requestBody']['content']['application/json'];
   const id = Number(ex.pathParams.contactGroupId);
   const stored = server.bigchange.get(id);
-  if (!stored) return bigchangeProblem(404, 'Not Found', `Contact group ${ex.pathParams.contactGroupId} was not found.`);
+  if (!stored)
+    return bigchangeProblem(404, 'Not Found', `Contact group ${ex.pathParams.contactGroupId} was not found.`);
   if (request.name !== undefined) stored.name = request.name;
   return { status: 204 };
 }
@@ -511,14 +550,22 @@ type Contact = EightByEight['schemas']['Contact'];
 type Addresses = EightByEight['schemas']['Addresses'];
 
 function matches(stored: Addresses, given: Addresses): boolean {
-  return Object.entries(given).some(([key, value]) => value !== undefined && (stored as Record<string, unknown>)[key] === value);
+  return Object.entries(given).some(
+    ([key, value]) => value !== undefined && (stored as Record<string, unknown>)[key] === value,
+  );
 }
 
 function eightByEightCreate(ex: Exchange, server: ServerState): Reply {
   const request = ex.body as EightByEightOps['createContact']['requestBody']['content']['application/json'];
   const now = new Date().toISOString();
   const found = [...server.contacts.values()].filter((c) => matches(c.addresses, request.addresses));
-  const groups = request.groups?.map((g) => ({ id: g.id, contacts: 1, createdAt: now, name: `group ${g.id}`, isBlacklist: false }));
+  const groups = request.groups?.map((g) => ({
+    id: g.id,
+    contacts: 1,
+    createdAt: now,
+    name: `group ${g.id}`,
+    isBlacklist: false,
+  }));
   const fields = {
     ...(request.firstName !== undefined ? { firstName: request.firstName } : {}),
     ...(request.lastName !== undefined ? { lastName: request.lastName } : {}),
@@ -532,13 +579,15 @@ function eightByEightCreate(ex: Exchange, server: ServerState): Reply {
     return eightByEightError(409, 1003, 'More than one contact was found based on a provided set of addresses');
   }
   if (mode !== 'never' && found.length === 1) {
-    if (mode === 'always-conflict') return eightByEightError(409, 1003, 'More than one contact was found based on a provided set of addresses');
+    if (mode === 'always-conflict')
+      return eightByEightError(409, 1003, 'More than one contact was found based on a provided set of addresses');
     server.events.push({ kind: 'merge', index: ex.index });
     const target = found[0]!;
     Object.assign(target, fields);
     target.addresses = { ...target.addresses, ...request.addresses };
     target.customAttributes = { ...(target.customAttributes ?? {}), ...(request.customAttributes ?? {}) };
-    const body: EightByEightOps['createContact']['responses'][200]['content']['application/json'] = structuredClone(target);
+    const body: EightByEightOps['createContact']['responses'][200]['content']['application/json'] =
+      structuredClone(target);
     return { status: 200, body };
   }
   const contact: Contact = {
@@ -549,7 +598,8 @@ function eightByEightCreate(ex: Exchange, server: ServerState): Reply {
     customAttributes: { ...(request.customAttributes ?? {}) },
   };
   server.contacts.set(contact.id, contact);
-  const body: EightByEightOps['createContact']['responses'][201]['content']['application/json'] = structuredClone(contact);
+  const body: EightByEightOps['createContact']['responses'][201]['content']['application/json'] =
+    structuredClone(contact);
   return { status: 201, body };
 }
 
@@ -610,11 +660,21 @@ function easifyCreate(ex: Exchange, server: ServerState): Reply {
 
 function finish(reply: Reply, ex: Exchange): Reply {
   const limitHeaders = ex.limitHeaders;
-  if (limitHeaders && (reply.status === 200 || reply.status === 429)) reply.headers = { ...limitHeaders, ...reply.headers };
+  if (limitHeaders && (reply.status === 200 || reply.status === 429))
+    reply.headers = { ...limitHeaders, ...reply.headers };
   return reply;
 }
 
-const REFERENCE: Behaviours = { authenticate, rateLimit, requiredHeaders, pathParameters, parseBody, validateBody, handle, finish };
+const REFERENCE: Behaviours = {
+  authenticate,
+  rateLimit,
+  requiredHeaders,
+  pathParameters,
+  parseBody,
+  validateBody,
+  handle,
+  finish,
+};
 
 const DEFAULT_RULES: Record<SpecKey, Rules> = {
   bigchange: { nameMaxLength: 50, nameMinLength: 1, merge: 'reference', uniqueNames: false },
@@ -626,7 +686,10 @@ const DEFAULT_RULES: Record<SpecKey, Rules> = {
 function compose(faults: Fault[]): Behaviours {
   const behaviours: Behaviours = { ...REFERENCE };
   for (const fault of faults) {
-    for (const [name, override] of Object.entries(fault.overrides ?? {}) as [BehaviourName, (next: unknown, ...args: unknown[]) => unknown][]) {
+    for (const [name, override] of Object.entries(fault.overrides ?? {}) as [
+      BehaviourName,
+      (next: unknown, ...args: unknown[]) => unknown,
+    ][]) {
       const next = behaviours[name] as (...args: unknown[]) => unknown;
       (behaviours as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => override(next, ...args);
     }
@@ -644,13 +707,14 @@ function checkReply(op: Operation, reply: Reply, contentType: string | undefined
   const response = op.responses.find((r) => r.status === String(reply.status));
   if (!response) return [`${where}: status not documented`];
   for (const h of response.headers) {
-    if (h.required && !Object.keys(reply.headers ?? {}).some((k) => k.toLowerCase() === h.name.toLowerCase())) problems.push(`${where}: required header ${h.name} missing`);
+    if (h.required && !Object.keys(reply.headers ?? {}).some((k) => k.toLowerCase() === h.name.toLowerCase()))
+      problems.push(`${where}: required header ${h.name} missing`);
   }
   if (response.content.length === 0) {
     if (bodyText !== '') problems.push(`${where}: a body where none is documented`);
     return problems;
   }
-  const media = contentType?.split(';')[0]!.trim().toLowerCase();
+  const media = contentType?.split(';')[0]?.trim().toLowerCase();
   const documented = response.content.find((m) => m.mediaType === media);
   if (!documented) return [...problems, `${where}: content type ${contentType ?? '(none)'} not documented`];
   if (documented.schema) {
@@ -670,7 +734,12 @@ function checkReply(op: Operation, reply: Reply, contentType: string | undefined
 // The server
 // ---------------------------------------------------------------------------------------------
 
-function route(spec: Spec, basePath: string, method: string, url: string): { operation: Operation; path: string; params: Record<string, string> } | undefined {
+function route(
+  spec: Spec,
+  basePath: string,
+  method: string,
+  url: string,
+): { operation: Operation; path: string; params: Record<string, string> } | undefined {
   const pathname = url.split('?')[0] ?? '';
   if (!pathname.startsWith(basePath)) return undefined;
   const path = pathname.slice(basePath.length);
@@ -740,7 +809,11 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
     key,
     rules,
     rateLimit:
-      options.rateLimit !== undefined ? options.rateLimit : spec.rateLimit ? { limit: spec.rateLimit.limit, periodMs: spec.rateLimit.period * 1000 } : false,
+      options.rateLimit !== undefined
+        ? options.rateLimit
+        : spec.rateLimit
+          ? { limit: spec.rateLimit.limit, periodMs: spec.rateLimit.period * 1000 }
+          : false,
     bigchange: new Map(),
     nextBigChangeId: 10453,
     contacts: new Map(),
@@ -772,7 +845,16 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
         res.end('no such route');
         return;
       }
-      const ex: Exchange = { spec: key, operation: found.operation, method, path: found.path, pathParams: found.params, headers: req.headers, rawBody, index };
+      const ex: Exchange = {
+        spec: key,
+        operation: found.operation,
+        method,
+        path: found.path,
+        pathParams: found.params,
+        headers: req.headers,
+        rawBody,
+        index,
+      };
       for (const fault of faults) {
         if (fault.socket?.(req, res, ex)) {
           log.push({ method, path: url, status: -1 });
@@ -789,7 +871,12 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
         behaviours.handle(ex, state);
       const final = behaviours.finish(reply, ex, state);
       const sent = send(res, final);
-      log.push({ method, path: url, status: final.status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      log.push({
+        method,
+        path: url,
+        status: final.status,
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      });
       for (const problem of checkReply(found.operation, final, sent.contentType, sent.text)) violations.push(problem);
     })().catch((error: unknown) => {
       violations.push(`server error: ${(error as Error).stack ?? String(error)}`);

@@ -4,11 +4,11 @@
  * the runner's internals.
  */
 import { spawn } from 'node:child_process';
-import { XMLParser } from 'fast-xml-parser';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, SPEC_FILES, type RunningServer, type SpecKey } from './reference-server.js';
+import { XMLParser } from 'fast-xml-parser';
+import { REPO_ROOT, type RunningServer, SPEC_FILES, type SpecKey } from './reference-server.js';
 
 export interface ReportFailure {
   operationId: string;
@@ -91,7 +91,8 @@ export async function runConformance(args: string[], options: RunOptions = {}): 
       stderr,
       timedOut,
       durationMs: Date.now() - started,
-      describe: () => `exit=${code}${timedOut ? ' (killed: timed out)' : ''}\n--- stderr ---\n${stderr.slice(0, 3000)}\n--- stdout (tail) ---\n${stdout.slice(-3000)}`,
+      describe: () =>
+        `exit=${code}${timedOut ? ' (killed: timed out)' : ''}\n--- stderr ---\n${stderr.slice(0, 3000)}\n--- stdout (tail) ---\n${stdout.slice(-3000)}`,
     };
     if (options.json !== false) {
       const text = await readFile(jsonPath, 'utf8').catch(() => undefined);
@@ -118,7 +119,9 @@ export function failingChecks(report: JsonReport | undefined): string[] {
 /** One line per failure, for assertion messages. */
 export function summarize(report: JsonReport | undefined): string {
   if (!report) return '(no JSON report)';
-  const lines = report.failures.slice(0, 25).map((f) => `${f.check} ${f.operationId}: ${String(f.message).split('\n')[0]?.slice(0, 200)}`);
+  const lines = report.failures
+    .slice(0, 25)
+    .map((f) => `${f.check} ${f.operationId}: ${String(f.message).split('\n')[0]?.slice(0, 200)}`);
   return `summary=${JSON.stringify(report.summary)}\n${lines.join('\n')}${report.failures.length > 25 ? `\n... ${report.failures.length - 25} more` : ''}`;
 }
 
@@ -136,7 +139,11 @@ export interface CheckTally {
  * that appears in its name or classname; no child = passed, <failure> = failed, <skipped> = skipped.
  */
 export function junitTally(xml: string, checks: readonly string[]): Map<string, CheckTally> {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => ['testsuite', 'testcase'].includes(name) });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    isArray: (name) => ['testsuite', 'testcase'].includes(name),
+  });
   const doc = parser.parse(xml) as { testsuites?: { testsuite?: { testcase?: Record<string, unknown>[] }[] } };
   const tally = new Map<string, CheckTally>(checks.map((c) => [c, { passed: 0, failed: 0, skipped: 0 }]));
   for (const suite of doc.testsuites?.testsuite ?? []) {

@@ -3,8 +3,9 @@
  * documented, body valid against the schema, required headers present and valid. Returns the
  * problems found (none = conforms), so a test can show them all at once.
  */
-import type { Operation, Response } from '../../../lib/spec.js';
+
 import type { JsonSchema } from '../../../lib/json-schema.js';
+import type { Operation, Response } from '../../../lib/spec.js';
 import { formatAjvErrors, ValidatorCache } from '../../../lib/validator.js';
 
 export interface Received {
@@ -31,7 +32,10 @@ function headerValue(raw: string, schema: JsonSchema | undefined): unknown {
 
 export function responseProblems(operation: Operation, received: Received): string[] {
   const response = documented(operation, received.status);
-  if (!response) return [`status ${received.status} is not documented for ${operation.operationId} (documented: ${operation.responses.map((r) => r.status).join(', ')})`];
+  if (!response)
+    return [
+      `status ${received.status} is not documented for ${operation.operationId} (documented: ${operation.responses.map((r) => r.status).join(', ')})`,
+    ];
   const problems: string[] = [];
   for (const header of response.headers) {
     const raw = received.headers[header.name.toLowerCase()];
@@ -41,16 +45,22 @@ export function responseProblems(operation: Operation, received: Received): stri
     }
     if (header.schema) {
       const validate = validators.get(header.schema);
-      if (!validate(headerValue(raw, header.schema))) problems.push(...formatAjvErrors(validate.errors, `header ${header.name}`));
+      if (!validate(headerValue(raw, header.schema)))
+        problems.push(...formatAjvErrors(validate.errors, `header ${header.name}`));
     }
   }
   if (response.content.length === 0) {
-    if (received.text.length > 0) problems.push(`status ${received.status} documents no body, got ${received.text.slice(0, 80)}`);
+    if (received.text.length > 0)
+      problems.push(`status ${received.status} documents no body, got ${received.text.slice(0, 80)}`);
     return problems;
   }
   const contentType = (received.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const media = response.content.find((m) => m.mediaType.toLowerCase() === contentType);
-  if (!media) return [...problems, `content-type "${contentType}" is not documented for ${received.status} (${response.content.map((m) => m.mediaType).join(', ')})`];
+  if (!media)
+    return [
+      ...problems,
+      `content-type "${contentType}" is not documented for ${received.status} (${response.content.map((m) => m.mediaType).join(', ')})`,
+    ];
   if (!media.schema) return problems;
   let body: unknown;
   try {

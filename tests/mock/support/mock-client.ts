@@ -60,11 +60,14 @@ export class MockClient {
   validHeaders(operation: Operation): Record<string, string> {
     const headers: Record<string, string> = {};
     const scheme = operation.security[0]?.[0];
-    if (scheme?.kind === 'basic') headers.authorization = `Basic ${Buffer.from('site\\user:secret').toString('base64')}`;
-    else if (scheme?.kind === 'apiKey' && scheme.in === 'header' && scheme.parameterName) headers[scheme.parameterName.toLowerCase()] = 'test-key';
+    if (scheme?.kind === 'basic')
+      headers.authorization = `Basic ${Buffer.from('site\\user:secret').toString('base64')}`;
+    else if (scheme?.kind === 'apiKey' && scheme.in === 'header' && scheme.parameterName)
+      headers[scheme.parameterName.toLowerCase()] = 'test-key';
     else if (scheme) headers.authorization = 'Bearer test-token';
     for (const parameter of operation.parameters) {
-      if (parameter.in === 'header' && parameter.required) headers[parameter.name.toLowerCase()] = String(parameter.example ?? 'x');
+      if (parameter.in === 'header' && parameter.required)
+        headers[parameter.name.toLowerCase()] = String(parameter.example ?? 'x');
     }
     if (operation.requestBody) headers['content-type'] = operation.requestBody.content[0]!.mediaType;
     return headers;
@@ -74,7 +77,8 @@ export class MockClient {
     const operation = this.operation(api, operationId);
     const base = this.mock.apis.find((a) => a.name === api)!.baseUrl;
     const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-      const value = options.params?.[name] ?? operation.parameters.find((p) => p.in === 'path' && p.name === name)?.example;
+      const value =
+        options.params?.[name] ?? operation.parameters.find((p) => p.in === 'path' && p.name === name)?.example;
       return encodeURIComponent(String(value));
     });
     const headers: Record<string, string> = this.validHeaders(operation);
@@ -84,7 +88,9 @@ export class MockClient {
     }
     let payload: string | Buffer | undefined = options.raw;
     if (payload === undefined && operation.requestBody) {
-      payload = JSON.stringify(options.body !== undefined ? options.body : operation.requestBody.content[0]!.examples[0]!.value);
+      payload = JSON.stringify(
+        options.body !== undefined ? options.body : operation.requestBody.content[0]!.examples[0]!.value,
+      );
     }
     const response = await request(`${base}${path}${options.query ? `?${options.query}` : ''}`, {
       method: operation.method.toUpperCase() as 'POST',
@@ -94,9 +100,19 @@ export class MockClient {
     });
     const text = await response.body.text();
     const flat: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-    const answer: Answer = { status: response.statusCode, headers: flat, text, json: text ? (JSON.parse(text) as unknown) : undefined };
-    if (!options.unchecked) expect(responseProblems(operation, { status: answer.status, headers: flat, text }), `${api} ${operationId} -> ${answer.status} ${text.slice(0, 300)}`).toEqual([]);
+    for (const [name, value] of Object.entries(response.headers))
+      if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+    const answer: Answer = {
+      status: response.statusCode,
+      headers: flat,
+      text,
+      json: text ? (JSON.parse(text) as unknown) : undefined,
+    };
+    if (!options.unchecked)
+      expect(
+        responseProblems(operation, { status: answer.status, headers: flat, text }),
+        `${api} ${operationId} -> ${answer.status} ${text.slice(0, 300)}`,
+      ).toEqual([]);
     return answer;
   }
 
