@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The runner is TypeScript run by tsx, so `npx conformance` works from a fresh `npm ci` with no build step.
-import { register } from 'tsx/esm/api';
+// Compiled by `npm run build` (run by `npm ci` through the prepare script).
+import { runCli } from '../dist/conformance/cli.js';
 
-register();
-await import('../conformance/cli.ts');
+await runCli();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api';
+// Compiled by `npm run build` (run by `npm ci` through the prepare script).
+import { runCli } from '../dist/mocks/cli.js';
 
-register();
-await import('../mocks/cli.ts');
+await runCli();

@@ -2,26 +2,36 @@
  * `npx conformance --spec <file> --base-url <url> [options]`. Parses and validates the command line,
  * runs, and maps the outcome to the exit code: 0 no violation, 1 violations, 2 usage or
  * configuration problem (always one line on stderr, never a stack trace).
+ *
+ * `main(argv, io)` does all of it without touching the process, so tests call it in-process;
+ * `runCli()` wires it to the real process.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { PACKAGE_VERSION } from '../lib/package-root.js';
 import { CHECK_NAMES } from './checks/registry.js';
+import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { RateLimit } from './http/pacer.js';
-import { barProgress, lineProgress } from './reporters/progress.js';
-import { DEFAULTS, type RunOptions, run } from './run.js';
+import type { RunOptions } from './run.js';
+
+/** What the CLI may touch of the outside world. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether stdout is an interactive terminal (progress bar, colour). */
+  isTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The stream the progress bar draws on, when interactive. */
+  progressStream?: NodeJS.WriteStream;
+}
 
 const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*)$/;
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
-}
-
-function integer(flag: string, min: number): (value: string) => number {
+function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < min)
-      throw new ConfigError(`${flag} must be an integer >= ${min}, got "${value}"`);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+    }
     return Number(value);
   };
 }
@@ -42,20 +52,23 @@ const RESERVED = new Set([
 
 function header(value: string, previous: [string, string][]): [string, string][] {
   const match = HEADER.exec(value);
-  if (!match || /[\r\n]/.test(value))
+  if (!match || /[\r\n]/.test(value)) {
     throw new ConfigError(`--header must look like "Name: value", got "${value.split(':')[0]}…"`);
-  if (RESERVED.has(match[1]!.toLowerCase()))
+  }
+  if (RESERVED.has(match[1]!.toLowerCase())) {
     throw new ConfigError(
       `--header ${match[1]} is not allowed: framing and connection headers are set by the runner's HTTP client`,
     );
+  }
   return [...previous, [match[1]!, match[2]!.trim()]];
 }
 
 function rateLimit(value: string): RateLimit | 'none' {
   if (value === 'none') return 'none';
   const match = /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(value);
-  if (!match || Number(match[1]) <= 0)
+  if (!match || Number(match[1]) <= 0) {
     throw new ConfigError(`--rate-limit must look like 10/s or 15/m (or "none"), got "${value}"`);
+  }
   return { count: Number(match[1]), periodSeconds: match[2] === 's' ? 1 : 60 };
 }
 
@@ -66,11 +79,27 @@ const list = (value: string): string[] =>
     .filter(Boolean);
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+const EXAMPLES = `
+Examples:
+  $ conformance --spec specs/easify-contact-groups.yaml --base-url http://127.0.0.1:4010/easify/api/v2 \\
+      --header "Authorization: Bearer any-token"
+  $ conformance --spec specs/8x8-contacts.yaml --base-url http://localhost:8080 --seed 42 \\
+      --header "Authorization: Bearer $TOKEN" --report-json reports/8x8.json --report-junit reports/8x8.xml
+  $ conformance --spec specs/easify-contact-groups.yaml --base-url https://backend.easify.app/api/v2 --live \\
+      --header "Authorization: Bearer $EASIFY_TOKEN" --max-cases 3
+
+Exit codes:
+  0  no violation
+  1  at least one violation
+  2  bad usage, unreadable spec, unwritable report or unreachable target (one line on stderr)
+`;
+
 function program(): Command {
   return new Command('conformance')
-    .description('Check a running implementation of an OpenAPI 3.1 spec against the contract.')
-    .version(version(), '--version')
-    .option('--spec <file>', 'the OpenAPI 3.1 spec (specs/<file>.yaml); required')
+    .description('Check a running implementation of an OpenAPI spec against the contract.')
+    .version(PACKAGE_VERSION, '--version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .option('--spec <file>', 'the OpenAPI spec (specs/<file>.yaml); required')
     .option('--base-url <url>', 'where the implementation is served; the spec paths are appended')
     .option(
       '--header <"Name: value">',
@@ -86,12 +115,12 @@ function program(): Command {
     .option('--operation <operationId>', 'only this operation (repeatable)', collect, [])
     .option(
       '--max-cases <n>',
-      'random cases per operation, on top of the examples and boundaries',
-      integer('--max-cases', 0),
+      `random cases per operation, on top of the examples and boundaries (at most ${MAX_CASES_LIMIT})`,
+      integer('--max-cases', 0, MAX_CASES_LIMIT),
       DEFAULTS.maxCases,
     )
-    .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), DEFAULTS.concurrency)
-    .option('--timeout <ms>', 'per-request timeout', integer('--timeout', 1), DEFAULTS.timeoutMs)
+    .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1, 256), DEFAULTS.concurrency)
+    .option('--timeout <ms>', 'per-request timeout', integer('--timeout', 1, 600_000), DEFAULTS.timeoutMs)
     .addOption(
       new Option(
         '--rate-limit <n/s|n/m>',
@@ -100,6 +129,7 @@ function program(): Command {
     )
     .option('--dry-run', 'print the cases and send nothing')
     .option('--live', 'allow a non-loopback --base-url (a real server: records get created)')
+    .addHelpText('after', EXAMPLES)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
 }
@@ -122,10 +152,11 @@ interface Parsed {
   live?: boolean;
 }
 
-function toRunOptions(parsed: Parsed): RunOptions {
+async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
   if (!parsed.spec) throw new ConfigError("required option '--spec <file>' not specified");
   if (!parsed.baseUrl && !parsed.dryRun) throw new ConfigError("required option '--base-url <url>' not specified");
-  const interactive = process.stdout.isTTY === true && process.env.CI !== 'true';
+  const interactive = io.isTTY && io.env.CI !== 'true';
+  const { barProgress, lineProgress } = await import('./reporters/progress.js');
   return {
     spec: parsed.spec,
     ...(parsed.baseUrl ? { baseUrl: parsed.baseUrl } : {}),
@@ -142,30 +173,49 @@ function toRunOptions(parsed: Parsed): RunOptions {
     live: parsed.live === true,
     ...(parsed.reportJson ? { reportJson: parsed.reportJson } : {}),
     ...(parsed.reportJunit ? { reportJunit: parsed.reportJunit } : {}),
-    progress: interactive ? barProgress(process.stderr) : lineProgress((line) => process.stdout.write(`${line}\n`)),
-    write: (text) => process.stdout.write(text),
+    progress:
+      interactive && io.progressStream
+        ? barProgress(io.progressStream)
+        : lineProgress((line) => io.stdout(`${line}\n`)),
+    write: (text) => io.stdout(text),
   };
 }
 
-function fail(message: string): number {
-  process.stderr.write(`conformance: ${message.replace(/^error: /, '').split('\n')[0]}\n`);
-  return 2;
+/** Commander's message on one line: `error: unknown option '--max-case'\n(Did you mean --max-cases?)`. */
+function oneLine(message: string): string {
+  return message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => line.replace(/^\((Did you mean .*)\)$/, (_, hint: string) => `(${hint.toLowerCase()})`))
+    .join(' ');
 }
 
-async function main(argv: string[]): Promise<number> {
-  const command = program();
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const fail = (message: string): number => {
+    io.stderr(`conformance: ${oneLine(message)}\n`);
+    return 2;
+  };
+  const command = program().configureOutput({
+    writeOut: (text) => io.stdout(text),
+    writeErr: () => undefined,
+    outputError: () => undefined,
+  });
   try {
-    command.parse(argv, { from: 'user' });
+    command.parse([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
       return fail(error.message);
     }
     if (error instanceof ConfigError) return fail(error.message);
-    throw error;
+    return fail(`internal error: ${(error as Error).message}`);
   }
   try {
-    const result = await run(toRunOptions(command.opts<Parsed>()));
+    // Loaded only for a run: --help and --version answer without the HTTP client, AJV and the generators.
+    const { run } = await import('./run.js');
+    const result = await run(await toRunOptions(command.opts<Parsed>(), io));
     return result.exitCode;
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message);
@@ -173,9 +223,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(process.argv.slice(2)).catch((error: unknown) =>
-  fail(`internal error: ${(error as Error).message}`),
-);
-process.exitCode = code;
-// Anything still holding the event loop (a server that never closes a socket) must not keep the run alive.
-setTimeout(() => process.exit(code), 2_000).unref();
+export async function runCli(): Promise<void> {
+  const code = await main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+    env: process.env,
+    progressStream: process.stderr,
+  });
+  process.exitCode = code;
+  // Anything still holding the event loop (a server that never closes a socket) must not keep the run alive.
+  setTimeout(() => process.exit(code), 2_000).unref();
+}

@@ -1,7 +1,8 @@
 /** The runner's public surface: `run(options)` and the types of its options and result. */
 
 export { CHECK_NAMES } from './checks/registry.js';
+export { DEFAULTS } from './defaults.js';
 export { ConfigError } from './errors.js';
 export type { RateLimit } from './http/pacer.js';
 export type { Counts, FailureRecord, Report } from './report.js';
-export { DEFAULTS, type RunOptions, type RunResult, run } from './run.js';
+export { type RunOptions, type RunResult, run } from './run.js';

@@ -12,6 +12,7 @@ import { loadSpec, type Spec } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
 import { type Plan, planCases } from './cases/plan.js';
 import { CHECK_NAMES, selectChecks } from './checks/registry.js';
+import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { execute } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
@@ -61,8 +62,6 @@ export interface RunResult {
   results: CaseResult[];
   plan: Plan;
 }
-
-export const DEFAULTS = { maxCases: 10, concurrency: 8, timeoutMs: 10_000 } as const;
 
 async function load(file: string): Promise<Spec> {
   try {

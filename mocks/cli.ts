@@ -1,11 +1,26 @@
 /**
- * `npm start`: serve every spec on one port and print where each API lives. Bad options and start
- * failures are one line on stderr and a non-zero exit, never a stack trace.
+ * `npm start`: serve every spec on one port and print where each API lives. Exit codes match the
+ * runner's: 0 a clean stop, 2 bad usage or a failure to start (one line on stderr, never a stack
+ * trace). `main(argv, io)` does the work without touching the process; `runCli()` wires signals.
  */
 import { relative } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SpecError } from '../lib/errors.js';
-import { MockStartError, type RateLimitOverride, startMock } from './server.js';
+import { PACKAGE_VERSION } from '../lib/package-root.js';
+import { MockStartError, type RateLimitOverride, type RunningMock, startMock } from './server.js';
+
+export interface MockCliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+export interface MockCliResult {
+  exitCode: number;
+  /** The running mock, when it started. */
+  mock?: RunningMock;
+}
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -21,17 +36,44 @@ function rateLimit(value: string): RateLimitOverride {
   return { limit: Number(match[1]), ...(match[2] !== undefined ? { period: Number(match[2]) } : {}) };
 }
 
-const program = new Command()
-  .name('contact-mock')
-  .description('Mock of every API in specs/, with vendor-format errors and in-memory state')
-  .option('-p, --port <port>', 'port to listen on (default 4010, or env MOCK_PORT)', portNumber)
-  .option('-h, --host <host>', 'interface to listen on', '127.0.0.1')
-  .option('--stateless', 'answer from the specs alone: no ids, merges, duplicates or 404s from state')
-  .option('--dynamic', 'generate response data from the schemas instead of using the examples')
-  .option('--specs <dir>', 'directory of OpenAPI files')
-  .option('--rate-limit <limit>', 'override x-rate-limit: LIMIT, LIMIT/SECONDS, or off', rateLimit)
-  .helpOption('--help', 'show this help')
-  .showHelpAfterError(false);
+const AFTER_HELP = `
+Each spec is served under the first word of its file name: specs/easify-contact-groups.yaml is
+http://HOST:PORT/easify + the path of the spec's first server URL (/api/v2) + the spec's paths.
+
+Endpoints of the mock itself:
+  POST /__mock/reset   clear the stored records and the rate-limit windows
+  GET  /__mock/state   the stored records of every API, as JSON
+
+Choosing a documented response (as Prism does):
+  Prefer: code=422, example=missing-name   that status and named example
+  Prefer: dynamic=true                     generated data instead of the examples
+  (or the query parameters __code, __example, __dynamic)
+
+Examples:
+  $ npm start
+  $ npm start -- --port 8080 --rate-limit off
+  $ MOCK_PORT=0 npm start -- --stateless
+
+Exit codes:
+  0  stopped by Ctrl-C or SIGTERM
+  2  bad usage or the mock could not start (broken spec, port taken; one line on stderr)
+`;
+
+function program(io: MockCliIo): Command {
+  return new Command('contact-mock')
+    .description('Mock of every API in specs/, with vendor-format errors and in-memory state')
+    .version(PACKAGE_VERSION, '--version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .option('-p, --port <port>', 'port to listen on (default 4010, or env MOCK_PORT; 0 picks a free one)', portNumber)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--stateless', 'answer from the specs alone: no ids, merges, duplicates or 404s from state')
+    .option('--dynamic', 'generate response data from the schemas instead of using the examples')
+    .option('--specs <dir>', 'directory of OpenAPI files')
+    .option('--rate-limit <limit>', 'override x-rate-limit: LIMIT, LIMIT/SECONDS, or off', rateLimit)
+    .addHelpText('after', AFTER_HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: () => undefined, outputError: () => undefined });
+}
 
 interface CliOptions {
   port?: number;
@@ -42,48 +84,84 @@ interface CliOptions {
   rateLimit?: RateLimitOverride;
 }
 
-async function main(): Promise<void> {
-  program.parse();
-  const options = program.opts<CliOptions>();
+/** Commander's message on one line, hints included. */
+function oneLine(message: string): string {
+  return message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => line.replace(/^\((Did you mean .*)\)$/, (_, hint: string) => `(${hint.toLowerCase()})`))
+    .join(' ');
+}
+
+export async function main(argv: readonly string[], io: MockCliIo): Promise<MockCliResult> {
+  const fail = (message: string): MockCliResult => {
+    io.stderr(`contact-mock: ${oneLine(message)}\n`);
+    return { exitCode: 2 };
+  };
+  const command = program(io);
+  try {
+    command.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return { exitCode: 0 };
+      return fail(error.message);
+    }
+    return fail(String(error));
+  }
+  const options = command.opts<CliOptions>();
   let port = options.port ?? 4010;
-  if (options.port === undefined && process.env.MOCK_PORT) {
+  if (options.port === undefined && io.env.MOCK_PORT) {
     try {
-      port = portNumber(process.env.MOCK_PORT);
+      port = portNumber(io.env.MOCK_PORT);
     } catch {
-      throw new MockStartError(`MOCK_PORT must be a port number (0-65535), got "${process.env.MOCK_PORT}"`);
+      return fail(`MOCK_PORT must be a port number (0-65535), got "${io.env.MOCK_PORT}"`);
     }
   }
-  const mock = await startMock({
-    port,
-    host: options.host,
-    stateless: options.stateless ?? false,
-    dynamic: options.dynamic ?? false,
-    ...(options.specs !== undefined ? { specsDir: options.specs } : {}),
-    ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
-  });
+  let mock: RunningMock;
+  try {
+    mock = await startMock({
+      port,
+      host: options.host,
+      stateless: options.stateless ?? false,
+      dynamic: options.dynamic ?? false,
+      ...(options.specs !== undefined ? { specsDir: options.specs } : {}),
+      ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+    });
+  } catch (error) {
+    if (error instanceof MockStartError || error instanceof SpecError) return fail(error.message);
+    return fail(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const rows = mock.apis.map((api) => [relative(io.cwd, api.specFile) || api.specFile, api.baseUrl] as const);
+  const width = Math.max(4, ...rows.map(([spec]) => spec.length));
+  const lines = [`${'spec'.padEnd(width)}  base URL`, ...rows.map(([spec, url]) => `${spec.padEnd(width)}  ${url}`)];
+  const mode = [options.stateless ? 'stateless' : 'stateful', options.dynamic ? 'dynamic data' : 'examples'].join(', ');
+  io.stdout(
+    `${lines.join('\n')}\n\nMock ready on ${mock.url} in ${Math.round(performance.now())} ms since the process ` +
+      `started (${mode}); POST ${mock.url}/__mock/reset clears state. Ctrl-C stops.\n`,
+  );
+  return { exitCode: 0, mock };
+}
+
+export async function runCli(): Promise<void> {
   // Listen for signals before announcing readiness: until a listener exists, SIGINT kills the process outright.
+  let mock: RunningMock | undefined;
   let closing = false;
   const stop = (): void => {
     if (closing) return;
     closing = true;
-    void mock.close().then(() => process.exit(0));
+    void (mock ? mock.close() : Promise.resolve()).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-
-  const rows = mock.apis.map((api) => [relative(process.cwd(), api.specFile) || api.specFile, api.baseUrl]);
-  const width = Math.max(4, ...rows.map(([spec]) => spec!.length));
-  const lines = [`${'spec'.padEnd(width)}  base URL`, ...rows.map(([spec, url]) => `${spec!.padEnd(width)}  ${url}`)];
-  const mode = [options.stateless ? 'stateless' : 'stateful', options.dynamic ? 'dynamic data' : 'examples'].join(', ');
-  process.stdout.write(
-    `${lines.join('\n')}\n\nMock ready on ${mock.url} in ${Math.round(performance.now())} ms since the process started (${mode}); POST ${mock.url}/__mock/reset clears state. Ctrl-C stops.\n`,
-  );
+  const result = await main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+  });
+  mock = result.mock;
+  if (!mock) process.exit(result.exitCode);
+  if (closing) await mock.close().then(() => process.exit(0));
 }
-
-main().catch((error: unknown) => {
-  const known = error instanceof MockStartError || error instanceof SpecError;
-  process.stderr.write(
-    `contact-mock: ${known ? error.message : error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(known ? 1 : 2);
-});

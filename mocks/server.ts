@@ -6,8 +6,8 @@
 import { readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isJsonMediaType } from '../lib/media-type.js';
+import { PACKAGE_ROOT } from '../lib/package-root.js';
 import { loadSpec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
 import { buildApi, type MockApi, type RateLimitOverride } from './api.js';
@@ -51,7 +51,7 @@ export class MockStartError extends Error {
   override name = 'MockStartError';
 }
 
-export const DEFAULT_SPECS_DIR = fileURLToPath(new URL('../specs/', import.meta.url));
+export const DEFAULT_SPECS_DIR = join(PACKAGE_ROOT, 'specs');
 
 async function specFiles(dir: string): Promise<string[]> {
   let names: string[];

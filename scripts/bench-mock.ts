@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const mockPort = await freePort();
   const mock = await spawnServer(
     process.execPath,
-    ['--import', 'tsx', join('mocks', 'cli.ts'), '--port', String(mockPort)],
+    [join('bin', 'mock.js'), '--port', String(mockPort)],
     'Mock ready',
   );
   const prismPort = await freePort();

@@ -84,7 +84,10 @@ async function misbehaving(hardness: HardnessCase): Promise<void> {
   servers.push(server);
   // The runner takes the last --timeout given.
   const args = [...(hardness.args ?? []), ...(hardness.name === 'hang' ? ['--timeout', String(HANG_TIMEOUT_MS)] : [])];
-  const run = await runConformance([...targetArgs('bigchange', server), ...COMMON, ...args], { killAfterMs: 40_000 });
+  const run = await runConformance([...targetArgs('bigchange', server), ...COMMON, ...args], {
+    killAfterMs: 40_000,
+    spawn: true,
+  });
   const context = `${hardness.description}\n${run.describe()}\n${summarize(run.report)}`;
   expect(run.timedOut, context).toBe(false);
   expect(run.code, context).toBe(1);
@@ -120,8 +123,8 @@ describe.concurrent('hardness', () => {
   describe.concurrent('bad input: exit 2, one clear line, no stack trace, nothing sent', () => {
     test('--help names every option of the issue; --version prints the version', async () => {
       const [help, version] = await Promise.all([
-        runConformance(['--help'], { json: false }),
-        runConformance(['--version'], { json: false }),
+        runConformance(['--help'], { json: false, spawn: true }),
+        runConformance(['--version'], { json: false, spawn: true }),
       ]);
       expect(help.code, help.describe()).toBe(0);
       for (const option of [

@@ -1,5 +1,5 @@
 /**
- * The CLI as `npm start` runs it (tsx mocks/cli.ts), as a child process: the table of base URLs,
+ * The CLI as `npm start` runs it (node bin/mock.js, compiled), as a child process: the table of base URLs,
  * MOCK_PORT, a clean stop on SIGTERM/SIGINT, and a one-line error for a taken port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -15,7 +15,7 @@ function startCli(
   args: string[],
   env: Record<string, string> = {},
 ): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['bin/mock.js', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

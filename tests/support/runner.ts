@@ -1,13 +1,14 @@
 /**
- * Drives the conformance runner the way its users do: `node bin/conformance.js ...` from the
- * repository root, then reads its exit code, its output and its report files. Nothing here knows
- * the runner's internals.
+ * Drives the conformance runner the way its users do, through its command line: `main(argv, io)`
+ * in this process, or `node bin/conformance.js ...` from the repository root, then reads its exit
+ * code, its output and its report files. Nothing here knows the runner's internals.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import { main } from '../../conformance/cli.js';
 import { REPO_ROOT, type RunningServer, SPEC_FILES, type SpecKey } from './reference-server.js';
 
 export interface ReportFailure {
@@ -41,6 +42,12 @@ export interface RunResult {
 }
 
 export interface RunOptions {
+  /**
+   * Run the CLI as a child process (`node bin/conformance.js`, the compiled build) instead of calling
+   * its `main(argv, io)` in this process. In-process is the default: it is the same code without a
+   * process start per run; spawned runs are kept for what only a process shows (exit, signals).
+   */
+  spawn?: boolean;
   /** Ask for a JSON report (default true). */
   json?: boolean;
   junit?: boolean;
@@ -69,22 +76,9 @@ export async function runConformance(args: string[], options: RunOptions = {}): 
   if (options.junit) fullArgs.push('--report-junit', junitPath);
   const started = Date.now();
   try {
-    const child = spawn(process.execPath, ['bin/conformance.js', ...fullArgs], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, options.killAfterMs ?? 45_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    clearTimeout(timer);
+    const { code, stdout, stderr, timedOut } = options.spawn
+      ? await spawned(fullArgs, options.killAfterMs ?? 45_000)
+      : await inProcess(fullArgs, options.killAfterMs ?? 45_000);
     const result: RunResult = {
       code,
       stdout,
@@ -109,6 +103,53 @@ export async function runConformance(args: string[], options: RunOptions = {}): 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+const RUN_ENV = { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
+
+async function spawned(args: string[], killAfterMs: number): Promise<Outcome> {
+  const child = spawn(process.execPath, ['bin/conformance.js', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...RUN_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, killAfterMs);
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr, timedOut };
+}
+
+async function inProcess(args: string[], killAfterMs: number): Promise<Outcome> {
+  let stdout = '';
+  let stderr = '';
+  const run = main(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    isTTY: false,
+    env: { ...process.env, ...RUN_ENV },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), killAfterMs)));
+  const code = await Promise.race([run, timeout]);
+  clearTimeout(timer);
+  return code === 'timeout'
+    ? { code: null, stdout, stderr, timedOut: true }
+    : { code, stdout, stderr, timedOut: false };
 }
 
 /** The distinct check names of the failures in a report, sorted. */
