@@ -224,6 +224,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 export async function runCli(): Promise<void> {
+  // A reader that goes away (`| head`) must not turn the rest of the output into a crash.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const code = await main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

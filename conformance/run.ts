@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { SpecError } from '../lib/errors.js';
 import type { JsonSchema } from '../lib/json-schema.js';
 import { loadSpec, type Spec } from '../lib/spec.js';
-import type { ValidatorCache } from '../lib/validator.js';
+import { ValidatorCache } from '../lib/validator.js';
 import { type Plan, planCases } from './cases/plan.js';
 import { CHECK_NAMES, selectChecks } from './checks/registry.js';
 import { DEFAULTS } from './defaults.js';
@@ -26,7 +26,6 @@ import { renderJunit } from './reporters/junit.js';
 import { type ProgressReporter, silentProgress } from './reporters/progress.js';
 import { renderSummary } from './reporters/summary.js';
 import type { CaseResult } from './types.js';
-import { RunValidators } from './validators.js';
 
 export interface RunOptions {
   spec: string;
@@ -196,7 +195,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const headers = options.headers ?? [];
   const redactor = new Redactor(headers, specSecretNames(spec));
-  const validators = new RunValidators();
+  const validators = new ValidatorCache();
+  validators.register(spec);
   checkGivenHeaders(spec, validators, headers);
   compileResponseValidators(spec, validators);
   const plan = planCases(spec, validators, {

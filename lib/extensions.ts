@@ -44,11 +44,7 @@ export interface ErrorBodyExtension {
   };
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isObject, type JsonObject as Json } from './json.js';
 
 function fail(where: string, message: string): never {
   throw new SpecError(`${where}: ${message}`);
@@ -136,6 +132,23 @@ export function readErrorBody(raw: unknown, where: string): ErrorBodyExtension |
         Object.entries(items.requirements).map(([k, v]) => [k, String(v)]),
       );
     }
+  }
+  return result;
+}
+
+/**
+ * `x-inferred`: keyword -> one-line reason, on a schema, a request body or a response. The keys a
+ * node may carry are checked by the spec tests; here only the shape is, so a malformed mark is a
+ * SpecError rather than a silently documented rule.
+ */
+export function readInferred(raw: unknown, where: string): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  where = `${where} x-inferred`;
+  if (!isObject(raw)) fail(where, 'must be a map from keyword to reason');
+  const result: Record<string, string> = {};
+  for (const [keyword, reason] of Object.entries(raw)) {
+    if (typeof reason !== 'string' || reason.trim() === '') fail(where, `"${keyword}" needs a one-line reason`);
+    result[keyword] = reason;
   }
   return result;
 }

@@ -1,22 +1,28 @@
 /**
- * Loads an OpenAPI 3.1 document once: parse the YAML, inline every internal $ref, and flatten each
- * operation into the view the mock and the runner share. Everything downstream reads this model,
- * never the raw file.
+ * Loads an API description once: read and upgrade it to OpenAPI 3.1 (lib/document.ts), inline its
+ * `$ref`s (lib/dereference.ts), and flatten each operation into the view the mock and the runner
+ * share. Everything downstream reads this model, never the raw file.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { OpenAPI3 } from 'openapi-typescript';
-import { parse } from 'yaml';
+import { dereference } from './dereference.js';
+import { readDocument } from './document.js';
 import { SpecError } from './errors.js';
 import {
   type ErrorBodyExtension,
   type RateLimitExtension,
   type ResourceExtension,
   readErrorBody,
+  readInferred,
   readRateLimit,
   readResource,
 } from './extensions.js';
+import { isObject, type JsonObject } from './json.js';
+import { appendPointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
+import { readSecurityScheme, type SecurityScheme } from './security.js';
+
+export type { SecurityScheme } from './security.js';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -27,10 +33,19 @@ export interface NamedExample {
   value: unknown;
 }
 
+export interface Encoding {
+  contentType?: string;
+  style?: string;
+  explode?: boolean;
+  allowReserved?: boolean;
+}
+
 export interface MediaType {
   mediaType: string;
   schema?: JsonSchema;
   examples: NamedExample[];
+  /** Per-property encoding of form bodies. */
+  encoding?: Record<string, Encoding>;
 }
 
 export interface Parameter {
@@ -40,6 +55,11 @@ export interface Parameter {
   description?: string;
   schema: JsonSchema;
   example?: unknown;
+  style?: string;
+  explode?: boolean;
+  allowReserved?: boolean;
+  /** Set when the parameter is described by `content` (a serialized value, usually JSON) instead of a style. */
+  contentType?: string;
 }
 
 export interface ResponseHeader {
@@ -56,6 +76,9 @@ export interface Link {
   parameters: Record<string, string>;
 }
 
+/** Keyword -> reason of the assumptions marked with `x-inferred` on an OpenAPI object. */
+export type Inferred = Readonly<Record<string, string>>;
+
 export interface Response {
   status: string;
   description: string;
@@ -63,15 +86,18 @@ export interface Response {
   content: MediaType[];
   links: Link[];
   errorBody?: ErrorBodyExtension;
+  /** `response` (the vendor does not document this status) or `content` (documented without a body). */
+  inferred?: Inferred;
+  /** JSON pointer of the response object in the spec file. */
+  pointer: string;
 }
 
-export interface SecurityScheme {
-  name: string;
-  /** What goes on the wire: `bearer` for http bearer and oauth2/openIdConnect, `basic`, or an API key. */
-  kind: 'bearer' | 'basic' | 'apiKey' | 'other';
-  /** For apiKey: where the key goes and under what name. */
-  in?: 'header' | 'query' | 'cookie';
-  parameterName?: string;
+export interface RequestBody {
+  required: boolean;
+  content: MediaType[];
+  /** `required`: the vendor does not say the body is required. */
+  inferred?: Inferred;
+  pointer: string;
 }
 
 export interface Operation {
@@ -81,11 +107,13 @@ export interface Operation {
   path: string;
   summary?: string;
   parameters: Parameter[];
-  requestBody?: { required: boolean; content: MediaType[] };
+  requestBody?: RequestBody;
   responses: Response[];
   /** Alternatives (OR) of schemes that must all be satisfied (AND); empty means no auth. */
   security: SecurityScheme[][];
   resource?: ResourceExtension;
+  /** JSON pointer of the operation object in the spec file. */
+  pointer: string;
 }
 
 export interface Spec {
@@ -94,57 +122,22 @@ export interface Spec {
   name: string;
   title: string;
   version: string;
+  /** What the file declared (`2.0`, `3.0.3`, `3.1.0`); the model is OpenAPI 3.1 whatever it was. */
+  declaredVersion: string;
   /** The first server's URL with variables replaced by their defaults. */
   serverUrl: string;
   operations: Operation[];
   rateLimit?: RateLimitExtension;
-  /** The dereferenced document, for tools that need the whole of it. */
+  securitySchemes: ReadonlyMap<string, SecurityScheme>;
+  /** The dereferenced document (a recursive schema is a cycle of objects). */
   document: OpenAPI3;
+  /** The OpenAPI 3.1 document with its internal `$ref`s, as validators and Prism read it. */
+  source: JsonObject;
+  /** Object of `document` -> JSON pointer of where it came from in `source`. */
+  origins: WeakMap<object, string>;
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * Inline internal `$ref`s; sibling keywords of a `$ref` (3.1 allows them) win over the target's.
- * `file`, when given, starts every error message (`specs/x.yaml: $ref "#/..." points at nothing`).
- */
-export function dereference(document: Json, file?: string): Json {
-  const where = file === undefined ? '' : `${file}: `;
-  const resolve = (ref: string): unknown => {
-    if (!ref.startsWith('#/')) throw new SpecError(`${where}only internal $refs are supported, found "${ref}"`);
-    let node: unknown = document;
-    for (const raw of ref.slice(2).split('/')) {
-      const token = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-      node = isObject(node) ? node[token] : undefined;
-      if (node === undefined) throw new SpecError(`${where}$ref "${ref}" points at nothing`);
-    }
-    return node;
-  };
-  const walk = (node: unknown, trail: string[]): unknown => {
-    if (Array.isArray(node)) return node.map((item) => walk(item, trail));
-    if (!isObject(node)) return node;
-    if (typeof node.$ref === 'string') {
-      const ref = node.$ref;
-      if (trail.includes(ref)) throw new SpecError(`${where}circular $ref "${ref}" is not supported`);
-      const { $ref: _ignored, ...siblings } = node;
-      const target = walk(resolve(ref), [...trail, ref]);
-      const walkedSiblings = walk(siblings, trail) as Json;
-      return isObject(target) ? { ...target, ...walkedSiblings } : target;
-    }
-    const out: Json = {};
-    for (const [key, value] of Object.entries(node)) {
-      // Examples are data, not schema: a "$ref" key inside one must stay as written.
-      out[key] = key === 'example' || key === 'value' ? value : walk(value, trail);
-    }
-    return out;
-  };
-  return walk(document, []) as Json;
-}
-
-function serverUrl(document: Json): string {
+function serverUrl(document: JsonObject): string {
   const servers = Array.isArray(document.servers) ? document.servers : [];
   const first = servers[0];
   if (!isObject(first) || typeof first.url !== 'string') return '/';
@@ -155,59 +148,115 @@ function serverUrl(document: Json): string {
   });
 }
 
+function examplesOf(media: JsonObject): NamedExample[] {
+  const examples: NamedExample[] = [];
+  if (isObject(media.examples)) {
+    for (const [name, example] of Object.entries(media.examples)) {
+      if (isObject(example) && 'value' in example) {
+        examples.push({
+          name,
+          value: example.value,
+          ...(typeof example.summary === 'string' ? { summary: example.summary } : {}),
+        });
+      }
+    }
+  } else if (media.example !== undefined) {
+    examples.push({ name: 'example', value: media.example });
+  }
+  return examples;
+}
+
+function encodingOf(raw: unknown): Record<string, Encoding> | undefined {
+  if (!isObject(raw)) return undefined;
+  const result: Record<string, Encoding> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (!isObject(value)) continue;
+    result[name] = {
+      ...(typeof value.contentType === 'string' ? { contentType: value.contentType } : {}),
+      ...(typeof value.style === 'string' ? { style: value.style } : {}),
+      ...(typeof value.explode === 'boolean' ? { explode: value.explode } : {}),
+      ...(typeof value.allowReserved === 'boolean' ? { allowReserved: value.allowReserved } : {}),
+    };
+  }
+  return result;
+}
+
 function mediaTypes(content: unknown): MediaType[] {
   if (!isObject(content)) return [];
   return Object.entries(content).map(([mediaType, raw]) => {
     const media = isObject(raw) ? raw : {};
-    const examples: NamedExample[] = [];
-    if (isObject(media.examples)) {
-      for (const [name, example] of Object.entries(media.examples)) {
-        if (isObject(example) && 'value' in example) {
-          examples.push({
-            name,
-            value: example.value,
-            ...(typeof example.summary === 'string' ? { summary: example.summary } : {}),
-          });
-        }
-      }
-    } else if (media.example !== undefined) {
-      examples.push({ name: 'example', value: media.example });
-    }
-    return { mediaType, ...(isObject(media.schema) ? { schema: media.schema as JsonSchema } : {}), examples };
+    const encoding = encodingOf(media.encoding);
+    return {
+      mediaType,
+      ...(isObject(media.schema) ? { schema: media.schema as JsonSchema } : {}),
+      examples: examplesOf(media),
+      ...(encoding ? { encoding } : {}),
+    };
   });
 }
 
-function parameters(pathItem: Json, operation: Json): Parameter[] {
+const LOCATIONS = new Set(['path', 'query', 'header', 'cookie']);
+
+function parameters(pathItem: JsonObject, operation: JsonObject, where: string): Parameter[] {
   const byKey = new Map<string, Parameter>();
-  for (const raw of [
+  const all = [
     ...(Array.isArray(pathItem.parameters) ? pathItem.parameters : []),
     ...(Array.isArray(operation.parameters) ? operation.parameters : []),
-  ]) {
+  ];
+  for (const raw of all) {
     if (!isObject(raw) || typeof raw.name !== 'string') continue;
+    if (!LOCATIONS.has(String(raw.in))) throw new SpecError(`${where}: parameter "${raw.name}" has no valid "in"`);
     const location = raw.in as Parameter['in'];
-    byKey.set(`${location}:${raw.name.toLowerCase()}`, {
+    // Headers HTTP handles itself are not parameters a client can send (OpenAPI says they are ignored).
+    if (location === 'header' && /^(accept|content-type|authorization)$/i.test(raw.name)) continue;
+    let schema: JsonSchema = isObject(raw.schema) ? (raw.schema as JsonSchema) : {};
+    let contentType: string | undefined;
+    if (isObject(raw.content)) {
+      const [first] = Object.entries(raw.content);
+      if (first) {
+        contentType = first[0];
+        if (isObject(first[1]) && isObject(first[1].schema)) schema = first[1].schema as JsonSchema;
+      }
+    }
+    const example =
+      raw.example !== undefined
+        ? raw.example
+        : isObject(raw.examples)
+          ? Object.values(raw.examples).find((e): e is JsonObject => isObject(e) && 'value' in e)?.value
+          : undefined;
+    byKey.set(`${location}:${location === 'header' ? raw.name.toLowerCase() : raw.name}`, {
       name: raw.name,
       in: location,
       required: raw.required === true || location === 'path',
       ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
-      schema: isObject(raw.schema) ? (raw.schema as JsonSchema) : {},
-      ...(raw.example !== undefined ? { example: raw.example } : {}),
+      schema,
+      ...(example !== undefined ? { example } : {}),
+      ...(typeof raw.style === 'string' ? { style: raw.style } : {}),
+      ...(typeof raw.explode === 'boolean' ? { explode: raw.explode } : {}),
+      ...(typeof raw.allowReserved === 'boolean' ? { allowReserved: raw.allowReserved } : {}),
+      ...(contentType !== undefined ? { contentType } : {}),
     });
   }
   return [...byKey.values()];
 }
 
-function responses(raw: unknown, where: string): Response[] {
+function responses(raw: unknown, pointer: string, where: string): Response[] {
   if (!isObject(raw)) return [];
   return Object.entries(raw).map(([status, value]) => {
     const response = isObject(value) ? value : {};
+    const here = appendPointer(pointer, status);
     const headers = isObject(response.headers)
       ? Object.entries(response.headers).map(([name, h]) => {
           const header = isObject(h) ? h : {};
+          const headerSchema = isObject(header.schema)
+            ? header.schema
+            : isObject(header.content)
+              ? Object.values(header.content).find(isObject)?.schema
+              : undefined;
           return {
             name,
             required: header.required === true,
-            ...(isObject(header.schema) ? { schema: header.schema as JsonSchema } : {}),
+            ...(isObject(headerSchema) ? { schema: headerSchema as JsonSchema } : {}),
             ...(header.example !== undefined ? { example: header.example } : {}),
           };
         })
@@ -228,124 +277,122 @@ function responses(raw: unknown, where: string): Response[] {
         )
       : [];
     const errorBody = readErrorBody(response['x-error-body'], `${where} response ${status}`);
+    const inferred = readInferred(response['x-inferred'], `${where} response ${status}`);
     return {
-      status,
+      status: /^[1-5]xx$/i.test(status) ? status.toUpperCase() : status,
       description: typeof response.description === 'string' ? response.description : '',
       headers,
       content: mediaTypes(response.content),
       links,
       ...(errorBody ? { errorBody } : {}),
+      ...(inferred ? { inferred } : {}),
+      pointer: here,
     };
   });
 }
 
-function securitySchemes(document: Json): Map<string, SecurityScheme> {
-  const components = isObject(document.components) ? document.components : {};
-  const schemes = isObject(components.securitySchemes) ? components.securitySchemes : {};
-  const result = new Map<string, SecurityScheme>();
-  for (const [name, raw] of Object.entries(schemes)) {
-    if (!isObject(raw)) continue;
-    const scheme = String(raw.scheme ?? '').toLowerCase();
-    if (raw.type === 'http' && scheme === 'basic') result.set(name, { name, kind: 'basic' });
-    else if ((raw.type === 'http' && scheme === 'bearer') || raw.type === 'oauth2' || raw.type === 'openIdConnect')
-      result.set(name, { name, kind: 'bearer' });
-    else if (raw.type === 'apiKey')
-      result.set(name, { name, kind: 'apiKey', in: raw.in as 'header', parameterName: String(raw.name) });
-    else result.set(name, { name, kind: 'other' });
-  }
-  return result;
-}
-
-function security(requirements: unknown, schemes: Map<string, SecurityScheme>, where: string): SecurityScheme[][] {
+function security(
+  requirements: unknown,
+  schemes: ReadonlyMap<string, SecurityScheme>,
+  where: string,
+): SecurityScheme[][] {
   if (!Array.isArray(requirements)) return [];
   return requirements.map((requirement) => {
     if (!isObject(requirement)) throw new SpecError(`${where}: a security requirement must be an object`);
-    return Object.keys(requirement).map(
-      (name) =>
-        schemes.get(name) ??
-        (() => {
-          throw new SpecError(`${where}: unknown security scheme "${name}"`);
-        })(),
-    );
+    return Object.keys(requirement).map((name) => {
+      const scheme = schemes.get(name);
+      if (!scheme) throw new SpecError(`${where}: unknown security scheme "${name}"`);
+      return scheme;
+    });
   });
 }
 
-/** Builds the model from an already parsed document. `file` is only used in messages. */
-export function buildSpec(raw: unknown, file: string): Spec {
-  if (!isObject(raw)) throw new SpecError(`${file}: not an OpenAPI document (expected a YAML/JSON object)`);
-  if (typeof raw.openapi !== 'string' || !raw.openapi.startsWith('3.1')) {
-    throw new SpecError(`${file}: expected "openapi: 3.1.x", found ${JSON.stringify(raw.openapi ?? null)}`);
+/** `get /pets/{id}` -> `get_pets_id`: a stable name for an operation its author left unnamed. */
+function derivedOperationId(method: string, path: string): string {
+  const words = path.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return [method, ...words].join('_');
+}
+
+/** Builds the model from an already parsed OpenAPI 3.1 document. `file` is only used in messages. */
+export function buildSpec(source: JsonObject, file: string, declaredVersion = String(source.openapi)): Spec {
+  if (!isObject(source.paths)) throw new SpecError(`${file}: the document has no "paths"`);
+  const { root, origins } = dereference(source, file);
+  const components = isObject(root.components) ? root.components : {};
+  const schemes = new Map<string, SecurityScheme>();
+  for (const [name, raw] of Object.entries(isObject(components.securitySchemes) ? components.securitySchemes : {})) {
+    schemes.set(name, readSecurityScheme(name, raw));
   }
-  if (!isObject(raw.paths)) throw new SpecError(`${file}: the document has no "paths"`);
-  const document = dereference(raw, file);
-  const schemes = securitySchemes(document);
-  const info = isObject(document.info) ? document.info : {};
+  const info = isObject(root.info) ? root.info : {};
   const operations: Operation[] = [];
   const seen = new Set<string>();
-  for (const [path, pathItemRaw] of Object.entries(document.paths as Json)) {
+  for (const [path, pathItemRaw] of Object.entries(root.paths as JsonObject)) {
     const pathItem = isObject(pathItemRaw) ? pathItemRaw : {};
     for (const method of HTTP_METHODS) {
       const op = pathItem[method];
       if (!isObject(op)) continue;
       const where = `${file} ${method.toUpperCase()} ${path}`;
-      if (typeof op.operationId !== 'string') throw new SpecError(`${where}: every operation needs an operationId`);
-      if (seen.has(op.operationId)) throw new SpecError(`${where}: duplicate operationId "${op.operationId}"`);
-      seen.add(op.operationId);
+      const pointer = appendPointer(appendPointer('/paths', path), method);
+      const operationId = typeof op.operationId === 'string' ? op.operationId : derivedOperationId(method, path);
+      if (seen.has(operationId)) throw new SpecError(`${where}: duplicate operationId "${operationId}"`);
+      seen.add(operationId);
       const body = isObject(op.requestBody) ? op.requestBody : undefined;
+      const bodyInferred = body ? readInferred(body['x-inferred'], `${where} requestBody`) : undefined;
       const resource = readResource(op['x-resource'], where);
       operations.push({
-        operationId: op.operationId,
+        operationId,
         method,
         path,
         ...(typeof op.summary === 'string' ? { summary: op.summary } : {}),
-        parameters: parameters(pathItem, op),
-        ...(body ? { requestBody: { required: body.required === true, content: mediaTypes(body.content) } } : {}),
-        responses: responses(op.responses, where),
-        security: security(op.security ?? document.security, schemes, where),
+        parameters: parameters(pathItem, op, where),
+        ...(body
+          ? {
+              requestBody: {
+                required: body.required === true,
+                content: mediaTypes(body.content),
+                ...(bodyInferred ? { inferred: bodyInferred } : {}),
+                pointer: appendPointer(pointer, 'requestBody'),
+              },
+            }
+          : {}),
+        responses: responses(op.responses, appendPointer(pointer, 'responses'), where),
+        security: security(op.security ?? root.security, schemes, where),
         ...(resource ? { resource } : {}),
+        pointer,
       });
     }
   }
-  const rateLimit = readRateLimit(document['x-rate-limit'], file);
+  const rateLimit = readRateLimit(root['x-rate-limit'], file);
   return {
     file,
     name: basename(file).replace(/\.(ya?ml|json)$/i, ''),
     title: typeof info.title === 'string' ? info.title : basename(file),
     version: typeof info.version === 'string' ? info.version : '',
-    serverUrl: serverUrl(document),
+    declaredVersion,
+    serverUrl: serverUrl(root),
     operations,
     ...(rateLimit ? { rateLimit } : {}),
-    document: document as unknown as OpenAPI3,
+    securitySchemes: schemes,
+    document: root as unknown as OpenAPI3,
+    source,
+    origins,
   };
 }
 
 /** Reads and models a spec file; every failure is a SpecError with a one-line reason. */
 export async function loadSpec(file: string): Promise<Spec> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SpecError(
-      code === 'ENOENT' ? `spec file not found: ${file}` : `cannot read spec ${file}: ${code ?? String(error)}`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = parse(text, { prettyErrors: false });
-  } catch (error) {
-    const message = (error as Error).message.split('\n')[0];
-    throw new SpecError(`${file}: invalid YAML: ${message}`);
-  }
-  return buildSpec(raw, file);
+  const { document, declaredVersion } = await readDocument(file);
+  return buildSpec(document, file, declaredVersion);
 }
 
 /** The path of the server URL (`https://api.example.com/api/v2` -> `/api/v2`, `''` for none). */
 export function serverBasePath(spec: Spec): string {
+  let path: string;
   try {
-    const path = new URL(spec.serverUrl).pathname.replace(/\/$/, '');
-    return path === '/' ? '' : path;
+    path = new URL(spec.serverUrl).pathname;
   } catch {
-    return '';
+    // A relative server URL (`/api/v2`) is a path already.
+    path = spec.serverUrl.startsWith('/') ? spec.serverUrl.split(/[?#]/)[0]! : '';
   }
+  path = path.replace(/\/+$/, '');
+  return path === '/' ? '' : path;
 }

@@ -5,6 +5,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { JsonSchema } from './json-schema.js';
+import { documentedOnly } from './provenance.js';
 
 // ajv-formats is CommonJS; under ESM its callable is the default export's default.
 const addFormats: FormatsPlugin =
@@ -18,32 +19,77 @@ export interface SchemaValidator {
 
 function createAjv(): Ajv2020 {
   // strict: false because OpenAPI schemas carry annotations AJV does not know (example, x-...).
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, verbose: true });
   addFormats(ajv);
   // OpenAPI's numeric formats are annotations AJV would otherwise reject as unknown.
   for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password']) ajv.addFormat(format, true);
   return ajv;
 }
 
+/** Which rules a validator applies: all of them, or only those the vendor documents (no `x-inferred` ones). */
+export type RuleSet = 'all' | 'documented';
+
+interface RegisteredSpec {
+  origins: WeakMap<object, string>;
+  uri: string;
+}
+
+/**
+ * Compiled validators, once per schema object and rule set. A schema that came from a registered
+ * spec is compiled as a reference into that spec's document, so AJV resolves its `$ref`s (recursion
+ * included) exactly as the document states them; other schemas are compiled as they are.
+ */
 export class ValidatorCache {
   private readonly ajv = createAjv();
-  private readonly compiled = new WeakMap<JsonSchema, ValidateFunction>();
+  private readonly compiled = {
+    all: new WeakMap<JsonSchema, SchemaValidator>(),
+    documented: new WeakMap<JsonSchema, SchemaValidator>(),
+  };
+  private readonly specs: RegisteredSpec[] = [];
 
-  get(schema: JsonSchema): SchemaValidator {
-    let validate = this.compiled.get(schema);
-    if (!validate) {
-      validate = this.ajv.compile(schema);
-      this.compiled.set(schema, validate);
-    }
-    const fn = validate;
-    const wrapper = ((value: unknown) => {
-      const ok = fn(value) as boolean;
-      wrapper.errors = ok ? [] : [...(fn.errors ?? [])];
-      return ok;
-    }) as SchemaValidator;
-    wrapper.errors = [];
-    return wrapper;
+  /** Makes the spec's schemas compile by reference into its document (and its documented-only twin). */
+  register(spec: { source: Record<string, unknown>; origins: WeakMap<object, string> }): void {
+    if (this.specs.some((s) => s.origins === spec.origins)) return;
+    const uri = `urn:contact-api-contracts:spec:${this.specs.length}`;
+    // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
+    this.ajv.addSchema(spec.source, uri, undefined, false);
+    this.ajv.addSchema(documentedOnly(spec.source), `${uri}:documented`, undefined, false);
+    this.specs.push({ origins: spec.origins, uri });
   }
+
+  get(schema: JsonSchema, rules: RuleSet = 'all'): SchemaValidator {
+    const cache = this.compiled[rules];
+    let validator = cache.get(schema);
+    if (!validator) {
+      validator = wrap(this.ajv.compile(this.compilable(schema, rules)));
+      cache.set(schema, validator);
+    }
+    return validator;
+  }
+
+  private compilable(schema: JsonSchema, rules: RuleSet): JsonSchema | { $ref: string } {
+    for (const spec of this.specs) {
+      const pointer = spec.origins.get(schema);
+      if (pointer === undefined) continue;
+      const fragment = pointer.split('/').map(encodeURIComponent).join('/');
+      return { $ref: `${spec.uri}${rules === 'documented' ? ':documented' : ''}#${fragment}` };
+    }
+    return rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema;
+  }
+}
+
+/**
+ * The validator and its last errors. Callers read `errors` right after validating, so one wrapper
+ * per compiled schema serves every call.
+ */
+function wrap(fn: ValidateFunction): SchemaValidator {
+  const wrapper = ((value: unknown) => {
+    const ok = fn(value) as boolean;
+    wrapper.errors = ok ? [] : [...(fn.errors ?? [])];
+    return ok;
+  }) as SchemaValidator;
+  wrapper.errors = [];
+  return wrapper;
 }
 
 /** `/data/contacts_count: must be integer` — one line per AJV error, readable by a person. */

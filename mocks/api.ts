@@ -52,7 +52,7 @@ export async function buildApi(spec: Spec, rateLimit: RateLimitOverride | undefi
     spec,
     prefix: prefixOf(spec.name),
     basePath: serverBasePath(spec),
-    engine: await PrismEngine.load(spec.file),
+    engine: await PrismEngine.load(spec),
     routes: compileRoutes(spec.operations),
     bindings,
     store: new Store(),

@@ -145,6 +145,8 @@ export async function main(argv: readonly string[], io: MockCliIo): Promise<Mock
 }
 
 export async function runCli(): Promise<void> {
+  // A reader that goes away (`| head`) must not turn the rest of the output into a crash.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   // Listen for signals before announcing readiness: until a listener exists, SIGINT kills the process outright.
   let mock: RunningMock | undefined;
   let closing = false;

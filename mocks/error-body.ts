@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ErrorBodyExtension } from '../lib/extensions.js';
-import { setPointer } from '../lib/json-pointer.js';
+import { deletePointer, setPointer } from '../lib/json-pointer.js';
 import { summarize, type Violation } from './violations.js';
 
 /** Values echoed into an error body are cut so that a 1 MB field does not come back as a 1 MB error. */
@@ -20,18 +20,6 @@ export interface ErrorFill {
 function echo(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > MAX_ECHOED_VALUE ? `${text.slice(0, MAX_ECHOED_VALUE)}...` : text;
-}
-
-function deletePointer(target: unknown, pointer: string): void {
-  const tokens = pointer.split('/').slice(1);
-  const last = tokens.pop();
-  let current = target;
-  for (const token of tokens) {
-    if (current === null || typeof current !== 'object') return;
-    current = (current as Record<string, unknown>)[token];
-  }
-  if (last !== undefined && current !== null && typeof current === 'object')
-    delete (current as Record<string, unknown>)[last];
 }
 
 function fillItems(

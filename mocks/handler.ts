@@ -3,7 +3,9 @@
  * (429), parameters and body (400/422), then either the client's chosen scenario or state, with
  * Prism producing the documented response.
  */
+
 import type { IncomingHttpHeaders } from 'node:http';
+import { isObject } from '../lib/json.js';
 import type { Operation } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
 import type { MockApi } from './api.js';
@@ -33,9 +35,6 @@ export interface HandlerOptions {
   dynamic: boolean;
   validators: ValidatorCache;
 }
-
-const isObject = (value: unknown): value is StoredRecord =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const result: Record<string, string> = {};

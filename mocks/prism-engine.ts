@@ -6,6 +6,9 @@
  */
 import './faker-english.js';
 import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
+import { decycle } from '../lib/dereference.js';
+import { isObject } from '../lib/json.js';
+import type { Spec } from '../lib/spec.js';
 
 type PrismLogger = Parameters<typeof createInstance>[1]['logger'];
 type HttpOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
@@ -70,9 +73,19 @@ export class PrismEngine {
 
   private constructor(private readonly operations: Map<string, HttpOperation>) {}
 
-  /** Loads the spec file once with Prism's own loader; operations are keyed by operationId. */
-  static async load(specFile: string): Promise<PrismEngine> {
-    const operations = await getHttpOperationsFromSpec(specFile);
+  /**
+   * Hands Prism the document our loader already read, upgraded and dereferenced (so both agree on
+   * every `$ref`), with the operationIds the model uses; operations are keyed by operationId.
+   */
+  static async load(spec: Spec): Promise<PrismEngine> {
+    const document = decycle(spec.document as unknown as Record<string, unknown>, spec.origins);
+    for (const operation of spec.operations) {
+      const paths = document.paths;
+      const pathItem = isObject(paths) ? paths[operation.path] : undefined;
+      const target = isObject(pathItem) ? pathItem[operation.method] : undefined;
+      if (isObject(target)) target.operationId = operation.operationId;
+    }
+    const operations = await getHttpOperationsFromSpec(document);
     return new PrismEngine(new Map(operations.map((op) => [op.iid ?? op.id, op])));
   }
 

@@ -3,7 +3,8 @@
  * shape must be present (any value is accepted). The credential found is the rate limiter's key.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Operation, SecurityScheme } from '../lib/spec.js';
+import { type CredentialSource, credentialOf } from '../lib/security.js';
+import type { Operation } from '../lib/spec.js';
 
 export type CredentialCheck = { ok: true; credential: string } | { ok: false; missing: boolean };
 
@@ -12,30 +13,18 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-function credentialFor(
-  scheme: SecurityScheme,
-  headers: IncomingHttpHeaders,
-  query: URLSearchParams,
-): string | undefined {
-  const authorization = header(headers, 'authorization');
-  switch (scheme.kind) {
-    case 'bearer':
-      return authorization && /^bearer\s+\S/i.test(authorization) ? authorization : undefined;
-    case 'basic':
-      return authorization && /^basic\s+\S/i.test(authorization) ? authorization : undefined;
-    case 'apiKey': {
-      const name = scheme.parameterName ?? '';
-      if (scheme.in === 'query') return query.get(name) ?? undefined;
-      if (scheme.in === 'cookie')
-        return header(headers, 'cookie')
-          ?.split(';')
-          .map((c) => c.trim())
-          .find((c) => c.startsWith(`${name}=`));
-      return header(headers, name);
-    }
-    case 'other':
-      return authorization;
-  }
+function source(headers: IncomingHttpHeaders, query: URLSearchParams): CredentialSource {
+  return {
+    header: (name) => header(headers, name),
+    query: (name) => query.get(name) ?? undefined,
+    cookie: (name) => {
+      for (const pair of (header(headers, 'cookie') ?? '').split(';')) {
+        const eq = pair.indexOf('=');
+        if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+      }
+      return undefined;
+    },
+  };
 }
 
 export function checkCredentials(
@@ -44,10 +33,20 @@ export function checkCredentials(
   query: URLSearchParams,
 ): CredentialCheck {
   if (operation.security.length === 0) return { ok: true, credential: '' };
+  const from = source(headers, query);
   // Alternatives are ORed; the schemes inside one alternative are ANDed.
   for (const alternative of operation.security) {
-    const credentials = alternative.map((scheme) => credentialFor(scheme, headers, query));
+    const credentials = alternative.map((scheme) => credentialOf(scheme, from));
     if (credentials.every((c) => c !== undefined)) return { ok: true, credential: credentials.join(' ') };
   }
-  return { ok: false, missing: header(headers, 'authorization') === undefined };
+  const anyGiven = operation.security.flat().some((scheme) => {
+    const raw =
+      scheme.in === 'query'
+        ? from.query(scheme.parameterName)
+        : scheme.in === 'cookie'
+          ? from.cookie(scheme.parameterName)
+          : from.header(scheme.parameterName);
+    return raw !== undefined;
+  });
+  return { ok: false, missing: !anyGiven };
 }

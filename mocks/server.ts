@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join, resolve } from 'node:path';
 import { isJsonMediaType } from '../lib/media-type.js';
 import { PACKAGE_ROOT } from '../lib/package-root.js';
-import { loadSpec } from '../lib/spec.js';
+import { loadSpec, type Spec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
 import { buildApi, type MockApi, type RateLimitOverride } from './api.js';
 import { corsHeaders, preflight } from './cors.js';
@@ -106,6 +106,30 @@ function control(apis: readonly MockApi[], method: string, path: string): Reply 
   return problem(404, 'Not Found', 'The mock control endpoints are POST /__mock/reset and GET /__mock/state');
 }
 
+/**
+ * The request target as sent: the path is routed exactly as written, never normalised, so that no
+ * `..` can climb from an API's path to the mock's own endpoints.
+ */
+function parseTarget(raw: string): { path: string; query: URLSearchParams } | string {
+  if (!raw.startsWith('/')) return 'The request target must be a path (origin-form)';
+  const hash = raw.indexOf('#');
+  const withoutFragment = hash === -1 ? raw : raw.slice(0, hash);
+  const question = withoutFragment.indexOf('?');
+  const path = question === -1 ? withoutFragment : withoutFragment.slice(0, question);
+  const query = question === -1 ? '' : withoutFragment.slice(question + 1);
+  const segments = path.split('/').map((segment) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+  });
+  if (segments.some((segment) => segment === '.' || segment === '..')) {
+    return 'The request path must not contain "." or ".." segments';
+  }
+  return { path, query: new URLSearchParams(query) };
+}
+
 async function route(
   apis: ReadonlyMap<string, MockApi>,
   request: IncomingMessage,
@@ -114,15 +138,12 @@ async function route(
   const method = (request.method ?? 'GET').toLowerCase();
   // The body is always read in full, so that the connection can be reused whatever the answer.
   const body = await readBody(request);
-  // Prefixing the origin keeps a target like `//8x8/...` a path instead of a host name.
-  const url = URL.canParse(`http://mock.invalid${request.url ?? '/'}`)
-    ? new URL(`http://mock.invalid${request.url ?? '/'}`)
-    : undefined;
-  if (!url) return problem(400, 'Bad Request', 'The request target is not a valid path');
+  const target = parseTarget(request.url ?? '/');
+  if (typeof target === 'string') return problem(400, 'Bad Request', target);
   const corsPreflight = preflight(method, request.headers);
   if (corsPreflight) return corsPreflight;
-  if (url.pathname.startsWith('/__mock/')) return control([...apis.values()], method, url.pathname);
-  const [, prefix = '', ...rest] = url.pathname.split('/');
+  if (target.path.startsWith('/__mock/')) return control([...apis.values()], method, target.path);
+  const [, prefix = '', ...rest] = target.path.split('/');
   const api = apis.get(prefix.toLowerCase());
   if (!api)
     return problem(
@@ -152,7 +173,7 @@ async function route(
       operation: match.operation,
       pathParameters: match.pathParameters,
       operationPath,
-      query: url.searchParams,
+      query: target.query,
       headers: request.headers,
       body,
     },
@@ -163,7 +184,13 @@ async function route(
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? '127.0.0.1';
   const specsDir = resolve(options.specsDir ?? DEFAULT_SPECS_DIR);
-  const specs = await Promise.all((await specFiles(specsDir)).map((file) => loadSpec(file)));
+  // Every file is read; the first failure in file order is the one reported, whatever finished first.
+  const loaded = await Promise.allSettled((await specFiles(specsDir)).map((file) => loadSpec(file)));
+  const failed = loaded.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  const specs = loaded.map((result) => (result as PromiseFulfilledResult<Spec>).value);
+  const validators = new ValidatorCache();
+  for (const spec of specs) validators.register(spec);
   const built = await Promise.all(specs.map((spec) => buildApi(spec, options.rateLimit)));
   const apis = new Map<string, MockApi>();
   for (const api of built) {
@@ -175,7 +202,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const handlerOptions: HandlerOptions = {
     stateless: options.stateless ?? false,
     dynamic: options.dynamic ?? false,
-    validators: new ValidatorCache(),
+    validators,
   };
 
   const server = createServer((request, response) => {

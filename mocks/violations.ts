@@ -3,7 +3,7 @@
  * field it concerns, what kind of requirement failed, and a readable message naming it.
  */
 import type { ErrorObject } from 'ajv';
-import { getPointer } from '../lib/json-pointer.js';
+import { escapeToken, getPointer, parsePointer } from '../lib/json-pointer.js';
 
 export type ViolationKind = 'required' | 'invalid' | 'duplicate';
 
@@ -20,18 +20,12 @@ export interface Violation {
   value?: unknown;
 }
 
-/** `/addresses/msisdn` -> `addresses.msisdn`; the root is `body` (as ASP.NET names it). */
+/** `/addresses/msisdn` -> `addresses.msisdn`; the root is `body`. */
 function fieldName(instancePath: string, child?: string): string {
-  const parts = instancePath
-    .split('/')
-    .slice(1)
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = parsePointer(instancePath);
   if (child !== undefined) parts.push(child);
   return parts.length === 0 ? 'body' : parts.join('.');
 }
-
-/** RFC 6901 escaping of one property name, to extend an AJV instance path. */
-const pointerToken = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** AJV errors on a body (or a parameter, with `label` naming it) as violations, one per failed keyword. */
 export function violationsFromAjv(
@@ -56,7 +50,7 @@ export function violationsFromAjv(
         field,
         kind: 'invalid',
         message: `${field} is not an allowed property`,
-        value: getPointer(root, `${error.instancePath}/${pointerToken(extra)}`),
+        value: getPointer(root, `${error.instancePath}/${escapeToken(extra)}`),
       };
     } else {
       const field = label ?? fieldName(error.instancePath);

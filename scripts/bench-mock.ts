@@ -103,11 +103,7 @@ async function main(): Promise<void> {
   await probe.close();
 
   const mockPort = await freePort();
-  const mock = await spawnServer(
-    process.execPath,
-    [join('bin', 'mock.js'), '--port', String(mockPort)],
-    'Mock ready',
-  );
+  const mock = await spawnServer(process.execPath, [join('bin', 'mock.js'), '--port', String(mockPort)], 'Mock ready');
   const prismPort = await freePort();
   const prism = await spawnServer(
     join(root, 'node_modules/.bin/prism'),

@@ -3,6 +3,8 @@
  * the sub-properties of `x-resource.merge.on`. Without this a correct server would answer valid
  * cases with its duplicate or merge statuses.
  */
+
+import { isObject } from '../../lib/json.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
@@ -74,9 +76,6 @@ export class Stamps {
     return undefined;
   }
 }
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The request-body properties the operation's x-resource compares, with their schemas. */
 export function comparedFields(

@@ -2,11 +2,10 @@
  * `x-resource.merge`: a create whose match keys (the sub-properties of `merge.on`) equal those of
  * stored records is a merge into that record, or a conflict when it matches several.
  */
-import { isDeepStrictEqual } from 'node:util';
-import type { Collection, StoredRecord } from './store.js';
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isDeepStrictEqual } from 'node:util';
+import { isObject } from '../../lib/json.js';
+import type { Collection, StoredRecord } from './store.js';
 
 export function findMergeMatches(collection: Collection, on: string, incoming: StoredRecord): StoredRecord[] {
   const keys = incoming[on];

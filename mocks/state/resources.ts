@@ -2,7 +2,9 @@
  * `x-resource` and `links` turned into state changes: what a create stores and answers, what an
  * update needs to exist, and the documented responses for duplicates, merges and conflicts.
  */
+
 import type { ResourceExtension } from '../../lib/extensions.js';
+import { isObject } from '../../lib/json.js';
 import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
@@ -38,9 +40,6 @@ export interface DocumentedScenario {
 export type StateDecision =
   | { kind: 'reject'; status: string; example?: string; violations: Violation[]; message?: string }
   | { kind: 'respond'; scenario?: DocumentedScenario; finish(body: unknown): unknown };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Follows a JSON pointer through `properties` (and `allOf` branches) of a dereferenced schema. */
 function schemaAt(schema: JsonSchema | undefined, pointer: string): JsonSchema | undefined {

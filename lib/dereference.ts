@@ -1,0 +1,145 @@
+/**
+ * Internal `$ref`s inlined, once per target: every reference to `#/components/schemas/Pet` yields
+ * the same object, and a recursive schema becomes a cycle of objects (walkers bound their depth).
+ * A `$ref` with sibling keywords (3.1 allows them) is the target with the siblings applied on top.
+ * Each object of the result remembers where in the document it came from (`origins`): validators
+ * compile by that pointer, and reports name the spec location of a rule.
+ */
+import { SpecError } from './errors.js';
+import { isObject, type JsonObject } from './json.js';
+import { appendPointer, getPointer } from './json-pointer.js';
+
+export interface Dereferenced {
+  root: JsonObject;
+  /** Object of the result -> JSON pointer of the node it came from in the source document. */
+  origins: WeakMap<object, string>;
+}
+
+/** Keywords whose values are data, not schemas or OpenAPI objects: a `$ref` key in them is a value. */
+const DATA_KEYS = new Set(['example', 'value', 'const', 'enum', 'default']);
+/** Maps whose keys are names chosen by the author (a property may well be called `default`). */
+const NAMED_MAPS = new Set([
+  'properties',
+  'patternProperties',
+  '$defs',
+  'definitions',
+  'dependentSchemas',
+  'schemas',
+  'responses',
+  'parameters',
+  'examples',
+  'requestBodies',
+  'headers',
+  'securitySchemes',
+  'links',
+  'callbacks',
+  'pathItems',
+  'paths',
+  'webhooks',
+  'content',
+  'encoding',
+  'variables',
+  'mapping',
+]);
+
+/** Whether `key`, found in an object reached through `parentKey`, holds plain data. */
+export function isDataKey(key: string, value: unknown, parentKey: string | undefined): boolean {
+  if (parentKey !== undefined && NAMED_MAPS.has(parentKey)) return false;
+  // Schema `examples` is a list of values; media `examples` is a map of Example Objects (walked).
+  return DATA_KEYS.has(key) || (key === 'examples' && Array.isArray(value));
+}
+
+export function dereference(document: JsonObject, file: string): Dereferenced {
+  const origins = new WeakMap<object, string>();
+  const built = new Map<string, unknown>();
+  const complete = new WeakSet<object>();
+  const following: string[] = [];
+
+  const target = (ref: string, at: string): string => {
+    if (!ref.startsWith('#')) throw new SpecError(`${file}: only internal $refs are left at ${at}, found "${ref}"`);
+    try {
+      return decodeURIComponent(ref.slice(1));
+    } catch {
+      throw new SpecError(`${file}: $ref "${ref}" is not a valid JSON pointer`);
+    }
+  };
+
+  const visit = (value: unknown, pointer: string, parentKey: string | undefined): unknown => {
+    if (Array.isArray(value)) return value.map((item, index) => visit(item, appendPointer(pointer, index), parentKey));
+    if (!isObject(value)) return value;
+    if (built.has(pointer)) return built.get(pointer);
+    if (typeof value.$ref === 'string') {
+      const to = target(value.$ref, pointer);
+      const { $ref: _ref, ...siblings } = value;
+      let inlined: unknown;
+      if (built.has(to)) inlined = built.get(to);
+      else {
+        if (following.includes(to)) throw new SpecError(`${file}: $ref "${value.$ref}" refers to itself`);
+        const resolved = getPointer(document, to);
+        if (resolved === undefined) throw new SpecError(`${file}: $ref "${value.$ref}" points at nothing`);
+        following.push(to);
+        inlined = visit(resolved, to, parentKey);
+        following.pop();
+      }
+      if (Object.keys(siblings).length === 0 || !isObject(inlined)) {
+        built.set(pointer, inlined);
+        return inlined;
+      }
+      const extra = visitObject(siblings, pointer, undefined);
+      // A target still being built (recursion through a $ref with siblings) cannot be copied yet.
+      const merged = complete.has(inlined) ? { ...inlined, ...extra } : { allOf: [inlined], ...extra };
+      origins.set(merged, pointer);
+      built.set(pointer, merged);
+      return merged;
+    }
+    const out: JsonObject = {};
+    built.set(pointer, out);
+    origins.set(out, pointer);
+    visitObject(value, pointer, parentKey, out);
+    complete.add(out);
+    return out;
+  };
+
+  const visitObject = (value: JsonObject, pointer: string, parentKey: string | undefined, out: JsonObject = {}) => {
+    for (const [key, child] of Object.entries(value)) {
+      // Own data properties only: a key named `__proto__` must not change the object's prototype.
+      const walked = isDataKey(key, child, parentKey) ? child : visit(child, appendPointer(pointer, key), key);
+      Object.defineProperty(out, key, { value: walked, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+
+  const root = visit(document, '', undefined) as JsonObject;
+  return { root, origins };
+}
+
+/**
+ * The dereferenced document as a tree that JSON can hold: an object met again on its own path (a
+ * recursive schema) becomes a `$ref` to where it came from. Tools that resolve references
+ * themselves (Prism) get this, so they have nothing left to resolve but the recursion.
+ */
+export function decycle(root: JsonObject, origins: WeakMap<object, string>): JsonObject {
+  const onPath = new Set<object>();
+  const copy = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      if (onPath.has(value)) return [];
+      onPath.add(value);
+      const out = value.map(copy);
+      onPath.delete(value);
+      return out;
+    }
+    if (!isObject(value)) return value;
+    if (onPath.has(value)) {
+      const origin = origins.get(value);
+      return origin === undefined ? {} : { $ref: `#${origin.split('/').map(encodeURIComponent).join('/')}` };
+    }
+    onPath.add(value);
+    const out: JsonObject = {};
+    for (const [key, child] of Object.entries(value)) {
+      Object.defineProperty(out, key, { value: copy(child), enumerable: true, writable: true, configurable: true });
+    }
+    onPath.delete(value);
+    return out;
+  };
+  return copy(root) as JsonObject;
+}

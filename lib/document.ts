@@ -1,0 +1,222 @@
+/**
+ * Reads an API description into one OpenAPI 3.1 document: parse YAML or JSON (errors with line and
+ * column), inline `$ref`s to other local files, then upgrade Swagger 2.0 and OpenAPI 3.0 with
+ * `@scalar/openapi-upgrader`. Nothing downstream knows which version the file was written in.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { upgrade } from '@scalar/openapi-upgrader';
+import { parse, YAMLParseError } from 'yaml';
+import { isDataKey } from './dereference.js';
+import { SpecError } from './errors.js';
+import { isObject, type JsonObject } from './json.js';
+import { getPointer, parsePointer } from './json-pointer.js';
+
+export interface SourceDocument {
+  /** The path as given (messages name it so). */
+  file: string;
+  /** The document as OpenAPI 3.1, local file `$ref`s inlined; internal `$ref`s kept. */
+  document: JsonObject;
+  /** `2.0`, `3.0.3`, `3.1.0`...: what the file declared. */
+  declaredVersion: string;
+}
+
+/** Parses YAML (a superset of JSON); a syntax error names the file, line and column. */
+export function parseText(text: string, file: string): unknown {
+  if (/\.json$/i.test(file)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // The YAML parser below reads JSON too and says where the error is.
+    }
+  }
+  try {
+    return parse(text, { prettyErrors: false, maxAliasCount: 1000, uniqueKeys: false });
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const at = error.linePos?.[0];
+      const where = at ? `${file}:${at.line}:${at.col}` : file;
+      const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new SpecError(`${where}: invalid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${message}`);
+    }
+    throw new SpecError(`${file}: cannot parse: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+async function readText(file: string, from?: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const what = from === undefined ? 'spec file' : `file referenced from ${from}`;
+    if (code === 'ENOENT') throw new SpecError(`${what} not found: ${file}`);
+    if (code === 'EISDIR') throw new SpecError(`${what} is a directory: ${file}`);
+    throw new SpecError(`cannot read ${what} ${file}: ${code ?? String(error)}`);
+  }
+}
+
+/** `openapi: 3.1.0` or `swagger: "2.0"`, checked before anything else reads the document. */
+function declaredVersion(raw: unknown, file: string): string {
+  if (!isObject(raw)) throw new SpecError(`${file}: not an OpenAPI or Swagger document (expected a YAML/JSON object)`);
+  if (raw.openapi !== undefined) {
+    const version = String(raw.openapi);
+    if (/^3\.[01](\.\d+)?$/.test(version)) return version;
+    throw new SpecError(`${file}: OpenAPI ${version} is not supported (OpenAPI 3.0 and 3.1, Swagger 2.0 are)`);
+  }
+  if (raw.swagger !== undefined) {
+    const version = String(raw.swagger);
+    if (version === '2.0') return version;
+    throw new SpecError(`${file}: Swagger ${version} is not supported (OpenAPI 3.0 and 3.1, Swagger 2.0 are)`);
+  }
+  throw new SpecError(`${file}: not an OpenAPI or Swagger document (no \`openapi\` or \`swagger\` field)`);
+}
+
+/** Where a `$ref` points: a file (absolute) and a pointer in it. */
+interface Target {
+  file: string;
+  pointer: string;
+}
+
+function targetOf(ref: string, currentFile: string, where: string): Target {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
+    throw new SpecError(`${where}: remote $ref "${ref}" is not supported (only references to local files)`);
+  }
+  const hash = ref.indexOf('#');
+  const path = hash === -1 ? ref : ref.slice(0, hash);
+  let pointer = hash === -1 ? '' : ref.slice(hash + 1);
+  try {
+    pointer = decodeURIComponent(pointer);
+  } catch {
+    throw new SpecError(`${where}: $ref "${ref}" is not a valid URI reference`);
+  }
+  if (pointer !== '' && !pointer.startsWith('/')) {
+    throw new SpecError(`${where}: $ref "${ref}" must point with a JSON pointer (#/...)`);
+  }
+  let filePart = path;
+  try {
+    filePart = decodeURIComponent(path);
+  } catch {
+    // A literal percent sign in a file name.
+  }
+  return { file: path === '' ? currentFile : resolve(dirname(currentFile), filePart), pointer };
+}
+
+/**
+ * Inlines every `$ref` into another local file (and the internal `$ref`s of those files, which
+ * point into them). A reference to a node that is already being inlined (recursion across files)
+ * is hoisted into the root document's schemas under a generated name instead.
+ */
+async function inlineFileRefs(root: JsonObject, rootFile: string, shown: string): Promise<JsonObject> {
+  const files = new Map<string, unknown>([[rootFile, root]]);
+  const hoisted = new Map<string, string>();
+  const hoistedValues = new Map<string, unknown>();
+  const swagger = root.swagger !== undefined;
+
+  const load = async (file: string, from: string): Promise<unknown> => {
+    if (!files.has(file)) files.set(file, parseText(await readText(file, from), relative(process.cwd(), file) || file));
+    return files.get(file);
+  };
+
+  const name = (target: Target): string => {
+    const base = `${relative(dirname(rootFile), target.file)}${target.pointer}`.replace(/[^A-Za-z0-9_.-]+/g, '_');
+    let candidate = base.replace(/^_+|_+$/g, '') || 'schema';
+    for (let i = 2; [...hoisted.values()].includes(candidate); i++) candidate = `${base}_${i}`;
+    return candidate;
+  };
+
+  const walk = async (node: unknown, file: string, stack: string[], parentKey?: string): Promise<unknown> => {
+    if (Array.isArray(node)) return Promise.all(node.map((item) => walk(item, file, stack, parentKey)));
+    if (!isObject(node)) return node;
+    if (typeof node.$ref === 'string' && (file !== rootFile || !node.$ref.startsWith('#'))) {
+      const where = `${relative(process.cwd(), file) || file}`;
+      const target = targetOf(node.$ref, file, where);
+      const { $ref: _ref, ...siblings } = node;
+      const key = `${target.file}#${target.pointer}`;
+      let replacement: unknown;
+      if (target.file !== rootFile && !/\.(ya?ml|json)$/i.test(target.file)) {
+        // A code sample or a description kept in a file of its own: its text is the value.
+        replacement = await readText(target.file, where);
+      } else if (target.file === rootFile) {
+        replacement = { $ref: `#${target.pointer}` };
+      } else if (stack.includes(key) || hoisted.has(key)) {
+        if (!hoisted.has(key)) hoisted.set(key, name(target));
+        replacement = { $ref: `#/${swagger ? 'definitions' : 'components/schemas'}/${hoisted.get(key)}` };
+      } else {
+        const value = getPointer(await load(target.file, where), target.pointer);
+        if (value === undefined) throw new SpecError(`${where}: $ref "${node.$ref}" points at nothing`);
+        replacement = await walk(value, target.file, [...stack, key], parentKey);
+        if (hoisted.has(key)) {
+          hoistedValues.set(key, replacement);
+          replacement = { $ref: `#/${swagger ? 'definitions' : 'components/schemas'}/${hoisted.get(key)}` };
+        }
+      }
+      const extra = await walk(siblings, file, stack, parentKey);
+      return isObject(extra) && Object.keys(extra).length > 0 && isObject(replacement)
+        ? { ...replacement, ...extra }
+        : replacement;
+    }
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(node)) {
+      const walked = isDataKey(key, value, parentKey) ? value : await walk(value, file, stack, key);
+      Object.defineProperty(out, key, { value: walked, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+
+  const bundled = (await walk(root, rootFile, [rootFile])) as JsonObject;
+  if (hoisted.size > 0) {
+    const container = swagger
+      ? ((bundled.definitions ??= {}) as JsonObject)
+      : ((((bundled.components ??= {}) as JsonObject).schemas ??= {}) as JsonObject);
+    for (const [key, hoistedName] of hoisted) {
+      if (!hoistedValues.has(key)) throw new SpecError(`${shown}: cannot inline the recursive reference ${key}`);
+      container[hoistedName] = hoistedValues.get(key);
+    }
+  }
+  return bundled;
+}
+
+/** Every internal `$ref` must point at something: one line naming the pointer otherwise. */
+function checkInternalRefs(document: JsonObject, file: string): void {
+  const stack: [unknown, string | undefined][] = [[document, undefined]];
+  while (stack.length > 0) {
+    const [node, parentKey] = stack.pop()!;
+    if (Array.isArray(node)) for (const item of node) stack.push([item, parentKey]);
+    else if (isObject(node)) {
+      if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) {
+        let pointer: string;
+        try {
+          pointer = decodeURIComponent(node.$ref.slice(1));
+          parsePointer(pointer);
+        } catch {
+          throw new SpecError(`${file}: $ref "${node.$ref}" is not a valid JSON pointer`);
+        }
+        if (getPointer(document, pointer) === undefined)
+          throw new SpecError(`${file}: $ref "${node.$ref}" points at nothing`);
+      }
+      for (const [key, value] of Object.entries(node)) if (!isDataKey(key, value, parentKey)) stack.push([value, key]);
+    }
+  }
+}
+
+export async function readDocument(file: string): Promise<SourceDocument> {
+  const raw = parseText(await readText(file), file);
+  const version = declaredVersion(raw, file);
+  const bundled = await inlineFileRefs(raw as JsonObject, resolve(file), file);
+  const local = bundled.swagger === undefined && String(bundled.openapi).startsWith('3.1') ? bundled : undefined;
+  let document: JsonObject;
+  if (local) document = local;
+  else {
+    try {
+      document = upgrade(bundled, '3.1') as unknown as JsonObject;
+    } catch (error) {
+      throw new SpecError(
+        `${file}: cannot upgrade ${version === '2.0' ? 'Swagger' : 'OpenAPI'} ${version} to 3.1: ${(error as Error).message}`,
+      );
+    }
+  }
+  if (!isObject(document.paths) && !isObject(document.webhooks))
+    throw new SpecError(`${file}: the document has no "paths"`);
+  checkInternalRefs(document, file);
+  return { file, document, declaredVersion: version };
+}
