@@ -58,7 +58,9 @@ export function documentedOnly<T>(node: T): T {
 export function assumptionsOf(source: JsonObject): Assumption[] {
   const found: Assumption[] = [];
   const walk = (node: unknown, pointer: string): void => {
-    if (Array.isArray(node)) node.forEach((item, index) => walk(item, appendPointer(pointer, index)));
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) walk(item, appendPointer(pointer, index));
+    }
     if (!isObject(node)) return;
     const marks = inferredOf(node);
     if (marks) for (const [keyword, reason] of Object.entries(marks)) found.push({ pointer, keyword, reason });
@@ -74,7 +76,7 @@ export function pointersOf(source: JsonObject): WeakMap<object, string> {
   const walk = (node: unknown, pointer: string): void => {
     if (node === null || typeof node !== 'object' || pointers.has(node)) return;
     pointers.set(node, pointer);
-    if (Array.isArray(node)) node.forEach((item, index) => walk(item, appendPointer(pointer, index)));
+    if (Array.isArray(node)) for (const [index, item] of node.entries()) walk(item, appendPointer(pointer, index));
     else for (const [key, child] of Object.entries(node)) walk(child, appendPointer(pointer, key));
   };
   walk(source, '');

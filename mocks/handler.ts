@@ -17,7 +17,6 @@ import { validateBody, validateParameters } from './request-validation.js';
 import { errorReply, type Reply, validationStatus } from './responses.js';
 import { checkCredentials } from './security.js';
 import { type DocumentedScenario, planCreate, planUpdate, type StateDecision } from './state/resources.js';
-import type { StoredRecord } from './state/store.js';
 
 export interface OperationRequest {
   api: MockApi;
