@@ -109,6 +109,8 @@ function program(): Command {
     )
     .option('--report-json <file>', 'write the JSON report')
     .option('--report-junit <file>', 'write a JUnit XML report')
+    .option('--report-overlay <file>', 'write an OpenAPI Overlay that removes the refuted assumptions from the spec')
+    .option('--strict', 'treat inferred rules (x-inferred) as documented: a refuted assumption is a failure')
     .option('--seed <n>', 'seed of the generated cases (same seed, same cases, same order)', integer('--seed', 0))
     .option('--checks <a,b>', `only these checks (${CHECK_NAMES.join(', ')})`, list)
     .option('--exclude-checks <a,b>', 'skip these checks', list)
@@ -127,6 +129,11 @@ function program(): Command {
         "pace requests (default: the spec's x-rate-limit when the target is not loopback)",
       ).argParser(rateLimit),
     )
+    .option(
+      '--throttle-wait <seconds>',
+      `longest total wait on Retry-After for throttled answers (default ${DEFAULTS.throttleWaitMs / 1000})`,
+      integer('--throttle-wait', 0, 3600),
+    )
     .option('--dry-run', 'print the cases and send nothing')
     .option('--live', 'allow a non-loopback --base-url (a real server: records get created)')
     .addHelpText('after', EXAMPLES)
@@ -140,6 +147,9 @@ interface Parsed {
   header: [string, string][];
   reportJson?: string;
   reportJunit?: string;
+  reportOverlay?: string;
+  strict?: boolean;
+  throttleWait?: number;
   seed?: number;
   checks?: string[];
   excludeChecks?: string[];
@@ -173,6 +183,9 @@ async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
     live: parsed.live === true,
     ...(parsed.reportJson ? { reportJson: parsed.reportJson } : {}),
     ...(parsed.reportJunit ? { reportJunit: parsed.reportJunit } : {}),
+    ...(parsed.reportOverlay ? { reportOverlay: parsed.reportOverlay } : {}),
+    strict: parsed.strict === true,
+    ...(parsed.throttleWait !== undefined ? { throttleWaitMs: parsed.throttleWait * 1000 } : {}),
     progress:
       interactive && io.progressStream
         ? barProgress(io.progressStream)

@@ -1,87 +1,46 @@
 /**
- * Sends a plan: each operation's cases concurrently (link sources first, so their ids can feed the
- * next operations), then the stateful scenarios (steps in order, scenarios concurrently), then the
- * rate-limit burst alone and unpaced. Results come back in plan order whatever the timing.
+ * Sends a plan and emits one exchange per case: each operation's cases concurrently (link sources
+ * first, so their ids can feed the next operations), then the stateful scenarios (steps in order,
+ * scenarios concurrently), then the rate-limit burst alone and unpaced. It judges nothing: what it
+ * records (created ids used, the record a merge should hit, what may have reached the server before
+ * a throttled answer) is evidence for the checks.
  */
+import { getPointer } from '../lib/json-pointer.js';
+import { isSuccess } from '../lib/responses.js';
+import { credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
-import type { ValidatorCache } from '../lib/validator.js';
 import type { Plan } from './cases/plan.js';
-import { type Evidence, evaluate } from './checks/evaluate.js';
-import type { CheckDefinition } from './checks/registry.js';
-import { isSuccess } from './checks/support.js';
+import { buildRequest, type Resolve, wireHeaders } from './cases/wire.js';
 import type { HttpClient } from './http/client.js';
 import type { Pacer } from './http/pacer.js';
 import { evaluateExpression } from './runtime-expression.js';
-import type { CaseResult, Exchange, LinkedValue, ReceivedResponse, Scenario, SentRequest, TestCase } from './types.js';
+import { provablyPremature } from './throttle.js';
+import type { Exchange, LinkedValue, ReceivedResponse, Scenario, SentRequest, TestCase } from './types.js';
+
+/** Time in milliseconds; injected so tests decide what "now" and "later" are. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 export interface ExecuteOptions {
   spec: Spec;
-  validators: ValidatorCache;
-  checks: readonly CheckDefinition[];
   baseUrl: string;
-  userHeaders: [string, string][];
+  userHeaders: readonly (readonly [string, string])[];
   client: HttpClient;
   pacer?: Pacer;
   concurrency: number;
-  onResult: (result: CaseResult) => void;
-}
-
-type Resolve = (linked: LinkedValue) => string | undefined;
-
-/** --header pairs with their wire (lower-case) names, computed once per run rather than per case. */
-export type WireHeaders = readonly (readonly [key: string, value: string])[];
-
-export function wireHeaders(userHeaders: [string, string][]): WireHeaders {
-  return userHeaders.map(([name, value]) => [name.toLowerCase(), value] as const);
-}
-
-function hasKeys(record: Record<string, string>): boolean {
-  for (const _ in record) return true;
-  return false;
-}
-
-/** A header the case omits, or a Content-Type its body sets. */
-const dropped = (key: string, hasBody: boolean, omitted: string[] | undefined): boolean =>
-  (hasBody && key === 'content-type') || omitted?.includes(key) === true;
-
-/** The wire request of a case, or why it cannot be sent. */
-export function buildRequest(
-  testCase: TestCase,
-  baseUrl: string,
-  userHeaders: WireHeaders,
-  resolve: Resolve,
-): SentRequest | { notSent: string } {
-  const { request, operation } = testCase;
-  let path = operation.path;
-  for (const name in request.pathParams) {
-    const value = request.pathParams[name]!;
-    const text = typeof value === 'string' ? value : resolve(value);
-    if (text === undefined) {
-      const source = (value as LinkedValue).sourceOperationId;
-      return { notSent: `no record created by ${source} to take ${name} from` };
-    }
-    path = path.replace(`{${name}}`, encodeURIComponent(text));
-  }
-  const query = hasKeys(request.query) ? `?${new URLSearchParams(request.query).toString()}` : '';
-  // Names are lower-cased on the wire so that given, generated and omitted headers meet
-  // case-insensitively. Omitted names, and a Content-Type the body replaces, are skipped rather
-  // than deleted afterwards (a delete turns the object into a slow dictionary for undici to walk);
-  // the key order is the one "set, override, delete, append Content-Type" gives.
-  const omitted = request.omitHeaders.length > 0 ? request.omitHeaders.map((n) => n.toLowerCase()) : undefined;
-  const body = request.body;
-  const headers: Record<string, string> = {};
-  for (const name in request.headers) {
-    const key = name.toLowerCase();
-    if (!dropped(key, body !== undefined, omitted)) headers[key] = request.headers[name]!;
-  }
-  const forced = request.forceHeaders.length > 0 ? request.forceHeaders.map((n) => n.toLowerCase()) : undefined;
-  for (const [key, value] of userHeaders) {
-    if (!forced?.includes(key) && !dropped(key, body !== undefined, omitted)) headers[key] = value;
-  }
-  if (body?.contentType) headers['content-type'] = body.contentType;
-  const sent: SentRequest = { method: operation.method.toUpperCase(), url: `${baseUrl}${path}${query}`, headers };
-  if (body) sent.body = body.kind === 'json' ? JSON.stringify(body.value) : body.text;
-  return sent;
+  /** Marks the credentials this run made itself: a throttle on one of them can be proven premature. */
+  runNonce: string;
+  /** Longest total wait spent retrying throttled answers after their Retry-After. */
+  throttleWaitMs: number;
+  clock?: Clock;
+  onExchange: (exchange: Exchange) => void;
 }
 
 async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
@@ -122,39 +81,27 @@ class IdPool {
 }
 
 /**
- * Requests sent per credential within the spec's x-rate-limit period (a sliding window), so that a
- * throttled answer can be told apart: legitimate past the documented limit, a fault before it.
- * The window is kept a tenth of the period (at most 1 s) longer than documented, so that the
- * server seeing a request a little later than it was sent never counts against it.
+ * The run's requests per credential (the spec's x-rate-limit scope), with when each was sent and
+ * answered: a throttled answer is measured against what may have arrived before it, not against
+ * what was sent before it (requests in flight reach a server in any order).
  */
-class SendWindow {
-  private readonly sends = new Map<string, number[]>();
-  private readonly spanMs: number;
+class CredentialLog {
+  private readonly requests = new Map<string, { sent: number; answered: number }[]>();
   private readonly headerNames: string[];
   private readonly queryNames: string[];
 
   constructor(
-    private readonly limit: NonNullable<Spec['rateLimit']>,
-    spec: Spec,
+    private readonly spec: Spec,
+    private readonly clock: Clock,
   ) {
-    this.spanMs = limit.period * 1000 + Math.min(1000, limit.period * 100);
-    const headers = new Set<string>();
-    const query = new Set<string>();
-    for (const scheme of spec.operations.flatMap((op) => op.security.flat())) {
-      if (scheme.kind === 'bearer' || scheme.kind === 'basic' || scheme.kind === 'other') headers.add('authorization');
-      else if (scheme.kind === 'apiKey' && scheme.parameterName) {
-        if (scheme.in === 'query') query.add(scheme.parameterName);
-        else if (scheme.in === 'cookie') headers.add('cookie');
-        else headers.add(scheme.parameterName.toLowerCase());
-      }
-    }
-    if (headers.size === 0 && query.size === 0) headers.add('authorization');
-    this.headerNames = [...headers];
-    this.queryNames = [...query];
+    const names = credentialNames(spec.securitySchemes.values());
+    this.headerNames = [...names.headers, ...(names.cookies.length > 0 ? ['cookie'] : [])];
+    this.queryNames = names.query;
+    if (this.headerNames.length === 0 && this.queryNames.length === 0) this.headerNames.push('authorization');
   }
 
-  private key(request: SentRequest): string {
-    if (this.limit.scope === 'global') return '';
+  key(request: SentRequest): string {
+    if (this.spec.rateLimit?.scope === 'global') return '';
     const parts = this.headerNames.map((name) => request.headers[name] ?? '');
     if (this.queryNames.length > 0) {
       const params = new URL(request.url).searchParams;
@@ -163,103 +110,132 @@ class SendWindow {
     return parts.join('\u0000');
   }
 
-  /** Records a send; returns how many were sent on its credential within the window, this one included. */
-  record(request: SentRequest): number {
+  sent(request: SentRequest): { sent: number; answered: number } {
+    const entry = { sent: this.clock.now(), answered: Number.POSITIVE_INFINITY };
     const key = this.key(request);
-    const now = performance.now();
-    let times = this.sends.get(key);
-    if (!times) this.sends.set(key, (times = []));
-    let stale = 0;
-    while (stale < times.length && now - times[stale]! > this.spanMs) stale++;
-    if (stale > 0) times.splice(0, stale);
-    times.push(now);
-    return times.length;
+    const list = this.requests.get(key);
+    if (list) list.push(entry);
+    else this.requests.set(key, [entry]);
+    return entry;
+  }
+
+  /** Requests on the credential sent before `answeredAt` and within the period before it, this one included. */
+  possiblyEarlier(request: SentRequest, answeredAt: number, periodMs: number): number {
+    // A tenth of the period more (at most 1 s): the server's clock and ours may be apart a little.
+    const from = answeredAt - periodMs - Math.min(1000, periodMs / 10);
+    let count = 0;
+    for (const entry of this.requests.get(this.key(request)) ?? []) {
+      if (entry.sent <= answeredAt && entry.sent >= from) count++;
+    }
+    return count;
   }
 }
 
-/** The record id a merge step must return: the one the scenario's earlier step created. */
-function storedId(
-  step: TestCase,
-  target: ReceivedResponse | undefined,
-): Omit<Evidence, 'usesCreatedId' | 'sentInWindow'> {
-  const resource = step.operation.resource;
-  if (!target?.json || !resource?.id) return {};
-  const record = evaluateExpression(`$response.body#${resource.record}`, target);
-  const id = record && typeof record === 'object' ? (record as Record<string, unknown>)[resource.id] : undefined;
-  return id === undefined ? {} : { mergeTargetId: id };
+/** `Retry-After` in milliseconds (seconds or an HTTP date), or undefined when absent or unreadable. */
+function retryAfterMs(response: ReceivedResponse): number | undefined {
+  const value = response.headers['retry-after']?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-export async function execute(plan: Plan, options: ExecuteOptions): Promise<CaseResult[]> {
-  // By seq: plan order whatever the completion order, with no sort at the end.
-  const results: CaseResult[] = [];
+/** The record id a merge step must return: the one the scenario's earlier step created. */
+function storedId(step: TestCase, target: ReceivedResponse | undefined): unknown {
+  const resource = step.operation.resource;
+  if (!target?.json || !resource?.id) return undefined;
+  return getPointer(getPointer(target.json.value, resource.record), `/${resource.id}`);
+}
+
+/** At most this many retries of one throttled case. */
+const MAX_RETRIES = 2;
+
+export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exchange[]> {
+  const clock = options.clock ?? systemClock;
+  // By seq: plan order whatever the completion order.
+  const exchanges: Exchange[] = [];
   const pool = new IdPool();
   const userHeaders = wireHeaders(options.userHeaders);
-  const window = options.spec.rateLimit ? new SendWindow(options.spec.rateLimit, options.spec) : undefined;
+  const log = new CredentialLog(options.spec, clock);
+  const limit = options.spec.rateLimit;
+  let waitBudget = options.throttleWaitMs;
   const placeholder = (testCase: TestCase): SentRequest =>
     buildRequest(testCase, options.baseUrl, userHeaders, () => '{unavailable}') as SentRequest;
 
-  const record = (exchange: Exchange, evidence: Evidence): void => {
-    const result: CaseResult = {
-      exchange,
-      checks: evaluate(options.spec, options.validators, options.checks, exchange, evidence),
-    };
-    results[exchange.testCase.seq] = result;
-    options.onResult(result);
+  const record = (exchange: Exchange): Exchange => {
+    exchanges[exchange.testCase.seq] = exchange;
+    options.onExchange(exchange);
+    return exchange;
   };
 
-  const send = async (
-    testCase: TestCase,
-    resolve: Resolve,
-    paced: boolean,
-    evidence?: () => Omit<Evidence, 'usesCreatedId' | 'sentInWindow'>,
-  ): Promise<Exchange> => {
+  /** Sends once, and again after Retry-After while the answer is a throttle the run cannot judge. */
+  const sendPaced = async (request: SentRequest, testCase: TestCase, paced: boolean, retry: boolean) => {
+    let retries = 0;
+    let waitedMs = 0;
+    for (;;) {
+      if (paced && options.pacer) await options.pacer.wait();
+      const entry = log.sent(request);
+      const result = await options.client.send(request);
+      entry.answered = clock.now();
+      if (!('response' in result) || !limit || testCase.expectThrottle) return { result };
+      if (String(result.response.status) !== limit.status) return { result };
+      const evidence = {
+        possiblyEarlier: log.possiblyEarlier(request, entry.answered, limit.period * 1000),
+        ownCredential: log.key(request).includes(options.runNonce),
+        retries,
+        waitedMs,
+      };
+      const wait = retryAfterMs(result.response) ?? limit.period * 1000;
+      if (!retry || provablyPremature(evidence, limit) || retries >= MAX_RETRIES || wait > waitBudget) {
+        return { result, throttle: evidence };
+      }
+      waitBudget -= wait;
+      waitedMs += wait;
+      retries++;
+      await clock.sleep(wait);
+    }
+  };
+
+  const send = async (testCase: TestCase, resolve: Resolve, paced: boolean, mergeTargetId?: unknown) => {
     let usesCreatedId = false;
-    const built = buildRequest(testCase, options.baseUrl, userHeaders, (linked) => {
+    const resolveAndNote: Resolve = (linked) => {
       const value = resolve(linked);
       if (value !== undefined) usesCreatedId = true;
       return value;
-    });
-    let exchange: Exchange;
-    let sentInWindow = 0;
-    if ('notSent' in built) exchange = { testCase, request: placeholder(testCase), notSent: built.notSent };
-    else {
-      // No await at all when nothing paces: each one costs a trip through the microtask queue.
-      if (paced && options.pacer) await options.pacer.wait();
-      if (window) sentInWindow = window.record(built);
-      const sent = await options.client.send(built);
-      exchange =
-        'response' in sent
-          ? { testCase, request: built, response: sent.response }
-          : { testCase, request: built, error: sent.error };
-      const limit = options.spec.rateLimit;
-      if (
-        limit &&
-        exchange.response &&
-        !testCase.expectThrottle &&
-        String(exchange.response.status) === limit.status &&
-        sentInWindow > limit.limit
-      )
-        exchange.throttled = true;
+    };
+    const built = buildRequest(testCase, options.baseUrl, userHeaders, resolveAndNote);
+    if ('notSent' in built) {
+      return record({ testCase, request: placeholder(testCase), notSent: built.notSent, usesCreatedId: false });
     }
-    record(exchange, evidence ? { usesCreatedId, sentInWindow, ...evidence() } : { usesCreatedId, sentInWindow });
-    return exchange;
+    // The burst is unpaced and measures the limit itself: its throttles are answers, not obstacles.
+    const { result, throttle } = await sendPaced(built, testCase, paced, paced);
+    return record({
+      testCase,
+      request: built,
+      ...('response' in result ? { response: result.response } : { error: result.error }),
+      usesCreatedId,
+      ...(mergeTargetId !== undefined ? { mergeTargetId } : {}),
+      ...(throttle ? { throttle } : {}),
+    });
   };
 
   const fromPool: Resolve = (linked) => pool.take(linked);
   const fed = new Map<string, LinkedValue>();
   for (const testCase of plan.phases.flatMap((p) => p.cases)) {
-    for (const value of Object.values(testCase.request.pathParams))
+    for (const value of Object.values(testCase.request.pathParams)) {
       if (typeof value !== 'string') fed.set(IdPool.key(value), value);
+    }
   }
 
   for (const phase of plan.phases) {
     await inParallel(phase.cases, options.concurrency, (testCase) => send(testCase, fromPool, true));
     const created = phase.cases
       .filter((c) => c.kind === 'positive')
-      .map((c) => results[c.seq]?.exchange.response)
+      .map((c) => exchanges[c.seq]?.response)
       .filter((r): r is ReceivedResponse => !!r && isSuccess(r.status));
-    for (const linked of fed.values())
+    for (const linked of fed.values()) {
       if (linked.sourceOperationId === phase.operation.operationId) pool.fill(linked, created);
+    }
   }
 
   /** Steps in order; after a failed step the later ones are not sent (their checks are skipped). */
@@ -268,7 +244,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
     let blocked: string | undefined;
     for (const [index, step] of scenario.steps.entries()) {
       if (blocked) {
-        record({ testCase: step, request: placeholder(step), notSent: blocked }, { usesCreatedId: false });
+        record({ testCase: step, request: placeholder(step), notSent: blocked, usesCreatedId: false });
         responses.push(undefined);
         continue;
       }
@@ -279,17 +255,17 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Case
         return value === undefined || value === null ? undefined : String(value);
       };
       const mergedInto = step.stateful?.rule === 'merged' ? step.stateful.intoStep : undefined;
-      const exchange = await send(step, resolve, paced, () =>
-        mergedInto === undefined ? {} : storedId(step, responses[mergedInto]),
-      );
+      const target = mergedInto === undefined ? undefined : storedId(step, responses[mergedInto]);
+      const exchange = await send(step, resolve, paced, target);
       responses.push(exchange.response);
       const ok = !!exchange.response && isSuccess(exchange.response.status);
-      if (stopOnFailure && !ok && index < scenario.steps.length - 1)
+      if (stopOnFailure && !ok && index < scenario.steps.length - 1) {
         blocked = `step ${index + 1} of "${scenario.name}" did not succeed`;
+      }
     }
   };
 
   await inParallel(plan.scenarios, options.concurrency, (scenario) => runScenario(scenario, true, true));
   if (plan.burst) await runScenario(plan.burst, false, false);
-  return results.filter((r) => r !== undefined);
+  return exchanges.filter((e) => e !== undefined);
 }

@@ -1,17 +1,28 @@
 /**
- * The report every reporter renders: counts per (case, check) pair, each failure with its redacted
- * request, response and curl, and failures grouped by (operation, check, message).
+ * The one aggregator: every reporter renders the Report it builds. Counts per (case, check), each
+ * failure with its redacted request, response and curl, failures grouped by their typed key, every
+ * case's outcomes, and each assumption's verdict. Redaction happens here, once.
  */
-
+import { isObject } from '../lib/json.js';
+import { appendPointer, getPointer } from '../lib/json-pointer.js';
+import { type Assumption, assumptionsOf, INFERRED } from '../lib/provenance.js';
+import type { Spec } from '../lib/spec.js';
 import { toCurl } from './curl.js';
 import type { Redactor } from './redact.js';
-import type { CaseResult, CheckResult } from './types.js';
+import type { CaseResult, CheckResult, Exchange } from './types.js';
 
 export interface Counts {
   total: number;
   passed: number;
   failed: number;
   skipped: number;
+}
+
+export interface RedactedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
 }
 
 export interface FailureRecord {
@@ -23,7 +34,7 @@ export interface FailureRecord {
   expected?: string;
   actual?: string;
   errors?: string[];
-  request: { method: string; url: string; headers: Record<string, string>; body?: unknown };
+  request: RedactedRequest;
   response: { status: number | null; headers: Record<string, string>; body: unknown };
   curl: string;
 }
@@ -37,17 +48,45 @@ export interface FailureGroup {
   first: FailureRecord;
 }
 
+export type Verdict = 'confirmed' | 'refuted' | 'untested';
+
+export interface AssumptionRecord {
+  operationId: string | null;
+  pointer: string;
+  keyword: string;
+  reason: string;
+  verdict: Verdict;
+  /** The deciding exchange's case name and status; null when untested. */
+  case: string | null;
+  status: number | null;
+  /** How to replay the deciding request (not in the JSON report). */
+  curl?: string;
+}
+
+export interface CaseRecord {
+  seq: number;
+  operationId: string;
+  name: string;
+  kind: string;
+  status: number | null;
+  checks: { check: string; status: CheckResult['status']; reason?: string; failure?: FailureRecord }[];
+}
+
 export interface Report {
   spec: string;
   baseUrl: string;
   seed: number;
-  summary: Counts;
+  strict: boolean;
+  summary: Counts & { assumptions: Record<Verdict, number> };
   checks: Record<string, Counts>;
   operations: Record<string, { cases: number; checks: Record<string, Counts> }>;
   failures: FailureRecord[];
   groups: FailureGroup[];
-  /** Requests answered with the spec's rate-limit status, legitimately (past the documented limit), outside the rate-limit check. */
+  assumptions: AssumptionRecord[];
+  cases: CaseRecord[];
+  /** Throttled answers the run could not judge, and the time spent waiting on Retry-After. */
   throttled: number;
+  throttleWaitMs: number;
   notSent: number;
 }
 
@@ -66,93 +105,210 @@ function bodyOf(text: string, json: { value: unknown } | undefined, redactor: Re
   return clean.length > BODY_LIMIT ? `${clean.slice(0, BODY_LIMIT)}… (${clean.length} characters)` : clean;
 }
 
-/** Same cause, same key: indexes and quoted values vary from case to case, the cause does not. */
-function normalize(message: string): string {
-  return message.replace(/\/\d+(?=\/|:|$)/g, '/*').replace(/"[^"]*"/g, '"…"');
-}
-
-function failureRecord(result: CaseResult, check: CheckResult, redactor: Redactor): FailureRecord {
-  const { exchange } = result;
-  const failure = check.failure!;
-  const request = {
-    ...exchange.request,
-    headers: redactor.headers(exchange.request.headers),
-    url: redactor.text(exchange.request.url),
-    ...(exchange.request.body !== undefined ? { body: redactor.text(exchange.request.body) } : {}),
-  };
-  let requestBody: unknown = request.body;
-  if (request.body !== undefined) {
+function redactedRequest(exchange: Exchange, redactor: Redactor): RedactedRequest & { text?: string } {
+  const { request } = exchange;
+  const text = request.body === undefined ? undefined : redactor.text(request.body);
+  let body: unknown = text;
+  if (text !== undefined) {
     try {
-      requestBody = JSON.parse(request.body);
+      body = JSON.parse(text);
     } catch {
       // Malformed-JSON cases keep their text.
     }
   }
+  return {
+    method: request.method,
+    url: redactor.text(request.url),
+    headers: redactor.headers(request.headers),
+    ...(text !== undefined ? { body, text } : {}),
+  };
+}
+
+function curlOf(request: RedactedRequest & { text?: string }): string {
+  return toCurl({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    ...(request.text !== undefined ? { body: request.text } : {}),
+  });
+}
+
+function failureRecord(exchange: Exchange, check: CheckResult, redactor: Redactor): FailureRecord {
+  const failure = check.failure!;
+  const request = redactedRequest(exchange, redactor);
   const response = exchange.response
     ? {
         status: exchange.response.status,
         headers: redactor.headers(exchange.response.headers),
         body: bodyOf(exchange.response.text, exchange.response.json, redactor),
       }
-    : { status: exchange.error?.status ?? null, headers: redactor.headers(exchange.error?.headers ?? {}), body: null };
+    : {
+        status: exchange.error?.status ?? null,
+        headers: redactor.headers(exchange.error?.headers ?? {}),
+        body: null,
+      };
+  const { text: _text, ...shown } = request;
   return {
     operationId: exchange.testCase.operation.operationId,
     check: check.check,
-    case: exchange.testCase.name,
+    case: redactor.text(exchange.testCase.name),
     seq: exchange.testCase.seq,
     message: redactor.text(failure.message),
     ...(failure.expected !== undefined ? { expected: redactor.text(failure.expected) } : {}),
     ...(failure.actual !== undefined ? { actual: redactor.text(failure.actual) } : {}),
     ...(failure.errors ? { errors: failure.errors.map((e) => redactor.text(e)) } : {}),
-    request: {
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      ...(request.body !== undefined ? { body: requestBody } : {}),
-    },
+    request: shown,
     response,
-    curl: toCurl(request),
+    curl: curlOf(request),
   };
 }
 
-export function buildReport(
-  results: CaseResult[],
-  context: { spec: string; baseUrl: string; seed: number },
-  redactor: Redactor,
-): Report {
+/** Marked node (`pointer keyword`) -> the operations whose request or responses reach it, in spec order. */
+function operationsUsing(spec: Spec): Map<string, string[]> {
+  const using = new Map<string, string[]>();
+  for (const operation of spec.operations) {
+    const seen = new Set<object>();
+    const stack: [unknown, string][] = [];
+    const start = (node: unknown, pointer: string) => stack.push([node, pointer]);
+    start(getPointer(spec.source, operation.pointer), operation.pointer);
+    while (stack.length > 0) {
+      const [current, pointer] = stack.pop()!;
+      if (!isObject(current) && !Array.isArray(current)) continue;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      if (Array.isArray(current)) {
+        for (const [i, item] of current.entries()) stack.push([item, appendPointer(pointer, i)]);
+        continue;
+      }
+      if (typeof current.$ref === 'string' && current.$ref.startsWith('#')) {
+        const target = decodeURIComponent(current.$ref.slice(1));
+        stack.push([getPointer(spec.source, target), target]);
+      }
+      const marks = current[INFERRED];
+      if (isObject(marks)) {
+        for (const keyword of Object.keys(marks)) {
+          const key = `${pointer} ${keyword}`;
+          const list = using.get(key) ?? [];
+          if (!list.includes(operation.operationId)) list.push(operation.operationId);
+          using.set(key, list);
+        }
+      }
+      for (const [key, child] of Object.entries(current)) {
+        if (key !== INFERRED && key !== 'example' && key !== 'examples')
+          stack.push([child, appendPointer(pointer, key)]);
+      }
+    }
+  }
+  return using;
+}
+
+const keyOf = (a: Pick<Assumption, 'pointer' | 'keyword'>): string => `${a.pointer} ${a.keyword}`;
+
+function assumptionRecords(spec: Spec, results: readonly CaseResult[], redactor: Redactor): AssumptionRecord[] {
+  const decided = new Map<string, { verdict: 'confirmed' | 'refuted'; exchange: Exchange }>();
+  for (const result of results) {
+    for (const { assumption, verdict } of result.assumptions) {
+      const key = keyOf(assumption);
+      const current = decided.get(key);
+      // A refutation outweighs any number of confirmations; otherwise the first evidence decides.
+      if (!current || (current.verdict === 'confirmed' && verdict === 'refuted'))
+        decided.set(key, { verdict, exchange: result.exchange });
+    }
+  }
+  const using = operationsUsing(spec);
+  const records = assumptionsOf(spec.source).map((assumption): AssumptionRecord => {
+    const decision = decided.get(keyOf(assumption));
+    if (!decision) {
+      return {
+        operationId: using.get(keyOf(assumption))?.[0] ?? null,
+        ...assumption,
+        verdict: 'untested',
+        case: null,
+        status: null,
+      };
+    }
+    const { exchange } = decision;
+    return {
+      operationId: exchange.testCase.operation.operationId,
+      ...assumption,
+      verdict: decision.verdict,
+      case: redactor.text(exchange.testCase.name),
+      status: exchange.response?.status ?? null,
+      curl: curlOf(redactedRequest(exchange, redactor)),
+    };
+  });
+  const order: Record<Verdict, number> = { refuted: 0, confirmed: 1, untested: 2 };
+  return records.sort((a, b) => order[a.verdict] - order[b.verdict]);
+}
+
+export interface ReportContext {
+  spec: Spec;
+  specFile: string;
+  baseUrl: string;
+  seed: number;
+  strict: boolean;
+}
+
+export function buildReport(results: readonly CaseResult[], context: ReportContext, redactor: Redactor): Report {
   const report: Report = {
-    spec: context.spec,
-    baseUrl: context.baseUrl,
+    spec: context.specFile,
+    baseUrl: redactor.text(context.baseUrl),
     seed: context.seed,
-    summary: emptyCounts(),
+    strict: context.strict,
+    summary: { ...emptyCounts(), assumptions: { confirmed: 0, refuted: 0, untested: 0 } },
     checks: {},
     operations: {},
     failures: [],
     groups: [],
+    assumptions: [],
+    cases: [],
     throttled: 0,
+    throttleWaitMs: 0,
     notSent: 0,
   };
   const groups = new Map<string, FailureGroup>();
   for (const result of results) {
-    const { testCase, notSent } = result.exchange;
+    const { exchange } = result;
+    const { testCase, notSent } = exchange;
     const operationId = testCase.operation.operationId;
     const operation = (report.operations[operationId] ??= { cases: 0, checks: {} });
     operation.cases++;
     if (notSent) report.notSent++;
-    if (result.exchange.throttled) report.throttled++;
+    if (exchange.throttle) {
+      report.throttled++;
+      report.throttleWaitMs += exchange.throttle.waitedMs;
+    }
+    const record: CaseRecord = {
+      seq: testCase.seq,
+      operationId,
+      name: redactor.text(testCase.name),
+      kind: testCase.kind,
+      status: exchange.response?.status ?? null,
+      checks: [],
+    };
+    report.cases.push(record);
     for (const check of result.checks) {
       add(report.summary, check);
       add((report.checks[check.check] ??= emptyCounts()), check);
       add((operation.checks[check.check] ??= emptyCounts()), check);
+      const shown: CaseRecord['checks'][number] = {
+        check: check.check,
+        status: check.status,
+        ...(check.reason !== undefined ? { reason: redactor.text(check.reason) } : {}),
+      };
+      record.checks.push(shown);
       if (check.status !== 'failed') continue;
-      const record = failureRecord(result, check, redactor);
-      report.failures.push(record);
-      const key = `${operationId}\u0000${check.check}\u0000${normalize(record.message)}`;
+      const failure = failureRecord(exchange, check, redactor);
+      shown.failure = failure;
+      report.failures.push(failure);
+      const key = `${operationId}\u0000${check.check}\u0000${check.failure!.key}`;
       const group = groups.get(key);
       if (group) group.count++;
-      else groups.set(key, { operationId, check: check.check, message: record.message, count: 1, first: record });
+      else groups.set(key, { operationId, check: check.check, message: failure.message, count: 1, first: failure });
     }
   }
   report.groups = [...groups.values()];
+  report.assumptions = assumptionRecords(context.spec, results, redactor);
+  for (const assumption of report.assumptions) report.summary.assumptions[assumption.verdict]++;
   return report;
 }

@@ -3,29 +3,34 @@
  * every response and write the reports. Configuration problems throw ConfigError (exit 2); the
  * run's own outcome is the exit code 0 (no violation) or 1.
  */
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SpecError } from '../lib/errors.js';
-import type { JsonSchema } from '../lib/json-schema.js';
+import { credentialNames } from '../lib/security.js';
 import { loadSpec, type Spec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
+import { coerceText } from '../lib/wire.js';
 import { type Plan, planCases } from './cases/plan.js';
-import { CHECK_NAMES, selectChecks } from './checks/registry.js';
+import { buildRequest, wireHeaders } from './cases/wire.js';
+import { evaluate } from './checks/evaluate.js';
+import { CHECK_NAMES, isJudged, selectChecks } from './checks/registry.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { execute } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
 import { Pacer, type RateLimit } from './http/pacer.js';
 import { isLoopback, preflight } from './http/preflight.js';
-import { Redactor, specSecretNames } from './redact.js';
+import { Redactor } from './redact.js';
 import { buildReport, type Report } from './report.js';
-import { renderDryRun } from './reporters/dry-run.js';
+import { type PlannedLine, renderDryRun } from './reporters/dry-run.js';
 import { renderJson } from './reporters/json.js';
 import { renderJunit } from './reporters/junit.js';
+import { renderOverlay } from './reporters/overlay.js';
 import { type ProgressReporter, silentProgress } from './reporters/progress.js';
 import { renderSummary } from './reporters/summary.js';
-import type { CaseResult } from './types.js';
+import type { CaseResult, TestCase } from './types.js';
 
 export interface RunOptions {
   spec: string;
@@ -47,6 +52,12 @@ export interface RunOptions {
   live?: boolean;
   reportJson?: string;
   reportJunit?: string;
+  /** An OpenAPI Overlay that removes the refuted assumptions from the spec. */
+  reportOverlay?: string;
+  /** Inferred rules count as documented: a refuted assumption is a failure. */
+  strict?: boolean;
+  /** Longest total wait on Retry-After for throttled answers, in milliseconds. */
+  throttleWaitMs?: number;
   progress?: ProgressReporter;
   /** Where the summary (or the dry-run listing) goes; nothing is printed when omitted. */
   write?: (text: string) => void;
@@ -139,27 +150,22 @@ async function writeReport(file: string, content: string): Promise<void> {
   }
 }
 
-/** A header value as the server reads it: numbers and booleans from their text, like the wire. */
-function coerceHeader(schema: JsonSchema, text: string): unknown {
-  const declared = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
-  if ((declared.includes('integer') || declared.includes('number')) && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text))
-    return Number(text);
-  if (declared.includes('boolean') && (text === 'true' || text === 'false')) return text === 'true';
-  return text;
-}
-
 /**
  * A --header value for a header parameter the spec documents must satisfy its schema: otherwise
  * every case would carry it and the server would be blamed for answering it with a 4xx.
  */
-function checkGivenHeaders(spec: Spec, validators: ValidatorCache, headers: [string, string][]): void {
+function checkGivenHeaders(
+  spec: Spec,
+  validators: ValidatorCache,
+  headers: readonly (readonly [string, string])[],
+): void {
   for (const [name, value] of headers) {
     const parameter = spec.operations
       .flatMap((op) => op.parameters)
       .find((p) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());
     if (!parameter?.schema) continue;
     const validate = validators.get(parameter.schema);
-    if (validate(coerceHeader(parameter.schema, value))) continue;
+    if (validate(coerceText(value, parameter.schema))) continue;
     const reason = validate.errors
       .map((e) => `${e.instancePath ? `${e.instancePath} ` : ''}${e.message ?? 'invalid'}`)
       .join(', ');
@@ -178,11 +184,17 @@ function compileResponseValidators(spec: Spec, validators: ValidatorCache): void
 export async function run(options: RunOptions): Promise<RunResult> {
   const checks = selectChecks(options.checks, options.excludeChecks);
   if (checks.length === 0) throw new ConfigError(`no check left to run; valid checks: ${CHECK_NAMES.join(', ')}`);
+  const reports = [options.reportJson, options.reportJunit, options.reportOverlay].filter(
+    (file): file is string => file !== undefined,
+  );
+  const same = reports.find((file, i) => reports.findIndex((other) => resolve(other) === resolve(file)) !== i);
+  if (same !== undefined) throw new ConfigError(`${same} is given for two reports; each report needs its own file`);
   const spec = await load(options.spec);
   const known = spec.operations.map((op) => op.operationId);
   for (const id of options.operations ?? []) {
-    if (!known.includes(id))
+    if (!known.includes(id)) {
       throw new ConfigError(`unknown operation "${id}" in ${options.spec}; operations: ${known.join(', ')}`);
+    }
   }
   const url = targetUrl(options.baseUrl ?? (options.dryRun ? spec.serverUrl : ''));
   const loopback = isLoopback(url);
@@ -193,26 +205,28 @@ export async function run(options: RunOptions): Promise<RunResult> {
   }
   const baseUrl = url.href.replace(/\/+$/, '');
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const nonce = randomBytes(6).toString('hex');
   const headers = options.headers ?? [];
-  const redactor = new Redactor(headers, specSecretNames(spec));
+  const redactor = new Redactor(headers, credentialNames(spec.securitySchemes.values()));
   const validators = new ValidatorCache();
   validators.register(spec);
   checkGivenHeaders(spec, validators, headers);
   compileResponseValidators(spec, validators);
   const plan = planCases(spec, validators, {
     seed,
+    nonce,
     maxCases: options.maxCases ?? DEFAULTS.maxCases,
     operations: options.operations ?? [],
     rateLimit: checks.some((c) => c.name === 'rate_limit'),
-    checks: checks.map((c) => c.name),
+    judged: (draft) => isJudged(checks, draft),
   });
 
   if (options.dryRun) {
-    options.write?.(renderDryRun(plan, baseUrl, headers, redactor));
+    options.write?.(renderDryRun(plannedLines(plan, baseUrl, headers, redactor)));
     return { exitCode: 0, seed, results: [], plan };
   }
 
-  for (const file of [options.reportJson, options.reportJunit]) if (file) await prepareReport(file);
+  for (const file of reports) await prepareReport(file);
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   try {
     await preflight(url, Math.min(timeoutMs, 5_000));
@@ -234,36 +248,95 @@ export async function run(options: RunOptions): Promise<RunResult> {
   });
   const progress = options.progress ?? silentProgress;
   const planned = new Map<string, number>();
-  for (const testCase of [
-    ...plan.phases.flatMap((p) => p.cases),
-    ...plan.scenarios.flatMap((s) => s.steps),
-    ...(plan.burst?.steps ?? []),
-  ]) {
+  for (const testCase of allCases(plan)) {
     planned.set(testCase.operation.operationId, (planned.get(testCase.operation.operationId) ?? 0) + 1);
   }
+  const evaluation = { spec, validators, checks, strict: options.strict === true };
+  const results: CaseResult[] = [];
   const started = performance.now();
   progress.start(planned);
-  let results: CaseResult[];
+  let interrupted: unknown;
   try {
-    results = await execute(plan, {
+    await execute(plan, {
       spec,
-      validators,
-      checks,
       baseUrl,
       userHeaders: headers,
       client,
       ...(limit ? { pacer: new Pacer(limit) } : {}),
       concurrency,
-      onResult: (result) => progress.tick(result),
+      runNonce: nonce,
+      throttleWaitMs: options.throttleWaitMs ?? DEFAULTS.throttleWaitMs,
+      onExchange: (exchange) => {
+        const result = evaluate(exchange, evaluation);
+        results[exchange.testCase.seq] = result;
+        progress.tick(result);
+      },
     });
+  } catch (error) {
+    // Whatever went wrong, what was sent is still reported and the verdict still printed.
+    interrupted = error;
   } finally {
     progress.stop();
     await client.close();
   }
   const elapsed = performance.now() - started;
-  const report = buildReport(results, { spec: options.spec, baseUrl: redactor.text(baseUrl), seed }, redactor);
+  const answered = results.filter((r) => r !== undefined);
+  const report = buildReport(
+    answered,
+    { spec, specFile: options.spec, baseUrl, seed, strict: options.strict === true },
+    redactor,
+  );
   if (options.reportJson) await writeReport(options.reportJson, renderJson(report));
-  if (options.reportJunit) await writeReport(options.reportJunit, renderJunit(report, results, redactor));
-  options.write?.(renderSummary(report, elapsed, results.filter((r) => !r.exchange.notSent).length));
-  return { exitCode: report.summary.failed > 0 ? 1 : 0, seed, report, results, plan };
+  if (options.reportJunit) await writeReport(options.reportJunit, renderJunit(report));
+  if (options.reportOverlay)
+    await writeReport(
+      options.reportOverlay,
+      renderOverlay(report, spec, /\.json$/i.test(options.reportOverlay) ? 'json' : 'yaml'),
+    );
+  options.write?.(renderSummary(report, elapsed, answered.filter((r) => !r.exchange.notSent).length));
+  if (interrupted !== undefined) throw interrupted;
+  return { exitCode: report.summary.failed > 0 ? 1 : 0, seed, report, results: answered, plan };
+}
+
+function allCases(plan: Plan): TestCase[] {
+  return [
+    ...plan.phases.flatMap((p) => p.cases),
+    ...plan.scenarios.flatMap((s) => s.steps),
+    ...(plan.burst?.steps ?? []),
+  ];
+}
+
+/** The dry run's view of the plan: each case's request as it would be sent, redacted. */
+function plannedLines(
+  plan: Plan,
+  baseUrl: string,
+  headers: readonly (readonly [string, string])[],
+  redactor: Redactor,
+): PlannedLine[] {
+  const wire = wireHeaders(headers);
+  return allCases(plan).map((testCase) => {
+    const built = buildRequest(
+      testCase,
+      baseUrl,
+      wire,
+      (linked) =>
+        `{${linked.sourceOperationId}${linked.step === undefined ? '' : ` step ${linked.step + 1}`} ${linked.expression}}`,
+    );
+    const base = { seq: testCase.seq, operationId: testCase.operation.operationId, name: redactor.text(testCase.name) };
+    if ('notSent' in built) return { ...base, request: { notSent: built.notSent } };
+    let shownUrl = built.url;
+    try {
+      shownUrl = decodeURI(built.url);
+    } catch {
+      // A URL carrying invalid percent escapes on purpose is shown as sent.
+    }
+    return {
+      ...base,
+      request: {
+        method: built.method,
+        url: redactor.text(shownUrl),
+        ...(built.body !== undefined ? { body: redactor.text(built.body) } : {}),
+      },
+    };
+  });
 }

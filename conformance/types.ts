@@ -2,6 +2,8 @@
  * The data that flows through a run: cases (what to send and what the contract expects), the
  * exchanges they produce, and the per-(case, check) outcomes reporters render.
  */
+
+import type { Assumption } from '../lib/provenance.js';
 import type { Operation, Response, Spec } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
 
@@ -57,6 +59,11 @@ export interface TestCase {
   stateful?: StatefulRule;
   /** Set on the last request of a rate-limit burst: the one that must be throttled. */
   expectThrottle?: boolean;
+  /**
+   * A negative case whose only violations are of inferred rules (`x-inferred`): what it breaks.
+   * Under the vendor's documented rules the request is valid, so its answer tests these assumptions.
+   */
+  assumptions?: Assumption[];
 }
 
 /** Requests that must run in order, later steps reading ids from earlier ones. */
@@ -89,6 +96,20 @@ export interface TransportError {
   headers?: Record<string, string>;
 }
 
+/** What the run knows about a throttled answer (the spec's x-rate-limit status) to a case. */
+export interface ThrottleEvidence {
+  /**
+   * The requests on the case's credential that may have reached the server before this one within
+   * the documented period (sent before its answer arrived), this one included.
+   */
+  possiblyEarlier: number;
+  /** The credential is the run's own, made for this run: nothing else can have used its quota. */
+  ownCredential: boolean;
+  /** Retries after Retry-After that were still throttled, and the time spent waiting. */
+  retries: number;
+  waitedMs: number;
+}
+
 export interface Exchange {
   testCase: TestCase;
   request: SentRequest;
@@ -96,16 +117,31 @@ export interface Exchange {
   error?: TransportError;
   /** The case could not be sent (a prerequisite step failed); every check is skipped. */
   notSent?: string;
-  /** Answered with the rate-limit status after the runner really exceeded the documented limit: not judged. */
-  throttled?: boolean;
+  /** Ids of records this case's path carries that the run itself created. */
+  usesCreatedId: boolean;
+  /** The stored record a merge step was expected to merge into (its id), when known. */
+  mergeTargetId?: unknown;
+  /** Set when the answer carries the spec's rate-limit status and the case did not ask for it. */
+  throttle?: ThrottleEvidence;
 }
 
+/** Which rules a check applies: every rule of the spec, or only the vendor's documented ones. */
+export type Rules = 'all' | 'documented';
+
+/** One thing wrong with an answer, as a value reporters render and group. */
 export interface Failure {
   message: string;
   expected?: string;
   actual?: string;
   /** AJV errors as readable paths. */
   errors?: string[];
+  /**
+   * What makes two failures of one check the same fault (`status 500`, `/data/id: type`): the
+   * report groups by it, never by message text.
+   */
+  key: string;
+  /** The inferred rules the failure breaks, when it breaks only such rules. */
+  assumptions?: Assumption[];
 }
 
 export type CheckOutcome = undefined | Failure | 'skip';
@@ -114,35 +150,35 @@ export interface CheckContext {
   spec: Spec;
   operation: Operation;
   testCase: TestCase;
+  exchange: Exchange;
   request: SentRequest;
   response?: ReceivedResponse;
   error?: TransportError;
   /** The spec's response for the received status (exact, then `4XX`-style range, then `default`). */
   documented?: Response;
   validators: ValidatorCache;
-  /** Ids of records this case's path carries that the run itself created. */
-  usesCreatedId: boolean;
-  /** The stored record a merge step was expected to merge into (its id), when known. */
-  mergeTargetId?: unknown;
-  /**
-   * Requests the runner had sent on this case's credential within the spec's x-rate-limit period,
-   * this one included (0 when the spec documents no rate limit): a throttled answer is only
-   * legitimate once this exceeds the documented limit.
-   */
-  sentInWindow: number;
+  rules: Rules;
 }
 
 export type Check = (ctx: CheckContext) => CheckOutcome;
+
+/** How an assumption fared in one exchange. */
+export interface AssumptionEvidence {
+  assumption: Assumption;
+  verdict: 'confirmed' | 'refuted';
+}
 
 export interface CheckResult {
   check: string;
   status: 'passed' | 'failed' | 'skipped';
   failure?: Failure;
-  /** Why it was skipped, for --verbose style reporting and the JUnit file. */
+  /** Why it was skipped, for the summary and the JUnit file. */
   reason?: string;
 }
 
 export interface CaseResult {
   exchange: Exchange;
   checks: CheckResult[];
+  /** The assumptions this exchange confirmed or refuted. */
+  assumptions: AssumptionEvidence[];
 }

@@ -6,7 +6,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { isObject, type JsonObject } from './json.js';
-import { appendPointer } from './json-pointer.js';
+import { appendPointer, getPointer } from './json-pointer.js';
 
 export const INFERRED = 'x-inferred';
 
@@ -83,11 +83,6 @@ export function pointersOf(source: JsonObject): WeakMap<object, string> {
   return pointers;
 }
 
-/** AJV reports a missing property as `required` and an extra one as `additionalProperties`, as marked. */
-function markedKeyword(error: ErrorObject): string {
-  return error.keyword;
-}
-
 /**
  * The assumption an AJV error (compiled with `verbose`) breaks, or undefined when the rule it
  * reports is documented. `pointers` names the node the error's schema is.
@@ -95,8 +90,91 @@ function markedKeyword(error: ErrorObject): string {
 export function assumptionOf(error: ErrorObject, pointers: WeakMap<object, string>): Assumption | undefined {
   const node = error.parentSchema;
   const marks = inferredOf(node);
-  const keyword = markedKeyword(error);
+  const keyword = error.keyword;
   if (!marks || !Object.hasOwn(marks, keyword)) return undefined;
   const pointer = isObject(node) ? pointers.get(node) : undefined;
   return pointer === undefined ? undefined : { pointer, keyword, reason: marks[keyword]! };
+}
+
+/**
+ * The assumptions of a schema that a value reached: a mark counts when the value has something at
+ * the marked node (a present property, an item, the object whose `required` is marked). Followed
+ * through `properties`, `items`, `prefixItems`, `allOf` and `$ref`; branches of `oneOf`/`anyOf` are
+ * not, since which one applies is the validator's business.
+ */
+export function reachedAssumptions(
+  source: JsonObject,
+  pointer: string,
+  value: unknown,
+  pointers: WeakMap<object, string>,
+): Assumption[] {
+  const found: Assumption[] = [];
+  const seen = new Set<string>();
+  const visit = (node: unknown, instance: unknown, depth: number): void => {
+    if (!isObject(node) || instance === undefined || depth > 32) return;
+    if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) {
+      let target: unknown;
+      try {
+        target = getPointer(source, decodeURIComponent(node.$ref.slice(1)));
+      } catch {
+        target = undefined;
+      }
+      visit(target, instance, depth + 1);
+    }
+    const marks = inferredOf(node);
+    const at = pointers.get(node);
+    if (marks && at !== undefined) {
+      for (const [keyword, reason] of Object.entries(marks)) {
+        const key = `${at} ${keyword}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          found.push({ pointer: at, keyword, reason });
+        }
+      }
+    }
+    for (const part of Array.isArray(node.allOf) ? node.allOf : []) visit(part, instance, depth + 1);
+    if (isObject(instance) && isObject(node.properties)) {
+      for (const [name, sub] of Object.entries(node.properties)) {
+        if (Object.hasOwn(instance, name)) visit(sub, instance[name], depth + 1);
+      }
+    }
+    if (Array.isArray(instance)) {
+      const prefix = Array.isArray(node.prefixItems) ? node.prefixItems : [];
+      instance.slice(0, 20).forEach((item, index) => {
+        visit(index < prefix.length ? prefix[index] : node.items, item, depth + 1);
+      });
+    }
+  };
+  visit(getPointer(source, pointer), value, 0);
+  return found;
+}
+
+const pointersBySource = new WeakMap<JsonObject, WeakMap<object, string>>();
+
+/**
+ * The assumptions AJV errors (from a validator compiled into `source`) break, when every error is of
+ * an inferred rule; undefined when any documented rule is broken too.
+ */
+export function inferredOnly(source: JsonObject, errors: readonly ErrorObject[]): Assumption[] | undefined {
+  let pointers = pointersBySource.get(source);
+  if (!pointers) pointersBySource.set(source, (pointers = pointersOf(source)));
+  const found: Assumption[] = [];
+  for (const error of errors) {
+    const assumption = assumptionOf(error, pointers);
+    if (!assumption) {
+      // AJV adds a summary error for a failed oneOf/anyOf/if/not; the branch errors carry the rules.
+      if (['oneOf', 'anyOf', 'if', 'not'].includes(error.keyword)) continue;
+      return undefined;
+    }
+    if (!found.some((a) => a.pointer === assumption.pointer && a.keyword === assumption.keyword))
+      found.push(assumption);
+  }
+  return found.length > 0 ? found : undefined;
+}
+
+/** The pointers of a document's nodes, computed once per document. */
+export function sourcePointers(source: JsonObject): WeakMap<object, string> {
+  let pointers = pointersBySource.get(source);
+  if (!pointers) pointersBySource.set(source, (pointers = pointersOf(source)));
+  return pointers;
 }

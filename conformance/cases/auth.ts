@@ -1,7 +1,7 @@
 /** Requests without credentials and with credentials in a scheme the operation does not accept. */
 import type { Operation } from '../../lib/spec.js';
 import { type BuildContext, jsonBody } from './context.js';
-import { credentialHeaderNames, requiresAuth, wrongSchemeAuthorization } from './credentials.js';
+import { credentialHeaderNames, credentialQueryNames, requiresAuth, wrongSchemeAuthorization } from './credentials.js';
 import { type Draft, validBody } from './positive.js';
 import { baseRequest, jsonPayload, withBody } from './request.js';
 
@@ -13,11 +13,7 @@ export function authCases(ctx: BuildContext, operation: Operation): Draft[] {
   const drafts: Draft[] = [];
 
   const anonymous = withBody(baseRequest(ctx, operation), payload());
-  for (const name of names) delete anonymous.headers[name];
-  for (const scheme of operation.security.flat()) {
-    if (scheme.kind === 'apiKey' && scheme.in === 'query' && scheme.parameterName)
-      delete anonymous.query[scheme.parameterName];
-  }
+  for (const name of credentialQueryNames(operation)) delete anonymous.query[name];
   anonymous.omitHeaders = names;
   drafts.push({ operation, kind: 'auth', name: 'auth: no credentials', request: anonymous });
 

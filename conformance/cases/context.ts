@@ -15,11 +15,19 @@ export interface BuildContext {
   /** Size of the random phase per operation. */
   maxCases: number;
   stamps: Stamps;
+  /** Marks the credentials this run generates (see conformance/throttle.ts). */
+  nonce: string;
   /** Path parameters that links fill: target operationId -> parameter -> where the value comes from. */
   links: Map<string, Map<string, LinkedValue>>;
 }
 
-export function createContext(spec: Spec, validators: ValidatorCache, seed: number, maxCases: number): BuildContext {
+export function createContext(
+  spec: Spec,
+  validators: ValidatorCache,
+  seed: number,
+  maxCases: number,
+  nonce: string,
+): BuildContext {
   const links = new Map<string, Map<string, LinkedValue>>();
   for (const [target, parameters] of linkedParameters(spec)) {
     // A parameter filled by several links takes the last one, in document order.
@@ -30,7 +38,7 @@ export function createContext(spec: Spec, validators: ValidatorCache, seed: numb
       ),
     );
   }
-  return { spec, validators, seed, maxCases, stamps: new Stamps(seed, validators), links };
+  return { spec, validators, seed, maxCases, stamps: new Stamps(seed, validators), nonce, links };
 }
 
 /** The JSON request body the cases use, if the operation takes one. */

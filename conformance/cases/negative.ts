@@ -3,6 +3,8 @@
  * malformed JSON, a wrong Content-Type, invalid parameters and missing or malformed required
  * headers. A body or parameter is only kept if AJV confirms it is invalid.
  */
+import type { JsonSchema } from '../../lib/json-schema.js';
+import { type Assumption, inferredOnly } from '../../lib/provenance.js';
 import type { Operation } from '../../lib/spec.js';
 import { sampleValue, variantsOf } from '../generators/values.js';
 import { type BuildContext, isValid, jsonBody } from './context.js';
@@ -10,6 +12,17 @@ import type { Draft } from './positive.js';
 import { validBody } from './positive.js';
 import { baseRequest, fromWire, jsonPayload, wireText, withBody } from './request.js';
 import { makeUnique } from './uniqueness.js';
+
+/**
+ * The inferred rules a value breaks when it is valid under the vendor's documented rules (its
+ * violation is only our assumption), else undefined.
+ */
+function assumedInvalid(ctx: BuildContext, schema: JsonSchema, value: unknown): Assumption[] | undefined {
+  if (!ctx.validators.get(schema, 'documented')(value)) return undefined;
+  const validate = ctx.validators.get(schema);
+  validate(value);
+  return inferredOnly(ctx.spec.source, validate.errors);
+}
 
 /** Header values must be visible ASCII to be sent at all; other violations cannot go on the wire. */
 const SENDABLE_HEADER = /^[\x20-\x7e]*$/;
@@ -27,19 +40,24 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
     for (const variant of variantsOf(media.schema, full, 'violations', ctx.seed)) {
       const value = makeUnique(variant.value, operation, media.schema, ctx.stamps);
       if (isValid(ctx, media.schema, value)) continue;
+      const assumptions = assumedInvalid(ctx, media.schema, value);
       drafts.push({
         operation,
         kind: 'negative',
         name: `negative: ${variant.label}`,
         request: withBody(base, jsonPayload(operation, value)),
+        ...(assumptions ? { assumptions } : {}),
       });
     }
-    if (operation.requestBody?.required) {
+    const body = operation.requestBody;
+    if (body?.required) {
+      const reason = body.inferred?.required;
       drafts.push({
         operation,
         kind: 'negative',
         name: 'negative: empty body',
         request: withBody(base, { kind: 'raw', text: '', contentType: media.mediaType }),
+        ...(reason !== undefined ? { assumptions: [{ pointer: body.pointer, keyword: 'required', reason }] } : {}),
       });
     }
     const text = JSON.stringify(valid);
@@ -80,7 +98,9 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       ctx.seed,
     )) {
       const text = wireText(variant.value);
-      if (isValid(ctx, parameter.schema, fromWire(text, parameter.schema))) continue;
+      const read = fromWire(text, parameter.schema);
+      if (isValid(ctx, parameter.schema, read)) continue;
+      const assumptions = assumedInvalid(ctx, parameter.schema, read);
       if (parameter.in === 'header' && !SENDABLE_HEADER.test(text)) continue;
       if (parameter.in === 'path' && text === '') continue;
       const request = withBody(base, payload());
@@ -95,6 +115,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
         kind,
         name: `${kind}: ${parameter.in} ${parameter.name} ${variant.label.replace(/^\/ /, '')}`,
         request,
+        ...(assumptions ? { assumptions } : {}),
       });
     }
   }

@@ -32,40 +32,17 @@ export interface PlanOptions {
   /** operationIds to test; empty means all. */
   operations: string[];
   rateLimit: boolean;
+  /** Marks the credentials this run generates. */
+  nonce: string;
   /**
-   * Names of the checks the run evaluates. When given, a case no selected check could judge is not
-   * planned (except the records other planned cases need): `--checks rate_limit` sends the burst only.
+   * Whether a selected check could judge a case. When given, a case none could judge is not planned
+   * (except the records other planned cases need): `--checks rate_limit` sends the burst only.
    */
-  checks?: readonly string[];
+  judged?: (draft: Draft) => boolean;
 }
-
-/** Checks that judge every answered case, whatever it is about. */
-const JUDGE_EVERY_CASE = [
-  'not_a_server_error',
-  'status_code_documented',
-  'content_type',
-  'response_schema',
-  'error_format',
-  'response_headers',
-];
-
-const OUTCOME_CHECK: Record<Draft['kind'], string[]> = {
-  positive: ['positive_data_accepted'],
-  negative: ['negative_data_rejected'],
-  header: ['missing_required_header'],
-  auth: ['ignored_auth'],
-  stateful: ['stateful_rules', 'resource_availability'],
-  'rate-limit': ['rate_limit'],
-};
 
 const linkedValues = (draft: Draft): LinkedValue[] =>
   Object.values(draft.request.pathParams).filter((v): v is LinkedValue => typeof v !== 'string');
-
-/** Whether one of `checks` could judge the case. */
-function judged(draft: Draft, checks: readonly string[]): boolean {
-  if (OUTCOME_CHECK[draft.kind].some((c) => checks.includes(c))) return true;
-  return checks.includes('resource_availability') && linkedValues(draft).length > 0;
-}
 
 /**
  * Drops the cases no selected check could judge. Scenarios are kept or dropped whole (their steps
@@ -75,12 +52,11 @@ function keepJudged(
   phases: { operation: Operation; drafts: Draft[] }[],
   scenarios: ScenarioDraft[],
   burst: ScenarioDraft | undefined,
-  checks: readonly string[],
+  judged: (draft: Draft) => boolean,
 ) {
-  if (checks.some((c) => JUDGE_EVERY_CASE.includes(c))) return { phases, scenarios, burst };
-  const keptScenarios = scenarios.filter((s) => s.steps.some((step) => judged(step, checks)));
-  const keptBurst = burst?.steps.some((step) => judged(step, checks)) ? burst : undefined;
-  const kept = phases.map((p) => ({ operation: p.operation, drafts: p.drafts.filter((d) => judged(d, checks)) }));
+  const keptScenarios = scenarios.filter((s) => s.steps.some((step) => judged(step)));
+  const keptBurst = burst?.steps.some((step) => judged(step)) ? burst : undefined;
+  const kept = phases.map((p) => ({ operation: p.operation, drafts: p.drafts.filter((d) => judged(d)) }));
   // Sources whose ids kept cases take from the run's pool, until nothing new is needed.
   for (let changed = true; changed; ) {
     changed = false;
@@ -141,7 +117,7 @@ function setupCases(ctx: BuildContext, source: Operation, target: Operation): Dr
 }
 
 export function planCases(spec: Spec, validators: ValidatorCache, options: PlanOptions): Plan {
-  const ctx = createContext(spec, validators, options.seed, options.maxCases);
+  const ctx = createContext(spec, validators, options.seed, options.maxCases, options.nonce);
   const selected = spec.operations.filter(
     (op) => options.operations.length === 0 || options.operations.includes(op.operationId),
   );
@@ -170,8 +146,8 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   ]);
   const burstDraft = options.rateLimit ? rateLimitScenario(ctx, selected) : undefined;
   // Everything is generated before filtering, so a seed plans the same values whatever --checks says.
-  const kept = options.checks
-    ? keepJudged(phaseDrafts, scenarioDrafts, burstDraft, options.checks)
+  const kept = options.judged
+    ? keepJudged(phaseDrafts, scenarioDrafts, burstDraft, options.judged)
     : { phases: phaseDrafts, scenarios: scenarioDrafts, burst: burstDraft };
   const phases: Phase[] = kept.phases
     .filter((p) => p.drafts.length > 0)

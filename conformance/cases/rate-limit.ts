@@ -16,7 +16,7 @@ export function rateLimitScenario(ctx: BuildContext, operations: Operation[]): S
   const limit = ctx.spec.rateLimit;
   const operation = operations.find((op) => !ctx.links.has(op.operationId));
   if (!limit || !operation || limit.limit >= LARGEST_BURST) return undefined;
-  const own = credentials(operation, ctx.seed + 1).headers;
+  const own = credentials(operation, ctx.nonce, 'burst').headers;
   const steps: Draft[] = [];
   for (let i = 0; i <= limit.limit; i++) {
     const last = i === limit.limit;

@@ -1,27 +1,17 @@
 /** The valid request of an operation, which every case starts from and changes one thing in. */
 import type { JsonSchema } from '../../lib/json-schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
+import { coerceText, parameterText } from '../../lib/wire.js';
 import { sampleValue } from '../generators/values.js';
 import type { LinkedValue, PlannedBody, PlannedRequest } from '../types.js';
 import { type BuildContext, jsonBody } from './context.js';
 import { credentials } from './credentials.js';
 
 /** How a parameter value travels: as text in a path, query or header. */
-export function wireText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-const hasType = (schema: JsonSchema, name: string): boolean =>
-  schema.type === name || (Array.isArray(schema.type) && schema.type.includes(name));
+export const wireText = parameterText;
 
 /** The value a server reads back from the wire text, for re-validating parameter cases. */
-export function fromWire(text: string, schema: JsonSchema): unknown {
-  // No array or closure per call: response headers go through here on every exchange.
-  if ((hasType(schema, 'integer') || hasType(schema, 'number')) && text.trim() !== '' && !Number.isNaN(Number(text)))
-    return Number(text);
-  if (hasType(schema, 'boolean') && (text === 'true' || text === 'false')) return text === 'true';
-  return text;
-}
+export const fromWire = (text: string, schema: JsonSchema): unknown => coerceText(text, schema);
 
 function parameterValue(parameter: Parameter, seed: number): string {
   return wireText(parameter.example ?? sampleValue(parameter.schema, seed));
@@ -37,7 +27,7 @@ export function jsonPayload(operation: Operation, value: unknown): PlannedBody {
 
 /** Parameters and credentials of a valid request; the body is added by each case. */
 export function baseRequest(ctx: BuildContext, operation: Operation): PlannedRequest {
-  const auth = credentials(operation, ctx.seed);
+  const auth = credentials(operation, ctx.nonce);
   const request: PlannedRequest = {
     pathParams: {},
     query: { ...auth.query },

@@ -2,33 +2,40 @@
 
 import { mediaTypeMatches } from '../../lib/media-type.js';
 import type { Check } from '../types.js';
-import { documentedMedia, isSuccess, mediaTypeOf, validateBody } from './support.js';
+import { documentedMedia, isSuccess, mediaTypeOf, responseAssumption, validateBody } from './support.js';
 
 export const contentType: Check = ({ response, documented }) => {
   if (!response || !documented || documented.content.length === 0) return 'skip';
   const actual = mediaTypeOf(response);
   if (actual && documented.content.some((m) => mediaTypeMatches(m.mediaType, actual))) return;
+  // No body at all where the vendor documents none: only our assumption of one is broken.
+  const assumptions = response.text.trim() === '' ? responseAssumption(documented, 'content') : undefined;
   return {
     message: actual
       ? `Content-Type ${actual} is not documented for ${response.status}`
       : `no Content-Type for ${response.status}`,
     expected: documented.content.map((m) => m.mediaType).join(' or '),
     actual: actual ?? '(no Content-Type header)',
+    key: `${documented.status} ${actual ?? 'none'}`,
+    ...(assumptions ? { assumptions } : {}),
   };
 };
 
 function bodyCheck(successes: boolean): Check {
-  return ({ response, documented, validators }) => {
+  return (ctx) => {
+    const { response, documented } = ctx;
     if (!response || !documented || isSuccess(response.status) !== successes) return 'skip';
     const media = documentedMedia(documented, response);
     if (!media?.schema) return 'skip';
+    const content = response.text.trim() === '' ? responseAssumption(documented, 'content') : undefined;
     return validateBody(
-      validators,
+      ctx,
       media,
       media.schema,
       response,
       documented.status,
       successes ? 'schema' : 'error schema',
+      content,
     );
   };
 }

@@ -1,94 +1,116 @@
-/** Runs the selected checks on one exchange in registry order, applying each failure's `hides`. */
+/**
+ * Runs the selected checks on one exchange in registry order, applying each failure's `hides`, and
+ * grades what fails by provenance: a failure that disappears under the vendor's documented rules
+ * breaks only our assumptions (`x-inferred`), so it refutes them instead of failing the run
+ * (unless `strict`). What passed confirms the assumptions it exercised.
+ */
+import { isJsonMediaType } from '../../lib/media-type.js';
+import { type Assumption, reachedAssumptions, sourcePointers } from '../../lib/provenance.js';
 import type { Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
-import type { CheckContext, CheckResult, Exchange } from '../types.js';
+import type { AssumptionEvidence, CaseResult, CheckContext, CheckResult, Exchange } from '../types.js';
 import type { CheckDefinition } from './registry.js';
-import { documentedResponse } from './support.js';
+import { documentedFor, documentedMedia, isSuccess, responseAssumption } from './support.js';
 
-export interface Evidence {
-  usesCreatedId: boolean;
-  mergeTargetId?: unknown;
-  /** See CheckContext.sentInWindow. */
-  sentInWindow?: number;
-}
-
-/** Results without a failure are the same few values over and over: share them instead of allocating thousands. */
-const shared = new Map<string, Map<string, CheckResult>>();
-
-function sharedResult(check: string, status: 'passed' | 'skipped', reason?: string): CheckResult {
-  let byCheck = shared.get(reason ?? status);
-  if (!byCheck) shared.set(reason ?? status, (byCheck = new Map()));
-  let result = byCheck.get(check);
-  if (!result)
-    byCheck.set(check, (result = Object.freeze({ check, status, ...(reason !== undefined ? { reason } : {}) })));
-  return result;
+export interface EvaluateOptions {
+  spec: Spec;
+  validators: ValidatorCache;
+  checks: readonly CheckDefinition[];
+  /** Inferred rules count as documented: breaking one is a failure. */
+  strict: boolean;
 }
 
 const NOT_APPLICABLE = 'does not apply to this case';
 
-/** The passed and not-applicable results of a run's check list, by position: no lookup per check. */
-interface Outcomes {
-  passed: CheckResult[];
-  notApplicable: CheckResult[];
+function describeRefuted(assumptions: readonly Assumption[]): string {
+  return `refutes ${assumptions.map((a) => `${a.keyword} at ${a.pointer}`).join(', ')}`;
 }
 
-const outcomesByList = new WeakMap<readonly CheckDefinition[], Outcomes>();
-
-function outcomesOf(checks: readonly CheckDefinition[]): Outcomes {
-  let outcomes = outcomesByList.get(checks);
-  if (!outcomes) {
-    outcomes = {
-      passed: checks.map((c) => sharedResult(c.name, 'passed')),
-      notApplicable: checks.map((c) => sharedResult(c.name, 'skipped', NOT_APPLICABLE)),
-    };
-    outcomesByList.set(checks, outcomes);
+/** What a passing answer confirmed of the spec's assumptions. */
+function confirmed(ctx: CheckContext, check: string): Assumption[] {
+  const { response, documented, testCase, spec } = ctx;
+  if (check === 'negative_data_rejected' || check === 'missing_required_header') return testCase.assumptions ?? [];
+  if (!response || !documented) return [];
+  if (check === 'status_code_documented') return responseAssumption(documented, 'response') ?? [];
+  if (check === 'content_type') return responseAssumption(documented, 'content') ?? [];
+  if (
+    (check === 'response_schema' && isSuccess(response.status)) ||
+    (check === 'error_format' && !isSuccess(response.status))
+  ) {
+    const media = documentedMedia(documented, response);
+    const origin = media?.schema ? spec.origins.get(media.schema) : undefined;
+    if (!media || origin === undefined) return [];
+    const value = isJsonMediaType(media.mediaType) ? response.json?.value : response.text;
+    return reachedAssumptions(spec.source, origin, value, sourcePointers(spec.source));
   }
-  return outcomes;
+  return [];
 }
 
-export function evaluate(
-  spec: Spec,
-  validators: ValidatorCache,
-  checks: readonly CheckDefinition[],
-  exchange: Exchange,
-  evidence: Evidence,
-): CheckResult[] {
-  if (exchange.notSent) return checks.map((c) => ({ check: c.name, status: 'skipped', reason: exchange.notSent }));
+export function evaluate(exchange: Exchange, options: EvaluateOptions): CaseResult {
+  const { checks } = options;
+  if (exchange.notSent) {
+    return {
+      exchange,
+      checks: checks.map((c) => ({ check: c.name, status: 'skipped', reason: exchange.notSent })),
+      assumptions: [],
+    };
+  }
   const { testCase, request, response, error } = exchange;
-  // Every field always present, in one order: every context has the same shape, so the checks'
-  // property reads stay monomorphic.
   const ctx: CheckContext = {
-    spec,
+    spec: options.spec,
     operation: testCase.operation,
     testCase,
+    exchange,
     request,
-    response,
-    error,
-    documented: response ? documentedResponse(testCase.operation, response.status) : undefined,
-    validators,
-    usesCreatedId: evidence.usesCreatedId,
-    mergeTargetId: evidence.mergeTargetId,
-    sentInWindow: evidence.sentInWindow ?? 0,
+    ...(response ? { response } : {}),
+    ...(error ? { error } : {}),
+    ...(response ? { documented: documentedFor(testCase.operation, response.status, 'all') } : {}),
+    validators: options.validators,
+    rules: 'all',
   };
-  const { passed, notApplicable } = outcomesOf(checks);
+  let documentedCtx: CheckContext | undefined;
+  const underDocumentedRules = (): CheckContext => {
+    documentedCtx ??= {
+      ...ctx,
+      rules: 'documented',
+      documented: response ? documentedFor(testCase.operation, response.status, 'documented') : undefined,
+    };
+    return documentedCtx;
+  };
+
   const results: CheckResult[] = [];
+  const evidence: AssumptionEvidence[] = [];
   let hiddenByAll: string | undefined;
-  let hidden: Map<string, string> | undefined;
-  for (let i = 0; i < checks.length; i++) {
-    const definition = checks[i]!;
-    const hider = hiddenByAll ?? hidden?.get(definition.name);
+  const hidden = new Map<string, string>();
+  for (const definition of checks) {
+    const hider = hiddenByAll ?? hidden.get(definition.name);
     if (hider) {
-      results.push(sharedResult(definition.name, 'skipped', `hidden by the ${hider} failure`));
+      results.push({ check: definition.name, status: 'skipped', reason: `hidden by the ${hider} failure` });
       continue;
     }
     const outcome = definition.check(ctx);
-    if (outcome === 'skip') results.push(notApplicable[i]!);
-    else if (!outcome) results.push(passed[i]!);
-    else {
-      results.push({ check: definition.name, status: 'failed', failure: outcome });
-      if (definition.hides === 'all') hiddenByAll = definition.name;
-      else for (const name of definition.hides ?? []) (hidden ??= new Map()).set(name, definition.name);
+    if (outcome === 'skip') {
+      results.push({ check: definition.name, status: 'skipped', reason: NOT_APPLICABLE });
+      continue;
     }
+    if (!outcome) {
+      results.push({ check: definition.name, status: 'passed' });
+      for (const assumption of confirmed(ctx, definition.name)) evidence.push({ assumption, verdict: 'confirmed' });
+      continue;
+    }
+    if (outcome.assumptions && !options.strict) {
+      const again = definition.check(underDocumentedRules());
+      if (again === undefined || again === 'skip') {
+        for (const assumption of outcome.assumptions) evidence.push({ assumption, verdict: 'refuted' });
+        results.push({ check: definition.name, status: 'skipped', reason: describeRefuted(outcome.assumptions) });
+        continue;
+      }
+    } else if (outcome.assumptions) {
+      for (const assumption of outcome.assumptions) evidence.push({ assumption, verdict: 'refuted' });
+    }
+    results.push({ check: definition.name, status: 'failed', failure: outcome });
+    if (definition.hides === 'all') hiddenByAll = definition.name;
+    else for (const name of definition.hides ?? []) hidden.set(name, definition.name);
   }
-  return results;
+  return { exchange, checks: results, assumptions: evidence };
 }

@@ -12,8 +12,15 @@ export const notAServerError: Check = ({ response, error }) => {
         error.reason === 'too-large' ? 'response body too large to evaluate' : `no usable response: ${error.reason}`,
       expected: 'a complete HTTP response',
       actual: error.status === undefined ? error.message : `${error.status} then ${error.message}`,
+      key: `transport ${error.reason}`,
     };
   }
-  if (response && response.status >= 500)
-    return { message: `server error ${response.status}`, expected: 'a status below 500', actual: got(response) };
+  if (response && response.status >= 500) {
+    return {
+      message: `server error ${response.status}`,
+      expected: 'a status below 500',
+      actual: got(response),
+      key: `status ${response.status}`,
+    };
+  }
 };

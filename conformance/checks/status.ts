@@ -9,5 +9,6 @@ export const statusCodeDocumented: Check = ({ operation, response, documented })
     message: `status ${response.status} is not documented`,
     expected: `one of ${operation.responses.map((r) => r.status).join(', ')}`,
     actual: got(response),
+    key: `status ${response.status}`,
   };
 };

@@ -1,55 +1,38 @@
-/** Small readers of a response that several checks share. */
+/** Readers of an answer that several checks share: the documented response, bodies, throttling. */
+
+import type { ErrorObject } from 'ajv';
+import { formatAjvErrors } from '../../lib/ajv-errors.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../../lib/media-type.js';
+import { type Assumption, inferredOnly } from '../../lib/provenance.js';
+import { documentedResponse } from '../../lib/responses.js';
 import type { MediaType, Operation, Response } from '../../lib/spec.js';
-import { formatAjvErrors, type ValidatorCache } from '../../lib/validator.js';
-import type { CheckContext, Failure, ReceivedResponse } from '../types.js';
+import { provablyPremature } from '../throttle.js';
+import type { CheckContext, Failure, ReceivedResponse, Rules } from '../types.js';
 
-function findResponse(operation: Operation, status: number): Response | undefined {
-  const code = String(status);
-  return (
-    operation.responses.find((r) => r.status === code) ??
-    operation.responses.find((r) => r.status.toUpperCase() === `${code[0]}XX`) ??
-    operation.responses.find((r) => r.status === 'default')
-  );
-}
+export { isSuccess } from '../../lib/responses.js';
 
-/** Per operation and status: every response of an operation asks the same question. */
-const documentedByStatus = new WeakMap<Operation, Map<number, Response | null>>();
-
-/** The spec's response for a status: exact, then a range such as `4XX`, then `default`. */
-export function documentedResponse(operation: Operation, status: number): Response | undefined {
-  let byStatus = documentedByStatus.get(operation);
-  if (!byStatus) documentedByStatus.set(operation, (byStatus = new Map()));
-  let found = byStatus.get(status);
-  if (found === undefined) byStatus.set(status, (found = findResponse(operation, status) ?? null));
-  return found ?? undefined;
-}
-
-export const isSuccess = (status: number): boolean => status >= 200 && status < 300;
-
-const documented4xxOf = new WeakMap<Operation, string[]>();
-
-export function documented4xx(operation: Operation): string[] {
-  let statuses = documented4xxOf.get(operation);
-  if (!statuses)
-    documented4xxOf.set(operation, (statuses = operation.responses.map((r) => r.status).filter((s) => /^4/.test(s))));
-  return statuses;
-}
-
-/** The answer carries the spec's rate-limit status (to a case that is not the burst's last request). */
-export function isThrottle(ctx: CheckContext): boolean {
-  const limit = ctx.spec.rateLimit;
-  return !!limit && !!ctx.response && !ctx.testCase.expectThrottle && String(ctx.response.status) === limit.status;
-}
+/** A response the vendor documents without a body, as the documented rules read it. */
+const withoutContent = new WeakMap<Response, Response>();
 
 /**
- * A throttled answer the server was entitled to: the runner had really sent more than the
- * documented limit on this credential within the documented period. Such an answer says nothing
- * about the case; a throttled answer before the limit is judged like any other answer.
+ * The spec's response for a status under a rule set: with `documented` rules, a status the vendor
+ * does not document at all is undocumented, and one it documents without a body has none.
  */
-export function throttled(ctx: CheckContext): boolean {
-  return isThrottle(ctx) && ctx.sentInWindow > ctx.spec.rateLimit!.limit;
+export function documentedFor(operation: Operation, status: number, rules: Rules): Response | undefined {
+  const response = documentedResponse(operation, status);
+  if (!response || rules === 'all' || !response.inferred) return response;
+  if (response.inferred.response !== undefined) return undefined;
+  if (response.inferred.content === undefined) return response;
+  let view = withoutContent.get(response);
+  if (!view) withoutContent.set(response, (view = { ...response, content: [] }));
+  return view;
+}
+
+/** The assumption a response's `x-inferred` mark makes about it (`content`, `response`). */
+export function responseAssumption(response: Response, keyword: 'content' | 'response'): Assumption[] | undefined {
+  const reason = response.inferred?.[keyword];
+  return reason === undefined ? undefined : [{ pointer: response.pointer, keyword, reason }];
 }
 
 /** First 200 characters of the body, for messages. */
@@ -72,42 +55,65 @@ export function documentedMedia(documented: Response, response: ReceivedResponse
   return (actual && documented.content.find((m) => mediaTypeMatches(m.mediaType, actual))) || documented.content[0];
 }
 
+/** `/data/items/3/id: must be integer` -> `/data/items/*\/id type`: what stays the same across cases. */
+export function errorKey(errors: readonly ErrorObject[]): string {
+  return [...new Set(errors.map((e) => `${e.instancePath.replace(/\/\d+(?=\/|$)/g, '/*')} ${e.keyword}`))]
+    .sort()
+    .join(', ');
+}
+
 /**
  * Validates the body against the schema documented for `status`; `kind` names it in the message
- * (`the 200 schema`, `the 422 error schema`). Messages are built only on failure: this runs on
- * every response, and no closure is made per call (tsx names every closure it compiles).
+ * (`the 200 schema`, `the 422 error schema`).
  */
 export function validateBody(
-  validators: ValidatorCache,
+  ctx: CheckContext,
   media: MediaType,
   schema: JsonSchema,
   response: ReceivedResponse,
   status: string,
   kind: 'schema' | 'error schema',
+  contentAssumption: Assumption[] | undefined,
 ): Failure | undefined {
   let value: unknown = response.text;
+  const expected = `the ${status} ${kind} (${media.mediaType})`;
   if (isJsonMediaType(media.mediaType)) {
     if (!response.json) {
-      if (response.text.trim() === '')
-        return {
-          message: `empty body where the ${status} ${kind} is documented`,
-          expected: `the ${status} ${kind} (${media.mediaType})`,
-          actual: `${response.status} (empty body)`,
-        };
+      const empty = response.text.trim() === '';
       return {
-        message: `body is not valid JSON`,
-        expected: `the ${status} ${kind} (${media.mediaType})`,
-        actual: got(response),
+        message: empty ? `empty body where the ${status} ${kind} is documented` : 'body is not valid JSON',
+        expected,
+        actual: empty ? `${response.status} (empty body)` : got(response),
+        key: empty ? `${status} empty` : `${status} not JSON`,
+        ...(contentAssumption ? { assumptions: contentAssumption } : {}),
       };
     }
     value = response.json.value;
   }
-  const validate = validators.get(schema);
+  const validate = ctx.validators.get(schema, ctx.rules);
   if (validate(value)) return undefined;
+  const assumptions = inferredOnly(ctx.spec.source, validate.errors);
   return {
     message: `body does not match the ${status} ${kind}`,
-    expected: `the ${status} ${kind} (${media.mediaType})`,
+    expected,
     actual: got(response),
     errors: formatAjvErrors(validate.errors),
+    key: `${status} ${errorKey(validate.errors)}`,
+    ...(assumptions ? { assumptions } : {}),
   };
 }
+
+/**
+ * How a throttled answer (the spec's x-rate-limit status to a case that did not ask for it) can be
+ * judged: `premature` when the run proves the server had seen fewer requests than the documented
+ * limit, `unjudged` when it cannot (the quota may have been used before the run, or by requests
+ * still in flight), `none` when the answer is not a throttle.
+ */
+export function throttleState(ctx: CheckContext): 'none' | 'premature' | 'unjudged' {
+  const throttle = ctx.exchange.throttle;
+  const limit = ctx.spec.rateLimit;
+  if (!throttle || !limit) return 'none';
+  return provablyPremature(throttle, limit) ? 'premature' : 'unjudged';
+}
+
+export const THROTTLED = 'throttled by the server: the run cannot tell whether its quota was used before';

@@ -1,33 +1,23 @@
 /** `--dry-run`: one line per planned request, nothing sent. */
-import type { Plan } from '../cases/plan.js';
-import { buildRequest, wireHeaders } from '../execute.js';
-import type { Redactor } from '../redact.js';
-import type { TestCase } from '../types.js';
+
+/** A planned request as the dry run shows it (already redacted). */
+export interface PlannedLine {
+  seq: number;
+  operationId: string;
+  name: string;
+  /** `POST http://...`, or why it could not be built. */
+  request: { method: string; url: string; body?: string } | { notSent: string };
+}
 
 const BODY_PREVIEW = 160;
 
-export function renderDryRun(plan: Plan, baseUrl: string, userHeaders: [string, string][], redactor: Redactor): string {
-  const cases: TestCase[] = [
-    ...plan.phases.flatMap((p) => p.cases),
-    ...plan.scenarios.flatMap((s) => s.steps),
-    ...(plan.burst?.steps ?? []),
-  ];
-  const wire = wireHeaders(userHeaders);
-  const lines = cases.map((testCase) => {
-    const built = buildRequest(
-      testCase,
-      baseUrl,
-      wire,
-      (linked) =>
-        `{${linked.sourceOperationId}${linked.step === undefined ? '' : ` step ${linked.step + 1}`} ${linked.expression}}`,
-    );
-    if ('notSent' in built)
-      return `#${testCase.seq} ${testCase.operation.operationId} ${testCase.name}: ${built.notSent}`;
-    const body =
-      built.body === undefined
-        ? ''
-        : ` ${redactor.text(built.body.length > BODY_PREVIEW ? `${built.body.slice(0, BODY_PREVIEW)}…` : built.body)}`;
-    return `#${testCase.seq} ${testCase.operation.operationId} · ${testCase.name}\n    ${built.method} ${redactor.text(decodeURI(built.url))}${body}`;
+export function renderDryRun(lines: readonly PlannedLine[]): string {
+  const out = lines.map((line) => {
+    if ('notSent' in line.request) return `#${line.seq} ${line.operationId} ${line.name}: ${line.request.notSent}`;
+    const { method, url, body } = line.request;
+    const preview =
+      body === undefined ? '' : ` ${body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body}`;
+    return `#${line.seq} ${line.operationId} · ${line.name}\n    ${method} ${url}${preview}`;
   });
-  return `${lines.join('\n')}\n${cases.length} requests planned (dry run: nothing sent)\n`;
+  return `${out.join('\n')}\n${lines.length} requests planned (dry run: nothing sent)\n`;
 }

@@ -1,7 +1,7 @@
 /**
- * The JSON report: `summary` and `failures` as the issue specifies (every failure listed, in case
- * order), plus per-check and per-operation counts and the grouped view. No timings, so the same seed
- * against the same server writes the same file.
+ * The JSON report: `summary` and `failures` (every failure, in case order), the assumptions with
+ * their verdicts, per-check and per-operation counts and the grouped view. No timings, so the same
+ * seed against the same server writes the same file.
  */
 import type { Report } from '../report.js';
 
@@ -11,9 +11,19 @@ export function renderJson(report: Report): string {
     {
       summary,
       failures: failures.map(({ seq: _seq, ...failure }) => failure),
+      assumptions: report.assumptions.map(({ operationId, pointer, keyword, reason, verdict, case: name, status }) => ({
+        operationId,
+        pointer,
+        keyword,
+        reason,
+        verdict,
+        case: name,
+        status,
+      })),
       seed,
       spec,
       baseUrl,
+      strict: report.strict,
       checks,
       operations,
       groups: groups.map(({ first, ...group }) => ({ ...group, case: first.case })),

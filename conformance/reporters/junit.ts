@@ -1,7 +1,8 @@
-/** JUnit XML: one testsuite per operation, one testcase per (case, check), failures and skips marked. */
-import type { Redactor } from '../redact.js';
+/**
+ * JUnit XML: one testsuite per operation with one testcase per (case, check), and one testsuite of
+ * the spec's assumptions with one testcase each (refuted ones skipped, or failed with --strict).
+ */
 import type { Report } from '../report.js';
-import type { CaseResult } from '../types.js';
 
 const escapeXml = (text: string): string =>
   text
@@ -11,36 +12,34 @@ const escapeXml = (text: string): string =>
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
 
-export function renderJunit(report: Report, results: CaseResult[], redactor: Redactor): string {
-  const failuresBySeq = new Map(report.failures.map((f) => [`${f.seq} ${f.check}`, f]));
-  const suites = new Map<string, CaseResult[]>();
-  for (const result of results) {
-    const id = result.exchange.testCase.operation.operationId;
-    suites.set(id, [...(suites.get(id) ?? []), result]);
+export function renderJunit(report: Report): string {
+  const suites: string[] = [];
+  let tests = 0;
+  let failures = 0;
+  let skipped = 0;
+  const byOperation = new Map<string, Report['cases']>();
+  for (const record of report.cases) {
+    const list = byOperation.get(record.operationId) ?? [];
+    list.push(record);
+    byOperation.set(record.operationId, list);
   }
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="conformance ${escapeXml(report.spec)}" tests="${report.summary.total}" failures="${report.summary.failed}" skipped="${report.summary.skipped}" errors="0">`,
-  ];
-  for (const [operationId, caseResults] of suites) {
-    const counts = report.operations[operationId]!;
-    const totals = Object.values(counts.checks).reduce(
-      (sum, c) => ({ tests: sum.tests + c.total, failures: sum.failures + c.failed, skipped: sum.skipped + c.skipped }),
-      { tests: 0, failures: 0, skipped: 0 },
-    );
-    lines.push(
-      `  <testsuite name="${escapeXml(operationId)}" tests="${totals.tests}" failures="${totals.failures}" skipped="${totals.skipped}" errors="0">`,
-    );
-    for (const result of caseResults) {
-      const testCase = result.exchange.testCase;
-      for (const check of result.checks) {
-        const name = escapeXml(`#${testCase.seq} ${redactor.text(testCase.name)} [${check.check}]`);
+  for (const [operationId, cases] of byOperation) {
+    const lines: string[] = [];
+    let suiteFailures = 0;
+    let suiteSkipped = 0;
+    let suiteTests = 0;
+    for (const record of cases) {
+      for (const check of record.checks) {
+        suiteTests++;
+        const name = escapeXml(`#${record.seq} ${record.name} [${check.check}]`);
         const open = `    <testcase classname="${escapeXml(operationId)}" name="${name}"`;
         if (check.status === 'passed') lines.push(`${open}/>`);
-        else if (check.status === 'skipped')
+        else if (check.status === 'skipped') {
+          suiteSkipped++;
           lines.push(`${open}><skipped message="${escapeXml(check.reason ?? '')}"/></testcase>`);
-        else {
-          const failure = failuresBySeq.get(`${testCase.seq} ${check.check}`)!;
+        } else {
+          suiteFailures++;
+          const failure = check.failure!;
           const detail = [
             `expected: ${failure.expected ?? ''}`,
             `got: ${failure.actual ?? ''}`,
@@ -53,8 +52,46 @@ export function renderJunit(report: Report, results: CaseResult[], redactor: Red
         }
       }
     }
-    lines.push('  </testsuite>');
+    tests += suiteTests;
+    failures += suiteFailures;
+    skipped += suiteSkipped;
+    suites.push(
+      `  <testsuite name="${escapeXml(operationId)}" tests="${suiteTests}" failures="${suiteFailures}" skipped="${suiteSkipped}" errors="0">`,
+      ...lines,
+      '  </testsuite>',
+    );
   }
-  lines.push('</testsuites>', '');
-  return lines.join('\n');
+  if (report.assumptions.length > 0) {
+    const lines: string[] = [];
+    let suiteFailures = 0;
+    let suiteSkipped = 0;
+    for (const assumption of report.assumptions) {
+      const name = escapeXml(`${assumption.keyword} at ${assumption.pointer}`);
+      const open = `    <testcase classname="assumptions" name="${name}"`;
+      const detail = `${assumption.reason}${assumption.case ? ` (decided by ${assumption.case}: ${assumption.status})` : ''}`;
+      if (assumption.verdict === 'confirmed') lines.push(`${open}/>`);
+      else if (assumption.verdict === 'refuted' && report.strict) {
+        suiteFailures++;
+        lines.push(`${open}><failure message="refuted: ${escapeXml(detail)}" type="assumption"/></testcase>`);
+      } else {
+        suiteSkipped++;
+        lines.push(`${open}><skipped message="${assumption.verdict}: ${escapeXml(detail)}"/></testcase>`);
+      }
+    }
+    tests += report.assumptions.length;
+    failures += suiteFailures;
+    skipped += suiteSkipped;
+    suites.push(
+      `  <testsuite name="assumptions" tests="${report.assumptions.length}" failures="${suiteFailures}" skipped="${suiteSkipped}" errors="0">`,
+      ...lines,
+      '  </testsuite>',
+    );
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="conformance ${escapeXml(report.spec)}" tests="${tests}" failures="${failures}" skipped="${skipped}" errors="0">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
 }

@@ -1,14 +1,33 @@
-/** The text a person reads after a run: a table per operation and check, then each failure group. */
+/**
+ * The text a person reads after a run: a table per operation and check, each failure group, then
+ * the assumptions (refuted first). Everything a server sent is shown with its control characters
+ * escaped, so no answer can move the cursor, clear the screen or fake a verdict.
+ */
 import type { Report } from '../report.js';
 
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
 const padLeft = (text: string, width: number): string => ' '.repeat(Math.max(0, width - text.length)) + text;
 
+/** C0 and C1 controls (ESC included) as visible escapes; newlines and tabs too, so one item stays one line. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code === 0x0a
+      ? '\\n'
+      : code === 0x0d
+        ? '\\r'
+        : code === 0x09
+          ? '\\t'
+          : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 function table(report: Report): string[] {
   const rows: string[][] = [['operation', 'check', 'passed', 'failed', 'skipped']];
   for (const [operationId, operation] of Object.entries(report.operations)) {
-    for (const [check, counts] of Object.entries(operation.checks))
+    for (const [check, counts] of Object.entries(operation.checks)) {
       rows.push([operationId, check, String(counts.passed), String(counts.failed), String(counts.skipped)]);
+    }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((row) =>
@@ -24,12 +43,37 @@ function groups(report: Report): string[] {
   for (const group of report.groups) {
     const first = group.first;
     lines.push('', `✗ ${group.check} · ${group.operationId} · ${group.count} ${group.count === 1 ? 'case' : 'cases'}`);
-    lines.push(`  ${group.message}`);
-    lines.push(`  case:      ${first.case}${group.count > 1 ? ` (and ${group.count - 1} more)` : ''}`);
-    if (first.expected !== undefined) lines.push(`  expected:  ${first.expected}`);
-    if (first.actual !== undefined) lines.push(`  got:       ${first.actual}`);
-    for (const error of first.errors ?? []) lines.push(`    ${error}`);
-    lines.push(`  reproduce: ${first.curl}`);
+    lines.push(`  ${printable(group.message)}`);
+    lines.push(`  case:      ${printable(first.case)}${group.count > 1 ? ` (and ${group.count - 1} more)` : ''}`);
+    if (first.expected !== undefined) lines.push(`  expected:  ${printable(first.expected)}`);
+    if (first.actual !== undefined) lines.push(`  got:       ${printable(first.actual)}`);
+    for (const error of first.errors ?? []) lines.push(`    ${printable(error)}`);
+    lines.push(`  reproduce: ${printable(first.curl)}`);
+  }
+  return lines;
+}
+
+function assumptions(report: Report): string[] {
+  if (report.assumptions.length === 0) return [];
+  const { confirmed, refuted, untested } = report.summary.assumptions;
+  const lines = [
+    '',
+    `Assumptions (rules the vendor does not state): ${refuted} refuted, ${confirmed} confirmed, ${untested} untested`,
+  ];
+  for (const assumption of report.assumptions.filter((a) => a.verdict === 'refuted')) {
+    lines.push(
+      '',
+      `${report.strict ? '✗' : '!'} refuted: ${assumption.keyword} at ${assumption.pointer}${assumption.operationId ? ` (${assumption.operationId})` : ''}`,
+    );
+    lines.push(`  assumed:   ${printable(assumption.reason)}`);
+    lines.push(`  refuted by: ${printable(assumption.case ?? '')} answered ${assumption.status ?? 'nothing'}`);
+    if (assumption.curl) lines.push(`  reproduce: ${printable(assumption.curl)}`);
+  }
+  if (refuted > 0 && !report.strict) {
+    lines.push(
+      '',
+      'Refuted assumptions are not failures (--strict makes them so); --report-overlay writes the spec change.',
+    );
   }
   return lines;
 }
@@ -38,7 +82,7 @@ export function renderSummary(report: Report, elapsedMs: number, requests: numbe
   const { summary } = report;
   const lines = [
     '',
-    `${report.spec} against ${report.baseUrl} · seed ${report.seed} · ${requests} requests in ${(elapsedMs / 1000).toFixed(1)} s`,
+    `${printable(report.spec)} against ${printable(report.baseUrl)} · seed ${report.seed} · ${requests} requests in ${(elapsedMs / 1000).toFixed(1)} s`,
     '',
     ...table(report),
   ];
@@ -49,13 +93,20 @@ export function renderSummary(report: Report, elapsedMs: number, requests: numbe
     );
     lines.push(...groups(report));
   }
-  if (report.throttled > 0)
+  lines.push(...assumptions(report));
+  if (report.throttled > 0) {
+    const waited =
+      report.throttleWaitMs > 0
+        ? `, after waiting ${(report.throttleWaitMs / 1000).toFixed(0)} s in all on Retry-After`
+        : '';
     lines.push(
       '',
-      `note: ${report.throttled} requests were answered with the rate-limit status and not judged; slow down with --rate-limit.`,
+      `note: ${report.throttled} ${report.throttled === 1 ? 'answer was' : 'answers were'} throttled (the spec's rate-limit status) and not judged${waited}: the run cannot tell whether the quota was used before it started. Pace the run with --rate-limit or use a fresh credential.`,
     );
-  if (report.notSent > 0)
+  }
+  if (report.notSent > 0) {
     lines.push('', `note: ${report.notSent} requests were not sent because a step they depend on did not succeed.`);
+  }
   lines.push(
     '',
     `${summary.failed > 0 ? 'FAILED' : 'PASSED'} · ${summary.total} checks: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`,

@@ -37,11 +37,14 @@ function exchange(
     testCase,
     request: { method: 'POST', url: 'http://127.0.0.1/contact-groups/create', headers: {} },
     response: { headers: { 'content-type': 'application/json' }, text, ...(json ? { json } : {}), ...response },
+    usesCreatedId: false,
   };
 }
 
-const failing = (ex: Exchange, sentInWindow = 0): string[] =>
-  evaluate(spec, validators, checks, ex, { usesCreatedId: false, sentInWindow })
+const results = (ex: Exchange, only = checks) => evaluate(ex, { spec, validators, checks: only, strict: false }).checks;
+
+const failing = (ex: Exchange, only = checks): string[] =>
+  results(ex, only)
     .filter((r) => r.status === 'failed')
     .map((r) => r.check);
 
@@ -90,10 +93,7 @@ describe('one fault, one check', () => {
   });
   test('a broken 2xx body is response_schema with readable AJV paths; a broken error body is error_format', () => {
     const broken = CREATED.replace('"contacts_count":0', '"contacts_count":"0"');
-    const results = evaluate(spec, validators, checks, exchange('positive', { status: 200, text: broken }), {
-      usesCreatedId: false,
-    });
-    const failure = results.find((r) => r.status === 'failed');
+    const failure = results(exchange('positive', { status: 200, text: broken })).find((r) => r.status === 'failed');
     expect(failure?.check).toBe('response_schema');
     expect(failure?.failure?.errors).toContain('/data/contacts_count: must be integer');
     expect(failing(exchange('negative', { status: 422, text: '{"error":"bad"}' }))).toEqual(['error_format']);
@@ -103,21 +103,26 @@ describe('one fault, one check', () => {
       failing(exchange('positive', { status: 200, text: 'not json', headers: { 'content-type': 'text/plain' } })),
     ).toEqual(['content_type']);
   });
-  test('a valid request rejected is positive_data_accepted; a throttled one is not judged', () => {
+  test('a valid request rejected is positive_data_accepted; a throttle is judged only when proven premature', () => {
     expect(failing(exchange('positive', { status: 422, text: UNPROCESSABLE }))).toEqual(['positive_data_accepted']);
-    const throttled = exchange('positive', {
-      status: 429,
-      text: UNAUTHENTICATED.replace('Unauthenticated', 'Too many'),
-      headers: { 'content-type': 'application/json', 'retry-after': '59' },
+    const throttled = (evidence: Exchange['throttle']): Exchange => ({
+      ...exchange('positive', {
+        status: 429,
+        text: UNAUTHENTICATED.replace('Unauthenticated', 'Too many'),
+        headers: { 'content-type': 'application/json', 'retry-after': '59' },
+      }),
+      ...(evidence ? { throttle: evidence } : {}),
     });
-    // Past the documented 15 in 60 s, the server was entitled to it: not judged.
-    expect(failing(throttled, 16)).toEqual([]);
-    // Before it, a refusal like any other.
-    expect(failing(throttled, 3)).toEqual(['positive_data_accepted']);
-    const message = evaluate(spec, validators, checks, throttled, { usesCreatedId: false, sentInWindow: 3 }).find(
-      (r) => r.status === 'failed',
-    )?.failure?.message;
-    expect(message).toBe('valid request throttled before the documented limit (3 of 15 in 60 s)');
+    // The user's credential: its quota may have been used before the run; not judged.
+    expect(failing(throttled({ possiblyEarlier: 3, ownCredential: false, retries: 2, waitedMs: 0 }))).toEqual([]);
+    // The run's own credential, 16 possibly earlier: the server was entitled to it.
+    expect(failing(throttled({ possiblyEarlier: 16, ownCredential: true, retries: 0, waitedMs: 0 }))).toEqual([]);
+    // The run's own credential and at most 3 requests before it: premature, proven.
+    const premature = throttled({ possiblyEarlier: 4, ownCredential: true, retries: 0, waitedMs: 0 });
+    expect(failing(premature)).toEqual(['positive_data_accepted']);
+    expect(results(premature).find((r) => r.status === 'failed')?.failure?.message).toBe(
+      "valid request throttled before the documented limit (at most 3 earlier requests on the run's own credential within 60 s; the limit is 15)",
+    );
   });
   test('a 429 without Retry-After: rate_limit on the burst case, response_headers elsewhere', () => {
     const burst = exchange('rate-limit', { status: 429, text: UNAUTHENTICATED }, { expectThrottle: true });
@@ -125,12 +130,15 @@ describe('one fault, one check', () => {
       REGISTRY.map((c) => c.name),
       undefined,
     );
-    expect(
-      evaluate(spec, validators, all, burst, { usesCreatedId: false })
-        .filter((r) => r.status === 'failed')
-        .map((r) => r.check),
-    ).toEqual(['rate_limit']);
-    expect(failing(exchange('positive', { status: 429, text: UNAUTHENTICATED }), 16)).toEqual(['response_headers']);
+    expect(failing(burst, all)).toEqual(['rate_limit']);
+    // A throttle the run cannot judge is still checked for its documented headers.
+    const throttled: Exchange = {
+      ...exchange('positive', { status: 429, text: UNAUTHENTICATED }),
+      throttle: { possiblyEarlier: 16, ownCredential: false, retries: 0, waitedMs: 0 },
+    };
+    expect(failing(throttled)).toEqual(['response_headers']);
+    // A 429 the run does not treat as a throttle (no evidence recorded): judged like any answer.
+    expect(failing(exchange('auth', { status: 429, text: UNAUTHENTICATED }))).toEqual(['ignored_auth']);
   });
   test('a duplicate accepted is stateful_rules; a created id answered 422 is left to positive_data_accepted', () => {
     const duplicate = exchange(
@@ -139,19 +147,15 @@ describe('one fault, one check', () => {
       { stateful: { rule: 'duplicate', status: '422', example: 'duplicate-name' } },
     );
     expect(failing(duplicate)).toEqual(['stateful_rules']);
-    const results = evaluate(spec, validators, checks, exchange('positive', { status: 422, text: UNPROCESSABLE }), {
-      usesCreatedId: true,
-    });
-    expect(results.filter((r) => r.status === 'failed').map((r) => r.check)).toEqual(['positive_data_accepted']);
+    const created = { ...exchange('positive', { status: 422, text: UNPROCESSABLE }), usesCreatedId: true };
+    expect(failing(created)).toEqual(['positive_data_accepted']);
   });
 });
 
 test('every check is skipped, never passed, when the case was not sent', () => {
   const ex = exchange('positive', { status: 200 });
   ex.notSent = 'no record';
-  expect(new Set(evaluate(spec, validators, checks, ex, { usesCreatedId: false }).map((r) => r.status))).toEqual(
-    new Set(['skipped']),
-  );
+  expect(new Set(results(ex).map((r) => r.status))).toEqual(new Set(['skipped']));
 });
 
 test('rate_limit is opt-in and unknown names are rejected with the valid list', () => {

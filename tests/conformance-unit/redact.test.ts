@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { toCurl } from '../../conformance/curl.js';
-import { maskValue, Redactor, specSecretNames } from '../../conformance/redact.js';
+import { maskValue, Redactor } from '../../conformance/redact.js';
+import { credentialNames, type SecurityScheme } from '../../lib/security.js';
 
 test('secret headers keep their scheme and lose their value', () => {
   expect(maskValue('Bearer abc.def')).toBe('Bearer ***');
@@ -45,15 +46,13 @@ test('secret by name: auth and signature too, any length in headers, >= 4 charac
 });
 
 test("names from the spec's apiKey schemes are secret: header, query and cookie", () => {
-  const scheme = (where: 'header' | 'query' | 'cookie', name: string) => ({
+  const scheme = (where: 'header' | 'query' | 'cookie', name: string): SecurityScheme => ({
     name,
-    kind: 'apiKey' as const,
+    kind: 'apiKey',
     in: where,
     parameterName: name,
   });
-  const names = specSecretNames({
-    operations: [{ security: [[scheme('header', 'X-Client'), scheme('query', 'sig'), scheme('cookie', 'sid')]] }],
-  } as never);
+  const names = credentialNames([scheme('header', 'X-Client'), scheme('query', 'sig'), scheme('cookie', 'sid')]);
   const redactor = new Redactor(
     [
       ['X-Client', 'c1'],

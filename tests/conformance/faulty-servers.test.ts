@@ -29,13 +29,18 @@ async function runAgainst({
   fault,
   args,
   rateLimit,
+  ownCredentials,
 }: FaultCase): Promise<{ server: RunningServer; run: RunResult }> {
   const server = await startReferenceServer(spec, {
     faults: [fault],
     ...(rateLimit !== undefined ? { rateLimit } : {}),
   });
   servers.push(server);
-  const run = await runConformance([...targetArgs(spec, server), ...COMMON, ...(args ?? [])]);
+  const run = await runConformance([
+    ...targetArgs(spec, server, ownCredentials ? null : undefined),
+    ...COMMON,
+    ...(args ?? []),
+  ]);
   return { server, run };
 }
 

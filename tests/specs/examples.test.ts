@@ -1,8 +1,9 @@
 // Every example in every spec validates against its schema with AJV (draft 2020-12 + formats).
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatAjvErrors } from '../../lib/ajv-errors.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import type { Spec } from '../../lib/spec.js';
-import { formatAjvErrors, ValidatorCache } from '../../lib/validator.js';
+import { ValidatorCache } from '../../lib/validator.js';
 import { loadAll, SPEC_FILES, type SpecKey } from '../support-specs/specs.js';
 
 interface ExampleRow {

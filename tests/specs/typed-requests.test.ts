@@ -1,7 +1,8 @@
 // The values built against the generated types (typed-requests.ts) are also valid against the specs.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatAjvErrors } from '../../lib/ajv-errors.js';
 import type { Spec } from '../../lib/spec.js';
-import { formatAjvErrors, ValidatorCache } from '../../lib/validator.js';
+import { ValidatorCache } from '../../lib/validator.js';
 import { loadAll, operation, type SpecKey } from '../support-specs/specs.js';
 import * as typed from './typed-requests.js';
 

@@ -47,6 +47,11 @@ export interface FaultCase {
   args?: string[];
   /** Server options: a small rate limit for the rate-limit faults. */
   rateLimit?: { limit: number; periodMs: number } | false;
+  /**
+   * Run on the runner's own credentials (no Authorization given): only then can it prove a throttle
+   * premature, since no request outside the run can have used their quota.
+   */
+  ownCredentials?: boolean;
 }
 
 const isCreate = (ex: Exchange) => ex.operation.resource?.action === 'create';
@@ -319,6 +324,7 @@ export const FAULTS: FaultCase[] = [
     spec: 'easify',
     expected: 'positive_data_accepted',
     rateLimit: false,
+    ownCredentials: true,
     fault: {
       name: 'easify-throttles-everything',
       description: 'every authenticated request is answered 429 with Retry-After, whatever the rate',

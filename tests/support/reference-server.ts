@@ -20,8 +20,9 @@ import type { components as EightByEight, operations as EightByEightOps } from '
 import type { components as BigChange, operations as BigChangeOps } from '../../generated/bigchange-contact-groups.js';
 import type { components as Easify, operations as EasifyOps } from '../../generated/easify-contact-groups.js';
 import type { components as Eloqua, operations as EloquaOps } from '../../generated/eloqua-contact-segments.js';
+import { formatAjvErrors } from '../../lib/ajv-errors.js';
 import { loadSpec, type Operation, type Spec, serverBasePath } from '../../lib/spec.js';
-import { formatAjvErrors, ValidatorCache } from '../../lib/validator.js';
+import { ValidatorCache } from '../../lib/validator.js';
 
 export type SpecKey = 'bigchange' | '8x8' | 'eloqua' | 'easify';
 export const SPEC_KEYS: readonly SpecKey[] = ['bigchange', '8x8', 'eloqua', 'easify'];

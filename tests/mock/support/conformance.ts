@@ -4,9 +4,10 @@
  * problems found (none = conforms), so a test can show them all at once.
  */
 
+import { formatAjvErrors } from '../../../lib/ajv-errors.js';
 import type { JsonSchema } from '../../../lib/json-schema.js';
 import type { Operation, Response } from '../../../lib/spec.js';
-import { formatAjvErrors, ValidatorCache } from '../../../lib/validator.js';
+import { ValidatorCache } from '../../../lib/validator.js';
 
 export interface Received {
   status: number;
