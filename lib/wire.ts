@@ -16,7 +16,8 @@
  * - `spaceDelimited` and `pipeDelimited` split after decoding: their delimiters must be percent-encoded
  *   like the data, so a value holding a space or `|` cannot be told from two values (Appendix E.6);
  * - `deepObject` nests: `filter[a][b]=1` is `{a: {b: 1}}`, arrays are indexed (`filter[ids][0]=7`,
- *   as Prism reads them) and `filter[ids][]=7` or a repeated `filter[ids]=7` read as well;
+ *   as Prism reads them) and `filter[ids][]=7` or a repeated `filter[ids]=7` read as well; keys nested
+ *   deeper than 32 levels are not the parameter's;
  * - headers are never percent-encoded (the spec forbids it): their values cannot hold `,` in arrays;
  *   items are trimmed of the spaces HTTP allows around commas. Cookies are `form` style, but pairs are
  *   separated by `; `, never `&` (Appendix D), and values are percent-encoded;
@@ -417,11 +418,15 @@ function cookiePairs(header: string): Pairs {
   return { list, encoding: 'percent' };
 }
 
+/** Deeper keys are not read: the value is built recursively, and a request must not exhaust the stack. */
+const MAX_DEPTH = 32;
+
 /** `filter[a][b]` under `filter` -> `['a', 'b']`; `filter` itself -> `[]`; undefined when not its key. */
 function deepPath(name: string, key: string): string[] | undefined {
   if (key === name) return [];
   if (!key.startsWith(`${name}[`) || !/^(?:\[[^[\]]*\])+$/.test(key.slice(name.length))) return undefined;
-  return key.slice(name.length + 1, -1).split('][');
+  const path = key.slice(name.length + 1, -1).split('][');
+  return path.length <= MAX_DEPTH ? path : undefined;
 }
 
 /**
