@@ -511,21 +511,11 @@ function readPairs(
   }
   const values = pairs.list.filter((pair) => pair.name === name).map((pair) => pair.value);
   if (values.length === 0) return ABSENT;
-  if (shape.kind !== 'array' && shape.kind !== 'object') {
-    return present(
-      fromTexts(
-        values.map((value) => decodeValue(pairs, value)),
-        schema,
-      ),
-    );
+  // A primitive sent twice is a list of both, which the validator reports.
+  if ((explode && shape.kind === 'array') || (shape.kind !== 'array' && shape.kind !== 'object')) {
+    const texts = values.map((value) => decodeValue(pairs, value));
+    return present(fromTexts(texts, schema));
   }
-  if (explode && shape.kind === 'array')
-    return present(
-      fromTexts(
-        values.map((v) => decodeValue(pairs, v)),
-        schema,
-      ),
-    );
   // A list sent more than once: the last one counts, as in Prism.
   const raw = values[values.length - 1]!;
   const delimiter = DELIMITERS[style];
@@ -547,7 +537,7 @@ function listValue(pieces: readonly string[], shape: SchemaShape, whole: string)
   return Object.fromEntries(entries);
 }
 
-/** Pieces of an exploded object, `key=value` each (`key` alone in matrix, for an empty value). */
+/** Pieces of an exploded object, `key=value` each; a piece without `=` does not fit. */
 function keyValues(
   pieces: readonly string[],
   shape: SchemaShape,
@@ -596,6 +586,7 @@ function readPath(parameter: WireParameter, raw: string): unknown {
     }
     if (explode && shape.kind === 'object') {
       if (raw === '') return {};
+      // `;key` alone is an empty value: RFC 6570 writes no `=` for the `;` operator.
       return keyValues(
         text.split(';').map((piece) => (piece.includes('=') ? piece : `${piece}=`)),
         shape,
