@@ -16,7 +16,8 @@
  * - `spaceDelimited` and `pipeDelimited` split after decoding: their delimiters must be percent-encoded
  *   like the data, so a value holding a space or `|` cannot be told from two values (Appendix E.6);
  * - `deepObject` nests: `filter[a][b]=1` is `{a: {b: 1}}`, arrays are indexed (`filter[ids][0]=7`,
- *   as Prism reads them) and `filter[ids][]=7` or a repeated `filter[ids]=7` read as well;
+ *   as Prism reads them) and `filter[ids][]=7` or a repeated `filter[ids]=7` read as well; keys nested
+ *   deeper than 32 levels are not the parameter's;
  * - headers are never percent-encoded (the spec forbids it): their values cannot hold `,` in arrays;
  *   items are trimmed of the spaces HTTP allows around commas. Cookies are `form` style, but pairs are
  *   separated by `; `, never `&` (Appendix D), and values are percent-encoded;
@@ -417,11 +418,15 @@ function cookiePairs(header: string): Pairs {
   return { list, encoding: 'percent' };
 }
 
+/** Deeper keys are not read: the value is built recursively, and a request must not exhaust the stack. */
+const MAX_DEPTH = 32;
+
 /** `filter[a][b]` under `filter` -> `['a', 'b']`; `filter` itself -> `[]`; undefined when not its key. */
 function deepPath(name: string, key: string): string[] | undefined {
   if (key === name) return [];
   if (!key.startsWith(`${name}[`) || !/^(?:\[[^[\]]*\])+$/.test(key.slice(name.length))) return undefined;
-  return key.slice(name.length + 1, -1).split('][');
+  const path = key.slice(name.length + 1, -1).split('][');
+  return path.length <= MAX_DEPTH ? path : undefined;
 }
 
 /**
@@ -506,21 +511,11 @@ function readPairs(
   }
   const values = pairs.list.filter((pair) => pair.name === name).map((pair) => pair.value);
   if (values.length === 0) return ABSENT;
-  if (shape.kind !== 'array' && shape.kind !== 'object') {
-    return present(
-      fromTexts(
-        values.map((value) => decodeValue(pairs, value)),
-        schema,
-      ),
-    );
+  // A primitive sent twice is a list of both, which the validator reports.
+  if ((explode && shape.kind === 'array') || (shape.kind !== 'array' && shape.kind !== 'object')) {
+    const texts = values.map((value) => decodeValue(pairs, value));
+    return present(fromTexts(texts, schema));
   }
-  if (explode && shape.kind === 'array')
-    return present(
-      fromTexts(
-        values.map((v) => decodeValue(pairs, v)),
-        schema,
-      ),
-    );
   // A list sent more than once: the last one counts, as in Prism.
   const raw = values[values.length - 1]!;
   const delimiter = DELIMITERS[style];
@@ -542,7 +537,7 @@ function listValue(pieces: readonly string[], shape: SchemaShape, whole: string)
   return Object.fromEntries(entries);
 }
 
-/** Pieces of an exploded object, `key=value` each (`key` alone in matrix, for an empty value). */
+/** Pieces of an exploded object, `key=value` each; a piece without `=` does not fit. */
 function keyValues(
   pieces: readonly string[],
   shape: SchemaShape,
@@ -591,6 +586,7 @@ function readPath(parameter: WireParameter, raw: string): unknown {
     }
     if (explode && shape.kind === 'object') {
       if (raw === '') return {};
+      // `;key` alone is an empty value: RFC 6570 writes no `=` for the `;` operator.
       return keyValues(
         text.split(';').map((piece) => (piece.includes('=') ? piece : `${piece}=`)),
         shape,

@@ -347,6 +347,16 @@ describe('readParameter', () => {
     expect(readsQueryName(filter, 'filterx')).toBe(false);
   });
 
+  it('does not read deepObject keys nested deeper than 32 levels', () => {
+    const deep = query('f', {}, { style: 'deepObject' });
+    expect(readParameter(deep, { query: `f${'[a]'.repeat(20_000)}=1` })).toEqual({ present: false });
+    expect(readParameter(deep, { query: `f${'[a]'.repeat(32)}=1&f[b]=2` })).toMatchObject({
+      present: true,
+      value: { b: '2' },
+    });
+    expect(readsQueryName(deep, `f${'[a]'.repeat(33)}`)).toBe(false);
+  });
+
   it('keeps __proto__ an ordinary key', () => {
     const map = query('m', { type: 'object', additionalProperties: true }, { style: 'deepObject' });
     const read = readParameter(map, { query: 'm[__proto__][polluted]=1&m[constructor][prototype][x]=2' });
