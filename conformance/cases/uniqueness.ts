@@ -4,10 +4,10 @@
  * cases with its duplicate or merge statuses.
  */
 import type { JsonSchema } from '../../lib/json-schema.js';
+import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import { uniqueFormatValue } from '../generators/formats.js';
-import { flatten } from '../generators/schema.js';
 import { matchingStrings, stampedStrings } from '../generators/strings.js';
 
 type Json = Record<string, unknown>;
