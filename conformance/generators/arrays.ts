@@ -36,8 +36,9 @@ export function maxLength(flat: JsonSchema): number {
 const minContains = (flat: JsonSchema): number => (flat.contains === undefined ? 0 : (flat.minContains ?? 1));
 
 /**
- * `count` valid items: the first `matching` also satisfy `contains`; the rest do not when the
- * schema has `contains` (so the count is exact) unless `loose`. Pairwise different under uniqueItems.
+ * At least `count` valid items, `matching` of them also satisfying `contains` (placed where the item
+ * schema allows, so the array grows past `count` if it must); the others do not satisfy it (so the
+ * count is exact) unless `loose`. Pairwise different under uniqueItems.
  */
 export function fillArray(
   flat: JsonSchema,
@@ -48,27 +49,32 @@ export function fillArray(
   loose = false,
 ): unknown[] {
   const contains = flat.contains === undefined ? undefined : subschema(flat.contains);
+  const limit = Math.min(maxLength(flat), Math.max(count, matching) + (flat.prefixItems?.length ?? 0));
   const items: unknown[] = [];
-  for (let i = 0; i < count; i++) {
+  let needed = contains === undefined ? 0 : matching;
+  for (let i = 0; i < count || needed > 0; i++) {
     const itemCtx = child(ctx, i);
-    const base = itemSchemaAt(flat, i);
-    const match = contains !== undefined && i < matching;
-    const schema = match ? conjunction(base, contains) : base;
-    const tries = flat.uniqueItems || contains ? count + 6 : 1;
-    const found = walker
-      .candidates(schema, itemCtx, tries)
-      .find(
-        (v) =>
-          (!flat.uniqueItems || !items.some((other) => jsonEqual(other, v))) &&
-          (match || contains === undefined || loose || !accepts(contains, v)),
-      );
-    if (found === undefined) {
-      const keyword = match ? 'contains' : flat.uniqueItems ? 'uniqueItems' : 'items';
+    if (i >= limit)
       throw new UnsatisfiableSchemaError(
         itemCtx.pointer,
-        keyword,
-        `no ${match ? 'matching ' : ''}item value could be generated for ${keyword}`,
+        'contains',
+        `no room for ${matching} items matching contains`,
       );
+    const base = itemSchemaAt(flat, i);
+    const tries = flat.uniqueItems || contains ? count + 6 : 1;
+    const fresh = (v: unknown): boolean => !flat.uniqueItems || !items.some((other) => jsonEqual(other, v));
+    let found: unknown;
+    if (needed > 0) found = walker.candidates(conjunction(base, contains!), itemCtx, tries).find(fresh);
+    if (found !== undefined) needed--;
+    else {
+      found = walker
+        .candidates(base, itemCtx, tries)
+        .find((v) => fresh(v) && (contains === undefined || loose || !accepts(contains, v)));
+      if (found !== undefined && contains !== undefined && accepts(contains, found)) needed--;
+    }
+    if (found === undefined) {
+      const keyword = flat.uniqueItems ? 'uniqueItems' : 'items';
+      throw new UnsatisfiableSchemaError(itemCtx.pointer, keyword, `no item value could be generated for ${keyword}`);
     }
     items.push(found);
   }

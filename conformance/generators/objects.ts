@@ -21,6 +21,8 @@ import { matchingStrings } from './strings.js';
 
 type Json = Record<string, unknown>;
 
+const count = (value: Json): number => Object.keys(value).length;
+
 /** The schema for names no `properties`/`patternProperties` entry covers. */
 function additionalSchema(flat: JsonSchema): JsonSchema {
   if (flat.additionalProperties !== undefined) return subschema(flat.additionalProperties);
@@ -133,10 +135,14 @@ export function sampleObject(flat: JsonSchema, ctx: Ctx, walker: Walker): Json {
   // that was dropped leaves its dependents unmet.
   for (const [name, dependents] of Object.entries(flat.dependentRequired ?? {}))
     if (name in out && dependents.some((d) => !(d in out))) delete out[name];
+  if (count(out) < min)
+    throw new UnsatisfiableSchemaError(
+      ctx.pointer,
+      'minProperties',
+      `fewer than minProperties ${min} properties have values`,
+    );
   return out;
 }
-
-const count = (value: Json): number => Object.keys(value).length;
 
 export function objectBoundaries(flat: JsonSchema, full: Json, ctx: Ctx, walker: Walker): LocalVariant[] {
   const required = new Set(withDependents(flat, flat.required ?? []));

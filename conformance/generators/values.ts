@@ -276,6 +276,8 @@ function locations(
   }
   if (isComposed(flat)) return;
   out.push({ pointer, flat, value, guards: inner, composed: false, depth });
+  // Inside a const or enum value every change is a violation of that keyword alone.
+  if (allowedValues(flat)) return;
   if (isRecord(value)) {
     for (const name of Object.keys(value)) {
       const sub = propertySchema(flat, name);
@@ -285,8 +287,10 @@ function locations(
   } else if (Array.isArray(value)) {
     const itemGuards = flat.uniqueItems || flat.contains !== undefined ? [...inner, { pointer, schema: flat }] : inner;
     const prefix = flat.prefixItems?.length ?? 0;
-    for (let i = 0; i < Math.min(value.length, prefix + 1); i++)
-      locations(itemSchemaAt(flat, i), value[i], `${pointer}/${i}`, itemGuards, depth + 1, out);
+    for (let i = 0; i < Math.min(value.length, prefix + 1); i++) {
+      const sub = itemSchemaAt(flat, i);
+      if (sub !== ANY) locations(sub, value[i], `${pointer}/${i}`, itemGuards, depth + 1, out);
+    }
   }
 }
 
