@@ -221,7 +221,12 @@ const OTHER_VALUES: unknown[] = ['not-matching', 12345, 0.5, true, null, { key: 
 export function composedViolations(flat: JsonSchema, value: unknown, ctx: Ctx, walker: Walker): LocalVariant[] {
   const { keyword, rest, branches } = split(flat);
   const variants: LocalVariant[] = [];
-  const restValues = (): unknown[] => walker.candidates(rest, ctx, ATTEMPTS);
+  // Minimal values (required properties only) break `then`/`else`/`allOf` requirements more often.
+  const valuesOf = (schema: JsonSchema): unknown[] => [
+    ...walker.candidates(schema, { ...ctx, full: false }, ATTEMPTS),
+    ...walker.candidates(schema, ctx, ATTEMPTS),
+  ];
+  const restValues = (): unknown[] => valuesOf(rest);
   const first = (candidates: unknown[], test: (v: unknown) => boolean): unknown => candidates.find(test);
   if (keyword === 'oneOf' || keyword === 'anyOf') {
     const rejected = (v: unknown): boolean => branches.every((b) => !accepts(b, v));
@@ -252,19 +257,13 @@ export function composedViolations(flat: JsonSchema, value: unknown, ctx: Ctx, w
     }
   } else if (keyword === 'not') {
     const excluded = subschema(flat.not);
-    const hit = first(
-      [...walker.candidates(conjunction(rest, excluded), ctx, ATTEMPTS), ...walker.candidates(excluded, ctx, ATTEMPTS)],
-      (v) => accepts(excluded, v),
-    );
+    const hit = first([...valuesOf(conjunction(rest, excluded)), ...valuesOf(excluded)], (v) => accepts(excluded, v));
     if (hit !== undefined) variants.push({ label: 'a value "not" excludes', value: hit, keyword: 'not' });
   } else if (keyword === 'if') {
     const condition = subschema(flat.if);
     if (flat.then !== undefined) {
       const then = subschema(flat.then);
-      const hit = first(
-        walker.candidates(conjunction(rest, condition), ctx, ATTEMPTS),
-        (v) => accepts(condition, v) && !accepts(then, v),
-      );
+      const hit = first(valuesOf(conjunction(rest, condition)), (v) => accepts(condition, v) && !accepts(then, v));
       if (hit !== undefined) variants.push({ label: '"if" holds but "then" fails', value: hit, keyword: 'then' });
     }
     if (flat.else !== undefined) {

@@ -116,18 +116,12 @@ export function numberBoundaries(flat: JsonSchema, integer: boolean): LocalVaria
     (side === 'min' ? (flat.minimum ?? flat.exclusiveMinimum) : (flat.maximum ?? flat.exclusiveMaximum)) === undefined
       ? 'format'
       : boundName(side === 'min' ? r.lowOpen : r.highOpen, side);
+  const label = (side: 'min' | 'max', bound: number, value: number): string =>
+    value === bound ? `${keyword(side)} ${bound}` : `${keyword(side)} ${bound}: ${value}`;
   if (lowest !== undefined)
-    variants.push({
-      label: `${keyword('min')} ${r.low} (${lowest})`.replace(` (${r.low})`, ''),
-      value: lowest,
-      keyword: keyword('min'),
-    });
+    variants.push({ label: label('min', r.low!, lowest), value: lowest, keyword: keyword('min') });
   if (highest !== undefined)
-    variants.push({
-      label: `${keyword('max')} ${r.high} (${highest})`.replace(` (${r.high})`, ''),
-      value: highest,
-      keyword: keyword('max'),
-    });
+    variants.push({ label: label('max', r.high!, highest), value: highest, keyword: keyword('max') });
   if (r.low === undefined && r.high === undefined && inRange(r, 0))
     variants.push({ label: 'zero', value: 0, keyword: 'type' });
   if (r.multipleOf !== undefined && lowest !== undefined) {
@@ -152,15 +146,9 @@ export function numberViolations(flat: JsonSchema, integer: boolean): LocalVaria
     if (grid !== undefined && (direction === 1 ? grid > bound : grid < bound)) return grid;
     return r.integer ? (direction === 1 ? Math.floor(bound) + 1 : Math.ceil(bound) - 1) : bound + direction * 0.5;
   };
-  if (r.low !== undefined && flat.format !== 'int32') {
-    variants.push({
-      label: `below ${boundName(r.lowOpen, 'min')} ${r.low}`,
-      value: outside(r.low, r.lowOpen, -1),
-      keyword: boundName(r.lowOpen, 'min'),
-    });
-  } else if (r.low !== undefined) {
+  if (r.low !== undefined) {
     const value = outside(r.low, r.lowOpen, -1);
-    const keyword = value < INT32.min ? 'format' : boundName(r.lowOpen, 'min');
+    const keyword = flat.format === 'int32' && value < INT32.min ? 'format' : boundName(r.lowOpen, 'min');
     variants.push({
       label: keyword === 'format' ? 'below the int32 range' : `below ${keyword} ${r.low}`,
       value,

@@ -225,6 +225,7 @@ export const schemaArbitrary: fc.Arbitrary<JsonSchema> = fc.letrec<{
       properties: { kind: { enum: ['a', 'b'] }, x: { type: 'integer' }, y: { type: 'string' } },
       required: ['kind'],
       if: { properties: { kind: { const: 'a' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `then` keyword
       then: { required: ['x'] },
       else: { required: ['y'] },
     }),
