@@ -55,7 +55,6 @@ export function literalViolations(flat: JsonSchema): LocalVariant[] {
     const wrong = [WRONG_TYPE[main], ...ANY_TYPE].find((v) => !typeAllows(types, jsonType(v)));
     if (wrong !== undefined && wrong !== null)
       variants.push({ label: `wrong type (${jsonType(wrong)} instead of ${main})`, value: wrong, keyword: 'type' });
-    if (!types.has('null')) variants.push({ label: 'null (not nullable)', value: null, keyword: 'type' });
   }
   const values = allowedValues(flat);
   if (values) {

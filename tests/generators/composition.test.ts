@@ -66,9 +66,8 @@ describe('composition', () => {
     };
     const keywords = variantsOf(conditional, sampleValue(conditional, 1), 'violations', 1).map((v) => v.keyword);
     expect(keywords).toContain('then');
-    expect(
-      variantsOf({ anyOf: [{ type: 'string' }, { type: 'null' }] }, 'x', 'boundaries', 1).map((v) => v.value),
-    ).toEqual(['conformance', null]);
+    const anyOf = variantsOf({ anyOf: [{ type: 'string' }, { type: 'null' }] }, 'x', 'boundaries', 1);
+    expect(anyOf.filter((v) => v.keyword === 'anyOf').map((v) => v.value)).toEqual(['conformance', null]);
   });
 
   test('a "not" that excludes every value is reported, never a crash', () => {
