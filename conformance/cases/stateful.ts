@@ -3,8 +3,9 @@
  * never created, the same unique value twice, a merge into one stored record and a create whose
  * merge keys match two records.
  */
+
+import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
-import { flatten } from '../generators/schema.js';
 import { sampleValue } from '../generators/values.js';
 import { type BuildContext, isValid, jsonBody } from './context.js';
 import { type Draft, validBody } from './positive.js';

@@ -6,10 +6,10 @@
 
 import { isObject } from '../../lib/json.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
+import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import { uniqueFormatValue } from '../generators/formats.js';
-import { flatten } from '../generators/schema.js';
 import { matchingStrings, stampedStrings } from '../generators/strings.js';
 
 type Json = Record<string, unknown>;

@@ -1,64 +1,77 @@
-/** Small readers of a dereferenced schema that every generator family shares. */
+/** What every generator family shares: the Variant, the walk context and the unsatisfiable error. */
+import type fc from 'fast-check';
 import type { JsonSchema } from '../../lib/json-schema.js';
 
-/** One generated value with the reason it exists (`maxLength 50`, `missing required "name"`). */
+/**
+ * One value with the reason it exists: `label` for people (`maxLength 50`, `missing required
+ * "name"`), `keyword` the JSON Schema keyword exercised and `pointer` where in the instance the value
+ * changed ('' for the root). Callers also label values of their own (examples), without the two.
+ */
 export interface Variant {
   label: string;
   value: unknown;
+  keyword?: string;
+  pointer?: string;
 }
 
-export type SchemaType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
+/** What `variantsOf` returns: every field set. */
+export type PlacedVariant = Required<Variant>;
 
-/** The schema's main type: the first non-null declared type, else what its keywords imply. */
-export function mainType(schema: JsonSchema): SchemaType | undefined {
-  const declared = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
-  const first = declared.find((t) => t !== 'null') ?? declared[0];
-  if (first) return first as SchemaType;
-  if (schema.properties || schema.required || schema.additionalProperties !== undefined) return 'object';
-  if (schema.items) return 'array';
-  const sample = schema.const ?? schema.enum?.[0];
-  if (sample !== undefined) return jsonType(sample);
-  if (schema.pattern !== undefined || schema.minLength !== undefined || schema.maxLength !== undefined || schema.format)
-    return 'string';
-  return undefined;
+/** A family's variant before the walker places it: relative to the location it was made for. */
+export interface LocalVariant {
+  label: string;
+  value: unknown;
+  keyword: string;
 }
 
-export function jsonType(value: unknown): SchemaType {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value as SchemaType;
+/** Where the walk is: the seed, whether objects carry every writable property, depth and pointer. */
+export interface Ctx {
+  seed: number;
+  full: boolean;
+  depth: number;
+  pointer: string;
 }
 
-/** Folds `allOf` into one schema so generators see a single set of keywords. */
-export function flatten(schema: JsonSchema): JsonSchema {
-  if (!schema.allOf) return schema;
-  const { allOf, ...rest } = schema;
-  let merged: JsonSchema = { ...rest };
-  for (const part of allOf.map(flatten)) {
-    merged = {
-      ...part,
-      ...merged,
-      properties: { ...part.properties, ...merged.properties },
-      required: [...new Set([...(merged.required ?? []), ...(part.required ?? [])])],
-    };
+/** Beyond this depth objects carry only required properties and arrays only their minimum items. */
+export const SHALLOW_DEPTH = 4;
+/** A recursion that still needs a value this deep has no finite value the generators can find. */
+export const MAX_DEPTH = 10;
+
+/** The generators cannot produce a valid value: `pointer` and `keyword` say where and why. */
+export class UnsatisfiableSchemaError extends Error {
+  constructor(
+    readonly pointer: string,
+    readonly keyword: string,
+    reason: string,
+  ) {
+    super(`${pointer || '/'}: ${reason}`);
+    this.name = 'UnsatisfiableSchemaError';
   }
-  if (merged.required?.length === 0) delete merged.required;
-  if (merged.properties && Object.keys(merged.properties).length === 0) delete merged.properties;
-  return merged;
 }
 
-/** A value the spec author wrote for this schema, if any. */
-export function authoredValue(schema: JsonSchema): { value: unknown } | undefined {
-  if (schema.const !== undefined) return { value: schema.const };
-  if (schema.example !== undefined) return { value: schema.example };
-  if (schema.examples?.length) return { value: schema.examples[0] };
-  if (schema.default !== undefined) return { value: schema.default };
-  if (schema.enum?.length) return { value: schema.enum[0] };
-  return undefined;
+/** What the families call back into: the walker's sampling of a subschema. */
+export interface Walker {
+  /** A valid value, or UnsatisfiableSchemaError. */
+  sample(schema: JsonSchema, ctx: Ctx): unknown;
+  /** Up to `count` distinct valid values, the sample first; [] when there is none. */
+  candidates(schema: JsonSchema, ctx: Ctx, count: number): unknown[];
+  /** Random valid values at the context's depth. */
+  arbitrary(schema: JsonSchema, ctx: Ctx): fc.Arbitrary<unknown>;
 }
 
-/** Writable properties: readOnly ones are never sent in a request. */
-export function writableProperties(schema: JsonSchema): [string, JsonSchema][] {
-  return Object.entries(schema.properties ?? {}).filter(([, s]) => s.readOnly !== true);
-}
+export const child = (ctx: Ctx, token: string | number): Ctx => ({
+  ...ctx,
+  depth: ctx.depth + 1,
+  full: ctx.full && ctx.depth + 1 < SHALLOW_DEPTH,
+  pointer: `${ctx.pointer}/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`,
+});
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A short, stable key for de-duplicating generated values (never used on schemas). */
+export const valueKey = (value: unknown): string => JSON.stringify(value) ?? 'undefined';
+
+/** The arbitrary's values where `ok`, the known-good fallback where not: never filters, never loops. */
+export const guarded = <T>(arbitrary: fc.Arbitrary<T>, ok: (value: T) => boolean, fallback: T): fc.Arbitrary<T> =>
+  arbitrary.map((value) => (ok(value) ? value : fallback));

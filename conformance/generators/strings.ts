@@ -1,11 +1,16 @@
-/** `minLength`, `maxLength`, `pattern`: the valid boundaries and single violations of strings. */
+/** `minLength`, `maxLength`, `pattern` (and `format` through formats.ts): strings at and past their bounds. */
 import fc from 'fast-check';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import type { Variant } from './schema.js';
+import { regex, scalarAccepts } from './check.js';
+import { formatArbitrary, formatBoundaries, formatSamples, formatViolations, isStringFormat } from './formats.js';
+import { type Ctx, guarded, type LocalVariant, UnsatisfiableSchemaError } from './schema.js';
 
 /** Text outside ASCII, in the Basic Multilingual Plane plus one astral emoji (length counts code points). */
 const NON_ASCII = 'Zoë Ñandú – Łódź 東京 Ωμέγα 🚀';
 const WORD = 'conformance';
+const RANDOM_STRING_CAP = 60;
+/** Longer bounds are not worth a request body of that size. */
+const LARGEST_BOUNDARY = 100_000;
 
 const codePoints = (text: string): number => [...text].length;
 
@@ -17,13 +22,11 @@ function fit(text: string, schema: JsonSchema): string {
   return chars.slice(0, Math.max(min, Math.min(max, chars.length))).join('');
 }
 
-function compile(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern, 'u');
-  } catch {
-    return undefined;
-  }
-}
+/** The string keywords alone: enum and const are judged by the caller. */
+const stringPart = (flat: JsonSchema): JsonSchema => {
+  const { enum: _e, const: _c, type: _t, ...rest } = flat;
+  return { ...rest, type: 'string' };
+};
 
 /** Building a stringMatching arbitrary is costly; the same few patterns are sampled again and again. */
 const patternArbitraries = new Map<string, fc.Arbitrary<string>>();
@@ -31,9 +34,9 @@ const patternArbitraries = new Map<string, fc.Arbitrary<string>>();
 export function patternArbitrary(pattern: string): fc.Arbitrary<string> | undefined {
   let arbitrary = patternArbitraries.get(pattern);
   if (!arbitrary) {
-    const regex = compile(pattern);
-    if (!regex) return undefined;
-    arbitrary = fc.stringMatching(regex);
+    const compiled = regex(pattern);
+    if (!compiled) return undefined;
+    arbitrary = fc.stringMatching(compiled);
     patternArbitraries.set(pattern, arbitrary);
   }
   return arbitrary;
@@ -55,40 +58,112 @@ export function matchingStrings(schema: JsonSchema, seed: number, count: number)
   return found;
 }
 
-export function sampleString(schema: JsonSchema, seed: number): string {
-  if (schema.pattern !== undefined) return matchingStrings(schema, seed, 1)[0] ?? fit(WORD, schema);
-  return fit(WORD, schema);
+/** A valid string for the folded schema, or UnsatisfiableSchemaError naming the keyword that stops it. */
+export function sampleString(flat: JsonSchema, ctx: Ctx): string {
+  const min = flat.minLength ?? 0;
+  if (flat.maxLength !== undefined && flat.maxLength < min)
+    throw new UnsatisfiableSchemaError(
+      ctx.pointer,
+      'maxLength',
+      `maxLength ${flat.maxLength} is below minLength ${min}`,
+    );
+  const part = stringPart(flat);
+  const ok = (s: string): boolean => scalarAccepts(part, s) === true;
+  if (flat.format !== undefined && isStringFormat(flat.format)) {
+    const found =
+      formatSamples(flat.format, part)[0] ??
+      fc.sample(formatArbitrary(flat.format, part, ''), { seed: ctx.seed, numRuns: 30 }).find(ok);
+    if (found === undefined)
+      throw new UnsatisfiableSchemaError(
+        ctx.pointer,
+        'format',
+        `no "${flat.format}" value fits the length and pattern`,
+      );
+    return found;
+  }
+  if (flat.pattern !== undefined) {
+    if (!regex(flat.pattern))
+      throw new UnsatisfiableSchemaError(
+        ctx.pointer,
+        'pattern',
+        `pattern ${flat.pattern} is not a valid regular expression`,
+      );
+    const found = [fit(WORD, flat), ...matchingStrings(flat, ctx.seed, 1)].find(ok);
+    if (found === undefined)
+      throw new UnsatisfiableSchemaError(
+        ctx.pointer,
+        'pattern',
+        `no string matching ${flat.pattern} of the allowed length was found`,
+      );
+    return found;
+  }
+  return fit(WORD, flat);
 }
 
-export function stringBoundaries(schema: JsonSchema, seed: number): Variant[] {
-  const variants: Variant[] = [];
-  const min = schema.minLength ?? 0;
-  if (schema.pattern !== undefined) {
-    for (const value of matchingStrings(schema, seed, 3)) variants.push({ label: 'matches pattern', value });
-    return variants;
+export function stringBoundaries(flat: JsonSchema, seed: number): LocalVariant[] {
+  if (flat.format !== undefined && isStringFormat(flat.format)) return formatBoundaries(flat.format, stringPart(flat));
+  if (flat.pattern !== undefined)
+    return matchingStrings(flat, seed, 3).map((value) => ({ label: 'matches pattern', value, keyword: 'pattern' }));
+  const variants: LocalVariant[] = [];
+  const min = flat.minLength ?? 0;
+  variants.push({
+    label: `minLength ${min}`,
+    value: fit(min === 0 ? '' : 'A', { ...flat, maxLength: min }),
+    keyword: 'minLength',
+  });
+  if (flat.maxLength !== undefined && flat.maxLength <= LARGEST_BOUNDARY) {
+    variants.push({
+      label: `maxLength ${flat.maxLength}`,
+      value: fit('M'.repeat(flat.maxLength), flat),
+      keyword: 'maxLength',
+    });
   }
-  variants.push({ label: `minLength ${min}`, value: fit(min === 0 ? '' : 'A', { ...schema, maxLength: min }) });
-  if (schema.maxLength !== undefined && schema.maxLength <= 100_000) {
-    variants.push({ label: `maxLength ${schema.maxLength}`, value: fit('M'.repeat(schema.maxLength), schema) });
-  }
-  if (!schema.format) variants.push({ label: 'non-ASCII text', value: fit(NON_ASCII, schema) });
+  variants.push({ label: 'non-ASCII text', value: fit(NON_ASCII, flat), keyword: 'type' });
   return variants;
 }
 
-export function stringViolations(schema: JsonSchema): Variant[] {
-  const variants: Variant[] = [];
-  const min = schema.minLength ?? 0;
-  if (min > 0) variants.push({ label: `below minLength ${min}`, value: 'B'.repeat(min - 1) });
-  if (schema.maxLength !== undefined && schema.maxLength < 1_000_000) {
-    variants.push({ label: `above maxLength ${schema.maxLength}`, value: 'L'.repeat(schema.maxLength + 1) });
+export function stringViolations(flat: JsonSchema): LocalVariant[] {
+  const variants: LocalVariant[] = [];
+  const min = flat.minLength ?? 0;
+  if (min > 0) variants.push({ label: `below minLength ${min}`, value: 'B'.repeat(min - 1), keyword: 'minLength' });
+  if (flat.maxLength !== undefined && flat.maxLength < LARGEST_BOUNDARY) {
+    variants.push({
+      label: `above maxLength ${flat.maxLength}`,
+      value: 'L'.repeat(flat.maxLength + 1),
+      keyword: 'maxLength',
+    });
   }
-  if (schema.pattern !== undefined) {
-    const regex = compile(schema.pattern);
-    const length = Math.max(min, Math.min(schema.maxLength ?? 3, 3));
-    const candidate = ['!', '~', ' ', 'z', '0'].map((c) => c.repeat(length)).find((s) => !regex?.test(s));
-    if (candidate !== undefined) variants.push({ label: `pattern ${schema.pattern} mismatch`, value: candidate });
+  if (flat.pattern !== undefined) {
+    const compiled = regex(flat.pattern);
+    const length = Math.max(min, Math.min(flat.maxLength ?? 3, 3));
+    const candidate = ['!', '~', ' ', 'z', '0', 'é']
+      .map((c) => c.repeat(length))
+      .find((s) => compiled && !compiled.test(s));
+    if (candidate !== undefined)
+      variants.push({ label: `pattern ${flat.pattern} mismatch`, value: candidate, keyword: 'pattern' });
   }
+  if (flat.format !== undefined) variants.push(...formatViolations(flat.format));
   return variants;
+}
+
+/** Random valid strings; `fallback` (a valid sample) stands in for a draw that misses a keyword. */
+export function stringArbitrary(flat: JsonSchema, fallback: string): fc.Arbitrary<string> {
+  const part = stringPart(flat);
+  if (flat.format !== undefined && isStringFormat(flat.format)) return formatArbitrary(flat.format, part, fallback);
+  const min = flat.minLength ?? 0;
+  const max = flat.maxLength ?? Math.max(min, RANDOM_STRING_CAP);
+  const ok = (s: string): boolean => scalarAccepts(part, s) === true;
+  if (flat.pattern !== undefined) {
+    const matching = patternArbitrary(flat.pattern);
+    return matching ? guarded(matching, ok, fallback) : fc.constant(fallback);
+  }
+  // Servers commonly trim input, so edge whitespace would turn a valid value into an empty one.
+  const text = fc.string({
+    minLength: min,
+    maxLength: Math.min(max, Math.max(min, RANDOM_STRING_CAP)),
+    unit: 'grapheme-composite',
+  });
+  return guarded(text, (s) => s.trim() === s && ok(s), fallback);
 }
 
 /**

@@ -1,282 +1,418 @@
 /**
- * Walks a schema and combines the keyword families: a representative valid value, the valid
- * boundaries and the single violations at every location of it, and a fast-check arbitrary for the
- * random phase. Callers re-validate every result with AJV; generators may be approximate, reports not.
+ * Walks a schema and combines the keyword families: a valid value (`sampleValue`), the valid
+ * boundaries and the single violations at every location of a value (`variantsOf`), and random
+ * valid values (`arbitrary`, `randomValues`).
+ *
+ * Values are built to be valid or invalid by construction. Where only a validator can tell (which
+ * `oneOf` branch a value takes, whether `not`, `if` or `contains` accepts it), the node's compiled
+ * validator decides: a variant below such a node is kept only if the node still accepts it
+ * (boundaries) or if the highest such node rejects it (violations). Above that node every keyword is
+ * a conjunction, so one rejected location rejects the whole value.
  */
 import fc from 'fast-check';
-import { setPointer } from '../../lib/json-pointer.js';
+import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { arrayBoundaries, arrayViolations } from './arrays.js';
-import { formatViolations, sampleFormat } from './formats.js';
-import { numberBoundaries, numberViolations, sampleNumber } from './numbers.js';
-import { objectBoundaries, objectViolations } from './objects.js';
-import { authoredValue, flatten, jsonType, mainType, type Variant, writableProperties } from './schema.js';
-import { patternArbitrary, sampleString, stringBoundaries, stringViolations } from './strings.js';
+import {
+  ANY,
+  allowedValues,
+  declaredTypes,
+  flatten,
+  isNothing,
+  jsonType,
+  mainType,
+  type SchemaType,
+  subschema,
+} from '../../lib/schema.js';
+import { arrayArbitrary, arrayBoundaries, arrayViolations, itemSchemaAt, sampleArray } from './arrays.js';
+import { accepts, plainAccepts } from './check.js';
+import {
+  composedArbitrary,
+  composedBoundaries,
+  composedViolations,
+  effective,
+  isComposed,
+  sampleComposed,
+} from './composition.js';
+import { literalBoundaries, literalSample, literalViolations } from './literals.js';
+import { numberArbitrary, numberBoundaries, numberViolations, sampleNumber } from './numbers.js';
+import { objectArbitrary, objectBoundaries, objectViolations, propertySchema, sampleObject } from './objects.js';
+import {
+  type Ctx,
+  isRecord,
+  type LocalVariant,
+  MAX_DEPTH,
+  type PlacedVariant,
+  SHALLOW_DEPTH,
+  UnsatisfiableSchemaError,
+  valueKey,
+  type Walker,
+} from './schema.js';
+import { sampleString, stringArbitrary, stringBoundaries, stringViolations } from './strings.js';
 
-type Json = Record<string, unknown>;
+export { UnsatisfiableSchemaError } from './schema.js';
 
-const WRONG_TYPE: Record<string, unknown> = {
-  string: 12345,
-  integer: 'not-a-number',
-  number: 'not-a-number',
-  boolean: 'not-a-boolean',
-  object: 'not-an-object',
-  array: 'not-an-array',
-};
+/** What an untyped schema without keywords gets: any value is valid. */
+const UNTYPED = 'x';
 
-/**
- * A valid value for the schema. `full` objects carry every writable property (the base the
- * boundaries and violations are cut from); otherwise only the required ones.
- */
-export function sampleValue(raw: JsonSchema, seed: number, full = true): unknown {
-  const schema = flatten(raw);
-  const type = mainType(schema);
-  const authored = authoredValue(schema);
-  if (authored && type !== 'object' && type !== 'array') return structuredClone(authored.value);
+const root = (seed: number, full: boolean): Ctx => ({ seed, full, depth: 0, pointer: '' });
+
+/** Declared types, non-null first; else the type the keywords imply; [] when no type is allowed. */
+function typeOrder(flat: JsonSchema): SchemaType[] | undefined {
+  const declared = declaredTypes(flat);
+  if (declared) return [...[...declared].filter((t) => t !== 'null'), ...[...declared].filter((t) => t === 'null')];
+  const implied = mainType(flat);
+  return implied ? [implied] : undefined;
+}
+
+function authored(flat: JsonSchema): unknown[] {
+  return [flat.example, ...(flat.examples ?? []), flat.default].filter((v) => v !== undefined);
+}
+
+function sampleType(flat: JsonSchema, type: SchemaType, ctx: Ctx): unknown {
   switch (type) {
     case 'string':
-      return (schema.format && sampleFormat(schema.format)) ?? sampleString(schema, seed);
+      return sampleString(flat, ctx);
     case 'integer':
-      return sampleNumber(schema, true);
     case 'number':
-      return sampleNumber(schema, false);
+      return sampleNumber(flat, type === 'integer', ctx);
     case 'boolean':
       return true;
     case 'null':
       return null;
-    case 'array': {
-      if (authored) return structuredClone(authored.value);
-      const count = Math.min(Math.max(schema.minItems ?? 0, 1), schema.maxItems ?? 1);
-      return distinctItems(schema.items ?? {}, count, seed);
-    }
-    case 'object': {
-      const required = new Set(schema.required ?? []);
-      const out: Json = {};
-      for (const [name, sub] of writableProperties(schema)) {
-        if (full || required.has(name)) out[name] = sampleValue(sub, seed, full);
-      }
-      return out;
-    }
-    default:
-      return authored ? structuredClone(authored.value) : 'x';
+    case 'array':
+      return sampleArray(flat, ctx, walker);
+    case 'object':
+      return sampleObject(flat, ctx, walker);
   }
 }
 
-/** `count` pairwise different valid items, deterministic for the seed. */
+function samplePlain(flat: JsonSchema, ctx: Ctx): unknown {
+  const ok = (v: unknown): boolean => plainAccepts(flat, v);
+  const literal = literalSample(flat, ok, ctx);
+  if (literal) return literal.value;
+  // Objects are built, not taken from examples: a full object carries every writable property.
+  const example = authored(flat).find((v) => !isRecord(v) && ok(v));
+  if (example !== undefined) return structuredClone(example);
+  const types = typeOrder(flat);
+  if (!types) return UNTYPED;
+  if (types.length === 0)
+    throw new UnsatisfiableSchemaError(ctx.pointer, 'type', 'no type is allowed by every allOf member');
+  let first: UnsatisfiableSchemaError | undefined;
+  for (const type of types) {
+    try {
+      return sampleType(flat, type, ctx);
+    } catch (error) {
+      if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+      first ??= error;
+    }
+  }
+  throw first;
+}
+
+function sampleAt(raw: JsonSchema, ctx: Ctx): unknown {
+  const schema = subschema(raw);
+  if (isNothing(schema))
+    throw new UnsatisfiableSchemaError(ctx.pointer, 'false', 'the schema is false: no value is allowed');
+  if (ctx.depth > MAX_DEPTH)
+    throw new UnsatisfiableSchemaError(
+      ctx.pointer,
+      '$ref',
+      `the recursion needs a value deeper than ${MAX_DEPTH} levels`,
+    );
+  const flat = flatten(schema);
+  return isComposed(flat) ? sampleComposed(flat, ctx, walker) : samplePlain(flat, ctx);
+}
+
+/** JSON round trip: fast-check may build null-prototype objects and -0. */
+const plain = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+
+function candidatesAt(schema: JsonSchema, ctx: Ctx, count: number): unknown[] {
+  let first: unknown;
+  try {
+    first = sampleAt(schema, ctx);
+  } catch (error) {
+    if (error instanceof UnsatisfiableSchemaError) return [];
+    throw error;
+  }
+  const out = [first];
+  if (count <= 1) return out;
+  const seen = new Set([valueKey(first)]);
+  for (const value of fc.sample(arbitraryAt(schema, ctx), { seed: ctx.seed + ctx.depth, numRuns: count * 2 })) {
+    const clean = plain(value);
+    if (seen.has(valueKey(clean))) continue;
+    seen.add(valueKey(clean));
+    out.push(clean);
+    if (out.length >= count) break;
+  }
+  return out;
+}
+
+const arbitraries = new WeakMap<JsonSchema, Map<number, fc.Arbitrary<unknown>>>();
+
+function typeArbitrary(flat: JsonSchema, type: SchemaType, ctx: Ctx): fc.Arbitrary<unknown> {
+  const fallback = sampleType(flat, type, { ...ctx, full: false });
+  switch (type) {
+    case 'string':
+      return stringArbitrary(flat, fallback as string);
+    case 'integer':
+    case 'number':
+      return numberArbitrary(flat, type === 'integer', fallback as number);
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'array':
+      return arrayArbitrary(flat, ctx, walker, fallback as unknown[]);
+    case 'object':
+      return objectArbitrary(flat, ctx, walker, fallback as Record<string, unknown>);
+  }
+}
+
+function buildArbitrary(schema: JsonSchema, ctx: Ctx): fc.Arbitrary<unknown> {
+  const fallback = sampleAt(schema, { ...ctx, full: false });
+  if (ctx.depth >= SHALLOW_DEPTH) return fc.constant(fallback);
+  const flat = flatten(schema);
+  if (isComposed(flat)) return composedArbitrary(flat, ctx, walker, fallback);
+  const values = allowedValues(flat);
+  if (values) {
+    const good = values.filter((v) => plainAccepts(flat, v));
+    return fc.constantFrom(...good).map((v) => structuredClone(v));
+  }
+  const types = typeOrder(flat);
+  if (!types) return fc.constant(fallback);
+  const options: fc.Arbitrary<unknown>[] = [];
+  for (const type of types) {
+    try {
+      options.push(typeArbitrary(flat, type, ctx));
+    } catch (error) {
+      if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+    }
+  }
+  return options.length > 0 ? fc.oneof(...options) : fc.constant(fallback);
+}
+
+function arbitraryAt(raw: JsonSchema, ctx: Ctx): fc.Arbitrary<unknown> {
+  const schema = subschema(raw);
+  let byDepth = arbitraries.get(schema);
+  if (!byDepth) arbitraries.set(schema, (byDepth = new Map()));
+  let arbitrary = byDepth.get(ctx.depth);
+  if (!arbitrary) {
+    arbitrary = buildArbitrary(schema, ctx);
+    byDepth.set(ctx.depth, arbitrary);
+  }
+  return arbitrary;
+}
+
+const walker: Walker = { sample: sampleAt, candidates: candidatesAt, arbitrary: arbitraryAt };
+
+/**
+ * A valid value for the schema. `full` objects carry every writable property (the base the
+ * boundaries and violations are cut from); otherwise only the required ones. Throws
+ * UnsatisfiableSchemaError (pointer, keyword, reason) when the generators cannot make one.
+ */
+export function sampleValue(schema: JsonSchema, seed: number, full = true): unknown {
+  return sampleAt(schema, root(seed, full));
+}
+
+/** `count` pairwise different valid items, deterministic for the seed (fewer if there are not as many). */
 export function distinctItems(itemSchema: JsonSchema, count: number, seed: number): unknown[] {
   if (count <= 0) return [];
-  const items = [sampleValue(itemSchema, seed)];
-  const seen = new Set(items.map((item) => JSON.stringify(item)));
-  for (const candidate of randomValues(itemSchema, seed, count * 20)) {
-    if (items.length >= count) break;
-    const key = JSON.stringify(candidate);
-    if (!seen.has(key)) {
-      seen.add(key);
-      items.push(candidate);
-    }
-  }
-  return items;
+  return candidatesAt(itemSchema, root(seed, true), count);
 }
 
-/** Every sub-value the base value holds, with its pointer and schema (array: the first item). */
+/** Random valid values, deterministic for the seed; [] when the schema has no value the generators can make. */
+export function randomValues(schema: JsonSchema, seed: number, count: number): unknown[] {
+  let generator: fc.Arbitrary<unknown>;
+  try {
+    generator = arbitraryAt(schema, root(seed, true));
+  } catch (error) {
+    if (error instanceof UnsatisfiableSchemaError) return [];
+    throw error;
+  }
+  return fc.sample(generator, { seed, numRuns: count }).map(plain);
+}
+
+/** A fast-check arbitrary of valid values; throws UnsatisfiableSchemaError like sampleValue. */
+export function arbitrary(schema: JsonSchema): fc.Arbitrary<unknown> {
+  return arbitraryAt(schema, root(0, true)).map(plain);
+}
+
+interface Guard {
+  pointer: string;
+  schema: JsonSchema;
+}
+
+interface Location {
+  pointer: string;
+  flat: JsonSchema;
+  value: unknown;
+  guards: Guard[];
+  composed: boolean;
+  depth: number;
+}
+
+const token = (name: string | number): string => String(name).replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Every location of the value with the schema that applies there, the composed nodes above it first. */
 function locations(
   raw: JsonSchema,
   value: unknown,
-  pointer = '',
-): { pointer: string; schema: JsonSchema; value: unknown }[] {
-  const schema = flatten(raw);
-  const here = [{ pointer, schema, value }];
-  const type = mainType(schema);
-  if (type === 'object' && value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [name, sub] of writableProperties(schema)) {
-      if (name in (value as Json))
-        here.push(
-          ...locations(sub, (value as Json)[name], `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`),
-        );
-    }
-  } else if (type === 'array' && Array.isArray(value) && value.length > 0 && schema.items) {
-    here.push(...locations(schema.items, value[0], `${pointer}/0`));
+  pointer: string,
+  guards: Guard[],
+  depth: number,
+  out: Location[],
+): void {
+  if (depth > SHALLOW_DEPTH + 2) return;
+  const schema = subschema(raw);
+  let flat = flatten(schema);
+  let inner = guards;
+  // A node with several compositions (oneOf and not, ...) unfolds one keyword per step.
+  for (let step = 0; isComposed(flat) && step < 6; step++) {
+    out.push({ pointer, flat, value, guards: inner, composed: true, depth });
+    const next = effective(flat, value);
+    if (!next) return;
+    inner = [...inner, { pointer, schema: flat }];
+    flat = flatten(next);
   }
-  return here;
+  if (isComposed(flat)) return;
+  out.push({ pointer, flat, value, guards: inner, composed: false, depth });
+  // Inside a const or enum value every change is a violation of that keyword alone.
+  if (allowedValues(flat)) return;
+  if (isRecord(value)) {
+    for (const name of Object.keys(value)) {
+      const sub = propertySchema(flat, name);
+      if (sub !== ANY && !isNothing(sub))
+        locations(sub, value[name], `${pointer}/${token(name)}`, inner, depth + 1, out);
+    }
+  } else if (Array.isArray(value)) {
+    const itemGuards = flat.uniqueItems || flat.contains !== undefined ? [...inner, { pointer, schema: flat }] : inner;
+    const prefix = flat.prefixItems?.length ?? 0;
+    for (let i = 0; i < Math.min(value.length, prefix + 1); i++) {
+      const sub = itemSchemaAt(flat, i);
+      if (sub !== ANY) locations(sub, value[i], `${pointer}/${i}`, itemGuards, depth + 1, out);
+    }
+  }
 }
 
-function boundariesAt(schema: JsonSchema, value: unknown, seed: number): Variant[] {
-  if (schema.enum) return schema.enum.map((v) => ({ label: `enum value ${JSON.stringify(v)}`, value: v }));
-  if (schema.const !== undefined) return [];
-  switch (mainType(schema)) {
+const integerOnly = (flat: JsonSchema): boolean => {
+  const types = declaredTypes(flat);
+  return types?.has('integer') === true && !types.has('number');
+};
+
+function boundariesAt(location: Location, seed: number): LocalVariant[] {
+  const { flat, value } = location;
+  const ctx: Ctx = { seed, full: true, depth: location.depth, pointer: location.pointer };
+  if (location.composed) return composedBoundaries(flat, ctx, walker);
+  const ok = (v: unknown): boolean => plainAccepts(flat, v);
+  const variants = literalBoundaries(flat, ok);
+  if (allowedValues(flat)) return variants;
+  switch (jsonType(value)) {
     case 'string':
-      return schema.format ? [] : stringBoundaries(schema, seed);
+      return [...variants, ...stringBoundaries(flat, seed)];
     case 'integer':
-      return numberBoundaries(schema, true);
     case 'number':
-      return numberBoundaries(schema, false);
+      return [...variants, ...numberBoundaries(flat, integerOnly(flat))];
     case 'boolean':
       return [
-        { label: 'false', value: false },
-        { label: 'true', value: true },
+        ...variants,
+        { label: 'false', value: false, keyword: 'type' },
+        { label: 'true', value: true, keyword: 'type' },
       ];
     case 'array':
-      return arrayBoundaries(schema, (n) => distinctItems(schema.items ?? {}, n, seed));
+      return [...variants, ...arrayBoundaries(flat, ctx, walker)];
     case 'object':
-      return value && typeof value === 'object' ? objectBoundaries(schema, value as Json) : [];
+      return [...variants, ...objectBoundaries(flat, value as Record<string, unknown>, ctx, walker)];
     default:
-      return [];
+      return variants;
   }
 }
 
-function violationsAt(schema: JsonSchema, value: unknown, seed: number): Variant[] {
-  const type = mainType(schema);
-  const variants: Variant[] = [];
-  if (type && WRONG_TYPE[type] !== undefined)
-    variants.push({ label: `wrong type (${jsonType(WRONG_TYPE[type])} instead of ${type})`, value: WRONG_TYPE[type] });
-  if (schema.enum) {
-    const outside = type === 'string' ? 'not-in-enum' : 987654321;
-    variants.push({ label: 'value outside enum', value: outside });
-  }
-  switch (type) {
+function violationsAt(location: Location, seed: number): LocalVariant[] {
+  const { flat, value } = location;
+  const ctx: Ctx = { seed, full: true, depth: location.depth, pointer: location.pointer };
+  if (location.composed) return composedViolations(flat, value, ctx, walker);
+  const variants = literalViolations(flat);
+  if (allowedValues(flat)) return variants;
+  switch (jsonType(value)) {
     case 'string':
-      variants.push(...stringViolations(schema));
-      if (schema.format) variants.push(...formatViolations(schema.format));
-      break;
+      return [...variants, ...stringViolations(flat)];
     case 'integer':
     case 'number':
-      variants.push(...numberViolations(schema, type === 'integer'));
-      break;
+      return [...variants, ...numberViolations(flat, integerOnly(flat))];
     case 'array':
-      variants.push(...arrayViolations(schema, (n) => distinctItems(schema.items ?? {}, n, seed)));
-      break;
+      return [...variants, ...arrayViolations(flat, ctx, walker)];
     case 'object':
-      if (value && typeof value === 'object') variants.push(...objectViolations(schema, value as Json));
-      break;
+      return [...variants, ...objectViolations(flat, value as Record<string, unknown>)];
+    default:
+      return variants;
   }
-  return variants;
 }
 
-/** Copies of `base` with one location replaced by each boundary (valid) or violation (invalid). */
+function guardsAllow(guards: Guard[], value: unknown, mode: 'boundaries' | 'violations'): boolean {
+  if (mode === 'boundaries') return guards.every((g) => accepts(g.schema, getPointer(value, g.pointer)));
+  const top = guards[0];
+  return top === undefined || !accepts(top.schema, getPointer(value, top.pointer));
+}
+
+/**
+ * Copies of `base` with one location replaced by each boundary (valid) or violation (invalid).
+ * Variants the generators cannot make for this schema are left out; this never throws for one.
+ */
 export function variantsOf(
   schema: JsonSchema,
   base: unknown,
   mode: 'boundaries' | 'violations',
   seed: number,
-): Variant[] {
-  const out: Variant[] = [];
+): PlacedVariant[] {
+  const found: Location[] = [];
+  locations(schema, base, '', [], 0, found);
+  const out: PlacedVariant[] = [];
   const seen = new Set<string>();
-  for (const location of locations(schema, base)) {
-    const found =
-      mode === 'boundaries'
-        ? boundariesAt(location.schema, location.value, seed)
-        : violationsAt(location.schema, location.value, seed);
-    for (const variant of found) {
+  for (const location of found) {
+    let local: LocalVariant[];
+    try {
+      local = mode === 'boundaries' ? boundariesAt(location, seed) : violationsAt(location, seed);
+    } catch (error) {
+      if (error instanceof UnsatisfiableSchemaError) continue;
+      throw error;
+    }
+    for (const variant of local) {
       let value: unknown;
       if (location.pointer === '') value = structuredClone(variant.value);
       else {
         value = structuredClone(base);
         setPointer(value, location.pointer, structuredClone(variant.value));
       }
-      const key = JSON.stringify(value);
-      if (seen.has(key)) continue;
+      const key = valueKey(value);
+      if (seen.has(key) || !guardsAllow(location.guards, value, mode)) continue;
       seen.add(key);
-      out.push({ label: `${location.pointer || '/'} ${variant.label}`, value });
+      out.push({
+        label: `${location.pointer || '/'} ${variant.label}`,
+        value,
+        keyword: variant.keyword,
+        pointer: location.pointer,
+      });
     }
   }
   return out;
 }
 
-const RANDOM_STRING_CAP = 60;
-
-/** Seeded samples of the arbitrary as plain JSON (fast-check may build null-prototype objects). */
-export function randomValues(schema: JsonSchema, seed: number, count: number): unknown[] {
-  return fc
-    .sample(arbitrary(schema), { seed, numRuns: count })
-    .map((value) => JSON.parse(JSON.stringify(value)) as unknown);
-}
-
-/** A fast-check arbitrary of (mostly) valid values, for the seeded random phase. */
-export function arbitrary(raw: JsonSchema): fc.Arbitrary<unknown> {
-  const schema = flatten(raw);
-  if (schema.const !== undefined) return fc.constant(schema.const);
-  if (schema.enum?.length) return fc.constantFrom(...schema.enum);
-  switch (mainType(schema)) {
-    case 'string': {
-      if (schema.format) {
-        if (schema.format === 'email') return fc.emailAddress();
-        if (schema.format === 'uuid') return fc.uuid();
-        const sample = sampleFormat(schema.format);
-        if (sample !== undefined) return fc.constant(sample);
-      }
-      const min = schema.minLength ?? 0;
-      const max = schema.maxLength ?? Math.max(min, RANDOM_STRING_CAP);
-      if (schema.pattern !== undefined) {
-        const matching = patternArbitrary(schema.pattern);
-        return matching
-          ? matching.filter((s) => [...s].length >= min && [...s].length <= max)
-          : fc.constant(sampleString(schema, 0));
-      }
-      // Servers commonly trim input, so edge whitespace would turn a valid value into an empty one.
-      return fc
-        .string({
-          minLength: min,
-          maxLength: Math.min(max, Math.max(min, RANDOM_STRING_CAP)),
-          unit: 'grapheme-composite',
-        })
-        .filter((s) => s.trim() === s && [...s].length >= min && [...s].length <= max);
-    }
-    case 'integer': {
-      const low = schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : schema.minimum;
-      const high = schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : schema.maximum;
-      return fc.integer({ min: low ?? -1_000_000, max: high ?? 1_000_000 });
-    }
-    case 'number':
-      return fc.double({
-        min: schema.minimum ?? -1e6,
-        max: schema.maximum ?? 1e6,
-        noNaN: true,
-        noDefaultInfinity: true,
-      });
-    case 'boolean':
-      return fc.boolean();
-    case 'null':
-      return fc.constant(null);
-    case 'array': {
-      const min = schema.minItems ?? 0;
-      const max = Math.min(schema.maxItems ?? min + 3, min + 3);
-      const item = arbitrary(schema.items ?? {});
-      return schema.uniqueItems
-        ? fc.uniqueArray(item, { minLength: min, maxLength: max, selector: (v) => JSON.stringify(v) })
-        : fc.array(item, { minLength: min, maxLength: max });
-    }
-    case 'object': {
-      const properties = writableProperties(schema);
-      if (properties.length === 0) {
-        return fc.dictionary(
-          fc.stringMatching(/^[a-z]{1,8}$/),
-          fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean()),
-          {
-            minKeys: schema.minProperties ?? 0,
-            maxKeys: Math.max(schema.minProperties ?? 0, 3),
-          },
-        );
-      }
-      const required = (schema.required ?? []).filter((name) => properties.some(([p]) => p === name));
-      return fc.record(Object.fromEntries(properties.map(([name, sub]) => [name, arbitrary(sub)])), {
-        requiredKeys: required,
-      });
-    }
-    default:
-      return fc.constant('x');
-  }
-}
-
 /** The value without the properties the schema marks readOnly (a request never sends them). */
-export function withoutReadOnly(raw: JsonSchema, value: unknown): unknown {
-  const schema = flatten(raw);
-  if (Array.isArray(value)) return schema.items ? value.map((item) => withoutReadOnly(schema.items!, item)) : value;
-  if (!value || typeof value !== 'object') return value;
-  const out: Json = {};
-  for (const [name, item] of Object.entries(value as Json)) {
-    const sub = schema.properties?.[name];
-    if (sub?.readOnly === true) continue;
-    out[name] = sub ? withoutReadOnly(sub, item) : item;
+export function withoutReadOnly(raw: JsonSchema, value: unknown, depth = 0): unknown {
+  let flat = flatten(subschema(raw));
+  for (let step = 0; isComposed(flat) && step < 6; step++) {
+    const next = effective(flat, value);
+    if (!next) return value;
+    flat = flatten(next);
+  }
+  if (depth > MAX_DEPTH * 4) return value;
+  if (Array.isArray(value)) return value.map((item, i) => withoutReadOnly(itemSchemaAt(flat, i), item, depth + 1));
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [name, item] of Object.entries(value)) {
+    const sub = propertySchema(flat, name);
+    if (flatten(sub).readOnly === true) continue;
+    out[name] = withoutReadOnly(sub, item, depth + 1);
   }
   return out;
 }

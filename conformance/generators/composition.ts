@@ -1,0 +1,300 @@
+/**
+ * `oneOf`, `anyOf`, `allOf` members that do not fold, `not`, `if`/`then`/`else` and OpenAPI's
+ * `discriminator`. A composed schema is read as options, each a plain schema (the rest of the node
+ * with one branch folded in) and a test only a validator can make (no other branch accepts the
+ * value, `not` rejects it, `if` holds or fails). Values come from the walker; the test picks.
+ *
+ * Discriminator rule: a `mapping` key names branch i when the branch's discriminator property allows
+ * the key (`const`/`enum`), or when the last segment of the key's `$ref` equals the branch's
+ * `title` (dereferencing inlines the branch and keeps its title, not its name). A branch that
+ * leaves the property unconstrained gets the key written into its values.
+ */
+import fc from 'fast-check';
+import type { JsonSchema } from '../../lib/json-schema.js';
+import { ANY, allowedValues, conjunction, flatten, subschema, without } from '../../lib/schema.js';
+import { itemSchemaAt } from './arrays.js';
+import { accepts } from './check.js';
+import { propertySchema } from './objects.js';
+import {
+  type Ctx,
+  isRecord,
+  type LocalVariant,
+  SHALLOW_DEPTH,
+  UnsatisfiableSchemaError,
+  valueKey,
+  type Walker,
+} from './schema.js';
+
+export const isComposed = (flat: JsonSchema): boolean =>
+  flat.oneOf !== undefined ||
+  flat.anyOf !== undefined ||
+  flat.not !== undefined ||
+  flat.if !== undefined ||
+  flat.allOf !== undefined;
+
+interface Option {
+  schema: JsonSchema;
+  ok: (value: unknown) => boolean;
+  label: string;
+  keyword: string;
+  /** The discriminator value this option's objects carry, when the branch leaves it open. */
+  tag?: { property: string; value: string };
+}
+
+interface Split {
+  keyword: string;
+  rest: JsonSchema;
+  options: Option[];
+  /** Schemas a value must all fail to be rejected by this node's own keyword. */
+  branches: JsonSchema[];
+}
+
+const ATTEMPTS = 6;
+
+function discriminatorKeys(flat: JsonSchema, branch: JsonSchema): { constrained: boolean; keys: string[] } {
+  const { propertyName, mapping = {} } = flat.discriminator!;
+  const property = flatten(branch).properties?.[propertyName];
+  const allowed = property ? allowedValues(flatten(subschema(property))) : undefined;
+  const keys = Object.entries(mapping)
+    .filter(
+      ([key, ref]) => allowed?.includes(key) || (branch.title !== undefined && ref.split('/').pop() === branch.title),
+    )
+    .map(([key]) => key);
+  for (const value of allowed ?? []) if (typeof value === 'string' && !keys.includes(value)) keys.push(value);
+  return { constrained: allowed !== undefined, keys };
+}
+
+const splits = new WeakMap<JsonSchema, Split>();
+
+function split(flat: JsonSchema): Split {
+  const known = splits.get(flat);
+  if (known) return known;
+  let result: Split;
+  const key = flat.oneOf ? 'oneOf' : flat.anyOf ? 'anyOf' : undefined;
+  if (key) {
+    const branches = flat[key]!.map(subschema);
+    const rest = without(flat, key, 'discriminator');
+    const options = branches.map((branch, i): Option => {
+      const disc = flat.discriminator ? discriminatorKeys(flat, branch) : undefined;
+      const key0 = disc?.keys[0];
+      const option: Option = {
+        schema: conjunction(rest, branch),
+        ok: (v) =>
+          accepts(branch, v) && (key === 'anyOf' || branches.every((other, j) => j === i || !accepts(other, v))),
+        label: `${key} branch ${i + 1}${key0 !== undefined ? ` (${flat.discriminator!.propertyName} ${JSON.stringify(key0)})` : ''}`,
+        keyword: disc ? 'discriminator' : key,
+      };
+      if (disc && !disc.constrained && key0 !== undefined)
+        option.tag = { property: flat.discriminator!.propertyName, value: key0 };
+      return option;
+    });
+    result = { keyword: key, rest, options, branches };
+  } else if (flat.if !== undefined) {
+    const condition = subschema(flat.if);
+    const rest = without(flat, 'if', 'then', 'else');
+    const then = flat.then === undefined ? ANY : subschema(flat.then);
+    const otherwise = flat.else === undefined ? ANY : subschema(flat.else);
+    result = {
+      keyword: 'if',
+      rest,
+      branches: [],
+      options: [
+        {
+          schema: conjunction(conjunction(rest, condition), then),
+          ok: (v) => accepts(condition, v) && accepts(then, v),
+          label: '"if" holds and "then" applies',
+          keyword: 'then',
+        },
+        {
+          schema: conjunction(rest, otherwise),
+          ok: (v) => !accepts(condition, v) && accepts(otherwise, v),
+          label: '"if" fails and "else" applies',
+          keyword: 'else',
+        },
+      ],
+    };
+  } else if (flat.not !== undefined) {
+    const excluded = subschema(flat.not);
+    const rest = without(flat, 'not');
+    result = {
+      keyword: 'not',
+      rest,
+      branches: [],
+      options: [{ schema: rest, ok: (v) => !accepts(excluded, v), label: 'outside "not"', keyword: 'not' }],
+    };
+  } else {
+    const parts = (flat.allOf ?? []).map(subschema);
+    const rest = without(flat, 'allOf');
+    result = {
+      keyword: 'allOf',
+      rest,
+      branches: [],
+      options: [
+        { schema: rest, ok: (v) => parts.every((p) => accepts(p, v)), label: 'every allOf member', keyword: 'allOf' },
+      ],
+    };
+  }
+  splits.set(flat, result);
+  return result;
+}
+
+const REASONS: Record<string, string> = {
+  oneOf: '"oneOf": no branch has a value the other branches reject',
+  anyOf: '"anyOf": no branch has a value the generators can make',
+  if: '"if"/"then"/"else" leave no value the generators can make',
+  not: '"not" excludes every value the generators can make',
+  allOf: '"allOf" members the generators cannot combine',
+};
+
+const costs = new WeakMap<JsonSchema, number>();
+const costing = new WeakSet<JsonSchema>();
+
+/** How many levels a value of the schema must nest at least (Infinity: only through recursion). */
+export function nesting(raw: JsonSchema): number {
+  const schema = subschema(raw);
+  const known = costs.get(schema);
+  if (known !== undefined) return known;
+  if (costing.has(schema)) return Infinity;
+  costing.add(schema);
+  const flat = flatten(schema);
+  let cost = 0;
+  if (isComposed(flat)) cost = Math.min(...split(flat).options.map((o) => nesting(o.schema)));
+  else if (flat.required?.length)
+    cost = 1 + Math.max(...flat.required.map((name) => nesting(propertySchema(flat, name))));
+  else if ((flat.minItems ?? 0) > 0 || flat.contains !== undefined) cost = 1 + nesting(itemSchemaAt(flat, 0));
+  costing.delete(schema);
+  costs.set(schema, cost);
+  return cost;
+}
+
+function tagged(option: Option, value: unknown): unknown {
+  if (!option.tag || !isRecord(value)) return value;
+  const withTag = { ...value, [option.tag.property]: option.tag.value };
+  return option.ok(withTag) && accepts(option.schema, withTag) ? withTag : value;
+}
+
+function valueFor(option: Option, ctx: Ctx, walker: Walker): unknown | undefined {
+  const found = walker.candidates(option.schema, ctx, ATTEMPTS).find((v) => option.ok(v));
+  return found === undefined ? undefined : tagged(option, found);
+}
+
+export function sampleComposed(flat: JsonSchema, ctx: Ctx, walker: Walker): unknown {
+  const { keyword, options } = split(flat);
+  const ordered =
+    ctx.depth >= SHALLOW_DEPTH ? [...options].sort((a, b) => nesting(a.schema) - nesting(b.schema)) : options;
+  let deeper: UnsatisfiableSchemaError | undefined;
+  let tried = false;
+  for (const option of ordered) {
+    try {
+      walker.sample(option.schema, ctx);
+      tried = true;
+    } catch (error) {
+      if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+      deeper ??= error;
+      continue;
+    }
+    const value = valueFor(option, ctx, walker);
+    if (value !== undefined) return value;
+  }
+  if (!tried && deeper) throw deeper;
+  throw new UnsatisfiableSchemaError(ctx.pointer, keyword, REASONS[keyword]!);
+}
+
+/** The option the value takes, as a plain schema to walk into (undefined: none does). */
+export function effective(flat: JsonSchema, value: unknown): JsonSchema | undefined {
+  return split(flat).options.find((o) => o.ok(value))?.schema;
+}
+
+export function composedBoundaries(flat: JsonSchema, ctx: Ctx, walker: Walker): LocalVariant[] {
+  const { options, keyword } = split(flat);
+  if (keyword === 'not' || keyword === 'allOf') return [];
+  const variants: LocalVariant[] = [];
+  for (const option of options) {
+    const value = valueFor(option, ctx, walker);
+    if (value !== undefined) variants.push({ label: option.label, value, keyword: option.keyword });
+  }
+  return variants;
+}
+
+const OTHER_VALUES: unknown[] = ['not-matching', 12345, 0.5, true, null, { key: 'value' }, ['item'], {}, []];
+
+export function composedViolations(flat: JsonSchema, value: unknown, ctx: Ctx, walker: Walker): LocalVariant[] {
+  const { keyword, rest, branches } = split(flat);
+  const variants: LocalVariant[] = [];
+  // Minimal values (required properties only) break `then`/`else`/`allOf` requirements more often.
+  const valuesOf = (schema: JsonSchema): unknown[] => [
+    ...walker.candidates(schema, { ...ctx, full: false }, ATTEMPTS),
+    ...walker.candidates(schema, ctx, ATTEMPTS),
+  ];
+  const restValues = (): unknown[] => valuesOf(rest);
+  const first = (candidates: unknown[], test: (v: unknown) => boolean): unknown => candidates.find(test);
+  if (keyword === 'oneOf' || keyword === 'anyOf') {
+    const rejected = (v: unknown): boolean => branches.every((b) => !accepts(b, v));
+    if (flat.discriminator && isRecord(value)) {
+      const bad = { ...value, [flat.discriminator.propertyName]: 'not-a-known-type' };
+      if (rejected(bad))
+        variants.push({
+          label: `discriminator ${flat.discriminator.propertyName} "not-a-known-type" no branch accepts`,
+          value: bad,
+          keyword: 'discriminator',
+        });
+    }
+    const none = first([...restValues(), ...OTHER_VALUES], rejected);
+    if (none !== undefined) variants.push({ label: `a value no ${keyword} branch accepts`, value: none, keyword });
+    if (keyword === 'oneOf') {
+      for (let i = 0; i < Math.min(branches.length, 3) && variants.length < 3; i++)
+        for (let j = i + 1; j < Math.min(branches.length, 3); j++) {
+          const both = conjunction(conjunction(rest, branches[i]!), branches[j]!);
+          const twice = first(
+            walker.candidates(both, ctx, 2),
+            (v) => accepts(branches[i]!, v) && accepts(branches[j]!, v),
+          );
+          if (twice !== undefined) {
+            variants.push({ label: `a value oneOf branches ${i + 1} and ${j + 1} both accept`, value: twice, keyword });
+            break;
+          }
+        }
+    }
+  } else if (keyword === 'not') {
+    const excluded = subschema(flat.not);
+    const hit = first([...valuesOf(conjunction(rest, excluded)), ...valuesOf(excluded)], (v) => accepts(excluded, v));
+    if (hit !== undefined) variants.push({ label: 'a value "not" excludes', value: hit, keyword: 'not' });
+  } else if (keyword === 'if') {
+    const condition = subschema(flat.if);
+    if (flat.then !== undefined) {
+      const then = subschema(flat.then);
+      const hit = first(valuesOf(conjunction(rest, condition)), (v) => accepts(condition, v) && !accepts(then, v));
+      if (hit !== undefined) variants.push({ label: '"if" holds but "then" fails', value: hit, keyword: 'then' });
+    }
+    if (flat.else !== undefined) {
+      const otherwise = subschema(flat.else);
+      const hit = first(restValues(), (v) => !accepts(condition, v) && !accepts(otherwise, v));
+      if (hit !== undefined) variants.push({ label: '"if" fails and "else" fails', value: hit, keyword: 'else' });
+    }
+  } else {
+    const parts = (flat.allOf ?? []).map(subschema);
+    const hit = first(restValues(), (v) => parts.some((p) => !accepts(p, v)));
+    if (hit !== undefined) variants.push({ label: 'a value one allOf member rejects', value: hit, keyword: 'allOf' });
+  }
+  const seen = new Set<string>();
+  return variants.filter((v) => !seen.has(valueKey(v.value)) && seen.add(valueKey(v.value)));
+}
+
+export function composedArbitrary(
+  flat: JsonSchema,
+  ctx: Ctx,
+  walker: Walker,
+  fallback: unknown,
+): fc.Arbitrary<unknown> {
+  const arbitraries: fc.Arbitrary<unknown>[] = [];
+  for (const option of split(flat).options) {
+    const good = valueFor(option, ctx, walker);
+    if (good === undefined) continue;
+    try {
+      arbitraries.push(walker.arbitrary(option.schema, ctx).map((v) => (option.ok(v) ? tagged(option, v) : good)));
+    } catch (error) {
+      if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+    }
+  }
+  return arbitraries.length > 0 ? fc.oneof(...arbitraries) : fc.constant(fallback);
+}

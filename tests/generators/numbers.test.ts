@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  numberArbitrary,
+  numberBoundaries,
+  numberViolations,
+  sampleNumber,
+} from '../../conformance/generators/numbers.js';
+
+const values = (variants: { value: unknown }[]): unknown[] => variants.map((v) => v.value);
+
+describe('numbers', () => {
+  test('exclusiveMaximum 10 on an integer: 9 is the boundary, 10 the violation', () => {
+    const schema = { type: 'integer', exclusiveMaximum: 10 };
+    expect(numberBoundaries(schema, true)).toContainEqual({
+      label: 'exclusiveMaximum 10: 9',
+      value: 9,
+      keyword: 'exclusiveMaximum',
+    });
+    expect(numberViolations(schema, true)).toContainEqual({
+      label: 'above exclusiveMaximum 10',
+      value: 10,
+      keyword: 'exclusiveMaximum',
+    });
+  });
+
+  test('minimum and maximum are boundaries; one step past each is a violation', () => {
+    const schema = { type: 'integer', minimum: 1, maximum: 5 };
+    expect(values(numberBoundaries(schema, true))).toEqual([1, 5]);
+    expect(values(numberViolations(schema, true))).toEqual([0, 6, 1.5]);
+  });
+
+  test('multipleOf: the bounds move onto the grid and a value off it is a violation', () => {
+    const schema = { type: 'number', minimum: 1, maximum: 10, multipleOf: 3 };
+    expect(values(numberBoundaries(schema, false))).toEqual([3, 9, 6]);
+    expect(numberViolations(schema, false).find((v) => v.keyword === 'multipleOf')?.value).toBe(4.5);
+    expect(sampleNumber({ type: 'number', multipleOf: 0.1, minimum: 0.25 }, false)).toBeCloseTo(1);
+  });
+
+  test('int32 and int64 are integer ranges', () => {
+    expect(
+      numberViolations({ type: 'integer', format: 'int32' }, true).map((v) => [v.value, v.keyword]),
+    ).toContainEqual([2 ** 31, 'format']);
+    expect(numberViolations({ type: 'integer', format: 'int64' }, true).map((v) => v.value)).toContain(2 ** 63);
+    expect(values(numberBoundaries({ type: 'integer', format: 'int32' }, true))).toEqual([-(2 ** 31), 2 ** 31 - 1]);
+  });
+
+  test('an empty range is unsatisfiable', () => {
+    expect(() => sampleNumber({ type: 'integer', exclusiveMinimum: 1, exclusiveMaximum: 2 }, true)).toThrow(
+      /no integer/,
+    );
+  });
+
+  test('random numbers stay in range', () => {
+    const schema = { type: 'number', exclusiveMinimum: 0, maximum: 1 };
+    for (const v of fc.sample(numberArbitrary(schema, false, 0.5), { seed: 1, numRuns: 50 })) {
+      expect(v).toBeGreaterThan(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+  });
+});

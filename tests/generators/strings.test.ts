@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import {
+  matchingStrings,
+  sampleString,
+  stringBoundaries,
+  stringViolations,
+} from '../../conformance/generators/strings.js';
+
+const ctx = { seed: 1, full: true, depth: 0, pointer: '/name' };
+
+describe('strings', () => {
+  test('length bounds: boundaries at, violations one past', () => {
+    const schema = { type: 'string', minLength: 2, maxLength: 4 };
+    expect(stringBoundaries(schema, 1).map((v) => [v.keyword, v.value])).toEqual([
+      ['minLength', 'Ac'],
+      ['maxLength', 'MMMM'],
+      ['type', 'Zoë '],
+    ]);
+    expect(stringViolations(schema).map((v) => [v.label, v.value])).toEqual([
+      ['below minLength 2', 'B'],
+      ['above maxLength 4', 'LLLLL'],
+    ]);
+  });
+
+  test('pattern: matching samples and a mismatch', () => {
+    const schema = { type: 'string', pattern: '^[0-9]{3}$' };
+    expect(sampleString(schema, ctx)).toMatch(/^[0-9]{3}$/);
+    expect(matchingStrings(schema, 1, 3)).toHaveLength(3);
+    expect(stringViolations(schema)).toEqual([
+      { label: 'pattern ^[0-9]{3}$ mismatch', value: '!!!', keyword: 'pattern' },
+    ]);
+  });
+
+  test('an impossible length is reported with its pointer', () => {
+    expect(() => sampleString({ minLength: 5, maxLength: 2 }, ctx)).toThrow('/name: maxLength 2 is below minLength 5');
+    expect(() => sampleString({ pattern: '^[a]{3}$', maxLength: 2 }, ctx)).toThrow(/\/name: no string matching/);
+  });
+});
