@@ -6,6 +6,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { JsonSchema } from './json-schema.js';
 import { documentedOnly } from './provenance.js';
+import { acyclic } from './schema.js';
 
 // ajv-formats is CommonJS; under ESM its callable is the default export's default.
 const addFormats: FormatsPlugin =
@@ -84,7 +85,8 @@ export class ValidatorCache {
       const fragment = pointer.split('/').map(encodeURIComponent).join('/');
       return { $ref: `${spec.uri}${rules === 'documented' ? ':documented' : ''}#${fragment}` };
     }
-    return rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema;
+    // A schema built outside a spec may still be recursive: AJV needs its cycles as references.
+    return acyclic(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema);
   }
 }
 
