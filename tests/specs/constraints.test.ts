@@ -1,25 +1,40 @@
-// Each constraint the vendor pages (and the facts they omit) impose, named as (field, keyword, value)
-// and asserted against the spec. A row fails when a spec edit drops or changes the constraint.
+// Each constraint the vendors state (and the ones we infer), named as (field, keyword, value) and
+// asserted against the spec. A row fails when a spec edit drops or changes the constraint, and when
+// the constraint's provenance changes: a plain row is a vendor fact, so its keyword must not be marked
+// `x-inferred`; a row ending in `inferred` is our inference, so the node must mark it with a reason.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import type { Operation, Spec } from '../../lib/spec.js';
+import type { Spec } from '../../lib/spec.js';
 import { loadAll, operation, type SpecKey } from '../support-specs/specs.js';
+
+type Json = Record<string, unknown>;
 
 let specs: Record<SpecKey, Spec>;
 beforeAll(async () => {
   specs = await loadAll();
 });
 
-/** Merges allOf members so a field can be found whichever member declares it. */
+const marksOf = (node: unknown): Record<string, unknown> =>
+  ((node as Json | undefined)?.['x-inferred'] as Record<string, unknown> | undefined) ?? {};
+
+/**
+ * Merges allOf members so a field can be found whichever member declares it. `x-required-inferred`
+ * lists the required names whose own node marks its `required` as inferred.
+ */
 function flatten(schema: JsonSchema): JsonSchema {
-  if (!schema.allOf) return schema;
-  let merged: JsonSchema = { ...schema, allOf: undefined };
-  for (const part of schema.allOf.map(flatten)) {
+  const ownInferred = marksOf(schema).required ? (schema.required ?? []) : [];
+  let merged: JsonSchema = { ...schema, allOf: undefined, 'x-required-inferred': ownInferred };
+  for (const part of (schema.allOf ?? []).map(flatten)) {
     merged = {
       ...merged,
       ...part,
       properties: { ...merged.properties, ...part.properties },
       required: [...(merged.required ?? []), ...(part.required ?? [])],
+      'x-inferred': { ...marksOf(merged), ...marksOf(part) },
+      'x-required-inferred': [
+        ...(merged['x-required-inferred'] as string[]),
+        ...(part['x-required-inferred'] as string[]),
+      ],
     };
   }
   return merged;
@@ -42,53 +57,97 @@ function field(schema: JsonSchema, path: string): JsonSchema {
   return current;
 }
 
-function requiredIn(schema: JsonSchema, path: string): string[] {
-  const dot = path.lastIndexOf('.');
-  const parent = dot < 0 ? flatten(schema) : field(schema, path.slice(0, dot));
-  return parent.required ?? [];
-}
-
-/** Where a row looks: the request body, a response body, a parameter, or a response header. */
+/** Where a row looks: a request or response body field, a parameter, a response header, the request body or a response. */
 type Where =
   | { op: string; request: string }
   | { op: string; response: string; path: string }
   | { op: string; param: string }
-  | { op: string; status: string; header: string };
+  | { op: string; status: string; header: string }
+  | { op: string; body: true }
+  | { op: string; status: string };
 
-function schemaAt(spec: Spec, where: Where): JsonSchema {
-  const op: Operation = operation(spec, where.op);
-  if ('request' in where) return field(op.requestBody?.content[0]?.schema ?? {}, where.request);
-  if ('param' in where) {
-    const param = op.parameters.find((p) => p.name === where.param);
-    if (!param) throw new Error(`${where.op} has no parameter ${where.param}`);
-    return { ...param.schema, 'x-required': param.required, 'x-in': param.in };
-  }
-  const response = op.responses.find((r) => r.status === ('response' in where ? where.response : where.status));
-  if (!response) throw new Error(`${where.op} documents no ${'response' in where ? where.response : where.status}`);
-  if ('header' in where) {
-    const header = response.headers.find((h) => h.name === where.header);
-    if (!header) throw new Error(`no header ${where.header}`);
-    return { ...header.schema, 'x-required': header.required };
-  }
-  return field(response.content[0]?.schema ?? {}, where.path);
+/** The operation as written in the (dereferenced) document, for the objects the model does not keep marks of. */
+function rawOperation(spec: Spec, operationId: string): Json {
+  const op = operation(spec, operationId);
+  const paths = spec.document.paths as Record<string, Record<string, Json>>;
+  return paths[op.path]?.[op.method] ?? {};
 }
 
-type Row = [SpecKey, string, Where, string, unknown];
+function bodySchema(spec: Spec, where: { op: string; request: string } | { op: string; response: string }): JsonSchema {
+  const op = operation(spec, where.op);
+  if ('request' in where) return op.requestBody?.content[0]?.schema ?? {};
+  const response = op.responses.find((r) => r.status === where.response);
+  if (!response) throw new Error(`${where.op} documents no ${where.response}`);
+  return response.content[0]?.schema ?? {};
+}
+
+/** The value a row's keyword has at its place, and the x-inferred reason the spec gives for it (if any). */
+function lookup(spec: Spec, where: Where, keyword: string): { actual: unknown; reason: unknown } {
+  if ('body' in where) {
+    const body = (rawOperation(spec, where.op).requestBody ?? {}) as Json;
+    return { actual: body[keyword], reason: marksOf(body)[keyword] };
+  }
+  if ('status' in where && !('header' in where)) {
+    const response = ((rawOperation(spec, where.op).responses as Json)[where.status] ?? {}) as Json;
+    const actual =
+      keyword === 'response'
+        ? where.status in (rawOperation(spec, where.op).responses as Json)
+        : keyword === 'content'
+          ? Object.keys((response.content as Json) ?? {}).length > 0
+          : response[keyword];
+    return { actual, reason: marksOf(response)[keyword] };
+  }
+  if ('header' in where) {
+    const response = ((rawOperation(spec, where.op).responses as Json)[where.status] ?? {}) as Json;
+    const header = ((response.headers as Json | undefined)?.[where.header] ?? {}) as Json;
+    if (keyword === 'required') return { actual: header.required === true, reason: marksOf(header).required };
+    return { actual: (header.schema as Json)[keyword], reason: marksOf(header.schema)[keyword] };
+  }
+  if ('param' in where) {
+    const param = operation(spec, where.op).parameters.find((p) => p.name === where.param);
+    if (!param) throw new Error(`${where.op} has no parameter ${where.param}`);
+    if (keyword === 'required') return { actual: param.required, reason: undefined };
+    if (keyword === 'in') return { actual: param.in, reason: undefined };
+    return { actual: (param.schema as Json)[keyword], reason: marksOf(param.schema)[keyword] };
+  }
+  const root = bodySchema(spec, where);
+  const path = 'request' in where ? where.request : where.path;
+  if (keyword === 'required') {
+    const dot = path.lastIndexOf('.');
+    const parent = dot < 0 ? flatten(root) : field(root, path.slice(0, dot));
+    const name = path.slice(dot + 1);
+    return {
+      actual: (parent.required ?? []).includes(name),
+      reason: (parent['x-required-inferred'] as string[]).includes(name) ? marksOf(parent).required : undefined,
+    };
+  }
+  const schema = field(root, path);
+  return { actual: (schema as Json)[keyword], reason: marksOf(schema)[keyword] };
+}
+
+const INFERRED = 'inferred';
+type Row = [key: SpecKey, name: string, where: Where, keyword: string, value: unknown, provenance?: typeof INFERRED];
 const req = (op: string, request: string): Where => ({ op, request });
 const res = (op: string, response: string, path = ''): Where => ({ op, response, path });
 const param = (op: string, name: string): Where => ({ op, param: name });
+const header = (op: string, status: string, name: string): Where => ({ op, status, header: name });
+const body = (op: string): Where => ({ op, body: true });
+const status = (op: string, code: string): Where => ({ op, status: code });
 
 /**
- * keyword `required`: the field is (true) or is not (false) in its parent's `required`;
- * `x-item-required` / `x-item-optional`: the array's items require / merely allow the named property.
+ * keyword `required`: the field is (true) or is not (false) in its parent's `required` (on a parameter
+ * or header: the object's own `required`); on a request body: its `required`; on a response: `response`
+ * (the status is documented here) and `content` (it has a body); a value `undefined` says the spec must
+ * not carry the keyword there (a guess we removed). `x-item-required` / `x-item-optional`: the array's
+ * items require / merely allow the named property.
  */
 const rows: Row[] = [
   // BigChange
-  ['bigchange', 'Customer-Id header on create', param('createContactGroup', 'Customer-Id'), 'x-required', true],
-  ['bigchange', 'Customer-Id is a header', param('createContactGroup', 'Customer-Id'), 'x-in', 'header'],
+  ['bigchange', 'Customer-Id header on create', param('createContactGroup', 'Customer-Id'), 'required', true],
+  ['bigchange', 'Customer-Id is a header', param('createContactGroup', 'Customer-Id'), 'in', 'header'],
   ['bigchange', 'Customer-Id type', param('createContactGroup', 'Customer-Id'), 'type', 'integer'],
   ['bigchange', 'Customer-Id format', param('createContactGroup', 'Customer-Id'), 'format', 'int64'],
-  ['bigchange', 'Customer-Id header on update', param('updateContactGroup', 'Customer-Id'), 'x-required', true],
+  ['bigchange', 'Customer-Id header on update', param('updateContactGroup', 'Customer-Id'), 'required', true],
   ['bigchange', 'Customer-Id format on update', param('updateContactGroup', 'Customer-Id'), 'format', 'int64'],
   ['bigchange', 'contactGroupId type', param('updateContactGroup', 'contactGroupId'), 'type', 'integer'],
   ['bigchange', 'create name required', req('createContactGroup', 'name'), 'required', true],
@@ -115,7 +174,7 @@ const rows: Row[] = [
   ],
   ['bigchange', 'problem status is the HTTP status', res('updateContactGroup', '404', 'status'), 'const', 404],
   ['bigchange', 'problem title required', res('createContactGroup', '500', 'title'), 'required', true],
-  // 8x8
+  // 8x8: its OpenAPI definition (contacts_api.json); the page adds the "at least one address" rule
   ['8x8', 'accountId minLength', param('createContact', 'accountId'), 'minLength', 32],
   ['8x8', 'accountId maxLength', param('createContact', 'accountId'), 'maxLength', 36],
   [
@@ -125,6 +184,7 @@ const rows: Row[] = [
     'pattern',
     '^[0-9A-Fa-f]{8}[-]?(?:[0-9A-Fa-f]{4}[-]?){3}[0-9A-Fa-f]{12}$',
   ],
+  ['8x8', 'the body is required', body('createContact'), 'required', true, INFERRED],
   ['8x8', 'firstName minLength', req('createContact', 'firstName'), 'minLength', 1],
   ['8x8', 'firstName maxLength', req('createContact', 'firstName'), 'maxLength', 200],
   ['8x8', 'lastName minLength', req('createContact', 'lastName'), 'minLength', 1],
@@ -136,10 +196,28 @@ const rows: Row[] = [
   ['8x8', 'groups minItems', req('createContact', 'groups'), 'minItems', 1],
   ['8x8', 'groups maxItems', req('createContact', 'groups'), 'maxItems', 10],
   ['8x8', 'groups uniqueItems', req('createContact', 'groups'), 'uniqueItems', true],
-  ['8x8', 'group id type', req('createContact', 'groups[].id'), 'type', 'integer'],
+  ['8x8', 'group id in a request is an integer', req('createContact', 'groups[].id'), 'type', 'integer'],
+  ['8x8', 'group id in a request has no format', req('createContact', 'groups[].id'), 'format', undefined],
   ['8x8', 'group id required', req('createContact', 'groups[].id'), 'required', true],
   ['8x8', 'addresses required', req('createContact', 'addresses'), 'required', true],
-  ['8x8', 'addresses minProperties', req('createContact', 'addresses'), 'minProperties', 1],
+  [
+    '8x8',
+    'at least one address (the page), as anyOf of required members',
+    req('createContact', 'addresses'),
+    'anyOf',
+    ['msisdn', 'weChatUserId', 'facebookUserId', 'email', 'zaloId', 'lineId', 'kakaoTalkId'].map((name) => ({
+      required: [name],
+    })),
+  ],
+  [
+    '8x8',
+    'addresses is open (8x8 does not close it)',
+    req('createContact', 'addresses'),
+    'additionalProperties',
+    undefined,
+  ],
+  ['8x8', 'addresses has no minProperties', req('createContact', 'addresses'), 'minProperties', undefined],
+  ['8x8', 'msisdn minLength', req('createContact', 'addresses.msisdn'), 'minLength', 1],
   ['8x8', 'msisdn pattern', req('createContact', 'addresses.msisdn'), 'pattern', '^\\+{0,1}[1-9]{1}[0-9]{6,14}$'],
   ['8x8', 'email format', req('createContact', 'addresses.email'), 'format', 'email'],
   ['8x8', 'email maxLength', req('createContact', 'addresses.email'), 'maxLength', 320],
@@ -149,16 +227,36 @@ const rows: Row[] = [
   ['8x8', 'lineId maxLength', req('createContact', 'addresses.lineId'), 'maxLength', 128],
   ['8x8', 'kakaoTalkId maxLength', req('createContact', 'addresses.kakaoTalkId'), 'maxLength', 128],
   ['8x8', 'customAttributes type', req('createContact', 'customAttributes'), 'type', 'object'],
-  ['8x8', '201 id required', res('createContact', '201', 'id'), 'required', true],
-  ['8x8', '201 addresses required', res('createContact', '201', 'addresses'), 'required', true],
-  ['8x8', '200 id required', res('createContact', '200', 'id'), 'required', true],
-  ['8x8', '200 addresses required', res('createContact', '200', 'addresses'), 'required', true],
-  ...(['400', '401', '409'] as const).flatMap((status): Row[] => [
-    ['8x8', `${status} code required`, res('createContact', status, 'code'), 'required', true],
-    ['8x8', `${status} message required`, res('createContact', status, 'message'), 'required', true],
-    ['8x8', `${status} errorId is a uuid`, res('createContact', status, 'errorId'), 'format', 'uuid'],
-    ['8x8', `${status} timestamp is a date-time`, res('createContact', status, 'timestamp'), 'format', 'date-time'],
+  ['8x8', 'customAttributes maxProperties', req('createContact', 'customAttributes'), 'maxProperties', 50],
+  ...(['200', '201'] as const).flatMap((code): Row[] => [
+    ['8x8', `${code} id required`, res('createContact', code, 'id'), 'required', true],
+    ['8x8', `${code} id is a number`, res('createContact', code, 'id'), 'type', 'number'],
+    ['8x8', `${code} addresses required`, res('createContact', code, 'addresses'), 'required', true],
+    ['8x8', `${code} createdAt is a plain string`, res('createContact', code, 'createdAt'), 'format', undefined],
+    ['8x8', `${code} groups uniqueItems`, res('createContact', code, 'groups'), 'uniqueItems', true],
+    ['8x8', `${code} group id is a number`, res('createContact', code, 'groups[].id'), 'type', 'number'],
+    ['8x8', `${code} group contacts is a number`, res('createContact', code, 'groups[].contacts'), 'type', 'number'],
+    ['8x8', `${code} group createdAt minLength`, res('createContact', code, 'groups[].createdAt'), 'minLength', 1],
+    [
+      '8x8',
+      `${code} group description may be empty`,
+      res('createContact', code, 'groups[].description'),
+      'minLength',
+      undefined,
+    ],
+    ['8x8', `${code} group id required`, res('createContact', code, 'groups[].id'), 'required', true, INFERRED],
   ]),
+  ...(['400', '401', '409'] as const).flatMap((code): Row[] => [
+    ['8x8', `${code} code required`, res('createContact', code, 'code'), 'required', true],
+    ['8x8', `${code} message optional`, res('createContact', code, 'message'), 'required', false],
+    ['8x8', `${code} errorId required`, res('createContact', code, 'errorId'), 'required', true],
+    ['8x8', `${code} errorId is a uuid`, res('createContact', code, 'errorId'), 'format', 'uuid'],
+    ['8x8', `${code} timestamp required`, res('createContact', code, 'timestamp'), 'required', true],
+    ['8x8', `${code} timestamp is a date-time`, res('createContact', code, 'timestamp'), 'format', 'date-time'],
+  ]),
+  ['8x8', '401 is ours (8x8 documents no 401)', status('createContact', '401'), 'response', true, INFERRED],
+  ['8x8', '400 is documented', status('createContact', '400'), 'response', true],
+  ['8x8', '409 is documented with a body', status('createContact', '409'), 'content', true],
   // Eloqua
   ['eloqua', 'name required on create', req('createContactSegment', 'name'), 'required', true],
   ...(
@@ -232,42 +330,29 @@ const rows: Row[] = [
     'additionalProperties',
     { type: 'array', items: { type: 'string' } },
   ],
-  [
-    'easify',
-    '429 Retry-After required',
-    { op: 'createContactGroup', status: '429', header: 'Retry-After' },
-    'x-required',
-    true,
-  ],
-  [
-    'easify',
-    '429 Retry-After is seconds',
-    { op: 'createContactGroup', status: '429', header: 'Retry-After' },
-    'type',
-    'integer',
-  ],
+  ['easify', '429 Retry-After required', header('createContactGroup', '429', 'Retry-After'), 'required', true],
+  ['easify', '429 Retry-After is seconds', header('createContactGroup', '429', 'Retry-After'), 'type', 'integer'],
 ];
 
 describe('constraints', () => {
-  it.each(rows)('%s: %s', (key, _name, where, keyword, value) => {
+  it.each(rows)('%s: %s', (key, _name, where, keyword, value, provenance) => {
     const spec = specs[key];
-    const schema = schemaAt(spec, where);
-    if (keyword === 'required') {
-      const path = 'request' in where ? where.request : 'path' in where ? where.path : '';
-      const root =
-        'request' in where
-          ? operation(spec, where.op).requestBody?.content[0]?.schema
-          : operation(spec, where.op).responses.find((r) => 'response' in where && r.status === where.response)
-              ?.content[0]?.schema;
-      expect(requiredIn(root ?? {}, path).includes(path.split('.').pop() ?? '')).toBe(value);
-    } else if (keyword === 'x-item-required' || keyword === 'x-item-optional') {
-      const items = flatten(schema.items ?? {});
+    if (keyword === 'x-item-required' || keyword === 'x-item-optional') {
+      const items = flatten(field(bodySchema(spec, where as never), 'path' in where ? where.path : '').items ?? {});
       expect(Object.keys(items.properties ?? {})).toContain(value);
       if (keyword === 'x-item-optional') expect(items.required ?? []).not.toContain(value);
       else expect(items.required ?? []).toContain(value);
-    } else {
-      expect((schema as Record<string, unknown>)[keyword]).toEqual(value);
+      const reason = (items['x-required-inferred'] as string[]).includes(String(value))
+        ? marksOf(items).required
+        : undefined;
+      if (provenance === INFERRED) expect(reason).toMatch(/\S/);
+      else expect(reason).toBeUndefined();
+      return;
     }
+    const { actual, reason } = lookup(spec, where, keyword);
+    expect(actual).toEqual(value);
+    if (provenance === INFERRED) expect(reason, `${keyword} should be marked x-inferred with a reason`).toMatch(/\S/);
+    else expect(reason, `${keyword} is marked x-inferred, but this row says the vendor states it`).toBeUndefined();
   });
 });
 

@@ -54,6 +54,7 @@ describe('typed requests are valid against the specs', () => {
     ['bigchange', 'createContactGroup', '201', typed.bigChangeCreated],
     ['bigchange', 'createContactGroup', '422', typed.bigChangeValidation],
     ['8x8', 'createContact', '409', typed.eightByEightConflict],
+    ['8x8', 'createContact', '409', typed.eightByEightConflictWithoutMessage],
     ['eloqua', 'createContactSegment', '400', typed.eloquaValidation],
     ['easify', 'createContactGroup', '200', typed.easifyCreated],
   ] as const)('%s %s %s response', (key, operationId, status, body) => {

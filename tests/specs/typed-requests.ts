@@ -71,6 +71,13 @@ export const eightByEightConflict: Json<EightByEight['createContact']['responses
   timestamp: '2024-03-11T10:05:42.902Z',
 };
 
+// 8x8 requires code, errorId and timestamp; message is optional.
+export const eightByEightConflictWithoutMessage: Json<EightByEight['createContact']['responses'][409]> = {
+  code: 1003,
+  errorId: '2c9e4a7b-1f3d-4e8a-b6c5-9d0e1f2a3b4c',
+  timestamp: '2024-03-11T10:05:42.902Z',
+};
+
 export const eloquaCreate: TypedRequest<
   Eloqua['createContactSegment']['parameters'],
   Json<Eloqua['createContactSegment']['requestBody']>
