@@ -79,6 +79,9 @@ describe('typed requests are valid against the specs', () => {
     expect(requestErrors('8x8', { ...typed.eightByEightCreate, body: typed.eightByEightNoAddresses })).toContain(
       '/addresses: is required',
     );
+    expect(requestErrors('eloqua', { ...typed.eloquaCreate, body: typed.eloquaYesIncluded })).toContain(
+      '/elements/0/isIncluded: must be one of ["true","false"]',
+    );
     expect(responseErrors('eloqua', 'createContactSegment', '201', typed.eloquaNumericCount)).toContain(
       '/count: must be string',
     );

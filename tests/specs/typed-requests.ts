@@ -84,7 +84,8 @@ export const eloquaCreate: TypedRequest<
 > = {
   operationId: 'createContactSegment',
   params: { query: undefined, header: undefined, path: undefined, cookie: undefined },
-  body: { name: 'Q3 webinar attendees', elements: [{ type: 'ContactListSegmentElement', isIncluded: 'true' }] },
+  // type is read-only (Oracle's prose), so a request leaves it out.
+  body: { name: 'Q3 webinar attendees', elements: [{ isIncluded: 'true' }] },
 };
 
 export const eloquaValidation: Json<Eloqua['createContactSegment']['responses'][400]> = [
@@ -92,7 +93,7 @@ export const eloquaValidation: Json<Eloqua['createContactSegment']['responses'][
     type: 'ObjectValidationError',
     container: { type: 'ObjectKey', objectType: 'ContactSegment' },
     property: 'name',
-    requirement: { type: 'IsRequiredRequirement' },
+    requirement: { type: 'NotNullRequirement' },
   },
 ];
 
@@ -129,6 +130,11 @@ export const bigChangeStringCustomer: BigChange['createContactGroup']['parameter
 export const eightByEightNoAddresses: Json<EightByEight['createContact']['requestBody']> = { firstName: 'Amelia' };
 // @ts-expect-error Eloqua sends counts as strings
 export const eloquaNumericCount: Json<Eloqua['createContactSegment']['responses'][201]> = { name: 'x', count: 3 };
+export const eloquaYesIncluded: Json<Eloqua['createContactSegment']['requestBody']> = {
+  name: 'x',
+  // @ts-expect-error isIncluded is "true" or "false" (an inferred enum: Eloqua's booleans are strings)
+  elements: [{ isIncluded: 'yes' }],
+};
 export const easifyFalseStatus: Json<Easify['createContactGroup']['responses'][200]> = {
   ...easifyCreated,
   // @ts-expect-error a success body always has status: true
