@@ -143,21 +143,39 @@ const status = (op: string, code: string): Where => ({ op, status: code });
  * `response` or `content` is our inference.
  */
 const rows: Row[] = [
-  // BigChange
+  // BigChange: the pages (create, update) and the notes taken from its published swagger
   ['bigchange', 'Customer-Id header on create', param('createContactGroup', 'Customer-Id'), 'required', true],
   ['bigchange', 'Customer-Id is a header', param('createContactGroup', 'Customer-Id'), 'in', 'header'],
   ['bigchange', 'Customer-Id type', param('createContactGroup', 'Customer-Id'), 'type', 'integer'],
   ['bigchange', 'Customer-Id format', param('createContactGroup', 'Customer-Id'), 'format', 'int64'],
   ['bigchange', 'Customer-Id header on update', param('updateContactGroup', 'Customer-Id'), 'required', true],
   ['bigchange', 'Customer-Id format on update', param('updateContactGroup', 'Customer-Id'), 'format', 'int64'],
-  ['bigchange', 'contactGroupId type', param('updateContactGroup', 'contactGroupId'), 'type', 'integer'],
-  ['bigchange', 'create name required', req('createContactGroup', 'name'), 'required', true],
-  ['bigchange', 'create name minLength', req('createContactGroup', 'name'), 'minLength', 1],
-  ['bigchange', 'create name maxLength', req('createContactGroup', 'name'), 'maxLength', 50],
+  ['bigchange', 'contactGroupId type', param('updateContactGroup', 'contactGroupId'), 'type', 'integer', INFERRED],
+  ['bigchange', 'contactGroupId format', param('updateContactGroup', 'contactGroupId'), 'format', 'int64', INFERRED],
+  ['bigchange', 'create body required', body('createContactGroup'), 'required', true],
+  ['bigchange', 'create name required', req('createContactGroup', 'name'), 'required', true, INFERRED],
+  ['bigchange', 'create name minLength', req('createContactGroup', 'name'), 'minLength', 1, INFERRED],
+  [
+    'bigchange',
+    'create name has no maxLength (50 was a guess)',
+    req('createContactGroup', 'name'),
+    'maxLength',
+    undefined,
+  ],
+  ['bigchange', 'update body required', body('updateContactGroup'), 'required', true, INFERRED],
   ['bigchange', 'update name optional', req('updateContactGroup', 'name'), 'required', false],
-  ['bigchange', 'update needs at least one property', req('updateContactGroup', ''), 'minProperties', 1],
-  ['bigchange', 'create 201 id', res('createContactGroup', '201', 'id'), 'format', 'int64'],
-  ['bigchange', 'create 201 id required', res('createContactGroup', '201', 'id'), 'required', true],
+  ['bigchange', 'update name has no bounds', req('updateContactGroup', 'name'), 'minLength', undefined],
+  [
+    'bigchange',
+    'update needs at least one optional value (the page)',
+    req('updateContactGroup', ''),
+    'anyOf',
+    [{ required: ['name'] }],
+  ],
+  ['bigchange', 'update is not "any property"', req('updateContactGroup', ''), 'minProperties', undefined],
+  ['bigchange', 'create 201 id type', res('createContactGroup', '201', 'id'), 'type', 'integer'],
+  ['bigchange', 'create 201 id format', res('createContactGroup', '201', 'id'), 'format', 'int64', INFERRED],
+  ['bigchange', 'create 201 id required', res('createContactGroup', '201', 'id'), 'required', true, INFERRED],
   [
     'bigchange',
     '422 errors is a map of string[]',
@@ -165,7 +183,7 @@ const rows: Row[] = [
     'additionalProperties',
     { type: 'array', items: { type: 'string' } },
   ],
-  ['bigchange', '422 errors required', res('createContactGroup', '422', 'errors'), 'required', true],
+  ['bigchange', '422 errors required', res('createContactGroup', '422', 'errors'), 'required', true, INFERRED],
   [
     'bigchange',
     'problem details allow extension members',
@@ -173,8 +191,17 @@ const rows: Row[] = [
     'additionalProperties',
     true,
   ],
+  ['bigchange', 'problem type is a URI reference', res('createContactGroup', '400', 'type'), 'format', 'uri-reference'],
   ['bigchange', 'problem status is the HTTP status', res('updateContactGroup', '404', 'status'), 'const', 404],
-  ['bigchange', 'problem title required', res('createContactGroup', '500', 'title'), 'required', true],
+  ['bigchange', 'problem status has no int32 format', res('updateContactGroup', '404', 'status'), 'format', undefined],
+  ['bigchange', 'problem title required', res('createContactGroup', '500', 'title'), 'required', true, INFERRED],
+  ...(['400', '403', '422', '500'] as const).map(
+    (code): Row => ['bigchange', `${code} is documented`, status('createContactGroup', code), 'response', true],
+  ),
+  ['bigchange', '404 is documented', status('updateContactGroup', '404'), 'response', true],
+  ['bigchange', '401 is ours (the pages list none)', status('createContactGroup', '401'), 'response', true, INFERRED],
+  ['bigchange', '401 is ours on update too', status('updateContactGroup', '401'), 'response', true, INFERRED],
+  ['bigchange', '401 status is 401', res('createContactGroup', '401', 'status'), 'const', 401, INFERRED],
   // 8x8: its OpenAPI definition (contacts_api.json); the page adds the "at least one address" rule
   ['8x8', 'accountId minLength', param('createContact', 'accountId'), 'minLength', 32],
   ['8x8', 'accountId maxLength', param('createContact', 'accountId'), 'maxLength', 36],
@@ -444,21 +471,18 @@ describe('constraints', () => {
 });
 
 describe('document-level facts', () => {
-  it('BigChange: OAuth 2.0 client credentials with the contacts:write scope on every operation', () => {
-    const scheme = (
-      specs.bigchange.document.components!.securitySchemes as Record<
-        string,
-        { type: string; flows: { clientCredentials: { tokenUrl: string; scopes: Record<string, string> } } }
-      >
-    ).bigChangeOAuth;
-    expect(scheme?.type).toBe('oauth2');
-    expect(scheme?.flows.clientCredentials.tokenUrl).toBe('https://api.bigchange.com/auth/tokens');
-    expect(Object.keys(scheme?.flows.clientCredentials.scopes ?? {})).toEqual(['contacts:write']);
-    for (const op of specs.bigchange.operations)
+  it('BigChange: a bearer JWT on every operation (not an OAuth flow with a token URL nobody states)', () => {
+    const schemes = specs.bigchange.document.components!.securitySchemes as Record<string, Json>;
+    expect(schemes).toEqual({
+      bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+    });
+    for (const op of specs.bigchange.operations) {
       expect(op.security.map((alt) => alt.map((s) => s.kind))).toEqual([['bearer']]);
+      expect(rawOperation(specs.bigchange, op.operationId).description).toContain('required scope contacts:write');
+    }
   });
 
-  it('BigChange: errors are application/problem+json and 401 is documented on both operations', () => {
+  it('BigChange: errors are application/problem+json, and both operations carry our 401', () => {
     for (const op of specs.bigchange.operations) {
       expect(op.responses.map((r) => r.status)).toContain('401');
       for (const r of op.responses.filter((r) => /^[45]/.test(r.status)))
