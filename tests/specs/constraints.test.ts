@@ -112,9 +112,9 @@ function lookup(spec: Spec, where: Where, keyword: string): { actual: unknown; r
   }
   const root = bodySchema(spec, where);
   const path = 'request' in where ? where.request : where.path;
-  // A body the vendor does not document (`response`) or documents without content (`content`) is ours throughout.
-  const response = 'response' in where ? marksOf((rawOperation(spec, where.op).responses as Json)[where.response]) : {};
-  const inherited = response.content ?? response.response;
+  // A body marked `content` (the vendor documents none) is ours throughout.
+  const inherited =
+    'response' in where ? marksOf((rawOperation(spec, where.op).responses as Json)[where.response]).content : undefined;
   if (keyword === 'required') {
     const dot = path.lastIndexOf('.');
     const parent = dot < 0 ? flatten(root) : field(root, path.slice(0, dot));
@@ -140,7 +140,7 @@ const status = (op: string, code: string): Where => ({ op, status: code });
  * or header: the object's own `required`); on a request body: its `required`; on a response: `response`
  * (the status is documented here) and `content` (it has a body); a value `undefined` says the spec must
  * not carry the keyword there (a guess we removed). Everything in a body whose response is marked
- * `response` or `content` is our inference.
+ * `content` is our inference.
  */
 const rows: Row[] = [
   // BigChange: the pages (create, update) and the notes taken from its published swagger
@@ -201,6 +201,7 @@ const rows: Row[] = [
   ['bigchange', '404 is documented', status('updateContactGroup', '404'), 'response', true],
   ['bigchange', '401 is ours (the pages list none)', status('createContactGroup', '401'), 'response', true, INFERRED],
   ['bigchange', '401 is ours on update too', status('updateContactGroup', '401'), 'response', true, INFERRED],
+  ['bigchange', '401 body is ours too', status('createContactGroup', '401'), 'content', true, INFERRED],
   ['bigchange', '401 status is 401', res('createContactGroup', '401', 'status'), 'const', 401, INFERRED],
   // 8x8: its OpenAPI definition (contacts_api.json); the page adds the "at least one address" rule
   ['8x8', 'accountId minLength', param('createContact', 'accountId'), 'minLength', 32],
@@ -294,6 +295,7 @@ const rows: Row[] = [
     ] as Row[];
   }),
   ['8x8', '401 is ours (8x8 documents no 401)', status('createContact', '401'), 'response', true, INFERRED],
+  ['8x8', '401 body is ours too', status('createContact', '401'), 'content', true, INFERRED],
   ['8x8', '400 is documented', status('createContact', '400'), 'response', true],
   ['8x8', '409 is documented with a body', status('createContact', '409'), 'content', true],
   // Eloqua: Oracle's definition (ballerina's conversion of its Swagger); prose read-only marks count
@@ -424,17 +426,23 @@ const rows: Row[] = [
     INFERRED,
   ],
   ['eloqua', '401 is a JSON string', res('createContactSegment', '401'), 'type', 'string', INFERRED],
-  // Easify
+  // Easify: its page only (no machine-readable definition); the bodies it shows state their shape
+  ['easify', 'body required', body('createContactGroup'), 'required', true, INFERRED],
   ['easify', 'name required', req('createContactGroup', 'name'), 'required', true],
-  ['easify', 'name minLength', req('createContactGroup', 'name'), 'minLength', 1],
+  ['easify', 'name minLength', req('createContactGroup', 'name'), 'minLength', 1, INFERRED],
+  ['easify', 'name maxLength 255', req('createContactGroup', 'name'), 'maxLength', 255, INFERRED],
+  ['easify', 'success is 200', status('createContactGroup', '200'), 'response', true, INFERRED],
+  ['easify', "the success body is the page's", status('createContactGroup', '200'), 'content', true],
   ['easify', '200 status is true', res('createContactGroup', '200', 'status'), 'const', true],
   [
     'easify',
-    'created_at format dd-mm-YYYY hh:mm:ss AM|PM',
+    "created_at has the shape of the page's sample",
     res('createContactGroup', '200', 'data.created_at'),
     'pattern',
-    '^(0[1-9]|[12][0-9]|3[01])-(0[1-9]|1[0-2])-[0-9]{4} (0[1-9]|1[0-2]):[0-5][0-9]:[0-5][0-9] (AM|PM)$',
+    '^[0-9]{2}-[0-9]{2}-[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} (AM|PM)$',
+    INFERRED,
   ],
+  ['easify', 'contacts_count is a count', res('createContactGroup', '200', 'data.contacts_count'), 'minimum', 0],
   ...(['id', 'name', 'contacts_count', 'shared_group', 'default_group', 'created_at'] as const).map(
     (name): Row => [
       'easify',
@@ -444,10 +452,11 @@ const rows: Row[] = [
       true,
     ],
   ),
-  ...(['401', '402', '403', '429'] as const).flatMap((status): Row[] => [
-    ['easify', `${status} status is false`, res('createContactGroup', status, 'status'), 'const', false],
-    ['easify', `${status} errors is an array`, res('createContactGroup', status, 'errors'), 'type', 'array'],
-    ['easify', `${status} message required`, res('createContactGroup', status, 'message'), 'required', true],
+  ...(['401', '402', '403', '429'] as const).flatMap((code): Row[] => [
+    ['easify', `${code} status is false`, res('createContactGroup', code, 'status'), 'const', false],
+    ['easify', `${code} errors is an array`, res('createContactGroup', code, 'errors'), 'type', 'array'],
+    ['easify', `${code} errors items are not typed`, res('createContactGroup', code, 'errors'), 'items', {}],
+    ['easify', `${code} message required`, res('createContactGroup', code, 'message'), 'required', true],
   ]),
   [
     'easify',
@@ -456,8 +465,45 @@ const rows: Row[] = [
     'additionalProperties',
     { type: 'array', items: { type: 'string' } },
   ],
-  ['easify', '429 Retry-After required', header('createContactGroup', '429', 'Retry-After'), 'required', true],
-  ['easify', '429 Retry-After is seconds', header('createContactGroup', '429', 'Retry-After'), 'type', 'integer'],
+  [
+    'easify',
+    '429 Retry-After required',
+    header('createContactGroup', '429', 'Retry-After'),
+    'required',
+    true,
+    INFERRED,
+  ],
+  [
+    'easify',
+    '429 Retry-After is seconds',
+    header('createContactGroup', '429', 'Retry-After'),
+    'type',
+    'integer',
+    INFERRED,
+  ],
+  [
+    'easify',
+    '429 Retry-After not negative',
+    header('createContactGroup', '429', 'Retry-After'),
+    'minimum',
+    0,
+    INFERRED,
+  ],
+  [
+    'easify',
+    'X-RateLimit-Remaining is an integer',
+    header('createContactGroup', '200', 'X-RateLimit-Remaining'),
+    'type',
+    'integer',
+    INFERRED,
+  ],
+  [
+    'easify',
+    'X-RateLimit-Limit is optional',
+    header('createContactGroup', '429', 'X-RateLimit-Limit'),
+    'required',
+    false,
+  ],
 ];
 
 describe('constraints', () => {

@@ -29,6 +29,7 @@ describe.each(Object.keys(SPEC_FILES) as SpecKey[])('x-inferred marks of %s', (k
   it('each names a keyword its node carries, with a one-line reason', async () => {
     const document = await raw('specs', SPEC_FILES[key]);
     expect(inferredMarkProblems(document).map((p) => `${toPointer(p.path)}: ${p.message}`)).toEqual([]);
+    expect(marks(document).length, "the walk sees the spec's marks").toBeGreaterThan(0);
   });
 });
 
