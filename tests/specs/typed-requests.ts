@@ -120,7 +120,7 @@ export const easifyCreated: Json<Easify['createContactGroup']['responses'][200]>
 };
 
 // The types reject what the specs reject.
-// @ts-expect-error name is required on create
+// @ts-expect-error name is required on create (our inference, marked x-inferred)
 export const bigChangeNoName: Json<BigChange['createContactGroup']['requestBody']> = {};
 export const bigChangeStringCustomer: BigChange['createContactGroup']['parameters']['header'] = {
   // @ts-expect-error Customer-Id is an integer, not a string
