@@ -33,10 +33,7 @@ export interface components {
             /** @description Please use Alpha-2 country code (two character country codes) */
             country?: string;
             groups?: {
-                /**
-                 * Format: int64
-                 * @description Group identitifer
-                 */
+                /** @description Group identitifer */
                 id: number;
             }[];
             addresses: components["schemas"]["Addresses"];
@@ -46,7 +43,7 @@ export interface components {
         };
         /**
          * Addresses
-         * @description All addresses are optional, but at least one address should be provided
+         * @description All addresses are optional, but at least one address should be provided (the page's rule: at least one of the seven addresses below is present). Other properties are not forbidden.
          */
         Addresses: {
             /** @description Phone number. We accept both international and national formats (for national you have to specify a country in the dedicated field). */
@@ -58,13 +55,11 @@ export interface components {
             zaloId?: string;
             lineId?: string;
             kakaoTalkId?: string;
-        };
+        } & (unknown | unknown | unknown | unknown | unknown | unknown | unknown);
         /** Group */
         Group: {
-            /** Format: int64 */
             id: number;
             contacts?: number;
-            /** Format: date-time */
             createdAt?: string;
             name?: string;
             description?: string;
@@ -72,9 +67,7 @@ export interface components {
         };
         /** Contact */
         Contact: {
-            /** Format: int64 */
             id: number;
-            /** Format: date-time */
             createdAt?: string;
             firstName?: string;
             lastName?: string;
@@ -86,12 +79,15 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** Error */
+        /**
+         * Error
+         * @description Response in case of error.
+         */
         Error: {
             /** @description Error code */
             code: number;
             /** @description Error description */
-            message: string;
+            message?: string;
             /**
              * Format: uuid
              * @description Unique id of error. You can use it as reference when sending enquiries to 8x8 support

@@ -41,7 +41,7 @@ export interface components {
             shared_group: boolean;
             /** @description Whether the contact group is the user's default contact group in the Easify app. */
             default_group: boolean;
-            /** @description Creation time, formatted dd-mm-YYYY hh:mm:ss AM|PM. */
+            /** @description Creation time, as in the page's sample 12-02-2024 03:13:35 AM (the page does not say whether day or month comes first). */
             created_at: string;
         };
         /** CreateContactGroupResponse */
@@ -59,8 +59,8 @@ export interface components {
             /** @constant */
             status: false;
             message: string;
-            /** @description Always empty for these errors. */
-            errors: string[];
+            /** @description Empty in every error the page shows; the type of its items is not stated. */
+            errors: unknown[];
         };
         /**
          * ValidationError

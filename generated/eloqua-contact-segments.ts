@@ -28,102 +28,98 @@ export interface components {
         Id: string;
         /** @description Unix time in seconds, as a string. */
         UnixTime: string;
+        Count: string;
         /** ContactSegment */
         ContactSegment: {
             /**
-             * @description The asset's type in Eloqua.
+             * @description The asset's type in Eloqua (ContactSegment). Read-only.
              * @example ContactSegment
              */
-            type?: string;
-            /** @description Id of the contact segment. This is a read-only property. */
+            readonly type?: string;
+            /** @description Id of the contact segment. Read-only. */
             readonly id?: components["schemas"]["Id"];
-            /** @description Name of the contact segment. */
+            /** @description The name of the contact segment. */
             name: string;
-            /** @description The description of the contact segment. */
+            /** @description Not used for contact segments. */
             description?: string;
-            /** @description The contact segment's current status. This is a read-only property. */
-            readonly currentStatus?: string;
-            /** @description Array of contact segment elements. */
+            /** @description Not used for contact segments. */
+            currentStatus?: string;
+            /** @description The elements (filters, shared lists, ...) the segment combines. */
             elements?: components["schemas"]["SegmentElement"][];
-            /** @description The permissions for the contact segment granted to your current instance. This is a read-only property. */
+            /** @description What your instance may do with the segment. Read-only. */
             readonly permissions?: string[];
-            /** @description The folder id of the folder which contains the contact segment. */
-            folderId?: components["schemas"]["Id"];
-            /** @description Id of the template used to create the contact segment. */
-            sourceTemplateId?: components["schemas"]["Id"];
-            /** @description The date and time the contact segment was created, in Unix seconds. This is a read-only property. */
+            /** @description Id of the folder that holds the segment. Read-only. */
+            readonly folderId?: components["schemas"]["Id"];
+            /** @description Not used for contact segments. */
+            sourceTemplateId?: string;
+            /** @description When the segment was created, in Unix time. Read-only. */
             readonly createdAt?: components["schemas"]["UnixTime"];
-            /** @description The login id of the user who created the contact segment. This is a read-only property. */
+            /** @description Login id of the user who created the segment. Read-only. */
             readonly createdBy?: components["schemas"]["Id"];
-            /** @description Unix timestamp for the date and time the contact segment was last updated. This is a read-only property. */
+            /** @description When the segment was last updated, in Unix time. Read-only. */
             readonly updatedAt?: components["schemas"]["UnixTime"];
-            /** @description The login id of the user who last updated the contact segment. This is a read-only property. */
+            /** @description Login id of the user who last updated the segment. Read-only. */
             readonly updatedBy?: components["schemas"]["Id"];
-            /** @description The date and time the contact segment was last accessed. This is a read-only property. */
-            readonly accessedAt?: components["schemas"]["UnixTime"];
-            /** @description The date and time the contact segment is scheduled for, in Unix seconds. */
-            scheduledFor?: components["schemas"]["UnixTime"];
+            /** @description Not used for contact segments. Read-only. */
+            readonly accessedAt?: string;
+            /** @description Not used for contact segments. Read-only. */
+            readonly scheduledFor?: string;
             /**
-             * @description Level of detail returned by the request. This is a read-only property.
+             * @description The level of detail of the answer. Eloqua knows three levels (minimal, partial, complete) and resets any other value to complete. Read-only.
              * @enum {string}
              */
             readonly depth?: "minimal" | "partial" | "complete";
-            /** @description The number of contacts in the contact segment. This is a read-only property. */
-            readonly count?: string;
-            /** @description The date and time the contact segment was last calculated. This is a read-only property. */
+            /** @description The number of contacts in the segment. Read-only. */
+            readonly count?: components["schemas"]["Count"];
+            /** @description When the segment was last calculated. Read-only. */
             readonly lastCalculatedAt?: components["schemas"]["UnixTime"];
             /**
-             * @description Whether or not the contact segment is stale. This is a read-only property.
+             * @description Whether the segment was refreshed in the last 24 hours by the user making the request.
              * @enum {string}
              */
             readonly isStale?: "true" | "false";
         };
         /** SegmentElement */
         SegmentElement: {
-            /** @description The asset's type in Eloqua, e.g. ContactListSegmentElement or ContactFilterSegmentElement. */
-            type?: string;
-            /** @description Id of the contact segment element. This is a read-only property. */
+            /** @description The element's type in Eloqua, e.g. ContactListSegmentElement or ContactFilterSegmentElement. Read-only. */
+            readonly type?: string;
+            /** @description Id of the segment element. Read-only. */
             readonly id?: components["schemas"]["Id"];
-            /** @description Name of the contact segment element. */
+            /** @description Not used for segment elements. */
             name?: string;
-            /** @description The description of the contact segment element. */
+            /** @description Not used for segment elements. */
             description?: string;
-            /** @description The contact segment element's current status. This is a read-only property. */
+            /** @description The element's current status. Read-only. */
             readonly currentStatus?: string;
-            /** @description The permissions for the contact segment element granted to your current instance. This is a read-only property. */
+            /** @description What your instance may do with the element. Read-only. */
             readonly permissions?: string[];
-            /** @description The folder id of the folder which contains the contact segment element. */
-            folderId?: components["schemas"]["Id"];
-            /** @description Id of the template used to create the contact segment element. */
-            sourceTemplateId?: components["schemas"]["Id"];
-            /** @description The date and time the element was created. This is a read-only property. */
+            /** @description Id of the folder that holds the element. Read-only. */
+            readonly folderId?: components["schemas"]["Id"];
+            /** @description Not used for segment elements. */
+            sourceTemplateId?: string;
+            /** @description When the element was created, in Unix time. Read-only. */
             readonly createdAt?: components["schemas"]["UnixTime"];
-            /** @description The login id of the user who created the element. This is a read-only property. */
+            /** @description Login id of the user who created the element. Read-only. */
             readonly createdBy?: components["schemas"]["Id"];
-            /** @description The date and time the element was last updated. This is a read-only property. */
+            /** @description When the element was last updated, in Unix time. Read-only. */
             readonly updatedAt?: components["schemas"]["UnixTime"];
-            /** @description The login id of the user who last updated the element. This is a read-only property. */
+            /** @description Login id of the user who last updated the element. Read-only. */
             readonly updatedBy?: components["schemas"]["Id"];
-            /** @description The date and time the element was last accessed. This is a read-only property. */
-            readonly accessedAt?: components["schemas"]["UnixTime"];
-            /** @description The date and time the element is scheduled for. */
-            scheduledFor?: components["schemas"]["UnixTime"];
+            /** @description Not used for segment elements. Read-only. */
+            readonly accessedAt?: string;
+            /** @description Not used for segment elements. Read-only. */
+            readonly scheduledFor?: string;
             /**
-             * @description Level of detail returned by the request. This is a read-only property.
+             * @description The level of detail of the answer. Eloqua knows three levels (minimal, partial, complete) and resets any other value to complete. Read-only.
              * @enum {string}
              */
             readonly depth?: "minimal" | "partial" | "complete";
-            /** @description The number of contacts matched by the element. This is a read-only property. */
-            readonly count?: string;
-            /** @description The date and time the element was last calculated. This is a read-only property. */
+            /** @description The number of contacts the element matches. Read-only. */
+            readonly count?: components["schemas"]["Count"];
+            /** @description When the element was last calculated. Read-only. */
             readonly lastCalculatedAt?: components["schemas"]["UnixTime"];
             /**
-             * @description Whether or not the element is stale. This is a read-only property.
-             * @enum {string}
-             */
-            readonly isStale?: "true" | "false";
-            /**
-             * @description Whether contacts matched by the element are included in (true) or excluded from (false) the segment.
+             * @description Whether the contacts the element matches are included in (true) or excluded from (false) the segment. (Oracle's definition describes it, apparently by mistake, as a number of contacts.)
              * @enum {string}
              */
             isIncluded?: "true" | "false";
@@ -147,7 +143,7 @@ export interface components {
             /** @description The property that failed validation. */
             property: string;
             requirement: {
-                /** @description The requirement that failed, e.g. IsRequiredRequirement or NoDuplicatesRequirement. */
+                /** @description The requirement that failed, e.g. NotNullRequirement or UniquenessRequirement. */
                 type: string;
             } & {
                 [key: string]: unknown;

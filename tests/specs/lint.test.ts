@@ -1,9 +1,12 @@
 // The project's Spectral rules really fire: a deliberately broken spec trips each one, and the four
 // real specs trip none (npm test also lints them before vitest, failing on any warning).
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { inferredMarkProblems } from '../../spectral/inferred-marks.js';
 import { ROOT } from '../support-specs/specs.js';
 
 const run = promisify(execFile);
@@ -37,6 +40,7 @@ describe('spectral project rules', () => {
         'every-response-has-an-example',
         'operation-has-security',
         'operation-operationId',
+        'x-inferred-marks',
       ].sort(),
     );
     const vendor = results.filter((r) => r.code === 'error-responses-use-vendor-error-schema').map((r) => r.message);
@@ -46,6 +50,16 @@ describe('spectral project rules', () => {
         expect.stringMatching(/^error schema Thing is also a success schema/),
       ]),
     );
+  });
+
+  it('x-inferred-marks reports what the shared check reports, at the same paths', async () => {
+    const fixture = join(ROOT, 'tests', 'fixtures', 'broken-inferred-marks.yaml');
+    const reported = (await lint(fixture)).filter((r) => r.code === 'x-inferred-marks');
+    const expected = inferredMarkProblems(parse(await readFile(fixture, 'utf8')));
+    expect(reported.map((r) => [r.path.join('/'), r.message]).sort()).toEqual(
+      expected.map((p) => [p.path.join('/'), p.message]).sort(),
+    );
+    expect(reported.length).toBe(13);
   });
 
   it('find nothing in the real specs', async () => {

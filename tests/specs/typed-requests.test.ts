@@ -55,6 +55,7 @@ describe('typed requests are valid against the specs', () => {
     ['bigchange', 'createContactGroup', '201', typed.bigChangeCreated],
     ['bigchange', 'createContactGroup', '422', typed.bigChangeValidation],
     ['8x8', 'createContact', '409', typed.eightByEightConflict],
+    ['8x8', 'createContact', '409', typed.eightByEightConflictWithoutMessage],
     ['eloqua', 'createContactSegment', '400', typed.eloquaValidation],
     ['easify', 'createContactGroup', '200', typed.easifyCreated],
   ] as const)('%s %s %s response', (key, operationId, status, body) => {
@@ -78,6 +79,9 @@ describe('typed requests are valid against the specs', () => {
     ).toContain('header Customer-Id: must be integer');
     expect(requestErrors('8x8', { ...typed.eightByEightCreate, body: typed.eightByEightNoAddresses })).toContain(
       '/addresses: is required',
+    );
+    expect(requestErrors('eloqua', { ...typed.eloquaCreate, body: typed.eloquaYesIncluded })).toContain(
+      '/elements/0/isIncluded: must be one of ["true","false"]',
     );
     expect(responseErrors('eloqua', 'createContactSegment', '201', typed.eloquaNumericCount)).toContain(
       '/count: must be string',

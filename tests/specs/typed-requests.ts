@@ -71,13 +71,21 @@ export const eightByEightConflict: Json<EightByEight['createContact']['responses
   timestamp: '2024-03-11T10:05:42.902Z',
 };
 
+// 8x8 requires code, errorId and timestamp; message is optional.
+export const eightByEightConflictWithoutMessage: Json<EightByEight['createContact']['responses'][409]> = {
+  code: 1003,
+  errorId: '2c9e4a7b-1f3d-4e8a-b6c5-9d0e1f2a3b4c',
+  timestamp: '2024-03-11T10:05:42.902Z',
+};
+
 export const eloquaCreate: TypedRequest<
   Eloqua['createContactSegment']['parameters'],
   Json<Eloqua['createContactSegment']['requestBody']>
 > = {
   operationId: 'createContactSegment',
   params: { query: undefined, header: undefined, path: undefined, cookie: undefined },
-  body: { name: 'Q3 webinar attendees', elements: [{ type: 'ContactListSegmentElement', isIncluded: 'true' }] },
+  // type is read-only (Oracle's prose), so a request leaves it out.
+  body: { name: 'Q3 webinar attendees', elements: [{ isIncluded: 'true' }] },
 };
 
 export const eloquaValidation: Json<Eloqua['createContactSegment']['responses'][400]> = [
@@ -85,7 +93,7 @@ export const eloquaValidation: Json<Eloqua['createContactSegment']['responses'][
     type: 'ObjectValidationError',
     container: { type: 'ObjectKey', objectType: 'ContactSegment' },
     property: 'name',
-    requirement: { type: 'IsRequiredRequirement' },
+    requirement: { type: 'NotNullRequirement' },
   },
 ];
 
@@ -112,7 +120,7 @@ export const easifyCreated: Json<Easify['createContactGroup']['responses'][200]>
 };
 
 // The types reject what the specs reject.
-// @ts-expect-error name is required on create
+// @ts-expect-error name is required on create (our inference, marked x-inferred)
 export const bigChangeNoName: Json<BigChange['createContactGroup']['requestBody']> = {};
 export const bigChangeStringCustomer: BigChange['createContactGroup']['parameters']['header'] = {
   // @ts-expect-error Customer-Id is an integer, not a string
@@ -122,6 +130,11 @@ export const bigChangeStringCustomer: BigChange['createContactGroup']['parameter
 export const eightByEightNoAddresses: Json<EightByEight['createContact']['requestBody']> = { firstName: 'Amelia' };
 // @ts-expect-error Eloqua sends counts as strings
 export const eloquaNumericCount: Json<Eloqua['createContactSegment']['responses'][201]> = { name: 'x', count: 3 };
+export const eloquaYesIncluded: Json<Eloqua['createContactSegment']['requestBody']> = {
+  name: 'x',
+  // @ts-expect-error isIncluded is "true" or "false" (an inferred enum: Eloqua's booleans are strings)
+  elements: [{ isIncluded: 'yes' }],
+};
 export const easifyFalseStatus: Json<Easify['createContactGroup']['responses'][200]> = {
   ...easifyCreated,
   // @ts-expect-error a success body always has status: true
