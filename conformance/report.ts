@@ -99,8 +99,25 @@ function add(counts: Counts, result: CheckResult): void {
   counts[result.status]++;
 }
 
+/** Deeper JSON is shown as text: no reporter needs to walk (or stringify) thousands of levels. */
+const MAX_SHOWN_DEPTH = 64;
+
+function depthOver(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > limit) return true;
+    const next: unknown[] = [];
+    for (const node of level) {
+      if (node === null || typeof node !== 'object') continue;
+      for (const child of Array.isArray(node) ? node : Object.values(node)) next.push(child);
+    }
+    level = next;
+  }
+  return false;
+}
+
 function bodyOf(text: string, json: { value: unknown } | undefined, redactor: Redactor): unknown {
-  if (json) return redactor.value(json.value);
+  if (json && !depthOver(json.value, MAX_SHOWN_DEPTH)) return redactor.value(json.value);
   const clean = redactor.text(text);
   return clean.length > BODY_LIMIT ? `${clean.slice(0, BODY_LIMIT)}… (${clean.length} characters)` : clean;
 }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SpecError } from '../lib/errors.js';
 import { credentialNames } from '../lib/security.js';
@@ -136,7 +136,11 @@ async function prepareReport(file: string): Promise<void> {
     await access(dirname(resolve(file)), constants.W_OK);
     const existing = await stat(file).catch(() => undefined);
     if (existing?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (existing) await access(file, constants.W_OK);
+    // Permissions say little about special file systems (/proc, /sys): opening the file for writing
+    // is the only proof. A file made by the probe is removed; the report replaces it at the end.
+    const handle = await open(file, 'a');
+    await handle.close();
+    if (!existing) await unlink(file);
   } catch (error) {
     throw reportError(file, error);
   }
