@@ -175,10 +175,12 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exch
     for (;;) {
       if (paced && options.pacer) await options.pacer.wait();
       const entry = log.sent(request);
+      const startedAt = Date.now();
       const result = await options.client.send(request);
       entry.answered = clock.now();
-      if (!('response' in result) || !limit || testCase.expectThrottle) return { result };
-      if (String(result.response.status) !== limit.status) return { result };
+      const timing = { startedAt, durationMs: entry.answered - entry.sent };
+      if (!('response' in result) || !limit || testCase.expectThrottle) return { result, timing };
+      if (String(result.response.status) !== limit.status) return { result, timing };
       const evidence = {
         possiblyEarlier: log.possiblyEarlier(request, entry.answered, limit.period * 1000),
         ownCredential: log.key(request).includes(options.runNonce),
@@ -187,7 +189,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exch
       };
       const wait = retryAfterMs(result.response) ?? limit.period * 1000;
       if (!retry || provablyPremature(evidence, limit) || retries >= MAX_RETRIES || wait > waitBudget) {
-        return { result, throttle: evidence };
+        return { result, timing, throttle: evidence };
       }
       waitBudget -= wait;
       waitedMs += wait;
@@ -208,7 +210,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exch
       return record({ testCase, request: placeholder(testCase), notSent: built.notSent, usesCreatedId: false });
     }
     // The burst is unpaced and measures the limit itself: its throttles are answers, not obstacles.
-    const { result, throttle } = await sendPaced(built, testCase, paced, paced);
+    const { result, throttle, timing } = await sendPaced(built, testCase, paced, paced);
     return record({
       testCase,
       request: built,
@@ -216,6 +218,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exch
       usesCreatedId,
       ...(mergeTargetId !== undefined ? { mergeTargetId } : {}),
       ...(throttle ? { throttle } : {}),
+      timing,
     });
   };
 

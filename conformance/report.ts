@@ -72,6 +72,19 @@ export interface CaseRecord {
   checks: { check: string; status: CheckResult['status']; reason?: string; failure?: FailureRecord }[];
 }
 
+/** One exchange as sent and answered, redacted: what HAR and the HTML report show. */
+export interface ExchangeRecord {
+  seq: number;
+  operationId: string;
+  case: string;
+  startedAt: number | null;
+  durationMs: number | null;
+  request: RedactedRequest & { text?: string };
+  response: { status: number; headers: Record<string, string>; text: string; truncated: boolean } | null;
+  /** Why there is no (complete) response, or why the case was not sent. */
+  error: string | null;
+}
+
 export interface Report {
   spec: string;
   baseUrl: string;
@@ -84,6 +97,7 @@ export interface Report {
   groups: FailureGroup[];
   assumptions: AssumptionRecord[];
   cases: CaseRecord[];
+  exchanges: ExchangeRecord[];
   /** Throttled answers the run could not judge, and the time spent waiting on Retry-After. */
   throttled: number;
   throttleWaitMs: number;
@@ -177,6 +191,31 @@ function failureRecord(exchange: Exchange, check: CheckResult, redactor: Redacto
     request: shown,
     response,
     curl: curlOf(request),
+  };
+}
+
+/** Response text kept per exchange: enough to read, bounded for runs of thousands of cases. */
+const EXCHANGE_TEXT_LIMIT = 64 * 1024;
+
+function exchangeRecord(exchange: Exchange, redactor: Redactor): ExchangeRecord {
+  const { response } = exchange;
+  const text = response ? redactor.text(response.text) : '';
+  return {
+    seq: exchange.testCase.seq,
+    operationId: exchange.testCase.operation.operationId,
+    case: redactor.text(exchange.testCase.name),
+    startedAt: exchange.timing?.startedAt ?? null,
+    durationMs: exchange.timing?.durationMs ?? null,
+    request: redactedRequest(exchange, redactor),
+    response: response
+      ? {
+          status: response.status,
+          headers: redactor.headers(response.headers),
+          text: text.slice(0, EXCHANGE_TEXT_LIMIT),
+          truncated: text.length > EXCHANGE_TEXT_LIMIT,
+        }
+      : null,
+    error: exchange.notSent ?? (exchange.error ? redactor.text(exchange.error.message) : null),
   };
 }
 
@@ -279,6 +318,7 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     groups: [],
     assumptions: [],
     cases: [],
+    exchanges: [],
     throttled: 0,
     throttleWaitMs: 0,
     notSent: 0,
@@ -304,6 +344,7 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
       checks: [],
     };
     report.cases.push(record);
+    report.exchanges.push(exchangeRecord(exchange, redactor));
     for (const check of result.checks) {
       add(report.summary, check);
       add((report.checks[check.check] ??= emptyCounts()), check);

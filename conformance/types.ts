@@ -123,6 +123,8 @@ export interface Exchange {
   mergeTargetId?: unknown;
   /** Set when the answer carries the spec's rate-limit status and the case did not ask for it. */
   throttle?: ThrottleEvidence;
+  /** When the (last) request was sent, epoch milliseconds, and how long until its answer was complete. */
+  timing?: { startedAt: number; durationMs: number };
 }
 
 /** Which rules a check applies: every rule of the spec, or only the vendor's documented ones. */
