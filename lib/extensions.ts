@@ -9,13 +9,60 @@ export interface StatusExample {
   example: string;
 }
 
+export const RESOURCE_ACTIONS = [
+  'create',
+  'read',
+  'list',
+  'update',
+  'replace',
+  'delete',
+  'copy',
+  'add-members',
+  'remove-members',
+] as const;
+export type ResourceAction = (typeof RESOURCE_ACTIONS)[number];
+
+export interface PagingExtension {
+  /** Query parameters carrying the page number, the page size or an offset. */
+  page?: string;
+  size?: string;
+  offset?: string;
+  /** Numbering base of `page` (default 1). */
+  firstPage: number;
+  defaultSize?: number;
+  /** Pointers in the list body the mock fills: the total count, the page and the page size. */
+  total?: string;
+  pageField?: string;
+  sizeField?: string;
+}
+
+export interface FilterExtension {
+  parameter: string;
+  field: string;
+  match: 'equals' | 'contains' | 'prefix' | 'wildcard';
+}
+
 export interface ResourceExtension {
   collection: string;
-  action: 'create' | 'update';
+  action: ResourceAction;
   /** JSON pointer to the record inside the 2xx body; '' is the whole body. */
   record: string;
-  /** Property of the record holding its id (create only). */
+  /** Property of the record holding its id (create, copy). */
   id?: string;
+  /** The path parameter carrying the id of the record acted on. */
+  idParameter?: string;
+  /** update: how the body changes the stored record. */
+  patch?: 'merge' | 'json-patch';
+  /** list: JSON pointer to the array of records in the 2xx body. */
+  items?: string;
+  paging?: PagingExtension;
+  filters?: FilterExtension[];
+  /** delete: a record whose `field` is true is refused with this documented answer. */
+  protect?: { field: string } & StatusExample;
+  /** add-members / remove-members: which records, where their ids are, and the property counting them. */
+  members?: { collection: string; ids?: string; parameter?: string; count?: string };
+  /** The answer for an id not stored (default status 404, first example). */
+  notFound?: { status: string; example?: string };
   unique?: { fields: string[] } & StatusExample;
   merge?: { on: string; merged: StatusExample; conflict: StatusExample };
 }
@@ -42,6 +89,13 @@ export interface ErrorBodyExtension {
     requirement?: string;
     requirements?: Record<string, string>;
   };
+  /**
+   * Which documented example an answer starts from, by what went wrong: `required`, `invalid`,
+   * `duplicate`, `malformed` (unparseable body), `unsupported` (media type), `too-large`, `empty`,
+   * `missing-credentials`, `invalid-credentials`, `not-found`, `rate-limited`; narrowed to one field as
+   * `invalid:addresses.msisdn`; `default` for any other. Without a match, the first example.
+   */
+  examples?: Record<string, string>;
 }
 
 import { isObject, type JsonObject as Json } from './json.js';
@@ -61,18 +115,89 @@ function statusExample(value: unknown, where: string): StatusExample {
   return { status: String(value.status ?? fail(where, '"status" is required')), example: str(value, 'example', where) };
 }
 
+function optionalString(obj: Json, key: string, where: string): string | undefined {
+  return obj[key] === undefined ? undefined : str(obj, key, where);
+}
+
+function readPaging(raw: unknown, where: string): PagingExtension {
+  if (!isObject(raw)) fail(where, '"paging" must be an object');
+  const paging: PagingExtension = { firstPage: 1 };
+  for (const key of ['page', 'size', 'offset', 'total', 'pageField', 'sizeField'] as const) {
+    const value = optionalString(raw, key, `${where} paging`);
+    if (value !== undefined) paging[key] = value;
+  }
+  if (raw.firstPage !== undefined) {
+    if (!Number.isInteger(raw.firstPage)) fail(where, '"paging.firstPage" must be an integer');
+    paging.firstPage = raw.firstPage as number;
+  }
+  if (raw.defaultSize !== undefined) {
+    if (!Number.isInteger(raw.defaultSize) || (raw.defaultSize as number) < 1) {
+      fail(where, '"paging.defaultSize" must be a positive integer');
+    }
+    paging.defaultSize = raw.defaultSize as number;
+  }
+  return paging;
+}
+
+function readFilters(raw: unknown, where: string): FilterExtension[] {
+  if (!Array.isArray(raw)) fail(where, '"filters" must be a list');
+  return raw.map((item, i) => {
+    const at = `${where} filters[${i}]`;
+    if (!isObject(item)) fail(at, 'must be an object');
+    const match = item.match ?? 'equals';
+    if (match !== 'equals' && match !== 'contains' && match !== 'prefix' && match !== 'wildcard') {
+      fail(at, '"match" must be equals, contains, prefix or wildcard');
+    }
+    return { parameter: str(item, 'parameter', at), field: str(item, 'field', at), match };
+  });
+}
+
 export function readResource(raw: unknown, where: string): ResourceExtension | undefined {
   if (raw === undefined) return undefined;
   where = `${where} x-resource`;
   if (!isObject(raw)) fail(where, 'must be an object');
   const action = str(raw, 'action', where);
-  if (action !== 'create' && action !== 'update') fail(where, '"action" must be "create" or "update"');
+  if (!(RESOURCE_ACTIONS as readonly string[]).includes(action)) {
+    fail(where, `"action" must be one of ${RESOURCE_ACTIONS.join(', ')}`);
+  }
   const result: ResourceExtension = {
     collection: str(raw, 'collection', where),
-    action,
+    action: action as ResourceAction,
     record: typeof raw.record === 'string' ? raw.record : '',
   };
-  if (raw.id !== undefined) result.id = str(raw, 'id', where);
+  for (const key of ['id', 'idParameter', 'items'] as const) {
+    const value = optionalString(raw, key, where);
+    if (value !== undefined) result[key] = value;
+  }
+  if (raw.patch !== undefined) {
+    if (raw.patch !== 'merge' && raw.patch !== 'json-patch') fail(where, '"patch" must be "merge" or "json-patch"');
+    result.patch = raw.patch;
+  }
+  if (raw.paging !== undefined) result.paging = readPaging(raw.paging, where);
+  if (raw.filters !== undefined) result.filters = readFilters(raw.filters, where);
+  if (raw.protect !== undefined) {
+    if (!isObject(raw.protect)) fail(where, '"protect" must be an object');
+    result.protect = {
+      field: str(raw.protect, 'field', `${where} protect`),
+      ...statusExample(raw.protect, `${where} protect`),
+    };
+  }
+  if (raw.members !== undefined) {
+    if (!isObject(raw.members)) fail(where, '"members" must be an object');
+    const at = `${where} members`;
+    const members: NonNullable<ResourceExtension['members']> = { collection: str(raw.members, 'collection', at) };
+    for (const key of ['ids', 'parameter', 'count'] as const) {
+      const value = optionalString(raw.members, key, at);
+      if (value !== undefined) members[key] = value;
+    }
+    if (members.ids === undefined && members.parameter === undefined) fail(at, 'needs "ids" or "parameter"');
+    result.members = members;
+  }
+  if (raw.notFound !== undefined) {
+    if (!isObject(raw.notFound)) fail(where, '"notFound" must be an object');
+    const example = optionalString(raw.notFound, 'example', `${where} notFound`);
+    result.notFound = { status: String(raw.notFound.status ?? '404'), ...(example !== undefined ? { example } : {}) };
+  }
   if (raw.unique !== undefined) {
     if (!isObject(raw.unique)) fail(where, '"unique" must be an object');
     const fields = raw.unique.fields;
@@ -132,6 +257,10 @@ export function readErrorBody(raw: unknown, where: string): ErrorBodyExtension |
         Object.entries(items.requirements).map(([k, v]) => [k, String(v)]),
       );
     }
+  }
+  if (raw.examples !== undefined) {
+    if (!isObject(raw.examples)) fail(where, '"examples" must map what went wrong to an example name');
+    result.examples = Object.fromEntries(Object.entries(raw.examples).map(([k, v]) => [k, String(v)]));
   }
   return result;
 }

@@ -6,8 +6,8 @@ import type { RateLimitExtension } from '../lib/extensions.js';
 import { type Spec, serverBasePath } from '../lib/spec.js';
 import { PrismEngine } from './prism-engine.js';
 import { compileRoutes, prefixOf, type Route } from './router.js';
-import { SlidingWindowLimiter } from './state/rate-limit.js';
-import { bindResource, type ResourceBinding } from './state/resources.js';
+import { bindResources, type ResourceBinding } from './state/bindings.js';
+import { type Clock, SlidingWindowLimiter } from './state/rate-limit.js';
 import { Store } from './state/store.js';
 
 /** Replaces the spec's `x-rate-limit` numbers (tests use a small limit); `false` turns limiting off. */
@@ -31,23 +31,30 @@ export interface MockApi {
   rateLimit?: RateLimit;
 }
 
-function rateLimitFor(spec: Spec, override: RateLimitOverride | undefined): RateLimit | undefined {
+function rateLimitFor(
+  spec: Spec,
+  override: RateLimitOverride | undefined,
+  clock: Clock | undefined,
+): RateLimit | undefined {
   if (!spec.rateLimit || override === false) return undefined;
   const rule = {
     ...spec.rateLimit,
     ...(override?.limit !== undefined ? { limit: override.limit } : {}),
     ...(override?.period !== undefined ? { period: override.period } : {}),
   };
-  return { rule, limiter: new SlidingWindowLimiter(rule.limit, rule.period) };
+  return { rule, limiter: new SlidingWindowLimiter(rule.limit, rule.period, clock) };
 }
 
-export async function buildApi(spec: Spec, rateLimit: RateLimitOverride | undefined): Promise<MockApi> {
-  const bindings = new Map<string, ResourceBinding>();
-  for (const operation of spec.operations) {
-    const binding = bindResource(spec, operation);
-    if (binding) bindings.set(operation.operationId, binding);
-  }
-  const limit = rateLimitFor(spec, rateLimit);
+export interface BuildOptions {
+  rateLimit?: RateLimitOverride;
+  /** The rate limiter's clock (milliseconds); tests inject one. */
+  clock?: Clock;
+}
+
+export async function buildApi(spec: Spec, options: BuildOptions = {}): Promise<MockApi> {
+  const store = new Store();
+  const bindings = bindResources(spec, store);
+  const limit = rateLimitFor(spec, options.rateLimit, options.clock);
   return {
     spec,
     prefix: prefixOf(spec.name),
@@ -55,7 +62,7 @@ export async function buildApi(spec: Spec, rateLimit: RateLimitOverride | undefi
     engine: await PrismEngine.load(spec),
     routes: compileRoutes(spec.operations),
     bindings,
-    store: new Store(),
+    store,
     ...(limit ? { rateLimit: limit } : {}),
   };
 }

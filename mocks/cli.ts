@@ -68,6 +68,7 @@ function program(io: MockCliIo): Command {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--stateless', 'answer from the specs alone: no ids, merges, duplicates or 404s from state')
     .option('--dynamic', 'generate response data from the schemas instead of using the examples')
+    .option('--documented-only', 'enforce only the rules the vendors document (none marked x-inferred)')
     .option('--specs <dir>', 'directory of OpenAPI files')
     .option('--rate-limit <limit>', 'override x-rate-limit: LIMIT, LIMIT/SECONDS, or off', rateLimit)
     .addHelpText('after', AFTER_HELP)
@@ -80,6 +81,7 @@ interface CliOptions {
   host: string;
   stateless?: boolean;
   dynamic?: boolean;
+  documentedOnly?: boolean;
   specs?: string;
   rateLimit?: RateLimitOverride;
 }
@@ -126,6 +128,7 @@ export async function main(argv: readonly string[], io: MockCliIo): Promise<Mock
       host: options.host,
       stateless: options.stateless ?? false,
       dynamic: options.dynamic ?? false,
+      documentedOnly: options.documentedOnly ?? false,
       ...(options.specs !== undefined ? { specsDir: options.specs } : {}),
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
     });
@@ -136,7 +139,11 @@ export async function main(argv: readonly string[], io: MockCliIo): Promise<Mock
   const rows = mock.apis.map((api) => [relative(io.cwd, api.specFile) || api.specFile, api.baseUrl] as const);
   const width = Math.max(4, ...rows.map(([spec]) => spec.length));
   const lines = [`${'spec'.padEnd(width)}  base URL`, ...rows.map(([spec, url]) => `${spec.padEnd(width)}  ${url}`)];
-  const mode = [options.stateless ? 'stateless' : 'stateful', options.dynamic ? 'dynamic data' : 'examples'].join(', ');
+  const mode = [
+    options.stateless ? 'stateless' : 'stateful',
+    options.dynamic ? 'dynamic data' : 'examples',
+    ...(options.documentedOnly ? ['documented rules only'] : []),
+  ].join(', ');
   io.stdout(
     `${lines.join('\n')}\n\nMock ready on ${mock.url} in ${Math.round(performance.now())} ms since the process ` +
       `started (${mode}); POST ${mock.url}/__mock/reset clears state. Ctrl-C stops.\n`,

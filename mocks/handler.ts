@@ -1,29 +1,35 @@
 /**
  * One request to one operation, in the order a real API answers: credentials (401), rate limit
  * (429), parameters and body (400/422), then either the client's chosen scenario or state, with
- * Prism producing the documented response.
+ * Prism producing the documented response. Every answer the mock makes itself uses a status the
+ * spec documents for the operation, and a successful answer is checked against its schema.
  */
-
 import type { IncomingHttpHeaders } from 'node:http';
-import { isObject } from '../lib/json.js';
+import { isJsonMediaType } from '../lib/media-type.js';
+import { documentedResponse, isSuccess } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
-import type { ValidatorCache } from '../lib/validator.js';
+import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import type { MockApi } from './api.js';
 import type { RawBody } from './http-body.js';
 import { isForced, type Preferences, readPreferences } from './prefer.js';
 import { type EngineRequest, isRefusal, type MockScenario } from './prism-engine.js';
 import { rateLimitHeaders, rateLimitReply } from './rate-limit-reply.js';
 import { validateBody, validateParameters } from './request-validation.js';
-import { errorReply, type Reply, validationStatus } from './responses.js';
+import { causeOf, type ErrorContext, errorReply, type Reply, validationStatuses } from './responses.js';
 import { checkCredentials } from './security.js';
-import { type DocumentedScenario, planCreate, planUpdate, type StateDecision } from './state/resources.js';
+import { planState, type StateDecision } from './state/resources.js';
 
 export interface OperationRequest {
   api: MockApi;
   operation: Operation;
+  /** Path parameters as the router matched them: still percent-encoded. */
+  rawPathParameters: Record<string, string>;
+  /** The same, decoded (what state uses for ids). */
   pathParameters: Record<string, string>;
   /** The path inside the API, e.g. `/v1/contactGroups/12`. */
   operationPath: string;
+  /** The raw query string, without `?`. */
+  rawQuery: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: RawBody;
@@ -33,12 +39,15 @@ export interface HandlerOptions {
   stateless: boolean;
   dynamic: boolean;
   validators: ValidatorCache;
+  /** `documented`: only the rules the vendors state (no `x-inferred` ones), and no body where they document none. */
+  rules: RuleSet;
 }
 
 function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers))
+  for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   return result;
 }
 
@@ -73,28 +82,13 @@ async function fromPrism(request: OperationRequest, body: unknown, scenario: Moc
 function scenarioFrom(preferences: Preferences, dynamic: boolean): MockScenario | string {
   const scenario: MockScenario = { dynamic: preferences.dynamic ?? dynamic };
   if (preferences.code !== undefined) {
-    if (!/^\d{3}$/.test(preferences.code))
+    if (!/^\d{3}$/.test(preferences.code)) {
       return `Prefer code must be a three-digit HTTP status, got "${preferences.code}"`;
+    }
     scenario.code = Number(preferences.code);
   }
   if (preferences.example !== undefined) scenario.exampleKey = preferences.example;
   return scenario;
-}
-
-function decide(request: OperationRequest, body: unknown, validators: ValidatorCache): StateDecision | undefined {
-  const binding = request.api.bindings.get(request.operation.operationId);
-  if (!binding) return undefined;
-  const collection = request.api.store.collection(binding.resource.collection);
-  const incoming = isObject(body) ? body : {};
-  return binding.resource.action === 'create'
-    ? planCreate(binding, collection, incoming, validators)
-    : planUpdate(binding, collection, request.pathParameters, incoming);
-}
-
-/** Stateless, a create still answers with its created status (Prism alone would pick the lowest 2xx, a merge's 200). */
-function createdScenario(request: OperationRequest): DocumentedScenario | undefined {
-  const status = request.api.bindings.get(request.operation.operationId)?.createdStatus;
-  return status !== undefined ? { status } : undefined;
 }
 
 const invalidPrefer = (detail: string): Reply => ({
@@ -103,8 +97,25 @@ const invalidPrefer = (detail: string): Reply => ({
   body: { type: 'about:blank', title: 'Invalid Prefer header', status: 422, detail },
 });
 
+/**
+ * A successful answer built from stored data is checked against its schema; one that breaks it (a
+ * stored value the answer's schema does not allow) is answered as Prism made it, without state.
+ */
+function conforming(request: OperationRequest, reply: Reply, unfinished: unknown, options: HandlerOptions): Reply {
+  const response = documentedResponse(request.operation, reply.status);
+  const media = response?.content.find((m) => isJsonMediaType(m.mediaType)) ?? response?.content[0];
+  if (!media?.schema || reply.body === undefined || !isJsonMediaType(media.mediaType)) return reply;
+  const validate = options.validators.get(media.schema, options.rules);
+  return validate(reply.body) ? reply : { ...reply, body: unfinished };
+}
+
 /** The documented answer to a valid request: the state's verdict, or Prism's response overlaid by the state. */
-async function answer(request: OperationRequest, body: unknown, options: HandlerOptions): Promise<Reply> {
+async function answer(
+  request: OperationRequest,
+  body: unknown,
+  options: HandlerOptions,
+  errors: ErrorContext,
+): Promise<Reply> {
   const preferences = readPreferences(
     typeof request.headers.prefer === 'string' ? request.headers.prefer : undefined,
     request.query,
@@ -113,15 +124,29 @@ async function answer(request: OperationRequest, body: unknown, options: Handler
   if (typeof scenario === 'string') return invalidPrefer(scenario);
   if (isForced(preferences)) return fromPrism(request, body, scenario);
 
-  const decision = options.stateless ? undefined : decide(request, body, options.validators);
+  const binding = request.api.bindings.get(request.operation.operationId);
+  let decision: StateDecision | undefined;
+  if (binding && !options.stateless) {
+    decision = planState(binding, request.api.store, {
+      body,
+      pathParameters: request.pathParameters,
+      query: request.query,
+      validators: options.validators,
+      rules: options.rules,
+    });
+  }
   if (decision?.kind === 'reject') {
-    return errorReply(request.operation, decision.status, {
+    return errorReply(errors, {
+      statuses: [decision.status],
+      cause: decision.cause === 'not-found' ? 'not-found' : causeOf(decision.violations),
       violations: decision.violations,
       ...(decision.example !== undefined ? { example: decision.example } : {}),
       ...(decision.message !== undefined ? { message: decision.message } : {}),
     });
   }
-  const chosen = decision ? decision.scenario : createdScenario(request);
+  // Stateless, an operation still answers with its own success status (Prism alone would pick the lowest 2xx).
+  const chosen =
+    decision?.scenario ?? (binding?.successStatus !== undefined ? { status: binding.successStatus } : undefined);
   const reply = await fromPrism(
     request,
     body,
@@ -133,33 +158,63 @@ async function answer(request: OperationRequest, body: unknown, options: Handler
         }
       : scenario,
   );
-  if (decision && reply.status >= 200 && reply.status < 300) reply.body = decision.finish(reply.body);
-  return reply;
+  if (!decision || !isSuccess(reply.status)) return reply;
+  const unfinished = reply.body;
+  const finished = decision.finish(structuredClone(unfinished));
+  if (reply.status === 204 || (finished === undefined && unfinished === undefined))
+    return { ...reply, body: undefined };
+  return conforming(request, { ...reply, body: finished }, unfinished, options);
 }
 
 export async function handleOperation(request: OperationRequest, options: HandlerOptions): Promise<Reply> {
   const { api, operation } = request;
+  const errors: ErrorContext = { operation, engine: api.engine, validators: options.validators, rules: options.rules };
   const credentials = checkCredentials(operation, request.headers, request.query);
-  if (!credentials.ok) return errorReply(operation, '401', { hints: [credentials.missing ? 'missing' : 'invalid'] });
+  if (!credentials.ok) {
+    return errorReply(errors, {
+      statuses: ['401', '403'],
+      cause: credentials.missing ? 'missing-credentials' : 'invalid-credentials',
+      message: credentials.missing ? 'No credentials were given' : 'The credentials are not of an accepted scheme',
+    });
+  }
 
   let quota: { limit: number; remaining: number } | undefined;
   if (api.rateLimit) {
     const { rule, limiter } = api.rateLimit;
     const admission = limiter.admit(rule.scope === 'credential' ? credentials.credential : '*');
-    if (!admission.ok) return rateLimitReply(operation, rule, admission.retryAfter);
+    if (!admission.ok) return rateLimitReply(errors, rule, admission.retryAfter);
     quota = { limit: rule.limit, remaining: admission.remaining };
   }
 
-  const parts = { path: request.pathParameters, query: request.query, headers: request.headers };
-  const parameterViolations = validateParameters(operation, parts, options.validators);
-  if (parameterViolations.length > 0)
-    return errorReply(operation, validationStatus(operation, parameterViolations), { violations: parameterViolations });
-  const body = validateBody(operation, request.body, request.headers['content-type'], options.validators);
-  if (!body.ok)
-    return errorReply(operation, validationStatus(operation, body.violations), { violations: body.violations });
+  const context = { spec: api.spec, validators: options.validators, rules: options.rules };
+  const parameters = validateParameters(
+    operation,
+    { path: request.rawPathParameters, query: request.rawQuery, headers: request.headers },
+    context,
+  );
+  if (parameters.violations.length > 0) {
+    return errorReply(errors, {
+      statuses: validationStatuses(parameters.violations),
+      cause: causeOf(parameters.violations),
+      violations: parameters.violations,
+    });
+  }
+  const body = await validateBody(operation, request.body, request.headers['content-type'], context);
+  if (!body.ok) {
+    return errorReply(errors, {
+      statuses: body.violations.some((v) => v.cause === 'too-large')
+        ? ['413', '400', '422']
+        : body.violations.some((v) => v.cause === 'unsupported')
+          ? ['415', '400', '422']
+          : validationStatuses(body.violations),
+      cause: causeOf(body.violations),
+      violations: body.violations,
+    });
+  }
 
-  const reply = await answer(request, body.body, options);
-  if (quota)
+  const reply = await answer(request, body.body, options, errors);
+  if (quota) {
     Object.assign(reply.headers, rateLimitHeaders(operation, String(reply.status), quota.limit, quota.remaining));
+  }
   return reply;
 }

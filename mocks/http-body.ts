@@ -1,7 +1,7 @@
 /**
  * Reads a request body into memory with a size cap, and parses JSON. Parsing is done here, before
- * Prism, so that malformed JSON is answered at once in the vendor's format. Media types:
- * lib/media-type.ts.
+ * Prism, so that malformed or absurdly nested JSON is answered at once in the vendor's format.
+ * Media types: lib/media-type.ts.
  */
 import type { IncomingMessage } from 'node:http';
 
@@ -10,6 +10,12 @@ import type { IncomingMessage } from 'node:http';
  * payload comes near it, and it keeps a runaway client from filling the mock's memory.
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * JSON nested deeper than this is refused before it is parsed: no API payload needs it, and every
+ * later walk of the value (validation, state, the answer) would otherwise have to survive it.
+ */
+export const MAX_JSON_DEPTH = 128;
 
 export type RawBody = { kind: 'empty' } | { kind: 'bytes'; bytes: Buffer } | { kind: 'too-large' };
 
@@ -39,9 +45,33 @@ export function readBody(request: IncomingMessage): Promise<RawBody> {
 
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; reason: string };
 
+/** The deepest nesting of arrays and objects in JSON text, counted without parsing it. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 export function parseJson(bytes: Buffer): ParsedJson {
+  const text = bytes.toString('utf8');
+  if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    return { ok: false, reason: `it is nested deeper than ${MAX_JSON_DEPTH} levels` };
+  }
   try {
-    return { ok: true, value: JSON.parse(bytes.toString('utf8')) as unknown };
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }

@@ -3,8 +3,9 @@
  * and the vendor's message template filled with the real wait.
  */
 import type { RateLimitExtension } from '../lib/extensions.js';
+import { documentedResponse } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
-import { errorReply, findResponse, type Reply } from './responses.js';
+import { type ErrorContext, errorReply, type Reply } from './responses.js';
 
 function templatePattern(template: string): RegExp {
   const escaped = template.split('{retryAfter}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -23,13 +24,22 @@ function replaceTemplated(value: unknown, pattern: RegExp, filled: string): unkn
   return value;
 }
 
-export function rateLimitReply(operation: Operation, rule: RateLimitExtension, retryAfter: number): Reply {
+export async function rateLimitReply(
+  context: ErrorContext,
+  rule: RateLimitExtension,
+  retryAfter: number,
+): Promise<Reply> {
   const message = rule.message?.replace(/\{retryAfter\}/g, String(retryAfter));
   const headers: Record<string, string> = {
     'retry-after': String(retryAfter),
-    ...rateLimitHeaders(operation, rule.status, rule.limit, 0),
+    ...rateLimitHeaders(context.operation, rule.status, rule.limit, 0),
   };
-  const reply = errorReply(operation, rule.status, { ...(message !== undefined ? { message } : {}), headers });
+  const reply = await errorReply(context, {
+    statuses: [rule.status],
+    cause: 'rate-limited',
+    ...(message !== undefined ? { message } : {}),
+    headers,
+  });
   if (rule.message !== undefined && message !== undefined)
     reply.body = replaceTemplated(reply.body, templatePattern(rule.message), message);
   return reply;
@@ -42,7 +52,7 @@ export function rateLimitHeaders(
   limit: number,
   remaining: number,
 ): Record<string, string> {
-  const declared = new Set(findResponse(operation, status)?.headers.map((h) => h.name.toLowerCase()) ?? []);
+  const declared = new Set(documentedResponse(operation, status)?.headers.map((h) => h.name.toLowerCase()) ?? []);
   const headers: Record<string, string> = {};
   if (declared.has('x-ratelimit-limit')) headers['x-ratelimit-limit'] = String(limit);
   if (declared.has('x-ratelimit-remaining')) headers['x-ratelimit-remaining'] = String(remaining);

@@ -1,124 +1,165 @@
 /**
  * Validates a request against its operation with validators compiled once per schema: parameters
- * (strings from the wire coerced to their schema's type first) and the body by media type.
+ * (read from the wire by their style, lib/wire.ts) and the body by media type (JSON, any `+json`,
+ * form-urlencoded and multipart, lib/form.ts). Violations of rules the vendor does not state are
+ * still violations, and their messages say so; under the documented rule set they are not checked.
  */
-
-import type { JsonSchema } from '../lib/json-schema.js';
+import type { ErrorObject } from 'ajv';
+import { decodeMultipart, decodeUrlEncoded, type FormResult } from '../lib/form.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../lib/media-type.js';
-import type { Operation, Parameter } from '../lib/spec.js';
-import type { ValidatorCache } from '../lib/validator.js';
+import { assumptionOf, sourcePointers } from '../lib/provenance.js';
+import type { MediaType, Operation, Spec } from '../lib/spec.js';
+import type { RuleSet, ValidatorCache } from '../lib/validator.js';
+import { readParameter, type WireSource } from '../lib/wire.js';
 import { MAX_BODY_BYTES, parseJson, type RawBody } from './http-body.js';
 import { type Violation, violationsFromAjv } from './violations.js';
 
-export interface RequestParts {
-  path: Record<string, string>;
-  query: URLSearchParams;
-  headers: Record<string, string | string[] | undefined>;
+export interface ValidationContext {
+  spec: Spec;
+  validators: ValidatorCache;
+  rules: RuleSet;
 }
 
-function primaryType(schema: JsonSchema): string | undefined {
-  const type = schema.type;
-  if (Array.isArray(type)) return type.find((t) => t !== 'null');
-  return type;
+/** Which AJV errors break a rule only we inferred: their messages say so. */
+function inferredErrors(spec: Spec): (error: ErrorObject) => boolean {
+  const pointers = sourcePointers(spec.source);
+  return (error) => assumptionOf(error, pointers) !== undefined;
 }
 
-/** Wire values are strings; numbers and booleans are only compared after conversion, as servers do. */
-function coerce(raw: string, schema: JsonSchema): unknown {
-  const type = primaryType(schema);
-  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw.trim()))
-    return Number(raw);
-  if (type === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
-  return raw;
+export interface ParameterValues {
+  /** Parameter name -> the value read from the wire, for the parameters the request carried. */
+  values: Record<string, unknown>;
+  violations: Violation[];
 }
 
-function rawParameter(parameter: Parameter, parts: RequestParts): string | undefined {
-  switch (parameter.in) {
-    case 'path':
-      return parts.path[parameter.name];
-    case 'query':
-      return parts.query.get(parameter.name) ?? undefined;
-    case 'header': {
-      const value = parts.headers[parameter.name.toLowerCase()];
-      return Array.isArray(value) ? value.join(', ') : value;
-    }
-    case 'cookie': {
-      const cookie = parts.headers.cookie;
-      const header = Array.isArray(cookie) ? cookie.join('; ') : (cookie ?? '');
-      const match = header
-        .split(';')
-        .map((c) => c.trim().split('='))
-        .find(([name]) => name === parameter.name);
-      return match ? match.slice(1).join('=') : undefined;
-    }
-  }
-}
-
-export function validateParameters(operation: Operation, parts: RequestParts, validators: ValidatorCache): Violation[] {
+export function validateParameters(
+  operation: Operation,
+  source: WireSource,
+  context: ValidationContext,
+): ParameterValues {
   const violations: Violation[] = [];
+  const values: Record<string, unknown> = {};
+  const otherQueryNames = new Set(operation.parameters.filter((p) => p.in === 'query').map((p) => p.name));
   for (const parameter of operation.parameters) {
-    const raw = rawParameter(parameter, parts);
     const label = parameter.in === 'header' ? `${parameter.name} header` : parameter.name;
-    if (raw === undefined || raw === '') {
-      if (parameter.required)
+    let read = readParameter(parameter, source, otherQueryNames);
+    if (
+      read.present &&
+      parameter.contentType &&
+      typeof read.value === 'string' &&
+      isJsonMediaType(parameter.contentType)
+    ) {
+      try {
+        read = { present: true, value: JSON.parse(read.value) };
+      } catch {
+        violations.push({
+          location: parameter.in,
+          field: parameter.name,
+          kind: 'invalid',
+          message: `${label} is not valid JSON`,
+          value: read.value,
+        });
+        continue;
+      }
+    }
+    if (!read.present || read.value === '') {
+      if (parameter.required) {
         violations.push({
           location: parameter.in,
           field: parameter.name,
           kind: 'required',
           message: `${label} is required`,
         });
+      }
       continue;
     }
-    const value = coerce(raw, parameter.schema);
-    const validate = validators.get(parameter.schema);
-    if (!validate(value)) {
-      for (const v of violationsFromAjv(validate.errors, value, parameter.in, label))
-        violations.push({ ...v, field: parameter.name, value: raw });
+    values[parameter.name] = read.value;
+    const validate = context.validators.get(parameter.schema, context.rules);
+    if (!validate(read.value)) {
+      for (const v of violationsFromAjv(
+        validate.errors,
+        read.value,
+        parameter.in,
+        label,
+        inferredErrors(context.spec),
+      )) {
+        violations.push({ ...v, field: parameter.name, value: read.value });
+      }
     }
   }
-  return violations;
+  return { values, violations };
 }
 
-export type BodyOutcome = { ok: true; body: unknown } | { ok: false; violations: Violation[] };
+export type BodyOutcome = { ok: true; body: unknown; media?: MediaType } | { ok: false; violations: Violation[] };
 
-const payloadViolation = (message: string): BodyOutcome => ({
+const payloadViolation = (message: string, cause: Violation['cause']): BodyOutcome => ({
   ok: false,
-  violations: [{ location: 'payload', field: 'body', kind: 'invalid', message }],
+  violations: [{ location: 'payload', field: 'body', kind: 'invalid', message, ...(cause ? { cause } : {}) }],
 });
 
+function isForm(mediaType: string): 'urlencoded' | 'multipart' | undefined {
+  const essence = mediaTypeEssence(mediaType);
+  if (essence === 'application/x-www-form-urlencoded') return 'urlencoded';
+  if (essence === 'multipart/form-data') return 'multipart';
+  return undefined;
+}
+
 /** Checks presence, media type and syntax of the body, then its schema. */
-export function validateBody(
+export async function validateBody(
   operation: Operation,
   raw: RawBody,
   contentType: string | undefined,
-  validators: ValidatorCache,
-): BodyOutcome {
+  context: ValidationContext,
+): Promise<BodyOutcome> {
   const declared = operation.requestBody;
-  if (raw.kind === 'too-large')
-    return payloadViolation(`The request body is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MB`);
+  if (raw.kind === 'too-large') {
+    return payloadViolation(`The request body is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MB`, 'too-large');
+  }
   if (!declared) return { ok: true, body: undefined };
   if (raw.kind === 'empty') {
-    return declared.required
-      ? {
-          ok: false,
-          violations: [{ location: 'body', field: 'body', kind: 'required', message: 'The request body is required' }],
-        }
-      : { ok: true, body: undefined };
+    const required =
+      declared.required && !(context.rules === 'documented' && declared.inferred?.required !== undefined);
+    if (!required) return { ok: true, body: undefined };
+    const note = declared.inferred?.required !== undefined ? ' (inferred: not stated by the vendor)' : '';
+    return {
+      ok: false,
+      violations: [
+        {
+          location: 'body',
+          field: 'body',
+          kind: 'required',
+          message: `The request body is required${note}`,
+          cause: 'empty',
+        },
+      ],
+    };
   }
   const actual = mediaTypeEssence(contentType);
   const media = declared.content.find((m) => mediaTypeMatches(m.mediaType, contentType));
   if (!media) {
     const accepted = declared.content.map((m) => m.mediaType).join(', ');
-    return payloadViolation(`Content-Type ${actual || '(none)'} is not supported; send ${accepted}`);
+    return payloadViolation(`Content-Type ${actual || '(none)'} is not supported; send ${accepted}`, 'unsupported');
   }
   let body: unknown = raw.bytes.toString('utf8');
+  const form = isForm(actual);
   if (isJsonMediaType(actual)) {
     const parsed = parseJson(raw.bytes);
-    if (!parsed.ok) return payloadViolation(`The request body is not valid JSON: ${parsed.reason}`);
+    if (!parsed.ok) return payloadViolation(`The request body is not valid JSON: ${parsed.reason}`, 'malformed');
     body = parsed.value;
+  } else if (form && media.schema) {
+    const decoded: FormResult =
+      form === 'urlencoded'
+        ? decodeUrlEncoded(raw.bytes.toString('latin1'), media.schema, media.encoding)
+        : await decodeMultipart(raw.bytes, contentType ?? '', media.schema, media.encoding);
+    if (!decoded.ok) return payloadViolation(`The form body cannot be read: ${decoded.reason}`, 'malformed');
+    body = decoded.value;
   }
-  if (!media.schema) return { ok: true, body };
-  const validate = validators.get(media.schema);
+  if (!media.schema) return { ok: true, body, media };
+  const validate = context.validators.get(media.schema, context.rules);
   return validate(body)
-    ? { ok: true, body }
-    : { ok: false, violations: violationsFromAjv(validate.errors, body, 'body') };
+    ? { ok: true, body, media }
+    : {
+        ok: false,
+        violations: violationsFromAjv(validate.errors, body, 'body', undefined, inferredErrors(context.spec)),
+      };
 }

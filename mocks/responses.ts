@@ -1,9 +1,16 @@
 /**
- * Builds the replies the mock makes itself (errors, rate limits) from the operation's documented
- * responses: which status, which example, and the example filled with what actually happened.
+ * Builds the replies the mock makes itself (errors, rate limits, unknown ids) from the operation's
+ * documented responses: which status (the closest one the spec documents, never one it does not),
+ * which example (the one `x-error-body.examples` names for what went wrong), and the example filled
+ * with what actually happened. Every such body is checked against the status's schema.
  */
+import { own } from '../lib/json.js';
+import { isJsonMediaType } from '../lib/media-type.js';
+import { documentedResponse } from '../lib/responses.js';
 import type { NamedExample, Operation, Response } from '../lib/spec.js';
+import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import { fillErrorBody } from './error-body.js';
+import type { PrismEngine } from './prism-engine.js';
 import type { Violation } from './violations.js';
 
 export interface Reply {
@@ -12,90 +19,139 @@ export interface Reply {
   body?: unknown;
 }
 
-export function findResponse(operation: Operation, status: string): Response | undefined {
-  return (
-    operation.responses.find((r) => r.status === status) ??
-    operation.responses.find((r) => r.status === `${status[0]}XX`)
-  );
-}
+/** What went wrong, in the words `x-error-body.examples` maps to example names. */
+export type Cause =
+  | 'required'
+  | 'invalid'
+  | 'duplicate'
+  | 'malformed'
+  | 'unsupported'
+  | 'too-large'
+  | 'empty'
+  | 'missing-credentials'
+  | 'invalid-credentials'
+  | 'not-found'
+  | 'rate-limited'
+  | 'conflict'
+  | 'protected';
 
 /**
  * Body schema violations get the 422 when the vendor documents one (it is the validation status of
  * APIs that have both); violations of the request's envelope (parameters, headers, unparseable or
  * unsupported payload) get the 400 first, as frameworks answer those before model validation.
  */
-export function validationStatus(operation: Operation, violations: readonly Violation[]): string {
-  const envelope = violations.some((v) => v.location !== 'body');
-  const order = envelope ? ['400', '422'] : ['422', '400'];
+export function validationStatuses(violations: readonly Violation[]): string[] {
+  return violations.some((v) => v.location !== 'body') ? ['400', '422'] : ['422', '400'];
+}
+
+/** The cause of a list of violations, for choosing the example. */
+export function causeOf(violations: readonly Violation[]): Cause {
+  const first = violations[0];
+  if (!first) return 'invalid';
+  if (first.cause) return first.cause;
+  return first.kind === 'required' ? 'required' : first.kind === 'duplicate' ? 'duplicate' : 'invalid';
+}
+
+/**
+ * The documented response for the first acceptable status the spec has; else the closest documented
+ * client error (400, then 422, then any other 4xx in document order, then `default`).
+ */
+export function closestResponse(operation: Operation, statuses: readonly string[]): Response | undefined {
+  for (const status of statuses) {
+    const found = documentedResponse(operation, status);
+    if (found && (found.status !== 'default' || statuses.length === 1)) return found;
+  }
+  const clientErrors = operation.responses.filter((r) => /^4/.test(r.status));
   return (
-    order.find((status) => findResponse(operation, status)?.content.length) ??
-    order.find((status) => findResponse(operation, status)) ??
-    '400'
+    clientErrors.find((r) => r.status === '400') ??
+    clientErrors.find((r) => r.status === '422') ??
+    clientErrors[0] ??
+    operation.responses.find((r) => r.status === 'default')
   );
 }
 
-/** Words that point at the example written for this kind of mistake (`missing-name`, `invalid-customer-id`, `malformed-json`). */
-function hintsFor(violations: readonly Violation[]): string[] {
-  const hints: string[] = [];
-  for (const v of violations) {
-    hints.push(v.field.toLowerCase(), v.field.split('.').pop()!.toLowerCase());
-    if (v.kind === 'required') hints.push('missing', 'required');
-    if (v.kind === 'duplicate') hints.push('duplicate', 'taken', 'exists');
-    if (v.kind === 'invalid') hints.push('invalid');
-    if (v.location === 'payload' && /JSON/.test(v.message)) hints.push('json', 'malformed');
-  }
-  return hints;
-}
-
-/** The example mentioning most hints in its name, summary or value; the first on a tie. */
-function pickExample(examples: readonly NamedExample[], hints: readonly string[]): NamedExample | undefined {
-  let best = examples[0];
-  let bestScore = 0;
-  for (const example of examples) {
-    const text = `${example.name} ${example.summary ?? ''} ${JSON.stringify(example.value)}`.toLowerCase();
-    const score = new Set(hints.filter((hint) => hint && text.includes(hint))).size;
-    if (score > bestScore) {
-      best = example;
-      bestScore = score;
-    }
-  }
-  return best;
+export interface ErrorContext {
+  operation: Operation;
+  engine: PrismEngine;
+  validators: ValidatorCache;
+  rules: RuleSet;
 }
 
 export interface ErrorReplyOptions {
+  /** Acceptable statuses, best first (`['422', '400']`). */
+  statuses: readonly string[];
+  cause: Cause;
   violations?: readonly Violation[];
   message?: string;
-  /** Use this documented example instead of choosing one from the violations. */
+  /** Use this documented example instead of the one the cause names. */
   example?: string;
-  hints?: readonly string[];
   headers?: Record<string, string>;
 }
 
-/** A documented error response, its example filled from the violations. */
-export function errorReply(operation: Operation, status: string, options: ErrorReplyOptions = {}): Reply {
-  const response = findResponse(operation, status);
-  const code = Number(/^\d{3}$/.test(status) ? status : (response?.status ?? '400').replace(/XX$/, '00'));
+/** The example `x-error-body.examples` names: by cause and field (`invalid:addresses.msisdn`), cause, or `default`. */
+function exampleFor(response: Response, examples: readonly NamedExample[], options: ErrorReplyOptions) {
+  const map = response.errorBody?.examples ?? {};
+  const field = options.violations?.[0]?.field;
+  const named =
+    options.example ??
+    (field !== undefined ? own(map, `${options.cause}:${field}`) : undefined) ??
+    own(map, options.cause) ??
+    own(map, 'default');
+  return (named !== undefined ? examples.find((e) => e.name === named) : undefined) ?? examples[0];
+}
+
+const numericStatus = (response: Response | undefined, fallback: string): number =>
+  Number(
+    /^\d{3}$/.test(response?.status ?? '')
+      ? response!.status
+      : fallback.replace(/XX$/i, '00').replace(/^default$/, '400'),
+  );
+
+/** A documented error response, its example filled from what went wrong. */
+export async function errorReply(context: ErrorContext, options: ErrorReplyOptions): Promise<Reply> {
+  const { operation } = context;
+  const response = closestResponse(operation, options.statuses);
+  const code = numericStatus(response, options.statuses[0] ?? '400');
   const violations = options.violations ?? [];
-  const media = response?.content[0];
-  if (!response || !media) {
-    // Undocumented: the spec gives no format, so fall back to RFC 9457 problem details.
+  const headers = { ...options.headers };
+  // No status documented at all (a spec with no client errors): RFC 9457 problem details.
+  if (!response) {
     return {
       status: code,
-      headers: { 'content-type': 'application/problem+json', ...options.headers },
+      headers: { 'content-type': 'application/problem+json', ...headers },
       body: {
         type: 'about:blank',
-        title: response?.description || 'Error',
+        title: 'Error',
         status: code,
         detail: options.message ?? violations.map((v) => v.message).join('; '),
       },
     };
   }
-  const named = options.example !== undefined ? media.examples.find((e) => e.name === options.example) : undefined;
-  const example = named ?? pickExample(media.examples, options.hints ?? hintsFor(violations));
-  const body = fillErrorBody(example?.value ?? {}, response.errorBody, {
+  const media =
+    context.rules === 'documented' && response.inferred?.content !== undefined ? undefined : response.content[0];
+  if (!media) return { status: code, headers };
+  let start: unknown;
+  const example = exampleFor(response, media.examples, options);
+  if (example) start = example.value;
+  else {
+    // No example to start from: Prism makes one from the schema, so the body still fits it.
+    const made = await context.engine.respond(
+      operation.operationId,
+      { method: operation.method, path: operation.path, query: {}, headers: {}, body: undefined },
+      { code, dynamic: true },
+    );
+    start = 'title' in made ? {} : made.body;
+  }
+  const filled = fillErrorBody(start, response.errorBody, {
     violations,
     status: code,
     ...(options.message !== undefined ? { message: options.message } : {}),
   });
-  return { status: code, headers: { 'content-type': media.mediaType, ...options.headers }, body };
+  let body = filled;
+  if (media.schema && isJsonMediaType(media.mediaType)) {
+    const validate = context.validators.get(media.schema, context.rules);
+    // A filled-in value that breaks the schema (a message longer than allowed): the example as written.
+    if (!validate(filled) && validate(start)) body = start;
+  }
+  return { status: code, headers: { 'content-type': media.mediaType, ...headers }, body };
 }

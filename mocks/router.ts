@@ -11,7 +11,13 @@ export interface Route {
 }
 
 export type RouteMatch =
-  | { kind: 'operation'; operation: Operation; pathParameters: Record<string, string> }
+  | {
+      kind: 'operation';
+      operation: Operation;
+      /** As matched in the URL: still percent-encoded. */
+      rawPathParameters: Record<string, string>;
+      pathParameters: Record<string, string>;
+    }
   | { kind: 'wrong-method'; allowed: string[] }
   | { kind: 'none' };
 
@@ -48,8 +54,9 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
       allowed.push(route.operation.method.toUpperCase());
       continue;
     }
+    const rawPathParameters = Object.fromEntries(route.parameterNames.map((name, i) => [name, match[i + 1]!]));
     const pathParameters = Object.fromEntries(route.parameterNames.map((name, i) => [name, decode(match[i + 1]!)]));
-    return { kind: 'operation', operation: route.operation, pathParameters };
+    return { kind: 'operation', operation: route.operation, rawPathParameters, pathParameters };
   }
   return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
 }

@@ -16,6 +16,7 @@ import { type HandlerOptions, handleOperation } from './handler.js';
 import { readBody } from './http-body.js';
 import type { Reply } from './responses.js';
 import { matchRoute } from './router.js';
+import type { Clock } from './state/rate-limit.js';
 
 export type { RateLimitOverride } from './api.js';
 
@@ -31,6 +32,10 @@ export interface MockOptions {
   /** Directory of the OpenAPI files; default the project's `specs/`. */
   specsDir?: string;
   rateLimit?: RateLimitOverride;
+  /** Serve only what the vendors document: no `x-inferred` rule enforced, no body they document none for. */
+  documentedOnly?: boolean;
+  /** The rate limiter's clock (milliseconds); tests inject one. */
+  clock?: Clock;
 }
 
 export interface MockedApi {
@@ -110,7 +115,7 @@ function control(apis: readonly MockApi[], method: string, path: string): Reply 
  * The request target as sent: the path is routed exactly as written, never normalised, so that no
  * `..` can climb from an API's path to the mock's own endpoints.
  */
-function parseTarget(raw: string): { path: string; query: URLSearchParams } | string {
+function parseTarget(raw: string): { path: string; rawQuery: string; query: URLSearchParams } | string {
   if (!raw.startsWith('/')) return 'The request target must be a path (origin-form)';
   const hash = raw.indexOf('#');
   const withoutFragment = hash === -1 ? raw : raw.slice(0, hash);
@@ -127,7 +132,7 @@ function parseTarget(raw: string): { path: string; query: URLSearchParams } | st
   if (segments.some((segment) => segment === '.' || segment === '..')) {
     return 'The request path must not contain "." or ".." segments';
   }
-  return { path, query: new URLSearchParams(query) };
+  return { path, rawQuery: query, query: new URLSearchParams(query) };
 }
 
 async function route(
@@ -172,7 +177,9 @@ async function route(
       api,
       operation: match.operation,
       pathParameters: match.pathParameters,
+      rawPathParameters: match.rawPathParameters,
       operationPath,
+      rawQuery: target.rawQuery,
       query: target.query,
       headers: request.headers,
       body,
@@ -191,7 +198,14 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const specs = loaded.map((result) => (result as PromiseFulfilledResult<Spec>).value);
   const validators = new ValidatorCache();
   for (const spec of specs) validators.register(spec);
-  const built = await Promise.all(specs.map((spec) => buildApi(spec, options.rateLimit)));
+  const built = await Promise.all(
+    specs.map((spec) =>
+      buildApi(spec, {
+        ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+      }),
+    ),
+  );
   const apis = new Map<string, MockApi>();
   for (const api of built) {
     const other = apis.get(api.prefix);
@@ -203,6 +217,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     stateless: options.stateless ?? false,
     dynamic: options.dynamic ?? false,
     validators,
+    rules: options.documentedOnly ? 'documented' : 'all',
   };
 
   const server = createServer((request, response) => {

@@ -4,6 +4,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { escapeToken, getPointer, parsePointer } from '../lib/json-pointer.js';
+import type { Cause } from './responses.js';
 
 export type ViolationKind = 'required' | 'invalid' | 'duplicate';
 
@@ -12,6 +13,8 @@ export type ViolationLocation = 'body' | 'payload' | 'path' | 'query' | 'header'
 
 export interface Violation {
   location: ViolationLocation;
+  /** What went wrong, when the kind alone does not say (an unparseable body, an unsupported media type). */
+  cause?: Cause;
   /** Dotted path of a body property (`addresses.msisdn`), a parameter name, or `body` for the whole body. */
   field: string;
   kind: ViolationKind;
@@ -27,21 +30,58 @@ function fieldName(instancePath: string, child?: string): string {
   return parts.length === 0 ? 'body' : parts.join('.');
 }
 
-/** AJV errors on a body (or a parameter, with `label` naming it) as violations, one per failed keyword. */
+/** What a message says about a rule only we inferred. */
+export const INFERRED_NOTE = ' (inferred: not stated by the vendor)';
+
+/**
+ * The errors of a failed `anyOf`/`oneOf` collapsed into one: its branches' errors say what each
+ * alternative wanted, which reads as several problems when it is one ("needs one of ...").
+ */
+function collapseAlternatives(errors: readonly ErrorObject[]): { error: ErrorObject; missing?: string[] }[] {
+  const alternatives = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const inside = (e: ErrorObject, alt: ErrorObject) => e !== alt && e.schemaPath.startsWith(`${alt.schemaPath}/`);
+  const out: { error: ErrorObject; missing?: string[] }[] = [];
+  for (const error of errors) {
+    if (alternatives.some((alt) => inside(error, alt))) continue;
+    if (error.keyword === 'anyOf' || error.keyword === 'oneOf') {
+      const branches = errors.filter((e) => inside(e, error));
+      const missing = branches.every((e) => e.keyword === 'required' && e.instancePath === error.instancePath)
+        ? branches.map((e) => (e.params as { missingProperty: string }).missingProperty)
+        : undefined;
+      out.push({ error, ...(missing && missing.length > 0 ? { missing } : {}) });
+    } else out.push({ error });
+  }
+  return out;
+}
+
+/**
+ * AJV errors on a body (or a parameter, with `label` naming it) as violations, one per failed rule.
+ * `inferred` says which errors break a rule the vendor does not state; their messages say so.
+ */
 export function violationsFromAjv(
   errors: readonly ErrorObject[],
   root: unknown,
   location: ViolationLocation,
   label?: string,
+  inferred: (error: ErrorObject) => boolean = () => false,
 ): Violation[] {
   const seen = new Set<string>();
   const result: Violation[] = [];
-  for (const error of errors) {
+  for (const { error, missing } of collapseAlternatives(errors)) {
     let violation: Violation;
+    const note = inferred(error) ? INFERRED_NOTE : '';
     if (error.keyword === 'required') {
-      const missing = (error.params as { missingProperty: string }).missingProperty;
-      const field = label ?? fieldName(error.instancePath, missing);
-      violation = { location, field, kind: 'required', message: `${field} is required` };
+      const missingProperty = (error.params as { missingProperty: string }).missingProperty;
+      const field = label ?? fieldName(error.instancePath, missingProperty);
+      violation = { location, field, kind: 'required', message: `${field} is required${note}` };
+    } else if (missing) {
+      const field = label ?? fieldName(error.instancePath);
+      violation = {
+        location,
+        field,
+        kind: 'required',
+        message: `${field} needs at least one of ${missing.join(', ')}${note}`,
+      };
     } else if (error.keyword === 'additionalProperties') {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;
       const field = label ?? fieldName(error.instancePath, extra);
@@ -49,7 +89,7 @@ export function violationsFromAjv(
         location,
         field,
         kind: 'invalid',
-        message: `${field} is not an allowed property`,
+        message: `${field} is not an allowed property${note}`,
         value: getPointer(root, `${error.instancePath}/${escapeToken(extra)}`),
       };
     } else {
@@ -64,7 +104,7 @@ export function violationsFromAjv(
         location,
         field,
         kind: 'invalid',
-        message: `${field} ${detail}`,
+        message: `${field} ${detail}${note}`,
         ...(value !== undefined ? { value } : {}),
       };
     }
@@ -76,11 +116,8 @@ export function violationsFromAjv(
   return result;
 }
 
-/** `name is required (and 2 more problems)`: the one-line summary a vendor puts in its message field. */
+/** `name is required; email must match format "email"`: every problem, as a vendor's message field shows them. */
 export function summarize(violations: readonly Violation[]): string {
-  const [first, ...rest] = violations;
-  if (!first) return 'The request is invalid';
-  return rest.length === 0
-    ? first.message
-    : `${first.message} (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
+  if (violations.length === 0) return 'The request is invalid';
+  return violations.map((v) => v.message).join('; ');
 }

@@ -1,34 +1,19 @@
 /**
- * `x-resource` and `links` turned into state changes: what a create stores and answers, what an
- * update needs to exist, and the documented responses for duplicates, merges and conflicts.
+ * A binding's action turned into a state change and an answer: what a create stores, what a read,
+ * list, update, replace, delete, copy or membership change needs to exist, and the documented
+ * answers for duplicates, merges, conflicts, unknown ids and protected records. Each plan either
+ * rejects (a documented error) or responds, finishing the body Prism produced with stored data.
  */
-
-import type { ResourceExtension } from '../../lib/extensions.js';
-import { isObject } from '../../lib/json.js';
+import { randomUUID } from 'node:crypto';
+import fastJsonPatch from 'fast-json-patch';
+import { isObject, own } from '../../lib/json.js';
 import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { linkedParameters } from '../../lib/links.js';
-import type { Operation, Spec } from '../../lib/spec.js';
-import type { ValidatorCache } from '../../lib/validator.js';
+import { flatten } from '../../lib/schema.js';
+import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
 import type { Violation } from '../violations.js';
-import { findMergeMatches, mergeRecords } from './merge.js';
-import type { Collection, StoredRecord } from './store.js';
-import { findDuplicates } from './unique.js';
-
-export interface ResourceBinding {
-  resource: ResourceExtension;
-  /** Schema of the record inside the 2xx body (create), used to decide which request fields it shows. */
-  recordSchema?: JsonSchema;
-  /** The record property holding the id (an update takes it from its collection's create). */
-  idField?: string;
-  idType: 'integer' | 'string';
-  /** The first id handed out: the documented example's, so the mock starts where the docs do. */
-  idSeed: number;
-  /** Create: the 2xx a new record gets (not the merge's status, which Prism would pick as the lowest). */
-  createdStatus?: string;
-  /** Update: the path parameter that carries the id, from the create's `links`. */
-  idParameter?: string;
-}
+import type { ResourceBinding } from './bindings.js';
+import type { Collection, Store, StoredRecord } from './store.js';
 
 /** A documented response to serve: its status and, optionally, which example. */
 export interface DocumentedScenario {
@@ -38,114 +23,66 @@ export interface DocumentedScenario {
 
 /** What the state decided for one request. */
 export type StateDecision =
-  | { kind: 'reject'; status: string; example?: string; violations: Violation[]; message?: string }
+  | { kind: 'reject'; status: string; example?: string; violations: Violation[]; message?: string; cause?: string }
   | { kind: 'respond'; scenario?: DocumentedScenario; finish(body: unknown): unknown };
 
-/** Follows a JSON pointer through `properties` (and `allOf` branches) of a dereferenced schema. */
-function schemaAt(schema: JsonSchema | undefined, pointer: string): JsonSchema | undefined {
-  let current = schema;
-  for (const token of pointer.split('/').slice(1)) {
-    if (!current) return undefined;
-    current = current.properties?.[token] ?? current.allOf?.map((s) => s.properties?.[token]).find(Boolean);
-  }
-  return current;
+export interface StateRequest {
+  body: unknown;
+  pathParameters: Readonly<Record<string, string>>;
+  query: URLSearchParams;
+  validators: ValidatorCache;
+  rules: RuleSet;
 }
+
+const { applyPatch, JsonPatchError } = fastJsonPatch as unknown as {
+  applyPatch: (document: unknown, patch: unknown[], validate?: boolean, mutate?: boolean) => { newDocument: unknown };
+  JsonPatchError: new (...args: unknown[]) => Error;
+};
 
 function recordProperties(schema: JsonSchema | undefined): Record<string, JsonSchema> | undefined {
   if (!schema) return undefined;
-  const merged: Record<string, JsonSchema> = { ...schema.properties };
-  for (const part of schema.allOf ?? []) Object.assign(merged, part.properties);
-  return Object.keys(merged).length > 0 ? merged : undefined;
-}
-
-function idParameterOf(spec: Spec, operation: Operation): string | undefined {
-  // The path parameter a link fills from a response body (the create's `$response.body#/id`).
-  const linked = linkedParameters(spec)
-    .get(operation.operationId)
-    ?.find((l) => l.in === 'path' && l.pointer !== undefined);
-  if (linked) return linked.parameter;
-  // Without a link, an update addressed by a single path parameter can only mean that one.
-  const pathParameters = operation.parameters.filter((p) => p.in === 'path');
-  return pathParameters.length === 1 ? pathParameters[0]!.name : undefined;
-}
-
-export function bindResource(spec: Spec, operation: Operation): ResourceBinding | undefined {
-  const resource = operation.resource;
-  if (!resource) return undefined;
-  if (resource.action === 'update') {
-    // The id's property and type are the create's: that is where ids of this collection come from.
-    const create = spec.operations.find(
-      (o) => o.resource?.action === 'create' && o.resource.collection === resource.collection,
-    );
-    const created = create ? bindResource(spec, create) : undefined;
-    const idParameter = idParameterOf(spec, operation);
-    return {
-      resource,
-      idType: created?.idType ?? 'string',
-      idSeed: created?.idSeed ?? 1,
-      ...(created?.idField !== undefined ? { idField: created.idField } : {}),
-      ...(idParameter !== undefined ? { idParameter } : {}),
-    };
-  }
-  const success = operation.responses.find((r) => /^2/.test(r.status) && r.status !== resource.merge?.merged.status);
-  const media = success?.content[0];
-  const recordSchema = schemaAt(media?.schema, resource.record);
-  const idSchema = resource.id ? recordProperties(recordSchema)?.[resource.id] : undefined;
-  const idTypes = [idSchema?.type].flat();
-  const exampleId = resource.id
-    ? Number(getPointer(media?.examples[0]?.value, `${resource.record}/${resource.id}`))
-    : NaN;
-  const binding: ResourceBinding = {
-    resource,
-    idType: idTypes.includes('integer') || idTypes.includes('number') ? 'integer' : 'string',
-    idSeed: Number.isSafeInteger(exampleId) ? exampleId : 1,
-  };
-  if (recordSchema) binding.recordSchema = recordSchema;
-  if (success) binding.createdStatus = success.status;
-  if (resource.id !== undefined) binding.idField = resource.id;
-  return binding;
+  const properties = flatten(schema).properties;
+  return properties && Object.keys(properties).length > 0 ? (properties as Record<string, JsonSchema>) : undefined;
 }
 
 /**
- * The fields of `source` that the record schema declares and accepts, so the answer still matches
- * the spec. Read-only ones are taken only from stored records (`fromClient: false`), never from a request.
+ * The fields of `source` that the schema declares and accepts, so the answer still matches the spec.
+ * Read-only ones are taken only from stored records (`fromClient: false`), never from a request.
  */
 function project(
   source: StoredRecord,
   schema: JsonSchema | undefined,
   skip: string | undefined,
-  validators: ValidatorCache,
-  fromClient = true,
+  request: StateRequest,
+  fromClient: boolean,
 ): StoredRecord {
   const properties = recordProperties(schema);
   if (!properties) return {};
   const result: StoredRecord = {};
   for (const [key, value] of Object.entries(source)) {
-    const property = properties[key];
+    const property = own(properties, key);
     if (key === skip || !property || (fromClient && property.readOnly)) continue;
-    if (validators.get(property)(value)) result[key] = value;
+    if (request.validators.get(property, request.rules)(value)) result[key] = value;
   }
   return result;
 }
 
-/** The stored record as the response shows it; required fields it lacks come from the documented record. */
-function showStored(
-  stored: StoredRecord,
-  documented: StoredRecord,
-  schema: JsonSchema | undefined,
-  validators: ValidatorCache,
-): StoredRecord {
-  const shown = project(stored, schema, undefined, validators, false);
-  for (const name of [...(schema?.required ?? []), ...(schema?.allOf ?? []).flatMap((part) => part.required ?? [])]) {
-    if (!(name in shown) && name in documented) shown[name] = documented[name];
+/**
+ * The stored record as an answer shows it: only what is stored (the documented example's other
+ * fields must not leak in), plus the required fields it lacks, taken from the documented record.
+ */
+function shown(documented: StoredRecord, stored: StoredRecord, schema: JsonSchema | undefined, request: StateRequest) {
+  const result = project(stored, schema, undefined, request, false);
+  for (const name of schema ? (flatten(schema).required ?? []) : []) {
+    if (!Object.hasOwn(result, name) && Object.hasOwn(documented, name)) result[name] = documented[name];
   }
-  return shown;
+  return result;
 }
 
-/** Puts the record back into the body at the `x-resource.record` pointer. */
-function withRecord(body: unknown, pointer: string, record: StoredRecord): unknown {
+function withRecord(body: unknown, pointer: string, record: unknown): unknown {
   if (pointer === '') return record;
   const copy = structuredClone(body);
+  if (copy === null || typeof copy !== 'object') return copy;
   setPointer(copy, pointer, record);
   return copy;
 }
@@ -155,101 +92,375 @@ function recordIn(body: unknown, pointer: string): StoredRecord {
   return isObject(record) ? record : {};
 }
 
-export function planCreate(
+/** The incoming fields win; nested objects (an address book) are merged key by key, lists are replaced. */
+export function mergeRecords(stored: StoredRecord, incoming: StoredRecord, keep: string | undefined): StoredRecord {
+  const result: StoredRecord = { ...stored };
+  for (const [key, value] of Object.entries(incoming)) {
+    if (key === keep) continue;
+    const current = own(result, key);
+    const merged =
+      isObject(current) && isObject(value) ? mergeRecords(current, value, undefined) : structuredClone(value);
+    Object.defineProperty(result, key, { value: merged, enumerable: true, writable: true, configurable: true });
+  }
+  return result;
+}
+
+/** Ids are stored by their text: `007` and `7` name the same integer id. */
+function idKey(binding: ResourceBinding, raw: string): string {
+  return binding.idKind === 'integer' && /^-?\d+$/.test(raw) ? String(Number(raw)) : raw;
+}
+
+function newId(binding: ResourceBinding, collection: Collection): { id: unknown; key: string } {
+  if (binding.idKind === 'uuid') {
+    const id = randomUUID();
+    return { id, key: id };
+  }
+  const number = collection.allocate(binding.idSeed);
+  return { id: binding.idKind === 'integer' ? number : String(number), key: String(number) };
+}
+
+function notFound(binding: ResourceBinding, raw: string): StateDecision {
+  const name = binding.idParameter ?? 'id';
+  return {
+    kind: 'reject',
+    status: binding.resource.notFound?.status ?? '404',
+    ...(binding.resource.notFound?.example !== undefined ? { example: binding.resource.notFound.example } : {}),
+    violations: [],
+    message: `${name} ${raw} was not found`,
+    cause: 'not-found',
+  };
+}
+
+const successScenario = (binding: ResourceBinding): DocumentedScenario | undefined =>
+  binding.successStatus !== undefined ? { status: binding.successStatus } : undefined;
+
+function respond(
   binding: ResourceBinding,
-  collection: Collection,
-  incoming: StoredRecord,
-  validators: ValidatorCache,
+  finish: (body: unknown) => unknown,
+  scenario = successScenario(binding),
 ): StateDecision {
+  return { kind: 'respond', ...(scenario ? { scenario } : {}), finish };
+}
+
+/** The stored record the path names, or the documented answer for an id never stored. */
+function target(binding: ResourceBinding, collection: Collection, request: StateRequest) {
+  const name = binding.idParameter;
+  const raw = name === undefined ? undefined : own(request.pathParameters, name);
+  if (raw === undefined) return undefined;
+  const key = idKey(binding, raw);
+  const stored = collection.get(key);
+  return stored ? { key, stored } : notFound(binding, raw);
+}
+
+function incomingRecord(request: StateRequest): StoredRecord {
+  return isObject(request.body) ? request.body : {};
+}
+
+function planCreate(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
   const { resource, idField } = binding;
+  const incoming = incomingRecord(request);
   if (resource.unique) {
-    const duplicates = findDuplicates(collection, resource.unique.fields, incoming);
-    if (duplicates.length > 0)
+    const duplicates: Violation[] = [];
+    for (const field of resource.unique.fields) {
+      const value = own(incoming, field);
+      if (value === undefined || collection.find(field, value).size === 0) continue;
+      duplicates.push({
+        location: 'body',
+        field,
+        kind: 'duplicate',
+        value,
+        message: `${field} ${JSON.stringify(value)} is already taken`,
+      });
+    }
+    if (duplicates.length > 0) {
       return {
         kind: 'reject',
         status: resource.unique.status,
         example: resource.unique.example,
         violations: duplicates,
       };
+    }
   }
   if (resource.merge) {
-    const matches = findMergeMatches(collection, resource.merge.on, incoming);
-    if (matches.length > 1) {
-      const ids = idField ? matches.map((m) => JSON.stringify(m[idField])).join(', ') : `${matches.length} records`;
+    const { on, merged, conflict } = resource.merge;
+    const keys = own(incoming, on);
+    const matches = new Set<string>();
+    if (isObject(keys)) {
+      for (const [key, value] of Object.entries(keys)) {
+        if (value !== undefined) for (const id of collection.find(`${on}.${key}`, value)) matches.add(id);
+      }
+    }
+    if (matches.size > 1) {
+      const ids = [...matches]
+        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+        .map((key) => JSON.stringify(idField ? collection.get(key)?.[idField] : key))
+        .join(', ');
       return {
         kind: 'reject',
-        status: resource.merge.conflict.status,
-        example: resource.merge.conflict.example,
+        status: conflict.status,
+        example: conflict.example,
         violations: [],
-        message: `${resource.merge.on} match more than one stored record (${ids})`,
+        message: `${on} match more than one stored record (${ids})`,
       };
     }
-    const [target] = matches;
-    if (target) {
-      return {
-        kind: 'respond',
-        scenario: resource.merge.merged,
-        finish(body) {
-          const merged = mergeRecords(target, incoming, idField);
-          const key = idField ? String(target[idField]) : undefined;
-          if (key !== undefined) collection.records.set(key, merged);
-          // Only what the stored contact really has: the merged example's other fields must not leak in.
+    const [match] = matches;
+    if (match !== undefined) {
+      const stored = collection.get(match)!;
+      return respond(
+        binding,
+        (body) => {
+          const record = mergeRecords(stored, incoming, idField);
+          collection.set(match, record);
+          // Only what the stored record really has: the merged example's other fields must not leak in.
           return withRecord(
             body,
             resource.record,
-            showStored(merged, recordIn(body, resource.record), binding.recordSchema, validators),
+            shown(recordIn(body, resource.record), record, binding.recordSchema, request),
           );
         },
-      };
+        merged,
+      );
     }
   }
-  return {
-    kind: 'respond',
-    ...(binding.createdStatus !== undefined ? { scenario: { status: binding.createdStatus } } : {}),
-    finish(body) {
-      const base = recordIn(body, resource.record);
-      const number = collection.allocate(binding.idSeed);
-      const id = binding.idType === 'integer' ? number : String(number);
-      // Request fields replace the example's whole: an example address must not join the new record.
-      const stored: StoredRecord = { ...base, ...structuredClone(incoming) };
-      const shown: StoredRecord = { ...base, ...project(incoming, binding.recordSchema, idField, validators) };
-      if (idField) {
-        stored[idField] = id;
-        shown[idField] = id;
-      }
-      // Without an id property the record cannot be addressed later, but it still counts for unique/merge.
-      collection.records.set(String(idField ? id : `#${number}`), stored);
-      return withRecord(body, resource.record, shown);
-    },
-  };
+  return respond(binding, (body) => {
+    const documented = recordIn(body, resource.record);
+    const { id, key } = newId(binding, collection);
+    // Request fields replace the example's whole: an example address must not join the new record.
+    const stored: StoredRecord = { ...documented, ...structuredClone(incoming) };
+    const answer: StoredRecord = { ...documented, ...project(incoming, binding.recordSchema, idField, request, true) };
+    if (idField) {
+      stored[idField] = id;
+      answer[idField] = id;
+    }
+    collection.set(idField ? key : `#${key}`, stored);
+    return withRecord(body, resource.record, answer);
+  });
 }
 
-export function planUpdate(
-  binding: ResourceBinding,
-  collection: Collection,
-  pathParameters: Record<string, string>,
-  incoming: StoredRecord,
-): StateDecision {
-  const name = binding.idParameter;
-  const raw = name ? pathParameters[name] : undefined;
-  if (name === undefined || raw === undefined) return { kind: 'respond', finish: (body) => body };
-  // Ids are stored by their decimal text: `007` and `7` name the same integer id.
-  const key = binding.idType === 'integer' && /^-?\d+$/.test(raw) ? String(Number(raw)) : raw;
-  const stored = collection.records.get(key);
-  if (!stored) {
+function planRead(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+  const found = target(binding, collection, request);
+  if (!found) return respond(binding, (body) => body);
+  if ('kind' in found) return found;
+  return respond(binding, (body) =>
+    withRecord(
+      body,
+      binding.resource.record,
+      shown(recordIn(body, binding.resource.record), found.stored, binding.recordSchema, request),
+    ),
+  );
+}
+
+function answerWith(binding: ResourceBinding, record: StoredRecord, request: StateRequest) {
+  return (body: unknown) =>
+    body === undefined || body === null || typeof body !== 'object'
+      ? body
+      : withRecord(
+          body,
+          binding.resource.record,
+          shown(recordIn(body, binding.resource.record), record, binding.recordSchema, request),
+        );
+}
+
+function planUpdate(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+  const found = target(binding, collection, request);
+  if (!found) return respond(binding, (body) => body);
+  if ('kind' in found) return found;
+  let updated: StoredRecord;
+  if (binding.resource.patch === 'json-patch') {
+    if (!Array.isArray(request.body)) return respond(binding, (body) => body);
+    try {
+      const { newDocument } = applyPatch(structuredClone(found.stored), structuredClone(request.body), true, false);
+      if (!isObject(newDocument)) throw new Error('the patch must leave an object');
+      updated = newDocument;
+    } catch (error) {
+      const message =
+        error instanceof JsonPatchError || error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      return {
+        kind: 'reject',
+        status: '400',
+        violations: [
+          { location: 'body', field: 'body', kind: 'invalid', message: `The patch cannot be applied: ${message}` },
+        ],
+        cause: 'invalid',
+      };
+    }
+    if (binding.idField) updated[binding.idField] = found.stored[binding.idField];
+  } else {
+    updated = mergeRecords(found.stored, incomingRecord(request), binding.idField);
+  }
+  return respond(binding, (body) => {
+    collection.set(found.key, updated);
+    return answerWith(binding, updated, request)(body);
+  });
+}
+
+function planReplace(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+  const found = target(binding, collection, request);
+  if (!found) return respond(binding, (body) => body);
+  if ('kind' in found) return found;
+  const replaced: StoredRecord = structuredClone(incomingRecord(request));
+  if (binding.idField) replaced[binding.idField] = found.stored[binding.idField];
+  return respond(binding, (body) => {
+    collection.set(found.key, replaced);
+    return answerWith(binding, replaced, request)(body);
+  });
+}
+
+function planDelete(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+  const found = target(binding, collection, request);
+  if (!found) return respond(binding, (body) => body);
+  if ('kind' in found) return found;
+  const protect = binding.resource.protect;
+  if (protect && found.stored[protect.field] === true) {
     return {
       kind: 'reject',
-      status: '404',
+      status: protect.status,
+      example: protect.example,
       violations: [],
-      message: `${name} ${raw} was not found`,
+      message: `${binding.idParameter ?? 'the record'} ${found.key} cannot be deleted`,
     };
   }
-  return {
-    kind: 'respond',
-    finish(body) {
-      const merged = mergeRecords(stored, incoming, binding.idField);
-      collection.records.set(key, merged);
-      return body;
-    },
-  };
+  return respond(binding, (body) => {
+    collection.delete(found.key);
+    return body;
+  });
+}
+
+function planCopy(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+  const found = target(binding, collection, request);
+  if (!found) return respond(binding, (body) => body);
+  if ('kind' in found) return found;
+  return respond(binding, (body) => {
+    const { id, key } = newId(binding, collection);
+    const copy = mergeRecords(structuredClone(found.stored), incomingRecord(request), binding.idField);
+    if (binding.idField) copy[binding.idField] = id;
+    collection.set(key, copy);
+    return answerWith(binding, copy, request)(body);
+  });
+}
+
+function memberIds(binding: ResourceBinding, request: StateRequest): string[] {
+  const members = binding.resource.members!;
+  const raw =
+    members.parameter !== undefined
+      ? (own(request.pathParameters, members.parameter) ?? request.query.get(members.parameter) ?? undefined)
+      : getPointer(request.body, members.ids ?? '');
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return list.map((id) => (isObject(id) && id.id !== undefined ? String(id.id) : String(id)));
+}
+
+function planMembers(
+  binding: ResourceBinding,
+  store: Store,
+  collection: Collection,
+  request: StateRequest,
+): StateDecision {
+  const found = target(binding, collection, request);
+  if (!found) return respond(binding, (body) => body);
+  if ('kind' in found) return found;
+  const members = binding.resource.members!;
+  const ids = memberIds(binding, request);
+  const memberCollection = store.collection(members.collection);
+  return respond(binding, (body) => {
+    let set = collection.members.get(found.key);
+    if (!set) collection.members.set(found.key, (set = new Set()));
+    for (const id of ids) {
+      if (binding.resource.action === 'add-members') {
+        if (memberCollection.get(id) !== undefined) set.add(id);
+      } else set.delete(id);
+    }
+    if (members.count) {
+      const record = { ...found.stored };
+      setPointer(record, members.count, set.size);
+      collection.set(found.key, record);
+      return answerWith(binding, record, request)(body);
+    }
+    return body;
+  });
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+}
+
+function matches(value: unknown, wanted: string, match: 'equals' | 'contains' | 'prefix' | 'wildcard'): boolean {
+  const actual = text(value).toLowerCase();
+  const query = wanted.toLowerCase();
+  if (match === 'equals') return actual === query;
+  if (match === 'contains') return actual.includes(query);
+  if (match === 'prefix') return actual.startsWith(query);
+  const pattern = new RegExp(
+    `^${query
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
+  return pattern.test(actual);
+}
+
+function positiveInteger(text: string | null): number | undefined {
+  return text !== null && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+function planList(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+  const { resource } = binding;
+  let records = [...collection.values()];
+  for (const filter of resource.filters ?? []) {
+    const wanted = request.query.get(filter.parameter);
+    if (wanted !== null && wanted !== '')
+      records = records.filter((r) => matches(own(r, filter.field), wanted, filter.match));
+  }
+  const total = records.length;
+  const paging = resource.paging;
+  let page: number | undefined;
+  let size: number | undefined;
+  if (paging) {
+    size =
+      (paging.size !== undefined ? positiveInteger(request.query.get(paging.size)) : undefined) ?? paging.defaultSize;
+    const offset = paging.offset !== undefined ? positiveInteger(request.query.get(paging.offset)) : undefined;
+    page =
+      (paging.page !== undefined ? positiveInteger(request.query.get(paging.page)) : undefined) ?? paging.firstPage;
+    if (size !== undefined && size > 0) {
+      const start = offset ?? Math.max(0, page - paging.firstPage) * size;
+      records = records.slice(start, start + size);
+    }
+  }
+  return respond(binding, (body) => {
+    if (body === null || typeof body !== 'object') return body;
+    const pointer = resource.items ?? '';
+    const documented = getPointer(body, pointer);
+    const template = Array.isArray(documented) && isObject(documented[0]) ? documented[0] : {};
+    const items = records.map((record) => shown(template, record, binding.itemSchema, request));
+    let out = withRecord(body, pointer, items);
+    if (paging && out !== null && typeof out === 'object') {
+      if (paging.total) setPointer(out, paging.total, total);
+      if (paging.pageField && page !== undefined) setPointer(out, paging.pageField, page);
+      if (paging.sizeField && size !== undefined) setPointer(out, paging.sizeField, size);
+    } else if (pointer === '') out = items;
+    return out;
+  });
+}
+
+export function planState(binding: ResourceBinding, store: Store, request: StateRequest): StateDecision {
+  const collection = store.collection(binding.resource.collection);
+  switch (binding.resource.action) {
+    case 'create':
+      return planCreate(binding, collection, request);
+    case 'read':
+      return planRead(binding, collection, request);
+    case 'list':
+      return planList(binding, collection, request);
+    case 'update':
+      return planUpdate(binding, collection, request);
+    case 'replace':
+      return planReplace(binding, collection, request);
+    case 'delete':
+      return planDelete(binding, collection, request);
+    case 'copy':
+      return planCopy(binding, collection, request);
+    case 'add-members':
+    case 'remove-members':
+      return planMembers(binding, store, collection, request);
+  }
 }

@@ -1,24 +1,134 @@
-/** In-memory collections of one API's records, keyed by id, with the id counters that fill them. */
+/**
+ * In-memory collections of one API's records, keyed by id, with the id counters that fill them and
+ * indexes on the fields that creates compare (unique values, merge keys), so that a create costs the
+ * same with 100,000 stored records as with none.
+ */
+import { isObject } from '../../lib/json.js';
+
 export type StoredRecord = Record<string, unknown>;
 
+/** A field a collection indexes: a property (`name`), or every sub-property of one (`addresses.*`). */
+export interface IndexedField {
+  property: string;
+  children: boolean;
+}
+
+/** How a value is compared: its JSON text (the fields compared are plain values). */
+const valueKey = (value: unknown): string => JSON.stringify(value) ?? 'undefined';
+
 export class Collection {
-  readonly records = new Map<string, StoredRecord>();
+  private readonly byId = new Map<string, StoredRecord>();
   private next: number | undefined;
+  /** `name` or `addresses.msisdn` -> value key -> ids. */
+  private readonly index = new Map<string, Map<string, Set<string>>>();
+  private readonly indexed: IndexedField[] = [];
+  /** Group id -> member ids, for membership operations. */
+  readonly members = new Map<string, Set<string>>();
 
   /** Ids count up from the first seed seen (the documented example's id), one per create. */
   allocate(seed: number): number {
     this.next ??= seed;
     return this.next++;
   }
+
+  /** Adds fields to index; records already stored are indexed too. */
+  indexOn(fields: readonly IndexedField[]): void {
+    for (const field of fields) {
+      if (this.indexed.some((f) => f.property === field.property && f.children === field.children)) continue;
+      this.indexed.push(field);
+      for (const [id, record] of this.byId) this.add(id, record, [field]);
+    }
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): StoredRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Records in the order they were first stored. */
+  values(): IterableIterator<StoredRecord> {
+    return this.byId.values();
+  }
+
+  entries(): IterableIterator<[string, StoredRecord]> {
+    return this.byId.entries();
+  }
+
+  set(id: string, record: StoredRecord): void {
+    const previous = this.byId.get(id);
+    if (previous) this.remove(id, previous);
+    this.byId.set(id, record);
+    this.add(id, record, this.indexed);
+  }
+
+  delete(id: string): boolean {
+    const previous = this.byId.get(id);
+    if (!previous) return false;
+    this.remove(id, previous);
+    this.byId.delete(id);
+    this.members.delete(id);
+    for (const members of this.members.values()) members.delete(id);
+    return true;
+  }
+
+  /** Ids of the records whose `path` (`name`, `addresses.msisdn`) holds `value`. */
+  find(path: string, value: unknown): ReadonlySet<string> {
+    return this.index.get(path)?.get(valueKey(value)) ?? EMPTY;
+  }
+
+  private *keys(record: StoredRecord, fields: readonly IndexedField[]): Generator<[string, string]> {
+    for (const field of fields) {
+      if (!Object.hasOwn(record, field.property)) continue;
+      const value = record[field.property];
+      if (!field.children) yield [field.property, valueKey(value)];
+      else if (isObject(value)) {
+        for (const [key, child] of Object.entries(value)) {
+          if (child !== undefined) yield [`${field.property}.${key}`, valueKey(child)];
+        }
+      }
+    }
+  }
+
+  private add(id: string, record: StoredRecord, fields: readonly IndexedField[]): void {
+    for (const [path, key] of this.keys(record, fields)) {
+      let byValue = this.index.get(path);
+      if (!byValue) this.index.set(path, (byValue = new Map()));
+      let ids = byValue.get(key);
+      if (!ids) byValue.set(key, (ids = new Set()));
+      ids.add(id);
+    }
+  }
+
+  private remove(id: string, record: StoredRecord): void {
+    for (const [path, key] of this.keys(record, this.indexed)) {
+      const byValue = this.index.get(path);
+      const ids = byValue?.get(key);
+      ids?.delete(id);
+      if (ids?.size === 0) byValue!.delete(key);
+    }
+  }
 }
+
+const EMPTY: ReadonlySet<string> = new Set();
 
 export class Store {
   private readonly collections = new Map<string, Collection>();
+  private readonly indexed = new Map<string, IndexedField[]>();
+
+  /** Fields the named collection indexes, now and after every reset. */
+  declareIndex(name: string, fields: readonly IndexedField[]): void {
+    this.indexed.set(name, [...(this.indexed.get(name) ?? []), ...fields]);
+    this.collections.get(name)?.indexOn(fields);
+  }
 
   collection(name: string): Collection {
     let collection = this.collections.get(name);
     if (!collection) {
       collection = new Collection();
+      collection.indexOn(this.indexed.get(name) ?? []);
       this.collections.set(name, collection);
     }
     return collection;
@@ -28,7 +138,15 @@ export class Store {
     this.collections.clear();
   }
 
+  /** Stored records per collection, for GET /__mock/state. */
   snapshot(): Record<string, StoredRecord[]> {
-    return Object.fromEntries([...this.collections].map(([name, c]) => [name, [...c.records.values()]]));
+    return Object.fromEntries([...this.collections].map(([name, c]) => [name, [...c.values()]]));
+  }
+
+  /** How many records are stored, in all collections. */
+  get size(): number {
+    let size = 0;
+    for (const collection of this.collections.values()) size += collection.size;
+    return size;
   }
 }

@@ -126,7 +126,7 @@ describe('merge and conflict (8x8)', () => {
 });
 
 describe('duplicates', () => {
-  it('eloqua: a taken name is 400 NoDuplicatesRequirement with the value; ids are new strings', async () => {
+  it('eloqua: a taken name is 400 UniquenessRequirement with the value; ids are new strings', async () => {
     const first = await client.call('eloqua', 'createContactSegment', { body: { name: 'Webinar' } });
     expect(first.status).toBe(201);
     expect((first.json as { id: string }).id).toBe('1783');
@@ -137,7 +137,7 @@ describe('duplicates', () => {
         type: 'ObjectValidationError',
         container: { type: 'ObjectKey', objectType: 'ContactSegment' },
         property: 'name',
-        requirement: { type: 'NoDuplicatesRequirement' },
+        requirement: { type: 'UniquenessRequirement' },
         value: 'Webinar',
       },
     ]);

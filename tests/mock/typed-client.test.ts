@@ -46,6 +46,6 @@ it('creates, updates and gets the vendor error, as the README snippet shows', as
   expect(invalid.response.status).toBe(422);
   expect(invalid.error).toMatchObject({
     status: 422,
-    errors: { name: ['name must NOT have fewer than 1 characters'] },
+    errors: { name: ['name must NOT have fewer than 1 characters (inferred: not stated by the vendor)'] },
   });
 });
