@@ -1,9 +1,13 @@
 /** A copy-paste `curl` that replays a request (built from the already redacted request). */
-import type { SentRequest } from './types.js';
 
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
-export function toCurl(request: SentRequest): string {
+export function toCurl(request: {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}): string {
   const parts = ['curl', '-i', '-X', request.method, quote(request.url)];
   for (const [name, value] of Object.entries(request.headers)) parts.push('-H', quote(`${name}: ${value}`));
   if (request.body !== undefined) parts.push('--data-binary', quote(request.body));

@@ -226,7 +226,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exch
   const fed = new Map<string, LinkedValue>();
   for (const testCase of plan.phases.flatMap((p) => p.cases)) {
     for (const value of Object.values(testCase.request.pathParams)) {
-      if (typeof value !== 'string') fed.set(IdPool.key(value), value);
+      if ('sourceOperationId' in value) fed.set(IdPool.key(value), value);
     }
   }
 

@@ -136,9 +136,14 @@ function bodyOf(text: string, json: { value: unknown } | undefined, redactor: Re
   return clean.length > BODY_LIMIT ? `${clean.slice(0, BODY_LIMIT)}… (${clean.length} characters)` : clean;
 }
 
+/** A request body as text: multipart bytes read as UTF-8, as a person would look at them. */
+export function bodyText(body: string | Uint8Array): string {
+  return typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+}
+
 function redactedRequest(exchange: Exchange, redactor: Redactor): RedactedRequest & { text?: string } {
   const { request } = exchange;
-  const text = request.body === undefined ? undefined : redactor.text(request.body);
+  const text = request.body === undefined ? undefined : redactor.text(bodyText(request.body));
   let body: unknown = text;
   if (text !== undefined) {
     try {

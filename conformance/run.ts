@@ -23,7 +23,7 @@ import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
 import { Pacer, type RateLimit } from './http/pacer.js';
 import { isLoopback, preflight } from './http/preflight.js';
 import { Redactor } from './redact.js';
-import { buildReport, type Report } from './report.js';
+import { bodyText, buildReport, type Report } from './report.js';
 import { type PlannedLine, renderDryRun } from './reporters/dry-run.js';
 import { renderJson } from './reporters/json.js';
 import { renderJunit } from './reporters/junit.js';
@@ -339,7 +339,7 @@ function plannedLines(
       request: {
         method: built.method,
         url: redactor.text(shownUrl),
-        ...(built.body !== undefined ? { body: redactor.text(built.body) } : {}),
+        ...(built.body !== undefined ? { body: redactor.text(bodyText(built.body)) } : {}),
       },
     };
   });

@@ -15,10 +15,19 @@ import type { ValidatorCache } from '../lib/validator.js';
  */
 export type CaseKind = 'positive' | 'negative' | 'header' | 'auth' | 'stateful' | 'rate-limit';
 
-/** A request body as it goes on the wire; `raw` is for cases that must send invalid bytes. */
+/**
+ * A request body: a value the media type's encoding writes (JSON, form-urlencoded, multipart), or
+ * `raw` text for cases that must send invalid bytes.
+ */
 export type PlannedBody =
-  | { kind: 'json'; value: unknown; contentType: string }
+  | { kind: 'value'; value: unknown; mediaType: string }
   | { kind: 'raw'; text: string; contentType?: string };
+
+/**
+ * A parameter's value: what the parameter's style writes (`value`), or `text` sent as given, for
+ * cases whose point is text the style could not produce (a wrong type, a malformed value).
+ */
+export type WireValue = { value: unknown } | { text: string };
 
 /** A path parameter filled from a record created earlier in the run (the spec's `links`). */
 export interface LinkedValue {
@@ -30,8 +39,9 @@ export interface LinkedValue {
 }
 
 export interface PlannedRequest {
-  pathParams: Record<string, string | LinkedValue>;
-  query: Record<string, string>;
+  pathParams: Record<string, WireValue | LinkedValue>;
+  query: Record<string, WireValue>;
+  cookies: Record<string, WireValue>;
   /** Headers the case sets itself (generated values, credentials). */
   headers: Record<string, string>;
   /** Header names the case must NOT send whatever --header says (missing-credential or missing-header cases). */
@@ -76,7 +86,8 @@ export interface SentRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /** Bytes for multipart bodies; text otherwise. */
+  body?: string | Uint8Array;
 }
 
 export interface ReceivedResponse {

@@ -172,6 +172,22 @@ export function inferredOnly(source: JsonObject, errors: readonly ErrorObject[])
   return found.length > 0 ? found : undefined;
 }
 
+/**
+ * Where the marks of the node at `pointer` are written: the node itself, or, when it is a `$ref`
+ * without marks of its own, its target (a `$ref`'s sibling keys win over the target's, as in
+ * lib/dereference.ts). A shared response (`$ref: '#/components/responses/Unauthorized'`) carries
+ * its marks at the component, and that is where its assumptions are decided and removed.
+ */
+export function markedPointer(source: JsonObject, pointer: string): string {
+  let at = pointer;
+  for (let hops = 0; hops < 32; hops++) {
+    const node = getPointer(source, at);
+    if (!isObject(node) || inferredOf(node) || typeof node.$ref !== 'string' || !node.$ref.startsWith('#')) return at;
+    at = decodeURIComponent(node.$ref.slice(1));
+  }
+  return at;
+}
+
 /** The pointers of a document's nodes, computed once per document. */
 export function sourcePointers(source: JsonObject): WeakMap<object, string> {
   let pointers = pointersBySource.get(source);

@@ -97,6 +97,12 @@ export function mainType(schema: JsonSchema): SchemaType | undefined {
 }
 
 /** The values `const`/`enum` allow, or undefined when neither is set. */
+/** Whether values of the schema are primitives (strings, numbers, booleans, null): text on the wire. */
+export function isPrimitive(schema: JsonSchema): boolean {
+  const type = mainType(flatten(schema));
+  return type !== 'object' && type !== 'array';
+}
+
 export function allowedValues(schema: JsonSchema): unknown[] | undefined {
   if (schema.const !== undefined)
     return schema.enum ? schema.enum.filter((v) => jsonEqual(v, schema.const)) : [schema.const];

@@ -1,25 +1,25 @@
 /** Requests without credentials and with credentials in a scheme the operation does not accept. */
 import type { Operation } from '../../lib/spec.js';
-import { type BuildContext, jsonBody } from './context.js';
+import { type BuildContext, bodyMedia } from './context.js';
 import { credentialHeaderNames, credentialQueryNames, requiresAuth, wrongSchemeAuthorization } from './credentials.js';
 import { type Draft, validBody } from './positive.js';
-import { baseRequest, jsonPayload, withBody } from './request.js';
+import { baseRequest, payload, withBody } from './request.js';
 
 export function authCases(ctx: BuildContext, operation: Operation): Draft[] {
   if (!requiresAuth(operation)) return [];
-  const payload = (): ReturnType<typeof jsonPayload> | undefined =>
-    jsonBody(operation) ? jsonPayload(operation, validBody(ctx, operation)) : undefined;
+  const validPayload = (): ReturnType<typeof payload> | undefined =>
+    bodyMedia(operation) ? payload(operation, validBody(ctx, operation)) : undefined;
   const names = credentialHeaderNames(operation);
   const drafts: Draft[] = [];
 
-  const anonymous = withBody(baseRequest(ctx, operation), payload());
+  const anonymous = withBody(baseRequest(ctx, operation), validPayload());
   for (const name of credentialQueryNames(operation)) delete anonymous.query[name];
   anonymous.omitHeaders = names;
   drafts.push({ operation, kind: 'auth', name: 'auth: no credentials', request: anonymous });
 
   const wrong = wrongSchemeAuthorization(operation);
   if (wrong) {
-    const request = withBody(baseRequest(ctx, operation), payload());
+    const request = withBody(baseRequest(ctx, operation), validPayload());
     request.headers.Authorization = wrong;
     request.forceHeaders = ['Authorization'];
     drafts.push({ operation, kind: 'auth', name: `auth: wrong scheme (${wrong.split(' ')[0]})`, request });

@@ -2,7 +2,7 @@
 
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
-import { isJsonMediaType } from '../../lib/media-type.js';
+import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
 import type { MediaType, Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { LinkedValue } from '../types.js';
@@ -41,10 +41,23 @@ export function createContext(
   return { spec, validators, seed, maxCases, stamps: new Stamps(seed, validators), nonce, links };
 }
 
-/** The JSON request body the cases use, if the operation takes one. */
-export function jsonBody(operation: Operation): (MediaType & { schema: JsonSchema }) | undefined {
-  const media = operation.requestBody?.content.find((m) => isJsonMediaType(m.mediaType) && m.schema);
-  return media?.schema ? { ...media, schema: media.schema } : undefined;
+/** Media types the generated bodies can be sent as, best first: JSON, any `+json`, then forms. */
+function rank(mediaType: string): number {
+  if (isJsonMediaType(mediaType)) return mediaTypeEssence(mediaType) === 'application/json' ? 0 : 1;
+  const essence = mediaTypeEssence(mediaType);
+  if (essence === 'application/x-www-form-urlencoded') return 2;
+  if (essence === 'multipart/form-data') return 3;
+  return -1;
+}
+
+/** The request body the cases use, if the operation takes one they can make: its media type and schema. */
+export function bodyMedia(operation: Operation): (MediaType & { schema: JsonSchema }) | undefined {
+  let best: (MediaType & { schema: JsonSchema }) | undefined;
+  for (const media of operation.requestBody?.content ?? []) {
+    if (!media.schema || rank(media.mediaType) < 0) continue;
+    if (!best || rank(media.mediaType) < rank(best.mediaType)) best = { ...media, schema: media.schema };
+  }
+  return best;
 }
 
 export function isValid(ctx: BuildContext, schema: JsonSchema, value: unknown): boolean {

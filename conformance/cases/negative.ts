@@ -5,12 +5,22 @@
  */
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { type Assumption, inferredOnly } from '../../lib/provenance.js';
+import { isPrimitive } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import { sampleValue, variantsOf } from '../generators/values.js';
-import { type BuildContext, isValid, jsonBody } from './context.js';
+import { type BuildContext, bodyMedia, isValid } from './context.js';
 import type { Draft } from './positive.js';
 import { validBody } from './positive.js';
-import { baseRequest, fromWire, jsonPayload, wireText, withBody } from './request.js';
+import {
+  baseRequest,
+  fromWire,
+  parameterValue,
+  payload,
+  sendsJson,
+  setParameter,
+  wireText,
+  withBody,
+} from './request.js';
 import { makeUnique } from './uniqueness.js';
 
 /**
@@ -28,12 +38,12 @@ function assumedInvalid(ctx: BuildContext, schema: JsonSchema, value: unknown): 
 const SENDABLE_HEADER = /^[\x20-\x7e]*$/;
 
 export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] {
-  const media = jsonBody(operation);
+  const media = bodyMedia(operation);
   const base = baseRequest(ctx, operation);
   const drafts: Draft[] = [];
   const valid = media ? validBody(ctx, operation) : undefined;
-  const payload = (): ReturnType<typeof jsonPayload> | undefined =>
-    media ? jsonPayload(operation, validBody(ctx, operation)) : undefined;
+  const validPayload = (): ReturnType<typeof payload> | undefined =>
+    media ? payload(operation, validBody(ctx, operation)) : undefined;
 
   if (media) {
     const full = sampleValue(media.schema, ctx.seed, true);
@@ -45,7 +55,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
         operation,
         kind: 'negative',
         name: `negative: ${variant.label}`,
-        request: withBody(base, jsonPayload(operation, value)),
+        request: withBody(base, payload(operation, value)),
         ...(assumptions ? { assumptions } : {}),
       });
     }
@@ -61,16 +71,18 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       });
     }
     const text = JSON.stringify(valid);
-    drafts.push({
-      operation,
-      kind: 'negative',
-      name: 'negative: malformed JSON',
-      request: withBody(base, {
-        kind: 'raw',
-        text: text.slice(0, Math.max(1, text.length - 1)),
-        contentType: media.mediaType,
-      }),
-    });
+    if (sendsJson(operation)) {
+      drafts.push({
+        operation,
+        kind: 'negative',
+        name: 'negative: malformed JSON',
+        request: withBody(base, {
+          kind: 'raw',
+          text: text.slice(0, Math.max(1, text.length - 1)),
+          contentType: media.mediaType,
+        }),
+      });
+    }
     drafts.push({
       operation,
       kind: 'negative',
@@ -80,36 +92,29 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
   }
 
   for (const parameter of operation.parameters) {
-    if (parameter.in === 'cookie') continue;
     const kind = parameter.in === 'header' ? 'header' : 'negative';
     if (parameter.in !== 'path' && parameter.required) {
-      const request = withBody(base, payload());
+      const request = withBody(base, validPayload());
       if (parameter.in === 'header') {
         delete request.headers[parameter.name];
         request.omitHeaders = [parameter.name];
-      } else delete request.query[parameter.name];
+      } else if (parameter.in === 'cookie') delete request.cookies[parameter.name];
+      else delete request.query[parameter.name];
       drafts.push({ operation, kind, name: `${kind}: required ${parameter.in} ${parameter.name} missing`, request });
     }
-    if (parameter.in !== 'path' && !parameter.required) continue;
-    for (const variant of variantsOf(
-      parameter.schema,
-      sampleValue(parameter.schema, ctx.seed),
-      'violations',
-      ctx.seed,
-    )) {
-      const text = wireText(variant.value);
-      const read = fromWire(text, parameter.schema);
+    // An optional parameter is checked when present: each violation is sent in it.
+    const primitive = isPrimitive(parameter.schema);
+    for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'violations', ctx.seed)) {
+      // Primitives travel as text: a wrong type is text the style could never write, sent as it is.
+      const text = primitive ? wireText(variant.value) : undefined;
+      const read = text !== undefined ? fromWire(text, parameter.schema) : variant.value;
       if (isValid(ctx, parameter.schema, read)) continue;
+      if (text !== undefined && parameter.in === 'header' && !SENDABLE_HEADER.test(text)) continue;
+      if (text !== undefined && (parameter.in === 'path' || parameter.in === 'cookie') && text === '') continue;
       const assumptions = assumedInvalid(ctx, parameter.schema, read);
-      if (parameter.in === 'header' && !SENDABLE_HEADER.test(text)) continue;
-      if (parameter.in === 'path' && text === '') continue;
-      const request = withBody(base, payload());
-      if (parameter.in === 'path') request.pathParams[parameter.name] = text;
-      else if (parameter.in === 'query') request.query[parameter.name] = text;
-      else {
-        request.headers[parameter.name] = text;
-        request.forceHeaders = [parameter.name];
-      }
+      const request = withBody(base, validPayload());
+      setParameter(request, parameter, text !== undefined ? { text } : { value: variant.value });
+      if (parameter.in === 'header') request.forceHeaders = [parameter.name];
       drafts.push({
         operation,
         kind,

@@ -7,11 +7,11 @@ import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { LinkedValue, Scenario, TestCase } from '../types.js';
 import { authCases } from './auth.js';
-import { type BuildContext, createContext, jsonBody } from './context.js';
+import { type BuildContext, bodyMedia, createContext } from './context.js';
 import { negativeCases } from './negative.js';
 import { type Draft, positiveCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
-import { baseRequest, jsonPayload, withBody } from './request.js';
+import { baseRequest, payload, withBody } from './request.js';
 import { linkScenarios, resourceScenarios, type ScenarioDraft } from './stateful.js';
 
 export interface Phase {
@@ -42,7 +42,7 @@ export interface PlanOptions {
 }
 
 const linkedValues = (draft: Draft): LinkedValue[] =>
-  Object.values(draft.request.pathParams).filter((v): v is LinkedValue => typeof v !== 'string');
+  Object.values(draft.request.pathParams).filter((v): v is LinkedValue => 'sourceOperationId' in v);
 
 /**
  * Drops the cases no selected check could judge. Scenarios are kept or dropped whole (their steps
@@ -111,7 +111,7 @@ function setupCases(ctx: BuildContext, source: Operation, target: Operation): Dr
     name: `setup: ${source.operationId} a record for ${target.operationId}`,
     request: withBody(
       baseRequest(ctx, source),
-      jsonBody(source) ? jsonPayload(source, validBody(ctx, source)) : undefined,
+      bodyMedia(source) ? payload(source, validBody(ctx, source)) : undefined,
     ),
   }));
 }

@@ -2,19 +2,21 @@
  * Valid requests: every example, the boundaries of every constraint (lengths, optional properties,
  * enum values, non-ASCII text, parameter bounds) and a seeded random phase. Each is re-validated.
  */
+
+import { isPrimitive } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { Variant } from '../generators/schema.js';
 import { randomValues, sampleValue, variantsOf, withoutReadOnly } from '../generators/values.js';
 import type { TestCase } from '../types.js';
-import { type BuildContext, isValid, jsonBody } from './context.js';
-import { baseRequest, fromWire, jsonPayload, wireText, withBody } from './request.js';
+import { type BuildContext, bodyMedia, isValid } from './context.js';
+import { baseRequest, fromWire, parameterValue, payload, setParameter, wireText, withBody } from './request.js';
 import { makeUnique } from './uniqueness.js';
 
 export type Draft = Omit<TestCase, 'seq'>;
 
 /** Valid bodies, labelled, before uniqueness stamps; duplicates removed. */
 function validBodies(ctx: BuildContext, operation: Operation): Variant[] {
-  const media = jsonBody(operation);
+  const media = bodyMedia(operation);
   if (!media) return [];
   const bodies: Variant[] = media.examples.map((example) => ({
     label: `example ${example.name}`,
@@ -36,7 +38,7 @@ function validBodies(ctx: BuildContext, operation: Operation): Variant[] {
 
 /** One valid, unique body for the operation (stateful scenarios and setup requests use it). */
 export function validBody(ctx: BuildContext, operation: Operation, value?: unknown): unknown {
-  const media = jsonBody(operation);
+  const media = bodyMedia(operation);
   if (!media) return undefined;
   const start =
     value ??
@@ -47,7 +49,7 @@ export function validBody(ctx: BuildContext, operation: Operation, value?: unkno
 }
 
 export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] {
-  const media = jsonBody(operation);
+  const media = bodyMedia(operation);
   const base = baseRequest(ctx, operation);
   const drafts: Draft[] = [];
   for (const body of validBodies(ctx, operation)) {
@@ -57,28 +59,26 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
       operation,
       kind: 'positive',
       name: `positive: ${body.label}`,
-      request: withBody(base, jsonPayload(operation, value)),
+      request: withBody(base, payload(operation, value)),
     });
   }
-  const bodyFor = (): ReturnType<typeof jsonPayload> | undefined =>
-    media ? jsonPayload(operation, validBody(ctx, operation)) : undefined;
+  const bodyFor = (): ReturnType<typeof payload> | undefined =>
+    media ? payload(operation, validBody(ctx, operation)) : undefined;
   // Path and header parameters name existing resources and tenants (an account id, Customer-Id):
-  // a made-up value is not valid data, so only query parameters get boundary variants.
-  for (const parameter of operation.parameters.filter((p) => p.in === 'query' && p.required)) {
-    for (const variant of variantsOf(
-      parameter.schema,
-      sampleValue(parameter.schema, ctx.seed),
-      'boundaries',
-      ctx.seed,
-    )) {
-      const text = wireText(variant.value);
-      if (!isValid(ctx, parameter.schema, fromWire(text, parameter.schema))) continue;
+  // a made-up value is not valid data, so query and cookie parameters get boundary variants, and the
+  // optional ones are sent at their boundaries (every request without them is the absent case).
+  for (const parameter of operation.parameters.filter((p) => p.in === 'query' || p.in === 'cookie')) {
+    for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'boundaries', ctx.seed)) {
+      const primitive = isPrimitive(parameter.schema);
+      const text = primitive ? wireText(variant.value) : undefined;
+      if (!isValid(ctx, parameter.schema, text !== undefined ? fromWire(text, parameter.schema) : variant.value))
+        continue;
       const request = withBody(base, bodyFor());
-      request.query[parameter.name] = text;
+      setParameter(request, parameter, { value: variant.value });
       drafts.push({
         operation,
         kind: 'positive',
-        name: `positive: query ${parameter.name} ${variant.label.replace(/^\/ /, '')}`,
+        name: `positive: ${parameter.in} ${parameter.name} ${variant.label.replace(/^\/ /, '')}`,
         request,
       });
     }

@@ -3,10 +3,10 @@
  * own when the user gave none (so the run's other requests do not share its window).
  */
 import type { Operation } from '../../lib/spec.js';
-import { type BuildContext, jsonBody } from './context.js';
+import { type BuildContext, bodyMedia } from './context.js';
 import { credentials } from './credentials.js';
 import { type Draft, validBody } from './positive.js';
-import { baseRequest, jsonPayload, withBody } from './request.js';
+import { baseRequest, payload, withBody } from './request.js';
 import type { ScenarioDraft } from './stateful.js';
 
 /** Bursts larger than this would take too long to be a useful check. */
@@ -22,7 +22,7 @@ export function rateLimitScenario(ctx: BuildContext, operations: Operation[]): S
     const last = i === limit.limit;
     const request = withBody(
       baseRequest(ctx, operation),
-      jsonBody(operation) ? jsonPayload(operation, validBody(ctx, operation)) : undefined,
+      bodyMedia(operation) ? payload(operation, validBody(ctx, operation)) : undefined,
     );
     Object.assign(request.headers, own);
     steps.push({

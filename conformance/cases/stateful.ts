@@ -7,9 +7,9 @@
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import { sampleValue } from '../generators/values.js';
-import { type BuildContext, isValid, jsonBody } from './context.js';
+import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { type Draft, validBody } from './positive.js';
-import { baseRequest, jsonPayload, withBody } from './request.js';
+import { baseRequest, payload, withBody } from './request.js';
 import { comparedFields } from './uniqueness.js';
 
 export interface ScenarioDraft {
@@ -25,7 +25,7 @@ function create(ctx: BuildContext, operation: Operation, name: string, value?: u
     operation,
     kind: 'positive',
     name,
-    request: withBody(baseRequest(ctx, operation), body === undefined ? undefined : jsonPayload(operation, body)),
+    request: withBody(baseRequest(ctx, operation), body === undefined ? undefined : payload(operation, body)),
   };
 }
 
@@ -53,7 +53,7 @@ export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDra
     if (!source) continue;
     const update = withBody(
       baseRequest(ctx, target),
-      jsonBody(target) ? jsonPayload(target, validBody(ctx, target)) : undefined,
+      bodyMedia(target) ? payload(target, validBody(ctx, target)) : undefined,
     );
     update.pathParams[param] = { ...link, step: 0 };
     scenarios.push({
@@ -72,9 +72,9 @@ export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDra
     if (unknown !== undefined && target.responses.some((r) => r.status === '404')) {
       const request = withBody(
         baseRequest(ctx, target),
-        jsonBody(target) ? jsonPayload(target, validBody(ctx, target)) : undefined,
+        bodyMedia(target) ? payload(target, validBody(ctx, target)) : undefined,
       );
-      request.pathParams[param] = unknown;
+      request.pathParams[param] = { text: unknown };
       scenarios.push({
         name: `${target.operationId} an id never created`,
         steps: [
@@ -94,7 +94,7 @@ export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDra
 
 /** Duplicate, merge and conflict scenarios of a create operation. */
 export function resourceScenarios(ctx: BuildContext, operation: Operation): ScenarioDraft[] {
-  const media = jsonBody(operation);
+  const media = bodyMedia(operation);
   const resource = operation.resource;
   if (!media || resource?.action !== 'create') return [];
   const scenarios: ScenarioDraft[] = [];

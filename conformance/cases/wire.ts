@@ -1,8 +1,13 @@
 /**
- * A planned case as the request that goes on the wire: path parameters filled (linked ids from
- * earlier answers through `resolve`), the query rendered, the run's --header values merged in.
+ * A planned case as the request that goes on the wire: parameters written by their style
+ * (lib/wire.ts), linked ids from earlier answers filled through `resolve`, the body encoded by its
+ * media type (JSON, form-urlencoded, multipart: lib/form.ts), the run's --header values merged in.
  */
-import type { LinkedValue, SentRequest, TestCase } from '../types.js';
+import { encodeMultipart, encodeUrlEncoded } from '../../lib/form.js';
+import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
+import type { Operation, Parameter } from '../../lib/spec.js';
+import { renderQuery, serializeCookie, serializePath } from '../../lib/wire.js';
+import type { LinkedValue, PlannedBody, SentRequest, TestCase, WireValue } from '../types.js';
 
 export type Resolve = (linked: LinkedValue) => string | undefined;
 
@@ -11,6 +16,64 @@ export type WireHeaders = readonly (readonly [key: string, value: string])[];
 
 export function wireHeaders(userHeaders: readonly (readonly [string, string])[]): WireHeaders {
   return userHeaders.map(([name, value]) => [name.toLowerCase(), value] as const);
+}
+
+function parameterOf(operation: Operation, location: Parameter['in'], name: string): Parameter | undefined {
+  return operation.parameters.find((p) => p.in === location && p.name === name);
+}
+
+const encode = (text: string): string => encodeURIComponent(text);
+
+function pathText(operation: Operation, name: string, value: WireValue): string {
+  const parameter = parameterOf(operation, 'path', name);
+  if ('text' in value || !parameter) return encode('text' in value ? value.text : String(value.value));
+  return serializePath(parameter, value.value);
+}
+
+function queryText(operation: Operation, entries: [string, WireValue][]): string {
+  const parts: string[] = [];
+  for (const [name, value] of entries) {
+    const parameter = parameterOf(operation, 'query', name);
+    if ('text' in value || !parameter)
+      parts.push(`${encode(name)}=${encode('text' in value ? value.text : String(value.value))}`);
+    else {
+      const rendered = renderQuery([[parameter, value.value]]);
+      if (rendered !== '') parts.push(rendered.replace(/^\?/, ''));
+    }
+  }
+  return parts.join('&');
+}
+
+function cookieText(operation: Operation, entries: [string, WireValue][]): string {
+  return entries
+    .map(([name, value]) => {
+      const parameter = parameterOf(operation, 'cookie', name);
+      return 'text' in value || !parameter
+        ? `${name}=${'text' in value ? value.text : String(value.value)}`
+        : serializeCookie(parameter, value.value);
+    })
+    .filter(Boolean)
+    .join('; ');
+}
+
+/** The body's bytes or text and its Content-Type. */
+function encodeBody(operation: Operation, body: PlannedBody): { body: string | Uint8Array; contentType?: string } {
+  if (body.kind === 'raw') return { body: body.text, ...(body.contentType ? { contentType: body.contentType } : {}) };
+  const media = operation.requestBody?.content.find((m) => m.mediaType === body.mediaType);
+  const essence = mediaTypeEssence(body.mediaType);
+  if (isJsonMediaType(body.mediaType)) return { body: JSON.stringify(body.value), contentType: body.mediaType };
+  const value = (body.value ?? {}) as Record<string, unknown>;
+  if (essence === 'application/x-www-form-urlencoded') {
+    return { body: encodeUrlEncoded(value, media?.schema ?? {}, media?.encoding), contentType: body.mediaType };
+  }
+  if (essence === 'multipart/form-data') {
+    const encoded = encodeMultipart(value, media?.schema ?? {}, media?.encoding);
+    return { body: encoded.body, contentType: encoded.contentType };
+  }
+  return {
+    body: typeof body.value === 'string' ? body.value : JSON.stringify(body.value),
+    contentType: body.mediaType,
+  };
 }
 
 /** The wire request of a case, or why it cannot be sent. */
@@ -23,18 +86,21 @@ export function buildRequest(
   const { request, operation } = testCase;
   let path = operation.path;
   for (const [name, value] of Object.entries(request.pathParams)) {
-    const text = typeof value === 'string' ? value : resolve(value);
-    if (text === undefined) {
-      return { notSent: `no record created by ${(value as LinkedValue).sourceOperationId} to take ${name} from` };
-    }
-    path = path.replace(`{${name}}`, encodeURIComponent(text));
+    let text: string;
+    if ('sourceOperationId' in value) {
+      const resolved = resolve(value);
+      if (resolved === undefined)
+        return { notSent: `no record created by ${value.sourceOperationId} to take ${name} from` };
+      text = encode(resolved);
+    } else text = pathText(operation, name, value);
+    path = path.replace(`{${name}}`, text);
   }
-  const query = Object.keys(request.query).length > 0 ? `?${new URLSearchParams(request.query).toString()}` : '';
+  const query = queryText(operation, Object.entries(request.query));
   // Names are lower-cased on the wire so that given, generated and omitted headers meet case-insensitively.
   const omitted = new Set(request.omitHeaders.map((n) => n.toLowerCase()));
   const forced = new Set(request.forceHeaders.map((n) => n.toLowerCase()));
-  const body = request.body;
-  if (body) omitted.add('content-type');
+  const encoded = request.body ? encodeBody(operation, request.body) : undefined;
+  if (encoded) omitted.add('content-type');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     const key = name.toLowerCase();
@@ -43,8 +109,15 @@ export function buildRequest(
   for (const [key, value] of userHeaders) {
     if (!forced.has(key) && !omitted.has(key)) headers[key] = value;
   }
-  if (body?.contentType) headers['content-type'] = body.contentType;
-  const sent: SentRequest = { method: operation.method.toUpperCase(), url: `${baseUrl}${path}${query}`, headers };
-  if (body) sent.body = body.kind === 'json' ? JSON.stringify(body.value) : body.text;
+  const cookies = cookieText(operation, Object.entries(request.cookies));
+  if (cookies !== '' && !omitted.has('cookie'))
+    headers.cookie = headers.cookie ? `${headers.cookie}; ${cookies}` : cookies;
+  if (encoded?.contentType) headers['content-type'] = encoded.contentType;
+  const sent: SentRequest = {
+    method: operation.method.toUpperCase(),
+    url: `${baseUrl}${path}${query === '' ? '' : `?${query}`}`,
+    headers,
+  };
+  if (encoded) sent.body = encoded.body;
   return sent;
 }

@@ -4,12 +4,12 @@ import { mediaTypeMatches } from '../../lib/media-type.js';
 import type { Check } from '../types.js';
 import { documentedMedia, isSuccess, mediaTypeOf, responseAssumption, validateBody } from './support.js';
 
-export const contentType: Check = ({ response, documented }) => {
+export const contentType: Check = ({ spec, response, documented }) => {
   if (!response || !documented || documented.content.length === 0) return 'skip';
   const actual = mediaTypeOf(response);
   if (actual && documented.content.some((m) => mediaTypeMatches(m.mediaType, actual))) return;
-  // No body at all where the vendor documents none: only our assumption of one is broken.
-  const assumptions = response.text.trim() === '' ? responseAssumption(documented, 'content') : undefined;
+  // No body or another body where the vendor documents none: only our assumption of one is broken.
+  const assumptions = responseAssumption(spec, documented, 'content');
   return {
     message: actual
       ? `Content-Type ${actual} is not documented for ${response.status}`
@@ -27,7 +27,7 @@ function bodyCheck(successes: boolean): Check {
     if (!response || !documented || isSuccess(response.status) !== successes) return 'skip';
     const media = documentedMedia(documented, response);
     if (!media?.schema) return 'skip';
-    const content = response.text.trim() === '' ? responseAssumption(documented, 'content') : undefined;
+    const content = responseAssumption(ctx.spec, documented, 'content');
     return validateBody(
       ctx,
       media,

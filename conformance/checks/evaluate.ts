@@ -6,11 +6,12 @@
  */
 import { isJsonMediaType } from '../../lib/media-type.js';
 import { type Assumption, reachedAssumptions, sourcePointers } from '../../lib/provenance.js';
-import type { Spec } from '../../lib/spec.js';
+import type { Response, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
+import { coerceText } from '../../lib/wire.js';
 import type { AssumptionEvidence, CaseResult, CheckContext, CheckResult, Exchange } from '../types.js';
 import type { CheckDefinition } from './registry.js';
-import { documentedFor, documentedMedia, isSuccess, responseAssumption } from './support.js';
+import { documentedFor, documentedMedia, headerRequiredAssumption, isSuccess, responseAssumption } from './support.js';
 
 export interface EvaluateOptions {
   spec: Spec;
@@ -31,8 +32,13 @@ function confirmed(ctx: CheckContext, check: string): Assumption[] {
   const { response, documented, testCase, spec } = ctx;
   if (check === 'negative_data_rejected' || check === 'missing_required_header') return testCase.assumptions ?? [];
   if (!response || !documented) return [];
-  if (check === 'status_code_documented') return responseAssumption(documented, 'response') ?? [];
-  if (check === 'content_type') return responseAssumption(documented, 'content') ?? [];
+  if (check === 'status_code_documented') return responseAssumption(spec, documented, 'response') ?? [];
+  if (check === 'content_type') return responseAssumption(spec, documented, 'content') ?? [];
+  if (check === 'response_headers') return presentHeaderAssumptions(ctx, documented);
+  if (check === 'rate_limit') {
+    const assumption = headerRequiredAssumption(spec, documented, 'Retry-After');
+    return assumption ? [assumption] : [];
+  }
   if (
     (check === 'response_schema' && isSuccess(response.status)) ||
     (check === 'error_format' && !isSuccess(response.status))
@@ -44,6 +50,24 @@ function confirmed(ctx: CheckContext, check: string): Assumption[] {
     return reachedAssumptions(spec.source, origin, value, sourcePointers(spec.source));
   }
   return [];
+}
+
+/** What the documented headers an answer carries confirmed: their being required, their schemas' rules. */
+function presentHeaderAssumptions(ctx: CheckContext, documented: Response): Assumption[] {
+  const { spec, response } = ctx;
+  const found: Assumption[] = [];
+  for (const header of documented.headers) {
+    const value = response?.headers[header.name.toLowerCase()];
+    if (value === undefined) continue;
+    const required = headerRequiredAssumption(spec, documented, header.name);
+    if (required) found.push(required);
+    const origin = header.schema ? spec.origins.get(header.schema) : undefined;
+    if (header.schema && origin !== undefined)
+      found.push(
+        ...reachedAssumptions(spec.source, origin, coerceText(value, header.schema), sourcePointers(spec.source)),
+      );
+  }
+  return found;
 }
 
 export function evaluate(exchange: Exchange, options: EvaluateOptions): CaseResult {

@@ -1,20 +1,31 @@
 /** `response_headers`: documented required headers are present, and every documented header present is valid. */
 import { formatAjvErrors } from '../../lib/ajv-errors.js';
+import { type Assumption, inferredOnly } from '../../lib/provenance.js';
 import { coerceText } from '../../lib/wire.js';
 import type { Check } from '../types.js';
+import { headerRequiredAssumption } from './support.js';
 
-export const responseHeaders: Check = ({ response, documented, validators, rules }) => {
+export const responseHeaders: Check = ({ spec, response, documented, validators, rules }) => {
   if (!response || !documented || documented.headers.length === 0) return 'skip';
   const errors: string[] = [];
+  // The inferred rules each error breaks; undefined once an error breaks a documented rule.
+  let assumptions: Assumption[] | undefined = [];
   for (const header of documented.headers) {
     const value = response.headers[header.name.toLowerCase()];
     if (value === undefined) {
-      if (header.required) errors.push(`${header.name}: is required`);
+      if (!header.required) continue;
+      const assumed = headerRequiredAssumption(spec, documented, header.name);
+      if (assumed && rules === 'documented') continue;
+      errors.push(`${header.name}: is required`);
+      assumptions = assumed && assumptions ? [...assumptions, assumed] : undefined;
       continue;
     }
     if (!header.schema) continue;
     const validate = validators.get(header.schema, rules);
-    if (!validate(coerceText(value, header.schema))) errors.push(...formatAjvErrors(validate.errors, header.name));
+    if (validate(coerceText(value, header.schema))) continue;
+    errors.push(...formatAjvErrors(validate.errors, header.name));
+    const assumed = inferredOnly(spec.source, validate.errors);
+    assumptions = assumed && assumptions ? [...assumptions, ...assumed] : undefined;
   }
   if (errors.length === 0) return;
   return {
@@ -23,5 +34,6 @@ export const responseHeaders: Check = ({ response, documented, validators, rules
     actual: errors.join('; '),
     errors,
     key: `${documented.status} ${errors.map((e) => e.split(':')[0]).join(', ')}`,
+    ...(assumptions && assumptions.length > 0 ? { assumptions } : {}),
   };
 };

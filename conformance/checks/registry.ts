@@ -28,7 +28,7 @@ export interface CheckDefinition {
 }
 
 const usesLinkedId = (testCase: Pick<TestCase, 'kind' | 'request' | 'stateful'>): boolean =>
-  testCase.kind === 'stateful' || Object.values(testCase.request.pathParams).some((v) => typeof v !== 'string');
+  testCase.kind === 'stateful' || Object.values(testCase.request.pathParams).some((v) => 'sourceOperationId' in v);
 
 export const REGISTRY: readonly CheckDefinition[] = [
   {

@@ -2,11 +2,13 @@
 
 import type { ErrorObject } from 'ajv';
 import { formatAjvErrors } from '../../lib/ajv-errors.js';
+import { isObject } from '../../lib/json.js';
+import { appendPointer, getPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../../lib/media-type.js';
-import { type Assumption, inferredOnly } from '../../lib/provenance.js';
+import { type Assumption, INFERRED, inferredOnly, markedPointer } from '../../lib/provenance.js';
 import { documentedResponse } from '../../lib/responses.js';
-import type { MediaType, Operation, Response } from '../../lib/spec.js';
+import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
 import { provablyPremature } from '../throttle.js';
 import type { CheckContext, Failure, ReceivedResponse, Rules } from '../types.js';
 
@@ -30,9 +32,37 @@ export function documentedFor(operation: Operation, status: number, rules: Rules
 }
 
 /** The assumption a response's `x-inferred` mark makes about it (`content`, `response`). */
-export function responseAssumption(response: Response, keyword: 'content' | 'response'): Assumption[] | undefined {
+export function responseAssumption(
+  spec: Spec,
+  response: Response,
+  keyword: 'content' | 'response',
+): Assumption[] | undefined {
   const reason = response.inferred?.[keyword];
-  return reason === undefined ? undefined : [{ pointer: response.pointer, keyword, reason }];
+  return reason === undefined
+    ? undefined
+    : [{ pointer: markedPointer(spec.source, response.pointer), keyword, reason }];
+}
+
+/**
+ * The `response` assumptions of the statuses of `status`'s class when every one of them is only
+ * ours (the vendor shows the answer but not its status): another status of that class refutes them
+ * instead of being undocumented.
+ */
+export function guessedStatuses(spec: Spec, operation: Operation, status: number): Assumption[] | undefined {
+  const sameClass = operation.responses.filter((r) => r.status[0] === String(status)[0]);
+  if (sameClass.length === 0 || !sameClass.every((r) => r.inferred?.response !== undefined)) return undefined;
+  return sameClass.flatMap((r) => responseAssumption(spec, r, 'response') ?? []);
+}
+
+/** The assumption that a documented response header is required, when only we say so. */
+export function headerRequiredAssumption(spec: Spec, response: Response, name: string): Assumption | undefined {
+  const pointer = markedPointer(spec.source, response.pointer);
+  const headers = getPointer(spec.source, `${pointer}/headers`);
+  if (!isObject(headers) || !isObject(headers[name])) return undefined;
+  const at = markedPointer(spec.source, appendPointer(appendPointer(pointer, 'headers'), name));
+  const marks = getPointer(spec.source, `${at}/${INFERRED}`);
+  const reason = isObject(marks) ? marks.required : undefined;
+  return typeof reason === 'string' ? { pointer: at, keyword: 'required', reason } : undefined;
 }
 
 /** First 200 characters of the body, for messages. */
@@ -92,7 +122,8 @@ export function validateBody(
   }
   const validate = ctx.validators.get(schema, ctx.rules);
   if (validate(value)) return undefined;
-  const assumptions = inferredOnly(ctx.spec.source, validate.errors);
+  // A body that is ours as a whole (`content`) is refuted by any body the server sends instead.
+  const assumptions = contentAssumption ?? inferredOnly(ctx.spec.source, validate.errors);
   return {
     message: `body does not match the ${status} ${kind}`,
     expected,

@@ -2,13 +2,19 @@
  * `--report-overlay`: an OpenAPI Overlay 1.0.0 document that, applied to the spec, removes every
  * refuted assumption (the rule and its `x-inferred` entry). The next run against the same server
  * then judges by what the server showed instead of by our guess.
+ *
+ * Overlay 1.0.0 targets must select objects or arrays, never primitives, and most rules are
+ * primitives (`minLength: 1`, `required: true`). So the changed part of the spec is replaced: the
+ * closest object or array around the changes that sits in an object is removed and added back,
+ * changed, by an `update` of its parent (an `update` of an array would append, so the replaced
+ * node is never an array item).
  */
 import { stringify } from 'yaml';
-import { isObject } from '../../lib/json.js';
-import { appendPointer, getPointer, parsePointer } from '../../lib/json-pointer.js';
+import { isObject, type JsonObject } from '../../lib/json.js';
+import { getPointer, parsePointer } from '../../lib/json-pointer.js';
 import { INFERRED } from '../../lib/provenance.js';
 import type { Spec } from '../../lib/spec.js';
-import type { Report } from '../report.js';
+import type { AssumptionRecord, Report } from '../report.js';
 
 /** RFC 9535 JSONPath of a JSON pointer in `document`: names quoted, array positions as indexes. */
 export function jsonPath(document: unknown, pointer: string): string {
@@ -29,32 +35,73 @@ export function jsonPath(document: unknown, pointer: string): string {
 interface OverlayAction {
   target: string;
   description?: string;
-  remove: true;
+  update?: JsonObject;
+  remove?: true;
+}
+
+const parentOf = (pointer: string): string => pointer.slice(0, pointer.lastIndexOf('/'));
+const lastToken = (pointer: string): string => parsePointer(pointer).at(-1) ?? '';
+
+/** An operation's own responses map, where a status can be moved (a shared component is named, not numbered). */
+const OPERATION_RESPONSES = /^\/paths\/[^/]+\/[^/]+\/responses$/;
+
+const describe = (a: AssumptionRecord): string =>
+  `${a.keyword} at ${a.pointer} refuted by "${a.case}" (answered ${a.status}); it was assumed: ${a.reason}`;
+
+/**
+ * Removes the refuted rules from `working` (a copy of the spec) and returns the pointer of the node
+ * that holds every change, to be replaced as a whole.
+ */
+function removeRules(working: JsonObject, pointer: string, refuted: readonly AssumptionRecord[]): string {
+  const node = getPointer(working, pointer);
+  if (!isObject(node)) return pointer;
+  const marks = isObject(node[INFERRED]) ? (node[INFERRED] as Record<string, string>) : {};
+  let changed = pointer;
+  for (const assumption of refuted) {
+    if (assumption.keyword === 'response') continue;
+    delete node[assumption.keyword];
+    delete marks[assumption.keyword];
+  }
+  const moved = refuted.find((a) => a.keyword === 'response');
+  const parent = getPointer(working, parentOf(pointer));
+  if (moved && isObject(parent) && OPERATION_RESPONSES.test(parentOf(pointer)) && moved.status !== null) {
+    // The status the server answered takes the guessed one's place; that it is the answer stays ours.
+    delete parent[lastToken(pointer)];
+    if (!Object.hasOwn(parent, String(moved.status))) {
+      marks.response = `the server answered ${moved.status} ("${moved.case}") where ${lastToken(pointer)} was assumed`;
+      parent[String(moved.status)] = node;
+    }
+    changed = parentOf(pointer);
+  }
+  if (Object.keys(marks).length === 0) delete node[INFERRED];
+  return changed;
 }
 
 export function renderOverlay(report: Report, spec: Spec, format: 'yaml' | 'json'): string {
   const refuted = report.assumptions.filter((a) => a.verdict === 'refuted');
-  const actions: OverlayAction[] = [];
-  const byNode = new Map<string, typeof refuted>();
+  const byNode = new Map<string, AssumptionRecord[]>();
   for (const assumption of refuted)
     byNode.set(assumption.pointer, [...(byNode.get(assumption.pointer) ?? []), assumption]);
+  const working = structuredClone(spec.source);
+  const replaced = new Map<string, AssumptionRecord[]>();
   for (const [pointer, assumptions] of byNode) {
-    const node = getPointer(spec.source, pointer);
-    const marks = isObject(node) && isObject(node[INFERRED]) ? Object.keys(node[INFERRED]) : [];
-    for (const assumption of assumptions) {
-      actions.push({
-        target: jsonPath(spec.source, appendPointer(pointer, assumption.keyword)),
-        description: `refuted by "${assumption.case}" (answered ${assumption.status}); it was assumed: ${assumption.reason}`,
-        remove: true,
-      });
-    }
-    const marksPointer = `${pointer}/${INFERRED}`;
-    if (assumptions.length >= marks.length) actions.push({ target: jsonPath(spec.source, marksPointer), remove: true });
-    else {
-      for (const assumption of assumptions) {
-        actions.push({ target: jsonPath(spec.source, appendPointer(marksPointer, assumption.keyword)), remove: true });
-      }
-    }
+    let at = removeRules(working, pointer, assumptions);
+    while (Array.isArray(getPointer(spec.source, parentOf(at)))) at = parentOf(at);
+    replaced.set(at, [...(replaced.get(at) ?? []), ...assumptions]);
+  }
+  const outermost = [...replaced.keys()].filter(
+    (at) => ![...replaced.keys()].some((other) => other !== at && at.startsWith(`${other}/`)),
+  );
+  const actions: OverlayAction[] = [];
+  for (const at of outermost) {
+    const inside = [...replaced].filter(([other]) => other === at || other.startsWith(`${at}/`)).flatMap(([, a]) => a);
+    const description = inside.map(describe).join('; ');
+    actions.push({ target: jsonPath(spec.source, at), description, remove: true });
+    actions.push({
+      target: jsonPath(spec.source, parentOf(at)),
+      description: `${lastToken(at)} again, without the refuted rules`,
+      update: { [lastToken(at)]: getPointer(working, at) as JsonObject },
+    });
   }
   const overlay = {
     overlay: '1.0.0',

@@ -23,7 +23,7 @@ function exchange(
     operation: spec.operations[0]!,
     kind,
     name: `${kind}: a case`,
-    request: { pathParams: {}, query: {}, headers: {}, omitHeaders: [], forceHeaders: [] },
+    request: { pathParams: {}, query: {}, cookies: {}, headers: {}, omitHeaders: [], forceHeaders: [] },
     ...extra,
   };
   const text = response.text ?? '';
@@ -82,8 +82,28 @@ describe('one fault, one check', () => {
     expect(failing(ex)).toEqual(['not_a_server_error']);
   });
   test('an undocumented status is only status_code_documented', () => {
-    expect(failing(exchange('positive', { status: 201, text: CREATED }))).toEqual(['status_code_documented']);
     expect(failing(exchange('negative', { status: 302, text: '' }))).toEqual(['status_code_documented']);
+    expect(failing(exchange('auth', { status: 418, text: UNAUTHENTICATED }))).toEqual(['status_code_documented']);
+  });
+  test('a 201 where only our guess says 200 refutes that guess, and fails nothing', () => {
+    const result = evaluate(exchange('positive', { status: 201, text: CREATED }), {
+      spec,
+      validators,
+      checks,
+      strict: false,
+    });
+    expect(result.checks.filter((r) => r.status === 'failed')).toEqual([]);
+    expect(result.assumptions).toContainEqual(
+      expect.objectContaining({ verdict: 'refuted', assumption: expect.objectContaining({ keyword: 'response' }) }),
+    );
+    // --strict: our guess counts as the vendor's word.
+    const strict = evaluate(exchange('positive', { status: 201, text: CREATED }), {
+      spec,
+      validators,
+      checks,
+      strict: true,
+    });
+    expect(strict.checks.filter((r) => r.status === 'failed').map((r) => r.check)).toEqual(['status_code_documented']);
   });
   test('accepted invalid input is only negative_data_rejected, even with a bad body', () => {
     expect(failing(exchange('negative', { status: 200, text: '{}' }))).toEqual(['negative_data_rejected']);
@@ -124,19 +144,40 @@ describe('one fault, one check', () => {
       "valid request throttled before the documented limit (at most 3 earlier requests on the run's own credential within 60 s; the limit is 15)",
     );
   });
-  test('a 429 without Retry-After: rate_limit on the burst case, response_headers elsewhere', () => {
+  test('a 429 without Retry-After refutes our assumption that it is required; an unreadable one fails rate_limit', () => {
     const burst = exchange('rate-limit', { status: 429, text: UNAUTHENTICATED }, { expectThrottle: true });
     const all = selectChecks(
       REGISTRY.map((c) => c.name),
       undefined,
     );
-    expect(failing(burst, all)).toEqual(['rate_limit']);
+    // Easify's page promises a message, not a header: Retry-After being required is ours.
+    expect(failing(burst, all)).toEqual([]);
+    expect(evaluate(burst, { spec, validators, checks: all, strict: false }).assumptions).toContainEqual(
+      expect.objectContaining({ verdict: 'refuted', assumption: expect.objectContaining({ keyword: 'required' }) }),
+    );
+    expect(
+      failing(
+        burst,
+        all.filter((c) => c.name === 'rate_limit'),
+      ),
+    ).toEqual([]);
+    const unreadable = exchange(
+      'rate-limit',
+      { status: 429, text: UNAUTHENTICATED, headers: { 'content-type': 'application/json', 'retry-after': 'soon' } },
+      { expectThrottle: true },
+    );
+    expect(
+      failing(
+        unreadable,
+        all.filter((c) => c.name === 'rate_limit'),
+      ),
+    ).toEqual(['rate_limit']);
     // A throttle the run cannot judge is still checked for its documented headers.
     const throttled: Exchange = {
       ...exchange('positive', { status: 429, text: UNAUTHENTICATED }),
       throttle: { possiblyEarlier: 16, ownCredential: false, retries: 0, waitedMs: 0 },
     };
-    expect(failing(throttled)).toEqual(['response_headers']);
+    expect(failing(throttled)).toEqual([]);
     // A 429 the run does not treat as a throttle (no evidence recorded): judged like any answer.
     expect(failing(exchange('auth', { status: 429, text: UNAUTHENTICATED }))).toEqual(['ignored_auth']);
   });

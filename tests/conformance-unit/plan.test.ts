@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { jsonBody } from '../../conformance/cases/context.js';
+import { bodyMedia } from '../../conformance/cases/context.js';
 import { type Plan, planCases } from '../../conformance/cases/plan.js';
 import type { TestCase } from '../../conformance/types.js';
 import { loadSpec, type Spec } from '../../lib/spec.js';
@@ -26,9 +26,9 @@ describe.each(SPECS)('%s plan', (name) => {
     let positives = 0;
     let negatives = 0;
     for (const testCase of cases) {
-      const media = jsonBody(testCase.operation);
+      const media = bodyMedia(testCase.operation);
       const body = testCase.request.body;
-      if (!media || body?.kind !== 'json') continue;
+      if (!media || body?.kind !== 'value') continue;
       const valid = validators.get(media.schema)(body.value);
       // Parameter and Content-Type cases send a valid body on purpose; body violations are labelled by pointer.
       if (testCase.kind === 'negative' && !testCase.name.startsWith('negative: /')) continue;
@@ -54,9 +54,9 @@ describe.each(SPECS)('%s plan', (name) => {
   test('no readOnly property is ever sent', async () => {
     const spec = await loadSpec(`specs/${name}.yaml`);
     for (const testCase of allCases(planOf(spec, 3))) {
-      const media = jsonBody(testCase.operation);
+      const media = bodyMedia(testCase.operation);
       const body = testCase.request.body;
-      if (!media || body?.kind !== 'json' || !body.value || typeof body.value !== 'object') continue;
+      if (!media || body?.kind !== 'value' || !body.value || typeof body.value !== 'object') continue;
       const readOnly = Object.entries(media.schema.properties ?? {})
         .filter(([, s]) => s.readOnly)
         .map(([n]) => n);
@@ -73,7 +73,7 @@ test('unique fields and merge keys never repeat across the cases that are meant 
     for (const testCase of plan.phases.flatMap((p) => p.cases).filter((c) => c.kind === 'positive')) {
       const resource = testCase.operation.resource;
       const body = testCase.request.body;
-      if (!resource || body?.kind !== 'json') continue;
+      if (!resource || body?.kind !== 'value') continue;
       const value = body.value as Record<string, unknown>;
       const keys: [string, unknown][] = (resource.unique?.fields ?? []).map((f) => [f, value[f]]);
       const on = resource.merge?.on;
