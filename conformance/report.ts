@@ -102,6 +102,8 @@ export interface Report {
   throttled: number;
   throttleWaitMs: number;
   notSent: number;
+  /** Operations no case could be made for, with the reason. */
+  skippedOperations: { operationId: string; reason: string }[];
 }
 
 const BODY_LIMIT = 4096;
@@ -308,6 +310,7 @@ export interface ReportContext {
   baseUrl: string;
   seed: number;
   strict: boolean;
+  skippedOperations?: { operationId: string; reason: string }[];
 }
 
 export function buildReport(results: readonly CaseResult[], context: ReportContext, redactor: Redactor): Report {
@@ -327,6 +330,7 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     throttled: 0,
     throttleWaitMs: 0,
     notSent: 0,
+    skippedOperations: (context.skippedOperations ?? []).map((s) => ({ ...s, reason: redactor.text(s.reason) })),
   };
   const groups = new Map<string, FailureGroup>();
   for (const result of results) {

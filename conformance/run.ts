@@ -287,7 +287,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const answered = results.filter((r) => r !== undefined);
   const report = buildReport(
     answered,
-    { spec, specFile: options.spec, baseUrl, seed, strict: options.strict === true },
+    { spec, specFile: options.spec, baseUrl, seed, strict: options.strict === true, skippedOperations: plan.skipped },
     redactor,
   );
   if (options.reportJson) await writeReport(options.reportJson, renderJson(report));

@@ -199,6 +199,27 @@ function checkInternalRefs(document: JsonObject, file: string): void {
   }
 }
 
+/**
+ * OpenAPI 3.0's `nullable`, left in a document that says 3.1 (common in the wild): the type list
+ * it means (`type: [string, null]`), so validators and generators read one way of saying it.
+ */
+function normalizeNullable(document: JsonObject): void {
+  const stack: [unknown, string | undefined][] = [[document, undefined]];
+  while (stack.length > 0) {
+    const [node, parentKey] = stack.pop()!;
+    if (Array.isArray(node)) for (const item of node) stack.push([item, parentKey]);
+    else if (isObject(node)) {
+      if (typeof node.nullable === 'boolean' && (parentKey === undefined || parentKey !== 'properties')) {
+        if (node.nullable && typeof node.type === 'string') node.type = [node.type, 'null'];
+        else if (node.nullable && Array.isArray(node.type) && !node.type.includes('null'))
+          node.type = [...node.type, 'null'];
+        delete node.nullable;
+      }
+      for (const [key, value] of Object.entries(node)) if (!isDataKey(key, value, parentKey)) stack.push([value, key]);
+    }
+  }
+}
+
 export async function readDocument(file: string): Promise<SourceDocument> {
   const raw = parseText(await readText(file), file);
   const version = declaredVersion(raw, file);
@@ -218,5 +239,6 @@ export async function readDocument(file: string): Promise<SourceDocument> {
   if (!isObject(document.paths) && !isObject(document.webhooks))
     throw new SpecError(`${file}: the document has no "paths"`);
   checkInternalRefs(document, file);
+  normalizeNullable(document);
   return { file, document, declaredVersion: version };
 }

@@ -31,7 +31,8 @@ const INT64 = {
  */
 export function createAjv(): Ajv2020 {
   // strict: false because OpenAPI schemas carry annotations AJV does not know (example, x-...).
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, verbose: true });
+  // logger: false: an unknown format (`uint8`, `json`) is an annotation, not something to print per schema.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, verbose: true, logger: false });
   addFormats(ajv);
   ajv.addFormat('int64', INT64);
   return ajv;

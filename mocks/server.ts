@@ -31,6 +31,8 @@ export interface MockOptions {
   dynamic?: boolean;
   /** Directory of the OpenAPI files; default the project's `specs/`. */
   specsDir?: string;
+  /** The OpenAPI files themselves (instead of a directory): each one's first file-name word is its prefix. */
+  specFiles?: readonly string[];
   rateLimit?: RateLimitOverride;
   /** Serve only what the vendors document: no `x-inferred` rule enforced, no body they document none for. */
   documentedOnly?: boolean;
@@ -190,9 +192,9 @@ async function route(
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? '127.0.0.1';
-  const specsDir = resolve(options.specsDir ?? DEFAULT_SPECS_DIR);
+  const files = options.specFiles ?? (await specFiles(resolve(options.specsDir ?? DEFAULT_SPECS_DIR)));
   // Every file is read; the first failure in file order is the one reported, whatever finished first.
-  const loaded = await Promise.allSettled((await specFiles(specsDir)).map((file) => loadSpec(file)));
+  const loaded = await Promise.allSettled(files.map((file) => loadSpec(file)));
   const failed = loaded.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
   const specs = loaded.map((result) => (result as PromiseFulfilledResult<Spec>).value);

@@ -5,6 +5,7 @@
  */
 import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
+import { UnsatisfiableSchemaError } from '../generators/values.js';
 import type { LinkedValue, Scenario, TestCase } from '../types.js';
 import { authCases } from './auth.js';
 import { type BuildContext, bodyMedia, createContext } from './context.js';
@@ -24,6 +25,8 @@ export interface Plan {
   scenarios: Scenario[];
   burst?: Scenario;
   total: number;
+  /** Operations no case could be made for, once each, with the reason (a schema no value satisfies). */
+  skipped: { operationId: string; reason: string }[];
 }
 
 export interface PlanOptions {
@@ -125,25 +128,45 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   const number = (draft: Draft): TestCase => ({ ...draft, seq: seq++ });
   const toScenario = (draft: ScenarioDraft): Scenario => ({ name: draft.name, steps: draft.steps.map(number) });
 
+  const skipped = new Map<string, string>();
+  /** Cases of one operation; a schema no value satisfies skips the operation, once, with the reason. */
+  const attempt = <T>(operation: Operation, make: () => T[]): T[] => {
+    if (skipped.has(operation.operationId)) return [];
+    try {
+      return make();
+    } catch (error) {
+      if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+      skipped.set(operation.operationId, error.message);
+      return [];
+    }
+  };
+
   const phaseDrafts: { operation: Operation; drafts: Draft[] }[] = [];
   for (const operation of linkOrder(ctx, spec.operations)) {
     const drafts: Draft[] = [];
     if (selected.includes(operation)) {
-      drafts.push(...positiveCases(ctx, operation), ...negativeCases(ctx, operation), ...authCases(ctx, operation));
+      drafts.push(
+        ...attempt(operation, () => [
+          ...positiveCases(ctx, operation),
+          ...negativeCases(ctx, operation),
+          ...authCases(ctx, operation),
+        ]),
+      );
     } else {
       for (const target of selected) {
         const feeds = [...(ctx.links.get(target.operationId)?.values() ?? [])].some(
           (l) => l.sourceOperationId === operation.operationId,
         );
-        if (feeds) drafts.push(...setupCases(ctx, operation, target));
+        if (feeds) drafts.push(...attempt(operation, () => setupCases(ctx, operation, target)));
       }
     }
     phaseDrafts.push({ operation, drafts });
   }
-  const scenarioDrafts = selected.flatMap((operation) => [
-    ...linkScenarios(ctx, operation),
-    ...resourceScenarios(ctx, operation),
-  ]);
+  const scenarioDrafts = selected.flatMap((operation) =>
+    attempt(operation, () => [...linkScenarios(ctx, operation), ...resourceScenarios(ctx, operation)]),
+  );
+  // An operation skipped after some of its cases were made keeps none of them.
+  for (const phase of phaseDrafts) if (skipped.has(phase.operation.operationId)) phase.drafts = [];
   const burstDraft = options.rateLimit ? rateLimitScenario(ctx, selected) : undefined;
   // Everything is generated before filtering, so a seed plans the same values whatever --checks says.
   const kept = options.judged
@@ -154,5 +177,11 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
     .map((p) => ({ operation: p.operation, cases: p.drafts.map(number) }));
   const scenarios = kept.scenarios.map(toScenario);
   const burst = kept.burst ? toScenario(kept.burst) : undefined;
-  return { phases, scenarios, ...(burst ? { burst } : {}), total: seq };
+  return {
+    phases,
+    scenarios,
+    ...(burst ? { burst } : {}),
+    total: seq,
+    skipped: [...skipped].map(([operationId, reason]) => ({ operationId, reason })),
+  };
 }

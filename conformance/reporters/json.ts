@@ -29,6 +29,7 @@ export function renderJson(report: Report): string {
       groups: groups.map(({ first, ...group }) => ({ ...group, case: first.case })),
       throttled,
       notSent,
+      skippedOperations: report.skippedOperations,
     },
     null,
     2,

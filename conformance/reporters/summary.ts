@@ -104,6 +104,9 @@ export function renderSummary(report: Report, elapsedMs: number, requests: numbe
       `note: ${report.throttled} ${report.throttled === 1 ? 'answer was' : 'answers were'} throttled (the spec's rate-limit status) and not judged${waited}: the run cannot tell whether the quota was used before it started. Pace the run with --rate-limit or use a fresh credential.`,
     );
   }
+  for (const { operationId, reason } of report.skippedOperations) {
+    lines.push('', `note: ${operationId} was not tested: ${printable(reason)}`);
+  }
   if (report.notSent > 0) {
     lines.push('', `note: ${report.notSent} requests were not sent because a step they depend on did not succeed.`);
   }
