@@ -321,3 +321,17 @@ export async function decodeMultipart(
   const pairs = new URLSearchParams(fields.map((field): [string, string] => [field.name, field.text]));
   return decodeFields(fields, pairs, schema, encoding);
 }
+
+/**
+ * A form body's value as a server decodes it after it was encoded: texts coerced by their
+ * property schemas, so a number sent where a string is wanted reads as a string. Multipart text
+ * parts read like form-urlencoded fields, which is what this uses for both.
+ */
+export function formRoundTrip(
+  value: Record<string, unknown>,
+  schema: JsonSchema,
+  encoding: FormEncodings = {},
+): unknown {
+  const decoded = decodeUrlEncoded(encodeUrlEncoded(value, schema, encoding), schema, encoding);
+  return decoded.ok ? decoded.value : undefined;
+}

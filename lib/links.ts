@@ -4,6 +4,7 @@
  * path parameter of an update carries the id a create handed out) and the runner (which created id
  * to send to a later operation) know where ids go.
  */
+import { restCollections } from './rest-shape.js';
 import type { Parameter, Spec } from './spec.js';
 
 export interface LinkedParameter {
@@ -19,6 +20,8 @@ export interface LinkedParameter {
   link: string;
   /** The value as written: a runtime expression such as `$response.body#/id`, or a constant. */
   expression: string;
+  /** Read from the REST shape (`POST /things` -> `/things/{id}`), not written as a link. */
+  inferred?: boolean;
   /**
    * For `$response.body#/json/pointer` expressions: the RFC 6901 pointer into the source's
    * response body (`/id`; `''` for `$response.body` itself). Undefined for any other expression.
@@ -84,6 +87,26 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
           else byTarget.set(link.operationId, [entry]);
         }
       }
+    }
+  }
+  // Where no link fills an item operation's id, the REST shape does: from its collection's create.
+  for (const collection of restCollections(spec)) {
+    if (collection.idPointer === undefined) continue;
+    for (const { operation, idParameter } of collection.items) {
+      if (byTarget.get(operation.operationId)?.some((l) => l.parameter === idParameter)) continue;
+      const entry: LinkedParameter = {
+        parameter: idParameter,
+        in: 'path',
+        sourceOperationId: collection.create.operationId,
+        sourceStatus: collection.status,
+        link: 'rest-shape',
+        expression: `$response.body#${collection.idPointer}`,
+        pointer: collection.idPointer,
+        inferred: true,
+      };
+      const list = byTarget.get(operation.operationId);
+      if (list) list.push(entry);
+      else byTarget.set(operation.operationId, [entry]);
     }
   }
   cache.set(spec, byTarget);

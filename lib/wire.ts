@@ -778,3 +778,22 @@ export function serializeCookie(parameter: WireParameter, value: unknown): strin
     .map((piece) => `${encodeStrict(piece.name)}=${piece.items.map(encodeStrict).join(piece.delimiter)}`)
     .join('; ');
 }
+
+/**
+ * A value as the server reads it back after its style wrote it: what a case really sends. An array
+ * of one item or an empty list can read as a plain value or as nothing, so a case is judged by this.
+ */
+export function roundTrip(parameter: WireParameter, value: unknown): ReadResult {
+  switch (parameter.in) {
+    case 'path':
+      return readParameter(parameter, { path: { [parameter.name]: serializePath(parameter, value) } });
+    case 'query':
+      return readParameter(parameter, { query: renderQuery([[parameter, value]]) });
+    case 'header':
+      return readParameter(parameter, {
+        headers: { [parameter.name.toLowerCase()]: serializeHeader(parameter, value) },
+      });
+    case 'cookie':
+      return readParameter(parameter, { headers: { cookie: serializeCookie(parameter, value) } });
+  }
+}

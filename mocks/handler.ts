@@ -5,7 +5,7 @@
  * spec documents for the operation, and a successful answer is checked against its schema.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { isJsonMediaType } from '../lib/media-type.js';
+import { isJsonMediaType, mediaTypeMatches } from '../lib/media-type.js';
 import { documentedResponse, isSuccess } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
@@ -16,6 +16,7 @@ import { type EngineRequest, isRefusal, type MockScenario } from './prism-engine
 import { rateLimitHeaders, rateLimitReply } from './rate-limit-reply.js';
 import { validateBody, validateParameters } from './request-validation.js';
 import { causeOf, type ErrorContext, errorReply, type Reply, validationStatuses } from './responses.js';
+import { sampleFrom } from './samples.js';
 import { checkCredentials } from './security.js';
 import { planState, type StateDecision } from './state/resources.js';
 
@@ -98,15 +99,29 @@ const invalidPrefer = (detail: string): Reply => ({
 });
 
 /**
- * A successful answer built from stored data is checked against its schema; one that breaks it (a
- * stored value the answer's schema does not allow) is answered as Prism made it, without state.
+ * Every answer the mock sends fits the documented response for its status: an answer built from
+ * stored data that breaks the schema falls back to Prism's, and one Prism made that breaks it (an
+ * example that does not fit its own schema, a body missing where one is documented) is replaced by
+ * a value made from the schema.
  */
-function conforming(request: OperationRequest, reply: Reply, unfinished: unknown, options: HandlerOptions): Reply {
+function conforming(request: OperationRequest, reply: Reply, fallbacks: unknown[], options: HandlerOptions): Reply {
   const response = documentedResponse(request.operation, reply.status);
-  const media = response?.content.find((m) => isJsonMediaType(m.mediaType)) ?? response?.content[0];
-  if (!media?.schema || reply.body === undefined || !isJsonMediaType(media.mediaType)) return reply;
+  if (!response || response.content.length === 0 || reply.status === 204) return reply;
+  if (options.rules === 'documented' && response.inferred?.content !== undefined) return { ...reply, body: undefined };
+  const declared = reply.headers['content-type'];
+  const media =
+    response.content.find((m) => declared !== undefined && mediaTypeMatches(m.mediaType, declared)) ??
+    response.content[0]!;
+  const headers = { ...reply.headers, 'content-type': declared ?? media.mediaType };
+  if (!media.schema || !isJsonMediaType(media.mediaType)) {
+    return { ...reply, headers, body: reply.body ?? '' };
+  }
   const validate = options.validators.get(media.schema, options.rules);
-  return validate(reply.body) ? reply : { ...reply, body: unfinished };
+  for (const candidate of [reply.body, ...fallbacks]) {
+    if (candidate !== undefined && validate(candidate)) return { ...reply, headers, body: candidate };
+  }
+  const made = sampleFrom(media.schema, reply.status);
+  return made !== undefined && validate(made) ? { ...reply, headers, body: made } : { ...reply, headers };
 }
 
 /** The documented answer to a valid request: the state's verdict, or Prism's response overlaid by the state. */
@@ -158,12 +173,13 @@ async function answer(
         }
       : scenario,
   );
-  if (!decision || !isSuccess(reply.status)) return reply;
+  if (!decision || !isSuccess(reply.status)) return conforming(request, reply, [], options);
   const unfinished = reply.body;
   const finished = decision.finish(structuredClone(unfinished));
-  if (reply.status === 204 || (finished === undefined && unfinished === undefined))
+  if (reply.status === 204 || (finished === undefined && unfinished === undefined)) {
     return { ...reply, body: undefined };
-  return conforming(request, { ...reply, body: finished }, unfinished, options);
+  }
+  return conforming(request, { ...reply, body: finished }, [unfinished], options);
 }
 
 export async function handleOperation(request: OperationRequest, options: HandlerOptions): Promise<Reply> {

@@ -62,7 +62,7 @@ export function validateParameters(
         continue;
       }
     }
-    if (!read.present || read.value === '') {
+    if (!read.present) {
       if (parameter.required) {
         violations.push({
           location: parameter.in,

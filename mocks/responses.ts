@@ -11,6 +11,7 @@ import type { NamedExample, Operation, Response } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import { fillErrorBody } from './error-body.js';
 import type { PrismEngine } from './prism-engine.js';
+import { sampleFrom } from './samples.js';
 import type { Violation } from './violations.js';
 
 export interface Reply {
@@ -132,16 +133,9 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   if (!media) return { status: code, headers };
   let start: unknown;
   const example = exampleFor(response, media.examples, options);
+  // No example to start from: a value made from the schema, every documented property present, so the body fits it.
   if (example) start = example.value;
-  else {
-    // No example to start from: Prism makes one from the schema, so the body still fits it.
-    const made = await context.engine.respond(
-      operation.operationId,
-      { method: operation.method, path: operation.path, query: {}, headers: {}, body: undefined },
-      { code, dynamic: true },
-    );
-    start = 'title' in made ? {} : made.body;
-  }
+  else start = media.schema ? sampleFrom(media.schema, code) : undefined;
   const filled = fillErrorBody(start, response.errorBody, {
     violations,
     status: code,

@@ -20,6 +20,9 @@ export function authCases(ctx: BuildContext, operation: Operation): Draft[] {
   const wrong = wrongSchemeAuthorization(operation);
   if (wrong) {
     const request = withBody(baseRequest(ctx, operation), validPayload());
+    // Only a credential of the wrong scheme: no other alternative (an API key) may stand in for it.
+    for (const name of credentialQueryNames(operation)) delete request.query[name];
+    request.omitHeaders = names.filter((name) => name.toLowerCase() !== 'authorization');
     request.headers.Authorization = wrong;
     request.forceHeaders = ['Authorization'];
     drafts.push({ operation, kind: 'auth', name: `auth: wrong scheme (${wrong.split(' ')[0]})`, request });

@@ -3,11 +3,14 @@
  * malformed JSON, a wrong Content-Type, invalid parameters and missing or malformed required
  * headers. A body or parameter is only kept if AJV confirms it is invalid.
  */
+import { formRoundTrip } from '../../lib/form.js';
+import { sampleValue, variantsOf } from '../../lib/generators/values.js';
+import { isObject } from '../../lib/json.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { type Assumption, inferredOnly } from '../../lib/provenance.js';
 import { isPrimitive } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
-import { sampleValue, variantsOf } from '../generators/values.js';
+import { roundTrip } from '../../lib/wire.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import type { Draft } from './positive.js';
 import { validBody } from './positive.js';
@@ -16,6 +19,7 @@ import {
   fromWire,
   parameterValue,
   payload,
+  sendsForm,
   sendsJson,
   setParameter,
   wireText,
@@ -47,10 +51,14 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
 
   if (media) {
     const full = sampleValue(media.schema, ctx.seed, true);
+    const form = sendsForm(operation);
     for (const variant of variantsOf(media.schema, full, 'violations', ctx.seed)) {
+      // A form is fields of an object: a whole body of another type cannot be written as one.
+      if (form && variant.pointer === '') continue;
       const value = makeUnique(variant.value, operation, media.schema, ctx.stamps);
-      if (isValid(ctx, media.schema, value)) continue;
-      const assumptions = assumedInvalid(ctx, media.schema, value);
+      const read = form && isObject(value) ? formRoundTrip(value, media.schema, media.encoding) : value;
+      if (read === undefined || isValid(ctx, media.schema, read)) continue;
+      const assumptions = assumedInvalid(ctx, media.schema, read);
       drafts.push({
         operation,
         kind: 'negative',
@@ -107,7 +115,13 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
     for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'violations', ctx.seed)) {
       // Primitives travel as text: a wrong type is text the style could never write, sent as it is.
       const text = primitive ? wireText(variant.value) : undefined;
-      const read = text !== undefined ? fromWire(text, parameter.schema) : variant.value;
+      const sent =
+        text !== undefined
+          ? { present: true, value: fromWire(text, parameter.schema) }
+          : roundTrip(parameter, variant.value);
+      // What the server reads is what is judged: an array of one may read as valid, an empty list as absent.
+      if (!sent.present) continue;
+      const read = sent.value;
       if (isValid(ctx, parameter.schema, read)) continue;
       if (text !== undefined && parameter.in === 'header' && !SENDABLE_HEADER.test(text)) continue;
       if (text !== undefined && (parameter.in === 'path' || parameter.in === 'cookie') && text === '') continue;

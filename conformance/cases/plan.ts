@@ -3,9 +3,10 @@
  * the operations they feed) its positive, negative, header and auth cases, then the stateful
  * scenarios, then the opt-in rate-limit burst. Same seed, same plan.
  */
+
+import { UnsatisfiableSchemaError } from '../../lib/generators/values.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
-import { UnsatisfiableSchemaError } from '../generators/values.js';
 import type { LinkedValue, Scenario, TestCase } from '../types.js';
 import { authCases } from './auth.js';
 import { type BuildContext, bodyMedia, createContext } from './context.js';

@@ -3,10 +3,11 @@
  * enum values, non-ASCII text, parameter bounds) and a seeded random phase. Each is re-validated.
  */
 
+import type { Variant } from '../../lib/generators/schema.js';
+import { randomValues, sampleValue, variantsOf, withoutReadOnly } from '../../lib/generators/values.js';
 import { isPrimitive } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
-import type { Variant } from '../generators/schema.js';
-import { randomValues, sampleValue, variantsOf, withoutReadOnly } from '../generators/values.js';
+import { roundTrip } from '../../lib/wire.js';
 import type { TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { baseRequest, fromWire, parameterValue, payload, setParameter, wireText, withBody } from './request.js';
@@ -71,8 +72,13 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
     for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'boundaries', ctx.seed)) {
       const primitive = isPrimitive(parameter.schema);
       const text = primitive ? wireText(variant.value) : undefined;
-      if (!isValid(ctx, parameter.schema, text !== undefined ? fromWire(text, parameter.schema) : variant.value))
-        continue;
+      const sent =
+        text !== undefined
+          ? { present: true, value: fromWire(text, parameter.schema) }
+          : roundTrip(parameter, variant.value);
+      // An empty list writes nothing: for a required parameter that is a missing one, not a boundary.
+      if (!sent.present && parameter.required) continue;
+      if (sent.present && !isValid(ctx, parameter.schema, sent.value)) continue;
       const request = withBody(base, bodyFor());
       setParameter(request, parameter, { value: variant.value });
       drafts.push({

@@ -1,9 +1,10 @@
 /** The valid request of an operation, which every case starts from and changes one thing in. */
+
+import { sampleValue } from '../../lib/generators/values.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
-import { sampleValue } from '../generators/values.js';
 import type { LinkedValue, PlannedBody, PlannedRequest, WireValue } from '../types.js';
 import { type BuildContext, bodyMedia } from './context.js';
 import { credentials } from './credentials.js';

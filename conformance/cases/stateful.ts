@@ -4,9 +4,9 @@
  * merge keys match two records.
  */
 
+import { sampleValue } from '../../lib/generators/values.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
-import { sampleValue } from '../generators/values.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { type Draft, validBody } from './positive.js';
 import { baseRequest, payload, withBody } from './request.js';

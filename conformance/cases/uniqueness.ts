@@ -4,13 +4,13 @@
  * cases with its duplicate or merge statuses.
  */
 
+import { uniqueFormatValue } from '../../lib/generators/formats.js';
+import { matchingStrings, stampedStrings } from '../../lib/generators/strings.js';
 import { isObject } from '../../lib/json.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
-import { uniqueFormatValue } from '../generators/formats.js';
-import { matchingStrings, stampedStrings } from '../generators/strings.js';
 
 type Json = Record<string, unknown>;
 

@@ -9,6 +9,7 @@ import { getPointer, parsePointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
+import { restCollections, restShape } from '../../lib/rest-shape.js';
 import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import type { IndexedField, Store } from './store.js';
@@ -87,14 +88,6 @@ function idParameterOf(spec: Spec, operation: Operation): string | undefined {
   if (linked) return linked.parameter;
   const pathParameters = operation.parameters.filter((p) => p.in === 'path');
   return pathParameters.length === 1 ? pathParameters[0]!.name : pathParameters.at(-1)?.name;
-}
-
-/** `POST /pets` and `GET /pets/{id}`: the collection path, and the id parameter for item paths. */
-function restShape(path: string): { collection: string; idParameter?: string } {
-  const segments = path.replace(/\/+$/, '').split('/');
-  const last = segments.at(-1) ?? '';
-  const param = /^\{([^}]+)\}$/.exec(last)?.[1];
-  return param ? { collection: segments.slice(0, -1).join('/') || '/', idParameter: param } : { collection: path };
 }
 
 function inferredResource(
@@ -198,9 +191,8 @@ export function bindResources(spec: Spec, store: Store): Map<string, ResourceBin
     }
   }
   const creators = new Map<string, Operation>();
-  for (const operation of spec.operations) {
-    if (operation.resource || operation.method !== 'post' || restShape(operation.path).idParameter) continue;
-    creators.set(operation.path, operation);
+  for (const collection of restCollections(spec)) {
+    if (!collection.create.resource) creators.set(collection.path, collection.create);
   }
   const bindings = new Map<string, ResourceBinding>();
   for (const operation of spec.operations) {

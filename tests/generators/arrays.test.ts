@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { sampleValue, variantsOf } from '../../conformance/generators/values.js';
+import { sampleValue, variantsOf } from '../../lib/generators/values.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 
 const byKeyword = (schema: JsonSchema, mode: 'boundaries' | 'violations') =>

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { sampleValue, UnsatisfiableSchemaError, variantsOf } from '../../conformance/generators/values.js';
+import { sampleValue, UnsatisfiableSchemaError, variantsOf } from '../../lib/generators/values.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { ValidatorCache } from '../../lib/validator.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatBoundaries, formatViolations, uniqueFormatValue } from '../../conformance/generators/formats.js';
+import { formatBoundaries, formatViolations, uniqueFormatValue } from '../../lib/generators/formats.js';
 import { ValidatorCache } from '../../lib/validator.js';
 
 const FORMATS = [

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { literalBoundaries, literalViolations } from '../../conformance/generators/literals.js';
-import { sampleValue } from '../../conformance/generators/values.js';
+import { literalBoundaries, literalViolations } from '../../lib/generators/literals.js';
+import { sampleValue } from '../../lib/generators/values.js';
 
 describe('type, const and enum', () => {
   test('enum of any type: each value is a boundary, one outside is a violation', () => {

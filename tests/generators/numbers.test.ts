@@ -5,7 +5,7 @@ import {
   numberBoundaries,
   numberViolations,
   sampleNumber,
-} from '../../conformance/generators/numbers.js';
+} from '../../lib/generators/numbers.js';
 
 const values = (variants: { value: unknown }[]): unknown[] => variants.map((v) => v.value);
 

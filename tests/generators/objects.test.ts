@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { sampleValue, variantsOf, withoutReadOnly } from '../../conformance/generators/values.js';
+import { sampleValue, variantsOf, withoutReadOnly } from '../../lib/generators/values.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 
 const labels = (schema: JsonSchema, mode: 'boundaries' | 'violations'): Record<string, unknown> =>

@@ -5,7 +5,7 @@ import {
   sampleValue,
   UnsatisfiableSchemaError,
   variantsOf,
-} from '../../conformance/generators/values.js';
+} from '../../lib/generators/values.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { ValidatorCache } from '../../lib/validator.js';
 import { cyclic, schemaArbitrary, withDefs } from './support.js';

@@ -4,7 +4,7 @@ import {
   sampleString,
   stringBoundaries,
   stringViolations,
-} from '../../conformance/generators/strings.js';
+} from '../../lib/generators/strings.js';
 
 const ctx = { seed: 1, full: true, depth: 0, pointer: '/name' };
 

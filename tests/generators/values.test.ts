@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { randomValues, sampleValue, variantsOf } from '../../conformance/generators/values.js';
+import { randomValues, sampleValue, variantsOf } from '../../lib/generators/values.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 
 /** A tree whose children are trees: an object reachable from itself, as dereferencing leaves it. */

@@ -3,8 +3,8 @@
  * `minContains`/`maxContains`: arrays at and past their bounds. Items come from the walker.
  */
 import fc from 'fast-check';
-import type { JsonSchema } from '../../lib/json-schema.js';
-import { ANY, conjunction, isNothing, jsonEqual, subschema } from '../../lib/schema.js';
+import type { JsonSchema } from '../json-schema.js';
+import { ANY, conjunction, isNothing, jsonEqual, subschema } from '../schema.js';
 import { accepts, plainAccepts } from './check.js';
 import {
   type Ctx,

@@ -1,6 +1,6 @@
 /** `minLength`, `maxLength`, `pattern` (and `format` through formats.ts): strings at and past their bounds. */
 import fc from 'fast-check';
-import type { JsonSchema } from '../../lib/json-schema.js';
+import type { JsonSchema } from '../json-schema.js';
 import { regex, scalarAccepts } from './check.js';
 import { formatArbitrary, formatBoundaries, formatSamples, formatViolations, isStringFormat } from './formats.js';
 import { type Ctx, guarded, type LocalVariant, UnsatisfiableSchemaError } from './schema.js';

@@ -6,9 +6,9 @@
  */
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
-import type { JsonSchema } from '../../lib/json-schema.js';
-import { acyclic, allowedValues, declaredTypes, isNothing, jsonEqual, jsonType, typeAllows } from '../../lib/schema.js';
-import { createAjv } from '../../lib/validator.js';
+import type { JsonSchema } from '../json-schema.js';
+import { acyclic, allowedValues, declaredTypes, isNothing, jsonEqual, jsonType, typeAllows } from '../schema.js';
+import { createAjv } from '../validator.js';
 
 const formatsPlugin: FormatsPlugin =
   (addFormatsModule as unknown as { default?: FormatsPlugin }).default ??

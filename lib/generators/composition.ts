@@ -10,8 +10,8 @@
  * leaves the property unconstrained gets the key written into its values.
  */
 import fc from 'fast-check';
-import type { JsonSchema } from '../../lib/json-schema.js';
-import { ANY, allowedValues, conjunction, flatten, subschema, without } from '../../lib/schema.js';
+import type { JsonSchema } from '../json-schema.js';
+import { ANY, allowedValues, conjunction, flatten, subschema, without } from '../schema.js';
 import { itemSchemaAt } from './arrays.js';
 import { accepts } from './check.js';
 import { propertySchema } from './objects.js';

@@ -5,8 +5,8 @@
  * generated, required or not: request bodies never carry them.
  */
 import fc from 'fast-check';
-import type { JsonSchema } from '../../lib/json-schema.js';
-import { ANY, conjunction, isNothing, NOTHING, subschema, writableProperties } from '../../lib/schema.js';
+import type { JsonSchema } from '../json-schema.js';
+import { ANY, conjunction, isNothing, NOTHING, subschema, writableProperties } from '../schema.js';
 import { accepts, plainAccepts, regex } from './check.js';
 import {
   type Ctx,

@@ -1,6 +1,6 @@
 /** `type` (arrays of types, OpenAPI's `nullable`), `const` and `enum` of any JSON type. */
-import type { JsonSchema } from '../../lib/json-schema.js';
-import { allowedValues, declaredTypes, jsonEqual, jsonType, type SchemaType, typeAllows } from '../../lib/schema.js';
+import type { JsonSchema } from '../json-schema.js';
+import { allowedValues, declaredTypes, jsonEqual, jsonType, type SchemaType, typeAllows } from '../schema.js';
 import { type Ctx, type LocalVariant, UnsatisfiableSchemaError } from './schema.js';
 
 /** One value of another type per declared type, the usual first. */

@@ -3,7 +3,7 @@
  * in numbers.ts), one value breaking each, random values and unique values.
  */
 import fc from 'fast-check';
-import type { JsonSchema } from '../../lib/json-schema.js';
+import type { JsonSchema } from '../json-schema.js';
 import { formatCheck, scalarAccepts } from './check.js';
 import { guarded, type LocalVariant } from './schema.js';
 

@@ -10,8 +10,8 @@
  * a conjunction, so one rejected location rejects the whole value.
  */
 import fc from 'fast-check';
-import { getPointer, setPointer } from '../../lib/json-pointer.js';
-import type { JsonSchema } from '../../lib/json-schema.js';
+import { getPointer, setPointer } from '../json-pointer.js';
+import type { JsonSchema } from '../json-schema.js';
 import {
   ANY,
   allowedValues,
@@ -22,7 +22,7 @@ import {
   mainType,
   type SchemaType,
   subschema,
-} from '../../lib/schema.js';
+} from '../schema.js';
 import { arrayArbitrary, arrayBoundaries, arrayViolations, itemSchemaAt, sampleArray } from './arrays.js';
 import { accepts, plainAccepts } from './check.js';
 import {

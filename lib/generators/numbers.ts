@@ -3,7 +3,7 @@
  * formats (integer ranges; int64 generated within JavaScript's safe integers).
  */
 import fc from 'fast-check';
-import type { JsonSchema } from '../../lib/json-schema.js';
+import type { JsonSchema } from '../json-schema.js';
 import { isMultiple } from './check.js';
 import { type Ctx, guarded, type LocalVariant, UnsatisfiableSchemaError } from './schema.js';
 

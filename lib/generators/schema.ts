@@ -1,6 +1,6 @@
 /** What every generator family shares: the Variant, the walk context and the unsatisfiable error. */
 import type fc from 'fast-check';
-import type { JsonSchema } from '../../lib/json-schema.js';
+import type { JsonSchema } from '../json-schema.js';
 
 /**
  * One value with the reason it exists: `label` for people (`maxLength 50`, `missing required

@@ -1,0 +1,86 @@
+/**
+ * What the REST shape of a spec says when no `links` or `x-resource` do: `POST /things` creates a
+ * thing, and `GET|PUT|PATCH|DELETE /things/{id}` act on the thing whose id the create's answer
+ * carries. The mock keeps state by it and the runner feeds created ids by it.
+ */
+
+import type { JsonSchema } from './json-schema.js';
+import { isJsonMediaType } from './media-type.js';
+import { flatten, mainType } from './schema.js';
+import type { Operation, Spec } from './spec.js';
+
+/** `POST /pets` and `GET /pets/{id}`: the collection path, and the id parameter for item paths. */
+export function restShape(path: string): { collection: string; idParameter?: string } {
+  const segments = path.replace(/\/+$/, '').split('/');
+  const last = segments.at(-1) ?? '';
+  const param = /^\{([^}]+)\}$/.exec(last)?.[1];
+  return param ? { collection: segments.slice(0, -1).join('/') || '/', idParameter: param } : { collection: path };
+}
+
+function successSchema(operation: Operation): { status: string; schema?: JsonSchema } | undefined {
+  const response = operation.responses.find((r) => /^2(\d\d|XX)$/i.test(r.status));
+  if (!response) return undefined;
+  const schema = response.content.find((m) => isJsonMediaType(m.mediaType))?.schema;
+  return { status: response.status, ...(schema ? { schema } : {}) };
+}
+
+/**
+ * Where the answer of a create carries the new record's id: `id` at the top, or in one wrapping
+ * object (`/data/id`), or a property named after the item path's parameter (`petId`).
+ */
+function idPointer(schema: JsonSchema | undefined, idParameter: string): string | undefined {
+  const properties = schema ? flatten(schema).properties : undefined;
+  if (!properties) return undefined;
+  for (const name of ['id', idParameter]) if (properties[name]) return `/${name}`;
+  for (const [wrapper, inner] of Object.entries(properties)) {
+    if (mainType(flatten(inner)) !== 'object') continue;
+    const nested = flatten(inner).properties ?? {};
+    for (const name of ['id', idParameter]) if (nested[name]) return `/${wrapper}/${name}`;
+  }
+  return undefined;
+}
+
+export interface RestCollection {
+  /** The collection's path (`/pets`). */
+  path: string;
+  create: Operation;
+  /** The create's success status and where its answer carries the id (`/id`). */
+  status: string;
+  idPointer?: string;
+  /** Operations on one item, with the path parameter that names it. */
+  items: { operation: Operation; idParameter: string }[];
+  /** `GET /pets`, when there is one. */
+  list?: Operation;
+}
+
+const cache = new WeakMap<Spec, RestCollection[]>();
+
+/** The collections the REST shape implies: every `POST` on a path that does not end in a parameter. */
+export function restCollections(spec: Spec): RestCollection[] {
+  const cached = cache.get(spec);
+  if (cached) return cached;
+  const collections: RestCollection[] = [];
+  for (const create of spec.operations) {
+    if (create.method !== 'post' || restShape(create.path).idParameter) continue;
+    const success = successSchema(create);
+    if (!success) continue;
+    const items = spec.operations.flatMap((operation) => {
+      const shape = restShape(operation.path);
+      return shape.idParameter && shape.collection === create.path && operation.method !== 'post'
+        ? [{ operation, idParameter: shape.idParameter }]
+        : [];
+    });
+    const list = spec.operations.find((op) => op.method === 'get' && op.path === create.path);
+    const pointer = idPointer(success.schema, items[0]?.idParameter ?? 'id');
+    collections.push({
+      path: create.path,
+      create,
+      status: success.status,
+      ...(pointer !== undefined ? { idPointer: pointer } : {}),
+      items,
+      ...(list ? { list } : {}),
+    });
+  }
+  cache.set(spec, collections);
+  return collections;
+}
