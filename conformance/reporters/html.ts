@@ -225,10 +225,11 @@ function matrixRows(
   );
 }
 
-function matrixCell(cell: Cell | undefined, status: string, kind: string): string {
+function matrixCell(cell: Cell | undefined, status: string, kind: string, answered: boolean): string {
   const attributes = `data-status="${esc(status)}" data-kind="${esc(kind)}"`;
   if (!cell || cell.cases === 0) return `<td class="cell empty" ${attributes} data-cases="0" data-failed="0"></td>`;
-  const state = cell.failed > 0 ? 'failed' : 'seen';
+  // A case without an answer was not "seen": grey unless one of its checks failed.
+  const state = cell.failed > 0 ? 'failed' : answered ? 'seen' : 'unanswered';
   const title = `${plural(cell.cases, 'case')}${cell.failed > 0 ? `, ${cell.failed} with a failed check` : ''}`;
   return `<td class="cell ${state}" ${attributes} data-cases="${cell.cases}" data-failed="${cell.failed}" title="${esc(title)}">${cell.cases}${cell.failed > 0 ? ` <span class="x">${cell.failed}✗</span>` : ''}</td>`;
 }
@@ -237,6 +238,7 @@ function matrix(rows: readonly MatrixRow[], kinds: readonly string[]): string {
   const head = `<tr><th scope="col">status</th>${kinds.map((k) => `<th scope="col">${esc(k)}</th>`).join('')}<th scope="col">all</th></tr>`;
   const body = rows.map((row) => {
     const never = row.kind === 'documented' && row.total.cases === 0;
+    const answered = row.kind === 'documented' || row.kind === 'undocumented';
     const rowClass = never ? 'never' : row.kind;
     const note = never
       ? '<span class="tag never">never reached</span>'
@@ -248,8 +250,8 @@ function matrix(rows: readonly MatrixRow[], kinds: readonly string[]): string {
       : '';
     const label = `<th scope="row"><span class="status">${esc(row.label)}</span>${inferred} ${note}<div class="desc">${esc(clip(row.description, 200))}</div></th>`;
     return `<tr class="row ${rowClass}" data-status="${esc(row.label)}" data-row="${rowClass}">${label}${kinds
-      .map((kind) => matrixCell(row.cells.get(kind), row.label, kind))
-      .join('')}${matrixCell(row.total, row.label, 'all')}</tr>`;
+      .map((kind) => matrixCell(row.cells.get(kind), row.label, kind, answered))
+      .join('')}${matrixCell(row.total, row.label, 'all', answered)}</tr>`;
   });
   return `<table class="matrix"><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
 }
@@ -279,7 +281,7 @@ function exchangeBlock(failure: FailureRecord, exchange: ExchangeRecord | undefi
   const { request, response } = failure;
   const timing =
     exchange?.startedAt != null
-      ? `<p class="muted">sent ${esc(new Date(exchange.startedAt).toISOString())}, answered in ${esc(formatMs(exchange.durationMs ?? 0))}</p>`
+      ? `<p class="muted">sent ${esc(new Date(exchange.startedAt).toISOString())}, ${exchange.response ? 'answered in' : 'no complete answer after'} ${esc(formatMs(exchange.durationMs ?? 0))}</p>`
       : '';
   const truncated = exchange?.response?.truncated
     ? '<p class="muted">the body was longer than 64 KB: the report keeps its start</p>'
@@ -517,7 +519,7 @@ ${matrix(rows, kinds)}
 ${countsLine(report)}
 </div><div>${checksTable(report)}</div></div>
 <h3 class="section">Coverage <small>documented statuses × kinds of case</small></h3>
-<p class="legend"><span class="swatch seen"></span> seen, every check passed <span class="swatch failed"></span> seen, a check failed <span class="swatch never"></span> documented, never reached <span class="swatch undocumented"></span> not documented <span class="muted">· a status counts under its exact code, else its range (4XX), else default</span></p>
+<p class="legend"><span class="swatch seen"></span> seen, every check passed <span class="swatch failed"></span> seen, a check failed <span class="swatch never"></span> documented, never reached <span class="swatch undocumented"></span> not documented <span class="swatch unanswered"></span> no answer <span class="muted">· a status counts under its exact code, else its range (4XX), else default</span></p>
 ${operationBlocks.join('\n')}
 <h3 class="section">Failures <small>${plural(report.failures.length, 'failure')} in ${plural(report.groups.length, 'group')}</small></h3>
 <div class="failures">${failures}</div>
@@ -583,6 +585,7 @@ table.matrix .desc { color: var(--muted); font-size: 12px; }
 td.cell { text-align: center; min-width: 64px; font-variant-numeric: tabular-nums; }
 td.cell.seen { background: var(--pass-bg); color: var(--pass); }
 td.cell.failed { background: var(--fail-bg); color: var(--fail); font-weight: 600; }
+td.cell.unanswered { background: var(--skip-bg); color: var(--skip); }
 td.cell .x { font-size: 11px; }
 tr.never > th, tr.never > td { background: repeating-linear-gradient(135deg, var(--warn-bg) 0 6px, #fff 6px 12px); }
 tr.undocumented > th { background: var(--undoc-bg); }
@@ -595,6 +598,7 @@ tr.undocumented > th { background: var(--undoc-bg); }
 .swatch { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; border: 1px solid var(--line); }
 .swatch.seen { background: var(--pass-bg); } .swatch.failed { background: var(--fail-bg); }
 .swatch.never { background: var(--warn-bg); } .swatch.undocumented { background: var(--undoc-bg); }
+.swatch.unanswered { background: var(--skip-bg); }
 section.operation h3 .method { font-family: ui-monospace, Menlo, Consolas, monospace; }
 section.operation h3 code { color: var(--muted); font-weight: normal; margin-left: 6px; }
 .opcounts { margin: 0; color: var(--muted); }

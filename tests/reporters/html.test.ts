@@ -126,7 +126,7 @@ describe('coverage matrix', () => {
     expect(html).toMatch(/<tr class="row undocumented" data-status="302"/);
     expect(cell('302', 'header')).toMatchObject({ cases: 1, state: 'seen' });
     expect(cell('no response', 'positive')).toMatchObject({ cases: 1, failed: 1, state: 'failed' });
-    expect(cell('not sent', 'stateful')).toMatchObject({ cases: 1 });
+    expect(cell('not sent', 'stateful')).toMatchObject({ cases: 1, failed: 0, state: 'unanswered' });
     // Every case is in exactly one row.
     expect(all.filter((c) => c.kind === 'all').reduce((sum, c) => sum + c.cases, 0)).toBe(cases.length);
     expect(all.filter((c) => c.kind === 'rate-limit').every((c) => c.cases === 0)).toBe(true);
