@@ -164,8 +164,10 @@ describe('/__docs in a browser', () => {
     const response = await answered;
     expect(response.status()).toBe(201);
     const created = (await response.json()) as { id: number };
-    // The page shows the answer, and the mock kept the group.
-    await page.getByText('201 Created').first().waitFor();
+    // The page's client shows the answer (its status and the new id), and the mock kept the group.
+    const client = page.getByRole('dialog').first();
+    await client.getByText('201 Created').first().waitFor();
+    await client.getByText(String(created.id)).first().waitFor();
     const state = JSON.parse((await get('/__mock/state')).text) as {
       bigchange: { contactGroups?: { id: number; name: string }[] };
     };

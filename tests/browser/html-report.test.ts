@@ -71,7 +71,7 @@ describe('HTML report in a browser', () => {
       '--seed',
       '7',
       '--max-cases',
-      '3',
+      '1',
       '--report-html',
       file,
     ]);
