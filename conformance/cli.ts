@@ -109,6 +109,8 @@ function program(): Command {
     )
     .option('--report-json <file>', 'write the JSON report')
     .option('--report-junit <file>', 'write a JUnit XML report')
+    .option('--report-html <file>', 'write an HTML report (one self-contained file: coverage, failures, assumptions)')
+    .option('--report-har <file>', 'write every exchange as HAR 1.2 (redacted), for a browser or any HAR viewer')
     .option('--report-overlay <file>', 'write an OpenAPI Overlay that removes the refuted assumptions from the spec')
     .option('--strict', 'treat inferred rules (x-inferred) as documented: a refuted assumption is a failure')
     .option('--seed <n>', 'seed of the generated cases (same seed, same cases, same order)', integer('--seed', 0))
@@ -147,6 +149,8 @@ interface Parsed {
   header: [string, string][];
   reportJson?: string;
   reportJunit?: string;
+  reportHtml?: string;
+  reportHar?: string;
   reportOverlay?: string;
   strict?: boolean;
   throttleWait?: number;
@@ -183,6 +187,8 @@ async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
     live: parsed.live === true,
     ...(parsed.reportJson ? { reportJson: parsed.reportJson } : {}),
     ...(parsed.reportJunit ? { reportJunit: parsed.reportJunit } : {}),
+    ...(parsed.reportHtml ? { reportHtml: parsed.reportHtml } : {}),
+    ...(parsed.reportHar ? { reportHar: parsed.reportHar } : {}),
     ...(parsed.reportOverlay ? { reportOverlay: parsed.reportOverlay } : {}),
     strict: parsed.strict === true,
     ...(parsed.throttleWait !== undefined ? { throttleWaitMs: parsed.throttleWait * 1000 } : {}),

@@ -25,6 +25,8 @@ import { isLoopback, preflight } from './http/preflight.js';
 import { Redactor } from './redact.js';
 import { bodyText, buildReport, type Report } from './report.js';
 import { type PlannedLine, renderDryRun } from './reporters/dry-run.js';
+import { renderHar } from './reporters/har.js';
+import { renderHtml } from './reporters/html.js';
 import { renderJson } from './reporters/json.js';
 import { renderJunit } from './reporters/junit.js';
 import { renderOverlay } from './reporters/overlay.js';
@@ -52,6 +54,8 @@ export interface RunOptions {
   live?: boolean;
   reportJson?: string;
   reportJunit?: string;
+  reportHtml?: string;
+  reportHar?: string;
   /** An OpenAPI Overlay that removes the refuted assumptions from the spec. */
   reportOverlay?: string;
   /** Inferred rules count as documented: a refuted assumption is a failure. */
@@ -188,9 +192,13 @@ function compileResponseValidators(spec: Spec, validators: ValidatorCache): void
 export async function run(options: RunOptions): Promise<RunResult> {
   const checks = selectChecks(options.checks, options.excludeChecks);
   if (checks.length === 0) throw new ConfigError(`no check left to run; valid checks: ${CHECK_NAMES.join(', ')}`);
-  const reports = [options.reportJson, options.reportJunit, options.reportOverlay].filter(
-    (file): file is string => file !== undefined,
-  );
+  const reports = [
+    options.reportJson,
+    options.reportJunit,
+    options.reportOverlay,
+    options.reportHtml,
+    options.reportHar,
+  ].filter((file): file is string => file !== undefined);
   const same = reports.find((file, i) => reports.findIndex((other) => resolve(other) === resolve(file)) !== i);
   if (same !== undefined) throw new ConfigError(`${same} is given for two reports; each report needs its own file`);
   const spec = await load(options.spec);
@@ -292,6 +300,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
   );
   if (options.reportJson) await writeReport(options.reportJson, renderJson(report));
   if (options.reportJunit) await writeReport(options.reportJunit, renderJunit(report));
+  if (options.reportHtml)
+    await writeReport(options.reportHtml, renderHtml([report], { specs: [spec], elapsedMs: [elapsed] }));
+  if (options.reportHar) await writeReport(options.reportHar, renderHar([report]));
   if (options.reportOverlay)
     await writeReport(
       options.reportOverlay,

@@ -12,6 +12,7 @@ import { loadSpec, type Spec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
 import { buildApi, type MockApi, type RateLimitOverride } from './api.js';
 import { corsHeaders, preflight } from './cors.js';
+import { docsReply } from './docs.js';
 import { type HandlerOptions, handleOperation } from './handler.js';
 import { readBody } from './http-body.js';
 import type { Reply } from './responses.js';
@@ -149,6 +150,8 @@ async function route(
   if (typeof target === 'string') return problem(400, 'Bad Request', target);
   const corsPreflight = preflight(method, request.headers);
   if (corsPreflight) return corsPreflight;
+  const docs = docsReply(apis.values(), method, target.path, request.headers.host);
+  if (docs) return docs;
   if (target.path.startsWith('/__mock/')) return control([...apis.values()], method, target.path);
   const [, prefix = '', ...rest] = target.path.split('/');
   const api = apis.get(prefix.toLowerCase());
