@@ -108,7 +108,7 @@ function prefilledAuthentication(api: MockApi): JsonObject {
     if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer')
       schemes[name] = { token: 'any-token' };
     else if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'basic')
-      schemes[name] = { username: 'site\\user', password: 'any-password' };
+      schemes[name] = { username: 'any-user', password: 'any-password' };
     else if (scheme.type === 'apiKey') schemes[name] = { value: 'any-key' };
   }
   const first = Object.keys(schemes)[0];

@@ -3,6 +3,7 @@
  * stderr, no request sent, no report written.
  */
 import { afterAll, describe, expect, test } from 'vitest';
+import { LONG_WINDOW } from '../support/faulty-servers.js';
 import { type RunningServer, startReferenceServer } from '../support/reference-server.js';
 import { COMMON, runConformance, STACK_FRAME, targetArgs } from '../support/runner.js';
 
@@ -146,7 +147,7 @@ describe.concurrent('report paths', () => {
 
 describe.concurrent('--checks sends only the cases a selected check can judge', () => {
   test('--checks rate_limit sends the burst only (limit + 1 requests)', async () => {
-    const target = await startReferenceServer('easify', { rateLimit: { limit: 15, periodMs: 60_000 } });
+    const target = await startReferenceServer('easify', { rateLimit: LONG_WINDOW });
     servers.push(target);
     const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--checks', 'rate_limit']);
     expect(run.code, run.describe()).toBe(0);

@@ -1,10 +1,11 @@
 /**
- * Each faulty server breaks the contract in one way. The runner must flag it with the expected
- * check and with nothing else: the exact set of failing check names is asserted, so a check that
- * misses the fault and a check that cries wolf both fail the test.
+ * Each faulty server breaks the contract in one way. A fault on a rule the vendor documents must be
+ * flagged by the expected check and nothing else: the exact set of failing check names is asserted,
+ * so a check that misses the fault and a check that cries wolf both fail the test. A fault on a rule
+ * we only inferred must not fail the run: it passes, and reports exactly the assumptions it refutes.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { FAULTS, type FaultCase } from '../support/faulty-servers.js';
+import { ASSUMPTION_FAULTS, type AssumptionFaultCase, FAULTS, type FaultCase } from '../support/faulty-servers.js';
 import { type RunningServer, startReferenceServer } from '../support/reference-server.js';
 import {
   COMMON,
@@ -12,6 +13,7 @@ import {
   failingChecks,
   pool,
   type RunResult,
+  refutedAssumptions,
   runConformance,
   summarize,
   targetArgs,
@@ -24,37 +26,44 @@ afterAll(async () => {
 
 const schedule = pool(4);
 
+/** Each run's own bound: a run that hangs fails its test instead of the suite's timeout. */
+const KILL_AFTER_MS = 40_000;
+
 async function runAgainst({
   spec,
   fault,
   args,
   rateLimit,
   ownCredentials,
-}: FaultCase): Promise<{ server: RunningServer; run: RunResult }> {
+}: FaultCase | AssumptionFaultCase): Promise<{ server: RunningServer; run: RunResult }> {
   const server = await startReferenceServer(spec, {
     faults: [fault],
     ...(rateLimit !== undefined ? { rateLimit } : {}),
   });
   servers.push(server);
-  const run = await runConformance([
-    ...targetArgs(spec, server, ownCredentials ? null : undefined),
-    ...COMMON,
-    ...(args ?? []),
-  ]);
+  const run = await runConformance(
+    [...targetArgs(spec, server, ownCredentials ? null : undefined), ...COMMON, ...(args ?? [])],
+    { killAfterMs: KILL_AFTER_MS },
+  );
   return { server, run };
 }
 
 // Every run starts now, four at a time; each test below awaits its own.
-const runs = new Map(FAULTS.map((f) => [f.fault.name, eager(schedule(() => runAgainst(f)))]));
+const runs = new Map(
+  [...FAULTS, ...ASSUMPTION_FAULTS].map((f) => [f.fault.name, eager(schedule(() => runAgainst(f)))]),
+);
 
-describe.concurrent('faulty servers are flagged by exactly the expected check', () => {
+describe.concurrent('faults on documented rules are flagged by exactly the expected check', () => {
   test.each(FAULTS.map((f) => [f.fault.name, f] as const))('%s', async (name, { fault, expected }) => {
     const { server, run } = await runs.get(name)!;
     const context = `${fault.name} (${fault.description}), expected only ${expected}\n${run.describe()}\n${summarize(run.report)}`;
+    expect(run.timedOut, context).toBe(false);
     expect(run.report, context).toBeDefined();
     expect(failingChecks(run.report), context).toEqual([expected]);
     expect(run.code, context).toBe(1);
     expect(run.report!.summary.failed, context).toBeGreaterThan(0);
+    // A documented fault is not mistaken for a wrong guess of ours.
+    expect(refutedAssumptions(run.report), context).toEqual([]);
     for (const failure of run.report!.failures) {
       // Every failure is actionable: operation, message, the response, a curl to reproduce it.
       expect(failure.operationId, context).toMatch(/^[A-Za-z]+$/);
@@ -71,6 +80,23 @@ describe.concurrent('faulty servers are flagged by exactly the expected check', 
   });
 });
 
+describe.concurrent('faults on inferred rules pass and refute exactly their assumptions', () => {
+  test.each(ASSUMPTION_FAULTS.map((f) => [f.fault.name, f] as const))('%s', async (name, { fault, refutes }) => {
+    const { run } = await runs.get(name)!;
+    const context = `${fault.name} (${fault.description})\n${run.describe()}\n${summarize(run.report)}`;
+    expect(run.timedOut, context).toBe(false);
+    expect(run.report?.failures, context).toEqual([]);
+    expect(run.code, context).toBe(0);
+    expect(refutedAssumptions(run.report), context).toEqual(refutes);
+    expect(run.report!.summary.assumptions.refuted, context).toBe(refutes.length);
+    // The verdict names the exchange that decided it, so it can be replayed.
+    for (const assumption of run.report!.assumptions.filter((a) => a.verdict === 'refuted')) {
+      expect(assumption.case, context).toEqual(expect.any(String));
+      expect(assumption.status, context).toEqual(expect.any(Number));
+    }
+  });
+});
+
 describe.concurrent('--checks and --exclude-checks filter what is judged', () => {
   const { spec, fault } = FAULTS.find((f) => f.fault.name === 'bigchange-create-answers-200')!;
   const filtered = (args: string[]) =>
@@ -78,7 +104,10 @@ describe.concurrent('--checks and --exclude-checks filter what is judged', () =>
       schedule(async () => {
         const server = await startReferenceServer(spec, { faults: [fault] });
         servers.push(server);
-        return { server, run: await runConformance([...targetArgs(spec, server), ...COMMON, ...args]) };
+        const run = await runConformance([...targetArgs(spec, server), ...COMMON, ...args], {
+          killAfterMs: KILL_AFTER_MS,
+        });
+        return { server, run };
       }),
     );
   const excluded = filtered(['--exclude-checks', 'status_code_documented']);

@@ -6,8 +6,13 @@
 
 import { request } from 'undici';
 import { afterEach, describe, expect, test } from 'vitest';
-import { FAULTS } from '../support/faulty-servers.js';
-import { type RunningServer, type SpecKey, startReferenceServer } from '../support/reference-server.js';
+import { ASSUMPTION_FAULTS, FAULTS } from '../support/faulty-servers.js';
+import {
+  type RunningServer,
+  type ServerOptions,
+  type SpecKey,
+  startReferenceServer,
+} from '../support/reference-server.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACCOUNT = '4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35';
@@ -21,8 +26,8 @@ afterEach(async () => {
   }
 });
 
-async function start(key: SpecKey, rateLimit?: { limit: number; periodMs: number } | false) {
-  const server = await startReferenceServer(key, rateLimit === undefined ? {} : { rateLimit });
+async function start(key: SpecKey, options: ServerOptions = {}) {
+  const server = await startReferenceServer(key, options);
   servers.push(server);
   return server;
 }
@@ -81,15 +86,16 @@ describe('BigChange reference', () => {
     ).toBe(400);
 
     const first = await send(create, 'POST', { name: 'Field engineers' }, h);
-    const second = await send(create, 'POST', { name: 'A'.repeat(50) }, h);
+    // No bound survives in BigChange's pages: a long name is a name.
+    const second = await send(create, 'POST', { name: 'A'.repeat(300) }, h);
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     const firstId = (first.body as { id: number }).id;
     expect((second.body as { id: number }).id).toBeGreaterThan(firstId);
 
-    const tooLong = await send(create, 'POST', { name: 'A'.repeat(51) }, h);
-    expect(tooLong.status).toBe(422);
-    expect(tooLong.body).toMatchObject({ status: 422, errors: { name: [expect.any(String)] } });
+    const empty = await send(create, 'POST', { name: '' }, h);
+    expect(empty.status).toBe(422);
+    expect(empty.body).toMatchObject({ status: 422, errors: { name: ['The Name field is required.'] } });
     expect((await send(create, 'POST', {}, h)).status).toBe(422);
     expect((await send(create, 'POST', '{"name": ', h)).status).toBe(400);
     expect((await send(create, 'POST', '', h)).status).toBe(400);
@@ -105,7 +111,13 @@ describe('BigChange reference', () => {
     expect(patch.status).toBe(204);
     expect(patch.text).toBe('');
     expect(s.state.bigchange.get(firstId)?.name).toBe('Renamed');
-    expect((await send(`${create}/${firstId}`, 'PATCH', {}, h)).status).toBe(422);
+    // The update's name is optional and unbounded; what must be there is one value to update.
+    expect((await send(`${create}/${firstId}`, 'PATCH', { name: '' }, h)).status).toBe(204);
+    for (const noValue of [{}, { nickname: 'x' }]) {
+      const refused = await send(`${create}/${firstId}`, 'PATCH', noValue, h);
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ errors: { body: ['At least one optional value must be provided.'] } });
+    }
     const unknown = await send(`${create}/99999`, 'PATCH', { name: 'x' }, h);
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ status: 404, detail: 'Contact group 99999 was not found.' });
@@ -145,7 +157,15 @@ describe('8x8 reference', () => {
     expect(invalid.body).toMatchObject({ code: 1002, message: expect.any(String) });
     expect((invalid.body as { errorId: string }).errorId).toMatch(UUID);
     expect(Number.isNaN(Date.parse((invalid.body as { timestamp: string }).timestamp))).toBe(false);
-    expect((await send(url, 'POST', { addresses: {} }, bearer)).status).toBe(400);
+    // At least one of the seven addresses; other properties are allowed next to one, never instead.
+    for (const addresses of [{}, { skype: 'ann' }]) {
+      const none = await send(url, 'POST', { addresses }, bearer);
+      expect(none.status).toBe(400);
+      expect(none.body).toMatchObject({ code: 1000, message: 'addresses: at least one address should be provided' });
+    }
+    const extra = await send(url, 'POST', { addresses: { zaloId: 'z-1', skype: 'ann' } }, bearer);
+    expect(extra.status).toBe(201);
+    expect((extra.body as { addresses: unknown }).addresses).toEqual({ zaloId: 'z-1' });
     expect((await send(url, 'POST', { addresses: { email: 'x@example.com' }, country: 'USA' }, bearer)).status).toBe(
       400,
     );
@@ -166,7 +186,7 @@ describe('8x8 reference', () => {
 });
 
 describe('Eloqua reference', () => {
-  test('Basic or Bearer, numeric string ids, duplicate name is 400 NoDuplicatesRequirement', async () => {
+  test("Basic or Bearer, numeric string ids, Oracle's requirement names, read-only properties ignored", async () => {
     const s = await start('eloqua');
     const url = `${s.baseUrl}/api/REST/2.0/assets/contact/segment`;
     const one = await send(
@@ -177,24 +197,26 @@ describe('Eloqua reference', () => {
     );
     expect(one.status).toBe(201);
     expect((one.body as { id: string }).id).toMatch(/^[0-9]+$/);
-    const two = await send(url, 'POST', { name: 'Other' }, bearer);
+    const two = await send(url, 'POST', { name: 'Other', folderId: '999', type: 'Other', isStale: 'true' }, bearer);
     expect(two.status).toBe(201);
+    expect(two.body).toMatchObject({ type: 'ContactSegment', folderId: '1204', isStale: 'false' });
     expect(Number((two.body as { id: string }).id)).toBeGreaterThan(Number((one.body as { id: string }).id));
     const duplicate = await send(url, 'POST', { name: 'Q3 webinar attendees' }, bearer);
     expect(duplicate.status).toBe(400);
     expect(duplicate.body).toEqual([
       expect.objectContaining({
         property: 'name',
-        requirement: { type: 'NoDuplicatesRequirement' },
+        requirement: { type: 'UniquenessRequirement' },
         value: 'Q3 webinar attendees',
       }),
     ]);
     const missing = await send(url, 'POST', {}, bearer);
     expect(missing.status).toBe(400);
     expect(missing.body).toEqual([
-      expect.objectContaining({ property: 'name', requirement: { type: 'IsRequiredRequirement' } }),
+      expect.objectContaining({ property: 'name', requirement: { type: 'NotNullRequirement' } }),
     ]);
-    expect((await send(url, 'POST', { name: 'x'.repeat(101) }, bearer)).status).toBe(400);
+    // Oracle states no bound on a name.
+    expect((await send(url, 'POST', { name: 'x'.repeat(101) }, bearer)).status).toBe(201);
     const wrongScheme = await send(url, 'POST', { name: 'n' }, { authorization: 'Token abc' });
     expect(wrongScheme.status).toBe(401);
     expect(wrongScheme.body).toBe('Not authenticated.');
@@ -202,16 +224,15 @@ describe('Eloqua reference', () => {
 });
 
 describe('Easify reference', () => {
-  test('base path /api/v2, duplicate 422, Laravel errors, rate limit 429 with Retry-After', async () => {
-    const s = await start('easify', { limit: 4, periodMs: 30_000 });
+  test('base path /api/v2, duplicate 422, Laravel errors, rate limit 429 with Retry-After on its clock', async () => {
+    let now = Date.UTC(2024, 1, 12, 3, 13, 35);
+    const s = await start('easify', { rateLimit: { limit: 4, periodMs: 30_000 }, clock: () => now });
     expect(s.baseUrl).toMatch(/\/api\/v2$/);
     const url = `${s.baseUrl}/contact-groups/create`;
     const ok = await send(url, 'POST', { name: 'My Contact Group' }, bearer);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: true, data: { name: 'My Contact Group', contacts_count: 0 } });
-    expect((ok.body as { data: { created_at: string } }).data.created_at).toMatch(
-      /^\d\d-\d\d-\d{4} \d\d:\d\d:\d\d (AM|PM)$/,
-    );
+    expect((ok.body as { data: { created_at: string } }).data.created_at).toBe('12-02-2024 03:13:35 AM');
     expect(ok.headers['x-ratelimit-remaining']).toBe('3');
     const dup = await send(url, 'POST', { name: 'My Contact Group' }, bearer);
     expect(dup.status).toBe(422);
@@ -221,28 +242,97 @@ describe('Easify reference', () => {
     });
     expect((await send(url, 'POST', { name: '' }, bearer)).status).toBe(422);
     expect((await send(url, 'POST', { name: 'x' }, { authorization: 'Bearer other' })).status).toBe(200);
+    now += 10_000;
     expect((await send(url, 'POST', { name: 'y' }, bearer)).status).toBe(200);
     const limited = await send(url, 'POST', { name: 'z' }, bearer);
     expect(limited.status).toBe(429);
-    const retryAfter = Number(limited.headers['retry-after']);
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(30);
-    expect(limited.body).toEqual({
-      status: false,
-      message: `Too many requests. Try again in ${retryAfter} seconds`,
-      errors: [],
-    });
+    // The first request of the window was 10 s ago: its slot frees in 20 s.
+    expect(limited.headers['retry-after']).toBe('20');
+    expect(limited.body).toEqual({ status: false, message: 'Too many requests. Try again in 20 seconds', errors: [] });
+    now += 20_000;
+    expect((await send(url, 'POST', { name: 'z' }, bearer)).status).toBe(200);
     const noAuth = await send(url, 'POST', { name: 'n' });
     expect(noAuth.status).toBe(401);
     expect(noAuth.body).toEqual({ status: false, message: 'Unauthenticated', errors: [] });
   });
 });
 
+describe('documented-only reference', () => {
+  test('BigChange: an unnamed or empty-named group is created; the 401 has no body; any id text is looked up', async () => {
+    const s = await start('bigchange', { documentedOnly: true });
+    const create = `${s.baseUrl}/v1/contactGroups`;
+    const h = { ...bearer, 'customer-id': '14532' };
+    expect((await send(create, 'POST', {}, h)).status).toBe(201);
+    expect((await send(create, 'POST', { name: '' }, h)).status).toBe(201);
+    const noAuth = await send(create, 'POST', { name: 'x' }, { 'customer-id': '14532' });
+    expect(noAuth.status).toBe(401);
+    expect(noAuth.text).toBe('');
+    expect(noAuth.headers['content-type']).toBeUndefined();
+    expect((await send(`${create}/abc`, 'PATCH', { name: 'x' }, h)).status).toBe(404);
+    // What BigChange states still holds: the Customer-Id header and one value to update.
+    expect((await send(create, 'POST', { name: 'x' }, { ...bearer, 'customer-id': 'abc' })).status).toBe(400);
+    expect((await send(`${create}/10453`, 'PATCH', {}, h)).status).toBe(422);
+    const bodiless = await request(`${create}/10453`, { method: 'PATCH', headers: h });
+    expect(bodiless.statusCode).toBe(422);
+    await bodiless.body.text();
+  });
+
+  test('8x8: the 401 has no body; a request without a body still lacks its addresses', async () => {
+    const s = await start('8x8', { documentedOnly: true });
+    const url = `${s.baseUrl}/api/v1/accounts/${ACCOUNT}/contacts`;
+    const noAuth = await send(url, 'POST', { addresses: { email: 'z@example.com' } });
+    expect(noAuth.status).toBe(401);
+    expect(noAuth.text).toBe('');
+    const bodiless = await request(url, { method: 'POST', headers: bearer });
+    expect(bodiless.statusCode).toBe(400);
+    expect(await bodiless.body.json()).toMatchObject({ code: 1000 });
+  });
+
+  test('Eloqua: no name needed, 400 and 401 without a body, isStale writable, folderId still ignored', async () => {
+    const s = await start('eloqua', { documentedOnly: true });
+    const url = `${s.baseUrl}/api/REST/2.0/assets/contact/segment`;
+    const unnamed = await send(url, 'POST', { folderId: '999', isStale: 'true' }, bearer);
+    expect(unnamed.status).toBe(201);
+    expect(unnamed.body).not.toHaveProperty('name');
+    expect(unnamed.body).toMatchObject({ folderId: '1204', isStale: 'true' });
+    expect((await send(url, 'POST', { name: '', elements: [{ isIncluded: 'maybe' }] }, bearer)).status).toBe(201);
+    await send(url, 'POST', { name: 'Taken' }, bearer);
+    const duplicate = await send(url, 'POST', { name: 'Taken' }, bearer);
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.text).toBe('');
+    const noAuth = await send(url, 'POST', { name: 'n' });
+    expect(noAuth.status).toBe(401);
+    expect(noAuth.text).toBe('');
+  });
+
+  test('Easify: no bound on a name; past the limit a 429 with its message and no Retry-After', async () => {
+    const now = Date.UTC(2024, 1, 12, 15, 0, 0);
+    const s = await start('easify', {
+      documentedOnly: true,
+      rateLimit: { limit: 2, periodMs: 60_000 },
+      clock: () => now,
+    });
+    const url = `${s.baseUrl}/contact-groups/create`;
+    expect((await send(url, 'POST', { name: 'x'.repeat(256) }, bearer)).status).toBe(200);
+    expect((await send(url, 'POST', { name: '' }, bearer)).status).toBe(200);
+    const limited = await send(url, 'POST', { name: 'y' }, bearer);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBeUndefined();
+    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
+    expect(limited.body).toEqual({ status: false, message: 'Too many requests. Try again in 60 seconds', errors: [] });
+    // Documented: the name is a required string.
+    expect((await send(url, 'POST', {}, { authorization: 'Bearer other' })).status).toBe(422);
+  });
+});
+
 describe('faulty servers', () => {
-  test('there are at least 15, with unique names, over all four specs', () => {
+  test('there are at least 15 of each kind, with unique names, over all four specs', () => {
+    const all = [...FAULTS, ...ASSUMPTION_FAULTS];
     expect(FAULTS.length).toBeGreaterThanOrEqual(15);
-    expect(new Set(FAULTS.map((f) => f.fault.name)).size).toBe(FAULTS.length);
+    expect(ASSUMPTION_FAULTS.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(all.map((f) => f.fault.name)).size).toBe(all.length);
     expect(new Set(FAULTS.map((f) => f.spec))).toEqual(new Set(['bigchange', '8x8', 'eloqua', 'easify']));
+    expect(new Set(ASSUMPTION_FAULTS.map((f) => f.spec))).toEqual(new Set(['bigchange', '8x8', 'eloqua', 'easify']));
   });
 
   test('a fault changes only its own behaviour: bigchange-create-answers-200 still stores and validates', async () => {

@@ -1,19 +1,29 @@
 /**
  * The runner against the conformant reference server of each spec: no violation at all (exit 0,
  * zero failures), stateful checks included — and, read from the JUnit report, each relevant check
- * really judged cases, so an exit 0 cannot come from a runner that skipped them.
+ * really judged cases, so an exit 0 cannot come from a runner that skipped them. The reference
+ * server enforces the inferred rules too, as the vendor very likely does: every assumption a run
+ * can reach is confirmed, none refuted, and the ones it cannot reach are named with the reason.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { ALL_CHECKS, type CheckName } from '../support/faulty-servers.js';
+import { ALL_CHECKS, type AssumptionKey, AT, type CheckName, LONG_WINDOW } from '../support/faulty-servers.js';
 import { type RunningServer, SPEC_FILES, type SpecKey, startReferenceServer } from '../support/reference-server.js';
-import { COMMON, failingChecks, junitTally, runConformance, summarize, targetArgs } from '../support/runner.js';
+import {
+  assumptionsWith,
+  COMMON,
+  failingChecks,
+  junitTally,
+  runConformance,
+  summarize,
+  targetArgs,
+} from '../support/runner.js';
 
 /**
  * Easify's documented limit, on a window far longer than any run: the burst of the opt-in
  * rate_limit check (16 requests on one credential) is throttled however slowly the machine sends
  * it, and nothing else of that run shares its window.
  */
-const EASIFY_LIMIT = { limit: 15, periodMs: 600_000 };
+const EASIFY_LIMIT = LONG_WINDOW;
 
 const servers: RunningServer[] = [];
 afterAll(async () => {
@@ -26,7 +36,32 @@ interface Expectation {
   rateLimit?: { limit: number; periodMs: number } | false;
   /** Checks that must have judged (and passed) at least one case: a check that never ran proves nothing. */
   judged: CheckName[];
+  /** The assumptions the run confirms and the ones it cannot reach, in document order; none is refuted. */
+  confirmed: AssumptionKey[];
+  untested: AssumptionKey[];
 }
+
+const UPDATE_ID = `${AT.bigchangeUpdate}/parameters/0/schema`;
+const RETRY_AFTER = `${AT.easify}/responses/429/headers/Retry-After`;
+
+/** Easify's assumptions about the headers of its rate limiting, as a run past the limit decides them. */
+const RATE_LIMIT_HEADERS: AssumptionKey[] = [
+  { pointer: RETRY_AFTER, keyword: 'required' },
+  { pointer: `${RETRY_AFTER}/schema`, keyword: 'type' },
+  { pointer: `${RETRY_AFTER}/schema`, keyword: 'minimum' },
+  { pointer: '/components/headers/X-RateLimit-Limit/schema', keyword: 'type' },
+  { pointer: '/components/headers/X-RateLimit-Remaining/schema', keyword: 'type' },
+  { pointer: '/components/headers/X-RateLimit-Remaining/schema', keyword: 'minimum' },
+];
+
+/** Easify's assumptions about a create, as a run within the limit decides them. */
+const EASIFY_CREATE: AssumptionKey[] = [
+  { pointer: `${AT.easify}/requestBody`, keyword: 'required' },
+  { pointer: `${AT.easify}/responses/200`, keyword: 'response' },
+  { pointer: '/components/schemas/CreateContactGroupRequest/properties/name', keyword: 'minLength' },
+  { pointer: '/components/schemas/CreateContactGroupRequest/properties/name', keyword: 'maxLength' },
+  { pointer: '/components/schemas/ContactGroup/properties/created_at', keyword: 'pattern' },
+];
 
 const ALWAYS: CheckName[] = [
   'not_a_server_error',
@@ -40,14 +75,70 @@ const ALWAYS: CheckName[] = [
 ];
 
 const EXPECTATIONS: Expectation[] = [
-  { key: 'bigchange', args: [], judged: [...ALWAYS, 'missing_required_header', 'resource_availability'] },
-  { key: '8x8', args: [], judged: [...ALWAYS, 'stateful_rules'] },
-  { key: 'eloqua', args: [], judged: [...ALWAYS, 'stateful_rules'] },
+  {
+    key: 'bigchange',
+    args: [],
+    judged: [...ALWAYS, 'missing_required_header', 'resource_availability'],
+    confirmed: [
+      { pointer: UPDATE_ID, keyword: 'type' },
+      { pointer: `${AT.bigchangeUpdate}/requestBody`, keyword: 'required' },
+      { pointer: '/components/schemas/CreateContactGroup', keyword: 'required' },
+      { pointer: '/components/schemas/CreateContactGroup/properties/name', keyword: 'minLength' },
+      { pointer: '/components/schemas/CreatedResponse', keyword: 'required' },
+      { pointer: '/components/schemas/CreatedResponse/properties/id', keyword: 'format' },
+      { pointer: '/components/schemas/ProblemDetails', keyword: 'required' },
+      { pointer: '/components/schemas/ValidationProblemDetails/allOf/1', keyword: 'required' },
+      { pointer: '/components/responses/Unauthorized', keyword: 'response' },
+      { pointer: '/components/responses/Unauthorized', keyword: 'content' },
+    ],
+    // Only an integer outside int64 breaks the format alone, and no such integer is a double: the
+    // case's text ("9223372036854776000") reads back as a string and breaks the type instead.
+    untested: [{ pointer: UPDATE_ID, keyword: 'format' }],
+  },
+  {
+    key: '8x8',
+    args: [],
+    judged: [...ALWAYS, 'stateful_rules'],
+    confirmed: [
+      { pointer: `${AT['8x8']}/requestBody`, keyword: 'required' },
+      { pointer: `${AT['8x8']}/responses/401`, keyword: 'response' },
+      { pointer: `${AT['8x8']}/responses/401`, keyword: 'content' },
+      { pointer: '/components/schemas/Group', keyword: 'required' },
+    ],
+    untested: [],
+  },
+  {
+    key: 'eloqua',
+    args: [],
+    judged: [...ALWAYS, 'stateful_rules'],
+    confirmed: [
+      { pointer: `${AT.eloqua}/responses/400`, keyword: 'content' },
+      { pointer: `${AT.eloqua}/responses/401`, keyword: 'content' },
+      { pointer: '/components/schemas/Id', keyword: 'pattern' },
+      { pointer: '/components/schemas/UnixTime', keyword: 'pattern' },
+      { pointer: '/components/schemas/Count', keyword: 'pattern' },
+      { pointer: '/components/schemas/ContactSegment', keyword: 'required' },
+      { pointer: '/components/schemas/ContactSegment/properties/name', keyword: 'minLength' },
+      { pointer: '/components/schemas/ContactSegment/properties/isStale', keyword: 'readOnly' },
+      { pointer: '/components/schemas/ContactSegment/properties/isStale', keyword: 'enum' },
+      { pointer: '/components/schemas/SegmentElement/properties/isIncluded', keyword: 'enum' },
+    ],
+    // No case makes a conformant server refuse a create (403), miss a resource (404) or fail (500).
+    untested: [
+      { pointer: `${AT.eloqua}/responses/403`, keyword: 'content' },
+      { pointer: `${AT.eloqua}/responses/404`, keyword: 'content' },
+      { pointer: `${AT.eloqua}/responses/500`, keyword: 'content' },
+    ],
+  },
   {
     key: 'easify',
     args: ['--checks', ALL_CHECKS.filter((c) => c !== 'rate_limit').join(',')],
     rateLimit: false,
     judged: [...ALWAYS, 'stateful_rules', 'response_headers'],
+    confirmed: EASIFY_CREATE,
+    // Without a rate limit nothing is throttled and no rate-limit header is sent: the run past the
+    // limit below decides these.
+    untested: RATE_LIMIT_HEADERS,
   },
 ];
 
@@ -73,6 +164,9 @@ describe.concurrent('reference servers pass every check', () => {
       const { total, passed, failed, skipped } = run.report!.summary;
       expect(passed + failed + skipped, context).toBe(total);
       expect(run.code, context).toBe(0);
+      expect(assumptionsWith(run.report, 'refuted'), context).toEqual([]);
+      expect(assumptionsWith(run.report, 'confirmed'), context).toEqual(expectation.confirmed);
+      expect(assumptionsWith(run.report, 'untested'), context).toEqual(expectation.untested);
       // Not a terminal (and CI=true): plain lines, no progress bar redraws, no colour codes.
       expect(`${run.stdout}${run.stderr}`, context).not.toMatch(/\r|\x1b\[/);
       // The server itself confirms every reply it sent conformed.
@@ -106,6 +200,26 @@ test('easify: the opt-in rate_limit check judges the burst against the documente
   expect(run.code, context).toBe(0);
   expect(junitTally(run.junit!, ALL_CHECKS).get('rate_limit')?.passed, context).toBe(1);
   expect(server.requestCount, context).toBe(EASIFY_LIMIT.limit + 1);
+});
+
+test('easify past its limit: the rate-limit headers confirm their assumptions', async () => {
+  const server = await startReferenceServer('easify', { rateLimit: EASIFY_LIMIT });
+  servers.push(server);
+  const run = await runConformance([
+    ...targetArgs('easify', server),
+    ...COMMON,
+    '--checks',
+    'rate_limit,response_headers',
+  ]);
+  const context = `${run.describe()}\n${summarize(run.report)}`;
+  expect(run.report?.failures, context).toEqual([]);
+  expect(run.code, context).toBe(0);
+  expect(server.log.filter((r) => r.status === 429).length, context).toBeGreaterThan(0);
+  expect(assumptionsWith(run.report, 'refuted'), context).toEqual([]);
+  expect(assumptionsWith(run.report, 'confirmed'), context).toEqual(RATE_LIMIT_HEADERS);
+  // Only headers are judged: the assumptions about requests and statuses wait for other checks.
+  expect(assumptionsWith(run.report, 'untested'), context).toEqual(EASIFY_CREATE);
+  expect(server.violations).toEqual([]);
 });
 
 describe.concurrent('command-line details, against reference servers', () => {

@@ -93,8 +93,8 @@ describe.concurrent('reports', () => {
 
   test('the same seed gives the same JSON report (modulo timing)', async () => {
     const [a, b] = await Promise.all([
-      faultyServer('bigchange-rejects-50-char-name'),
-      faultyServer('bigchange-rejects-50-char-name'),
+      faultyServer('bigchange-update-without-values'),
+      faultyServer('bigchange-update-without-values'),
     ]);
     // Concurrency 1: the stateful server then sees the requests in the one order the seed fixes.
     const args = (s: RunningServer) => [...targetArgs('bigchange', s), ...COMMON, '--concurrency', '1'];

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  numberArbitrary,
-  numberBoundaries,
-  numberViolations,
-  sampleNumber,
-} from '../../lib/generators/numbers.js';
+import { numberArbitrary, numberBoundaries, numberViolations, sampleNumber } from '../../lib/generators/numbers.js';
 
 const values = (variants: { value: unknown }[]): unknown[] => variants.map((v) => v.value);
 

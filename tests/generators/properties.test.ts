@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  randomValues,
-  sampleValue,
-  UnsatisfiableSchemaError,
-  variantsOf,
-} from '../../lib/generators/values.js';
+import { randomValues, sampleValue, UnsatisfiableSchemaError, variantsOf } from '../../lib/generators/values.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { ValidatorCache } from '../../lib/validator.js';
 import { cyclic, schemaArbitrary, withDefs } from './support.js';

@@ -1,10 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  matchingStrings,
-  sampleString,
-  stringBoundaries,
-  stringViolations,
-} from '../../lib/generators/strings.js';
+import { matchingStrings, sampleString, stringBoundaries, stringViolations } from '../../lib/generators/strings.js';
 
 const ctx = { seed: 1, full: true, depth: 0, pointer: '/name' };
 

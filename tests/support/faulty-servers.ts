@@ -1,9 +1,12 @@
 /**
- * Deliberately faulty variants of the reference server. Each fault overrides ONE behaviour of the
- * reference implementation and is mapped to the ONE runner check that must flag it (and nothing
- * else). HARDNESS_FAULTS are network-level misbehaviours the runner must survive.
+ * Deliberately faulty variants of the reference server. Each fault in FAULTS overrides ONE behaviour
+ * of the reference implementation, breaks a rule the vendor documents, and is mapped to the ONE
+ * runner check that must flag it (and nothing else). Each fault in ASSUMPTION_FAULTS breaks only
+ * rules we inferred (`x-inferred`): the runner must pass it and report exactly the assumptions it
+ * refutes. HARDNESS are network-level misbehaviours the runner must survive.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorObject } from 'ajv';
 import { type Exchange, easifyError, type Fault, hasNonAscii, type Reply, type SpecKey } from './reference-server.js';
 
 export type CheckName =
@@ -38,11 +41,15 @@ export const ALL_CHECKS: readonly CheckName[] = [
   'rate_limit',
 ];
 
-export interface FaultCase {
+/** An assumption of a spec, as the JSON report names it. */
+export interface AssumptionKey {
+  pointer: string;
+  keyword: string;
+}
+
+interface Target {
   spec: SpecKey;
   fault: Fault;
-  /** The one check that must flag the fault. */
-  expected: CheckName;
   /** Runner arguments this fault needs (e.g. enabling the opt-in rate_limit check). */
   args?: string[];
   /** Server options: a small rate limit for the rate-limit faults. */
@@ -54,6 +61,31 @@ export interface FaultCase {
   ownCredentials?: boolean;
 }
 
+export interface FaultCase extends Target {
+  /** The one check that must flag the fault. */
+  expected: CheckName;
+}
+
+export interface AssumptionFaultCase extends Target {
+  /** Exactly the assumptions the run must report refuted. */
+  refutes: AssumptionKey[];
+}
+
+/** Where the spec's operations and shared nodes are, as JSON pointers. */
+export const AT = {
+  easify: '/paths/~1contact-groups~1create/post',
+  '8x8': '/paths/~1api~1v1~1accounts~1{accountId}~1contacts/post',
+  eloqua: '/paths/~1api~1REST~12.0~1assets~1contact~1segment/post',
+  bigchangeCreate: '/paths/~1v1~1contactGroups/post',
+  bigchangeUpdate: '/paths/~1v1~1contactGroups~1{contactGroupId}/patch',
+} as const;
+
+/**
+ * A window far longer than any run: once the run has sent its 15 requests on a credential, the
+ * next ones are throttled however slowly the machine sends them.
+ */
+export const LONG_WINDOW = { limit: 15, periodMs: 600_000 } as const;
+
 const isCreate = (ex: Exchange) => ex.operation.resource?.action === 'create';
 const isUpdate = (ex: Exchange) => ex.operation.resource?.action === 'update';
 const withBody = (reply: Reply, change: (body: Record<string, unknown>) => void): Reply => {
@@ -61,6 +93,12 @@ const withBody = (reply: Reply, change: (body: Record<string, unknown>) => void)
   change(body);
   return { ...reply, body };
 };
+const withoutBody = ({ body: _body, raw: _raw, contentType: _type, ...rest }: Reply): Reply => rest;
+
+/** A server that does not see the errors `ignored` picks out (it lets that rule through). */
+function ignoring(ignored: (error: ErrorObject, ex: Exchange) => boolean): Fault['overrides'] {
+  return { bodyErrors: (next, ex, s) => next(ex, s).filter((e) => !ignored(e, ex)) };
+}
 
 function noRetryAfter(name: string): Fault {
   return {
@@ -99,10 +137,13 @@ export const FAULTS: FaultCase[] = [
     expected: 'status_code_documented',
     rateLimit: false,
     fault: {
-      name: 'easify-create-answers-201',
-      description: 'createContactGroup answers 201 Created where Easify documents 200',
+      name: 'easify-validation-answers-400',
+      description: "an invalid or unparseable body gets 400, which Easify does not document, instead of Laravel's 422",
       overrides: {
-        finish: (next, reply, ex, s) => next(reply.status === 200 ? { ...reply, status: 201 } : reply, ex, s),
+        validateBody: (next, ex, s, errors) => {
+          const reply = next(ex, s, errors);
+          return reply ? { ...reply, status: 400 } : undefined;
+        },
       },
     },
   },
@@ -129,7 +170,7 @@ export const FAULTS: FaultCase[] = [
     expected: 'response_schema',
     fault: {
       name: 'eloqua-id-as-number',
-      description: 'the created segment id is a JSON number, where Eloqua sends a numeric string',
+      description: 'the created segment id is a JSON number, where Oracle defines a string',
       overrides: {
         handle: (next, ex, s) => {
           const reply = next(ex, s);
@@ -170,10 +211,23 @@ export const FAULTS: FaultCase[] = [
     expected: 'content_type',
     fault: {
       name: 'bigchange-problem-as-plain-json',
-      description: 'problem details are sent as application/json instead of application/problem+json',
+      description:
+        'the documented problem details (400, 404, 422) are sent as application/json, not application/problem+json',
       overrides: {
         finish: (next, reply, ex, s) =>
-          next(reply.status >= 400 ? { ...reply, contentType: 'application/json' } : reply, ex, s),
+          next([400, 404, 422].includes(reply.status) ? { ...reply, contentType: 'application/json' } : reply, ex, s),
+      },
+    },
+  },
+  {
+    spec: '8x8',
+    expected: 'content_type',
+    fault: {
+      name: '8x8-created-as-text-plain',
+      description: 'the 201 contact is JSON but sent as text/plain',
+      overrides: {
+        finish: (next, reply, ex, s) =>
+          next(reply.status === 201 ? { ...reply, contentType: 'text/plain' } : reply, ex, s),
       },
     },
   },
@@ -214,13 +268,11 @@ export const FAULTS: FaultCase[] = [
     spec: '8x8',
     expected: 'error_format',
     fault: {
-      name: '8x8-401-not-vendor-format',
-      description: 'the 401 body is {"error": "Unauthorized"} instead of {code, message, errorId, timestamp}',
+      name: '8x8-409-not-vendor-format',
+      description: 'the 409 body is {"error": "Conflict"} instead of 8x8\'s {code, message, errorId, timestamp}',
       overrides: {
-        authenticate: (next, ex, s) => {
-          const reply = next(ex, s);
-          return reply ? { ...reply, body: { error: 'Unauthorized' } } : undefined;
-        },
+        finish: (next, reply, ex, s) =>
+          next(reply.status === 409 ? { ...reply, body: { error: 'Conflict' } } : reply, ex, s),
       },
     },
   },
@@ -237,15 +289,16 @@ export const FAULTS: FaultCase[] = [
     },
   },
   {
-    spec: 'eloqua',
+    spec: 'easify',
     expected: 'error_format',
+    rateLimit: false,
     fault: {
-      name: 'eloqua-401-as-object',
-      description: 'the 401 is {"message": "Not authenticated."} where Eloqua sends a JSON string',
+      name: 'easify-401-status-true',
+      description: 'the 401 error body says "status": true, where the page shows false on every error',
       overrides: {
         authenticate: (next, ex, s) => {
           const reply = next(ex, s);
-          return reply ? { ...reply, body: { message: reply.body } } : undefined;
+          return reply ? withBody(reply, (b) => (b.status = true)) : undefined;
         },
       },
     },
@@ -284,9 +337,11 @@ export const FAULTS: FaultCase[] = [
     spec: 'bigchange',
     expected: 'negative_data_rejected',
     fault: {
-      name: 'bigchange-accepts-long-name',
-      description: 'a name longer than 50 characters is accepted (2xx)',
-      rules: { nameMaxLength: undefined },
+      name: 'bigchange-update-without-values',
+      description: 'an update that provides no value ({} or only unknown properties) is accepted (204)',
+      overrides: ignoring(
+        (e, ex) => isUpdate(ex) && e.instancePath === '' && (e.keyword === 'anyOf' || e.keyword === 'required'),
+      ),
     },
   },
   {
@@ -295,27 +350,36 @@ export const FAULTS: FaultCase[] = [
     fault: {
       name: '8x8-accepts-any-country-length',
       description: 'a country that is not two characters long ("USA", "U") is accepted',
-      overrides: {
-        validateBody: (next, ex, s) => {
-          const body = ex.body as { country?: unknown } | undefined;
-          // Validate as if the country were a proper alpha-2 code; store what was sent.
-          if (typeof body?.country === 'string' && body.country.length > 0) {
-            const verdict = next({ ...ex, body: { ...body, country: 'US' } }, s);
-            return verdict;
-          }
-          return next(ex, s);
-        },
-      },
+      overrides: ignoring(
+        (e) => e.instancePath === '/country' && (e.keyword === 'minLength' || e.keyword === 'maxLength'),
+      ),
+    },
+  },
+  {
+    spec: '8x8',
+    expected: 'negative_data_rejected',
+    fault: {
+      name: '8x8-accepts-invalid-msisdn',
+      description: "an msisdn that breaks 8x8's own pattern is stored as it is",
+      overrides: ignoring((e) => e.instancePath === '/addresses/msisdn' && e.keyword === 'pattern'),
     },
   },
   // ---------------------------------------------------------------- positive_data_accepted
   {
-    spec: 'bigchange',
+    spec: '8x8',
     expected: 'positive_data_accepted',
     fault: {
-      name: 'bigchange-rejects-50-char-name',
-      description: 'off by one: a 50-character name (the documented maximum) gets 422',
-      rules: { nameMaxLength: 49 },
+      name: '8x8-rejects-200-char-first-name',
+      description: "off by one: a 200-character firstName (8x8's documented maximum) gets 400",
+      overrides: {
+        bodyErrors: (next, ex, s) => {
+          const errors = next(ex, s);
+          const name = (ex.body as { firstName?: unknown } | undefined)?.firstName;
+          if (typeof name !== 'string' || [...name].length < 200) return errors;
+          const tooLong = { instancePath: '/firstName', keyword: 'maxLength', params: { limit: 199 }, schemaPath: '' };
+          return [...errors, { ...tooLong, message: 'must NOT have more than 199 characters' } as ErrorObject];
+        },
+      },
     },
   },
   {
@@ -347,7 +411,7 @@ export const FAULTS: FaultCase[] = [
       description: 'a valid body with non-ASCII text gets the documented 500',
       overrides: {
         handle: (next, ex, s) =>
-          hasNonAscii(ex.body) ? { status: 500, body: 'There was an error processing the request.' } : next(ex, s),
+          hasNonAscii(ex.body) ? { status: 500, body: 'The service has encountered an error.' } : next(ex, s),
       },
     },
   },
@@ -435,7 +499,7 @@ export const FAULTS: FaultCase[] = [
     expected: 'stateful_rules',
     fault: {
       name: 'eloqua-accepts-duplicate-name',
-      description: 'a second segment with the same name is created (201) instead of 400 NoDuplicatesRequirement',
+      description: 'a second segment with the same name is created (201) instead of 400 UniquenessRequirement',
       rules: { uniqueNames: false },
     },
   },
@@ -455,17 +519,164 @@ export const FAULTS: FaultCase[] = [
     spec: 'easify',
     expected: 'rate_limit',
     args: ['--checks', 'rate_limit'],
-    rateLimit: { limit: 3, periodMs: 60_000 },
+    rateLimit: LONG_WINDOW,
+    fault: {
+      name: 'easify-429-retry-after-not-seconds',
+      description: 'the 429 says Retry-After: soon, which is neither seconds nor an HTTP date (RFC 9110)',
+      overrides: {
+        finish: (next, reply, ex, s) => {
+          const done = next(reply, ex, s);
+          return done.status === 429 ? { ...done, headers: { ...done.headers, 'Retry-After': 'soon' } } : done;
+        },
+      },
+    },
+  },
+];
+
+/**
+ * Faults that break only rules we inferred. Under the vendor's documented rules each server is
+ * right, so the run passes (exit 0) and reports exactly the assumptions listed as refuted.
+ */
+export const ASSUMPTION_FAULTS: AssumptionFaultCase[] = [
+  {
+    spec: 'easify',
+    rateLimit: false,
+    refutes: [{ pointer: `${AT.easify}/responses/200`, keyword: 'response' }],
+    fault: {
+      name: 'easify-create-answers-201',
+      description: "a created group is answered 201, where only Laravel's habit says 200 (the page shows no status)",
+      overrides: {
+        finish: (next, reply, ex, s) => next(reply.status === 200 ? { ...reply, status: 201 } : reply, ex, s),
+      },
+    },
+  },
+  {
+    spec: 'easify',
+    rateLimit: false,
+    refutes: [{ pointer: '/components/schemas/CreateContactGroupRequest/properties/name', keyword: 'maxLength' }],
+    fault: {
+      name: 'easify-accepts-long-name',
+      description: 'a name longer than 255 characters is accepted (the page gives no limit)',
+      overrides: ignoring((e) => e.instancePath === '/name' && e.keyword === 'maxLength'),
+    },
+  },
+  {
+    spec: 'easify',
+    args: ['--checks', 'rate_limit'],
+    rateLimit: LONG_WINDOW,
+    refutes: [{ pointer: `${AT.easify}/responses/429/headers/Retry-After`, keyword: 'required' }],
     fault: noRetryAfter('easify-429-without-retry-after'),
   },
-  // ---------------------------------------------------------------- response_headers
   {
-    // The same fault without the opt-in check: the ordinary cases outrun the documented limit (15 a
-    // minute, so those 429s are legitimate and not judged as refusals), and the 429s they get lack
-    // the documented required header.
+    // Without the opt-in check: the ordinary cases outrun the documented limit (the 429s are
+    // legitimate and not judged as refusals), and response_headers judges the 429s they get.
     spec: 'easify',
-    expected: 'response_headers',
+    rateLimit: LONG_WINDOW,
+    refutes: [{ pointer: `${AT.easify}/responses/429/headers/Retry-After`, keyword: 'required' }],
     fault: noRetryAfter('easify-429-without-retry-after-default-checks'),
+  },
+  {
+    spec: 'easify',
+    rateLimit: LONG_WINDOW,
+    refutes: [{ pointer: '/components/headers/X-RateLimit-Remaining/schema', keyword: 'type' }],
+    fault: {
+      name: 'easify-requests-left-in-words',
+      description: 'X-RateLimit-Remaining says "some" (the page does not mention the header, let alone its type)',
+      overrides: {
+        finish: (next, reply, ex, s) => {
+          const done = next(reply, ex, s);
+          const headers = done.headers ?? {};
+          return 'X-RateLimit-Remaining' in headers
+            ? { ...done, headers: { ...headers, 'X-RateLimit-Remaining': 'some' } }
+            : done;
+        },
+      },
+    },
+  },
+  {
+    spec: 'bigchange',
+    refutes: [{ pointer: '/components/schemas/CreateContactGroup/properties/name', keyword: 'minLength' }],
+    fault: {
+      name: 'bigchange-accepts-empty-name',
+      description: 'a group named "" is created (the pages state no bounds)',
+      overrides: ignoring((e, ex) => isCreate(ex) && e.instancePath === '/name' && e.keyword === 'minLength'),
+    },
+  },
+  {
+    spec: 'bigchange',
+    refutes: [{ pointer: '/components/responses/Unauthorized', keyword: 'content' }],
+    fault: {
+      name: 'bigchange-401-without-body',
+      description: "the 401 has no body, as ASP.NET Core's bearer challenge sends it",
+      overrides: {
+        authenticate: (next, ex, s) => {
+          const reply = next(ex, s);
+          return reply ? withoutBody(reply) : undefined;
+        },
+      },
+    },
+  },
+  {
+    spec: '8x8',
+    refutes: [{ pointer: `${AT['8x8']}/responses/401`, keyword: 'content' }],
+    fault: {
+      name: '8x8-401-not-vendor-format',
+      description: 'the 401 body is {"error": "Unauthorized"}; 8x8 documents no 401, so no body either',
+      overrides: {
+        authenticate: (next, ex, s) => {
+          const reply = next(ex, s);
+          return reply ? { ...reply, body: { error: 'Unauthorized' } } : undefined;
+        },
+      },
+    },
+  },
+  {
+    spec: 'eloqua',
+    refutes: [{ pointer: `${AT.eloqua}/responses/401`, keyword: 'content' }],
+    fault: {
+      name: 'eloqua-401-as-object',
+      description: 'the 401 is {"message": "Not authenticated."}; Oracle documents the 401 without a body',
+      overrides: {
+        authenticate: (next, ex, s) => {
+          const reply = next(ex, s);
+          return reply ? { ...reply, body: { message: reply.body } } : undefined;
+        },
+      },
+    },
+  },
+  {
+    spec: 'eloqua',
+    refutes: [{ pointer: `${AT.eloqua}/responses/400`, keyword: 'content' }],
+    fault: {
+      name: 'eloqua-400-without-body',
+      description: 'validation failures and duplicates get a 400 without a body, as Oracle documents it',
+      overrides: {
+        finish: (next, reply, ex, s) => next(reply.status === 400 ? withoutBody(reply) : reply, ex, s),
+      },
+    },
+  },
+  {
+    spec: 'eloqua',
+    refutes: [{ pointer: '/components/schemas/Count', keyword: 'pattern' }],
+    fault: {
+      name: 'eloqua-count-not-digits',
+      description: 'the created segment\'s count is "unknown": Oracle only says it is a string',
+      overrides: {
+        handle: (next, ex, s) => {
+          const reply = next(ex, s);
+          return reply.status === 201 ? withBody(reply, (b) => (b.count = 'unknown')) : reply;
+        },
+      },
+    },
+  },
+  {
+    spec: 'eloqua',
+    refutes: [{ pointer: '/components/schemas/SegmentElement/properties/isIncluded', keyword: 'enum' }],
+    fault: {
+      name: 'eloqua-accepts-any-is-included',
+      description: 'an element\'s isIncluded that is neither "true" nor "false" is stored as it is',
+      overrides: ignoring((e) => /^\/elements\/\d+\/isIncluded$/.test(e.instancePath) && e.keyword === 'enum'),
+    },
   },
 ];
 

@@ -1,14 +1,20 @@
 /**
- * A small, strictly conformant implementation of each of the four specs, on 127.0.0.1 and a free
- * port. It exists to be the "known good" target of the conformance runner: the runner must find
- * nothing wrong with it, and every faulty variant (faulty-servers.ts) is this server with one
- * behaviour overridden.
+ * A small, conformant implementation of each of the four specs, on 127.0.0.1 and a free port. It is
+ * the "known good" target of the conformance runner: the runner must find nothing wrong with it, and
+ * every faulty variant (faulty-servers.ts) is this server with one behaviour overridden.
+ *
+ * Two modes. By default it is what the vendor very likely is: every rule of the spec is enforced,
+ * the inferred ones (`x-inferred`) included. With `documentedOnly` it does exactly what the vendors
+ * document and nothing more: requests are validated with the documented rule set only (an inferred
+ * bound or required mark is not enforced, a body the vendor leaves optional may be left out, a
+ * property only we call read-only is writable), read-only properties are ignored, a response whose
+ * body only we assume is sent without one, and a header only we call required is not sent.
  *
  * Each request goes through the same pipeline, and each stage is a named behaviour a fault can
- * replace: route -> authenticate -> rateLimit -> requiredHeaders -> pathParameters -> parseBody ->
- * validateBody -> the vendor's business rules (store, merge, duplicates) -> reply. Every reply is
- * checked against the spec before it is sent; a reply that does not conform is recorded in
- * `violations` (the reference server must end every test with none).
+ * replace: authenticate -> rateLimit -> requiredHeaders -> pathParameters -> parseBody -> bodyErrors
+ * -> validateBody -> the vendor's business rules (store, merge, duplicates) -> finish. Every reply is
+ * checked against the spec (under the mode's rules) before it is sent; a reply that does not conform
+ * is recorded in `violations` (the reference server must end every test with none).
  */
 
 import { randomUUID } from 'node:crypto';
@@ -21,8 +27,12 @@ import type { components as BigChange, operations as BigChangeOps } from '../../
 import type { components as Easify, operations as EasifyOps } from '../../generated/easify-contact-groups.js';
 import type { components as Eloqua, operations as EloquaOps } from '../../generated/eloqua-contact-segments.js';
 import { formatAjvErrors } from '../../lib/ajv-errors.js';
-import { loadSpec, type Operation, type Spec, serverBasePath } from '../../lib/spec.js';
-import { ValidatorCache } from '../../lib/validator.js';
+import type { JsonSchema } from '../../lib/json-schema.js';
+import { documentedOnly } from '../../lib/provenance.js';
+import { documentedResponse } from '../../lib/responses.js';
+import { loadSpec, type Operation, type Response, type Spec, serverBasePath } from '../../lib/spec.js';
+import { type RuleSet, ValidatorCache } from '../../lib/validator.js';
+import { coerceText } from '../../lib/wire.js';
 
 export type SpecKey = 'bigchange' | '8x8' | 'eloqua' | 'easify';
 export const SPEC_KEYS: readonly SpecKey[] = ['bigchange', '8x8', 'eloqua', 'easify'];
@@ -74,6 +84,9 @@ export interface RateLimitOptions {
   periodMs: number;
 }
 
+/** Milliseconds since the epoch, as `Date.now` gives them; tests pass one they control. */
+export type Clock = () => number;
+
 /**
  * The behaviours of the pipeline. A fault replaces one of them; `next` is the reference
  * implementation, so a fault can also wrap it (call it, then change what it returns).
@@ -89,8 +102,10 @@ export interface Behaviours {
   pathParameters(ex: Exchange, server: ServerState): Reply | undefined;
   /** Checks the Content-Type and parses JSON into `ex.body`; a reply when it cannot. */
   parseBody(ex: Exchange, server: ServerState): Reply | undefined;
-  /** Validates `ex.body` against the spec; a reply listing the violations. */
-  validateBody(ex: Exchange, server: ServerState): Reply | undefined;
+  /** What is wrong with `ex.body` under the server's rules (AJV errors; none for a valid body). */
+  bodyErrors(ex: Exchange, server: ServerState): ErrorObject[];
+  /** The vendor's answer to the errors of `ex.body`; undefined when there are none. */
+  validateBody(ex: Exchange, server: ServerState, errors: ErrorObject[]): Reply | undefined;
   /** The operation itself, on a valid request. */
   handle(ex: Exchange, server: ServerState): Reply;
   /** Last chance to change the reply (status, headers, body) before it is checked and sent. */
@@ -119,10 +134,6 @@ export interface Fault {
 
 /** Vendor rules that faults may turn off or bend. */
 export interface Rules {
-  /** Maximum name length enforced (spec: BigChange 50, Eloqua 100, Easify 255). */
-  nameMaxLength: number | undefined;
-  /** Minimum name length the server accepts (a server that rejects valid boundaries raises it). */
-  nameMinLength: number | undefined;
   merge: 'reference' | 'never' | 'always-conflict';
   uniqueNames: boolean;
 }
@@ -131,7 +142,10 @@ export interface ServerState {
   spec: Spec;
   key: SpecKey;
   rules: Rules;
+  /** The rule set requests are validated with and replies are checked against. */
+  ruleSet: RuleSet;
   rateLimit: RateLimitOptions | false;
+  clock: Clock;
   bigchange: Map<number, BigChange['schemas']['CreateContactGroup']>;
   nextBigChangeId: number;
   contacts: Map<number, EightByEight['schemas']['Contact']>;
@@ -165,6 +179,10 @@ export interface ServerOptions {
   faults?: Fault[];
   /** Rate limit per credential (Easify). Default: the spec's x-rate-limit; false disables it. */
   rateLimit?: RateLimitOptions | false;
+  /** The time the rate limiter and the dates in answers read (default `Date.now`). */
+  clock?: Clock;
+  /** Enforce and produce only what the vendors document (see the module comment). */
+  documentedOnly?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,13 +195,16 @@ const validators = new ValidatorCache();
 export function specFor(key: SpecKey): Promise<Spec> {
   let spec = specCache.get(key);
   if (!spec) {
-    spec = loadSpec(`${REPO_ROOT}${SPEC_FILES[key]}`);
+    spec = loadSpec(`${REPO_ROOT}${SPEC_FILES[key]}`).then((loaded) => {
+      validators.register(loaded);
+      return loaded;
+    });
     specCache.set(key, spec);
   }
   return spec;
 }
 
-function requestSchema(op: Operation) {
+function requestSchema(op: Operation): JsonSchema {
   const schema = op.requestBody?.content.find((m) => m.mediaType === 'application/json')?.schema;
   if (!schema) throw new Error(`${op.operationId}: no application/json request schema`);
   return schema;
@@ -221,23 +242,39 @@ function fieldOf(error: ErrorObject): string {
   const segments = error.instancePath.split('/').filter(Boolean);
   if (segments.length > 0) return segments[0]!;
   if (error.keyword === 'required') return (error.params as { missingProperty: string }).missingProperty;
-  if (error.keyword === 'additionalProperties')
-    return (error.params as { additionalProperty: string }).additionalProperty;
   return '';
 }
 
-function hasNonAscii(value: unknown): boolean {
+/** AJV's errors of a failed `anyOf` (the summary and each branch's own), which vendors report as one rule. */
+const inAnyOf = (error: ErrorObject): boolean => error.keyword === 'anyOf' || error.schemaPath.includes('/anyOf/');
+
+export function hasNonAscii(value: unknown): boolean {
   if (typeof value === 'string') return /[^\x00-\x7f]/.test(value);
   if (Array.isArray(value)) return value.some(hasNonAscii);
   if (isObject(value)) return Object.values(value).some(hasNonAscii);
   return false;
 }
 
-export { hasNonAscii };
+/**
+ * The value without the properties its schema calls read-only (a server ignores what a client may
+ * not set), through nested objects and array items. Pass the schema as the server's rules read it.
+ */
+function writable(value: unknown, schema: JsonSchema): unknown {
+  if (Array.isArray(value))
+    return value.map((item) => (schema.items ? writable(item, schema.items as JsonSchema) : item));
+  if (!isObject(value) || !schema.properties) return value;
+  const out: Record<string, unknown> = {};
+  for (const [name, item] of Object.entries(value)) {
+    const property = schema.properties[name] as JsonSchema | undefined;
+    if (property?.readOnly === true) continue;
+    out[name] = property ? writable(item, property) : item;
+  }
+  return out;
+}
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Easify's `dd-mm-YYYY hh:mm:ss AM|PM`. */
+/** Easify's `12-02-2024 03:13:35 AM`. */
 function easifyDate(date: Date): string {
   const hours = date.getUTCHours();
   const h12 = hours % 12 === 0 ? 12 : hours % 12;
@@ -275,8 +312,8 @@ export function bigchangeValidation(errors: Record<string, string[]>): Reply {
 }
 
 type EightByEightError = EightByEight['schemas']['Error'];
-export function eightByEightError(status: 400 | 401 | 409, code: number, message: string): Reply {
-  const body: EightByEightError = { code, message, errorId: randomUUID(), timestamp: new Date().toISOString() };
+export function eightByEightError(status: 400 | 401 | 409, code: number, message: string, now: number): Reply {
+  const body: EightByEightError = { code, message, errorId: randomUUID(), timestamp: new Date(now).toISOString() };
   return { status, body };
 }
 
@@ -317,7 +354,7 @@ export function easifyValidation(errors: Record<string, string[]>): Reply {
 // Reference behaviours, per vendor
 // ---------------------------------------------------------------------------------------------
 
-function authenticate(ex: Exchange): Reply | undefined {
+function authenticate(ex: Exchange, server: ServerState): Reply | undefined {
   const given = credentials(ex);
   switch (ex.spec) {
     case 'bigchange':
@@ -329,7 +366,7 @@ function authenticate(ex: Exchange): Reply | undefined {
       );
     case '8x8':
       if (given?.scheme === 'bearer') return undefined;
-      return eightByEightError(401, 1100, 'Unauthorized');
+      return eightByEightError(401, 1100, 'Unauthorized', server.clock());
     case 'eloqua':
       if (given && (given.scheme === 'bearer' || given.scheme === 'basic')) return undefined;
       return eloquaMessage(401, 'Not authenticated.');
@@ -347,7 +384,7 @@ function rateLimit(ex: Exchange, server: ServerState): Reply | undefined {
   if (!server.spec.rateLimit || server.rateLimit === false) return undefined;
   const { limit, periodMs } = server.rateLimit;
   const key = server.spec.rateLimit.scope === 'credential' ? (header(ex, 'authorization') ?? '') : '';
-  const now = Date.now();
+  const now = server.clock();
   const accepted = (server.windows.get(key) ?? []).filter((t) => now - t < periodMs);
   server.windows.set(key, accepted);
   const over = accepted.length >= limit;
@@ -361,55 +398,46 @@ function rateLimit(ex: Exchange, server: ServerState): Reply | undefined {
   return reply;
 }
 
-function requiredHeaders(ex: Exchange): Reply | undefined {
+/** Whether the wire text of a parameter satisfies its schema under the server's rules. */
+function parameterValid(text: string, schema: JsonSchema, server: ServerState): boolean {
+  return validators.get(schema, server.ruleSet)(coerceText(text.trim(), schema));
+}
+
+function requiredHeaders(ex: Exchange, server: ServerState): Reply | undefined {
   for (const parameter of ex.operation.parameters) {
     if (parameter.in !== 'header' || !parameter.required) continue;
     const value = header(ex, parameter.name);
-    // Only BigChange has a required header (Customer-Id, int64).
-    const valid =
-      value !== undefined &&
-      /^-?[0-9]{1,19}$/.test(value.trim()) &&
-      BigInt(value.trim()) <= 9223372036854775807n &&
-      BigInt(value.trim()) >= -9223372036854775808n;
-    if (!valid) {
-      return bigchangeProblem(
-        400,
-        'Bad Request',
-        value === undefined
-          ? `The ${parameter.name} header is required.`
-          : `The ${parameter.name} header must be an integer.`,
-      );
-    }
+    // Only BigChange has a required header (Customer-Id).
+    if (value !== undefined && parameterValid(value, parameter.schema, server)) continue;
+    return bigchangeProblem(
+      400,
+      'Bad Request',
+      value === undefined
+        ? `The ${parameter.name} header is required.`
+        : `The ${parameter.name} header must be an integer.`,
+    );
   }
   return undefined;
 }
 
-function pathParameters(ex: Exchange): Reply | undefined {
-  if (ex.spec === 'bigchange' && ex.operation.operationId === 'updateContactGroup') {
-    const raw = ex.pathParams.contactGroupId ?? '';
-    if (!/^-?[0-9]{1,19}$/.test(raw) || BigInt(raw) > 9223372036854775807n || BigInt(raw) < -9223372036854775808n) {
-      return bigchangeProblem(400, 'Bad Request', `The value '${raw}' is not valid for contactGroupId.`);
-    }
-  }
-  if (ex.spec === '8x8') {
-    const raw = ex.pathParams.accountId ?? '';
-    if (
-      raw.length < 32 ||
-      raw.length > 36 ||
-      !/^[0-9A-Fa-f]{8}[-]?(?:[0-9A-Fa-f]{4}[-]?){3}[0-9A-Fa-f]{12}$/.test(raw)
-    ) {
-      return eightByEightError(400, 1001, `Provided accountId '${raw}' is not a valid account id`);
-    }
+function pathParameters(ex: Exchange, server: ServerState): Reply | undefined {
+  for (const parameter of ex.operation.parameters) {
+    if (parameter.in !== 'path') continue;
+    const raw = ex.pathParams[parameter.name] ?? '';
+    if (parameterValid(raw, parameter.schema, server)) continue;
+    return ex.spec === '8x8'
+      ? eightByEightError(400, 1001, `Provided accountId '${raw}' is not a valid account id`, server.clock())
+      : bigchangeProblem(400, 'Bad Request', `The value '${raw}' is not valid for ${parameter.name}.`);
   }
   return undefined;
 }
 
-function bodyProblem(ex: Exchange, reason: string): Reply {
+function bodyProblem(ex: Exchange, server: ServerState, reason: string): Reply {
   switch (ex.spec) {
     case 'bigchange':
       return bigchangeProblem(400, 'Bad Request', reason);
     case '8x8':
-      return eightByEightError(400, 1000, reason);
+      return eightByEightError(400, 1000, reason, server.clock());
     case 'eloqua':
       return eloquaValidation([{ property: 'body', requirement: 'IsValidRequirement' }]);
     case 'easify':
@@ -418,82 +446,72 @@ function bodyProblem(ex: Exchange, reason: string): Reply {
   }
 }
 
-function parseBody(ex: Exchange): Reply | undefined {
-  if (!isJsonMediaType(header(ex, 'content-type'))) {
-    return bodyProblem(ex, `Unsupported content type '${header(ex, 'content-type') ?? ''}': send application/json.`);
-  }
+function parseBody(ex: Exchange, server: ServerState): Reply | undefined {
   const text = ex.rawBody.toString('utf8');
-  if (text.trim() === '') return bodyProblem(ex, 'A non-empty request body is required.');
+  // A body the vendor does not require may be left out: it is then no properties at all.
+  if (text.trim() === '' && server.ruleSet === 'documented' && ex.operation.requestBody?.inferred?.required) {
+    ex.body = {};
+    return undefined;
+  }
+  if (!isJsonMediaType(header(ex, 'content-type'))) {
+    return bodyProblem(
+      ex,
+      server,
+      `Unsupported content type '${header(ex, 'content-type') ?? ''}': send application/json.`,
+    );
+  }
+  if (text.trim() === '') return bodyProblem(ex, server, 'A non-empty request body is required.');
   try {
     ex.body = JSON.parse(text) as unknown;
   } catch {
-    return bodyProblem(ex, 'The request body is not valid JSON.');
+    return bodyProblem(ex, server, 'The request body is not valid JSON.');
   }
   return undefined;
 }
 
-const LABELS: Record<string, string> = { name: 'Name' };
+function bodyErrors(ex: Exchange, server: ServerState): ErrorObject[] {
+  const validate = validators.get(requestSchema(ex.operation), server.ruleSet);
+  return validate(ex.body) ? [] : validate.errors;
+}
 
-function validateBody(ex: Exchange, server: ServerState): Reply | undefined {
-  const validate = validators.get(requestSchema(ex.operation));
-  let filtered: ErrorObject[] = validate(ex.body) ? [] : validate.errors;
-  const spec = ex.spec;
-  // The name bounds are enforced from the server's rules (the spec's bounds unless a fault bends them).
-  const { nameMinLength: min, nameMaxLength: max } = server.rules;
-  const name = isObject(ex.body) ? ex.body.name : undefined;
-  if (typeof name === 'string' && (spec === 'bigchange' || spec === 'eloqua' || spec === 'easify')) {
-    filtered = filtered.filter(
-      (e) => !(e.instancePath === '/name' && (e.keyword === 'minLength' || e.keyword === 'maxLength')),
-    );
-    const length = [...name].length; // code points, as AJV counts them
-    const bound = (keyword: string, limit: number): ErrorObject =>
-      ({
-        instancePath: '/name',
-        keyword,
-        params: { limit },
-        schemaPath: '',
-        message: `must NOT have ${keyword === 'minLength' ? 'fewer' : 'more'} than ${limit} characters`,
-      }) as ErrorObject;
-    if (min !== undefined && length < min) filtered.push(bound('minLength', min));
-    if (max !== undefined && length > max) filtered.push(bound('maxLength', max));
-  }
-  if (filtered.length === 0) return undefined;
+function validateBody(ex: Exchange, server: ServerState, errors: ErrorObject[]): Reply | undefined {
+  if (errors.length === 0) return undefined;
   const byField = new Map<string, ErrorObject[]>();
-  for (const error of filtered) {
-    const field = fieldOf(error);
+  for (const error of errors) {
+    const field = inAnyOf(error) && error.instancePath === '' ? '' : fieldOf(error);
     byField.set(field, [...(byField.get(field) ?? []), error]);
   }
-  switch (spec) {
+  switch (ex.spec) {
     case 'bigchange': {
       const out: Record<string, string[]> = {};
       for (const [field, list] of byField) {
-        const label = LABELS[field] ?? field;
-        out[field || 'body'] = list.map((e) => {
-          if (e.keyword === 'required') return `The ${label} field is required.`;
-          if (e.keyword === 'minProperties') return 'At least one optional value must be provided.';
-          if (e.keyword === 'minLength' || e.keyword === 'maxLength')
-            return `The field ${label} must be a string with a minimum length of 1 and a maximum length of 50.`;
-          return `The ${label || 'body'} value is invalid: ${formatAjvErrors([e])[0]}`;
-        });
+        // ASP.NET Core names the property as declared (Name) and reports each rule once.
+        const label = field === 'name' ? 'Name' : field;
+        out[field || 'body'] = [
+          ...new Set(
+            list.map((e) => {
+              if (inAnyOf(e)) return 'At least one optional value must be provided.';
+              if (e.keyword === 'required' || e.keyword === 'minLength') return `The ${label} field is required.`;
+              return `The ${label || 'body'} value is invalid: ${formatAjvErrors([e])[0]}`;
+            }),
+          ),
+        ];
       }
       return bigchangeValidation(out);
     }
     case '8x8': {
-      const msisdn = filtered.find((e) => e.instancePath === '/addresses/msisdn' && e.keyword === 'pattern');
-      if (msisdn) return eightByEightError(400, 1002, 'Invalid MSISDN format (not E.164 international number)');
-      if (
-        filtered.some((e) => e.instancePath === '/addresses' && e.keyword === 'minProperties') ||
-        filtered.some((e) => e.keyword === 'required' && fieldOf(e) === 'addresses')
-      ) {
-        return eightByEightError(400, 1000, 'addresses: at least one address should be provided');
-      }
-      return eightByEightError(400, 1000, formatAjvErrors(filtered).join('; '));
+      const now = server.clock();
+      if (errors.some((e) => e.instancePath === '/addresses/msisdn' && e.keyword === 'pattern'))
+        return eightByEightError(400, 1002, 'Invalid MSISDN format (not E.164 international number)', now);
+      if (errors.some((e) => (e.instancePath === '/addresses' && inAnyOf(e)) || fieldOf(e) === 'addresses'))
+        return eightByEightError(400, 1000, 'addresses: at least one address should be provided', now);
+      return eightByEightError(400, 1000, formatAjvErrors(errors).join('; '), now);
     }
     case 'eloqua':
       return eloquaValidation(
         [...byField].map(([field, list]) => ({
           property: field || 'body',
-          requirement: list.some((e) => e.keyword === 'required') ? 'IsRequiredRequirement' : 'IsValidRequirement',
+          requirement: list.some((e) => e.keyword === 'required') ? 'NotNullRequirement' : 'IsValidRequirement',
           value: isObject(ex.body) && field ? ex.body[field] : undefined,
         })),
       );
@@ -502,10 +520,9 @@ function validateBody(ex: Exchange, server: ServerState): Reply | undefined {
       for (const [field, list] of byField) {
         const key = field || 'name';
         out[key] = list.map((e) => {
-          if (e.keyword === 'required') return `The ${key} field is required.`;
+          if (e.keyword === 'required' || e.keyword === 'minLength') return `The ${key} field is required.`;
           if (e.keyword === 'type') return `The ${key} field must be a string.`;
           if (e.keyword === 'maxLength') return `The ${key} field must not be greater than 255 characters.`;
-          if (e.keyword === 'minLength') return `The ${key} field is required.`;
           return `The ${key} field is invalid.`;
         });
       }
@@ -515,6 +532,8 @@ function validateBody(ex: Exchange, server: ServerState): Reply | undefined {
 }
 
 function handle(ex: Exchange, server: ServerState): Reply {
+  const schema = requestSchema(ex.operation);
+  ex.body = writable(ex.body, server.ruleSet === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema);
   switch (ex.spec) {
     case 'bigchange':
       return ex.operation.operationId === 'createContactGroup'
@@ -539,10 +558,9 @@ function bigchangeCreate(ex: Exchange, server: ServerState): Reply {
 
 function bigchangeUpdate(ex: Exchange, server: ServerState): Reply {
   const request = ex.body as BigChangeOps['updateContactGroup']['requestBody']['content']['application/json'];
-  const id = Number(ex.pathParams.contactGroupId);
-  const stored = server.bigchange.get(id);
-  if (!stored)
-    return bigchangeProblem(404, 'Not Found', `Contact group ${ex.pathParams.contactGroupId} was not found.`);
+  const raw = ex.pathParams.contactGroupId ?? '';
+  const stored = /^-?[0-9]+$/.test(raw) ? server.bigchange.get(Number(raw)) : undefined;
+  if (!stored) return bigchangeProblem(404, 'Not Found', `Contact group ${raw} was not found.`);
   if (request.name !== undefined) stored.name = request.name;
   return { status: 204 };
 }
@@ -550,16 +568,24 @@ function bigchangeUpdate(ex: Exchange, server: ServerState): Reply {
 type Contact = EightByEight['schemas']['Contact'];
 type Addresses = EightByEight['schemas']['Addresses'];
 
+/** The addresses 8x8 names; other properties of `addresses` are accepted but neither stored nor matched. */
+const ADDRESS_KEYS = ['msisdn', 'weChatUserId', 'facebookUserId', 'email', 'zaloId', 'lineId', 'kakaoTalkId'] as const;
+
+function knownAddresses(given: Addresses): Addresses {
+  const out: Record<string, string> = {};
+  for (const key of ADDRESS_KEYS) if (given[key] !== undefined) out[key] = given[key];
+  return out as Addresses;
+}
+
 function matches(stored: Addresses, given: Addresses): boolean {
-  return Object.entries(given).some(
-    ([key, value]) => value !== undefined && (stored as Record<string, unknown>)[key] === value,
-  );
+  return ADDRESS_KEYS.some((key) => given[key] !== undefined && stored[key] === given[key]);
 }
 
 function eightByEightCreate(ex: Exchange, server: ServerState): Reply {
   const request = ex.body as EightByEightOps['createContact']['requestBody']['content']['application/json'];
-  const now = new Date().toISOString();
-  const found = [...server.contacts.values()].filter((c) => matches(c.addresses, request.addresses));
+  const now = new Date(server.clock()).toISOString();
+  const addresses = knownAddresses(request.addresses);
+  const found = [...server.contacts.values()].filter((c) => matches(c.addresses, addresses));
   const groups = request.groups?.map((g) => ({
     id: g.id,
     contacts: 1,
@@ -575,17 +601,23 @@ function eightByEightCreate(ex: Exchange, server: ServerState): Reply {
     ...(groups ? { groups } : {}),
   };
   const mode = server.rules.merge;
+  const conflict = () =>
+    eightByEightError(
+      409,
+      1003,
+      'More than one contact was found based on a provided set of addresses',
+      server.clock(),
+    );
   if (mode !== 'never' && found.length >= 2) {
     server.events.push({ kind: 'conflict', index: ex.index });
-    return eightByEightError(409, 1003, 'More than one contact was found based on a provided set of addresses');
+    return conflict();
   }
   if (mode !== 'never' && found.length === 1) {
-    if (mode === 'always-conflict')
-      return eightByEightError(409, 1003, 'More than one contact was found based on a provided set of addresses');
+    if (mode === 'always-conflict') return conflict();
     server.events.push({ kind: 'merge', index: ex.index });
     const target = found[0]!;
     Object.assign(target, fields);
-    target.addresses = { ...target.addresses, ...request.addresses };
+    target.addresses = { ...target.addresses, ...addresses };
     target.customAttributes = { ...(target.customAttributes ?? {}), ...(request.customAttributes ?? {}) };
     const body: EightByEightOps['createContact']['responses'][200]['content']['application/json'] =
       structuredClone(target);
@@ -595,7 +627,7 @@ function eightByEightCreate(ex: Exchange, server: ServerState): Reply {
     id: server.nextContactId++,
     createdAt: now,
     ...fields,
-    addresses: { ...request.addresses },
+    addresses,
     customAttributes: { ...(request.customAttributes ?? {}) },
   };
   server.contacts.set(contact.id, contact);
@@ -604,33 +636,40 @@ function eightByEightCreate(ex: Exchange, server: ServerState): Reply {
   return { status: 201, body };
 }
 
+/**
+ * A missing or empty name is no name another record can have taken (Laravel runs no `unique` rule on
+ * an empty string); only the documented-only server lets such a name through at all.
+ */
+const isName = (name: unknown): boolean => typeof name === 'string' && name !== '';
+
 function eloquaCreate(ex: Exchange, server: ServerState): Reply {
   const request = ex.body as EloquaOps['createContactSegment']['requestBody']['content']['application/json'];
-  if (server.rules.uniqueNames && [...server.segments.values()].some((s) => s.name === request.name)) {
+  if (
+    server.rules.uniqueNames &&
+    isName(request.name) &&
+    [...server.segments.values()].some((s) => s.name === request.name)
+  ) {
     server.events.push({ kind: 'duplicate', index: ex.index });
-    return eloquaValidation([{ property: 'name', requirement: 'NoDuplicatesRequirement', value: request.name }]);
+    return eloquaValidation([{ property: 'name', requirement: 'UniquenessRequirement', value: request.name }]);
   }
   const id = String(server.nextSegmentId++);
-  const now = String(Math.floor(Date.now() / 1000));
+  const now = String(Math.floor(server.clock() / 1000));
   const segment: Eloqua['schemas']['ContactSegment'] = {
     type: 'ContactSegment',
     id,
-    name: request.name,
-    ...(request.description !== undefined ? { description: request.description } : {}),
-    currentStatus: 'Draft',
+    // Documented-only, a segment may come without a name: Oracle's definition requires none.
+    ...(request.name !== undefined ? { name: request.name } : {}),
     permissions: ['Retrieve', 'Update', 'Delete', 'SetSecurity'],
-    folderId: request.folderId ?? '1204',
-    ...(request.sourceTemplateId !== undefined ? { sourceTemplateId: request.sourceTemplateId } : {}),
-    ...(request.scheduledFor !== undefined ? { scheduledFor: request.scheduledFor } : {}),
+    folderId: '1204',
     createdAt: now,
     createdBy: '11',
     updatedAt: now,
     updatedBy: '11',
     depth: 'complete',
     count: '0',
-    isStale: 'false',
+    isStale: request.isStale ?? 'false',
     elements: (request.elements ?? []).map((element, i) => ({ ...element, id: `${id}${i}` })),
-  };
+  } as Eloqua['schemas']['ContactSegment'];
   server.segments.set(id, segment);
   const body: EloquaOps['createContactSegment']['responses'][201]['content']['application/json'] = segment;
   return { status: 201, body };
@@ -638,7 +677,11 @@ function eloquaCreate(ex: Exchange, server: ServerState): Reply {
 
 function easifyCreate(ex: Exchange, server: ServerState): Reply {
   const request = ex.body as EasifyOps['createContactGroup']['requestBody']['content']['application/json'];
-  if (server.rules.uniqueNames && [...server.easify.values()].some((g) => g.name === request.name)) {
+  if (
+    server.rules.uniqueNames &&
+    isName(request.name) &&
+    [...server.easify.values()].some((g) => g.name === request.name)
+  ) {
     server.events.push({ kind: 'duplicate', index: ex.index });
     return easifyValidation({ name: ['The name has already been taken.'] });
   }
@@ -648,7 +691,7 @@ function easifyCreate(ex: Exchange, server: ServerState): Reply {
     contacts_count: 0,
     shared_group: false,
     default_group: false,
-    created_at: easifyDate(new Date()),
+    created_at: easifyDate(new Date(server.clock())),
   };
   server.easify.set(group.id, group);
   const body: EasifyOps['createContactGroup']['responses'][200]['content']['application/json'] = {
@@ -672,16 +715,17 @@ const REFERENCE: Behaviours = {
   requiredHeaders,
   pathParameters,
   parseBody,
+  bodyErrors,
   validateBody,
   handle,
   finish,
 };
 
 const DEFAULT_RULES: Record<SpecKey, Rules> = {
-  bigchange: { nameMaxLength: 50, nameMinLength: 1, merge: 'reference', uniqueNames: false },
-  '8x8': { nameMaxLength: undefined, nameMinLength: undefined, merge: 'reference', uniqueNames: false },
-  eloqua: { nameMaxLength: 100, nameMinLength: 1, merge: 'reference', uniqueNames: true },
-  easify: { nameMaxLength: 255, nameMinLength: 1, merge: 'reference', uniqueNames: true },
+  bigchange: { merge: 'reference', uniqueNames: false },
+  '8x8': { merge: 'reference', uniqueNames: false },
+  eloqua: { merge: 'reference', uniqueNames: true },
+  easify: { merge: 'reference', uniqueNames: true },
 };
 
 function compose(faults: Fault[]): Behaviours {
@@ -699,17 +743,78 @@ function compose(faults: Fault[]): Behaviours {
 }
 
 // ---------------------------------------------------------------------------------------------
+// What the vendor documents of a reply (documented-only mode)
+// ---------------------------------------------------------------------------------------------
+
+/** The response a reply is checked against: under documented rules a body only we assume is not there. */
+function documentedReply(op: Operation, status: number, rules: RuleSet): Response | undefined {
+  const response = documentedResponse(op, status);
+  if (!response || rules === 'all' || response.inferred?.content === undefined) return response;
+  return { ...response, content: [] };
+}
+
+/** Whether only our assumption makes a response header required (its `required` is marked). */
+function assumedRequired(spec: Spec, response: Response, name: string): boolean {
+  const site = response.headers.find((h) => h.name === name);
+  if (!site?.required) return false;
+  const marks = headerMarks(spec, response, name);
+  return marks?.required !== undefined;
+}
+
+/** The `x-inferred` of a documented response header, read where the header is written ($ref followed). */
+function headerMarks(spec: Spec, response: Response, name: string): Record<string, string> | undefined {
+  let node: unknown = spec.document;
+  for (const token of response.pointer.split('/').slice(1)) {
+    node = isObject(node) ? node[token.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  }
+  const headers = isObject(node) && isObject(node.headers) ? node.headers : undefined;
+  const found = headers?.[name];
+  return isObject(found) && isObject(found['x-inferred']) ? (found['x-inferred'] as Record<string, string>) : undefined;
+}
+
+/** The reply as a documented-only server sends it: no body the vendor does not document, no header only we require. */
+function asDocumented(spec: Spec, op: Operation, reply: Reply): Reply {
+  const response = documentedResponse(op, reply.status);
+  if (!response) return reply;
+  let out = reply;
+  if (response.inferred?.content !== undefined) {
+    const { body: _body, raw: _raw, contentType: _type, ...rest } = out;
+    out = rest;
+  }
+  const dropped = Object.keys(out.headers ?? {}).filter((name) => assumedRequired(spec, response, name));
+  if (dropped.length > 0)
+    out = {
+      ...out,
+      headers: Object.fromEntries(Object.entries(out.headers ?? {}).filter(([n]) => !dropped.includes(n))),
+    };
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Conformance of the replies (the reference server checks itself)
 // ---------------------------------------------------------------------------------------------
 
-function checkReply(op: Operation, reply: Reply, contentType: string | undefined, bodyText: string): string[] {
+function checkReply(
+  server: ServerState,
+  op: Operation,
+  reply: Reply,
+  contentType: string | undefined,
+  bodyText: string,
+): string[] {
+  const { spec, ruleSet } = server;
   const problems: string[] = [];
   const where = `${op.operationId} ${reply.status}`;
-  const response = op.responses.find((r) => r.status === String(reply.status));
+  const response = documentedReply(op, reply.status, ruleSet);
   if (!response) return [`${where}: status not documented`];
   for (const h of response.headers) {
-    if (h.required && !Object.keys(reply.headers ?? {}).some((k) => k.toLowerCase() === h.name.toLowerCase()))
-      problems.push(`${where}: required header ${h.name} missing`);
+    const required = h.required && !(ruleSet === 'documented' && assumedRequired(spec, response, h.name));
+    const sent = Object.entries(reply.headers ?? {}).find(([k]) => k.toLowerCase() === h.name.toLowerCase());
+    if (!sent) {
+      if (required) problems.push(`${where}: required header ${h.name} missing`);
+      continue;
+    }
+    if (h.schema && !validators.get(h.schema, ruleSet)(coerceText(String(sent[1]), h.schema)))
+      problems.push(`${where}: header ${h.name} ${String(sent[1])} invalid`);
   }
   if (response.content.length === 0) {
     if (bodyText !== '') problems.push(`${where}: a body where none is documented`);
@@ -725,7 +830,7 @@ function checkReply(op: Operation, reply: Reply, contentType: string | undefined
     } catch {
       return [...problems, `${where}: body is not JSON`];
     }
-    const validate = validators.get(documented.schema);
+    const validate = validators.get(documented.schema, ruleSet);
     if (!validate(parsed)) problems.push(`${where}: ${formatAjvErrors(validate.errors).join(', ')}`);
   }
   return problems;
@@ -809,12 +914,14 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
     spec,
     key,
     rules,
+    ruleSet: options.documentedOnly ? 'documented' : 'all',
     rateLimit:
       options.rateLimit !== undefined
         ? options.rateLimit
         : spec.rateLimit
           ? { limit: spec.rateLimit.limit, periodMs: spec.rateLimit.period * 1000 }
           : false,
+    clock: options.clock ?? Date.now,
     bigchange: new Map(),
     nextBigChangeId: 10453,
     contacts: new Map(),
@@ -868,9 +975,10 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
         behaviours.requiredHeaders(ex, state) ??
         behaviours.pathParameters(ex, state) ??
         behaviours.parseBody(ex, state) ??
-        behaviours.validateBody(ex, state) ??
+        behaviours.validateBody(ex, state, behaviours.bodyErrors(ex, state)) ??
         behaviours.handle(ex, state);
-      const final = behaviours.finish(reply, ex, state);
+      const finished = behaviours.finish(reply, ex, state);
+      const final = options.documentedOnly ? asDocumented(spec, found.operation, finished) : finished;
       const sent = send(res, final);
       log.push({
         method,
@@ -878,7 +986,8 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
         status: final.status,
         ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
       });
-      for (const problem of checkReply(found.operation, final, sent.contentType, sent.text)) violations.push(problem);
+      for (const problem of checkReply(state, found.operation, final, sent.contentType, sent.text))
+        violations.push(problem);
     })().catch((error: unknown) => {
       violations.push(`server error: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) {

@@ -21,9 +21,31 @@ export interface ReportFailure {
   curl: string;
 }
 
+export type Verdict = 'confirmed' | 'refuted' | 'untested';
+
+/** One assumption of the spec (`x-inferred`) and how the run decided it. */
+export interface ReportAssumption {
+  operationId: string | null;
+  pointer: string;
+  keyword: string;
+  reason: string;
+  verdict: Verdict;
+  /** The deciding case and the status it got; null when untested. */
+  case: string | null;
+  status: number | null;
+}
+
 export interface JsonReport {
-  summary: { total: number; passed: number; failed: number; skipped: number };
+  summary: {
+    total: number;
+    passed: number;
+    failed: number;
+    skipped: number;
+    assumptions: Record<Verdict, number>;
+  };
   failures: ReportFailure[];
+  assumptions: ReportAssumption[];
+  strict: boolean;
 }
 
 export interface RunResult {
@@ -37,6 +59,8 @@ export interface RunResult {
   jsonText?: string;
   report?: JsonReport;
   junit?: string;
+  /** The text of the Overlay written with --report-overlay, when one was asked for. */
+  overlay?: string;
   /** `exit=1 stderr=...` for assertion messages. */
   describe(): string;
 }
@@ -51,6 +75,8 @@ export interface RunOptions {
   /** Ask for a JSON report (default true). */
   json?: boolean;
   junit?: boolean;
+  /** Ask for an Overlay of the refuted assumptions (`--report-overlay`, YAML). */
+  overlay?: boolean;
   /** Kill the runner after this long (default 45 s): a hang is a failure, never a stuck suite. */
   killAfterMs?: number;
 }
@@ -79,9 +105,11 @@ export async function runConformance(args: string[], options: RunOptions = {}): 
   const dir = await mkdtemp(join(tmpdir(), 'conformance-test-'));
   const jsonPath = join(dir, 'report.json');
   const junitPath = join(dir, 'report.xml');
+  const overlayPath = join(dir, 'overlay.yaml');
   const fullArgs = [...args];
   if (options.json !== false) fullArgs.push('--report-json', jsonPath);
   if (options.junit) fullArgs.push('--report-junit', junitPath);
+  if (options.overlay) fullArgs.push('--report-overlay', overlayPath);
   const started = Date.now();
   try {
     const { code, stdout, stderr, timedOut } = options.spawn
@@ -106,6 +134,10 @@ export async function runConformance(args: string[], options: RunOptions = {}): 
     if (options.junit) {
       const xml = await readFile(junitPath, 'utf8').catch(() => undefined);
       if (xml !== undefined) result.junit = xml;
+    }
+    if (options.overlay) {
+      const text = await readFile(overlayPath, 'utf8').catch(() => undefined);
+      if (text !== undefined) result.overlay = text;
     }
     return result;
   } finally {
@@ -165,13 +197,28 @@ export function failingChecks(report: JsonReport | undefined): string[] {
   return [...new Set((report?.failures ?? []).map((f) => f.check))].sort();
 }
 
+/** The assumptions of a verdict as `{pointer, keyword}`, in report order. */
+export function assumptionsWith(
+  report: JsonReport | undefined,
+  verdict: Verdict,
+): { pointer: string; keyword: string }[] {
+  return (report?.assumptions ?? [])
+    .filter((a) => a.verdict === verdict)
+    .map(({ pointer, keyword }) => ({ pointer, keyword }));
+}
+
+export const refutedAssumptions = (report: JsonReport | undefined) => assumptionsWith(report, 'refuted');
+
 /** One line per failure, for assertion messages. */
 export function summarize(report: JsonReport | undefined): string {
   if (!report) return '(no JSON report)';
   const lines = report.failures
     .slice(0, 25)
     .map((f) => `${f.check} ${f.operationId}: ${String(f.message).split('\n')[0]?.slice(0, 200)}`);
-  return `summary=${JSON.stringify(report.summary)}\n${lines.join('\n')}${report.failures.length > 25 ? `\n... ${report.failures.length - 25} more` : ''}`;
+  const decided = report.assumptions
+    .filter((a) => a.verdict !== 'confirmed')
+    .map((a) => `${a.verdict} ${a.keyword} at ${a.pointer}${a.case ? ` by "${a.case}" (${a.status})` : ''}`);
+  return `summary=${JSON.stringify(report.summary)}\n${lines.join('\n')}${report.failures.length > 25 ? `\n... ${report.failures.length - 25} more` : ''}${decided.length > 0 ? `\n${decided.join('\n')}` : ''}`;
 }
 
 /** A Node stack frame (`    at fn (file:line:col)`): must never reach a user. */
@@ -205,6 +252,46 @@ export function junitTally(xml: string, checks: readonly string[]): Map<string, 
     }
   }
   return tally;
+}
+
+export interface JunitCase {
+  suite: string;
+  name: string;
+  outcome: keyof CheckTally;
+  /** The message of its <failure> or <skipped>. */
+  message?: string;
+}
+
+/** Every <testcase> of a JUnit report, with its suite and outcome. */
+export function junitCases(xml: string): JunitCase[] {
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    isArray: (name) => ['testsuite', 'testcase'].includes(name),
+  });
+  type Outcome = { '@_message'?: string } | string;
+  const doc = parser.parse(xml) as {
+    testsuites?: {
+      testsuite?: {
+        '@_name'?: string;
+        testcase?: { '@_name'?: string; failure?: Outcome; skipped?: Outcome }[];
+      }[];
+    };
+  };
+  const messageOf = (outcome: Outcome | undefined): string | undefined =>
+    typeof outcome === 'object' ? outcome['@_message'] : undefined;
+  return (doc.testsuites?.testsuite ?? []).flatMap((suite) =>
+    (suite.testcase ?? []).map((testcase): JunitCase => {
+      const outcome: keyof CheckTally = 'failure' in testcase ? 'failed' : 'skipped' in testcase ? 'skipped' : 'passed';
+      const message = messageOf(testcase.failure ?? testcase.skipped);
+      return {
+        suite: String(suite['@_name'] ?? ''),
+        name: String(testcase['@_name'] ?? ''),
+        outcome,
+        ...(message !== undefined ? { message } : {}),
+      };
+    }),
+  );
 }
 
 /**
