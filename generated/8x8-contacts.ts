@@ -8,7 +8,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Search contacts
+         * @description Search for contacts
+         */
+        get: operations["searchContacts"];
         put?: never;
         /**
          * Create contact
@@ -16,6 +20,110 @@ export interface paths {
          */
         post: operations["createContact"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/contacts/{contactId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get contact information by id
+         * @description Get contact information by contact id
+         */
+        get: operations["getContact"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete single contact
+         * @description Delete single contact by id
+         */
+        delete: operations["deleteContact"];
+        options?: never;
+        head?: never;
+        /**
+         * Update contact information
+         * @description Update contact information with a JSON Patch document (RFC 6902).
+         */
+        patch: operations["updateContact"];
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search for groups
+         * @description Search for groups
+         */
+        get: operations["searchGroups"];
+        put?: never;
+        /**
+         * Create a group
+         * @description Create a group
+         */
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get group information by id
+         * @description Get group information by id
+         */
+        get: operations["getGroup"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete group
+         * @description Delete group
+         */
+        delete: operations["deleteGroup"];
+        options?: never;
+        head?: never;
+        /**
+         * Update group information
+         * @description Update group information with a JSON Patch document (RFC 6902).
+         */
+        patch: operations["updateGroup"];
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/groups/{groupId}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a contact to a group
+         * @description Add contacts, by their ids, to a group; the answer is the group.
+         */
+        post: operations["addContactsToGroup"];
+        /**
+         * Remove contacts from a group
+         * @description Delete contacts, by their ids, from a group; the answer is the group.
+         */
+        delete: operations["removeContactsFromGroup"];
         options?: never;
         head?: never;
         patch?: never;
@@ -79,6 +187,65 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** CreateGroupRequest */
+        CreateGroupRequest: {
+            /** @description The name of the group. Should be unique. */
+            name: string;
+            /** @description Group description */
+            description?: string;
+            /**
+             * @description Is this group a blacklist
+             * @default false
+             */
+            isBlacklist: boolean;
+        };
+        /**
+         * PatchDocument
+         * @description The changes, in the JSON Patch format (RFC 6902).
+         */
+        PatchDocument: components["schemas"]["PatchOperation"][];
+        /**
+         * PatchOperation
+         * @description One JSON Patch operation.
+         */
+        PatchOperation: {
+            /**
+             * @description add, remove, replace, copy, move or test (RFC 6902).
+             * @enum {string}
+             */
+            op: "add" | "remove" | "replace" | "copy" | "move" | "test";
+            /**
+             * Format: json-pointer
+             * @description The JSON Pointer (RFC 6901) of the value to operate on.
+             */
+            path: string;
+            /** @description A new value */
+            value?: string;
+        };
+        /** ContactIdList */
+        ContactIdList: {
+            contacts?: number[];
+        };
+        /** ContactList */
+        ContactList: {
+            items: components["schemas"]["Contact"][];
+            page: number;
+            totalPages: number;
+            totalCount: number;
+            totalFiltered: number;
+            hasPreviousPage: boolean;
+            hasNextPage: boolean;
+        };
+        /** GroupList */
+        GroupList: {
+            items: components["schemas"]["Group"][];
+            page: number;
+            totalPages: number;
+            totalCount: number;
+            totalFiltered: number;
+            hasPreviousPage: boolean;
+            hasNextPage: boolean;
+        };
         /**
          * Error
          * @description Response in case of error.
@@ -100,14 +267,140 @@ export interface components {
             timestamp: string;
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description Bad request error response */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Request was not authenticated response */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The entity doesn't exist */
+        ContactNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Not Found */
+        GroupNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Conflict: the group with the same name already exists */
+        DuplicateGroupName: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description You must replace {accountId} with the accountid that you want to use.
+         * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+         */
+        AccountId: string;
+        /**
+         * @description Contact Id
+         * @example 41702118
+         */
+        ContactId: string;
+        /**
+         * @description Group Id
+         * @example 8039
+         */
+        GroupId: number;
+        /**
+         * @description Number of items to include in the response
+         * @example 20
+         */
+        Limit: number;
+        /**
+         * @description Page offset. Setting limit to 10 and offset to 0 returns the first 10 items. Increment offset to retrieve more items.
+         * @example 0
+         */
+        Offset: number;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    searchContacts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Number of items to include in the response
+                 * @example 20
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Page offset. Setting limit to 10 and offset to 0 returns the first 10 items. Increment offset to retrieve more items.
+                 * @example 0
+                 */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description Some arbitrary string to search for. Can be name or one of addresses (email, phone number, etc)
+                 * @example Amelia
+                 */
+                query?: string;
+                /**
+                 * @description Search contacts in a particular group
+                 * @example 8199
+                 */
+                groupId?: number;
+                /**
+                 * @description To search for a contact or contacts using country, please use Alpha-2 country code (two character country codes)
+                 * @example SG
+                 */
+                country?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contacts found, one page of them */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     createContact: {
         parameters: {
             query?: never;
@@ -172,6 +465,378 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+        };
+    };
+    getContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+                /**
+                 * @description Contact Id
+                 * @example 41702118
+                 */
+                contactId: components["parameters"]["ContactId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ContactNotFound"];
+        };
+    };
+    deleteContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+                /**
+                 * @description Contact Id
+                 * @example 41702118
+                 */
+                contactId: components["parameters"]["ContactId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The entity doesn't exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+                /**
+                 * @description Contact Id
+                 * @example 41702118
+                 */
+                contactId: components["parameters"]["ContactId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchDocument"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ContactNotFound"];
+        };
+    };
+    searchGroups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Number of items to include in the response
+                 * @example 20
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Page offset. Setting limit to 10 and offset to 0 returns the first 10 items. Increment offset to retrieve more items.
+                 * @example 0
+                 */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description Group name to search for
+                 * @example group
+                 */
+                name?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["DuplicateGroupName"];
+        };
+    };
+    getGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+                /**
+                 * @description Group Id
+                 * @example 8039
+                 */
+                groupId: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["GroupNotFound"];
+        };
+    };
+    deleteGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+                /**
+                 * @description Group Id
+                 * @example 8039
+                 */
+                groupId: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+                /**
+                 * @description Group Id
+                 * @example 8039
+                 */
+                groupId: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchDocument"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["GroupNotFound"];
+            409: components["responses"]["DuplicateGroupName"];
+        };
+    };
+    addContactsToGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+                /**
+                 * @description Group Id
+                 * @example 8039
+                 */
+                groupId: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ContactIdList"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["GroupNotFound"];
+        };
+    };
+    removeContactsFromGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description You must replace {accountId} with the accountid that you want to use.
+                 * @example 4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35
+                 */
+                accountId: components["parameters"]["AccountId"];
+                /**
+                 * @description Group Id
+                 * @example 8039
+                 */
+                groupId: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ContactIdList"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["GroupNotFound"];
         };
     };
 }

@@ -8,7 +8,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a list of contact groups
+         * @description Retrieve a paged collection of contact groups (required scope contacts:read)
+         */
+        get: operations["listContactGroups"];
         put?: never;
         /**
          * Create a contact group
@@ -68,6 +72,42 @@ export interface components {
              * @description Identifier of the newly created record
              */
             id: number;
+        };
+        /**
+         * ContactGroupPage
+         * @description A page of contact groups.
+         */
+        ContactGroupPage: {
+            /** @description The items returned for the requested page */
+            items?: components["schemas"]["ContactGroupItem"][];
+            /**
+             * Format: int32
+             * @description The page number of the response where 1 is the first page
+             */
+            pageNumber?: number;
+            /**
+             * Format: int32
+             * @description The number of items requested for the current page
+             */
+            pageSize?: number;
+            /**
+             * Format: int32
+             * @description The number of items returned in the current page
+             */
+            pageItemCount?: number;
+        };
+        /**
+         * ContactGroupItem
+         * @description A contact group as the list returns it.
+         */
+        ContactGroupItem: {
+            /**
+             * Format: int64
+             * @description The unique identifier of the contact group
+             */
+            id?: number;
+            /** @description The name of the contact group */
+            name?: string;
         };
         /**
          * ProblemDetails
@@ -168,6 +208,80 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listContactGroups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The field to sort items in the page by
+                 * @example name
+                 */
+                sortBy?: "name";
+                /**
+                 * @description The direction to apply the sort
+                 * @example ascending
+                 */
+                direction?: "ascending" | "descending";
+                /**
+                 * @description Only return contact groups where name matches or starts with the value provided
+                 * @example Field
+                 */
+                name?: string;
+                /**
+                 * @description Only return contact groups where id matches the value(s) provided
+                 * @example [
+                 *       10452
+                 *     ]
+                 */
+                id?: number[];
+                /**
+                 * @description The page number being requested (minimum: 1, maximum: 2147483)
+                 * @example 1
+                 */
+                pageNumber?: number;
+                /**
+                 * @description The page size being requested (minimum: 1, maximum: 1000)
+                 * @example 100
+                 */
+                pageSize?: number;
+            };
+            header: {
+                /**
+                 * @description The customer identifier
+                 * @example 14532
+                 */
+                "Customer-Id": components["parameters"]["CustomerId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactGroupPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
     createContactGroup: {
         parameters: {
             query?: never;

@@ -22,6 +22,155 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/contact-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List contact groups
+         * @description This endpoint is used to retrieve the user's contact groups, including shared contact groups,
+         *     with a default pagination limit of 10. Rate limit: 60 requests per minute.
+         */
+        get: operations["listContactGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contact-groups/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a contact group
+         * @description This endpoint is used to update a contact group: the user can give the contact group a new
+         *     name or correct the existing one. The group id and the name are query parameters. Rate limit:
+         *     60 requests per minute.
+         */
+        patch: operations["updateContactGroup"];
+        trace?: never;
+    };
+    "/contact-groups/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a contact group
+         * @description This endpoint is used to delete a contact group, by its id (a query parameter). The user's
+         *     default contact group cannot be deleted. Rate limit: 60 requests per minute.
+         */
+        delete: operations["deleteContactGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List contacts
+         * @description This endpoint is used to retrieve the user's contacts, including those in shared contact
+         *     groups, with a default pagination limit of 10; group_id limits the list to the contacts of one
+         *     group. Rate limit: 60 requests per minute.
+         */
+        get: operations["listContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a contact
+         * @description This endpoint is used to create a new contact in a contact group given by its id. Rate limit:
+         *     15 requests per minute.
+         */
+        post: operations["createContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a contact
+         * @description This endpoint is used to update a contact, given by its id in the request body, with new or
+         *     corrected values. Rate limit: 60 requests per minute.
+         */
+        patch: operations["updateContact"];
+        trace?: never;
+    };
+    "/contacts/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a contact
+         * @description This endpoint is used to delete a contact, given by its id in the request body. Rate limit:
+         *     60 requests per minute.
+         */
+        delete: operations["deleteContact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -51,6 +200,145 @@ export interface components {
             message: string;
             data: components["schemas"]["ContactGroup"];
         };
+        /** ContactGroupResponse */
+        ContactGroupResponse: {
+            /** @constant */
+            status: true;
+            message: string;
+            data: components["schemas"]["ContactGroup"];
+        };
+        /** DeletedResponse */
+        DeletedResponse: {
+            /** @constant */
+            status: true;
+            message: string;
+            /** @description Empty in the pages' samples; the type of its items is not stated. */
+            data: unknown[];
+        };
+        /**
+         * PageLinks
+         * @description The URLs of the first, last, previous and next pages (Laravel's paginator).
+         */
+        PageLinks: {
+            first: string;
+            last: string;
+            prev: string | null;
+            next: string | null;
+        };
+        /**
+         * PageMeta
+         * @description Where the page is in the whole list (Laravel's paginator).
+         */
+        PageMeta: {
+            current_page: number;
+            /** @description Position of the page's first item in the whole list. */
+            from: number | null;
+            last_page: number;
+            links: {
+                url: string | null;
+                label: string;
+                active: boolean;
+            }[];
+            path: string;
+            per_page: number;
+            /** @description Position of the page's last item in the whole list. */
+            to: number | null;
+            /** @description The number of items in the whole list. */
+            total: number;
+        };
+        /** ContactGroupPage */
+        ContactGroupPage: {
+            /** @constant */
+            status: true;
+            message: string;
+            data: components["schemas"]["ContactGroup"][];
+            links: components["schemas"]["PageLinks"];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** Contact */
+        Contact: {
+            id: number;
+            /** @description The name of the contact group the contact is in. */
+            group_name: string;
+            first_name: string;
+            last_name: components["schemas"]["OptionalValue"];
+            phone_number: components["schemas"]["OptionalValue"];
+            email_address: components["schemas"]["OptionalValue"];
+            company: components["schemas"]["OptionalValue"];
+            additional_1: components["schemas"]["OptionalValue"];
+            additional_2: components["schemas"]["OptionalValue"];
+            additional_3: components["schemas"]["OptionalValue"];
+            /** @description Whether the contact is in the main user's shared contact group. */
+            shared_contact: boolean;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /** @description A value the contact may have been saved without. */
+        OptionalValue: string | null;
+        /** @description A time as in the pages' samples, e.g. 12-02-2024 03:34:30 AM (the pages do not say whether day or month comes first). */
+        Timestamp: string;
+        /** ContactPage */
+        ContactPage: {
+            /** @constant */
+            status: true;
+            message: string;
+            data: components["schemas"]["Contact"][];
+            links: components["schemas"]["PageLinks"];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /**
+         * ContactFields
+         * @description The values of a contact a create or an update sends. At least one of email_address and phone_number (each is required without the other); country_code is required with phone_number; US/Canada (+1) numbers are 10 digits, Israel (+972) numbers 9 digits.
+         */
+        ContactFields: {
+            /** @description First name for the contact (Maximum 20 characters are allowed) */
+            first_name: string;
+            /** @description Last name for the contact (Maximum 20 characters are allowed) */
+            last_name?: string;
+            /** @description Email address for the contact. Required without phone_number. */
+            email_address?: string;
+            /** @description Country code for the phone number (e.g. +1 for US/Canada and +972 for Israel). Required with phone_number. */
+            country_code?: string;
+            /** @description Phone number for the contact (US/Canada numbers must be 10 digits, and Israel numbers must be 9 digits). Required without email_address. */
+            phone_number?: string;
+            /** @description Company name for the contact */
+            company?: string;
+            /** @description Additional field for the contact */
+            additional_1?: string;
+            /** @description Additional field for the contact */
+            additional_2?: string;
+            /** @description Additional field for the contact */
+            additional_3?: string;
+        } & ((unknown | unknown) & unknown & unknown);
+        /** CreateContactRequest */
+        CreateContactRequest: {
+            /** @description Specify the contact group id to which the contact will be added. */
+            group_id: number;
+        } & components["schemas"]["ContactFields"];
+        /** UpdateContactRequest */
+        UpdateContactRequest: {
+            /** @description The specific contact ID to update (obtained from the contacts API response) */
+            contact_id: number;
+        } & components["schemas"]["ContactFields"];
+        /** DeleteContactRequest */
+        DeleteContactRequest: {
+            /** @description The specific contact ID to delete (obtained from the contacts API response) */
+            contact_id: number;
+        };
+        /** ContactCreatedResponse */
+        ContactCreatedResponse: {
+            /** @constant */
+            status: true;
+            message: string;
+            data: components["schemas"]["Contact"];
+        };
+        /** ContactResponse */
+        ContactResponse: {
+            /** @constant */
+            status: true;
+            message: string;
+            data: components["schemas"]["Contact"];
+        };
         /**
          * Error
          * @description Easify's error body for authentication, billing, plan and rate-limit failures.
@@ -73,10 +361,124 @@ export interface components {
             };
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description The user does not provide a token in the header or provides an invalid token. */
+        Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The user does not provide a token in the header or provides an invalid token. */
+        UnauthenticatedAssumed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The user's subscription has ended. */
+        SubscriptionEnded: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The user's subscription has ended. */
+        SubscriptionEndedAssumed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The user does not have an enterprise plan. */
+        NotEnterprise: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The user does not have an enterprise plan. */
+        NotEnterpriseAssumed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The user exceeds the endpoint's rate limit (see the operation's description). */
+        RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The user exceeds the endpoint's rate limit (see the operation's description). */
+        RateLimitedAssumed: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A field is missing or invalid. */
+        ContactValidationAssumed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ValidationError"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description The specific contact group ID (obtained from the contact-groups API response)
+         * @example 1
+         */
+        GroupId: number;
+        /**
+         * @description Pagination limit of the list (default 10)
+         * @example 10
+         */
+        Limit: number;
+        /**
+         * @description The order in which the data is sorted, asc for ascending and desc for descending; the default is desc
+         * @example asc
+         */
+        Order: "asc" | "desc";
+        /**
+         * @description The page number for paginated data
+         * @example 1
+         */
+        Page: number;
+    };
     requestBodies: never;
     headers: {
+        /**
+         * @description Seconds to wait before the next request is accepted.
+         * @example 59
+         */
+        "Retry-After": number;
         /**
          * @description Requests allowed per minute.
          * @example 15
@@ -168,6 +570,319 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+        };
+    };
+    listContactGroups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pagination limit of the list (default 10)
+                 * @example 10
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description The order in which the data is sorted, asc for ascending and desc for descending; the default is desc
+                 * @example asc
+                 */
+                order?: components["parameters"]["Order"];
+                /**
+                 * @description The page number for paginated data
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the user's contact groups. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactGroupPage"];
+                };
+            };
+            401: components["responses"]["UnauthenticatedAssumed"];
+            402: components["responses"]["SubscriptionEndedAssumed"];
+            403: components["responses"]["NotEnterpriseAssumed"];
+            429: components["responses"]["RateLimitedAssumed"];
+        };
+    };
+    updateContactGroup: {
+        parameters: {
+            query: {
+                /**
+                 * @description Specify the name for the contact group
+                 * @example Updated Contact Group Name
+                 */
+                name: string;
+                /**
+                 * @description The specific contact group ID (obtained from the contact-groups API response)
+                 * @example 1
+                 */
+                group_id: components["parameters"]["GroupId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact group was updated. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactGroupResponse"];
+                };
+            };
+            /** @description The group id does not identify one of the user's contact groups. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["SubscriptionEndedAssumed"];
+            403: components["responses"]["NotEnterpriseAssumed"];
+            /** @description The name is missing or the name of an existing contact group, or the group id is missing. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            429: components["responses"]["RateLimitedAssumed"];
+        };
+    };
+    deleteContactGroup: {
+        parameters: {
+            query: {
+                /**
+                 * @description The specific contact group ID (obtained from the contact-groups API response)
+                 * @example 1
+                 */
+                group_id: components["parameters"]["GroupId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact group was deleted. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResponse"];
+                };
+            };
+            /** @description The group id is not one of the user's contact groups, or it is the default contact group. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["SubscriptionEnded"];
+            403: components["responses"]["NotEnterprise"];
+            /** @description The group id is missing. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listContacts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pagination limit of the list (default 10)
+                 * @example 10
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description The order in which the data is sorted, asc for ascending and desc for descending; the default is desc
+                 * @example asc
+                 */
+                order?: components["parameters"]["Order"];
+                /**
+                 * @description The page number for paginated data
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description If the user sends a specific group_id, only the contacts of that group are listed
+                 * @example 1
+                 */
+                group_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the user's contacts. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactPage"];
+                };
+            };
+            401: components["responses"]["UnauthenticatedAssumed"];
+            402: components["responses"]["SubscriptionEndedAssumed"];
+            403: components["responses"]["NotEnterpriseAssumed"];
+            429: components["responses"]["RateLimitedAssumed"];
+        };
+    };
+    createContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateContactRequest"];
+            };
+        };
+        responses: {
+            /** @description The contact was created. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactCreatedResponse"];
+                };
+            };
+            401: components["responses"]["UnauthenticatedAssumed"];
+            402: components["responses"]["SubscriptionEndedAssumed"];
+            403: components["responses"]["NotEnterpriseAssumed"];
+            422: components["responses"]["ContactValidationAssumed"];
+            429: components["responses"]["RateLimitedAssumed"];
+        };
+    };
+    updateContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateContactRequest"];
+            };
+        };
+        responses: {
+            /** @description The contact was updated. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactResponse"];
+                };
+            };
+            /** @description The contact id does not identify one of the user's contacts. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["UnauthenticatedAssumed"];
+            402: components["responses"]["SubscriptionEndedAssumed"];
+            403: components["responses"]["NotEnterpriseAssumed"];
+            422: components["responses"]["ContactValidationAssumed"];
+            429: components["responses"]["RateLimitedAssumed"];
+        };
+    };
+    deleteContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteContactRequest"];
+            };
+        };
+        responses: {
+            /** @description The contact was deleted. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResponse"];
+                };
+            };
+            /** @description The contact id does not identify one of the user's contacts. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["SubscriptionEnded"];
+            403: components["responses"]["NotEnterprise"];
+            /** @description The contact id is missing. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
         };
     };
 }

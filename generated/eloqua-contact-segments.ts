@@ -21,6 +21,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/REST/2.0/assets/contact/segment/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a contact segment
+         * @description Retrieves the contact segment specified by the `id` parameter.
+         */
+        get: operations["getContactSegment"];
+        /**
+         * Update a contact segment
+         * @description Updates the contact segment specified by the `id` parameter.
+         */
+        put: operations["updateContactSegment"];
+        post?: never;
+        /**
+         * Delete a contact segment
+         * @description Deletes the contact segment specified by the `id` parameter.
+         */
+        delete: operations["deleteContactSegment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/REST/2.0/assets/contact/segment/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a copy of a contact segment
+         * @description Creates a copy of the contact segment specified by the `id` parameter; the request body defines the details of the contact segment to be created from the source segment.
+         */
+        post: operations["copyContactSegment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/REST/2.0/assets/contact/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a list of contact segments
+         * @description Retrieves all contact segments that match the criteria specified by the request parameters.
+         */
+        get: operations["listContactSegments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -125,6 +193,22 @@ export interface components {
             isIncluded?: "true" | "false";
         };
         /**
+         * QueryResultSegment
+         * @description A page of contact segments.
+         */
+        QueryResultSegment: {
+            /** @description The asset's type in Eloqua. */
+            type?: string;
+            /** @description The contact segments of the page. */
+            elements?: components["schemas"]["ContactSegment"][];
+            /** @description The total amount of results. */
+            total?: number;
+            /** @description The page size. */
+            pageSize?: number;
+            /** @description The specified page. */
+            page?: number;
+        };
+        /**
          * ValidationErrors
          * @description Eloqua's answer to an invalid request, one item per failed requirement.
          */
@@ -157,8 +241,69 @@ export interface components {
          */
         ErrorMessage: string;
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description Bad request. See Status Codes for information about other possible HTTP status codes. */
+        ValidationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ValidationErrors"];
+            };
+        };
+        /** @description Bad request. See Status Codes for information about other possible HTTP status codes. */
+        BadRequestMessage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description Unauthorized. See Status Codes for information about other possible HTTP status codes. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description Forbidden. See Status Codes for information about other possible HTTP status codes. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description The requested resource was not found. See Status Codes for information about other possible HTTP status codes. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description The service has encountered an error. See Status Codes for information about other possible HTTP status codes. */
+        ServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorMessage"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description Id of the contact segment.
+         * @example 1783
+         */
+        SegmentId: number;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -233,6 +378,200 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorMessage"];
                 };
             };
+        };
+    };
+    getContactSegment: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Level of detail returned by the request: minimal, partial or complete. Any other value is reset to complete.
+                 * @example complete
+                 */
+                depth?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the contact segment.
+                 * @example 1783
+                 */
+                id: components["parameters"]["SegmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactSegment"];
+                };
+            };
+            400: components["responses"]["BadRequestMessage"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    updateContactSegment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the contact segment.
+                 * @example 1783
+                 */
+                id: components["parameters"]["SegmentId"];
+            };
+            cookie?: never;
+        };
+        /** @description The request body defines the details of the contact segment to be updated. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactSegment"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactSegment"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    deleteContactSegment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the contact segment.
+                 * @example 1783
+                 */
+                id: components["parameters"]["SegmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK (Oracle documents no body) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestMessage"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    copyContactSegment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the segment to copy.
+                 * @example 1783
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The request body defines the details of the contact segment to be created from the source contact segment. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactSegment"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactSegment"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    listContactSegments: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Level of detail returned by the request: minimal, partial or complete. Any other value is reset to minimal.
+                 * @example minimal
+                 */
+                depth?: string;
+                /**
+                 * @description Maximum number of entities to return. Must be less than or equal to 1000 and greater than or equal to 1.
+                 * @example 100
+                 */
+                count?: number;
+                /**
+                 * @description Which page of entities to return (count is the number of entities per page). If the page parameter is not supplied, 1 is used. Any positive whole number.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description The search criteria, `{term}{operator}{value}` (e.g. `name='Q3*'`); a value alone is compared for equality, and `*` after the value matches partially.
+                 * @example Q3*
+                 */
+                search?: string;
+                /**
+                 * @description The field by which list results are ordered.
+                 * @example name
+                 */
+                orderBy?: string;
+                /**
+                 * @description Unix timestamp for the date and time the contact segment was last updated.
+                 * @example 1718899200
+                 */
+                lastUpdatedAt?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryResultSegment"];
+                };
+            };
+            400: components["responses"]["BadRequestMessage"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
         };
     };
 }

@@ -504,6 +504,182 @@ const rows: Row[] = [
     'required',
     false,
   ],
+  // Lifecycle operations. BigChange: the "Get a list of contact groups" page
+  ['bigchange', 'list Customer-Id header', param('listContactGroups', 'Customer-Id'), 'required', true],
+  ['bigchange', 'list sortBy is name', param('listContactGroups', 'sortBy'), 'enum', ['name']],
+  ['bigchange', 'list direction', param('listContactGroups', 'direction'), 'enum', ['ascending', 'descending']],
+  ['bigchange', 'list id is int64[]', param('listContactGroups', 'id'), 'items', { type: 'integer', format: 'int64' }],
+  ['bigchange', 'list pageNumber minimum', param('listContactGroups', 'pageNumber'), 'minimum', 1],
+  ['bigchange', 'list pageNumber maximum', param('listContactGroups', 'pageNumber'), 'maximum', 2147483],
+  ['bigchange', 'list pageSize minimum', param('listContactGroups', 'pageSize'), 'minimum', 1],
+  ['bigchange', 'list pageSize maximum', param('listContactGroups', 'pageSize'), 'maximum', 1000],
+  ['bigchange', 'list pageSize int32', param('listContactGroups', 'pageSize'), 'format', 'int32'],
+  ['bigchange', 'list pageSize has no stated default', param('listContactGroups', 'pageSize'), 'default', undefined],
+  ['bigchange', 'list item id int64', res('listContactGroups', '200', 'items[].id'), 'format', 'int64'],
+  ['bigchange', 'list pageItemCount int32', res('listContactGroups', '200', 'pageItemCount'), 'format', 'int32'],
+  ['bigchange', 'list items not required', res('listContactGroups', '200', 'items'), 'required', false],
+  ...(['200', '400', '403', '500'] as const).map(
+    (code): Row => ['bigchange', `list ${code} is documented`, status('listContactGroups', code), 'response', true],
+  ),
+  ['bigchange', 'list 401 is ours', status('listContactGroups', '401'), 'response', true, INFERRED],
+  // 8x8: its definition
+  ['8x8', 'search limit minimum', param('searchContacts', 'limit'), 'minimum', 1],
+  ['8x8', 'search limit maximum', param('searchContacts', 'limit'), 'maximum', 500],
+  ['8x8', 'search limit default', param('searchContacts', 'limit'), 'default', 20],
+  ['8x8', 'search offset minimum', param('searchContacts', 'offset'), 'minimum', 0],
+  ['8x8', 'search query maxLength', param('searchContacts', 'query'), 'maxLength', 320],
+  ['8x8', 'search groupId minimum', param('searchContacts', 'groupId'), 'minimum', 0],
+  ['8x8', 'search country minLength', param('searchContacts', 'country'), 'minLength', 2],
+  ['8x8', 'search country maxLength', param('searchContacts', 'country'), 'maxLength', 2],
+  ['8x8', 'group search limit maximum', param('searchGroups', 'limit'), 'maximum', 500],
+  ['8x8', 'contactId is a string', param('getContact', 'contactId'), 'type', 'string'],
+  ['8x8', 'groupId is an integer', param('getGroup', 'groupId'), 'type', 'integer'],
+  ['8x8', 'list totalFiltered required', res('searchContacts', '200', 'totalFiltered'), 'required', true],
+  ['8x8', 'list items unique', res('searchGroups', '200', 'items'), 'uniqueItems', true],
+  ['8x8', 'patch body required', body('updateContact'), 'required', true, INFERRED],
+  ['8x8', 'group patch body required', body('updateGroup'), 'required', true, INFERRED],
+  ['8x8', 'patch is an array', req('updateContact', ''), 'type', 'array'],
+  [
+    '8x8',
+    'patch op is an RFC 6902 operation',
+    req('updateContact', '[].op'),
+    'enum',
+    ['add', 'remove', 'replace', 'copy', 'move', 'test'],
+  ],
+  ['8x8', 'patch op required', req('updateContact', '[].op'), 'required', true],
+  ['8x8', 'patch path required', req('updateContact', '[].path'), 'required', true],
+  ['8x8', 'patch path is a JSON pointer', req('updateContact', '[].path'), 'format', 'json-pointer'],
+  ['8x8', 'patch value is a string', req('updateGroup', '[].value'), 'type', 'string'],
+  ['8x8', 'patch value minLength', req('updateGroup', '[].value'), 'minLength', 1],
+  ['8x8', 'patch value optional', req('updateGroup', '[].value'), 'required', false],
+  ['8x8', 'group create body required', body('createGroup'), 'required', true, INFERRED],
+  ['8x8', 'group name required', req('createGroup', 'name'), 'required', true],
+  ['8x8', 'group name minLength', req('createGroup', 'name'), 'minLength', 1],
+  ['8x8', 'group name maxLength', req('createGroup', 'name'), 'maxLength', 100],
+  ['8x8', 'group description maxLength', req('createGroup', 'description'), 'maxLength', 100],
+  ['8x8', 'isBlacklist default', req('createGroup', 'isBlacklist'), 'default', false],
+  ['8x8', 'members body optional', body('addContactsToGroup'), 'required', undefined],
+  ['8x8', 'member ids are integers', req('removeContactsFromGroup', 'contacts'), 'items', { type: 'integer' }],
+  ['8x8', 'members answer the group', res('addContactsToGroup', '201', 'contacts'), 'type', 'number'],
+  ['8x8', 'contact read 404 documented', status('getContact', '404'), 'response', true],
+  ['8x8', 'contact patch 404 documented', status('updateContact', '404'), 'response', true],
+  ['8x8', 'contact delete 404 is ours', status('deleteContact', '404'), 'response', true, INFERRED],
+  ['8x8', 'contact delete 404 body is ours', status('deleteContact', '404'), 'content', true, INFERRED],
+  ['8x8', 'contact delete 204 has no body', status('deleteContact', '204'), 'content', false],
+  ['8x8', 'group delete 204 has no body', status('deleteGroup', '204'), 'content', false],
+  ['8x8', 'group delete 404 documented', status('deleteGroup', '404'), 'response', true],
+  ['8x8', 'group create 409 documented', status('createGroup', '409'), 'response', true],
+  ['8x8', 'group update 409 documented', status('updateGroup', '409'), 'response', true],
+  ...(
+    ['searchContacts', 'getContact', 'updateContact', 'deleteContact', 'createGroup', 'addContactsToGroup'] as const
+  ).map((op): Row => ['8x8', `${op} 401 is ours`, status(op, '401'), 'response', true, INFERRED]),
+  ['8x8', 'new 401 body is ours', status('getGroup', '401'), 'content', true, INFERRED],
+  // Eloqua: Oracle's definition and URL parameters page
+  ['eloqua', 'segment id is an integer', param('getContactSegment', 'id'), 'type', 'integer'],
+  ['eloqua', 'copy id is an integer', param('copyContactSegment', 'id'), 'type', 'integer'],
+  ['eloqua', 'read depth is any string', param('getContactSegment', 'depth'), 'enum', undefined],
+  ['eloqua', 'list count minimum', param('listContactSegments', 'count'), 'minimum', 1],
+  ['eloqua', 'list count maximum', param('listContactSegments', 'count'), 'maximum', 1000],
+  ['eloqua', 'list page minimum', param('listContactSegments', 'page'), 'minimum', 1],
+  ['eloqua', 'list page default', param('listContactSegments', 'page'), 'default', 1],
+  ['eloqua', 'list search is a string', param('listContactSegments', 'search'), 'type', 'string'],
+  ['eloqua', 'list total is an integer', res('listContactSegments', '200', 'total'), 'type', 'integer'],
+  ['eloqua', 'list elements not required', res('listContactSegments', '200', 'elements'), 'required', false],
+  ['eloqua', 'PUT body required', body('updateContactSegment'), 'required', true],
+  ['eloqua', 'copy body required', body('copyContactSegment'), 'required', true],
+  ['eloqua', 'PUT name required', req('updateContactSegment', 'name'), 'required', true, INFERRED],
+  ['eloqua', 'PUT id read-only', req('updateContactSegment', 'id'), 'readOnly', true],
+  ['eloqua', 'copy 201 id is digits', res('copyContactSegment', '201', 'id'), 'pattern', '^-?[0-9]+$', INFERRED],
+  ['eloqua', 'delete 200 has no body', status('deleteContactSegment', '200'), 'content', false],
+  ...(
+    [
+      'getContactSegment',
+      'updateContactSegment',
+      'deleteContactSegment',
+      'copyContactSegment',
+      'listContactSegments',
+    ] as const
+  ).flatMap((op): Row[] =>
+    (['400', '401', '403', '404', '500'] as const).flatMap((code): Row[] => [
+      ['eloqua', `${op} ${code} is documented`, status(op, code), 'response', true],
+      ['eloqua', `${op} ${code} body is ours`, status(op, code), 'content', true, INFERRED],
+    ]),
+  ),
+  ['eloqua', 'read 400 is a JSON string', res('getContactSegment', '400'), 'type', 'string', INFERRED],
+  ['eloqua', 'PUT 400 is the validation array', res('updateContactSegment', '400'), 'type', 'array', INFERRED],
+  // Easify: its pages (several cut off in our copies)
+  ['easify', 'group update name in the query', param('updateContactGroup', 'name'), 'in', 'query'],
+  ['easify', 'group update name required', param('updateContactGroup', 'name'), 'required', true],
+  ['easify', 'group update name minLength', param('updateContactGroup', 'name'), 'minLength', 1, INFERRED],
+  ['easify', 'group update name maxLength', param('updateContactGroup', 'name'), 'maxLength', 255, INFERRED],
+  ['easify', 'group update group_id in the query', param('updateContactGroup', 'group_id'), 'in', 'query'],
+  ['easify', 'group delete group_id required', param('deleteContactGroup', 'group_id'), 'required', true],
+  ['easify', 'group delete group_id type', param('deleteContactGroup', 'group_id'), 'type', 'integer'],
+  ['easify', 'group list limit default 10', param('listContactGroups', 'limit'), 'default', 10],
+  ['easify', 'group list order', param('listContactGroups', 'order'), 'enum', ['asc', 'desc']],
+  ['easify', 'group list order default', param('listContactGroups', 'order'), 'default', 'desc'],
+  ['easify', 'contacts list group_id', param('listContacts', 'group_id'), 'type', 'integer'],
+  ['easify', 'group delete 400 documented', status('deleteContactGroup', '400'), 'response', true],
+  ['easify', 'group delete 422 documented', status('deleteContactGroup', '422'), 'response', true],
+  ['easify', 'group delete 200 is ours', status('deleteContactGroup', '200'), 'response', true, INFERRED],
+  ['easify', 'group delete data is an array', res('deleteContactGroup', '200', 'data'), 'type', 'array'],
+  ['easify', 'group update 401 documented', status('updateContactGroup', '401'), 'response', true],
+  ['easify', 'group update 422 documented', status('updateContactGroup', '422'), 'response', true],
+  ['easify', 'group update 400 is ours (cut off)', status('updateContactGroup', '400'), 'response', true, INFERRED],
+  ['easify', 'group update 402 is ours (cut off)', status('updateContactGroup', '402'), 'response', true, INFERRED],
+  ['easify', 'group list 401 is ours (cut off)', status('listContactGroups', '401'), 'response', true, INFERRED],
+  ['easify', 'group list 429 is stated', status('listContactGroups', '429'), 'response', true],
+  ['easify', 'group list 429 body is ours (cut off)', status('listContactGroups', '429'), 'content', true, INFERRED],
+  ['easify', 'group list total', res('listContactGroups', '200', 'meta.total'), 'type', 'integer'],
+  [
+    'easify',
+    'group list from may be null',
+    res('listContactGroups', '200', 'meta.from'),
+    'type',
+    ['integer', 'null'],
+    INFERRED,
+  ],
+  ['easify', 'contacts list prev may be null', res('listContacts', '200', 'links.prev'), 'type', ['string', 'null']],
+  ['easify', 'contact create body required', body('createContact'), 'required', true, INFERRED],
+  ['easify', 'contact create group_id required', req('createContact', 'group_id'), 'required', true],
+  ['easify', 'contact first_name required', req('createContact', 'first_name'), 'required', true],
+  ['easify', 'contact first_name maxLength', req('createContact', 'first_name'), 'maxLength', 20],
+  ['easify', 'contact first_name minLength', req('createContact', 'first_name'), 'minLength', 1, INFERRED],
+  ['easify', 'contact last_name maxLength', req('createContact', 'last_name'), 'maxLength', 20],
+  ['easify', 'contact email_address is a string', req('createContact', 'email_address'), 'type', 'string'],
+  [
+    'easify',
+    'contact email or phone',
+    req('createContact', ''),
+    'anyOf',
+    [{ required: ['email_address'] }, { required: ['phone_number'] }],
+  ],
+  [
+    'easify',
+    'contact country_code with phone_number',
+    req('updateContact', ''),
+    'dependentRequired',
+    { phone_number: ['country_code'] },
+  ],
+  ['easify', 'contact update contact_id required', req('updateContact', 'contact_id'), 'required', true],
+  ['easify', 'contact delete contact_id required', req('deleteContact', 'contact_id'), 'required', true],
+  ['easify', 'contact delete body required', body('deleteContact'), 'required', true, INFERRED],
+  ['easify', 'contact create 422 is ours (cut off)', status('createContact', '422'), 'response', true, INFERRED],
+  ['easify', 'contact update 200 is ours (cut off)', status('updateContact', '200'), 'response', true, INFERRED],
+  ['easify', 'contact update 200 body is ours', status('updateContact', '200'), 'content', true, INFERRED],
+  ['easify', 'contact delete 400 documented', status('deleteContact', '400'), 'response', true],
+  ['easify', 'contact delete 402 documented', status('deleteContact', '402'), 'response', true],
+  ['easify', 'listed contact id', res('listContacts', '200', 'data[].id'), 'type', 'integer'],
+  [
+    'easify',
+    'listed contact last_name may be null',
+    res('listContacts', '200', 'data[].last_name'),
+    'type',
+    ['string', 'null'],
+    INFERRED,
+  ],
+  ['easify', 'listed contact shared_contact', res('listContacts', '200', 'data[].shared_contact'), 'type', 'boolean'],
+  ['easify', 'listed contact required', res('listContacts', '200', 'data[].group_name'), 'required', true],
 ];
 
 describe('constraints', () => {
@@ -522,9 +698,17 @@ describe('document-level facts', () => {
     expect(schemes).toEqual({
       bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
     });
+    const scopes: Record<string, string> = {
+      createContactGroup: 'contacts:write',
+      updateContactGroup: 'contacts:write',
+      listContactGroups: 'contacts:read',
+    };
+    expect(specs.bigchange.operations.map((op) => op.operationId).sort()).toEqual(Object.keys(scopes).sort());
     for (const op of specs.bigchange.operations) {
       expect(op.security.map((alt) => alt.map((s) => s.kind))).toEqual([['bearer']]);
-      expect(rawOperation(specs.bigchange, op.operationId).description).toContain('required scope contacts:write');
+      expect(rawOperation(specs.bigchange, op.operationId).description).toContain(
+        `required scope ${scopes[op.operationId]}`,
+      );
     }
   });
 
@@ -553,7 +737,7 @@ describe('document-level facts', () => {
     ]);
   });
 
-  it('BigChange: the update takes the id the create returned, through a link', () => {
+  it('BigChange: the update and the list (its id filter) take the id the create returned, through links', () => {
     const created = operation(specs.bigchange, 'createContactGroup').responses.find((r) => r.status === '201');
     expect(created?.links).toEqual([
       {
@@ -561,7 +745,28 @@ describe('document-level facts', () => {
         operationId: 'updateContactGroup',
         parameters: { contactGroupId: '$response.body#/id' },
       },
+      {
+        name: 'ListContactGroup',
+        operationId: 'listContactGroups',
+        parameters: { id: '$response.body#/id' },
+      },
     ]);
+    expect(operation(specs.bigchange, 'listContactGroups').responses.map((r) => r.status)).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '500',
+    ]);
+    expect(rawOperation(specs.bigchange, 'listContactGroups')['x-resource']).toMatchObject({
+      action: 'list',
+      items: '/items',
+      paging: { page: 'pageNumber', size: 'pageSize', firstPage: 1 },
+      filters: [
+        { parameter: 'name', field: 'name', match: 'prefix' },
+        { parameter: 'id', field: 'id', match: 'equals' },
+      ],
+    });
   });
 
   it('8x8: bearer API key, regional servers, documented statuses', () => {
@@ -611,5 +816,145 @@ describe('document-level facts', () => {
     expect(op.security.map((alt) => alt.map((s) => s.kind))).toEqual([['bearer']]);
     expect(op.responses.map((r) => r.status)).toEqual(['200', '401', '402', '403', '422', '429']);
     expect(op.resource?.unique).toEqual({ fields: ['name'], status: '422', example: 'duplicate-name' });
+  });
+
+  const statuses = (key: SpecKey, operationId: string): string[] =>
+    operation(specs[key], operationId).responses.map((r) => r.status);
+  const resource = (key: SpecKey, operationId: string): Json =>
+    rawOperation(specs[key], operationId)['x-resource'] as Json;
+
+  it("8x8: the lifecycle's paths, statuses and JSON Patch updates as 8x8 defines them", () => {
+    const paths = Object.fromEntries(specs['8x8'].operations.map((op) => [op.operationId, `${op.method} ${op.path}`]));
+    const base = '/api/v1/accounts/{accountId}';
+    expect(paths).toEqual({
+      createContact: `post ${base}/contacts`,
+      searchContacts: `get ${base}/contacts`,
+      getContact: `get ${base}/contacts/{contactId}`,
+      updateContact: `patch ${base}/contacts/{contactId}`,
+      deleteContact: `delete ${base}/contacts/{contactId}`,
+      searchGroups: `get ${base}/groups`,
+      createGroup: `post ${base}/groups`,
+      getGroup: `get ${base}/groups/{groupId}`,
+      updateGroup: `patch ${base}/groups/{groupId}`,
+      deleteGroup: `delete ${base}/groups/{groupId}`,
+      addContactsToGroup: `post ${base}/groups/{groupId}/contacts`,
+      removeContactsFromGroup: `delete ${base}/groups/{groupId}/contacts`,
+    });
+    expect(statuses('8x8', 'searchContacts')).toEqual(['200', '400', '401']);
+    expect(statuses('8x8', 'getContact')).toEqual(['200', '401', '404']);
+    expect(statuses('8x8', 'updateContact')).toEqual(['200', '400', '401', '404']);
+    expect(statuses('8x8', 'deleteContact')).toEqual(['204', '401', '404']);
+    expect(statuses('8x8', 'createGroup')).toEqual(['201', '400', '401', '409']);
+    expect(statuses('8x8', 'updateGroup')).toEqual(['200', '400', '401', '404', '409']);
+    expect(statuses('8x8', 'deleteGroup')).toEqual(['204', '401', '404']);
+    expect(statuses('8x8', 'addContactsToGroup')).toEqual(['201', '401', '404']);
+    expect(statuses('8x8', 'removeContactsFromGroup')).toEqual(['200', '401', '404']);
+    expect(resource('8x8', 'updateContact')).toMatchObject({ action: 'update', patch: 'json-patch' });
+    expect(resource('8x8', 'updateGroup')).toMatchObject({
+      patch: 'json-patch',
+      unique: { fields: ['name'], status: '409', example: 'duplicate-name' },
+    });
+    expect(resource('8x8', 'addContactsToGroup')).toMatchObject({
+      action: 'add-members',
+      idParameter: 'groupId',
+      members: { collection: 'contacts', ids: '/contacts', count: '/contacts' },
+    });
+    expect(resource('8x8', 'searchContacts')).toMatchObject({
+      paging: { page: 'offset', size: 'limit', firstPage: 0, defaultSize: 20, total: '/totalFiltered' },
+    });
+    for (const status of ['200', '201']) {
+      const links = operation(specs['8x8'], 'createContact').responses.find((r) => r.status === status)?.links;
+      expect(links?.map((l) => [l.operationId, l.parameters])).toEqual(
+        ['getContact', 'updateContact', 'deleteContact'].map((id) => [id, { contactId: '$response.body#/id' }]),
+      );
+    }
+  });
+
+  it("Eloqua: Oracle's paths and statuses for every segment operation; the PUT replaces, the copy creates", () => {
+    const paths = Object.fromEntries(specs.eloqua.operations.map((op) => [op.operationId, `${op.method} ${op.path}`]));
+    const base = '/api/REST/2.0/assets/contact';
+    expect(paths).toEqual({
+      createContactSegment: `post ${base}/segment`,
+      getContactSegment: `get ${base}/segment/{id}`,
+      updateContactSegment: `put ${base}/segment/{id}`,
+      deleteContactSegment: `delete ${base}/segment/{id}`,
+      copyContactSegment: `post ${base}/segment/{id}/copy`,
+      listContactSegments: `get ${base}/segments`,
+    });
+    for (const [operationId, success] of [
+      ['getContactSegment', '200'],
+      ['updateContactSegment', '200'],
+      ['deleteContactSegment', '200'],
+      ['copyContactSegment', '201'],
+      ['listContactSegments', '200'],
+    ] as const)
+      expect(statuses('eloqua', operationId)).toEqual([success, '400', '401', '403', '404', '500']);
+    expect(resource('eloqua', 'updateContactSegment')).toMatchObject({ action: 'replace', idParameter: 'id' });
+    expect(resource('eloqua', 'copyContactSegment')).toMatchObject({ action: 'copy', id: 'id', idParameter: 'id' });
+    expect(resource('eloqua', 'listContactSegments')).toMatchObject({
+      items: '/elements',
+      paging: { page: 'page', size: 'count', firstPage: 1, defaultSize: 1000, total: '/total' },
+      filters: [{ parameter: 'search', field: 'name', match: 'wildcard' }],
+    });
+    for (const source of ['createContactSegment', 'copyContactSegment']) {
+      const links = operation(specs.eloqua, source).responses.find((r) => r.status === '201')?.links;
+      expect(links?.map((l) => l.operationId)).toEqual([
+        'getContactSegment',
+        'updateContactSegment',
+        'deleteContactSegment',
+        'copyContactSegment',
+      ]);
+    }
+  });
+
+  it("Easify: the pages' paths; unknown ids and the default group are 400s; ids in the query or the body", () => {
+    const paths = Object.fromEntries(specs.easify.operations.map((op) => [op.operationId, `${op.method} ${op.path}`]));
+    expect(paths).toEqual({
+      createContactGroup: 'post /contact-groups/create',
+      listContactGroups: 'get /contact-groups',
+      updateContactGroup: 'patch /contact-groups/update',
+      deleteContactGroup: 'delete /contact-groups/delete',
+      listContacts: 'get /contacts',
+      createContact: 'post /contacts/create',
+      updateContact: 'patch /contacts/update',
+      deleteContact: 'delete /contacts/delete',
+    });
+    expect(statuses('easify', 'deleteContactGroup')).toEqual(['200', '400', '401', '402', '403', '422', '429']);
+    expect(statuses('easify', 'deleteContact')).toEqual(['200', '400', '401', '402', '403', '422', '429']);
+    expect(statuses('easify', 'updateContactGroup')).toEqual(['200', '400', '401', '402', '403', '422', '429']);
+    expect(resource('easify', 'deleteContactGroup')).toMatchObject({
+      idParameter: 'group_id',
+      notFound: { status: '400', example: 'invalid-group-id' },
+      protect: { field: 'default_group', status: '400', example: 'default-group' },
+    });
+    expect(resource('easify', 'updateContactGroup')).toMatchObject({
+      patch: 'parameters',
+      idParameter: 'group_id',
+      unique: { fields: ['name'], status: '422', example: 'duplicate-name' },
+    });
+    expect(resource('easify', 'updateContact')).toMatchObject({ patch: 'merge', idPointer: '/contact_id' });
+    expect(resource('easify', 'deleteContact')).toMatchObject({
+      idPointer: '/contact_id',
+      notFound: { status: '400', example: 'invalid-contact-id' },
+    });
+    expect(resource('easify', 'listContacts')).toMatchObject({
+      items: '/data',
+      paging: { page: 'page', size: 'limit', defaultSize: 10, total: '/meta/total' },
+    });
+    // Our copy of the contact create page ends inside its success body: the contact in `data` is ours.
+    const created = (rawOperation(specs.easify, 'createContact').responses as Json)['200'] as Json;
+    const createdSchema = ((created.content as Json)['application/json'] as Json).schema as Json;
+    expect(marksOf((createdSchema.properties as Json).data).allOf).toMatch(/cut off/);
+    const links = operation(specs.easify, 'createContactGroup').responses.find((r) => r.status === '200')?.links;
+    expect(links?.map((l) => [l.operationId, l.parameters])).toEqual([
+      ['updateContactGroup', { group_id: '$response.body#/data/id' }],
+      ['deleteContactGroup', { group_id: '$response.body#/data/id' }],
+    ]);
+    // One document-wide limit: the creates' 15 a minute (the other operations allow 60).
+    for (const op of specs.easify.operations) {
+      const limit = op.method === 'post' ? '15 requests per minute' : '60 requests per minute';
+      const description = String(rawOperation(specs.easify, op.operationId).description).replace(/\s+/g, ' ');
+      if (op.operationId !== 'createContactGroup') expect(description).toContain(`Rate limit: ${limit}`);
+    }
   });
 });

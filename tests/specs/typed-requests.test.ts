@@ -47,6 +47,13 @@ describe('typed requests are valid against the specs', () => {
     ['8x8', typed.eightByEightCreate],
     ['eloqua', typed.eloquaCreate],
     ['easify', typed.easifyCreate],
+    ['bigchange', typed.bigChangeList],
+    ['8x8', typed.eightByEightPatch],
+    ['8x8', typed.eightByEightAddMembers],
+    ['eloqua', typed.eloquaReplace],
+    ['easify', typed.easifyGroupUpdate],
+    ['easify', typed.easifyContactCreate],
+    ['easify', typed.easifyContactDelete],
   ] as const)('%s %o', (key, request) => {
     expect(requestErrors(key, request as never)).toEqual([]);
   });
@@ -58,6 +65,11 @@ describe('typed requests are valid against the specs', () => {
     ['8x8', 'createContact', '409', typed.eightByEightConflictWithoutMessage],
     ['eloqua', 'createContactSegment', '400', typed.eloquaValidation],
     ['easify', 'createContactGroup', '200', typed.easifyCreated],
+    ['bigchange', 'listContactGroups', '200', typed.bigChangePage],
+    ['8x8', 'searchGroups', '200', typed.eightByEightGroupPage],
+    ['8x8', 'getGroup', '404', typed.eightByEightGroupNotFound],
+    ['eloqua', 'listContactSegments', '200', typed.eloquaPage],
+    ['easify', 'deleteContactGroup', '400', typed.easifyDefaultGroup],
   ] as const)('%s %s %s response', (key, operationId, status, body) => {
     expect(responseErrors(key, operationId, status, body)).toEqual([]);
   });
@@ -88,6 +100,33 @@ describe('typed requests are valid against the specs', () => {
     );
     expect(responseErrors('easify', 'createContactGroup', '200', typed.easifyFalseStatus)).toContain(
       '/status: must be true',
+    );
+  });
+
+  it('the lifecycle values the types reject are rejected by the specs too', () => {
+    const patch = (body: unknown) => requestErrors('8x8', { ...typed.eightByEightPatch, body });
+    expect(patch(typed.eightByEightRenameOp).join('; ')).toMatch(/\/0\/op: must be one of/);
+    expect(patch(typed.eightByEightMergePatch)).toContain('/: must be array');
+    expect(requestErrors('8x8', { ...typed.eightByEightAddMembers, body: typed.eightByEightStringMembers })).toContain(
+      '/contacts/0: must be integer',
+    );
+    expect(requestErrors('eloqua', { ...typed.eloquaReplace, body: typed.eloquaReplaceWithCount })).toContain(
+      '/count: must be string',
+    );
+    expect(
+      requestErrors('bigchange', {
+        ...typed.bigChangeList,
+        params: { header: { 'Customer-Id': 1 }, query: typed.bigChangeAscQuery },
+      }).join('; '),
+    ).toMatch(/query direction.*must be one of/);
+    expect(
+      requestErrors('easify', { ...typed.easifyGroupUpdate, params: { query: typed.easifyUpdateWithoutGroup } }),
+    ).toContain('query group_id: is required');
+    expect(requestErrors('easify', { ...typed.easifyContactCreate, body: typed.easifyContactWithoutGroup })).toContain(
+      '/group_id: is required',
+    );
+    expect(requestErrors('easify', { ...typed.easifyContactDelete, body: typed.easifyDeleteWithoutId })).toContain(
+      '/contact_id: is required',
     );
   });
 });

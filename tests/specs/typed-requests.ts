@@ -119,6 +119,127 @@ export const easifyCreated: Json<Easify['createContactGroup']['responses'][200]>
   },
 };
 
+// Lifecycle operations: a JSON Patch update (8x8), a PUT (Eloqua), members (8x8), query parameters
+// (BigChange's list, Easify's group update) and ids in a body (Easify's contact delete).
+export const bigChangeList: TypedRequest<BigChange['listContactGroups']['parameters'], undefined> = {
+  operationId: 'listContactGroups',
+  params: {
+    header: { 'Customer-Id': 14532 },
+    query: { name: 'Field', id: [10452], sortBy: 'name', direction: 'descending', pageNumber: 1, pageSize: 100 },
+    path: undefined,
+    cookie: undefined,
+  },
+  body: undefined,
+};
+
+export const bigChangePage: Json<BigChange['listContactGroups']['responses'][200]> = {
+  items: [{ id: 10452, name: 'Field engineers' }],
+  pageNumber: 1,
+  pageSize: 100,
+  pageItemCount: 1,
+};
+
+const eightByEightContactPath = {
+  path: { accountId: '4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35', contactId: '41702118' },
+  query: undefined,
+  header: undefined,
+  cookie: undefined,
+};
+
+export const eightByEightPatch: TypedRequest<
+  EightByEight['updateContact']['parameters'],
+  Json<EightByEight['updateContact']['requestBody']>
+> = {
+  operationId: 'updateContact',
+  params: eightByEightContactPath,
+  body: [
+    { op: 'replace', path: '/firstName', value: 'John' },
+    { op: 'remove', path: '/addresses/msisdn' },
+  ],
+};
+
+export const eightByEightAddMembers: TypedRequest<
+  EightByEight['addContactsToGroup']['parameters'],
+  Json<NonNullable<EightByEight['addContactsToGroup']['requestBody']>>
+> = {
+  operationId: 'addContactsToGroup',
+  params: {
+    path: { accountId: '4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35', groupId: 8039 },
+    query: undefined,
+    header: undefined,
+    cookie: undefined,
+  },
+  body: { contacts: [41702118, 41702119] },
+};
+
+export const eightByEightGroupPage: Json<EightByEight['searchGroups']['responses'][200]> = {
+  items: [{ id: 8039, contacts: 3, createdAt: '2022-02-25T09:41:49.45Z', name: 'group_name', isBlacklist: false }],
+  page: 1,
+  totalPages: 1,
+  totalCount: 1,
+  totalFiltered: 1,
+  hasPreviousPage: false,
+  hasNextPage: false,
+};
+
+export const eightByEightGroupNotFound: Json<EightByEight['getGroup']['responses'][404]> = {
+  code: 1300,
+  message: 'Unable to find group with id 6776',
+  errorId: '200171e8-4d61-45d1-a8b7-ae7b009a3dfe',
+  timestamp: '2022-04-18T09:21:34.74Z',
+};
+
+export const eloquaReplace: TypedRequest<
+  Eloqua['updateContactSegment']['parameters'],
+  Json<Eloqua['updateContactSegment']['requestBody']>
+> = {
+  operationId: 'updateContactSegment',
+  params: { path: { id: 1783 }, query: undefined, header: undefined, cookie: undefined },
+  body: { name: 'Q3 webinar attendees (EMEA)', elements: [{ isIncluded: 'false' }] },
+};
+
+export const eloquaPage: Json<Eloqua['listContactSegments']['responses'][200]> = {
+  elements: [{ type: 'ContactSegment', id: '1783', name: 'Q3 webinar attendees', depth: 'minimal' }],
+  page: 1,
+  pageSize: 100,
+  total: 1,
+};
+
+export const easifyGroupUpdate: TypedRequest<Easify['updateContactGroup']['parameters'], undefined> = {
+  operationId: 'updateContactGroup',
+  params: {
+    query: { group_id: 1, name: 'Updated Contact Group Name' },
+    header: undefined,
+    path: undefined,
+    cookie: undefined,
+  },
+  body: undefined,
+};
+
+export const easifyContactCreate: TypedRequest<
+  Easify['createContact']['parameters'],
+  Json<Easify['createContact']['requestBody']>
+> = {
+  operationId: 'createContact',
+  params: { query: undefined, header: undefined, path: undefined, cookie: undefined },
+  body: { group_id: 1, first_name: 'Contact', phone_number: '7736381234', country_code: '+1' },
+};
+
+export const easifyContactDelete: TypedRequest<
+  Easify['deleteContact']['parameters'],
+  Json<Easify['deleteContact']['requestBody']>
+> = {
+  operationId: 'deleteContact',
+  params: { query: undefined, header: undefined, path: undefined, cookie: undefined },
+  body: { contact_id: 1 },
+};
+
+export const easifyDefaultGroup: Json<Easify['deleteContactGroup']['responses'][400]> = {
+  status: false,
+  message: "You can't delete the default contact group!",
+  errors: [],
+};
+
 // The types reject what the specs reject.
 // @ts-expect-error name is required on create (our inference, marked x-inferred)
 export const bigChangeNoName: Json<BigChange['createContactGroup']['requestBody']> = {};
@@ -140,3 +261,30 @@ export const easifyFalseStatus: Json<Easify['createContactGroup']['responses'][2
   // @ts-expect-error a success body always has status: true
   status: false,
 };
+
+// @ts-expect-error a JSON Patch op is one of RFC 6902's six (8x8's enum); "rename" is not
+export const eightByEightRenameOp: Json<EightByEight['updateContact']['requestBody']> = [{ op: 'rename', path: '/x' }];
+// @ts-expect-error 8x8's patch is an array of operations, not a merge object
+export const eightByEightMergePatch: Json<EightByEight['updateGroup']['requestBody']> = { name: 'New group name' };
+export const eightByEightStringMembers: Json<NonNullable<EightByEight['addContactsToGroup']['requestBody']>> = {
+  // @ts-expect-error member ids are integers
+  contacts: ['41702118'],
+};
+export const eloquaReplaceWithCount: Json<Eloqua['updateContactSegment']['requestBody']> = {
+  name: 'x',
+  // @ts-expect-error Eloqua's count is a string of digits (and read-only)
+  count: 3,
+};
+export const bigChangeAscQuery: BigChange['listContactGroups']['parameters']['query'] = {
+  // @ts-expect-error direction is ascending or descending (BigChange's SortDirection)
+  direction: 'asc',
+};
+// @ts-expect-error the group update takes group_id (and name) in the query
+export const easifyUpdateWithoutGroup: Easify['updateContactGroup']['parameters']['query'] = { name: 'x' };
+// @ts-expect-error a contact is created in a group: group_id is required
+export const easifyContactWithoutGroup: Json<Easify['createContact']['requestBody']> = {
+  first_name: 'A',
+  email_address: 'a@example.com',
+};
+// @ts-expect-error the contact delete takes contact_id in its body
+export const easifyDeleteWithoutId: Json<Easify['deleteContact']['requestBody']> = {};
