@@ -49,10 +49,17 @@ export interface ResourceExtension {
   record: string;
   /** Property of the record holding its id (create, copy). */
   id?: string;
-  /** The path parameter carrying the id of the record acted on. */
+  /** The path (or query) parameter carrying the id of the record acted on. */
   idParameter?: string;
-  /** update: how the body changes the stored record. */
-  patch?: 'merge' | 'json-patch';
+  /** Instead of `idParameter`: a JSON pointer to the id in the request body. */
+  idPointer?: string;
+  /**
+   * update: how the request changes the stored record: the body's properties (merge), an RFC 6902
+   * body (json-patch), or the query parameters other than the id's (parameters).
+   */
+  patch?: 'merge' | 'json-patch' | 'parameters';
+  /** Records the collection holds before any create (a vendor's account comes with them). */
+  seed?: Record<string, unknown>[];
   /** list: JSON pointer to the array of records in the 2xx body. */
   items?: string;
   paging?: PagingExtension;
@@ -165,13 +172,19 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
     action: action as ResourceAction,
     record: typeof raw.record === 'string' ? raw.record : '',
   };
-  for (const key of ['id', 'idParameter', 'items'] as const) {
+  for (const key of ['id', 'idParameter', 'idPointer', 'items'] as const) {
     const value = optionalString(raw, key, where);
     if (value !== undefined) result[key] = value;
   }
   if (raw.patch !== undefined) {
-    if (raw.patch !== 'merge' && raw.patch !== 'json-patch') fail(where, '"patch" must be "merge" or "json-patch"');
+    if (raw.patch !== 'merge' && raw.patch !== 'json-patch' && raw.patch !== 'parameters') {
+      fail(where, '"patch" must be "merge", "json-patch" or "parameters"');
+    }
     result.patch = raw.patch;
+  }
+  if (raw.seed !== undefined) {
+    if (!Array.isArray(raw.seed) || !raw.seed.every(isObject)) fail(where, '"seed" must be a list of records');
+    result.seed = raw.seed as Record<string, unknown>[];
   }
   if (raw.paging !== undefined) result.paging = readPaging(raw.paging, where);
   if (raw.filters !== undefined) result.filters = readFilters(raw.filters, where);

@@ -128,6 +128,7 @@ function conforming(request: OperationRequest, reply: Reply, fallbacks: unknown[
 async function answer(
   request: OperationRequest,
   body: unknown,
+  parameters: Record<string, unknown>,
   options: HandlerOptions,
   errors: ErrorContext,
 ): Promise<Reply> {
@@ -145,6 +146,7 @@ async function answer(
     decision = planState(binding, request.api.store, {
       body,
       pathParameters: request.pathParameters,
+      parameters,
       query: request.query,
       validators: options.validators,
       rules: options.rules,
@@ -228,7 +230,7 @@ export async function handleOperation(request: OperationRequest, options: Handle
     });
   }
 
-  const reply = await answer(request, body.body, options, errors);
+  const reply = await answer(request, body.body, parameters.values, options, errors);
   if (quota) {
     Object.assign(reply.headers, rateLimitHeaders(operation, String(reply.status), quota.limit, quota.remaining));
   }

@@ -174,7 +174,9 @@ function bind(
   if (idField !== undefined) binding.idField = idField;
   const idParameter =
     resource.idParameter ??
-    (resource.action === 'create' || resource.action === 'list' ? undefined : idParameterOf(spec, operation));
+    (resource.action === 'create' || resource.action === 'list' || resource.idPointer !== undefined
+      ? undefined
+      : idParameterOf(spec, operation));
   if (idParameter !== undefined) binding.idParameter = idParameter;
   return binding;
 }
@@ -206,6 +208,7 @@ export function bindResources(spec: Spec, store: Store): Map<string, ResourceBin
       operation.resource ? declared : new Map([[resource.collection, { create: creators.get(resource.collection)! }]]),
     );
     bindings.set(operation.operationId, binding);
+    if (resource.seed) store.declareSeed(resource.collection, binding.idField, resource.seed);
     const fields: IndexedField[] = [];
     for (const field of resource.unique?.fields ?? []) fields.push({ property: field, children: false });
     if (resource.merge) fields.push({ property: resource.merge.on, children: true });

@@ -29,6 +29,8 @@ export type StateDecision =
 export interface StateRequest {
   body: unknown;
   pathParameters: Readonly<Record<string, string>>;
+  /** The operation's parameters as read from the wire, by name. */
+  parameters: Readonly<Record<string, unknown>>;
   query: URLSearchParams;
   validators: ValidatorCache;
   rules: RuleSet;
@@ -142,14 +144,53 @@ function respond(
   return { kind: 'respond', ...(scenario ? { scenario } : {}), finish };
 }
 
-/** The stored record the path names, or the documented answer for an id never stored. */
-function target(binding: ResourceBinding, collection: Collection, request: StateRequest) {
+/** The id the request names: its id parameter (path or query), or the value at `idPointer` in its body. */
+function idText(binding: ResourceBinding, request: StateRequest): string | undefined {
+  const pointer = binding.resource.idPointer;
+  if (pointer !== undefined) {
+    const value = getPointer(request.body, pointer);
+    return value === undefined || value === null || typeof value === 'object' ? undefined : String(value);
+  }
   const name = binding.idParameter;
-  const raw = name === undefined ? undefined : own(request.pathParameters, name);
+  if (name === undefined) return undefined;
+  return own(request.pathParameters, name) ?? request.query.get(name) ?? undefined;
+}
+
+/** The stored record the request names, or the documented answer for an id never stored. */
+function target(binding: ResourceBinding, collection: Collection, request: StateRequest) {
+  const raw = idText(binding, request);
   if (raw === undefined) return undefined;
   const key = idKey(binding, raw);
   const stored = collection.get(key);
   return stored ? { key, stored } : notFound(binding, raw);
+}
+
+/** A value of a unique field another stored record already has: the documented refusal. */
+function duplicateOf(binding: ResourceBinding, collection: Collection, record: StoredRecord, self?: string) {
+  const unique = binding.resource.unique;
+  if (!unique) return undefined;
+  const duplicates: Violation[] = [];
+  for (const field of unique.fields) {
+    const value = own(record, field);
+    if (value === undefined) continue;
+    if (![...collection.find(field, value)].some((key) => key !== self)) continue;
+    duplicates.push({
+      location: 'body',
+      field,
+      kind: 'duplicate',
+      value,
+      message: `${field} ${JSON.stringify(value)} is already taken`,
+    });
+  }
+  return duplicates.length > 0
+    ? ({ kind: 'reject', status: unique.status, example: unique.example, violations: duplicates } as const)
+    : undefined;
+}
+
+/** The top-level property an `idPointer` names, which is the address of the record, not part of it. */
+function idPointerProperty(binding: ResourceBinding): string | undefined {
+  const pointer = binding.resource.idPointer;
+  return pointer === undefined ? undefined : pointer.split('/')[1];
 }
 
 function incomingRecord(request: StateRequest): StoredRecord {
@@ -159,28 +200,8 @@ function incomingRecord(request: StateRequest): StoredRecord {
 function planCreate(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
   const { resource, idField } = binding;
   const incoming = incomingRecord(request);
-  if (resource.unique) {
-    const duplicates: Violation[] = [];
-    for (const field of resource.unique.fields) {
-      const value = own(incoming, field);
-      if (value === undefined || collection.find(field, value).size === 0) continue;
-      duplicates.push({
-        location: 'body',
-        field,
-        kind: 'duplicate',
-        value,
-        message: `${field} ${JSON.stringify(value)} is already taken`,
-      });
-    }
-    if (duplicates.length > 0) {
-      return {
-        kind: 'reject',
-        status: resource.unique.status,
-        example: resource.unique.example,
-        violations: duplicates,
-      };
-    }
-  }
+  const duplicate = duplicateOf(binding, collection, incoming);
+  if (duplicate) return duplicate;
   if (resource.merge) {
     const { on, merged, conflict } = resource.merge;
     const keys = own(incoming, on);
@@ -266,7 +287,8 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: S
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
   let updated: StoredRecord;
-  if (binding.resource.patch === 'json-patch') {
+  const patch = binding.resource.patch ?? 'merge';
+  if (patch === 'json-patch') {
     if (!Array.isArray(request.body)) return respond(binding, (body) => body);
     try {
       const { newDocument } = applyPatch(structuredClone(found.stored), structuredClone(request.body), true, false);
@@ -285,9 +307,20 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: S
       };
     }
     if (binding.idField) updated[binding.idField] = found.stored[binding.idField];
+  } else if (patch === 'parameters') {
+    const changes: StoredRecord = {};
+    for (const [name, value] of Object.entries(request.parameters)) {
+      if (name !== binding.idParameter && value !== undefined) changes[name] = value;
+    }
+    updated = mergeRecords(found.stored, changes, binding.idField);
   } else {
-    updated = mergeRecords(found.stored, incomingRecord(request), binding.idField);
+    const incoming = { ...incomingRecord(request) };
+    const addressed = idPointerProperty(binding);
+    if (addressed !== undefined) delete incoming[addressed];
+    updated = mergeRecords(found.stored, incoming, binding.idField);
   }
+  const duplicate = duplicateOf(binding, collection, updated, found.key);
+  if (duplicate) return duplicate;
   return respond(binding, (body) => {
     collection.set(found.key, updated);
     return answerWith(binding, updated, request)(body);
@@ -299,7 +332,13 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
   const replaced: StoredRecord = structuredClone(incomingRecord(request));
+  // What the client cannot write keeps its stored value: the id, and every read-only property.
+  for (const [name, property] of Object.entries(recordProperties(binding.recordSchema) ?? {})) {
+    if (property.readOnly && Object.hasOwn(found.stored, name)) replaced[name] = found.stored[name];
+  }
   if (binding.idField) replaced[binding.idField] = found.stored[binding.idField];
+  const duplicate = duplicateOf(binding, collection, replaced, found.key);
+  if (duplicate) return duplicate;
   return respond(binding, (body) => {
     collection.set(found.key, replaced);
     return answerWith(binding, replaced, request)(body);
@@ -330,9 +369,12 @@ function planCopy(binding: ResourceBinding, collection: Collection, request: Sta
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
+  const copied = mergeRecords(structuredClone(found.stored), incomingRecord(request), binding.idField);
+  const duplicate = duplicateOf(binding, collection, copied);
+  if (duplicate) return duplicate;
   return respond(binding, (body) => {
     const { id, key } = newId(binding, collection);
-    const copy = mergeRecords(structuredClone(found.stored), incomingRecord(request), binding.idField);
+    const copy = structuredClone(copied);
     if (binding.idField) copy[binding.idField] = id;
     collection.set(key, copy);
     return answerWith(binding, copy, request)(body);

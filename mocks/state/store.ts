@@ -25,9 +25,10 @@ export class Collection {
   /** Group id -> member ids, for membership operations. */
   readonly members = new Map<string, Set<string>>();
 
-  /** Ids count up from the first seed seen (the documented example's id), one per create. */
+  /** Ids count up from the first seed seen (the documented example's id), one per create, past any id stored. */
   allocate(seed: number): number {
     this.next ??= seed;
+    while (this.byId.has(String(this.next))) this.next++;
     return this.next++;
   }
 
@@ -117,6 +118,13 @@ const EMPTY: ReadonlySet<string> = new Set();
 export class Store {
   private readonly collections = new Map<string, Collection>();
   private readonly indexed = new Map<string, IndexedField[]>();
+  private readonly seeds = new Map<string, { idField: string | undefined; records: readonly StoredRecord[] }>();
+
+  /** Records the named collection starts with, now and after every reset. */
+  declareSeed(name: string, idField: string | undefined, records: readonly StoredRecord[]): void {
+    if (this.seeds.has(name)) return;
+    this.seeds.set(name, { idField, records });
+  }
 
   /** Fields the named collection indexes, now and after every reset. */
   declareIndex(name: string, fields: readonly IndexedField[]): void {
@@ -129,6 +137,11 @@ export class Store {
     if (!collection) {
       collection = new Collection();
       collection.indexOn(this.indexed.get(name) ?? []);
+      const seed = this.seeds.get(name);
+      for (const [i, record] of (seed?.records ?? []).entries()) {
+        const id = seed?.idField !== undefined ? record[seed.idField] : undefined;
+        collection.set(id === undefined ? `#seed${i}` : String(id), structuredClone(record));
+      }
       this.collections.set(name, collection);
     }
     return collection;
