@@ -91,7 +91,8 @@ Examples:
 Exit codes:
   0  no violation
   1  at least one violation
-  2  bad usage, unreadable spec, unwritable report or unreachable target (one line on stderr)
+  2  bad usage, unreadable spec, unwritable report, unreachable target, or a target speaking
+     TLS behind http:// (plain HTTP behind https://) (one line on stderr)
 `;
 
 function program(): Command {

@@ -233,7 +233,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   for (const file of reports) await prepareReport(file);
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   try {
-    await preflight(url, Math.min(timeoutMs, 5_000));
+    await preflight(url, timeoutMs);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
