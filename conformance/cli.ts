@@ -12,6 +12,7 @@ import { CHECK_NAMES } from './checks/registry.js';
 import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { RateLimit } from './http/pacer.js';
+import { printable } from './reporters/summary.js';
 import type { RunOptions } from './run.js';
 
 /** What the CLI may touch of the outside world. */
@@ -208,7 +209,8 @@ function oneLine(message: string): string {
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const fail = (message: string): number => {
-    io.stderr(`conformance: ${oneLine(message)}\n`);
+    // A message may quote what a server sent: it must not drive the terminal.
+    io.stderr(`conformance: ${printable(oneLine(message))}\n`);
     return 2;
   };
   const command = program().configureOutput({
