@@ -70,13 +70,9 @@ function probe(url: URL, hello: Buffer, timeoutMs: number): Promise<Protocol> {
     });
     socket.once('end', () => end(protocolOf(first)));
     socket.once('error', (error: NodeJS.ErrnoException) => {
-      if (connected) end(protocolOf(first));
-      else
-        end(
-          new Error(
-            `cannot reach ${url.origin}: ${error.code === 'ECONNREFUSED' ? 'connection refused' : (error.code ?? error.message)}`,
-          ),
-        );
+      if (connected) return end(protocolOf(first));
+      const reason = error.code === 'ECONNREFUSED' ? 'connection refused' : (error.code ?? error.message);
+      end(new Error(`cannot reach ${url.origin}: ${reason}`));
     });
   });
 }

@@ -89,7 +89,8 @@ test('a refused connection is an error of the case, not of the run', async () =>
 
 test('100 Continue, however it is split, and 103 are skipped, on a fresh and on a reused connection', async () => {
   const answer = Buffer.from(
-    `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100\r\nx: y\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\n${reply('200 OK', '{"a":1}').toString()}`,
+    'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100\r\nx: y\r\n\r\n' +
+      `HTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\n${reply('200 OK', '{"a":1}').toString()}`,
   );
   const results = await exchange(
     (socket) => {
@@ -144,7 +145,7 @@ test('gzip, deflate (wrapped or raw) and br are decoded up to the cap; unknown c
   expect(failed(corrupt)?.message).toMatch(/^gzip body cannot be decoded: /);
 });
 
-test(`JSON is parsed up to ${MAX_JSON_DEPTH} levels; deeper is not evaluated, brackets in strings do not count`, async () => {
+test(`JSON up to ${MAX_JSON_DEPTH} levels is parsed, deeper is not; brackets in strings do not count`, async () => {
   const depth = (levels: number, inside = '1') => `${'['.repeat(levels)}${inside}${']'.repeat(levels)}`;
   const send = async (body: string) =>
     (await exchange((socket) => socket.write(reply('200 OK', body)), { maxBodyBytes: 1e6 }))[0];

@@ -231,7 +231,7 @@ function answer(secrets: string[]): fc.Arbitrary<Answer> {
   });
 }
 
-/** The forms of a secret a reader recognises: as is, JSON- or pointer-escaped, percent-encoded, whitespace collapsed. */
+/** A secret as a reader recognises it: as is, JSON- or pointer-escaped, percent-encoded, whitespace collapsed. */
 function readable(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   return [
