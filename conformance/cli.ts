@@ -12,6 +12,7 @@ import { CHECK_NAMES } from './checks/registry.js';
 import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { RateLimit } from './http/pacer.js';
+import { printable } from './reporters/summary.js';
 import type { RunOptions } from './run.js';
 
 /** What the CLI may touch of the outside world. */
@@ -91,7 +92,8 @@ Examples:
 Exit codes:
   0  no violation
   1  at least one violation
-  2  bad usage, unreadable spec, unwritable report or unreachable target (one line on stderr)
+  2  bad usage, unreadable spec, unwritable report, unreachable target, or a target speaking
+     TLS behind http:// (plain HTTP behind https://) (one line on stderr)
 `;
 
 function program(): Command {
@@ -213,7 +215,8 @@ function oneLine(message: string): string {
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const fail = (message: string): number => {
-    io.stderr(`conformance: ${oneLine(message)}\n`);
+    // A message may quote what a server sent: it must not drive the terminal.
+    io.stderr(`conformance: ${printable(oneLine(message))}\n`);
     return 2;
   };
   const command = program().configureOutput({

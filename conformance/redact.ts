@@ -5,6 +5,13 @@
  * The secret values given with --header, and for Basic credentials the decoded `user:password` and
  * the password alone, are masked inside any text, JSON key or header name too (a server may echo
  * them anywhere), but only values of at least 4 characters: a shorter one would mask random text.
+ *
+ * Text reaches the redactor after other hands had it: undici lower-cases header names, JSON encoders
+ * escape (`\/`, `\u00e9`, `\u003c`), JSON pointers in AJV errors escape `~` and `/`, URLs
+ * percent-encode, and body excerpts collapse whitespace and end cut with `…`. So a secret is
+ * matched in any letter case, with any run of whitespace for its own, in each of those encodings,
+ * and a cut excerpt's last characters are masked when they begin a secret. Occurrences that overlap
+ * are masked together, so masking one secret never leaves part of another standing.
  */
 import { isObject } from '../lib/json.js';
 import type { CredentialNames } from '../lib/security.js';
@@ -26,6 +33,30 @@ export function maskValue(value: string): string {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Where a cut excerpt ends (see checks/support.ts). */
+const CUT = '…';
+
+const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** A secret as JSON encoders, JSON pointers and URL encoding write it. */
+function encodings(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const slashed = json.replace(/\//g, '\\/');
+  const ascii = (text: string): string => text.replace(/[^\u0000-\u007f]/g, unicodeEscape);
+  const percent = encodeURIComponent(secret);
+  return [
+    secret,
+    json,
+    slashed,
+    ascii(json),
+    ascii(slashed),
+    json.replace(/[<>&\u2028\u2029]/g, unicodeEscape),
+    secret.replace(/~/g, '~0').replace(/\//g, '~1'),
+    percent,
+    percent.replace(/%20/g, '+'),
+  ];
+}
+
 /** What a Basic credential reveals once decoded: `user:password` and the password. */
 function basicParts(value: string): string[] {
   const match = /^basic\s+([A-Za-z0-9+/=._-]+)\s*$/i.exec(value);
@@ -36,11 +67,15 @@ function basicParts(value: string): string[] {
 }
 
 export class Redactor {
-  private readonly secrets: string[];
+  /** One per encoding of each secret, searched one at a time so that overlapping occurrences are all found. */
+  private readonly patterns: RegExp[];
+  /** Any of them, to pass over the usual text with one search. */
+  private readonly any: RegExp | undefined;
+  /** Each encoding with its whitespace collapsed, lower-cased: what a cut excerpt may end with. */
+  private readonly cutForms: string[];
   private readonly secretHeaders: Set<string>;
   /** `name=value` pairs of apiKey query parameters and cookies, wherever they appear. */
   private readonly pairs: RegExp | undefined;
-  private readonly pattern: RegExp | undefined;
 
   /** `given` are the --header pairs: their secret values are masked in all text. */
   constructor(
@@ -55,12 +90,17 @@ export class Redactor {
       values.add(value.replace(/^[A-Za-z][A-Za-z0-9._-]*\s+/, ''));
       for (const part of basicParts(value)) values.add(part);
       // A given Cookie header: each cookie's value too.
-      if (/^cookie$/i.test(name))
-        for (const part of value.split(';')) values.add(part.slice(part.indexOf('=') + 1).trim());
+      if (/^cookie$/i.test(name)) for (const part of value.split(';')) values.add(part.slice(part.indexOf('=') + 1));
     }
-    // Longest first, so a whole header value is masked before the credential inside it.
-    this.secrets = [...values].filter((v) => v.length >= MIN_TEXT_SECRET).sort((a, b) => b.length - a.length);
-    this.pattern = this.secrets.length > 0 ? new RegExp(this.secrets.map(escapeRegExp).join('|'), 'g') : undefined;
+    const forms = new Set<string>();
+    for (const value of values) {
+      const secret = value.trim();
+      if (secret.length >= MIN_TEXT_SECRET) for (const form of encodings(secret)) forms.add(form);
+    }
+    const sources = [...forms].map((form) => escapeRegExp(form).replace(/\s+/g, '\\s+'));
+    this.patterns = sources.map((source) => new RegExp(source, 'gi'));
+    this.any = sources.length > 0 ? new RegExp(sources.join('|'), 'i') : undefined;
+    this.cutForms = [...forms].map((form) => form.replace(/\s+/g, ' ').toLowerCase());
     const pairNames = [...names.query, ...names.cookies];
     this.pairs =
       pairNames.length > 0
@@ -74,9 +114,46 @@ export class Redactor {
   }
 
   text(input: string): string {
-    let out = this.pattern ? input.replace(this.pattern, MASK) : input;
+    let out = this.any?.test(input) ? this.maskAll(input) : input;
+    if (out.endsWith(CUT)) out = this.maskCut(out);
     if (this.pairs) out = out.replace(this.pairs, `$1$2=${MASK}`);
     return out;
+  }
+
+  /** Every occurrence of every secret, overlapping ones merged into one mask. */
+  private maskAll(input: string): string {
+    const spans: [number, number][] = [];
+    for (const pattern of this.patterns) {
+      pattern.lastIndex = 0;
+      for (let match = pattern.exec(input); match !== null; match = pattern.exec(input)) {
+        spans.push([match.index, match.index + match[0].length]);
+        pattern.lastIndex = match.index + 1;
+      }
+    }
+    spans.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let from = 0;
+    for (let i = 0; i < spans.length; ) {
+      const start = spans[i]![0];
+      let end = spans[i]![1];
+      for (i++; i < spans.length && spans[i]![0] <= end; i++) end = Math.max(end, spans[i]![1]);
+      out += `${input.slice(from, start)}${MASK}`;
+      from = end;
+    }
+    return out + input.slice(from);
+  }
+
+  /** `… Pa55-w…`: the longest start of a secret (at least MIN_TEXT_SECRET characters) just before the cut. */
+  private maskCut(text: string): string {
+    const before = text.slice(0, -CUT.length);
+    const tail = before.slice(-Math.max(0, ...this.cutForms.map((f) => f.length))).toLowerCase();
+    let longest = 0;
+    for (const form of this.cutForms) {
+      for (let length = Math.min(form.length - 1, tail.length); length > longest; length--) {
+        if (length >= MIN_TEXT_SECRET && tail.endsWith(form.slice(0, length))) longest = length;
+      }
+    }
+    return longest === 0 ? text : `${before.slice(0, -longest)}${MASK}${CUT}`;
   }
 
   /** Names are text too: a server may echo a secret as a header name. */

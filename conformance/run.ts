@@ -241,7 +241,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   for (const file of reports) await prepareReport(file);
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   try {
-    await preflight(url, Math.min(timeoutMs, 5_000));
+    await preflight(url, timeoutMs);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -298,18 +298,29 @@ export async function run(options: RunOptions): Promise<RunResult> {
     { spec, specFile: options.spec, baseUrl, seed, strict: options.strict === true, skippedOperations: plan.skipped },
     redactor,
   );
-  if (options.reportJson) await writeReport(options.reportJson, renderJson(report));
-  if (options.reportJunit) await writeReport(options.reportJunit, renderJunit(report));
-  if (options.reportHtml)
-    await writeReport(options.reportHtml, renderHtml([report], { specs: [spec], elapsedMs: [elapsed] }));
-  if (options.reportHar) await writeReport(options.reportHar, renderHar([report]));
-  if (options.reportOverlay)
-    await writeReport(
+  // One report that cannot be written (a full disk) must not cost the others, the summary or the verdict.
+  const writes: [string | undefined, () => string][] = [
+    [options.reportJson, () => renderJson(report)],
+    [options.reportJunit, () => renderJunit(report)],
+    [options.reportHtml, () => renderHtml([report], { specs: [spec], elapsedMs: [elapsed] })],
+    [options.reportHar, () => renderHar([report])],
+    [
       options.reportOverlay,
-      renderOverlay(report, spec, /\.json$/i.test(options.reportOverlay) ? 'json' : 'yaml'),
-    );
+      () => renderOverlay(report, spec, /\.json$/i.test(options.reportOverlay ?? '') ? 'json' : 'yaml'),
+    ],
+  ];
+  let unwritten: unknown;
+  for (const [file, render] of writes) {
+    if (file === undefined) continue;
+    try {
+      await writeReport(file, render());
+    } catch (error) {
+      unwritten ??= error;
+    }
+  }
   options.write?.(renderSummary(report, elapsed, answered.filter((r) => !r.exchange.notSent).length));
   if (interrupted !== undefined) throw interrupted;
+  if (unwritten !== undefined) throw unwritten;
   return { exitCode: report.summary.failed > 0 ? 1 : 0, seed, report, results: answered, plan };
 }
 

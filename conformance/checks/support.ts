@@ -92,6 +92,15 @@ export function errorKey(errors: readonly ErrorObject[]): string {
     .join(', ');
 }
 
+/** A body can break its schema a million times: the first errors say what is wrong, the count how often. */
+const MAX_LISTED_ERRORS = 20;
+
+function listedErrors(errors: readonly ErrorObject[]): string[] {
+  const listed = formatAjvErrors(errors.slice(0, MAX_LISTED_ERRORS));
+  if (errors.length > MAX_LISTED_ERRORS) listed.push(`… and ${errors.length - MAX_LISTED_ERRORS} more errors`);
+  return listed;
+}
+
 /**
  * Validates the body against the schema documented for `status`; `kind` names it in the message
  * (`the 200 schema`, `the 422 error schema`).
@@ -128,7 +137,7 @@ export function validateBody(
     message: `body does not match the ${status} ${kind}`,
     expected,
     actual: got(response),
-    errors: formatAjvErrors(validate.errors),
+    errors: listedErrors(validate.errors),
     key: `${status} ${errorKey(validate.errors)}`,
     ...(assumptions ? { assumptions } : {}),
   };

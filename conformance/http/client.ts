@@ -1,14 +1,17 @@
 /**
- * Sends one request with undici and reads at most `maxBodyBytes` of the answer. Redirects are never
- * followed (a 3xx is a response like any other); every failure to get a complete response becomes a
- * TransportError instead of an exception, so one bad exchange never stops a run.
+ * Sends one request with undici and reads at most `maxBodyBytes` of the answer, decoded or not.
+ * Redirects are never followed (a 3xx is a response like any other), interim answers (1xx) are
+ * skipped, and every failure to get a complete, evaluable response becomes a TransportError instead
+ * of an exception, so one bad exchange never stops a run.
  *
  * It dispatches with a handler object rather than `request()`: the body arrives as chunks straight
  * from the parser, with no Readable stream per response, and one object per exchange holds all the
  * state, so no closure is made per request (tsx names each one it compiles, which costs).
  */
-import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, type Dispatcher } from 'undici';
+import { type IncomingHttpHeaders, maxHeaderSize } from 'node:http';
+import type { Socket } from 'node:net';
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
 import type { ReceivedResponse, SentRequest, TransportError } from '../types.js';
 
 export interface ClientOptions {
@@ -17,12 +20,147 @@ export interface ClientOptions {
   connections: number;
 }
 
-class BodyTooLarge extends Error {}
+/** An answer that arrived but cannot be evaluated; `described` is what the case reports. */
+class Unusable extends Error {
+  constructor(readonly described: TransportError) {
+    super(described.message);
+  }
+}
 
 export type SendResult = { response: ReceivedResponse } | { error: TransportError };
 
 const MB = 1024 * 1024;
 export const DEFAULT_MAX_BODY_BYTES = 10 * MB;
+
+/**
+ * Deeper JSON is not evaluated: AJV validates a recursive schema by recursion, and common parsers
+ * (Jackson, Python's json) refuse such bodies too. Checked on the text, before parsing costs anything.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+const size = (bytes: number): string =>
+  bytes % MB === 0 ? `${bytes / MB} MB` : bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`;
+
+const tooLarge = (what: string): Unusable => new Unusable({ reason: 'too-large', message: what });
+
+/** Whether brackets outside strings nest deeper than `limit` (the text need not be valid JSON). */
+function nestedDeeperThan(text: string, limit: number): boolean {
+  if (text.length <= limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** HTTP's `deflate` is zlib-wrapped, but some servers send it raw. */
+function inflateEither(input: Buffer, options: ZlibOptions): Buffer {
+  try {
+    return inflateSync(input, options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'Z_DATA_ERROR') throw error;
+    return inflateRawSync(input, options);
+  }
+}
+
+const DECODERS: Record<string, (input: Buffer, options: ZlibOptions) => Buffer> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateEither,
+  br: brotliDecompressSync,
+};
+
+/**
+ * The body with its Content-Encoding undone. The runner sends no Accept-Encoding, which allows any
+ * coding, so a compressed answer is legitimate; but zlib stops at `cap` bytes of output, so a small
+ * body that inflates to gigabytes costs no more than a body at the cap.
+ */
+function decode(body: Buffer, encoding: string | undefined, cap: number): Buffer {
+  if (encoding === undefined) return body;
+  const codings = encoding
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '' && c !== 'identity');
+  let decoded = body;
+  // Listed in the order they were applied: undone last first.
+  for (const coding of codings.reverse()) {
+    const decoder = DECODERS[coding];
+    if (!decoder) throw new Unusable({ reason: 'other', message: `Content-Encoding ${coding} cannot be decoded` });
+    try {
+      decoded = decoder(decoded, { maxOutputLength: cap });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw tooLarge(`response body larger than the ${size(cap)} cap once decoded (${coding})`);
+      }
+      throw new Unusable({ reason: 'other', message: `${coding} body cannot be decoded: ${(error as Error).message}` });
+    }
+  }
+  return decoded;
+}
+
+/**
+ * An unsolicited `100 Continue` must be ignored (RFC 9110, 15.2), but undici's HTTP/1.1 parser drops
+ * the connection on any 100 it did not ask for (other interim answers it passes on, and
+ * PendingExchange skips them). So complete `100` heads are taken out of what undici reads at the
+ * start of each answer. undici sends one request at a time on a connection and writes each request
+ * whole before its answer is read, so the start of an answer is the first byte read after more
+ * bytes were written.
+ */
+function skipContinue(socket: Socket): void {
+  const read = socket.read.bind(socket);
+  let written = socket.bytesWritten;
+  let atAnswerStart = false;
+  let held: Buffer | null = null;
+  socket.read = (bytes?: number): Buffer | null => {
+    const chunk = read(bytes) as Buffer | null;
+    if (socket.bytesWritten !== written) {
+      written = socket.bytesWritten;
+      atAnswerStart = true;
+    }
+    if (!atAnswerStart) return chunk;
+    let data = held === null ? chunk : chunk === null ? held : Buffer.concat([held, chunk]);
+    held = null;
+    while (data !== null && data.length > 0) {
+      const end = continueHeadEnd(data);
+      if (end === -1 || (end === undefined && socket.readableEnded)) {
+        atAnswerStart = false;
+        return data;
+      }
+      if (end === undefined) {
+        held = data;
+        return null;
+      }
+      data = end < data.length ? data.subarray(end) : null;
+    }
+    return null;
+  };
+}
+
+const CONTINUE = Buffer.from('HTTP/1.1 100');
+
+/** The length of the complete `100` head `data` starts with; -1 when it starts otherwise; undefined: unknown yet. */
+function continueHeadEnd(data: Buffer): number | undefined {
+  for (let i = 0; i < Math.min(data.length, CONTINUE.length + 1); i++) {
+    const byte = data[i];
+    const expected =
+      i === CONTINUE.length ? byte === 0x20 || byte === 0x0d : byte === CONTINUE[i] || (i === 7 && byte === 0x30);
+    if (!expected) return -1;
+  }
+  if (data.length <= CONTINUE.length) return undefined;
+  const end = data.indexOf('\r\n\r\n');
+  if (end !== -1) return end + 4;
+  // Beyond the header limit it is undici's to refuse.
+  return data.length > maxHeaderSize ? -1 : undefined;
+}
 
 /**
  * undici already lower-cases names; repeated headers arrive as arrays and are joined as on the wire.
@@ -40,7 +178,7 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-function describe(error: unknown, timeoutMs: number): TransportError {
+function describe(error: unknown, timeoutMs: number, answered: boolean): TransportError {
   const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code ?? '';
   if (
@@ -51,19 +189,25 @@ function describe(error: unknown, timeoutMs: number): TransportError {
   ) {
     return { reason: 'timeout', message: `no complete response within ${timeoutMs} ms` };
   }
-  if (
-    /^(ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(
-      code,
-    )
-  ) {
-    const what =
-      code === 'ECONNREFUSED'
-        ? 'connection refused'
-        : code === 'UND_ERR_SOCKET' || code === 'ECONNRESET'
-          ? 'connection reset by the server'
-          : code;
-    return { reason: 'connection', message: what };
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+    return { reason: 'too-large', message: `response headers larger than the ${size(maxHeaderSize)} limit` };
   }
+  if (code === 'ECONNREFUSED') return { reason: 'connection', message: 'connection refused' };
+  if (code === 'ECONNRESET' || code === 'EPIPE')
+    return { reason: 'connection', message: 'connection reset by the server' };
+  if (code === 'UND_ERR_SOCKET' && err.message === 'other side closed') {
+    return {
+      reason: 'connection',
+      message: answered
+        ? 'the server closed the connection before the body was complete'
+        : 'the server closed the connection without an answer',
+    };
+  }
+  if (/^(ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) {
+    return { reason: 'connection', message: `${code}: ${err.message ?? ''}` };
+  }
+  // The parser's own words name the fault; its `data` (the server's bytes) is left out.
+  if (err.name === 'HTTPParserError') return { reason: 'other', message: err.message ?? 'not HTTP/1.1' };
   return { reason: 'other', message: `${code ? `${code}: ` : ''}${err.message ?? String(error)}` };
 }
 
@@ -138,26 +282,43 @@ class PendingExchange implements Dispatcher.DispatchHandler {
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.controller = controller;
+    // An interim answer (103 Early Hints...): the final one follows on the same exchange.
+    if (statusCode < 200) return;
     this.status = statusCode;
     this.headers = flatHeaders(headers);
+    if (Number(this.headers['content-length']) > this.options.maxBodyBytes) this.fail(this.bodyTooLarge());
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
     this.size += chunk.length;
-    if (this.size > this.options.maxBodyBytes)
-      this.fail(new BodyTooLarge(`response body larger than the ${Math.round(this.options.maxBodyBytes / MB)} MB cap`));
+    if (this.size > this.options.maxBodyBytes) this.fail(this.bodyTooLarge());
     else this.chunks.push(chunk);
   }
 
   onResponseEnd(): void {
     if (this.settled || this.status === undefined) return;
+    let response: ReceivedResponse;
+    try {
+      response = this.received();
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
     this.finish();
-    const text =
-      this.chunks.length === 1
-        ? this.chunks[0]!.toString('utf8')
-        : Buffer.concat(this.chunks, this.size).toString('utf8');
-    const response: ReceivedResponse = { status: this.status, headers: this.headers!, text };
+    this.settle({ response });
+  }
+
+  private bodyTooLarge(): Unusable {
+    return tooLarge(`response body larger than the ${size(this.options.maxBodyBytes)} cap`);
+  }
+
+  /** The received body as a response: decoded, and parsed when it is JSON no deeper than MAX_JSON_DEPTH. */
+  private received(): ReceivedResponse {
+    const raw = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+    const text = decode(raw, this.headers!['content-encoding'], this.options.maxBodyBytes).toString('utf8');
+    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) throw tooLarge(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    const response: ReceivedResponse = { status: this.status!, headers: this.headers!, text };
     if (text.trim() !== '') {
       try {
         response.json = { value: JSON.parse(text) };
@@ -165,7 +326,7 @@ class PendingExchange implements Dispatcher.DispatchHandler {
         // Not JSON: the body checks report it against what the spec documents.
       }
     }
-    this.settle({ response });
+    return response;
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -182,9 +343,7 @@ class PendingExchange implements Dispatcher.DispatchHandler {
       // Already finished on undici's side.
     }
     const described =
-      error instanceof BodyTooLarge
-        ? { reason: 'too-large' as const, message: error.message }
-        : describe(error, this.options.timeoutMs);
+      error instanceof Unusable ? error.described : describe(error, this.options.timeoutMs, this.status !== undefined);
     this.settle({
       error:
         this.status === undefined
@@ -205,9 +364,14 @@ export class HttpClient {
 
   constructor(private readonly options: ClientOptions) {
     this.deadlines = new Deadlines(options.timeoutMs);
+    const connect = buildConnector({ timeout: options.timeoutMs });
     this.agent = new Agent({
       connections: options.connections,
-      connect: { timeout: options.timeoutMs },
+      connect: (target, callback) =>
+        connect(target, (...args) => {
+          if (args[1]) skipContinue(args[1]);
+          callback(...args);
+        }),
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 10_000,

@@ -4,9 +4,13 @@
  */
 import type { Report } from '../report.js';
 
+/**
+ * Characters XML cannot carry become U+FFFD rather than nothing: removing them would join what was
+ * around them, and a server could split an echoed secret with them so that only this file rejoins it.
+ */
 const escapeXml = (text: string): string =>
   text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

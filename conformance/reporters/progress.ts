@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { CaseResult } from '../types.js';
+import { printable } from './summary.js';
 
 export interface ProgressReporter {
   start(planned: Map<string, number>): void;
@@ -56,7 +57,7 @@ export function lineProgress(write: (line: string) => void): ProgressReporter {
       failed.set(id, (failed.get(id) ?? 0) + failedChecks(result));
       const left = (remaining.get(id) ?? 1) - 1;
       remaining.set(id, left);
-      if (left === 0) write(`${id}: all requests answered, ${failed.get(id)} failed checks`);
+      if (left === 0) write(`${printable(id)}: all requests answered, ${failed.get(id)} failed checks`);
     },
     stop: () => undefined,
   };

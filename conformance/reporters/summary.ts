@@ -8,9 +8,12 @@ import type { Report } from '../report.js';
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
 const padLeft = (text: string, width: number): string => ' '.repeat(Math.max(0, width - text.length)) + text;
 
-/** C0 and C1 controls (ESC included) as visible escapes; newlines and tabs too, so one item stays one line. */
+/**
+ * C0 and C1 controls (ESC included) as visible escapes; newlines and tabs too, so one item stays one
+ * line; and the bidirectional overrides and isolates, which reorder what follows them on screen.
+ */
 export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const code = c.charCodeAt(0);
     return code === 0x0a
       ? '\\n'
