@@ -92,7 +92,18 @@ export class MockClient {
         options.body !== undefined ? options.body : operation.requestBody.content[0]!.examples[0]!.value,
       );
     }
-    const response = await request(`${base}${path}${options.query ? `?${options.query}` : ''}`, {
+    // Required query parameters from their examples, unless the call gives its own query.
+    const query =
+      options.query ??
+      new URLSearchParams(
+        operation.parameters
+          .filter((p) => p.in === 'query' && p.required)
+          .map((p): [string, string] => [
+            p.name,
+            String(p.example ?? p.schema.examples?.[0] ?? p.schema.default ?? 'x'),
+          ]),
+      ).toString();
+    const response = await request(`${base}${path}${query ? `?${query}` : ''}`, {
       method: operation.method.toUpperCase() as 'POST',
       headers,
       ...(payload !== undefined ? { body: payload } : {}),
