@@ -6,6 +6,7 @@
  * a throttled answer) is evidence for the checks.
  */
 import { getPointer } from '../lib/json-pointer.js';
+import { resourceModel } from '../lib/resources.js';
 import { isSuccess } from '../lib/responses.js';
 import { credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
@@ -70,13 +71,13 @@ class IdPool {
     this.ids.set(IdPool.key(linked), ids);
   }
 
-  take(linked: LinkedValue): string | undefined {
+  take(linked: LinkedValue): unknown {
     const key = IdPool.key(linked);
     const ids = this.ids.get(key) ?? [];
     if (ids.length === 0) return undefined;
     const index = this.taken.get(key) ?? 0;
     this.taken.set(key, index + 1);
-    return String(ids[index % ids.length]);
+    return ids[index % ids.length];
   }
 }
 
@@ -147,6 +148,14 @@ function storedId(step: TestCase, target: ReceivedResponse | undefined): unknown
   return getPointer(getPointer(target.json.value, resource.record), `/${resource.id}`);
 }
 
+/** The id of the record a step made, where the spec's resource model says its answer carries it. */
+function createdId(spec: Spec, step: TestCase | undefined, answer: ReceivedResponse | undefined): unknown {
+  if (!step || !answer?.json) return undefined;
+  const binding = resourceModel(spec).get(step.operation.operationId);
+  if (!binding?.idField) return undefined;
+  return getPointer(getPointer(answer.json.value, binding.resource.record), `/${binding.idField}`);
+}
+
 /** At most this many retries of one throttled case. */
 const MAX_RETRIES = 2;
 
@@ -198,7 +207,12 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exch
     }
   };
 
-  const send = async (testCase: TestCase, resolve: Resolve, paced: boolean, mergeTargetId?: unknown) => {
+  const send = async (
+    testCase: TestCase,
+    resolve: Resolve,
+    paced: boolean,
+    known: { mergeTargetId?: unknown; subjectId?: unknown } = {},
+  ) => {
     let usesCreatedId = false;
     const resolveAndNote: Resolve = (linked) => {
       const value = resolve(linked);
@@ -216,7 +230,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exch
       request: built,
       ...('response' in result ? { response: result.response } : { error: result.error }),
       usesCreatedId,
-      ...(mergeTargetId !== undefined ? { mergeTargetId } : {}),
+      ...(known.mergeTargetId !== undefined ? { mergeTargetId: known.mergeTargetId } : {}),
+      ...(known.subjectId !== undefined ? { subjectId: known.subjectId } : {}),
       ...(throttle ? { throttle } : {}),
       timing,
     });
@@ -225,7 +240,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exch
   const fromPool: Resolve = (linked) => pool.take(linked);
   const fed = new Map<string, LinkedValue>();
   for (const testCase of plan.phases.flatMap((p) => p.cases)) {
-    for (const value of Object.values(testCase.request.pathParams)) {
+    const { pathParams, query, bodyId } = testCase.request;
+    for (const value of [...Object.values(pathParams), ...Object.values(query), ...(bodyId ? [bodyId.linked] : [])]) {
       if ('sourceOperationId' in value) fed.set(IdPool.key(value), value);
     }
   }
@@ -255,13 +271,25 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exch
         if (linked.step === undefined) return fromPool(linked);
         const source = responses[linked.step];
         const value = source ? evaluateExpression(linked.expression, source) : undefined;
-        return value === undefined || value === null ? undefined : String(value);
+        return value === null ? undefined : value;
       };
       const mergedInto = step.stateful?.rule === 'merged' ? step.stateful.intoStep : undefined;
       const target = mergedInto === undefined ? undefined : storedId(step, responses[mergedInto]);
-      const exchange = await send(step, resolve, paced, target);
+      const about = step.stateful && 'about' in step.stateful ? step.stateful.about : undefined;
+      const subject =
+        about === undefined ? undefined : createdId(options.spec, scenario.steps[about], responses[about]);
+      const exchange = await send(step, resolve, paced, {
+        ...(target !== undefined ? { mergeTargetId: target } : {}),
+        ...(subject !== undefined ? { subjectId: subject } : {}),
+      });
       responses.push(exchange.response);
-      const ok = !!exchange.response && isSuccess(exchange.response.status);
+      // A step that expects a refusal (a deleted record's not-found answer) went as planned when refused.
+      const rule = step.stateful;
+      const expects =
+        rule && 'status' in rule && (rule.rule === 'gone' || rule.rule === 'unknown-id') ? rule.status : undefined;
+      const ok =
+        !!exchange.response &&
+        (expects !== undefined ? String(exchange.response.status) === expects : isSuccess(exchange.response.status));
       if (stopOnFailure && !ok && index < scenario.steps.length - 1) {
         blocked = `step ${index + 1} of "${scenario.name}" did not succeed`;
       }

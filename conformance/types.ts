@@ -40,7 +40,7 @@ export interface LinkedValue {
 
 export interface PlannedRequest {
   pathParams: Record<string, WireValue | LinkedValue>;
-  query: Record<string, WireValue>;
+  query: Record<string, WireValue | LinkedValue>;
   cookies: Record<string, WireValue>;
   /** Headers the case sets itself (generated values, credentials). */
   headers: Record<string, string>;
@@ -49,6 +49,8 @@ export interface PlannedRequest {
   /** Header names whose case value wins over --header (malformed header or credential cases). */
   forceHeaders: string[];
   body?: PlannedBody;
+  /** An id from an earlier answer written into the body (an `x-resource` `idPointer`). */
+  bodyId?: { pointer: string; linked: LinkedValue };
 }
 
 /** What the stateful rules expect of a step. */
@@ -56,7 +58,17 @@ export type StatefulRule =
   | { rule: 'duplicate'; status: string; example: string }
   | { rule: 'merged'; status: string; example: string; intoStep: number }
   | { rule: 'conflict'; status: string; example: string }
-  | { rule: 'unknown-id'; status: string };
+  | { rule: 'unknown-id'; status: string }
+  /** The record (at `record` in the answer) shows these values, which an earlier step wrote. */
+  | { rule: 'shows'; record: string; values: Record<string, unknown>; after: string }
+  /** The list (items at `items`) holds the record the step `about` made, by its `idField`. */
+  | { rule: 'lists'; items: string; idField: string; about: number; pageSize?: number }
+  /** The list no longer holds the record the step `about` made (it was deleted). */
+  | { rule: 'unlists'; items: string; idField: string; about: number }
+  /** The record the step `about` made was deleted: this request gets the documented not-found answer. */
+  | { rule: 'gone'; status: string; about: number }
+  /** A new record gets an id none of the run's deleted records had. */
+  | { rule: 'fresh-id'; record: string; idField: string; about: number };
 
 export interface TestCase {
   /** Position in the run's case list: results are reported in this order whatever the concurrency. */
@@ -132,6 +144,8 @@ export interface Exchange {
   usesCreatedId: boolean;
   /** The stored record a merge step was expected to merge into (its id), when known. */
   mergeTargetId?: unknown;
+  /** The id of the record a lifecycle step is about (made by its `about` step), when known. */
+  subjectId?: unknown;
   /** Set when the answer carries the spec's rate-limit status and the case did not ask for it. */
   throttle?: ThrottleEvidence;
   /** When the (last) request was sent, epoch milliseconds, and how long until its answer was complete. */

@@ -26,7 +26,7 @@ export interface MockApi {
   basePath: string;
   engine: PrismEngine;
   routes: Route[];
-  bindings: Map<string, ResourceBinding>;
+  bindings: ReadonlyMap<string, ResourceBinding>;
   store: Store;
   rateLimit?: RateLimit;
 }

@@ -59,11 +59,20 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       const read = form && isObject(value) ? formRoundTrip(value, media.schema, media.encoding) : value;
       if (read === undefined || isValid(ctx, media.schema, read)) continue;
       const assumptions = assumedInvalid(ctx, media.schema, read);
+      const request = withBody(base, payload(operation, value));
+      // A body that lacks or breaks the record's id keeps it so: the created id is not written over it.
+      const at = base.bodyId?.pointer;
+      if (
+        at !== undefined &&
+        (variant.pointer === '' || at === variant.pointer || at.startsWith(`${variant.pointer}/`))
+      ) {
+        delete request.bodyId;
+      }
       drafts.push({
         operation,
         kind: 'negative',
         name: `negative: ${variant.label}`,
-        request: withBody(base, payload(operation, value)),
+        request,
         ...(assumptions ? { assumptions } : {}),
       });
     }

@@ -5,15 +5,17 @@
  */
 
 import { UnsatisfiableSchemaError } from '../../lib/generators/values.js';
+import { resourceModel } from '../../lib/resources.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { LinkedValue, Scenario, TestCase } from '../types.js';
 import { authCases } from './auth.js';
 import { type BuildContext, bodyMedia, createContext } from './context.js';
+import { lifecycleScenarios } from './lifecycle.js';
 import { negativeCases } from './negative.js';
 import { type Draft, positiveCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
-import { baseRequest, payload, withBody } from './request.js';
+import { baseRequest, creatorOf, payload, withBody } from './request.js';
 import { linkScenarios, resourceScenarios, type ScenarioDraft } from './stateful.js';
 
 export interface Phase {
@@ -45,8 +47,12 @@ export interface PlanOptions {
   judged?: (draft: Draft) => boolean;
 }
 
-const linkedValues = (draft: Draft): LinkedValue[] =>
-  Object.values(draft.request.pathParams).filter((v): v is LinkedValue => 'sourceOperationId' in v);
+const linkedValues = (draft: Draft): LinkedValue[] => [
+  ...[...Object.values(draft.request.pathParams), ...Object.values(draft.request.query)].filter(
+    (v): v is LinkedValue => 'sourceOperationId' in v,
+  ),
+  ...(draft.request.bodyId ? [draft.request.bodyId.linked] : []),
+];
 
 /**
  * Drops the cases no selected check could judge. Scenarios are kept or dropped whole (their steps
@@ -89,8 +95,13 @@ function keepJudged(
 
 /** Link sources first, otherwise the spec's order. */
 function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
-  const sourcesOf = (op: Operation): string[] =>
-    [...(ctx.links.get(op.operationId)?.values() ?? [])].map((l) => l.sourceOperationId);
+  const sourcesOf = (op: Operation): string[] => {
+    const linked = [...(ctx.links.get(op.operationId)?.values() ?? [])].map((l) => l.sourceOperationId);
+    // An operation taking its record's id in the body is fed by its collection's create.
+    const binding = resourceModel(ctx.spec).get(op.operationId);
+    const create = binding?.resource.idPointer !== undefined ? creatorOf(ctx, binding.resource.collection) : undefined;
+    return create ? [...linked, create.operationId] : linked;
+  };
   const ordered: Operation[] = [];
   const visit = (op: Operation, trail: Set<string>): void => {
     if (ordered.includes(op) || trail.has(op.operationId)) return;
@@ -102,7 +113,12 @@ function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
     ordered.push(op);
   };
   for (const op of operations) visit(op, new Set());
-  return ordered;
+  // Records are removed only after every other operation had the chance to use them.
+  const removes = (op: Operation): boolean => {
+    const action = resourceModel(ctx.spec).get(op.operationId)?.resource.action;
+    return action === 'delete' || action === 'remove-members';
+  };
+  return [...ordered.filter((op) => !removes(op)), ...ordered.filter(removes)];
 }
 
 /** Records the selected operations need but whose creating operation was not selected. */
@@ -165,6 +181,12 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   }
   const scenarioDrafts = selected.flatMap((operation) =>
     attempt(operation, () => [...linkScenarios(ctx, operation), ...resourceScenarios(ctx, operation)]),
+  );
+  scenarioDrafts.push(
+    ...lifecycleScenarios(
+      ctx,
+      selected.filter((op) => !skipped.has(op.operationId)),
+    ),
   );
   // An operation skipped after some of its cases were made keeps none of them.
   for (const phase of phaseDrafts) if (skipped.has(phase.operation.operationId)) phase.drafts = [];

@@ -5,6 +5,7 @@
 
 import type { Variant } from '../../lib/generators/schema.js';
 import { randomValues, sampleValue, variantsOf, withoutReadOnly } from '../../lib/generators/values.js';
+import { resourceModel } from '../../lib/resources.js';
 import { isPrimitive } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import { roundTrip } from '../../lib/wire.js';
@@ -23,6 +24,11 @@ function validBodies(ctx: BuildContext, operation: Operation): Variant[] {
     label: `example ${example.name}`,
     value: withoutReadOnly(media.schema, example.value),
   }));
+  // A JSON Patch that fits its schema may still name paths the record does not have: only the
+  // vendor's examples (and the lifecycle's own patch) are requests a correct server must accept.
+  if (resourceModel(ctx.spec).get(operation.operationId)?.resource.patch === 'json-patch') {
+    return bodies.filter((body) => isValid(ctx, media.schema, body.value));
+  }
   const base = sampleValue(media.schema, ctx.seed, true);
   bodies.push({ label: 'every writable property', value: base });
   bodies.push(...variantsOf(media.schema, base, 'boundaries', ctx.seed));
@@ -68,7 +74,12 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   // Path and header parameters name existing resources and tenants (an account id, Customer-Id):
   // a made-up value is not valid data, so query and cookie parameters get boundary variants, and the
   // optional ones are sent at their boundaries (every request without them is the absent case).
-  for (const parameter of operation.parameters.filter((p) => p.in === 'query' || p.in === 'cookie')) {
+  const binding = resourceModel(ctx.spec).get(operation.operationId);
+  const addressed = (name: string): boolean =>
+    ctx.links.get(operation.operationId)?.has(name) === true || binding?.idParameter === name;
+  for (const parameter of operation.parameters.filter(
+    (p) => (p.in === 'query' || p.in === 'cookie') && !addressed(p.name),
+  )) {
     for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'boundaries', ctx.seed)) {
       const primitive = isPrimitive(parameter.schema);
       const text = primitive ? wireText(variant.value) : undefined;

@@ -3,6 +3,7 @@
 import { sampleValue } from '../../lib/generators/values.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
+import { resourceModel } from '../../lib/resources.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
 import type { LinkedValue, PlannedBody, PlannedRequest, WireValue } from '../types.js';
@@ -24,6 +25,19 @@ export function parameterValue(parameter: Parameter, seed: number): unknown {
 
 function linkedParameter(ctx: BuildContext, operation: Operation, name: string): LinkedValue | undefined {
   return ctx.links.get(operation.operationId)?.get(name);
+}
+
+/** The create of a collection and where its answer carries the new id. */
+export function creatorOf(
+  ctx: BuildContext,
+  collection: string,
+): { operationId: string; expression: string } | undefined {
+  for (const [operationId, binding] of resourceModel(ctx.spec)) {
+    if (binding.resource.collection === collection && binding.resource.action === 'create' && binding.idField) {
+      return { operationId, expression: `$response.body#${binding.resource.record}/${binding.idField}` };
+    }
+  }
+  return undefined;
 }
 
 /** The body of a case: a value the operation's media type encodes. */
@@ -63,10 +77,30 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
     forceHeaders: [],
   };
   for (const parameter of operation.parameters) {
-    if (parameter.in === 'path') {
-      const linked = linkedParameter(ctx, operation, parameter.name);
+    const linked = linkedParameter(ctx, operation, parameter.name);
+    if (parameter.in === 'path')
       request.pathParams[parameter.name] = linked ?? { value: parameterValue(parameter, ctx.seed) };
-    } else if (parameter.required) setParameter(request, parameter, { value: parameterValue(parameter, ctx.seed) });
+    else if (parameter.in === 'query' && linked) request.query[parameter.name] = linked;
+    else if (parameter.required) setParameter(request, parameter, { value: parameterValue(parameter, ctx.seed) });
+  }
+  // An operation that takes its record's id in the body gets one the collection's create made.
+  const binding = resourceModel(ctx.spec).get(operation.operationId);
+  // An update by query parameters writes unique values there: each case its own.
+  if (binding?.resource.patch === 'parameters') {
+    for (const field of binding.resource.unique?.fields ?? []) {
+      const parameter = operation.parameters.find((p) => p.in === 'query' && p.name === field);
+      const current = request.query[field];
+      if (!parameter || !current || !('value' in current)) continue;
+      const value = ctx.stamps.uniqueValue(`query ${field}`, parameter.schema, current.value, ctx.stamps.take());
+      if (value !== undefined) request.query[field] = { value };
+    }
+  }
+  const create = binding?.resource.idPointer !== undefined ? creatorOf(ctx, binding.resource.collection) : undefined;
+  if (binding?.resource.idPointer !== undefined && create) {
+    request.bodyId = {
+      pointer: binding.resource.idPointer,
+      linked: { sourceOperationId: create.operationId, expression: create.expression },
+    };
   }
   return request;
 }

@@ -5,6 +5,7 @@
  */
 
 import { sampleValue } from '../../lib/generators/values.js';
+import { resourceModel } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
@@ -31,7 +32,7 @@ function create(ctx: BuildContext, operation: Operation, name: string, value?: u
 
 /** An id that is valid for the parameter but that no create of this run returned. */
 function madeUpId(ctx: BuildContext, target: Operation, param: string): string | undefined {
-  const parameter = target.parameters.find((p) => p.in === 'path' && p.name === param);
+  const parameter = target.parameters.find((p) => (p.in === 'path' || p.in === 'query') && p.name === param);
   if (!parameter) return undefined;
   const type = flatten(parameter.schema).type;
   const candidate = type === 'integer' || type === 'number' ? 999_000_000 + ctx.stamps.take().index : undefined;
@@ -55,7 +56,9 @@ export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDra
       baseRequest(ctx, target),
       bodyMedia(target) ? payload(target, validBody(ctx, target)) : undefined,
     );
-    update.pathParams[param] = { ...link, step: 0 };
+    const location = target.parameters.find((p) => p.name === param)?.in;
+    if (location === 'query') update.query[param] = { ...link, step: 0 };
+    else update.pathParams[param] = { ...link, step: 0 };
     scenarios.push({
       name: `create with ${source.operationId}, then ${target.operationId} the created id`,
       steps: [
@@ -69,12 +72,14 @@ export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDra
       ],
     });
     const unknown = madeUpId(ctx, target, param);
-    if (unknown !== undefined && target.responses.some((r) => r.status === '404')) {
+    const notFound = resourceModel(ctx.spec).get(target.operationId)?.resource.notFound?.status ?? '404';
+    if (unknown !== undefined && target.responses.some((r) => r.status === notFound)) {
       const request = withBody(
         baseRequest(ctx, target),
         bodyMedia(target) ? payload(target, validBody(ctx, target)) : undefined,
       );
-      request.pathParams[param] = { text: unknown };
+      if (location === 'query') request.query[param] = { text: unknown };
+      else request.pathParams[param] = { text: unknown };
       scenarios.push({
         name: `${target.operationId} an id never created`,
         steps: [
@@ -83,7 +88,7 @@ export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDra
             kind: 'stateful',
             name: `stateful: ${target.operationId} an id never created (${unknown})`,
             request,
-            stateful: { rule: 'unknown-id', status: '404' },
+            stateful: { rule: 'unknown-id', status: notFound },
           },
         ],
       });

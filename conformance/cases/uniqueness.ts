@@ -93,6 +93,16 @@ export function comparedFields(
 
 /** Makes the unique fields and merge keys of a body unique to one case; invalid values are left alone. */
 export function makeUnique(body: unknown, operation: Operation, bodySchema: JsonSchema, stamps: Stamps): unknown {
+  // A JSON Patch writes unique values through its operations' paths (`replace /name`).
+  if (Array.isArray(body) && operation.resource?.unique) {
+    const fields = operation.resource.unique.fields;
+    return body.map((op) => {
+      if (!isObject(op) || typeof op.path !== 'string' || typeof op.value !== 'string') return op;
+      const field = fields.find((f) => op.path === `/${f}`);
+      const value = field === undefined ? undefined : stamps.uniqueValue(field, {}, op.value, stamps.take());
+      return value === undefined ? op : { ...op, value };
+    });
+  }
   if (!isObject(body) || !operation.resource) return body;
   const { unique, mergeOn } = comparedFields(operation, bodySchema);
   if (unique.length === 0 && !mergeOn) return body;

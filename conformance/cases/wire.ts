@@ -4,12 +4,14 @@
  * media type (JSON, form-urlencoded, multipart: lib/form.ts), the run's --header values merged in.
  */
 import { encodeMultipart, encodeUrlEncoded } from '../../lib/form.js';
+import { setPointer } from '../../lib/json-pointer.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { renderQuery, serializeCookie, serializePath } from '../../lib/wire.js';
 import type { LinkedValue, PlannedBody, SentRequest, TestCase, WireValue } from '../types.js';
 
-export type Resolve = (linked: LinkedValue) => string | undefined;
+/** The id an earlier answer gave (as the answer had it: a number stays a number); undefined when there is none. */
+export type Resolve = (linked: LinkedValue) => unknown;
 
 /** --header pairs with their wire (lower-case) names. */
 export type WireHeaders = readonly (readonly [key: string, value: string])[];
@@ -91,15 +93,37 @@ export function buildRequest(
       const resolved = resolve(value);
       if (resolved === undefined)
         return { notSent: `no record created by ${value.sourceOperationId} to take ${name} from` };
-      text = encode(resolved);
+      text = encode(String(resolved));
     } else text = pathText(operation, name, value);
     path = path.replace(`{${name}}`, text);
   }
-  const query = queryText(operation, Object.entries(request.query));
+  const queryEntries: [string, WireValue][] = [];
+  for (const [name, value] of Object.entries(request.query)) {
+    if (!('sourceOperationId' in value)) queryEntries.push([name, value]);
+    else {
+      const resolved = resolve(value);
+      if (resolved === undefined)
+        return { notSent: `no record created by ${value.sourceOperationId} to take ${name} from` };
+      queryEntries.push([name, { value: resolved }]);
+    }
+  }
+  let body = request.body;
+  if (request.bodyId && body?.kind === 'value') {
+    const resolved = resolve(request.bodyId.linked);
+    if (resolved === undefined) {
+      return {
+        notSent: `no record created by ${request.bodyId.linked.sourceOperationId} to put at ${request.bodyId.pointer}`,
+      };
+    }
+    const value = structuredClone(body.value ?? {});
+    if (value !== null && typeof value === 'object') setPointer(value, request.bodyId.pointer, resolved);
+    body = { ...body, value };
+  }
+  const query = queryText(operation, queryEntries);
   // Names are lower-cased on the wire so that given, generated and omitted headers meet case-insensitively.
   const omitted = new Set(request.omitHeaders.map((n) => n.toLowerCase()));
   const forced = new Set(request.forceHeaders.map((n) => n.toLowerCase()));
-  const encoded = request.body ? encodeBody(operation, request.body) : undefined;
+  const encoded = body ? encodeBody(operation, body) : undefined;
   if (encoded) omitted.add('content-type');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {

@@ -28,7 +28,14 @@ export interface CheckDefinition {
 }
 
 const usesLinkedId = (testCase: Pick<TestCase, 'kind' | 'request' | 'stateful'>): boolean =>
-  testCase.kind === 'stateful' || Object.values(testCase.request.pathParams).some((v) => 'sourceOperationId' in v);
+  testCase.kind === 'stateful' ||
+  testCase.request.bodyId !== undefined ||
+  [...Object.values(testCase.request.pathParams), ...Object.values(testCase.request.query)].some(
+    (v) => 'sourceOperationId' in v,
+  );
+
+const hasStatefulRule = (testCase: Pick<TestCase, 'kind' | 'request' | 'stateful'>): boolean =>
+  testCase.stateful !== undefined;
 
 export const REGISTRY: readonly CheckDefinition[] = [
   {
@@ -84,7 +91,7 @@ export const REGISTRY: readonly CheckDefinition[] = [
     name: 'stateful_rules',
     check: statefulRules,
     hides: 'all',
-    judges: ['stateful'],
+    judges: hasStatefulRule,
     description: 'duplicates and merges get the x-resource statuses',
   },
   {

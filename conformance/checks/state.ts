@@ -1,18 +1,28 @@
-/** The checks of stored state: ids the run created are usable, unknown ids are 404, merges and duplicates follow x-resource. */
+/**
+ * The checks of stored state. `resource_availability`: ids the run created are usable, an id never
+ * created and a deleted one get the documented not-found answer. `stateful_rules`: duplicates and
+ * merges follow x-resource, and a record's lifecycle shows in what the server answers afterwards
+ * (a read shows what was written, a list holds what was created and not what was deleted, a new
+ * record never gets a deleted one's id).
+ */
+import { isObject } from '../../lib/json.js';
 import { getPointer } from '../../lib/json-pointer.js';
-import type { Check } from '../types.js';
+import { jsonEqual } from '../../lib/schema.js';
+import type { Check, StatefulRule } from '../types.js';
 import { got, throttleState } from './support.js';
 
 export const resourceAvailability: Check = (ctx) => {
   const { response, testCase, exchange } = ctx;
   if (!response || throttleState(ctx) === 'unjudged') return 'skip';
-  if (testCase.stateful?.rule === 'unknown-id') {
-    if (String(response.status) === testCase.stateful.status) return;
+  const rule = testCase.stateful;
+  if (rule?.rule === 'unknown-id' || rule?.rule === 'gone') {
+    if (String(response.status) === rule.status) return;
+    const what = rule.rule === 'gone' ? 'deleted record' : 'id never created';
     return {
-      message: `id never created answered ${response.status}`,
-      expected: `${testCase.stateful.status} for an id no create returned`,
+      message: `${what} answered ${response.status}`,
+      expected: `${rule.status} for ${rule.rule === 'gone' ? `the id of a record deleted in this run (${JSON.stringify(exchange.subjectId)})` : 'an id no create returned'}`,
       actual: got(response),
-      key: `unknown id ${response.status}`,
+      key: `${rule.rule} ${response.status}`,
     };
   }
   if (!exchange.usesCreatedId || response.status !== 404) return exchange.usesCreatedId ? undefined : 'skip';
@@ -30,27 +40,96 @@ const NAMES = {
   conflict: 'merge keys matching two records',
 } as const;
 
+type StatusRule = Extract<StatefulRule, { status: string; example: string }>;
+
+const hasStatus = (rule: StatefulRule): rule is StatusRule =>
+  rule.rule === 'duplicate' || rule.rule === 'merged' || rule.rule === 'conflict';
+
+function itemsOf(body: unknown, pointer: string): unknown[] | undefined {
+  const items = getPointer(body, pointer);
+  return Array.isArray(items) ? items : undefined;
+}
+
+const holds = (items: readonly unknown[], idField: string, id: unknown): boolean =>
+  items.some((item) => isObject(item) && Object.hasOwn(item, idField) && String(item[idField]) === String(id));
+
 export const statefulRules: Check = (ctx) => {
   const { response, testCase, operation, exchange } = ctx;
   const rule = testCase.stateful;
-  if (!rule || rule.rule === 'unknown-id' || !response || throttleState(ctx) === 'unjudged') return 'skip';
-  if (String(response.status) !== rule.status) {
-    return {
-      message: `${NAMES[rule.rule]} answered ${response.status}`,
-      expected: `${rule.status} (${rule.example})`,
-      actual: got(response),
-      key: `${rule.rule} ${response.status}`,
-    };
+  if (!rule || rule.rule === 'unknown-id' || rule.rule === 'gone' || !response || throttleState(ctx) === 'unjudged') {
+    return 'skip';
   }
-  if (rule.rule === 'merged' && exchange.mergeTargetId !== undefined && operation.resource?.id) {
-    const record = getPointer(response.json?.value, operation.resource.record);
-    const id = getPointer(record, `/${operation.resource.id}`);
-    if (id !== exchange.mergeTargetId) {
+  if (hasStatus(rule)) {
+    if (String(response.status) !== rule.status) {
       return {
-        message: 'merge returned a different record than the one that matched',
-        expected: `${operation.resource.id} ${JSON.stringify(exchange.mergeTargetId)}`,
-        actual: `${operation.resource.id} ${JSON.stringify(id)}`,
-        key: 'merge target',
+        message: `${NAMES[rule.rule]} answered ${response.status}`,
+        expected: `${rule.status} (${rule.example})`,
+        actual: got(response),
+        key: `${rule.rule} ${response.status}`,
+      };
+    }
+    if (rule.rule === 'merged' && exchange.mergeTargetId !== undefined && operation.resource?.id) {
+      const record = getPointer(response.json?.value, operation.resource.record);
+      const id = getPointer(record, `/${operation.resource.id}`);
+      if (id !== exchange.mergeTargetId) {
+        return {
+          message: 'merge returned a different record than the one that matched',
+          expected: `${operation.resource.id} ${JSON.stringify(exchange.mergeTargetId)}`,
+          actual: `${operation.resource.id} ${JSON.stringify(id)}`,
+          key: 'merge target',
+        };
+      }
+    }
+    return;
+  }
+  // The lifecycle rules read a successful answer; a refusal is the outcome checks' to judge.
+  if (response.status < 200 || response.status >= 300 || !response.json) return 'skip';
+  const body = response.json.value;
+  switch (rule.rule) {
+    case 'shows': {
+      const record = getPointer(body, rule.record);
+      if (!isObject(record)) return 'skip';
+      const wrong = Object.entries(rule.values).filter(([name, value]) => !jsonEqual(record[name], value));
+      if (wrong.length === 0) return;
+      return {
+        message: `the record does not show what ${rule.after} wrote`,
+        expected: wrong.map(([name, value]) => `${name} ${JSON.stringify(value)}`).join(', '),
+        actual: wrong.map(([name]) => `${name} ${JSON.stringify(record[name])}`).join(', '),
+        key: `shows ${wrong.map(([name]) => name).join(',')}`,
+      };
+    }
+    case 'lists': {
+      const items = itemsOf(body, rule.items);
+      if (!items || exchange.subjectId === undefined) return 'skip';
+      if (holds(items, rule.idField, exchange.subjectId)) return;
+      // A full page may have left it for a later one: only a page with room proves it missing.
+      if (rule.pageSize !== undefined && items.length >= rule.pageSize) return 'skip';
+      return {
+        message: 'the list does not hold the record created in this run',
+        expected: `an item with ${rule.idField} ${JSON.stringify(exchange.subjectId)}`,
+        actual: `${items.length} items without it`,
+        key: 'list misses created',
+      };
+    }
+    case 'unlists': {
+      const items = itemsOf(body, rule.items);
+      if (!items || exchange.subjectId === undefined) return 'skip';
+      if (!holds(items, rule.idField, exchange.subjectId)) return;
+      return {
+        message: 'the list still holds a record deleted in this run',
+        expected: `no item with ${rule.idField} ${JSON.stringify(exchange.subjectId)}`,
+        actual: `an item with ${rule.idField} ${JSON.stringify(exchange.subjectId)}`,
+        key: 'list holds deleted',
+      };
+    }
+    case 'fresh-id': {
+      const id = getPointer(getPointer(body, rule.record), `/${rule.idField}`);
+      if (id === undefined || exchange.subjectId === undefined || String(id) !== String(exchange.subjectId)) return;
+      return {
+        message: 'a new record got the id of a record deleted in this run',
+        expected: `an id other than ${JSON.stringify(exchange.subjectId)}`,
+        actual: `${rule.idField} ${JSON.stringify(id)}`,
+        key: 'id reused',
       };
     }
   }

@@ -9,10 +9,10 @@ import fastJsonPatch from 'fast-json-patch';
 import { isObject, own } from '../../lib/json.js';
 import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
+import type { ResourceBinding } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
 import type { Violation } from '../violations.js';
-import type { ResourceBinding } from './bindings.js';
 import type { Collection, Store, StoredRecord } from './store.js';
 
 /** A documented response to serve: its status and, optionally, which example. */
@@ -291,7 +291,12 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: S
   if (patch === 'json-patch') {
     if (!Array.isArray(request.body)) return respond(binding, (body) => body);
     try {
-      const { newDocument } = applyPatch(structuredClone(found.stored), structuredClone(request.body), true, false);
+      const { newDocument } = applyPatch(
+        structuredClone(found.stored),
+        leniently(found.stored, structuredClone(request.body)),
+        true,
+        false,
+      );
       if (!isObject(newDocument)) throw new Error('the patch must leave an object');
       updated = newDocument;
     } catch (error) {
@@ -324,6 +329,24 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: S
   return respond(binding, (body) => {
     collection.set(found.key, updated);
     return answerWith(binding, updated, request)(body);
+  });
+}
+
+/**
+ * A patch as a forgiving server applies it: `replace` of a member the record does not hold yet adds
+ * it (a record stored without an optional property is still one a client may set it on).
+ */
+function leniently(record: StoredRecord, patch: unknown[]): unknown[] {
+  const document = structuredClone(record);
+  return patch.map((op) => {
+    if (!isObject(op) || op.op !== 'replace' || typeof op.path !== 'string') return op;
+    let exists = false;
+    try {
+      exists = getPointer(document, op.path) !== undefined;
+    } catch {
+      exists = false;
+    }
+    return exists ? op : { ...op, op: 'add' };
   });
 }
 

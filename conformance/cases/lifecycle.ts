@@ -1,0 +1,287 @@
+/**
+ * A record's whole life, per collection of the spec's resource model (x-resource, else the REST
+ * shape): create -> read -> update -> read -> list holds it -> delete -> read is not found -> list
+ * does not hold it -> a new record gets a new id. Each step uses what the collection has; ids
+ * travel from the create's answer to where each operation takes them (path, query or body).
+ */
+
+import { UnsatisfiableSchemaError } from '../../lib/generators/values.js';
+import { isObject, type JsonObject } from '../../lib/json.js';
+import { appendPointer } from '../../lib/json-pointer.js';
+import type { JsonSchema } from '../../lib/json-schema.js';
+import { type ResourceBinding, resourceModel } from '../../lib/resources.js';
+import { flatten, mainType } from '../../lib/schema.js';
+import type { Operation } from '../../lib/spec.js';
+import type { LinkedValue, PlannedRequest, StatefulRule } from '../types.js';
+import { type BuildContext, bodyMedia, isValid } from './context.js';
+import { type Draft, validBody } from './positive.js';
+import { baseRequest, payload, withBody } from './request.js';
+import type { ScenarioDraft } from './stateful.js';
+
+interface Collection {
+  create?: [Operation, ResourceBinding];
+  read?: [Operation, ResourceBinding];
+  update?: [Operation, ResourceBinding];
+  list?: [Operation, ResourceBinding];
+  delete?: [Operation, ResourceBinding];
+}
+
+function collections(ctx: BuildContext): Map<string, Collection> {
+  const model = resourceModel(ctx.spec);
+  const byName = new Map<string, Collection>();
+  for (const operation of ctx.spec.operations) {
+    const binding = model.get(operation.operationId);
+    if (!binding) continue;
+    const entry = byName.get(binding.resource.collection) ?? {};
+    const action = binding.resource.action;
+    const slot = action === 'replace' ? 'update' : action;
+    if (
+      (slot === 'create' || slot === 'read' || slot === 'update' || slot === 'list' || slot === 'delete') &&
+      !entry[slot]
+    ) {
+      entry[slot] = [operation, binding];
+    }
+    byName.set(binding.resource.collection, entry);
+  }
+  return byName;
+}
+
+/** Puts the created id where the operation takes it: its id parameter (path or query) or its body. */
+function placeId(
+  request: PlannedRequest,
+  operation: Operation,
+  binding: ResourceBinding,
+  linked: LinkedValue,
+): boolean {
+  if (binding.resource.idPointer !== undefined) {
+    request.bodyId = { pointer: binding.resource.idPointer, linked };
+    return true;
+  }
+  const name = binding.idParameter;
+  const parameter = operation.parameters.find((p) => p.name === name && (p.in === 'path' || p.in === 'query'));
+  if (!parameter) return false;
+  if (parameter.in === 'path') request.pathParams[parameter.name] = linked;
+  else request.query[parameter.name] = linked;
+  return true;
+}
+
+/** The string values of `body` that the record schema shows (not write-only), to compare after a read. */
+function shownStrings(body: unknown, record: JsonSchema | undefined, skip: string | undefined): JsonObject {
+  const properties = record ? (flatten(record).properties ?? {}) : {};
+  const out: JsonObject = {};
+  if (!isObject(body)) return out;
+  for (const [name, value] of Object.entries(body)) {
+    const property = properties[name];
+    if (name === skip || typeof value !== 'string' || !property || property.writeOnly) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+function step(
+  operation: Operation,
+  name: string,
+  request: PlannedRequest,
+  stateful?: StatefulRule,
+  kind: Draft['kind'] = 'positive',
+): Draft {
+  return { operation, kind, name: `lifecycle: ${name}`, request, ...(stateful ? { stateful } : {}) };
+}
+
+/** A request of the operation carrying the created id and a valid body. */
+function aimed(
+  ctx: BuildContext,
+  [operation, binding]: [Operation, ResourceBinding],
+  linked: LinkedValue,
+  body?: unknown,
+) {
+  const request = withBody(
+    baseRequest(ctx, operation),
+    bodyMedia(operation) ? payload(operation, body ?? validBody(ctx, operation)) : undefined,
+  );
+  return placeId(request, operation, binding, linked) ? request : undefined;
+}
+
+/** The update's request and the values a read must show after it. */
+function updateOf(
+  ctx: BuildContext,
+  update: [Operation, ResourceBinding],
+  linked: LinkedValue,
+  read?: ResourceBinding,
+) {
+  const [operation, binding] = update;
+  const patch = binding.resource.patch ?? 'merge';
+  const shownBy = read?.recordSchema;
+  if (patch === 'json-patch') {
+    const media = bodyMedia(operation);
+    const field = Object.entries(flatten(shownBy ?? {}).properties ?? {}).find(
+      ([name, schema]) =>
+        name !== read?.idField &&
+        !schema.readOnly &&
+        mainType(flatten(schema)) === 'string' &&
+        !schema.format &&
+        !schema.pattern &&
+        !schema.enum,
+    );
+    if (!media || !field) return undefined;
+    const value = `lifecycle ${ctx.stamps.take().text}`;
+    const body = [{ op: 'replace', path: appendPointer('', field[0]), value }];
+    if (!isValid(ctx, media.schema, body)) return undefined;
+    const request = aimed(ctx, update, linked, body);
+    return request ? { request, shows: { [field[0]]: value }, written: { [field[0]]: value } } : undefined;
+  }
+  if (patch === 'parameters') {
+    const request = aimed(ctx, update, linked);
+    const written: JsonObject = {};
+    for (const [name, value] of Object.entries(request?.query ?? {})) {
+      if (name !== binding.idParameter && 'value' in value) written[name] = value.value;
+    }
+    return request ? { request, shows: {}, written } : undefined;
+  }
+  const body = bodyMedia(operation) ? validBody(ctx, operation) : undefined;
+  const request = aimed(ctx, update, linked, body);
+  return request
+    ? { request, shows: shownStrings(body, shownBy, read?.idField), written: isObject(body) ? body : {} }
+    : undefined;
+}
+
+export function lifecycleScenarios(ctx: BuildContext, selected: readonly Operation[]): ScenarioDraft[] {
+  const scenarios: ScenarioDraft[] = [];
+  for (const [name, collection] of collections(ctx)) {
+    try {
+      const scenario = lifecycleOf(ctx, selected, name, collection);
+      if (scenario) scenarios.push(scenario);
+    } catch (error) {
+      // A collection whose bodies no value satisfies is reported with its operations' own cases.
+      if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+    }
+  }
+  return scenarios;
+}
+
+function lifecycleOf(
+  ctx: BuildContext,
+  selected: readonly Operation[],
+  name: string,
+  collection: Collection,
+): ScenarioDraft | undefined {
+  {
+    const { create, read, update, list, delete: remove } = collection;
+    if (!create || (!read && !list && !remove && !update)) return undefined;
+    const involved = [create, read, update, list, remove].some((entry) => entry && selected.includes(entry[0]));
+    const idField = create[1].idField;
+    if (!involved || idField === undefined) return undefined;
+    const [createOp, createBinding] = create;
+    const linked: LinkedValue = {
+      step: 0,
+      sourceOperationId: createOp.operationId,
+      expression: `$response.body#${createBinding.resource.record}/${idField}`,
+    };
+    const body = bodyMedia(createOp) ? validBody(ctx, createOp) : undefined;
+    const steps: Draft[] = [
+      step(
+        createOp,
+        `${createOp.operationId} a ${name} record`,
+        withBody(baseRequest(ctx, createOp), body === undefined ? undefined : payload(createOp, body)),
+      ),
+    ];
+    const readStep = (after: string, values: JsonObject, gone = false) => {
+      if (!read) return;
+      const request = aimed(ctx, read, linked);
+      if (!request) return;
+      if (gone) {
+        const status = read[1].resource.notFound?.status ?? '404';
+        steps.push(
+          step(
+            read[0],
+            `${read[0].operationId} the deleted record`,
+            request,
+            { rule: 'gone', status, about: 0 },
+            'stateful',
+          ),
+        );
+      } else {
+        const shows =
+          Object.keys(values).length > 0
+            ? { rule: 'shows' as const, record: read[1].resource.record, values, after }
+            : undefined;
+        steps.push(step(read[0], `${read[0].operationId} the record after ${after}`, request, shows));
+      }
+    };
+    const listStep = (deleted: boolean) => {
+      if (!list || list[1].resource.items === undefined) return;
+      const [listOp, listBinding] = list;
+      const request = withBody(baseRequest(ctx, listOp), undefined);
+      // A list a link feeds with a created id (a filter by id) is asked about this record.
+      for (const [parameter, value] of Object.entries(request.query)) {
+        if ('sourceOperationId' in value && value.sourceOperationId === createOp.operationId)
+          request.query[parameter] = linked;
+      }
+      const items = listBinding.resource.items!;
+      // A filter on a value the create wrote narrows the list to it; else the biggest page it allows.
+      const filter = (listBinding.resource.filters ?? []).find((f) => typeof current[f.field] === 'string');
+      let pageSize: number | undefined;
+      if (filter) request.query[filter.parameter] = { value: current[filter.field] };
+      else if (listBinding.resource.paging?.size) {
+        const parameter = listOp.parameters.find((p) => p.name === listBinding.resource.paging!.size);
+        const maximum = parameter ? flatten(parameter.schema).maximum : undefined;
+        pageSize = Math.min(maximum ?? 100, 100);
+        request.query[listBinding.resource.paging.size] = { value: pageSize };
+      } else pageSize = listBinding.resource.paging?.defaultSize;
+      const rule: StatefulRule = deleted
+        ? { rule: 'unlists', items, idField: idField, about: 0 }
+        : { rule: 'lists', items, idField: idField, about: 0, ...(pageSize !== undefined ? { pageSize } : {}) };
+      steps.push(step(listOp, `${listOp.operationId} ${deleted ? 'without' : 'with'} the record`, request, rule));
+    };
+
+    /** What the record holds now, as far as the run wrote it: filters are asked with these values. */
+    const current: JsonObject = isObject(body) ? { ...body } : {};
+    readStep('the create', shownStrings(body, read?.[1].recordSchema, idField));
+    if (update) {
+      const made = updateOf(ctx, update, linked, read?.[1]);
+      if (made) {
+        steps.push(step(update[0], `${update[0].operationId} the record`, made.request));
+        Object.assign(current, made.written);
+        readStep(`the ${update[0].operationId}`, made.shows);
+      }
+    }
+    listStep(false);
+    if (remove) {
+      const request = aimed(ctx, remove, linked);
+      if (request) {
+        steps.push(step(remove[0], `${remove[0].operationId} the record`, request));
+        readStep('the delete', {}, true);
+        listStep(true);
+        if (update) {
+          const again = aimed(ctx, update, linked);
+          const status = update[1].resource.notFound?.status ?? '404';
+          if (again)
+            steps.push(
+              step(
+                update[0],
+                `${update[0].operationId} the deleted record`,
+                again,
+                { rule: 'gone', status, about: 0 },
+                'stateful',
+              ),
+            );
+        }
+        const fresh = bodyMedia(createOp) ? validBody(ctx, createOp) : undefined;
+        steps.push(
+          step(
+            createOp,
+            `${createOp.operationId} another record`,
+            withBody(baseRequest(ctx, createOp), fresh === undefined ? undefined : payload(createOp, fresh)),
+            {
+              rule: 'fresh-id',
+              record: createBinding.resource.record,
+              idField: idField,
+              about: 0,
+            },
+          ),
+        );
+      }
+    }
+    return steps.length > 1 ? { name: `the life of a ${name} record`, steps } : undefined;
+  }
+}

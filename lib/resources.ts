@@ -1,0 +1,214 @@
+/**
+ * What each operation does to stored records: its `x-resource` where the spec declares one, else
+ * what the REST shape and the spec's `links` say (`POST /things` creates, `GET /things` lists,
+ * `GET|PUT|PATCH|DELETE /things/{id}` read, replace, update and delete the record with that id).
+ * A declaration wins over the shape. The shape is only read for collections something creates in.
+ * The mock keeps state by this model, and the runner builds its lifecycle sequences from it.
+ */
+import type { ResourceExtension } from './extensions.js';
+import { getPointer, parsePointer } from './json-pointer.js';
+import type { JsonSchema } from './json-schema.js';
+import { linkedParameters } from './links.js';
+import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
+import { restCollections, restShape } from './rest-shape.js';
+import { flatten, mainType } from './schema.js';
+import type { Operation, Spec } from './spec.js';
+
+export interface ResourceBinding {
+  resource: ResourceExtension;
+  /** Read from the REST shape rather than declared. */
+  inferred: boolean;
+  /** The 2xx status the action answers with (a create's created status, not its merge status). */
+  successStatus?: string;
+  /** Schema of the record inside the 2xx body. */
+  recordSchema?: JsonSchema;
+  /** list: schema of one item of the list. */
+  itemSchema?: JsonSchema;
+  /** The record property holding its id. */
+  idField?: string;
+  /** How new ids look: counting integers, counting decimal strings, or UUIDs. */
+  idKind: 'integer' | 'string' | 'uuid';
+  /** The first id handed out: the documented example's, so the mock starts where the docs do. */
+  idSeed: number;
+  /** The path parameter carrying the id of the record acted on. */
+  idParameter?: string;
+}
+
+const isSuccessStatus = (status: string): boolean => /^2(\d\d|XX)$/i.test(status);
+
+/** Follows a JSON pointer through `properties` (and `allOf` branches) of a dereferenced schema. */
+export function schemaAt(schema: JsonSchema | undefined, pointer: string): JsonSchema | undefined {
+  let current = schema;
+  for (const token of parsePointer(pointer)) {
+    if (!current) return undefined;
+    const flat = flatten(current);
+    current = /^\d+$/.test(token) && flat.items ? (flat.items as JsonSchema) : flat.properties?.[token];
+  }
+  return current;
+}
+
+function successResponse(operation: Operation, not?: string) {
+  return operation.responses.find((r) => isSuccessStatus(r.status) && r.status !== not);
+}
+
+function jsonSchemaOf(operation: Operation, not?: string): JsonSchema | undefined {
+  const response = successResponse(operation, not);
+  return response?.content.find((m) => isJsonMediaType(m.mediaType))?.schema ?? response?.content[0]?.schema;
+}
+
+function exampleOf(operation: Operation, not?: string): unknown {
+  return successResponse(operation, not)?.content[0]?.examples[0]?.value;
+}
+
+function idKindOf(schema: JsonSchema | undefined): ResourceBinding['idKind'] {
+  const flat = schema ? flatten(schema) : undefined;
+  if (flat?.format === 'uuid') return 'uuid';
+  const type = flat ? mainType(flat) : undefined;
+  return type === 'integer' || type === 'number' ? 'integer' : 'string';
+}
+
+/** Where a create's link says the id of what it made is (`$response.body#/data/id` -> record /data, id `id`). */
+function linkedId(spec: Spec, create: Operation): { record: string; id: string } | undefined {
+  for (const list of linkedParameters(spec).values()) {
+    const link = list.find((l) => l.sourceOperationId === create.operationId && l.pointer);
+    if (link?.pointer) {
+      const tokens = parsePointer(link.pointer);
+      const id = tokens.pop();
+      if (id !== undefined) return { record: tokens.map((t) => `/${t}`).join(''), id };
+    }
+  }
+  return undefined;
+}
+
+/** The path parameter a link fills for this operation, else its only path parameter. */
+function idParameterOf(spec: Spec, operation: Operation): string | undefined {
+  const linked = linkedParameters(spec)
+    .get(operation.operationId)
+    ?.find((l) => l.in === 'path' && l.pointer !== undefined);
+  if (linked) return linked.parameter;
+  const pathParameters = operation.parameters.filter((p) => p.in === 'path');
+  return pathParameters.length === 1 ? pathParameters[0]!.name : pathParameters.at(-1)?.name;
+}
+
+function inferredResource(
+  spec: Spec,
+  operation: Operation,
+  creators: Map<string, Operation>,
+): ResourceExtension | undefined {
+  const shape = restShape(operation.path);
+  const create = creators.get(shape.collection);
+  if (!create) return undefined;
+  const id = linkedId(spec, create) ?? { record: '', id: 'id' };
+  const base = { collection: shape.collection, record: id.record };
+  if (!shape.idParameter) {
+    if (operation === create) return { ...base, action: 'create', id: id.id };
+    if (operation.method === 'get') {
+      const schema = jsonSchemaOf(operation);
+      const flat = schema ? flatten(schema) : undefined;
+      const items =
+        flat && mainType(flat) === 'array'
+          ? ''
+          : Object.entries(flat?.properties ?? {}).find(([, s]) => mainType(flatten(s)) === 'array')?.[0];
+      return items === undefined ? undefined : { ...base, action: 'list', items: items === '' ? '' : `/${items}` };
+    }
+    return undefined;
+  }
+  const idParameter = idParameterOf(spec, operation) ?? shape.idParameter;
+  switch (operation.method) {
+    case 'get':
+      return { ...base, action: 'read', idParameter };
+    case 'put':
+      return { ...base, action: 'replace', idParameter };
+    case 'patch': {
+      const media = operation.requestBody?.content[0];
+      const patch =
+        mediaTypeEssence(media?.mediaType) === 'application/json-patch+json' ||
+        (media?.schema && mainType(flatten(media.schema)) === 'array')
+          ? 'json-patch'
+          : 'merge';
+      return { ...base, action: 'update', idParameter, patch };
+    }
+    case 'delete':
+      return { ...base, action: 'delete', idParameter };
+    default:
+      return undefined;
+  }
+}
+
+function bind(
+  spec: Spec,
+  operation: Operation,
+  resource: ResourceExtension,
+  inferred: boolean,
+  declared: Map<string, { create?: Operation }>,
+): ResourceBinding {
+  const create = resource.action === 'create' ? operation : declared.get(resource.collection)?.create;
+  const createResource = create === operation ? resource : create?.resource;
+  const notMerged = resource.merge?.merged.status;
+  const recordSchema = schemaAt(jsonSchemaOf(operation, notMerged), resource.record);
+  const createRecord = create
+    ? schemaAt(jsonSchemaOf(create, create.resource?.merge?.merged.status), createResource?.record ?? resource.record)
+    : undefined;
+  const idField = resource.id ?? createResource?.id ?? (create && inferred ? 'id' : undefined);
+  const idSchema = idField
+    ? (flatten(createRecord ?? recordSchema ?? {}).properties?.[idField] as JsonSchema | undefined)
+    : undefined;
+  const exampleId =
+    idField && create
+      ? Number(getPointer(exampleOf(create, notMerged), `${createResource?.record ?? ''}/${idField}`))
+      : Number.NaN;
+  const success = successResponse(operation, notMerged);
+  const binding: ResourceBinding = {
+    resource,
+    inferred,
+    idKind: idKindOf(idSchema),
+    idSeed: Number.isSafeInteger(exampleId) ? exampleId : 1,
+  };
+  if (success) binding.successStatus = success.status;
+  if (recordSchema) binding.recordSchema = recordSchema;
+  if (resource.action === 'list' && resource.items !== undefined) {
+    const list = schemaAt(jsonSchemaOf(operation), resource.items);
+    const items = list ? flatten(list).items : undefined;
+    if (items && typeof items === 'object') binding.itemSchema = items as JsonSchema;
+  }
+  if (idField !== undefined) binding.idField = idField;
+  const idParameter =
+    resource.idParameter ??
+    (resource.action === 'create' || resource.action === 'list' || resource.idPointer !== undefined
+      ? undefined
+      : idParameterOf(spec, operation));
+  if (idParameter !== undefined) binding.idParameter = idParameter;
+  return binding;
+}
+
+const cache = new WeakMap<Spec, ReadonlyMap<string, ResourceBinding>>();
+
+/** Every operation's binding (operations that touch no stored record have none), once per spec. */
+export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> {
+  const cached = cache.get(spec);
+  if (cached) return cached;
+  const declared = new Map<string, { create?: Operation }>();
+  for (const operation of spec.operations) {
+    const resource = operation.resource;
+    if (resource?.action === 'create') {
+      const entry = declared.get(resource.collection) ?? {};
+      entry.create ??= operation;
+      declared.set(resource.collection, entry);
+    }
+  }
+  const creators = new Map<string, Operation>();
+  for (const collection of restCollections(spec)) {
+    if (!collection.create.resource) creators.set(collection.path, collection.create);
+  }
+  const bindings = new Map<string, ResourceBinding>();
+  for (const operation of spec.operations) {
+    const resource = operation.resource ?? inferredResource(spec, operation, creators);
+    if (!resource) continue;
+    const creates = operation.resource
+      ? declared
+      : new Map([[resource.collection, { create: creators.get(resource.collection)! }]]);
+    bindings.set(operation.operationId, bind(spec, operation, resource, !operation.resource, creates));
+  }
+  cache.set(spec, bindings);
+  return bindings;
+}
