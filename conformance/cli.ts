@@ -138,6 +138,8 @@ function program(): Command {
       `longest total wait on Retry-After for throttled answers (default ${DEFAULTS.throttleWaitMs / 1000})`,
       integer('--throttle-wait', 0, 3600),
     )
+    .option('--cleanup', 'delete every record the run created once it is done (the default with --live)')
+    .option('--no-cleanup', 'keep the records the run created')
     .option('--dry-run', 'print the cases and send nothing')
     .option('--live', 'allow a non-loopback --base-url (a real server: records get created)')
     .addHelpText('after', EXAMPLES)
@@ -156,6 +158,7 @@ interface Parsed {
   reportOverlay?: string;
   strict?: boolean;
   throttleWait?: number;
+  cleanup?: boolean;
   seed?: number;
   checks?: string[];
   excludeChecks?: string[];
@@ -193,6 +196,7 @@ async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
     ...(parsed.reportHar ? { reportHar: parsed.reportHar } : {}),
     ...(parsed.reportOverlay ? { reportOverlay: parsed.reportOverlay } : {}),
     strict: parsed.strict === true,
+    ...(parsed.cleanup !== undefined ? { cleanup: parsed.cleanup } : {}),
     ...(parsed.throttleWait !== undefined ? { throttleWaitMs: parsed.throttleWait * 1000 } : {}),
     progress:
       interactive && io.progressStream

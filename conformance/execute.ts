@@ -41,7 +41,23 @@ export interface ExecuteOptions {
   /** Longest total wait spent retrying throttled answers after their Retry-After. */
   throttleWaitMs: number;
   clock?: Clock;
+  /** Delete every record the run created, through the spec's delete operations, once it is done. */
+  cleanup: boolean;
   onExchange: (exchange: Exchange) => void;
+}
+
+/** A record the run created and did not delete: the create that made it, its id, and why it stayed. */
+export interface Leftover {
+  operationId: string;
+  id: unknown;
+  reason: string;
+}
+
+export interface Execution {
+  exchanges: Exchange[];
+  /** Records deleted by the cleanup (or found already gone), and those left behind. */
+  cleaned: number;
+  leftovers: Leftover[];
 }
 
 async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
@@ -159,7 +175,7 @@ function createdId(spec: Spec, step: TestCase | undefined, answer: ReceivedRespo
 /** At most this many retries of one throttled case. */
 const MAX_RETRIES = 2;
 
-export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exchange[]> {
+export async function execute(plan: Plan, options: ExecuteOptions): Promise<Execution> {
   const clock = options.clock ?? systemClock;
   // By seq: plan order whatever the completion order.
   const exchanges: Exchange[] = [];
@@ -298,5 +314,52 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exch
 
   await inParallel(plan.scenarios, options.concurrency, (scenario) => runScenario(scenario, true, true));
   if (plan.burst) await runScenario(plan.burst, false, false);
-  return exchanges.filter((e) => e !== undefined);
+  const sent = exchanges.filter((e) => e !== undefined);
+  if (!options.cleanup) return { exchanges: sent, cleaned: 0, leftovers: [] };
+
+  // Every record a successful create or copy answered with, once per id, then a delete for each.
+  const records: { plan: Plan['cleanup'][number]; operationId: string; id: unknown }[] = [];
+  const seen = new Set<string>();
+  for (const exchange of sent) {
+    const response = exchange.response;
+    if (!response || !isSuccess(response.status)) continue;
+    for (const cleanupPlan of plan.cleanup) {
+      const create = cleanupPlan.creates.find((c) => c.operationId === exchange.testCase.operation.operationId);
+      if (!create) continue;
+      const id = evaluateExpression(create.expression, response);
+      const key = `${cleanupPlan.collection} ${JSON.stringify(id)}`;
+      if (id === undefined || id === null || seen.has(key)) continue;
+      seen.add(key);
+      records.push({ plan: cleanupPlan, operationId: create.operationId, id });
+    }
+  }
+  let cleaned = 0;
+  const leftovers: Leftover[] = [];
+  await inParallel(records, options.concurrency, async ({ plan: cleanupPlan, operationId, id }) => {
+    const remove = cleanupPlan.remove;
+    if (!remove) {
+      leftovers.push({ operationId, id, reason: 'the spec documents no delete for these records' });
+      return;
+    }
+    const built = buildRequest(remove.testCase, options.baseUrl, userHeaders, () => id);
+    if ('notSent' in built) {
+      leftovers.push({ operationId, id, reason: built.notSent });
+      return;
+    }
+    const { result } = await sendPaced(built, remove.testCase, true, true);
+    if (
+      'response' in result &&
+      (isSuccess(result.response.status) || String(result.response.status) === remove.notFound)
+    )
+      cleaned++;
+    else {
+      const answer = 'response' in result ? `answered ${result.response.status}` : result.error.message;
+      leftovers.push({ operationId, id, reason: `${remove.testCase.operation.operationId} ${answer}` });
+    }
+  });
+  leftovers.sort(
+    (a, b) =>
+      a.operationId.localeCompare(b.operationId) || String(a.id).localeCompare(String(b.id), 'en', { numeric: true }),
+  );
+  return { exchanges: sent, cleaned, leftovers };
 }

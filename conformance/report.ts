@@ -104,6 +104,8 @@ export interface Report {
   notSent: number;
   /** Operations no case could be made for, with the reason. */
   skippedOperations: { operationId: string; reason: string }[];
+  /** The cleanup's outcome, when the run cleaned up: records deleted, and those left behind. */
+  cleanup?: { cleaned: number; leftovers: { operationId: string; id: unknown; reason: string }[] };
 }
 
 const BODY_LIMIT = 4096;
@@ -311,6 +313,7 @@ export interface ReportContext {
   seed: number;
   strict: boolean;
   skippedOperations?: { operationId: string; reason: string }[];
+  cleanup?: Report['cleanup'] | undefined;
 }
 
 export function buildReport(results: readonly CaseResult[], context: ReportContext, redactor: Redactor): Report {
@@ -331,6 +334,14 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     throttleWaitMs: 0,
     notSent: 0,
     skippedOperations: (context.skippedOperations ?? []).map((s) => ({ ...s, reason: redactor.text(s.reason) })),
+    ...(context.cleanup
+      ? {
+          cleanup: {
+            cleaned: context.cleanup.cleaned,
+            leftovers: context.cleanup.leftovers.map((l) => ({ ...l, reason: redactor.text(l.reason) })),
+          },
+        }
+      : {}),
   };
   const groups = new Map<string, FailureGroup>();
   for (const result of results) {

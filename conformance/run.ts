@@ -18,7 +18,7 @@ import { evaluate } from './checks/evaluate.js';
 import { CHECK_NAMES, isJudged, selectChecks } from './checks/registry.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
-import { execute } from './execute.js';
+import { type Execution, execute } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
 import { Pacer, type RateLimit } from './http/pacer.js';
 import { isLoopback, preflight } from './http/preflight.js';
@@ -60,6 +60,11 @@ export interface RunOptions {
   reportOverlay?: string;
   /** Inferred rules count as documented: a refuted assumption is a failure. */
   strict?: boolean;
+  /**
+   * Delete every record the run created once it is done (default: for a non-loopback target);
+   * what the spec cannot delete is reported as left over.
+   */
+  cleanup?: boolean;
   /** Longest total wait on Retry-After for throttled answers, in milliseconds. */
   throttleWaitMs?: number;
   progress?: ProgressReporter;
@@ -268,8 +273,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   progress.start(planned);
   let interrupted: unknown;
+  let execution: Execution | undefined;
+  // A live target keeps what a run creates: remove it unless told not to; on loopback only when asked.
+  const cleanup = options.cleanup ?? !loopback;
   try {
-    await execute(plan, {
+    execution = await execute(plan, {
       spec,
       baseUrl,
       userHeaders: headers,
@@ -278,6 +286,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       concurrency,
       runNonce: nonce,
       throttleWaitMs: options.throttleWaitMs ?? DEFAULTS.throttleWaitMs,
+      cleanup,
       onExchange: (exchange) => {
         const result = evaluate(exchange, evaluation);
         results[exchange.testCase.seq] = result;
@@ -295,7 +304,15 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const answered = results.filter((r) => r !== undefined);
   const report = buildReport(
     answered,
-    { spec, specFile: options.spec, baseUrl, seed, strict: options.strict === true, skippedOperations: plan.skipped },
+    {
+      spec,
+      specFile: options.spec,
+      baseUrl,
+      seed,
+      strict: options.strict === true,
+      skippedOperations: plan.skipped,
+      cleanup: cleanup ? { cleaned: execution?.cleaned ?? 0, leftovers: execution?.leftovers ?? [] } : undefined,
+    },
     redactor,
   );
   // One report that cannot be written (a full disk) must not cost the others, the summary or the verdict.

@@ -12,7 +12,7 @@ import type { JsonSchema } from '../../lib/json-schema.js';
 import { type ResourceBinding, resourceModel } from '../../lib/resources.js';
 import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
-import type { LinkedValue, PlannedRequest, StatefulRule } from '../types.js';
+import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { type Draft, validBody } from './positive.js';
 import { baseRequest, payload, withBody } from './request.js';
@@ -284,4 +284,55 @@ function lifecycleOf(
     }
     return steps.length > 1 ? { name: `the life of a ${name} record`, steps } : undefined;
   }
+}
+
+/** One collection's cleanup: what creates its records, where their ids are, and the delete to send. */
+export interface CleanupPlan {
+  collection: string;
+  /** The operations that make records of the collection, and where their answers carry the id. */
+  creates: { operationId: string; expression: string }[];
+  /** A delete of one record: its id is filled in from the `linked` placeholder at send time. */
+  remove?: { testCase: TestCase; linked: LinkedValue; notFound: string };
+}
+
+export function cleanupPlans(ctx: BuildContext): CleanupPlan[] {
+  const plans: CleanupPlan[] = [];
+  const model = resourceModel(ctx.spec);
+  for (const [name, collection] of collections(ctx)) {
+    const creates: CleanupPlan['creates'] = [];
+    for (const operation of ctx.spec.operations) {
+      const binding = model.get(operation.operationId);
+      if (binding?.resource.collection !== name || !binding.idField) continue;
+      if (binding.resource.action !== 'create' && binding.resource.action !== 'copy') continue;
+      creates.push({
+        operationId: operation.operationId,
+        expression: `$response.body#${binding.resource.record}/${binding.idField}`,
+      });
+    }
+    if (creates.length === 0) continue;
+    const plan: CleanupPlan = { collection: name, creates };
+    if (collection.delete) {
+      const linked: LinkedValue = { sourceOperationId: creates[0]!.operationId, expression: creates[0]!.expression };
+      try {
+        const request = aimed(ctx, collection.delete, linked);
+        if (request) {
+          plan.remove = {
+            testCase: {
+              seq: -1,
+              operation: collection.delete[0],
+              kind: 'positive',
+              name: `cleanup: ${collection.delete[0].operationId}`,
+              request,
+            },
+            linked,
+            notFound: collection.delete[1].resource.notFound?.status ?? '404',
+          };
+        }
+      } catch (error) {
+        if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+      }
+    }
+    plans.push(plan);
+  }
+  return plans;
 }

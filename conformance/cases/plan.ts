@@ -11,7 +11,7 @@ import type { ValidatorCache } from '../../lib/validator.js';
 import type { LinkedValue, Scenario, TestCase } from '../types.js';
 import { authCases } from './auth.js';
 import { type BuildContext, bodyMedia, createContext } from './context.js';
-import { lifecycleScenarios } from './lifecycle.js';
+import { type CleanupPlan, cleanupPlans, lifecycleScenarios } from './lifecycle.js';
 import { negativeCases } from './negative.js';
 import { type Draft, positiveCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
@@ -30,6 +30,8 @@ export interface Plan {
   total: number;
   /** Operations no case could be made for, once each, with the reason (a schema no value satisfies). */
   skipped: { operationId: string; reason: string }[];
+  /** How each collection's records are removed after a run: its creates, and a delete to send per id. */
+  cleanup: CleanupPlan[];
 }
 
 export interface PlanOptions {
@@ -206,5 +208,6 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
     ...(burst ? { burst } : {}),
     total: seq,
     skipped: [...skipped].map(([operationId, reason]) => ({ operationId, reason })),
+    cleanup: cleanupPlans(ctx),
   };
 }

@@ -30,6 +30,12 @@ export function renderJson(report: Report): string {
       throttled,
       notSent,
       skippedOperations: report.skippedOperations,
+      ...(report.cleanup
+        ? {
+            cleaned: report.cleanup.cleaned,
+            leftovers: report.cleanup.leftovers.map(({ operationId, id }) => ({ operationId, id })),
+          }
+        : {}),
     },
     null,
     2,

@@ -107,6 +107,18 @@ export function renderSummary(report: Report, elapsedMs: number, requests: numbe
       `note: ${report.throttled} ${report.throttled === 1 ? 'answer was' : 'answers were'} throttled (the spec's rate-limit status) and not judged${waited}: the run cannot tell whether the quota was used before it started. Pace the run with --rate-limit or use a fresh credential.`,
     );
   }
+  if (report.cleanup) {
+    const { cleaned, leftovers } = report.cleanup;
+    lines.push(
+      '',
+      `cleanup: ${cleaned} ${cleaned === 1 ? 'record' : 'records'} the run created deleted; ${leftovers.length} left behind`,
+    );
+    for (const leftover of leftovers) {
+      lines.push(
+        `  left: ${leftover.operationId} id ${printable(JSON.stringify(leftover.id) ?? '')} (${printable(leftover.reason)})`,
+      );
+    }
+  }
   for (const { operationId, reason } of report.skippedOperations) {
     lines.push('', `note: ${operationId} was not tested: ${printable(reason)}`);
   }
