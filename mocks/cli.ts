@@ -7,7 +7,7 @@ import { relative } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SpecError } from '../lib/errors.js';
 import { PACKAGE_VERSION } from '../lib/package-root.js';
-import { MockStartError, type RateLimitOverride, type RunningMock, startMock } from './server.js';
+import type { RateLimitOverride, RunningMock } from './server.js';
 
 export interface MockCliIo {
   stdout(text: string): void;
@@ -122,6 +122,8 @@ export async function main(argv: readonly string[], io: MockCliIo): Promise<Mock
     }
   }
   let mock: RunningMock;
+  // Loaded only to serve: --help, --version and bad usage answer without Prism, AJV or a spec read.
+  const { MockStartError, startMock } = await import('./server.js');
   try {
     mock = await startMock({
       port,
