@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { isJsonMediaType, mediaTypeMatches } from '../lib/media-type.js';
+import { problem } from '../lib/problem.js';
 import { documentedResponse, isSuccess } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
@@ -71,11 +72,7 @@ async function fromPrism(request: OperationRequest, body: unknown, scenario: Moc
   };
   const response = await request.api.engine.respond(request.operation.operationId, engineRequest, scenario);
   if (isRefusal(response)) {
-    return {
-      status: response.status,
-      headers: { 'content-type': 'application/problem+json' },
-      body: { type: 'about:blank', title: response.title, status: response.status, detail: response.detail },
-    };
+    return problem(response.status, response.title, response.detail);
   }
   return { status: response.status, headers: response.headers, body: response.body };
 }
@@ -92,11 +89,7 @@ function scenarioFrom(preferences: Preferences, dynamic: boolean): MockScenario 
   return scenario;
 }
 
-const invalidPrefer = (detail: string): Reply => ({
-  status: 422,
-  headers: { 'content-type': 'application/problem+json' },
-  body: { type: 'about:blank', title: 'Invalid Prefer header', status: 422, detail },
-});
+const invalidPrefer = (detail: string): Reply => problem(422, 'Invalid Prefer header', detail);
 
 /**
  * Every answer the mock sends fits the documented response for its status: an answer built from

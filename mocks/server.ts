@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join, resolve } from 'node:path';
 import { isJsonMediaType } from '../lib/media-type.js';
 import { PACKAGE_ROOT } from '../lib/package-root.js';
+import { problem } from '../lib/problem.js';
 import { loadSpec, type Spec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
 import { buildApi, type MockApi, type RateLimitOverride } from './api.js';
@@ -89,12 +90,6 @@ function send(response: ServerResponse, reply: Reply): void {
   response.writeHead(reply.status, headers);
   response.end(payload);
 }
-
-const problem = (status: number, title: string, detail: string, headers: Record<string, string> = {}): Reply => ({
-  status,
-  headers: { 'content-type': 'application/problem+json', ...headers },
-  body: { type: 'about:blank', title, status, detail },
-});
 
 function control(apis: readonly MockApi[], method: string, path: string): Reply {
   if (path === '/__mock/reset' && method === 'post') {
