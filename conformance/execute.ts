@@ -8,7 +8,7 @@
 import { getPointer } from '../lib/json-pointer.js';
 import { resourceModel } from '../lib/resources.js';
 import { isSuccess } from '../lib/responses.js';
-import { credentialNames } from '../lib/security.js';
+import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { Plan } from './cases/plan.js';
 import { buildRequest, type Resolve, wireHeaders } from './cases/wire.js';
@@ -111,9 +111,8 @@ class CredentialLog {
     private readonly spec: Spec,
     private readonly clock: Clock,
   ) {
-    const names = credentialNames(spec.securitySchemes.values());
-    this.headerNames = [...names.headers, ...(names.cookies.length > 0 ? ['cookie'] : [])];
-    this.queryNames = names.query;
+    this.headerNames = credentialHeaders(spec.securitySchemes.values());
+    this.queryNames = credentialNames(spec.securitySchemes.values()).query;
     if (this.headerNames.length === 0 && this.queryNames.length === 0) this.headerNames.push('authorization');
   }
 
