@@ -5,6 +5,16 @@
  */
 import type { Operation, Response } from './spec.js';
 
+/** Which of the documented statuses (`201`, `4XX`, `default`) a status falls under, if any. */
+export function documentedStatus(status: number | string, documented: readonly string[]): string | undefined {
+  const code = String(status).toUpperCase();
+  return (
+    documented.find((d) => d.toUpperCase() === code) ??
+    documented.find((d) => d.toUpperCase() === `${code[0]}XX`) ??
+    documented.find((d) => d === 'default')
+  );
+}
+
 const byOperation = new WeakMap<Operation, Map<string, Response | null>>();
 
 export function documentedResponse(operation: Operation, status: number | string): Response | undefined {
@@ -13,11 +23,11 @@ export function documentedResponse(operation: Operation, status: number | string
   if (!byStatus) byOperation.set(operation, (byStatus = new Map()));
   let found = byStatus.get(code);
   if (found === undefined) {
-    found =
-      operation.responses.find((r) => r.status === code) ??
-      operation.responses.find((r) => r.status === `${code[0]}XX`) ??
-      operation.responses.find((r) => r.status === 'default') ??
-      null;
+    const key = documentedStatus(
+      code,
+      operation.responses.map((r) => r.status),
+    );
+    found = operation.responses.find((r) => r.status === key) ?? null;
     byStatus.set(code, found);
   }
   return found ?? undefined;
