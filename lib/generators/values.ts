@@ -10,7 +10,8 @@
  * a conjunction, so one rejected location rejects the whole value.
  */
 import fc from 'fast-check';
-import { getPointer, setPointer } from '../json-pointer.js';
+import { isObject } from '../json.js';
+import { appendPointer, getPointer, setPointer } from '../json-pointer.js';
 import type { JsonSchema } from '../json-schema.js';
 import {
   ANY,
@@ -38,7 +39,6 @@ import { numberArbitrary, numberBoundaries, numberViolations, sampleNumber } fro
 import { objectArbitrary, objectBoundaries, objectViolations, propertySchema, sampleObject } from './objects.js';
 import {
   type Ctx,
-  isRecord,
   type LocalVariant,
   MAX_DEPTH,
   type PlacedVariant,
@@ -91,7 +91,7 @@ function samplePlain(flat: JsonSchema, ctx: Ctx): unknown {
   const literal = literalSample(flat, ok, ctx);
   if (literal) return literal.value;
   // Objects are built, not taken from examples: a full object carries every writable property.
-  const example = authored(flat).find((v) => !isRecord(v) && ok(v));
+  const example = authored(flat).find((v) => !isObject(v) && ok(v));
   if (example !== undefined) return structuredClone(example);
   const types = typeOrder(flat);
   if (!types) return UNTYPED;
@@ -251,8 +251,6 @@ interface Location {
   depth: number;
 }
 
-const token = (name: string | number): string => String(name).replace(/~/g, '~0').replace(/\//g, '~1');
-
 /** Every location of the value with the schema that applies there, the composed nodes above it first. */
 function locations(
   raw: JsonSchema,
@@ -278,11 +276,11 @@ function locations(
   out.push({ pointer, flat, value, guards: inner, composed: false, depth });
   // Inside a const or enum value every change is a violation of that keyword alone.
   if (allowedValues(flat)) return;
-  if (isRecord(value)) {
+  if (isObject(value)) {
     for (const name of Object.keys(value)) {
       const sub = propertySchema(flat, name);
       if (sub !== ANY && !isNothing(sub))
-        locations(sub, value[name], `${pointer}/${token(name)}`, inner, depth + 1, out);
+        locations(sub, value[name], appendPointer(pointer, name), inner, depth + 1, out);
     }
   } else if (Array.isArray(value)) {
     const itemGuards = flat.uniqueItems || flat.contains !== undefined ? [...inner, { pointer, schema: flat }] : inner;
@@ -407,7 +405,7 @@ export function withoutReadOnly(raw: JsonSchema, value: unknown, depth = 0): unk
   }
   if (depth > MAX_DEPTH * 4) return value;
   if (Array.isArray(value)) return value.map((item, i) => withoutReadOnly(itemSchemaAt(flat, i), item, depth + 1));
-  if (!isRecord(value)) return value;
+  if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [name, item] of Object.entries(value)) {
     const sub = propertySchema(flat, name);
