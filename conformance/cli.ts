@@ -7,11 +7,11 @@
  * `runCli()` wires it to the real process.
  */
 import { Command, CommanderError, Option } from 'commander';
+import type { Rate as RateLimit } from '../lib/extensions.js';
 import { PACKAGE_VERSION } from '../lib/package-root.js';
 import { CHECK_NAMES } from './checks/registry.js';
 import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
-import type { RateLimit } from './http/pacer.js';
 import { printable } from './reporters/summary.js';
 import type { RunOptions } from './run.js';
 
@@ -70,7 +70,7 @@ function rateLimit(value: string): RateLimit | 'none' {
   if (!match || Number(match[1]) <= 0) {
     throw new ConfigError(`--rate-limit must look like 10/s or 15/m (or "none"), got "${value}"`);
   }
-  return { count: Number(match[1]), periodSeconds: match[2] === 's' ? 1 : 60 };
+  return { limit: Number(match[1]), period: match[2] === 's' ? 1 : 60 };
 }
 
 const list = (value: string): string[] =>

@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SpecError } from '../lib/errors.js';
+import type { Rate } from '../lib/extensions.js';
 import { credentialNames } from '../lib/security.js';
 import { loadSpec, type Spec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
@@ -20,7 +21,7 @@ import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { type Execution, execute } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
-import { Pacer, type RateLimit } from './http/pacer.js';
+import { Pacer } from './http/pacer.js';
 import { isLoopback, preflight } from './http/preflight.js';
 import { Redactor } from './redact.js';
 import { bodyText, buildReport, type Report } from './report.js';
@@ -49,7 +50,7 @@ export interface RunOptions {
   concurrency?: number;
   timeoutMs?: number;
   /** undefined: the spec's x-rate-limit for non-loopback targets, none on loopback. */
-  rateLimit?: RateLimit | 'none';
+  rateLimit?: Rate | 'none';
   dryRun?: boolean;
   live?: boolean;
   reportJson?: string;
@@ -254,9 +255,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     options.rateLimit === 'none'
       ? undefined
       : (options.rateLimit ??
-        (!loopback && spec.rateLimit
-          ? { count: spec.rateLimit.limit, periodSeconds: spec.rateLimit.period }
-          : undefined));
+        (!loopback && spec.rateLimit ? { limit: spec.rateLimit.limit, period: spec.rateLimit.period } : undefined));
   const concurrency = options.concurrency ?? DEFAULTS.concurrency;
   const client = new HttpClient({
     timeoutMs,
