@@ -10,6 +10,7 @@ import { getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { linkedParameters } from './links.js';
 import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
+import { isSuccessStatus } from './responses.js';
 import { restCollections, restShape } from './rest-shape.js';
 import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
@@ -33,8 +34,6 @@ export interface ResourceBinding {
   /** The path parameter carrying the id of the record acted on. */
   idParameter?: string;
 }
-
-const isSuccessStatus = (status: string): boolean => /^2(\d\d|XX)$/i.test(status);
 
 /** Follows a JSON pointer through `properties` (and `allOf` branches) of a dereferenced schema. */
 export function schemaAt(schema: JsonSchema | undefined, pointer: string): JsonSchema | undefined {

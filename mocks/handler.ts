@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isJsonMediaType, mediaTypeMatches } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
-import { documentedResponse, isSuccess } from '../lib/responses.js';
+import { documentedResponse, isSuccess, underRules } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import type { MockApi } from './api.js';
@@ -100,7 +100,7 @@ const invalidPrefer = (detail: string): Reply => problem(422, 'Invalid Prefer he
 function conforming(request: OperationRequest, reply: Reply, fallbacks: unknown[], options: HandlerOptions): Reply {
   const response = documentedResponse(request.operation, reply.status);
   if (!response || response.content.length === 0 || reply.status === 204) return reply;
-  if (options.rules === 'documented' && response.inferred?.content !== undefined) return { ...reply, body: undefined };
+  if (underRules(response, options.rules).content.length === 0) return { ...reply, body: undefined };
   const declared = reply.headers['content-type'];
   const media =
     response.content.find((m) => declared !== undefined && mediaTypeMatches(m.mediaType, declared)) ??
