@@ -166,6 +166,9 @@ describe('startMock({ watch })', () => {
     );
     expect(event).toMatchObject({ kind: 'reloaded', api: 'bigchange', kept: ['contactGroups'] });
     expect(await call(`${bigchange}/v1/ping`)).toEqual({ status: 200, json: { pong: true } });
+    // The reference page reads the version now served.
+    const document = (await call(`${mock.url}/__docs/bigchange/openapi.json`)).json as { paths: object };
+    expect(Object.keys(document.paths)).toContain('/v1/ping');
     expect((await state()).easify).toEqual(easifyBefore);
     expect((await state()).bigchange).toMatchObject({ contactGroups: [{ name: 'Engineers' }] });
   });
