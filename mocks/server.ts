@@ -268,8 +268,6 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       try {
         const spec = await loadSpec(file);
         const next = await buildApi(spec, buildOptions);
-        if (next.prefix !== previous.prefix)
-          throw new MockStartError(`${file} is no longer served under /${entry.name}`);
         validators.register(spec);
         const { kept, dropped } = carryState(previous, next);
         apis.set(next.prefix, next);
@@ -288,17 +286,23 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       }
       onReload?.(event);
     };
-    watcher = watchSpecFiles(
-      mocked.map((api) => api.specFile),
-      reload,
-      {
-        ...(typeof options.watch === 'object' && options.watch.debounceMs !== undefined
-          ? { debounceMs: options.watch.debounceMs }
-          : {}),
-        onError: (file, message) =>
-          onReload?.({ kind: 'failed', api: mocked.find((a) => a.specFile === file)!.name, specFile: file, message }),
-      },
-    );
+    try {
+      watcher = watchSpecFiles(
+        mocked.map((api) => api.specFile),
+        reload,
+        {
+          ...(typeof options.watch === 'object' && options.watch.debounceMs !== undefined
+            ? { debounceMs: options.watch.debounceMs }
+            : {}),
+          onError: (file, message) =>
+            onReload?.({ kind: 'failed', api: mocked.find((a) => a.specFile === file)!.name, specFile: file, message }),
+        },
+      );
+    } catch (error) {
+      server.closeAllConnections();
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      throw new MockStartError(error instanceof Error ? error.message : String(error));
+    }
   }
 
   return {

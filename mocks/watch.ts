@@ -48,8 +48,8 @@ export const DEFAULT_DEBOUNCE_MS = 100;
 
 /**
  * Calls `reload(file)` after each change to one of `files`. `reload` must not reject (it reports
- * through its own events); a watcher that fails (its directory removed) is reported through
- * `onError` and stops watching that directory.
+ * through its own events); a watcher that fails later (its directory removed) is reported through
+ * `onError` and stops watching that directory. Throws when a directory cannot be watched at all.
  */
 export function watchSpecFiles(
   files: readonly string[],
@@ -97,13 +97,20 @@ export function watchSpecFiles(
   const watchers: FSWatcher[] = [];
   let closed = false;
   for (const [directory, names] of byDirectory) {
-    const watcher = watch(directory, { persistent: false }, (_event, name) => {
-      const file = name === null ? undefined : names.get(name.toString());
-      if (file === undefined || closed) return;
-      const state = pending.get(file)!;
-      clearTimeout(state.timer);
-      state.timer = setTimeout(() => void run(file), debounceMs);
-    });
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(directory, { persistent: false }, (_event, name) => {
+        const file = name === null ? undefined : names.get(name.toString());
+        if (file === undefined || closed) return;
+        const state = pending.get(file)!;
+        clearTimeout(state.timer);
+        state.timer = setTimeout(() => void run(file), debounceMs);
+      });
+    } catch (error) {
+      // Typically the system's limit of watches (ENOSPC): nothing is watched, say so once.
+      for (const started of watchers) started.close();
+      throw new Error(`cannot watch ${directory}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
     watcher.on('error', (error: NodeJS.ErrnoException) => {
       watcher.close();
       for (const file of names.values())
