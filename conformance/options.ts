@@ -1,0 +1,59 @@
+/**
+ * The rules a run option follows wherever it is given (a command-line flag or the config file), so
+ * both say the same thing about the same value. Light on purpose: the CLI loads it before a run.
+ */
+import type { RateLimit } from './http/pacer.js';
+
+/** A header name as HTTP allows it (RFC 9110 token). */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Framing and hop-by-hop headers: the HTTP client owns them, and a given value would break the exchange. */
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+  'host',
+]);
+
+export const reservedHeaderReason = (name: string): string =>
+  `${name} is not allowed: framing and connection headers are set by the runner's HTTP client`;
+
+/** `10/s`, `15/m` or `none`; undefined when the text is neither. */
+export function parseRateLimit(value: string): RateLimit | 'none' | undefined {
+  if (value === 'none') return 'none';
+  const match = /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(value);
+  if (!match || Number(match[1]) <= 0) return undefined;
+  return { count: Number(match[1]), periodSeconds: match[2] === 's' ? 1 : 60 };
+}
+
+/** Bounds of the numeric run options, the same on the command line and in the config file. */
+export const LIMITS = { concurrency: 256, timeoutMs: 600_000, throttleWaitSeconds: 3600 } as const;
+
+/** Edit distance, for "did you mean" on a misspelt key. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** ` (did you mean x?)` when one candidate is close to the word, else nothing. */
+export function suggestion(word: string, candidates: readonly string[]): string {
+  const best = candidates
+    .map((candidate) => ({ candidate, d: distance(word.toLowerCase(), candidate.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= Math.max(1, Math.floor(word.length / 3)) ? ` (did you mean ${best.candidate}?)` : '';
+}
