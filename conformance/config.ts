@@ -393,10 +393,11 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
     : relative(context.cwd, absolute) || absolute;
   const { config, locator, problems } = await parse(absolute, shown, context);
   const dir = dirname(absolute);
-  // Paths are shown as the user would type them from where the run was started.
+  // Relative to the process's directory, as the files are opened (and as a user starting the run there
+  // would type them): the reports name the spec so. Absolute when that would climb out of it.
   const path = (p: string): string => {
     const full = isAbsolute(p) ? p : resolve(dir, p);
-    const shorter = relative(context.cwd, full);
+    const shorter = relative(process.cwd(), full);
     return shorter === '' || shorter.startsWith('..') ? full : shorter;
   };
   const defaults = config.defaults ?? {};
@@ -515,7 +516,7 @@ export function configuredRun(config: Config, flags: Flags, cwd: string): Config
   }
   if (flags.spec !== undefined) {
     const wanted = resolve(cwd, flags.spec);
-    apis = apis.filter((a) => resolve(cwd, a.options.spec) === wanted);
+    apis = apis.filter((a) => resolve(a.options.spec) === wanted);
     if (apis.length === 0)
       throw new ConfigError(`--spec ${flags.spec} is not an API of ${config.file}; its APIs: ${list()}`);
   }

@@ -42,7 +42,7 @@ import { renderOverlay } from './reporters/overlay.js';
 import { failedChecks, type ProgressReporter, silentProgress } from './reporters/progress.js';
 import { PLAIN, type Style } from './reporters/style.js';
 import { type ApiOutcome, renderSummaries, renderSummary } from './reporters/summary.js';
-import type { CaseResult, TestCase } from './types.js';
+import type { CaseResult, Scenario, TestCase } from './types.js';
 
 export interface RunOptions {
   spec: string;
@@ -311,6 +311,14 @@ async function prepare(
     rateLimit: checks.some((c) => c.name === 'rate_limit'),
     judged: (draft) => isJudged(checks, draft),
   });
+  if (skipped.size > 0) {
+    // A sequence that would exercise a skipped operation (a record's life, a link) is left out whole:
+    // its steps depend on one another. Records other operations need are still made by setup requests.
+    const touches = (scenario: Scenario): boolean =>
+      scenario.steps.some((step) => skipped.has(step.operation.operationId));
+    plan.scenarios = plan.scenarios.filter((scenario) => !touches(scenario));
+    if (plan.burst && touches(plan.burst)) delete plan.burst;
+  }
   addConfiguredQuery(allCases(plan), optionalQuery);
   return {
     options,
