@@ -524,7 +524,7 @@ export function configuredRun(config: Config, flags: Flags, cwd: string): Config
     if (flags[single] !== undefined && apis.length > 1) {
       const flag = single === 'baseUrl' ? '--base-url' : '--report-overlay';
       throw new ConfigError(
-        `${flag} is for one API and ${config.file} runs ${apis.length}; choose one with --api <name> (${apis.map((a) => a.name).join(', ')})`,
+        `${flag} is for one API and ${config.file} runs ${apis.length}; choose one with --api <name> (${apis.map((a) => a.name).join(', ')}) or --spec <file>`,
       );
     }
   }

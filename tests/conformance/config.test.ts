@@ -493,7 +493,7 @@ apis:
     expect(report.apis[0]).toMatchObject({ name: 'easify', seed: 9, baseUrl: base('easify') });
     expectOneLine(
       await cli(['--base-url', base('easify')], dir),
-      /--base-url is for one API and conformance\.config\.yaml runs 2; choose one with --api <name> \(easify, eight\)/,
+      /--base-url is for one API and conformance\.config\.yaml runs 2; choose one with --api <name> \(easify, eight\) or --spec <file>$/,
     );
     expectOneLine(
       await cli(['--api', 'eigth'], dir),
