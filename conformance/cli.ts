@@ -83,6 +83,7 @@ Exit codes:
   1  at least one violation
   2  bad usage, unreadable spec, unwritable report, unreachable target, or a target speaking
      TLS behind http:// (plain HTTP behind https://) (one line on stderr)
+  A run of a config file's APIs exits with the worst of theirs.
 `;
 
 function program(): Command {

@@ -206,7 +206,7 @@ apis:
       expect.stringMatching(
         /^conformance\.config\.yaml:7:14: apis\[0\]\.checks\[0\] "not_a_server_eror" is not one of not_a_server_error, .* \(did you mean not_a_server_error\?\)$/,
       ),
-      'conformance.config.yaml:9:22: apis[0].headers.Authorization uses ${NOT_SET}, but the environment variable NOT_SET is not set',
+      `conformance.config.yaml:9:22: apis[0].headers.Authorization uses \${NOT_SET}, but the environment variable NOT_SET is not set`,
       'conformance.config.yaml:10:5: apis[1].spec is required',
       'conformance.config.yaml:11:14: apis[1].timeout must be integer',
     ]);
