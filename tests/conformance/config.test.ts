@@ -375,6 +375,8 @@ apis:
 defaults:
   seed: 5
   maxCases: 0
+  headers:
+    Authorization: Bearer \${SECRET_TOKEN}
 reports:
   json: out/report.json
   junit: out/report.xml
@@ -397,7 +399,8 @@ apis:
 `,
     });
     const args = ['--operation', 'listContactGroups'];
-    const run = await cli(args, dir);
+    const secret = { SECRET_TOKEN: 'cfg-s3cret-0d5b8f3e' };
+    const run = await cli(args, dir, secret);
     // One API could not be reached: that is the worst outcome, and it is said on stderr, once.
     expect(run.code, run.describe()).toBe(2);
     expect(run.stderr.trim()).toBe('conformance: gone: cannot reach http://127.0.0.1:1: connection refused');
@@ -437,16 +440,22 @@ apis:
     expect(har.log.pages).toHaveLength(2);
     const html = await readFile(join(dir, 'out/report.html'), 'utf8');
     expect(html.match(/easify-contact-groups\.yaml/g)!.length).toBeGreaterThanOrEqual(2);
+    // A credential from the environment is masked like one given with --header, in every output.
+    for (const file of ['report.json', 'report.xml', 'report.html', 'report.har']) {
+      expect(await readFile(join(dir, 'out', file), 'utf8'), file).not.toContain(secret.SECRET_TOKEN);
+    }
+    expect(run.stdout + run.stderr).not.toContain(secret.SECRET_TOKEN);
+    expect(await readFile(join(dir, 'out/report.har'), 'utf8')).toContain('Bearer ***');
 
     // Without the unreachable API the worst is a violation: exit 1. (The two APIs have their own
     // seeds and the mock is reset between runs: it keeps the groups a run creates, and the same
     // names again would be duplicates.)
     await resetMock();
-    const reachable = await cli([...args, '--api', 'good', '--api', 'strict'], dir);
+    const reachable = await cli([...args, '--api', 'good', '--api', 'strict'], dir, secret);
     expect(reachable.code, reachable.describe()).toBe(1);
     expect(reachable.stderr).toBe('');
     await resetMock();
-    const good = await cli([...args, '--api', 'good'], dir);
+    const good = await cli([...args, '--api', 'good'], dir, secret);
     expect(good.code, good.describe()).toBe(0);
   });
 
