@@ -6,7 +6,7 @@
  * Schema and every problem is reported at once, each with its line and column. Paths in the file
  * are relative to the file's directory. Command-line flags win over the file.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
@@ -204,8 +204,10 @@ class Problems {
 
   add(path: Path, message: string, key = false): void {
     const { offset, position } = this.locator.find(path, key);
+    const text = `${position}: ${showPath(path)}${path.length > 0 ? ' ' : ''}${message}`;
     this.reported.add(showPath(path));
-    this.list.push({ offset, text: `${position}: ${showPath(path)}${path.length > 0 ? ' ' : ''}${message}` });
+    // A problem of `defaults` is found once per API that inherits it: said once.
+    if (!this.list.some((p) => p.text === text)) this.list.push({ offset, text });
   }
 
   check(): void {
@@ -223,13 +225,7 @@ class Problems {
 export async function findConfig(cwd: string): Promise<string | undefined> {
   for (const name of CONFIG_FILES) {
     const file = resolve(cwd, name);
-    if (
-      await readFile(file).then(
-        () => true,
-        () => false,
-      )
-    )
-      return file;
+    if ((await stat(file).catch(() => undefined))?.isFile()) return file;
   }
   const pkg = resolve(cwd, 'package.json');
   const text = await readFile(pkg, 'utf8').catch(() => undefined);
@@ -332,6 +328,18 @@ function schemaProblems(errors: readonly ErrorObject[], data: unknown, problems:
   }
 }
 
+/** Options of the file that are the run's options of the same name and unit. */
+const SAME_AS_RUN = [
+  'checks',
+  'excludeChecks',
+  'live',
+  'seed',
+  'maxCases',
+  'concurrency',
+  'strict',
+  'cleanup',
+] as const;
+
 const nameOf = (spec: string): string => basename(spec).split(/[-_.]/)[0] || basename(spec);
 
 interface Parsed {
@@ -388,9 +396,8 @@ function headers(given: Record<string, string> | undefined, path: Path, problems
 /** Reads, checks and resolves a config file into the APIs to run, nothing sent. */
 export async function loadConfig(file: string, context: ConfigContext): Promise<Config> {
   const absolute = resolve(context.cwd, file);
-  const shown = relative(context.cwd, absolute).startsWith('..')
-    ? absolute
-    : relative(context.cwd, absolute) || absolute;
+  const near = relative(context.cwd, absolute);
+  const shown = near === '' || near.startsWith('..') ? absolute : near;
   const { config, locator, problems } = await parse(absolute, shown, context);
   const dir = dirname(absolute);
   // Relative to the process's directory, as the files are opened (and as a user starting the run there
@@ -422,7 +429,6 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
       return `${locator.at(from)}: ${showPath(from)}`;
     };
     const merged = new Map([...defaultHeaders, ...headers(api.headers, [...at, 'headers'], problems)]);
-    const value = <K extends keyof RawOptions>(key: K): RawOptions[K] => option(key)?.value;
     const run: ApiRun['options'] = {
       spec: path(api.spec),
       ...(api.baseUrl !== undefined ? { baseUrl: api.baseUrl } : {}),
@@ -430,19 +436,17 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
       parameters: { ...defaults.parameters, ...api.parameters },
       operationOverrides: api.operations ?? {},
       origin,
-      ...(value('checks') !== undefined ? { checks: value('checks')! } : {}),
-      ...(value('excludeChecks') !== undefined ? { excludeChecks: value('excludeChecks')! } : {}),
-      ...(value('live') !== undefined ? { live: value('live')! } : {}),
-      ...(value('seed') !== undefined ? { seed: value('seed')! } : {}),
-      ...(value('maxCases') !== undefined ? { maxCases: value('maxCases')! } : {}),
-      ...(value('concurrency') !== undefined ? { concurrency: value('concurrency')! } : {}),
-      ...(value('timeout') !== undefined ? { timeoutMs: value('timeout')! } : {}),
       ...(rateLimit !== undefined ? { rateLimit } : {}),
-      ...(value('throttleWait') !== undefined ? { throttleWaitMs: value('throttleWait')! * 1000 } : {}),
-      ...(value('strict') !== undefined ? { strict: value('strict')! } : {}),
-      ...(value('cleanup') !== undefined ? { cleanup: value('cleanup')! } : {}),
       ...(api.overlay !== undefined ? { reportOverlay: path(api.overlay) } : {}),
     };
+    for (const key of SAME_AS_RUN) {
+      const given = option(key);
+      if (given) Object.assign(run, { [key]: given.value });
+    }
+    const timeout = option('timeout');
+    if (timeout) run.timeoutMs = timeout.value;
+    const throttleWait = option('throttleWait');
+    if (throttleWait) run.throttleWaitMs = throttleWait.value! * 1000;
     return { name: api.name ?? nameOf(api.spec), options: run };
   });
   const seen = new Map<string, number>();
