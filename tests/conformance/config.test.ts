@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../conformance/cli.js';
 import { loadConfig } from '../../conformance/config.js';
 import { type RunningMock, startMock } from '../../mocks/server.js';
+import { checkMock } from '../../scripts/check-mock.js';
 import { REPO_ROOT } from '../support/reference-server.js';
 import { STACK_FRAME } from '../support/runner.js';
 
@@ -520,5 +521,31 @@ apis:
     expect(picked.code, picked.describe()).toBe(0);
     expect(picked.stdout).toMatch(/^eight · /);
     expect(picked.stdout).not.toMatch(/^easify · /m);
+  });
+});
+
+describe('npm run check:mock', () => {
+  test('starts the mock on a free port, runs the shipped config against it, stops it, exits with the run', async () => {
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      stdout: (text: string) => (stdout += text),
+      stderr: (text: string) => (stderr += text),
+      isTTY: false,
+      env: ENV,
+      cwd: REPO_ROOT,
+    };
+    const small = ['--max-cases', '0', '--operation', 'listContactGroups'];
+    const code = await checkMock(['--api', 'easify', ...small], io);
+    expect(code, `${stderr}\n${stdout}`).toBe(0);
+    const port = /against http:\/\/127\.0\.0\.1:(\d+)\/easify\/api\/v2/.exec(stdout)?.[1];
+    expect(port, stdout).toBeDefined();
+    expect(stdout).toMatch(/^PASSED · 1 API \(1 passed\)/m);
+    // The mock is gone once the run is over.
+    await expect(fetch(`http://127.0.0.1:${port}/__mock/state`)).rejects.toThrow();
+    // A run the runner refuses is exit 2 (the mock it started is stopped in any case).
+    stdout = '';
+    expect(await checkMock(['--api', 'nope'], io)).toBe(2);
+    expect(stderr).toMatch(/--api nope: not in conformance\.config\.yaml/);
   });
 });
