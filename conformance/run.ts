@@ -16,7 +16,7 @@ import { type Plan, planCases } from './cases/plan.js';
 import { buildRequest, wireHeaders } from './cases/wire.js';
 import { evaluate } from './checks/evaluate.js';
 import { CHECK_NAMES, isJudged, selectChecks } from './checks/registry.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { type Execution, execute } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
@@ -44,7 +44,7 @@ export interface RunOptions {
   checks?: string[];
   excludeChecks?: string[];
   operations?: string[];
-  /** Size of the random phase per operation. */
+  /** Requests per operation, everything counted (see PlanOptions.maxCases); 1 to MAX_CASES_LIMIT. */
   maxCases?: number;
   concurrency?: number;
   timeoutMs?: number;
@@ -206,6 +206,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
   ].filter((file): file is string => file !== undefined);
   const same = reports.find((file, i) => reports.findIndex((other) => resolve(other) === resolve(file)) !== i);
   if (same !== undefined) throw new ConfigError(`${same} is given for two reports; each report needs its own file`);
+  const maxCases = options.maxCases ?? DEFAULTS.maxCases;
+  if (!Number.isInteger(maxCases) || maxCases < 1 || maxCases > MAX_CASES_LIMIT)
+    throw new ConfigError(`maxCases must be an integer from 1 to ${MAX_CASES_LIMIT}, got ${maxCases}`);
   const spec = await load(options.spec);
   const known = spec.operations.map((op) => op.operationId);
   for (const id of options.operations ?? []) {
@@ -232,14 +235,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const plan = planCases(spec, validators, {
     seed,
     nonce,
-    maxCases: options.maxCases ?? DEFAULTS.maxCases,
+    maxCases,
     operations: options.operations ?? [],
     rateLimit: checks.some((c) => c.name === 'rate_limit'),
     judged: (draft) => isJudged(checks, draft),
   });
 
   if (options.dryRun) {
-    options.write?.(renderDryRun(plannedLines(plan, baseUrl, headers, redactor)));
+    options.write?.(renderDryRun(plannedLines(plan, baseUrl, headers, redactor), plan.overBudget));
     return { exitCode: 0, seed, results: [], plan };
   }
 
@@ -311,6 +314,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       seed,
       strict: options.strict === true,
       skippedOperations: plan.skipped,
+      overBudget: plan.overBudget,
       cleanup: cleanup ? { cleaned: execution?.cleaned ?? 0, leftovers: execution?.leftovers ?? [] } : undefined,
     },
     redactor,

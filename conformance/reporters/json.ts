@@ -30,6 +30,7 @@ export function renderJson(report: Report): string {
       throttled,
       notSent,
       skippedOperations: report.skippedOperations,
+      overBudget: report.overBudget,
       ...(report.cleanup
         ? {
             cleaned: report.cleanup.cleaned,

@@ -119,6 +119,9 @@ export function renderSummary(report: Report, elapsedMs: number, requests: numbe
       );
     }
   }
+  for (const { operationId, needed, kept, limit } of report.overBudget) {
+    lines.push('', `warning: ${overBudgetText(operationId, needed, kept, limit)}`);
+  }
   for (const { operationId, reason } of report.skippedOperations) {
     lines.push('', `note: ${operationId} was not tested: ${printable(reason)}`);
   }
@@ -131,4 +134,9 @@ export function renderSummary(report: Report, elapsedMs: number, requests: numbe
     '',
   );
   return lines.join('\n');
+}
+
+/** The --max-cases warning, one line per operation, shared with the dry run. */
+export function overBudgetText(operationId: string, needed: number, kept: number, limit: number): string {
+  return `${operationId} has ${needed} example, boundary, violation and scenario requests but --max-cases is ${limit}: ${kept} sent, no random case; --max-cases ${needed} sends them all`;
 }
