@@ -113,8 +113,8 @@ function program(): Command {
     .option('--operation <operationId>', 'only this operation (repeatable)', collect, [])
     .option(
       '--max-cases <n>',
-      `random cases per operation, on top of the examples and boundaries (at most ${MAX_CASES_LIMIT})`,
-      integer('--max-cases', 0, MAX_CASES_LIMIT),
+      `requests per operation in all: examples, boundaries, violations, header and auth cases and scenario steps, then random bodies fill the rest (1-${MAX_CASES_LIMIT})`,
+      integer('--max-cases', 1, MAX_CASES_LIMIT),
       DEFAULTS.maxCases,
     )
     .option(

@@ -87,13 +87,15 @@ class IdPool {
     this.ids.set(IdPool.key(linked), ids);
   }
 
-  take(linked: LinkedValue): unknown {
+  /** An id, round robin; `consume` (a delete) takes it out, so no later case is handed a deleted record. */
+  take(linked: LinkedValue, consume = false): unknown {
     const key = IdPool.key(linked);
     const ids = this.ids.get(key) ?? [];
     if (ids.length === 0) return undefined;
-    const index = this.taken.get(key) ?? 0;
+    const index = (this.taken.get(key) ?? 0) % ids.length;
+    if (consume) return ids.splice(index, 1)[0];
     this.taken.set(key, index + 1);
-    return ids[index % ids.length];
+    return ids[index];
   }
 }
 
@@ -253,6 +255,14 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   };
 
   const fromPool: Resolve = (linked) => pool.take(linked);
+  // A valid delete removes its record: the id leaves the pool with it.
+  const deletes = (testCase: TestCase): boolean =>
+    testCase.kind === 'positive' &&
+    resourceModel(options.spec).get(testCase.operation.operationId)?.resource.action === 'delete';
+  const forCase =
+    (testCase: TestCase): Resolve =>
+    (linked) =>
+      pool.take(linked, deletes(testCase));
   const fed = new Map<string, LinkedValue>();
   for (const testCase of plan.phases.flatMap((p) => p.cases)) {
     const { pathParams, query, bodyId } = testCase.request;
@@ -262,7 +272,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   }
 
   for (const phase of plan.phases) {
-    await inParallel(phase.cases, options.concurrency, (testCase) => send(testCase, fromPool, true));
+    await inParallel(phase.cases, options.concurrency, (testCase) => send(testCase, forCase(testCase), true));
     const created = phase.cases
       .filter((c) => c.kind === 'positive')
       .map((c) => exchanges[c.seq]?.response)

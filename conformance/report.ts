@@ -7,9 +7,10 @@ import { isObject } from '../lib/json.js';
 import { appendPointer, getPointer } from '../lib/json-pointer.js';
 import { type Assumption, assumptionsOf, INFERRED } from '../lib/provenance.js';
 import type { Spec } from '../lib/spec.js';
+
 import { toCurl } from './curl.js';
 import type { Redactor } from './redact.js';
-import type { CaseResult, CheckResult, Exchange } from './types.js';
+import type { CaseResult, CheckResult, Exchange, OverBudget } from './types.js';
 
 export interface Counts {
   total: number;
@@ -120,6 +121,8 @@ export interface Report {
   notSent: number;
   /** Operations no case could be made for, with the reason. */
   skippedOperations: { operationId: string; reason: string }[];
+  /** Operations whose deterministic cases alone exceeded --max-cases: how many they needed and kept. */
+  overBudget: OverBudget[];
   /** The cleanup's outcome, when the run cleaned up: records deleted, and those left behind. */
   cleanup?: { cleaned: number; leftovers: { operationId: string; id: unknown; reason: string }[] };
   /** Answers that suggest the run itself is misconfigured, when most of them say so (buildReport sets it). */
@@ -364,6 +367,7 @@ export interface ReportContext {
   seed: number;
   strict: boolean;
   skippedOperations?: { operationId: string; reason: string }[];
+  overBudget?: OverBudget[];
   cleanup?: Report['cleanup'] | undefined;
 }
 
@@ -386,6 +390,7 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     throttleWaitMs: 0,
     notSent: 0,
     skippedOperations: (context.skippedOperations ?? []).map((s) => ({ ...s, reason: redactor.text(s.reason) })),
+    overBudget: context.overBudget ?? [],
     ...(context.cleanup
       ? {
           cleanup: {

@@ -18,7 +18,7 @@ import { type Plan, planCases } from './cases/plan.js';
 import { buildRequest, wireHeaders } from './cases/wire.js';
 import { evaluate } from './checks/evaluate.js';
 import { CHECK_NAMES, type CheckDefinition, isJudged, selectChecks } from './checks/registry.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { type Execution, execute } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
@@ -55,7 +55,7 @@ export interface RunOptions {
   checks?: string[];
   excludeChecks?: string[];
   operations?: string[];
-  /** Size of the random phase per operation. */
+  /** Requests per operation, everything counted (see PlanOptions.maxCases); 1 to MAX_CASES_LIMIT. */
   maxCases?: number;
   concurrency?: number;
   timeoutMs?: number;
@@ -264,6 +264,9 @@ async function prepare(
   const overrides = options.operationOverrides ?? {};
   const checks = withExpectedStatuses(selectChecks(options.checks, options.excludeChecks), overrides);
   if (checks.length === 0) throw new ConfigError(`no check left to run; valid checks: ${CHECK_NAMES.join(', ')}`);
+  const maxCases = options.maxCases ?? DEFAULTS.maxCases;
+  if (!Number.isInteger(maxCases) || maxCases < 1 || maxCases > MAX_CASES_LIMIT)
+    throw new ConfigError(`maxCases must be an integer from 1 to ${MAX_CASES_LIMIT}, got ${maxCases}`);
   const spec = await load(options.spec);
   const known = spec.operations.map((op) => op.operationId);
   if (among) {
@@ -306,7 +309,7 @@ async function prepare(
   const plan = planCases(spec, validators, {
     seed,
     nonce,
-    maxCases: options.maxCases ?? DEFAULTS.maxCases,
+    maxCases,
     // Every operation but the skipped ones is the same plan as all of them: the planner's "all" is kept.
     operations: operations.length === known.length ? [] : operations,
     rateLimit: checks.some((c) => c.name === 'rate_limit'),
@@ -419,6 +422,7 @@ async function send(
       seed: prepared.seed,
       strict: options.strict === true,
       skippedOperations: plan.skipped,
+      overBudget: plan.overBudget,
       cleanup: cleanup ? { cleaned: execution?.cleaned ?? 0, leftovers: execution?.leftovers ?? [] } : undefined,
     },
     redactor,
@@ -465,7 +469,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const prepared = await prepare(options, reports);
   const { plan, seed } = prepared;
   if (options.dryRun) {
-    options.write?.(renderDryRun(plannedLines(plan, prepared.baseUrl, prepared.headers, prepared.redactor)));
+    options.write?.(
+      renderDryRun(plannedLines(plan, prepared.baseUrl, prepared.headers, prepared.redactor), plan.overBudget),
+    );
     return { exitCode: 0, seed, results: [], plan };
   }
   for (const file of reports) await prepareReport(file);
@@ -573,7 +579,7 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
   if (options.dryRun) {
     for (const [i, p] of prepared.entries()) {
       options.write?.(
-        `${i > 0 ? '\n' : ''}${names[i]} · ${p.options.spec}\n${renderDryRun(plannedLines(p.plan, p.baseUrl, p.headers, p.redactor))}`,
+        `${i > 0 ? '\n' : ''}${names[i]} · ${p.options.spec}\n${renderDryRun(plannedLines(p.plan, p.baseUrl, p.headers, p.redactor), p.plan.overBudget)}`,
       );
     }
     return {

@@ -131,6 +131,9 @@ async function answer(
   );
   const scenario = scenarioFrom(preferences, options.dynamic);
   if (typeof scenario === 'string') return invalidPrefer(scenario);
+  // An operation that documents no response (allowed since 3.1) has nothing to serve: a valid
+  // request gets an empty success, not Prism's 500.
+  if (request.operation.responses.length === 0) return { status: 204, headers: {} };
   if (isForced(preferences)) return fromPrism(request, body, scenario);
 
   const binding = request.api.bindings.get(request.operation.operationId);

@@ -12,8 +12,6 @@ export interface BuildContext {
   spec: Spec;
   validators: ValidatorCache;
   seed: number;
-  /** Size of the random phase per operation. */
-  maxCases: number;
   stamps: Stamps;
   /** Marks the credentials this run generates (see conformance/throttle.ts). */
   nonce: string;
@@ -21,13 +19,7 @@ export interface BuildContext {
   links: Map<string, Map<string, LinkedValue>>;
 }
 
-export function createContext(
-  spec: Spec,
-  validators: ValidatorCache,
-  seed: number,
-  maxCases: number,
-  nonce: string,
-): BuildContext {
+export function createContext(spec: Spec, validators: ValidatorCache, seed: number, nonce: string): BuildContext {
   const links = new Map<string, Map<string, LinkedValue>>();
   for (const [target, parameters] of linkedParameters(spec)) {
     const selfLink = (source: string): number => (source === target ? 1 : 0);
@@ -41,7 +33,7 @@ export function createContext(
     }
     links.set(target, chosen);
   }
-  return { spec, validators, seed, maxCases, stamps: new Stamps(seed, validators), nonce, links };
+  return { spec, validators, seed, stamps: new Stamps(seed, validators), nonce, links };
 }
 
 /** Media types the generated bodies can be sent as, best first: JSON, any `+json`, then forms. */

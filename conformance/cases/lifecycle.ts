@@ -191,6 +191,8 @@ function lifecycleOf(
       if (!request) return;
       if (gone) {
         const status = read[1].resource.notFound?.status ?? '404';
+        // A read that documents no not-found answer has no status a deleted record could get.
+        if (!read[0].responses.some((r) => r.status === status)) return;
         steps.push(
           step(
             read[0],

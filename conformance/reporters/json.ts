@@ -34,6 +34,7 @@ export function jsonReport(report: Report): Record<string, unknown> {
     notSent,
     warnings: report.warnings ?? [],
     skippedOperations: report.skippedOperations,
+    overBudget: report.overBudget,
     ...(report.cleanup
       ? {
           cleaned: report.cleanup.cleaned,

@@ -159,6 +159,9 @@ export function renderSummary(
       );
     }
   }
+  for (const { operationId, needed, kept, limit } of report.overBudget) {
+    lines.push('', `warning: ${overBudgetText(operationId, needed, kept, limit)}`);
+  }
   for (const { operationId, reason } of report.skippedOperations) {
     lines.push('', `note: ${operationId} was not tested: ${printable(reason)}`);
   }
@@ -215,4 +218,9 @@ export function renderSummaries(outcomes: readonly ApiOutcome[], elapsedMs: numb
   const text = `${plural(outcomes.length, 'API')} (${apis}) · ${countsText(totals.total, totals.passed, totals.failed, totals.skipped, style)} · ${totals.requests} requests in ${(elapsedMs / 1000).toFixed(1)} s`;
   parts.push(`${style.bold('All APIs')}\n${verdictLine(failedApis + erroredApis > 0, text, style)}\n`);
   return parts.join('');
+}
+
+/** The --max-cases warning, one line per operation, shared with the dry run. */
+export function overBudgetText(operationId: string, needed: number, kept: number, limit: number): string {
+  return `${operationId} has ${needed} example, boundary, violation and scenario requests but --max-cases is ${limit}: ${kept} sent, no random case; --max-cases ${needed} sends them all`;
 }
