@@ -30,13 +30,14 @@ export function createContext(
 ): BuildContext {
   const links = new Map<string, Map<string, LinkedValue>>();
   for (const [target, parameters] of linkedParameters(spec)) {
-    // A parameter filled by several links takes the last one, in document order.
-    links.set(
-      target,
-      new Map(
-        parameters.map((p) => [p.parameter, { sourceOperationId: p.sourceOperationId, expression: p.expression }]),
-      ),
-    );
+    // A parameter filled by several links takes the first one, in document order (a collection's
+    // create before a copy); a link from the operation to itself cannot feed its first call.
+    const byName = new Map<string, LinkedValue>();
+    for (const p of [...parameters.filter((l) => l.sourceOperationId !== target), ...parameters]) {
+      if (!byName.has(p.parameter))
+        byName.set(p.parameter, { sourceOperationId: p.sourceOperationId, expression: p.expression });
+    }
+    links.set(target, byName);
   }
   return { spec, validators, seed, maxCases, stamps: new Stamps(seed, validators), nonce, links };
 }
