@@ -110,7 +110,7 @@ describe('BigChange reference', () => {
     const patch = await send(`${create}/${firstId}`, 'PATCH', { name: 'Renamed' }, h);
     expect(patch.status).toBe(204);
     expect(patch.text).toBe('');
-    expect(s.state.bigchange.get(firstId)?.name).toBe('Renamed');
+    expect(s.state.bigchange.groups.get(firstId)?.name).toBe('Renamed');
     // The update's name is optional and unbounded; what must be there is one value to update.
     expect((await send(`${create}/${firstId}`, 'PATCH', { name: '' }, h)).status).toBe(204);
     for (const noValue of [{}, { nickname: 'x' }]) {
@@ -150,7 +150,7 @@ describe('8x8 reference', () => {
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ code: 1003 });
     expect((conflict.body as { errorId: string }).errorId).toMatch(UUID);
-    expect(s.state.contacts.size).toBe(2);
+    expect(s.state.eightByEight.contacts.size).toBe(2);
 
     const invalid = await send(url, 'POST', { addresses: { msisdn: 'abc' } }, bearer);
     expect(invalid.status).toBe(400);
