@@ -81,6 +81,15 @@ export { eloquaMessage, eloquaValidation } from './reference/eloqua.js';
 
 const VENDORS: Record<SpecKey, Vendor> = { bigchange, '8x8': eightByEight, eloqua, easify };
 
+export interface LogEntry {
+  method: string;
+  path: string;
+  /** The operation the request was routed to (none for a path no operation has). */
+  operationId?: string;
+  status: number;
+  authorization?: string;
+}
+
 export interface RunningServer {
   key: SpecKey;
   /** What to pass as `--base-url`: origin plus the path of the spec's server URL. */
@@ -90,8 +99,8 @@ export interface RunningServer {
   readonly requestCount: number;
   /** Replies that did not conform to the spec (status, content type, headers or body). */
   readonly violations: string[];
-  /** Every request seen: method, path (with base path), status replied. */
-  readonly log: { method: string; path: string; status: number; authorization?: string }[];
+  /** Every request seen: method, path (with base path), the operation it reached, status replied. */
+  readonly log: LogEntry[];
   state: ServerState;
   /** Every record the server holds now, by collection and id (seeded ones included). */
   records(): StoredRecord[];
@@ -456,7 +465,7 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
     events: [],
   };
   const violations: string[] = [];
-  const log: { method: string; path: string; status: number; authorization?: string }[] = [];
+  const log: LogEntry[] = [];
   let requestCount = 0;
   const sockets = new Set<Socket>();
 
@@ -488,7 +497,7 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
       };
       for (const fault of faults) {
         if (fault.socket?.(req, res, ex)) {
-          log.push({ method, path: url, status: -1 });
+          log.push({ method, path: url, operationId: found.operation.operationId, status: -1 });
           return;
         }
       }
@@ -507,6 +516,7 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
       log.push({
         method,
         path: url,
+        operationId: found.operation.operationId,
         status: final.status,
         ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
       });
