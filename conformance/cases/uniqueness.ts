@@ -131,6 +131,13 @@ export function makeUnique(body: unknown, operation: Operation, bodySchema: Json
   const out: Json = { ...body };
   for (const [name, schema] of unique) {
     const stamp = stamps.take();
+    // A copy takes what its body leaves out from its source: a unique field left out would be the
+    // source's, which is always taken. It gets a value of its own.
+    if (operation.resource.action === 'copy' && !Object.hasOwn(out, name)) {
+      const value = stamps.uniqueValue(name, schema, `copy ${stamp.text}`, stamp);
+      if (value !== undefined) out[name] = value;
+      continue;
+    }
     const value =
       stamps.uniqueValue(name, schema, out[name], stamp) ?? stamps.uniqueInvalid(name, schema, out[name], stamp);
     if (value !== undefined) out[name] = value;
