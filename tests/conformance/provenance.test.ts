@@ -28,6 +28,7 @@ import {
   type RunningServer,
   SPEC_FILES,
   type SpecKey,
+  specFor,
   startReferenceServer,
 } from '../support/reference-server.js';
 import {
@@ -67,6 +68,10 @@ interface Calibration {
   documentedFault: { name: string; expected: CheckName };
 }
 
+/** The pointer of an operation in a spec: `op('/contacts/update', 'patch')`. */
+const op = (path: string, method: string): string =>
+  `/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}`;
+
 const CALIBRATIONS: Calibration[] = [
   {
     name: 'bigchange',
@@ -83,7 +88,20 @@ const CALIBRATIONS: Calibration[] = [
     name: '8x8',
     key: '8x8',
     args: [],
-    refutes: [{ pointer: `${AT['8x8']}/responses/401`, keyword: 'content' }],
+    // A JSON Patch left out is no change at all; a 404 without a body is all 8x8 documents (nothing).
+    refutes: [
+      { pointer: `${AT['8x8']}/responses/401`, keyword: 'content' },
+      {
+        pointer: `${op('/api/v1/accounts/{accountId}/contacts/{contactId}', 'patch')}/requestBody`,
+        keyword: 'required',
+      },
+      {
+        pointer: `${op('/api/v1/accounts/{accountId}/contacts/{contactId}', 'delete')}/responses/404`,
+        keyword: 'content',
+      },
+      { pointer: `${op('/api/v1/accounts/{accountId}/groups/{groupId}', 'patch')}/requestBody`, keyword: 'required' },
+      { pointer: '/components/responses/Unauthorized', keyword: 'content' },
+    ],
     documentedFault: { name: '8x8-accepts-invalid-msisdn', expected: 'negative_data_rejected' },
   },
   {
@@ -93,6 +111,10 @@ const CALIBRATIONS: Calibration[] = [
     refutes: [
       { pointer: `${AT.eloqua}/responses/400`, keyword: 'content' },
       { pointer: `${AT.eloqua}/responses/401`, keyword: 'content' },
+      { pointer: '/components/responses/ValidationFailed', keyword: 'content' },
+      { pointer: '/components/responses/BadRequestMessage', keyword: 'content' },
+      { pointer: '/components/responses/Unauthorized', keyword: 'content' },
+      { pointer: '/components/responses/NotFound', keyword: 'content' },
       { pointer: '/components/schemas/ContactSegment', keyword: 'required' },
       { pointer: '/components/schemas/ContactSegment/properties/name', keyword: 'minLength' },
       { pointer: '/components/schemas/SegmentElement/properties/isIncluded', keyword: 'enum' },
@@ -105,8 +127,16 @@ const CALIBRATIONS: Calibration[] = [
     args: [],
     rateLimit: false,
     refutes: [
+      { pointer: `${op('/contact-groups/update', 'patch')}/parameters/0/schema`, keyword: 'minLength' },
+      { pointer: `${op('/contact-groups/update', 'patch')}/parameters/0/schema`, keyword: 'maxLength' },
+      { pointer: `${op('/contact-groups/update', 'patch')}/responses/400`, keyword: 'content' },
+      { pointer: `${op('/contacts/update', 'patch')}/responses/200`, keyword: 'content' },
+      { pointer: `${op('/contacts/update', 'patch')}/responses/400`, keyword: 'content' },
+      { pointer: '/components/responses/UnauthenticatedAssumed', keyword: 'content' },
+      { pointer: '/components/responses/ContactValidationAssumed', keyword: 'content' },
       { pointer: '/components/schemas/CreateContactGroupRequest/properties/name', keyword: 'minLength' },
       { pointer: '/components/schemas/CreateContactGroupRequest/properties/name', keyword: 'maxLength' },
+      { pointer: '/components/schemas/ContactFields/properties/first_name', keyword: 'minLength' },
     ],
     documentedFault: { name: 'easify-contacts-count-as-string', expected: 'response_schema' },
   },
@@ -116,7 +146,10 @@ const CALIBRATIONS: Calibration[] = [
     key: 'easify',
     args: ['--checks', 'rate_limit,response_headers'],
     rateLimit: LONG_WINDOW,
-    refutes: [{ pointer: `${AT.easify}/responses/429/headers/Retry-After`, keyword: 'required' }],
+    refutes: [
+      { pointer: `${AT.easify}/responses/429/headers/Retry-After`, keyword: 'required' },
+      { pointer: '/components/headers/Retry-After', keyword: 'required' },
+    ],
     documentedFault: { name: 'easify-never-rate-limits', expected: 'rate_limit' },
   },
 ];
@@ -233,18 +266,17 @@ describe.concurrent('a server that does only what the vendor documents', () => {
       expect(relaxed.report!.strict).toBe(false);
       expect(server.violations, 'the documented-only server answers within the documented rules').toEqual([]);
 
-      const spec = parse(await readFile(join(REPO_ROOT, SPEC_FILES[key]), 'utf8')) as JsonObject;
+      const document = parse(await readFile(join(REPO_ROOT, SPEC_FILES[key]), 'utf8')) as JsonObject;
+      const spec = await specFor(key);
       for (const entry of relaxed.report!.assumptions) {
         expect(Object.keys(entry).sort()).toEqual(
           ['case', 'keyword', 'operationId', 'pointer', 'reason', 'status', 'verdict'].sort(),
         );
         // The reason is the spec's own mark, at the node the pointer names.
-        const node = getPointer(spec, entry.pointer);
+        const node = getPointer(document, entry.pointer);
         const marks = isObject(node) ? node['x-inferred'] : undefined;
         expect(isObject(marks) ? marks[entry.keyword] : undefined, entry.pointer).toBe(entry.reason);
-        expect(['createContactGroup', 'updateContactGroup', 'createContact', 'createContactSegment']).toContain(
-          entry.operationId,
-        );
+        expect(spec.operations.map((o) => o.operationId)).toContain(entry.operationId);
         if (entry.verdict === 'untested') {
           expect(entry.case).toBeNull();
           expect(entry.status).toBeNull();
