@@ -46,6 +46,9 @@ export interface JsonReport {
   failures: ReportFailure[];
   assumptions: ReportAssumption[];
   strict: boolean;
+  /** With the cleanup pass: the records it deleted (or found gone) and those it left behind. */
+  cleaned?: number;
+  leftovers?: { operationId: string; id: unknown }[];
 }
 
 export interface RunResult {
