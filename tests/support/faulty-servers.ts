@@ -73,6 +73,8 @@ interface Target {
 export interface FaultCase extends Target {
   /** The one check that must flag the fault. */
   expected: CheckName;
+  /** When set, the cases that must flag it (a lifecycle fault is the lifecycle's to find). */
+  cases?: RegExp;
 }
 
 export interface AssumptionFaultCase extends Target {
@@ -536,6 +538,7 @@ export const FAULTS: FaultCase[] = [
   {
     spec: 'eloqua',
     expected: 'resource_availability',
+    cases: /^lifecycle: getContactSegment the deleted record$/,
     fault: {
       name: 'eloqua-deleted-segment-still-readable',
       description: 'a deleted segment is gone from the list and cannot be updated, but its read still answers 200',
@@ -556,6 +559,7 @@ export const FAULTS: FaultCase[] = [
   {
     spec: 'bigchange',
     expected: 'stateful_rules',
+    cases: /^lifecycle: listContactGroups with the record$/,
     fault: {
       name: 'bigchange-list-misses-first-match',
       description:
@@ -575,6 +579,7 @@ export const FAULTS: FaultCase[] = [
   {
     spec: '8x8',
     expected: 'stateful_rules',
+    cases: /^lifecycle: get(Contact|Group) the record after the update(Contact|Group)$/,
     fault: {
       name: '8x8-patch-ignores-last-operation',
       description: 'a JSON Patch is applied without its last operation (answered 200 as if it were applied whole)',
@@ -589,6 +594,7 @@ export const FAULTS: FaultCase[] = [
   {
     spec: '8x8',
     expected: 'status_code_documented',
+    cases: /^lifecycle: updateContact the deleted record$/,
     fault: {
       name: '8x8-update-of-deleted-contact-204',
       description:
@@ -608,6 +614,7 @@ export const FAULTS: FaultCase[] = [
   {
     spec: 'easify',
     expected: 'resource_availability',
+    cases: /^lifecycle: updateContact the deleted record$/,
     rateLimit: false,
     fault: {
       name: 'easify-update-revives-deleted-contact',
