@@ -83,7 +83,10 @@ const VENDORS: Record<SpecKey, Vendor> = { bigchange, '8x8': eightByEight, eloqu
 
 export interface LogEntry {
   method: string;
+  /** The URL's path, with the base path and without the query. */
   path: string;
+  /** The raw query string, when the request had one. */
+  query?: string;
   /** The operation the request was routed to (none for a path no operation has). */
   operationId?: string;
   status: number;
@@ -99,7 +102,7 @@ export interface RunningServer {
   readonly requestCount: number;
   /** Replies that did not conform to the spec (status, content type, headers or body). */
   readonly violations: string[];
-  /** Every request seen: method, path (with base path), the operation it reached, status replied. */
+  /** Every request seen: method, path (with base path) and query, the operation it reached, status replied. */
   readonly log: LogEntry[];
   state: ServerState;
   /** Every record the server holds now, by collection and id (seeded ones included). */
@@ -405,6 +408,12 @@ function route(
   return undefined;
 }
 
+/** A request URL as the log keeps it: its path, and its query apart. */
+function where(url: string): { path: string; query?: string } {
+  const at = url.indexOf('?');
+  return at < 0 ? { path: url } : { path: url.slice(0, at), query: url.slice(at + 1) };
+}
+
 function readBody(req: IncomingMessage, limit = 25 * 1024 * 1024): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -478,7 +487,7 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
       const url = req.url ?? '/';
       const found = route(spec, basePath, method, url);
       if (!found) {
-        log.push({ method, path: url, status: 404 });
+        log.push({ method, ...where(url), status: 404 });
         res.writeHead(404, { 'Content-Type': 'text/plain' });
         res.end('no such route');
         return;
@@ -497,7 +506,7 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
       };
       for (const fault of faults) {
         if (fault.socket?.(req, res, ex)) {
-          log.push({ method, path: url, operationId: found.operation.operationId, status: -1 });
+          log.push({ method, ...where(url), operationId: found.operation.operationId, status: -1 });
           return;
         }
       }
@@ -515,7 +524,7 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
       const sent = send(res, final);
       log.push({
         method,
-        path: url,
+        ...where(url),
         operationId: found.operation.operationId,
         status: final.status,
         ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
