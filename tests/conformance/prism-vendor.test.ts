@@ -138,12 +138,13 @@ describe.concurrent('Prism serving the vendor definitions, checked with our spec
       // 8x8 documents no 401: Prism's own security answer is a problem+json.
       { pointer: `${AT['8x8']}/responses/401`, keyword: 'content' },
       { pointer: `${contact}/patch/requestBody`, keyword: 'required' },
-      // 8x8 documents only 204 for the delete, and Prism answers an id no contact has with it.
+      // 8x8 documents only 204 for the contact delete: Prism refuses an invalid account id there with
+      // its own 422, not with the 404 or the 401 we assume.
       { pointer: `${contact}/delete/responses/404`, keyword: 'response' },
       { pointer: `${groups}/post/requestBody`, keyword: 'required' },
       { pointer: `${groups}~1{groupId}/patch/requestBody`, keyword: 'required' },
-      // Prism's 401 is its own; on the operations where 8x8 documents none, it is all Prism's.
       { pointer: '/components/responses/Unauthorized', keyword: 'response' },
+      // Prism's 401 is its own problem+json, here as on the create.
       { pointer: '/components/responses/Unauthorized', keyword: 'content' },
     ];
     expect(refutedAssumptions(run.report), context(run)).toEqual(refuted);
