@@ -118,6 +118,10 @@ function program(): Command {
       DEFAULTS.maxCases,
     )
     .option(
+      '--no-random',
+      'no random bodies: only examples, boundaries, violations, header and auth cases and scenarios',
+    )
+    .option(
       '--concurrency <n>',
       'requests in flight at once',
       integer('--concurrency', 1, LIMITS.concurrency),
@@ -163,6 +167,7 @@ interface Parsed {
   excludeChecks?: string[];
   operation: string[];
   maxCases: number;
+  random: boolean;
   concurrency: number;
   timeout: number;
   rateLimit?: RateLimit | 'none';
@@ -202,6 +207,7 @@ async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
     ...(parsed.excludeChecks ? { excludeChecks: parsed.excludeChecks } : {}),
     operations: parsed.operation,
     maxCases: parsed.maxCases,
+    random: parsed.random,
     concurrency: parsed.concurrency,
     timeoutMs: parsed.timeout,
     ...(parsed.rateLimit ? { rateLimit: parsed.rateLimit } : {}),
@@ -237,6 +243,7 @@ function givenFlags(command: Command, parsed: Parsed): Flags {
     ['checks', parsed.checks],
     ['excludeChecks', parsed.excludeChecks],
     ['maxCases', pick('maxCases')],
+    ['random', pick('random')],
     ['concurrency', pick('concurrency')],
     ['timeoutMs', pick('timeout')],
     ['rateLimit', parsed.rateLimit],

@@ -33,7 +33,8 @@ const RUN_OPTIONS = {
   excludeChecks: CHECKS,
   live: { type: 'boolean' },
   seed: { type: 'integer', minimum: 0 },
-  maxCases: { type: 'integer', minimum: 0, maximum: MAX_CASES_LIMIT },
+  maxCases: { type: 'integer', minimum: 1, maximum: MAX_CASES_LIMIT },
+  random: { type: 'boolean' },
   concurrency: { type: 'integer', minimum: 1, maximum: LIMITS.concurrency },
   timeout: { type: 'integer', minimum: 1, maximum: LIMITS.timeoutMs },
   rateLimit: { type: 'string' },
@@ -105,6 +106,7 @@ interface RawOptions {
   live?: boolean;
   seed?: number;
   maxCases?: number;
+  random?: boolean;
   concurrency?: number;
   timeout?: number;
   rateLimit?: string;
@@ -335,6 +337,7 @@ const SAME_AS_RUN = [
   'live',
   'seed',
   'maxCases',
+  'random',
   'concurrency',
   'strict',
   'cleanup',
@@ -484,6 +487,7 @@ export interface Flags {
   checks?: string[];
   excludeChecks?: string[];
   maxCases?: number;
+  random?: boolean;
   concurrency?: number;
   timeoutMs?: number;
   rateLimit?: RateLimit | 'none';
@@ -555,6 +559,7 @@ export function configuredRun(config: Config, flags: Flags, cwd: string): Config
           ...given('checks'),
           ...given('excludeChecks'),
           ...given('maxCases'),
+          ...given('random'),
           ...given('concurrency'),
           ...given('timeoutMs'),
           ...given('rateLimit'),

@@ -57,6 +57,8 @@ export interface RunOptions {
   operations?: string[];
   /** Requests per operation, everything counted (see PlanOptions.maxCases); 1 to MAX_CASES_LIMIT. */
   maxCases?: number;
+  /** Random bodies fill each operation's budget (the default); false sends only the planned cases. */
+  random?: boolean;
   concurrency?: number;
   timeoutMs?: number;
   /** undefined: the spec's x-rate-limit for non-loopback targets, none on loopback. */
@@ -310,6 +312,7 @@ async function prepare(
     seed,
     nonce,
     maxCases,
+    random: options.random !== false,
     // Every operation but the skipped ones is the same plan as all of them: the planner's "all" is kept.
     operations: operations.length === known.length ? [] : operations,
     rateLimit: checks.some((c) => c.name === 'rate_limit'),

@@ -220,11 +220,12 @@ function lifecycleOf(
           request.query[parameter] = linked;
       }
       const items = listBinding.resource.items!;
-      // A filter on a value the create wrote narrows the list to it; else the biggest page it allows.
+      // A filter on a value the create wrote narrows the list to it, on the biggest page it allows: a
+      // value other records share (a country) may fill a page without it.
       const filter = (listBinding.resource.filters ?? []).find((f) => typeof current[f.field] === 'string');
       let pageSize: number | undefined;
       if (filter) request.query[filter.parameter] = { value: current[filter.field] };
-      else if (listBinding.resource.paging?.size) {
+      if (listBinding.resource.paging?.size) {
         const parameter = listOp.parameters.find((p) => p.name === listBinding.resource.paging!.size);
         const maximum = parameter ? flatten(parameter.schema).maximum : undefined;
         pageSize = Math.min(maximum ?? 100, 100);

@@ -45,6 +45,8 @@ export interface PlanOptions {
    * made with it. The opt-in rate-limit burst is not counted.
    */
   maxCases: number;
+  /** Whether random bodies fill what the budget leaves; false means none. Absent means true. */
+  random?: boolean;
   /** operationIds to test; empty means all. */
   operations: string[];
   rateLimit: boolean;
@@ -283,7 +285,8 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
       const drafts = p.drafts;
       const id = p.operation.operationId;
       const room = options.maxCases - (kept.used.get(id) ?? 0);
-      if (drafts.length === 0 || room <= 0 || !selected.includes(p.operation)) return { ...p, drafts };
+      if (drafts.length === 0 || room <= 0 || options.random === false || !selected.includes(p.operation))
+        return { ...p, drafts };
       const taken = new Set(drafts.map(bodyKey).filter((k): k is string => k !== undefined));
       const random = attempt(p.operation, () => randomCases(ctx, p.operation, room, taken)).filter(
         (d) => options.judged?.(d) ?? true,

@@ -76,21 +76,26 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   const binding = resourceModel(ctx.spec).get(operation.operationId);
   const addressed = (name: string): boolean =>
     ctx.links.get(operation.operationId)?.has(name) === true || binding?.idParameter === name;
+  // An update by query parameters writes its unique values there: each case its own, as in a body.
+  const stamped = binding?.resource.patch === 'parameters' ? (binding.resource.unique?.fields ?? []) : [];
   for (const parameter of operation.parameters.filter(
     (p) => (p.in === 'query' || p.in === 'cookie') && !addressed(p.name),
   )) {
     for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'boundaries', ctx.seed)) {
+      const value =
+        parameter.in === 'query' && stamped.includes(parameter.name)
+          ? (ctx.stamps.uniqueValue(`query ${parameter.name}`, parameter.schema, variant.value, ctx.stamps.take()) ??
+            variant.value)
+          : variant.value;
       const primitive = isPrimitive(parameter.schema);
-      const text = primitive ? wireText(variant.value) : undefined;
+      const text = primitive ? wireText(value) : undefined;
       const sent =
-        text !== undefined
-          ? { present: true, value: fromWire(text, parameter.schema) }
-          : roundTrip(parameter, variant.value);
+        text !== undefined ? { present: true, value: fromWire(text, parameter.schema) } : roundTrip(parameter, value);
       // An empty list writes nothing: for a required parameter that is a missing one, not a boundary.
       if (!sent.present && parameter.required) continue;
       if (sent.present && !isValid(ctx, parameter.schema, sent.value)) continue;
       const request = withBody(base, bodyFor());
-      setParameter(request, parameter, { value: variant.value });
+      setParameter(request, parameter, { value });
       drafts.push({
         operation,
         kind: 'positive',

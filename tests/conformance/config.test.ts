@@ -266,7 +266,7 @@ apis:
       ['package.json', JSON.stringify({ name: 'x', conformance: { apis: [{ name: 'from-package', ...api }] } })],
     ] as const) {
       const dir = await workspace({ [file]: text });
-      const run = await cli(['--dry-run', '--operation', 'listContactGroups', '--max-cases', '0'], dir);
+      const run = await cli(['--dry-run', '--operation', 'listContactGroups', '--no-random'], dir);
       expect(run.code, run.describe()).toBe(0);
       expect(run.stdout).toMatch(
         new RegExp(
@@ -290,7 +290,7 @@ describe('against the mock', () => {
       'conformance.config.yaml': `
 defaults:
   seed: 11
-  maxCases: 0
+  random: false
 apis:
   - name: easify
     spec: ${EASIFY}
@@ -375,7 +375,7 @@ apis:
       'conformance.config.yaml': `
 defaults:
   seed: 5
-  maxCases: 0
+  random: false
   headers:
     Authorization: Bearer \${SECRET_TOKEN}
 reports:
@@ -514,10 +514,7 @@ apis:
       /unknown operation "nope": no API of the run has it \(easify, eight\)/,
     );
     // --spec with --config picks the API of that spec.
-    const picked = await cli(
-      ['--config', 'conformance.config.yaml', '--spec', EIGHT, '--dry-run', '--max-cases', '0'],
-      dir,
-    );
+    const picked = await cli(['--config', 'conformance.config.yaml', '--spec', EIGHT, '--dry-run', '--no-random'], dir);
     expect(picked.code, picked.describe()).toBe(0);
     expect(picked.stdout).toMatch(/^eight · /);
     expect(picked.stdout).not.toMatch(/^easify · /m);
@@ -535,7 +532,7 @@ describe('npm run check:mock', () => {
       env: ENV,
       cwd: REPO_ROOT,
     };
-    const small = ['--max-cases', '0', '--operation', 'listContactGroups'];
+    const small = ['--no-random', '--operation', 'listContactGroups'];
     const code = await checkMock(['--api', 'easify', ...small], io);
     expect(code, `${stderr}\n${stdout}`).toBe(0);
     const port = /against http:\/\/127\.0\.0\.1:(\d+)\/easify\/api\/v2/.exec(stdout)?.[1];

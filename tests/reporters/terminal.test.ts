@@ -21,7 +21,7 @@ const EASIFY = join(REPO_ROOT, 'specs/easify-contact-groups.yaml');
 const EIGHT = join(REPO_ROOT, 'specs/8x8-contacts.yaml');
 const ESC = '\u001b[';
 /** A small run: one operation, no random cases. */
-const SMALL = ['--seed', '3', '--max-cases', '0', '--operation', 'listContactGroups', '--throttle-wait', '0'];
+const SMALL = ['--seed', '3', '--no-random', '--operation', 'listContactGroups', '--throttle-wait', '0'];
 
 let mock: RunningMock;
 const servers: Server[] = [];

@@ -46,6 +46,11 @@ export interface JsonReport {
   failures: ReportFailure[];
   assumptions: ReportAssumption[];
   strict: boolean;
+  /** Per operation: its cases and, per check, how they came out. */
+  operations: Record<string, { cases: number; checks: Record<string, CheckTally> }>;
+  /** With the cleanup pass: the records it deleted (or found gone) and those it left behind. */
+  cleaned?: number;
+  leftovers?: { operationId: string; id: unknown }[];
 }
 
 export interface RunResult {
