@@ -218,11 +218,14 @@ function lifecycleOf(
           request.query[parameter] = linked;
       }
       const items = listBinding.resource.items!;
-      // A filter on a value the create wrote narrows the list to it; else the biggest page it allows.
+      // A filter on a value the create wrote narrows the list, else the biggest page it allows. Other records
+      // may share the value (a server keeps those of earlier runs): a full page of them proves nothing.
       const filter = (listBinding.resource.filters ?? []).find((f) => typeof current[f.field] === 'string');
       let pageSize: number | undefined;
-      if (filter) request.query[filter.parameter] = { value: current[filter.field] };
-      else if (listBinding.resource.paging?.size) {
+      if (filter) {
+        request.query[filter.parameter] = { value: current[filter.field] };
+        pageSize = listBinding.resource.paging?.defaultSize;
+      } else if (listBinding.resource.paging?.size) {
         const parameter = listOp.parameters.find((p) => p.name === listBinding.resource.paging!.size);
         const maximum = parameter ? flatten(parameter.schema).maximum : undefined;
         pageSize = Math.min(maximum ?? 100, 100);
