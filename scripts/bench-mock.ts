@@ -2,7 +2,9 @@
  * `npm run bench:mock`: the mock (stateful, in one process) against bare `prism mock` on the same
  * spec and against a bare node:http server answering a fixed 201 (the ceiling), for a valid and an
  * invalid create. Every server runs as a child process so that autocannon, here, never competes
- * with the server for its event loop. Also times the startup of all four APIs.
+ * with the server for its event loop. Also times the startup of all four APIs, and the rate of 8x8
+ * creates (each a new contact) on an empty store and with 50,000 contacts stored, seeded through
+ * the API itself (`BENCH_STORED` changes the number).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -17,6 +19,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = 20;
 const HEADERS = { authorization: 'Bearer bench-token', 'customer-id': '14532', 'content-type': 'application/json' };
 const VALID = JSON.stringify({ name: 'Field engineers' });
+const STORED = Number(process.env.BENCH_STORED ?? 50_000);
+const CONTACTS = '/8x8/api/v1/accounts/4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35/contacts';
 const INVALID = JSON.stringify({});
 /** Prism's default; it logs every request, which is how users run it. */
 const PRISM_LOG_LEVEL = 'info';
@@ -88,6 +92,59 @@ async function load(url: string, body: string, seconds = DURATION): Promise<Figu
   };
 }
 
+/** A new phone number per request: every create stores a contact (none merges into another). */
+let contactNumber = 0;
+const newContact = (request: autocannon.Request): autocannon.Request => ({
+  ...request,
+  body: JSON.stringify({
+    firstName: 'Bench',
+    addresses: { msisdn: `+4479${String(contactNumber++).padStart(9, '0')}` },
+  }),
+});
+
+/** 8x8 creates for `seconds`, or exactly `amount` of them. */
+async function createContacts(origin: string, run: { seconds: number } | { amount: number }): Promise<Figures> {
+  const result = await autocannon({
+    url: origin,
+    connections: CONNECTIONS,
+    ...('amount' in run ? { amount: run.amount } : { duration: run.seconds }),
+    requests: [
+      {
+        method: 'POST',
+        path: CONTACTS,
+        headers: { authorization: 'Bearer bench-token', 'content-type': 'application/json' },
+        setupRequest: newContact,
+      },
+    ],
+  });
+  const statuses = Object.entries(result.statusCodeStats ?? {})
+    .map(([status, { count }]) => `${status}x${count ?? 0}`)
+    .join(' ');
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    statuses: result.errors > 0 ? `${statuses} errors=${result.errors}` : statuses,
+  };
+}
+
+async function storedContacts(origin: string): Promise<number> {
+  const response = await fetch(`${origin}/__mock/state`);
+  const state = (await response.json()) as { '8x8'?: { contacts?: unknown[] } };
+  return state['8x8']?.contacts?.length ?? 0;
+}
+
+/** The create rate on an empty store and with STORED contacts, on a warm mock. */
+async function scaling(origin: string): Promise<{ empty: Figures; full: Figures; seeded: number }> {
+  await createContacts(origin, { seconds: 1 }); // warm-up
+  await fetch(`${origin}/__mock/reset`, { method: 'POST' });
+  const empty = await createContacts(origin, { seconds: DURATION });
+  const missing = STORED - (await storedContacts(origin));
+  if (missing > 0) await createContacts(origin, { amount: missing });
+  const seeded = await storedContacts(origin);
+  const full = await createContacts(origin, { seconds: DURATION });
+  return { empty, full, seeded };
+}
+
 async function measure(url: string, body: string): Promise<Figures> {
   await load(url, body, 1); // warm-up: JIT, validators, connections
   return load(url, body);
@@ -123,6 +180,11 @@ async function main(): Promise<void> {
       [`prism mock -v ${PRISM_LOG_LEVEL}, invalid create`, await measure(prismUrl, INVALID)],
       ['node:http fixed 201 (ceiling)', await measure(`http://127.0.0.1:${ceilingPort}/`, VALID)],
     ];
+    const contacts = await scaling(`http://127.0.0.1:${mockPort}`);
+    rows.push(
+      ['mock, 8x8 create, empty store', contacts.empty],
+      [`mock, 8x8 create, ${contacts.seeded.toLocaleString('en')} stored`, contacts.full],
+    );
     const [mockValid, mockInvalid, prismValid, prismInvalid, top] = rows.map(([, f]) => f) as [
       Figures,
       Figures,
@@ -142,6 +204,9 @@ async function main(): Promise<void> {
       `\nmock / prism mock:  valid ${ratio(mockValid, prismValid)}x, invalid ${ratio(mockInvalid, prismInvalid)}x (goal >= 1.5)`,
     );
     console.log(`mock / node:http ceiling:  valid ${ratio(mockValid, top)}x, invalid ${ratio(mockInvalid, top)}x`);
+    console.log(
+      `8x8 create with ${contacts.seeded.toLocaleString('en')} contacts stored / with none: ${ratio(contacts.full, contacts.empty)}x (goal >= 0.8)`,
+    );
     console.log(
       `startup of all four APIs: startMock() ${inProcessMs.toFixed(0)} ms; \`npm start\`-style process to ready ${mock.startupMs.toFixed(0)} ms (goal < 2000 ms); prism mock (one spec) ${prism.startupMs.toFixed(0)} ms`,
     );

@@ -305,11 +305,11 @@ describe('a broken spec among several', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'broken-specs-'));
-    // First in file order, and slower to fail: 180 kB to parse before its flaw (no paths) shows.
-    const padding = Array.from({ length: 4000 }, (_, i) => `  - "${String(i).padStart(40, 'x')}"`).join('\n');
+    // First in file order, and slower to fail: its flaw (a $ref to a file that does not exist) shows only
+    // once a second file is looked for.
     await writeFile(
       join(dir, 'alpha-broken.yaml'),
-      `openapi: 3.1.0\ninfo: {title: A, version: '1'}\nx-padding:\n${padding}\n`,
+      "openapi: 3.1.0\ninfo: {title: A, version: '1'}\npaths:\n  /things:\n    $ref: './alpha-paths.yaml#/things'\n",
     );
     // Last in file order, and quick to fail: a YAML error on its second line.
     await writeFile(join(dir, 'zulu-broken.yaml'), 'openapi: 3.1.0\ninfo: [\n');
