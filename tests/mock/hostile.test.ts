@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SPECS_DIR, type RunningMock, startMock } from '../../mocks/server.js';
+import { Collection } from '../../mocks/state/store.js';
 import { MockClient } from './support/mock-client.js';
 import { pipelined, sendRaw } from './support/raw-http.js';
 
@@ -258,6 +259,33 @@ describe('a create costs the same with many records stored', () => {
     const state = await client.state();
     expect(state['8x8']!.contacts).toHaveLength(STORED + 1);
     expect(state.eloqua!.contactSegments).toHaveLength(STORED + 1);
+  });
+});
+
+describe('the index behind unique and merge lookups', () => {
+  it('follows every store, replace and delete: a value held by one record, by two, by one again, by none', () => {
+    const contacts = new Collection();
+    contacts.indexOn([
+      { property: 'name', children: false },
+      { property: 'addresses', children: true },
+    ]);
+    contacts.set('1', { name: 'Ana', addresses: { email: 'shared@example.com', msisdn: '+441' } });
+    contacts.set('2', { name: 'Bo', addresses: { msisdn: '+442' } });
+    expect(contacts.find('addresses.email', 'shared@example.com')).toEqual(['1']);
+    contacts.set('2', { name: 'Bo', addresses: { msisdn: '+442', email: 'shared@example.com' } });
+    expect([...contacts.find('addresses.email', 'shared@example.com')].sort()).toEqual(['1', '2']);
+    contacts.delete('1');
+    expect(contacts.find('addresses.email', 'shared@example.com')).toEqual(['2']);
+    expect(contacts.find('addresses.msisdn', '+441')).toEqual([]);
+    contacts.set('2', { name: 'Bo' });
+    expect(contacts.find('addresses.email', 'shared@example.com')).toEqual([]);
+    expect(contacts.find('name', 'Bo')).toEqual(['2']);
+    // Values of other types never share a key with a string that looks like their JSON.
+    const typed = new Collection();
+    typed.indexOn([{ property: 'v', children: false }]);
+    const values = [7, '7', true, 'true', null, 'null', '\u0000"7"', { a: 1 }, '{"a":1}'];
+    for (const [i, v] of values.entries()) typed.set(String(i), { v });
+    for (const [i, v] of values.entries()) expect(typed.find('v', v), JSON.stringify(v)).toEqual([String(i)]);
   });
 });
 
