@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningMock, startMock } from '../../mocks/server.js';
 import { KINDS, sendTraffic, storedCounts, TARGETS, touchCollections } from '../../scripts/mock-traffic.js';
 
-const REQUESTS = 1600;
+const REQUESTS = 1200;
 let mock: RunningMock;
 
 beforeAll(async () => {
