@@ -1,17 +1,20 @@
 /**
- * `npx conformance --spec <file> --base-url <url> [options]`. Parses and validates the command line,
- * runs, and maps the outcome to the exit code: 0 no violation, 1 violations, 2 usage or
- * configuration problem (always one line on stderr, never a stack trace).
+ * `npx conformance --spec <file> --base-url <url> [options]`, or `npx conformance` with a config file
+ * (`--config <file>`, else conformance.config.yaml in the working directory) to run its APIs in one
+ * process. Parses and validates the command line, runs, and maps the outcome to the exit code: 0 no
+ * violation, 1 violations, 2 usage or configuration problem (one line on stderr, never a stack trace).
  *
  * `main(argv, io)` does all of it without touching the process, so tests call it in-process;
  * `runCli()` wires it to the real process.
  */
 import { Command, CommanderError, Option } from 'commander';
+import type { Rate as RateLimit } from '../lib/extensions.js';
 import { PACKAGE_VERSION } from '../lib/package-root.js';
 import { CHECK_NAMES } from './checks/registry.js';
+import type { Flags } from './config.js';
 import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
-import type { RateLimit } from './http/pacer.js';
+import { LIMITS, parseRateLimit, RESERVED_HEADERS, reservedHeaderReason } from './options.js';
 import { printable } from './reporters/summary.js';
 import type { RunOptions } from './run.js';
 
@@ -24,6 +27,10 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** The stream the progress bar draws on, when interactive. */
   progressStream?: NodeJS.WriteStream;
+  /** Where a config file is looked for and relative paths start (default: the process's). */
+  cwd?: string;
+  /** Settles once the targets of a config run can be reached (a mock still starting): nothing is sent before. */
+  targetsReady?: Promise<unknown>;
 }
 
 const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*)$/;
@@ -37,40 +44,20 @@ function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (val
   };
 }
 
-/** Framing and hop-by-hop headers: the HTTP client owns them, and a given value would break the exchange. */
-const RESERVED = new Set([
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'proxy-connection',
-  'host',
-]);
-
 function header(value: string, previous: [string, string][]): [string, string][] {
   const match = HEADER.exec(value);
   if (!match || /[\r\n]/.test(value)) {
     throw new ConfigError(`--header must look like "Name: value", got "${value.split(':')[0]}…"`);
   }
-  if (RESERVED.has(match[1]!.toLowerCase())) {
-    throw new ConfigError(
-      `--header ${match[1]} is not allowed: framing and connection headers are set by the runner's HTTP client`,
-    );
-  }
+  if (RESERVED_HEADERS.has(match[1]!.toLowerCase()))
+    throw new ConfigError(`--header ${reservedHeaderReason(match[1]!)}`);
   return [...previous, [match[1]!, match[2]!.trim()]];
 }
 
 function rateLimit(value: string): RateLimit | 'none' {
-  if (value === 'none') return 'none';
-  const match = /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(value);
-  if (!match || Number(match[1]) <= 0) {
-    throw new ConfigError(`--rate-limit must look like 10/s or 15/m (or "none"), got "${value}"`);
-  }
-  return { count: Number(match[1]), periodSeconds: match[2] === 's' ? 1 : 60 };
+  const parsed = parseRateLimit(value);
+  if (!parsed) throw new ConfigError(`--rate-limit must look like 10/s or 15/m (or "none"), got "${value}"`);
+  return parsed;
 }
 
 const list = (value: string): string[] =>
@@ -82,6 +69,8 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 const EXAMPLES = `
 Examples:
+  $ conformance                      # every API of ./conformance.config.yaml, one summary
+  $ conformance --config ci.config.yaml --api easify --report-html reports/easify.html
   $ conformance --spec specs/easify-contact-groups.yaml --base-url http://127.0.0.1:4010/easify/api/v2 \\
       --header "Authorization: Bearer any-token"
   $ conformance --spec specs/8x8-contacts.yaml --base-url http://localhost:8080 --seed 42 \\
@@ -94,6 +83,7 @@ Exit codes:
   1  at least one violation
   2  bad usage, unreadable spec, unwritable report, unreachable target, or a target speaking
      TLS behind http:// (plain HTTP behind https://) (one line on stderr)
+  A run of a config file's APIs exits with the worst of theirs.
 `;
 
 function program(): Command {
@@ -101,7 +91,9 @@ function program(): Command {
     .description('Check a running implementation of an OpenAPI spec against the contract.')
     .version(PACKAGE_VERSION, '--version', 'print the version')
     .helpOption('-h, --help', 'show this help')
-    .option('--spec <file>', 'the OpenAPI spec (specs/<file>.yaml); required')
+    .option('--spec <file>', 'the OpenAPI spec (specs/<file>.yaml); required without a config file')
+    .option('--config <file>', 'run the APIs of this config file (default: ./conformance.config.yaml when no --spec)')
+    .option('--api <name>', 'only this API of the config file (repeatable)', collect, [])
     .option('--base-url <url>', 'where the implementation is served; the spec paths are appended')
     .option(
       '--header <"Name: value">',
@@ -121,12 +113,21 @@ function program(): Command {
     .option('--operation <operationId>', 'only this operation (repeatable)', collect, [])
     .option(
       '--max-cases <n>',
-      `random cases per operation, on top of the examples and boundaries (at most ${MAX_CASES_LIMIT})`,
-      integer('--max-cases', 0, MAX_CASES_LIMIT),
+      `requests per operation in all: examples, boundaries, violations, header and auth cases and scenario steps, then random bodies fill the rest (1-${MAX_CASES_LIMIT})`,
+      integer('--max-cases', 1, MAX_CASES_LIMIT),
       DEFAULTS.maxCases,
     )
-    .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1, 256), DEFAULTS.concurrency)
-    .option('--timeout <ms>', 'per-request timeout', integer('--timeout', 1, 600_000), DEFAULTS.timeoutMs)
+    .option(
+      '--no-random',
+      'no random bodies: only examples, boundaries, violations, header and auth cases and scenarios',
+    )
+    .option(
+      '--concurrency <n>',
+      'requests in flight at once',
+      integer('--concurrency', 1, LIMITS.concurrency),
+      DEFAULTS.concurrency,
+    )
+    .option('--timeout <ms>', 'per-request timeout', integer('--timeout', 1, LIMITS.timeoutMs), DEFAULTS.timeoutMs)
     .addOption(
       new Option(
         '--rate-limit <n/s|n/m>',
@@ -136,7 +137,7 @@ function program(): Command {
     .option(
       '--throttle-wait <seconds>',
       `longest total wait on Retry-After for throttled answers (default ${DEFAULTS.throttleWaitMs / 1000})`,
-      integer('--throttle-wait', 0, 3600),
+      integer('--throttle-wait', 0, LIMITS.throttleWaitSeconds),
     )
     .option('--cleanup', 'delete every record the run created once it is done (the default with --live)')
     .option('--no-cleanup', 'keep the records the run created')
@@ -149,6 +150,8 @@ function program(): Command {
 
 interface Parsed {
   spec?: string;
+  config?: string;
+  api: string[];
   baseUrl?: string;
   header: [string, string][];
   reportJson?: string;
@@ -164,6 +167,7 @@ interface Parsed {
   excludeChecks?: string[];
   operation: string[];
   maxCases: number;
+  random: boolean;
   concurrency: number;
   timeout: number;
   rateLimit?: RateLimit | 'none';
@@ -171,11 +175,29 @@ interface Parsed {
   live?: boolean;
 }
 
-async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
-  if (!parsed.spec) throw new ConfigError("required option '--spec <file>' not specified");
-  if (!parsed.baseUrl && !parsed.dryRun) throw new ConfigError("required option '--base-url <url>' not specified");
+/** The progress display, the summary's destination and its colour: the same for one API or several. */
+async function terminal(io: CliIo): Promise<Pick<RunOptions, 'progress' | 'write' | 'style'>> {
   const interactive = io.isTTY && io.env.CI !== 'true';
   const { barProgress, lineProgress } = await import('./reporters/progress.js');
+  const { colorEnabled, createStyle } = await import('./reporters/style.js');
+  const style = createStyle(colorEnabled(io.env, io.isTTY));
+  return {
+    progress:
+      interactive && io.progressStream
+        ? barProgress(io.progressStream, { style })
+        : lineProgress((line) => io.stdout(`${line}\n`)),
+    write: (text) => io.stdout(text),
+    style,
+  };
+}
+
+async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
+  if (!parsed.spec) {
+    throw new ConfigError(
+      "required option '--spec <file>' not specified (nor --config <file>, and there is no conformance.config.yaml here)",
+    );
+  }
+  if (!parsed.baseUrl && !parsed.dryRun) throw new ConfigError("required option '--base-url <url>' not specified");
   return {
     spec: parsed.spec,
     ...(parsed.baseUrl ? { baseUrl: parsed.baseUrl } : {}),
@@ -185,6 +207,7 @@ async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
     ...(parsed.excludeChecks ? { excludeChecks: parsed.excludeChecks } : {}),
     operations: parsed.operation,
     maxCases: parsed.maxCases,
+    random: parsed.random,
     concurrency: parsed.concurrency,
     timeoutMs: parsed.timeout,
     ...(parsed.rateLimit ? { rateLimit: parsed.rateLimit } : {}),
@@ -198,12 +221,55 @@ async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
     strict: parsed.strict === true,
     ...(parsed.cleanup !== undefined ? { cleanup: parsed.cleanup } : {}),
     ...(parsed.throttleWait !== undefined ? { throttleWaitMs: parsed.throttleWait * 1000 } : {}),
-    progress:
-      interactive && io.progressStream
-        ? barProgress(io.progressStream)
-        : lineProgress((line) => io.stdout(`${line}\n`)),
-    write: (text) => io.stdout(text),
+    ...(await terminal(io)),
   };
+}
+
+/** The flags given on the command line (not commander's defaults): they win over the config file. */
+function givenFlags(command: Command, parsed: Parsed): Flags {
+  const given = (key: keyof Parsed): boolean => command.getOptionValueSource(key) === 'cli';
+  const pick = <K extends keyof Parsed>(key: K): Parsed[K] | undefined => (given(key) ? parsed[key] : undefined);
+  const flags: Flags = { headers: parsed.header, apis: parsed.api, operations: parsed.operation };
+  const copy: [keyof Flags, Parsed[keyof Parsed] | undefined][] = [
+    ['spec', parsed.spec],
+    ['baseUrl', parsed.baseUrl],
+    ['reportJson', parsed.reportJson],
+    ['reportJunit', parsed.reportJunit],
+    ['reportHtml', parsed.reportHtml],
+    ['reportHar', parsed.reportHar],
+    ['reportOverlay', parsed.reportOverlay],
+    ['strict', parsed.strict],
+    ['seed', parsed.seed],
+    ['checks', parsed.checks],
+    ['excludeChecks', parsed.excludeChecks],
+    ['maxCases', pick('maxCases')],
+    ['random', pick('random')],
+    ['concurrency', pick('concurrency')],
+    ['timeoutMs', pick('timeout')],
+    ['rateLimit', parsed.rateLimit],
+    ['throttleWaitMs', parsed.throttleWait !== undefined ? parsed.throttleWait * 1000 : undefined],
+    ['cleanup', parsed.cleanup],
+    ['dryRun', parsed.dryRun],
+    ['live', parsed.live],
+  ];
+  for (const [key, value] of copy) if (value !== undefined) Object.assign(flags, { [key]: value });
+  return flags;
+}
+
+/** Every API of the config file the flags select, in one process; the exit code is the worst of them. */
+async function runConfig(file: string, command: Command, parsed: Parsed, io: CliIo, cwd: string): Promise<number> {
+  const { configuredRun, loadConfig } = await import('./config.js');
+  const { runMany } = await import('./run.js');
+  const config = await loadConfig(file, { cwd, env: io.env });
+  const result = await runMany({
+    ...configuredRun(config, givenFlags(command, parsed), cwd),
+    ...(await terminal(io)),
+    ...(io.targetsReady ? { ready: io.targetsReady } : {}),
+  });
+  for (const api of result.apis) {
+    if (api.error !== undefined) io.stderr(`conformance: ${printable(api.name)}: ${printable(oneLine(api.error))}\n`);
+  }
+  return result.exitCode;
 }
 
 /** Commander's message on one line: `error: unknown option '--max-case'\n(Did you mean --max-cases?)`. */
@@ -239,9 +305,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return fail(`internal error: ${(error as Error).message}`);
   }
   try {
+    const parsed = command.opts<Parsed>();
+    const cwd = io.cwd ?? process.cwd();
+    const configFile =
+      parsed.config ?? (parsed.spec === undefined ? await (await import('./config.js')).findConfig(cwd) : undefined);
+    if (configFile !== undefined) return await runConfig(configFile, command, parsed, io, cwd);
+    if (parsed.api.length > 0) throw new ConfigError('--api selects APIs of a config file: give --config <file>');
     // Loaded only for a run: --help and --version answer without the HTTP client, AJV and the generators.
     const { run } = await import('./run.js');
-    const result = await run(await toRunOptions(command.opts<Parsed>(), io));
+    const result = await run(await toRunOptions(parsed, io));
     return result.exitCode;
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message);

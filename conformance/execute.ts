@@ -8,7 +8,7 @@
 import { getPointer } from '../lib/json-pointer.js';
 import { resourceModel } from '../lib/resources.js';
 import { isSuccess } from '../lib/responses.js';
-import { credentialNames } from '../lib/security.js';
+import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { Plan } from './cases/plan.js';
 import { buildRequest, type Resolve, wireHeaders } from './cases/wire.js';
@@ -87,13 +87,15 @@ class IdPool {
     this.ids.set(IdPool.key(linked), ids);
   }
 
-  take(linked: LinkedValue): unknown {
+  /** An id, round robin; `consume` (a delete) takes it out, so no later case is handed a deleted record. */
+  take(linked: LinkedValue, consume = false): unknown {
     const key = IdPool.key(linked);
     const ids = this.ids.get(key) ?? [];
     if (ids.length === 0) return undefined;
-    const index = this.taken.get(key) ?? 0;
+    const index = (this.taken.get(key) ?? 0) % ids.length;
+    if (consume) return ids.splice(index, 1)[0];
     this.taken.set(key, index + 1);
-    return ids[index % ids.length];
+    return ids[index];
   }
 }
 
@@ -111,9 +113,8 @@ class CredentialLog {
     private readonly spec: Spec,
     private readonly clock: Clock,
   ) {
-    const names = credentialNames(spec.securitySchemes.values());
-    this.headerNames = [...names.headers, ...(names.cookies.length > 0 ? ['cookie'] : [])];
-    this.queryNames = names.query;
+    this.headerNames = credentialHeaders(spec.securitySchemes.values());
+    this.queryNames = credentialNames(spec.securitySchemes.values()).query;
     if (this.headerNames.length === 0 && this.queryNames.length === 0) this.headerNames.push('authorization');
   }
 
@@ -254,6 +255,14 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   };
 
   const fromPool: Resolve = (linked) => pool.take(linked);
+  // A valid delete removes its record: the id leaves the pool with it.
+  const deletes = (testCase: TestCase): boolean =>
+    testCase.kind === 'positive' &&
+    resourceModel(options.spec).get(testCase.operation.operationId)?.resource.action === 'delete';
+  const forCase =
+    (testCase: TestCase): Resolve =>
+    (linked) =>
+      pool.take(linked, deletes(testCase));
   const fed = new Map<string, LinkedValue>();
   for (const testCase of plan.phases.flatMap((p) => p.cases)) {
     const { pathParams, query, bodyId } = testCase.request;
@@ -263,7 +272,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   }
 
   for (const phase of plan.phases) {
-    await inParallel(phase.cases, options.concurrency, (testCase) => send(testCase, fromPool, true));
+    await inParallel(phase.cases, options.concurrency, (testCase) => send(testCase, forCase(testCase), true));
     const created = phase.cases
       .filter((c) => c.kind === 'positive')
       .map((c) => exchanges[c.seq]?.response)

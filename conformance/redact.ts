@@ -14,6 +14,7 @@
  * are masked together, so masking one secret never leaves part of another standing.
  */
 import { isObject } from '../lib/json.js';
+import { escapeToken } from '../lib/json-pointer.js';
 import type { CredentialNames } from '../lib/security.js';
 
 const MASK = '***';
@@ -51,7 +52,7 @@ function encodings(secret: string): string[] {
     ascii(json),
     ascii(slashed),
     json.replace(/[<>&\u2028\u2029]/g, unicodeEscape),
-    secret.replace(/~/g, '~0').replace(/\//g, '~1'),
+    escapeToken(secret),
     percent,
     percent.replace(/%20/g, '+'),
   ];

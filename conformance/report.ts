@@ -7,9 +7,10 @@ import { isObject } from '../lib/json.js';
 import { appendPointer, getPointer } from '../lib/json-pointer.js';
 import { type Assumption, assumptionsOf, INFERRED } from '../lib/provenance.js';
 import type { Spec } from '../lib/spec.js';
+
 import { toCurl } from './curl.js';
 import type { Redactor } from './redact.js';
-import type { CaseResult, CheckResult, Exchange } from './types.js';
+import type { CaseResult, CheckResult, Exchange, OverBudget } from './types.js';
 
 export interface Counts {
   total: number;
@@ -85,6 +86,22 @@ export interface ExchangeRecord {
   error: string | null;
 }
 
+/**
+ * Why most answers may say nothing about the contract: nearly every request was refused for its
+ * credentials (401/403), found nothing (404: a wrong base URL), or throttled (429: a pace too fast).
+ */
+export type WarningKind = 'credentials' | 'base-url' | 'pace';
+
+export interface AnswerWarning {
+  kind: WarningKind;
+  /** The statuses counted, e.g. [401, 403]. */
+  statuses: number[];
+  /** Answers with one of them... */
+  count: number;
+  /** ...of the answers that should not have had them (an auth case is meant to get 401). */
+  answered: number;
+}
+
 export interface Report {
   spec: string;
   baseUrl: string;
@@ -104,8 +121,12 @@ export interface Report {
   notSent: number;
   /** Operations no case could be made for, with the reason. */
   skippedOperations: { operationId: string; reason: string }[];
+  /** Operations whose deterministic cases alone exceeded --max-cases: how many they needed and kept. */
+  overBudget: OverBudget[];
   /** The cleanup's outcome, when the run cleaned up: records deleted, and those left behind. */
   cleanup?: { cleaned: number; leftovers: { operationId: string; id: unknown; reason: string }[] };
+  /** Answers that suggest the run itself is misconfigured, when most of them say so (buildReport sets it). */
+  warnings?: AnswerWarning[];
 }
 
 const BODY_LIMIT = 4096;
@@ -306,6 +327,39 @@ function assumptionRecords(spec: Spec, results: readonly CaseResult[], redactor:
   return records.sort((a, b) => order[a.verdict] - order[b.verdict]);
 }
 
+/** The answers a case of this kind is meant to get anyway: they say nothing of the run's set-up. */
+const MEANT: Record<WarningKind, (result: CaseResult) => boolean> = {
+  credentials: (result) => result.exchange.testCase.kind === 'auth',
+  'base-url': (result) => {
+    const rule = result.exchange.testCase.stateful?.rule;
+    return rule === 'gone' || rule === 'unknown-id';
+  },
+  pace: (result) => result.exchange.testCase.kind === 'rate-limit',
+};
+
+const WARNED: { kind: WarningKind; statuses: number[] }[] = [
+  { kind: 'credentials', statuses: [401, 403] },
+  { kind: 'base-url', statuses: [404] },
+  { kind: 'pace', statuses: [429] },
+];
+
+/** A warning for each reason that explains more than half of the answers it could explain. */
+export function answerWarnings(results: readonly CaseResult[]): AnswerWarning[] {
+  const warnings: AnswerWarning[] = [];
+  for (const { kind, statuses } of WARNED) {
+    let answered = 0;
+    let count = 0;
+    for (const result of results) {
+      const status = result.exchange.response?.status;
+      if (status === undefined || MEANT[kind](result)) continue;
+      answered++;
+      if (statuses.includes(status)) count++;
+    }
+    if (count * 2 > answered) warnings.push({ kind, statuses, count, answered });
+  }
+  return warnings;
+}
+
 export interface ReportContext {
   spec: Spec;
   specFile: string;
@@ -313,6 +367,7 @@ export interface ReportContext {
   seed: number;
   strict: boolean;
   skippedOperations?: { operationId: string; reason: string }[];
+  overBudget?: OverBudget[];
   cleanup?: Report['cleanup'] | undefined;
 }
 
@@ -330,10 +385,12 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     assumptions: [],
     cases: [],
     exchanges: [],
+    warnings: answerWarnings(results),
     throttled: 0,
     throttleWaitMs: 0,
     notSent: 0,
     skippedOperations: (context.skippedOperations ?? []).map((s) => ({ ...s, reason: redactor.text(s.reason) })),
+    overBudget: context.overBudget ?? [],
     ...(context.cleanup
       ? {
           cleanup: {

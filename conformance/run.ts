@@ -1,13 +1,15 @@
 /**
  * One run, start to end: load the spec and compile validators once, plan the cases, send them, check
  * every response and write the reports. Configuration problems throw ConfigError (exit 2); the
- * run's own outcome is the exit code 0 (no violation) or 1.
+ * run's own outcome is the exit code 0 (no violation) or 1. `runMany` does the same for several
+ * APIs in one process, with one summary and one file per report.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SpecError } from '../lib/errors.js';
+import type { Rate } from '../lib/extensions.js';
 import { credentialNames } from '../lib/security.js';
 import { loadSpec, type Spec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
@@ -15,24 +17,33 @@ import { coerceText } from '../lib/wire.js';
 import { type Plan, planCases } from './cases/plan.js';
 import { buildRequest, wireHeaders } from './cases/wire.js';
 import { evaluate } from './checks/evaluate.js';
-import { CHECK_NAMES, isJudged, selectChecks } from './checks/registry.js';
-import { DEFAULTS } from './defaults.js';
+import { CHECK_NAMES, type CheckDefinition, isJudged, selectChecks } from './checks/registry.js';
+import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { type Execution, execute } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
-import { Pacer, type RateLimit } from './http/pacer.js';
+import { Pacer } from './http/pacer.js';
 import { isLoopback, preflight } from './http/preflight.js';
+import {
+  addConfiguredQuery,
+  checkOverrides,
+  defaultOrigin,
+  type OperationOverride,
+  type Origin,
+  withExpectedStatuses,
+} from './overrides.js';
 import { Redactor } from './redact.js';
 import { bodyText, buildReport, type Report } from './report.js';
 import { type PlannedLine, renderDryRun } from './reporters/dry-run.js';
 import { renderHar } from './reporters/har.js';
 import { renderHtml } from './reporters/html.js';
-import { renderJson } from './reporters/json.js';
-import { renderJunit } from './reporters/junit.js';
+import { renderJson, renderJsonMany } from './reporters/json.js';
+import { renderJunit, renderJunitMany } from './reporters/junit.js';
 import { renderOverlay } from './reporters/overlay.js';
-import { type ProgressReporter, silentProgress } from './reporters/progress.js';
-import { renderSummary } from './reporters/summary.js';
-import type { CaseResult, TestCase } from './types.js';
+import { failedChecks, type ProgressReporter, silentProgress } from './reporters/progress.js';
+import { PLAIN, type Style } from './reporters/style.js';
+import { type ApiOutcome, renderSummaries, renderSummary } from './reporters/summary.js';
+import type { CaseResult, Scenario, TestCase } from './types.js';
 
 export interface RunOptions {
   spec: string;
@@ -44,12 +55,14 @@ export interface RunOptions {
   checks?: string[];
   excludeChecks?: string[];
   operations?: string[];
-  /** Size of the random phase per operation. */
+  /** Requests per operation, everything counted (see PlanOptions.maxCases); 1 to MAX_CASES_LIMIT. */
   maxCases?: number;
+  /** Random bodies fill each operation's budget (the default); false sends only the planned cases. */
+  random?: boolean;
   concurrency?: number;
   timeoutMs?: number;
   /** undefined: the spec's x-rate-limit for non-loopback targets, none on loopback. */
-  rateLimit?: RateLimit | 'none';
+  rateLimit?: Rate | 'none';
   dryRun?: boolean;
   live?: boolean;
   reportJson?: string;
@@ -67,9 +80,17 @@ export interface RunOptions {
   cleanup?: boolean;
   /** Longest total wait on Retry-After for throttled answers, in milliseconds. */
   throttleWaitMs?: number;
+  /** Values for path and query parameters by name, wherever the spec would use its example. */
+  parameters?: Record<string, unknown>;
+  /** Per operationId: leave it out, the statuses its cases must get, its own parameter values. */
+  operationOverrides?: Record<string, OperationOverride>;
+  /** Names where `parameters` and `operationOverrides` came from, in error messages. */
+  origin?: Origin;
   progress?: ProgressReporter;
   /** Where the summary (or the dry-run listing) goes; nothing is printed when omitted. */
   write?: (text: string) => void;
+  /** Colour of the summary; plain when omitted. */
+  style?: Style;
   maxBodyBytes?: number;
 }
 
@@ -194,25 +215,85 @@ function compileResponseValidators(spec: Spec, validators: ValidatorCache): void
   }
 }
 
-export async function run(options: RunOptions): Promise<RunResult> {
-  const checks = selectChecks(options.checks, options.excludeChecks);
-  if (checks.length === 0) throw new ConfigError(`no check left to run; valid checks: ${CHECK_NAMES.join(', ')}`);
-  const reports = [
-    options.reportJson,
-    options.reportJunit,
-    options.reportOverlay,
-    options.reportHtml,
-    options.reportHar,
-  ].filter((file): file is string => file !== undefined);
+/** A run checked and planned, nothing sent yet. */
+interface Prepared {
+  options: RunOptions;
+  spec: Spec;
+  checks: CheckDefinition[];
+  plan: Plan;
+  url: URL;
+  loopback: boolean;
+  baseUrl: string;
+  seed: number;
+  nonce: string;
+  headers: [string, string][];
+  redactor: Redactor;
+  validators: ValidatorCache;
+  /** Reports of this API alone (the overlay; in a single run every report). */
+  reports: string[];
+}
+
+/** What a run sent and what its answers say. */
+interface Sent {
+  report: Report;
+  results: CaseResult[];
+  elapsedMs: number;
+  /** Requests that went out (cases not sent because a step failed are not counted). */
+  requests: number;
+  /** What stopped the run before it finished, if anything: it is raised once the reports are out. */
+  interrupted?: unknown;
+}
+
+function distinctReports(files: readonly (string | undefined)[]): string[] {
+  const reports = files.filter((file): file is string => file !== undefined);
   const same = reports.find((file, i) => reports.findIndex((other) => resolve(other) === resolve(file)) !== i);
   if (same !== undefined) throw new ConfigError(`${same} is given for two reports; each report needs its own file`);
+  return reports;
+}
+
+/**
+ * Everything that can be refused is refused here, before a request is sent. With `among` (the
+ * --operation ids of a run of several APIs), the API runs those of them its spec has, and
+ * undefined is returned when it has none.
+ */
+async function prepare(options: RunOptions, reports: string[]): Promise<Prepared>;
+async function prepare(options: RunOptions, reports: string[], among: readonly string[]): Promise<Prepared | undefined>;
+async function prepare(
+  options: RunOptions,
+  reports: string[],
+  among?: readonly string[],
+): Promise<Prepared | undefined> {
+  const overrides = options.operationOverrides ?? {};
+  const checks = withExpectedStatuses(selectChecks(options.checks, options.excludeChecks), overrides);
+  if (checks.length === 0) throw new ConfigError(`no check left to run; valid checks: ${CHECK_NAMES.join(', ')}`);
+  const maxCases = options.maxCases ?? DEFAULTS.maxCases;
+  if (!Number.isInteger(maxCases) || maxCases < 1 || maxCases > MAX_CASES_LIMIT)
+    throw new ConfigError(`maxCases must be an integer from 1 to ${MAX_CASES_LIMIT}, got ${maxCases}`);
   const spec = await load(options.spec);
   const known = spec.operations.map((op) => op.operationId);
+  if (among) {
+    const mine = among.filter((id) => known.includes(id));
+    if (mine.length === 0) return undefined;
+    options = { ...options, operations: mine };
+  }
   for (const id of options.operations ?? []) {
     if (!known.includes(id)) {
       throw new ConfigError(`unknown operation "${id}" in ${options.spec}; operations: ${known.join(', ')}`);
     }
   }
+  const validators = new ValidatorCache();
+  validators.register(spec);
+  const optionalQuery = checkOverrides(
+    spec,
+    validators,
+    options.parameters ?? {},
+    overrides,
+    options.origin ?? defaultOrigin,
+  );
+  const skipped = new Set(Object.keys(overrides).filter((id) => overrides[id]?.skip));
+  const wanted = options.operations?.length ? options.operations : known;
+  const operations = wanted.filter((id) => !skipped.has(id));
+  if (operations.length === 0) throw new ConfigError(`every operation of ${options.spec} is skipped: nothing to run`);
   const url = targetUrl(options.baseUrl ?? (options.dryRun ? spec.serverUrl : ''));
   const loopback = isLoopback(url);
   if (!loopback && !options.live && !options.dryRun) {
@@ -225,53 +306,87 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const nonce = randomBytes(6).toString('hex');
   const headers = options.headers ?? [];
   const redactor = new Redactor(headers, credentialNames(spec.securitySchemes.values()));
-  const validators = new ValidatorCache();
-  validators.register(spec);
   checkGivenHeaders(spec, validators, headers);
   compileResponseValidators(spec, validators);
   const plan = planCases(spec, validators, {
     seed,
     nonce,
-    maxCases: options.maxCases ?? DEFAULTS.maxCases,
-    operations: options.operations ?? [],
+    maxCases,
+    random: options.random !== false,
+    // Every operation but the skipped ones is the same plan as all of them: the planner's "all" is kept.
+    operations: operations.length === known.length ? [] : operations,
     rateLimit: checks.some((c) => c.name === 'rate_limit'),
     judged: (draft) => isJudged(checks, draft),
   });
-
-  if (options.dryRun) {
-    options.write?.(renderDryRun(plannedLines(plan, baseUrl, headers, redactor)));
-    return { exitCode: 0, seed, results: [], plan };
+  if (skipped.size > 0) {
+    // A sequence that would exercise a skipped operation (a record's life, a link) is left out whole:
+    // its steps depend on one another. Records other operations need are still made by setup requests.
+    const touches = (scenario: Scenario): boolean =>
+      scenario.steps.some((step) => skipped.has(step.operation.operationId));
+    plan.scenarios = plan.scenarios.filter((scenario) => !touches(scenario));
+    if (plan.burst && touches(plan.burst)) delete plan.burst;
   }
+  addConfiguredQuery(allCases(plan), optionalQuery);
+  return {
+    options,
+    spec,
+    checks,
+    plan,
+    url,
+    loopback,
+    baseUrl,
+    seed,
+    nonce,
+    headers,
+    redactor,
+    validators,
+    reports,
+  };
+}
 
-  for (const file of reports) await prepareReport(file);
-  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+async function probe(prepared: Prepared): Promise<void> {
   try {
-    await preflight(url, timeoutMs);
+    await preflight(prepared.url, prepared.options.timeoutMs ?? DEFAULTS.timeoutMs);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+}
+
+function plannedCounts(plan: Plan, key: (operationId: string) => string): Map<string, number> {
+  const planned = new Map<string, number>();
+  for (const testCase of allCases(plan)) {
+    const id = key(testCase.operation.operationId);
+    planned.set(id, (planned.get(id) ?? 0) + 1);
+  }
+  return planned;
+}
+
+/** Sends the plan and judges every answer; never throws, so what was sent is always reported. */
+async function send(
+  prepared: Prepared,
+  progress: ProgressReporter,
+  key: (operationId: string) => string,
+): Promise<Sent> {
+  const { options, spec, plan, loopback, redactor } = prepared;
   const limit =
     options.rateLimit === 'none'
       ? undefined
       : (options.rateLimit ??
-        (!loopback && spec.rateLimit
-          ? { count: spec.rateLimit.limit, periodSeconds: spec.rateLimit.period }
-          : undefined));
+        (!loopback && spec.rateLimit ? { limit: spec.rateLimit.limit, period: spec.rateLimit.period } : undefined));
   const concurrency = options.concurrency ?? DEFAULTS.concurrency;
   const client = new HttpClient({
-    timeoutMs,
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     connections: concurrency,
   });
-  const progress = options.progress ?? silentProgress;
-  const planned = new Map<string, number>();
-  for (const testCase of allCases(plan)) {
-    planned.set(testCase.operation.operationId, (planned.get(testCase.operation.operationId) ?? 0) + 1);
-  }
-  const evaluation = { spec, validators, checks, strict: options.strict === true };
+  const evaluation = {
+    spec,
+    validators: prepared.validators,
+    checks: prepared.checks,
+    strict: options.strict === true,
+  };
   const results: CaseResult[] = [];
   const started = performance.now();
-  progress.start(planned);
   let interrupted: unknown;
   let execution: Execution | undefined;
   // A live target keeps what a run creates: remove it unless told not to; on loopback only when asked.
@@ -279,53 +394,56 @@ export async function run(options: RunOptions): Promise<RunResult> {
   try {
     execution = await execute(plan, {
       spec,
-      baseUrl,
-      userHeaders: headers,
+      baseUrl: prepared.baseUrl,
+      userHeaders: prepared.headers,
       client,
       ...(limit ? { pacer: new Pacer(limit) } : {}),
       concurrency,
-      runNonce: nonce,
+      runNonce: prepared.nonce,
       throttleWaitMs: options.throttleWaitMs ?? DEFAULTS.throttleWaitMs,
       cleanup,
       onExchange: (exchange) => {
         const result = evaluate(exchange, evaluation);
         results[exchange.testCase.seq] = result;
-        progress.tick(result);
+        progress.tick(key(exchange.testCase.operation.operationId), failedChecks(result));
       },
     });
   } catch (error) {
     // Whatever went wrong, what was sent is still reported and the verdict still printed.
     interrupted = error;
   } finally {
-    progress.stop();
     await client.close();
   }
-  const elapsed = performance.now() - started;
+  const elapsedMs = performance.now() - started;
   const answered = results.filter((r) => r !== undefined);
   const report = buildReport(
     answered,
     {
       spec,
       specFile: options.spec,
-      baseUrl,
-      seed,
+      baseUrl: prepared.baseUrl,
+      seed: prepared.seed,
       strict: options.strict === true,
       skippedOperations: plan.skipped,
+      overBudget: plan.overBudget,
       cleanup: cleanup ? { cleaned: execution?.cleaned ?? 0, leftovers: execution?.leftovers ?? [] } : undefined,
     },
     redactor,
   );
-  // One report that cannot be written (a full disk) must not cost the others, the summary or the verdict.
-  const writes: [string | undefined, () => string][] = [
-    [options.reportJson, () => renderJson(report)],
-    [options.reportJunit, () => renderJunit(report)],
-    [options.reportHtml, () => renderHtml([report], { specs: [spec], elapsedMs: [elapsed] })],
-    [options.reportHar, () => renderHar([report])],
-    [
-      options.reportOverlay,
-      () => renderOverlay(report, spec, /\.json$/i.test(options.reportOverlay ?? '') ? 'json' : 'yaml'),
-    ],
-  ];
+  return {
+    report,
+    results: answered,
+    elapsedMs,
+    requests: answered.filter((r) => !r.exchange.notSent).length,
+    ...(interrupted !== undefined ? { interrupted } : {}),
+  };
+}
+
+/**
+ * Writes each report that was asked for; one that cannot be written (a full disk) costs neither
+ * the others nor the summary and verdict: its error is returned, to be raised last.
+ */
+async function writeReports(writes: readonly [string | undefined, () => string][]): Promise<unknown> {
   let unwritten: unknown;
   for (const [file, render] of writes) {
     if (file === undefined) continue;
@@ -335,10 +453,208 @@ export async function run(options: RunOptions): Promise<RunResult> {
       unwritten ??= error;
     }
   }
-  options.write?.(renderSummary(report, elapsed, answered.filter((r) => !r.exchange.notSent).length));
-  if (interrupted !== undefined) throw interrupted;
+  return unwritten;
+}
+
+const overlayWrite = (prepared: Prepared, report: Report): [string | undefined, () => string] => {
+  const file = prepared.options.reportOverlay;
+  return [file, () => renderOverlay(report, prepared.spec, /\.json$/i.test(file ?? '') ? 'json' : 'yaml')];
+};
+
+export async function run(options: RunOptions): Promise<RunResult> {
+  const reports = distinctReports([
+    options.reportJson,
+    options.reportJunit,
+    options.reportOverlay,
+    options.reportHtml,
+    options.reportHar,
+  ]);
+  const prepared = await prepare(options, reports);
+  const { plan, seed } = prepared;
+  if (options.dryRun) {
+    options.write?.(
+      renderDryRun(plannedLines(plan, prepared.baseUrl, prepared.headers, prepared.redactor), plan.overBudget),
+    );
+    return { exitCode: 0, seed, results: [], plan };
+  }
+  for (const file of reports) await prepareReport(file);
+  await probe(prepared);
+  const progress = options.progress ?? silentProgress;
+  progress.start(plannedCounts(plan, (id) => id));
+  let sent: Sent;
+  try {
+    sent = await send(prepared, progress, (id) => id);
+  } finally {
+    progress.stop();
+  }
+  const { report, elapsedMs } = sent;
+  const unwritten = await writeReports([
+    [options.reportJson, () => renderJson(report)],
+    [options.reportJunit, () => renderJunit(report)],
+    [options.reportHtml, () => renderHtml([report], { specs: [prepared.spec], elapsedMs: [elapsedMs] })],
+    [options.reportHar, () => renderHar([report])],
+    overlayWrite(prepared, report),
+  ]);
+  options.write?.(renderSummary(report, elapsedMs, sent.requests, { style: options.style ?? PLAIN }));
+  if (sent.interrupted !== undefined) throw sent.interrupted;
   if (unwritten !== undefined) throw unwritten;
-  return { exitCode: report.summary.failed > 0 ? 1 : 0, seed, report, results: answered, plan };
+  return { exitCode: report.summary.failed > 0 ? 1 : 0, seed, report, results: sent.results, plan };
+}
+
+/** One API of a run of several: its name (unique in the run) and its options, without the shared reports. */
+export interface ApiRun {
+  name: string;
+  options: Omit<RunOptions, 'reportJson' | 'reportJunit' | 'reportHtml' | 'reportHar' | 'progress' | 'write'>;
+}
+
+export interface RunManyOptions {
+  apis: ApiRun[];
+  /** One file each for every API of the run. */
+  reportJson?: string;
+  reportJunit?: string;
+  reportHtml?: string;
+  reportHar?: string;
+  /** Only these operations: each API runs those of them its spec has; an API with none sits out. */
+  operations?: string[];
+  dryRun?: boolean;
+  /** Awaited once every API is planned, before the first request: lets a target start meanwhile. */
+  ready?: Promise<unknown>;
+  progress?: ProgressReporter;
+  write?: (text: string) => void;
+  style?: Style;
+}
+
+export interface ApiResult {
+  name: string;
+  spec: string;
+  /** Absent when the API could not run (see error) or for a dry run. */
+  result?: RunResult;
+  /** Why the API could not run (its target unreachable), or what stopped it part way. */
+  error?: string;
+}
+
+export interface RunManyResult {
+  /** The worst of the APIs': 2 when one could not run, else 1 when one has a violation, else 0. */
+  exitCode: 0 | 1 | 2;
+  apis: ApiResult[];
+}
+
+const messageOf = (error: unknown): string =>
+  error instanceof ConfigError ? error.message : `internal error: ${(error as Error).message}`;
+
+/**
+ * Several APIs in one process: each is checked and planned first (any problem stops everything
+ * before a request is sent), then they run side by side, each at its own concurrency and pace,
+ * under one progress display. One summary, and each report is one file covering every API. An
+ * API whose target cannot be reached is reported as such and the others still run.
+ */
+export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
+  const given = options.apis.map((api) => api.name);
+  const twice = given.find((name, i) => given.indexOf(name) !== i);
+  if (twice !== undefined) throw new ConfigError(`two APIs are named "${twice}"; each needs its own name`);
+  if (options.apis.length === 0) throw new ConfigError('no API to run');
+  const shared = [options.reportJson, options.reportJunit, options.reportHtml, options.reportHar];
+  distinctReports([...shared, ...options.apis.map((api) => api.options.reportOverlay)]);
+  const prepared: Prepared[] = [];
+  const names: string[] = [];
+  const among = options.operations?.length ? options.operations : undefined;
+  for (const api of options.apis) {
+    const reports = distinctReports([api.options.reportOverlay]);
+    const apiOptions = { ...api.options, dryRun: options.dryRun === true };
+    try {
+      const ready = among ? await prepare(apiOptions, reports, among) : await prepare(apiOptions, reports);
+      if (!ready) continue;
+      prepared.push(ready);
+      names.push(api.name);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new ConfigError(`${api.name}: ${error.message}`);
+      throw error;
+    }
+  }
+  if (among) {
+    const known = new Set(prepared.flatMap((p) => p.spec.operations.map((op) => op.operationId)));
+    const unknown = among.filter((id) => !known.has(id));
+    if (unknown.length > 0)
+      throw new ConfigError(
+        `unknown operation ${unknown.map((id) => `"${id}"`).join(', ')}: no API of the run has it (${options.apis.map((a) => a.name).join(', ')})`,
+      );
+  }
+  if (options.dryRun) {
+    for (const [i, p] of prepared.entries()) {
+      options.write?.(
+        `${i > 0 ? '\n' : ''}${names[i]} · ${p.options.spec}\n${renderDryRun(plannedLines(p.plan, p.baseUrl, p.headers, p.redactor), p.plan.overBudget)}`,
+      );
+    }
+    return {
+      exitCode: 0,
+      apis: prepared.map((p, i) => ({
+        name: names[i]!,
+        spec: p.options.spec,
+        result: { exitCode: 0, seed: p.seed, results: [], plan: p.plan },
+      })),
+    };
+  }
+  for (const file of distinctReports([...shared, ...prepared.flatMap((p) => p.reports)])) await prepareReport(file);
+  await options.ready;
+  const probes = await Promise.allSettled(prepared.map((p) => probe(p)));
+  const key = (name: string) => (operationId: string) => `${name} ${operationId}`;
+  const reachable = prepared.filter((_, i) => probes[i]!.status === 'fulfilled');
+  const progress = options.progress ?? silentProgress;
+  const planned = new Map<string, number>();
+  for (const p of reachable) {
+    for (const [id, count] of plannedCounts(p.plan, key(names[prepared.indexOf(p)]!))) planned.set(id, count);
+  }
+  const started = performance.now();
+  progress.start(planned);
+  let sent: (Sent | undefined)[];
+  try {
+    sent = await Promise.all(
+      prepared.map((p, i) => (probes[i]!.status === 'fulfilled' ? send(p, progress, key(names[i]!)) : undefined)),
+    );
+  } finally {
+    progress.stop();
+  }
+  const elapsedMs = performance.now() - started;
+  const outcomes: ApiOutcome[] = prepared.map((p, i) => {
+    const probed = probes[i]!;
+    const done = sent[i];
+    if (probed.status === 'rejected' || !done) {
+      return { name: names[i]!, spec: p.options.spec, error: messageOf((probed as PromiseRejectedResult).reason) };
+    }
+    return { name: names[i]!, report: done.report, elapsedMs: done.elapsedMs, requests: done.requests };
+  });
+  const ran = prepared.flatMap((p, i) => (sent[i] ? [{ prepared: p, sent: sent[i]! }] : []));
+  const unwritten = await writeReports([
+    [options.reportJson, () => renderJsonMany(outcomes)],
+    [options.reportJunit, () => renderJunitMany(outcomes)],
+    [
+      options.reportHtml,
+      () =>
+        renderHtml(
+          ran.map((r) => r.sent.report),
+          { specs: ran.map((r) => r.prepared.spec), elapsedMs: ran.map((r) => r.sent.elapsedMs) },
+        ),
+    ],
+    [options.reportHar, () => renderHar(ran.map((r) => r.sent.report))],
+    ...ran.map((r) => overlayWrite(r.prepared, r.sent.report)),
+  ]);
+  options.write?.(renderSummaries(outcomes, elapsedMs, options.style ?? PLAIN));
+  if (unwritten !== undefined) throw unwritten;
+  const apis: ApiResult[] = prepared.map((p, i) => {
+    const done = sent[i];
+    const base = { name: names[i]!, spec: p.options.spec };
+    if (!done) return { ...base, error: messageOf((probes[i] as PromiseRejectedResult).reason) };
+    const result: RunResult = {
+      exitCode: done.report.summary.failed > 0 ? 1 : 0,
+      seed: p.seed,
+      report: done.report,
+      results: done.results,
+      plan: p.plan,
+    };
+    return { ...base, result, ...(done.interrupted !== undefined ? { error: messageOf(done.interrupted) } : {}) };
+  });
+  const exitCode = apis.some((a) => a.error !== undefined) ? 2 : apis.some((a) => a.result?.exitCode === 1) ? 1 : 0;
+  return { exitCode, apis };
 }
 
 function allCases(plan: Plan): TestCase[] {

@@ -209,3 +209,14 @@ export interface CaseResult {
   /** The assumptions this exchange confirmed or refuted. */
   assumptions: AssumptionEvidence[];
 }
+
+/**
+ * An operation whose examples, boundaries, violations and scenario steps alone need more requests
+ * than `--max-cases`: `needed` of them, `kept` planned (no random case), under `limit`.
+ */
+export interface OverBudget {
+  operationId: string;
+  needed: number;
+  kept: number;
+  limit: number;
+}

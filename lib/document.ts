@@ -31,7 +31,8 @@ export function parseText(text: string, file: string): unknown {
     }
   }
   try {
-    return parse(text, { prettyErrors: false, maxAliasCount: 1000, uniqueKeys: false });
+    // prettyErrors: without it the parser keeps no line counter and an error has no line and column.
+    return parse(text, { prettyErrors: true, maxAliasCount: 1000, uniqueKeys: false });
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const at = error.linePos?.[0];

@@ -74,10 +74,14 @@ export interface ResourceExtension {
   merge?: { on: string; merged: StatusExample; conflict: StatusExample };
 }
 
-export interface RateLimitExtension {
+/** At most `limit` requests per `period` seconds: the spec's limit, the mock's override and the runner's pace. */
+export interface Rate {
   limit: number;
   /** Seconds. */
   period: number;
+}
+
+export interface RateLimitExtension extends Rate {
   scope: 'credential' | 'global';
   status: string;
   /** Vendor message with a {retryAfter} placeholder. */

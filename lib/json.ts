@@ -13,3 +13,25 @@ export function isObject(value: unknown): value is JsonObject {
 export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
+
+/**
+ * Whether the arrays and objects of JSON text nest deeper than `limit`, told without parsing it (a
+ * bracket inside a string does not count; the text need not be valid JSON): both sides refuse such
+ * text before JSON.parse and every later walk of the value has to survive it.
+ */
+export function nestedDeeperThan(text: string, limit: number): boolean {
+  if (text.length <= limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}

@@ -4,6 +4,7 @@
  * path parameter of an update carries the id a create handed out) and the runner (which created id
  * to send to a later operation) know where ids go.
  */
+import { isSuccessStatus } from './responses.js';
 import { restCollections } from './rest-shape.js';
 import type { Parameter, Spec } from './spec.js';
 
@@ -63,7 +64,7 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
   const operations = new Map(spec.operations.map((op) => [op.operationId, op]));
   for (const source of spec.operations) {
     for (const response of source.responses) {
-      if (!/^2(\d\d|XX)$/i.test(response.status)) continue;
+      if (!isSuccessStatus(response.status)) continue;
       for (const link of response.links) {
         const target = operations.get(link.operationId);
         for (const [key, expression] of Object.entries(link.parameters)) {

@@ -64,7 +64,9 @@ export function assumptionsOf(source: JsonObject): Assumption[] {
     if (!isObject(node)) return;
     const marks = inferredOf(node);
     if (marks) for (const [keyword, reason] of Object.entries(marks)) found.push({ pointer, keyword, reason });
-    for (const [key, child] of Object.entries(node)) if (key !== INFERRED) walk(child, appendPointer(pointer, key));
+    // An extension's value is the tools' data (a mock's seed records), not a rule a server is judged by.
+    for (const [key, child] of Object.entries(node))
+      if (key !== INFERRED && !key.startsWith('x-')) walk(child, appendPointer(pointer, key));
   };
   walk(source, '');
   return found;

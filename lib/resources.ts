@@ -10,7 +10,8 @@ import { getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { linkedParameters } from './links.js';
 import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
-import { restCollections, restShape } from './rest-shape.js';
+import { isSuccessStatus } from './responses.js';
+import { type RestCollection, restCollections, restShape } from './rest-shape.js';
 import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
 
@@ -28,13 +29,13 @@ export interface ResourceBinding {
   idField?: string;
   /** How new ids look: counting integers, counting decimal strings, or UUIDs. */
   idKind: 'integer' | 'string' | 'uuid';
+  /** The schema of the id field, when the record's schema has one. */
+  idSchema?: JsonSchema;
   /** The first id handed out: the documented example's, so the mock starts where the docs do. */
   idSeed: number;
   /** The path parameter carrying the id of the record acted on. */
   idParameter?: string;
 }
-
-const isSuccessStatus = (status: string): boolean => /^2(\d\d|XX)$/i.test(status);
 
 /** Follows a JSON pointer through `properties` (and `allOf` branches) of a dereferenced schema. */
 export function schemaAt(schema: JsonSchema | undefined, pointer: string): JsonSchema | undefined {
@@ -90,15 +91,24 @@ function idParameterOf(spec: Spec, operation: Operation): string | undefined {
   return pathParameters.length === 1 ? pathParameters[0]!.name : pathParameters.at(-1)?.name;
 }
 
+/** `/data/id` as the record's pointer and its id field. */
+function splitId(pointer: string): { record: string; id: string } | undefined {
+  const tokens = parsePointer(pointer);
+  const id = tokens.pop();
+  return id === undefined ? undefined : { record: tokens.map((t) => `/${t}`).join(''), id };
+}
+
 function inferredResource(
   spec: Spec,
   operation: Operation,
-  creators: Map<string, Operation>,
+  creators: Map<string, RestCollection>,
 ): ResourceExtension | undefined {
   const shape = restShape(operation.path);
-  const create = creators.get(shape.collection);
-  if (!create) return undefined;
-  const id = linkedId(spec, create) ?? { record: '', id: 'id' };
+  const collection = creators.get(shape.collection);
+  if (!collection) return undefined;
+  const create = collection.create;
+  const id = linkedId(spec, create) ?? splitId(collection.idPointer ?? '');
+  if (!id) return undefined;
   const base = { collection: shape.collection, record: id.record };
   if (!shape.idParameter) {
     if (operation === create) return { ...base, action: 'create', id: id.id };
@@ -165,6 +175,7 @@ function bind(
     idSeed: Number.isSafeInteger(exampleId) ? exampleId : 1,
   };
   if (success) binding.successStatus = success.status;
+  if (idSchema) binding.idSchema = idSchema;
   if (recordSchema) binding.recordSchema = recordSchema;
   if (resource.action === 'list' && resource.items !== undefined) {
     const list = schemaAt(jsonSchemaOf(operation), resource.items);
@@ -196,9 +207,13 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
       declared.set(resource.collection, entry);
     }
   }
-  const creators = new Map<string, Operation>();
+  // Only a create whose answer carries the new id (or that links it) makes a collection: without
+  // one, neither the runner nor the mock can tell which record an item path names.
+  const creators = new Map<string, RestCollection>();
   for (const collection of restCollections(spec)) {
-    if (!collection.create.resource) creators.set(collection.path, collection.create);
+    if (collection.create.resource) continue;
+    if (collection.idPointer !== undefined || linkedId(spec, collection.create))
+      creators.set(collection.path, collection);
   }
   const bindings = new Map<string, ResourceBinding>();
   for (const operation of spec.operations) {
@@ -206,7 +221,7 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
     if (!resource) continue;
     const creates = operation.resource
       ? declared
-      : new Map([[resource.collection, { create: creators.get(resource.collection)! }]]);
+      : new Map([[resource.collection, { create: creators.get(resource.collection)!.create }]]);
     bindings.set(operation.operationId, bind(spec, operation, resource, !operation.resource, creates));
   }
   cache.set(spec, bindings);

@@ -4,6 +4,17 @@
  * judge an answer against.
  */
 import type { Operation, Response } from './spec.js';
+import type { RuleSet } from './validator.js';
+
+/** Which of the documented statuses (`201`, `4XX`, `default`) a status falls under, if any. */
+export function documentedStatus(status: number | string, documented: readonly string[]): string | undefined {
+  const code = String(status).toUpperCase();
+  return (
+    documented.find((d) => d.toUpperCase() === code) ??
+    documented.find((d) => d.toUpperCase() === `${code[0]}XX`) ??
+    documented.find((d) => d === 'default')
+  );
+}
 
 const byOperation = new WeakMap<Operation, Map<string, Response | null>>();
 
@@ -13,11 +24,11 @@ export function documentedResponse(operation: Operation, status: number | string
   if (!byStatus) byOperation.set(operation, (byStatus = new Map()));
   let found = byStatus.get(code);
   if (found === undefined) {
-    found =
-      operation.responses.find((r) => r.status === code) ??
-      operation.responses.find((r) => r.status === `${code[0]}XX`) ??
-      operation.responses.find((r) => r.status === 'default') ??
-      null;
+    const key = documentedStatus(
+      code,
+      operation.responses.map((r) => r.status),
+    );
+    found = operation.responses.find((r) => r.status === key) ?? null;
     byStatus.set(code, found);
   }
   return found ?? undefined;
@@ -25,7 +36,25 @@ export function documentedResponse(operation: Operation, status: number | string
 
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
+/** A documented status of the success class: `201` or the range `2XX`. */
+export const isSuccessStatus = (status: string): boolean => /^2(\d\d|XX)$/i.test(status);
+
 /** The documented statuses of a class (`4` -> `400`, `404`, `4XX`), in document order. */
 export function documentedStatuses(operation: Operation, leading: '2' | '4' | '5'): string[] {
   return operation.responses.map((r) => r.status).filter((s) => s.startsWith(leading));
+}
+
+/** A response the vendor documents without a body, as the documented rules read it. */
+const withoutContent = new WeakMap<Response, Response>();
+
+/**
+ * A documented response as a rule set reads it: under `documented` rules, a body only we infer
+ * (`x-inferred: { content: ... }`) is not there. The mock leaves such a body out, the runner does
+ * not judge one.
+ */
+export function underRules(response: Response, rules: RuleSet): Response {
+  if (rules === 'all' || response.inferred?.content === undefined) return response;
+  let view = withoutContent.get(response);
+  if (!view) withoutContent.set(response, (view = { ...response, content: [] }));
+  return view;
 }

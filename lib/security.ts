@@ -4,6 +4,8 @@
  * use this table instead of their own reading of the scheme.
  */
 import { isObject, type JsonObject } from './json.js';
+import type { JsonSchema } from './json-schema.js';
+import { readParameter, type WireSource } from './wire.js';
 
 export type CredentialLocation = 'header' | 'query' | 'cookie';
 
@@ -40,21 +42,22 @@ export function readSecurityScheme(name: string, raw: unknown): SecurityScheme {
   return { name, kind: 'other', in: 'header', parameterName: 'Authorization', ...(prefix ? { prefix } : {}) };
 }
 
-/** What a request carries, as the mock receives it. */
-export interface CredentialSource {
-  header(name: string): string | undefined;
-  query(name: string): string | undefined;
-  cookie(name: string): string | undefined;
+const TEXT: JsonSchema = { type: 'string' };
+
+/**
+ * What a request carries where the scheme's credential travels, whatever its shape (`''` when the
+ * header, parameter or cookie is there but empty): read as a string parameter at that place, by the
+ * same wire rules as any parameter the spec declares there.
+ */
+export function presentedCredential(scheme: SecurityScheme, request: WireSource): string | undefined {
+  const read = readParameter({ name: scheme.parameterName, in: scheme.in, schema: TEXT }, request);
+  if (!read.present) return undefined;
+  return typeof read.value === 'string' ? read.value : String(read.value ?? '');
 }
 
 /** The scheme's credential in a request, when it has the scheme's shape (any value is accepted). */
-export function credentialOf(scheme: SecurityScheme, source: CredentialSource): string | undefined {
-  const value =
-    scheme.in === 'query'
-      ? source.query(scheme.parameterName)
-      : scheme.in === 'cookie'
-        ? source.cookie(scheme.parameterName)
-        : source.header(scheme.parameterName);
+export function credentialOf(scheme: SecurityScheme, request: WireSource): string | undefined {
+  const value = presentedCredential(scheme, request);
   if (value === undefined || value === '') return undefined;
   if (scheme.prefix === undefined) return value;
   const match = /^(\S+)\s+\S/.exec(value);
@@ -86,4 +89,10 @@ export function credentialNames(schemes: Iterable<SecurityScheme>): CredentialNa
     if (!list.includes(name)) list.push(name);
   }
   return names;
+}
+
+/** The request headers credentials travel in under the given schemes: their own names, and `cookie` for cookies. */
+export function credentialHeaders(schemes: Iterable<SecurityScheme>): string[] {
+  const names = credentialNames(schemes);
+  return [...names.headers, ...(names.cookies.length > 0 ? ['cookie'] : [])];
 }

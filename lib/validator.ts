@@ -5,7 +5,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { JsonSchema } from './json-schema.js';
-import { documentedOnly } from './provenance.js';
+import { assumptionsOf, documentedOnly } from './provenance.js';
 import { acyclic } from './schema.js';
 
 // ajv-formats is CommonJS; under ESM its callable is the default export's default.
@@ -44,6 +44,8 @@ export type RuleSet = 'all' | 'documented';
 interface RegisteredSpec {
   origins: WeakMap<object, string>;
   uri: string;
+  /** Whether the document marks any rule `x-inferred`: without one, both rule sets are the same. */
+  inferred: boolean;
 }
 
 /**
@@ -66,10 +68,12 @@ export class ValidatorCache {
     // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
     this.ajv.addSchema(spec.source, uri, undefined, false);
     this.ajv.addSchema(documentedOnly(spec.source), `${uri}:documented`, undefined, false);
-    this.specs.push({ origins: spec.origins, uri });
+    this.specs.push({ origins: spec.origins, uri, inferred: assumptionsOf(spec.source).length > 0 });
   }
 
   get(schema: JsonSchema, rules: RuleSet = 'all'): SchemaValidator {
+    // A document with no inferred rule compiles each schema once, not once per rule set.
+    if (rules === 'documented' && this.specs.some((s) => !s.inferred && s.origins.has(schema))) rules = 'all';
     const cache = this.compiled[rules];
     let validator = cache.get(schema);
     if (!validator) {

@@ -2,7 +2,7 @@
  * Everything one spec needs at request time, built once at startup: the model, Prism's engine, the
  * routes, the resource bindings, the store and the rate limiter.
  */
-import type { RateLimitExtension } from '../lib/extensions.js';
+import type { Rate, RateLimitExtension } from '../lib/extensions.js';
 import { type Spec, serverBasePath } from '../lib/spec.js';
 import { PrismEngine } from './prism-engine.js';
 import { compileRoutes, prefixOf, type Route } from './router.js';
@@ -11,9 +11,10 @@ import { type Clock, SlidingWindowLimiter } from './state/rate-limit.js';
 import { Store } from './state/store.js';
 
 /** Replaces the spec's `x-rate-limit` numbers (tests use a small limit); `false` turns limiting off. */
-export type RateLimitOverride = { limit?: number; period?: number } | false;
+export type RateLimitOverride = Partial<Rate> | false;
 
-export interface RateLimit {
+/** The spec's limit as served (override applied) and the window that enforces it. */
+export interface RateLimiting {
   rule: RateLimitExtension;
   limiter: SlidingWindowLimiter;
 }
@@ -28,14 +29,14 @@ export interface MockApi {
   routes: Route[];
   bindings: ReadonlyMap<string, ResourceBinding>;
   store: Store;
-  rateLimit?: RateLimit;
+  rateLimit?: RateLimiting;
 }
 
 function rateLimitFor(
   spec: Spec,
   override: RateLimitOverride | undefined,
   clock: Clock | undefined,
-): RateLimit | undefined {
+): RateLimiting | undefined {
   if (!spec.rateLimit || override === false) return undefined;
   const rule = {
     ...spec.rateLimit,

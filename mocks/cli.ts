@@ -7,7 +7,9 @@ import { relative } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SpecError } from '../lib/errors.js';
 import { PACKAGE_VERSION } from '../lib/package-root.js';
-import { MockStartError, type RateLimitOverride, type RunningMock, startMock } from './server.js';
+import { DOCS_PATH } from './docs.js';
+import type { RateLimitOverride, RunningMock } from './server.js';
+import { describeReload } from './watch.js';
 
 export interface MockCliIo {
   stdout(text: string): void;
@@ -41,8 +43,13 @@ Each spec is served under the first word of its file name: specs/easify-contact-
 http://HOST:PORT/easify + the path of the spec's first server URL (/api/v2) + the spec's paths.
 
 Endpoints of the mock itself:
+  GET  /__docs         an API reference page per spec ("Test Request" calls this mock)
   POST /__mock/reset   clear the stored records and the rate-limit windows
   GET  /__mock/state   the stored records of every API, as JSON
+
+--watch reloads an API when its spec file changes: the other APIs are not touched, the reloaded one
+keeps the records of every collection it still describes the same way, and a version that does not
+load leaves the previous one in service (one line on stderr says why).
 
 Choosing a documented response (as Prism does):
   Prefer: code=422, example=missing-name   that status and named example
@@ -53,6 +60,7 @@ Examples:
   $ npm start
   $ npm start -- --port 8080 --rate-limit off
   $ MOCK_PORT=0 npm start -- --stateless
+  $ npm start -- --watch
 
 Exit codes:
   0  stopped by Ctrl-C or SIGTERM
@@ -71,6 +79,7 @@ function program(io: MockCliIo): Command {
     .option('--documented-only', 'enforce only the rules the vendors document (none marked x-inferred)')
     .option('--specs <dir>', 'directory of OpenAPI files')
     .option('--rate-limit <limit>', 'override x-rate-limit: LIMIT, LIMIT/SECONDS, or off', rateLimit)
+    .option('--watch', 'reload a spec when its file changes, keeping the state that still fits')
     .addHelpText('after', AFTER_HELP)
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: () => undefined, outputError: () => undefined });
@@ -84,6 +93,7 @@ interface CliOptions {
   documentedOnly?: boolean;
   specs?: string;
   rateLimit?: RateLimitOverride;
+  watch?: boolean;
 }
 
 /** Commander's message on one line, hints included. */
@@ -122,6 +132,8 @@ export async function main(argv: readonly string[], io: MockCliIo): Promise<Mock
     }
   }
   let mock: RunningMock;
+  // Loaded only to serve: --help, --version and bad usage answer without Prism, AJV or a spec read.
+  const { MockStartError, startMock } = await import('./server.js');
   try {
     mock = await startMock({
       port,
@@ -131,22 +143,42 @@ export async function main(argv: readonly string[], io: MockCliIo): Promise<Mock
       documentedOnly: options.documentedOnly ?? false,
       ...(options.specs !== undefined ? { specsDir: options.specs } : {}),
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+      ...(options.watch
+        ? {
+            watch: {
+              onReload: (event) => {
+                const line = describeReload(event, relative(io.cwd, event.specFile) || event.specFile);
+                if (event.kind === 'failed') io.stderr(`contact-mock: ${line}\n`);
+                else io.stdout(`${line}\n`);
+              },
+            },
+          }
+        : {}),
     });
   } catch (error) {
     if (error instanceof MockStartError || error instanceof SpecError) return fail(error.message);
     return fail(`internal error: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const rows = mock.apis.map((api) => [relative(io.cwd, api.specFile) || api.specFile, api.baseUrl] as const);
-  const width = Math.max(4, ...rows.map(([spec]) => spec.length));
-  const lines = [`${'spec'.padEnd(width)}  base URL`, ...rows.map(([spec, url]) => `${spec.padEnd(width)}  ${url}`)];
+  const rows = [
+    ['spec', 'base URL', 'API reference'],
+    ...mock.apis.map((api) => [
+      relative(io.cwd, api.specFile) || api.specFile,
+      api.baseUrl,
+      `${mock.url}${DOCS_PATH}/${api.name}`,
+    ]),
+  ];
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map(([spec, url, docs]) => `${spec!.padEnd(widths[0]!)}  ${url!.padEnd(widths[1]!)}  ${docs}`);
   const mode = [
     options.stateless ? 'stateless' : 'stateful',
     options.dynamic ? 'dynamic data' : 'examples',
     ...(options.documentedOnly ? ['documented rules only'] : []),
+    ...(options.watch ? ['watching spec files'] : []),
   ].join(', ');
   io.stdout(
     `${lines.join('\n')}\n\nMock ready on ${mock.url} in ${Math.round(performance.now())} ms since the process ` +
-      `started (${mode}); POST ${mock.url}/__mock/reset clears state. Ctrl-C stops.\n`,
+      `started (${mode}).\nEvery API's reference page: ${mock.url}${DOCS_PATH}; ` +
+      `POST ${mock.url}/__mock/reset clears state; Ctrl-C stops.\n`,
   );
   return { exitCode: 0, mock };
 }

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { isObject, type JsonObject } from '../lib/json.js';
+import { problem } from '../lib/problem.js';
 import type { MockApi } from './api.js';
 import type { Reply } from './responses.js';
 
@@ -28,12 +29,6 @@ const escapeHtml = (text: string): string =>
 /** JSON safe inside a <script> element: no `</script>`, no `<!--`, no line separators. */
 const scriptJson = (value: unknown): string =>
   JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
-const problem = (status: number, title: string, detail: string, headers: Record<string, string> = {}): Reply => ({
-  status,
-  headers: { 'content-type': 'application/problem+json', ...headers },
-  body: { type: 'about:blank', title, status, detail },
-});
 
 const html = (body: string): Reply => ({
   status: 200,

@@ -6,7 +6,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { isJsonMediaType, mediaTypeMatches } from '../lib/media-type.js';
-import { documentedResponse, isSuccess } from '../lib/responses.js';
+import { problem } from '../lib/problem.js';
+import { documentedResponse, isSuccess, underRules } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import type { MockApi } from './api.js';
@@ -71,11 +72,7 @@ async function fromPrism(request: OperationRequest, body: unknown, scenario: Moc
   };
   const response = await request.api.engine.respond(request.operation.operationId, engineRequest, scenario);
   if (isRefusal(response)) {
-    return {
-      status: response.status,
-      headers: { 'content-type': 'application/problem+json' },
-      body: { type: 'about:blank', title: response.title, status: response.status, detail: response.detail },
-    };
+    return problem(response.status, response.title, response.detail);
   }
   return { status: response.status, headers: response.headers, body: response.body };
 }
@@ -92,11 +89,7 @@ function scenarioFrom(preferences: Preferences, dynamic: boolean): MockScenario 
   return scenario;
 }
 
-const invalidPrefer = (detail: string): Reply => ({
-  status: 422,
-  headers: { 'content-type': 'application/problem+json' },
-  body: { type: 'about:blank', title: 'Invalid Prefer header', status: 422, detail },
-});
+const invalidPrefer = (detail: string): Reply => problem(422, 'Invalid Prefer header', detail);
 
 /**
  * Every answer the mock sends fits the documented response for its status: an answer built from
@@ -107,7 +100,7 @@ const invalidPrefer = (detail: string): Reply => ({
 function conforming(request: OperationRequest, reply: Reply, fallbacks: unknown[], options: HandlerOptions): Reply {
   const response = documentedResponse(request.operation, reply.status);
   if (!response || response.content.length === 0 || reply.status === 204) return reply;
-  if (options.rules === 'documented' && response.inferred?.content !== undefined) return { ...reply, body: undefined };
+  if (underRules(response, options.rules).content.length === 0) return { ...reply, body: undefined };
   const declared = reply.headers['content-type'];
   const media =
     response.content.find((m) => declared !== undefined && mediaTypeMatches(m.mediaType, declared)) ??
@@ -138,6 +131,9 @@ async function answer(
   );
   const scenario = scenarioFrom(preferences, options.dynamic);
   if (typeof scenario === 'string') return invalidPrefer(scenario);
+  // An operation that documents no response (allowed since 3.1) has nothing to serve: a valid
+  // request gets an empty success, not Prism's 500.
+  if (request.operation.responses.length === 0) return { status: 204, headers: {} };
   if (isForced(preferences)) return fromPrism(request, body, scenario);
 
   const binding = request.api.bindings.get(request.operation.operationId);

@@ -4,6 +4,7 @@
  * Media types: lib/media-type.ts.
  */
 import type { IncomingMessage } from 'node:http';
+import { nestedDeeperThan } from '../lib/json.js';
 
 /**
  * Bodies above 1 MiB are refused (a documented 4xx) without being buffered further: no contact
@@ -45,29 +46,9 @@ export function readBody(request: IncomingMessage): Promise<RawBody> {
 
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; reason: string };
 
-/** The deepest nesting of arrays and objects in JSON text, counted without parsing it. */
-function nestingDepth(text: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      depth++;
-      if (depth > deepest) deepest = depth;
-      if (deepest > limit) return deepest;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return deepest;
-}
-
 export function parseJson(bytes: Buffer): ParsedJson {
   const text = bytes.toString('utf8');
-  if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
     return { ok: false, reason: `it is nested deeper than ${MAX_JSON_DEPTH} levels` };
   }
   try {

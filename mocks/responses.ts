@@ -6,7 +6,8 @@
  */
 import { own } from '../lib/json.js';
 import { isJsonMediaType } from '../lib/media-type.js';
-import { documentedResponse } from '../lib/responses.js';
+import { problem } from '../lib/problem.js';
+import { documentedResponse, underRules } from '../lib/responses.js';
 import type { NamedExample, Operation, Response } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import { fillErrorBody } from './error-body.js';
@@ -117,19 +118,9 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   const headers = { ...options.headers };
   // No status documented at all (a spec with no client errors): RFC 9457 problem details.
   if (!response) {
-    return {
-      status: code,
-      headers: { 'content-type': 'application/problem+json', ...headers },
-      body: {
-        type: 'about:blank',
-        title: 'Error',
-        status: code,
-        detail: options.message ?? violations.map((v) => v.message).join('; '),
-      },
-    };
+    return problem(code, 'Error', options.message ?? violations.map((v) => v.message).join('; '), headers);
   }
-  const media =
-    context.rules === 'documented' && response.inferred?.content !== undefined ? undefined : response.content[0];
+  const media = underRules(response, context.rules).content[0];
   if (!media) return { status: code, headers };
   let start: unknown;
   const example = exampleFor(response, media.examples, options);

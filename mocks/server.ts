@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join, resolve } from 'node:path';
 import { isJsonMediaType } from '../lib/media-type.js';
 import { PACKAGE_ROOT } from '../lib/package-root.js';
+import { problem } from '../lib/problem.js';
 import { loadSpec, type Spec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
 import { buildApi, type MockApi, type RateLimitOverride } from './api.js';
@@ -18,8 +19,10 @@ import { readBody } from './http-body.js';
 import type { Reply } from './responses.js';
 import { matchRoute } from './router.js';
 import type { Clock } from './state/rate-limit.js';
+import { carryState, type ReloadEvent, type SpecWatcher, type WatchOptions, watchSpecFiles } from './watch.js';
 
 export type { RateLimitOverride } from './api.js';
+export type { ReloadEvent, WatchOptions } from './watch.js';
 
 export interface MockOptions {
   /** Default 4010; 0 picks a free port. */
@@ -39,6 +42,8 @@ export interface MockOptions {
   documentedOnly?: boolean;
   /** The rate limiter's clock (milliseconds); tests inject one. */
   clock?: Clock;
+  /** Reload a spec when its file changes (mocks/watch.ts says what happens to state). */
+  watch?: boolean | WatchOptions;
 }
 
 export interface MockedApi {
@@ -99,12 +104,6 @@ function send(response: ServerResponse, reply: Reply): void {
   response.writeHead(reply.status, headers);
   response.end(payload);
 }
-
-const problem = (status: number, title: string, detail: string, headers: Record<string, string> = {}): Reply => ({
-  status,
-  headers: { 'content-type': 'application/problem+json', ...headers },
-  body: { type: 'about:blank', title, status, detail },
-});
 
 function control(apis: readonly MockApi[], method: string, path: string): Reply {
   if (path === '/__mock/reset' && method === 'post') {
@@ -213,14 +212,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const specs = loaded.map((result) => (result as PromiseFulfilledResult<Spec>).value);
   const validators = new ValidatorCache();
   for (const spec of specs) validators.register(spec);
-  const built = await Promise.all(
-    specs.map((spec) =>
-      buildApi(spec, {
-        ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
-        ...(options.clock ? { clock: options.clock } : {}),
-      }),
-    ),
-  );
+  const buildOptions = {
+    ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  };
+  const built = await Promise.all(specs.map((spec) => buildApi(spec, buildOptions)));
   const apis = new Map<string, MockApi>();
   for (const api of built) {
     const other = apis.get(api.prefix);
@@ -259,7 +255,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
 
   // An idle mock lets go of the windows of credentials it no longer hears from, not only a busy one.
   const prune = (): void => {
-    for (const api of built) api.rateLimit?.limiter.prune();
+    for (const api of apis.values()) api.rateLimit?.limiter.prune();
   };
   const periods = built.flatMap((api) => (api.rateLimit ? [api.rateLimit.rule.period * 1000] : []));
   const pruner = periods.length > 0 ? setInterval(prune, Math.max(1000, Math.min(...periods))) : undefined;
@@ -268,17 +264,67 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 4010);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const mocked: MockedApi[] = built.map((api) => ({
+    name: api.prefix,
+    specFile: api.spec.file,
+    baseUrl: `${url}/${api.prefix}${api.basePath}`,
+  }));
+
+  let watcher: SpecWatcher | undefined;
+  if (options.watch) {
+    const onReload = typeof options.watch === 'object' ? options.watch.onReload : undefined;
+    // Requests keep being answered from the map while a new version loads; it is swapped in whole.
+    const reload = async (file: string): Promise<void> => {
+      const entry = mocked.find((api) => api.specFile === file)!;
+      const previous = apis.get(entry.name)!;
+      let event: ReloadEvent;
+      try {
+        const spec = await loadSpec(file);
+        const next = await buildApi(spec, buildOptions);
+        validators.register(spec);
+        const { kept, dropped } = carryState(previous, next);
+        apis.set(next.prefix, next);
+        entry.baseUrl = `${url}/${next.prefix}${next.basePath}`;
+        event = {
+          kind: 'reloaded',
+          api: next.prefix,
+          specFile: file,
+          operations: spec.operations.length,
+          kept,
+          dropped,
+        };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        event = { kind: 'failed', api: entry.name, specFile: file, message };
+      }
+      onReload?.(event);
+    };
+    try {
+      watcher = watchSpecFiles(
+        mocked.map((api) => api.specFile),
+        reload,
+        {
+          ...(typeof options.watch === 'object' && options.watch.debounceMs !== undefined
+            ? { debounceMs: options.watch.debounceMs }
+            : {}),
+          onError: (file, message) =>
+            onReload?.({ kind: 'failed', api: mocked.find((a) => a.specFile === file)!.name, specFile: file, message }),
+        },
+      );
+    } catch (error) {
+      server.closeAllConnections();
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      throw new MockStartError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
   return {
     url,
-    apis: built.map((api) => ({
-      name: api.prefix,
-      specFile: api.spec.file,
-      baseUrl: `${url}/${api.prefix}${api.basePath}`,
-    })),
+    apis: mocked,
     stats: () => {
       prune();
       return Object.fromEntries(
-        built.map((api) => [
+        [...apis.values()].map((api) => [
           api.prefix,
           { records: api.store.size, rateLimitWindows: api.rateLimit?.limiter.size ?? 0 },
         ]),
@@ -287,6 +333,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     close: () =>
       new Promise<void>((resolveClose) => {
         clearInterval(pruner);
+        watcher?.close();
         server.close(() => resolveClose());
         server.closeAllConnections();
       }),

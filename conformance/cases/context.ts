@@ -12,8 +12,6 @@ export interface BuildContext {
   spec: Spec;
   validators: ValidatorCache;
   seed: number;
-  /** Size of the random phase per operation. */
-  maxCases: number;
   stamps: Stamps;
   /** Marks the credentials this run generates (see conformance/throttle.ts). */
   nonce: string;
@@ -21,24 +19,21 @@ export interface BuildContext {
   links: Map<string, Map<string, LinkedValue>>;
 }
 
-export function createContext(
-  spec: Spec,
-  validators: ValidatorCache,
-  seed: number,
-  maxCases: number,
-  nonce: string,
-): BuildContext {
+export function createContext(spec: Spec, validators: ValidatorCache, seed: number, nonce: string): BuildContext {
   const links = new Map<string, Map<string, LinkedValue>>();
   for (const [target, parameters] of linkedParameters(spec)) {
-    // A parameter filled by several links takes the last one, in document order.
-    links.set(
-      target,
-      new Map(
-        parameters.map((p) => [p.parameter, { sourceOperationId: p.sourceOperationId, expression: p.expression }]),
-      ),
-    );
+    const selfLink = (source: string): number => (source === target ? 1 : 0);
+    // A parameter filled by several links takes the first one from another operation: a link from the
+    // operation to itself (a copy of a copy) cannot give its first request an id.
+    const chosen = new Map<string, LinkedValue>();
+    for (const p of [...parameters].sort((a, b) => selfLink(a.sourceOperationId) - selfLink(b.sourceOperationId))) {
+      if (!chosen.has(p.parameter)) {
+        chosen.set(p.parameter, { sourceOperationId: p.sourceOperationId, expression: p.expression });
+      }
+    }
+    links.set(target, chosen);
   }
-  return { spec, validators, seed, maxCases, stamps: new Stamps(seed, validators), nonce, links };
+  return { spec, validators, seed, stamps: new Stamps(seed, validators), nonce, links };
 }
 
 /** Media types the generated bodies can be sent as, best first: JSON, any `+json`, then forms. */

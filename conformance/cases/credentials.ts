@@ -3,7 +3,7 @@
  * --header win at send time; these only need the right shape (a mock checks presence and shape).
  * Each carries the run's nonce, so a throttle on one of them concerns this run's requests only.
  */
-import { credentialNames, credentialValue, type SecurityScheme } from '../../lib/security.js';
+import { credentialHeaders, credentialNames, credentialValue, type SecurityScheme } from '../../lib/security.js';
 import type { Operation } from '../../lib/spec.js';
 
 export interface CredentialParts {
@@ -31,8 +31,7 @@ export function credentials(operation: Operation, nonce: string, label = 'run'):
 
 /** Header names that carry the operation's credentials (what a "no credentials" case removes). */
 export function credentialHeaderNames(operation: Operation): string[] {
-  const names = credentialNames(operation.security.flat());
-  return [...names.headers, ...(names.cookies.length > 0 ? ['cookie'] : [])];
+  return credentialHeaders(operation.security.flat());
 }
 
 export function credentialQueryNames(operation: Operation): string[] {

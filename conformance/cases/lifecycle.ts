@@ -191,6 +191,8 @@ function lifecycleOf(
       if (!request) return;
       if (gone) {
         const status = read[1].resource.notFound?.status ?? '404';
+        // A read that documents no not-found answer has no status a deleted record could get.
+        if (!read[0].responses.some((r) => r.status === status)) return;
         steps.push(
           step(
             read[0],
@@ -218,14 +220,12 @@ function lifecycleOf(
           request.query[parameter] = linked;
       }
       const items = listBinding.resource.items!;
-      // A filter on a value the create wrote narrows the list, else the biggest page it allows. Other records
-      // may share the value (a server keeps those of earlier runs): a full page of them proves nothing.
+      // A filter on a value the create wrote narrows the list to it, on the biggest page it allows: a
+      // value other records share (a country) may fill a page without it.
       const filter = (listBinding.resource.filters ?? []).find((f) => typeof current[f.field] === 'string');
       let pageSize: number | undefined;
-      if (filter) {
-        request.query[filter.parameter] = { value: current[filter.field] };
-        pageSize = listBinding.resource.paging?.defaultSize;
-      } else if (listBinding.resource.paging?.size) {
+      if (filter) request.query[filter.parameter] = { value: current[filter.field] };
+      if (listBinding.resource.paging?.size) {
         const parameter = listOp.parameters.find((p) => p.name === listBinding.resource.paging!.size);
         const maximum = parameter ? flatten(parameter.schema).maximum : undefined;
         pageSize = Math.min(maximum ?? 100, 100);

@@ -8,6 +8,7 @@ import { sampleValue, variantsOf } from '../../lib/generators/values.js';
 import { isObject } from '../../lib/json.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { type Assumption, inferredOnly } from '../../lib/provenance.js';
+import { resourceModel } from '../../lib/resources.js';
 import { isPrimitive } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import { roundTrip } from '../../lib/wire.js';
@@ -108,6 +109,9 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
     });
   }
 
+  // An update by query parameters writes its unique values there: an invalid one is unique too.
+  const binding = resourceModel(ctx.spec).get(operation.operationId);
+  const stamped = binding?.resource.patch === 'parameters' ? (binding.resource.unique?.fields ?? []) : [];
   for (const parameter of operation.parameters) {
     const kind = parameter.in === 'header' ? 'header' : 'negative';
     if (parameter.in !== 'path' && parameter.required) {
@@ -122,12 +126,15 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
     // An optional parameter is checked when present: each violation is sent in it.
     const primitive = isPrimitive(parameter.schema);
     for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'violations', ctx.seed)) {
+      const value =
+        parameter.in === 'query' && stamped.includes(parameter.name)
+          ? (ctx.stamps.uniqueInvalid(`query ${parameter.name}`, parameter.schema, variant.value, ctx.stamps.take()) ??
+            variant.value)
+          : variant.value;
       // Primitives travel as text: a wrong type is text the style could never write, sent as it is.
-      const text = primitive ? wireText(variant.value) : undefined;
+      const text = primitive ? wireText(value) : undefined;
       const sent =
-        text !== undefined
-          ? { present: true, value: fromWire(text, parameter.schema) }
-          : roundTrip(parameter, variant.value);
+        text !== undefined ? { present: true, value: fromWire(text, parameter.schema) } : roundTrip(parameter, value);
       // What the server reads is what is judged: an array of one may read as valid, an empty list as absent.
       if (!sent.present) continue;
       const read = sent.value;
@@ -136,7 +143,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       if (text !== undefined && (parameter.in === 'path' || parameter.in === 'cookie') && text === '') continue;
       const assumptions = assumedInvalid(ctx, parameter.schema, read);
       const request = withBody(base, validPayload());
-      setParameter(request, parameter, text !== undefined ? { text } : { value: variant.value });
+      setParameter(request, parameter, text !== undefined ? { text } : { value });
       if (parameter.in === 'header') request.forceHeaders = [parameter.name];
       drafts.push({
         operation,

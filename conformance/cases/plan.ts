@@ -1,19 +1,20 @@
 /**
  * Turns a spec into the ordered list of everything a run sends: per operation (link sources before
  * the operations they feed) its positive, negative, header and auth cases, then the stateful
- * scenarios, then the opt-in rate-limit burst. Same seed, same plan.
+ * scenarios, then the opt-in rate-limit burst. `--max-cases` bounds the requests each operation
+ * gets in all (see `fitBudget`). Same seed, same plan.
  */
 
 import { UnsatisfiableSchemaError } from '../../lib/generators/values.js';
 import { resourceModel } from '../../lib/resources.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
-import type { LinkedValue, Scenario, TestCase } from '../types.js';
+import type { CaseKind, LinkedValue, OverBudget, Scenario, TestCase } from '../types.js';
 import { authCases } from './auth.js';
 import { type BuildContext, bodyMedia, createContext } from './context.js';
 import { type CleanupPlan, cleanupPlans, lifecycleScenarios } from './lifecycle.js';
 import { negativeCases } from './negative.js';
-import { type Draft, positiveCases, validBody } from './positive.js';
+import { bodyKey, type Draft, positiveCases, randomCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
 import { baseRequest, creatorOf, payload, withBody } from './request.js';
 import { linkScenarios, resourceScenarios, type ScenarioDraft } from './stateful.js';
@@ -32,11 +33,20 @@ export interface Plan {
   skipped: { operationId: string; reason: string }[];
   /** How each collection's records are removed after a run: its creates, and a delete to send per id. */
   cleanup: CleanupPlan[];
+  /** Operations `--max-cases` cut short before any random case, once each. */
+  overBudget: OverBudget[];
 }
 
 export interface PlanOptions {
   seed: number;
+  /**
+   * Requests per operation, everything counted: its own cases (examples, boundaries, violations,
+   * header and auth cases, random bodies), the steps of scenarios sent to it and set-up requests
+   * made with it. The opt-in rate-limit burst is not counted.
+   */
   maxCases: number;
+  /** Whether random bodies fill what the budget leaves; false means none. Absent means true. */
+  random?: boolean;
   /** operationIds to test; empty means all. */
   operations: string[];
   rateLimit: boolean;
@@ -95,6 +105,75 @@ function keepJudged(
   return { phases: kept, scenarios: keptScenarios, burst: keptBurst };
 }
 
+/** Case kinds in the order an operation's budget serves them, one of each before a second of any. */
+const KIND_ORDER: readonly CaseKind[] = ['positive', 'negative', 'header', 'auth', 'stateful', 'rate-limit'];
+
+/**
+ * The drafts by priority: the first of each kind, then the second of each, and so on; within a
+ * kind the generators' order (examples first, then boundaries). Returns the list and how many of
+ * its head are firsts.
+ */
+function byPriority(drafts: readonly Draft[]): { ranked: Draft[]; firsts: number } {
+  const groups = KIND_ORDER.map((kind) => drafts.filter((d) => d.kind === kind)).filter((g) => g.length > 0);
+  const ranked: Draft[] = [];
+  for (let round = 0; ranked.length < drafts.length; round++) {
+    for (const group of groups) if (round < group.length) ranked.push(group[round]!);
+  }
+  return { ranked, firsts: groups.length };
+}
+
+/**
+ * Keeps at most `limit` requests per operation: first one case of each kind per operation (a valid
+ * request first: it also feeds the operations linked to it), then each scenario whose every step
+ * still fits (a scenario is kept or dropped whole), then the operations' other cases by
+ * `byPriority`. What is left of each operation's budget goes to random bodies afterwards.
+ */
+function fitBudget(
+  phases: { operation: Operation; drafts: Draft[] }[],
+  scenarios: ScenarioDraft[],
+  limit: number,
+): {
+  phases: { operation: Operation; drafts: Draft[] }[];
+  scenarios: ScenarioDraft[];
+  used: Map<string, number>;
+  overBudget: OverBudget[];
+} {
+  const used = new Map<string, number>();
+  const room = (id: string): number => limit - (used.get(id) ?? 0);
+  const kept = new Set<Draft>();
+  const keep = (draft: Draft): void => {
+    kept.add(draft);
+    used.set(draft.operation.operationId, (used.get(draft.operation.operationId) ?? 0) + 1);
+  };
+  const ranked = phases.map((p) => byPriority(p.drafts));
+  for (const { ranked: list, firsts } of ranked) {
+    for (const draft of list.slice(0, firsts)) if (room(draft.operation.operationId) > 0) keep(draft);
+  }
+  const keptScenarios = scenarios.filter((scenario) => {
+    const need = new Map<string, number>();
+    for (const step of scenario.steps)
+      need.set(step.operation.operationId, (need.get(step.operation.operationId) ?? 0) + 1);
+    if ([...need].some(([id, n]) => n > room(id))) return false;
+    for (const step of scenario.steps) keep(step);
+    return true;
+  });
+  for (const { ranked: list, firsts } of ranked) {
+    for (const draft of list.slice(firsts)) if (room(draft.operation.operationId) > 0) keep(draft);
+  }
+  const needed = new Map<string, number>();
+  for (const draft of [...phases.flatMap((p) => p.drafts), ...scenarios.flatMap((s) => s.steps)]) {
+    needed.set(draft.operation.operationId, (needed.get(draft.operation.operationId) ?? 0) + 1);
+  }
+  return {
+    phases: phases.map((p) => ({ operation: p.operation, drafts: p.drafts.filter((d) => kept.has(d)) })),
+    scenarios: keptScenarios,
+    used,
+    overBudget: [...needed]
+      .filter(([, n]) => n > limit)
+      .map(([operationId, n]) => ({ operationId, needed: n, kept: used.get(operationId) ?? 0, limit })),
+  };
+}
+
 /** Link sources first, otherwise the spec's order. */
 function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
   const sourcesOf = (op: Operation): string[] => {
@@ -115,12 +194,14 @@ function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
     ordered.push(op);
   };
   for (const op of operations) visit(op, new Set());
-  // Records are removed only after every other operation had the chance to use them.
-  const removes = (op: Operation): boolean => {
-    const action = resourceModel(ctx.spec).get(op.operationId)?.resource.action;
-    return action === 'delete' || action === 'remove-members';
-  };
-  return [...ordered.filter((op) => !removes(op)), ...ordered.filter(removes)];
+  // Records are removed only after every other operation had the chance to use them: members
+  // leave a record before the record itself is deleted.
+  const action = (op: Operation) => resourceModel(ctx.spec).get(op.operationId)?.resource.action;
+  return [
+    ...ordered.filter((op) => action(op) !== 'delete' && action(op) !== 'remove-members'),
+    ...ordered.filter((op) => action(op) === 'remove-members'),
+    ...ordered.filter((op) => action(op) === 'delete'),
+  ];
 }
 
 /** Records the selected operations need but whose creating operation was not selected. */
@@ -139,7 +220,7 @@ function setupCases(ctx: BuildContext, source: Operation, target: Operation): Dr
 }
 
 export function planCases(spec: Spec, validators: ValidatorCache, options: PlanOptions): Plan {
-  const ctx = createContext(spec, validators, options.seed, options.maxCases, options.nonce);
+  const ctx = createContext(spec, validators, options.seed, options.nonce);
   const selected = spec.operations.filter(
     (op) => options.operations.length === 0 || options.operations.includes(op.operationId),
   );
@@ -194,11 +275,27 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   for (const phase of phaseDrafts) if (skipped.has(phase.operation.operationId)) phase.drafts = [];
   const burstDraft = options.rateLimit ? rateLimitScenario(ctx, selected) : undefined;
   // Everything is generated before filtering, so a seed plans the same values whatever --checks says.
-  const kept = options.judged
+  const judged = options.judged
     ? keepJudged(phaseDrafts, scenarioDrafts, burstDraft, options.judged)
     : { phases: phaseDrafts, scenarios: scenarioDrafts, burst: burstDraft };
+  // The budget counts only what is sent: cases no selected check judges are already gone.
+  const kept = { ...judged, ...fitBudget(judged.phases, judged.scenarios, options.maxCases) };
   const phases: Phase[] = kept.phases
-    .filter((p) => p.drafts.length > 0)
+    .map((p) => {
+      const drafts = p.drafts;
+      const id = p.operation.operationId;
+      const room = options.maxCases - (kept.used.get(id) ?? 0);
+      if (drafts.length === 0 || room <= 0 || options.random === false || !selected.includes(p.operation))
+        return { ...p, drafts };
+      const taken = new Set(drafts.map(bodyKey).filter((k): k is string => k !== undefined));
+      const random = attempt(p.operation, () => randomCases(ctx, p.operation, room, taken)).filter(
+        (d) => options.judged?.(d) ?? true,
+      );
+      // Random bodies follow the operation's other valid requests.
+      const at = drafts.findLastIndex((d) => d.kind === 'positive') + 1;
+      return { ...p, drafts: [...drafts.slice(0, at), ...random, ...drafts.slice(at)] };
+    })
+    .filter((p) => p.drafts.length > 0 && !skipped.has(p.operation.operationId))
     .map((p) => ({ operation: p.operation, cases: p.drafts.map(number) }));
   const scenarios = kept.scenarios.map(toScenario);
   const burst = kept.burst ? toScenario(kept.burst) : undefined;
@@ -209,5 +306,6 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
     total: seq,
     skipped: [...skipped].map(([operationId, reason]) => ({ operationId, reason })),
     cleanup: cleanupPlans(ctx),
+    overBudget: kept.overBudget,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Valid requests: every example, the boundaries of every constraint (lengths, optional properties,
- * enum values, non-ASCII text, parameter bounds) and a seeded random phase. Each is re-validated.
+ * enum values, non-ASCII text, parameter bounds), and the seeded random bodies that fill what
+ * `--max-cases` leaves of an operation once the plan has placed everything else. Each is re-validated.
  */
 
 import type { Variant } from '../../lib/generators/schema.js';
@@ -32,8 +33,6 @@ function validBodies(ctx: BuildContext, operation: Operation): Variant[] {
   const base = sampleValue(media.schema, ctx.seed, true);
   bodies.push({ label: 'every writable property', value: base });
   bodies.push(...variantsOf(media.schema, base, 'boundaries', ctx.seed));
-  const random = randomValues(media.schema, ctx.seed ^ hash(operation.operationId), ctx.maxCases);
-  for (const [i, value] of random.entries()) bodies.push({ label: `random #${i + 1}`, value });
   const seen = new Set<string>();
   return bodies.filter((body) => {
     const key = JSON.stringify(body.value);
@@ -77,21 +76,26 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   const binding = resourceModel(ctx.spec).get(operation.operationId);
   const addressed = (name: string): boolean =>
     ctx.links.get(operation.operationId)?.has(name) === true || binding?.idParameter === name;
+  // An update by query parameters writes its unique values there: each case its own, as in a body.
+  const stamped = binding?.resource.patch === 'parameters' ? (binding.resource.unique?.fields ?? []) : [];
   for (const parameter of operation.parameters.filter(
     (p) => (p.in === 'query' || p.in === 'cookie') && !addressed(p.name),
   )) {
     for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'boundaries', ctx.seed)) {
+      const value =
+        parameter.in === 'query' && stamped.includes(parameter.name)
+          ? (ctx.stamps.uniqueValue(`query ${parameter.name}`, parameter.schema, variant.value, ctx.stamps.take()) ??
+            variant.value)
+          : variant.value;
       const primitive = isPrimitive(parameter.schema);
-      const text = primitive ? wireText(variant.value) : undefined;
+      const text = primitive ? wireText(value) : undefined;
       const sent =
-        text !== undefined
-          ? { present: true, value: fromWire(text, parameter.schema) }
-          : roundTrip(parameter, variant.value);
+        text !== undefined ? { present: true, value: fromWire(text, parameter.schema) } : roundTrip(parameter, value);
       // An empty list writes nothing: for a required parameter that is a missing one, not a boundary.
       if (!sent.present && parameter.required) continue;
       if (sent.present && !isValid(ctx, parameter.schema, sent.value)) continue;
       const request = withBody(base, bodyFor());
-      setParameter(request, parameter, { value: variant.value });
+      setParameter(request, parameter, { value });
       drafts.push({
         operation,
         kind: 'positive',
@@ -103,6 +107,41 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   if (drafts.length === 0)
     drafts.push({ operation, kind: 'positive', name: 'positive: valid request', request: withBody(base, bodyFor()) });
   return drafts;
+}
+
+/**
+ * Up to `count` seeded random valid requests (random bodies; the other parts as in every valid
+ * request), none equal to a body in `taken`. Fewer when the schema has fewer distinct values.
+ */
+export function randomCases(ctx: BuildContext, operation: Operation, count: number, taken: Set<string>): Draft[] {
+  const media = bodyMedia(operation);
+  if (!media || count <= 0) return [];
+  if (resourceModel(ctx.spec).get(operation.operationId)?.resource.patch === 'json-patch') return [];
+  const base = baseRequest(ctx, operation);
+  const drafts: Draft[] = [];
+  // Twice as many as wanted: duplicates and values the re-validation refuses are dropped.
+  const values = randomValues(media.schema, ctx.seed ^ hash(operation.operationId), count * 2);
+  for (const raw of values) {
+    if (drafts.length >= count) break;
+    const key = JSON.stringify(raw);
+    if (taken.has(key) || !isValid(ctx, media.schema, raw)) continue;
+    taken.add(key);
+    const value = makeUnique(raw, operation, media.schema, ctx.stamps);
+    if (!isValid(ctx, media.schema, value)) continue;
+    drafts.push({
+      operation,
+      kind: 'positive',
+      name: `positive: random #${drafts.length + 1}`,
+      request: withBody(base, payload(operation, value)),
+    });
+  }
+  return drafts;
+}
+
+/** The key `randomCases` compares bodies by: the body value a positive draft sends, if any. */
+export function bodyKey(draft: Draft): string | undefined {
+  const body = draft.request.body;
+  return body?.kind === 'value' ? JSON.stringify(body.value) : undefined;
 }
 
 /** FNV-1a: a stable number per operation, so each operation's random phase differs under one seed. */

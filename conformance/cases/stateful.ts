@@ -34,9 +34,14 @@ function create(ctx: BuildContext, operation: Operation, name: string, value?: u
 function madeUpId(ctx: BuildContext, target: Operation, param: string): string | undefined {
   const parameter = target.parameters.find((p) => (p.in === 'path' || p.in === 'query') && p.name === param);
   if (!parameter) return undefined;
-  const type = flatten(parameter.schema).type;
-  const candidate = type === 'integer' || type === 'number' ? 999_000_000 + ctx.stamps.take().index : undefined;
-  if (candidate !== undefined) return String(candidate);
+  const flat = flatten(parameter.schema);
+  if (flat.type === 'integer' || flat.type === 'number') {
+    const far = 999_000_000 + ctx.stamps.take().index;
+    if (isValid(ctx, parameter.schema, far)) return String(far);
+    // A bounded id (1 to 10): the top of its range, the one a create is least likely to have returned.
+    const top = flat.maximum ?? (typeof flat.exclusiveMaximum === 'number' ? flat.exclusiveMaximum - 1 : undefined);
+    return top !== undefined && isValid(ctx, parameter.schema, top) ? String(top) : undefined;
+  }
   const unique = ctx.stamps.uniqueValue(
     `path ${param}`,
     parameter.schema,

@@ -75,6 +75,27 @@ export class Stamps {
     }
     return undefined;
   }
+
+  /**
+   * An invalid text made unique the same way, still breaking the same rules: a server that does not
+   * enforce a rule stores it, and another case sending the same text would then meet a duplicate
+   * instead of the rule. Undefined when the value is valid or no stamp keeps it invalid.
+   */
+  uniqueInvalid(field: string, schema: JsonSchema, current: unknown, stamp: Stamp): unknown {
+    const validate = this.validators.get(schema);
+    if (typeof current !== 'string' || validate(current)) return undefined;
+    const broken = new Set(validate.errors.map((e) => `${e.instancePath} ${e.keyword}`));
+    for (const candidate of stampedStrings(current, stamp)) {
+      if (validate(candidate)) continue;
+      const same = validate.errors.every((e) => broken.has(`${e.instancePath} ${e.keyword}`));
+      const key = `${field}\u0000${candidate}`;
+      if (same && !this.used.has(key)) {
+        this.used.add(key);
+        return candidate;
+      }
+    }
+    return undefined;
+  }
 }
 
 /** The request-body properties the operation's x-resource compares, with their schemas. */
@@ -91,7 +112,7 @@ export function comparedFields(
   return { unique, ...(on && properties[on] ? { mergeOn: [on, properties[on]] as [string, JsonSchema] } : {}) };
 }
 
-/** Makes the unique fields and merge keys of a body unique to one case; invalid values are left alone. */
+/** Makes the unique fields and merge keys of a body unique to one case; an invalid unique field stays invalid. */
 export function makeUnique(body: unknown, operation: Operation, bodySchema: JsonSchema, stamps: Stamps): unknown {
   // A JSON Patch writes unique values through its operations' paths (`replace /name`).
   if (Array.isArray(body) && operation.resource?.unique) {
@@ -109,7 +130,16 @@ export function makeUnique(body: unknown, operation: Operation, bodySchema: Json
   // One stamp per field: two fields of one case must not share a value either.
   const out: Json = { ...body };
   for (const [name, schema] of unique) {
-    const value = stamps.uniqueValue(name, schema, out[name], stamps.take());
+    const stamp = stamps.take();
+    // A copy takes what its body leaves out from its source: a unique field left out would be the
+    // source's, which is always taken. It gets a value of its own.
+    if (operation.resource.action === 'copy' && !Object.hasOwn(out, name)) {
+      const value = stamps.uniqueValue(name, schema, `copy ${stamp.text}`, stamp);
+      if (value !== undefined) out[name] = value;
+      continue;
+    }
+    const value =
+      stamps.uniqueValue(name, schema, out[name], stamp) ?? stamps.uniqueInvalid(name, schema, out[name], stamp);
     if (value !== undefined) out[name] = value;
   }
   if (mergeOn) {

@@ -7,15 +7,12 @@ import { appendPointer, getPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../../lib/media-type.js';
 import { type Assumption, INFERRED, inferredOnly, markedPointer } from '../../lib/provenance.js';
-import { documentedResponse } from '../../lib/responses.js';
+import { documentedResponse, underRules } from '../../lib/responses.js';
 import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
 import { provablyPremature } from '../throttle.js';
 import type { CheckContext, Failure, ReceivedResponse, Rules } from '../types.js';
 
 export { isSuccess } from '../../lib/responses.js';
-
-/** A response the vendor documents without a body, as the documented rules read it. */
-const withoutContent = new WeakMap<Response, Response>();
 
 /**
  * The spec's response for a status under a rule set: with `documented` rules, a status the vendor
@@ -23,12 +20,8 @@ const withoutContent = new WeakMap<Response, Response>();
  */
 export function documentedFor(operation: Operation, status: number, rules: Rules): Response | undefined {
   const response = documentedResponse(operation, status);
-  if (!response || rules === 'all' || !response.inferred) return response;
-  if (response.inferred.response !== undefined) return undefined;
-  if (response.inferred.content === undefined) return response;
-  let view = withoutContent.get(response);
-  if (!view) withoutContent.set(response, (view = { ...response, content: [] }));
-  return view;
+  if (!response || rules === 'all') return response;
+  return response.inferred?.response !== undefined ? undefined : underRules(response, rules);
 }
 
 /** The assumption a response's `x-inferred` mark makes about it (`content`, `response`). */

@@ -12,6 +12,7 @@ import { type IncomingHttpHeaders, maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { nestedDeeperThan } from '../../lib/json.js';
 import type { ReceivedResponse, SentRequest, TransportError } from '../types.js';
 
 export interface ClientOptions {
@@ -42,24 +43,6 @@ const size = (bytes: number): string =>
   bytes % MB === 0 ? `${bytes / MB} MB` : bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`;
 
 const tooLarge = (what: string): Unusable => new Unusable({ reason: 'too-large', message: what });
-
-/** Whether brackets outside strings nest deeper than `limit` (the text need not be valid JSON). */
-function nestedDeeperThan(text: string, limit: number): boolean {
-  if (text.length <= limit) return false;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
-}
 
 /** HTTP's `deflate` is zlib-wrapped, but some servers send it raw. */
 function inflateEither(input: Buffer, options: ZlibOptions): Buffer {

@@ -1,15 +1,12 @@
-/** Spaces request starts so that at most `count` start per `periodSeconds` (the rate limit we honour). */
-export interface RateLimit {
-  count: number;
-  periodSeconds: number;
-}
+/** Spaces request starts so that at most `limit` start per `period` seconds (the rate limit we honour). */
+import type { Rate } from '../../lib/extensions.js';
 
 export class Pacer {
   private next = 0;
   private readonly interval: number;
 
-  constructor(limit: RateLimit) {
-    this.interval = (limit.periodSeconds * 1000) / limit.count;
+  constructor(rate: Rate) {
+    this.interval = (rate.period * 1000) / rate.limit;
   }
 
   async wait(): Promise<void> {

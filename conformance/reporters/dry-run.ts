@@ -1,4 +1,6 @@
 /** `--dry-run`: one line per planned request, nothing sent. */
+import type { OverBudget } from '../types.js';
+import { overBudgetText } from './summary.js';
 
 /** A planned request as the dry run shows it (already redacted). */
 export interface PlannedLine {
@@ -11,7 +13,7 @@ export interface PlannedLine {
 
 const BODY_PREVIEW = 160;
 
-export function renderDryRun(lines: readonly PlannedLine[]): string {
+export function renderDryRun(lines: readonly PlannedLine[], overBudget: readonly OverBudget[] = []): string {
   const out = lines.map((line) => {
     if ('notSent' in line.request) return `#${line.seq} ${line.operationId} ${line.name}: ${line.request.notSent}`;
     const { method, url, body } = line.request;
@@ -19,5 +21,6 @@ export function renderDryRun(lines: readonly PlannedLine[]): string {
       body === undefined ? '' : ` ${body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body}`;
     return `#${line.seq} ${line.operationId} · ${line.name}\n    ${method} ${url}${preview}`;
   });
-  return `${out.join('\n')}\n${lines.length} requests planned (dry run: nothing sent)\n`;
+  const warnings = overBudget.map((o) => `warning: ${overBudgetText(o.operationId, o.needed, o.kept, o.limit)}\n`);
+  return `${out.join('\n')}\n${warnings.join('')}${lines.length} requests planned (dry run: nothing sent)\n`;
 }

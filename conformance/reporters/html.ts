@@ -14,6 +14,7 @@
  * says how much it left out (the JSON and HAR reports have all of it).
  */
 import { createHash } from 'node:crypto';
+import { documentedStatus } from '../../lib/responses.js';
 import type { Spec } from '../../lib/spec.js';
 import type { CaseRecord, ExchangeRecord, FailureGroup, FailureRecord, Report, Verdict } from '../report.js';
 import type { CaseKind } from '../types.js';
@@ -171,16 +172,6 @@ interface MatrixRow {
   total: Cell;
 }
 
-/** The documented response a status falls under: exact, then its `4XX` range, then `default`. */
-function documentedKey(status: number, documented: readonly string[]): string | undefined {
-  const exact = String(status);
-  if (documented.includes(exact)) return exact;
-  const range = `${exact[0]}XX`;
-  const found = documented.find((d) => d.toUpperCase() === range);
-  if (found !== undefined) return found;
-  return documented.find((d) => d === 'default');
-}
-
 function matrixRows(
   cases: readonly CaseRecord[],
   exchanges: ReadonlyMap<number, ExchangeRecord>,
@@ -207,7 +198,7 @@ function matrixRows(
           ? row('not sent', 'not-sent', 'a step it depends on did not succeed')
           : row('no response', 'no-response', 'timeout, refused or broken connection');
     } else {
-      const key = documentedKey(record.status, documented);
+      const key = documentedStatus(record.status, documented);
       target =
         key !== undefined ? row(key, 'documented') : row(String(record.status), 'undocumented', 'not documented');
     }

@@ -1,8 +1,11 @@
 /**
  * JUnit XML: one testsuite per operation with one testcase per (case, check), and one testsuite of
- * the spec's assumptions with one testcase each (refuted ones skipped, or failed with --strict).
+ * the spec's assumptions with one testcase each (refuted ones skipped, or failed with --strict). A
+ * run of several APIs writes one file whose suites are named `<api>/<operationId>` and
+ * `<api>/assumptions`; an API that could not run is a suite with one errored testcase.
  */
 import type { Report } from '../report.js';
+import type { ApiOutcome } from './summary.js';
 
 /**
  * Characters XML cannot carry become U+FFFD rather than nothing: removing them would join what was
@@ -16,7 +19,15 @@ const escapeXml = (text: string): string =>
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
 
-export function renderJunit(report: Report): string {
+interface Suites {
+  lines: string[];
+  tests: number;
+  failures: number;
+  skipped: number;
+  errors: number;
+}
+
+function reportSuites(report: Report, prefix: string): Suites {
   const suites: string[] = [];
   let tests = 0;
   let failures = 0;
@@ -36,7 +47,7 @@ export function renderJunit(report: Report): string {
       for (const check of record.checks) {
         suiteTests++;
         const name = escapeXml(`#${record.seq} ${record.name} [${check.check}]`);
-        const open = `    <testcase classname="${escapeXml(operationId)}" name="${name}"`;
+        const open = `    <testcase classname="${escapeXml(prefix + operationId)}" name="${name}"`;
         if (check.status === 'passed') lines.push(`${open}/>`);
         else if (check.status === 'skipped') {
           suiteSkipped++;
@@ -60,7 +71,7 @@ export function renderJunit(report: Report): string {
     failures += suiteFailures;
     skipped += suiteSkipped;
     suites.push(
-      `  <testsuite name="${escapeXml(operationId)}" tests="${suiteTests}" failures="${suiteFailures}" skipped="${suiteSkipped}" errors="0">`,
+      `  <testsuite name="${escapeXml(prefix + operationId)}" tests="${suiteTests}" failures="${suiteFailures}" skipped="${suiteSkipped}" errors="0">`,
       ...lines,
       '  </testsuite>',
     );
@@ -71,7 +82,7 @@ export function renderJunit(report: Report): string {
     let suiteSkipped = 0;
     for (const assumption of report.assumptions) {
       const name = escapeXml(`${assumption.keyword} at ${assumption.pointer}`);
-      const open = `    <testcase classname="assumptions" name="${name}"`;
+      const open = `    <testcase classname="${escapeXml(`${prefix}assumptions`)}" name="${name}"`;
       const detail = `${assumption.reason}${assumption.case ? ` (decided by ${assumption.case}: ${assumption.status})` : ''}`;
       if (assumption.verdict === 'confirmed') lines.push(`${open}/>`);
       else if (assumption.verdict === 'refuted' && report.strict) {
@@ -86,16 +97,47 @@ export function renderJunit(report: Report): string {
     failures += suiteFailures;
     skipped += suiteSkipped;
     suites.push(
-      `  <testsuite name="assumptions" tests="${report.assumptions.length}" failures="${suiteFailures}" skipped="${suiteSkipped}" errors="0">`,
+      `  <testsuite name="${escapeXml(`${prefix}assumptions`)}" tests="${report.assumptions.length}" failures="${suiteFailures}" skipped="${suiteSkipped}" errors="0">`,
       ...lines,
       '  </testsuite>',
     );
   }
+  return { lines: suites, tests, failures, skipped, errors: 0 };
+}
+
+function document(name: string, suites: Suites): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="conformance ${escapeXml(report.spec)}" tests="${tests}" failures="${failures}" skipped="${skipped}" errors="0">`,
-    ...suites,
+    `<testsuites name="${escapeXml(name)}" tests="${suites.tests}" failures="${suites.failures}" skipped="${suites.skipped}" errors="${suites.errors}">`,
+    ...suites.lines,
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+export function renderJunit(report: Report): string {
+  return document(`conformance ${report.spec}`, reportSuites(report, ''));
+}
+
+export function renderJunitMany(outcomes: readonly ApiOutcome[]): string {
+  const all: Suites = { lines: [], tests: 0, failures: 0, skipped: 0, errors: 0 };
+  for (const outcome of outcomes) {
+    if ('error' in outcome) {
+      all.tests++;
+      all.errors++;
+      const name = escapeXml(outcome.name);
+      all.lines.push(
+        `  <testsuite name="${name}" tests="1" failures="0" skipped="0" errors="1">`,
+        `    <testcase classname="${name}" name="${escapeXml(`run ${outcome.spec}`)}"><error message="${escapeXml(outcome.error)}" type="run"/></testcase>`,
+        '  </testsuite>',
+      );
+      continue;
+    }
+    const suites = reportSuites(outcome.report, `${outcome.name}/`);
+    all.lines.push(...suites.lines);
+    all.tests += suites.tests;
+    all.failures += suites.failures;
+    all.skipped += suites.skipped;
+  }
+  return document(`conformance ${outcomes.map((o) => o.name).join(', ')}`, all);
 }

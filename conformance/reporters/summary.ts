@@ -3,7 +3,8 @@
  * the assumptions (refuted first). Everything a server sent is shown with its control characters
  * escaped, so no answer can move the cursor, clear the screen or fake a verdict.
  */
-import type { Report } from '../report.js';
+import type { AnswerWarning, Report } from '../report.js';
+import { PLAIN, type Style } from './style.js';
 
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
 const padLeft = (text: string, width: number): string => ' '.repeat(Math.max(0, width - text.length)) + text;
@@ -41,22 +42,25 @@ function table(report: Report): string[] {
   );
 }
 
-function groups(report: Report): string[] {
+function groups(report: Report, style: Style): string[] {
   const lines: string[] = [];
   for (const group of report.groups) {
     const first = group.first;
-    lines.push('', `✗ ${group.check} · ${group.operationId} · ${group.count} ${group.count === 1 ? 'case' : 'cases'}`);
+    lines.push(
+      '',
+      style.red(`✗ ${group.check} · ${group.operationId} · ${group.count} ${group.count === 1 ? 'case' : 'cases'}`),
+    );
     lines.push(`  ${printable(group.message)}`);
     lines.push(`  case:      ${printable(first.case)}${group.count > 1 ? ` (and ${group.count - 1} more)` : ''}`);
-    if (first.expected !== undefined) lines.push(`  expected:  ${printable(first.expected)}`);
-    if (first.actual !== undefined) lines.push(`  got:       ${printable(first.actual)}`);
+    if (first.expected !== undefined) lines.push(`  expected:  ${style.green(printable(first.expected))}`);
+    if (first.actual !== undefined) lines.push(`  got:       ${style.red(printable(first.actual))}`);
     for (const error of first.errors ?? []) lines.push(`    ${printable(error)}`);
     lines.push(`  reproduce: ${printable(first.curl)}`);
   }
   return lines;
 }
 
-function assumptions(report: Report): string[] {
+function assumptions(report: Report, style: Style): string[] {
   if (report.assumptions.length === 0) return [];
   const { confirmed, refuted, untested } = report.summary.assumptions;
   const lines = [
@@ -64,10 +68,8 @@ function assumptions(report: Report): string[] {
     `Assumptions (rules the vendor does not state): ${refuted} refuted, ${confirmed} confirmed, ${untested} untested`,
   ];
   for (const assumption of report.assumptions.filter((a) => a.verdict === 'refuted')) {
-    lines.push(
-      '',
-      `${report.strict ? '✗' : '!'} refuted: ${assumption.keyword} at ${assumption.pointer}${assumption.operationId ? ` (${assumption.operationId})` : ''}`,
-    );
+    const heading = `${report.strict ? '✗' : '!'} refuted: ${assumption.keyword} at ${assumption.pointer}${assumption.operationId ? ` (${assumption.operationId})` : ''}`;
+    lines.push('', report.strict ? style.red(heading) : style.yellow(heading));
     lines.push(`  assumed:   ${printable(assumption.reason)}`);
     lines.push(`  refuted by: ${printable(assumption.case ?? '')} answered ${assumption.status ?? 'nothing'}`);
     if (assumption.curl) lines.push(`  reproduce: ${printable(assumption.curl)}`);
@@ -81,11 +83,49 @@ function assumptions(report: Report): string[] {
   return lines;
 }
 
-export function renderSummary(report: Report, elapsedMs: number, requests: number): string {
+/** What to check when most answers are of one kind; the answers themselves say why. */
+const HINTS: Record<AnswerWarning['kind'], string> = {
+  credentials: 'are the credentials right? Give them with --header (or headers: in the config)',
+  'base-url': "is the base URL right? The spec's paths are appended to it, so it must include any prefix",
+  pace: 'is the pace right? Slow the run with --rate-limit (or rateLimit: in the config), or use a fresh credential',
+};
+
+export function warningLines(warnings: readonly AnswerWarning[], style: Style = PLAIN): string[] {
+  return warnings.map(
+    ({ kind, statuses, count, answered }) =>
+      `${style.yellow('warning:')} ${count} of ${answered} answers were ${statuses.join('/')}: ${HINTS[kind]}`,
+  );
+}
+
+export interface SummaryOptions {
+  style?: Style;
+  /** The API's name in a run of several. */
+  name?: string;
+}
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+function verdictLine(failed: boolean, text: string, style: Style): string {
+  return failed ? `${style.bold(style.red('FAILED'))} · ${text}` : `${style.bold(style.green('PASSED'))} · ${text}`;
+}
+
+function countsText(total: number, passed: number, failed: number, skipped: number, style: Style): string {
+  const failedText = `${failed} failed`;
+  return `${total} checks: ${passed} passed, ${failed > 0 ? style.red(failedText) : failedText}, ${skipped} skipped`;
+}
+
+export function renderSummary(
+  report: Report,
+  elapsedMs: number,
+  requests: number,
+  options: SummaryOptions = {},
+): string {
+  const style = options.style ?? PLAIN;
   const { summary } = report;
+  const title = `${options.name !== undefined ? `${style.bold(printable(options.name))} · ` : ''}${printable(report.spec)} against ${printable(report.baseUrl)}`;
   const lines = [
     '',
-    `${printable(report.spec)} against ${printable(report.baseUrl)} · seed ${report.seed} · ${requests} requests in ${(elapsedMs / 1000).toFixed(1)} s`,
+    `${title} · seed ${report.seed} · ${requests} requests in ${(elapsedMs / 1000).toFixed(1)} s`,
     '',
     ...table(report),
   ];
@@ -94,9 +134,9 @@ export function renderSummary(report: Report, elapsedMs: number, requests: numbe
       '',
       `${report.failures.length} ${report.failures.length === 1 ? 'failure' : 'failures'} in ${report.groups.length} ${report.groups.length === 1 ? 'group' : 'groups'}:`,
     );
-    lines.push(...groups(report));
+    lines.push(...groups(report, style));
   }
-  lines.push(...assumptions(report));
+  lines.push(...assumptions(report, style));
   if (report.throttled > 0) {
     const waited =
       report.throttleWaitMs > 0
@@ -119,16 +159,68 @@ export function renderSummary(report: Report, elapsedMs: number, requests: numbe
       );
     }
   }
+  for (const { operationId, needed, kept, limit } of report.overBudget) {
+    lines.push('', `warning: ${overBudgetText(operationId, needed, kept, limit)}`);
+  }
   for (const { operationId, reason } of report.skippedOperations) {
     lines.push('', `note: ${operationId} was not tested: ${printable(reason)}`);
   }
   if (report.notSent > 0) {
     lines.push('', `note: ${report.notSent} requests were not sent because a step they depend on did not succeed.`);
   }
+  for (const line of warningLines(report.warnings ?? [], style)) lines.push('', line);
   lines.push(
     '',
-    `${summary.failed > 0 ? 'FAILED' : 'PASSED'} · ${summary.total} checks: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`,
+    verdictLine(
+      summary.failed > 0,
+      countsText(summary.total, summary.passed, summary.failed, summary.skipped, style),
+      style,
+    ),
     '',
   );
   return lines.join('\n');
+}
+
+/** One API of a run of several: its report, or why it could not run. */
+export type ApiOutcome =
+  | { name: string; report: Report; elapsedMs: number; requests: number }
+  | { name: string; spec: string; error: string };
+
+/** A run of several APIs: each API's summary, then one verdict over all of them. */
+export function renderSummaries(outcomes: readonly ApiOutcome[], elapsedMs: number, style: Style = PLAIN): string {
+  const parts: string[] = [];
+  const totals = { total: 0, passed: 0, failed: 0, skipped: 0, requests: 0 };
+  let failedApis = 0;
+  let erroredApis = 0;
+  for (const outcome of outcomes) {
+    if ('error' in outcome) {
+      erroredApis++;
+      parts.push(
+        `\n${style.red(`✗ ${printable(outcome.name)}`)} · ${printable(outcome.spec)} could not run: ${printable(outcome.error)}\n`,
+      );
+      continue;
+    }
+    const { summary } = outcome.report;
+    totals.total += summary.total;
+    totals.passed += summary.passed;
+    totals.failed += summary.failed;
+    totals.skipped += summary.skipped;
+    totals.requests += outcome.requests;
+    if (summary.failed > 0) failedApis++;
+    parts.push(renderSummary(outcome.report, outcome.elapsedMs, outcome.requests, { style, name: outcome.name }));
+  }
+  const passedApis = outcomes.length - failedApis - erroredApis;
+  const apis = [
+    `${passedApis} passed`,
+    ...(failedApis > 0 ? [style.red(`${failedApis} failed`)] : []),
+    ...(erroredApis > 0 ? [style.red(`${erroredApis} could not run`)] : []),
+  ].join(', ');
+  const text = `${plural(outcomes.length, 'API')} (${apis}) · ${countsText(totals.total, totals.passed, totals.failed, totals.skipped, style)} · ${totals.requests} requests in ${(elapsedMs / 1000).toFixed(1)} s`;
+  parts.push(`${style.bold('All APIs')}\n${verdictLine(failedApis + erroredApis > 0, text, style)}\n`);
+  return parts.join('');
+}
+
+/** The --max-cases warning, one line per operation, shared with the dry run. */
+export function overBudgetText(operationId: string, needed: number, kept: number, limit: number): string {
+  return `${operationId} has ${needed} example, boundary, violation and scenario requests but --max-cases is ${limit}: ${kept} sent, no random case; --max-cases ${needed} sends them all`;
 }

@@ -10,6 +10,7 @@
  * leaves the property unconstrained gets the key written into its values.
  */
 import fc from 'fast-check';
+import { isObject } from '../json.js';
 import type { JsonSchema } from '../json-schema.js';
 import { ANY, allowedValues, conjunction, flatten, subschema, without } from '../schema.js';
 import { itemSchemaAt } from './arrays.js';
@@ -17,7 +18,6 @@ import { accepts } from './check.js';
 import { propertySchema } from './objects.js';
 import {
   type Ctx,
-  isRecord,
   type LocalVariant,
   SHALLOW_DEPTH,
   UnsatisfiableSchemaError,
@@ -168,7 +168,7 @@ export function nesting(raw: JsonSchema): number {
 }
 
 function tagged(option: Option, value: unknown): unknown {
-  if (!option.tag || !isRecord(value)) return value;
+  if (!option.tag || !isObject(value)) return value;
   const withTag = { ...value, [option.tag.property]: option.tag.value };
   return option.ok(withTag) && accepts(option.schema, withTag) ? withTag : value;
 }
@@ -230,7 +230,7 @@ export function composedViolations(flat: JsonSchema, value: unknown, ctx: Ctx, w
   const first = (candidates: unknown[], test: (v: unknown) => boolean): unknown => candidates.find(test);
   if (keyword === 'oneOf' || keyword === 'anyOf') {
     const rejected = (v: unknown): boolean => branches.every((b) => !accepts(b, v));
-    if (flat.discriminator && isRecord(value)) {
+    if (flat.discriminator && isObject(value)) {
       const bad = { ...value, [flat.discriminator.propertyName]: 'not-a-known-type' };
       if (rejected(bad))
         variants.push({

@@ -5,18 +5,11 @@
  * generated, required or not: request bodies never carry them.
  */
 import fc from 'fast-check';
+import { isObject } from '../json.js';
 import type { JsonSchema } from '../json-schema.js';
 import { ANY, conjunction, isNothing, NOTHING, subschema, writableProperties } from '../schema.js';
 import { accepts, plainAccepts, regex } from './check.js';
-import {
-  type Ctx,
-  child,
-  guarded,
-  isRecord,
-  type LocalVariant,
-  UnsatisfiableSchemaError,
-  type Walker,
-} from './schema.js';
+import { type Ctx, child, guarded, type LocalVariant, UnsatisfiableSchemaError, type Walker } from './schema.js';
 import { matchingStrings } from './strings.js';
 
 type Json = Record<string, unknown>;
@@ -276,5 +269,5 @@ export function objectArbitrary(flat: JsonSchema, ctx: Ctx, walker: Walker, fall
     [...required].some((n) => !present.has(n));
   // fast-check may build null-prototype objects; callers expect plain ones.
   const plain = record.map((value) => ({ ...value }));
-  return checked ? guarded(plain, (v) => isRecord(v) && plainAccepts(flat, v), fallback) : plain;
+  return checked ? guarded(plain, (v) => isObject(v) && plainAccepts(flat, v), fallback) : plain;
 }

@@ -1,5 +1,6 @@
 /** What every generator family shares: the Variant, the walk context and the unsatisfiable error. */
 import type fc from 'fast-check';
+import { appendPointer } from '../json-pointer.js';
 import type { JsonSchema } from '../json-schema.js';
 
 /**
@@ -63,11 +64,8 @@ export const child = (ctx: Ctx, token: string | number): Ctx => ({
   ...ctx,
   depth: ctx.depth + 1,
   full: ctx.full && ctx.depth + 1 < SHALLOW_DEPTH,
-  pointer: `${ctx.pointer}/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`,
+  pointer: appendPointer(ctx.pointer, token),
 });
-
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A short, stable key for de-duplicating generated values (never used on schemas). */
 export const valueKey = (value: unknown): string => JSON.stringify(value) ?? 'undefined';

@@ -10,7 +10,8 @@
  * a conjunction, so one rejected location rejects the whole value.
  */
 import fc from 'fast-check';
-import { getPointer, setPointer } from '../json-pointer.js';
+import { isObject } from '../json.js';
+import { appendPointer, getPointer, parsePointer } from '../json-pointer.js';
 import type { JsonSchema } from '../json-schema.js';
 import {
   ANY,
@@ -38,7 +39,6 @@ import { numberArbitrary, numberBoundaries, numberViolations, sampleNumber } fro
 import { objectArbitrary, objectBoundaries, objectViolations, propertySchema, sampleObject } from './objects.js';
 import {
   type Ctx,
-  isRecord,
   type LocalVariant,
   MAX_DEPTH,
   type PlacedVariant,
@@ -91,7 +91,7 @@ function samplePlain(flat: JsonSchema, ctx: Ctx): unknown {
   const literal = literalSample(flat, ok, ctx);
   if (literal) return literal.value;
   // Objects are built, not taken from examples: a full object carries every writable property.
-  const example = authored(flat).find((v) => !isRecord(v) && ok(v));
+  const example = authored(flat).find((v) => !isObject(v) && ok(v));
   if (example !== undefined) return structuredClone(example);
   const types = typeOrder(flat);
   if (!types) return UNTYPED;
@@ -251,8 +251,6 @@ interface Location {
   depth: number;
 }
 
-const token = (name: string | number): string => String(name).replace(/~/g, '~0').replace(/\//g, '~1');
-
 /** Every location of the value with the schema that applies there, the composed nodes above it first. */
 function locations(
   raw: JsonSchema,
@@ -278,11 +276,11 @@ function locations(
   out.push({ pointer, flat, value, guards: inner, composed: false, depth });
   // Inside a const or enum value every change is a violation of that keyword alone.
   if (allowedValues(flat)) return;
-  if (isRecord(value)) {
+  if (isObject(value)) {
     for (const name of Object.keys(value)) {
       const sub = propertySchema(flat, name);
       if (sub !== ANY && !isNothing(sub))
-        locations(sub, value[name], `${pointer}/${token(name)}`, inner, depth + 1, out);
+        locations(sub, value[name], appendPointer(pointer, name), inner, depth + 1, out);
     }
   } else if (Array.isArray(value)) {
     const itemGuards = flat.uniqueItems || flat.contains !== undefined ? [...inner, { pointer, schema: flat }] : inner;
@@ -355,6 +353,29 @@ function guardsAllow(guards: Guard[], value: unknown, mode: 'boundaries' | 'viol
 }
 
 /**
+ * `base` with the value at `pointer` replaced: only the objects and arrays on the way are copied,
+ * the rest is shared with `base` (a large body has hundreds of variants; none is changed in place).
+ */
+function replacedAt(base: unknown, pointer: string, value: unknown): unknown {
+  const tokens = parsePointer(pointer);
+  const copy = (node: unknown, depth: number): unknown => {
+    if (depth === tokens.length) return value;
+    const token = tokens[depth]!;
+    const next = Array.isArray(node)
+      ? node[Number(token)]
+      : isObject(node) && Object.hasOwn(node, token)
+        ? node[token]
+        : undefined;
+    const out: unknown = Array.isArray(node) ? [...node] : isObject(node) ? { ...node } : {};
+    const child = copy(next, depth + 1);
+    if (Array.isArray(out) && /^(0|[1-9]\d*)$/.test(token)) out[Number(token)] = child;
+    else Object.defineProperty(out, token, { value: child, enumerable: true, writable: true, configurable: true });
+    return out;
+  };
+  return copy(base, 0);
+}
+
+/**
  * Copies of `base` with one location replaced by each boundary (valid) or violation (invalid).
  * Variants the generators cannot make for this schema are left out; this never throws for one.
  */
@@ -377,14 +398,14 @@ export function variantsOf(
       throw error;
     }
     for (const variant of local) {
-      let value: unknown;
-      if (location.pointer === '') value = structuredClone(variant.value);
-      else {
-        value = structuredClone(base);
-        setPointer(value, location.pointer, structuredClone(variant.value));
-      }
-      const key = valueKey(value);
-      if (seen.has(key) || !guardsAllow(location.guards, value, mode)) continue;
+      // Two variants are the same value when they put the same value at the same place.
+      const key = `${location.pointer}\u0000${valueKey(variant.value)}`;
+      if (seen.has(key)) continue;
+      const value =
+        location.pointer === ''
+          ? structuredClone(variant.value)
+          : replacedAt(base, location.pointer, structuredClone(variant.value));
+      if (!guardsAllow(location.guards, value, mode)) continue;
       seen.add(key);
       out.push({
         label: `${location.pointer || '/'} ${variant.label}`,
@@ -407,7 +428,7 @@ export function withoutReadOnly(raw: JsonSchema, value: unknown, depth = 0): unk
   }
   if (depth > MAX_DEPTH * 4) return value;
   if (Array.isArray(value)) return value.map((item, i) => withoutReadOnly(itemSchemaAt(flat, i), item, depth + 1));
-  if (!isRecord(value)) return value;
+  if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [name, item] of Object.entries(value)) {
     const sub = propertySchema(flat, name);

@@ -12,6 +12,7 @@ import type { JsonSchema } from '../../lib/json-schema.js';
 import type { ResourceBinding } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
+import { sampleFrom } from '../samples.js';
 import type { Violation } from '../violations.js';
 import type { Collection, Store, StoredRecord } from './store.js';
 
@@ -112,13 +113,28 @@ function idKey(binding: ResourceBinding, raw: string): string {
   return binding.idKind === 'integer' && /^-?\d+$/.test(raw) ? String(Number(raw)) : raw;
 }
 
-function newId(binding: ResourceBinding, collection: Collection): { id: unknown; key: string } {
+function newId(
+  binding: ResourceBinding,
+  collection: Collection,
+  validators: ValidatorCache,
+): { id: unknown; key: string } {
   if (binding.idKind === 'uuid') {
     const id = randomUUID();
     return { id, key: id };
   }
   const number = collection.allocate(binding.idSeed);
-  return { id: binding.idKind === 'integer' ? number : String(number), key: String(number) };
+  if (binding.idKind === 'integer') return { id: number, key: String(number) };
+  const counted = String(number);
+  const schema = binding.idSchema;
+  if (!schema || validators.get(schema)(counted)) return { id: counted, key: counted };
+  // A patterned id (`ord_` and 26 characters): the documented one with its end replaced by the count,
+  // so the answer fits its schema and names the record it stored.
+  const template = sampleFrom(schema, 0);
+  if (typeof template === 'string' && template.length >= counted.length) {
+    const id = `${template.slice(0, template.length - counted.length)}${counted}`;
+    if (validators.get(schema)(id)) return { id, key: id };
+  }
+  return { id: counted, key: counted };
 }
 
 function notFound(binding: ResourceBinding, raw: string): StateDecision {
@@ -245,7 +261,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: S
   }
   return respond(binding, (body) => {
     const documented = recordIn(body, resource.record);
-    const { id, key } = newId(binding, collection);
+    const { id, key } = newId(binding, collection, request.validators);
     // Request fields replace the example's whole: an example address must not join the new record.
     const stored: StoredRecord = { ...documented, ...structuredClone(incoming) };
     const answer: StoredRecord = { ...documented, ...project(incoming, binding.recordSchema, idField, request, true) };
@@ -396,7 +412,7 @@ function planCopy(binding: ResourceBinding, collection: Collection, request: Sta
   const duplicate = duplicateOf(binding, collection, copied);
   if (duplicate) return duplicate;
   return respond(binding, (body) => {
-    const { id, key } = newId(binding, collection);
+    const { id, key } = newId(binding, collection, request.validators);
     const copy = structuredClone(copied);
     if (binding.idField) copy[binding.idField] = id;
     collection.set(key, copy);

@@ -99,6 +99,16 @@ export class Collection {
     }
   }
 
+  /** The same records, members and id counter in a new collection indexed on `fields`. */
+  rebuilt(fields: readonly IndexedField[]): Collection {
+    const copy = new Collection();
+    copy.indexOn(fields);
+    for (const [id, record] of this.byId) copy.set(id, record);
+    for (const [group, ids] of this.members) copy.members.set(group, new Set(ids));
+    if (this.next !== undefined) copy.next = this.next;
+    return copy;
+  }
+
   // Most values are held by one record: its id alone, not a set of one (about 150 bytes less per record).
   private add(id: string, record: StoredRecord, fields: readonly IndexedField[]): void {
     for (const [path, key] of this.keys(record, fields)) {
@@ -161,6 +171,26 @@ export class Store {
 
   reset(): void {
     this.collections.clear();
+  }
+
+  /**
+   * Takes over the collections of `previous` (the store of an earlier version of the same spec)
+   * that `fits` accepts, re-indexed on this store's fields; returns the names taken and the names
+   * of the collections left behind. A collection nothing has touched yet is neither: it starts
+   * from this store's seed when first used.
+   */
+  adopt(previous: Store, fits: (name: string) => boolean): { kept: string[]; dropped: string[] } {
+    const kept: string[] = [];
+    const dropped: string[] = [];
+    for (const [name, collection] of previous.collections) {
+      if (!fits(name)) {
+        dropped.push(name);
+        continue;
+      }
+      this.collections.set(name, collection.rebuilt(this.indexed.get(name) ?? []));
+      kept.push(name);
+    }
+    return { kept, dropped };
   }
 
   /** Stored records per collection, for GET /__mock/state. */

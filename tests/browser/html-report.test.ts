@@ -71,7 +71,7 @@ describe('HTML report in a browser', () => {
       '--seed',
       '7',
       '--max-cases',
-      '1',
+      '40',
       '--report-html',
       file,
     ]);

@@ -123,7 +123,7 @@ beforeAll(async () => {
   const plan = planCases(spec, validators, {
     seed: 1,
     nonce: 'n0nce',
-    maxCases: 0,
+    maxCases: 3,
     operations: [],
     rateLimit: false,
     judged: (draft) => isJudged(checks, draft),

@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ASSUMPTION_FAULTS, FAULTS } from '../support/faulty-servers.js';
 import {
+  DEFAULT_GROUP_ID,
   type RunningServer,
   type ServerOptions,
   type SpecKey,
@@ -41,7 +42,7 @@ interface Sent {
 
 async function send(
   url: string,
-  method: 'POST' | 'PATCH',
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   body: unknown,
   headers: Record<string, string> = {},
 ): Promise<Sent> {
@@ -59,6 +60,18 @@ async function send(
     parsed = undefined;
   }
   return { status: response.statusCode, headers: response.headers, body: parsed, text };
+}
+
+/** A request without a body (a read, a list, a delete or update by parameters). */
+async function call(url: string, method: 'GET' | 'DELETE' | 'PATCH', headers: Record<string, string>): Promise<Sent> {
+  const response = await request(url, { method, headers });
+  const text = await response.body.text();
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    body: text === '' ? undefined : JSON.parse(text),
+    text,
+  };
 }
 
 const bearer = { authorization: 'Bearer abc' };
@@ -110,7 +123,7 @@ describe('BigChange reference', () => {
     const patch = await send(`${create}/${firstId}`, 'PATCH', { name: 'Renamed' }, h);
     expect(patch.status).toBe(204);
     expect(patch.text).toBe('');
-    expect(s.state.bigchange.get(firstId)?.name).toBe('Renamed');
+    expect(s.state.bigchange.groups.get(firstId)?.name).toBe('Renamed');
     // The update's name is optional and unbounded; what must be there is one value to update.
     expect((await send(`${create}/${firstId}`, 'PATCH', { name: '' }, h)).status).toBe(204);
     for (const noValue of [{}, { nickname: 'x' }]) {
@@ -150,7 +163,7 @@ describe('8x8 reference', () => {
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ code: 1003 });
     expect((conflict.body as { errorId: string }).errorId).toMatch(UUID);
-    expect(s.state.contacts.size).toBe(2);
+    expect(s.state.eightByEight.contacts.size).toBe(2);
 
     const invalid = await send(url, 'POST', { addresses: { msisdn: 'abc' } }, bearer);
     expect(invalid.status).toBe(400);
@@ -254,6 +267,417 @@ describe('Easify reference', () => {
     const noAuth = await send(url, 'POST', { name: 'n' });
     expect(noAuth.status).toBe(401);
     expect(noAuth.body).toEqual({ status: false, message: 'Unauthenticated', errors: [] });
+  });
+});
+
+describe('the lifecycle operations, with state', () => {
+  test('BigChange: the list filters by name prefix and ids, sorts, pages, and shows what the update wrote', async () => {
+    const s = await start('bigchange');
+    const groups = `${s.baseUrl}/v1/contactGroups`;
+    const h = { ...bearer, 'customer-id': '14532' };
+    const ids: number[] = [];
+    for (const name of ['Field engineers', 'field office', 'Office']) {
+      ids.push(((await send(groups, 'POST', { name }, h)).body as { id: number }).id);
+    }
+    const names = async (query: string) => {
+      const page = await call(`${groups}?${query}`, 'GET', h);
+      expect(page.status, page.text).toBe(200);
+      return (page.body as { items: { name: string }[] }).items.map((g) => g.name);
+    };
+    expect(await names('name=FIELD')).toEqual(['Field engineers', 'field office']);
+    expect(await names(`id=${ids[0]}&id=${ids[2]}`)).toEqual(['Field engineers', 'Office']);
+    expect(await names('sortBy=name&direction=descending')).toEqual(['Office', 'field office', 'Field engineers']);
+    const second = await call(`${groups}?pageSize=2&pageNumber=2`, 'GET', h);
+    expect(second.body).toEqual({
+      items: [{ id: ids[2], name: 'Office' }],
+      pageNumber: 2,
+      pageSize: 2,
+      pageItemCount: 1,
+    });
+    expect((await send(`${groups}/${ids[2]}`, 'PATCH', { name: 'Back office' }, h)).status).toBe(204);
+    expect(await names(`id=${ids[2]}`)).toEqual(['Back office']);
+    for (const bad of ['pageSize=0', 'pageNumber=0', 'id=abc', 'sortBy=id']) {
+      const refused = await call(`${groups}?${bad}`, 'GET', h);
+      expect(refused.status, bad).toBe(400);
+      expect(refused.headers['content-type']).toBe('application/problem+json');
+    }
+    expect((await call(groups, 'GET', bearer)).status).toBe(400);
+    expect(s.records()).toHaveLength(3);
+  });
+
+  test('8x8: contacts are read, patched for real, searched and deleted; a deleted id is 404 everywhere', async () => {
+    const s = await start('8x8');
+    const contacts = `${s.baseUrl}/api/v1/accounts/${ACCOUNT}/contacts`;
+    const a = await send(
+      contacts,
+      'POST',
+      { firstName: 'Ann', country: 'SG', addresses: { msisdn: '+6591234567' } },
+      bearer,
+    );
+    const b = await send(
+      contacts,
+      'POST',
+      { firstName: 'Bo', country: 'US', addresses: { email: 'bo@example.com' } },
+      bearer,
+    );
+    const id = (a.body as { id: number }).id;
+    const read = await call(`${contacts}/${id}`, 'GET', bearer);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(a.body);
+    // 8x8's own example: add a LINE id, remove the phone number, then the names.
+    const patch = [
+      { op: 'add', path: '/addresses/lineId', value: 'ann.line' },
+      { op: 'remove', path: '/addresses/msisdn' },
+      { op: 'replace', path: '/lastName', value: 'Ng' },
+      { op: 'replace', path: '/FIRSTNAME', value: 'Anne' },
+    ];
+    const patched = await send(`${contacts}/${id}`, 'PATCH', patch, bearer);
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body).toMatchObject({ id, firstName: 'Anne', lastName: 'Ng', addresses: { lineId: 'ann.line' } });
+    expect((patched.body as { addresses: object }).addresses).not.toHaveProperty('msisdn');
+    expect((await call(`${contacts}/${id}`, 'GET', bearer)).body).toEqual(patched.body);
+    // A failed test, a contact left without an address and a path the model lacks change nothing.
+    for (const refused of [
+      [
+        { op: 'test', path: '/firstName', value: 'Ann' },
+        { op: 'replace', path: '/lastName', value: 'X' },
+      ],
+      [{ op: 'remove', path: '/addresses/lineId' }],
+      [{ op: 'add', path: '/nickname', value: 'A' }],
+    ]) {
+      const answer = await send(`${contacts}/${id}`, 'PATCH', refused, bearer);
+      expect(answer.status, JSON.stringify(refused)).toBe(400);
+      expect(answer.body).toMatchObject({ code: expect.any(Number) });
+    }
+    expect((await call(`${contacts}/${id}`, 'GET', bearer)).body).toEqual(patched.body);
+
+    const search = async (query: string) =>
+      (await call(`${contacts}?${query}`, 'GET', bearer)).body as {
+        items: { id: number }[];
+        totalCount: number;
+        totalFiltered: number;
+        page: number;
+        hasNextPage: boolean;
+      };
+    expect((await search('country=sg')).items.map((c) => c.id)).toEqual([id]);
+    expect((await search('query=BO@EXAMPLE')).items.map((c) => c.id)).toEqual([(b.body as { id: number }).id]);
+    expect(await search('limit=1&offset=1')).toMatchObject({
+      page: 2,
+      totalCount: 2,
+      totalFiltered: 2,
+      hasNextPage: false,
+    });
+    expect((await search('limit=1')).hasNextPage).toBe(true);
+    expect((await call(`${contacts}?limit=501`, 'GET', bearer)).status).toBe(400);
+
+    expect((await call(`${contacts}/${id}`, 'DELETE', bearer)).status).toBe(204);
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PATCH', [{ op: 'replace', path: '/firstName', value: 'X' }]],
+      ['DELETE', undefined],
+    ] as const) {
+      const gone = body
+        ? await send(`${contacts}/${id}`, method as 'PATCH', body, bearer)
+        : await call(`${contacts}/${id}`, method, bearer);
+      expect(gone.status, method).toBe(404);
+      expect(gone.body).toMatchObject({ code: 1300, message: `Unable to find contact with id ${id}` });
+    }
+    expect((await search('')).items.map((c) => c.id)).not.toContain(id);
+    expect((await call(`${contacts}/not-a-number`, 'GET', bearer)).status).toBe(404);
+  });
+
+  test('8x8: group names are unique, membership shows in the count, a patch finds /isblacklist', async () => {
+    const s = await start('8x8');
+    const groups = `${s.baseUrl}/api/v1/accounts/${ACCOUNT}/groups`;
+    const contacts = `${s.baseUrl}/api/v1/accounts/${ACCOUNT}/contacts`;
+    const group = await send(groups, 'POST', { name: 'Newsletter' }, bearer);
+    expect(group.status).toBe(201);
+    expect(group.body).toMatchObject({ contacts: 0, name: 'Newsletter', isBlacklist: false });
+    const gid = (group.body as { id: number }).id;
+    const taken = await send(groups, 'POST', { name: 'Newsletter' }, bearer);
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ code: 5003 });
+    const other = (await send(groups, 'POST', { name: 'VIP' }, bearer)).body as { id: number };
+    expect(
+      (await send(`${groups}/${other.id}`, 'PATCH', [{ op: 'replace', path: '/name', value: 'Newsletter' }], bearer))
+        .status,
+    ).toBe(409);
+    // 8x8's example writes the path in lower case and the boolean as a string.
+    const blacklisted = await send(
+      `${groups}/${gid}`,
+      'PATCH',
+      [{ op: 'replace', path: '/isblacklist', value: 'true' }],
+      bearer,
+    );
+    expect(blacklisted.status, blacklisted.text).toBe(200);
+    expect(blacklisted.body).toMatchObject({ id: gid, isBlacklist: true });
+
+    const ids: number[] = [];
+    for (const email of ['a@example.com', 'b@example.com']) {
+      ids.push(((await send(contacts, 'POST', { addresses: { email } }, bearer)).body as { id: number }).id);
+    }
+    const added = await send(`${groups}/${gid}/contacts`, 'POST', { contacts: [...ids, 999] }, bearer);
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ id: gid, contacts: 2 });
+    expect((await call(`${contacts}/${ids[0]}`, 'GET', bearer)).body).toMatchObject({
+      groups: [{ id: gid, name: 'Newsletter', contacts: 2 }],
+    });
+    const members = (await call(`${contacts}?groupId=${gid}`, 'GET', bearer)).body as { items: { id: number }[] };
+    expect(members.items.map((c) => c.id)).toEqual(ids);
+    const removed = await send(`${groups}/${gid}/contacts`, 'DELETE', { contacts: [ids[0]] }, bearer);
+    expect(removed.status).toBe(200);
+    expect(removed.body).toMatchObject({ contacts: 1 });
+    expect((await call(`${contacts}/${ids[1]}`, 'DELETE', bearer)).status).toBe(204);
+    expect((await call(`${groups}/${gid}`, 'GET', bearer)).body).toMatchObject({ contacts: 0 });
+    const found = (await call(`${groups}?name=letter`, 'GET', bearer)).body as { items: { id: number }[] };
+    expect(found.items.map((g) => g.id)).toEqual([gid]);
+
+    expect((await call(`${groups}/${gid}`, 'DELETE', bearer)).status).toBe(204);
+    expect((await call(`${groups}/${gid}`, 'GET', bearer)).status).toBe(404);
+    expect((await send(`${groups}/${gid}/contacts`, 'POST', { contacts: ids }, bearer)).status).toBe(404);
+    // A membership body that cannot be read: 8x8 documents no 400 there, only the 404.
+    const unreadable = await send(`${groups}/${other.id}/contacts`, 'POST', '{"contacts": [', bearer);
+    expect(unreadable.status).toBe(404);
+    expect(unreadable.body).toMatchObject({ code: 1000 });
+  });
+
+  test('Eloqua: a segment is read at a depth, replaced, copied into a new one, listed by search and deleted', async () => {
+    let now = Date.UTC(2024, 5, 20);
+    const s = await start('eloqua', { clock: () => now });
+    const segment = `${s.baseUrl}/api/REST/2.0/assets/contact/segment`;
+    const created = (
+      await send(segment, 'POST', { name: 'Q3 webinar attendees', elements: [{ isIncluded: 'true' }] }, bearer)
+    ).body as { id: string; createdAt: string };
+    const minimal = await call(`${segment}/${created.id}?depth=minimal`, 'GET', bearer);
+    expect(minimal.body).toEqual({
+      type: 'ContactSegment',
+      id: created.id,
+      name: 'Q3 webinar attendees',
+      createdAt: created.createdAt,
+      createdBy: '11',
+      updatedAt: created.createdAt,
+      updatedBy: '11',
+      depth: 'minimal',
+    });
+    expect((await call(`${segment}/${created.id}?depth=deep`, 'GET', bearer)).body).toMatchObject({
+      depth: 'complete',
+      elements: [{ isIncluded: 'true' }],
+    });
+    now += 86_400_000;
+    const replaced = await send(
+      `${segment}/${created.id}`,
+      'PUT',
+      { name: 'Q3 (EMEA)', id: '1', createdAt: '0' },
+      bearer,
+    );
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({
+      id: created.id,
+      name: 'Q3 (EMEA)',
+      createdAt: created.createdAt,
+      elements: [],
+    });
+    expect((replaced.body as { updatedAt: string }).updatedAt).toBe(String(now / 1000));
+
+    const copy = await send(`${segment}/${created.id}/copy`, 'POST', { name: 'Q3 (copy)' }, bearer);
+    expect(copy.status).toBe(201);
+    const copyId = (copy.body as { id: string }).id;
+    expect(copyId).not.toBe(created.id);
+    expect(copy.body).toMatchObject({ name: 'Q3 (copy)', createdAt: String(now / 1000) });
+    const taken = await send(`${segment}/${copyId}`, 'PUT', { name: 'Q3 (EMEA)' }, bearer);
+    expect(taken.status).toBe(400);
+    expect(taken.body).toEqual([
+      expect.objectContaining({ property: 'name', requirement: { type: 'UniquenessRequirement' } }),
+    ]);
+    expect((await send(`${segment}/${created.id}/copy`, 'POST', { name: 'Q3 (copy)' }, bearer)).status).toBe(400);
+
+    const list = async (query: string) =>
+      (await call(`${s.baseUrl}/api/REST/2.0/assets/contact/segments?${query}`, 'GET', bearer)).body as {
+        elements: { id: string; depth: string }[];
+        total: number;
+        page: number;
+        pageSize: number;
+      };
+    expect((await list('search=q3*')).elements.map((e) => e.id)).toEqual([created.id, copyId]);
+    expect((await list('search=Q3 (copy)')).elements.map((e) => e.id)).toEqual([copyId]);
+    expect(await list('count=1&page=2')).toMatchObject({
+      elements: [{ id: copyId, depth: 'minimal' }],
+      total: 2,
+      page: 2,
+      pageSize: 1,
+    });
+    expect((await call(`${s.baseUrl}/api/REST/2.0/assets/contact/segments?count=1001`, 'GET', bearer)).body).toBe(
+      'Bad Request',
+    );
+
+    const deleted = await call(`${segment}/${created.id}`, 'DELETE', bearer);
+    expect(deleted.status).toBe(200);
+    expect(deleted.text).toBe('');
+    const gone = await call(`${segment}/${created.id}`, 'GET', bearer);
+    expect(gone.status).toBe(404);
+    expect(gone.body).toBe('The requested resource was not found.');
+    expect((await send(`${segment}/${created.id}`, 'PUT', { name: 'Again' }, bearer)).status).toBe(404);
+    expect((await list('')).elements.map((e) => e.id)).toEqual([copyId]);
+    expect((await call(`${segment}/abc`, 'GET', bearer)).body).toBe('Bad Request');
+    expect((await send(`${segment}/abc`, 'PUT', { name: 'x' }, bearer)).body).toEqual([
+      expect.objectContaining({ property: 'id', requirement: { type: 'IdRequirement' }, value: 'abc' }),
+    ]);
+  });
+
+  test('Easify: the default group stays, lists are Laravel pages newest first, contacts count in their group', async () => {
+    const s = await start('easify', { rateLimit: false });
+    const h = bearer;
+    const groupsPage = async (query = '') =>
+      (await call(`${s.baseUrl}/contact-groups?${query}`, 'GET', h)).body as {
+        data: { id: number; name: string; contacts_count: number; default_group: boolean }[];
+        meta: { current_page: number; from: number | null; to: number | null; total: number; last_page: number };
+        links: { prev: string | null; next: string | null };
+      };
+    const initial = await groupsPage();
+    expect(initial.data).toEqual([expect.objectContaining({ id: DEFAULT_GROUP_ID, default_group: true })]);
+    const refused = await call(`${s.baseUrl}/contact-groups/delete?group_id=${DEFAULT_GROUP_ID}`, 'DELETE', h);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ status: false, message: "You can't delete the default contact group!", errors: [] });
+
+    const ids: number[] = [];
+    for (const name of ['Alpha', 'Beta']) {
+      ids.push(
+        ((await send(`${s.baseUrl}/contact-groups/create`, 'POST', { name }, h)).body as { data: { id: number } }).data
+          .id,
+      );
+    }
+    expect((await groupsPage()).data.map((g) => g.id)).toEqual([ids[1], ids[0], DEFAULT_GROUP_ID]);
+    expect((await groupsPage('order=asc')).data.map((g) => g.id)).toEqual([DEFAULT_GROUP_ID, ids[0], ids[1]]);
+    const second = await groupsPage('limit=1&page=2');
+    expect(second.data.map((g) => g.id)).toEqual([ids[0]]);
+    expect(second.meta).toMatchObject({ current_page: 2, from: 2, to: 2, total: 3, last_page: 3 });
+    expect(second.links.prev).toMatch(/\/api\/v2\/contact-groups\?page=1$/);
+    expect((await groupsPage('page=9')).meta).toMatchObject({ from: null, to: null });
+    expect((await call(`${s.baseUrl}/contact-groups?order=sideways`, 'GET', h)).status).toBe(401);
+
+    const update = (query: string) => call(`${s.baseUrl}/contact-groups/update?${query}`, 'PATCH', h);
+    const renamed = await update(`group_id=${ids[0]}&name=Alpha%202`);
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ status: true, data: { id: ids[0], name: 'Alpha 2' } });
+    expect((await update(`group_id=${ids[1]}&name=Alpha%202`)).body).toEqual({
+      message: 'The name has already been taken.',
+      errors: { name: ['The name has already been taken.'] },
+    });
+    expect((await update('name=x')).body).toMatchObject({ errors: { group_id: ['The group id field is required.'] } });
+    expect((await update('group_id=999&name=x')).body).toEqual({
+      status: false,
+      message: 'Invalid group id',
+      errors: [],
+    });
+
+    const contact = await send(
+      `${s.baseUrl}/contacts/create`,
+      'POST',
+      { group_id: ids[0], first_name: 'Dana', phone_number: '7736381234', country_code: '+1' },
+      h,
+    );
+    expect(contact.status).toBe(200);
+    expect(contact.body).toMatchObject({
+      data: { group_name: 'Alpha 2', first_name: 'Dana', phone_number: '+17736381234', email_address: null },
+    });
+    const cid = (contact.body as { data: { id: number } }).data.id;
+    // A group id of no group of the user's: the contact lands in the default group.
+    const stray = await send(
+      `${s.baseUrl}/contacts/create`,
+      'POST',
+      { group_id: 4242, first_name: 'Eli', email_address: 'eli@example.com' },
+      h,
+    );
+    expect(stray.body).toMatchObject({ data: { group_name: 'Default Group' } });
+    expect((await groupsPage()).data.find((g) => g.id === ids[0])?.contacts_count).toBe(1);
+    const invalid = await send(`${s.baseUrl}/contacts/create`, 'POST', { group_id: ids[0], first_name: 'Fay' }, h);
+    expect(invalid.status).toBe(422);
+    expect(invalid.body).toMatchObject({
+      errors: {
+        email_address: ['The email address field is required when phone number is not present.'],
+        phone_number: ['The phone number field is required when email address is not present.'],
+      },
+    });
+
+    const updated = await send(
+      `${s.baseUrl}/contacts/update`,
+      'PATCH',
+      { contact_id: cid, first_name: 'Dana', company: 'Acme', email_address: 'd@example.com' },
+      h,
+    );
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({
+      message: 'Contact updated successfully',
+      data: { id: cid, company: 'Acme', phone_number: '+17736381234' },
+    });
+    const inGroup = (await call(`${s.baseUrl}/contacts?group_id=${ids[0]}`, 'GET', h)).body as {
+      data: { id: number; company: string }[];
+    };
+    expect(inGroup.data).toEqual([expect.objectContaining({ id: cid, company: 'Acme' })]);
+
+    expect((await send(`${s.baseUrl}/contacts/delete`, 'DELETE', { contact_id: cid }, h)).status).toBe(200);
+    for (const [path, method] of [
+      ['/contacts/delete', 'DELETE'],
+      ['/contacts/update', 'PATCH'],
+    ] as const) {
+      const gone = await send(
+        `${s.baseUrl}${path}`,
+        method,
+        { contact_id: cid, first_name: 'X', email_address: 'x@example.com' },
+        h,
+      );
+      expect(gone.body, path).toEqual({ status: false, message: 'Invalid contact id', errors: [] });
+    }
+    expect((await call(`${s.baseUrl}/contact-groups/delete?group_id=${ids[0]}`, 'DELETE', h)).body).toEqual({
+      status: true,
+      message: 'Contact Group deleted successfully',
+      data: [],
+    });
+    expect((await update(`group_id=${ids[0]}&name=y`)).status).toBe(400);
+    expect(s.records().map((r) => `${r.collection} ${r.id}`)).toEqual([
+      `contactGroups ${DEFAULT_GROUP_ID}`,
+      `contactGroups ${ids[1]}`,
+      `contacts ${(stray.body as { data: { id: number } }).data.id}`,
+    ]);
+  });
+
+  test('documented-only: an absent JSON Patch changes nothing; an empty group name and a nameless segment are taken', async () => {
+    const eight = await start('8x8', { documentedOnly: true });
+    const contacts = `${eight.baseUrl}/api/v1/accounts/${ACCOUNT}/contacts`;
+    const made = (await send(contacts, 'POST', { addresses: { email: 'z@example.com' } }, bearer)).body as {
+      id: number;
+    };
+    const empty = await request(`${contacts}/${made.id}`, { method: 'PATCH', headers: bearer });
+    expect(empty.statusCode).toBe(200);
+    expect(await empty.body.json()).toMatchObject({ id: made.id, addresses: { email: 'z@example.com' } });
+
+    const easify = await start('easify', { documentedOnly: true, rateLimit: false });
+    const group = (await send(`${easify.baseUrl}/contact-groups/create`, 'POST', { name: 'G' }, bearer)).body as {
+      data: { id: number };
+    };
+    const renamed = await call(
+      `${easify.baseUrl}/contact-groups/update?group_id=${group.data.id}&name=`,
+      'PATCH',
+      bearer,
+    );
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ data: { name: '' } });
+
+    const eloqua = await start('eloqua', { documentedOnly: true });
+    const segment = `${eloqua.baseUrl}/api/REST/2.0/assets/contact/segment`;
+    const named = (await send(segment, 'POST', { name: 'Named' }, bearer)).body as { id: string };
+    const put = await send(`${segment}/${named.id}`, 'PUT', {}, bearer);
+    expect(put.status).toBe(200);
+    expect(put.body).not.toHaveProperty('name');
+    // A copy without a name takes its source's, which is taken: a duplicate (without Oracle's body) ...
+    const source = (await send(segment, 'POST', { name: 'Source' }, bearer)).body as { id: string };
+    const copy = await send(`${segment}/${source.id}/copy`, 'POST', {}, bearer);
+    expect(copy.status).toBe(400);
+    expect(copy.text).toBe('');
+    // ... and the copy of a nameless segment is as nameless, which no one has taken.
+    const nameless = await send(`${segment}/${named.id}/copy`, 'POST', {}, bearer);
+    expect(nameless.status).toBe(201);
+    expect(nameless.body).not.toHaveProperty('name');
   });
 });
 

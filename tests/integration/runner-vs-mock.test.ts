@@ -7,9 +7,10 @@
  * a failure.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadSpec } from '../../lib/spec.js';
 import { type RunningMock, startMock } from '../../mocks/server.js';
 import { ALL_CHECKS, type CheckName } from '../support/faulty-servers.js';
-import type { SpecKey } from '../support/reference-server.js';
+import { SPEC_FILES, type SpecKey } from '../support/reference-server.js';
 import { COMMON, failingChecks, junitTally, runConformance, summarize, targetArgs } from '../support/runner.js';
 
 let mock: RunningMock;
@@ -38,15 +39,15 @@ const CASES: { key: SpecKey; prefix: string; args: string[]; judged: CheckName[]
     key: 'bigchange',
     prefix: 'bigchange',
     args: [],
-    judged: [...ALWAYS, 'missing_required_header', 'resource_availability'],
+    judged: [...ALWAYS, 'missing_required_header', 'resource_availability', 'stateful_rules'],
   },
-  { key: '8x8', prefix: '8x8', args: [], judged: [...ALWAYS, 'stateful_rules'] },
-  { key: 'eloqua', prefix: 'eloqua', args: [], judged: [...ALWAYS, 'stateful_rules'] },
+  { key: '8x8', prefix: '8x8', args: [], judged: [...ALWAYS, 'resource_availability', 'stateful_rules'] },
+  { key: 'eloqua', prefix: 'eloqua', args: [], judged: [...ALWAYS, 'resource_availability', 'stateful_rules'] },
   {
     key: 'easify',
     prefix: 'easify',
     args: ['--checks', ALL_CHECKS.filter((c) => c !== 'rate_limit').join(',')],
-    judged: [...ALWAYS, 'stateful_rules', 'response_headers'],
+    judged: [...ALWAYS, 'resource_availability', 'stateful_rules', 'response_headers'],
   },
 ];
 
@@ -67,6 +68,13 @@ describe('conformance runner against the mock', () => {
         judged.filter((check) => (tally.get(check)?.passed ?? 0) === 0),
         JSON.stringify(Object.fromEntries(tally)),
       ).toEqual([]);
+      // Every operation of the spec had a valid request accepted: the whole lifecycle was exercised.
+      const operations = run.report!.operations;
+      const spec = await loadSpec(SPEC_FILES[key]);
+      const idle = spec.operations
+        .map((o) => o.operationId)
+        .filter((id) => (operations[id]?.checks.positive_data_accepted?.passed ?? 0) === 0);
+      expect(idle, context).toEqual([]);
     });
   }
 });

@@ -158,7 +158,7 @@ describe('linkedParameters', () => {
     expect(linkedParameters(spec)).toBe(linkedParameters(spec));
   });
 
-  it("reads BigChange's create -> update link", async () => {
+  it("reads BigChange's create -> update and create -> list links", async () => {
     const links = linkedParameters(await loadSpec(specFile('bigchange-contact-groups.yaml')));
     expect(links.get('updateContactGroup')).toEqual([
       {
@@ -171,6 +171,17 @@ describe('linkedParameters', () => {
         pointer: '/id',
       },
     ]);
-    expect(links.size).toBe(1);
+    expect(links.get('listContactGroups')).toEqual([
+      {
+        parameter: 'id',
+        in: 'query',
+        sourceOperationId: 'createContactGroup',
+        sourceStatus: '201',
+        link: 'ListContactGroup',
+        expression: '$response.body#/id',
+        pointer: '/id',
+      },
+    ]);
+    expect([...links.keys()].sort()).toEqual(['listContactGroups', 'updateContactGroup']);
   });
 });

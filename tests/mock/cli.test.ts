@@ -59,10 +59,10 @@ describe('contact-mock CLI', () => {
     const base = /Mock ready on (http:\/\/127\.0\.0\.1:\d+) /.exec(stdout)?.[1];
     expect(base, stdout).toBeDefined();
     expect(new URL(base!).port).not.toBe('4010');
-    expect(stdout).toMatch(new RegExp(`specs/8x8-contacts\\.yaml\\s+${base}/8x8\\n`));
-    expect(stdout).toMatch(new RegExp(`specs/bigchange-contact-groups\\.yaml\\s+${base}/bigchange\\n`));
-    expect(stdout).toMatch(new RegExp(`specs/easify-contact-groups\\.yaml\\s+${base}/easify/api/v2\\n`));
-    expect(stdout).toMatch(new RegExp(`specs/eloqua-contact-segments\\.yaml\\s+${base}/eloqua\\n`));
+    expect(stdout).toMatch(new RegExp(`specs/8x8-contacts\\.yaml\\s+${base}/8x8\\s`));
+    expect(stdout).toMatch(new RegExp(`specs/bigchange-contact-groups\\.yaml\\s+${base}/bigchange\\s`));
+    expect(stdout).toMatch(new RegExp(`specs/easify-contact-groups\\.yaml\\s+${base}/easify/api/v2\\s`));
+    expect(stdout).toMatch(new RegExp(`specs/eloqua-contact-segments\\.yaml\\s+${base}/eloqua\\s`));
     const response = await request(`${base}/easify/api/v2/contact-groups/create`, {
       method: 'POST',
       headers: { authorization: 'Bearer t', 'content-type': 'application/json' },

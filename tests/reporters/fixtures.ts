@@ -39,6 +39,7 @@ export function makeReport(cases: readonly CaseSpec[], base: Partial<Report> = {
     throttleWaitMs: 0,
     notSent: 0,
     skippedOperations: [],
+    overBudget: [],
     ...base,
   };
   const groups = new Map<string, FailureGroup>();

@@ -40,7 +40,7 @@ describe('--report-html and --report-har', () => {
         [
           ...targetArgs('bigchange', server),
           '--max-cases',
-          '0',
+          '1',
           '--operation',
           'createContactGroup',
           '--report-html',

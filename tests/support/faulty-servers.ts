@@ -7,7 +7,16 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorObject } from 'ajv';
-import { type Exchange, easifyError, type Fault, hasNonAscii, type Reply, type SpecKey } from './reference-server.js';
+import { documentedResponse } from '../../lib/responses.js';
+import {
+  type Exchange,
+  easifyError,
+  type Fault,
+  hasNonAscii,
+  type Reply,
+  type ServerState,
+  type SpecKey,
+} from './reference-server.js';
 
 export type CheckName =
   | 'not_a_server_error'
@@ -64,6 +73,8 @@ interface Target {
 export interface FaultCase extends Target {
   /** The one check that must flag the fault. */
   expected: CheckName;
+  /** When set, the cases that must flag it (a lifecycle fault is the lifecycle's to find). */
+  cases?: RegExp;
 }
 
 export interface AssumptionFaultCase extends Target {
@@ -87,12 +98,30 @@ export const AT = {
 export const LONG_WINDOW = { limit: 15, periodMs: 600_000 } as const;
 
 const isCreate = (ex: Exchange) => ex.operation.resource?.action === 'create';
+/** Whether the vendor documents the operation's answer with this status, body included (no `x-inferred`). */
+const documents = (ex: Exchange, status: number) => {
+  const response = documentedResponse(ex.operation, status);
+  return response !== undefined && response.inferred === undefined;
+};
 const isUpdate = (ex: Exchange) => ex.operation.resource?.action === 'update';
 const withBody = (reply: Reply, change: (body: Record<string, unknown>) => void): Reply => {
   const body = structuredClone(reply.body) as Record<string, unknown>;
   change(body);
   return { ...reply, body };
 };
+const isObjectBody = (body: unknown): body is Record<string, unknown> =>
+  typeof body === 'object' && body !== null && !Array.isArray(body);
+
+type StoredEasifyContact = ServerState['easify']['contacts'] extends Map<number, infer C> ? C : never;
+
+/** State a fault keeps per server (faults are shared by every server started with them). */
+const faultState = new WeakMap<ServerState, Map<string, unknown>>();
+function perServer<T>(server: ServerState, key: string, make: () => T): T {
+  let all = faultState.get(server);
+  if (!all) faultState.set(server, (all = new Map()));
+  if (!all.has(key)) all.set(key, make());
+  return all.get(key) as T;
+}
 const withoutBody = ({ body: _body, raw: _raw, contentType: _type, ...rest }: Reply): Reply => rest;
 
 /** A server that does not see the errors `ignored` picks out (it lets that rule through). */
@@ -138,11 +167,12 @@ export const FAULTS: FaultCase[] = [
     rateLimit: false,
     fault: {
       name: 'easify-validation-answers-400',
-      description: "an invalid or unparseable body gets 400, which Easify does not document, instead of Laravel's 422",
+      description:
+        "an invalid body of a create gets 400, which Easify does not document for its creates, instead of Laravel's 422",
       overrides: {
         validateBody: (next, ex, s, errors) => {
           const reply = next(ex, s, errors);
-          return reply ? { ...reply, status: 400 } : undefined;
+          return reply && !documentedResponse(ex.operation, 400) ? { ...reply, status: 400 } : reply;
         },
       },
     },
@@ -239,11 +269,11 @@ export const FAULTS: FaultCase[] = [
     fault: {
       name: 'easify-422-not-laravel',
       description:
-        "422 bodies are {status:false, message, errors: []} instead of Laravel's {message, errors: {field: [..]}}",
+        "the 422 bodies Easify documents are {status:false, message, errors: []} instead of Laravel's {message, errors: {field: [..]}}",
       overrides: {
         finish: (next, reply, ex, s) =>
           next(
-            reply.status === 422
+            reply.status === 422 && documents(ex, 422)
               ? { ...reply, body: { status: false, message: (reply.body as { message: string }).message, errors: [] } }
               : reply,
             ex,
@@ -294,11 +324,12 @@ export const FAULTS: FaultCase[] = [
     rateLimit: false,
     fault: {
       name: 'easify-401-status-true',
-      description: 'the 401 error body says "status": true, where the page shows false on every error',
+      description: 'the 401 error body says "status": true, where the pages show false on every error',
       overrides: {
         authenticate: (next, ex, s) => {
           const reply = next(ex, s);
-          return reply ? withBody(reply, (b) => (b.status = true)) : undefined;
+          // Only where the page shows the 401: elsewhere its body is our assumption.
+          return reply && documents(ex, 401) ? withBody(reply, (b) => (b.status = true)) : reply;
         },
       },
     },
@@ -503,6 +534,110 @@ export const FAULTS: FaultCase[] = [
       rules: { uniqueNames: false },
     },
   },
+  // ---------------------------------------------------------------- a record's lifecycle
+  {
+    spec: 'eloqua',
+    expected: 'resource_availability',
+    cases: /^lifecycle: getContactSegment the deleted record$/,
+    fault: {
+      name: 'eloqua-deleted-segment-still-readable',
+      description: 'a deleted segment is gone from the list and cannot be updated, but its read still answers 200',
+      overrides: {
+        handle: (next, ex, s) => {
+          const id = Number(ex.pathParams.id);
+          const deleted = perServer(s, 'eloqua-deleted-segment-still-readable', () => new Map<number, unknown>());
+          const before = s.eloqua.segments.get(id);
+          const reply = next(ex, s);
+          if (ex.operation.operationId === 'deleteContactSegment' && reply.status === 200) deleted.set(id, before);
+          if (ex.operation.operationId === 'getContactSegment' && reply.status === 404 && deleted.has(id))
+            return { status: 200, body: deleted.get(id) };
+          return reply;
+        },
+      },
+    },
+  },
+  {
+    spec: 'bigchange',
+    expected: 'stateful_rules',
+    cases: /^lifecycle: listContactGroups with the record$/,
+    fault: {
+      name: 'bigchange-list-misses-first-match',
+      description:
+        'the list starts one record late (an off-by-one offset): the first group that matches is never listed',
+      overrides: {
+        handle: (next, ex, s) => {
+          const reply = next(ex, s);
+          if (ex.operation.operationId !== 'listContactGroups' || reply.status !== 200) return reply;
+          return withBody(reply, (b) => {
+            b.items = (b.items as unknown[]).slice(1);
+            b.pageItemCount = (b.items as unknown[]).length;
+          });
+        },
+      },
+    },
+  },
+  {
+    spec: '8x8',
+    expected: 'stateful_rules',
+    cases: /^lifecycle: get(Contact|Group) the record after the update(Contact|Group)$/,
+    fault: {
+      name: '8x8-patch-ignores-last-operation',
+      description: 'a JSON Patch is applied without its last operation (answered 200 as if it were applied whole)',
+      overrides: {
+        handle: (next, ex, s) => {
+          if (isUpdate(ex) && Array.isArray(ex.body)) ex.body = ex.body.slice(0, -1);
+          return next(ex, s);
+        },
+      },
+    },
+  },
+  {
+    spec: '8x8',
+    expected: 'status_code_documented',
+    cases: /^lifecycle: updateContact the deleted record$/,
+    fault: {
+      name: '8x8-update-of-deleted-contact-204',
+      description:
+        'a PATCH of a deleted contact answers 204, a status 8x8 does not document for the update, instead of 404',
+      overrides: {
+        handle: (next, ex, s) => {
+          const deleted = perServer(s, '8x8-update-of-deleted-contact-204', () => new Set<string>());
+          const id = ex.pathParams.contactId ?? '';
+          if (ex.operation.operationId === 'updateContact' && deleted.has(id)) return { status: 204 };
+          const reply = next(ex, s);
+          if (ex.operation.operationId === 'deleteContact' && reply.status === 204) deleted.add(id);
+          return reply;
+        },
+      },
+    },
+  },
+  {
+    spec: 'easify',
+    expected: 'resource_availability',
+    cases: /^lifecycle: updateContact the deleted record$/,
+    rateLimit: false,
+    fault: {
+      name: 'easify-update-revives-deleted-contact',
+      description:
+        'an update of a deleted contact stores it again and answers 200, instead of 400 "Invalid contact id"',
+      overrides: {
+        handle: (next, ex, s) => {
+          const deleted = perServer(
+            s,
+            'easify-update-revives-deleted-contact',
+            () => new Map<number, StoredEasifyContact>(),
+          );
+          const id = Number(isObjectBody(ex.body) ? ex.body.contact_id : undefined);
+          const before = s.easify.contacts.get(id);
+          if (ex.operation.operationId === 'updateContact' && !before && deleted.has(id))
+            s.easify.contacts.set(id, deleted.get(id)!);
+          const reply = next(ex, s);
+          if (ex.operation.operationId === 'deleteContact' && reply.status === 200 && before) deleted.set(id, before);
+          return reply;
+        },
+      },
+    },
+  },
   // ---------------------------------------------------------------- rate_limit (opt-in)
   {
     spec: 'easify',
@@ -546,7 +681,14 @@ export const ASSUMPTION_FAULTS: AssumptionFaultCase[] = [
       name: 'easify-create-answers-201',
       description: "a created group is answered 201, where only Laravel's habit says 200 (the page shows no status)",
       overrides: {
-        finish: (next, reply, ex, s) => next(reply.status === 200 ? { ...reply, status: 201 } : reply, ex, s),
+        finish: (next, reply, ex, s) =>
+          next(
+            reply.status === 200 && ex.operation.operationId === 'createContactGroup'
+              ? { ...reply, status: 201 }
+              : reply,
+            ex,
+            s,
+          ),
       },
     },
   },
@@ -572,7 +714,10 @@ export const ASSUMPTION_FAULTS: AssumptionFaultCase[] = [
     // legitimate and not judged as refusals), and response_headers judges the 429s they get.
     spec: 'easify',
     rateLimit: LONG_WINDOW,
-    refutes: [{ pointer: `${AT.easify}/responses/429/headers/Retry-After`, keyword: 'required' }],
+    refutes: [
+      { pointer: `${AT.easify}/responses/429/headers/Retry-After`, keyword: 'required' },
+      { pointer: '/components/headers/Retry-After', keyword: 'required' },
+    ],
     fault: noRetryAfter('easify-429-without-retry-after-default-checks'),
   },
   {
@@ -618,7 +763,10 @@ export const ASSUMPTION_FAULTS: AssumptionFaultCase[] = [
   },
   {
     spec: '8x8',
-    refutes: [{ pointer: `${AT['8x8']}/responses/401`, keyword: 'content' }],
+    refutes: [
+      { pointer: `${AT['8x8']}/responses/401`, keyword: 'content' },
+      { pointer: '/components/responses/Unauthorized', keyword: 'content' },
+    ],
     fault: {
       name: '8x8-401-not-vendor-format',
       description: 'the 401 body is {"error": "Unauthorized"}; 8x8 documents no 401, so no body either',
@@ -632,7 +780,10 @@ export const ASSUMPTION_FAULTS: AssumptionFaultCase[] = [
   },
   {
     spec: 'eloqua',
-    refutes: [{ pointer: `${AT.eloqua}/responses/401`, keyword: 'content' }],
+    refutes: [
+      { pointer: `${AT.eloqua}/responses/401`, keyword: 'content' },
+      { pointer: '/components/responses/Unauthorized', keyword: 'content' },
+    ],
     fault: {
       name: 'eloqua-401-as-object',
       description: 'the 401 is {"message": "Not authenticated."}; Oracle documents the 401 without a body',
@@ -646,10 +797,14 @@ export const ASSUMPTION_FAULTS: AssumptionFaultCase[] = [
   },
   {
     spec: 'eloqua',
-    refutes: [{ pointer: `${AT.eloqua}/responses/400`, keyword: 'content' }],
+    refutes: [
+      { pointer: `${AT.eloqua}/responses/400`, keyword: 'content' },
+      { pointer: '/components/responses/ValidationFailed', keyword: 'content' },
+      { pointer: '/components/responses/BadRequestMessage', keyword: 'content' },
+    ],
     fault: {
       name: 'eloqua-400-without-body',
-      description: 'validation failures and duplicates get a 400 without a body, as Oracle documents it',
+      description: 'every 400 (validation failures, duplicates, bad ids) comes without a body, as Oracle documents it',
       overrides: {
         finish: (next, reply, ex, s) => next(reply.status === 400 ? withoutBody(reply) : reply, ex, s),
       },

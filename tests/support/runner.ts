@@ -46,6 +46,11 @@ export interface JsonReport {
   failures: ReportFailure[];
   assumptions: ReportAssumption[];
   strict: boolean;
+  /** Per operation: its cases and, per check, how they came out. */
+  operations: Record<string, { cases: number; checks: Record<string, CheckTally> }>;
+  /** With the cleanup pass: the records it deleted (or found gone) and those it left behind. */
+  cleaned?: number;
+  leftovers?: { operationId: string; id: unknown }[];
 }
 
 export interface RunResult {
@@ -81,8 +86,12 @@ export interface RunOptions {
   killAfterMs?: number;
 }
 
-/** Arguments of every ordinary run: fixed seed, few cases, some concurrency, a bounded wait. */
-export const COMMON = ['--seed', '7', '--max-cases', '4', '--concurrency', '4', '--timeout', '5000'];
+/**
+ * Arguments of every ordinary run: fixed seed, some concurrency, a bounded wait, and 40 requests
+ * per operation: every deterministic case of most operations (8x8's createContact and Eloqua's
+ * creates and updates have more), few random bodies.
+ */
+export const COMMON = ['--seed', '7', '--max-cases', '40', '--concurrency', '4', '--timeout', '5000'];
 
 export const TOKEN = 'test-token-0d5b8f3e';
 

@@ -1,0 +1,61 @@
+/**
+ * The rules a run option follows wherever it is given (a command-line flag or the config file), so
+ * both say the same thing about the same value. Light on purpose: the CLI loads it before a run.
+ */
+import type { Rate as RateLimit } from '../lib/extensions.js';
+
+/** A header name as HTTP allows it (RFC 9110 token). */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Framing and hop-by-hop headers: the HTTP client owns them, and a given value would break the exchange. */
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+  'host',
+]);
+
+export const reservedHeaderReason = (name: string): string =>
+  `${name} is not allowed: framing and connection headers are set by the runner's HTTP client`;
+
+/** `10/s`, `15/m` or `none`; undefined when the text is neither. */
+export function parseRateLimit(value: string): RateLimit | 'none' | undefined {
+  if (value === 'none') return 'none';
+  const match = /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(value);
+  if (!match || Number(match[1]) <= 0) return undefined;
+  return { limit: Number(match[1]), period: match[2] === 's' ? 1 : 60 };
+}
+
+/** Bounds of the numeric run options, the same on the command line and in the config file. */
+export const LIMITS = { concurrency: 256, timeoutMs: 600_000, throttleWaitSeconds: 3600 } as const;
+
+/** Edit distance counting a swap of neighbours as one edit (what a typo usually is). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** ` (did you mean x?)` when one candidate is close to the word, else nothing. */
+export function suggestion(word: string, candidates: readonly string[]): string {
+  const best = candidates
+    .map((candidate) => ({ candidate, d: distance(word.toLowerCase(), candidate.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= Math.max(1, Math.floor(word.length / 3)) ? ` (did you mean ${best.candidate}?)` : '';
+}

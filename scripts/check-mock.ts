@@ -1,0 +1,96 @@
+/**
+ * `npm run check:mock`: starts the mock on a free port, runs every API of conformance.config.yaml
+ * against it in one runner process, stops the mock, and exits with the run's exit code (0, 1, or 2
+ * when the mock cannot start). Arguments go to the runner:
+ * `npm run check:mock -- --api easify --report-html reports/mock.html`.
+ *
+ * The mock starts in a child process while this one loads the specs and plans the cases: both are
+ * mostly CPU, so on two cores they overlap; the first request waits for the mock to be ready.
+ * `npm run build` compiles this file to dist/scripts/ (what the npm script runs); tsx runs it too.
+ */
+import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CliIo, main } from '../conformance/cli.js';
+import { ConfigError } from '../conformance/errors.js';
+import { PACKAGE_ROOT } from '../lib/package-root.js';
+
+/** A port nothing listens on now; the mock takes it a moment later (if another process does first, exit 2 says so). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+interface MockProcess {
+  /** Resolves when the mock serves; rejects (ConfigError) when it exits first. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function startMock(port: number): MockProcess {
+  const child = spawn(
+    process.execPath,
+    [join(PACKAGE_ROOT, 'bin', 'mock.js'), '--port', String(port), '--host', '127.0.0.1', '--rate-limit', 'off'],
+    { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const ready = new Promise<void>((resolve, reject) => {
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (stdout.includes('Mock ready on')) resolve();
+    });
+    child.once('error', (error) => reject(new ConfigError(`the mock did not start: ${error.message}`)));
+    void exited.then((code) =>
+      reject(new ConfigError(`the mock did not start (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`)),
+    );
+  });
+  return {
+    ready,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function checkMock(argv: readonly string[], io: Omit<CliIo, 'targetsReady'>): Promise<number> {
+  const port = await freePort();
+  const mock = startMock(port);
+  // A run refused before it waits for the mock must not leave the mock's failure unhandled.
+  mock.ready.catch(() => undefined);
+  try {
+    return await main(['--config', join(PACKAGE_ROOT, 'conformance.config.yaml'), ...argv], {
+      ...io,
+      env: { ...io.env, MOCK_PORT: String(port) },
+      targetsReady: mock.ready,
+    });
+  } finally {
+    await mock.stop();
+  }
+}
+
+const invoked = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invoked) {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  process.exitCode = await checkMock(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+    env: process.env,
+    progressStream: process.stderr,
+    cwd: process.cwd(),
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * The corpus: public API descriptions nobody here wrote (tests/corpus/SOURCES.md), plus 8x8's own
+ * contacts definition read in place from ../shared/vendor/, and for each the failures the runner
+ * reports against our mock that are genuine flaws of the document (check + operation, exact).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/reference-server.js';
+
+export interface CorpusDocument {
+  /** Path from the repository root. */
+  file: string;
+  operations: number;
+  /** `check operationId` of every failure against the mock, sorted; each one a flaw of the document. */
+  flaws: string[];
+}
+
+const VENDOR_DIR = join(REPO_ROOT, '..', 'shared', 'vendor');
+export const VENDOR_8X8 = join(VENDOR_DIR, '8x8-contacts_api.json');
+/** CI clones the repository next to shared/: only where that folder is missing are 8x8's tests skipped. */
+export const HAS_VENDOR = existsSync(VENDOR_DIR);
+
+/** Seed and bound of every corpus run: small, so 14 documents run in seconds. */
+export const RUN_ARGS = ['--seed', '7', '--max-cases', '5', '--concurrency', '8', '--timeout', '5000'];
+
+const each = (check: string, operations: string[]): string[] => operations.map((op) => `${check} ${op}`);
+
+export const DOCUMENTS: CorpusDocument[] = [
+  {
+    file: 'tests/corpus/swagger2-petstore.yaml',
+    operations: 20,
+    flaws: [
+      // No 2xx documented at all (only 400/404/405): every valid request gets a 4xx.
+      ...each('positive_data_accepted', [
+        'addPet',
+        'deleteOrder',
+        'deletePet',
+        'deleteUser',
+        'updatePet',
+        'updatePetWithForm',
+        'updateUser',
+      ]),
+      // Secured by api_key but no 401 documented: the request without credentials gets an undocumented 401.
+      'status_code_documented getInventory',
+      // Only the 200 documented: an invalid upload has no documented 4xx to get.
+      'status_code_documented uploadFile',
+    ],
+  },
+  { file: 'tests/corpus/oai-petstore-separate/spec/swagger.json', operations: 4, flaws: [] },
+  { file: 'tests/corpus/oai-uber.json', operations: 5, flaws: [] },
+  { file: 'tests/corpus/oai-link-example.json', operations: 6, flaws: [] },
+  { file: 'tests/corpus/swagger-petstore-3.0.yaml', operations: 19, flaws: [] },
+  {
+    file: 'tests/corpus/vonage-reports.yaml',
+    operations: 6,
+    flaws: [
+      // The 200 of these and the 422 of get-records are `oneOf`s whose branches accept the same
+      // values (no discriminator), so no body fits exactly one: the documented examples break them
+      // and no value can be made for the 422.
+      'content_type get-records',
+      'response_schema cancel-report',
+      'response_schema get-records',
+      'response_schema get-report',
+    ],
+  },
+  {
+    file: 'tests/corpus/vonage-verify.yaml',
+    operations: 5,
+    // Errors are documented as 200 bodies: no 4xx anywhere, so an invalid request's 400/422 is undocumented.
+    flaws: each('status_code_documented', [
+      'verifyCheck',
+      'verifyControl',
+      'verifyRequest',
+      'verifyRequestWithPSD2',
+      'verifySearch',
+    ]),
+  },
+  {
+    file: 'tests/corpus/readme-api.json',
+    operations: 36,
+    flaws: [
+      // The 401 (and these 400s) are a `oneOf` of two error schemas with the same shape: every value
+      // matches both, so none fits, and no body of the documented type can be sent.
+      ...each('content_type', [
+        'createCustomPage',
+        'createDoc',
+        'createVersion',
+        'deleteAPISpecification',
+        'deleteCustomPage',
+        'deleteDoc',
+        'deleteVersion',
+        'getAPISpecification',
+        'getCustomPage',
+        'getCustomPages',
+        'getDoc',
+        'getProductionDoc',
+        'getProject',
+        'getVersion',
+        'getVersions',
+        'searchDocs',
+        'updateAPISpecification',
+        'updateCustomPage',
+        'updateDoc',
+        'updateVersion',
+        'uploadAPISpecification',
+      ]),
+      // No 400/422 documented for these: an invalid parameter or body gets an undocumented status.
+      ...each('status_code_documented', ['applyToReadMe', 'getCategories', 'getChangelogs']),
+    ],
+  },
+  {
+    file: 'tests/corpus/readme-schema-types-3.1.yaml',
+    operations: 23,
+    // No operation documents any response: whatever is answered is undocumented.
+    flaws: each('status_code_documented', [
+      'array_schemaSupport',
+      'array_topLevelObjects',
+      'array_topLevelPrimitives',
+      'boolean_schemaSupport',
+      'boolean_topLevel',
+      'circular_handling',
+      'circular_topLevel',
+      'mixed_schemaSupport',
+      'null_schemaSupport',
+      'number_formatSupport',
+      'number_schemaSupport',
+      'number_topLevel',
+      'object_schemaSupport',
+      'quirks_incompatibleNestedAllOf',
+      'quirks_missingType',
+      'raw_body_topLevel',
+      'raw_body_topLevelJSON',
+      'string_formatSupport',
+      'string_schemaSupport',
+      'string_topLevel',
+      'string_topLevelJSON',
+    ]),
+  },
+  { file: 'tests/corpus/redocly-cafe/openapi.yaml', operations: 12, flaws: [] },
+  { file: 'tests/corpus/redocly-museum.yaml', operations: 8, flaws: [] },
+  { file: 'tests/corpus/adyen-transfers-v4.json', operations: 12, flaws: [] },
+  { file: 'tests/corpus/adyen-management-v3.json', operations: 134, flaws: [] },
+];
+
+/** 8x8's published definition (OpenAPI 3.0.0), read where the vendor folder keeps it. */
+export const EIGHT_BY_EIGHT: CorpusDocument = {
+  file: VENDOR_8X8,
+  operations: 20,
+  // The 204 of delete-group documents an application/json body; a 204 has none (RFC 9110).
+  flaws: ['content_type delete-group'],
+};

@@ -1,0 +1,204 @@
+/**
+ * lib/document.ts: reading a file into one OpenAPI 3.1 document. Every way it can fail is one line
+ * naming the file (and the line and column of a syntax error); Swagger 2.0 and OpenAPI 3.0 come out
+ * as 3.1; `$ref`s into other local files are inlined.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDocument } from '../../lib/document.js';
+import { SpecError } from '../../lib/errors.js';
+import type { JsonObject } from '../../lib/json.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'document-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, text);
+  return path;
+}
+
+async function failure(path: string): Promise<string> {
+  const error = await readDocument(path).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(SpecError);
+  const message = (error as SpecError).message;
+  expect(message).not.toContain('\n');
+  return message;
+}
+
+const MINIMAL = 'openapi: 3.1.0\ninfo: {title: t, version: "1"}\npaths: {}\n';
+
+describe('syntax errors name the file, line and column', () => {
+  it('YAML', async () => {
+    const path = await file('bad.yaml', 'openapi: 3.1.0\ninfo:\n  title: x\n   version: 1\n');
+    expect(await failure(path)).toBe(`${path}:3:10: invalid YAML: Nested mappings are not allowed in compact mappings`);
+  });
+
+  it('JSON', async () => {
+    const path = await file('bad.json', '{\n  "openapi": "3.1.0",\n  "info": {,}\n}\n');
+    expect(await failure(path)).toMatch(new RegExp(`^${path.replace(/[.\\]/g, '\\$&')}:3:12: invalid JSON: `));
+  });
+
+  it('a YAML error in a file referenced from the spec names that file', async () => {
+    await file('refs/broken.yaml', 'Pet:\n  type: [object\n');
+    const path = await file(
+      'with-broken-ref.yaml',
+      `${MINIMAL}components:\n  schemas:\n    Pet: {$ref: 'refs/broken.yaml#/Pet'}\n`,
+    );
+    expect(await failure(path)).toMatch(/broken\.yaml:\d+:\d+: invalid YAML: /);
+  });
+});
+
+describe('a file that is not there or not a spec', () => {
+  it('not found, a directory', async () => {
+    expect(await failure(join(dir, 'missing.yaml'))).toBe(`spec file not found: ${join(dir, 'missing.yaml')}`);
+    expect(await failure(dir)).toBe(`spec file is a directory: ${dir}`);
+  });
+
+  it('not an object, no version field', async () => {
+    const list = await file('list.yaml', '- a\n- b\n');
+    expect(await failure(list)).toBe(`${list}: not an OpenAPI or Swagger document (expected a YAML/JSON object)`);
+    const bare = await file('bare.yaml', 'info: {}\n');
+    expect(await failure(bare)).toBe(
+      `${bare}: not an OpenAPI or Swagger document (no \`openapi\` or \`swagger\` field)`,
+    );
+  });
+
+  it('versions other than Swagger 2.0, OpenAPI 3.0 and 3.1', async () => {
+    const v4 = await file('v4.yaml', 'openapi: 4.0.0\npaths: {}\n');
+    expect(await failure(v4)).toBe(`${v4}: OpenAPI 4.0.0 is not supported (OpenAPI 3.0 and 3.1, Swagger 2.0 are)`);
+    const v32 = await file('v32.yaml', 'openapi: 3.2.0\npaths: {}\n');
+    expect(await failure(v32)).toBe(`${v32}: OpenAPI 3.2.0 is not supported (OpenAPI 3.0 and 3.1, Swagger 2.0 are)`);
+    const swagger = await file('swagger12.yaml', 'swagger: "1.2"\n');
+    expect(await failure(swagger)).toBe(
+      `${swagger}: Swagger 1.2 is not supported (OpenAPI 3.0 and 3.1, Swagger 2.0 are)`,
+    );
+  });
+
+  it('no paths', async () => {
+    const path = await file('nopaths.yaml', 'openapi: 3.1.0\ninfo: {title: t, version: "1"}\n');
+    expect(await failure(path)).toBe(`${path}: the document has no "paths"`);
+  });
+});
+
+describe('$ref errors', () => {
+  const spec = (ref: string) => `${MINIMAL}components:\n  schemas:\n    Pet: {$ref: '${ref}'}\n`;
+
+  it('an internal $ref to nothing, or not a JSON pointer', async () => {
+    const nothing = await file('ref-nothing.yaml', spec('#/components/schemas/Nope'));
+    expect(await failure(nothing)).toBe(`${nothing}: $ref "#/components/schemas/Nope" points at nothing`);
+    const notPointer = await file('ref-not-pointer.yaml', spec('#components'));
+    expect(await failure(notPointer)).toBe(`${notPointer}: $ref "#components" is not a valid JSON pointer`);
+  });
+
+  it('a remote $ref', async () => {
+    const path = await file('ref-remote.yaml', spec('https://example.com/pet.yaml#/Pet'));
+    expect(await failure(path)).toMatch(
+      /ref-remote\.yaml: remote \$ref "https:\/\/example\.com\/pet\.yaml#\/Pet" is not supported \(only references to local files\)$/,
+    );
+  });
+
+  it('a $ref to a file that is not there, or to nothing in it', async () => {
+    const missing = await file('ref-missing.yaml', spec('refs/none.yaml#/Pet'));
+    expect(await failure(missing)).toMatch(/^file referenced from .*ref-missing\.yaml not found: .*refs\/none\.yaml$/);
+    await file('refs/pet.yaml', 'Pet: {type: object}\n');
+    const nowhere = await file('ref-nowhere.yaml', spec('refs/pet.yaml#/Dog'));
+    expect(await failure(nowhere)).toMatch(/ref-nowhere\.yaml: \$ref "refs\/pet\.yaml#\/Dog" points at nothing$/);
+  });
+});
+
+describe('what a readable file becomes', () => {
+  it('a 3.1 document is kept as written', async () => {
+    const path = await file('ok.yaml', MINIMAL);
+    const read = await readDocument(path);
+    expect(read).toEqual({
+      file: path,
+      declaredVersion: '3.1.0',
+      document: { openapi: '3.1.0', info: { title: 't', version: '1' }, paths: {} },
+    });
+  });
+
+  it('Swagger 2.0 comes out as OpenAPI 3.1, its version remembered', async () => {
+    const path = await file(
+      'swagger.yaml',
+      [
+        'swagger: "2.0"',
+        'info: {title: t, version: "1"}',
+        'paths:',
+        '  /pets:',
+        '    get:',
+        '      operationId: listPets',
+        '      produces: [application/json]',
+        '      responses:',
+        '        "200": {description: ok, schema: {type: array, items: {$ref: "#/definitions/Pet"}}}',
+        'definitions:',
+        '  Pet: {type: object}',
+      ].join('\n'),
+    );
+    const read = await readDocument(path);
+    expect(read.declaredVersion).toBe('2.0');
+    expect(String(read.document.openapi)).toMatch(/^3\.1/);
+    const response = ((read.document.paths as JsonObject)['/pets'] as JsonObject).get as JsonObject;
+    expect(JSON.stringify(response)).toContain('#/components/schemas/Pet');
+  });
+
+  it("OpenAPI 3.0's nullable becomes a type list, even in a document that says 3.1", async () => {
+    const path = await file(
+      'nullable.yaml',
+      `${MINIMAL}components:\n  schemas:\n    Name: {type: string, nullable: true}\n    Free: {nullable: false}\n`,
+    );
+    const schemas = ((await readDocument(path)).document.components as JsonObject).schemas as JsonObject;
+    expect(schemas.Name).toEqual({ type: ['string', 'null'] });
+    expect(schemas.Free).toEqual({});
+  });
+
+  it('$refs into local files are inlined, with their siblings on top', async () => {
+    await file('parts/tag.yaml', 'Tag:\n  type: string\n  maxLength: 20\n');
+    await file('parts/text.md', 'A description kept in a file of its own.');
+    const path = await file(
+      'inlined.yaml',
+      `${MINIMAL}components:\n  schemas:\n    Tag: {$ref: 'parts/tag.yaml#/Tag', description: {$ref: 'parts/text.md'}, maxLength: 10}\n`,
+    );
+    const schemas = ((await readDocument(path)).document.components as JsonObject).schemas as JsonObject;
+    expect(schemas.Tag).toEqual({
+      type: 'string',
+      maxLength: 10,
+      description: 'A description kept in a file of its own.',
+    });
+  });
+
+  it('a recursion across files is hoisted into the components, and refers to itself there', async () => {
+    await file('parts/pet.yaml', 'Pet:\n  type: object\n  properties:\n    owner: {$ref: "owner.yaml#/Owner"}\n');
+    await file(
+      'parts/owner.yaml',
+      'Owner:\n  type: object\n  properties:\n    pets: {type: array, items: {$ref: "pet.yaml#/Pet"}}\n',
+    );
+    const path = await file(
+      'recursive.yaml',
+      `${MINIMAL}components:\n  schemas:\n    Pet: {$ref: 'parts/pet.yaml#/Pet'}\n`,
+    );
+    const schemas = ((await readDocument(path)).document.components as JsonObject).schemas as Record<
+      string,
+      JsonObject
+    >;
+    const ref = schemas.Pet!.$ref as string;
+    expect(ref).toMatch(/^#\/components\/schemas\/.+/);
+    const hoisted = schemas[ref.split('/').pop()!]!;
+    expect(hoisted.type).toBe('object');
+    const owner = (hoisted.properties as Record<string, JsonObject>).owner!;
+    expect(((owner.properties as JsonObject).pets as JsonObject).items).toEqual({ $ref: ref });
+  });
+});

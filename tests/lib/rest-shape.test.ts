@@ -1,0 +1,90 @@
+/** lib/rest-shape.ts: what `POST /things` and `/things/{id}` say when no link or x-resource does. */
+import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../lib/json.js';
+import { restCollections, restShape } from '../../lib/rest-shape.js';
+import { buildSpec, type Spec } from '../../lib/spec.js';
+
+describe('restShape', () => {
+  it('a path that ends in a parameter is an item of the collection above it', () => {
+    expect(restShape('/pets/{petId}')).toEqual({ collection: '/pets', idParameter: 'petId' });
+    expect(restShape('/v1/groups/{id}/')).toEqual({ collection: '/v1/groups', idParameter: 'id' });
+    expect(restShape('/{id}')).toEqual({ collection: '/', idParameter: 'id' });
+  });
+
+  it('any other path is a collection', () => {
+    expect(restShape('/pets')).toEqual({ collection: '/pets' });
+    expect(restShape('/pets/{petId}/photos')).toEqual({ collection: '/pets/{petId}/photos' });
+    expect(restShape('/pets/{petId}.json')).toEqual({ collection: '/pets/{petId}.json' });
+  });
+});
+
+const created = (schema: JsonObject, status = '201') => ({
+  [status]: { description: 'created', content: { 'application/json': { schema } } },
+});
+const ok = { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } };
+
+function spec(paths: JsonObject): Spec {
+  return buildSpec({ openapi: '3.1.0', info: { title: 'Shape', version: '1' }, paths }, 'shape.yaml');
+}
+
+describe('restCollections', () => {
+  const pets = spec({
+    '/pets': {
+      post: {
+        operationId: 'createPet',
+        responses: created({ type: 'object', properties: { id: { type: 'integer' } } }),
+      },
+      get: { operationId: 'listPets', responses: ok },
+    },
+    '/pets/{petId}': {
+      get: { operationId: 'readPet', responses: ok },
+      put: { operationId: 'replacePet', responses: ok },
+      delete: { operationId: 'deletePet', responses: { '204': { description: 'gone' } } },
+    },
+    '/pets/{petId}/photos': {
+      post: {
+        operationId: 'addPhoto',
+        responses: created(
+          { type: 'object', properties: { data: { type: 'object', properties: { photoId: { type: 'string' } } } } },
+          '2XX',
+        ),
+      },
+    },
+    '/pets/{petId}/photos/{photoId}': { get: { operationId: 'readPhoto', responses: ok } },
+    '/reports': { post: { operationId: 'report', responses: { '400': { description: 'no success' } } } },
+  });
+
+  it('every POST on a collection path with a success answer, with its items and list', () => {
+    const collections = restCollections(pets);
+    expect(collections.map((c) => c.path)).toEqual(['/pets', '/pets/{petId}/photos']);
+    const [pet] = collections;
+    expect(pet!.create.operationId).toBe('createPet');
+    expect(pet!.status).toBe('201');
+    expect(pet!.list?.operationId).toBe('listPets');
+    expect(pet!.items.map((i) => [i.operation.operationId, i.idParameter])).toEqual([
+      ['readPet', 'petId'],
+      ['replacePet', 'petId'],
+      ['deletePet', 'petId'],
+    ]);
+  });
+
+  it('the id in the answer: `id`, or the item parameter, at the top or in one wrapping object', () => {
+    const [pet, photo] = restCollections(pets);
+    expect(pet!.idPointer).toBe('/id');
+    expect(photo!.status).toBe('2XX');
+    expect(photo!.idPointer).toBe('/data/photoId');
+    expect(photo!.list).toBeUndefined();
+  });
+
+  it('no id pointer when the answer names no id', () => {
+    const [thing] = restCollections(
+      spec({ '/things': { post: { operationId: 'make', responses: created({ type: 'object', properties: {} }) } } }),
+    );
+    expect(thing!.idPointer).toBeUndefined();
+    expect(thing!.items).toEqual([]);
+  });
+
+  it('is read once per spec', () => {
+    expect(restCollections(pets)).toBe(restCollections(pets));
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * lib/validator.ts: one AJV (2020-12 with OpenAPI's formats), validators compiled once per schema and
+ * rule set, a spec's schemas compiled by reference into its document.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { JsonSchema } from '../../lib/json-schema.js';
+import { buildSpec } from '../../lib/spec.js';
+import { createAjv, ValidatorCache } from '../../lib/validator.js';
+
+describe('createAjv: the formats OpenAPI names', () => {
+  const ajv = createAjv();
+  const valid = (format: string, value: unknown, type = 'string') => ajv.validate({ type, format }, value);
+
+  it('int32 and int64 bound their range', () => {
+    expect(valid('int32', 2 ** 31 - 1, 'integer')).toBe(true);
+    expect(valid('int32', 2 ** 31, 'integer')).toBe(false);
+    expect(valid('int64', -(2 ** 63), 'integer')).toBe(true);
+    expect(valid('int64', 2 ** 53, 'integer')).toBe(true);
+    expect(valid('int64', 2 ** 63, 'integer')).toBe(false);
+  });
+
+  it('byte is base64; binary and password take any string', () => {
+    expect(valid('byte', 'aGVsbG8=')).toBe(true);
+    expect(valid('byte', 'not base64!')).toBe(false);
+    expect(valid('binary', '\u0000\u00ff')).toBe(true);
+    expect(valid('password', '')).toBe(true);
+  });
+
+  it("ajv-formats' own formats are checked", () => {
+    expect(valid('email', 'ada@example.com')).toBe(true);
+    expect(valid('email', 'not an email')).toBe(false);
+    expect(valid('date-time', '2024-02-12T03:13:35Z')).toBe(true);
+    expect(valid('uuid', 'nope')).toBe(false);
+  });
+
+  it('an unknown format is an annotation: accepted, and nothing is printed', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(createAjv().validate({ type: 'string', format: 'uint8' }, 'anything')).toBe(true);
+      expect(warn).not.toHaveBeenCalled();
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      log.mockRestore();
+    }
+  });
+
+  it('annotations AJV does not know are allowed (strict off)', () => {
+    expect(ajv.validate({ type: 'string', example: 'x', 'x-anything': 1, nullable: true }, 'x')).toBe(true);
+  });
+});
+
+describe('ValidatorCache', () => {
+  it('one compiled validator per schema object and rule set', () => {
+    const cache = new ValidatorCache();
+    const schema: JsonSchema = { type: 'string' };
+    expect(cache.get(schema)).toBe(cache.get(schema));
+    expect(cache.get(schema, 'documented')).toBe(cache.get(schema, 'documented'));
+    expect(cache.get(schema, 'documented')).not.toBe(cache.get(schema));
+    expect(cache.get({ type: 'string' })).not.toBe(cache.get(schema));
+  });
+
+  it('errors are those of the last value, all of them', () => {
+    const validate = new ValidatorCache().get({
+      type: 'object',
+      required: ['a', 'b'],
+      properties: { c: { type: 'integer' } },
+    });
+    expect(validate({ c: 'x' })).toBe(false);
+    expect(validate.errors.map((e) => e.keyword).sort()).toEqual(['required', 'required', 'type']);
+    expect(validate({ a: 1, b: 2 })).toBe(true);
+    expect(validate.errors).toEqual([]);
+  });
+
+  it('documented rules leave out what x-inferred marks, on a schema of its own', () => {
+    const cache = new ValidatorCache();
+    const schema: JsonSchema = { type: 'string', maxLength: 3, 'x-inferred': { maxLength: 'a guess' } };
+    expect(cache.get(schema)('toolong')).toBe(false);
+    expect(cache.get(schema, 'documented')('toolong')).toBe(true);
+    expect(cache.get(schema, 'documented')(7)).toBe(false);
+  });
+
+  it('a recursive schema outside a spec is compiled through references', () => {
+    const node: JsonSchema = { type: 'object', properties: { name: { type: 'string' } } };
+    node.properties!.next = node;
+    const validate = new ValidatorCache().get(node);
+    expect(validate({ name: 'a', next: { name: 'b', next: { name: 'c' } } })).toBe(true);
+    expect(validate({ name: 'a', next: { name: 'b', next: { name: 3 } } })).toBe(false);
+  });
+
+  describe('a registered spec', () => {
+    const spec = buildSpec(
+      {
+        openapi: '3.1.0',
+        info: { title: 'Validator', version: '1' },
+        paths: {
+          '/tree': {
+            post: {
+              operationId: 'plant',
+              requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Tree' } } } },
+              responses: { '204': { description: 'planted' } },
+            },
+          },
+        },
+        components: {
+          schemas: {
+            Tree: {
+              type: 'object',
+              required: ['name'],
+              properties: {
+                name: { type: 'string', maxLength: 4, 'x-inferred': { maxLength: 'short names in the docs' } },
+                children: { type: 'array', items: { $ref: '#/components/schemas/Tree' } },
+              },
+            },
+          },
+        },
+      },
+      'tree.yaml',
+    );
+    const schema = spec.operations[0]!.requestBody!.content[0]!.schema!;
+    const cache = new ValidatorCache();
+    cache.register(spec);
+    cache.register(spec);
+
+    it('its schemas compile by reference into the document: recursion is followed to any depth', () => {
+      const validate = cache.get(schema);
+      const deep = { name: 'a', children: [{ name: 'b', children: [{ name: 'c', children: [{ name: 4 }] }] }] };
+      expect(validate(deep)).toBe(false);
+      expect(validate.errors[0]?.instancePath).toBe('/children/0/children/0/children/0/name');
+      expect(validate({ name: 'a', children: [{ name: 'b' }] })).toBe(true);
+    });
+
+    it("its documented twin drops the inferred rules at every depth and keeps the vendor's", () => {
+      const documented = cache.get(schema, 'documented');
+      expect(documented({ name: 'a long name', children: [{ name: 'another long name' }] })).toBe(true);
+      expect(cache.get(schema)({ name: 'a long name' })).toBe(false);
+      expect(documented({ children: [] })).toBe(false);
+    });
+  });
+});
