@@ -53,9 +53,19 @@ export interface MockedApi {
   baseUrl: string;
 }
 
+/** What one API holds in memory. */
+export interface ApiStats {
+  /** Records stored, in all of the API's collections (seeded ones included). */
+  records: number;
+  /** Rate-limit windows held: one per credential heard from within the period; 0 without a limit. */
+  rateLimitWindows: number;
+}
+
 export interface RunningMock {
   url: string;
   apis: MockedApi[];
+  /** Per API prefix, what it holds now (expired rate-limit windows dropped first): for soak runs and tests. */
+  stats(): Record<string, ApiStats>;
   close(): Promise<void>;
 }
 
@@ -243,6 +253,14 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     server.listen(options.port ?? 4010, host, () => resolveListen());
   });
 
+  // An idle mock lets go of the windows of credentials it no longer hears from, not only a busy one.
+  const prune = (): void => {
+    for (const api of apis.values()) api.rateLimit?.limiter.prune();
+  };
+  const periods = built.flatMap((api) => (api.rateLimit ? [api.rateLimit.rule.period * 1000] : []));
+  const pruner = periods.length > 0 ? setInterval(prune, Math.max(1000, Math.min(...periods))) : undefined;
+  pruner?.unref();
+
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 4010);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -303,8 +321,18 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   return {
     url,
     apis: mocked,
+    stats: () => {
+      prune();
+      return Object.fromEntries(
+        [...apis.values()].map((api) => [
+          api.prefix,
+          { records: api.store.size, rateLimitWindows: api.rateLimit?.limiter.size ?? 0 },
+        ]),
+      );
+    },
     close: () =>
       new Promise<void>((resolveClose) => {
+        clearInterval(pruner);
         watcher?.close();
         server.close(() => resolveClose());
         server.closeAllConnections();

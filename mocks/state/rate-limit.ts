@@ -10,7 +10,7 @@ export type Clock = () => number;
 
 export class SlidingWindowLimiter {
   private readonly hits = new Map<string, number[]>();
-  private lastSweep: number;
+  private lastPrune: number;
 
   constructor(
     readonly limit: number,
@@ -18,13 +18,14 @@ export class SlidingWindowLimiter {
     readonly period: number,
     private readonly clock: Clock = Date.now,
   ) {
-    this.lastSweep = clock();
+    this.lastPrune = clock();
   }
 
   admit(key: string): Admission {
     const now = this.clock();
     const windowStart = now - this.period * 1000;
-    if (now - this.lastSweep >= this.period * 1000) this.sweep(windowStart, now);
+    // At most one full pass per period: what stays behind is bounded by the keys seen in two periods.
+    if (now - this.lastPrune >= this.period * 1000) this.prune(now);
     const times = (this.hits.get(key) ?? []).filter((t) => t > windowStart);
     if (times.length >= this.limit) {
       this.hits.set(key, times);
@@ -36,14 +37,16 @@ export class SlidingWindowLimiter {
     return { ok: true, remaining: this.limit - times.length };
   }
 
-  /** Keys with a request inside the window: what the limiter holds in memory. */
-  get size(): number {
-    return this.hits.size;
+  /** Drops every window without a request inside it; requests are not needed for it (an idle mock calls it too). */
+  prune(now = this.clock()): void {
+    this.lastPrune = now;
+    const windowStart = now - this.period * 1000;
+    for (const [key, times] of this.hits) if (times.at(-1)! <= windowStart) this.hits.delete(key);
   }
 
-  private sweep(windowStart: number, now: number): void {
-    this.lastSweep = now;
-    for (const [key, times] of this.hits) if (times.at(-1)! <= windowStart) this.hits.delete(key);
+  /** Windows held in memory (one per key seen recently), expired ones included until the next prune. */
+  get size(): number {
+    return this.hits.size;
   }
 
   reset(): void {

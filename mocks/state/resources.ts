@@ -189,7 +189,7 @@ function duplicateOf(binding: ResourceBinding, collection: Collection, record: S
   for (const field of unique.fields) {
     const value = own(record, field);
     if (value === undefined) continue;
-    if (![...collection.find(field, value)].some((key) => key !== self)) continue;
+    if (!collection.find(field, value).some((key) => key !== self)) continue;
     duplicates.push({
       location: 'body',
       field,

@@ -13,14 +13,19 @@ export interface IndexedField {
   children: boolean;
 }
 
-/** How a value is compared: its JSON text (the fields compared are plain values). */
-const valueKey = (value: unknown): string => JSON.stringify(value) ?? 'undefined';
+/**
+ * How a value is compared: a string is its own key (the record's string, not a copy), anything else
+ * its JSON text behind a NUL, which no other key starts with (a string that does is keyed as JSON too,
+ * and JSON text of a string starts with a quote, which no other JSON does).
+ */
+const valueKey = (value: unknown): string =>
+  typeof value === 'string' && !value.startsWith('\u0000') ? value : `\u0000${JSON.stringify(value) ?? 'undefined'}`;
 
 export class Collection {
   private readonly byId = new Map<string, StoredRecord>();
   private next: number | undefined;
-  /** `name` or `addresses.msisdn` -> value key -> ids. */
-  private readonly index = new Map<string, Map<string, Set<string>>>();
+  /** `name` or `addresses.msisdn` -> value key -> the id holding it, or the ids when several do (kept rare). */
+  private readonly index = new Map<string, Map<string, string | Set<string>>>();
   private readonly indexed: IndexedField[] = [];
   /** Group id -> member ids, for membership operations. */
   readonly members = new Map<string, Set<string>>();
@@ -76,8 +81,9 @@ export class Collection {
   }
 
   /** Ids of the records whose `path` (`name`, `addresses.msisdn`) holds `value`. */
-  find(path: string, value: unknown): ReadonlySet<string> {
-    return this.index.get(path)?.get(valueKey(value)) ?? EMPTY;
+  find(path: string, value: unknown): readonly string[] {
+    const held = this.index.get(path)?.get(valueKey(value));
+    return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
   }
 
   private *keys(record: StoredRecord, fields: readonly IndexedField[]): Generator<[string, string]> {
@@ -103,27 +109,33 @@ export class Collection {
     return copy;
   }
 
+  // Most values are held by one record: its id alone, not a set of one (about 150 bytes less per record).
   private add(id: string, record: StoredRecord, fields: readonly IndexedField[]): void {
     for (const [path, key] of this.keys(record, fields)) {
       let byValue = this.index.get(path);
       if (!byValue) this.index.set(path, (byValue = new Map()));
-      let ids = byValue.get(key);
-      if (!ids) byValue.set(key, (ids = new Set()));
-      ids.add(id);
+      const held = byValue.get(key);
+      if (held === undefined) byValue.set(key, id);
+      else if (typeof held !== 'string') held.add(id);
+      else if (held !== id) byValue.set(key, new Set([held, id]));
     }
   }
 
   private remove(id: string, record: StoredRecord): void {
     for (const [path, key] of this.keys(record, this.indexed)) {
       const byValue = this.index.get(path);
-      const ids = byValue?.get(key);
-      ids?.delete(id);
-      if (ids?.size === 0) byValue!.delete(key);
+      const held = byValue?.get(key);
+      if (held === undefined) continue;
+      if (typeof held === 'string') {
+        if (held === id) byValue!.delete(key);
+        continue;
+      }
+      held.delete(id);
+      if (held.size === 1) byValue!.set(key, held.values().next().value!);
+      else if (held.size === 0) byValue!.delete(key);
     }
   }
 }
-
-const EMPTY: ReadonlySet<string> = new Set();
 
 export class Store {
   private readonly collections = new Map<string, Collection>();
