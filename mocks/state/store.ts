@@ -195,6 +195,8 @@ export class Store {
 
   /** Stored records per collection, for GET /__mock/state. */
   snapshot(): Record<string, StoredRecord[]> {
+    // A seeded collection holds its seed before anything touches it.
+    for (const name of this.seeds.keys()) this.collection(name);
     return Object.fromEntries([...this.collections].map(([name, c]) => [name, [...c.values()]]));
   }
 

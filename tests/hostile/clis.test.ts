@@ -103,6 +103,6 @@ describe('a plan no run could finish', () => {
     expect(run.timedOut, run.describe()).toBe(false);
     expect(run.code, run.describe()).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('conformance: --max-cases must be an integer from 0 to 10000, got "100000000"\n');
+    expect(run.stderr).toBe('conformance: --max-cases must be an integer from 1 to 10000, got "100000000"\n');
   });
 });
