@@ -294,7 +294,8 @@ async function prepare(
   const wanted = options.operations?.length ? options.operations : known;
   const operations = wanted.filter((id) => !skipped.has(id));
   if (operations.length === 0) throw new ConfigError(`every operation of ${options.spec} is skipped: nothing to run`);
-  const url = targetUrl(options.baseUrl ?? (options.dryRun ? spec.serverUrl : ''));
+  // A dry run needs no target: a spec without servers (or with a relative one) prints its paths on localhost.
+  const url = targetUrl(options.baseUrl ?? (options.dryRun ? new URL(spec.serverUrl, 'http://localhost').href : ''));
   const loopback = isLoopback(url);
   if (!loopback && !options.live && !options.dryRun) {
     throw new ConfigError(

@@ -194,6 +194,15 @@ describe('the command line', () => {
     );
   });
 
+  test('a dry run of a document without servers prints its paths on localhost', async () => {
+    const { servers: _, ...withoutServers } = petstore;
+    const bare = join(dir, 'no-servers.json');
+    writeFileSync(bare, JSON.stringify(withoutServers));
+    const run = await runConformance(['--spec', bare, '--dry-run', '--seed', '3', '--max-cases', '3'], { json: false });
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.stdout).toMatch(/^ {4}GET http:\/\/localhost\/pets/m);
+  });
+
   test('0, a value over the limit and a non-number are refused before anything is planned', async () => {
     for (const value of ['0', String(MAX_CASES_LIMIT + 1), '-1', '2.5']) {
       const run = await runConformance(['--spec', file, '--dry-run', '--max-cases', value], { json: false });
