@@ -117,7 +117,7 @@ export function reachedAssumptions(
     if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) {
       let target: unknown;
       try {
-        target = getPointer(source, decodeURIComponent(node.$ref.slice(1)));
+        target = nodeAt(source, decodeURIComponent(node.$ref.slice(1)));
       } catch {
         target = undefined;
       }
@@ -147,8 +147,23 @@ export function reachedAssumptions(
       });
     }
   };
-  visit(getPointer(source, pointer), value, 0);
+  visit(nodeAt(source, pointer), value, 0);
   return found;
+}
+
+const nodesBySource = new WeakMap<JsonObject, Map<string, unknown>>();
+
+/**
+ * The node at `pointer` in a parsed document, looked up once per document and pointer: answers
+ * are judged against the same few places thousands of times. Throws as getPointer does.
+ */
+export function nodeAt(source: JsonObject, pointer: string): unknown {
+  let nodes = nodesBySource.get(source);
+  if (!nodes) nodesBySource.set(source, (nodes = new Map()));
+  if (nodes.has(pointer)) return nodes.get(pointer);
+  const node = getPointer(source, pointer);
+  nodes.set(pointer, node);
+  return node;
 }
 
 const pointersBySource = new WeakMap<JsonObject, WeakMap<object, string>>();
@@ -181,9 +196,20 @@ export function inferredOnly(source: JsonObject, errors: readonly ErrorObject[])
  * its marks at the component, and that is where its assumptions are decided and removed.
  */
 export function markedPointer(source: JsonObject, pointer: string): string {
+  // Asked for every answer's response and headers: a document's answers are computed once.
+  let known = markedBySource.get(source);
+  if (!known) markedBySource.set(source, (known = new Map()));
+  let marked = known.get(pointer);
+  if (marked === undefined) known.set(pointer, (marked = resolveMarked(source, pointer)));
+  return marked;
+}
+
+const markedBySource = new WeakMap<JsonObject, Map<string, string>>();
+
+function resolveMarked(source: JsonObject, pointer: string): string {
   let at = pointer;
   for (let hops = 0; hops < 32; hops++) {
-    const node = getPointer(source, at);
+    const node = nodeAt(source, at);
     if (!isObject(node) || inferredOf(node) || typeof node.$ref !== 'string' || !node.$ref.startsWith('#')) return at;
     at = decodeURIComponent(node.$ref.slice(1));
   }

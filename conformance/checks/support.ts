@@ -6,7 +6,7 @@ import { isObject } from '../../lib/json.js';
 import { appendPointer, getPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../../lib/media-type.js';
-import { type Assumption, INFERRED, inferredOnly, markedPointer } from '../../lib/provenance.js';
+import { type Assumption, INFERRED, inferredOnly, markedPointer, nodeAt } from '../../lib/provenance.js';
 import { documentedResponse, underRules } from '../../lib/responses.js';
 import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
 import { provablyPremature } from '../throttle.js';
@@ -50,10 +50,10 @@ export function guessedStatuses(spec: Spec, operation: Operation, status: number
 /** The assumption that a documented response header is required, when only we say so. */
 export function headerRequiredAssumption(spec: Spec, response: Response, name: string): Assumption | undefined {
   const pointer = markedPointer(spec.source, response.pointer);
-  const headers = getPointer(spec.source, `${pointer}/headers`);
+  const headers = nodeAt(spec.source, `${pointer}/headers`);
   if (!isObject(headers) || !isObject(headers[name])) return undefined;
   const at = markedPointer(spec.source, appendPointer(appendPointer(pointer, 'headers'), name));
-  const marks = getPointer(spec.source, `${at}/${INFERRED}`);
+  const marks = nodeAt(spec.source, `${at}/${INFERRED}`);
   const reason = isObject(marks) ? marks.required : undefined;
   return typeof reason === 'string' ? { pointer: at, keyword: 'required', reason } : undefined;
 }
