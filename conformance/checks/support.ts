@@ -3,7 +3,7 @@
 import type { ErrorObject } from 'ajv';
 import { formatAjvErrors } from '../../lib/ajv-errors.js';
 import { isObject } from '../../lib/json.js';
-import { appendPointer, getPointer } from '../../lib/json-pointer.js';
+import { appendPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../../lib/media-type.js';
 import { type Assumption, INFERRED, inferredOnly, markedPointer, nodeAt } from '../../lib/provenance.js';
