@@ -255,7 +255,7 @@ async function fourSpecsAgainstMock(): Promise<void> {
   let signalReady = (): void => {};
   const ready = new Promise<void>((resolve) => (signalReady = resolve));
   const mock = runChild(['bin/mock.js', '--port', '0', '--rate-limit', 'off'], (line) => {
-    const row = /^(specs\/\S+\.ya?ml)\s+(http:\/\/\S+)$/.exec(line.trim());
+    const row = /^(specs\/\S+\.ya?ml)\s+(http:\/\/\S+)/.exec(line.trim());
     if (row) apis.push({ spec: row[1]!, baseUrl: row[2]! });
     if (line.startsWith('Mock ready')) {
       readyAt = performance.now();
