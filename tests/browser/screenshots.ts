@@ -34,7 +34,8 @@ try {
     '--seed',
     '7',
     '--max-cases',
-    '4',
+    '1000',
+    '--no-random',
     '--report-html',
     html,
   ]);
