@@ -341,6 +341,9 @@ class PendingExchange implements Dispatcher.DispatchHandler {
   }
 }
 
+/** RFC 9110, 9.2.2: methods a client may repeat on its own. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
+
 export class HttpClient {
   private readonly agent: Agent;
   private readonly deadlines: Deadlines;
@@ -361,7 +364,18 @@ export class HttpClient {
     });
   }
 
-  send(req: SentRequest): Promise<SendResult> {
+  /**
+   * Sends once, and once more when an idempotent request's connection was closed before any answer:
+   * a server may close an idle keep-alive connection just as a request goes out on it (RFC 9112,
+   * 9.3.1), which says nothing about the server. A second close is the server's.
+   */
+  async send(req: SentRequest): Promise<SendResult> {
+    const first = await this.sendOnce(req);
+    const closed = 'error' in first && first.error.reason === 'connection' && first.error.status === undefined;
+    return closed && IDEMPOTENT.has(req.method.toUpperCase()) ? this.sendOnce(req) : first;
+  }
+
+  private sendOnce(req: SentRequest): Promise<SendResult> {
     const { origin, path } = splitUrl(req.url);
     return new Promise((resolve) => {
       const pending = new PendingExchange(this.options, this.deadlines, resolve);

@@ -170,3 +170,31 @@ test('headers over the limit, a close without an answer, a reset: each said as i
   const [reset] = await exchange((socket) => socket.resetAndDestroy());
   expect(failed(reset)).toEqual({ reason: 'connection', message: 'connection reset by the server' });
 });
+
+test('a connection closed before any answer: an idempotent request is sent once more, a POST is not', async () => {
+  // The first request of every connection is met with a close (an idle keep-alive connection closed
+  // just as a request went out on it looks the same); the next connection is answered.
+  let arrived = 0;
+  const closing = createServer((req, res) => {
+    arrived++;
+    if (arrived % 2 === 1) req.socket.destroy();
+    else res.end('{}');
+  });
+  await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(closing.address() as { port: number }).port}/x`;
+  const client = new HttpClient({ timeoutMs: 2000, maxBodyBytes: 1024, connections: 1 });
+  try {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const result = await client.send({ method, url, headers: {} });
+      expect('response' in result && result.response.status, method).toBe(200);
+    }
+    expect(arrived).toBe(6);
+    const post = await client.send({ method: 'POST', url, headers: {}, body: '{}' });
+    expect('error' in post && post.error.reason).toBe('connection');
+    expect(arrived).toBe(7);
+  } finally {
+    await client.close();
+    closing.closeAllConnections();
+    await new Promise<void>((resolve) => closing.close(() => resolve()));
+  }
+});

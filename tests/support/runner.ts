@@ -91,7 +91,7 @@ export interface RunOptions {
  * case of every operation (8x8's createContact has the most, 129) with no random bodies: what a
  * test expects to be judged is never cut by the budget. Random bodies are the corpus tests' part.
  */
-export const COMMON = ['--seed', '7', '--max-cases', '1000', '--no-random', '--concurrency', '4', '--timeout', '5000'];
+export const COMMON = ['--seed', '7', '--max-cases', '1000', '--no-random', '--concurrency', '4', '--timeout', '30000'];
 
 export const TOKEN = 'test-token-0d5b8f3e';
 
