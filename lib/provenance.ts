@@ -110,6 +110,11 @@ export function reachedAssumptions(
   value: unknown,
   pointers: WeakMap<object, string>,
 ): Assumption[] {
+  // A value with nothing inside reaches the same marks whatever it is: those are looked up once.
+  const scalar = value !== undefined && (value === null || typeof value !== 'object');
+  const memo = scalar ? scalarReach(source, pointers) : undefined;
+  const known = memo?.get(pointer);
+  if (known) return known;
   const found: Assumption[] = [];
   const seen = new Set<string>();
   const visit = (node: unknown, instance: unknown, depth: number): void => {
@@ -148,7 +153,18 @@ export function reachedAssumptions(
     }
   };
   visit(nodeAt(source, pointer), value, 0);
+  memo?.set(pointer, found);
   return found;
+}
+
+const scalarBySource = new WeakMap<JsonObject, WeakMap<WeakMap<object, string>, Map<string, Assumption[]>>>();
+
+function scalarReach(source: JsonObject, pointers: WeakMap<object, string>): Map<string, Assumption[]> {
+  let byPointers = scalarBySource.get(source);
+  if (!byPointers) scalarBySource.set(source, (byPointers = new WeakMap()));
+  let memo = byPointers.get(pointers);
+  if (!memo) byPointers.set(pointers, (memo = new Map()));
+  return memo;
 }
 
 const nodesBySource = new WeakMap<JsonObject, Map<string, unknown>>();

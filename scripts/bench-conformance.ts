@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { run } from '../conformance/index.js';
+import type * as Conformance from '../conformance/index.js';
 import type { SentRequest } from '../conformance/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -157,6 +157,8 @@ async function runner(url: string): Promise<RunnerTiming> {
   const [wall, cpu] = [performance.now(), cpuMs()];
   let send: [number, number] = [0, 0];
   let summary = '';
+  // The compiled runner, as the CLI runs it (`npm run build` first), not the sources through tsx.
+  const { run } = (await import(new URL('../dist/conformance/index.js', import.meta.url).href)) as typeof Conformance;
   const result = await run({
     spec: SPEC,
     baseUrl: url,

@@ -49,6 +49,16 @@ export function guessedStatuses(spec: Spec, operation: Operation, status: number
 
 /** The assumption that a documented response header is required, when only we say so. */
 export function headerRequiredAssumption(spec: Spec, response: Response, name: string): Assumption | undefined {
+  // Asked for every answer that carries the header: the same for a spec's response and name.
+  let known = requiredBy.get(response);
+  if (!known) requiredBy.set(response, (known = new Map()));
+  if (!known.has(name)) known.set(name, headerRequired(spec, response, name));
+  return known.get(name);
+}
+
+const requiredBy = new WeakMap<Response, Map<string, Assumption | undefined>>();
+
+function headerRequired(spec: Spec, response: Response, name: string): Assumption | undefined {
   const pointer = markedPointer(spec.source, response.pointer);
   const headers = nodeAt(spec.source, `${pointer}/headers`);
   if (!isObject(headers) || !isObject(headers[name])) return undefined;
