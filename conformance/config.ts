@@ -17,7 +17,7 @@ import { MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { HEADER_NAME, LIMITS, parseRateLimit, RESERVED_HEADERS, reservedHeaderReason, suggestion } from './options.js';
 import type { OperationOverride, Origin } from './overrides.js';
-import type { ApiRun } from './run.js';
+import type { ApiRun, RunManyOptions } from './run.js';
 
 /** Looked for, in this order, in the working directory when no --spec and no --config is given. */
 export const CONFIG_FILES = ['conformance.config.yaml', 'conformance.config.yml', 'conformance.config.json'];
@@ -497,16 +497,8 @@ export interface Flags {
   live?: boolean;
 }
 
-export interface ConfiguredRun {
-  apis: ApiRun[];
-  reportJson?: string;
-  reportJunit?: string;
-  reportHtml?: string;
-  reportHar?: string;
-  /** --operation: each API runs those of them it has. */
-  operations?: string[];
-  dryRun: boolean;
-}
+/** What runMany takes, from the file and the flags; `operations` is --operation. */
+export type ConfiguredRun = Omit<RunManyOptions, 'dryRun' | 'ready'> & { dryRun: boolean };
 
 /** The APIs of the file the flags select, with the flags applied on top of the file's values. */
 export function configuredRun(config: Config, flags: Flags, cwd: string): ConfiguredRun {
