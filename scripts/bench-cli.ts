@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     { name: 'contact-mock --version', sample: timed(['bin/mock.js', '--version']) },
     { name: 'contact-mock --help', sample: timed(['bin/mock.js', '--help']) },
     {
-      name: `conformance, ${OPERATION} only, --max-cases 0`,
+      name: `conformance, ${OPERATION} only, --no-random`,
       sample: async () => {
         await fetch(`${mockUrl}/__mock/reset`, { method: 'POST' }).then((r) => r.arrayBuffer());
         return tinyRun();
