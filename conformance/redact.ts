@@ -161,9 +161,16 @@ export class Redactor {
   headers(headers: Readonly<Record<string, string>>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
-      out[this.text(name)] = this.isSecretName(name) ? maskValue(value) : this.text(value);
+      out[this.text(name)] = this.isSecretName(name) ? this.maskHeader(name, value) : this.text(value);
     }
     return out;
+  }
+
+  private maskHeader(name: string, value: string): string {
+    // Only an Authorization header's first word is a scheme worth showing; any other value is secret whole.
+    const masked = /^(proxy-)?authorization$/i.test(name) ? maskValue(value) : MASK;
+    // A scheme that spells the start of a secret (a value `Q7 *` shown as `Q7 ***`) is not shown either.
+    return masked !== MASK && this.any?.test(masked) ? MASK : masked;
   }
 
   /**

@@ -33,6 +33,18 @@ test('secret headers keep their scheme and lose their value', () => {
   expect(redactor.value({ nested: ['Bearer tok-123456'] })).toEqual({ nested: ['***'] });
 });
 
+test('only an Authorization header shows its scheme, and never one that spells the start of the secret', () => {
+  const redactor = new Redactor([
+    ['X-Api-Key', 'prefix rest-of-key'],
+    ['X-Other-Key', 'Q7 *'],
+    ['Authorization', 'Q7 *'],
+  ]);
+  // An API key's first word is part of the key; `Q7 ***` would hold the secret `Q7 *` itself.
+  expect(redactor.headers({ 'x-api-key': 'prefix rest-of-key', 'x-other-key': 'Q7 *', authorization: 'Q7 *' })).toEqual(
+    { 'x-api-key': '***', 'x-other-key': '***', authorization: '***' },
+  );
+});
+
 test('secret by name: auth and signature too, any length in headers, >= 4 characters in text', () => {
   const redactor = new Redactor([
     ['X-Auth', 'hunter2pass'],
