@@ -173,10 +173,24 @@ function tagged(option: Option, value: unknown): unknown {
   return option.ok(withTag) && accepts(option.schema, withTag) ? withTag : value;
 }
 
+/**
+ * The first candidate a branch accepts: a search (sampling, then validating each candidate) that a
+ * plan asks for again at every case built on the same body, with the same answer for the same seed
+ * and depth. Kept per branch; callers get their own copy, since cases stamp values in place.
+ */
 function valueFor(option: Option, ctx: Ctx, walker: Walker): unknown | undefined {
-  const found = walker.candidates(option.schema, ctx, ATTEMPTS).find((v) => option.ok(v));
-  return found === undefined ? undefined : tagged(option, found);
+  let known = found.get(option);
+  if (!known) found.set(option, (known = new Map()));
+  const key = `${ctx.seed} ${ctx.depth} ${ctx.full}`;
+  if (!known.has(key)) {
+    const value = walker.candidates(option.schema, ctx, ATTEMPTS).find((v) => option.ok(v));
+    known.set(key, value === undefined ? undefined : tagged(option, value));
+  }
+  const value = known.get(key);
+  return value === undefined ? undefined : structuredClone(value);
 }
+
+const found = new WeakMap<Option, Map<string, unknown>>();
 
 export function sampleComposed(flat: JsonSchema, ctx: Ctx, walker: Walker): unknown {
   const { keyword, options } = split(flat);
