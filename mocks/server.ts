@@ -242,6 +242,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       },
     );
   });
+  // Node closes a connection idle for 5 s; a busy client may send on it in that instant and see a reset.
+  // A minute, as load balancers keep them, leaves clients (and their own shorter timers) to close first.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const where = `${host}:${options.port ?? 4010}`;

@@ -547,6 +547,9 @@ export async function startReferenceServer(key: SpecKey, options: ServerOptions 
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
+  // As the mock does: on a loaded machine a runner in the same process may reuse a connection just as
+  // Node's 5 s idle timeout closes it, a reset no conformant server's client should have to explain.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
