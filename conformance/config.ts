@@ -17,7 +17,7 @@ import { MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { HEADER_NAME, LIMITS, parseRateLimit, RESERVED_HEADERS, reservedHeaderReason, suggestion } from './options.js';
 import type { OperationOverride, Origin } from './overrides.js';
-import type { ApiRun, RunManyOptions } from './run.js';
+import type { ApiRun, RunManyOptions, RunOptions } from './run.js';
 
 /** Looked for, in this order, in the working directory when no --spec and no --config is given. */
 export const CONFIG_FILES = ['conformance.config.yaml', 'conformance.config.yml', 'conformance.config.json'];
@@ -469,33 +469,36 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
   return { file: shown, apis, reports };
 }
 
+/** The run options a flag can give; each has the same name and unit as in RunOptions. */
+type FlagOption =
+  | 'spec'
+  | 'baseUrl'
+  | 'reportJson'
+  | 'reportJunit'
+  | 'reportHtml'
+  | 'reportHar'
+  | 'reportOverlay'
+  | 'strict'
+  | 'seed'
+  | 'checks'
+  | 'excludeChecks'
+  | 'maxCases'
+  | 'random'
+  | 'concurrency'
+  | 'timeoutMs'
+  | 'rateLimit'
+  | 'throttleWaitMs'
+  | 'cleanup'
+  | 'dryRun'
+  | 'live';
+
 /** What the command line says, only the flags actually given: each wins over the file. */
-export interface Flags {
-  spec?: string;
-  baseUrl?: string;
+export type Flags = Partial<Pick<RunOptions, FlagOption>> & {
   headers: [string, string][];
   /** --api: run only these APIs of the file. */
   apis: string[];
   operations: string[];
-  reportJson?: string;
-  reportJunit?: string;
-  reportHtml?: string;
-  reportHar?: string;
-  reportOverlay?: string;
-  strict?: boolean;
-  seed?: number;
-  checks?: string[];
-  excludeChecks?: string[];
-  maxCases?: number;
-  random?: boolean;
-  concurrency?: number;
-  timeoutMs?: number;
-  rateLimit?: RateLimit | 'none';
-  throttleWaitMs?: number;
-  cleanup?: boolean;
-  dryRun?: boolean;
-  live?: boolean;
-}
+};
 
 /** What runMany takes, from the file and the flags; `operations` is --operation. */
 export type ConfiguredRun = Omit<RunManyOptions, 'dryRun' | 'ready'> & { dryRun: boolean };

@@ -104,15 +104,11 @@ export function assumptionOf(error: ErrorObject, pointers: WeakMap<object, strin
  * through `properties`, `items`, `prefixItems`, `allOf` and `$ref`; branches of `oneOf`/`anyOf` are
  * not, since which one applies is the validator's business.
  */
-export function reachedAssumptions(
-  source: JsonObject,
-  pointer: string,
-  value: unknown,
-  pointers: WeakMap<object, string>,
-): Assumption[] {
+export function reachedAssumptions(source: JsonObject, pointer: string, value: unknown): Assumption[] {
+  const pointers = sourcePointers(source);
   // A value with nothing inside reaches the same marks whatever it is: those are looked up once.
   const scalar = value !== undefined && (value === null || typeof value !== 'object');
-  const memo = scalar ? scalarReach(source, pointers) : undefined;
+  const memo = scalar ? scalarReach(source) : undefined;
   const known = memo?.get(pointer);
   if (known) return known;
   const found: Assumption[] = [];
@@ -157,13 +153,11 @@ export function reachedAssumptions(
   return found;
 }
 
-const scalarBySource = new WeakMap<JsonObject, WeakMap<WeakMap<object, string>, Map<string, Assumption[]>>>();
+const scalarBySource = new WeakMap<JsonObject, Map<string, Assumption[]>>();
 
-function scalarReach(source: JsonObject, pointers: WeakMap<object, string>): Map<string, Assumption[]> {
-  let byPointers = scalarBySource.get(source);
-  if (!byPointers) scalarBySource.set(source, (byPointers = new WeakMap()));
-  let memo = byPointers.get(pointers);
-  if (!memo) byPointers.set(pointers, (memo = new Map()));
+function scalarReach(source: JsonObject): Map<string, Assumption[]> {
+  let memo = scalarBySource.get(source);
+  if (!memo) scalarBySource.set(source, (memo = new Map()));
   return memo;
 }
 

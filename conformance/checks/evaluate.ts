@@ -5,7 +5,7 @@
  * (unless `strict`). What passed confirms the assumptions it exercised.
  */
 import { isJsonMediaType } from '../../lib/media-type.js';
-import { type Assumption, reachedAssumptions, sourcePointers } from '../../lib/provenance.js';
+import { type Assumption, reachedAssumptions } from '../../lib/provenance.js';
 import type { Response, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import { coerceText } from '../../lib/wire.js';
@@ -47,7 +47,7 @@ function confirmed(ctx: CheckContext, check: string): Assumption[] {
     const origin = media?.schema ? spec.origins.get(media.schema) : undefined;
     if (!media || origin === undefined) return [];
     const value = isJsonMediaType(media.mediaType) ? response.json?.value : response.text;
-    return reachedAssumptions(spec.source, origin, value, sourcePointers(spec.source));
+    return reachedAssumptions(spec.source, origin, value);
   }
   return [];
 }
@@ -63,9 +63,7 @@ function presentHeaderAssumptions(ctx: CheckContext, documented: Response): Assu
     if (required) found.push(required);
     const origin = header.schema ? spec.origins.get(header.schema) : undefined;
     if (header.schema && origin !== undefined)
-      found.push(
-        ...reachedAssumptions(spec.source, origin, coerceText(value, header.schema), sourcePointers(spec.source)),
-      );
+      found.push(...reachedAssumptions(spec.source, origin, coerceText(value, header.schema)));
   }
   return found;
 }
