@@ -169,6 +169,23 @@ describe('--max-cases counts every request an operation is sent', () => {
     ).toBe(false);
   });
 
+  test('random: false (--no-random) plans the same cases without the random bodies', () => {
+    const names = (plan: Plan): string[] => plan.phases.flatMap((p) => p.cases.map((c) => c.name));
+    const all = names(planOf(60));
+    const planned = names(
+      planCases(spec, new ValidatorCache(), {
+        seed: 3,
+        nonce: 'test',
+        maxCases: 60,
+        random: false,
+        operations: [],
+        rateLimit: false,
+      }),
+    );
+    expect(planned.some((name) => name.startsWith('positive: random #'))).toBe(false);
+    expect(planned).toEqual(all.filter((name) => !name.startsWith('positive: random #')));
+  });
+
   test('the set-up requests for a narrowed run count against the operation that makes them', () => {
     const plan = planOf(1, ['getPet']);
     for (const [id, cases] of perOperation(plan)) expect(cases.length, id).toBeLessThanOrEqual(1);

@@ -6,7 +6,9 @@
  * Nothing here measures time: a create's cost is judged by what it walks through, the limiter's
  * memory by the windows it holds, and the limiter's time is an injected clock.
  */
+
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -368,5 +370,27 @@ describe('a broken spec among several', () => {
     expect(messages[0]).toContain('alpha-broken.yaml');
     expect(messages[0]).not.toContain('\n');
     expect(new Set(messages)).toEqual(new Set([messages[0]]));
+  });
+});
+
+describe('idle connections', () => {
+  it('are kept a minute, not 5 s: a busy client never reuses one the mock is closing', async () => {
+    const agent = new HttpAgent({ keepAlive: true });
+    const answer = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
+      const request = httpRequest({
+        host: '127.0.0.1',
+        port,
+        path: '/__mock/state',
+        agent,
+      });
+      request.on('response', (response) => {
+        response.resume();
+        resolve(response.headers);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    agent.destroy();
+    expect(answer['keep-alive']).toBe('timeout=65');
   });
 });
