@@ -36,6 +36,12 @@ export type Origin = (path: readonly (string | number)[]) => string;
 
 export const defaultOrigin: Origin = (path) => path.join('.');
 
+/** A spec with the configured parameter values in force, and the optional query values every case must carry. */
+export interface Configured {
+  spec: Spec;
+  optionalQuery: Map<string, Record<string, unknown>>;
+}
+
 /** Every problem of the overrides at once, one line: operations the spec does not have, then bad values. */
 export function checkOverrides(
   spec: Spec,
@@ -43,7 +49,7 @@ export function checkOverrides(
   parameters: Readonly<Record<string, unknown>>,
   overrides: Readonly<Record<string, OperationOverride>>,
   origin: Origin,
-): Map<string, Record<string, unknown>> {
+): Configured {
   const known = spec.operations.map((op) => op.operationId);
   const problems = Object.keys(overrides)
     .filter((id) => !known.includes(id))
@@ -51,17 +57,18 @@ export function checkOverrides(
       (id) =>
         `${origin(['operations', id])}: ${spec.file} has no operation "${id}"${suggestion(id, known) || ` (it has ${known.join(', ')})`}`,
     );
-  const optional = applyParameterValues(spec, validators, parameters, overrides, origin, problems);
+  const configured = applyParameterValues(spec, validators, parameters, overrides, origin, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
-  return optional;
+  return configured;
 }
 
 /**
  * Makes each configured value the parameter's example, so every case starts from it (and invalid
- * cases are variations of it). Values are checked against the vendor's documented rules: a value
- * of yours that breaks only an assumption of ours is yours to send. Returns, per operation, the
- * configured optional query parameters: the planner sends only required ones unless a case is
- * about them, so these are added to every case afterwards (see addConfiguredQuery).
+ * cases are variations of it), in a copy of the spec: the loaded one is shared by every run of the
+ * process. Values are checked against the vendor's documented rules: a value of yours that breaks
+ * only an assumption of ours is yours to send. Also returns, per operation, the configured optional
+ * query parameters: the planner sends only required ones unless a case is about them, so these are
+ * added to every case afterwards (see addConfiguredQuery).
  */
 function applyParameterValues(
   spec: Spec,
@@ -70,12 +77,12 @@ function applyParameterValues(
   overrides: Readonly<Record<string, OperationOverride>>,
   origin: Origin,
   problems: string[],
-): Map<string, Record<string, unknown>> {
+): Configured {
   const optional = new Map<string, Record<string, unknown>>();
   const used = new Set<string>();
   /** One value breaks the same rules in every operation that has the parameter: said once, naming them. */
   const invalid = new Map<string, { where: string; what: string; reasons: string; operations: string[] }>();
-  for (const operation of spec.operations) {
+  const operations = spec.operations.map((operation) => {
     const own = overrides[operation.operationId]?.parameters ?? {};
     for (const name of Object.keys(own)) {
       if (!operation.parameters.some((p) => p.name === name && (p.in === 'path' || p.in === 'query'))) {
@@ -84,7 +91,8 @@ function applyParameterValues(
         );
       }
     }
-    operation.parameters = operation.parameters.map((parameter) => {
+    let changed = false;
+    const configured = operation.parameters.map((parameter) => {
       if (parameter.in !== 'path' && parameter.in !== 'query') return parameter;
       const path = Object.hasOwn(own, parameter.name)
         ? ['operations', operation.operationId, 'parameters', parameter.name]
@@ -110,9 +118,11 @@ function applyParameterValues(
       if (parameter.in === 'query' && !parameter.required) {
         optional.set(operation.operationId, { ...optional.get(operation.operationId), [parameter.name]: value });
       }
+      changed = true;
       return { ...parameter, example: value };
     });
-  }
+    return changed ? { ...operation, parameters: configured } : operation;
+  });
   for (const { where, what, reasons, operations } of invalid.values()) {
     const of = operations.length === 1 ? operations[0] : `${operations.length} operations (${operations.join(', ')})`;
     problems.push(`${where}: not a valid ${what} of ${of} (${reasons})`);
@@ -126,7 +136,10 @@ function applyParameterValues(
         `${origin(['parameters', name])}: no operation of ${spec.file} has a path or query parameter "${name}" (header parameters go in headers)`,
       );
   }
-  return optional;
+  return {
+    spec: operations.some((op, i) => op !== spec.operations[i]) ? { ...spec, operations } : spec,
+    optionalQuery: optional,
+  };
 }
 
 function parameterNames(spec: Spec, operationId: string): string {

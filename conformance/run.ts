@@ -8,11 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { SpecError } from '../lib/errors.js';
 import type { Rate } from '../lib/extensions.js';
 import { credentialNames } from '../lib/security.js';
-import { loadSpec, type Spec } from '../lib/spec.js';
-import { ValidatorCache } from '../lib/validator.js';
+import type { Spec } from '../lib/spec.js';
+import type { ValidatorCache } from '../lib/validator.js';
 import { coerceText } from '../lib/wire.js';
 import { type Plan, planCases } from './cases/plan.js';
 import { buildRequest, wireHeaders } from './cases/wire.js';
@@ -43,6 +42,7 @@ import { renderOverlay } from './reporters/overlay.js';
 import { failedChecks, type ProgressReporter, silentProgress } from './reporters/progress.js';
 import { PLAIN, type Style } from './reporters/style.js';
 import { type ApiOutcome, renderSummaries, renderSummary } from './reporters/summary.js';
+import { loadForRun } from './specs.js';
 import type { CaseResult, Scenario, TestCase } from './types.js';
 
 export interface RunOptions {
@@ -101,15 +101,6 @@ export interface RunResult {
   report?: Report;
   results: CaseResult[];
   plan: Plan;
-}
-
-async function load(file: string): Promise<Spec> {
-  try {
-    return await loadSpec(file);
-  } catch (error) {
-    if (error instanceof SpecError) throw new ConfigError(error.message);
-    throw error;
-  }
 }
 
 function targetUrl(raw: string): URL {
@@ -269,8 +260,8 @@ async function prepare(
   const maxCases = options.maxCases ?? DEFAULTS.maxCases;
   if (!Number.isInteger(maxCases) || maxCases < 1 || maxCases > MAX_CASES_LIMIT)
     throw new ConfigError(`maxCases must be an integer from 1 to ${MAX_CASES_LIMIT}, got ${maxCases}`);
-  const spec = await load(options.spec);
-  const known = spec.operations.map((op) => op.operationId);
+  const loaded = await loadForRun(options.spec);
+  const known = loaded.spec.operations.map((op) => op.operationId);
   if (among) {
     const mine = among.filter((id) => known.includes(id));
     if (mine.length === 0) return undefined;
@@ -281,10 +272,9 @@ async function prepare(
       throw new ConfigError(`unknown operation "${id}" in ${options.spec}; operations: ${known.join(', ')}`);
     }
   }
-  const validators = new ValidatorCache();
-  validators.register(spec);
-  const optionalQuery = checkOverrides(
-    spec,
+  const { validators } = loaded;
+  const { spec, optionalQuery } = checkOverrides(
+    loaded.spec,
     validators,
     options.parameters ?? {},
     overrides,

@@ -19,6 +19,8 @@ export interface SourceDocument {
   document: JsonObject;
   /** `2.0`, `3.0.3`, `3.1.0`...: what the file declared. */
   declaredVersion: string;
+  /** Every file read (absolute path -> text): the document is what they say while they say it. */
+  texts: ReadonlyMap<string, string>;
 }
 
 /** Parses YAML (a superset of JSON); a syntax error names the file, line and column. */
@@ -107,14 +109,24 @@ function targetOf(ref: string, currentFile: string, where: string): Target {
  * point into them). A reference to a node that is already being inlined (recursion across files)
  * is hoisted into the root document's schemas under a generated name instead.
  */
-async function inlineFileRefs(root: JsonObject, rootFile: string, shown: string): Promise<JsonObject> {
+async function inlineFileRefs(
+  root: JsonObject,
+  rootFile: string,
+  shown: string,
+  texts: Map<string, string>,
+): Promise<JsonObject> {
   const files = new Map<string, unknown>([[rootFile, root]]);
+  const read = async (file: string, from: string): Promise<string> => {
+    const text = await readText(file, from);
+    texts.set(file, text);
+    return text;
+  };
   const hoisted = new Map<string, string>();
   const hoistedValues = new Map<string, unknown>();
   const swagger = root.swagger !== undefined;
 
   const load = async (file: string, from: string): Promise<unknown> => {
-    if (!files.has(file)) files.set(file, parseText(await readText(file, from), relative(process.cwd(), file) || file));
+    if (!files.has(file)) files.set(file, parseText(await read(file, from), relative(process.cwd(), file) || file));
     return files.get(file);
   };
 
@@ -136,7 +148,7 @@ async function inlineFileRefs(root: JsonObject, rootFile: string, shown: string)
       let replacement: unknown;
       if (target.file !== rootFile && !/\.(ya?ml|json)$/i.test(target.file)) {
         // A code sample or a description kept in a file of its own: its text is the value.
-        replacement = await readText(target.file, where);
+        replacement = await read(target.file, where);
       } else if (target.file === rootFile) {
         replacement = { $ref: `#${target.pointer}` };
       } else if (stack.includes(key) || hoisted.has(key)) {
@@ -222,9 +234,11 @@ function normalizeNullable(document: JsonObject): void {
 }
 
 export async function readDocument(file: string): Promise<SourceDocument> {
-  const raw = parseText(await readText(file), file);
+  const text = await readText(file);
+  const texts = new Map([[resolve(file), text]]);
+  const raw = parseText(text, file);
   const version = declaredVersion(raw, file);
-  const bundled = await inlineFileRefs(raw as JsonObject, resolve(file), file);
+  const bundled = await inlineFileRefs(raw as JsonObject, resolve(file), file, texts);
   const local = bundled.swagger === undefined && String(bundled.openapi).startsWith('3.1') ? bundled : undefined;
   let document: JsonObject;
   if (local) document = local;
@@ -241,5 +255,18 @@ export async function readDocument(file: string): Promise<SourceDocument> {
     throw new SpecError(`${file}: the document has no "paths"`);
   checkInternalRefs(document, file);
   normalizeNullable(document);
-  return { file, document, declaredVersion: version };
+  return { file, document, declaredVersion: version, texts };
+}
+
+/** Whether every file a document was read from still says the same (a missing file does not). */
+export async function unchanged(texts: ReadonlyMap<string, string>): Promise<boolean> {
+  const now = await Promise.all(
+    [...texts].map(([file, text]) =>
+      readFile(file, 'utf8').then(
+        (current) => current === text,
+        () => false,
+      ),
+    ),
+  );
+  return now.every(Boolean);
 }

@@ -7,6 +7,25 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 /**
+ * Freezes every object and array reachable from the value (cycles included; a Map's values, not
+ * the Map): a model shared by many readers fails loudly where one of them would write into it.
+ */
+export function deepFreeze<T>(value: T): T {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    seen.add(node);
+    if (node instanceof WeakMap) continue;
+    if (node instanceof Map) stack.push(...node.values());
+    else stack.push(...Object.values(node));
+    Object.freeze(node);
+  }
+  return value;
+}
+
+/**
  * Own enumerable property only: a key such as `constructor` or `toString` must never reach an
  * inherited member of Object.prototype.
  */

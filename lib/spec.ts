@@ -380,8 +380,13 @@ export function buildSpec(source: JsonObject, file: string, declaredVersion = St
 
 /** Reads and models a spec file; every failure is a SpecError with a one-line reason. */
 export async function loadSpec(file: string): Promise<Spec> {
-  const { document, declaredVersion } = await readDocument(file);
-  return buildSpec(document, file, declaredVersion);
+  return (await readSpec(file)).spec;
+}
+
+/** loadSpec, with the text of every file the spec was read from (to tell when it changes). */
+export async function readSpec(file: string): Promise<{ spec: Spec; texts: ReadonlyMap<string, string> }> {
+  const { document, declaredVersion, texts } = await readDocument(file);
+  return { spec: buildSpec(document, file, declaredVersion), texts };
 }
 
 /** The path of the server URL (`https://api.example.com/api/v2` -> `/api/v2`, `''` for none). */

@@ -128,6 +128,7 @@ describe('what a readable file becomes', () => {
       file: path,
       declaredVersion: '3.1.0',
       document: { openapi: '3.1.0', info: { title: 't', version: '1' }, paths: {} },
+      texts: new Map([[path, MINIMAL]]),
     });
   });
 
