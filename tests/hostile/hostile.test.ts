@@ -158,10 +158,12 @@ describe('a server that breaks HTTP: a failure of each case, never a crash or a 
     () => SHORT_TIMEOUT,
   );
   test('drips its body at one byte a second: the whole exchange has one deadline', async () => {
+    // The head comes at once, but a worker busy for the whole deadline reaches its timer before the
+    // head; the status prefix itself is asserted by the size-cap cases below.
     expectServerFault(
       (await drip).run,
       'no usable response: timeout',
-      /^200 then no complete response within 2000 ms$/,
+      /^(200 then )?no complete response within 2000 ms$/,
     );
   });
 
