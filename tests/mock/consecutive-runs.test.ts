@@ -8,8 +8,9 @@
  * minute, longer than the runner waits (it counts the answer and goes on without sleeping).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { main } from '../../conformance/cli.js';
 import { type RunningMock, startMock } from '../../mocks/server.js';
-import type { SpecKey } from '../support/reference-server.js';
+import { REPO_ROOT, type SpecKey } from '../support/reference-server.js';
 import { runConformance, summarize, targetArgs } from '../support/runner.js';
 
 const SPECS: readonly { key: SpecKey; prefix: string }[] = [
@@ -66,4 +67,19 @@ describe('consecutive runs against the default mock all exit 0', () => {
       }
     }
   });
+});
+
+test('the shipped config, run twice against one mock: both pass (each run picks its own seed)', async () => {
+  const port = new URL(mock.apis[0]!.baseUrl).port;
+  for (let n = 1; n <= 2; n++) {
+    let out = '';
+    const code = await main(['--config', `${REPO_ROOT}conformance.config.yaml`, '--max-cases', '5'], {
+      stdout: (text) => (out += text),
+      stderr: (text) => (out += text),
+      isTTY: false,
+      env: { ...process.env, MOCK_PORT: port, NO_COLOR: '1' },
+    });
+    expect(code, `run ${n}\n${out}`).toBe(0);
+    expect(out).toMatch(/^PASSED · 4 APIs/m);
+  }
 });
