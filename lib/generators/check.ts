@@ -16,12 +16,20 @@ const formatsPlugin: FormatsPlugin =
 
 const ajv = createAjv();
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+/** Folded and composed schemas are built anew by every plan: the same schema text compiles once. */
+const byText = new Map<string, ValidateFunction>();
 
 export function accepts(schema: JsonSchema, value: unknown): boolean {
   if (isNothing(schema)) return false;
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(acyclic(schema));
+    const source = acyclic(schema);
+    const text = JSON.stringify(source);
+    validate = byText.get(text);
+    if (!validate) {
+      validate = ajv.compile(source);
+      byText.set(text, validate);
+    }
     compiled.set(schema, validate);
   }
   return validate(value) as boolean;

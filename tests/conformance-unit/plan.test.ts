@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { bodyMedia } from '../../conformance/cases/context.js';
 import { type Plan, planCases } from '../../conformance/cases/plan.js';
+import { type LoadedSpec, loadForRun } from '../../conformance/specs.js';
 import type { TestCase } from '../../conformance/types.js';
-import { loadSpec, type Spec } from '../../lib/spec.js';
-import { ValidatorCache } from '../../lib/validator.js';
 
 const SPECS = ['bigchange-contact-groups', '8x8-contacts', 'eloqua-contact-segments', 'easify-contact-groups'];
 
@@ -15,14 +14,17 @@ function allCases(plan: Plan): TestCase[] {
   ];
 }
 
-const planOf = (spec: Spec, seed: number, validators = new ValidatorCache()): Plan =>
+/** The runner's own load: a frozen model (the planner writes nothing into it) and its compiled validators. */
+const load = (name: string): Promise<LoadedSpec> => loadForRun(`specs/${name}.yaml`);
+
+const planOf = ({ spec, validators }: LoadedSpec, seed: number): Plan =>
   planCases(spec, validators, { seed, nonce: 'test', maxCases: 200, operations: [], rateLimit: true });
 
 describe.each(SPECS)('%s plan', (name) => {
   test('positive bodies are valid, negative bodies are invalid, per the same AJV schema', async () => {
-    const spec = await loadSpec(`specs/${name}.yaml`);
-    const validators = new ValidatorCache();
-    const cases = allCases(planOf(spec, 11, validators));
+    const loaded = await load(name);
+    const { validators } = loaded;
+    const cases = allCases(planOf(loaded, 11));
     let positives = 0;
     let negatives = 0;
     for (const testCase of cases) {
@@ -45,15 +47,14 @@ describe.each(SPECS)('%s plan', (name) => {
   });
 
   test('the same seed plans the same cases in the same order; another seed differs', async () => {
-    const spec = await loadSpec(`specs/${name}.yaml`);
+    const spec = await load(name);
     const render = (plan: Plan): string => JSON.stringify(allCases(plan).map((c) => [c.seq, c.name, c.request]));
     expect(render(planOf(spec, 5))).toBe(render(planOf(spec, 5)));
     expect(render(planOf(spec, 5))).not.toBe(render(planOf(spec, 6)));
   });
 
   test('no readOnly property is ever sent', async () => {
-    const spec = await loadSpec(`specs/${name}.yaml`);
-    for (const testCase of allCases(planOf(spec, 3))) {
+    for (const testCase of allCases(planOf(await load(name), 3))) {
       const media = bodyMedia(testCase.operation);
       const body = testCase.request.body;
       if (!media || body?.kind !== 'value' || !body.value || typeof body.value !== 'object') continue;
@@ -67,8 +68,7 @@ describe.each(SPECS)('%s plan', (name) => {
 
 test('unique fields and merge keys never repeat across the cases that are meant to be unique', async () => {
   for (const name of SPECS) {
-    const spec = await loadSpec(`specs/${name}.yaml`);
-    const plan = planOf(spec, 9);
+    const plan = planOf(await load(name), 9);
     const seen = new Map<string, string>();
     for (const testCase of plan.phases.flatMap((p) => p.cases).filter((c) => c.kind === 'positive')) {
       const resource = testCase.operation.resource;
@@ -90,8 +90,7 @@ test('unique fields and merge keys never repeat across the cases that are meant 
 });
 
 test('stateful scenarios come from links and x-resource', async () => {
-  const names = async (file: string): Promise<string[]> =>
-    planOf(await loadSpec(`specs/${file}.yaml`), 1).scenarios.map((s) => s.name);
+  const names = async (file: string): Promise<string[]> => planOf(await load(file), 1).scenarios.map((s) => s.name);
   expect(await names('bigchange-contact-groups')).toEqual([
     'create with createContactGroup, then listContactGroups the created id',
     'create with createContactGroup, then updateContactGroup the created id',
@@ -100,7 +99,7 @@ test('stateful scenarios come from links and x-resource', async () => {
   ]);
   expect((await names('8x8-contacts')).join('\n')).toMatch(/merges into the one record[\s\S]*matching two records/);
   expect((await names('eloqua-contact-segments')).join('\n')).toMatch(/the same name twice/);
-  const easify = planOf(await loadSpec('specs/easify-contact-groups.yaml'), 1);
+  const easify = planOf(await load('easify-contact-groups'), 1);
   expect(easify.burst?.steps).toHaveLength(16);
   expect(easify.burst?.steps.at(-1)?.expectThrottle).toBe(true);
 });
