@@ -9,6 +9,7 @@ const E2E = [
   'tests/corpus/**/*.test.ts',
   'tests/browser/**/*.test.ts',
   'tests/conformance/prism-vendor.test.ts',
+  'tests/conformance/compiled-cli.test.ts',
   'tests/mock/consecutive-runs.test.ts',
   'tests/mock/load.test.ts',
   'tests/mock/typed-client.test.ts',

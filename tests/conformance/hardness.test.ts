@@ -1,7 +1,7 @@
 /**
  * Hardness: a misbehaving network or server is a failure of the case and the run goes on to the
  * end; a bad command line or an unreachable target is exit 2 with a one-line reason and no stack
- * trace. Nothing is sent on a usage error.
+ * trace. Nothing is sent on a usage error. In-process; compiled-cli.test.ts spawns the same runs.
  */
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,9 +9,10 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { HARDNESS, type HardnessCase } from '../support/faulty-servers.js';
+import { HARDNESS } from '../support/faulty-servers.js';
+import { expectSurvived } from '../support/hardness.js';
 import { type RunningServer, SPEC_FILES, startReferenceServer } from '../support/reference-server.js';
-import { COMMON, type RunResult, runConformance, STACK_FRAME, summarize, targetArgs } from '../support/runner.js';
+import { COMMON, type RunResult, runConformance, STACK_FRAME, targetArgs } from '../support/runner.js';
 
 const servers: RunningServer[] = [];
 let tmp = '';
@@ -71,44 +72,6 @@ async function refusingPort(): Promise<{ port: number; release(): Promise<void> 
   };
 }
 
-/**
- * The hang's runs wait out --timeout on the requests that never get an answer; every other request
- * must be answered within it. 4 s (not the 1.5 s the case declares) leaves a slow but legitimate
- * answer on a loaded machine ample room, and the hang runs alone (below) so its legitimate
- * requests do not compete with the other runs of this file.
- */
-const HANG_TIMEOUT_MS = 4000;
-
-async function misbehaving(hardness: HardnessCase): Promise<void> {
-  const server = await startReferenceServer('bigchange', { faults: [hardness.fault] });
-  servers.push(server);
-  // The runner takes the last --timeout given.
-  const args = [...(hardness.args ?? []), ...(hardness.name === 'hang' ? ['--timeout', String(HANG_TIMEOUT_MS)] : [])];
-  const run = await runConformance([...targetArgs('bigchange', server), ...COMMON, ...args], {
-    killAfterMs: 40_000,
-    spawn: true,
-  });
-  const context = `${hardness.description}\n${run.describe()}\n${summarize(run.report)}`;
-  expect(run.timedOut, context).toBe(false);
-  expect(run.code, context).toBe(1);
-  expect(run.report, context).toBeDefined();
-  expect(`${run.stdout}${run.stderr}`, context).not.toMatch(STACK_FRAME);
-  // Each bad response is exactly one failure, of its own case, saying what went wrong; the
-  // other cases are judged as usual and pass.
-  const faulty = server.log.filter((r) => r.status === -1).length;
-  expect(faulty, context).toBeGreaterThan(0);
-  expect(run.report!.failures, context).toHaveLength(faulty);
-  for (const failure of run.report!.failures) {
-    expect(failure.operationId, context).toBe('createContactGroup');
-    expect(failure.message, context).toMatch(hardness.message);
-  }
-  expect(server.requestCount, context).toBeGreaterThan(faulty + 5);
-  expect(
-    server.log.some((r) => r.method === 'PATCH'),
-    context,
-  ).toBe(true);
-}
-
 const HANG = HARDNESS.filter((h) => h.name === 'hang');
 const OTHER_HARDNESS = HARDNESS.filter((h) => h.name !== 'hang');
 
@@ -116,15 +79,15 @@ const OTHER_HARDNESS = HARDNESS.filter((h) => h.name !== 'hang');
 describe.concurrent('hardness', () => {
   describe.concurrent('a misbehaving server is a failure of the case, never a crash or a hang', () => {
     test.each(OTHER_HARDNESS.map((h) => [h.name, h] as const))('%s', async (_name, hardness) => {
-      await misbehaving(hardness);
+      await expectSurvived(hardness, servers, { spawn: false });
     });
   });
 
   describe.concurrent('bad input: exit 2, one clear line, no stack trace, nothing sent', () => {
     test('--help names every option of the issue; --version prints the version', async () => {
       const [help, version] = await Promise.all([
-        runConformance(['--help'], { json: false, spawn: true }),
-        runConformance(['--version'], { json: false, spawn: true }),
+        runConformance(['--help'], { json: false }),
+        runConformance(['--version'], { json: false }),
       ]);
       expect(help.code, help.describe()).toBe(0);
       for (const option of [
@@ -232,9 +195,9 @@ describe.concurrent('hardness', () => {
   });
 });
 
-// After the concurrent suite, on its own: see HANG_TIMEOUT_MS.
+// After the concurrent suite, on its own: its legitimate requests must not wait behind the other runs.
 describe('a server that never answers is a timeout of the case, never a hang of the run', () => {
   test.each(HANG.map((h) => [h.name, h] as const))('%s', async (_name, hardness) => {
-    await misbehaving(hardness);
+    await expectSurvived(hardness, servers, { spawn: false });
   });
 });

@@ -225,10 +225,8 @@ describe.concurrent('reference servers pass every check', () => {
         expectation.rateLimit === undefined ? {} : { rateLimit: expectation.rateLimit },
       );
       servers.push(server);
-      // Spawned: the compiled CLI end to end, as CI runs it.
       const run = await runConformance([...targetArgs(expectation.key, server), ...COMMON, ...expectation.args], {
         junit: true,
-        spawn: true,
       });
       const context = `${run.describe()}\n${summarize(run.report)}`;
       expect(run.report, context).toBeDefined();
