@@ -105,6 +105,8 @@ export function assumptionOf(error: ErrorObject, pointers: WeakMap<object, strin
  * not, since which one applies is the validator's business.
  */
 export function reachedAssumptions(source: JsonObject, pointer: string, value: unknown): Assumption[] {
+  // Most answers are judged against schemas with no mark anywhere below them: nothing to walk.
+  if (!marksBelow(source, pointer)) return [];
   const pointers = sourcePointers(source);
   // A value with nothing inside reaches the same marks whatever it is: those are looked up once.
   const scalar = value !== undefined && (value === null || typeof value !== 'object');
@@ -151,6 +153,38 @@ export function reachedAssumptions(source: JsonObject, pointer: string, value: u
   visit(nodeAt(source, pointer), value, 0);
   memo?.set(pointer, found);
   return found;
+}
+
+const markedBelowBySource = new WeakMap<JsonObject, Map<string, boolean>>();
+
+/** Whether any node the walk of reachedAssumptions can get to from `pointer` carries marks; once per pointer. */
+function marksBelow(source: JsonObject, pointer: string): boolean {
+  let known = markedBelowBySource.get(source);
+  if (!known) markedBelowBySource.set(source, (known = new Map()));
+  let marked = known.get(pointer);
+  if (marked !== undefined) return marked;
+  marked = false;
+  const seen = new Set<object>();
+  const stack: unknown[] = [nodeAt(source, pointer)];
+  while (stack.length > 0 && !marked) {
+    const node = stack.pop();
+    if (!isObject(node) || seen.has(node)) continue;
+    seen.add(node);
+    if (inferredOf(node)) marked = true;
+    if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) {
+      try {
+        stack.push(nodeAt(source, decodeURIComponent(node.$ref.slice(1))));
+      } catch {
+        // A broken reference leads nowhere, as in the walk.
+      }
+    }
+    if (Array.isArray(node.allOf)) stack.push(...node.allOf);
+    if (isObject(node.properties)) stack.push(...Object.values(node.properties));
+    if (Array.isArray(node.prefixItems)) stack.push(...node.prefixItems);
+    stack.push(node.items);
+  }
+  known.set(pointer, marked);
+  return marked;
 }
 
 const scalarBySource = new WeakMap<JsonObject, Map<string, Assumption[]>>();
