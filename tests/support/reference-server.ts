@@ -375,6 +375,23 @@ function checkReply(
 // The server
 // ---------------------------------------------------------------------------------------------
 
+const patterns = new WeakMap<Operation, { regex: RegExp; names: string[] }>();
+
+/** The operation's path template as a regular expression and its parameter names, made once per operation. */
+function pathPattern(op: Operation): { regex: RegExp; names: string[] } {
+  let found = patterns.get(op);
+  if (!found) {
+    const names: string[] = [];
+    const pattern = op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]*)';
+    });
+    found = { regex: new RegExp(`^${pattern}$`), names };
+    patterns.set(op, found);
+  }
+  return found;
+}
+
 function route(
   spec: Spec,
   basePath: string,
@@ -386,12 +403,8 @@ function route(
   const path = pathname.slice(basePath.length);
   for (const op of spec.operations) {
     if (op.method !== method.toLowerCase()) continue;
-    const names: string[] = [];
-    const pattern = op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_, name: string) => {
-      names.push(name);
-      return '([^/]*)';
-    });
-    const match = new RegExp(`^${pattern}$`).exec(path);
+    const { regex, names } = pathPattern(op);
+    const match = regex.exec(path);
     if (!match) continue;
     const params: Record<string, string> = {};
     names.forEach((name, i) => {
