@@ -59,6 +59,7 @@ export class ValidatorCache {
     all: new WeakMap<JsonSchema, SchemaValidator>(),
     documented: new WeakMap<JsonSchema, SchemaValidator>(),
   };
+  private readonly byText = { all: new Map<string, SchemaValidator>(), documented: new Map<string, SchemaValidator>() };
   private readonly specs: RegisteredSpec[] = [];
 
   /** Makes the spec's schemas compile by reference into its document (and its documented-only twin). */
@@ -77,7 +78,14 @@ export class ValidatorCache {
     const cache = this.compiled[rules];
     let validator = cache.get(schema);
     if (!validator) {
-      validator = wrap(this.ajv.compile(this.compilable(schema, rules)));
+      const compilable = this.compilable(schema, rules);
+      // A schema built at run time is often built again, equal: each text is compiled once.
+      const text = JSON.stringify(compilable);
+      validator = this.byText[rules].get(text);
+      if (!validator) {
+        validator = wrap(this.ajv.compile(compilable));
+        this.byText[rules].set(text, validator);
+      }
       cache.set(schema, validator);
     }
     return validator;

@@ -52,13 +52,15 @@ describe('createAjv: the formats OpenAPI names', () => {
 });
 
 describe('ValidatorCache', () => {
-  it('one compiled validator per schema object and rule set', () => {
+  it('one compiled validator per schema and rule set: an equal schema built again shares it', () => {
     const cache = new ValidatorCache();
     const schema: JsonSchema = { type: 'string' };
     expect(cache.get(schema)).toBe(cache.get(schema));
     expect(cache.get(schema, 'documented')).toBe(cache.get(schema, 'documented'));
     expect(cache.get(schema, 'documented')).not.toBe(cache.get(schema));
-    expect(cache.get({ type: 'string' })).not.toBe(cache.get(schema));
+    expect(cache.get({ type: 'string' })).toBe(cache.get(schema));
+    expect(cache.get({ type: 'string', minLength: 1 })).not.toBe(cache.get(schema));
+    expect(cache.get({ type: 'string', minLength: 1 })('')).toBe(false);
   });
 
   it('errors are those of the last value, all of them', () => {
