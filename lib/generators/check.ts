@@ -1,38 +1,22 @@
 /**
  * Whether a value satisfies a schema, for the decisions only a validator can make: which `oneOf`
  * branch a value takes, whether `not`, `if` or `contains` accepts it, whether an authored example
- * still fits. Compiled once per schema object (cycles turned into `$ref`s), with the project's AJV.
- * Scalars against a folded schema are judged here directly, without compiling.
+ * still fits. Compiled once per schema (lib/validator.ts). Scalars against a folded schema are
+ * judged here directly, without compiling.
  */
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { JsonSchema } from '../json-schema.js';
-import { acyclic, allowedValues, declaredTypes, isNothing, jsonEqual, jsonType, typeAllows } from '../schema.js';
-import { createAjv } from '../validator.js';
+import { allowedValues, declaredTypes, isNothing, jsonEqual, jsonType, typeAllows } from '../schema.js';
+import { ValidatorCache } from '../validator.js';
 
 const formatsPlugin: FormatsPlugin =
   (addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
   (addFormatsModule as unknown as FormatsPlugin);
 
-const ajv = createAjv();
-const compiled = new WeakMap<JsonSchema, ValidateFunction>();
-/** Folded and composed schemas are built anew by every plan: the same schema text compiles once. */
-const byText = new Map<string, ValidateFunction>();
+const validators = new ValidatorCache();
 
 export function accepts(schema: JsonSchema, value: unknown): boolean {
-  if (isNothing(schema)) return false;
-  let validate = compiled.get(schema);
-  if (!validate) {
-    const source = acyclic(schema);
-    const text = JSON.stringify(source);
-    validate = byText.get(text);
-    if (!validate) {
-      validate = ajv.compile(source);
-      byText.set(text, validate);
-    }
-    compiled.set(schema, validate);
-  }
-  return validate(value) as boolean;
+  return !isNothing(schema) && validators.get(schema)(value);
 }
 
 type FormatCheck = (value: unknown) => boolean;
