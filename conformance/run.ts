@@ -198,14 +198,6 @@ function checkGivenHeaders(
   }
 }
 
-/** Compiles every response body and header schema up front, so no request waits for AJV. */
-function compileResponseValidators(spec: Spec, validators: ValidatorCache): void {
-  for (const response of spec.operations.flatMap((op) => op.responses)) {
-    for (const media of response.content) if (media.schema) validators.get(media.schema);
-    for (const header of response.headers) if (header.schema) validators.get(header.schema);
-  }
-}
-
 /** A run checked and planned, nothing sent yet. */
 interface Prepared {
   options: RunOptions;
@@ -298,7 +290,6 @@ async function prepare(
   const headers = options.headers ?? [];
   const redactor = new Redactor(headers, credentialNames(spec.securitySchemes.values()));
   checkGivenHeaders(spec, validators, headers);
-  compileResponseValidators(spec, validators);
   const plan = planCases(spec, validators, {
     seed,
     nonce,
