@@ -72,7 +72,8 @@ export async function checkMock(argv: readonly string[], io: Omit<CliIo, 'target
   // A run refused before it waits for the mock must not leave the mock's failure unhandled.
   mock.ready.catch(() => undefined);
   try {
-    return await main(['--config', join(PACKAGE_ROOT, 'conformance.config.yaml'), ...argv], {
+    // The mock is thrown away after the run: nothing to clean up (a --cleanup given still wins).
+    return await main(['--config', join(PACKAGE_ROOT, 'conformance.config.yaml'), '--no-cleanup', ...argv], {
       ...io,
       env: { ...io.env, MOCK_PORT: String(port) },
       targetsReady: mock.ready,
