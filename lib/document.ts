@@ -233,10 +233,22 @@ function normalizeNullable(document: JsonObject): void {
   }
 }
 
+/** The last text read from each file and its parsed value: YAML parsing is the slow part of a load. */
+const parsed = new Map<string, { text: string; value: unknown }>();
+
+/** parseText, once per file while its text is the same; the caller gets a copy of its own to change. */
+function parseOnce(path: string, text: string, file: string): unknown {
+  const known = parsed.get(path);
+  if (known?.text === text) return structuredClone(known.value);
+  const value = parseText(text, file);
+  parsed.set(path, { text, value: structuredClone(value) });
+  return value;
+}
+
 export async function readDocument(file: string): Promise<SourceDocument> {
   const text = await readText(file);
   const texts = new Map([[resolve(file), text]]);
-  const raw = parseText(text, file);
+  const raw = parseOnce(resolve(file), text, file);
   const version = declaredVersion(raw, file);
   const bundled = await inlineFileRefs(raw as JsonObject, resolve(file), file, texts);
   const local = bundled.swagger === undefined && String(bundled.openapi).startsWith('3.1') ? bundled : undefined;

@@ -120,6 +120,24 @@ describe('$ref errors', () => {
   });
 });
 
+describe('a file read again', () => {
+  it('is parsed once while unchanged, and each reader gets a document of its own to change', async () => {
+    const path = await file('again.yaml', MINIMAL);
+    const first = await readDocument(path);
+    (first.document.info as JsonObject).title = 'changed by a reader';
+    const second = await readDocument(path);
+    expect((second.document.info as JsonObject).title).toBe('t');
+    expect(second.document).not.toBe(first.document);
+  });
+
+  it('is parsed again once its text changes', async () => {
+    const path = await file('edited.yaml', MINIMAL);
+    await readDocument(path);
+    await writeFile(path, MINIMAL.replace('title: t', 'title: edited'));
+    expect(((await readDocument(path)).document.info as JsonObject).title).toBe('edited');
+  });
+});
+
 describe('what a readable file becomes', () => {
   it('a 3.1 document is kept as written', async () => {
     const path = await file('ok.yaml', MINIMAL);
