@@ -20,6 +20,9 @@ const E2E = [
 
 export default defineConfig({
   test: {
+    // Transformed modules kept on disk (node_modules/.experimental-vitest-cache), keyed by content:
+    // a run after the first transforms only what changed.
+    experimental: { fsModuleCache: true },
     // Tests start real Prism engines and HTTP servers; allow for a cold machine, never for a hang.
     testTimeout: 60_000,
     hookTimeout: 60_000,
