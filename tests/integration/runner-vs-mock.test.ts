@@ -93,7 +93,8 @@ describe('against the default rate limit', () => {
   });
 
   test('runs one after another on one token exit 0; throttled answers are counted, not judged', async () => {
-    // A new seed per run, as the README asks against a server that keeps its records; concurrency 8 as by default.
+    // Another seed per run against a server that keeps its records (these two meet none of each other's
+    // unique values); concurrency 8 as by default.
     const args = (seed: string) => [
       ...targetArgs('easify', { baseUrl: easify() }, 'reused-token'),
       ...COMMON,

@@ -33,7 +33,8 @@ async function round(n: number, token: (key: SpecKey) => string) {
   return Promise.all(
     SPECS.map(async ({ key, prefix }) => {
       const baseUrl = mock.apis.find((api) => api.name === prefix)!.baseUrl;
-      // A new seed per run, as the README asks against a server that keeps its records.
+      // Another seed per run against a mock that keeps its records (these seeds meet none of each other's
+      // unique values; the README's way is --cleanup).
       const run = await runConformance([
         ...targetArgs(key, { baseUrl }, token(key)),
         '--seed',
