@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { SpecError } from '../lib/errors.js';
 import type { Rate } from '../lib/extensions.js';
 import { credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
@@ -522,7 +523,9 @@ export interface RunManyResult {
 }
 
 const messageOf = (error: unknown): string =>
-  error instanceof ConfigError ? error.message : `internal error: ${(error as Error).message}`;
+  error instanceof ConfigError || error instanceof SpecError
+    ? error.message
+    : `internal error: ${(error as Error).message}`;
 
 /**
  * Several APIs in one process: each is checked and planned first (any problem stops everything

@@ -95,6 +95,24 @@ describe.concurrent('--header values for documented header parameters', () => {
     expect(target.requestCount).toBe(0);
   });
 
+  test('a schema AJV cannot compile exits 2 naming the file and the schema, before any request', async () => {
+    const { mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'conformance-schema-'));
+    try {
+      const text = await readFile('specs/bigchange-contact-groups.yaml', 'utf8');
+      const file = join(dir, 'broken.yaml');
+      await writeFile(file, text.replace(/minLength: (\d+)/, 'minLength: "$1"'));
+      const target = await server('bigchange');
+      const run = await runConformance(['--spec', file, '--base-url', target.baseUrl, ...COMMON]);
+      expectRefused(run, /broken\.yaml: the schema at #\/\S+ cannot be used: minLength value must be/);
+      expect(target.requestCount).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a valid value (the wire text of an integer), in any case of the name, runs', async () => {
     const target = await server('bigchange');
     const run = await runConformance([

@@ -11,10 +11,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../conformance/cli.js';
-import { loadConfig } from '../../conformance/config.js';
+import { CONFIG_SCHEMA, loadConfig } from '../../conformance/config.js';
 import { type RunningMock, startMock } from '../../mocks/server.js';
 import { checkMock } from '../../scripts/check-mock.js';
 import { REPO_ROOT } from '../support/reference-server.js';
@@ -102,6 +103,12 @@ function expectOneLine(run: Cli, pattern: RegExp): void {
 }
 
 describe('parsing', () => {
+  test('the schema the file is checked against is a valid draft 2020-12 schema', () => {
+    // The runner compiles it without the meta-schema check, so this is where a mistake in it shows.
+    const ajv = new Ajv2020({ strict: true });
+    expect(ajv.validateSchema(CONFIG_SCHEMA), ajv.errorsText(ajv.errors)).toBe(true);
+  });
+
   test('values from the environment, defaults under each API, paths relative to the file, types coerced', async () => {
     const dir = await workspace({
       'conf/conformance.config.yaml': `

@@ -3,6 +3,7 @@
  * rule set, a spec's schemas compiled by reference into its document.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { SpecError } from '../../lib/errors.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { buildSpec } from '../../lib/spec.js';
 import { createAjv, ValidatorCache } from '../../lib/validator.js';
@@ -139,5 +140,34 @@ describe('ValidatorCache', () => {
       expect(cache.get(schema)({ name: 'a long name' })).toBe(false);
       expect(documented({ children: [] })).toBe(false);
     });
+  });
+
+  it("a schema AJV cannot compile is the spec's error, naming the file and the schema", () => {
+    const broken = buildSpec(
+      {
+        openapi: '3.1.0',
+        info: { title: 'Broken', version: '1' },
+        paths: {
+          '/names': {
+            get: {
+              operationId: 'find',
+              parameters: [{ name: 'q', in: 'query', schema: { type: 'string', minLength: '1' } }],
+              responses: { '204': { description: 'found' } },
+            },
+          },
+        },
+      },
+      'broken.yaml',
+    );
+    const cache = new ValidatorCache();
+    cache.register(broken);
+    const parameter = broken.operations[0]!.parameters[0]!;
+    expect(() => cache.get(parameter.schema!)).toThrow(SpecError);
+    expect(() => cache.get(parameter.schema!)).toThrow(
+      /^broken\.yaml: the schema at #\/paths\/~1names\/get\/parameters\/0\/schema cannot be used: minLength value must be/,
+    );
+    expect(() => cache.get({ type: 'string', pattern: '(' })).toThrow(
+      /^a schema cannot be used: .*regular expression/i,
+    );
   });
 });
