@@ -11,6 +11,7 @@ import { isDataKey } from './dereference.js';
 import { SpecError } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
 import { getPointer, parsePointer } from './json-pointer.js';
+import { parseYamlCached } from './yaml-cache.js';
 
 export interface SourceDocument {
   /** The path as given (messages name it so). */
@@ -34,7 +35,7 @@ export function parseText(text: string, file: string): unknown {
   }
   try {
     // prettyErrors: without it the parser keeps no line counter and an error has no line and column.
-    return parse(text, { prettyErrors: true, maxAliasCount: 1000, uniqueKeys: false });
+    return parseYamlCached(text, (yaml) => parse(yaml, { prettyErrors: true, maxAliasCount: 1000, uniqueKeys: false }));
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const at = error.linePos?.[0];
