@@ -1,11 +1,13 @@
 // The project's Spectral rules really fire: a deliberately broken spec trips each one, and the four
 // real specs trip none (npm test also lints them before vitest, failing on any warning).
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { lintSpecs } from '../../scripts/lint-specs.js';
 import { inferredMarkProblems } from '../../spectral/inferred-marks.js';
 import { ROOT } from '../support-specs/specs.js';
 
@@ -65,4 +67,38 @@ describe('spectral project rules', () => {
   it('find nothing in the real specs', async () => {
     expect(await lint(join(ROOT, 'specs', '*.yaml'))).toEqual([]);
   });
+});
+
+describe('npm run lint:specs', () => {
+  it('remembers a clean pass of the same files, and lints again when one changes', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'lint-specs-'));
+    try {
+      await mkdir(join(root, 'specs'));
+      await cp(join(ROOT, 'specs', 'easify-contact-groups.yaml'), join(root, 'specs', 'easify.yaml'));
+      await cp(join(ROOT, 'spectral'), join(root, 'spectral'), { recursive: true });
+      await cp(join(ROOT, '.spectral.yaml'), join(root, '.spectral.yaml'));
+      await symlink(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+      const stampFile = join(root, 'stamp');
+      const lines: string[] = [];
+      const lint = (force = false) =>
+        lintSpecs({ root, stampFile, force, write: (line) => lines.push(line), spectralOutput: 'ignore' });
+
+      expect(await lint()).toBe(0);
+      expect(lines).toEqual([]);
+      expect(await lint()).toBe(0);
+      expect(lines).toEqual([expect.stringMatching(/passed Spectral as they are now/)]);
+
+      // A spec that breaks the project's rules: Spectral runs, fails, and the failure is not remembered.
+      await cp(join(ROOT, 'tests', 'fixtures', 'broken-spec.yaml'), join(root, 'specs', 'broken.yaml'));
+      expect(await lint()).not.toBe(0);
+      expect(await lint()).not.toBe(0);
+      expect(lines).toHaveLength(1);
+      // --force lints a remembered pass again.
+      await rm(join(root, 'specs', 'broken.yaml'));
+      expect(await lint(true)).toBe(0);
+      expect(lines).toHaveLength(1);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
