@@ -272,7 +272,20 @@ export interface JunitCase {
 }
 
 /** Every <testcase> of a JUnit report, with its suite and outcome. */
+/** The last reports parsed: several assertions read the same run's JUnit, each parse is costly. */
+const parsedJunit = new Map<string, readonly JunitCase[]>();
+
 export function junitCases(xml: string): JunitCase[] {
+  let cases = parsedJunit.get(xml);
+  if (!cases) {
+    cases = parseJunit(xml);
+    if (parsedJunit.size >= 16) parsedJunit.delete(parsedJunit.keys().next().value!);
+    parsedJunit.set(xml, cases);
+  }
+  return cases.map((testcase) => ({ ...testcase }));
+}
+
+function parseJunit(xml: string): JunitCase[] {
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
