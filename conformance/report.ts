@@ -114,6 +114,7 @@ export interface Report {
   groups: FailureGroup[];
   assumptions: AssumptionRecord[];
   cases: CaseRecord[];
+  /** Every exchange, redacted: recorded only for the reports that show them (HTML, HAR), else empty. */
   exchanges: ExchangeRecord[];
   /** Throttled answers the run could not judge, and the time spent waiting on Retry-After. */
   throttled: number;
@@ -369,6 +370,8 @@ export interface ReportContext {
   skippedOperations?: { operationId: string; reason: string }[];
   overBudget?: OverBudget[];
   cleanup?: Report['cleanup'] | undefined;
+  /** Whether a report that shows every exchange will be written (redacting each is a cost per request). */
+  recordExchanges: boolean;
 }
 
 export function buildReport(results: readonly CaseResult[], context: ReportContext, redactor: Redactor): Report {
@@ -421,7 +424,7 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
       checks: [],
     };
     report.cases.push(record);
-    report.exchanges.push(exchangeRecord(exchange, redactor));
+    if (context.recordExchanges) report.exchanges.push(exchangeRecord(exchange, redactor));
     for (const check of result.checks) {
       add(report.summary, check);
       add((report.checks[check.check] ??= emptyCounts()), check);

@@ -349,6 +349,7 @@ async function send(
   prepared: Prepared,
   progress: ProgressReporter,
   key: (operationId: string) => string,
+  recordExchanges: boolean,
 ): Promise<Sent> {
   const { options, spec, plan, loopback, redactor } = prepared;
   const limit =
@@ -410,6 +411,7 @@ async function send(
       skippedOperations: plan.skipped,
       overBudget: plan.overBudget,
       cleanup: cleanup ? { cleaned: execution?.cleaned ?? 0, leftovers: execution?.leftovers ?? [] } : undefined,
+      recordExchanges,
     },
     redactor,
   );
@@ -466,7 +468,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   progress.start(plannedCounts(plan, (id) => id));
   let sent: Sent;
   try {
-    sent = await send(prepared, progress, (id) => id);
+    sent = await send(prepared, progress, (id) => id, Boolean(options.reportHtml || options.reportHar));
   } finally {
     progress.stop();
   }
@@ -594,7 +596,11 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
   let sent: (Sent | undefined)[];
   try {
     sent = await Promise.all(
-      prepared.map((p, i) => (probes[i]!.status === 'fulfilled' ? send(p, progress, key(names[i]!)) : undefined)),
+      prepared.map((p, i) =>
+        probes[i]!.status === 'fulfilled'
+          ? send(p, progress, key(names[i]!), Boolean(options.reportHtml || options.reportHar))
+          : undefined,
+      ),
     );
   } finally {
     progress.stop();

@@ -6,6 +6,7 @@ import { isJudged, selectChecks } from '../../conformance/checks/registry.js';
 import { toCurl } from '../../conformance/curl.js';
 import { maskValue, Redactor } from '../../conformance/redact.js';
 import { buildReport } from '../../conformance/report.js';
+import { renderHar } from '../../conformance/reporters/har.js';
 import { renderJson } from '../../conformance/reporters/json.js';
 import { renderJunit } from '../../conformance/reporters/junit.js';
 import { renderSummary } from '../../conformance/reporters/summary.js';
@@ -312,16 +313,17 @@ test('no secret survives in any output, wherever the server puts it', () => {
         });
         const report = buildReport(
           results,
-          { spec, specFile: SPEC_FILE, baseUrl: 'http://127.0.0.1:1', seed: 1, strict: false },
+          { spec, specFile: SPEC_FILE, baseUrl: 'http://127.0.0.1:1', seed: 1, strict: false, recordExchanges: true },
           redactor,
         );
         const outputs = {
           json: renderJson(report),
+          har: renderHar([report]),
           junit: unescapeXml(renderJunit(report)),
           summary: renderSummary(report, 0, 3),
         };
         for (const [where, output] of Object.entries(outputs)) {
-          const leaked = leaks(where === 'json' ? jsonStrings(output) : output, secrets);
+          const leaked = leaks(where === 'json' || where === 'har' ? jsonStrings(output) : output, secrets);
           expect(leaked, `${JSON.stringify(leaked)} in the ${where} output`).toBeUndefined();
         }
       },
