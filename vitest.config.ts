@@ -12,6 +12,7 @@ const E2E = [
   'tests/conformance/compiled-cli.test.ts',
   'tests/mock/consecutive-runs.test.ts',
   'tests/mock/load.test.ts',
+  'tests/mock/limiter-flood.test.ts',
   'tests/mock/typed-client.test.ts',
   'tests/mock/readme-curl.test.ts',
   'tests/mock/cli.test.ts',

@@ -2,9 +2,9 @@
  * Hostile input against the real mock (startMock on 127.0.0.1, spoken to over HTTP), one test per
  * defect a stress run found: JSON nested thousands of levels deep, keys named like built-in object
  * members, dot segments that climb to the mock's own endpoints, creates whose cost grew with the
- * store, rate-limit windows never let go, and a broken spec named differently from run to run.
- * Nothing here measures time: a create's cost is judged by what it walks through, the limiter's
- * memory by the windows it holds, and the limiter's time is an injected clock.
+ * store, and a broken spec named differently from run to run (rate-limit windows never let go are
+ * in limiter-flood.test.ts, with the load tests). Nothing here measures time: a create's cost is
+ * judged by what it walks through.
  */
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -289,46 +289,6 @@ describe('the index behind unique and merge lookups', () => {
     const values = [7, '7', true, 'true', null, 'null', '\u0000"7"', { a: 1 }, '{"a":1}'];
     for (const [i, v] of values.entries()) typed.set(String(i), { v });
     for (const [i, v] of values.entries()) expect(typed.find('v', v), JSON.stringify(v)).toEqual([String(i)]);
-  });
-});
-
-describe('rate-limit windows of credentials no longer heard from', () => {
-  let now = Date.parse('2026-01-01T00:00:00Z');
-  let limited: RunningMock;
-  let limitedPort: number;
-  beforeAll(async () => {
-    // Easify's own x-rate-limit (15 a minute per credential), on a clock the test moves.
-    limited = await startMock({ port: 0, clock: () => now });
-    limitedPort = Number(new URL(limited.url).port);
-  });
-  afterAll(() => limited.close());
-
-  it('10,000 distinct tokens, then a window later: the limiter holds as many windows as before', async () => {
-    const base = limited.stats().easify!.rateLimitWindows;
-    // Malformed JSON: counted by the limiter (it comes before validation), then refused at once.
-    const flood = (from: number) =>
-      Array.from(
-        { length: 2500 },
-        (_, i) =>
-          `POST /easify/api/v2/contact-groups/create HTTP/1.1\r\nHost: mock\r\n` +
-          `Authorization: Bearer flood-${from + i}\r\nContent-Type: application/json\r\nContent-Length: 1\r\n\r\n{`,
-      );
-    const statuses = (
-      await Promise.all([0, 2500, 5000, 7500].map((from) => pipelined(limitedPort, flood(from))))
-    ).flat();
-    expect(statuses).toHaveLength(10_000);
-    expect(statuses.filter((status) => status !== 422)).toEqual([]);
-    expect(limited.stats().easify!.rateLimitWindows).toBe(base + 10_000);
-
-    now += 59_999;
-    expect(limited.stats().easify!.rateLimitWindows, 'still inside the window').toBe(base + 10_000);
-    now += 2;
-    expect(limited.stats().easify!.rateLimitWindows).toBe(base);
-
-    // And a request after the idle time is admitted and counted as usual.
-    const after = await sendRaw(limitedPort, 'GET', '/easify/api/v2/contact-groups', { authorization: 'Bearer late' });
-    expect(after.status).toBe(200);
-    expect(limited.stats().easify!.rateLimitWindows).toBe(base + 1);
   });
 });
 
