@@ -4,7 +4,7 @@
  * so its own security and validation passes are switched off (they would run a second time) and its
  * logger is silent (per-request logging halves throughput).
  */
-import './faker-english.js';
+import './prism-startup.js';
 import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
 import { decycle } from '../lib/dereference.js';
 import { isObject } from '../lib/json.js';

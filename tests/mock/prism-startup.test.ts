@@ -1,0 +1,29 @@
+/**
+ * mocks/prism-startup.ts: Prism, as the mock loads it, has faker's English build only and no Postman
+ * reader; the stand-in says what it is if it is ever called.
+ */
+import { createRequire } from 'node:module';
+import { expect, it } from 'vitest';
+import '../../mocks/prism-engine.js';
+
+const requireFromPrism = createRequire(createRequire(import.meta.url).resolve('@stoplight/prism-http'));
+
+it('Prism loads neither every faker locale nor postman-collection', () => {
+  const loaded = Object.keys(requireFromPrism.cache);
+  expect(loaded.some((file) => file.includes('@stoplight/prism-http'))).toBe(true);
+  expect(loaded.filter((file) => file.includes('/postman-collection/'))).toEqual([]);
+  expect(loaded.filter((file) => /@faker-js\/faker\/dist\/cjs\/locales\/(?!en\/|base\/)/.test(file))).toEqual([]);
+  const faker = requireFromPrism('@faker-js/faker') as { default: { locale: string; name: { firstName(): string } } };
+  expect(faker.default.locale).toBe('en');
+  expect(faker.default.name.firstName()).toMatch(/^\S+$/);
+});
+
+it("the Postman reader's stand-in refuses with a reason", () => {
+  const requireFromOperations = createRequire(requireFromPrism.resolve('./utils/operations'));
+  const postman = requireFromOperations('@stoplight/http-spec/postman/operation') as {
+    transformPostmanCollectionOperations(document: unknown): unknown;
+  };
+  expect(() => postman.transformPostmanCollectionOperations({ item: [], info: { name: 'c' } })).toThrow(
+    /Postman collection is not an OpenAPI document/,
+  );
+});
