@@ -250,8 +250,19 @@ function exchangeRecord(exchange: Exchange, redactor: Redactor): ExchangeRecord 
   };
 }
 
-/** Marked node (`pointer keyword`) -> the operations whose request or responses reach it, in spec order. */
-function operationsUsing(spec: Spec): Map<string, string[]> {
+const usingBySpec = new WeakMap<Spec, ReadonlyMap<string, readonly string[]>>();
+
+/**
+ * Marked node (`pointer keyword`) -> the operations whose request or responses reach it, in spec order;
+ * once per spec, which a process keeps from run to run while its files are unchanged.
+ */
+function operationsUsing(spec: Spec): ReadonlyMap<string, readonly string[]> {
+  let known = usingBySpec.get(spec);
+  if (!known) usingBySpec.set(spec, (known = walkOperationsUsing(spec)));
+  return known;
+}
+
+function walkOperationsUsing(spec: Spec): Map<string, string[]> {
   const using = new Map<string, string[]>();
   for (const operation of spec.operations) {
     const seen = new Set<object>();

@@ -54,8 +54,19 @@ export function documentedOnly<T>(node: T): T {
   return copy(node) as T;
 }
 
-/** Every assumption of a document, in document order. */
-export function assumptionsOf(source: JsonObject): Assumption[] {
+const assumptionsBySource = new WeakMap<JsonObject, readonly Assumption[]>();
+
+/** Every assumption of a document, in document order; walked once per document. */
+export function assumptionsOf(source: JsonObject): readonly Assumption[] {
+  let known = assumptionsBySource.get(source);
+  if (!known) {
+    known = Object.freeze(walkAssumptions(source).map((assumption) => Object.freeze(assumption)));
+    assumptionsBySource.set(source, known);
+  }
+  return known;
+}
+
+function walkAssumptions(source: JsonObject): Assumption[] {
   const found: Assumption[] = [];
   const walk = (node: unknown, pointer: string): void => {
     if (Array.isArray(node)) {
