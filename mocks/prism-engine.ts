@@ -68,6 +68,28 @@ const baseConfig = {
   isProxy: false,
 } as const;
 
+/**
+ * Prism's operations, by the text of the document they were read from: a process that starts mocks
+ * again (tests, `--watch` putting back an earlier version) reads each document once. Prism treats
+ * them as read-only (one engine already answers every request from the same objects).
+ */
+const operationsByDocument = new Map<string, readonly HttpOperation[]>();
+const KEPT_DOCUMENTS = 16;
+
+async function operationsOf(document: Record<string, unknown>): Promise<readonly HttpOperation[]> {
+  const key = JSON.stringify(document);
+  let operations = operationsByDocument.get(key);
+  if (!operations) {
+    operations = await getHttpOperationsFromSpec(document);
+    if (operationsByDocument.size >= KEPT_DOCUMENTS)
+      operationsByDocument.delete(operationsByDocument.keys().next().value!);
+  }
+  // Most recently used last, so the oldest is the one let go.
+  operationsByDocument.delete(key);
+  operationsByDocument.set(key, operations);
+  return operations;
+}
+
 export class PrismEngine {
   private readonly prism = createInstance({ ...baseConfig, mock: { dynamic: false } }, { logger: silentLogger });
 
@@ -85,7 +107,7 @@ export class PrismEngine {
       const target = isObject(pathItem) ? pathItem[operation.method] : undefined;
       if (isObject(target)) target.operationId = operation.operationId;
     }
-    const operations = await getHttpOperationsFromSpec(document);
+    const operations = await operationsOf(document);
     return new PrismEngine(new Map(operations.map((op) => [op.iid ?? op.id, op])));
   }
 
