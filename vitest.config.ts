@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The end-to-end tier: whole public documents under the mock and under Prism, a real browser, curl,
- * load and repeated runs, spawned CLIs. `npm test` runs the rest (about a minute on 2 cores);
+ * load and repeated runs, spawned CLIs. `npm test` runs the rest (45-60 s on 2 cores);
  * `npm run test:e2e` runs these; CI runs both.
  */
 const E2E = [
@@ -33,8 +33,9 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       // A worker keeps its imported modules from file to file (every test file starts its own servers
-      // on port 0; what modules keep is caches keyed by file content, loaded specs and compiled
-      // validators, which the next file may reuse): a third of the CPU time of a fresh fork per file.
+      // on port 0; what modules keep is caches keyed by content: parsed and loaded specs, compiled
+      // validators, Prism's operations, which the next file may reuse): a third of the CPU time of a
+      // fresh fork per file.
       { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: E2E, isolate: false } },
       { extends: true, test: { name: 'e2e', include: E2E } },
     ],
