@@ -36,17 +36,22 @@ export function parseYamlCached(text: string, parse: (text: string) => unknown):
 }
 
 function keep(file: string, value: unknown): void {
+  // Written whole, then renamed: a process reading at the same moment sees all of it or nothing.
+  const partial = `${file}.${process.pid}.partial`;
   try {
     const json = JSON.stringify(value);
     if (!isDeepStrictEqual(JSON.parse(json), value)) return;
     mkdirSync(DIR, { recursive: true });
-    // Written whole, then renamed: a process reading at the same moment sees all of it or nothing.
-    const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, json);
     renameSync(partial, file);
     prune();
   } catch {
     // A read-only or full disk: the next process parses again.
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // Nothing was written there either.
+    }
   }
 }
 
