@@ -8,7 +8,6 @@
  * `runCli()` wires it to the real process.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { SpecError } from '../lib/errors.js';
 import type { Rate as RateLimit } from '../lib/extensions.js';
 import { PACKAGE_VERSION } from '../lib/package-root.js';
 import { CHECK_NAMES } from './checks/registry.js';
@@ -317,7 +316,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const result = await run(await toRunOptions(parsed, io));
     return result.exitCode;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof SpecError) return fail(error.message);
+    if (error instanceof ConfigError) return fail(error.message);
     return fail(`internal error: ${(error as Error).message}`);
   }
 }

@@ -70,6 +70,8 @@ export interface RunOptions {
   reportJunit?: string;
   reportHtml?: string;
   reportHar?: string;
+  /** Every exchange, redacted, in the report's `exchanges` (default: when an HTML or HAR report is written). */
+  recordExchanges?: boolean;
   /** An OpenAPI Overlay that removes the refuted assumptions from the spec. */
   reportOverlay?: string;
   /** Inferred rules count as documented: a refuted assumption is a failure. */
@@ -243,6 +245,22 @@ function distinctReports(files: readonly (string | undefined)[]): string[] {
 async function prepare(options: RunOptions, reports: string[]): Promise<Prepared>;
 async function prepare(options: RunOptions, reports: string[], among: readonly string[]): Promise<Prepared | undefined>;
 async function prepare(
+  options: RunOptions,
+  reports: string[],
+  among?: readonly string[],
+): Promise<Prepared | undefined> {
+  try {
+    return await planRun(options, reports, among);
+  } catch (error) {
+    throw asConfigError(error);
+  }
+}
+
+/** A spec the run cannot use (a schema AJV refuses) is the user's to mend, as a ConfigError says. */
+const asConfigError = (error: unknown): unknown =>
+  error instanceof SpecError ? new ConfigError(error.message) : error;
+
+async function planRun(
   options: RunOptions,
   reports: string[],
   among?: readonly string[],
@@ -468,7 +486,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
   progress.start(plannedCounts(plan, (id) => id));
   let sent: Sent;
   try {
-    sent = await send(prepared, progress, (id) => id, Boolean(options.reportHtml || options.reportHar));
+    sent = await send(
+      prepared,
+      progress,
+      (id) => id,
+      options.recordExchanges ?? Boolean(options.reportHtml || options.reportHar),
+    );
   } finally {
     progress.stop();
   }
@@ -481,7 +504,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     overlayWrite(prepared, report),
   ]);
   options.write?.(renderSummary(report, elapsedMs, sent.requests, { style: options.style ?? PLAIN }));
-  if (sent.interrupted !== undefined) throw sent.interrupted;
+  if (sent.interrupted !== undefined) throw asConfigError(sent.interrupted);
   if (unwritten !== undefined) throw unwritten;
   return { exitCode: report.summary.failed > 0 ? 1 : 0, seed, report, results: sent.results, plan };
 }
@@ -524,10 +547,10 @@ export interface RunManyResult {
   apis: ApiResult[];
 }
 
-const messageOf = (error: unknown): string =>
-  error instanceof ConfigError || error instanceof SpecError
-    ? error.message
-    : `internal error: ${(error as Error).message}`;
+const messageOf = (error: unknown): string => {
+  const known = asConfigError(error);
+  return known instanceof ConfigError ? known.message : `internal error: ${(known as Error).message}`;
+};
 
 /**
  * Several APIs in one process: each is checked and planned first (any problem stops everything
@@ -598,7 +621,12 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
     sent = await Promise.all(
       prepared.map((p, i) =>
         probes[i]!.status === 'fulfilled'
-          ? send(p, progress, key(names[i]!), Boolean(options.reportHtml || options.reportHar))
+          ? send(
+              p,
+              progress,
+              key(names[i]!),
+              p.options.recordExchanges ?? Boolean(options.reportHtml || options.reportHar),
+            )
           : undefined,
       ),
     );

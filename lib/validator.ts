@@ -34,9 +34,8 @@ export function createAjv(): Ajv2020 {
   // strict: false because OpenAPI schemas carry annotations AJV does not know (example, x-...).
   // logger: false: an unknown format (`uint8`, `json`) is an annotation, not something to print per schema.
   // Compiling is most of a cold run's validation cost, paid per schema: AJV's optimisation pass (about a
-  // third of it, for generated code a few percent faster) and checking every schema against the draft's
-  // meta-schema (compiling that takes 60-80 ms per instance) are skipped. A keyword with a value of the
-  // wrong type still fails to compile, and get() names where.
+  // third of it, for generated code a few percent faster) is skipped, and the meta-schema check AJV
+  // would compile in every instance (60-80 ms each) is done by one validator per process (get()).
   const ajv = new Ajv2020({
     strict: false,
     allErrors: true,
@@ -105,13 +104,20 @@ export class ValidatorCache {
     return validator;
   }
 
-  /** A schema AJV refuses (`minLength: "1"`, a pattern that is no regular expression) is the spec's fault. */
+  /**
+   * A schema AJV refuses (`minLength: "1"`, a pattern that is no regular expression) is the spec's
+   * fault. A schema compiled as it is (not by reference into a registered document) is first checked
+   * against the draft's meta-schema, as AJV's own `validateSchema` did, so that a malformed one
+   * (`properties: { name: string }`) is refused rather than read as "anything".
+   */
   private compile(schema: JsonSchema, compilable: JsonSchema | { $ref: string }): ValidateFunction {
+    const spec = this.specs.find((s) => s.origins.has(schema));
+    const where = spec ? `${spec.file ?? 'the spec'}: the schema at #${spec.origins.get(schema)}` : 'a schema';
+    const invalid = spec ? undefined : metaSchemaProblems(compilable);
+    if (invalid !== undefined) throw new SpecError(`${where} cannot be used: schema is invalid: ${invalid}`);
     try {
       return this.ajv.compile(compilable);
     } catch (error) {
-      const spec = this.specs.find((s) => s.origins.has(schema));
-      const where = spec ? `${spec.file ?? 'the spec'}: the schema at #${spec.origins.get(schema)}` : 'a schema';
       throw new SpecError(`${where} cannot be used: ${(error as Error).message}`);
     }
   }
@@ -126,6 +132,18 @@ export class ValidatorCache {
     // A schema built outside a spec may still be recursive: AJV needs its cycles as references.
     return acyclic(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema);
   }
+}
+
+let metaSchema: { ajv: Ajv2020; validate: ValidateFunction } | undefined;
+
+/** What makes a schema invalid under draft 2020-12's meta-schema, compiled once per process; undefined if valid. */
+function metaSchemaProblems(schema: unknown): string | undefined {
+  if (!metaSchema) {
+    const ajv = new Ajv2020({ strict: false, logger: false });
+    metaSchema = { ajv, validate: ajv.getSchema('https://json-schema.org/draft/2020-12/schema')! };
+  }
+  if (metaSchema.validate(schema)) return undefined;
+  return metaSchema.ajv.errorsText(metaSchema.validate.errors, { dataVar: 'schema' });
 }
 
 /**

@@ -3,6 +3,8 @@
  * leaves anything in the model the next run reads.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,5 +108,37 @@ describe('a run leaves nothing in the shared model', () => {
     const plain = await planned();
     expect(plain).toContain('/api/pets/rex');
     expect(plain).not.toContain('felix');
+  });
+});
+
+describe("a run's report", () => {
+  it('records every exchange when asked (or when an HTML or HAR report is written), none otherwise', async () => {
+    const file = await write('exchanges.yaml', document('cat.yaml'));
+    await write('cat.yaml', 'type: object\n');
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const exchanges = async (recordExchanges?: boolean) => {
+        const result = await run({
+          spec: file,
+          baseUrl: `http://127.0.0.1:${port}/api`,
+          seed: 1,
+          random: false,
+          maxCases: 2,
+          ...(recordExchanges !== undefined ? { recordExchanges } : {}),
+        });
+        return { sent: result.results.length, recorded: result.report?.exchanges.length };
+      };
+      const recorded = await exchanges(true);
+      expect(recorded.sent).toBeGreaterThan(0);
+      expect(recorded.recorded).toBe(recorded.sent);
+      expect((await exchanges()).recorded).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

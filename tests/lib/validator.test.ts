@@ -166,6 +166,11 @@ describe('ValidatorCache', () => {
     expect(() => cache.get(parameter.schema!)).toThrow(
       /^broken\.yaml: the schema at #\/paths\/~1names\/get\/parameters\/0\/schema cannot be used: minLength value must be/,
     );
+    // A schema compiled as it is meets the draft's meta-schema first: a malformed one is no "anything".
+    expect(() => cache.get({ type: 'object', properties: { name: 'string' as unknown as JsonSchema } })).toThrow(
+      /^a schema cannot be used: schema is invalid: schema\/properties\/name must be object,boolean$/,
+    );
+    expect(() => cache.get({ type: 'number', multipleOf: 0 })).toThrow(/schema\/multipleOf must be > 0/);
     expect(() => cache.get({ type: 'string', pattern: '(' })).toThrow(
       /^a schema cannot be used: .*regular expression/i,
     );
