@@ -4,6 +4,7 @@
  * `@scalar/openapi-upgrader`. Nothing downstream knows which version the file was written in.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { upgrade } from '@scalar/openapi-upgrader';
 import { parse, YAMLParseError } from 'yaml';
@@ -24,6 +25,12 @@ export interface SourceDocument {
   texts: ReadonlyMap<string, string>;
 }
 
+// prettyErrors: without it the parser keeps no line counter and an error has no line and column.
+const YAML_OPTIONS = { prettyErrors: true, maxAliasCount: 1000, uniqueKeys: false } as const;
+const YAML_VERSION = (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
+/** What a kept parse depends on besides the text. */
+export const YAML_PARSER = `yaml ${YAML_VERSION} ${JSON.stringify(YAML_OPTIONS)}`;
+
 /** Parses YAML (a superset of JSON); a syntax error names the file, line and column. */
 export function parseText(text: string, file: string): unknown {
   if (/\.json$/i.test(file)) {
@@ -34,8 +41,7 @@ export function parseText(text: string, file: string): unknown {
     }
   }
   try {
-    // prettyErrors: without it the parser keeps no line counter and an error has no line and column.
-    return parseYamlCached(text, (yaml) => parse(yaml, { prettyErrors: true, maxAliasCount: 1000, uniqueKeys: false }));
+    return parseYamlCached(text, YAML_PARSER, (yaml) => parse(yaml, YAML_OPTIONS));
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const at = error.linePos?.[0];
