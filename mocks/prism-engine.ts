@@ -5,6 +5,7 @@
  * logger is silent (per-request logging halves throughput).
  */
 import './prism-startup.js';
+import { createHash } from 'node:crypto';
 import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
 import { decycle } from '../lib/dereference.js';
 import { isObject } from '../lib/json.js';
@@ -74,10 +75,10 @@ const baseConfig = {
  * them as read-only (one engine already answers every request from the same objects).
  */
 const operationsByDocument = new Map<string, readonly HttpOperation[]>();
-const KEPT_DOCUMENTS = 16;
+const KEPT_DOCUMENTS = 8;
 
 async function operationsOf(document: Record<string, unknown>): Promise<readonly HttpOperation[]> {
-  const key = JSON.stringify(document);
+  const key = createHash('sha256').update(JSON.stringify(document)).digest('hex');
   let operations = operationsByDocument.get(key);
   if (!operations) {
     operations = await getHttpOperationsFromSpec(document);

@@ -11,32 +11,37 @@
  */
 import Module, { createRequire } from 'node:module';
 
-const requireFromHere = createRequire(import.meta.url);
-const prismEntry = requireFromHere.resolve('@stoplight/prism-http');
-const requireFromPrism = createRequire(prismEntry);
+const requireFromPrism = (): NodeJS.Require =>
+  createRequire(createRequire(import.meta.url).resolve('@stoplight/prism-http'));
 
-function seed(requireFrom: NodeJS.Require, request: string, exports: () => unknown): void {
-  const entry = requireFrom.resolve(request);
-  if (requireFrom.cache[entry]) return;
-  const cached = new Module(entry);
-  cached.filename = entry;
-  cached.loaded = true;
-  cached.exports = exports();
-  requireFrom.cache[entry] = cached;
+/** Seeds one module; if Prism's layout ever differs, the real module loads as it would have. */
+function seed(requireFrom: () => NodeJS.Require, request: string, exports: (from: NodeJS.Require) => unknown): void {
+  try {
+    const from = requireFrom();
+    const entry = from.resolve(request);
+    if (from.cache[entry]) return;
+    const cached = new Module(entry);
+    cached.filename = entry;
+    cached.loaded = true;
+    cached.exports = exports(from);
+    from.cache[entry] = cached;
+  } catch {
+    // Only slower to start.
+  }
 }
 
-seed(requireFromPrism, '@faker-js/faker', () => {
-  const english: unknown = requireFromPrism('@faker-js/faker/locale/en');
+seed(requireFromPrism, '@faker-js/faker', (from) => {
+  const english: unknown = from('@faker-js/faker/locale/en');
   // The shape of the full entry point: Prism reads `.default`, other code may read `.faker`.
   return { default: english, faker: english };
 });
 
-// Resolved from Prism's operations reader, the one module that requires it.
-const requireFromOperations = createRequire(requireFromPrism.resolve('./utils/operations'));
 const notServed = (): never => {
   throw new Error('a Postman collection is not an OpenAPI document: the mock does not serve it');
 };
-seed(requireFromOperations, '@stoplight/http-spec/postman/operation', () => ({
-  transformPostmanCollectionOperations: notServed,
-  transformPostmanCollectionOperation: notServed,
-}));
+// Resolved from Prism's operations reader, the one module that requires it.
+seed(
+  () => createRequire(requireFromPrism().resolve('./utils/operations')),
+  '@stoplight/http-spec/postman/operation',
+  () => ({ transformPostmanCollectionOperations: notServed, transformPostmanCollectionOperation: notServed }),
+);

@@ -2,8 +2,8 @@
  * `npm run lint:specs`: Spectral on specs/*.yaml with the project's ruleset, failing on any warning.
  * Spectral spends about 4 s of CPU, most of it starting up, and its verdict depends only on the files
  * it reads: a clean pass is remembered under a hash of them (the specs, the ruleset and its functions,
- * package-lock.json for Spectral's own version) and the same files are not linted again, as `tsc -b`
- * skips an unchanged tree. `--force` lints anyway; a failing lint is never remembered.
+ * package-lock.json for Spectral's own version, this script for its arguments) and the same files are
+ * not linted again, as `tsc -b` skips an unchanged tree. `--force` lints anyway; a failing lint is never remembered.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -38,6 +38,8 @@ export async function lintInputsHash(root: string): Promise<string> {
     ...(await filesUnder(join(root, 'spectral'))),
     join(root, '.spectral.yaml'),
     join(root, 'package-lock.json'),
+    // Spectral's arguments (--fail-severity among them) are written here.
+    fileURLToPath(import.meta.url),
   ].sort();
   const hash = createHash('sha256');
   for (const file of files) {
@@ -69,7 +71,8 @@ export async function lintSpecs(options: LintOptions): Promise<number> {
     return 0;
   }
   const code = await spectral(options.root, options.spectralOutput ?? 'inherit');
-  if (code === 0) {
+  // A file edited while Spectral read the files was not linted as it is now: nothing to remember.
+  if (code === 0 && (await lintInputsHash(options.root)) === hash) {
     await mkdir(dirname(stampFile), { recursive: true });
     await writeFile(stampFile, hash);
   }

@@ -1,5 +1,5 @@
 // The project's Spectral rules really fire: a deliberately broken spec trips each one, and the four
-// real specs trip none (npm test also lints them before vitest, failing on any warning).
+// real specs trip none (npm test also lints them, failing on any warning).
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -271,10 +271,10 @@ export interface JunitCase {
   message?: string;
 }
 
-/** Every <testcase> of a JUnit report, with its suite and outcome. */
 /** The last reports parsed: several assertions read the same run's JUnit, each parse is costly. */
 const parsedJunit = new Map<string, readonly JunitCase[]>();
 
+/** Every <testcase> of a JUnit report, with its suite and outcome. */
 export function junitCases(xml: string): JunitCase[] {
   let cases = parsedJunit.get(xml);
   if (!cases) {
