@@ -160,6 +160,8 @@ describe('Appendix C of OpenAPI 3.1: RFC 6570-based serialization', () => {
   it('allowReserved still encodes what a query string cannot carry raw, and the list delimiter in a value', () => {
     const reserved: WireParameter = { name: 'q', in: 'query', schema: STRING, allowReserved: true };
     expect(renderQuery([[reserved, ":/?@!$'()*,;[]#&+= %"]])).toBe("q=:/?@!$'()*,;%5B%5D%23%26%2B%3D%20%25");
+    // A triplet the value already holds is kept, in its own case; a `%` that starts none is encoded.
+    expect(renderQuery([[reserved, 'a%0ab%~']])).toBe('q=a%0ab%25~');
     const list: WireParameter = { name: 'q', in: 'query', schema: STRINGS, explode: false, allowReserved: true };
     expect(renderQuery([[list, ['a,b', 'c/d']]])).toBe('q=a%2Cb,c/d');
     expect(readParameter(list, { query: 'q=a%2Cb,c/d' })).toEqual({ present: true, value: ['a,b', 'c/d'] });
@@ -599,9 +601,11 @@ function schemaAndValue(combination: Combination): fc.Arbitrary<[JsonSchema, unk
   return fc.oneof(primitives, arrays, objects);
 }
 
-const RFC3986_QUERY = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-F]{2})*$/;
+// RFC 3986 §2.1: a percent-encoded triplet's hex digits may be of either case (allowReserved passes a
+// value's own `%0a` through as it is).
+const RFC3986_QUERY = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$/;
 const DOT_SEGMENTS = new Set(['.', '%2e', '..', '.%2e', '%2e.', '%2e%2e']);
-const RFC3986_SEGMENT = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-F]{2})*$/;
+const RFC3986_SEGMENT = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*$/;
 
 describe('round trips, for every location, style and explode', () => {
   for (const combination of COMBINATIONS) {
