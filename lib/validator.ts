@@ -5,6 +5,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { SpecError } from './errors.js';
+import { getPointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { assumptionsOf, documentedOnly } from './provenance.js';
 import { acyclic } from './schema.js';
@@ -55,6 +56,7 @@ export type RuleSet = 'all' | 'documented';
 
 interface RegisteredSpec {
   file: string | undefined;
+  source: Record<string, unknown>;
   origins: WeakMap<object, string>;
   uri: string;
   /** Whether the document marks any rule `x-inferred`: without one, both rule sets are the same. */
@@ -82,7 +84,13 @@ export class ValidatorCache {
     // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
     this.ajv.addSchema(spec.source, uri, undefined, false);
     this.ajv.addSchema(documentedOnly(spec.source), `${uri}:documented`, undefined, false);
-    this.specs.push({ file: spec.file, origins: spec.origins, uri, inferred: assumptionsOf(spec.source).length > 0 });
+    this.specs.push({
+      file: spec.file,
+      source: spec.source,
+      origins: spec.origins,
+      uri,
+      inferred: assumptionsOf(spec.source).length > 0,
+    });
   }
 
   get(schema: JsonSchema, rules: RuleSet = 'all'): SchemaValidator {
@@ -112,13 +120,21 @@ export class ValidatorCache {
    */
   private compile(schema: JsonSchema, compilable: JsonSchema | { $ref: string }): ValidateFunction {
     const spec = this.specs.find((s) => s.origins.has(schema));
-    const where = spec ? `${spec.file ?? 'the spec'}: the schema at #${spec.origins.get(schema)}` : 'a schema';
+    const pointer = spec?.origins.get(schema);
+    const at = (where: string) => `${spec?.file ?? 'the spec'}: the schema at #${where}`;
     const invalid = spec ? undefined : metaSchemaProblems(compilable);
-    if (invalid !== undefined) throw new SpecError(`${where} cannot be used: schema is invalid: ${invalid}`);
+    if (invalid !== undefined) throw new SpecError(`a schema cannot be used: schema is invalid: ${invalid}`);
     try {
       return this.ajv.compile(compilable);
     } catch (error) {
-      throw new SpecError(`${where} cannot be used: ${(error as Error).message}`);
+      if (!spec || pointer === undefined) throw new SpecError(`a schema cannot be used: ${(error as Error).message}`);
+      // AJV's message has no path: the schema it came from may be one this one only `$ref`s.
+      const found = firstInvalidSchema(spec.source, pointer);
+      throw new SpecError(
+        found
+          ? `${at(found.pointer)} cannot be used: schema is invalid: ${found.problems}`
+          : `${at(pointer)} cannot be used: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -144,6 +160,37 @@ function metaSchemaProblems(schema: unknown): string | undefined {
   }
   if (metaSchema.validate(schema)) return undefined;
   return metaSchema.ajv.errorsText(metaSchema.validate.errors, { dataVar: 'schema' });
+}
+
+/**
+ * The first schema, from `pointer` through the document's `$ref`s, that breaks the meta-schema, with
+ * what breaks it: where a schema AJV refused to compile went wrong.
+ */
+function firstInvalidSchema(source: unknown, pointer: string): { pointer: string; problems: string } | undefined {
+  const seen = new Set<string>();
+  const queue = [pointer];
+  while (queue.length > 0) {
+    const at = queue.shift()!;
+    if (seen.has(at)) continue;
+    seen.add(at);
+    let node: unknown;
+    try {
+      node = getPointer(source, at);
+    } catch {
+      continue;
+    }
+    const problems = metaSchemaProblems(node);
+    if (problems !== undefined) return { pointer: at, problems };
+    const stack: unknown[] = [node];
+    while (stack.length > 0) {
+      const next = stack.pop();
+      if (next === null || typeof next !== 'object') continue;
+      const ref = (next as { $ref?: unknown }).$ref;
+      if (typeof ref === 'string' && ref.startsWith('#')) queue.push(decodeURIComponent(ref.slice(1)));
+      stack.push(...Object.values(next));
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -151,20 +151,30 @@ describe('ValidatorCache', () => {
           '/names': {
             get: {
               operationId: 'find',
-              parameters: [{ name: 'q', in: 'query', schema: { type: 'string', minLength: '1' } }],
+              parameters: [
+                { name: 'q', in: 'query', schema: { type: 'string', minLength: '1' } },
+                { name: 'n', in: 'query', schema: { $ref: '#/components/schemas/Name' } },
+              ],
               responses: { '204': { description: 'found' } },
             },
           },
+        },
+        components: {
+          schemas: { Name: { type: 'object', properties: { first: { type: 'string', maxLength: 'x' } } } },
         },
       },
       'broken.yaml',
     );
     const cache = new ValidatorCache();
     cache.register(broken);
-    const parameter = broken.operations[0]!.parameters[0]!;
-    expect(() => cache.get(parameter.schema!)).toThrow(SpecError);
-    expect(() => cache.get(parameter.schema!)).toThrow(
-      /^broken\.yaml: the schema at #\/paths\/~1names\/get\/parameters\/0\/schema cannot be used: minLength value must be/,
+    const [own, referenced] = broken.operations[0]!.parameters;
+    expect(() => cache.get(own!.schema!)).toThrow(SpecError);
+    expect(() => cache.get(own!.schema!)).toThrow(
+      /^broken\.yaml: the schema at #\/paths\/~1names\/get\/parameters\/0\/schema cannot be used: schema is invalid: schema\/minLength must be integer$/,
+    );
+    // The bad keyword is in a component the parameter only `$ref`s: the message names the component.
+    expect(() => cache.get(referenced!.schema!)).toThrow(
+      /^broken\.yaml: the schema at #\/components\/schemas\/Name cannot be used: schema is invalid: schema\/properties\/first\/maxLength must be integer$/,
     );
     // A schema compiled as it is meets the draft's meta-schema first: a malformed one is no "anything".
     expect(() => cache.get({ type: 'object', properties: { name: 'string' as unknown as JsonSchema } })).toThrow(
