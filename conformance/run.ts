@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { SpecError } from '../lib/errors.js';
 import type { Rate } from '../lib/extensions.js';
 import { credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
@@ -19,7 +18,7 @@ import { buildRequest, wireHeaders } from './cases/wire.js';
 import { evaluate } from './checks/evaluate.js';
 import { CHECK_NAMES, type CheckDefinition, isJudged, selectChecks } from './checks/registry.js';
 import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
-import { ConfigError } from './errors.js';
+import { asConfigError, ConfigError } from './errors.js';
 import { type Execution, execute } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
 import { Pacer } from './http/pacer.js';
@@ -255,10 +254,6 @@ async function prepare(
     throw asConfigError(error);
   }
 }
-
-/** A spec the run cannot use (a schema AJV refuses) is the user's to mend, as a ConfigError says. */
-const asConfigError = (error: unknown): unknown =>
-  error instanceof SpecError ? new ConfigError(error.message) : error;
 
 async function planRun(
   options: RunOptions,

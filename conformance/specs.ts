@@ -6,11 +6,10 @@
  */
 import { resolve } from 'node:path';
 import { unchanged } from '../lib/document.js';
-import { SpecError } from '../lib/errors.js';
 import { deepFreeze } from '../lib/json.js';
 import { readSpec, type Spec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
-import { ConfigError } from './errors.js';
+import { asConfigError } from './errors.js';
 
 export interface LoadedSpec {
   spec: Spec;
@@ -32,8 +31,7 @@ async function read(file: string): Promise<Read> {
     validators.register(spec);
     return { loaded: { spec: deepFreeze(spec), validators }, texts };
   } catch (error) {
-    if (error instanceof SpecError) throw new ConfigError(error.message);
-    throw error;
+    throw asConfigError(error);
   }
 }
 
