@@ -44,3 +44,60 @@ it('engines of the same document answer alike; an edited document, same file, an
   expect(await answer(edited)).toEqual({ name: 'edited' });
   expect(await answer(first)).toEqual({ name: 'first' });
 });
+
+const negotiated: JsonObject = {
+  openapi: '3.1.0',
+  info: { title: 'Negotiated', version: '1' },
+  paths: {
+    '/things': {
+      get: {
+        operationId: 'listThings',
+        responses: {
+          '200': {
+            description: 'things',
+            headers: { 'X-Kind': { schema: { type: 'string' }, example: 'listed' } },
+            content: {
+              'application/json': {
+                schema: { type: 'object' },
+                examples: { one: { value: { name: 'one' } }, two: { value: { name: 'two' } } },
+              },
+              'text/plain': { schema: { type: 'string' }, example: 'one, two' },
+            },
+          },
+          '404': {
+            description: 'none',
+            content: { 'application/json': { schema: { type: 'object' }, example: { missing: true } } },
+          },
+        },
+      },
+    },
+  },
+};
+
+it('each static answer is made once, yet every status, example and Accept value gets its own, and a caller may change what it got', async () => {
+  const engine = await PrismEngine.load(buildSpec(negotiated, 'negotiated.yaml'));
+  const ask = async (accept: string | undefined, scenario: { code?: number; exampleKey?: string } = {}) => {
+    const reply = await engine.respond(
+      'listThings',
+      { method: 'get', path: '/things', query: {}, headers: accept ? { accept } : {}, body: undefined },
+      { dynamic: false, ...scenario },
+    );
+    if (isRefusal(reply)) throw new Error(reply.detail);
+    return reply;
+  };
+  for (let i = 0; i < 3; i++) {
+    const reply = await ask('application/json');
+    expect(reply).toEqual({
+      status: 200,
+      headers: { 'x-kind': 'listed', 'content-type': 'application/json' },
+      body: { name: 'one' },
+    });
+    (reply.body as { name: string }).name = 'changed by a caller';
+    reply.headers['x-added'] = 'by a caller';
+  }
+  expect((await ask('text/plain')).body).toBe('one, two');
+  expect((await ask('application/json', { exampleKey: 'two' })).body).toEqual({ name: 'two' });
+  expect((await ask('application/json', { code: 404 })).body).toEqual({ missing: true });
+  expect((await ask('application/json')).body).toEqual({ name: 'one' });
+  expect((await ask('text/plain')).body).toBe('one, two');
+});
