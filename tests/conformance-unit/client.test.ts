@@ -198,3 +198,28 @@ test('a connection closed before any answer: an idempotent request is sent once 
     await new Promise<void>((resolve) => closing.close(() => resolve()));
   }
 });
+
+test('a documented body on DELETE or GET keeps the connection for the next request', async () => {
+  let connections = 0;
+  const counting = createServer((req, res) => {
+    let length = 0;
+    req.on('data', (chunk: Buffer) => (length += chunk.length));
+    req.on('end', () => res.end(JSON.stringify({ method: req.method, length })));
+  });
+  counting.on('connection', () => connections++);
+  await new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(counting.address() as { port: number }).port}/x`;
+  const client = new HttpClient({ timeoutMs: 5000, maxBodyBytes: 1024, connections: 1 });
+  try {
+    const bodies = [];
+    for (const method of ['DELETE', 'DELETE', 'GET', 'POST', 'DELETE']) {
+      const result = await client.send({ method, url, headers: { 'content-type': 'application/json' }, body: '[1,2]' });
+      bodies.push(answered(result)?.json?.value);
+    }
+    expect(bodies).toEqual(['DELETE', 'DELETE', 'GET', 'POST', 'DELETE'].map((method) => ({ method, length: 5 })));
+    expect(connections).toBe(1);
+  } finally {
+    await client.close();
+    await new Promise<void>((resolve) => counting.close(() => resolve()));
+  }
+});
