@@ -4,8 +4,8 @@
  * when the mock cannot start). Arguments go to the runner:
  * `npm run check:mock -- --api easify --report-html reports/mock.html`.
  *
- * The mock starts in a child process while this one loads the specs and plans the cases: both are
- * mostly CPU, so on two cores they overlap; the first request waits for the mock to be ready.
+ * The mock starts in a child process while this one loads the runner and the specs and plans the
+ * cases: both are mostly CPU, so on two cores they overlap; the first request waits for the mock to be ready.
  * `npm run build` compiles this file to dist/scripts/ (what the npm script runs); tsx runs it too.
  */
 import { spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ import { realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CliIo, main } from '../conformance/cli.js';
+import type { CliIo } from '../conformance/cli.js';
 import { ConfigError } from '../conformance/errors.js';
 import { PACKAGE_ROOT } from '../lib/package-root.js';
 
@@ -72,6 +72,8 @@ export async function checkMock(argv: readonly string[], io: Omit<CliIo, 'target
   // A run refused before it waits for the mock must not leave the mock's failure unhandled.
   mock.ready.catch(() => undefined);
   try {
+    // The runner's modules load after the mock is spawned: its start overlaps them too.
+    const { main } = await import('../conformance/cli.js');
     // The mock is thrown away after the run: nothing to clean up (a --cleanup given still wins).
     return await main(['--config', join(PACKAGE_ROOT, 'conformance.config.yaml'), '--no-cleanup', ...argv], {
       ...io,
