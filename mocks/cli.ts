@@ -141,6 +141,7 @@ export async function main(argv: readonly string[], io: MockCliIo): Promise<Mock
       stateless: options.stateless ?? false,
       dynamic: options.dynamic ?? false,
       documentedOnly: options.documentedOnly ?? false,
+      warm: true,
       ...(options.specs !== undefined ? { specsDir: options.specs } : {}),
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
       ...(options.watch

@@ -19,6 +19,7 @@ import { readBody } from './http-body.js';
 import type { Reply } from './responses.js';
 import { matchRoute } from './router.js';
 import type { Clock } from './state/rate-limit.js';
+import { warmValidators } from './warm.js';
 import { carryState, type ReloadEvent, type SpecWatcher, type WatchOptions, watchSpecFiles } from './watch.js';
 
 export type { RateLimitOverride } from './api.js';
@@ -44,6 +45,11 @@ export interface MockOptions {
   clock?: Clock;
   /** Reload a spec when its file changes (mocks/watch.ts says what happens to state). */
   watch?: boolean | WatchOptions;
+  /**
+   * Compile the validators once listening, before the first requests need them (mocks/warm.ts): the
+   * CLI does; a process that starts many short-lived mocks (tests) need not.
+   */
+  warm?: boolean;
 }
 
 export interface MockedApi {
@@ -256,6 +262,14 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     server.listen(options.port ?? 4010, host, () => resolveListen());
   });
 
+  const warming = options.warm
+    ? warmValidators(
+        specs.flatMap((spec) => spec.operations),
+        validators,
+        handlerOptions.rules,
+      )
+    : undefined;
+
   // An idle mock lets go of the windows of credentials it no longer hears from, not only a busy one.
   const prune = (): void => {
     for (const api of apis.values()) api.rateLimit?.limiter.prune();
@@ -336,6 +350,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     close: () =>
       new Promise<void>((resolveClose) => {
         clearInterval(pruner);
+        warming?.stop();
         watcher?.close();
         server.close(() => resolveClose());
         server.closeAllConnections();
