@@ -27,6 +27,7 @@ export interface EngineRequest {
   /** The operation's own path (the spec's path with parameters filled), without prefix or base path. */
   path: string;
   query: Record<string, string | string[]>;
+  /** Names in lower case, as Node gives them (a kept answer's key reads `accept`). */
   headers: Record<string, string>;
   body: unknown;
 }
@@ -91,7 +92,7 @@ async function operationsOf(document: Record<string, unknown>): Promise<readonly
   return operations;
 }
 
-/** Distinct static answers kept per engine: operations x documented statuses x examples x Accept values sent. */
+/** Static answers kept per engine (operations x documented statuses x examples x Accept values sent); the oldest go. */
 const KEPT_ANSWERS = 512;
 
 const copyOf = (response: EngineResponse): EngineResponse => ({
@@ -105,8 +106,9 @@ export class PrismEngine {
   /**
    * Prism's static answers. Without dynamic data, what Prism makes depends only on the operation, the
    * chosen status and example, and the Accept header (it neither validates nor reads the request
-   * here), so each is made once: Prism's pass was a fifth of the mock's time per request. Callbacks
-   * are sent per request, so an operation with any is always handed to Prism.
+   * here, and is handed the operation's own path), so each is made once, and every caller gets a
+   * copy: Prism's pass was a fifth of the mock's time per request. Callbacks are sent per request,
+   * with the request's values, so an operation with any is always handed to Prism as it came.
    */
   private readonly answers = new Map<string, EngineResponse>();
 
@@ -136,15 +138,18 @@ export class PrismEngine {
     const operation = this.operations.get(operationId);
     if (!operation)
       return { status: 500, title: 'Internal Server Error', detail: `Prism did not load operation ${operationId}` };
+    const callbacks = (operation.callbacks?.length ?? 0) > 0;
     const key =
-      scenario.dynamic || (operation.callbacks?.length ?? 0) > 0
+      scenario.dynamic || callbacks
         ? undefined
         : [operationId, scenario.code ?? '', scenario.exampleKey ?? '', request.headers.accept ?? ''].join('\n');
     const kept = key === undefined ? undefined : this.answers.get(key);
     if (kept) return copyOf(kept);
     const input: IHttpRequest = {
       method: request.method as IHttpRequest['method'],
-      url: { path: request.path, query: request.query },
+      // Our router already chose the operation (a trailing slash included, which Prism's refuses):
+      // its own template always matches it. Callbacks may read the request's path, so they get it.
+      url: { path: callbacks ? request.path : operation.path, query: request.query },
       headers: request.headers,
       body: request.body,
     };
@@ -170,9 +175,13 @@ export class PrismEngine {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(output.headers ?? {})) headers[name.toLowerCase()] = String(value);
     const response = { status: output.statusCode, headers, body: output.body };
-    if (key === undefined || this.answers.size >= KEPT_ANSWERS) return response;
-    this.answers.set(key, copyOf(response));
-    return response;
+    if (key === undefined) return response;
+    // Prism's static body is its operation's own example object, shared by every engine of the document.
+    const made = copyOf(response);
+    // The oldest goes: Accept is the client's to choose, and new values must not stop keeping answers.
+    if (this.answers.size >= KEPT_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    this.answers.set(key, made);
+    return copyOf(made);
   }
 }
 

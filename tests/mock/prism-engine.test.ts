@@ -76,10 +76,15 @@ const negotiated: JsonObject = {
 
 it('each static answer is made once, yet every status, example and Accept value gets its own, and a caller may change what it got', async () => {
   const engine = await PrismEngine.load(buildSpec(negotiated, 'negotiated.yaml'));
-  const ask = async (accept: string | undefined, scenario: { code?: number; exampleKey?: string } = {}) => {
-    const reply = await engine.respond(
+  const ask = async (
+    accept: string | undefined,
+    scenario: { code?: number; exampleKey?: string } = {},
+    from = engine,
+    path = '/things',
+  ) => {
+    const reply = await from.respond(
       'listThings',
-      { method: 'get', path: '/things', query: {}, headers: accept ? { accept } : {}, body: undefined },
+      { method: 'get', path, query: {}, headers: accept ? { accept } : {}, body: undefined },
       { dynamic: false, ...scenario },
     );
     if (isRefusal(reply)) throw new Error(reply.detail);
@@ -95,6 +100,14 @@ it('each static answer is made once, yet every status, example and Accept value 
     (reply.body as { name: string }).name = 'changed by a caller';
     reply.headers['x-added'] = 'by a caller';
   }
+  // The first answer, made by Prism, was changed too: Prism's own example, which every engine of the
+  // same document shares, is not.
+  const other = await PrismEngine.load(buildSpec(negotiated, 'negotiated.yaml'));
+  expect((await ask('application/json', {}, other)).body).toEqual({ name: 'one' });
+  // The path our router matched, a trailing slash included (which Prism's router refuses), answers
+  // alike whether or not the answer was kept.
+  expect((await ask('application/json', {}, other, '/things/')).body).toEqual({ name: 'one' });
+  expect((await ask('application/json', { code: 404 }, engine, '/things/')).body).toEqual({ missing: true });
   expect((await ask('text/plain')).body).toBe('one, two');
   expect((await ask('application/json', { exampleKey: 'two' })).body).toEqual({ name: 'two' });
   expect((await ask('application/json', { code: 404 })).body).toEqual({ missing: true });
