@@ -5,7 +5,7 @@
  * - `@faker-js/faker`: its entry point loads every one of its 50+ locales (about 0.8 s of the mock's
  *   start under tsx), though json-schema-faker only ever uses faker's default, English. Prism gets
  *   faker's English-only build: the same `Faker` API and the same 'en' data, in a tenth of the time,
- *   and only when dynamic data is first made.
+ *   and only once a schema's `faker` (or `x-faker`) keyword is first met.
  * - `@stoplight/http-spec/postman/operation`: Prism's reader of Postman collections pulls in
  *   postman-collection (with a faker of its own), about 0.16 s. The mock hands Prism only OpenAPI
  *   documents its own loader read, so that reader is never called; if it ever were, it says so.
@@ -32,16 +32,20 @@ function seed(requireFrom: () => NodeJS.Require, request: string, exports: (from
 }
 
 seed(requireFromPrism, '@faker-js/faker', (from) => {
+  // Resolved now, so that a layout that differs falls back to the real module here, not at first use.
+  const entry = from.resolve('@faker-js/faker/locale/en');
   let english: object | undefined;
-  const load = (): object => (english ??= from('@faker-js/faker/locale/en') as object);
-  // json-schema-faker takes faker as Prism loads, but reads it only to make dynamic data (`--dynamic`,
-  // `Prefer: dynamic=true`): a stand-in loads it on first use, so static answers (the default) never do.
+  const load = (): object => (english ??= from(entry) as object);
+  // json-schema-faker takes faker as Prism loads, but reads it only for a schema's `faker` (or `x-faker`)
+  // keyword: a stand-in loads it on first use, so a spec without one never does.
   const lazy = new Proxy(
     {},
     {
       get: (_, key) => Reflect.get(load(), key),
+      set: (_, key, value) => Reflect.set(load(), key, value),
       has: (_, key) => Reflect.has(load(), key),
       ownKeys: () => Reflect.ownKeys(load()),
+      defineProperty: (_, key, descriptor) => Reflect.defineProperty(load(), key, descriptor),
       getOwnPropertyDescriptor: (_, key) => {
         const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
         // A proxy may not report a property its (empty) target lacks as non-configurable.

@@ -4,15 +4,16 @@
  */
 import { createRequire } from 'node:module';
 import { expect, it } from 'vitest';
-import '../../mocks/prism-engine.js';
+import { buildSpec } from '../../lib/spec.js';
+import { isRefusal, PrismEngine } from '../../mocks/prism-engine.js';
 
 const requireFromPrism = createRequire(createRequire(import.meta.url).resolve('@stoplight/prism-http'));
 
-it('Prism loads no faker until dynamic data is made, then English only, and no postman-collection', () => {
+it('Prism loads no faker until it is used, then English only, and no postman-collection', () => {
   const loaded = Object.keys(requireFromPrism.cache);
   expect(loaded.some((file) => file.includes('@stoplight/prism-http'))).toBe(true);
   expect(loaded.filter((file) => file.includes('/postman-collection/'))).toEqual([]);
-  // Nothing of faker until dynamic data is made: only the stand-in Prism was handed.
+  // Nothing of faker until it is used (a `faker` keyword): only the stand-in Prism was handed.
   expect(loaded.filter((file) => file.includes('/@faker-js/faker/'))).toEqual([
     requireFromPrism.resolve('@faker-js/faker'),
   ]);
@@ -32,4 +33,43 @@ it("the Postman reader's stand-in refuses with a reason", () => {
   expect(() => postman.transformPostmanCollectionOperations({ item: [], info: { name: 'c' } })).toThrow(
     /Postman collection is not an OpenAPI document/,
   );
+});
+
+it("dynamic data made with a schema's x-faker keyword goes through the stand-in to faker", async () => {
+  const spec = buildSpec(
+    {
+      openapi: '3.1.0',
+      info: { title: 'Faked', version: '1' },
+      paths: {
+        '/people': {
+          get: {
+            operationId: 'getPerson',
+            responses: {
+              '200': {
+                description: 'a person',
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      required: ['first'],
+                      properties: { first: { type: 'string', 'x-faker': 'name.firstName' } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    'faked.yaml',
+  );
+  const engine = await PrismEngine.load(spec);
+  const reply = await engine.respond(
+    'getPerson',
+    { method: 'get', path: '/people', query: {}, headers: {}, body: undefined },
+    { dynamic: true },
+  );
+  if (isRefusal(reply)) throw new Error(reply.detail);
+  expect((reply.body as { first?: unknown }).first).toMatch(/^[A-Z][a-z'-]+$/);
 });
