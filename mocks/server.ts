@@ -262,13 +262,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     server.listen(options.port ?? 4010, host, () => resolveListen());
   });
 
-  const warming = options.warm
-    ? warmValidators(
-        specs.flatMap((spec) => spec.operations),
-        validators,
-        handlerOptions.rules,
-      )
-    : undefined;
+  const warming = options.warm ? warmValidators(built, validators, handlerOptions.rules) : undefined;
 
   // An idle mock lets go of the windows of credentials it no longer hears from, not only a busy one.
   const prune = (): void => {

@@ -1,19 +1,24 @@
 /**
  * Compiles, while a started mock waits for its first requests, the validators its answers use: each
- * operation's parameters, request bodies, responses and their records' fields. Each is compiled once
- * anyway (lib/validator.ts keeps them), but on the first request that needs it, and in a fresh mock
- * those compiles were a sixth of its time over a run of the four APIs (`npm run check:mock`).
+ * operation's parameters, request bodies and responses, and the fields of the records its state
+ * keeps. Each is compiled once anyway (lib/validator.ts keeps them), but on the first request that
+ * needs it, and in a fresh mock those compiles were a sixth of its time over a run of the four APIs
+ * (`npm run check:mock`).
  *
  * One schema per turn of the event loop, so a request that arrives meanwhile waits for one compile at
- * most; what fails to compile is left for the request that needs it to report.
+ * most; what fails to compile is left for the request that needs it to report. A spec reloaded by
+ * `--watch` is not warmed: its validators compile as requests need them, as before.
  */
 import type { JsonSchema } from '../lib/json-schema.js';
+import type { ResourceBinding } from '../lib/resources.js';
 import { flatten } from '../lib/schema.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 
+const fieldsOf = (schema: JsonSchema): JsonSchema[] => Object.values(flatten(schema).properties ?? {});
+
 /** The schemas the mock validates for this operation, in the order a request meets them. */
-export function schemasOf(operation: Operation): JsonSchema[] {
+export function schemasOf(operation: Operation, binding?: ResourceBinding): JsonSchema[] {
   const schemas: JsonSchema[] = operation.parameters.map((p) => p.schema);
   const bodies = [
     ...(operation.requestBody?.content ?? []),
@@ -21,10 +26,11 @@ export function schemasOf(operation: Operation): JsonSchema[] {
   ];
   for (const media of bodies) {
     if (!media.schema) continue;
-    schemas.push(media.schema);
-    // State keeps a record's fields one by one (mocks/state/resources.ts).
-    schemas.push(...Object.values(flatten(media.schema).properties ?? {}));
+    schemas.push(media.schema, ...fieldsOf(media.schema));
   }
+  // State keeps a record's fields one by one, and checks a new id (mocks/state/resources.ts).
+  for (const record of [binding?.recordSchema, binding?.itemSchema]) if (record) schemas.push(...fieldsOf(record));
+  if (binding?.idSchema) schemas.push(binding.idSchema);
   return schemas;
 }
 
@@ -34,25 +40,33 @@ export interface Warming {
   stop(): void;
 }
 
-export function warmValidators(operations: readonly Operation[], validators: ValidatorCache, rules: RuleSet): Warming {
-  const queue = operations.flatMap(schemasOf);
+/** What one API serves: its operations, and the state bound to them by operationId. */
+export interface WarmApi {
+  spec: { operations: readonly Operation[] };
+  bindings: ReadonlyMap<string, ResourceBinding>;
+}
+
+export function warmValidators(apis: Iterable<WarmApi>, validators: ValidatorCache, rules: RuleSet): Warming {
+  const queue = [...apis].flatMap((api) =>
+    api.spec.operations.flatMap((operation) => schemasOf(operation, api.bindings.get(operation.operationId))),
+  );
+  let next = 0;
   let stopped = false;
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
-  const next = (): void => {
-    const schema = queue.shift();
-    if (stopped || schema === undefined) {
+  const step = (): void => {
+    if (stopped || next >= queue.length) {
       finish();
       return;
     }
     try {
-      validators.get(schema, rules);
+      validators.get(queue[next++]!, rules);
     } catch {
       // The request that needs it reports it.
     }
-    setImmediate(next);
+    setImmediate(step);
   };
-  setImmediate(next);
+  setImmediate(step);
   return {
     done,
     stop: () => {
