@@ -118,52 +118,94 @@ export function assumptionOf(error: ErrorObject, pointers: WeakMap<object, strin
 export function reachedAssumptions(source: JsonObject, pointer: string, value: unknown): Assumption[] {
   // Most answers are judged against schemas with no mark anywhere below them: nothing to walk.
   if (!marksBelow(source, pointer)) return [];
-  const pointers = sourcePointers(source);
   // A value with nothing inside reaches the same marks whatever it is: those are looked up once.
   const scalar = value !== undefined && (value === null || typeof value !== 'object');
   const memo = scalar ? scalarReach(source) : undefined;
   const known = memo?.get(pointer);
   if (known) return known;
+  const walk = walkOf(source);
   const found: Assumption[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<Assumption>();
   const visit = (node: unknown, instance: unknown, depth: number): void => {
     if (!isObject(node) || instance === undefined || depth > 32) return;
-    if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) {
-      let target: unknown;
-      try {
-        target = nodeAt(source, decodeURIComponent(node.$ref.slice(1)));
-      } catch {
-        target = undefined;
-      }
-      visit(target, instance, depth + 1);
-    }
-    const marks = inferredOf(node);
-    const at = pointers.get(node);
-    if (marks && at !== undefined) {
-      for (const [keyword, reason] of Object.entries(marks)) {
-        const key = `${at} ${keyword}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          found.push({ pointer: at, keyword, reason });
-        }
+    const step = walk(node);
+    if (!step.marked) return;
+    if (step.target !== undefined) visit(step.target, instance, depth + 1);
+    for (const assumption of step.own) {
+      if (!seen.has(assumption)) {
+        seen.add(assumption);
+        found.push(assumption);
       }
     }
     for (const part of Array.isArray(node.allOf) ? node.allOf : []) visit(part, instance, depth + 1);
     if (isObject(instance) && isObject(node.properties)) {
-      for (const [name, sub] of Object.entries(node.properties)) {
-        if (Object.hasOwn(instance, name)) visit(sub, instance[name], depth + 1);
+      for (const name in node.properties) {
+        if (Object.hasOwn(instance, name)) visit(node.properties[name], instance[name], depth + 1);
       }
     }
     if (Array.isArray(instance)) {
       const prefix = Array.isArray(node.prefixItems) ? node.prefixItems : [];
-      instance.slice(0, 20).forEach((item, index) => {
-        visit(index < prefix.length ? prefix[index] : node.items, item, depth + 1);
-      });
+      const count = Math.min(instance.length, 20);
+      for (let index = 0; index < count; index++) {
+        visit(index < prefix.length ? prefix[index] : node.items, instance[index], depth + 1);
+      }
     }
   };
   visit(nodeAt(source, pointer), value, 0);
   memo?.set(pointer, found);
   return found;
+}
+
+/** What the walk of reachedAssumptions needs of one schema node, found once per node. */
+interface WalkStep {
+  /** The node a local `$ref` of it leads to. */
+  target: unknown;
+  /** Its own marks, as assumptions (the same objects every time). */
+  own: readonly Assumption[];
+  /** Whether it or anything the walk can reach from it carries marks; false: nothing there to walk. */
+  marked: boolean;
+}
+
+const walksBySource = new WeakMap<JsonObject, (node: JsonObject) => WalkStep>();
+
+function walkOf(source: JsonObject): (node: JsonObject) => WalkStep {
+  let walk = walksBySource.get(source);
+  if (walk) return walk;
+  const pointers = sourcePointers(source);
+  const steps = new WeakMap<object, WalkStep>();
+  const children = (node: JsonObject, target: unknown): unknown[] => [
+    target,
+    ...(Array.isArray(node.allOf) ? node.allOf : []),
+    ...(isObject(node.properties) ? Object.values(node.properties) : []),
+    ...(Array.isArray(node.prefixItems) ? node.prefixItems : []),
+    node.items,
+  ];
+  walk = (node: JsonObject): WalkStep => {
+    const known = steps.get(node);
+    if (known) return known;
+    let target: unknown;
+    if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) {
+      try {
+        target = nodeAt(source, decodeURIComponent(node.$ref.slice(1)));
+      } catch {
+        // A broken reference leads nowhere.
+      }
+    }
+    const marks = inferredOf(node);
+    const at = pointers.get(node);
+    const own =
+      marks && at !== undefined
+        ? Object.entries(marks).map(([keyword, reason]) => Object.freeze({ pointer: at, keyword, reason }))
+        : [];
+    // Set before the children are asked, so a cycle back to this node counts as marked: the walk
+    // may then look further than it needs, never less.
+    const step: WalkStep = { target, own, marked: true };
+    steps.set(node, step);
+    step.marked = own.length > 0 || children(node, target).some((child) => isObject(child) && walk!(child).marked);
+    return step;
+  };
+  walksBySource.set(source, walk);
+  return walk;
 }
 
 const markedBelowBySource = new WeakMap<JsonObject, Map<string, boolean>>();

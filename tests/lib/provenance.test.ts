@@ -148,6 +148,33 @@ describe('reachedAssumptions', () => {
     expect(reachedAssumptions(doc, contact, {})).toEqual([]);
     expect(reachedAssumptions(doc, contact, undefined)).toEqual([]);
   });
+
+  it('through a recursive schema to any depth, each mark once however often it is reached', () => {
+    const tree: JsonObject = {
+      components: {
+        schemas: {
+          Node: {
+            type: 'object',
+            properties: {
+              name: { type: 'string', maxLength: 9, 'x-inferred': { maxLength: 'short names' } },
+              plain: { type: 'object', properties: { x: { type: 'string' } } },
+              children: { type: 'array', items: { $ref: '#/components/schemas/Node' } },
+            },
+          },
+          Pair: { allOf: [{ $ref: '#/components/schemas/Node' }, { $ref: '#/components/schemas/Node' }] },
+        },
+      },
+    };
+    const name = { pointer: '/components/schemas/Node/properties/name', keyword: 'maxLength', reason: 'short names' };
+    const deep = { children: [{ plain: { x: 'y' } }, { children: [{ children: [{ name: 'deep' }] }] }] };
+    for (let i = 0; i < 2; i++) {
+      expect(reachedAssumptions(tree, '/components/schemas/Node', deep)).toEqual([name]);
+      expect(reachedAssumptions(tree, '/components/schemas/Node', { plain: { x: 'y' }, children: [{}] })).toEqual([]);
+      expect(reachedAssumptions(tree, '/components/schemas/Pair', { name: 'a', children: [{ name: 'b' }] })).toEqual([
+        name,
+      ]);
+    }
+  });
 });
 
 describe('markedPointer and pointers', () => {
