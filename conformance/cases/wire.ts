@@ -78,6 +78,12 @@ function encodeBody(operation: Operation, body: PlannedBody): { body: string | U
   };
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** Most cases omit and force no header: no set is made for them. */
+const lowerCased = (names: readonly string[]): ReadonlySet<string> =>
+  names.length === 0 ? NO_NAMES : new Set(names.map((n) => n.toLowerCase()));
+
 /** The wire request of a case, or why it cannot be sent. */
 export function buildRequest(
   testCase: TestCase,
@@ -121,17 +127,18 @@ export function buildRequest(
   }
   const query = queryText(operation, queryEntries);
   // Names are lower-cased on the wire so that given, generated and omitted headers meet case-insensitively.
-  const omitted = new Set(request.omitHeaders.map((n) => n.toLowerCase()));
-  const forced = new Set(request.forceHeaders.map((n) => n.toLowerCase()));
+  const omitted = lowerCased(request.omitHeaders);
+  const forced = lowerCased(request.forceHeaders);
   const encoded = body ? encodeBody(operation, body) : undefined;
-  if (encoded) omitted.add('content-type');
+  // The body's own Content-Type is set below, whatever the case or --header say.
+  const ownType = encoded !== undefined;
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
+  for (const name in request.headers) {
     const key = name.toLowerCase();
-    if (!omitted.has(key)) headers[key] = value;
+    if (!omitted.has(key) && !(ownType && key === 'content-type')) headers[key] = request.headers[name]!;
   }
   for (const [key, value] of userHeaders) {
-    if (!forced.has(key) && !omitted.has(key)) headers[key] = value;
+    if (!forced.has(key) && !omitted.has(key) && !(ownType && key === 'content-type')) headers[key] = value;
   }
   const cookies = cookieText(operation, Object.entries(request.cookies));
   if (cookies !== '' && !omitted.has('cookie'))
