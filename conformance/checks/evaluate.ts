@@ -23,6 +23,23 @@ export interface EvaluateOptions {
 
 const NOT_APPLICABLE = 'does not apply to this case';
 
+// Nearly every result is one of these two: one frozen object per check, not one per case.
+const passedResults = new Map<string, CheckResult>();
+const notApplicableResults = new Map<string, CheckResult>();
+
+function passed(check: string): CheckResult {
+  let kept = passedResults.get(check);
+  if (!kept) passedResults.set(check, (kept = Object.freeze({ check, status: 'passed' })));
+  return kept;
+}
+
+function notApplicable(check: string): CheckResult {
+  let kept = notApplicableResults.get(check);
+  if (!kept)
+    notApplicableResults.set(check, (kept = Object.freeze({ check, status: 'skipped', reason: NOT_APPLICABLE })));
+  return kept;
+}
+
 function describeRefuted(assumptions: readonly Assumption[]): string {
   return `refutes ${assumptions.map((a) => `${a.keyword} at ${a.pointer}`).join(', ')}`;
 }
@@ -112,11 +129,11 @@ export function evaluate(exchange: Exchange, options: EvaluateOptions): CaseResu
     }
     const outcome = definition.check(ctx);
     if (outcome === 'skip') {
-      results.push({ check: definition.name, status: 'skipped', reason: NOT_APPLICABLE });
+      results.push(notApplicable(definition.name));
       continue;
     }
     if (!outcome) {
-      results.push({ check: definition.name, status: 'passed' });
+      results.push(passed(definition.name));
       for (const assumption of confirmed(ctx, definition.name)) evidence.push({ assumption, verdict: 'confirmed' });
       continue;
     }
