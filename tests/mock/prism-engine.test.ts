@@ -7,23 +7,20 @@ import type { JsonObject } from '../../lib/json.js';
 import { buildSpec } from '../../lib/spec.js';
 import { isRefusal, PrismEngine } from '../../mocks/prism-engine.js';
 
-const document = (name: string): JsonObject => ({
+/** A document whose one operation, `GET /things` (listThings), answers with these responses. */
+const things = (title: string, responses: JsonObject): JsonObject => ({
   openapi: '3.1.0',
-  info: { title: 'Engine', version: '1' },
-  paths: {
-    '/things': {
-      get: {
-        operationId: 'listThings',
-        responses: {
-          '200': {
-            description: 'things',
-            content: { 'application/json': { schema: { type: 'object' }, example: { name } } },
-          },
-        },
-      },
-    },
-  },
+  info: { title, version: '1' },
+  paths: { '/things': { get: { operationId: 'listThings', responses } } },
 });
+
+const document = (name: string): JsonObject =>
+  things('Engine', {
+    '200': {
+      description: 'things',
+      content: { 'application/json': { schema: { type: 'object' }, example: { name } } },
+    },
+  });
 
 const answer = async (engine: PrismEngine): Promise<unknown> => {
   const reply = await engine.respond(
@@ -45,34 +42,23 @@ it('engines of the same document answer alike; an edited document, same file, an
   expect(await answer(first)).toEqual({ name: 'first' });
 });
 
-const negotiated: JsonObject = {
-  openapi: '3.1.0',
-  info: { title: 'Negotiated', version: '1' },
-  paths: {
-    '/things': {
-      get: {
-        operationId: 'listThings',
-        responses: {
-          '200': {
-            description: 'things',
-            headers: { 'X-Kind': { schema: { type: 'string' }, example: 'listed' } },
-            content: {
-              'application/json': {
-                schema: { type: 'object' },
-                examples: { one: { value: { name: 'one' } }, two: { value: { name: 'two' } } },
-              },
-              'text/plain': { schema: { type: 'string' }, example: 'one, two' },
-            },
-          },
-          '404': {
-            description: 'none',
-            content: { 'application/json': { schema: { type: 'object' }, example: { missing: true } } },
-          },
-        },
+const negotiated = things('Negotiated', {
+  '200': {
+    description: 'things',
+    headers: { 'X-Kind': { schema: { type: 'string' }, example: 'listed' } },
+    content: {
+      'application/json': {
+        schema: { type: 'object' },
+        examples: { one: { value: { name: 'one' } }, two: { value: { name: 'two' } } },
       },
+      'text/plain': { schema: { type: 'string' }, example: 'one, two' },
     },
   },
-};
+  '404': {
+    description: 'none',
+    content: { 'application/json': { schema: { type: 'object' }, example: { missing: true } } },
+  },
+});
 
 it('each static answer is made once, yet every status, example and Accept value gets its own, and a caller may change what it got', async () => {
   const engine = await PrismEngine.load(buildSpec(negotiated, 'negotiated.yaml'));
