@@ -195,12 +195,13 @@ export interface AssumptionEvidence {
   verdict: 'confirmed' | 'refuted';
 }
 
+/** Read-only: a passed or not-applicable result is one object shared by every case (checks/evaluate.ts). */
 export interface CheckResult {
-  check: string;
-  status: 'passed' | 'failed' | 'skipped';
-  failure?: Failure;
+  readonly check: string;
+  readonly status: 'passed' | 'failed' | 'skipped';
+  readonly failure?: Failure;
   /** Why it was skipped, for the summary and the JUnit file. */
-  reason?: string;
+  readonly reason?: string;
 }
 
 export interface CaseResult {

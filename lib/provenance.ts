@@ -10,11 +10,11 @@ import { appendPointer, getPointer } from './json-pointer.js';
 
 export const INFERRED = 'x-inferred';
 
-/** One assumption of a spec: the keyword `keyword` at `pointer` (the node carrying the mark). */
+/** One assumption of a spec: the keyword `keyword` at `pointer` (the node carrying the mark); shared, so read-only. */
 export interface Assumption {
-  pointer: string;
-  keyword: string;
-  reason: string;
+  readonly pointer: string;
+  readonly keyword: string;
+  readonly reason: string;
 }
 
 function inferredOf(node: unknown): Record<string, string> | undefined {
@@ -167,6 +167,8 @@ interface WalkStep {
 }
 
 const walksBySource = new WeakMap<JsonObject, (node: JsonObject) => WalkStep>();
+/** How deep the marks below a node are looked for before it counts as marked (a chain of `$ref`s). */
+const MAX_WALK_DEPTH = 256;
 
 function walkOf(source: JsonObject): (node: JsonObject) => WalkStep {
   let walk = walksBySource.get(source);
@@ -180,7 +182,7 @@ function walkOf(source: JsonObject): (node: JsonObject) => WalkStep {
     ...(Array.isArray(node.prefixItems) ? node.prefixItems : []),
     node.items,
   ];
-  walk = (node: JsonObject): WalkStep => {
+  const step = (node: JsonObject, depth: number): WalkStep => {
     const known = steps.get(node);
     if (known) return known;
     let target: unknown;
@@ -197,13 +199,16 @@ function walkOf(source: JsonObject): (node: JsonObject) => WalkStep {
       marks && at !== undefined
         ? Object.entries(marks).map(([keyword, reason]) => Object.freeze({ pointer: at, keyword, reason }))
         : [];
-    // Set before the children are asked, so a cycle back to this node counts as marked: the walk
-    // may then look further than it needs, never less.
-    const step: WalkStep = { target, own, marked: true };
-    steps.set(node, step);
-    step.marked = own.length > 0 || children(node, target).some((child) => isObject(child) && walk!(child).marked);
-    return step;
+    // Set before the children are asked, so a cycle back to this node counts as marked, as does
+    // anything deeper than the stack allows: the walk may then look further than it needs, never less.
+    const made: WalkStep = { target, own, marked: true };
+    steps.set(node, made);
+    if (own.length === 0 && depth < MAX_WALK_DEPTH) {
+      made.marked = children(node, target).some((child) => isObject(child) && step(child, depth + 1).marked);
+    }
+    return made;
   };
+  walk = (node: JsonObject): WalkStep => step(node, 0);
   walksBySource.set(source, walk);
   return walk;
 }

@@ -52,6 +52,18 @@ const source = (): JsonObject => ({
   },
 });
 
+// First in the file, while the walk's code is cold: its frames are then at their largest.
+it('reachedAssumptions: a chain of $refs longer than any stack, no stack overflow, no mark past the walk depth', () => {
+  const schemas: Record<string, JsonObject> = {};
+  for (let i = 0; i < 50_000; i++) schemas[`S${i}`] = { $ref: `#/components/schemas/S${i + 1}` };
+  schemas.S50000 = { type: 'string', maxLength: 3, 'x-inferred': { maxLength: 'a guess' } };
+  const chain: JsonObject = { components: { schemas } };
+  expect(reachedAssumptions(chain, '/components/schemas/S0', 'abc')).toEqual([]);
+  expect(reachedAssumptions(chain, '/components/schemas/S49990', 'abc')).toEqual([
+    { pointer: '/components/schemas/S50000', keyword: 'maxLength', reason: 'a guess' },
+  ]);
+});
+
 describe('documentedOnly', () => {
   it('removes the inferred keywords, keeps the documented ones and the marks', () => {
     const doc = documentedOnly(source());
