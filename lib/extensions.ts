@@ -34,6 +34,14 @@ export interface PagingExtension {
   total?: string;
   pageField?: string;
   sizeField?: string;
+  /** ... the number of items on this page, the number of pages (at least 1), whether pages follow or precede it. */
+  countField?: string;
+  pagesField?: string;
+  hasNextField?: string;
+  hasPreviousField?: string;
+  /** ... the 1-based positions of the page's first and last item in the whole list (null on an empty page). */
+  fromField?: string;
+  toField?: string;
 }
 
 export interface FilterExtension {
@@ -130,10 +138,25 @@ function optionalString(obj: Json, key: string, where: string): string | undefin
   return obj[key] === undefined ? undefined : str(obj, key, where);
 }
 
+const PAGING_TEXT_KEYS = [
+  'page',
+  'size',
+  'offset',
+  'total',
+  'pageField',
+  'sizeField',
+  'countField',
+  'pagesField',
+  'hasNextField',
+  'hasPreviousField',
+  'fromField',
+  'toField',
+] as const;
+
 function readPaging(raw: unknown, where: string): PagingExtension {
   if (!isObject(raw)) fail(where, '"paging" must be an object');
   const paging: PagingExtension = { firstPage: 1 };
-  for (const key of ['page', 'size', 'offset', 'total', 'pageField', 'sizeField'] as const) {
+  for (const key of PAGING_TEXT_KEYS) {
     const value = optionalString(raw, key, `${where} paging`);
     if (value !== undefined) paging[key] = value;
   }

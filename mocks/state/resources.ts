@@ -496,6 +496,7 @@ function planList(binding: ResourceBinding, collection: Collection, request: Sta
   const paging = resource.paging;
   let page: number | undefined;
   let size: number | undefined;
+  let start = 0;
   if (paging) {
     size =
       (paging.size !== undefined ? positiveInteger(request.query.get(paging.size)) : undefined) ?? paging.defaultSize;
@@ -503,10 +504,12 @@ function planList(binding: ResourceBinding, collection: Collection, request: Sta
     page =
       (paging.page !== undefined ? positiveInteger(request.query.get(paging.page)) : undefined) ?? paging.firstPage;
     if (size !== undefined && size > 0) {
-      const start = offset ?? Math.max(0, page - paging.firstPage) * size;
+      start = offset ?? Math.max(0, page - paging.firstPage) * size;
       records = records.slice(start, start + size);
     }
   }
+  const count = records.length;
+  const pages = size !== undefined && size > 0 ? Math.max(1, Math.ceil(total / size)) : 1;
   return respond(binding, (body) => {
     if (body === null || typeof body !== 'object') return body;
     const pointer = resource.items ?? '';
@@ -518,6 +521,13 @@ function planList(binding: ResourceBinding, collection: Collection, request: Sta
       if (paging.total) setPointer(out, paging.total, total);
       if (paging.pageField && page !== undefined) setPointer(out, paging.pageField, page);
       if (paging.sizeField && size !== undefined) setPointer(out, paging.sizeField, size);
+      // What a page says about where it is, from the same numbers, so a client can page through.
+      if (paging.countField) setPointer(out, paging.countField, count);
+      if (paging.pagesField) setPointer(out, paging.pagesField, pages);
+      if (paging.hasNextField) setPointer(out, paging.hasNextField, start + count < total);
+      if (paging.hasPreviousField) setPointer(out, paging.hasPreviousField, start > 0);
+      if (paging.fromField) setPointer(out, paging.fromField, count > 0 ? start + 1 : null);
+      if (paging.toField) setPointer(out, paging.toField, count > 0 ? start + count : null);
     } else if (pointer === '') out = items;
     return out;
   });

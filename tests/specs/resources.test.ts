@@ -139,7 +139,17 @@ function problems(spec: Spec): string[] {
         const name = paging[key];
         if (name !== undefined && !names.includes(String(name))) found.push(`${where}: paging.${key} ${name}`);
       }
-      for (const key of ['total', 'pageField', 'sizeField'] as const) {
+      for (const key of [
+        'total',
+        'pageField',
+        'sizeField',
+        'countField',
+        'pagesField',
+        'hasNextField',
+        'hasPreviousField',
+        'fromField',
+        'toField',
+      ] as const) {
         const pointer = paging[key];
         if (pointer !== undefined && !resolves(example, String(pointer)))
           found.push(`${where}: paging.${key} ${pointer} not in the example`);

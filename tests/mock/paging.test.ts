@@ -1,0 +1,87 @@
+/**
+ * A list's page says where it is from the stored records (`x-resource.paging`): the items on the
+ * page (BigChange's pageItemCount), the number of pages (Easify's last_page, 8x8's totalPages),
+ * whether pages follow or precede (8x8), and the positions of its first and last item (Easify's
+ * from and to, null on an empty page). Every answer is also checked against the spec by the client.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type RunningMock, startMock } from '../../mocks/server.js';
+import { MockClient } from './support/mock-client.js';
+
+let mock: RunningMock;
+let client: MockClient;
+
+beforeAll(async () => {
+  mock = await startMock({ port: 0, rateLimit: false });
+  client = await MockClient.connect(mock);
+});
+afterAll(() => mock.close());
+beforeEach(() => client.reset());
+
+describe('the metadata of a page follows the store', () => {
+  it('BigChange: pageItemCount is the number of items on the page', async () => {
+    for (const name of ['One', 'Two', 'Three'])
+      expect((await client.call('bigchange', 'createContactGroup', { body: { name } })).status).toBe(201);
+    const page = async (number: number) =>
+      (await client.call('bigchange', 'listContactGroups', { query: `pageSize=2&pageNumber=${number}` })).json as {
+        items: unknown[];
+        pageNumber: number;
+        pageItemCount: number;
+      };
+    expect(await page(1)).toMatchObject({ pageNumber: 1, pageItemCount: 2 });
+    expect((await page(1)).items).toHaveLength(2);
+    expect(await page(2)).toMatchObject({ pageNumber: 2, pageItemCount: 1 });
+    expect(await page(3)).toMatchObject({ items: [], pageNumber: 3, pageItemCount: 0 });
+  });
+
+  it('Easify: last_page, from and to, and null positions past the last page', async () => {
+    for (const name of ['One', 'Two', 'Three'])
+      expect((await client.call('easify', 'createContactGroup', { body: { name } })).status).toBe(200);
+    const meta = async (page: number) => {
+      const body = (await client.call('easify', 'listContactGroups', { query: `limit=2&page=${page}` })).json as {
+        data: unknown[];
+        meta: { total: number; last_page: number; from: number | null; to: number | null; current_page: number };
+      };
+      return { ...body.meta, count: body.data.length };
+    };
+    const first = await meta(1);
+    const total = first.total;
+    expect(total).toBeGreaterThanOrEqual(3);
+    const lastPage = Math.ceil(total / 2);
+    expect(first).toMatchObject({ current_page: 1, last_page: lastPage, from: 1, to: 2, count: 2 });
+    const last = await meta(lastPage);
+    expect(last).toMatchObject({
+      last_page: lastPage,
+      from: 2 * lastPage - 1,
+      to: total,
+      count: total - 2 * (lastPage - 1),
+    });
+    expect(await meta(lastPage + 1)).toMatchObject({ last_page: lastPage, from: null, to: null, count: 0 });
+  });
+
+  it('8x8: totalPages, hasNextPage and hasPreviousPage', async () => {
+    for (const name of ['one', 'two', 'three'])
+      expect((await client.call('8x8', 'createGroup', { body: { name } })).status).toBe(201);
+    const page = async (offset: number) =>
+      (await client.call('8x8', 'searchGroups', { query: `limit=2&offset=${offset}` })).json as {
+        items: unknown[];
+        totalFiltered: number;
+        totalPages: number;
+        hasNextPage: boolean;
+        hasPreviousPage: boolean;
+      };
+    const first = await page(0);
+    const pages = Math.ceil(first.totalFiltered / 2);
+    expect(first.totalFiltered).toBeGreaterThanOrEqual(3);
+    expect(first).toMatchObject({ totalPages: pages, hasNextPage: true, hasPreviousPage: false });
+    expect(await page(pages - 1)).toMatchObject({ totalPages: pages, hasNextPage: false, hasPreviousPage: true });
+    const none = (await client.call('8x8', 'searchGroups', { query: 'limit=2&offset=0&name=no-such-group' })).json;
+    expect(none).toMatchObject({
+      items: [],
+      totalFiltered: 0,
+      totalPages: 1,
+      hasNextPage: false,
+      hasPreviousPage: false,
+    });
+  });
+});
