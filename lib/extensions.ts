@@ -50,6 +50,20 @@ export interface FilterExtension {
   match: 'equals' | 'contains' | 'prefix' | 'wildcard';
 }
 
+/** How a list is ordered: by a field a query parameter names (or a fixed one), in a direction. */
+export interface SortExtension {
+  /** Query parameter naming the record field to sort by. */
+  by?: string;
+  /** The field sorted by when no `by` parameter is given; without either, records keep their stored order. */
+  field?: string;
+  /** Query parameter carrying the direction, and its values for each. */
+  direction?: string;
+  ascending: string;
+  descending: string;
+  /** The direction when none is given. */
+  default: 'ascending' | 'descending';
+}
+
 export interface ResourceExtension {
   collection: string;
   action: ResourceAction;
@@ -72,6 +86,7 @@ export interface ResourceExtension {
   items?: string;
   paging?: PagingExtension;
   filters?: FilterExtension[];
+  sort?: SortExtension;
   /** delete: a record whose `field` is true is refused with this documented answer. */
   protect?: { field: string } & StatusExample;
   /** add-members / remove-members: which records, where their ids are, and the property counting them. */
@@ -186,6 +201,23 @@ function readFilters(raw: unknown, where: string): FilterExtension[] {
   });
 }
 
+function readSort(raw: unknown, where: string): SortExtension {
+  const at = `${where} sort`;
+  if (!isObject(raw)) fail(at, 'must be an object');
+  const direction = raw.default ?? 'ascending';
+  if (direction !== 'ascending' && direction !== 'descending') fail(at, '"default" must be ascending or descending');
+  const sort: SortExtension = {
+    ascending: optionalString(raw, 'ascending', at) ?? 'asc',
+    descending: optionalString(raw, 'descending', at) ?? 'desc',
+    default: direction,
+  };
+  for (const key of ['by', 'field', 'direction'] as const) {
+    const value = optionalString(raw, key, at);
+    if (value !== undefined) sort[key] = value;
+  }
+  return sort;
+}
+
 export function readResource(raw: unknown, where: string): ResourceExtension | undefined {
   if (raw === undefined) return undefined;
   where = `${where} x-resource`;
@@ -215,6 +247,7 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
   }
   if (raw.paging !== undefined) result.paging = readPaging(raw.paging, where);
   if (raw.filters !== undefined) result.filters = readFilters(raw.filters, where);
+  if (raw.sort !== undefined) result.sort = readSort(raw.sort, where);
   if (raw.protect !== undefined) {
     if (!isObject(raw.protect)) fail(where, '"protect" must be an object');
     result.protect = {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fastJsonPatch from 'fast-json-patch';
+import type { SortExtension } from '../../lib/extensions.js';
 import { isObject, own } from '../../lib/json.js';
 import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
@@ -480,6 +481,37 @@ function matches(value: unknown, wanted: string, match: 'equals' | 'contains' | 
   return pattern.test(actual);
 }
 
+/**
+ * The records in the order the list asks for: by the field the `by` parameter names (else the fixed
+ * one), numbers by value and everything else by its text, case aside; an unknown direction value
+ * is the default one, and records equal on the field keep their stored order.
+ */
+function sorted(records: StoredRecord[], sort: SortExtension, query: URLSearchParams): StoredRecord[] {
+  const field = (sort.by !== undefined ? query.get(sort.by) || undefined : undefined) ?? sort.field;
+  if (field === undefined) return records;
+  const asked = sort.direction !== undefined ? query.get(sort.direction) : null;
+  const descending =
+    asked === sort.descending ? true : asked === sort.ascending ? false : sort.default === 'descending';
+  const key = (record: StoredRecord): number | string => {
+    const value = own(record, field);
+    return typeof value === 'number' ? value : text(value).toLowerCase();
+  };
+  const order = (a: StoredRecord, b: StoredRecord): number => {
+    const x = key(a);
+    const y = key(b);
+    const compared =
+      typeof x === 'number' && typeof y === 'number'
+        ? x - y
+        : String(x) < String(y)
+          ? -1
+          : String(x) > String(y)
+            ? 1
+            : 0;
+    return descending ? -compared : compared;
+  };
+  return [...records].sort(order);
+}
+
 function positiveInteger(text: string | null): number | undefined {
   return text !== null && /^\d+$/.test(text) ? Number(text) : undefined;
 }
@@ -492,6 +524,7 @@ function planList(binding: ResourceBinding, collection: Collection, request: Sta
     if (wanted !== null && wanted !== '')
       records = records.filter((r) => matches(own(r, filter.field), wanted, filter.match));
   }
+  if (resource.sort) records = sorted(records, resource.sort, request.query);
   const total = records.length;
   const paging = resource.paging;
   let page: number | undefined;

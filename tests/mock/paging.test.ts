@@ -2,7 +2,8 @@
  * A list's page says where it is from the stored records (`x-resource.paging`): the items on the
  * page (BigChange's pageItemCount), the number of pages (Easify's last_page, 8x8's totalPages),
  * whether pages follow or precede (8x8), and the positions of its first and last item (Easify's
- * from and to, null on an empty page). Every answer is also checked against the spec by the client.
+ * from and to, null on an empty page); and the records come in the order asked (`x-resource.sort`).
+ * Every answer is also checked against the spec by the client.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningMock, startMock } from '../../mocks/server.js';
@@ -83,5 +84,47 @@ describe('the metadata of a page follows the store', () => {
       hasNextPage: false,
       hasPreviousPage: false,
     });
+  });
+});
+
+describe('the order a list asks for', () => {
+  const names = (items: unknown[]): unknown[] => items.map((item) => (item as { name?: unknown }).name);
+
+  it('Easify: newest first unless order=asc, on every page', async () => {
+    const created: number[] = [];
+    for (const name of ['One', 'Two', 'Three']) {
+      const answer = await client.call('easify', 'createContactGroup', { body: { name } });
+      created.push((answer.json as { data: { id: number } }).data.id);
+    }
+    const ids = async (query: string) =>
+      ((await client.call('easify', 'listContactGroups', { query })).json as { data: { id: number }[] }).data.map(
+        (group) => group.id,
+      );
+    const all = await ids('limit=50');
+    expect(all.slice(0, 3)).toEqual([...created].reverse());
+    expect(all).toEqual([...all].sort((a, b) => b - a));
+    expect(await ids('limit=50&order=asc')).toEqual([...all].reverse());
+    expect(await ids('limit=2&page=1')).toEqual(all.slice(0, 2));
+    expect(await ids('limit=2&page=2')).toEqual(all.slice(2, 4));
+  });
+
+  it('BigChange: by the field sortBy names, in the direction asked, else as stored', async () => {
+    for (const name of ['beta', 'Alpha', 'gamma'])
+      expect((await client.call('bigchange', 'createContactGroup', { body: { name } })).status).toBe(201);
+    const list = async (query: string) =>
+      names(((await client.call('bigchange', 'listContactGroups', { query })).json as { items: unknown[] }).items);
+    expect(await list('pageSize=10')).toEqual(['beta', 'Alpha', 'gamma']);
+    expect(await list('pageSize=10&sortBy=name')).toEqual(['Alpha', 'beta', 'gamma']);
+    expect(await list('pageSize=10&sortBy=name&direction=descending')).toEqual(['gamma', 'beta', 'Alpha']);
+    expect(await list('pageSize=2&pageNumber=2&sortBy=name&direction=ascending')).toEqual(['gamma']);
+  });
+
+  it('Eloqua: by the field orderBy names', async () => {
+    for (const name of ['Zulu', 'alpha', 'Mike'])
+      expect((await client.call('eloqua', 'createContactSegment', { body: { name } })).status).toBe(201);
+    const list = async (query: string) =>
+      names(((await client.call('eloqua', 'listContactSegments', { query })).json as { elements: unknown[] }).elements);
+    expect(await list('count=10')).toEqual(['Zulu', 'alpha', 'Mike']);
+    expect(await list('count=10&orderBy=name')).toEqual(['alpha', 'Mike', 'Zulu']);
   });
 });

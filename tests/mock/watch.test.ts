@@ -124,7 +124,8 @@ describe('startMock({ watch })', () => {
 
     const groups = await groupsOf();
     expect(groups.message).toBe('Contact Groups (edited)');
-    expect(groups.data.map((group) => group.name)).toEqual(['Default', 'Kept']);
+    // Newest first, as Easify lists by default.
+    expect(groups.data.map((group) => group.name)).toEqual(['Kept', 'Default']);
     const next = await call(`${easify}/contact-groups/create`, { method: 'POST', body: { name: 'After' } });
     expect((next.json as { data: { id: number } }).data.id).toBe(3);
     // The unique index is rebuilt on the new version: a stored name is still taken.

@@ -154,6 +154,18 @@ function problems(spec: Spec): string[] {
         if (pointer !== undefined && !resolves(example, String(pointer)))
           found.push(`${where}: paging.${key} ${pointer} not in the example`);
       }
+      const sort = resource.sort as Json | undefined;
+      for (const key of ['by', 'direction'] as const) {
+        const name = sort?.[key];
+        if (name !== undefined && !names.includes(String(name))) found.push(`${where}: sort.${key} ${name}`);
+      }
+      const direction = op.parameters.find((p) => p.name === sort?.direction);
+      const values = direction?.schema.enum;
+      for (const key of ['ascending', 'descending'] as const) {
+        const value = sort?.[key] ?? (key === 'ascending' ? 'asc' : 'desc');
+        if (direction && values && !values.includes(value))
+          found.push(`${where}: sort.${key} ${value} is not a value of ${direction.name}`);
+      }
       const itemSchema = schemaAt(success?.content[0]?.schema, String(resource.items))?.items;
       for (const filter of (resource.filters ?? []) as Json[]) {
         if (!names.includes(String(filter.parameter))) found.push(`${where}: filter ${filter.parameter}`);
