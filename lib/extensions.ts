@@ -33,6 +33,8 @@ export interface PagingExtension {
   /** Pointers in the list body the mock fills: the total count, the page and the page size. */
   total?: string;
   pageField?: string;
+  /** The number `pageField` gives the first page, when it counts from another base than `page` (default `firstPage`). */
+  pageFieldFirst?: number;
   sizeField?: string;
   /** ... the number of items on this page, the number of pages (at least 1), whether pages follow or precede it. */
   countField?: string;
@@ -178,6 +180,10 @@ function readPaging(raw: unknown, where: string): PagingExtension {
   if (raw.firstPage !== undefined) {
     if (!Number.isInteger(raw.firstPage)) fail(where, '"paging.firstPage" must be an integer');
     paging.firstPage = raw.firstPage as number;
+  }
+  if (raw.pageFieldFirst !== undefined) {
+    if (!Number.isInteger(raw.pageFieldFirst)) fail(where, '"paging.pageFieldFirst" must be an integer');
+    paging.pageFieldFirst = raw.pageFieldFirst as number;
   }
   if (raw.defaultSize !== undefined) {
     if (!Number.isInteger(raw.defaultSize) || (raw.defaultSize as number) < 1) {

@@ -483,33 +483,38 @@ function matches(value: unknown, wanted: string, match: 'equals' | 'contains' | 
 
 /**
  * The records in the order the list asks for: by the field the `by` parameter names (else the fixed
- * one), numbers by value and everything else by its text, case aside; an unknown direction value
- * is the default one, and records equal on the field keep their stored order.
+ * one). Numbers, and texts that are numbers (ids sent as strings), by value, before other texts,
+ * compared case aside; records without the field (or with null) last; records equal on the field
+ * keep their stored order. An unknown direction value is the default one.
  */
-function sorted(records: StoredRecord[], sort: SortExtension, query: URLSearchParams): StoredRecord[] {
+export function sortRecords(records: StoredRecord[], sort: SortExtension, query: URLSearchParams): StoredRecord[] {
   const field = (sort.by !== undefined ? query.get(sort.by) || undefined : undefined) ?? sort.field;
   if (field === undefined) return records;
   const asked = sort.direction !== undefined ? query.get(sort.direction) : null;
   const descending =
     asked === sort.descending ? true : asked === sort.ascending ? false : sort.default === 'descending';
-  const key = (record: StoredRecord): number | string => {
-    const value = own(record, field);
-    return typeof value === 'number' ? value : text(value).toLowerCase();
-  };
-  const order = (a: StoredRecord, b: StoredRecord): number => {
-    const x = key(a);
-    const y = key(b);
-    const compared =
-      typeof x === 'number' && typeof y === 'number'
-        ? x - y
-        : String(x) < String(y)
-          ? -1
-          : String(x) > String(y)
-            ? 1
-            : 0;
+  const keyed = records.map((record) => ({ record, key: sortKey(own(record, field)) }));
+  keyed.sort((a, b) => {
+    // Missing values stay last whichever the direction; only the values themselves are reversed.
+    if (a.key.rank !== b.key.rank) return a.key.rank - b.key.rank;
+    if (a.key.rank === MISSING) return 0;
+    const compared = a.key.value < b.key.value ? -1 : a.key.value > b.key.value ? 1 : 0;
     return descending ? -compared : compared;
-  };
-  return [...records].sort(order);
+  });
+  return keyed.map((k) => k.record);
+}
+
+const NUMBER = 0;
+const TEXT = 1;
+const MISSING = 2;
+
+function sortKey(value: unknown): { rank: number; value: number | string } {
+  if (value === undefined || value === null) return { rank: MISSING, value: '' };
+  if (typeof value === 'number') return { rank: NUMBER, value };
+  const shown = text(value);
+  return /^-?\d+(\.\d+)?$/.test(shown)
+    ? { rank: NUMBER, value: Number(shown) }
+    : { rank: TEXT, value: shown.toLowerCase() };
 }
 
 function positiveInteger(text: string | null): number | undefined {
@@ -524,7 +529,7 @@ function planList(binding: ResourceBinding, collection: Collection, request: Sta
     if (wanted !== null && wanted !== '')
       records = records.filter((r) => matches(own(r, filter.field), wanted, filter.match));
   }
-  if (resource.sort) records = sorted(records, resource.sort, request.query);
+  if (resource.sort) records = sortRecords(records, resource.sort, request.query);
   const total = records.length;
   const paging = resource.paging;
   let page: number | undefined;
@@ -552,7 +557,8 @@ function planList(binding: ResourceBinding, collection: Collection, request: Sta
     let out = withRecord(body, pointer, items);
     if (paging && out !== null && typeof out === 'object') {
       if (paging.total) setPointer(out, paging.total, total);
-      if (paging.pageField && page !== undefined) setPointer(out, paging.pageField, page);
+      if (paging.pageField && page !== undefined)
+        setPointer(out, paging.pageField, page - paging.firstPage + (paging.pageFieldFirst ?? paging.firstPage));
       if (paging.sizeField && size !== undefined) setPointer(out, paging.sizeField, size);
       // What a page says about where it is, from the same numbers, so a client can page through.
       if (paging.countField) setPointer(out, paging.countField, count);

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningMock, startMock } from '../../mocks/server.js';
+import { sortRecords } from '../../mocks/state/resources.js';
 import { MockClient } from './support/mock-client.js';
 
 let mock: RunningMock;
@@ -66,6 +67,7 @@ describe('the metadata of a page follows the store', () => {
     const page = async (offset: number) =>
       (await client.call('8x8', 'searchGroups', { query: `limit=2&offset=${offset}` })).json as {
         items: unknown[];
+        page: number;
         totalFiltered: number;
         totalPages: number;
         hasNextPage: boolean;
@@ -74,8 +76,14 @@ describe('the metadata of a page follows the store', () => {
     const first = await page(0);
     const pages = Math.ceil(first.totalFiltered / 2);
     expect(first.totalFiltered).toBeGreaterThanOrEqual(3);
-    expect(first).toMatchObject({ totalPages: pages, hasNextPage: true, hasPreviousPage: false });
-    expect(await page(pages - 1)).toMatchObject({ totalPages: pages, hasNextPage: false, hasPreviousPage: true });
+    // offset is 8x8's page index from 0; the answer's page counts from 1.
+    expect(first).toMatchObject({ page: 1, totalPages: pages, hasNextPage: true, hasPreviousPage: false });
+    expect(await page(pages - 1)).toMatchObject({
+      page: pages,
+      totalPages: pages,
+      hasNextPage: false,
+      hasPreviousPage: true,
+    });
     const none = (await client.call('8x8', 'searchGroups', { query: 'limit=2&offset=0&name=no-such-group' })).json;
     expect(none).toMatchObject({
       items: [],
@@ -126,5 +134,37 @@ describe('the order a list asks for', () => {
       names(((await client.call('eloqua', 'listContactSegments', { query })).json as { elements: unknown[] }).elements);
     expect(await list('count=10')).toEqual(['Zulu', 'alpha', 'Mike']);
     expect(await list('count=10&orderBy=name')).toEqual(['alpha', 'Mike', 'Zulu']);
+  });
+});
+
+describe('sortRecords', () => {
+  const sort = { by: 'sortBy', direction: 'dir', ascending: 'asc', descending: 'desc', default: 'ascending' } as const;
+  const records = [
+    { n: 1, v: 'b' },
+    { n: 2, v: null },
+    { n: 3, v: '10' },
+    { n: 4, v: 'A' },
+    { n: 5 },
+    { n: 6, v: 9 },
+    { n: 7, v: 'b' },
+  ];
+  const order = (query: string) => sortRecords(records, sort, new URLSearchParams(query)).map((r) => r.n);
+
+  it('numbers and numeric texts by value, then texts case aside, then records without the value', () => {
+    expect(order('sortBy=v')).toEqual([6, 3, 4, 1, 7, 2, 5]);
+    expect(order('sortBy=v&dir=asc')).toEqual([6, 3, 4, 1, 7, 2, 5]);
+  });
+
+  it('descending reverses the values, keeps ties in stored order and the missing values last', () => {
+    expect(order('sortBy=v&dir=desc')).toEqual([3, 6, 1, 7, 4, 2, 5]);
+  });
+
+  it('an unknown direction is the default one; a field no record has, or none asked, keeps the stored order', () => {
+    expect(order('sortBy=v&dir=sideways')).toEqual(order('sortBy=v'));
+    expect(order('sortBy=nothing&dir=desc')).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(order('dir=desc')).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(
+      sortRecords(records, { ...sort, field: 'n', default: 'descending' }, new URLSearchParams('')).map((r) => r.n),
+    ).toEqual([7, 6, 5, 4, 3, 2, 1]);
   });
 });

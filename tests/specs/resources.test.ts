@@ -167,6 +167,14 @@ function problems(spec: Spec): string[] {
           found.push(`${where}: sort.${key} ${value} is not a value of ${direction.name}`);
       }
       const itemSchema = schemaAt(success?.content[0]?.schema, String(resource.items))?.items;
+      // What the list can be sorted by is a property of its items.
+      const sortable = [
+        ...(sort?.field !== undefined ? [String(sort.field)] : []),
+        ...((op.parameters.find((p) => p.name === sort?.by)?.schema.enum ?? []) as unknown[]).map(String),
+      ];
+      for (const field of sortable)
+        if (!propertyNames(itemSchema).includes(field))
+          found.push(`${where}: sort by ${field}, not a property of the items`);
       for (const filter of (resource.filters ?? []) as Json[]) {
         if (!names.includes(String(filter.parameter))) found.push(`${where}: filter ${filter.parameter}`);
         if (!propertyNames(itemSchema).includes(String(filter.field)))
