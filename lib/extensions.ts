@@ -155,10 +155,8 @@ function optionalString(obj: Json, key: string, where: string): string | undefin
   return obj[key] === undefined ? undefined : str(obj, key, where);
 }
 
-const PAGING_TEXT_KEYS = [
-  'page',
-  'size',
-  'offset',
+/** The paging keys naming where in a list's body the mock writes what the page is. */
+export const PAGING_POINTERS = [
   'total',
   'pageField',
   'sizeField',
@@ -169,6 +167,8 @@ const PAGING_TEXT_KEYS = [
   'fromField',
   'toField',
 ] as const;
+
+const PAGING_TEXT_KEYS = ['page', 'size', 'offset', ...PAGING_POINTERS] as const;
 
 function readPaging(raw: unknown, where: string): PagingExtension {
   if (!isObject(raw)) fail(where, '"paging" must be an object');

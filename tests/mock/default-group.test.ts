@@ -3,18 +3,12 @@
  * delete's `x-resource.seed`), the list shows it, and deleting it is the vendor's documented 400,
  * however often it is tried and after every reset; other groups delete as usual.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningMock, startMock } from '../../mocks/server.js';
+import { describe, expect, it } from 'vitest';
+import { startMock } from '../../mocks/server.js';
 import { MockClient } from './support/mock-client.js';
+import { mockPerFile } from './support/mock-per-file.js';
 
-let mock: RunningMock;
-let client: MockClient;
-beforeAll(async () => {
-  mock = await startMock({ port: 0, rateLimit: false });
-  client = await MockClient.connect(mock);
-});
-afterAll(() => mock.close());
-beforeEach(() => client.reset());
+const mock = mockPerFile({ rateLimit: false });
 
 interface Group {
   id: number;
@@ -22,15 +16,15 @@ interface Group {
   default_group: boolean;
 }
 
-const groups = async (c: MockClient = client): Promise<Group[]> =>
+const groups = async (c: MockClient = mock.client): Promise<Group[]> =>
   ((await c.call('easify', 'listContactGroups')).json as { data: Group[] }).data;
 
-const deleteGroup = (id: number, c: MockClient = client) =>
+const deleteGroup = (id: number, c: MockClient = mock.client) =>
   c.call('easify', 'deleteContactGroup', { query: `group_id=${id}` });
 
 /** The documented refusal: the `default-group` example of the delete's 400, word for word. */
 function documentedRefusal(): unknown {
-  const response = client.operation('easify', 'deleteContactGroup').responses.find((r) => r.status === '400')!;
+  const response = mock.client.operation('easify', 'deleteContactGroup').responses.find((r) => r.status === '400')!;
   return response.content[0]!.examples.find((e) => e.name === 'default-group')!.value;
 }
 
@@ -53,7 +47,7 @@ describe('Easify default contact group', () => {
   });
 
   it('a created group is not protected: deleted, then an unknown id', async () => {
-    const created = await client.call('easify', 'createContactGroup', { body: { name: 'Deletable' } });
+    const created = await mock.client.call('easify', 'createContactGroup', { body: { name: 'Deletable' } });
     const { id, default_group } = (created.json as { data: Group }).data;
     expect(default_group).toBe(false);
     expect(id).not.toBe((await groups()).find((g) => g.default_group)!.id);
@@ -65,9 +59,9 @@ describe('Easify default contact group', () => {
   });
 
   it('comes back after a reset, and its name is taken like any other', async () => {
-    const duplicate = await client.call('easify', 'createContactGroup', { body: { name: 'Default' } });
+    const duplicate = await mock.client.call('easify', 'createContactGroup', { body: { name: 'Default' } });
     expect(duplicate.status).toBe(422);
-    await client.reset();
+    await mock.client.reset();
     expect((await groups()).map((g) => g.default_group)).toEqual([true]);
   });
 

@@ -5,27 +5,18 @@
  * from and to, null on an empty page); and the records come in the order asked (`x-resource.sort`).
  * Every answer is also checked against the spec by the client.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningMock, startMock } from '../../mocks/server.js';
+import { describe, expect, it } from 'vitest';
 import { sortRecords } from '../../mocks/state/resources.js';
-import { MockClient } from './support/mock-client.js';
+import { mockPerFile } from './support/mock-per-file.js';
 
-let mock: RunningMock;
-let client: MockClient;
-
-beforeAll(async () => {
-  mock = await startMock({ port: 0, rateLimit: false });
-  client = await MockClient.connect(mock);
-});
-afterAll(() => mock.close());
-beforeEach(() => client.reset());
+const mock = mockPerFile({ rateLimit: false });
 
 describe('the metadata of a page follows the store', () => {
   it('BigChange: pageItemCount is the number of items on the page', async () => {
     for (const name of ['One', 'Two', 'Three'])
-      expect((await client.call('bigchange', 'createContactGroup', { body: { name } })).status).toBe(201);
+      expect((await mock.client.call('bigchange', 'createContactGroup', { body: { name } })).status).toBe(201);
     const page = async (number: number) =>
-      (await client.call('bigchange', 'listContactGroups', { query: `pageSize=2&pageNumber=${number}` })).json as {
+      (await mock.client.call('bigchange', 'listContactGroups', { query: `pageSize=2&pageNumber=${number}` })).json as {
         items: unknown[];
         pageNumber: number;
         pageItemCount: number;
@@ -38,9 +29,9 @@ describe('the metadata of a page follows the store', () => {
 
   it('Easify: last_page, from and to, and null positions past the last page', async () => {
     for (const name of ['One', 'Two', 'Three'])
-      expect((await client.call('easify', 'createContactGroup', { body: { name } })).status).toBe(200);
+      expect((await mock.client.call('easify', 'createContactGroup', { body: { name } })).status).toBe(200);
     const meta = async (page: number) => {
-      const body = (await client.call('easify', 'listContactGroups', { query: `limit=2&page=${page}` })).json as {
+      const body = (await mock.client.call('easify', 'listContactGroups', { query: `limit=2&page=${page}` })).json as {
         data: unknown[];
         meta: { total: number; last_page: number; from: number | null; to: number | null; current_page: number };
       };
@@ -63,9 +54,9 @@ describe('the metadata of a page follows the store', () => {
 
   it('8x8: totalPages, hasNextPage and hasPreviousPage', async () => {
     for (const name of ['one', 'two', 'three'])
-      expect((await client.call('8x8', 'createGroup', { body: { name } })).status).toBe(201);
+      expect((await mock.client.call('8x8', 'createGroup', { body: { name } })).status).toBe(201);
     const page = async (offset: number) =>
-      (await client.call('8x8', 'searchGroups', { query: `limit=2&offset=${offset}` })).json as {
+      (await mock.client.call('8x8', 'searchGroups', { query: `limit=2&offset=${offset}` })).json as {
         items: unknown[];
         page: number;
         totalFiltered: number;
@@ -84,7 +75,7 @@ describe('the metadata of a page follows the store', () => {
       hasNextPage: false,
       hasPreviousPage: true,
     });
-    const none = (await client.call('8x8', 'searchGroups', { query: 'limit=2&offset=0&name=no-such-group' })).json;
+    const none = (await mock.client.call('8x8', 'searchGroups', { query: 'limit=2&offset=0&name=no-such-group' })).json;
     expect(none).toMatchObject({
       items: [],
       totalFiltered: 0,
@@ -101,11 +92,11 @@ describe('the order a list asks for', () => {
   it('Easify: newest first unless order=asc, on every page', async () => {
     const created: number[] = [];
     for (const name of ['One', 'Two', 'Three']) {
-      const answer = await client.call('easify', 'createContactGroup', { body: { name } });
+      const answer = await mock.client.call('easify', 'createContactGroup', { body: { name } });
       created.push((answer.json as { data: { id: number } }).data.id);
     }
     const ids = async (query: string) =>
-      ((await client.call('easify', 'listContactGroups', { query })).json as { data: { id: number }[] }).data.map(
+      ((await mock.client.call('easify', 'listContactGroups', { query })).json as { data: { id: number }[] }).data.map(
         (group) => group.id,
       );
     const all = await ids('limit=50');
@@ -118,9 +109,9 @@ describe('the order a list asks for', () => {
 
   it('BigChange: by the field sortBy names, in the direction asked, else as stored', async () => {
     for (const name of ['beta', 'Alpha', 'gamma'])
-      expect((await client.call('bigchange', 'createContactGroup', { body: { name } })).status).toBe(201);
+      expect((await mock.client.call('bigchange', 'createContactGroup', { body: { name } })).status).toBe(201);
     const list = async (query: string) =>
-      names(((await client.call('bigchange', 'listContactGroups', { query })).json as { items: unknown[] }).items);
+      names(((await mock.client.call('bigchange', 'listContactGroups', { query })).json as { items: unknown[] }).items);
     expect(await list('pageSize=10')).toEqual(['beta', 'Alpha', 'gamma']);
     expect(await list('pageSize=10&sortBy=name')).toEqual(['Alpha', 'beta', 'gamma']);
     expect(await list('pageSize=10&sortBy=name&direction=descending')).toEqual(['gamma', 'beta', 'Alpha']);
@@ -129,9 +120,11 @@ describe('the order a list asks for', () => {
 
   it('Eloqua: by the field orderBy names', async () => {
     for (const name of ['Zulu', 'alpha', 'Mike'])
-      expect((await client.call('eloqua', 'createContactSegment', { body: { name } })).status).toBe(201);
+      expect((await mock.client.call('eloqua', 'createContactSegment', { body: { name } })).status).toBe(201);
     const list = async (query: string) =>
-      names(((await client.call('eloqua', 'listContactSegments', { query })).json as { elements: unknown[] }).elements);
+      names(
+        ((await mock.client.call('eloqua', 'listContactSegments', { query })).json as { elements: unknown[] }).elements,
+      );
     expect(await list('count=10')).toEqual(['Zulu', 'alpha', 'Mike']);
     expect(await list('count=10&orderBy=name')).toEqual(['alpha', 'Mike', 'Zulu']);
   });

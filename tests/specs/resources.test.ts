@@ -4,6 +4,7 @@
 // to every operation that takes it as a parameter. Read from the dereferenced document, so the test
 // does not depend on which keys lib/extensions.ts reads yet.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PAGING_POINTERS } from '../../lib/extensions.js';
 import { getPointer as get, parsePointer } from '../../lib/json-pointer.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import { loadAll, SPEC_FILES, type SpecKey } from '../support-specs/specs.js';
@@ -139,17 +140,7 @@ function problems(spec: Spec): string[] {
         const name = paging[key];
         if (name !== undefined && !names.includes(String(name))) found.push(`${where}: paging.${key} ${name}`);
       }
-      for (const key of [
-        'total',
-        'pageField',
-        'sizeField',
-        'countField',
-        'pagesField',
-        'hasNextField',
-        'hasPreviousField',
-        'fromField',
-        'toField',
-      ] as const) {
+      for (const key of PAGING_POINTERS) {
         const pointer = paging[key];
         if (pointer !== undefined && !resolves(example, String(pointer)))
           found.push(`${where}: paging.${key} ${pointer} not in the example`);
