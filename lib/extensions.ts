@@ -32,6 +32,8 @@ export interface PagingExtension {
   defaultSize?: number;
   /** Pointers in the list body the mock fills: the total count, the page and the page size. */
   total?: string;
+  /** ... the count of records before the list's filters. */
+  unfilteredTotal?: string;
   pageField?: string;
   /** The number `pageField` gives the first page, when it counts from another base than `page` (default `firstPage`). */
   pageFieldFirst?: number;
@@ -158,6 +160,7 @@ function optionalString(obj: Json, key: string, where: string): string | undefin
 /** The paging keys naming where in a list's body the mock writes what the page is. */
 export const PAGING_POINTERS = [
   'total',
+  'unfilteredTotal',
   'pageField',
   'sizeField',
   'countField',

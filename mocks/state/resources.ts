@@ -524,6 +524,7 @@ function positiveInteger(text: string | null): number | undefined {
 function planList(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
   const { resource } = binding;
   let records = [...collection.values()];
+  const unfiltered = records.length;
   for (const filter of resource.filters ?? []) {
     const wanted = request.query.get(filter.parameter);
     if (wanted !== null && wanted !== '')
@@ -557,6 +558,7 @@ function planList(binding: ResourceBinding, collection: Collection, request: Sta
     let out = withRecord(body, pointer, items);
     if (paging && out !== null && typeof out === 'object') {
       if (paging.total) setPointer(out, paging.total, total);
+      if (paging.unfilteredTotal) setPointer(out, paging.unfilteredTotal, unfiltered);
       if (paging.pageField && page !== undefined)
         setPointer(out, paging.pageField, page - paging.firstPage + (paging.pageFieldFirst ?? paging.firstPage));
       if (paging.sizeField && size !== undefined) setPointer(out, paging.sizeField, size);

@@ -1,6 +1,6 @@
 /**
- * A list's page says where it is from the stored records (`x-resource.paging`): the items on the
- * page (BigChange's pageItemCount), the number of pages (Easify's last_page, 8x8's totalPages),
+ * A list's page says where it is from the stored records (`x-resource.paging`): the records before
+ * the filters (8x8's totalCount), the items on the page (BigChange's pageItemCount), the number of pages (Easify's last_page, 8x8's totalPages),
  * whether pages follow or precede (8x8), and the positions of its first and last item (Easify's
  * from and to, null on an empty page); and the records come in the order asked (`x-resource.sort`).
  * Every answer is also checked against the spec by the client.
@@ -52,7 +52,7 @@ describe('the metadata of a page follows the store', () => {
     expect(await meta(lastPage + 1)).toMatchObject({ last_page: lastPage, from: null, to: null, count: 0 });
   });
 
-  it('8x8: totalPages, hasNextPage and hasPreviousPage', async () => {
+  it('8x8: page, totalCount, totalPages, hasNextPage and hasPreviousPage', async () => {
     for (const name of ['one', 'two', 'three'])
       expect((await mock.client.call('8x8', 'createGroup', { body: { name } })).status).toBe(201);
     const page = async (offset: number) =>
@@ -76,8 +76,10 @@ describe('the metadata of a page follows the store', () => {
       hasPreviousPage: true,
     });
     const none = (await mock.client.call('8x8', 'searchGroups', { query: 'limit=2&offset=0&name=no-such-group' })).json;
+    // Nothing matches, out of every group stored.
     expect(none).toMatchObject({
       items: [],
+      totalCount: first.totalFiltered,
       totalFiltered: 0,
       totalPages: 1,
       hasNextPage: false,
