@@ -116,14 +116,15 @@ export function assumptionOf(error: ErrorObject, pointers: WeakMap<object, strin
  * not, since which one applies is the validator's business.
  */
 export function reachedAssumptions(source: JsonObject, pointer: string, value: unknown): Assumption[] {
+  const walk = walkOf(source);
+  const root = nodeAt(source, pointer);
   // Most answers are judged against schemas with no mark anywhere below them: nothing to walk.
-  if (!marksBelow(source, pointer)) return [];
+  if (!isObject(root) || !walk(root).marked) return [];
   // A value with nothing inside reaches the same marks whatever it is: those are looked up once.
   const scalar = value !== undefined && (value === null || typeof value !== 'object');
   const memo = scalar ? scalarReach(source) : undefined;
   const known = memo?.get(pointer);
   if (known) return known;
-  const walk = walkOf(source);
   const found: Assumption[] = [];
   const seen = new Set<Assumption>();
   const visit = (node: unknown, instance: unknown, depth: number): void => {
@@ -151,7 +152,7 @@ export function reachedAssumptions(source: JsonObject, pointer: string, value: u
       }
     }
   };
-  visit(nodeAt(source, pointer), value, 0);
+  visit(root, value, 0);
   memo?.set(pointer, found);
   return found;
 }
@@ -167,82 +168,61 @@ interface WalkStep {
 }
 
 const walksBySource = new WeakMap<JsonObject, (node: JsonObject) => WalkStep>();
-/** How deep the marks below a node are looked for before it counts as marked (a chain of `$ref`s). */
-const MAX_WALK_DEPTH = 256;
 
 function walkOf(source: JsonObject): (node: JsonObject) => WalkStep {
   let walk = walksBySource.get(source);
   if (walk) return walk;
   const pointers = sourcePointers(source);
   const steps = new WeakMap<object, WalkStep>();
-  const children = (node: JsonObject, target: unknown): unknown[] => [
-    target,
+  const targetOf = (node: JsonObject): unknown => {
+    if (typeof node.$ref !== 'string' || !node.$ref.startsWith('#')) return undefined;
+    try {
+      return nodeAt(source, decodeURIComponent(node.$ref.slice(1)));
+    } catch {
+      return undefined; // A broken reference leads nowhere.
+    }
+  };
+  const children = (node: JsonObject): unknown[] => [
+    targetOf(node),
     ...(Array.isArray(node.allOf) ? node.allOf : []),
     ...(isObject(node.properties) ? Object.values(node.properties) : []),
     ...(Array.isArray(node.prefixItems) ? node.prefixItems : []),
     node.items,
   ];
-  const step = (node: JsonObject, depth: number): WalkStep => {
-    const known = steps.get(node);
-    if (known) return known;
-    let target: unknown;
-    if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) {
-      try {
-        target = nodeAt(source, decodeURIComponent(node.$ref.slice(1)));
-      } catch {
-        // A broken reference leads nowhere.
+  // Searched with a stack of its own, not by recursion: a chain of `$ref`s may be longer than the call
+  // stack, and a cycle is simply seen twice. A node already known answers for everything below it.
+  const marksFrom = (start: JsonObject): boolean => {
+    const seen = new Set<object>();
+    const stack: unknown[] = [start];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (!isObject(node) || seen.has(node)) continue;
+      seen.add(node);
+      const known = node === start ? undefined : steps.get(node);
+      if (known) {
+        if (known.marked) return true;
+        continue;
       }
+      if (inferredOf(node)) return true;
+      stack.push(...children(node));
     }
+    return false;
+  };
+  walk = (node: JsonObject): WalkStep => {
+    let made = steps.get(node);
+    if (made) return made;
     const marks = inferredOf(node);
     const at = pointers.get(node);
     const own =
       marks && at !== undefined
         ? Object.entries(marks).map(([keyword, reason]) => Object.freeze({ pointer: at, keyword, reason }))
         : [];
-    // Set before the children are asked, so a cycle back to this node counts as marked, as does
-    // anything deeper than the stack allows: the walk may then look further than it needs, never less.
-    const made: WalkStep = { target, own, marked: true };
+    made = { target: targetOf(node), own, marked: marksFrom(node) };
     steps.set(node, made);
-    if (own.length === 0 && depth < MAX_WALK_DEPTH) {
-      made.marked = children(node, target).some((child) => isObject(child) && step(child, depth + 1).marked);
-    }
     return made;
   };
-  walk = (node: JsonObject): WalkStep => step(node, 0);
   walksBySource.set(source, walk);
   return walk;
-}
-
-const markedBelowBySource = new WeakMap<JsonObject, Map<string, boolean>>();
-
-/** Whether any node the walk of reachedAssumptions can get to from `pointer` carries marks; once per pointer. */
-function marksBelow(source: JsonObject, pointer: string): boolean {
-  let known = markedBelowBySource.get(source);
-  if (!known) markedBelowBySource.set(source, (known = new Map()));
-  let marked = known.get(pointer);
-  if (marked !== undefined) return marked;
-  marked = false;
-  const seen = new Set<object>();
-  const stack: unknown[] = [nodeAt(source, pointer)];
-  while (stack.length > 0 && !marked) {
-    const node = stack.pop();
-    if (!isObject(node) || seen.has(node)) continue;
-    seen.add(node);
-    if (inferredOf(node)) marked = true;
-    if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) {
-      try {
-        stack.push(nodeAt(source, decodeURIComponent(node.$ref.slice(1))));
-      } catch {
-        // A broken reference leads nowhere, as in the walk.
-      }
-    }
-    if (Array.isArray(node.allOf)) stack.push(...node.allOf);
-    if (isObject(node.properties)) stack.push(...Object.values(node.properties));
-    if (Array.isArray(node.prefixItems)) stack.push(...node.prefixItems);
-    stack.push(node.items);
-  }
-  known.set(pointer, marked);
-  return marked;
 }
 
 const scalarBySource = new WeakMap<JsonObject, Map<string, Assumption[]>>();

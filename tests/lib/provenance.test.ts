@@ -52,7 +52,7 @@ const source = (): JsonObject => ({
   },
 });
 
-// First in the file, while the walk's code is cold: its frames are then at their largest.
+// First in the file, while the code is cold: a search by recursion would then overflow soonest.
 it('reachedAssumptions: a chain of $refs longer than any stack, no stack overflow, no mark past the walk depth', () => {
   const schemas: Record<string, JsonObject> = {};
   for (let i = 0; i < 50_000; i++) schemas[`S${i}`] = { $ref: `#/components/schemas/S${i + 1}` };
