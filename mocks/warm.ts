@@ -11,11 +11,12 @@
  */
 import type { JsonSchema } from '../lib/json-schema.js';
 import type { ResourceBinding } from '../lib/resources.js';
-import { flatten } from '../lib/schema.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
+import { recordProperties } from './state/resources.js';
 
-const fieldsOf = (schema: JsonSchema): JsonSchema[] => Object.values(flatten(schema).properties ?? {});
+/** The fields state validates one by one (mocks/state/resources.ts). */
+const fieldsOf = (schema: JsonSchema): JsonSchema[] => Object.values(recordProperties(schema) ?? {});
 
 /** The schemas the mock validates for this operation, in the order a request meets them. */
 export function schemasOf(operation: Operation, binding?: ResourceBinding): JsonSchema[] {

@@ -43,7 +43,8 @@ const { applyPatch, JsonPatchError } = fastJsonPatch as unknown as {
   JsonPatchError: new (...args: unknown[]) => Error;
 };
 
-function recordProperties(schema: JsonSchema | undefined): Record<string, JsonSchema> | undefined {
+/** The fields of a record schema (allOf folded) that state keeps and checks one by one. */
+export function recordProperties(schema: JsonSchema | undefined): Record<string, JsonSchema> | undefined {
   if (!schema) return undefined;
   const properties = flatten(schema).properties;
   return properties && Object.keys(properties).length > 0 ? (properties as Record<string, JsonSchema>) : undefined;
