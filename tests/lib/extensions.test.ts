@@ -102,6 +102,22 @@ describe('x-resource', () => {
       { collection: 'c', action: 'list', paging: { defaultSize: 0 } },
       '"paging.defaultSize" must be a positive integer',
     ],
+    [
+      'a page-field base that is not an integer',
+      { collection: 'c', action: 'list', paging: { pageFieldFirst: '1' } },
+      '"paging.pageFieldFirst" must be an integer',
+    ],
+    [
+      'a paging pointer that is not a string',
+      { collection: 'c', action: 'list', paging: { countField: 3 } },
+      'paging: "countField" must be a string',
+    ],
+    ['sort not an object', { collection: 'c', action: 'list', sort: 'name' }, 'sort: must be an object'],
+    [
+      'a sort default that is no direction',
+      { collection: 'c', action: 'list', sort: { field: 'id', default: 'desc' } },
+      'sort: "default" must be ascending or descending',
+    ],
     ['filters not a list', { collection: 'c', action: 'list', filters: {} }, '"filters" must be a list'],
     [
       'a filter with an unknown match',
