@@ -54,6 +54,26 @@ export interface FilterExtension {
   match: 'equals' | 'contains' | 'prefix' | 'wildcard';
 }
 
+/**
+ * Where a list's body carries the page's own URLs: the operation's URL (no query) with only the
+ * `paging.page` parameter, so a client can follow them. `previous` and `next` are null where no
+ * such page is.
+ */
+export interface PageUrlsExtension {
+  first?: string;
+  last?: string;
+  previous?: string;
+  next?: string;
+  /** ... the operation's URL without a query. */
+  path?: string;
+  /** ... a list of `{url, label, active}`: previous, the pages around this one (`...` between), next. */
+  pages?: string;
+  previousLabel: string;
+  nextLabel: string;
+  /** Pages listed each side of the current one before the list is cut with `...`. */
+  onEachSide: number;
+}
+
 /** How a list is ordered: by a field a query parameter names (or a fixed one), in a direction. */
 export interface SortExtension {
   /** Query parameter naming the record field to sort by. */
@@ -89,6 +109,7 @@ export interface ResourceExtension {
   /** list: JSON pointer to the array of records in the 2xx body. */
   items?: string;
   paging?: PagingExtension;
+  pageUrls?: PageUrlsExtension;
   filters?: FilterExtension[];
   sort?: SortExtension;
   /** delete: a record whose `field` is true is refused with this documented answer. */
@@ -197,6 +218,30 @@ function readPaging(raw: unknown, where: string): PagingExtension {
   return paging;
 }
 
+/** The page-URL keys that are pointers into the list's body. */
+export const PAGE_URL_POINTERS = ['first', 'last', 'previous', 'next', 'path', 'pages'] as const;
+
+function readPageUrls(raw: unknown, paging: PagingExtension | undefined, where: string): PageUrlsExtension {
+  const at = `${where} pageUrls`;
+  if (!isObject(raw)) fail(at, 'must be an object');
+  if (paging?.page === undefined) fail(at, 'needs "paging.page": the URLs differ by that parameter');
+  const urls: PageUrlsExtension = {
+    previousLabel: optionalString(raw, 'previousLabel', at) ?? 'Previous',
+    nextLabel: optionalString(raw, 'nextLabel', at) ?? 'Next',
+    onEachSide: 3,
+  };
+  for (const key of PAGE_URL_POINTERS) {
+    const value = optionalString(raw, key, at);
+    if (value !== undefined) urls[key] = value;
+  }
+  if (raw.onEachSide !== undefined) {
+    if (!Number.isInteger(raw.onEachSide) || (raw.onEachSide as number) < 0)
+      fail(at, '"onEachSide" must be a whole number, 0 or more');
+    urls.onEachSide = raw.onEachSide as number;
+  }
+  return urls;
+}
+
 function readFilters(raw: unknown, where: string): FilterExtension[] {
   if (!Array.isArray(raw)) fail(where, '"filters" must be a list');
   return raw.map((item, i) => {
@@ -255,6 +300,7 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
     result.seed = raw.seed as Record<string, unknown>[];
   }
   if (raw.paging !== undefined) result.paging = readPaging(raw.paging, where);
+  if (raw.pageUrls !== undefined) result.pageUrls = readPageUrls(raw.pageUrls, result.paging, where);
   if (raw.filters !== undefined) result.filters = readFilters(raw.filters, where);
   if (raw.sort !== undefined) result.sort = readSort(raw.sort, where);
   if (raw.protect !== undefined) {

@@ -32,6 +32,15 @@ export interface MockApi {
   rateLimit?: RateLimiting;
 }
 
+/** A Host header fit to put in a URL: a name, an IPv4 or a bracketed IPv6 address, and a port. */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/;
+
+/** The mock's URL for an API, as the client that asked reaches the mock; relative without a usable Host. */
+export function apiUrl(api: MockApi, host: string | undefined): string {
+  const path = `/${api.prefix}${api.basePath}`;
+  return host !== undefined && HOST.test(host) ? `http://${host}${path}` : path;
+}
+
 function rateLimitFor(
   spec: Spec,
   override: RateLimitOverride | undefined,

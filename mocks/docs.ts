@@ -14,14 +14,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { isObject, type JsonObject } from '../lib/json.js';
 import { problem } from '../lib/problem.js';
-import type { MockApi } from './api.js';
+import { apiUrl, type MockApi } from './api.js';
 import type { Reply } from './responses.js';
 
 export const DOCS_PATH = '/__docs';
 const ASSET = 'scalar.js';
-
-/** A Host header fit to put in a URL: a name, an IPv4 or a bracketed IPv6 address, and a port. */
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/;
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -58,12 +55,6 @@ function scalarBundle(): string | undefined {
     }
   }
   return bundle;
-}
-
-/** The mock's URL for an API, as the browser that asked reaches the mock; relative without a usable Host. */
-function apiUrl(api: MockApi, host: string | undefined): string {
-  const path = `/${api.prefix}${api.basePath}`;
-  return host !== undefined && HOST.test(host) ? `http://${host}${path}` : path;
 }
 
 /** The spec's document with every `servers` (root, path, operation) replaced by the mock's URL. */

@@ -10,7 +10,7 @@ import { problem } from '../lib/problem.js';
 import { documentedResponse, isSuccess, underRules } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
-import type { MockApi } from './api.js';
+import { apiUrl, type MockApi } from './api.js';
 import type { RawBody } from './http-body.js';
 import { isForced, type Preferences, readPreferences } from './prefer.js';
 import { type EngineRequest, isRefusal, type MockScenario } from './prism-engine.js';
@@ -144,6 +144,7 @@ async function answer(
       pathParameters: request.pathParameters,
       parameters,
       query: request.query,
+      url: `${apiUrl(request.api, request.headers.host)}${request.operationPath}`,
       validators: options.validators,
       rules: options.rules,
     });

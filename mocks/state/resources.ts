@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fastJsonPatch from 'fast-json-patch';
-import type { SortExtension } from '../../lib/extensions.js';
+import type { PageUrlsExtension, SortExtension } from '../../lib/extensions.js';
 import { isObject, own } from '../../lib/json.js';
 import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
@@ -34,6 +34,8 @@ export interface StateRequest {
   /** The operation's parameters as read from the wire, by name. */
   parameters: Readonly<Record<string, unknown>>;
   query: URLSearchParams;
+  /** The operation's URL as the client reached it, without the query (relative without a usable Host). */
+  url: string;
   validators: ValidatorCache;
   rules: RuleSet;
 }
@@ -570,9 +572,64 @@ function planList(binding: ResourceBinding, collection: Collection, request: Sta
       if (paging.hasPreviousField) setPointer(out, paging.hasPreviousField, start > 0);
       if (paging.fromField) setPointer(out, paging.fromField, count > 0 ? start + 1 : null);
       if (paging.toField) setPointer(out, paging.toField, count > 0 ? start + count : null);
+      if (resource.pageUrls && paging.page !== undefined && page !== undefined) {
+        const { firstPage, page: parameter } = paging;
+        const position = { page: page - firstPage + 1, pages, hasNext: start + count < total };
+        fillPageUrls(out, resource.pageUrls, position, request.url, (n) =>
+          pageUrl(request.url, parameter, n - 1 + firstPage),
+        );
+      }
     } else if (pointer === '') out = items;
     return out;
   });
+}
+
+const pageUrl = (url: string, parameter: string, page: number): string =>
+  `${url}?${new URLSearchParams({ [parameter]: String(page) })}`;
+
+/**
+ * The page's own URLs (pages counted from 1 here): first, last, previous and next (null where no
+ * such page is), the URL without a query, and the list of `{url, label, active}` entries: previous,
+ * every page, or when there are many the first two, the pages around this one and the last two with
+ * `...` entries between, then next.
+ */
+function fillPageUrls(
+  out: object,
+  urls: PageUrlsExtension,
+  { page, pages, hasNext }: { page: number; pages: number; hasNext: boolean },
+  path: string,
+  urlOf: (page: number) => string,
+): void {
+  const previous = page > 1 ? urlOf(page - 1) : null;
+  const next = hasNext ? urlOf(page + 1) : null;
+  if (urls.first) setPointer(out, urls.first, urlOf(1));
+  if (urls.last) setPointer(out, urls.last, urlOf(pages));
+  if (urls.previous) setPointer(out, urls.previous, previous);
+  if (urls.next) setPointer(out, urls.next, next);
+  if (urls.path) setPointer(out, urls.path, path);
+  if (urls.pages) {
+    const entries = pageWindow(page, pages, urls.onEachSide).map((n) =>
+      n === undefined
+        ? { url: null, label: '...', active: false }
+        : { url: urlOf(n), label: String(n), active: n === page },
+    );
+    setPointer(out, urls.pages, [
+      { url: previous, label: urls.previousLabel, active: false },
+      ...entries,
+      { url: next, label: urls.nextLabel, active: false },
+    ]);
+  }
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** The page numbers a page list shows, `undefined` for a gap; every page when there are few. */
+export function pageWindow(page: number, pages: number, onEachSide: number): (number | undefined)[] {
+  if (pages < onEachSide * 2 + 8) return range(1, pages);
+  const window = onEachSide + 4;
+  if (page <= window) return [...range(1, window + onEachSide), undefined, pages - 1, pages];
+  if (page > pages - window) return [1, 2, undefined, ...range(pages - (window + onEachSide - 1), pages)];
+  return [1, 2, undefined, ...range(page - onEachSide, page + onEachSide), undefined, pages - 1, pages];
 }
 
 export function planState(binding: ResourceBinding, store: Store, request: StateRequest): StateDecision {

@@ -80,6 +80,13 @@ describe('x-resource', () => {
     });
   });
 
+  it('page URLs take Previous and Next as labels and three pages each side unless they say otherwise', () => {
+    expect(
+      readResource({ collection: 'c', action: 'list', paging: { page: 'p' }, pageUrls: { next: '/n' } }, WHERE)
+        ?.pageUrls,
+    ).toEqual({ next: '/n', previousLabel: 'Previous', nextLabel: 'Next', onEachSide: 3 });
+  });
+
   const malformed: [string, unknown, string][] = [
     ['not an object', 'groups', 'must be an object'],
     ['no action', { collection: 'c' }, '"action" must be a string'],
@@ -111,6 +118,21 @@ describe('x-resource', () => {
       'a paging pointer that is not a string',
       { collection: 'c', action: 'list', paging: { countField: 3 } },
       'paging: "countField" must be a string',
+    ],
+    [
+      'page URLs without a page parameter',
+      { collection: 'c', action: 'list', paging: { offset: 'o' }, pageUrls: { next: '/next' } },
+      'pageUrls: needs "paging.page"',
+    ],
+    [
+      'page URLs with a negative window',
+      { collection: 'c', action: 'list', paging: { page: 'p' }, pageUrls: { pages: '/links', onEachSide: -1 } },
+      'pageUrls: "onEachSide" must be a whole number, 0 or more',
+    ],
+    [
+      'a page-URL pointer that is not a string',
+      { collection: 'c', action: 'list', paging: { page: 'p' }, pageUrls: { next: true } },
+      'pageUrls: "next" must be a string',
     ],
     ['sort not an object', { collection: 'c', action: 'list', sort: 'name' }, 'sort: must be an object'],
     [

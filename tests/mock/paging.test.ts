@@ -6,7 +6,7 @@
  * Every answer is also checked against the spec by the client.
  */
 import { describe, expect, it } from 'vitest';
-import { sortRecords } from '../../mocks/state/resources.js';
+import { pageWindow, sortRecords } from '../../mocks/state/resources.js';
 import { mockPerFile } from './support/mock-per-file.js';
 
 const mock = mockPerFile({ rateLimit: false });
@@ -85,6 +85,81 @@ describe('the metadata of a page follows the store', () => {
       hasNextPage: false,
       hasPreviousPage: false,
     });
+  });
+});
+
+describe("a page's own URLs", () => {
+  interface LaravelPage {
+    data: { id: number }[];
+    links: { first: string; last: string; prev: string | null; next: string | null };
+    meta: { path: string; last_page: number; links: { url: string | null; label: string; active: boolean }[] };
+  }
+  const list = async (query: string) =>
+    (await mock.client.call('easify', 'listContactGroups', { query })).json as LaravelPage;
+
+  it('Easify: links and meta point at the mock, and following next visits every group once', async () => {
+    for (let i = 0; i < 12; i++)
+      expect((await mock.client.call('easify', 'createContactGroup', { body: { name: `G${i}` } })).status).toBe(200);
+    const first = await list('');
+    const path = `${mock.client.baseUrl('easify')}/contact-groups`;
+    expect(first.meta.path).toBe(path);
+    expect(first.links).toEqual({
+      first: `${path}?page=1`,
+      last: `${path}?page=${first.meta.last_page}`,
+      prev: null,
+      next: `${path}?page=2`,
+    });
+    const seen: number[] = first.data.map((group) => group.id);
+    let page = first;
+    while (page.links.next !== null) {
+      const next = new URL(page.links.next);
+      expect(`${next.origin}${next.pathname}`).toBe(path);
+      page = await list(next.search.slice(1));
+      expect(page.links.prev).not.toBeNull();
+      seen.push(...page.data.map((group) => group.id));
+    }
+    expect(page.links.next).toBeNull();
+    expect(page.links).toMatchObject({ last: `${path}?page=${first.meta.last_page}` });
+    const all = (await list('limit=100')).data.map((group) => group.id);
+    expect(all.length).toBeGreaterThan(10);
+    expect(seen).toEqual(all);
+  });
+
+  it('Easify: the meta page list, previous and next around the pages, the current one active', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await mock.client.call('easify', 'createContactGroup', { body: { name: `G${i}` } })).status).toBe(200);
+    const page = await list('limit=2&page=2');
+    const pages = page.meta.last_page;
+    expect(pages).toBeGreaterThanOrEqual(2);
+    const path = page.meta.path;
+    expect(page.meta.links).toEqual([
+      { url: `${path}?page=1`, label: '&laquo; Previous', active: false },
+      ...Array.from({ length: pages }, (_, i) => ({
+        url: `${path}?page=${i + 1}`,
+        label: String(i + 1),
+        active: i === 1,
+      })),
+      { url: pages > 2 ? `${path}?page=3` : null, label: 'Next &raquo;', active: false },
+    ]);
+  });
+});
+
+describe('pageWindow', () => {
+  const gap = undefined;
+  it('every page when there are fewer than twice the side plus eight', () => {
+    expect(pageWindow(1, 1, 3)).toEqual([1]);
+    expect(pageWindow(7, 13, 3)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
+  it('near the start, in the middle and near the end of many pages', () => {
+    expect(pageWindow(1, 20, 3)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, gap, 19, 20]);
+    expect(pageWindow(7, 20, 3)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, gap, 19, 20]);
+    expect(pageWindow(8, 20, 3)).toEqual([1, 2, gap, 5, 6, 7, 8, 9, 10, 11, gap, 19, 20]);
+    expect(pageWindow(13, 20, 3)).toEqual([1, 2, gap, 10, 11, 12, 13, 14, 15, 16, gap, 19, 20]);
+    expect(pageWindow(14, 20, 3)).toEqual([1, 2, gap, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(pageWindow(25, 20, 3)).toEqual([1, 2, gap, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(pageWindow(5, 10, 1)).toEqual([1, 2, 3, 4, 5, 6, gap, 9, 10]);
+    expect(pageWindow(6, 12, 1)).toEqual([1, 2, gap, 5, 6, 7, gap, 11, 12]);
   });
 });
 

@@ -4,7 +4,7 @@
 // to every operation that takes it as a parameter. Read from the dereferenced document, so the test
 // does not depend on which keys lib/extensions.ts reads yet.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PAGING_POINTERS } from '../../lib/extensions.js';
+import { PAGE_URL_POINTERS, PAGING_POINTERS } from '../../lib/extensions.js';
 import { getPointer as get, parsePointer } from '../../lib/json-pointer.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import { loadAll, SPEC_FILES, type SpecKey } from '../support-specs/specs.js';
@@ -144,6 +144,12 @@ function problems(spec: Spec): string[] {
         const pointer = paging[key];
         if (pointer !== undefined && !resolves(example, String(pointer)))
           found.push(`${where}: paging.${key} ${pointer} not in the example`);
+      }
+      const pageUrls = (resource.pageUrls ?? {}) as Json;
+      for (const key of PAGE_URL_POINTERS) {
+        const pointer = pageUrls[key];
+        if (pointer !== undefined && !resolves(example, String(pointer)))
+          found.push(`${where}: pageUrls.${key} ${pointer} not in the example`);
       }
       const sort = resource.sort as Json | undefined;
       for (const key of ['by', 'direction'] as const) {

@@ -73,9 +73,14 @@ export class MockClient {
     return headers;
   }
 
+  /** Where the mock serves an API, e.g. `http://127.0.0.1:4010/easify/api/v2`. */
+  baseUrl(api: string): string {
+    return this.mock.apis.find((a) => a.name === api)!.baseUrl;
+  }
+
   async call(api: string, operationId: string, options: CallOptions = {}): Promise<Answer> {
     const operation = this.operation(api, operationId);
-    const base = this.mock.apis.find((a) => a.name === api)!.baseUrl;
+    const base = this.baseUrl(api);
     const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const value =
         options.params?.[name] ?? operation.parameters.find((p) => p.in === 'path' && p.name === name)?.example;
