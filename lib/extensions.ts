@@ -74,6 +74,14 @@ export interface PageUrlsExtension {
   onEachSide: number;
 }
 
+/**
+ * A field of a shown record that another collection decides: the number of records of `count` whose
+ * `by` is this record's id, or the `value` of the record of `from` whose id is this record's `by`.
+ */
+export type RelatedField =
+  | { field: string; by: string; count: string }
+  | { field: string; by: string; from: string; value: string };
+
 /** How a list is ordered: by a field a query parameter names (or a fixed one), in a direction. */
 export interface SortExtension {
   /** Query parameter naming the record field to sort by. */
@@ -112,6 +120,7 @@ export interface ResourceExtension {
   pageUrls?: PageUrlsExtension;
   filters?: FilterExtension[];
   sort?: SortExtension;
+  related?: RelatedField[];
   /** delete: a record whose `field` is true is refused with this documented answer. */
   protect?: { field: string } & StatusExample;
   /** add-members / remove-members: which records, where their ids are, and the property counting them. */
@@ -242,6 +251,20 @@ function readPageUrls(raw: unknown, paging: PagingExtension | undefined, where: 
   return urls;
 }
 
+function readRelated(raw: unknown, where: string): RelatedField[] {
+  if (!Array.isArray(raw)) fail(where, '"related" must be a list');
+  return raw.map((item, i) => {
+    const at = `${where} related[${i}]`;
+    if (!isObject(item)) fail(at, 'must be an object');
+    const field = str(item, 'field', at);
+    const by = str(item, 'by', at);
+    if ((item.count === undefined) === (item.from === undefined)) fail(at, 'needs "count" or "from", not both');
+    return item.count !== undefined
+      ? { field, by, count: str(item, 'count', at) }
+      : { field, by, from: str(item, 'from', at), value: str(item, 'value', at) };
+  });
+}
+
 function readFilters(raw: unknown, where: string): FilterExtension[] {
   if (!Array.isArray(raw)) fail(where, '"filters" must be a list');
   return raw.map((item, i) => {
@@ -303,6 +326,7 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
   if (raw.pageUrls !== undefined) result.pageUrls = readPageUrls(raw.pageUrls, result.paging, where);
   if (raw.filters !== undefined) result.filters = readFilters(raw.filters, where);
   if (raw.sort !== undefined) result.sort = readSort(raw.sort, where);
+  if (raw.related !== undefined) result.related = readRelated(raw.related, where);
   if (raw.protect !== undefined) {
     if (!isObject(raw.protect)) fail(where, '"protect" must be an object');
     result.protect = {

@@ -1,6 +1,6 @@
 /**
  * The spec's resource model (lib/resources.ts) bound to one store: the fields each collection
- * indexes and the records it starts with.
+ * indexes (unique values, merge keys, what related counts count by) and the records it starts with.
  */
 import { type ResourceBinding, resourceModel } from '../../lib/resources.js';
 import type { Spec } from '../../lib/spec.js';
@@ -17,6 +17,9 @@ export function bindResources(spec: Spec, store: Store): ReadonlyMap<string, Res
     for (const field of resource.unique?.fields ?? []) fields.push({ property: field, children: false });
     if (resource.merge) fields.push({ property: resource.merge.on, children: true });
     if (fields.length > 0) store.declareIndex(resource.collection, fields);
+    // Counting the records that point at one must not cost a walk of their whole collection.
+    for (const related of resource.related ?? [])
+      if ('count' in related) store.declareIndex(related.count, [{ property: related.by, children: false }]);
   }
   return bindings;
 }

@@ -40,6 +40,34 @@ export interface StateRequest {
   rules: RuleSet;
 }
 
+/** A request as the actions see it: with the fields other collections decide, for a record shown. */
+interface PlanRequest extends StateRequest {
+  /** `shownAs` (default the record itself) with the related fields the stored `record` has now. */
+  related(record: StoredRecord, shownAs?: StoredRecord): StoredRecord;
+}
+
+/**
+ * The record with its `related` fields filled from the other collections now (a count of the records
+ * pointing at it, a value of the record it points at); a field whose record is not stored keeps its value.
+ */
+function withRelated(record: StoredRecord, shownAs: StoredRecord, binding: ResourceBinding, store: Store) {
+  const { related } = binding.resource;
+  if (!related) return shownAs;
+  const result = { ...shownAs };
+  for (const rule of related) {
+    if ('count' in rule) {
+      const id = binding.idField !== undefined ? own(record, binding.idField) : undefined;
+      if (id !== undefined) result[rule.field] = store.existing(rule.count)?.count(rule.by, id) ?? 0;
+    } else {
+      const pointer = own(record, rule.by);
+      const other =
+        pointer === undefined || pointer === null ? undefined : store.collection(rule.from).get(text(pointer));
+      if (other !== undefined && Object.hasOwn(other, rule.value)) result[rule.field] = other[rule.value];
+    }
+  }
+  return result;
+}
+
 const { applyPatch, JsonPatchError } = fastJsonPatch as unknown as {
   applyPatch: (document: unknown, patch: unknown[], validate?: boolean, mutate?: boolean) => { newDocument: unknown };
   JsonPatchError: new (...args: unknown[]) => Error;
@@ -60,7 +88,7 @@ function project(
   source: StoredRecord,
   schema: JsonSchema | undefined,
   skip: string | undefined,
-  request: StateRequest,
+  request: PlanRequest,
   fromClient: boolean,
 ): StoredRecord {
   const properties = recordProperties(schema);
@@ -78,8 +106,8 @@ function project(
  * The stored record as an answer shows it: only what is stored (the documented example's other
  * fields must not leak in), plus the required fields it lacks, taken from the documented record.
  */
-function shown(documented: StoredRecord, stored: StoredRecord, schema: JsonSchema | undefined, request: StateRequest) {
-  const result = project(stored, schema, undefined, request, false);
+function shown(documented: StoredRecord, stored: StoredRecord, schema: JsonSchema | undefined, request: PlanRequest) {
+  const result = project(request.related(stored), schema, undefined, request, false);
   for (const name of schema ? (flatten(schema).required ?? []) : []) {
     if (!Object.hasOwn(result, name) && Object.hasOwn(documented, name)) result[name] = documented[name];
   }
@@ -165,7 +193,7 @@ function respond(
 }
 
 /** The id the request names: its id parameter (path or query), or the value at `idPointer` in its body. */
-function idText(binding: ResourceBinding, request: StateRequest): string | undefined {
+function idText(binding: ResourceBinding, request: PlanRequest): string | undefined {
   const pointer = binding.resource.idPointer;
   if (pointer !== undefined) {
     const value = getPointer(request.body, pointer);
@@ -177,7 +205,7 @@ function idText(binding: ResourceBinding, request: StateRequest): string | undef
 }
 
 /** The stored record the request names, or the documented answer for an id never stored. */
-function target(binding: ResourceBinding, collection: Collection, request: StateRequest) {
+function target(binding: ResourceBinding, collection: Collection, request: PlanRequest) {
   const raw = idText(binding, request);
   if (raw === undefined) return undefined;
   const key = idKey(binding, raw);
@@ -213,11 +241,11 @@ function idPointerProperty(binding: ResourceBinding): string | undefined {
   return pointer === undefined ? undefined : pointer.split('/')[1];
 }
 
-function incomingRecord(request: StateRequest): StoredRecord {
+function incomingRecord(request: PlanRequest): StoredRecord {
   return isObject(request.body) ? request.body : {};
 }
 
-function planCreate(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+function planCreate(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const { resource, idField } = binding;
   const incoming = incomingRecord(request);
   const duplicate = duplicateOf(binding, collection, incoming);
@@ -274,11 +302,11 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: S
       answer[idField] = id;
     }
     collection.set(idField ? key : `#${key}`, stored);
-    return withRecord(body, resource.record, answer);
+    return withRecord(body, resource.record, request.related(stored, answer));
   });
 }
 
-function planRead(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+function planRead(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
@@ -291,7 +319,7 @@ function planRead(binding: ResourceBinding, collection: Collection, request: Sta
   );
 }
 
-function answerWith(binding: ResourceBinding, record: StoredRecord, request: StateRequest) {
+function answerWith(binding: ResourceBinding, record: StoredRecord, request: PlanRequest) {
   return (body: unknown) =>
     body === undefined || body === null || typeof body !== 'object'
       ? body
@@ -302,7 +330,7 @@ function answerWith(binding: ResourceBinding, record: StoredRecord, request: Sta
         );
 }
 
-function planUpdate(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+function planUpdate(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
@@ -370,7 +398,7 @@ function leniently(record: StoredRecord, patch: unknown[]): unknown[] {
   });
 }
 
-function planReplace(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+function planReplace(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
@@ -388,7 +416,7 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
   });
 }
 
-function planDelete(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+function planDelete(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
@@ -408,7 +436,7 @@ function planDelete(binding: ResourceBinding, collection: Collection, request: S
   });
 }
 
-function planCopy(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+function planCopy(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
@@ -424,7 +452,7 @@ function planCopy(binding: ResourceBinding, collection: Collection, request: Sta
   });
 }
 
-function memberIds(binding: ResourceBinding, request: StateRequest): string[] {
+function memberIds(binding: ResourceBinding, request: PlanRequest): string[] {
   const members = binding.resource.members!;
   const raw =
     members.parameter !== undefined
@@ -438,7 +466,7 @@ function planMembers(
   binding: ResourceBinding,
   store: Store,
   collection: Collection,
-  request: StateRequest,
+  request: PlanRequest,
 ): StateDecision {
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
@@ -524,7 +552,7 @@ function positiveInteger(text: string | null): number | undefined {
   return text !== null && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
-function planList(binding: ResourceBinding, collection: Collection, request: StateRequest): StateDecision {
+function planList(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const { resource } = binding;
   let records = [...collection.values()];
   const unfiltered = records.length;
@@ -632,8 +660,12 @@ export function pageWindow(page: number, pages: number, onEachSide: number): (nu
   return [1, 2, undefined, ...range(page - onEachSide, page + onEachSide), undefined, pages - 1, pages];
 }
 
-export function planState(binding: ResourceBinding, store: Store, request: StateRequest): StateDecision {
+export function planState(binding: ResourceBinding, store: Store, asked: StateRequest): StateDecision {
   const collection = store.collection(binding.resource.collection);
+  const request: PlanRequest = {
+    ...asked,
+    related: (record, shownAs = record) => withRelated(record, shownAs, binding, store),
+  };
   switch (binding.resource.action) {
     case 'create':
       return planCreate(binding, collection, request);

@@ -86,6 +86,12 @@ export class Collection {
     return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
   }
 
+  /** How many records hold `value` at an indexed field. */
+  count(path: string, value: unknown): number {
+    const held = this.index.get(path)?.get(valueKey(value));
+    return held === undefined ? 0 : typeof held === 'string' ? 1 : held.size;
+  }
+
   private *keys(record: StoredRecord, fields: readonly IndexedField[]): Generator<[string, string]> {
     for (const field of fields) {
       if (!Object.hasOwn(record, field.property)) continue;
@@ -167,6 +173,11 @@ export class Store {
       this.collections.set(name, collection);
     }
     return collection;
+  }
+
+  /** The collection when it holds records or starts with some; a look at another collection must not make it. */
+  existing(name: string): Collection | undefined {
+    return this.collections.has(name) || this.seeds.has(name) ? this.collection(name) : undefined;
   }
 
   reset(): void {

@@ -134,6 +134,17 @@ describe('x-resource', () => {
       { collection: 'c', action: 'list', paging: { page: 'p' }, pageUrls: { next: true } },
       'pageUrls: "next" must be a string',
     ],
+    ['related not a list', { collection: 'c', action: 'list', related: {} }, '"related" must be a list'],
+    [
+      'a related field both counted and looked up',
+      { collection: 'c', action: 'list', related: [{ field: 'n', by: 'g', count: 'x', from: 'y', value: 'v' }] },
+      'related[0]: needs "count" or "from", not both',
+    ],
+    [
+      'a related lookup without the value it takes',
+      { collection: 'c', action: 'list', related: [{ field: 'n', by: 'g', from: 'groups' }] },
+      'related[0]: "value" must be a string',
+    ],
     ['sort not an object', { collection: 'c', action: 'list', sort: 'name' }, 'sort: must be an object'],
     [
       'a sort default that is no direction',

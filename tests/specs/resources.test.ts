@@ -172,13 +172,32 @@ function problems(spec: Spec): string[] {
       for (const field of sortable)
         if (!propertyNames(itemSchema).includes(field))
           found.push(`${where}: sort by ${field}, not a property of the items`);
+      // A record keeps what its create was sent, so a list may filter on a field it does not show.
+      const stored = [...propertyNames(itemSchema), ...createdFields(spec, String(resource.collection))];
       for (const filter of (resource.filters ?? []) as Json[]) {
         if (!names.includes(String(filter.parameter))) found.push(`${where}: filter ${filter.parameter}`);
-        if (!propertyNames(itemSchema).includes(String(filter.field)))
-          found.push(`${where}: filter field ${filter.field} is not a property of the items`);
+        if (!stored.includes(String(filter.field)))
+          found.push(`${where}: filter field ${filter.field} is neither shown nor sent to the create`);
         if (!['equals', 'contains', 'prefix', 'wildcard'].includes(String(filter.match)))
           found.push(`${where}: filter match ${filter.match}`);
       }
+    }
+    const shownSchema =
+      action === 'list'
+        ? schemaAt(success?.content[0]?.schema, String(resource.items))?.items
+        : schemaAt(success?.content[0]?.schema, String(resource.record ?? ''));
+    for (const related of (resource.related ?? []) as Json[]) {
+      if (!propertyNames(shownSchema).includes(String(related.field)))
+        found.push(`${where}: related field ${related.field} is not a property of the shown record`);
+      const other = String(related.count ?? related.from);
+      if (!spec.operations.some((o) => resourceOf(spec, o)?.collection === other))
+        found.push(`${where}: related collection ${other} has no operations`);
+      const fields =
+        related.count !== undefined ? createdFields(spec, other) : createdFields(spec, String(resource.collection));
+      if (!fields.includes(String(related.by)))
+        found.push(
+          `${where}: related by ${related.by} is not sent to the create of ${related.count ?? resource.collection}`,
+        );
     }
     if (action === 'delete' && resource.protect) {
       const problem = documented(op, resource.protect);
@@ -231,6 +250,13 @@ function problems(spec: Spec): string[] {
     }
   }
   return found;
+}
+
+/** The properties of the request body that creates records of a collection (what a stored record keeps). */
+function createdFields(spec: Spec, collection: string): string[] {
+  return spec.operations
+    .filter((o) => resourceOf(spec, o)?.collection === collection && resourceOf(spec, o)?.action === 'create')
+    .flatMap((o) => propertyNames(o.requestBody?.content[0]?.schema));
 }
 
 function firstExampleName(op: Operation, status: string): string | undefined {
