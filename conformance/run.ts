@@ -129,8 +129,24 @@ function targetUrl(raw: string): URL {
   return url;
 }
 
-const reportError = (file: string, error: unknown): ConfigError =>
-  new ConfigError(`cannot write report ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+/** What a failed write means to the person who chose the path. */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such directory, and it cannot be created there',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+};
+
+const reportError = (file: string, error: unknown): ConfigError => {
+  const code = (error as NodeJS.ErrnoException).code;
+  const meaning = code !== undefined ? WRITE_ERRORS[code] : undefined;
+  return new ConfigError(
+    `cannot write report ${file}: ${meaning !== undefined ? `${meaning} (${code})` : (code ?? String(error))}`,
+  );
+};
 
 /**
  * Creates the missing parent directories of a report, walking down from the first existing
