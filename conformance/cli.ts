@@ -94,7 +94,10 @@ function program(): Command {
     .option('--spec <file>', 'the OpenAPI spec (specs/<file>.yaml); required without a config file')
     .option('--config <file>', 'run the APIs of this config file (default: ./conformance.config.yaml when no --spec)')
     .option('--api <name>', 'only this API of the config file (repeatable)', collect, [])
-    .option('--base-url <url>', 'where the implementation is served; the spec paths are appended')
+    .option(
+      '--base-url <url>',
+      "where the implementation is served; the spec paths are appended (with --dry-run: the spec's server URL when absent)",
+    )
     .option(
       '--header <"Name: value">',
       'header sent on every request (repeatable); how credentials are given',
@@ -130,8 +133,8 @@ function program(): Command {
     .option('--timeout <ms>', 'per-request timeout', integer('--timeout', 1, LIMITS.timeoutMs), DEFAULTS.timeoutMs)
     .addOption(
       new Option(
-        '--rate-limit <n/s|n/m>',
-        "pace requests (default: the spec's x-rate-limit when the target is not loopback)",
+        '--rate-limit <n/s|n/m|none>',
+        "pace requests, or none (or off) for unpaced (default: the spec's x-rate-limit when the target is not loopback)",
       ).argParser(rateLimit),
     )
     .option(

@@ -24,9 +24,9 @@ export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
 export const reservedHeaderReason = (name: string): string =>
   `${name} is not allowed: framing and connection headers are set by the runner's HTTP client`;
 
-/** `10/s`, `15/m` or `none`; undefined when the text is neither. */
+/** `10/s`, `15/m` or `none` (`off`, the mock's word for it, too); undefined when the text is neither. */
 export function parseRateLimit(value: string): RateLimit | 'none' | undefined {
-  if (value === 'none') return 'none';
+  if (value === 'none' || value === 'off') return 'none';
   const match = /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(value);
   if (!match || Number(match[1]) <= 0) return undefined;
   return { limit: Number(match[1]), period: match[2] === 's' ? 1 : 60 };

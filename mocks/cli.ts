@@ -30,9 +30,9 @@ function portNumber(value: string): number {
   return port;
 }
 
-/** `--rate-limit 3` or `--rate-limit 3/10` (requests per seconds); `off` disables limiting. */
+/** `--rate-limit 3` or `--rate-limit 3/10` (requests per seconds); `off` (or the runner's `none`) disables limiting. */
 function rateLimit(value: string): RateLimitOverride {
-  if (value === 'off') return false;
+  if (value === 'off' || value === 'none') return false;
   const match = /^(\d+)(?:\/(\d+(?:\.\d+)?))?$/.exec(value);
   if (!match || Number(match[1]) < 1) throw new InvalidArgumentError('must be LIMIT, LIMIT/SECONDS or off');
   return { limit: Number(match[1]), ...(match[2] !== undefined ? { period: Number(match[2]) } : {}) };
@@ -77,8 +77,8 @@ function program(io: MockCliIo): Command {
     .option('--stateless', 'answer from the specs alone: no ids, merges, duplicates or 404s from state')
     .option('--dynamic', 'generate response data from the schemas instead of using the examples')
     .option('--documented-only', 'enforce only the rules the vendors document (none marked x-inferred)')
-    .option('--specs <dir>', 'directory of OpenAPI files')
-    .option('--rate-limit <limit>', 'override x-rate-limit: LIMIT, LIMIT/SECONDS, or off', rateLimit)
+    .option('--specs <dir>', 'directory of Swagger 2.0 / OpenAPI 3.x files (default: specs/ of this package)')
+    .option('--rate-limit <limit>', 'override x-rate-limit: LIMIT, LIMIT/SECONDS, or off (or none)', rateLimit)
     .option('--watch', 'reload a spec when its file changes, keeping the state that still fits')
     .addHelpText('after', AFTER_HELP)
     .exitOverride()
@@ -174,6 +174,7 @@ export async function main(argv: readonly string[], io: MockCliIo): Promise<Mock
     options.stateless ? 'stateless' : 'stateful',
     options.dynamic ? 'dynamic data' : 'examples',
     ...(options.documentedOnly ? ['documented rules only'] : []),
+    ...(options.rateLimit === false ? ['no rate limits'] : []),
     ...(options.watch ? ['watching spec files'] : []),
   ].join(', ');
   io.stdout(

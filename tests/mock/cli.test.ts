@@ -99,6 +99,16 @@ describe('contact-mock CLI', () => {
     }
   });
 
+  it('--rate-limit off, or none as the runner says it, serves without limits and says so', async () => {
+    for (const word of ['off', 'none']) {
+      const cli = startCli(['--port', '0', '--rate-limit', word]);
+      await waitFor(() => cli.output().stdout.includes('Mock ready'), 'the ready line');
+      expect(cli.output().stdout).toMatch(/\(stateful, examples, no rate limits\)/);
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
   it('rejects a bad option value in one line', async () => {
     const cli = startCli(['--rate-limit', 'lots']);
     expect(await cli.exited).not.toBe(0);
