@@ -120,6 +120,8 @@ export interface Report {
   throttled: number;
   throttleWaitMs: number;
   notSent: number;
+  /** The requests not sent, by operation and reason (a record a step before should have made), in case order. */
+  notSentBy: { operationId: string; reason: string; requests: number }[];
   /** Operations no case could be made for, with the reason. */
   skippedOperations: { operationId: string; reason: string }[];
   /** Operations whose deterministic cases alone exceeded --max-cases: how many they needed and kept. */
@@ -403,6 +405,7 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     throttled: 0,
     throttleWaitMs: 0,
     notSent: 0,
+    notSentBy: [],
     skippedOperations: (context.skippedOperations ?? []).map((s) => ({ ...s, reason: redactor.text(s.reason) })),
     overBudget: context.overBudget ?? [],
     ...(context.cleanup
@@ -421,7 +424,13 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     const operationId = testCase.operation.operationId;
     const operation = (report.operations[operationId] ??= { cases: 0, checks: {} });
     operation.cases++;
-    if (notSent) report.notSent++;
+    if (notSent) {
+      report.notSent++;
+      const reason = redactor.text(notSent);
+      const same = report.notSentBy.find((n) => n.operationId === operationId && n.reason === reason);
+      if (same) same.requests++;
+      else report.notSentBy.push({ operationId, reason, requests: 1 });
+    }
     if (exchange.throttle) {
       report.throttled++;
       report.throttleWaitMs += exchange.throttle.waitedMs;

@@ -32,13 +32,16 @@ export function jsonReport(report: Report): Record<string, unknown> {
     groups: groups.map(({ first, ...group }) => ({ ...group, case: first.case })),
     throttled,
     notSent,
+    notSentBy: report.notSentBy,
     warnings: report.warnings ?? [],
     skippedOperations: report.skippedOperations,
     overBudget: report.overBudget,
     ...(report.cleanup
       ? {
-          cleaned: report.cleanup.cleaned,
-          leftovers: report.cleanup.leftovers.map(({ operationId, id }) => ({ operationId, id })),
+          cleanup: {
+            cleaned: report.cleanup.cleaned,
+            leftovers: report.cleanup.leftovers.map(({ operationId, id, reason }) => ({ operationId, id, reason })),
+          },
         }
       : {}),
   };

@@ -83,11 +83,15 @@ function assumptions(report: Report, style: Style): string[] {
   return lines;
 }
 
+const PACE_ADVICE =
+  'Slow the run with --rate-limit (or rateLimit: in the config), use a fresh credential, or lift the ' +
+  "server's own limit where you can (this project's mock: contact-mock --rate-limit off)";
+
 /** What to check when most answers are of one kind; the answers themselves say why. */
 const HINTS: Record<AnswerWarning['kind'], string> = {
   credentials: 'are the credentials right? Give them with --header (or headers: in the config)',
   'base-url': "is the base URL right? The spec's paths are appended to it, so it must include any prefix",
-  pace: 'is the pace right? Slow the run with --rate-limit (or rateLimit: in the config), or use a fresh credential',
+  pace: `is the pace right? ${PACE_ADVICE}`,
 };
 
 export function warningLines(warnings: readonly AnswerWarning[], style: Style = PLAIN): string[] {
@@ -144,7 +148,7 @@ export function renderSummary(
         : '';
     lines.push(
       '',
-      `note: ${report.throttled} ${report.throttled === 1 ? 'answer was' : 'answers were'} throttled (the spec's rate-limit status) and not judged${waited}: the run cannot tell whether the quota was used before it started. Pace the run with --rate-limit or use a fresh credential.`,
+      `note: ${report.throttled} ${report.throttled === 1 ? 'answer was' : 'answers were'} throttled (the spec's rate-limit status) and not judged${waited}: the run cannot tell whether the quota was used before it started. ${PACE_ADVICE}.`,
     );
   }
   if (report.cleanup) {
@@ -153,11 +157,7 @@ export function renderSummary(
       '',
       `cleanup: ${cleaned} ${cleaned === 1 ? 'record' : 'records'} the run created deleted; ${leftovers.length} left behind`,
     );
-    for (const leftover of leftovers) {
-      lines.push(
-        `  left: ${leftover.operationId} id ${printable(JSON.stringify(leftover.id) ?? '')} (${printable(leftover.reason)})`,
-      );
-    }
+    for (const line of leftoverLines(leftovers)) lines.push(line);
   }
   for (const { operationId, needed, kept, limit } of report.overBudget) {
     lines.push('', `warning: ${overBudgetText(operationId, needed, kept, limit)}`);
@@ -166,19 +166,62 @@ export function renderSummary(
     lines.push('', `note: ${operationId} was not tested: ${printable(reason)}`);
   }
   if (report.notSent > 0) {
-    lines.push('', `note: ${report.notSent} requests were not sent because a step they depend on did not succeed.`);
+    const one = report.notSent === 1;
+    const requests = one ? '1 request was' : `${report.notSent} requests were`;
+    lines.push(
+      '',
+      `note: ${requests} not sent because a step ${one ? 'it depends' : 'they depend'} on did not succeed:`,
+    );
+    lines.push(...notSentLines(report.notSentBy));
   }
   for (const line of warningLines(report.warnings ?? [], style)) lines.push('', line);
   lines.push(
     '',
     verdictLine(
       summary.failed > 0,
-      countsText(summary.total, summary.passed, summary.failed, summary.skipped, style),
+      // A pass that judged few answers must say so where CI logs are read: on the verdict line.
+      countsText(summary.total, summary.passed, summary.failed, summary.skipped, style) +
+        (report.throttled > 0 ? ` · ${plural(report.throttled, 'answer')} throttled, not judged` : ''),
       style,
     ),
     '',
   );
   return lines.join('\n');
+}
+
+/** One line per operation: how many of its requests were not sent, and the commonest reason (JSON: every reason). */
+function notSentLines(notSentBy: Report['notSentBy']): string[] {
+  const byOperation = new Map<string, Report['notSentBy']>();
+  for (const entry of notSentBy)
+    byOperation.set(entry.operationId, [...(byOperation.get(entry.operationId) ?? []), entry]);
+  return [...byOperation].map(([operationId, entries]) => {
+    const total = entries.reduce((sum, entry) => sum + entry.requests, 0);
+    const commonest = entries.reduce((a, b) => (b.requests > a.requests ? b : a));
+    const others = entries.length - 1;
+    const rest = others > 0 ? `; ${others} other ${others === 1 ? 'reason' : 'reasons'} in the JSON report` : '';
+    return `  ${operationId}: ${total} (${printable(commonest.reason)}${rest})`;
+  });
+}
+
+/** Ids of leftovers shown per line: the JSON report's `cleanup.leftovers` lists every one. */
+const LEFTOVER_IDS_SHOWN = 10;
+
+/** One line per create and reason: a vendor run leaves few, a run against a mock without deletes many. */
+function leftoverLines(leftovers: NonNullable<Report['cleanup']>['leftovers']): string[] {
+  const groups = new Map<string, { operationId: string; reason: string; ids: unknown[] }>();
+  for (const { operationId, id, reason } of leftovers) {
+    const key = JSON.stringify([operationId, reason]);
+    const group = groups.get(key) ?? { operationId, reason, ids: [] };
+    group.ids.push(id);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ operationId, reason, ids }) => {
+    const shown = ids.slice(0, LEFTOVER_IDS_SHOWN).map((id) => printable(JSON.stringify(id) ?? ''));
+    const more = ids.length - shown.length;
+    const list = `${shown.join(', ')}${more > 0 ? ` and ${more} more (the JSON report lists every id)` : ''}`;
+    const records = ids.length === 1 ? '1 record' : `${ids.length} records`;
+    return `  left: ${operationId}, ${records} (${printable(reason)}): ${ids.length === 1 ? 'id' : 'ids'} ${list}`;
+  });
 }
 
 /** One API of a run of several: its report, or why it could not run. */

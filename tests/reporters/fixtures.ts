@@ -38,6 +38,7 @@ export function makeReport(cases: readonly CaseSpec[], base: Partial<Report> = {
     throttled: 0,
     throttleWaitMs: 0,
     notSent: 0,
+    notSentBy: [],
     skippedOperations: [],
     overBudget: [],
     ...base,

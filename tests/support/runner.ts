@@ -49,8 +49,7 @@ export interface JsonReport {
   /** Per operation: its cases and, per check, how they came out. */
   operations: Record<string, { cases: number; checks: Record<string, CheckTally> }>;
   /** With the cleanup pass: the records it deleted (or found gone) and those it left behind. */
-  cleaned?: number;
-  leftovers?: { operationId: string; id: unknown }[];
+  cleanup?: { cleaned: number; leftovers: { operationId: string; id: unknown; reason: string }[] };
 }
 
 export interface RunResult {
