@@ -61,7 +61,7 @@ function withRelated(record: StoredRecord, shownAs: StoredRecord, binding: Resou
     } else {
       const pointer = own(record, rule.by);
       const other =
-        pointer === undefined || pointer === null ? undefined : store.collection(rule.from).get(text(pointer));
+        pointer === undefined || pointer === null ? undefined : store.existing(rule.from)?.get(text(pointer));
       if (other !== undefined && Object.hasOwn(other, rule.value)) result[rule.field] = other[rule.value];
     }
   }
@@ -245,6 +245,43 @@ function incomingRecord(request: PlanRequest): StoredRecord {
   return isObject(request.body) ? request.body : {};
 }
 
+/**
+ * What a new record holds before the request's fields: the documented record's fields a client cannot
+ * send (ids, timestamps, counts: the server's), and of those it can send, only what the server would
+ * fill when they are not sent: the schema's default; an empty value the example shows (`{}`, `[]`,
+ * `""`, null: what a server answers for nothing given); else null where the record requires the
+ * field and allows null, else the documented value where it requires it. Any other example value of
+ * a field the client could have sent is sample data: it is left out, so it never joins a record unasked.
+ */
+function startingRecord(documented: StoredRecord, binding: ResourceBinding, request: PlanRequest): StoredRecord {
+  const sendable = recordProperties(binding.requestSchema);
+  if (!sendable) return documented;
+  const fields = recordProperties(binding.recordSchema) ?? {};
+  const required = new Set(binding.recordSchema ? (flatten(binding.recordSchema).required ?? []) : []);
+  const result: StoredRecord = {};
+  for (const name of new Set([...Object.keys(documented), ...Object.keys(sendable)])) {
+    const sent = own(sendable, name);
+    if (sent === undefined || sent.readOnly) {
+      if (Object.hasOwn(documented, name)) result[name] = documented[name];
+      continue;
+    }
+    const field = own(fields, name);
+    // A default of a field the record does not show would only make the answer break its schema.
+    const fallback = field === undefined ? undefined : sent.default !== undefined ? sent.default : field.default;
+    if (fallback !== undefined) result[name] = structuredClone(fallback);
+    else if (Object.hasOwn(documented, name) && isEmpty(documented[name])) result[name] = documented[name];
+    else if (!required.has(name)) continue;
+    else if (field && request.validators.get(field, request.rules)(null)) result[name] = null;
+    else if (Object.hasOwn(documented, name)) result[name] = documented[name];
+  }
+  return result;
+}
+
+const isEmpty = (value: unknown): boolean =>
+  value === null ||
+  value === '' ||
+  (Array.isArray(value) ? value.length === 0 : isObject(value) && Object.keys(value).length === 0);
+
 function planCreate(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const { resource, idField } = binding;
   const incoming = incomingRecord(request);
@@ -292,7 +329,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
     }
   }
   return respond(binding, (body) => {
-    const documented = recordIn(body, resource.record);
+    const documented = startingRecord(recordIn(body, resource.record), binding, request);
     const { id, key } = newId(binding, collection, request.validators);
     // Request fields replace the example's whole: an example address must not join the new record.
     const stored: StoredRecord = { ...documented, ...structuredClone(incoming) };
