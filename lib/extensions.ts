@@ -68,19 +68,18 @@ export interface PageUrlsExtension {
   path?: string;
   /** ... a list of `{url, label, active}`: previous, the pages around this one (`...` between), next. */
   pages?: string;
-  previousLabel: string;
-  nextLabel: string;
-  /** Pages listed each side of the current one before the list is cut with `...`. */
-  onEachSide: number;
+  /** With `pages`: the labels of its first and last entries and how many pages each side of the current one it keeps. */
+  list?: { previousLabel: string; nextLabel: string; onEachSide: number };
 }
 
 /**
  * A field of a shown record that another collection decides: the number of records of `count` whose
- * `by` is this record's id, or the `value` of the record of `from` whose id is this record's `by`.
+ * `by` is this record's id, or the `value` of the record of `from` whose id is this record's `by`
+ * (a create or update whose `by` names no stored record of `from` gets `missing`, when declared).
  */
 export type RelatedField =
   | { field: string; by: string; count: string }
-  | { field: string; by: string; from: string; value: string };
+  | { field: string; by: string; from: string; value: string; missing?: StatusExample };
 
 /** How a list is ordered: by a field a query parameter names (or a fixed one), in a direction. */
 export interface SortExtension {
@@ -233,20 +232,21 @@ export const PAGE_URL_POINTERS = ['first', 'last', 'previous', 'next', 'path', '
 function readPageUrls(raw: unknown, paging: PagingExtension | undefined, where: string): PageUrlsExtension {
   const at = `${where} pageUrls`;
   if (!isObject(raw)) fail(at, 'must be an object');
-  if (paging?.page === undefined) fail(at, 'needs "paging.page": the URLs differ by that parameter');
-  const urls: PageUrlsExtension = {
-    previousLabel: optionalString(raw, 'previousLabel', at) ?? 'Previous',
-    nextLabel: optionalString(raw, 'nextLabel', at) ?? 'Next',
-    onEachSide: 3,
-  };
+  if (paging?.page === undefined || paging.offset !== undefined)
+    fail(at, 'needs "paging.page" and no "paging.offset": the URLs differ by the page parameter alone');
+  const urls: PageUrlsExtension = {};
   for (const key of PAGE_URL_POINTERS) {
     const value = optionalString(raw, key, at);
     if (value !== undefined) urls[key] = value;
   }
-  if (raw.onEachSide !== undefined) {
+  if (urls.pages !== undefined) {
     if (!Number.isInteger(raw.onEachSide) || (raw.onEachSide as number) < 0)
-      fail(at, '"onEachSide" must be a whole number, 0 or more');
-    urls.onEachSide = raw.onEachSide as number;
+      fail(at, '"pages" needs "onEachSide", a whole number, 0 or more');
+    urls.list = {
+      previousLabel: str(raw, 'previousLabel', at),
+      nextLabel: str(raw, 'nextLabel', at),
+      onEachSide: raw.onEachSide as number,
+    };
   }
   return urls;
 }
@@ -259,9 +259,17 @@ function readRelated(raw: unknown, where: string): RelatedField[] {
     const field = str(item, 'field', at);
     const by = str(item, 'by', at);
     if ((item.count === undefined) === (item.from === undefined)) fail(at, 'needs "count" or "from", not both');
-    return item.count !== undefined
-      ? { field, by, count: str(item, 'count', at) }
-      : { field, by, from: str(item, 'from', at), value: str(item, 'value', at) };
+    if (item.count !== undefined) {
+      if (item.missing !== undefined) fail(at, '"missing" goes with "from": a count has nothing to miss');
+      return { field, by, count: str(item, 'count', at) };
+    }
+    return {
+      field,
+      by,
+      from: str(item, 'from', at),
+      value: str(item, 'value', at),
+      ...(item.missing !== undefined ? { missing: statusExample(item.missing, `${at} missing`) } : {}),
+    };
   });
 }
 

@@ -19,7 +19,8 @@ export function bindResources(spec: Spec, store: Store): ReadonlyMap<string, Res
     if (fields.length > 0) store.declareIndex(resource.collection, fields);
     // Counting the records that point at one must not cost a walk of their whole collection.
     for (const related of resource.related ?? [])
-      if ('count' in related) store.declareIndex(related.count, [{ property: related.by, children: false }]);
+      if ('count' in related)
+        store.declareIndex(related.count, [{ property: related.by, children: false, asText: true }]);
   }
   return bindings;
 }

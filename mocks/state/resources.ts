@@ -44,6 +44,39 @@ export interface StateRequest {
 interface PlanRequest extends StateRequest {
   /** `shownAs` (default the record itself) with the related fields the stored `record` has now. */
   related(record: StoredRecord, shownAs?: StoredRecord): StoredRecord;
+  /** The documented refusal of a record that names a related record not stored (one it did not name `before`). */
+  unrelated(record: StoredRecord, before?: StoredRecord): StateDecision | undefined;
+}
+
+/** A record whose `by` names no stored record of a `from` declaring `missing`: that answer, naming the field. */
+function unrelatedOf(
+  record: StoredRecord,
+  before: StoredRecord | undefined,
+  binding: ResourceBinding,
+  store: Store,
+): StateDecision | undefined {
+  for (const rule of binding.resource.related ?? []) {
+    if (!('from' in rule) || !rule.missing) continue;
+    const value = own(record, rule.by);
+    // An update that leaves the reference as it was is not refused for a related record deleted since.
+    if (before !== undefined && own(before, rule.by) === value) continue;
+    if (value === undefined || value === null || store.existing(rule.from)?.get(text(value)) !== undefined) continue;
+    return {
+      kind: 'reject',
+      status: rule.missing.status,
+      example: rule.missing.example,
+      violations: [
+        {
+          location: 'body',
+          field: rule.by,
+          kind: 'invalid',
+          value,
+          message: `${rule.by} ${JSON.stringify(value)} names no stored ${rule.from} record`,
+        },
+      ],
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -57,7 +90,7 @@ function withRelated(record: StoredRecord, shownAs: StoredRecord, binding: Resou
   for (const rule of related) {
     if ('count' in rule) {
       const id = binding.idField !== undefined ? own(record, binding.idField) : undefined;
-      if (id !== undefined) result[rule.field] = store.existing(rule.count)?.count(rule.by, id) ?? 0;
+      if (id !== undefined) result[rule.field] = store.existing(rule.count)?.countAsText(rule.by, id) ?? 0;
     } else {
       const pointer = own(record, rule.by);
       const other =
@@ -285,7 +318,7 @@ const isEmpty = (value: unknown): boolean =>
 function planCreate(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const { resource, idField } = binding;
   const incoming = incomingRecord(request);
-  const duplicate = duplicateOf(binding, collection, incoming);
+  const duplicate = duplicateOf(binding, collection, incoming) ?? request.unrelated(incoming);
   if (duplicate) return duplicate;
   if (resource.merge) {
     const { on, merged, conflict } = resource.merge;
@@ -338,7 +371,8 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
       stored[idField] = id;
       answer[idField] = id;
     }
-    collection.set(idField ? key : `#${key}`, stored);
+    // The related values are kept as they are now: a record whose related one is gone later shows the last.
+    collection.set(idField ? key : `#${key}`, request.related(stored));
     return withRecord(body, resource.record, request.related(stored, answer));
   });
 }
@@ -409,10 +443,10 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: P
     if (addressed !== undefined) delete incoming[addressed];
     updated = mergeRecords(found.stored, incoming, binding.idField);
   }
-  const duplicate = duplicateOf(binding, collection, updated, found.key);
+  const duplicate = duplicateOf(binding, collection, updated, found.key) ?? request.unrelated(updated, found.stored);
   if (duplicate) return duplicate;
   return respond(binding, (body) => {
-    collection.set(found.key, updated);
+    collection.set(found.key, request.related(updated));
     return answerWith(binding, updated, request)(body);
   });
 }
@@ -608,8 +642,11 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
     size =
       (paging.size !== undefined ? positiveInteger(request.query.get(paging.size)) : undefined) ?? paging.defaultSize;
     const offset = paging.offset !== undefined ? positiveInteger(request.query.get(paging.offset)) : undefined;
-    page =
-      (paging.page !== undefined ? positiveInteger(request.query.get(paging.page)) : undefined) ?? paging.firstPage;
+    // A page before the first is the first, as paginators read it (Laravel's page=0 is page 1).
+    page = Math.max(
+      (paging.page !== undefined ? positiveInteger(request.query.get(paging.page)) : undefined) ?? paging.firstPage,
+      paging.firstPage,
+    );
     if (size !== undefined && size > 0) {
       start = offset ?? Math.max(0, page - paging.firstPage) * size;
       records = records.slice(start, start + size);
@@ -672,16 +709,17 @@ function fillPageUrls(
   if (urls.previous) setPointer(out, urls.previous, previous);
   if (urls.next) setPointer(out, urls.next, next);
   if (urls.path) setPointer(out, urls.path, path);
-  if (urls.pages) {
-    const entries = pageWindow(page, pages, urls.onEachSide).map((n) =>
+  if (urls.pages && urls.list) {
+    const { previousLabel, nextLabel, onEachSide } = urls.list;
+    const entries = pageWindow(page, pages, onEachSide).map((n) =>
       n === undefined
         ? { url: null, label: '...', active: false }
         : { url: urlOf(n), label: String(n), active: n === page },
     );
     setPointer(out, urls.pages, [
-      { url: previous, label: urls.previousLabel, active: false },
+      { url: previous, label: previousLabel, active: false },
       ...entries,
-      { url: next, label: urls.nextLabel, active: false },
+      { url: next, label: nextLabel, active: false },
     ]);
   }
 }
@@ -702,6 +740,7 @@ export function planState(binding: ResourceBinding, store: Store, asked: StateRe
   const request: PlanRequest = {
     ...asked,
     related: (record, shownAs = record) => withRelated(record, shownAs, binding, store),
+    unrelated: (record, before) => unrelatedOf(record, before, binding, store),
   };
   switch (binding.resource.action) {
     case 'create':

@@ -11,7 +11,17 @@ export type StoredRecord = Record<string, unknown>;
 export interface IndexedField {
   property: string;
   children: boolean;
+  /** Compared as text: a number and its decimal text are one value (an id sent as either). */
+  asText?: boolean;
 }
+
+/** Where a text-compared index of a property is kept, apart from its typed one. */
+const textPath = (property: string): string => `${property}\u0000text`;
+
+const textKey = (value: unknown): string =>
+  typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean'
+    ? String(value)
+    : valueKey(value);
 
 /**
  * How a value is compared: a string is its own key (the record's string, not a copy), anything else
@@ -40,7 +50,12 @@ export class Collection {
   /** Adds fields to index; records already stored are indexed too. */
   indexOn(fields: readonly IndexedField[]): void {
     for (const field of fields) {
-      if (this.indexed.some((f) => f.property === field.property && f.children === field.children)) continue;
+      if (
+        this.indexed.some(
+          (f) => f.property === field.property && f.children === field.children && !f.asText === !field.asText,
+        )
+      )
+        continue;
       this.indexed.push(field);
       for (const [id, record] of this.byId) this.add(id, record, [field]);
     }
@@ -86,9 +101,9 @@ export class Collection {
     return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
   }
 
-  /** How many records hold `value` at an indexed field. */
-  count(path: string, value: unknown): number {
-    const held = this.index.get(path)?.get(valueKey(value));
+  /** How many records hold `value`, compared as text, at a property indexed `asText`. */
+  countAsText(property: string, value: unknown): number {
+    const held = this.index.get(textPath(property))?.get(textKey(value));
     return held === undefined ? 0 : typeof held === 'string' ? 1 : held.size;
   }
 
@@ -96,7 +111,8 @@ export class Collection {
     for (const field of fields) {
       if (!Object.hasOwn(record, field.property)) continue;
       const value = record[field.property];
-      if (!field.children) yield [field.property, valueKey(value)];
+      if (field.asText) yield [textPath(field.property), textKey(value)];
+      else if (!field.children) yield [field.property, valueKey(value)];
       else if (isObject(value)) {
         for (const [key, child] of Object.entries(value)) {
           if (child !== undefined) yield [`${field.property}.${key}`, valueKey(child)];

@@ -80,11 +80,14 @@ describe('x-resource', () => {
     });
   });
 
-  it('page URLs take Previous and Next as labels and three pages each side unless they say otherwise', () => {
-    expect(
-      readResource({ collection: 'c', action: 'list', paging: { page: 'p' }, pageUrls: { next: '/n' } }, WHERE)
-        ?.pageUrls,
-    ).toEqual({ next: '/n', previousLabel: 'Previous', nextLabel: 'Next', onEachSide: 3 });
+  it('page URLs: pointers alone, or a page list with its labels and window', () => {
+    const read = (pageUrls: unknown) =>
+      readResource({ collection: 'c', action: 'list', paging: { page: 'p' }, pageUrls }, WHERE)?.pageUrls;
+    expect(read({ next: '/n' })).toEqual({ next: '/n' });
+    expect(read({ pages: '/l', previousLabel: '<', nextLabel: '>', onEachSide: 2 })).toEqual({
+      pages: '/l',
+      list: { previousLabel: '<', nextLabel: '>', onEachSide: 2 },
+    });
   });
 
   const malformed: [string, unknown, string][] = [
@@ -122,12 +125,36 @@ describe('x-resource', () => {
     [
       'page URLs without a page parameter',
       { collection: 'c', action: 'list', paging: { offset: 'o' }, pageUrls: { next: '/next' } },
-      'pageUrls: needs "paging.page"',
+      'pageUrls: needs "paging.page" and no "paging.offset"',
     ],
     [
-      'page URLs with a negative window',
-      { collection: 'c', action: 'list', paging: { page: 'p' }, pageUrls: { pages: '/links', onEachSide: -1 } },
-      'pageUrls: "onEachSide" must be a whole number, 0 or more',
+      'page URLs with offset paging',
+      { collection: 'c', action: 'list', paging: { page: 'p', offset: 'o' }, pageUrls: { next: '/next' } },
+      'pageUrls: needs "paging.page" and no "paging.offset"',
+    ],
+    [
+      'a page list with a negative window',
+      {
+        collection: 'c',
+        action: 'list',
+        paging: { page: 'p' },
+        pageUrls: { pages: '/links', previousLabel: '<', nextLabel: '>', onEachSide: -1 },
+      },
+      'pageUrls: "pages" needs "onEachSide", a whole number, 0 or more',
+    ],
+    [
+      'a page list without its labels',
+      { collection: 'c', action: 'list', paging: { page: 'p' }, pageUrls: { pages: '/links', onEachSide: 3 } },
+      'pageUrls: "previousLabel" must be a string',
+    ],
+    [
+      'a related count with a missing answer',
+      {
+        collection: 'c',
+        action: 'list',
+        related: [{ field: 'n', by: 'g', count: 'x', missing: { status: '422', example: 'e' } }],
+      },
+      'related[0]: "missing" goes with "from"',
     ],
     [
       'a page-URL pointer that is not a string',

@@ -125,6 +125,16 @@ describe("a page's own URLs", () => {
     expect(seen).toEqual(all);
   });
 
+  it('Easify: a page before the first is the first, as Laravel reads it', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await mock.client.call('easify', 'createContactGroup', { body: { name: `G${i}` } })).status).toBe(200);
+    const zero = await list('limit=1&page=0');
+    const one = await list('limit=1&page=1');
+    expect(zero).toEqual(one);
+    expect(zero.links.prev).toBeNull();
+    expect(zero.meta.links.filter((entry) => entry.active).map((entry) => entry.label)).toEqual(['1']);
+  });
+
   it('Easify: the meta page list, previous and next around the pages, the current one active', async () => {
     for (let i = 0; i < 3; i++)
       expect((await mock.client.call('easify', 'createContactGroup', { body: { name: `G${i}` } })).status).toBe(200);

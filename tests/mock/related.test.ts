@@ -79,9 +79,40 @@ describe('Easify: what groups and contacts say of each other follows the store',
     expect((await contacts('limit=50')).map((c) => c.first_name).sort()).toEqual(['Ann', 'Bob', 'Cy']);
   });
 
-  it('a contact whose group is not stored keeps a name of the documented shape', async () => {
-    const contact = await createContact(99999, 'Ann');
-    expect(typeof contact.group_name).toBe('string');
-    expect((await groups()).has(99999)).toBe(false);
+  it('a contact in a group that is not stored is refused, as Laravel refuses an id no row has', async () => {
+    const answer = await mock.client.call('easify', 'createContact', {
+      body: { group_id: 99999, first_name: 'Ann', email_address: 'ann@example.com' },
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.json).toMatchObject({ errors: { group_id: [expect.stringContaining('99999')] } });
+    expect(await contacts('limit=50')).toEqual([]);
+    // So a group made later starts empty, as Easify's create shows it.
+    expect((await createGroup('Later')).contacts_count).toBe(0);
+  });
+
+  it('a contact whose group is deleted keeps the name it had; its other changes are not refused', async () => {
+    const team = await createGroup('Team');
+    const ann = await createContact(team.id, 'Ann');
+    const gone = await mock.client.call('easify', 'deleteContactGroup', { query: `group_id=${team.id}` });
+    expect(gone.status).toBe(200);
+    expect((await contacts('limit=50')).map((c) => c.group_name)).toEqual(['Team']);
+    const renamed = await mock.client.call('easify', 'updateContact', {
+      body: { contact_id: ann.id, first_name: 'Anne', email_address: 'anne@example.com' },
+    });
+    expect(renamed.status).toBe(200);
+    expect((renamed.json as { data: Contact }).data).toMatchObject({ first_name: 'Anne', group_name: 'Team' });
+  });
+
+  it('counts a reference sent as text with those sent as numbers', async () => {
+    const team = await createGroup('Team');
+    await createContact(team.id, 'Ann');
+    const bob = await createContact(1, 'Bob');
+    // The update body documents no group_id; a merge keeps what it is sent, here the id as text.
+    const moved = await mock.client.call('easify', 'updateContact', {
+      body: { contact_id: bob.id, first_name: 'Bob', email_address: 'bob@example.com', group_id: String(team.id) },
+    });
+    expect(moved.status).toBe(200);
+    expect((await groups()).get(team.id)?.contacts_count).toBe(2);
+    expect((await groups()).get(1)?.contacts_count).toBe(0);
   });
 });

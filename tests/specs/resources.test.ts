@@ -194,6 +194,10 @@ function problems(spec: Spec): string[] {
         found.push(`${where}: related collection ${other} has no operations`);
       const fields =
         related.count !== undefined ? createdFields(spec, other) : createdFields(spec, String(resource.collection));
+      if (related.missing !== undefined) {
+        const problem = documented(op, related.missing);
+        if (problem) found.push(`${where}: related missing: ${problem}`);
+      }
       if (!fields.includes(String(related.by)))
         found.push(
           `${where}: related by ${related.by} is not sent to the create of ${related.count ?? resource.collection}`,
