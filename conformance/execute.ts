@@ -233,7 +233,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     let usesCreatedId = false;
     const resolveAndNote: Resolve = (linked) => {
       const value = resolve(linked);
-      if (value !== undefined) usesCreatedId = true;
+      // A reference to another record is not the record the case acts on.
+      if (value !== undefined && !linked.reference) usesCreatedId = true;
       return value;
     };
     const built = buildRequest(testCase, options.baseUrl, userHeaders, resolveAndNote);
@@ -262,11 +263,12 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   const forCase =
     (testCase: TestCase): Resolve =>
     (linked) =>
-      pool.take(linked, deletes(testCase));
+      pool.take(linked, deletes(testCase) && !linked.reference);
   const fed = new Map<string, LinkedValue>();
   for (const testCase of plan.phases.flatMap((p) => p.cases)) {
-    const { pathParams, query, bodyId } = testCase.request;
-    for (const value of [...Object.values(pathParams), ...Object.values(query), ...(bodyId ? [bodyId.linked] : [])]) {
+    const { pathParams, query, bodyId, bodyRefs } = testCase.request;
+    const linked = [bodyId?.linked, ...(bodyRefs ?? []).map((ref) => ref.linked)].filter((v) => v !== undefined);
+    for (const value of [...Object.values(pathParams), ...Object.values(query), ...linked]) {
       if ('sourceOperationId' in value) fed.set(IdPool.key(value), value);
     }
   }

@@ -36,6 +36,8 @@ export interface LinkedValue {
   sourceOperationId: string;
   /** Runtime expression from the link, e.g. `$response.body#/id`. */
   expression: string;
+  /** An id of another record the request refers to (`bodyRefs`), not the record it acts on: never consumed. */
+  reference?: true;
 }
 
 export interface PlannedRequest {
@@ -51,6 +53,12 @@ export interface PlannedRequest {
   body?: PlannedBody;
   /** An id from an earlier answer written into the body (an `x-resource` `idPointer`). */
   bodyId?: { pointer: string; linked: LinkedValue };
+  /**
+   * Ids of records of other collections written over the body's values where it has one (an
+   * `x-resource.related` lookup whose `by` the body carries: a reference the server may check
+   * exists); the case's own value stays when the run made no such record.
+   */
+  bodyRefs?: { pointer: string; linked: LinkedValue }[];
 }
 
 /** What the stateful rules expect of a step. */

@@ -61,14 +61,13 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       if (read === undefined || isValid(ctx, media.schema, read)) continue;
       const assumptions = assumedInvalid(ctx, media.schema, read);
       const request = withBody(base, payload(operation, value));
-      // A body that lacks or breaks the record's id keeps it so: the created id is not written over it.
-      const at = base.bodyId?.pointer;
-      if (
-        at !== undefined &&
-        (variant.pointer === '' || at === variant.pointer || at.startsWith(`${variant.pointer}/`))
-      ) {
-        delete request.bodyId;
-      }
+      // A body that lacks or breaks the record's id (or a reference) keeps it so: no created id is written over it.
+      const broken = (at: string): boolean =>
+        variant.pointer === '' || at === variant.pointer || at.startsWith(`${variant.pointer}/`);
+      if (base.bodyId && broken(base.bodyId.pointer)) delete request.bodyId;
+      const refs = base.bodyRefs?.filter((ref) => !broken(ref.pointer));
+      if (refs && refs.length > 0) request.bodyRefs = refs;
+      else delete request.bodyRefs;
       drafts.push({
         operation,
         kind: 'negative',

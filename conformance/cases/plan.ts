@@ -16,7 +16,7 @@ import { type CleanupPlan, cleanupPlans, lifecycleScenarios } from './lifecycle.
 import { negativeCases } from './negative.js';
 import { bodyKey, type Draft, positiveCases, randomCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
-import { baseRequest, creatorOf, payload, withBody } from './request.js';
+import { baseRequest, creatorOf, payload, referencesOf, withBody } from './request.js';
 import { linkScenarios, resourceScenarios, type ScenarioDraft } from './stateful.js';
 
 export interface Phase {
@@ -64,6 +64,7 @@ const linkedValues = (draft: Draft): LinkedValue[] => [
     (v): v is LinkedValue => 'sourceOperationId' in v,
   ),
   ...(draft.request.bodyId ? [draft.request.bodyId.linked] : []),
+  ...(draft.request.bodyRefs ?? []).map((ref) => ref.linked),
 ];
 
 /**
@@ -181,7 +182,9 @@ function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
     // An operation taking its record's id in the body is fed by its collection's create.
     const binding = resourceModel(ctx.spec).get(op.operationId);
     const create = binding?.resource.idPointer !== undefined ? creatorOf(ctx, binding.resource.collection) : undefined;
-    return create ? [...linked, create.operationId] : linked;
+    // ... and one whose body refers to records of other collections by theirs.
+    const referred = referencesOf(ctx, op).map((ref) => ref.linked.sourceOperationId);
+    return [...linked, ...(create ? [create.operationId] : []), ...referred];
   };
   const ordered: Operation[] = [];
   const visit = (op: Operation, trail: Set<string>): void => {

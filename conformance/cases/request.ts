@@ -1,9 +1,11 @@
 /** The valid request of an operation, which every case starts from and changes one thing in. */
 
 import { sampleValue } from '../../lib/generators/values.js';
+import { escapeToken } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
 import { resourceModel } from '../../lib/resources.js';
+import { flatten } from '../../lib/schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
 import type { LinkedValue, PlannedBody, PlannedRequest, WireValue } from '../types.js';
@@ -38,6 +40,30 @@ export function creatorOf(
     }
   }
   return undefined;
+}
+
+/**
+ * The body fields of an operation that name a record of another collection (`x-resource.related`
+ * lookups whose `by` is a property of its body), each fed by that collection's create.
+ */
+export function referencesOf(ctx: BuildContext, operation: Operation): { pointer: string; linked: LinkedValue }[] {
+  const binding = resourceModel(ctx.spec).get(operation.operationId);
+  const sent = bodyMedia(operation)?.schema;
+  const properties = sent ? (flatten(sent).properties ?? {}) : {};
+  const refs: { pointer: string; linked: LinkedValue }[] = [];
+  for (const rule of binding?.resource.related ?? []) {
+    if (!('from' in rule) || !Object.hasOwn(properties, rule.by)) continue;
+    const create = creatorOf(ctx, rule.from);
+    if (create) {
+      const linked: LinkedValue = {
+        sourceOperationId: create.operationId,
+        expression: create.expression,
+        reference: true,
+      };
+      refs.push({ pointer: `/${escapeToken(rule.by)}`, linked });
+    }
+  }
+  return refs;
 }
 
 /** The body of a case: a value the operation's media type encodes. */
@@ -95,6 +121,8 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
       if (value !== undefined) request.query[field] = { value };
     }
   }
+  const refs = referencesOf(ctx, operation);
+  if (refs.length > 0) request.bodyRefs = refs;
   const create = binding?.resource.idPointer !== undefined ? creatorOf(ctx, binding.resource.collection) : undefined;
   if (binding?.resource.idPointer !== undefined && create) {
     request.bodyId = {

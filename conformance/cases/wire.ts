@@ -4,7 +4,7 @@
  * media type (JSON, form-urlencoded, multipart: lib/form.ts), the run's --header values merged in.
  */
 import { encodeMultipart, encodeUrlEncoded } from '../../lib/form.js';
-import { setPointer } from '../../lib/json-pointer.js';
+import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { renderQuery, serializeCookie, serializePath } from '../../lib/wire.js';
@@ -124,6 +124,17 @@ export function buildRequest(
     const value = structuredClone(body.value ?? {});
     if (value !== null && typeof value === 'object') setPointer(value, request.bodyId.pointer, resolved);
     body = { ...body, value };
+  }
+  if (request.bodyRefs && body?.kind === 'value') {
+    let value: unknown;
+    for (const ref of request.bodyRefs) {
+      const resolved = resolve(ref.linked);
+      // A case without the field keeps it absent; without a made record the case's own value stays.
+      if (resolved === undefined || getPointer(value ?? body.value, ref.pointer) === undefined) continue;
+      value ??= structuredClone(body.value);
+      setPointer(value, ref.pointer, resolved);
+    }
+    if (value !== undefined) body = { ...body, value };
   }
   const query = queryText(operation, queryEntries);
   // Names are lower-cased on the wire so that given, generated and omitted headers meet case-insensitively.

@@ -112,3 +112,27 @@ test('stateful scenarios come from links and x-resource', async () => {
   expect(easify.burst?.steps).toHaveLength(16);
   expect(easify.burst?.steps.at(-1)?.expectThrottle).toBe(true);
 });
+
+test("a body field that names another collection's record is fed by that collection's create, planned first", async () => {
+  const plan = planOf(await load('easify-contact-groups'), 5);
+  const order = plan.phases.map((p) => p.operation.operationId);
+  expect(order.indexOf('createContactGroup')).toBeLessThan(order.indexOf('createContact'));
+  const creates = allCases(plan).filter((c) => c.operation.operationId === 'createContact');
+  const positives = creates.filter((c) => c.kind === 'positive');
+  expect(positives.length).toBeGreaterThan(5);
+  for (const testCase of positives)
+    expect(testCase.request.bodyRefs, testCase.name).toEqual([
+      {
+        pointer: '/group_id',
+        linked: {
+          sourceOperationId: 'createContactGroup',
+          expression: '$response.body#/data/id',
+          reference: true,
+        },
+      },
+    ]);
+  // A negative case about group_id keeps its own wrong value: no created id is written over it.
+  const aboutGroup = creates.filter((c) => c.kind === 'negative' && c.name.includes('/group_id'));
+  expect(aboutGroup.length).toBeGreaterThan(0);
+  for (const testCase of aboutGroup) expect(testCase.request.bodyRefs, testCase.name).toBeUndefined();
+});
