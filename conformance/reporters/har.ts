@@ -174,7 +174,7 @@ export function buildHar(reports: readonly Report[]): Har {
   // Viewers show entries in the order given: the order they were sent in.
   har.log.entries.sort((a, b) => a.startedDateTime.localeCompare(b.startedDateTime));
   if (notSent > 0)
-    har.log.comment = `${notSent} planned ${notSent === 1 ? 'request was' : 'requests were'} not sent (a step ${notSent === 1 ? 'it depends' : 'they depend'} on did not succeed)`;
+    har.log.comment = `${notSent} planned ${notSent === 1 ? 'request was' : 'requests were'} not sent (a step before failed, or no record was left to use; the JSON report's notSentBy says which)`;
   return har;
 }
 

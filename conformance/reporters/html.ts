@@ -497,7 +497,10 @@ ${matrix(rows, kinds)}
     ],
   ];
   if (report.notSent > 0)
-    meta.push(['not sent', `${plural(report.notSent, 'request')} (a step they depend on did not succeed)`]);
+    meta.push([
+      'not sent',
+      `${plural(report.notSent, 'planned request')}: ${report.notSentBy.map((n) => esc(`${n.operationId} ${n.requests} (${n.reason})`)).join('; ')}`,
+    ]);
   if (report.throttled > 0)
     meta.push([
       'throttled',

@@ -166,12 +166,9 @@ export function renderSummary(
     lines.push('', `note: ${operationId} was not tested: ${printable(reason)}`);
   }
   if (report.notSent > 0) {
-    const one = report.notSent === 1;
-    const requests = one ? '1 request was' : `${report.notSent} requests were`;
-    lines.push(
-      '',
-      `note: ${requests} not sent because a step ${one ? 'it depends' : 'they depend'} on did not succeed:`,
-    );
+    // Why differs (a step that failed, or no created record left, e.g. more deletes than creates): each line says.
+    const requests = report.notSent === 1 ? '1 planned request was' : `${report.notSent} planned requests were`;
+    lines.push('', `note: ${requests} not sent:`);
     lines.push(...notSentLines(report.notSentBy));
   }
   for (const line of warningLines(report.warnings ?? [], style)) lines.push('', line);
@@ -232,7 +229,7 @@ export type ApiOutcome =
 /** A run of several APIs: each API's summary, then one verdict over all of them. */
 export function renderSummaries(outcomes: readonly ApiOutcome[], elapsedMs: number, style: Style = PLAIN): string {
   const parts: string[] = [];
-  const totals = { total: 0, passed: 0, failed: 0, skipped: 0, requests: 0 };
+  const totals = { total: 0, passed: 0, failed: 0, skipped: 0, requests: 0, throttled: 0 };
   let failedApis = 0;
   let erroredApis = 0;
   for (const outcome of outcomes) {
@@ -249,6 +246,7 @@ export function renderSummaries(outcomes: readonly ApiOutcome[], elapsedMs: numb
     totals.failed += summary.failed;
     totals.skipped += summary.skipped;
     totals.requests += outcome.requests;
+    totals.throttled += outcome.report.throttled;
     if (summary.failed > 0) failedApis++;
     parts.push(renderSummary(outcome.report, outcome.elapsedMs, outcome.requests, { style, name: outcome.name }));
   }
@@ -258,7 +256,8 @@ export function renderSummaries(outcomes: readonly ApiOutcome[], elapsedMs: numb
     ...(failedApis > 0 ? [style.red(`${failedApis} failed`)] : []),
     ...(erroredApis > 0 ? [style.red(`${erroredApis} could not run`)] : []),
   ].join(', ');
-  const text = `${plural(outcomes.length, 'API')} (${apis}) · ${countsText(totals.total, totals.passed, totals.failed, totals.skipped, style)} · ${totals.requests} requests in ${(elapsedMs / 1000).toFixed(1)} s`;
+  const throttled = totals.throttled > 0 ? ` · ${plural(totals.throttled, 'answer')} throttled, not judged` : '';
+  const text = `${plural(outcomes.length, 'API')} (${apis}) · ${countsText(totals.total, totals.passed, totals.failed, totals.skipped, style)}${throttled} · ${totals.requests} requests in ${(elapsedMs / 1000).toFixed(1)} s`;
   parts.push(`${style.bold('All APIs')}\n${verdictLine(failedApis + erroredApis > 0, text, style)}\n`);
   return parts.join('');
 }

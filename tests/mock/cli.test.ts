@@ -104,6 +104,15 @@ describe('contact-mock CLI', () => {
       const cli = startCli(['--port', '0', '--rate-limit', word]);
       await waitFor(() => cli.output().stdout.includes('Mock ready'), 'the ready line');
       expect(cli.output().stdout).toMatch(/\(stateful, examples, no rate limits\)/);
+      const base = /Mock ready on (http:\/\/127\.0\.0\.1:\d+) /.exec(cli.output().stdout)![1];
+      // Easify documents 15 requests a minute: the 16th and later are not throttled.
+      for (let i = 0; i < 20; i++) {
+        const answer = await request(`${base}/easify/api/v2/contact-groups`, {
+          headers: { authorization: 'Bearer one-token' },
+        });
+        await answer.body.dump();
+        expect(answer.statusCode, `request ${i + 1} with --rate-limit ${word}`).toBe(200);
+      }
       cli.child.kill('SIGTERM');
       await cli.exited;
     }

@@ -133,7 +133,9 @@ describe('HAR', () => {
     expect(har.log.pages.map((p) => p.id)).toEqual(['run_1', 'run_2']);
     const failed = har.log.entries.find((e) => e._seq === 1 && e.pageref === 'run_1')!;
     expect(failed.response).toMatchObject({ status: 0, _error: 'timeout after 5000 ms' });
-    expect(har.log.comment).toBe('1 planned request was not sent (a step it depends on did not succeed)');
+    expect(har.log.comment).toBe(
+      "1 planned request was not sent (a step before failed, or no record was left to use; the JSON report's notSentBy says which)",
+    );
     const truncated = har.log.entries.find((e) => e._seq === 3)!;
     expect(truncated.response.content.comment).toMatch(/truncated/);
     expect(truncated.response.bodySize).toBe(-1);

@@ -41,7 +41,12 @@ describe('escaping', () => {
           message: `message${HOSTILE}`,
         },
       ],
-      { spec: `specs/${HOSTILE}.yaml`, baseUrl: `http://127.0.0.1:9/${HOSTILE}` },
+      {
+        spec: `specs/${HOSTILE}.yaml`,
+        baseUrl: `http://127.0.0.1:9/${HOSTILE}`,
+        notSent: 1,
+        notSentBy: [{ operationId: `op${HOSTILE}`, reason: `unsent${HOSTILE}`, requests: 1 }],
+      },
     );
     report.assumptions = [
       {
@@ -67,7 +72,7 @@ describe('escaping', () => {
     // ... but everywhere as text.
     const shown =
       '&lt;script&gt;window.__pwned = 1&lt;/script&gt;&lt;img src=x onerror=&quot;window.__pwned = 2&quot;&gt;';
-    for (const field of ['op', 'name', 'body', 'message', 'reason', 'kw', 'title', 'x-', 'value', 'curl '])
+    for (const field of ['op', 'name', 'body', 'message', 'reason', 'kw', 'title', 'x-', 'value', 'curl ', 'unsent'])
       expect(html, field).toContain(`${field}${shown}`);
     expect(html).toContain('\\u202e\\u0007');
   });

@@ -16,14 +16,14 @@ describe('the summary', () => {
       ],
     });
     const lines = renderSummary(report, 10, 0).split('\n');
-    const at = lines.indexOf('note: 5 requests were not sent because a step they depend on did not succeed:');
+    const at = lines.indexOf('note: 5 planned requests were not sent:');
     expect(at).toBeGreaterThan(-1);
     expect(lines.slice(at + 1, at + 3)).toEqual([
       '  deleteContact: 4 (no record created by createContact to put at /id)',
       '  readContact: 1 (no record created by createContact to take id from)',
     ]);
     const one = makeReport([], { notSent: 1, notSentBy: [{ operationId: 'x', reason: 'r', requests: 1 }] });
-    expect(renderSummary(one, 10, 0)).toContain('note: 1 request was not sent because a step it depends on');
+    expect(renderSummary(one, 10, 0)).toContain('note: 1 planned request was not sent:\n  x: 1 (r)');
   });
 
   test('one line per operation not sent, with its commonest reason and how many others the JSON report has', () => {
