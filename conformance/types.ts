@@ -40,6 +40,16 @@ export interface LinkedValue {
   reference?: true;
 }
 
+/**
+ * Where a body names a record of another collection: the value at `pointer`, or with `each` the
+ * property `each` of every item of the array at `pointer` (each item its own record).
+ */
+export interface BodyRef {
+  pointer: string;
+  each?: string;
+  linked: LinkedValue;
+}
+
 export interface PlannedRequest {
   pathParams: Record<string, WireValue | LinkedValue>;
   query: Record<string, WireValue | LinkedValue>;
@@ -58,7 +68,7 @@ export interface PlannedRequest {
    * `x-resource.related` lookup whose `by` the body carries: a reference the server may check
    * exists); the case's own value stays when the run made no such record.
    */
-  bodyRefs?: { pointer: string; linked: LinkedValue }[];
+  bodyRefs?: BodyRef[];
 }
 
 /** What the stateful rules expect of a step. */

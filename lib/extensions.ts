@@ -48,11 +48,11 @@ export interface PagingExtension {
   toField?: string;
 }
 
-export interface FilterExtension {
-  parameter: string;
-  field: string;
-  match: 'equals' | 'contains' | 'prefix' | 'wildcard';
-}
+/** A query parameter that filters a list: on a field's value, or on membership of the record it names. */
+export type FilterExtension =
+  | { parameter: string; field: string; match: 'equals' | 'contains' | 'prefix' | 'wildcard' }
+  /** The members of the record of `memberOf` whose id the parameter gives (its add-members). */
+  | { parameter: string; memberOf: string };
 
 /**
  * Where a list's body carries the page's own URLs: the operation's URL (no query) with only the
@@ -74,12 +74,15 @@ export interface PageUrlsExtension {
 
 /**
  * A field of a shown record that another collection decides: the number of records of `count` whose
- * `by` is this record's id, or the `value` of the record of `from` whose id is this record's `by`
- * (a create or update whose `by` names no stored record of `from` gets `missing`, when declared).
+ * `by` is this record's id; the `value` of the record of `from` whose id is this record's `by` (a
+ * create or update whose `by` names no stored record of `from` gets `missing`, when declared); or
+ * the list of the records of `memberOf` this record is a member of (their add-members and
+ * remove-members), which a create joins by the items of its own `field`, each naming one by `key`.
  */
 export type RelatedField =
   | { field: string; by: string; count: string }
-  | { field: string; by: string; from: string; value: string; missing?: StatusExample };
+  | { field: string; by: string; from: string; value: string; missing?: StatusExample }
+  | { field: string; memberOf: string; key: string };
 
 /** How a list is ordered: by a field a query parameter names (or a fixed one), in a direction. */
 export interface SortExtension {
@@ -257,8 +260,10 @@ function readRelated(raw: unknown, where: string): RelatedField[] {
     const at = `${where} related[${i}]`;
     if (!isObject(item)) fail(at, 'must be an object');
     const field = str(item, 'field', at);
+    const kinds = ['count', 'from', 'memberOf'].filter((kind) => item[kind] !== undefined);
+    if (kinds.length !== 1) fail(at, 'needs one of "count", "from" and "memberOf"');
+    if (item.memberOf !== undefined) return { field, memberOf: str(item, 'memberOf', at), key: str(item, 'key', at) };
     const by = str(item, 'by', at);
-    if ((item.count === undefined) === (item.from === undefined)) fail(at, 'needs "count" or "from", not both');
     if (item.count !== undefined) {
       if (item.missing !== undefined) fail(at, '"missing" goes with "from": a count has nothing to miss');
       return { field, by, count: str(item, 'count', at) };
@@ -278,6 +283,10 @@ function readFilters(raw: unknown, where: string): FilterExtension[] {
   return raw.map((item, i) => {
     const at = `${where} filters[${i}]`;
     if (!isObject(item)) fail(at, 'must be an object');
+    if (item.memberOf !== undefined) {
+      if (item.field !== undefined || item.match !== undefined) fail(at, '"memberOf" takes no "field" or "match"');
+      return { parameter: str(item, 'parameter', at), memberOf: str(item, 'memberOf', at) };
+    }
     const match = item.match ?? 'equals';
     if (match !== 'equals' && match !== 'contains' && match !== 'prefix' && match !== 'wildcard') {
       fail(at, '"match" must be equals, contains, prefix or wildcard');

@@ -222,7 +222,9 @@ function lifecycleOf(
       const items = listBinding.resource.items!;
       // A filter on a value the create wrote narrows the list to it, on the biggest page it allows: a
       // value other records share (a country) may fill a page without it.
-      const filter = (listBinding.resource.filters ?? []).find((f) => typeof current[f.field] === 'string');
+      const filter = (listBinding.resource.filters ?? []).find(
+        (f): f is Extract<typeof f, { field: string }> => 'field' in f && typeof current[f.field] === 'string',
+      );
       let pageSize: number | undefined;
       if (filter) request.query[filter.parameter] = { value: current[filter.field] };
       if (listBinding.resource.paging?.size) {

@@ -65,7 +65,10 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       const broken = (at: string): boolean =>
         variant.pointer === '' || at === variant.pointer || at.startsWith(`${variant.pointer}/`);
       if (base.bodyId && broken(base.bodyId.pointer)) delete request.bodyId;
-      const refs = base.bodyRefs?.filter((ref) => !broken(ref.pointer));
+      // ... and a broken item of a list of references (a wrong id type, a missing id) keeps its items.
+      const refs = base.bodyRefs?.filter(
+        (ref) => !broken(ref.pointer) && !(ref.each !== undefined && variant.pointer.startsWith(`${ref.pointer}/`)),
+      );
       if (refs && refs.length > 0) request.bodyRefs = refs;
       else delete request.bodyRefs;
       drafts.push({

@@ -8,7 +8,7 @@ import { resourceModel } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
-import type { LinkedValue, PlannedBody, PlannedRequest, WireValue } from '../types.js';
+import type { BodyRef, LinkedValue, PlannedBody, PlannedRequest, WireValue } from '../types.js';
 import { type BuildContext, bodyMedia } from './context.js';
 import { credentials } from './credentials.js';
 
@@ -43,25 +43,26 @@ export function creatorOf(
 }
 
 /**
- * The body fields of an operation that name a record of another collection (`x-resource.related`
- * lookups whose `by` is a property of its body), each fed by that collection's create.
+ * The body fields of an operation that name records of other collections (`x-resource.related`: a
+ * lookup's `by`, or the items of a membership's `field`, when its body has that property), each fed
+ * by that collection's create.
  */
-export function referencesOf(ctx: BuildContext, operation: Operation): { pointer: string; linked: LinkedValue }[] {
+export function referencesOf(ctx: BuildContext, operation: Operation): BodyRef[] {
   const binding = resourceModel(ctx.spec).get(operation.operationId);
   const sent = bodyMedia(operation)?.schema;
   const properties = sent ? (flatten(sent).properties ?? {}) : {};
-  const refs: { pointer: string; linked: LinkedValue }[] = [];
+  const refs: BodyRef[] = [];
   for (const rule of binding?.resource.related ?? []) {
-    if (!('from' in rule) || !Object.hasOwn(properties, rule.by)) continue;
-    const create = creatorOf(ctx, rule.from);
-    if (create) {
-      const linked: LinkedValue = {
-        sourceOperationId: create.operationId,
-        expression: create.expression,
-        reference: true,
-      };
-      refs.push({ pointer: `/${escapeToken(rule.by)}`, linked });
-    }
+    if ('count' in rule) continue;
+    const [property, collection] = 'from' in rule ? [rule.by, rule.from] : [rule.field, rule.memberOf];
+    const create = Object.hasOwn(properties, property) ? creatorOf(ctx, collection) : undefined;
+    if (!create) continue;
+    const linked: LinkedValue = {
+      sourceOperationId: create.operationId,
+      expression: create.expression,
+      reference: true,
+    };
+    refs.push({ pointer: `/${escapeToken(property)}`, ...('memberOf' in rule ? { each: rule.key } : {}), linked });
   }
   return refs;
 }

@@ -4,11 +4,11 @@
  * media type (JSON, form-urlencoded, multipart: lib/form.ts), the run's --header values merged in.
  */
 import { encodeMultipart, encodeUrlEncoded } from '../../lib/form.js';
-import { getPointer, setPointer } from '../../lib/json-pointer.js';
+import { escapeToken, getPointer, setPointer } from '../../lib/json-pointer.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { renderQuery, serializeCookie, serializePath } from '../../lib/wire.js';
-import type { LinkedValue, PlannedBody, SentRequest, TestCase, WireValue } from '../types.js';
+import type { BodyRef, LinkedValue, PlannedBody, SentRequest, TestCase, WireValue } from '../types.js';
 
 /** The id an earlier answer gave (as the answer had it: a number stays a number); undefined when there is none. */
 export type Resolve = (linked: LinkedValue) => unknown;
@@ -84,6 +84,44 @@ const NO_NAMES: ReadonlySet<string> = new Set();
 const lowerCased = (names: readonly string[]): ReadonlySet<string> =>
   names.length === 0 ? NO_NAMES : new Set(names.map((n) => n.toLowerCase()));
 
+/** Tries for an id not yet in one array: the pool hands ids round robin, so a repeat means it is short of them. */
+const DISTINCT_TRIES = 4;
+
+/**
+ * The body with ids of records the run made where it names records of other collections. A case
+ * without the field keeps it absent, and without a made record (or, in an array, without one not
+ * already used there) the case's own value stays.
+ */
+function withReferences(value: unknown, refs: readonly BodyRef[], resolve: Resolve): unknown {
+  let copy: unknown;
+  for (const ref of refs) {
+    const current = getPointer(copy ?? value, ref.pointer);
+    if (current === undefined) continue;
+    if (ref.each === undefined) {
+      const resolved = resolve(ref.linked);
+      if (resolved === undefined) continue;
+      copy ??= structuredClone(value);
+      setPointer(copy, ref.pointer, resolved);
+      continue;
+    }
+    if (!Array.isArray(current)) continue;
+    copy ??= structuredClone(value);
+    const items = getPointer(copy, ref.pointer) as unknown[];
+    const used = new Set<string>();
+    for (const item of items) {
+      if (item === null || typeof item !== 'object' || !Object.hasOwn(item, ref.each)) continue;
+      for (let tries = 0; tries < DISTINCT_TRIES; tries++) {
+        const resolved = resolve(ref.linked);
+        if (resolved === undefined || used.has(JSON.stringify(resolved))) continue;
+        used.add(JSON.stringify(resolved));
+        setPointer(item, `/${escapeToken(ref.each)}`, resolved);
+        break;
+      }
+    }
+  }
+  return copy ?? value;
+}
+
 /** The wire request of a case, or why it cannot be sent. */
 export function buildRequest(
   testCase: TestCase,
@@ -125,17 +163,8 @@ export function buildRequest(
     if (value !== null && typeof value === 'object') setPointer(value, request.bodyId.pointer, resolved);
     body = { ...body, value };
   }
-  if (request.bodyRefs && body?.kind === 'value') {
-    let value: unknown;
-    for (const ref of request.bodyRefs) {
-      const resolved = resolve(ref.linked);
-      // A case without the field keeps it absent; without a made record the case's own value stays.
-      if (resolved === undefined || getPointer(value ?? body.value, ref.pointer) === undefined) continue;
-      value ??= structuredClone(body.value);
-      setPointer(value, ref.pointer, resolved);
-    }
-    if (value !== undefined) body = { ...body, value };
-  }
+  if (request.bodyRefs && body?.kind === 'value')
+    body = { ...body, value: withReferences(body.value, request.bodyRefs, resolve) };
   const query = queryText(operation, queryEntries);
   // Names are lower-cased on the wire so that given, generated and omitted headers meet case-insensitively.
   const omitted = lowerCased(request.omitHeaders);

@@ -17,6 +17,8 @@ export function bindResources(spec: Spec, store: Store): ReadonlyMap<string, Res
     for (const field of resource.unique?.fields ?? []) fields.push({ property: field, children: false });
     if (resource.merge) fields.push({ property: resource.merge.on, children: true });
     if (fields.length > 0) store.declareIndex(resource.collection, fields);
+    if (resource.members)
+      store.declareMembers(resource.collection, resource.members.collection, resource.members.count);
     // Counting the records that point at one must not cost a walk of their whole collection.
     for (const related of resource.related ?? [])
       if ('count' in related)

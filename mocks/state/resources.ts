@@ -44,6 +44,10 @@ export interface StateRequest {
 interface PlanRequest extends StateRequest {
   /** `shownAs` (default the record itself) with the related fields the stored `record` has now. */
   related(record: StoredRecord, shownAs?: StoredRecord): StoredRecord;
+  /** The members of the record of `groups` stored under `key` (none when it is not stored). */
+  membersOf(groups: string, key: string): ReadonlySet<string>;
+  /** The stored record under `key` joins the records the request's `memberOf` fields name. */
+  join(key: string, incoming: StoredRecord): void;
   /** The documented refusal of a record that names a related record not stored (one it did not name `before`). */
   unrelated(record: StoredRecord, before?: StoredRecord): StateDecision | undefined;
 }
@@ -87,10 +91,15 @@ function withRelated(record: StoredRecord, shownAs: StoredRecord, binding: Resou
   const { related } = binding.resource;
   if (!related) return shownAs;
   const result = { ...shownAs };
+  const id = binding.idField !== undefined ? own(record, binding.idField) : undefined;
   for (const rule of related) {
     if ('count' in rule) {
-      const id = binding.idField !== undefined ? own(record, binding.idField) : undefined;
       if (id !== undefined) result[rule.field] = store.existing(rule.count)?.countAsText(rule.by, id) ?? 0;
+    } else if ('memberOf' in rule) {
+      // Not a member of any: the field is left out (a list of groups may not be empty).
+      const groups = id === undefined ? [] : groupsOf(store, rule.memberOf, text(id));
+      if (groups.length > 0) result[rule.field] = groups;
+      else delete result[rule.field];
     } else {
       const pointer = own(record, rule.by);
       const other =
@@ -99,6 +108,54 @@ function withRelated(record: StoredRecord, shownAs: StoredRecord, binding: Resou
     }
   }
   return result;
+}
+
+const NO_MEMBERS: ReadonlySet<string> = new Set();
+
+/** The stored records of `groups` whose members include `member`, in stored order (copies). */
+function groupsOf(store: Store, groups: string, member: string): StoredRecord[] {
+  const collection = store.existing(groups);
+  if (!collection) return [];
+  const found: StoredRecord[] = [];
+  for (const [key, record] of collection.entries())
+    if (collection.members.get(key)?.has(member)) found.push(structuredClone(record));
+  return found;
+}
+
+/** Changes the members of one record of `groups` and keeps its member count in step. */
+function changeMembers(store: Store, groups: string, key: string, change: (members: Set<string>) => void): void {
+  const collection = store.existing(groups);
+  const record = collection?.get(key);
+  if (!collection || !record) return;
+  let members = collection.members.get(key);
+  if (!members) collection.members.set(key, (members = new Set()));
+  change(members);
+  const count = store.memberCount(groups);
+  if (count !== undefined) {
+    const copy = structuredClone(record);
+    setPointer(copy, count, members.size);
+    collection.set(key, copy);
+  }
+}
+
+/** A new record joins the records its `memberOf` fields name (those stored), as add-members would add it. */
+function joinGroups(store: Store, binding: ResourceBinding, member: string, incoming: StoredRecord): void {
+  for (const rule of binding.resource.related ?? []) {
+    if (!('memberOf' in rule)) continue;
+    const items = own(incoming, rule.field);
+    if (!Array.isArray(items)) continue;
+    for (const item of items)
+      if (isObject(item) && own(item, rule.key) !== undefined)
+        changeMembers(store, rule.memberOf, text(own(item, rule.key)), (members) => members.add(member));
+  }
+}
+
+/** A deleted record leaves every record it was a member of. */
+function leaveGroups(store: Store, collection: string, member: string): void {
+  for (const { groups } of store.membershipsOf(collection)) {
+    for (const [key, members] of store.existing(groups)?.members ?? [])
+      if (members.has(member)) changeMembers(store, groups, key, (set) => set.delete(member));
+  }
 }
 
 const { applyPatch, JsonPatchError } = fastJsonPatch as unknown as {
@@ -350,6 +407,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
         (body) => {
           const record = mergeRecords(stored, incoming, idField);
           collection.set(match, record);
+          request.join(match, incoming);
           // Only what the stored record really has: the merged example's other fields must not leak in.
           return withRecord(
             body,
@@ -371,6 +429,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
       stored[idField] = id;
       answer[idField] = id;
     }
+    request.join(key, incoming);
     // The related values are kept as they are now: a record whose related one is gone later shows the last.
     collection.set(idField ? key : `#${key}`, request.related(stored));
     return withRecord(body, resource.record, request.related(stored, answer));
@@ -487,7 +546,12 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
   });
 }
 
-function planDelete(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
+function planDelete(
+  binding: ResourceBinding,
+  store: Store,
+  collection: Collection,
+  request: PlanRequest,
+): StateDecision {
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
@@ -503,6 +567,7 @@ function planDelete(binding: ResourceBinding, collection: Collection, request: P
   }
   return respond(binding, (body) => {
     collection.delete(found.key);
+    leaveGroups(store, binding.resource.collection, found.key);
     return body;
   });
 }
@@ -545,21 +610,15 @@ function planMembers(
   const members = binding.resource.members!;
   const ids = memberIds(binding, request);
   const memberCollection = store.collection(members.collection);
+  const adding = binding.resource.action === 'add-members';
   return respond(binding, (body) => {
-    let set = collection.members.get(found.key);
-    if (!set) collection.members.set(found.key, (set = new Set()));
-    for (const id of ids) {
-      if (binding.resource.action === 'add-members') {
-        if (memberCollection.get(id) !== undefined) set.add(id);
-      } else set.delete(id);
-    }
-    if (members.count) {
-      const record = { ...found.stored };
-      setPointer(record, members.count, set.size);
-      collection.set(found.key, record);
-      return answerWith(binding, record, request)(body);
-    }
-    return body;
+    changeMembers(store, binding.resource.collection, found.key, (set) => {
+      for (const id of ids) {
+        if (!adding) set.delete(id);
+        else if (memberCollection.get(id) !== undefined) set.add(id);
+      }
+    });
+    return members.count ? answerWith(binding, collection.get(found.key) ?? found.stored, request)(body) : body;
   });
 }
 
@@ -629,8 +688,12 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
   const unfiltered = records.length;
   for (const filter of resource.filters ?? []) {
     const wanted = request.query.get(filter.parameter);
-    if (wanted !== null && wanted !== '')
-      records = records.filter((r) => matches(own(r, filter.field), wanted, filter.match));
+    if (wanted === null || wanted === '') continue;
+    if ('memberOf' in filter) {
+      const members = request.membersOf(filter.memberOf, wanted);
+      const idField = binding.idField;
+      records = records.filter((r) => idField !== undefined && members.has(text(own(r, idField))));
+    } else records = records.filter((r) => matches(own(r, filter.field), wanted, filter.match));
   }
   if (resource.sort) records = sortRecords(records, resource.sort, request.query);
   const total = records.length;
@@ -741,6 +804,8 @@ export function planState(binding: ResourceBinding, store: Store, asked: StateRe
     ...asked,
     related: (record, shownAs = record) => withRelated(record, shownAs, binding, store),
     unrelated: (record, before) => unrelatedOf(record, before, binding, store),
+    join: (key, incoming) => joinGroups(store, binding, key, incoming),
+    membersOf: (groups, key) => store.existing(groups)?.members.get(key) ?? NO_MEMBERS,
   };
   switch (binding.resource.action) {
     case 'create':
@@ -754,7 +819,7 @@ export function planState(binding: ResourceBinding, store: Store, asked: StateRe
     case 'replace':
       return planReplace(binding, collection, request);
     case 'delete':
-      return planDelete(binding, collection, request);
+      return planDelete(binding, store, collection, request);
     case 'copy':
       return planCopy(binding, collection, request);
     case 'add-members':

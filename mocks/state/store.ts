@@ -159,15 +159,41 @@ export class Collection {
   }
 }
 
+/** A collection whose records have members (its `members` sets), and the property counting them. */
+export interface Membership {
+  groups: string;
+  count?: string;
+}
+
 export class Store {
   private readonly collections = new Map<string, Collection>();
   private readonly indexed = new Map<string, IndexedField[]>();
+  /** Member collection -> the collections whose records hold its records as members. */
+  private readonly memberships = new Map<string, Membership[]>();
   private readonly seeds = new Map<string, { idField: string | undefined; records: readonly StoredRecord[] }>();
 
   /** Records the named collection starts with, now and after every reset. */
   declareSeed(name: string, idField: string | undefined, records: readonly StoredRecord[]): void {
     if (this.seeds.has(name)) return;
     this.seeds.set(name, { idField, records });
+  }
+
+  /** Records of `members` can be members of records of `groups` (whose `count` property counts them). */
+  declareMembers(groups: string, members: string, count: string | undefined): void {
+    const known = this.memberships.get(members) ?? [];
+    if (known.some((m) => m.groups === groups)) return;
+    this.memberships.set(members, [...known, { groups, ...(count !== undefined ? { count } : {}) }]);
+  }
+
+  /** The collections whose records may hold records of `members` as members. */
+  membershipsOf(members: string): readonly Membership[] {
+    return this.memberships.get(members) ?? [];
+  }
+
+  /** The property counting the members of a record of `groups`, when one is declared. */
+  memberCount(groups: string): string | undefined {
+    for (const list of this.memberships.values()) for (const m of list) if (m.groups === groups) return m.count;
+    return undefined;
   }
 
   /** Fields the named collection indexes, now and after every reset. */

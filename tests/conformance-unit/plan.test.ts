@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { bodyMedia } from '../../conformance/cases/context.js';
 import { type Plan, planCases } from '../../conformance/cases/plan.js';
+import { buildRequest } from '../../conformance/cases/wire.js';
 import { type LoadedSpec, loadForRun } from '../../conformance/specs.js';
 import type { TestCase } from '../../conformance/types.js';
 
@@ -135,4 +136,35 @@ test("a body field that names another collection's record is fed by that collect
   const aboutGroup = creates.filter((c) => c.kind === 'negative' && c.name.includes('/group_id'));
   expect(aboutGroup.length).toBeGreaterThan(0);
   for (const testCase of aboutGroup) expect(testCase.request.bodyRefs, testCase.name).toBeUndefined();
+});
+
+test("a list of references (8x8's contact groups) gets a different made record for each item", async () => {
+  const plan = planOf(await load('8x8-contacts'), 5);
+  const order = plan.phases.map((p) => p.operation.operationId);
+  expect(order.indexOf('createGroup')).toBeLessThan(order.indexOf('createContact'));
+  const creates = allCases(plan).filter((c) => c.operation.operationId === 'createContact');
+  const withTwo = creates.find(
+    (c) =>
+      c.kind === 'positive' &&
+      c.request.body?.kind === 'value' &&
+      ((c.request.body.value as { groups?: unknown[] }).groups?.length ?? 0) >= 2,
+  );
+  expect(withTwo).toBeDefined();
+  expect(withTwo!.request.bodyRefs).toEqual([
+    {
+      pointer: '/groups',
+      each: 'id',
+      linked: { sourceOperationId: 'createGroup', expression: '$response.body#/id', reference: true },
+    },
+  ]);
+  // The pool hands ids round robin: a repeat is skipped, so the items name different groups.
+  const handed = [7, 7, 9];
+  const built = buildRequest(withTwo!, 'http://127.0.0.1:9', [], () => handed.shift());
+  if ('notSent' in built) throw new Error(built.notSent);
+  const groups = (JSON.parse(String(built.body)) as { groups: { id: unknown }[] }).groups;
+  expect(groups.slice(0, 2).map((g) => g.id)).toEqual([7, 9]);
+  // A violation inside an item keeps its items as they are: no made id is written over the broken one.
+  const broken = creates.filter((c) => c.kind === 'negative' && /\/groups\/\d+/.test(c.name));
+  expect(broken.length).toBeGreaterThan(0);
+  for (const testCase of broken) expect(testCase.request.bodyRefs, testCase.name).toBeUndefined();
 });

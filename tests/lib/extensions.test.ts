@@ -165,7 +165,12 @@ describe('x-resource', () => {
     [
       'a related field both counted and looked up',
       { collection: 'c', action: 'list', related: [{ field: 'n', by: 'g', count: 'x', from: 'y', value: 'v' }] },
-      'related[0]: needs "count" or "from", not both',
+      'related[0]: needs one of "count", "from" and "memberOf"',
+    ],
+    [
+      'a membership without the key its items name a record by',
+      { collection: 'c', action: 'create', related: [{ field: 'groups', memberOf: 'groups' }] },
+      'related[0]: "key" must be a string',
     ],
     [
       'a related lookup without the value it takes',
@@ -179,6 +184,11 @@ describe('x-resource', () => {
       'sort: "default" must be ascending or descending',
     ],
     ['filters not a list', { collection: 'c', action: 'list', filters: {} }, '"filters" must be a list'],
+    [
+      'a membership filter with a field',
+      { collection: 'c', action: 'list', filters: [{ parameter: 'g', memberOf: 'groups', field: 'x' }] },
+      'filters[0]: "memberOf" takes no "field" or "match"',
+    ],
     [
       'a filter with an unknown match',
       { collection: 'c', action: 'list', filters: [{ parameter: 'q', field: 'n', match: 'regex' }] },

@@ -176,6 +176,11 @@ function problems(spec: Spec): string[] {
       const stored = [...propertyNames(itemSchema), ...createdFields(spec, String(resource.collection))];
       for (const filter of (resource.filters ?? []) as Json[]) {
         if (!names.includes(String(filter.parameter))) found.push(`${where}: filter ${filter.parameter}`);
+        if (filter.memberOf !== undefined) {
+          if (!spec.operations.some((o) => resourceOf(spec, o)?.collection === filter.memberOf))
+            found.push(`${where}: filter memberOf ${filter.memberOf} has no operations`);
+          continue;
+        }
         if (!stored.includes(String(filter.field)))
           found.push(`${where}: filter field ${filter.field} is neither shown nor sent to the create`);
         if (!['equals', 'contains', 'prefix', 'wildcard'].includes(String(filter.match)))
@@ -189,9 +194,18 @@ function problems(spec: Spec): string[] {
     for (const related of (resource.related ?? []) as Json[]) {
       if (!propertyNames(shownSchema).includes(String(related.field)))
         found.push(`${where}: related field ${related.field} is not a property of the shown record`);
-      const other = String(related.count ?? related.from);
+      const other = String(related.count ?? related.from ?? related.memberOf);
       if (!spec.operations.some((o) => resourceOf(spec, o)?.collection === other))
         found.push(`${where}: related collection ${other} has no operations`);
+      if (related.memberOf !== undefined) {
+        // Members are added and removed by operations of the other collection; a create names them by key.
+        if (!spec.operations.some((o) => resourceOf(spec, o)?.members !== undefined))
+          found.push(`${where}: related memberOf ${other}, but no operation adds members`);
+        const items = schemaAt(createBody(spec, String(resource.collection)), `/${related.field}`)?.items;
+        if (!propertyNames(items).includes(String(related.key)))
+          found.push(`${where}: related key ${related.key} is not a property of the created ${related.field} items`);
+        continue;
+      }
       const fields =
         related.count !== undefined ? createdFields(spec, other) : createdFields(spec, String(resource.collection));
       if (related.missing !== undefined) {
@@ -254,6 +268,14 @@ function problems(spec: Spec): string[] {
     }
   }
   return found;
+}
+
+/** The request body schema of the create of a collection. */
+function createBody(spec: Spec, collection: string): Json | undefined {
+  const create = spec.operations.find(
+    (o) => resourceOf(spec, o)?.collection === collection && resourceOf(spec, o)?.action === 'create',
+  );
+  return create?.requestBody?.content[0]?.schema as Json | undefined;
 }
 
 /** The properties of the request body that creates records of a collection (what a stored record keeps). */

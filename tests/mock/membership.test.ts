@@ -1,0 +1,93 @@
+/**
+ * Membership kept in one place (`x-resource.related` `memberOf`, the groups' add-members and
+ * remove-members): 8x8's group `contacts` count and a contact's `groups` agree, whichever way a
+ * contact joined (its create's `groups`, or the group's add-members) or left (remove-members, or the
+ * contact deleted). Every answer is also checked against the spec by the client.
+ */
+import { describe, expect, it } from 'vitest';
+import { mockPerFile } from './support/mock-per-file.js';
+
+const mock = mockPerFile({ rateLimit: false });
+
+interface Group {
+  id: number;
+  name: string;
+  contacts: number;
+}
+interface Contact {
+  id: number;
+  groups?: Group[];
+}
+
+let phone = 0;
+const createGroup = async (name: string): Promise<Group> =>
+  (await mock.client.call('8x8', 'createGroup', { body: { name } })).json as Group;
+const createContact = async (groups?: number[]): Promise<Contact> => {
+  phone++;
+  const answer = await mock.client.call('8x8', 'createContact', {
+    body: {
+      firstName: 'Ada',
+      addresses: { msisdn: `+65900000${String(phone).padStart(2, '0')}` },
+      ...(groups ? { groups: groups.map((id) => ({ id })) } : {}),
+    },
+  });
+  expect(answer.status).toBe(201);
+  return answer.json as Contact;
+};
+const group = async (id: number): Promise<Group> =>
+  (await mock.client.call('8x8', 'getGroup', { params: { groupId: String(id) } })).json as Group;
+const contact = async (id: number): Promise<Contact> =>
+  (await mock.client.call('8x8', 'getContact', { params: { contactId: String(id) } })).json as Contact;
+const members = (operationId: string, groupId: number, contacts: number[]) =>
+  mock.client.call('8x8', operationId, { params: { groupId: String(groupId) }, body: { contacts } });
+
+describe("8x8: a group's contacts and a contact's groups agree", () => {
+  it('a contact created in groups is counted by them and lists them, with their counts', async () => {
+    const team = await createGroup('Team');
+    const crew = await createGroup('Crew');
+    const created = await createContact([team.id, crew.id]);
+    expect(created.groups?.map((g) => [g.id, g.name, g.contacts])).toEqual([
+      [team.id, 'Team', 1],
+      [crew.id, 'Crew', 1],
+    ]);
+    expect((await group(team.id)).contacts).toBe(1);
+    expect((await contact(created.id)).groups?.map((g) => g.id)).toEqual([team.id, crew.id]);
+  });
+
+  it('add-members and remove-members show on the contact; without a group it has no groups field', async () => {
+    const team = await createGroup('Team');
+    const ada = await createContact();
+    expect(ada).not.toHaveProperty('groups');
+    expect((await members('addContactsToGroup', team.id, [ada.id])).json).toMatchObject({ contacts: 1 });
+    expect((await contact(ada.id)).groups?.map((g) => [g.id, g.contacts])).toEqual([[team.id, 1]]);
+    expect((await members('removeContactsFromGroup', team.id, [ada.id])).json).toMatchObject({ contacts: 0 });
+    expect(await contact(ada.id)).not.toHaveProperty('groups');
+  });
+
+  it("the contacts search's groupId lists the group's members, however they joined", async () => {
+    const team = await createGroup('Team');
+    const ada = await createContact([team.id]);
+    const bob = await createContact();
+    await createContact();
+    await members('addContactsToGroup', team.id, [bob.id]);
+    const search = async (query: string) =>
+      ((await mock.client.call('8x8', 'searchContacts', { query })).json as { items: Contact[]; totalFiltered: number })
+        .items;
+    expect((await search(`groupId=${team.id}&limit=50`)).map((c) => c.id)).toEqual([ada.id, bob.id]);
+    expect(await search('groupId=999999&limit=50')).toEqual([]);
+    expect((await search('limit=50')).length).toBe(3);
+  });
+
+  it('a deleted contact leaves its groups: their counts drop', async () => {
+    const team = await createGroup('Team');
+    const ada = await createContact([team.id]);
+    const bob = await createContact();
+    await members('addContactsToGroup', team.id, [bob.id]);
+    expect((await group(team.id)).contacts).toBe(2);
+    for (const gone of [bob, ada]) {
+      const answer = await mock.client.call('8x8', 'deleteContact', { params: { contactId: String(gone.id) } });
+      expect(answer.status).toBeLessThan(300);
+    }
+    expect((await group(team.id)).contacts).toBe(0);
+  });
+});
