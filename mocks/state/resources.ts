@@ -46,6 +46,8 @@ interface PlanRequest extends StateRequest {
   related(record: StoredRecord, shownAs?: StoredRecord): StoredRecord;
   /** The members of the record of `groups` stored under `key` (none when it is not stored). */
   membersOf(groups: string, key: string): ReadonlySet<string>;
+  /** The record as it is stored: its looked-up values as they are now, and no membership list (the members say it). */
+  storable(record: StoredRecord): StoredRecord;
   /** The stored record under `key` joins the records the request's `memberOf` fields name. */
   join(key: string, incoming: StoredRecord): void;
   /** The documented refusal of a record that names a related record not stored (one it did not name `before`). */
@@ -112,30 +114,27 @@ function withRelated(record: StoredRecord, shownAs: StoredRecord, binding: Resou
 
 const NO_MEMBERS: ReadonlySet<string> = new Set();
 
-/** The stored records of `groups` whose members include `member`, in stored order (copies). */
+/** The stored records of `groups` whose members include `member`, in the order it joined them (copies). */
 function groupsOf(store: Store, groups: string, member: string): StoredRecord[] {
   const collection = store.existing(groups);
   if (!collection) return [];
   const found: StoredRecord[] = [];
-  for (const [key, record] of collection.entries())
-    if (collection.members.get(key)?.has(member)) found.push(structuredClone(record));
+  for (const key of collection.holdersOf(member)) {
+    const record = collection.get(key);
+    if (record) found.push(structuredClone(record));
+  }
   return found;
 }
 
-/** Changes the members of one record of `groups` and keeps its member count in step. */
-function changeMembers(store: Store, groups: string, key: string, change: (members: Set<string>) => void): void {
+/** Keeps the member count of one record of `groups` in step with its members. */
+function recount(store: Store, groups: string, key: string): void {
   const collection = store.existing(groups);
   const record = collection?.get(key);
-  if (!collection || !record) return;
-  let members = collection.members.get(key);
-  if (!members) collection.members.set(key, (members = new Set()));
-  change(members);
   const count = store.memberCount(groups);
-  if (count !== undefined) {
-    const copy = structuredClone(record);
-    setPointer(copy, count, members.size);
-    collection.set(key, copy);
-  }
+  if (!collection || !record || count === undefined) return;
+  const copy = structuredClone(record);
+  setPointer(copy, count, collection.membersOf(key).size);
+  collection.set(key, copy);
 }
 
 /** A new record joins the records its `memberOf` fields name (those stored), as add-members would add it. */
@@ -143,19 +142,21 @@ function joinGroups(store: Store, binding: ResourceBinding, member: string, inco
   for (const rule of binding.resource.related ?? []) {
     if (!('memberOf' in rule)) continue;
     const items = own(incoming, rule.field);
-    if (!Array.isArray(items)) continue;
-    for (const item of items)
-      if (isObject(item) && own(item, rule.key) !== undefined)
-        changeMembers(store, rule.memberOf, text(own(item, rule.key)), (members) => members.add(member));
+    const groups = store.existing(rule.memberOf);
+    if (!Array.isArray(items) || !groups) continue;
+    for (const item of items) {
+      const key = isObject(item) ? own(item, rule.key) : undefined;
+      if (key === undefined || groups.get(text(key)) === undefined) continue;
+      groups.addMember(text(key), member);
+      recount(store, rule.memberOf, text(key));
+    }
   }
 }
 
 /** A deleted record leaves every record it was a member of. */
 function leaveGroups(store: Store, collection: string, member: string): void {
-  for (const { groups } of store.membershipsOf(collection)) {
-    for (const [key, members] of store.existing(groups)?.members ?? [])
-      if (members.has(member)) changeMembers(store, groups, key, (set) => set.delete(member));
-  }
+  for (const { groups } of store.membershipsOf(collection))
+    for (const key of store.existing(groups)?.forgetMember(member) ?? []) recount(store, groups, key);
 }
 
 const { applyPatch, JsonPatchError } = fastJsonPatch as unknown as {
@@ -406,8 +407,8 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
         binding,
         (body) => {
           const record = mergeRecords(stored, incoming, idField);
-          collection.set(match, record);
           request.join(match, incoming);
+          collection.set(match, request.storable(record));
           // Only what the stored record really has: the merged example's other fields must not leak in.
           return withRecord(
             body,
@@ -431,7 +432,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
     }
     request.join(key, incoming);
     // The related values are kept as they are now: a record whose related one is gone later shows the last.
-    collection.set(idField ? key : `#${key}`, request.related(stored));
+    collection.set(idField ? key : `#${key}`, request.storable(stored));
     return withRecord(body, resource.record, request.related(stored, answer));
   });
 }
@@ -505,7 +506,7 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: P
   const duplicate = duplicateOf(binding, collection, updated, found.key) ?? request.unrelated(updated, found.stored);
   if (duplicate) return duplicate;
   return respond(binding, (body) => {
-    collection.set(found.key, request.related(updated));
+    collection.set(found.key, request.storable(updated));
     return answerWith(binding, updated, request)(body);
   });
 }
@@ -612,12 +613,11 @@ function planMembers(
   const memberCollection = store.collection(members.collection);
   const adding = binding.resource.action === 'add-members';
   return respond(binding, (body) => {
-    changeMembers(store, binding.resource.collection, found.key, (set) => {
-      for (const id of ids) {
-        if (!adding) set.delete(id);
-        else if (memberCollection.get(id) !== undefined) set.add(id);
-      }
-    });
+    for (const id of ids) {
+      if (!adding) collection.removeMember(found.key, id);
+      else if (memberCollection.get(id) !== undefined) collection.addMember(found.key, id);
+    }
+    recount(store, binding.resource.collection, found.key);
     return members.count ? answerWith(binding, collection.get(found.key) ?? found.stored, request)(body) : body;
   });
 }
@@ -805,7 +805,20 @@ export function planState(binding: ResourceBinding, store: Store, asked: StateRe
     related: (record, shownAs = record) => withRelated(record, shownAs, binding, store),
     unrelated: (record, before) => unrelatedOf(record, before, binding, store),
     join: (key, incoming) => joinGroups(store, binding, key, incoming),
-    membersOf: (groups, key) => store.existing(groups)?.members.get(key) ?? NO_MEMBERS,
+    storable: (record) => {
+      const result = withRelated(record, record, binding, store);
+      for (const rule of binding.resource.related ?? []) if ('memberOf' in rule) delete result[rule.field];
+      return result;
+    },
+    membersOf: (groups, key) => {
+      const collection = store.existing(groups);
+      if (!collection) return NO_MEMBERS;
+      // `08204` names group 8204 of integer ids, as an id parameter does; a text id is taken as it is.
+      const numeric = /^-?\d+$/.test(key) ? String(Number(key)) : key;
+      return collection.get(key) === undefined && collection.get(numeric) !== undefined
+        ? collection.membersOf(numeric)
+        : collection.membersOf(key);
+    },
   };
   switch (binding.resource.action) {
     case 'create':

@@ -4,6 +4,7 @@
  * same with 100,000 stored records as with none.
  */
 import { isObject } from '../../lib/json.js';
+import { setPointer } from '../../lib/json-pointer.js';
 
 export type StoredRecord = Record<string, unknown>;
 
@@ -31,6 +32,8 @@ const textKey = (value: unknown): string =>
 const valueKey = (value: unknown): string =>
   typeof value === 'string' && !value.startsWith('\u0000') ? value : `\u0000${JSON.stringify(value) ?? 'undefined'}`;
 
+const NONE: ReadonlySet<string> = new Set();
+
 export class Collection {
   private readonly byId = new Map<string, StoredRecord>();
   private next: number | undefined;
@@ -38,7 +41,9 @@ export class Collection {
   private readonly index = new Map<string, Map<string, string | Set<string>>>();
   private readonly indexed: IndexedField[] = [];
   /** Group id -> member ids, for membership operations. */
-  readonly members = new Map<string, Set<string>>();
+  private readonly members = new Map<string, Set<string>>();
+  /** Member id -> the group ids holding it: a member's groups without a walk of every group. */
+  private readonly holders = new Map<string, Set<string>>();
 
   /** Ids count up from the first seed seen (the documented example's id), one per create, past any id stored. */
   allocate(seed: number): number {
@@ -90,9 +95,50 @@ export class Collection {
     if (!previous) return false;
     this.remove(id, previous);
     this.byId.delete(id);
+    // A deleted group holds no one: its members no longer name it.
+    for (const member of this.members.get(id) ?? []) this.holders.get(member)?.delete(id);
     this.members.delete(id);
-    for (const members of this.members.values()) members.delete(id);
     return true;
+  }
+
+  /** The members of the record stored under `group`. */
+  membersOf(group: string): ReadonlySet<string> {
+    return this.members.get(group) ?? NONE;
+  }
+
+  /** The keys of the records holding `member`. */
+  holdersOf(member: string): ReadonlySet<string> {
+    return this.holders.get(member) ?? NONE;
+  }
+
+  addMember(group: string, member: string): void {
+    let members = this.members.get(group);
+    if (!members) this.members.set(group, (members = new Set()));
+    members.add(member);
+    let holders = this.holders.get(member);
+    if (!holders) this.holders.set(member, (holders = new Set()));
+    holders.add(group);
+  }
+
+  removeMember(group: string, member: string): void {
+    this.members.get(group)?.delete(member);
+    this.holders.get(member)?.delete(group);
+  }
+
+  /** Every record here loses all its members; the keys of those that had some. */
+  clearMembers(): string[] {
+    const had = [...this.members].filter(([, members]) => members.size > 0).map(([group]) => group);
+    this.members.clear();
+    this.holders.clear();
+    return had;
+  }
+
+  /** Every member named `member` leaves every record here (its own collection dropped it). */
+  forgetMember(member: string): readonly string[] {
+    const groups = [...this.holdersOf(member)];
+    for (const group of groups) this.members.get(group)?.delete(member);
+    this.holders.delete(member);
+    return groups;
   }
 
   /** Ids of the records whose `path` (`name`, `addresses.msisdn`) holds `value`. */
@@ -126,7 +172,7 @@ export class Collection {
     const copy = new Collection();
     copy.indexOn(fields);
     for (const [id, record] of this.byId) copy.set(id, record);
-    for (const [group, ids] of this.members) copy.members.set(group, new Set(ids));
+    for (const [group, ids] of this.members) for (const id of ids) copy.addMember(group, id);
     if (this.next !== undefined) copy.next = this.next;
     return copy;
   }
@@ -242,6 +288,19 @@ export class Store {
       }
       this.collections.set(name, collection.rebuilt(this.indexed.get(name) ?? []));
       kept.push(name);
+    }
+    // Members of a dropped collection are gone: the records that held them hold no one, and say so.
+    for (const name of dropped) {
+      for (const { groups, count } of [...previous.membershipsOf(name), ...this.membershipsOf(name)]) {
+        const collection = this.collections.get(groups);
+        for (const key of collection?.clearMembers() ?? []) {
+          const record = collection?.get(key);
+          if (!record || count === undefined) continue;
+          const copy = structuredClone(record);
+          setPointer(copy, count, 0);
+          collection!.set(key, copy);
+        }
+      }
     }
     return { kept, dropped };
   }

@@ -78,6 +78,28 @@ describe("8x8: a group's contacts and a contact's groups agree", () => {
     expect((await search('limit=50')).length).toBe(3);
   });
 
+  it('a deleted group leaves its members; a merge joins the groups it names; the state keeps no copy', async () => {
+    const team = await createGroup('Team');
+    const crew = await createGroup('Crew');
+    const ada = await createContact([team.id]);
+    const gone = await mock.client.call('8x8', 'deleteGroup', { params: { groupId: String(team.id) } });
+    expect(gone.status).toBeLessThan(300);
+    expect(await contact(ada.id)).not.toHaveProperty('groups');
+    // The same address again is 8x8's merge: the stored contact, now also in the group the merge names.
+    const merged = await mock.client.call('8x8', 'createContact', {
+      body: {
+        firstName: 'Ada',
+        addresses: { msisdn: `+65900000${String(phone).padStart(2, '0')}` },
+        groups: [{ id: crew.id }],
+      },
+    });
+    expect(merged.status).toBe(200);
+    expect((merged.json as Contact).groups?.map((g) => [g.id, g.contacts])).toEqual([[crew.id, 1]]);
+    // Who is in which group is the groups' to say: the stored contact holds no list of them to go stale.
+    const state = (await mock.client.state())['8x8']!.contacts!.find((c) => c.id === ada.id);
+    expect(state).not.toHaveProperty('groups');
+  });
+
   it('a deleted contact leaves its groups: their counts drop', async () => {
     const team = await createGroup('Team');
     const ada = await createContact([team.id]);
