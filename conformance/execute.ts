@@ -346,28 +346,31 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   }
   let cleaned = 0;
   const leftovers: Leftover[] = [];
-  await inParallel(records, options.concurrency, async ({ plan: cleanupPlan, operationId, id }) => {
-    const remove = cleanupPlan.remove;
-    if (!remove) {
-      leftovers.push({ operationId, id, reason: 'the spec documents no delete for these records' });
-      return;
-    }
-    const built = buildRequest(remove.testCase, options.baseUrl, userHeaders, () => id);
-    if ('notSent' in built) {
-      leftovers.push({ operationId, id, reason: built.notSent });
-      return;
-    }
-    const { result } = await sendPaced(built, remove.testCase, true, true);
-    if (
-      'response' in result &&
-      (isSuccess(result.response.status) || String(result.response.status) === remove.notFound)
-    )
-      cleaned++;
-    else {
-      const answer = 'response' in result ? `answered ${result.response.status}` : result.error.message;
-      leftovers.push({ operationId, id, reason: `${remove.testCase.operation.operationId} ${answer}` });
-    }
-  });
+  // One collection after another, in the plan's order: records that name others go first.
+  const byPlan = plan.cleanup.map((cleanupPlan) => records.filter((r) => r.plan === cleanupPlan));
+  for (const batch of byPlan)
+    await inParallel(batch, options.concurrency, async ({ plan: cleanupPlan, operationId, id }) => {
+      const remove = cleanupPlan.remove;
+      if (!remove) {
+        leftovers.push({ operationId, id, reason: 'the spec documents no delete for these records' });
+        return;
+      }
+      const built = buildRequest(remove.testCase, options.baseUrl, userHeaders, () => id);
+      if ('notSent' in built) {
+        leftovers.push({ operationId, id, reason: built.notSent });
+        return;
+      }
+      const { result } = await sendPaced(built, remove.testCase, true, true);
+      if (
+        'response' in result &&
+        (isSuccess(result.response.status) || String(result.response.status) === remove.notFound)
+      )
+        cleaned++;
+      else {
+        const answer = 'response' in result ? `answered ${result.response.status}` : result.error.message;
+        leftovers.push({ operationId, id, reason: `${remove.testCase.operation.operationId} ${answer}` });
+      }
+    });
   leftovers.sort(
     (a, b) =>
       a.operationId.localeCompare(b.operationId) || String(a.id).localeCompare(String(b.id), 'en', { numeric: true }),

@@ -239,7 +239,7 @@ interface Sent {
   report: Report;
   results: CaseResult[];
   elapsedMs: number;
-  /** Requests that went out (cases not sent because a step failed are not counted). */
+  /** Requests that went out (cases not sent, for want of a record or a step, are not counted). */
   requests: number;
   /** What stopped the run before it finished, if anything: it is raised once the reports are out. */
   interrupted?: unknown;

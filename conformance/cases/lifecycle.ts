@@ -15,7 +15,7 @@ import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { type Draft, validBody } from './positive.js';
-import { baseRequest, payload, withBody } from './request.js';
+import { baseRequest, payload, referringFirst, withBody } from './request.js';
 import type { ScenarioDraft } from './stateful.js';
 
 interface Collection {
@@ -339,5 +339,5 @@ export function cleanupPlans(ctx: BuildContext): CleanupPlan[] {
     }
     plans.push(plan);
   }
-  return plans;
+  return referringFirst(ctx, plans, (plan) => plan.collection);
 }

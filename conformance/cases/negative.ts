@@ -6,6 +6,7 @@
 import { formRoundTrip } from '../../lib/form.js';
 import { sampleValue, variantsOf } from '../../lib/generators/values.js';
 import { isObject } from '../../lib/json.js';
+import { getPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { type Assumption, inferredOnly } from '../../lib/provenance.js';
 import { resourceModel } from '../../lib/resources.js';
@@ -61,14 +62,13 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       if (read === undefined || isValid(ctx, media.schema, read)) continue;
       const assumptions = assumedInvalid(ctx, media.schema, read);
       const request = withBody(base, payload(operation, value));
-      // A body that lacks or breaks the record's id (or a reference) keeps it so: no created id is written over it.
+      // A body that lacks or breaks the record's id (or a reference, or an item of a list of them) keeps
+      // it so: no created id is written over what the violation changed. Elsewhere the ids stay real, so
+      // the case breaks only its own rule.
       const broken = (at: string): boolean =>
-        variant.pointer === '' || at === variant.pointer || at.startsWith(`${variant.pointer}/`);
+        JSON.stringify(getPointer(variant.value, at)) !== JSON.stringify(getPointer(full, at));
       if (base.bodyId && broken(base.bodyId.pointer)) delete request.bodyId;
-      // ... and a broken item of a list of references (a wrong id type, a missing id) keeps its items.
-      const refs = base.bodyRefs?.filter(
-        (ref) => !broken(ref.pointer) && !(ref.each !== undefined && variant.pointer.startsWith(`${ref.pointer}/`)),
-      );
+      const refs = base.bodyRefs?.filter((ref) => !broken(ref.pointer));
       if (refs && refs.length > 0) request.bodyRefs = refs;
       else delete request.bodyRefs;
       drafts.push({

@@ -16,7 +16,7 @@ import { type CleanupPlan, cleanupPlans, lifecycleScenarios } from './lifecycle.
 import { negativeCases } from './negative.js';
 import { bodyKey, type Draft, positiveCases, randomCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
-import { baseRequest, creatorOf, payload, referencesOf, withBody } from './request.js';
+import { baseRequest, creatorOf, payload, referencesOf, referringFirst, withBody } from './request.js';
 import { linkScenarios, resourceScenarios, type ScenarioDraft } from './stateful.js';
 
 export interface Phase {
@@ -175,22 +175,24 @@ function fitBudget(
   };
 }
 
+/** The operations whose records an operation's requests take ids from. */
+function sourcesOf(ctx: BuildContext, op: Operation): string[] {
+  const linked = [...(ctx.links.get(op.operationId)?.values() ?? [])].map((l) => l.sourceOperationId);
+  // An operation taking its record's id in the body is fed by its collection's create.
+  const binding = resourceModel(ctx.spec).get(op.operationId);
+  const create = binding?.resource.idPointer !== undefined ? creatorOf(ctx, binding.resource.collection) : undefined;
+  // ... and one whose body refers to records of other collections by theirs.
+  const referred = referencesOf(ctx, op).map((ref) => ref.linked.sourceOperationId);
+  return [...linked, ...(create ? [create.operationId] : []), ...referred];
+}
+
 /** Link sources first, otherwise the spec's order. */
 function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
-  const sourcesOf = (op: Operation): string[] => {
-    const linked = [...(ctx.links.get(op.operationId)?.values() ?? [])].map((l) => l.sourceOperationId);
-    // An operation taking its record's id in the body is fed by its collection's create.
-    const binding = resourceModel(ctx.spec).get(op.operationId);
-    const create = binding?.resource.idPointer !== undefined ? creatorOf(ctx, binding.resource.collection) : undefined;
-    // ... and one whose body refers to records of other collections by theirs.
-    const referred = referencesOf(ctx, op).map((ref) => ref.linked.sourceOperationId);
-    return [...linked, ...(create ? [create.operationId] : []), ...referred];
-  };
   const ordered: Operation[] = [];
   const visit = (op: Operation, trail: Set<string>): void => {
     if (ordered.includes(op) || trail.has(op.operationId)) return;
     trail.add(op.operationId);
-    for (const id of sourcesOf(op)) {
+    for (const id of sourcesOf(ctx, op)) {
       const source = operations.find((o) => o.operationId === id);
       if (source) visit(source, trail);
     }
@@ -203,7 +205,11 @@ function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
   return [
     ...ordered.filter((op) => action(op) !== 'delete' && action(op) !== 'remove-members'),
     ...ordered.filter((op) => action(op) === 'remove-members'),
-    ...ordered.filter((op) => action(op) === 'delete'),
+    ...referringFirst(
+      ctx,
+      ordered.filter((op) => action(op) === 'delete'),
+      (op) => resourceModel(ctx.spec).get(op.operationId)?.resource.collection,
+    ),
   ];
 }
 
@@ -244,6 +250,20 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
     }
   };
 
+  /** The operations whose records a target needs, and the records those need in turn (a setup create's own). */
+  const feeding = (target: Operation): Set<string> => {
+    const found = new Set<string>();
+    const visit = (op: Operation): void => {
+      for (const id of sourcesOf(ctx, op)) {
+        const source = spec.operations.find((o) => o.operationId === id);
+        if (found.has(id) || !source) continue;
+        found.add(id);
+        visit(source);
+      }
+    };
+    visit(target);
+    return found;
+  };
   const phaseDrafts: { operation: Operation; drafts: Draft[] }[] = [];
   for (const operation of linkOrder(ctx, spec.operations)) {
     const drafts: Draft[] = [];
@@ -257,10 +277,8 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
       );
     } else {
       for (const target of selected) {
-        const feeds = [...(ctx.links.get(target.operationId)?.values() ?? [])].some(
-          (l) => l.sourceOperationId === operation.operationId,
-        );
-        if (feeds) drafts.push(...attempt(operation, () => setupCases(ctx, operation, target)));
+        if (feeding(target).has(operation.operationId))
+          drafts.push(...attempt(operation, () => setupCases(ctx, operation, target)));
       }
     }
     phaseDrafts.push({ operation, drafts });

@@ -67,6 +67,25 @@ export function referencesOf(ctx: BuildContext, operation: Operation): BodyRef[]
   return refs;
 }
 
+/**
+ * The items in the order their records can be deleted: those of collections whose records name
+ * records of others first (contacts before the groups they are in), so a server that refuses to
+ * delete a record still named elsewhere is not asked to. Otherwise the order is kept.
+ */
+export function referringFirst<T>(
+  ctx: BuildContext,
+  items: readonly T[],
+  collectionOf: (item: T) => string | undefined,
+) {
+  const refers = (item: T): boolean => {
+    const collection = collectionOf(item);
+    const create = collection === undefined ? undefined : creatorOf(ctx, collection);
+    const operation = create && ctx.spec.operations.find((o) => o.operationId === create.operationId);
+    return operation !== undefined && referencesOf(ctx, operation).length > 0;
+  };
+  return [...items.filter(refers), ...items.filter((item) => !refers(item))];
+}
+
 /** The body of a case: a value the operation's media type encodes. */
 export function payload(operation: Operation, value: unknown): PlannedBody {
   return { kind: 'value', value, mediaType: bodyMedia(operation)?.mediaType ?? 'application/json' };

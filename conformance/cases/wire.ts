@@ -89,8 +89,9 @@ const DISTINCT_TRIES = 4;
 
 /**
  * The body with ids of records the run made where it names records of other collections. A case
- * without the field keeps it absent, and without a made record (or, in an array, without one not
- * already used there) the case's own value stays.
+ * without the field keeps it absent, and without a made record the case's own value stays. In a
+ * list, each item gets a made record not already named there; items left without one are dropped
+ * (their own values may name nothing, or repeat one given), unless no item got one.
  */
 function withReferences(value: unknown, refs: readonly BodyRef[], resolve: Resolve): unknown {
   let copy: unknown;
@@ -105,19 +106,23 @@ function withReferences(value: unknown, refs: readonly BodyRef[], resolve: Resol
       continue;
     }
     if (!Array.isArray(current)) continue;
-    copy ??= structuredClone(value);
-    const items = getPointer(copy, ref.pointer) as unknown[];
     const used = new Set<string>();
-    for (const item of items) {
+    const made: unknown[] = [];
+    for (const item of current) {
       if (item === null || typeof item !== 'object' || !Object.hasOwn(item, ref.each)) continue;
       for (let tries = 0; tries < DISTINCT_TRIES; tries++) {
         const resolved = resolve(ref.linked);
         if (resolved === undefined || used.has(JSON.stringify(resolved))) continue;
         used.add(JSON.stringify(resolved));
-        setPointer(item, `/${escapeToken(ref.each)}`, resolved);
+        const named = structuredClone(item);
+        setPointer(named, `/${escapeToken(ref.each)}`, resolved);
+        made.push(named);
         break;
       }
     }
+    if (made.length === 0) continue;
+    copy ??= structuredClone(value);
+    setPointer(copy, ref.pointer, made);
   }
   return copy ?? value;
 }

@@ -6,7 +6,8 @@
  *
  * What the runner does not measure is marked unknown as HAR asks (-1): header sizes and the phases
  * of a request; `time` and `timings.wait` are the time from sending to the complete answer.
- * Requests that were never sent (a step they depend on failed) have no entry; `log.comment` counts them.
+ * Requests that were never sent (a step before failed, no record was left to use) have no entry;
+ * `log.comment` counts them.
  * An exchange without an answer (timeout, refused connection) has status 0 and its reason in `_error`,
  * as browsers write it. `_operationId`, `_case` and `_seq` tie each entry to the other reports.
  */

@@ -113,6 +113,10 @@ function verdictLine(failed: boolean, text: string, style: Style): string {
   return failed ? `${style.bold(style.red('FAILED'))} · ${text}` : `${style.bold(style.green('PASSED'))} · ${text}`;
 }
 
+/** The verdict line's note of throttled answers: a pass that judged few answers must say so where CI logs are read. */
+const throttledText = (throttled: number): string =>
+  throttled > 0 ? ` · ${plural(throttled, 'answer')} throttled, not judged` : '';
+
 function countsText(total: number, passed: number, failed: number, skipped: number, style: Style): string {
   const failedText = `${failed} failed`;
   return `${total} checks: ${passed} passed, ${failed > 0 ? style.red(failedText) : failedText}, ${skipped} skipped`;
@@ -176,9 +180,8 @@ export function renderSummary(
     '',
     verdictLine(
       summary.failed > 0,
-      // A pass that judged few answers must say so where CI logs are read: on the verdict line.
       countsText(summary.total, summary.passed, summary.failed, summary.skipped, style) +
-        (report.throttled > 0 ? ` · ${plural(report.throttled, 'answer')} throttled, not judged` : ''),
+        throttledText(report.throttled),
       style,
     ),
     '',
@@ -256,8 +259,7 @@ export function renderSummaries(outcomes: readonly ApiOutcome[], elapsedMs: numb
     ...(failedApis > 0 ? [style.red(`${failedApis} failed`)] : []),
     ...(erroredApis > 0 ? [style.red(`${erroredApis} could not run`)] : []),
   ].join(', ');
-  const throttled = totals.throttled > 0 ? ` · ${plural(totals.throttled, 'answer')} throttled, not judged` : '';
-  const text = `${plural(outcomes.length, 'API')} (${apis}) · ${countsText(totals.total, totals.passed, totals.failed, totals.skipped, style)}${throttled} · ${totals.requests} requests in ${(elapsedMs / 1000).toFixed(1)} s`;
+  const text = `${plural(outcomes.length, 'API')} (${apis}) · ${countsText(totals.total, totals.passed, totals.failed, totals.skipped, style)}${throttledText(totals.throttled)} · ${totals.requests} requests in ${(elapsedMs / 1000).toFixed(1)} s`;
   parts.push(`${style.bold('All APIs')}\n${verdictLine(failedApis + erroredApis > 0, text, style)}\n`);
   return parts.join('');
 }

@@ -3,7 +3,7 @@
  * records left behind, one line per create and reason with the first ids.
  */
 import { describe, expect, test } from 'vitest';
-import { renderSummary } from '../../conformance/reporters/summary.js';
+import { renderSummaries, renderSummary } from '../../conformance/reporters/summary.js';
 import { makeReport } from './fixtures.js';
 
 describe('the summary', () => {
@@ -45,6 +45,14 @@ describe('the summary', () => {
     const text = renderSummary(makeReport([], { throttled: 234 }), 10, 0);
     expect(text).toMatch(/^PASSED · 0 checks: 0 passed, 0 failed, 0 skipped · 234 answers throttled, not judged$/m);
     expect(text).toContain('contact-mock --rate-limit off');
+    const outcome = (name: string, throttled: number) => ({
+      name,
+      report: makeReport([], { throttled }),
+      elapsedMs: 10,
+      requests: 0,
+    });
+    const all = renderSummaries([outcome('a', 2), outcome('b', 1), outcome('c', 0)], 10);
+    expect(all).toMatch(/^PASSED · 3 APIs \(3 passed\) · 0 checks: .* · 3 answers throttled, not judged · 0 requests/m);
   });
 
   test('lists leftovers by create and reason, ten ids a line and how many more', () => {

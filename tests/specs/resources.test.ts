@@ -199,8 +199,12 @@ function problems(spec: Spec): string[] {
         found.push(`${where}: related collection ${other} has no operations`);
       if (related.memberOf !== undefined) {
         // Members are added and removed by operations of the other collection; a create names them by key.
-        if (!spec.operations.some((o) => resourceOf(spec, o)?.members !== undefined))
-          found.push(`${where}: related memberOf ${other}, but no operation adds members`);
+        const addsThese = (o: Operation): boolean => {
+          const r = resourceOf(spec, o);
+          return r?.collection === other && (r.members as Json | undefined)?.collection === resource.collection;
+        };
+        if (!spec.operations.some(addsThese))
+          found.push(`${where}: related memberOf ${other}, but no operation of it adds ${resource.collection}`);
         const items = schemaAt(createBody(spec, String(resource.collection)), `/${related.field}`)?.items;
         if (!propertyNames(items).includes(String(related.key)))
           found.push(`${where}: related key ${related.key} is not a property of the created ${related.field} items`);
