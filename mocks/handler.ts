@@ -145,6 +145,7 @@ async function answer(
       parameters,
       query: request.query,
       url: `${apiUrl(request.api, request.headers.host)}${request.operationPath}`,
+      generated: scenario.dynamic,
       validators: options.validators,
       rules: options.rules,
     });

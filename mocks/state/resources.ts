@@ -36,6 +36,8 @@ export interface StateRequest {
   query: URLSearchParams;
   /** The operation's URL as the client reached it, without the query (relative without a usable Host). */
   url: string;
+  /** Whether the documented answer a record starts from is generated data rather than an example. */
+  generated: boolean;
   validators: ValidatorCache;
   rules: RuleSet;
 }
@@ -347,16 +349,19 @@ function incomingRecord(request: PlanRequest): StoredRecord {
 function startingRecord(documented: StoredRecord, binding: ResourceBinding, request: PlanRequest): StoredRecord {
   const sendable = recordProperties(binding.requestSchema);
   if (!sendable) return documented;
-  const fields = recordProperties(binding.recordSchema) ?? {};
+  const declared = recordProperties(binding.recordSchema);
+  const fields = declared ?? {};
   const required = new Set(binding.recordSchema ? (flatten(binding.recordSchema).required ?? []) : []);
   const result: StoredRecord = {};
   for (const name of new Set([...Object.keys(documented), ...Object.keys(sendable)])) {
     const sent = own(sendable, name);
+    const field = own(fields, name);
     if (sent === undefined || sent.readOnly) {
-      if (Object.hasOwn(documented, name)) result[name] = documented[name];
+      // Generated data invents keys a schema leaves open: no server fills those; an example's are the vendor's.
+      const invented = request.generated && field === undefined && declared !== undefined;
+      if (Object.hasOwn(documented, name) && !invented) result[name] = documented[name];
       continue;
     }
-    const field = own(fields, name);
     // A default of a field the record does not show would only make the answer break its schema.
     const fallback = field === undefined ? undefined : sent.default !== undefined ? sent.default : field.default;
     if (fallback !== undefined) result[name] = structuredClone(fallback);
