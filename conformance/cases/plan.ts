@@ -213,6 +213,42 @@ function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
   ];
 }
 
+/**
+ * A delete's valid cases each remove a record the run made, so it gets at most as many as the
+ * valid requests of the create that feeds it (counted before it): more could only go unsent.
+ */
+function withinRecords(
+  ctx: BuildContext,
+  phase: { operation: Operation; drafts: Draft[] },
+  phases: readonly { operation: Operation; drafts: Draft[] }[],
+): Draft[] {
+  if (resourceModel(ctx.spec).get(phase.operation.operationId)?.resource.action !== 'delete') return phase.drafts;
+  const source = (draft: Draft): string | undefined =>
+    linkedValues(draft).find((v) => v.step === undefined && !v.reference)?.sourceOperationId;
+  const left = new Map<string, number>();
+  for (const p of phases) {
+    if (p === phase) break;
+    const made = p.drafts.filter((d) => d.kind === 'positive').length;
+    left.set(p.operation.operationId, (left.get(p.operation.operationId) ?? 0) + made);
+  }
+  // Earlier deletes fed by the same create have taken their share.
+  for (const p of phases) {
+    if (p === phase) break;
+    if (resourceModel(ctx.spec).get(p.operation.operationId)?.resource.action !== 'delete') continue;
+    for (const d of p.drafts) {
+      const from = d.kind === 'positive' ? source(d) : undefined;
+      if (from !== undefined) left.set(from, (left.get(from) ?? 0) - 1);
+    }
+  }
+  return phase.drafts.filter((draft) => {
+    const from = draft.kind === 'positive' ? source(draft) : undefined;
+    if (from === undefined || !left.has(from)) return true;
+    const remaining = left.get(from)!;
+    left.set(from, remaining - 1);
+    return remaining > 0;
+  });
+}
+
 /** Records the selected operations need but whose creating operation was not selected. */
 const SETUP_RECORDS = 2;
 
@@ -316,6 +352,7 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
       const at = drafts.findLastIndex((d) => d.kind === 'positive') + 1;
       return { ...p, drafts: [...drafts.slice(0, at), ...random, ...drafts.slice(at)] };
     })
+    .map((p, _, all) => ({ ...p, drafts: withinRecords(ctx, p, all) }))
     .filter((p) => p.drafts.length > 0 && !skipped.has(p.operation.operationId))
     .map((p) => ({ operation: p.operation, cases: p.drafts.map(number) }));
   const scenarios = kept.scenarios.map(toScenario);

@@ -185,3 +185,27 @@ test("a list of references (8x8's contact groups) gets a different made record f
   expect(broken.length).toBeGreaterThan(0);
   for (const testCase of broken) expect(testCase.request.bodyRefs, testCase.name).toBeUndefined();
 });
+
+test('a delete gets no more valid cases than the records its create is planned to make', async () => {
+  for (const [name, create, remove] of [
+    ['easify-contact-groups', 'createContact', 'deleteContact'],
+    ['8x8-contacts', 'createContact', 'deleteContact'],
+    ['eloqua-contact-segments', 'createContactSegment', 'deleteContactSegment'],
+  ] as const) {
+    const plan = planCases((await load(name)).spec, (await load(name)).validators, {
+      seed: 3,
+      nonce: 'test',
+      maxCases: 100,
+      operations: [],
+      rateLimit: false,
+    });
+    const positives = (operationId: string) =>
+      plan.phases.find((p) => p.operation.operationId === operationId)!.cases.filter((c) => c.kind === 'positive');
+    const made = positives(create).length;
+    const removing = positives(remove).filter(
+      (c) => c.request.bodyId || Object.values(c.request.pathParams).some((v) => 'sourceOperationId' in v),
+    );
+    expect(removing.length, name).toBeGreaterThan(0);
+    expect(removing.length, name).toBeLessThanOrEqual(made);
+  }
+});
