@@ -215,7 +215,9 @@ function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
 
 /**
  * A delete's valid cases each remove a record the run made, so it gets at most as many as the
- * valid requests of the create that feeds it (counted before it): more could only go unsent.
+ * valid requests of the create that feeds it (counted before it): more could only go unsent. One
+ * record is left for its other cases (a wrong credential, a broken body), which take one and remove
+ * none, and run alongside.
  */
 function withinRecords(
   ctx: BuildContext,
@@ -240,6 +242,8 @@ function withinRecords(
       if (from !== undefined) left.set(from, (left.get(from) ?? 0) - 1);
     }
   }
+  for (const from of new Set(phase.drafts.filter((d) => d.kind !== 'positive').map(source)))
+    if (from !== undefined && left.has(from)) left.set(from, left.get(from)! - 1);
   return phase.drafts.filter((draft) => {
     const from = draft.kind === 'positive' ? source(draft) : undefined;
     if (from === undefined || !left.has(from)) return true;

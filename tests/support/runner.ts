@@ -50,6 +50,8 @@ export interface JsonReport {
   operations: Record<string, { cases: number; checks: Record<string, CheckTally> }>;
   /** With the cleanup pass: the records it deleted (or found gone) and those it left behind. */
   cleanup?: { cleaned: number; leftovers: { operationId: string; id: unknown; reason: string }[] };
+  notSent: number;
+  notSentBy: { operationId: string; reason: string; requests: number }[];
 }
 
 export interface RunResult {
