@@ -91,7 +91,13 @@ function unrelatedOf(
  * The record with its `related` fields filled from the other collections now (a count of the records
  * pointing at it, a value of the record it points at); a field whose record is not stored keeps its value.
  */
-function withRelated(record: StoredRecord, shownAs: StoredRecord, binding: ResourceBinding, store: Store) {
+function withRelated(
+  record: StoredRecord,
+  shownAs: StoredRecord,
+  binding: ResourceBinding,
+  store: Store,
+  storing = false,
+) {
   const { related } = binding.resource;
   if (!related) return shownAs;
   const result = { ...shownAs };
@@ -100,8 +106,9 @@ function withRelated(record: StoredRecord, shownAs: StoredRecord, binding: Resou
     if ('count' in rule) {
       if (id !== undefined) result[rule.field] = store.existing(rule.count)?.countAsText(rule.by, id) ?? 0;
     } else if ('memberOf' in rule) {
-      // Not a member of any: the field is left out (a list of groups may not be empty).
-      const groups = id === undefined ? [] : groupsOf(store, rule.memberOf, text(id));
+      // Not a member of any: the field is left out (a list of groups may not be empty). A stored
+      // record holds no such list: the members say it, and a copy would go stale.
+      const groups = id === undefined || storing ? [] : groupsOf(store, rule.memberOf, text(id));
       if (groups.length > 0) result[rule.field] = groups;
       else delete result[rule.field];
     } else {
@@ -810,11 +817,7 @@ export function planState(binding: ResourceBinding, store: Store, asked: StateRe
     related: (record, shownAs = record) => withRelated(record, shownAs, binding, store),
     unrelated: (record, before) => unrelatedOf(record, before, binding, store),
     join: (key, incoming) => joinGroups(store, binding, key, incoming),
-    storable: (record) => {
-      const result = withRelated(record, record, binding, store);
-      for (const rule of binding.resource.related ?? []) if ('memberOf' in rule) delete result[rule.field];
-      return result;
-    },
+    storable: (record) => withRelated(record, record, binding, store, true),
     membersOf: (groups, key) => {
       const collection = store.existing(groups);
       if (!collection) return NO_MEMBERS;
