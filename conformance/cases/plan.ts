@@ -291,7 +291,10 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   };
 
   /** The operations whose records a target needs, and the records those need in turn (a setup create's own). */
+  const fed = new Map<Operation, Set<string>>();
   const feeding = (target: Operation): Set<string> => {
+    const known = fed.get(target);
+    if (known) return known;
     const found = new Set<string>();
     const visit = (op: Operation): void => {
       for (const id of sourcesOf(ctx, op)) {
@@ -302,6 +305,7 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
       }
     };
     visit(target);
+    fed.set(target, found);
     return found;
   };
   const phaseDrafts: { operation: Operation; drafts: Draft[] }[] = [];
