@@ -52,6 +52,11 @@ interface PlanRequest extends StateRequest {
   storable(record: StoredRecord): StoredRecord;
   /** The stored record under `key` joins the records the request's `memberOf` fields name. */
   join(key: string, incoming: StoredRecord): void;
+  /**
+   * The stored record under `key` is a member of exactly the records its `memberOf` fields in
+   * `record` name; a field `record` lacks leaves none unless `whole` (the record as shown, patched).
+   */
+  rejoin(key: string, record: StoredRecord, whole: boolean): void;
   /** The documented refusal of a record that names a related record not stored (one it did not name `before`). */
   unrelated(record: StoredRecord, before?: StoredRecord): StateDecision | undefined;
 }
@@ -158,6 +163,35 @@ function joinGroups(store: Store, binding: ResourceBinding, member: string, inco
       if (key === undefined || groups.get(text(key)) === undefined) continue;
       groups.addMember(text(key), member);
       recount(store, rule.memberOf, text(key));
+    }
+  }
+}
+
+function rejoinGroups(
+  store: Store,
+  binding: ResourceBinding,
+  member: string,
+  record: StoredRecord,
+  whole: boolean,
+): void {
+  for (const rule of binding.resource.related ?? []) {
+    if (!('memberOf' in rule) || (!whole && !Object.hasOwn(record, rule.field))) continue;
+    const groups = store.existing(rule.memberOf);
+    if (!groups) continue;
+    const items = own(record, rule.field);
+    const wanted = new Set<string>();
+    for (const item of Array.isArray(items) ? items : []) {
+      const key = isObject(item) ? own(item, rule.key) : undefined;
+      if (key !== undefined && groups.get(text(key)) !== undefined) wanted.add(text(key));
+    }
+    for (const key of [...groups.holdersOf(member)]) {
+      if (wanted.delete(key)) continue;
+      groups.removeMember(key, member);
+      recount(store, rule.memberOf, key);
+    }
+    for (const key of wanted) {
+      groups.addMember(key, member);
+      recount(store, rule.memberOf, key);
     }
   }
 }
@@ -481,10 +515,12 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: P
   const patch = binding.resource.patch ?? 'merge';
   if (patch === 'json-patch') {
     if (!Array.isArray(request.body)) return respond(binding, (body) => body);
+    // The patch applies to the record as the client reads it: its memberships included.
+    const shownNow = request.related(found.stored);
     try {
       const { newDocument } = applyPatch(
-        structuredClone(found.stored),
-        leniently(found.stored, structuredClone(request.body)),
+        structuredClone(shownNow),
+        leniently(shownNow, structuredClone(request.body)),
         true,
         false,
       );
@@ -518,6 +554,7 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: P
   const duplicate = duplicateOf(binding, collection, updated, found.key) ?? request.unrelated(updated, found.stored);
   if (duplicate) return duplicate;
   return respond(binding, (body) => {
+    request.rejoin(found.key, updated, patch === 'json-patch');
     collection.set(found.key, request.storable(updated));
     return answerWith(binding, updated, request)(body);
   });
@@ -817,6 +854,7 @@ export function planState(binding: ResourceBinding, store: Store, asked: StateRe
     related: (record, shownAs = record) => withRelated(record, shownAs, binding, store),
     unrelated: (record, before) => unrelatedOf(record, before, binding, store),
     join: (key, incoming) => joinGroups(store, binding, key, incoming),
+    rejoin: (key, record, whole) => rejoinGroups(store, binding, key, record, whole),
     storable: (record) => withRelated(record, record, binding, store, true),
     membersOf: (groups, key) => {
       const collection = store.existing(groups);

@@ -112,4 +112,25 @@ describe("8x8: a group's contacts and a contact's groups agree", () => {
     }
     expect((await group(team.id)).contacts).toBe(0);
   });
+
+  it("a JSON Patch removing a contact's group leaves it, counts and search following", async () => {
+    const team = await createGroup('Team');
+    const crew = await createGroup('Crew');
+    const ada = await createContact([team.id, crew.id]);
+    // 8x8's patch values are strings: a patch can take a group away, not name one to join.
+    const patch = (operations: unknown[]) =>
+      mock.client.call('8x8', 'updateContact', { params: { contactId: String(ada.id) }, body: operations });
+    const left = await patch([{ op: 'remove', path: '/groups/0' }]);
+    expect(left.status).toBe(200);
+    expect((left.json as Contact).groups?.map((g) => [g.id, g.contacts])).toEqual([[crew.id, 1]]);
+    expect((await group(team.id)).contacts).toBe(0);
+    const search = await mock.client.call('8x8', 'searchContacts', { query: `groupId=${team.id}` });
+    expect((search.json as { items: Contact[] }).items).toEqual([]);
+    // A patch that leaves the groups alone leaves the memberships alone.
+    const renamed = await patch([{ op: 'replace', path: '/firstName', value: 'Ida' }]);
+    expect((renamed.json as Contact).groups?.map((g) => g.id)).toEqual([crew.id]);
+    expect((await contact(ada.id)).groups?.map((g) => g.id)).toEqual([crew.id]);
+    expect((await patch([{ op: 'remove', path: '/groups' }])).json).not.toHaveProperty('groups');
+    expect((await group(crew.id)).contacts).toBe(0);
+  });
 });
