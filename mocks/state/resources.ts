@@ -736,13 +736,18 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
   let records = [...collection.values()];
   const unfiltered = records.length;
   for (const filter of resource.filters ?? []) {
-    const wanted = request.query.get(filter.parameter);
-    if (wanted === null || wanted === '') continue;
+    // An array parameter (`id=1&id=2`, or `id=1,2` in its style) keeps the records matching any of its values.
+    const asked = own(request.parameters, filter.parameter) ?? request.query.get(filter.parameter) ?? undefined;
+    const wanted = (Array.isArray(asked) ? asked : [asked])
+      .filter((value) => value !== undefined && value !== null)
+      .map(text)
+      .filter((value) => value !== '');
+    if (wanted.length === 0) continue;
     if ('memberOf' in filter) {
-      const members = request.membersOf(filter.memberOf, wanted);
+      const members = wanted.map((value) => request.membersOf(filter.memberOf, value));
       const idField = binding.idField;
-      records = records.filter((r) => idField !== undefined && members.has(text(own(r, idField))));
-    } else records = records.filter((r) => matches(own(r, filter.field), wanted, filter.match));
+      records = records.filter((r) => idField !== undefined && members.some((m) => m.has(text(own(r, idField)))));
+    } else records = records.filter((r) => wanted.some((value) => matches(own(r, filter.field), value, filter.match)));
   }
   if (resource.sort) records = sortRecords(records, resource.sort, request.query);
   const total = records.length;

@@ -88,6 +88,24 @@ describe('the metadata of a page follows the store', () => {
   });
 });
 
+describe('the records a list keeps', () => {
+  it('BigChange: an array filter (id=1&id=2) keeps the records matching any of its values', async () => {
+    const ids: number[] = [];
+    for (const name of ['North', 'South', 'East']) {
+      ids.push(
+        ((await mock.client.call('bigchange', 'createContactGroup', { body: { name } })).json as { id: number }).id,
+      );
+    }
+    const listed = async (query: string) =>
+      ((await mock.client.call('bigchange', 'listContactGroups', { query })).json as { items: { id: number }[] }).items
+        .map((group) => group.id)
+        .sort();
+    expect(await listed(`id=${ids[2]}&id=${ids[0]}`)).toEqual([ids[0], ids[2]]);
+    expect(await listed(`id=${ids[1]}`)).toEqual([ids[1]]);
+    expect(await listed(`id=${ids[1]}&name=Nor`)).toEqual([]);
+  });
+});
+
 describe("a page's own URLs", () => {
   interface LaravelPage {
     data: { id: number }[];
