@@ -35,7 +35,7 @@ export interface ResourceBinding {
   idSeed: number;
   /** The path parameter carrying the id of the record acted on. */
   idParameter?: string;
-  /** create: schema of the JSON request body, which says what a client can send of a record. */
+  /** Schema of the JSON request body, which says what a client can send of a record. */
   requestSchema?: JsonSchema;
 }
 
@@ -185,10 +185,8 @@ function bind(
     if (items && typeof items === 'object') binding.itemSchema = items as JsonSchema;
   }
   if (idField !== undefined) binding.idField = idField;
-  if (resource.action === 'create') {
-    const sent = operation.requestBody?.content.find((m) => isJsonMediaType(m.mediaType))?.schema;
-    if (sent) binding.requestSchema = sent;
-  }
+  const sent = operation.requestBody?.content.find((m) => isJsonMediaType(m.mediaType))?.schema;
+  if (sent) binding.requestSchema = sent;
   const idParameter =
     resource.idParameter ??
     (resource.action === 'create' || resource.action === 'list' || resource.idPointer !== undefined

@@ -375,8 +375,21 @@ function idPointerProperty(binding: ResourceBinding): string | undefined {
   return pointer === undefined ? undefined : pointer.split('/')[1];
 }
 
-function incomingRecord(request: PlanRequest): StoredRecord {
-  return isObject(request.body) ? request.body : {};
+/**
+ * The request's fields a server keeps: those its schema lets a client send. A read-only one (an
+ * id, a creation date, a folder the server assigns) or one the operation does not declare (a field
+ * of another operation's body) is ignored, as a server binding the body to its model ignores it.
+ */
+function incomingRecord(binding: ResourceBinding, request: PlanRequest): StoredRecord {
+  if (!isObject(request.body)) return {};
+  const sendable = recordProperties(binding.requestSchema);
+  if (!sendable) return request.body;
+  const kept: StoredRecord = {};
+  for (const [name, value] of Object.entries(request.body)) {
+    const property = own(sendable, name);
+    if (property !== undefined && !property.readOnly) kept[name] = value;
+  }
+  return kept;
 }
 
 /**
@@ -421,7 +434,7 @@ const isEmpty = (value: unknown): boolean =>
 
 function planCreate(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const { resource, idField } = binding;
-  const incoming = incomingRecord(request);
+  const incoming = incomingRecord(binding, request);
   const duplicate = duplicateOf(binding, collection, incoming) ?? request.unrelated(incoming);
   if (duplicate) return duplicate;
   if (resource.merge) {
@@ -546,7 +559,7 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: P
     }
     updated = mergeRecords(found.stored, changes, binding.idField);
   } else {
-    const incoming = { ...incomingRecord(request) };
+    const incoming = { ...incomingRecord(binding, request) };
     const addressed = idPointerProperty(binding);
     if (addressed !== undefined) delete incoming[addressed];
     updated = mergeRecords(found.stored, incoming, binding.idField);
@@ -582,7 +595,7 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
-  const replaced: StoredRecord = structuredClone(incomingRecord(request));
+  const replaced: StoredRecord = structuredClone(incomingRecord(binding, request));
   // What the client cannot write keeps its stored value: the id, and every read-only property.
   for (const [name, property] of Object.entries(recordProperties(binding.recordSchema) ?? {})) {
     if (property.readOnly && Object.hasOwn(found.stored, name)) replaced[name] = found.stored[name];
@@ -626,7 +639,7 @@ function planCopy(binding: ResourceBinding, collection: Collection, request: Pla
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
-  const copied = mergeRecords(structuredClone(found.stored), incomingRecord(request), binding.idField);
+  const copied = mergeRecords(structuredClone(found.stored), incomingRecord(binding, request), binding.idField);
   const duplicate = duplicateOf(binding, collection, copied);
   if (duplicate) return duplicate;
   return respond(binding, (body) => {

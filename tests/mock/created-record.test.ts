@@ -63,4 +63,21 @@ describe('a created record holds what was sent and what the server fills, not th
     expect(segment).not.toHaveProperty('description');
     expect(segment.elements).toEqual([]);
   });
+
+  it('Eloqua segment: read-only fields a client sends on create or copy are not kept; a later read agrees', async () => {
+    const sent = { name: 'Beta', type: 'X', folderId: '5', createdAt: '1' };
+    const segment = await created('eloqua', 'createContactSegment', sent);
+    expect(segment).toMatchObject({ type: 'ContactSegment', name: 'Beta' });
+    expect(segment.folderId).not.toBe('5');
+    const id = String(segment.id);
+    const read = await mock.client.call('eloqua', 'getContactSegment', { params: { id } });
+    expect(read.json).toEqual(segment);
+    const copy = await mock.client.call('eloqua', 'copyContactSegment', {
+      params: { id },
+      body: { name: 'Beta copy', folderId: '77', updatedBy: '99' },
+    });
+    expect(copy.status).toBeLessThan(300);
+    expect(copy.json).toMatchObject({ name: 'Beta copy', folderId: segment.folderId });
+    expect(copy.json).not.toMatchObject({ updatedBy: '99' });
+  });
 });

@@ -93,13 +93,14 @@ describe('JSON nested 3,000 levels deep', () => {
   }
 
   it('a body at the limit (128 levels) is stored and shown by GET /__mock/state', async () => {
-    // The body object is the first level; 127 arrays inside it make 128.
-    const raw = `{"name":"Deep","deep":${nested(127)}}`;
-    const answer = await client.call('bigchange', 'createContactGroup', { raw });
+    // The body object and its open customAttributes are two levels; 126 arrays inside make 128.
+    const raw = `{"firstName":"Deep","addresses":{"msisdn":"${msisdn(90001)}"},"customAttributes":{"deep":${nested(126)}}}`;
+    const answer = await client.call('8x8', 'createContact', { params: ACCOUNT, raw });
     expect(answer.status, answer.text).toBe(201);
-    const [record] = await stored('bigchange', 'contactGroups');
-    let depth = 1;
-    for (let value = record?.deep; Array.isArray(value); value = value[0]) depth++;
+    const record = (await stored('8x8', 'contacts')).find((r) => r.firstName === 'Deep');
+    let depth = 2;
+    for (let value = (record?.customAttributes as { deep?: unknown })?.deep; Array.isArray(value); value = value[0])
+      depth++;
     expect(depth).toBe(128);
   });
 });
@@ -143,14 +144,18 @@ describe('keys named like built-in object members', () => {
   }
 
   it('the keys are stored as the client sent them, as plain data', async () => {
-    await client.call('eloqua', 'createContactSegment', {
-      raw: withKey('__proto__', { polluted: true }, { name: 'P' }),
+    // An open object (8x8's customAttributes) keeps any key; a key no schema declares is not kept.
+    const attributes = withKey('__proto__', { polluted: true }, { constructor: 'c' });
+    const answer = await client.call('8x8', 'createContact', {
+      params: ACCOUNT,
+      raw: `{"firstName":"Proto","addresses":{"msisdn":"${msisdn(90002)}"},"customAttributes":${attributes}}`,
     });
-    await client.call('eloqua', 'createContactSegment', { raw: withKey('constructor', 'c', { name: 'C' }) });
-    const [proto, ctor] = await stored('eloqua', 'contactSegments');
-    expect(Object.hasOwn(proto!, '__proto__')).toBe(true);
-    expect(Object.getOwnPropertyDescriptor(proto!, '__proto__')?.value).toEqual({ polluted: true });
-    expect(ctor!.constructor).toBe('c');
+    expect(answer.status, answer.text).toBe(201);
+    const record = (await stored('8x8', 'contacts')).find((r) => r.firstName === 'Proto');
+    const kept = record?.customAttributes as Record<string, unknown>;
+    expect(Object.hasOwn(kept, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(kept, '__proto__')?.value).toEqual({ polluted: true });
+    expect(kept.constructor).toBe('c');
   });
 });
 

@@ -51,3 +51,19 @@ describe('Store.adopt', () => {
     expect(groups.get('1')).toEqual({ id: 1, count: 0 });
   });
 });
+
+describe('Collection counts', () => {
+  it('a field indexed as text counts a number and its decimal text as one value, and follows changes', () => {
+    const contacts = new Collection();
+    contacts.indexOn([{ property: 'group_id', children: false, asText: true }]);
+    contacts.set('1', { id: 1, group_id: 5 });
+    contacts.set('2', { id: 2, group_id: '5' });
+    contacts.set('3', { id: 3, group_id: 6 });
+    expect(contacts.countAsText('group_id', 5)).toBe(2);
+    expect(contacts.countAsText('group_id', '5')).toBe(2);
+    contacts.set('2', { id: 2, group_id: 6 });
+    contacts.delete('1');
+    expect(contacts.countAsText('group_id', 5)).toBe(0);
+    expect(contacts.countAsText('group_id', 6)).toBe(2);
+  });
+});
