@@ -114,6 +114,10 @@ export interface ResourceExtension {
    * body (json-patch), or the query parameters other than the id's (parameters).
    */
   patch?: 'merge' | 'json-patch' | 'parameters';
+  /** json-patch: a path's member names match the record's whatever their case (`/isblacklist` is `isBlacklist`). */
+  patchNames?: 'ignore-case';
+  /** json-patch: a text value becomes the type the schema gives the member it lands on (`"true"` a boolean). */
+  patchValues?: 'convert';
   /** Records the collection holds before any create (a vendor's account comes with them). */
   seed?: Record<string, unknown>[];
   /** list: JSON pointer to the array of records in the 2xx body. */
@@ -334,6 +338,16 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
       fail(where, '"patch" must be "merge", "json-patch" or "parameters"');
     }
     result.patch = raw.patch;
+  }
+  if (raw.patchNames !== undefined) {
+    if (raw.patchNames !== 'ignore-case') fail(where, '"patchNames" must be "ignore-case"');
+    if (result.patch !== 'json-patch') fail(where, '"patchNames" needs "patch": "json-patch"');
+    result.patchNames = raw.patchNames;
+  }
+  if (raw.patchValues !== undefined) {
+    if (raw.patchValues !== 'convert') fail(where, '"patchValues" must be "convert"');
+    if (result.patch !== 'json-patch') fail(where, '"patchValues" needs "patch": "json-patch"');
+    result.patchValues = raw.patchValues;
   }
   if (raw.seed !== undefined) {
     if (!Array.isArray(raw.seed) || !raw.seed.every(isObject)) fail(where, '"seed" must be a list of records');

@@ -5,16 +5,17 @@
  * rejects (a documented error) or responds, finishing the body Prism produced with stored data.
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import fastJsonPatch from 'fast-json-patch';
 import type { PageUrlsExtension, SortExtension } from '../../lib/extensions.js';
 import { isObject, own } from '../../lib/json.js';
-import { getPointer, setPointer } from '../../lib/json-pointer.js';
+import { formatPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import type { ResourceBinding } from '../../lib/resources.js';
+import { type ResourceBinding, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
 import { sampleFrom } from '../samples.js';
-import type { Violation } from '../violations.js';
+import { type Violation, violationsFromAjv } from '../violations.js';
 import type { Collection, Store, StoredRecord } from './store.js';
 
 /** A documented response to serve: its status and, optionally, which example. */
@@ -202,9 +203,8 @@ function leaveGroups(store: Store, collection: string, member: string): void {
     for (const key of store.existing(groups)?.forgetMember(member) ?? []) recount(store, groups, key);
 }
 
-const { applyPatch, JsonPatchError } = fastJsonPatch as unknown as {
+const { applyPatch } = fastJsonPatch as unknown as {
   applyPatch: (document: unknown, patch: unknown[], validate?: boolean, mutate?: boolean) => { newDocument: unknown };
-  JsonPatchError: new (...args: unknown[]) => Error;
 };
 
 /** The fields of a record schema (allOf folded) that state keeps and checks one by one. */
@@ -530,28 +530,12 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: P
     if (!Array.isArray(request.body)) return respond(binding, (body) => body);
     // The patch applies to the record as the client reads it: its memberships included.
     const shownNow = request.related(found.stored);
-    try {
-      const { newDocument } = applyPatch(
-        structuredClone(shownNow),
-        leniently(shownNow, structuredClone(request.body)),
-        true,
-        false,
-      );
-      if (!isObject(newDocument)) throw new Error('the patch must leave an object');
-      updated = newDocument;
-    } catch (error) {
-      const message =
-        error instanceof JsonPatchError || error instanceof Error ? error.message.split('\n')[0]! : String(error);
-      return {
-        kind: 'reject',
-        status: '400',
-        violations: [
-          { location: 'body', field: 'body', kind: 'invalid', message: `The patch cannot be applied: ${message}` },
-        ],
-        cause: 'invalid',
-      };
-    }
+    const result = patched(shownNow, request.body, binding);
+    if (typeof result === 'string') return refusedPatch([invalidBody(`The patch cannot be applied: ${result}`)]);
+    updated = result;
     if (binding.idField) updated[binding.idField] = found.stored[binding.idField];
+    const invalid = changedViolations(shownNow, updated, binding, request);
+    if (invalid.length > 0) return refusedPatch(invalid);
   } else if (patch === 'parameters') {
     const changes: StoredRecord = {};
     for (const [name, value] of Object.entries(request.parameters)) {
@@ -573,22 +557,135 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: P
   });
 }
 
+const invalidBody = (message: string): Violation => ({ location: 'body', field: 'body', kind: 'invalid', message });
+
+const refusedPatch = (violations: Violation[]): StateDecision => ({
+  kind: 'reject',
+  status: '400',
+  violations,
+  cause: 'invalid',
+});
+
 /**
- * A patch as a forgiving server applies it: `replace` of a member the record does not hold yet adds
- * it (a record stored without an optional property is still one a client may set it on).
+ * The record after the patch's operations, one after another, or why one cannot be applied. As a
+ * forgiving server applies them: `replace` of a member the record does not hold yet adds it (a record
+ * stored without an optional property is still one a client may set it on); with `patchNames`, a
+ * path's member names are the record's (or its schema's) whatever their case; with `patchValues`, a
+ * text value becomes the type the schema gives the member it lands on.
  */
-function leniently(record: StoredRecord, patch: unknown[]): unknown[] {
-  const document = structuredClone(record);
-  return patch.map((op) => {
-    if (!isObject(op) || op.op !== 'replace' || typeof op.path !== 'string') return op;
-    let exists = false;
+function patched(
+  record: StoredRecord,
+  operations: readonly unknown[],
+  binding: ResourceBinding,
+): StoredRecord | string {
+  let document: unknown = structuredClone(record);
+  for (const [index, operation] of operations.entries()) {
+    const op = isObject(operation) ? readied(document, structuredClone(operation), binding) : operation;
     try {
-      exists = getPointer(document, op.path) !== undefined;
-    } catch {
-      exists = false;
+      document = applyPatch(document, [op], true, true).newDocument;
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      return operations.length > 1 ? `operation ${index + 1}: ${message}` : message;
     }
-    return exists ? op : { ...op, op: 'add' };
-  });
+  }
+  return isObject(document) ? document : 'the patch must leave an object';
+}
+
+function readied(document: unknown, op: Record<string, unknown>, binding: ResourceBinding): Record<string, unknown> {
+  const { patchNames, patchValues } = binding.resource;
+  if (patchNames === 'ignore-case') {
+    for (const key of ['path', 'from']) {
+      if (typeof op[key] === 'string') op[key] = spelled(document, op[key], binding.recordSchema);
+    }
+  }
+  if (typeof op.path !== 'string') return op;
+  if (op.op === 'replace' && !holds(document, op.path)) op.op = 'add';
+  if (patchValues === 'convert' && typeof op.value === 'string' && ['add', 'replace', 'test'].includes(String(op.op))) {
+    // `/groups/-` (append) lands on an item of the list, as an index does.
+    const tokens = parsePointerSafely(op.path)?.map((token) => (token === '-' ? '0' : token));
+    const target = tokens ? schemaAt(binding.recordSchema, formatPointer(tokens)) : undefined;
+    if (target) op.value = converted(op.value, target);
+  }
+  return op;
+}
+
+function holds(document: unknown, path: string): boolean {
+  try {
+    return getPointer(document, path) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function parsePointerSafely(pointer: string): string[] | undefined {
+  try {
+    return parsePointer(pointer);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `path` with each member name as the document (else the schema) spells it, when only the case differs. */
+function spelled(document: unknown, path: string, schema: JsonSchema | undefined): string {
+  const tokens = parsePointerSafely(path);
+  if (!tokens) return path;
+  let node = document;
+  let at = schema;
+  const out: string[] = [];
+  for (const token of tokens) {
+    const flat = at ? flatten(at) : undefined;
+    let name = token;
+    if (Array.isArray(node)) {
+      at = flat?.items as JsonSchema | undefined;
+    } else {
+      const lower = token.toLowerCase();
+      const candidates = [...(isObject(node) ? Object.keys(node) : []), ...Object.keys(flat?.properties ?? {})];
+      if (!(isObject(node) && Object.hasOwn(node, token)) && !Object.hasOwn(flat?.properties ?? {}, token)) {
+        name = candidates.find((key) => key.toLowerCase() === lower) ?? token;
+      }
+      at = own(flat?.properties ?? {}, name) as JsonSchema | undefined;
+    }
+    out.push(name);
+    node = Array.isArray(node) ? node[Number(name)] : isObject(node) ? own(node, name) : undefined;
+  }
+  return formatPointer(out);
+}
+
+/** A text value as the schema's type: `"true"` a boolean, `"42"` an integer; text the type cannot read stays text. */
+function converted(value: string, schema: JsonSchema): unknown {
+  const declared = flatten(schema).type;
+  const types = Array.isArray(declared) ? declared : declared === undefined ? [] : [declared];
+  if (types.length === 0 || types.includes('string')) return value;
+  const trimmed = value.trim();
+  if (types.includes('boolean') && /^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true';
+  if (types.includes('integer') && /^-?\d+$/.test(trimmed)) return Number(trimmed);
+  if (types.includes('number') && trimmed !== '' && Number.isFinite(Number(trimmed))) return Number(trimmed);
+  return value;
+}
+
+/**
+ * The record schema's violations in the members a patch changed: a patch may not leave a value the
+ * record cannot hold (an address that breaks its pattern, a required member removed). Members it
+ * left alone are not judged again.
+ */
+function changedViolations(
+  before: StoredRecord,
+  after: StoredRecord,
+  binding: ResourceBinding,
+  request: PlanRequest,
+): Violation[] {
+  if (!binding.recordSchema) return [];
+  const changed = new Set(
+    [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+      (name) => !isDeepStrictEqual(own(before, name), own(after, name)),
+    ),
+  );
+  if (changed.size === 0) return [];
+  const validate = request.validators.get(binding.recordSchema, request.rules);
+  if (validate(after)) return [];
+  return violationsFromAjv(validate.errors, after, 'body').filter((violation) =>
+    changed.has(violation.field.split('.')[0]!),
+  );
 }
 
 function planReplace(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {

@@ -45,6 +45,8 @@ describe('x-resource', () => {
       items: '/data',
       id: 'id',
       patch: 'json-patch',
+      patchNames: 'ignore-case',
+      patchValues: 'convert',
       seed: [{ id: 1, name: 'All contacts' }],
       paging: { page: 'page', size: 'per_page', firstPage: 0, defaultSize: 25, total: '/meta/total' },
       filters: [
@@ -96,6 +98,16 @@ describe('x-resource', () => {
     ['an unknown action', { collection: 'c', action: 'archive' }, '"action" must be one of create, read, list'],
     ['no collection', { action: 'read' }, '"collection" must be a string'],
     ['an unknown patch', { collection: 'c', action: 'update', patch: 'replace' }, '"patch" must be "merge"'],
+    [
+      'patch names read some other way',
+      { collection: 'c', action: 'update', patch: 'json-patch', patchNames: 'exact' },
+      '"patchNames" must be "ignore-case"',
+    ],
+    [
+      'patch values converted without a JSON Patch',
+      { collection: 'c', action: 'update', patchValues: 'convert' },
+      '"patchValues" needs "patch": "json-patch"',
+    ],
     [
       'a seed that is not records',
       { collection: 'c', action: 'create', seed: [1] },
