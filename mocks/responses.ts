@@ -109,10 +109,25 @@ const numericStatus = (response: Response | undefined, fallback: string): number
       : fallback.replace(/XX$/i, '00').replace(/^default$/, '400'),
   );
 
+/**
+ * Of the acceptable statuses, the documented response whose `x-error-body.examples` names this very
+ * violation (`required:group_id`): the vendor said which answer a missing field gets, whatever the
+ * usual order of statuses.
+ */
+function namedResponse(operation: Operation, options: ErrorReplyOptions): Response | undefined {
+  const field = options.violations?.[0]?.field;
+  if (field === undefined) return undefined;
+  return operation.responses.find(
+    (response) =>
+      options.statuses.includes(response.status) &&
+      own(response.errorBody?.examples ?? {}, `${options.cause}:${field}`) !== undefined,
+  );
+}
+
 /** A documented error response, its example filled from what went wrong. */
 export async function errorReply(context: ErrorContext, options: ErrorReplyOptions): Promise<Reply> {
   const { operation } = context;
-  const response = closestResponse(operation, options.statuses);
+  const response = namedResponse(operation, options) ?? closestResponse(operation, options.statuses);
   const code = numericStatus(response, options.statuses[0] ?? '400');
   const violations = options.violations ?? [];
   const headers = { ...options.headers };

@@ -229,6 +229,22 @@ describe('easify', () => {
     expect((two.json as { message: string }).message).toBe('name must be string');
   });
 
+  it("a missing group_id is the pages' 422, not the 400 of an unknown group; a missing update name too", async () => {
+    // A token of its own: the others' rate-limit windows are not spent here.
+    const headers = { authorization: 'Bearer group-id' };
+    for (const operationId of ['deleteContactGroup', 'updateContactGroup']) {
+      const missing = await client.call('easify', operationId, { query: 'name=Renamed', headers });
+      expect(missing.status).toBe(422);
+      expect(missing.json).toEqual({ message: 'group_id is required', errors: { group_id: ['group_id is required'] } });
+    }
+    const noName = await client.call('easify', 'updateContactGroup', { query: 'group_id=1', headers });
+    expect(noName.status).toBe(422);
+    expect(noName.json).toEqual({ message: 'name is required', errors: { name: ['name is required'] } });
+    const unknown = await client.call('easify', 'deleteContactGroup', { query: 'group_id=777', headers });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json).toMatchObject({ status: false, message: 'Invalid group id' });
+  });
+
   it('answers a missing token with the documented 401', async () => {
     const answer = await client.call('easify', 'createContactGroup', { headers: { authorization: undefined } });
     expect(answer.status).toBe(401);
