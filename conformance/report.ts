@@ -5,6 +5,7 @@
  */
 import { isObject } from '../lib/json.js';
 import { appendPointer, getPointer } from '../lib/json-pointer.js';
+import { mediaTypeEssence } from '../lib/media-type.js';
 import { type Assumption, assumptionsOf, INFERRED } from '../lib/provenance.js';
 import type { Spec } from '../lib/spec.js';
 
@@ -57,9 +58,10 @@ export interface AssumptionRecord {
   keyword: string;
   reason: string;
   verdict: Verdict;
-  /** The deciding exchange's case name and status; null when untested. */
+  /** The deciding exchange's case name, status and media type (null without a Content-Type); null when untested. */
   case: string | null;
   status: number | null;
+  mediaType: string | null;
   /** How to replay the deciding request (not in the JSON report). */
   curl?: string;
 }
@@ -304,6 +306,11 @@ function walkOperationsUsing(spec: Spec): Map<string, string[]> {
 
 const keyOf = (a: Pick<Assumption, 'pointer' | 'keyword'>): string => `${a.pointer} ${a.keyword}`;
 
+function contentTypeOf(exchange: Exchange): string | null {
+  const header = exchange.response?.headers['content-type'];
+  return header ? mediaTypeEssence(header) : null;
+}
+
 function assumptionRecords(spec: Spec, results: readonly CaseResult[], redactor: Redactor): AssumptionRecord[] {
   const decided = new Map<string, { verdict: 'confirmed' | 'refuted'; exchange: Exchange }>();
   for (const result of results) {
@@ -325,6 +332,7 @@ function assumptionRecords(spec: Spec, results: readonly CaseResult[], redactor:
         verdict: 'untested',
         case: null,
         status: null,
+        mediaType: null,
       };
     }
     const { exchange } = decision;
@@ -334,6 +342,7 @@ function assumptionRecords(spec: Spec, results: readonly CaseResult[], redactor:
       verdict: decision.verdict,
       case: redactor.text(exchange.testCase.name),
       status: exchange.response?.status ?? null,
+      mediaType: contentTypeOf(exchange),
       curl: curlOf(redactedRequest(exchange, redactor)),
     };
   });

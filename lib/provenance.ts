@@ -24,7 +24,7 @@ function inferredOf(node: unknown): Record<string, string> | undefined {
 }
 
 /** Keywords that are not rules (the node's own bookkeeping); marking them changes nothing to remove. */
-const NOT_RULES = new Set(['response', 'content']);
+const NOT_RULES = new Set(['response', 'content', 'mediaType']);
 
 /**
  * A copy without the inferred rules: at each node carrying `x-inferred`, the keywords it names are

@@ -58,7 +58,7 @@ export const SCHEMA_KEYWORDS = new Set([
   'discriminator',
 ]);
 
-export const RESPONSE_KEYS = new Set(['response', 'content']);
+export const RESPONSE_KEYS = new Set(['response', 'content', 'mediaType']);
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -132,9 +132,13 @@ function keyProblem(kind, node, key) {
         return `names "required", but this ${kind === 'header' ? 'header' : 'request body'} is not required`;
       return undefined;
     case 'response':
-      if (!RESPONSE_KEYS.has(key)) return `"${key}" cannot be marked on a response (only "response" or "content")`;
-      if (key === 'content' && !(isObject(node.content) && Object.keys(node.content).length > 0))
-        return 'names "content", but this response has no content';
+      if (!RESPONSE_KEYS.has(key))
+        return `"${key}" cannot be marked on a response (only "response", "content" or "mediaType")`;
+      if (
+        (key === 'content' || key === 'mediaType') &&
+        !(isObject(node.content) && Object.keys(node.content).length > 0)
+      )
+        return `names "${key}", but this response has no content`;
       return undefined;
   }
   return undefined;

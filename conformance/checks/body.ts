@@ -1,15 +1,26 @@
 /** `content_type`, `response_schema` (2xx) and `error_format` (every other status): the documented body. */
 
-import { mediaTypeMatches } from '../../lib/media-type.js';
+import { isJsonMediaType, mediaTypeMatches } from '../../lib/media-type.js';
 import type { Check } from '../types.js';
 import { documentedMedia, isSuccess, mediaTypeOf, responseAssumption, validateBody } from './support.js';
 
-export const contentType: Check = ({ spec, response, documented }) => {
+export const contentType: Check = ({ spec, response, documented, rules }) => {
   if (!response || !documented || documented.content.length === 0) return 'skip';
   const actual = mediaTypeOf(response);
   if (actual && documented.content.some((m) => mediaTypeMatches(m.mediaType, actual))) return;
+  // The vendor shows the body but names no media type: by its own word any label of that kind will
+  // do (problem details as plain application/json), not another kind (JSON sent as text/plain).
+  if (
+    actual &&
+    rules === 'documented' &&
+    documented.inferred?.mediaType !== undefined &&
+    documented.content.some((m) => isJsonMediaType(m.mediaType) === isJsonMediaType(actual))
+  )
+    return;
   // No body or another body where the vendor documents none: only our assumption of one is broken.
-  const assumptions = responseAssumption(spec, documented, 'content');
+  const assumptions =
+    responseAssumption(spec, documented, 'content') ??
+    (actual ? responseAssumption(spec, documented, 'mediaType') : undefined);
   return {
     message: actual
       ? `Content-Type ${actual} is not documented for ${response.status}`

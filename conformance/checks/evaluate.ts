@@ -50,7 +50,12 @@ function confirmed(ctx: CheckContext, check: string): Assumption[] {
   if (check === 'negative_data_rejected' || check === 'missing_required_header') return testCase.assumptions ?? [];
   if (!response || !documented) return [];
   if (check === 'status_code_documented') return responseAssumption(spec, documented, 'response') ?? [];
-  if (check === 'content_type') return responseAssumption(spec, documented, 'content') ?? [];
+  if (check === 'content_type') {
+    return [
+      ...(responseAssumption(spec, documented, 'content') ?? []),
+      ...(responseAssumption(spec, documented, 'mediaType') ?? []),
+    ];
+  }
   if (check === 'response_headers') return presentHeaderAssumptions(ctx, documented);
   if (check === 'rate_limit') {
     const assumption = headerRequiredAssumption(spec, documented, 'Retry-After');

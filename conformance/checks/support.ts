@@ -24,11 +24,11 @@ export function documentedFor(operation: Operation, status: number, rules: Rules
   return response.inferred?.response !== undefined ? undefined : underRules(response, rules);
 }
 
-/** The assumption a response's `x-inferred` mark makes about it (`content`, `response`). */
+/** The assumption a response's `x-inferred` mark makes about it (`content`, `response`, `mediaType`). */
 export function responseAssumption(
   spec: Spec,
   response: Response,
-  keyword: 'content' | 'response',
+  keyword: 'content' | 'response' | 'mediaType',
 ): Assumption[] | undefined {
   const reason = response.inferred?.[keyword];
   return reason === undefined

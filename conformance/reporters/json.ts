@@ -14,15 +14,18 @@ export function jsonReport(report: Report): Record<string, unknown> {
   return {
     summary,
     failures: failures.map(({ seq: _seq, ...failure }) => failure),
-    assumptions: report.assumptions.map(({ operationId, pointer, keyword, reason, verdict, case: name, status }) => ({
-      operationId,
-      pointer,
-      keyword,
-      reason,
-      verdict,
-      case: name,
-      status,
-    })),
+    assumptions: report.assumptions.map(
+      ({ operationId, pointer, keyword, reason, verdict, case: name, status, mediaType }) => ({
+        operationId,
+        pointer,
+        keyword,
+        reason,
+        verdict,
+        case: name,
+        status,
+        mediaType,
+      }),
+    ),
     seed,
     spec,
     baseUrl,

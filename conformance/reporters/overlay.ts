@@ -58,9 +58,19 @@ function removeRules(working: JsonObject, pointer: string, refuted: readonly Ass
   const marks = isObject(node[INFERRED]) ? (node[INFERRED] as Record<string, string>) : {};
   let changed = pointer;
   for (const assumption of refuted) {
-    if (assumption.keyword === 'response') continue;
+    if (assumption.keyword === 'response' || assumption.keyword === 'mediaType') continue;
     delete node[assumption.keyword];
     delete marks[assumption.keyword];
+  }
+  const retyped = refuted.find((a) => a.keyword === 'mediaType' && a.mediaType !== null);
+  const content = node.content;
+  if (retyped?.mediaType && isObject(content)) {
+    // The media type the server answered takes the guessed one's place; that it is the one stays ours.
+    const [guessed, media] = Object.entries(content)[0] ?? [];
+    if (guessed !== undefined && !Object.hasOwn(content, retyped.mediaType)) {
+      node.content = { [retyped.mediaType]: media };
+      marks.mediaType = `the server answered ${retyped.mediaType} ("${retyped.case}") where ${guessed} was assumed`;
+    }
   }
   const moved = refuted.find((a) => a.keyword === 'response');
   const parent = getPointer(working, parentOf(pointer));

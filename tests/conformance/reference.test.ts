@@ -100,20 +100,32 @@ const EXPECTATIONS: Expectation[] = [
     args: [],
     judged: [...ALWAYS, 'missing_required_header', 'resource_availability', 'stateful_rules'],
     confirmed: [
+      { pointer: '/paths/~1v1~1contactGroups/get/responses/200', keyword: 'mediaType' },
+      { pointer: `${AT.bigchangeCreate}/responses/201`, keyword: 'mediaType' },
+      { pointer: `${AT.bigchangeCreate}/responses/422`, keyword: 'mediaType' },
       { pointer: UPDATE_ID, keyword: 'type' },
       { pointer: `${AT.bigchangeUpdate}/requestBody`, keyword: 'required' },
+      { pointer: `${AT.bigchangeUpdate}/responses/404`, keyword: 'mediaType' },
+      { pointer: `${AT.bigchangeUpdate}/responses/422`, keyword: 'mediaType' },
       { pointer: '/components/schemas/CreateContactGroup', keyword: 'required' },
       { pointer: '/components/schemas/CreateContactGroup/properties/name', keyword: 'minLength' },
       { pointer: '/components/schemas/CreatedResponse', keyword: 'required' },
       { pointer: '/components/schemas/CreatedResponse/properties/id', keyword: 'format' },
       { pointer: '/components/schemas/ProblemDetails', keyword: 'required' },
       { pointer: '/components/schemas/ValidationProblemDetails/allOf/1', keyword: 'required' },
+      { pointer: '/components/responses/BadRequest', keyword: 'mediaType' },
       { pointer: '/components/responses/Unauthorized', keyword: 'response' },
       { pointer: '/components/responses/Unauthorized', keyword: 'content' },
     ],
     // Only an integer outside int64 breaks the format alone, and no such integer is a double: the
-    // case's text ("9223372036854776000") reads back as a string and breaks the type instead.
-    untested: [{ pointer: UPDATE_ID, keyword: 'format' }],
+    // case's text ("9223372036854776000") reads back as a string and breaks the type instead. No
+    // request of a run is forbidden or breaks the server.
+    untested: [
+      { pointer: '/paths/~1v1~1contactGroups/get/responses/403', keyword: 'mediaType' },
+      { pointer: UPDATE_ID, keyword: 'format' },
+      { pointer: '/components/responses/Forbidden', keyword: 'mediaType' },
+      { pointer: '/components/responses/ServerError', keyword: 'mediaType' },
+    ],
   },
   {
     key: '8x8',

@@ -57,6 +57,7 @@ describe('escaping', () => {
         verdict: 'refuted',
         case: `case${HOSTILE}`,
         status: 400,
+        mediaType: 'application/json',
         curl: `curl ${HOSTILE}`,
       },
     ];

@@ -56,7 +56,7 @@ describe('the check', () => {
       [
         '/paths/~1things/post/responses/404',
         '/x-inferred/minLength',
-        'x-inferred "minLength" cannot be marked on a response (only "response" or "content")',
+        'x-inferred "minLength" cannot be marked on a response (only "response", "content" or "mediaType")',
       ],
       [
         '/paths/~1things~1{id}/patch/requestBody',

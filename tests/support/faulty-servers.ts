@@ -240,12 +240,11 @@ export const FAULTS: FaultCase[] = [
     spec: 'bigchange',
     expected: 'content_type',
     fault: {
-      name: 'bigchange-problem-as-plain-json',
-      description:
-        'the documented problem details (400, 404, 422) are sent as application/json, not application/problem+json',
+      name: 'bigchange-problem-as-text-plain',
+      description: 'the documented problem details (400, 404, 422) are JSON but sent as text/plain',
       overrides: {
         finish: (next, reply, ex, s) =>
-          next([400, 404, 422].includes(reply.status) ? { ...reply, contentType: 'application/json' } : reply, ex, s),
+          next([400, 404, 422].includes(reply.status) ? { ...reply, contentType: 'text/plain' } : reply, ex, s),
       },
     },
   },
@@ -673,6 +672,25 @@ export const FAULTS: FaultCase[] = [
  * right, so the run passes (exit 0) and reports exactly the assumptions listed as refuted.
  */
 export const ASSUMPTION_FAULTS: AssumptionFaultCase[] = [
+  {
+    spec: 'bigchange',
+    // The pages describe the problem details, not their media type: plain JSON is within them.
+    refutes: [
+      { pointer: `${AT.bigchangeCreate}/responses/422`, keyword: 'mediaType' },
+      { pointer: `${AT.bigchangeUpdate}/responses/404`, keyword: 'mediaType' },
+      { pointer: `${AT.bigchangeUpdate}/responses/422`, keyword: 'mediaType' },
+      { pointer: '/components/responses/BadRequest', keyword: 'mediaType' },
+    ],
+    fault: {
+      name: 'bigchange-problem-as-plain-json',
+      description:
+        'the problem details (400, 404, 422) are sent as application/json, where ASP.NET Core would say application/problem+json',
+      overrides: {
+        finish: (next, reply, ex, s) =>
+          next([400, 404, 422].includes(reply.status) ? { ...reply, contentType: 'application/json' } : reply, ex, s),
+      },
+    },
+  },
   {
     spec: 'easify',
     rateLimit: false,

@@ -315,6 +315,9 @@ function asDocumented(spec: Spec, op: Operation, reply: Reply): Reply {
   if (response.inferred?.content !== undefined) {
     const { body: _body, raw: _raw, contentType: _type, ...rest } = out;
     out = rest;
+  } else if (response.inferred?.mediaType !== undefined && (out.body !== undefined || out.raw !== undefined)) {
+    // The vendor shows the body, not its media type: JSON as plain JSON.
+    out = { ...out, contentType: 'application/json' };
   }
   const dropped = Object.keys(out.headers ?? {}).filter((name) => assumedRequired(spec, response, name));
   if (dropped.length > 0)
@@ -356,7 +359,9 @@ function checkReply(
     return problems;
   }
   const media = contentType?.split(';')[0]?.trim().toLowerCase();
-  const documented = response.content.find((m) => m.mediaType === media);
+  const documented =
+    response.content.find((m) => m.mediaType === media) ??
+    (ruleSet === 'documented' && response.inferred?.mediaType !== undefined ? response.content[0] : undefined);
   if (!documented) return [...problems, `${where}: content type ${contentType ?? '(none)'} not documented`];
   if (documented.schema) {
     let parsed: unknown;

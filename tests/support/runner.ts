@@ -30,9 +30,10 @@ export interface ReportAssumption {
   keyword: string;
   reason: string;
   verdict: Verdict;
-  /** The deciding case and the status it got; null when untested. */
+  /** The deciding case, the status and media type it got; null when untested (and without a Content-Type). */
   case: string | null;
   status: number | null;
+  mediaType: string | null;
 }
 
 export interface JsonReport {
