@@ -35,6 +35,7 @@ function rateLimit(value: string): RateLimitOverride {
   if (value === 'off' || value === 'none') return false;
   const match = /^(\d+)(?:\/(\d+(?:\.\d+)?))?$/.exec(value);
   if (!match || Number(match[1]) < 1) throw new InvalidArgumentError('must be LIMIT, LIMIT/SECONDS or off');
+  if (match[2] !== undefined && !(Number(match[2]) > 0)) throw new InvalidArgumentError('SECONDS must be above 0');
   return { limit: Number(match[1]), ...(match[2] !== undefined ? { period: Number(match[2]) } : {}) };
 }
 

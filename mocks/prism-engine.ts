@@ -165,10 +165,21 @@ export class PrismEngine {
     const result = await this.prism.request(input, [operation], config)();
     if (result._tag === 'Left') {
       const error = result.left as Error & { status?: number; detail?: string };
+      // An unknown example of a named code comes back as a plain Error whose message starts with
+      // Prism's NOT_FOUND type: it is the same client mistake as an unknown example alone (404).
+      const notFound = error.status === undefined && /^https:\/\/\S*#NOT_FOUND\b/.test(error.message);
+      const detail = error.detail || error.message || 'Prism could not produce this scenario';
       return {
-        status: error.status ?? 500,
-        title: error.name.startsWith('https://') ? error.name.replace(/^.*#/, '').replace(/_/g, ' ') : error.name,
-        detail: error.detail || error.message || 'Prism could not produce this scenario',
+        status: error.status ?? (notFound ? 404 : 500),
+        title: notFound
+          ? 'NOT FOUND'
+          : error.name.startsWith('https://')
+            ? error.name.replace(/^.*#/, '').replace(/_/g, ' ')
+            : error.name,
+        detail:
+          notFound && scenario.exampleKey !== undefined
+            ? `the documented ${scenario.code ?? ''} response has no example named "${scenario.exampleKey}"`
+            : detail,
       };
     }
     const { output } = result.right;

@@ -225,6 +225,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const built = await Promise.all(specs.map((spec) => buildApi(spec, buildOptions)));
   const apis = new Map<string, MockApi>();
   for (const api of built) {
+    // /__mock and /__docs are the mock's own: an API there would never be reached.
+    if (api.prefix.startsWith('__'))
+      throw new MockStartError(
+        `${api.spec.file} would be served under /${api.prefix}, which the mock keeps for itself`,
+      );
     const other = apis.get(api.prefix);
     if (other)
       throw new MockStartError(`${api.spec.file} and ${other.spec.file} would both be served under /${api.prefix}`);
@@ -269,7 +274,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     for (const api of apis.values()) api.rateLimit?.limiter.prune();
   };
   const periods = built.flatMap((api) => (api.rateLimit ? [api.rateLimit.rule.period * 1000] : []));
-  const pruner = periods.length > 0 ? setInterval(prune, Math.max(1000, Math.min(...periods))) : undefined;
+  // A timer longer than 2^31 - 1 ms fires at once (and Node warns): a limit per month prunes daily.
+  const every = Math.min(Math.max(1000, Math.min(...periods)), 86_400_000);
+  const pruner = periods.length > 0 ? setInterval(prune, every) : undefined;
   pruner?.unref();
 
   const address = server.address();

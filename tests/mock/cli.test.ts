@@ -118,10 +118,14 @@ describe('contact-mock CLI', () => {
     }
   });
 
-  it('rejects a bad option value in one line', async () => {
-    const cli = startCli(['--rate-limit', 'lots']);
-    expect(await cli.exited).not.toBe(0);
+  it.each([
+    ['lots', 'must be LIMIT, LIMIT/SECONDS or off'],
+    ['5/0', 'SECONDS must be above 0'],
+  ])('rejects --rate-limit %s in one line', async (value, says) => {
+    const cli = startCli(['--rate-limit', value]);
+    expect(await cli.exited).toBe(2);
     expect(cli.output().stderr.trim().split('\n')).toHaveLength(1);
     expect(cli.output().stderr).toContain('--rate-limit');
+    expect(cli.output().stderr).toContain(says);
   });
 });

@@ -78,6 +78,18 @@ describe('Prefer: code=..., example=...', () => {
     expect(answer.json).toMatchObject({ status: 404, detail: expect.stringContaining('418') });
   });
 
+  it('refuses an unknown example, of a named code or not, with a 404 naming it, never a 5xx', async () => {
+    for (const [prefer, names] of [
+      ['code=422, example=nope', 'the documented 422 response has no example named "nope"'],
+      ['code=200, example=nope', 'the documented 200 response has no example named "nope"'],
+      ['example=nope', 'nope'],
+    ] as const) {
+      const answer = await client.call('easify', 'createContactGroup', { headers: { prefer }, unchecked: true });
+      expect(answer.status, prefer).toBe(404);
+      expect(answer.json).toMatchObject({ status: 404, detail: expect.stringContaining(names) });
+    }
+  });
+
   it('still validates and authenticates before serving a chosen scenario', async () => {
     const invalid = await client.call('easify', 'createContactGroup', { body: {}, headers: { prefer: 'code=200' } });
     expect(invalid.status).toBe(422);
