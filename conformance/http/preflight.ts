@@ -86,14 +86,48 @@ function withScheme(url: URL, protocol: 'http:' | 'https:'): string {
   return other.href.replace(/\/+$/, '');
 }
 
+/**
+ * A certificate the client will not trust fails every request alike (as DEPTH_ZERO_SELF_SIGNED_CERT
+ * and the like): asked once, it is the run's one-line refusal. Anything else (a handshake that does
+ * not finish in time, a reset) is left for the requests to meet.
+ */
+function untrusted(url: URL, servername: string | undefined, timeoutMs: number): Promise<string | undefined> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || 443);
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host, port, ...(servername ? { servername } : {}) });
+    const end = (outcome: string | undefined): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => end(undefined), Math.min(timeoutMs, MAX_CONNECT_MS));
+    socket.once('secureConnect', () => end(undefined));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      end(CERTIFICATE_CODES.test(error.code ?? '') ? (error.code ?? error.message) : undefined),
+    );
+  });
+}
+
+const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/;
+
 export async function preflight(url: URL, timeoutMs: number): Promise<void> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const protocol = await probe(url, await clientHello(isIP(host) ? undefined : host), timeoutMs);
+  const servername = isIP(host) ? undefined : host;
+  const protocol = await probe(url, await clientHello(servername), timeoutMs);
   if (url.protocol === 'http:' && protocol === 'tls') {
     throw new Error(`${url.origin} speaks TLS: use ${withScheme(url, 'https:')}`);
   }
   if (url.protocol === 'https:' && protocol === 'http') {
     throw new Error(`${url.origin} answers plain HTTP, not TLS: use ${withScheme(url, 'http:')}`);
+  }
+  if (url.protocol === 'https:') {
+    const code = await untrusted(url, servername, timeoutMs);
+    if (code !== undefined) {
+      throw new Error(
+        `${url.origin}'s certificate is not trusted (${code}): give its CA in NODE_EXTRA_CA_CERTS=<file.pem>`,
+      );
+    }
   }
 }
 

@@ -393,6 +393,22 @@ describe('a target the runner cannot talk to: exit 2, one line, nothing sent', (
     expect(server.requests).toBe(0);
   });
 
+  const untrusted = eager(async () => {
+    const server = await serve(tlsServer());
+    return { server, run: await runAgainst(`https://127.0.0.1:${server.port}`) };
+  });
+  test('the certificate behind an https:// base URL is not trusted', async () => {
+    const { server, run } = await untrusted;
+    const origin = `https://127\\.0\\.0\\.1:${server.port}`;
+    expectRefusedUpFront(
+      run,
+      new RegExp(
+        `^conformance: ${origin}'s certificate is not trusted \\([A-Z_]+\\): give its CA in NODE_EXTRA_CA_CERTS=<file\\.pem>$`,
+      ),
+    );
+    expect(server.requests).toBe(0);
+  });
+
   const plain = eager(async () => {
     // node:http answers a TLS ClientHello with 400 Bad Request.
     const server = createServer((_request, response) => response.end());
