@@ -339,6 +339,13 @@ async function planRun(
     if (plan.burst && touches(plan.burst)) delete plan.burst;
   }
   addConfiguredQuery(allCases(plan), optionalQuery);
+  // A run that sends nothing would pass without having judged anything: the reason is the answer.
+  if (allCases(plan).length === 0) {
+    const [first, ...others] = plan.skipped;
+    const more = others.length > 0 ? ` (and ${others.length} more operations)` : '';
+    const why = first ? `: ${first.operationId} cannot be tested: ${first.reason}${more}` : '';
+    throw new ConfigError(`nothing to run in ${options.spec}${why}`);
+  }
   return {
     options,
     spec,

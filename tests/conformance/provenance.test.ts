@@ -55,7 +55,10 @@ afterAll(async () => {
 });
 
 const schedule = pool(4);
-const KILL_AFTER_MS = 40_000;
+// Only a guard against a hang: four runs per calibration share two cores with the other test files.
+const KILL_AFTER_MS = 120_000;
+/** A test waits for its calibration's runs, which began when the file loaded. */
+const CALIBRATION_MS = 300_000;
 
 interface Calibration {
   name: string;
@@ -318,6 +321,7 @@ describe.concurrent('a server that does only what the vendor documents', () => {
         ]),
       );
     },
+    CALIBRATION_MS,
   );
 
   test.each(CALIBRATIONS.map((c) => [c.name, c] as const))(
@@ -333,6 +337,7 @@ describe.concurrent('a server that does only what the vendor documents', () => {
       const suite = junitCases(strict.junit ?? '').filter((c) => c.suite === 'assumptions' && c.outcome === 'failed');
       expect(suite.map((c) => c.name)).toEqual(refutes.map((a) => `${a.keyword} at ${a.pointer}`));
     },
+    CALIBRATION_MS,
   );
 });
 
@@ -381,6 +386,7 @@ describe.concurrent('--report-overlay calibrates the spec to the server', () => 
       const removed = calibration.refutes.filter((a) => a.keyword !== 'mediaType');
       expect(calibrated.report!.assumptions.length).toBe(relaxed.report!.assumptions.length - removed.length);
     },
+    CALIBRATION_MS,
   );
 
   test.each(CALIBRATIONS.map((c) => [c.name, c] as const))(
@@ -391,6 +397,7 @@ describe.concurrent('--report-overlay calibrates the spec to the server', () => 
       expect(caught.code, context(caught)).toBe(1);
       expect(refutedAssumptions(caught.report), context(caught)).toEqual([]);
     },
+    CALIBRATION_MS,
   );
 });
 

@@ -12,7 +12,10 @@ afterEach(() => mock?.close());
 
 it('a period past what a timer holds: no TimeoutOverflowWarning, and the limit still holds', async () => {
   const warnings: string[] = [];
-  const onWarning = (warning: Error): void => void warnings.push(warning.name);
+  // The worker runs other files too: only a warning about this period's milliseconds counts.
+  const onWarning = (warning: Error): void => {
+    if (warning.message.includes('99999999999000')) warnings.push(warning.name);
+  };
   process.on('warning', onWarning);
   try {
     mock = await startMock({ port: 0, rateLimit: { limit: 1, period: 99_999_999_999 } });
