@@ -135,6 +135,23 @@ export interface ResourceExtension {
   notFound?: { status: string; example?: string };
   unique?: { fields: string[] } & StatusExample;
   merge?: { on: string; merged: StatusExample; conflict: StatusExample };
+  /** create (and the collection's other writes): the record's properties the server stamps with the time. */
+  timestamps?: TimestampsExtension;
+}
+
+/**
+ * How a time is written: `date-time` (RFC 3339 in UTC, milliseconds), `unix` (whole seconds, a
+ * number), `unix-text` (the same as a decimal string), or a pattern of `YYYY`, `MM`, `DD`, `HH`
+ * (00-23), `hh` (01-12), `mm`, `ss` and `A` (AM/PM), in UTC.
+ */
+export type TimestampFormat = string;
+
+export interface TimestampsExtension {
+  /** Set when the record is made (a create or a copy). */
+  created?: string;
+  /** Set whenever the record is written (a create, a copy, an update, a replace). */
+  updated?: string;
+  format: TimestampFormat;
 }
 
 /** At most `limit` requests per `period` seconds: the spec's limit, the mock's override and the runner's pace. */
@@ -258,6 +275,25 @@ function readPageUrls(raw: unknown, paging: PagingExtension | undefined, where: 
   return urls;
 }
 
+const TIME_TOKEN = /YYYY|MM|DD|HH|hh|mm|ss|A/;
+
+function readTimestamps(raw: unknown, where: string): TimestampsExtension {
+  if (!isObject(raw)) fail(where, '"timestamps" must be an object');
+  const format = str(raw, 'format', `${where} timestamps`);
+  if (!['date-time', 'unix', 'unix-text'].includes(format) && !TIME_TOKEN.test(format)) {
+    fail(where, '"timestamps.format" must be date-time, unix, unix-text or a pattern of YYYY MM DD HH hh mm ss A');
+  }
+  const result: TimestampsExtension = { format };
+  for (const key of ['created', 'updated'] as const) {
+    const value = optionalString(raw, key, `${where} timestamps`);
+    if (value !== undefined) result[key] = value;
+  }
+  if (result.created === undefined && result.updated === undefined) {
+    fail(where, '"timestamps" needs "created" or "updated"');
+  }
+  return result;
+}
+
 function readRelated(raw: unknown, where: string): RelatedField[] {
   if (!Array.isArray(raw)) fail(where, '"related" must be a list');
   return raw.map((item, i) => {
@@ -358,6 +394,7 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
   if (raw.filters !== undefined) result.filters = readFilters(raw.filters, where);
   if (raw.sort !== undefined) result.sort = readSort(raw.sort, where);
   if (raw.related !== undefined) result.related = readRelated(raw.related, where);
+  if (raw.timestamps !== undefined) result.timestamps = readTimestamps(raw.timestamps, where);
   if (raw.protect !== undefined) {
     if (!isObject(raw.protect)) fail(where, '"protect" must be an object');
     result.protect = {

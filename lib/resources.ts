@@ -5,7 +5,7 @@
  * A declaration wins over the shape. The shape is only read for collections something creates in.
  * The mock keeps state by this model, and the runner builds its lifecycle sequences from it.
  */
-import type { ResourceExtension } from './extensions.js';
+import type { ResourceExtension, TimestampsExtension } from './extensions.js';
 import { getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { linkedParameters } from './links.js';
@@ -33,6 +33,8 @@ export interface ResourceBinding {
   idSchema?: JsonSchema;
   /** The first id handed out: the documented example's, so the mock starts where the docs do. */
   idSeed: number;
+  /** The record's properties the server stamps with the time: the action's own, else its collection's create's. */
+  timestamps?: TimestampsExtension;
   /** The path parameter carrying the id of the record acted on. */
   idParameter?: string;
   /** Schema of the JSON request body, which says what a client can send of a record. */
@@ -185,6 +187,8 @@ function bind(
     if (items && typeof items === 'object') binding.itemSchema = items as JsonSchema;
   }
   if (idField !== undefined) binding.idField = idField;
+  const timestamps = resource.timestamps ?? createResource?.timestamps;
+  if (timestamps) binding.timestamps = timestamps;
   const sent = operation.requestBody?.content.find((m) => isJsonMediaType(m.mediaType))?.schema;
   if (sent) binding.requestSchema = sent;
   const idParameter =

@@ -43,6 +43,8 @@ export interface HandlerOptions {
   validators: ValidatorCache;
   /** `documented`: only the rules the vendors state (no `x-inferred` ones), and no body where they document none. */
   rules: RuleSet;
+  /** The time (milliseconds) records are stamped with; tests inject one. */
+  clock: () => number;
 }
 
 function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -146,6 +148,7 @@ async function answer(
       query: request.query,
       url: `${apiUrl(request.api, request.headers.host)}${request.operationPath}`,
       generated: scenario.dynamic,
+      now: options.clock(),
       validators: options.validators,
       rules: options.rules,
     });

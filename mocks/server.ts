@@ -41,7 +41,7 @@ export interface MockOptions {
   rateLimit?: RateLimitOverride;
   /** Serve only what the vendors document: no `x-inferred` rule enforced, no body they document none for. */
   documentedOnly?: boolean;
-  /** The rate limiter's clock (milliseconds); tests inject one. */
+  /** The clock (milliseconds) of the rate limits and the records' timestamps; tests inject one. */
   clock?: Clock;
   /** Reload a spec when its file changes (mocks/watch.ts says what happens to state). */
   watch?: boolean | WatchOptions;
@@ -240,6 +240,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     dynamic: options.dynamic ?? false,
     validators,
     rules: options.documentedOnly ? 'documented' : 'all',
+    clock: options.clock ?? Date.now,
   };
 
   const server = createServer((request, response) => {

@@ -17,6 +17,7 @@ import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
 import { sampleFrom } from '../samples.js';
 import { type Violation, violationsFromAjv } from '../violations.js';
 import type { Collection, Store, StoredRecord } from './store.js';
+import { formatTime } from './timestamps.js';
 
 /** A documented response to serve: its status and, optionally, which example. */
 export interface DocumentedScenario {
@@ -39,6 +40,8 @@ export interface StateRequest {
   url: string;
   /** Whether the documented answer a record starts from is generated data rather than an example. */
   generated: boolean;
+  /** The time of the request (milliseconds), for the records' `timestamps`. */
+  now: number;
   validators: ValidatorCache;
   rules: RuleSet;
 }
@@ -206,6 +209,21 @@ function leaveGroups(store: Store, collection: string, member: string): void {
 const { applyPatch } = fastJsonPatch as unknown as {
   applyPatch: (document: unknown, patch: unknown[], validate?: boolean, mutate?: boolean) => { newDocument: unknown };
 };
+
+/**
+ * The record stamped with the request's time: its `updated` property, and `created` too for a new
+ * one (a create or a copy); only properties the record schema declares.
+ */
+function stamped(record: StoredRecord, binding: ResourceBinding, request: PlanRequest, made: boolean): StoredRecord {
+  const { timestamps } = binding;
+  if (!timestamps) return record;
+  const declared = recordProperties(binding.recordSchema) ?? {};
+  const time = formatTime(request.now, timestamps.format);
+  for (const field of [made ? timestamps.created : undefined, timestamps.updated]) {
+    if (field !== undefined && Object.hasOwn(declared, field)) record[field] = time;
+  }
+  return record;
+}
 
 /** The fields of a record schema (allOf folded) that state keeps and checks one by one. */
 export function recordProperties(schema: JsonSchema | undefined): Record<string, JsonSchema> | undefined {
@@ -465,7 +483,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
       return respond(
         binding,
         (body) => {
-          const record = mergeRecords(stored, incoming, idField);
+          const record = stamped(mergeRecords(stored, incoming, idField), binding, request, false);
           request.join(match, incoming);
           collection.set(match, request.storable(record));
           // Only what the stored record really has: the merged example's other fields must not leak in.
@@ -480,7 +498,12 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
     }
   }
   return respond(binding, (body) => {
-    const documented = startingRecord(recordIn(body, resource.record), binding, request);
+    const documented = stamped(
+      startingRecord(recordIn(body, resource.record), binding, request),
+      binding,
+      request,
+      true,
+    );
     const { id, key } = newId(binding, collection, request.validators);
     // Request fields replace the example's whole: an example address must not join the new record.
     const stored: StoredRecord = { ...documented, ...structuredClone(incoming) };
@@ -550,6 +573,7 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: P
   }
   const duplicate = duplicateOf(binding, collection, updated, found.key) ?? request.unrelated(updated, found.stored);
   if (duplicate) return duplicate;
+  stamped(updated, binding, request, false);
   return respond(binding, (body) => {
     request.rejoin(found.key, updated, patch === 'json-patch');
     collection.set(found.key, request.storable(updated));
@@ -700,6 +724,7 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
   if (binding.idField) replaced[binding.idField] = found.stored[binding.idField];
   const duplicate = duplicateOf(binding, collection, replaced, found.key);
   if (duplicate) return duplicate;
+  stamped(replaced, binding, request, false);
   return respond(binding, (body) => {
     collection.set(found.key, replaced);
     return answerWith(binding, replaced, request)(body);
@@ -741,7 +766,7 @@ function planCopy(binding: ResourceBinding, collection: Collection, request: Pla
   if (duplicate) return duplicate;
   return respond(binding, (body) => {
     const { id, key } = newId(binding, collection, request.validators);
-    const copy = structuredClone(copied);
+    const copy = stamped(structuredClone(copied), binding, request, true);
     if (binding.idField) copy[binding.idField] = id;
     collection.set(key, copy);
     return answerWith(binding, copy, request)(body);
