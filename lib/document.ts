@@ -3,9 +3,9 @@
  * column), inline `$ref`s to other local files, then upgrade Swagger 2.0 and OpenAPI 3.0 with
  * `@scalar/openapi-upgrader`. Nothing downstream knows which version the file was written in.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { upgrade } from '@scalar/openapi-upgrader';
 import { parse, YAMLParseError } from 'yaml';
 import { isDataKey } from './dereference.js';
@@ -132,9 +132,24 @@ async function inlineFileRefs(
   const hoistedValues = new Map<string, unknown>();
   const swagger = root.swagger !== undefined;
 
-  const load = async (file: string, from: string): Promise<unknown> => {
-    if (!files.has(file)) files.set(file, parseText(await read(file, from), relative(process.cwd(), file) || file));
+  const load = async (file: string, from: string, ref: string): Promise<unknown> => {
+    if (!files.has(file)) {
+      const value = parseText(await read(file, from), relative(process.cwd(), file) || file);
+      // A file of plain text that happens to parse as YAML (a password file, an environment) is one scalar.
+      if (typeof value !== 'object' || value === null) {
+        throw new SpecError(`${from}: $ref "${ref}" names a file that is not a YAML or JSON object or array`);
+      }
+      files.set(file, value);
+    }
     return files.get(file);
+  };
+
+  // Resolved through symbolic links: a link inside the spec's directory may point anywhere.
+  const rootDir = realpath(dirname(rootFile)).catch(() => dirname(rootFile));
+  const insideRootDir = async (file: string): Promise<boolean> => {
+    const real = await realpath(file).catch(() => file);
+    const path = relative(await rootDir, real);
+    return path !== '' && path !== '..' && !path.startsWith(`..${sep}`) && !isAbsolute(path);
   };
 
   const name = (target: Target): string => {
@@ -154,7 +169,13 @@ async function inlineFileRefs(
       const key = `${target.file}#${target.pointer}`;
       let replacement: unknown;
       if (target.file !== rootFile && !/\.(ya?ml|json)$/i.test(target.file)) {
-        // A code sample or a description kept in a file of its own: its text is the value.
+        // A code sample or a description kept in a file of its own: its text is the value. The mock
+        // serves the document it bundles, so any other file's text would be served to anyone asking.
+        if (!(await insideRootDir(target.file))) {
+          throw new SpecError(
+            `${where}: $ref "${node.$ref}" names a file outside the spec's directory that is not YAML or JSON (.yaml, .yml, .json)`,
+          );
+        }
         replacement = await read(target.file, where);
       } else if (target.file === rootFile) {
         replacement = { $ref: `#${target.pointer}` };
@@ -162,7 +183,7 @@ async function inlineFileRefs(
         if (!hoisted.has(key)) hoisted.set(key, name(target));
         replacement = { $ref: `#/${swagger ? 'definitions' : 'components/schemas'}/${hoisted.get(key)}` };
       } else {
-        const value = getPointer(await load(target.file, where), target.pointer);
+        const value = getPointer(await load(target.file, where, node.$ref), target.pointer);
         if (value === undefined) throw new SpecError(`${where}: $ref "${node.$ref}" points at nothing`);
         replacement = await walk(value, target.file, [...stack, key], parentKey);
         if (hoisted.has(key)) {
