@@ -109,8 +109,15 @@ export function dereference(document: JsonObject, file: string): Dereferenced {
     return out;
   };
 
-  const root = visit(document, '', undefined) as JsonObject;
-  return { root, origins };
+  try {
+    return { root: visit(document, '', undefined) as JsonObject, origins };
+  } catch (error) {
+    // Each file is shallow enough (lib/document), but a chain of $refs nests one target in the next.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new SpecError(`${file}: cannot load: nested too deeply through its $refs`);
+    }
+    throw error;
+  }
 }
 
 /**

@@ -31,8 +31,35 @@ const YAML_VERSION = (createRequire(import.meta.url)('yaml/package.json') as { v
 /** What a kept parse depends on besides the text. */
 export const YAML_PARSER = `yaml ${YAML_VERSION} ${JSON.stringify(YAML_OPTIONS)}`;
 
+/**
+ * Arrays and objects nested deeper than this are refused as soon as a file is parsed: the real specs
+ * and the public corpus nest at most 16 levels, and every later walk of the document (copying,
+ * inlining, dereferencing, compiling) recurses once per level.
+ */
+const MAX_DOCUMENT_DEPTH = 256;
+
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Parses YAML (a superset of JSON); a syntax error names the file, line and column. */
 export function parseText(text: string, file: string): unknown {
+  const value = parseSyntax(text, file);
+  if (deeperThan(value, MAX_DOCUMENT_DEPTH)) {
+    throw new SpecError(`${file}: cannot parse: nested too deeply (more than ${MAX_DOCUMENT_DEPTH} levels)`);
+  }
+  return value;
+}
+
+function parseSyntax(text: string, file: string): unknown {
   if (/\.json$/i.test(file)) {
     try {
       return JSON.parse(text) as unknown;
