@@ -232,13 +232,20 @@ export async function findConfig(cwd: string): Promise<string | undefined> {
   const pkg = resolve(cwd, 'package.json');
   const text = await readFile(pkg, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && 'conformance' in parsed) return pkg;
-  } catch {
-    // A package.json that does not parse holds no config; npm will say what is wrong with it.
+    parsed = JSON.parse(text);
+  } catch (error) {
+    // It may well hold the config this run is looking for: "no config here" would send the user elsewhere.
+    throw new ConfigError(`${shownFrom(cwd, pkg)}: cannot parse: ${(error as Error).message.split('\n')[0]}`);
   }
-  return undefined;
+  return parsed && typeof parsed === 'object' && 'conformance' in parsed ? pkg : undefined;
+}
+
+/** A file as messages name it: relative to the working directory, unless that climbs out of it. */
+function shownFrom(cwd: string, absolute: string): string {
+  const near = relative(cwd, absolute);
+  return near === '' || near.startsWith('..') ? absolute : near;
 }
 
 const VARIABLE = /\$\$\{|\$\{([^}]*)\}/g;
@@ -379,11 +386,21 @@ async function parse(file: string, shown: string, context: ConfigContext): Promi
     );
   }
   const problems = new Problems(locator);
-  const whole: unknown = doc.toJS({ maxAliasCount: 1000 });
-  const raw = inPackage ? (whole as Record<string, unknown> | null)?.conformance : whole;
-  const value = substitute(raw ?? {}, [], context.env, problems);
-  const validate = validator();
-  if (!validate(value)) schemaProblems(validate.errors ?? [], value, problems);
+  let value: unknown;
+  try {
+    const whole: unknown = doc.toJS({ maxAliasCount: 1000 });
+    const raw = inPackage ? (whole as Record<string, unknown> | null)?.conformance : whole;
+    value = substitute(raw ?? {}, [], context.env, problems);
+    const validate = validator();
+    if (!validate(value)) schemaProblems(validate.errors ?? [], value, problems);
+  } catch (error) {
+    // An alias bomb (the parser's own guard) or nesting deep enough to exhaust the stack.
+    const reason =
+      error instanceof RangeError && /call stack/i.test(error.message)
+        ? 'nested too deeply'
+        : (error as Error).message.split('\n')[0];
+    throw new ConfigError(`${shown}: cannot parse: ${reason}`);
+  }
   problems.check();
   return { config: value as RawConfig, locator, problems };
 }
@@ -402,8 +419,7 @@ function headers(given: Record<string, string> | undefined, path: Path, problems
 /** Reads, checks and resolves a config file into the APIs to run, nothing sent. */
 export async function loadConfig(file: string, context: ConfigContext): Promise<Config> {
   const absolute = resolve(context.cwd, file);
-  const near = relative(context.cwd, absolute);
-  const shown = near === '' || near.startsWith('..') ? absolute : near;
+  const shown = shownFrom(context.cwd, absolute);
   const { config, locator, problems } = await parse(absolute, shown, context);
   const dir = dirname(absolute);
   // Relative to the process's directory, as the files are opened (and as a user starting the run there
