@@ -12,6 +12,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import { formatAjvErrors } from '../lib/ajv-errors.js';
 import type { Rate as RateLimit } from '../lib/extensions.js';
+import { isObject } from '../lib/json.js';
 import { CHECK_NAMES } from './checks/registry.js';
 import { MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
@@ -401,15 +402,17 @@ async function parse(file: string, shown: string, context: ConfigContext): Promi
         : (error as Error).message.split('\n')[0];
     throw new ConfigError(`${shown}: cannot parse: ${reason}`);
   }
-  problems.check();
-  return { config: value as RawConfig, locator, problems };
+  // Problems are checked once the rest of the file is too (loadConfig): all of them are listed at once.
+  return { config: (isObject(value) ? value : {}) as unknown as RawConfig, locator, problems };
 }
 
 function headers(given: Record<string, string> | undefined, path: Path, problems: Problems): [string, string][] {
   const pairs: [string, string][] = [];
-  for (const [name, value] of Object.entries(given ?? {})) {
+  for (const [name, value] of Object.entries(isObject(given) ? given : {})) {
     if (!HEADER_NAME.test(name)) problems.add([...path, name], 'is not a header name', true);
     else if (RESERVED_HEADERS.has(name.toLowerCase())) problems.add([...path, name], reservedHeaderReason(name), true);
+    // A value that is not text is the schema's problem: its name is checked all the same.
+    else if (typeof value !== 'string') continue;
     else if (/[\r\n]/.test(value)) problems.add([...path, name], 'must be one line');
     else pairs.push([name, value.trim()]);
   }
@@ -429,9 +432,11 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
     const shorter = relative(process.cwd(), full);
     return shorter === '' || shorter.startsWith('..') ? full : shorter;
   };
-  const defaults = config.defaults ?? {};
+  // The schema's problems are not thrown yet (all of them are listed with these): whatever it found of the
+  // wrong type is left for it to report, and the rest is checked.
+  const defaults: RawOptions = isObject(config.defaults) ? config.defaults : {};
   const defaultHeaders = headers(defaults.headers, ['defaults', 'headers'], problems);
-  const apis: ApiRun[] = config.apis.map((api, index) => {
+  const apiRun = (api: RawApi, index: number): ApiRun => {
     const at = ['apis', index] as const;
     const option = <K extends keyof RawOptions>(key: K): { value: RawOptions[K]; from: Path } | undefined =>
       api[key] !== undefined
@@ -441,8 +446,8 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
           : undefined;
     let rateLimit: RateLimit | 'none' | undefined;
     const rate = option('rateLimit');
-    if (rate) {
-      rateLimit = parseRateLimit(rate.value!);
+    if (rate && typeof rate.value === 'string') {
+      rateLimit = parseRateLimit(rate.value);
       if (!rateLimit) problems.add(rate.from, `must look like 10/s or 15/m (or "none"), got "${rate.value}"`);
     }
     const origin: Origin = (sub) => {
@@ -452,14 +457,14 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
     };
     const merged = new Map([...defaultHeaders, ...headers(api.headers, [...at, 'headers'], problems)]);
     const run: ApiRun['options'] = {
-      spec: path(api.spec),
+      spec: typeof api.spec === 'string' ? path(api.spec) : '',
       ...(api.baseUrl !== undefined ? { baseUrl: api.baseUrl } : {}),
       headers: [...merged],
       parameters: { ...defaults.parameters, ...api.parameters },
       operationOverrides: api.operations ?? {},
       origin,
       ...(rateLimit !== undefined ? { rateLimit } : {}),
-      ...(api.overlay !== undefined ? { reportOverlay: path(api.overlay) } : {}),
+      ...(typeof api.overlay === 'string' ? { reportOverlay: path(api.overlay) } : {}),
     };
     for (const key of SAME_AS_RUN) {
       const given = option(key);
@@ -469,10 +474,16 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
     if (timeout) run.timeoutMs = timeout.value;
     const throttleWait = option('throttleWait');
     if (throttleWait) run.throttleWaitMs = throttleWait.value! * 1000;
-    return { name: api.name ?? nameOf(api.spec), options: run };
-  });
+    const name = typeof api.name === 'string' ? api.name : typeof api.spec === 'string' ? nameOf(api.spec) : '';
+    return { name, options: run };
+  };
+  const apis: { index: number; api: ApiRun }[] = [];
+  for (const [index, api] of ((Array.isArray(config.apis) ? config.apis : []) as unknown[]).entries()) {
+    if (isObject(api)) apis.push({ index, api: apiRun(api as unknown as RawApi, index) });
+  }
   const seen = new Map<string, number>();
-  for (const [index, api] of apis.entries()) {
+  for (const { index, api } of apis) {
+    if (api.name === '') continue;
     const first = seen.get(api.name);
     if (first !== undefined) {
       problems.add(
@@ -485,7 +496,7 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
   const reports = Object.fromEntries(
     Object.entries(config.reports ?? {}).map(([kind, file]) => [kind, path(file)]),
   ) as Config['reports'];
-  return { file: shown, apis, reports };
+  return { file: shown, apis: apis.map(({ api }) => api), reports };
 }
 
 /** The run options a flag can give; each has the same name and unit as in RunOptions. */

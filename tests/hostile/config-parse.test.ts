@@ -1,6 +1,7 @@
 /**
  * A config file the runner cannot use is one line naming it, exit 2, whatever is wrong: an alias bomb,
- * or a package.json that does not parse where the config is looked for.
+ * a package.json that does not parse where the config is looked for, or many problems at once (all
+ * of them listed, in file order, not the schema's first and the rest once those are mended).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -66,5 +67,39 @@ apis: [{spec: spec.yaml}]
     // With --spec no config is looked for: the broken package.json is none of the run's business.
     const given = await runCli('conformance', ['--spec', 'spec.yaml', '--dry-run'], dir);
     expect(given.code, describeOutcome(given)).toBe(0);
+  });
+
+  it('schema problems, a rate limit and header names: every one at once, in file order', async () => {
+    const dir = await directory('problems', {
+      'conformance.config.yaml': `defaults:
+  seed: -1
+  headers:
+    Connection: close
+apis:
+  - spec: spec.yaml
+    rateLimit: "0/s"
+    headers:
+      Host: x
+      "Bad Name": y
+    bogus: 1
+  - spec: spec.yaml
+    maxCases: 0
+`,
+      'spec.yaml': SPEC,
+    });
+    const outcome = await runCli('conformance', ['--dry-run'], dir);
+    const file = 'conformance.config.yaml';
+    // One line, problems joined by "; " (which a message may hold too: each starts with the file).
+    expect(outcome.stderr.split(/; (?=conformance\.config\.yaml:)/), describeOutcome(outcome)).toEqual([
+      `conformance: ${file}:2:9: defaults.seed must be >= 0`,
+      expect.stringMatching(new RegExp(`^${file}:4:5: defaults\\.headers\\.Connection Connection is not allowed`)),
+      `${file}:7:16: apis[0].rateLimit must look like 10/s or 15/m (or "none"), got "0/s"`,
+      expect.stringMatching(new RegExp(`^${file}:9:7: apis\\[0\\]\\.headers\\.Host Host is not allowed`)),
+      `${file}:10:7: apis[0].headers["Bad Name"] is not a header name`,
+      expect.stringMatching(new RegExp(`^${file}:11:5: apis\\[0\\]\\.bogus is not an option here`)),
+      `${file}:12:11: apis[1].spec names the API "spec", as apis[0] does; give each API its own name`,
+      `${file}:13:15: apis[1].maxCases must be >= 1\n`,
+    ]);
+    expect(outcome.code, describeOutcome(outcome)).toBe(2);
   });
 });
