@@ -28,6 +28,8 @@ const schedule = pool(4);
 
 /** Each run's own bound: a run that hangs fails its test instead of the suite's timeout. */
 const KILL_AFTER_MS = 40_000;
+/** A test waits for its run, queued behind the others since the file loaded: on a loaded machine that takes a while. */
+const QUEUED_MS = 300_000;
 
 async function runAgainst({
   spec,
@@ -55,48 +57,56 @@ const runs = new Map(
 );
 
 describe.concurrent('faults on documented rules are flagged by exactly the expected check', () => {
-  test.each(FAULTS.map((f) => [f.fault.name, f] as const))('%s', async (name, { fault, expected, cases }) => {
-    const { server, run } = await runs.get(name)!;
-    const context = `${fault.name} (${fault.description}), expected only ${expected}\n${run.describe()}\n${summarize(run.report)}`;
-    expect(run.timedOut, context).toBe(false);
-    expect(run.report, context).toBeDefined();
-    expect(failingChecks(run.report), context).toEqual([expected]);
-    expect(run.code, context).toBe(1);
-    expect(run.report!.summary.failed, context).toBeGreaterThan(0);
-    // A documented fault is not mistaken for a wrong guess of ours.
-    expect(refutedAssumptions(run.report), context).toEqual([]);
-    if (cases) for (const failure of run.report!.failures) expect(String(failure.case), context).toMatch(cases);
-    for (const failure of run.report!.failures) {
-      // Every failure is actionable: operation, message, the response, a curl to reproduce it.
-      expect(failure.operationId, context).toMatch(/^[A-Za-z]+$/);
-      expect(typeof failure.message, context).toBe('string');
-      expect(failure.message.length, context).toBeGreaterThan(0);
-      expect(failure, context).toHaveProperty('case');
-      expect(failure, context).toHaveProperty('request');
-      expect(Number.isInteger(failure.response?.status), context).toBe(true);
-      expect(failure.response, context).toHaveProperty('headers');
-      expect(failure.response, context).toHaveProperty('body');
-      expect(failure.curl, context).toMatch(/^curl /);
-      expect(failure.curl, context).toContain(server.origin);
-    }
-  });
+  test.each(FAULTS.map((f) => [f.fault.name, f] as const))(
+    '%s',
+    async (name, { fault, expected, cases }) => {
+      const { server, run } = await runs.get(name)!;
+      const context = `${fault.name} (${fault.description}), expected only ${expected}\n${run.describe()}\n${summarize(run.report)}`;
+      expect(run.timedOut, context).toBe(false);
+      expect(run.report, context).toBeDefined();
+      expect(failingChecks(run.report), context).toEqual([expected]);
+      expect(run.code, context).toBe(1);
+      expect(run.report!.summary.failed, context).toBeGreaterThan(0);
+      // A documented fault is not mistaken for a wrong guess of ours.
+      expect(refutedAssumptions(run.report), context).toEqual([]);
+      if (cases) for (const failure of run.report!.failures) expect(String(failure.case), context).toMatch(cases);
+      for (const failure of run.report!.failures) {
+        // Every failure is actionable: operation, message, the response, a curl to reproduce it.
+        expect(failure.operationId, context).toMatch(/^[A-Za-z]+$/);
+        expect(typeof failure.message, context).toBe('string');
+        expect(failure.message.length, context).toBeGreaterThan(0);
+        expect(failure, context).toHaveProperty('case');
+        expect(failure, context).toHaveProperty('request');
+        expect(Number.isInteger(failure.response?.status), context).toBe(true);
+        expect(failure.response, context).toHaveProperty('headers');
+        expect(failure.response, context).toHaveProperty('body');
+        expect(failure.curl, context).toMatch(/^curl /);
+        expect(failure.curl, context).toContain(server.origin);
+      }
+    },
+    QUEUED_MS,
+  );
 });
 
 describe.concurrent('faults on inferred rules pass and refute exactly their assumptions', () => {
-  test.each(ASSUMPTION_FAULTS.map((f) => [f.fault.name, f] as const))('%s', async (name, { fault, refutes }) => {
-    const { run } = await runs.get(name)!;
-    const context = `${fault.name} (${fault.description})\n${run.describe()}\n${summarize(run.report)}`;
-    expect(run.timedOut, context).toBe(false);
-    expect(run.report?.failures, context).toEqual([]);
-    expect(run.code, context).toBe(0);
-    expect(refutedAssumptions(run.report), context).toEqual(refutes);
-    expect(run.report!.summary.assumptions.refuted, context).toBe(refutes.length);
-    // The verdict names the exchange that decided it, so it can be replayed.
-    for (const assumption of run.report!.assumptions.filter((a) => a.verdict === 'refuted')) {
-      expect(assumption.case, context).toEqual(expect.any(String));
-      expect(assumption.status, context).toEqual(expect.any(Number));
-    }
-  });
+  test.each(ASSUMPTION_FAULTS.map((f) => [f.fault.name, f] as const))(
+    '%s',
+    async (name, { fault, refutes }) => {
+      const { run } = await runs.get(name)!;
+      const context = `${fault.name} (${fault.description})\n${run.describe()}\n${summarize(run.report)}`;
+      expect(run.timedOut, context).toBe(false);
+      expect(run.report?.failures, context).toEqual([]);
+      expect(run.code, context).toBe(0);
+      expect(refutedAssumptions(run.report), context).toEqual(refutes);
+      expect(run.report!.summary.assumptions.refuted, context).toBe(refutes.length);
+      // The verdict names the exchange that decided it, so it can be replayed.
+      for (const assumption of run.report!.assumptions.filter((a) => a.verdict === 'refuted')) {
+        expect(assumption.case, context).toEqual(expect.any(String));
+        expect(assumption.status, context).toEqual(expect.any(Number));
+      }
+    },
+    QUEUED_MS,
+  );
 });
 
 describe.concurrent('--checks and --exclude-checks filter what is judged', () => {
