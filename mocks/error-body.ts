@@ -54,7 +54,19 @@ export function fillErrorBody(example: unknown, roles: ErrorBodyExtension | unde
   if (roles.message && hasNews) setPointer(body, roles.message, fill.message ?? summarize(fill.violations));
   if (roles.fieldErrors && fill.violations.length > 0) {
     const map: Record<string, string[]> = {};
-    for (const violation of fill.violations) (map[violation.field] ??= []).push(violation.message);
+    for (const violation of fill.violations) {
+      // A map keyed by field names each alternative, as a form shows it beside each input.
+      const { alternatives } = violation;
+      if (!alternatives || alternatives.length < 2) {
+        (map[violation.field] ??= []).push(violation.message);
+        continue;
+      }
+      for (const field of alternatives) {
+        const others = alternatives.filter((other) => other !== field);
+        const when = others.length === 1 ? `${others[0]} is not present` : `none of ${others.join(', ')} is present`;
+        (map[field] ??= []).push(`${field} is required when ${when}`);
+      }
+    }
     setPointer(body, roles.fieldErrors, map);
   }
   if (roles.errorId) setPointer(body, roles.errorId, randomUUID());

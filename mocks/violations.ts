@@ -21,6 +21,8 @@ export interface Violation {
   message: string;
   /** The offending value, when the request had one. */
   value?: unknown;
+  /** For "needs at least one of": the fields (dotted) any one of which would do. */
+  alternatives?: string[];
 }
 
 /** `/addresses/msisdn` -> `addresses.msisdn`; the root is `body`. */
@@ -81,6 +83,7 @@ export function violationsFromAjv(
         field,
         kind: 'required',
         message: `${field} needs at least one of ${missing.join(', ')}${note}`,
+        alternatives: missing.map((name) => fieldName(error.instancePath, name)),
       };
     } else if (error.keyword === 'additionalProperties') {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;

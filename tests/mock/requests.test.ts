@@ -229,6 +229,21 @@ describe('easify', () => {
     expect((two.json as { message: string }).message).toBe('name must be string');
   });
 
+  it('a contact with neither phone nor email: the 422 names each field, as a form shows it beside each input', async () => {
+    const answer = await client.call('easify', 'createContact', {
+      body: { group_id: 1, first_name: 'Ann' },
+      headers: { authorization: 'Bearer either-field' },
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.json).toEqual({
+      message: 'body needs at least one of email_address, phone_number',
+      errors: {
+        email_address: ['email_address is required when phone_number is not present'],
+        phone_number: ['phone_number is required when email_address is not present'],
+      },
+    });
+  });
+
   it("a missing group_id is the pages' 422, not the 400 of an unknown group; a missing update name too", async () => {
     // A token of its own: the others' rate-limit windows are not spent here.
     const headers = { authorization: 'Bearer group-id' };
