@@ -137,6 +137,19 @@ export interface ResourceExtension {
   merge?: { on: string; merged: StatusExample; conflict: StatusExample };
   /** create (and the collection's other writes): the record's properties the server stamps with the time. */
   timestamps?: TimestampsExtension;
+  /** read, list: how much of each record a query parameter asks to see. */
+  views?: ViewsExtension;
+}
+
+/** A parameter naming how much of a record to show (Eloqua's `depth`): each view's fields, or all of them. */
+export interface ViewsExtension {
+  parameter: string;
+  /** The view shown when the parameter is absent or names none of `shows`. */
+  default: string;
+  /** The record property that says which view it is shown in. */
+  field?: string;
+  /** View name -> the record's properties it shows, or `all`. */
+  shows: Record<string, string[] | 'all'>;
 }
 
 /**
@@ -275,6 +288,24 @@ function readPageUrls(raw: unknown, paging: PagingExtension | undefined, where: 
   return urls;
 }
 
+function readViews(raw: unknown, where: string): ViewsExtension {
+  const at = `${where} views`;
+  if (!isObject(raw)) fail(where, '"views" must be an object');
+  if (!isObject(raw.shows) || Object.keys(raw.shows).length === 0) fail(at, '"shows" must map view names to fields');
+  const shows: Record<string, string[] | 'all'> = {};
+  for (const [name, fields] of Object.entries(raw.shows)) {
+    if (fields !== 'all' && !(Array.isArray(fields) && fields.every((f) => typeof f === 'string'))) {
+      fail(at, `"shows.${name}" must be a list of property names or "all"`);
+    }
+    shows[name] = fields as string[] | 'all';
+  }
+  const result: ViewsExtension = { parameter: str(raw, 'parameter', at), default: str(raw, 'default', at), shows };
+  if (!Object.hasOwn(shows, result.default)) fail(at, `"default" must be one of ${Object.keys(shows).join(', ')}`);
+  const field = optionalString(raw, 'field', at);
+  if (field !== undefined) result.field = field;
+  return result;
+}
+
 const TIME_TOKEN = /YYYY|MM|DD|HH|hh|mm|ss|A/;
 
 function readTimestamps(raw: unknown, where: string): TimestampsExtension {
@@ -395,6 +426,7 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
   if (raw.sort !== undefined) result.sort = readSort(raw.sort, where);
   if (raw.related !== undefined) result.related = readRelated(raw.related, where);
   if (raw.timestamps !== undefined) result.timestamps = readTimestamps(raw.timestamps, where);
+  if (raw.views !== undefined) result.views = readViews(raw.views, where);
   if (raw.protect !== undefined) {
     if (!isObject(raw.protect)) fail(where, '"protect" must be an object');
     result.protect = {

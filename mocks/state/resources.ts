@@ -225,6 +225,27 @@ function stamped(record: StoredRecord, binding: ResourceBinding, request: PlanRe
   return record;
 }
 
+/** The record as the view the request asks for shows it (`views`), naming that view in its `field`. */
+function viewed(record: StoredRecord, binding: ResourceBinding, request: PlanRequest): StoredRecord {
+  const { views } = binding.resource;
+  if (!views) return record;
+  const asked = request.query.get(views.parameter);
+  // A value that names no view is the default one, as the parameter's own description says.
+  const name = asked !== null && Object.hasOwn(views.shows, asked) ? asked : views.default;
+  const fields = views.shows[name]!;
+  const out: StoredRecord =
+    fields === 'all'
+      ? { ...record }
+      : Object.fromEntries(fields.filter((f) => Object.hasOwn(record, f)).map((f) => [f, record[f]]));
+  if (
+    views.field !== undefined &&
+    Object.hasOwn(recordProperties(binding.itemSchema ?? binding.recordSchema) ?? {}, views.field)
+  ) {
+    out[views.field] = name;
+  }
+  return out;
+}
+
 /** The fields of a record schema (allOf folded) that state keeps and checks one by one. */
 export function recordProperties(schema: JsonSchema | undefined): Record<string, JsonSchema> | undefined {
   if (!schema) return undefined;
@@ -527,7 +548,11 @@ function planRead(binding: ResourceBinding, collection: Collection, request: Pla
     withRecord(
       body,
       binding.resource.record,
-      shown(recordIn(body, binding.resource.record), found.stored, binding.recordSchema, request),
+      viewed(
+        shown(recordIn(body, binding.resource.record), found.stored, binding.recordSchema, request),
+        binding,
+        request,
+      ),
     ),
   );
 }
@@ -911,7 +936,9 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
     const pointer = resource.items ?? '';
     const documented = getPointer(body, pointer);
     const template = Array.isArray(documented) && isObject(documented[0]) ? documented[0] : {};
-    const items = records.map((record) => shown(template, record, binding.itemSchema, request));
+    const items = records.map((record) =>
+      viewed(shown(template, record, binding.itemSchema, request), binding, request),
+    );
     let out = withRecord(body, pointer, items);
     if (paging && out !== null && typeof out === 'object') {
       if (paging.total) setPointer(out, paging.total, total);
