@@ -16,7 +16,15 @@ import { isObject } from '../lib/json.js';
 import { CHECK_NAMES } from './checks/registry.js';
 import { MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
-import { HEADER_NAME, LIMITS, parseRateLimit, RESERVED_HEADERS, reservedHeaderReason, suggestion } from './options.js';
+import {
+  HEADER_NAME,
+  headerValueProblem,
+  LIMITS,
+  parseRateLimit,
+  RESERVED_HEADERS,
+  reservedHeaderReason,
+  suggestion,
+} from './options.js';
 import type { OperationOverride, Origin } from './overrides.js';
 import type { ApiRun, RunManyOptions, RunOptions } from './run.js';
 
@@ -413,8 +421,11 @@ function headers(given: Record<string, string> | undefined, path: Path, problems
     else if (RESERVED_HEADERS.has(name.toLowerCase())) problems.add([...path, name], reservedHeaderReason(name), true);
     // A value that is not text is the schema's problem: its name is checked all the same.
     else if (typeof value !== 'string') continue;
-    else if (/[\r\n]/.test(value)) problems.add([...path, name], 'must be one line');
-    else pairs.push([name, value.trim()]);
+    else {
+      const problem = headerValueProblem(value);
+      if (problem) problems.add([...path, name], problem);
+      else pairs.push([name, value.trim()]);
+    }
   }
   return pairs;
 }

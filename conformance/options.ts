@@ -7,6 +7,30 @@ import type { Rate as RateLimit } from '../lib/extensions.js';
 /** A header name as HTTP allows it (RFC 9110 token). */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/**
+ * What a header value cannot hold: RFC 9110 allows tab, space, visible ASCII and obs-text (0x80-0xFF),
+ * the very set the HTTP client accepts. Anything else makes it refuse every request, which would read
+ * as the server failing each case.
+ */
+const NOT_IN_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Why a header value as given (it is sent trimmed) cannot be sent, to follow its name in a message
+ * (`Authorization has ...`), or undefined when it can. Never quotes the value: it is usually a secret.
+ */
+export function headerValueProblem(given: string): string | undefined {
+  // Even a trailing line break, which trimming would drop: a value spread over lines is a mistake to point at.
+  if (/[\r\n]/.test(given)) return 'must be one line';
+  const value = given.trim();
+  const found = NOT_IN_HEADER_VALUE.exec(value);
+  if (!found) return undefined;
+  const code = value.codePointAt(found.index)!;
+  const kind = code < 0x20 || code === 0x7f ? 'a control character' : 'a character beyond Latin-1';
+  const point = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const allowed = 'a header value holds only tab, space, visible ASCII and Latin-1 characters';
+  return `has ${kind} (${point}) at character ${found.index + 1} of its value: ${allowed}`;
+}
+
 /** Framing and hop-by-hop headers: the HTTP client owns them, and a given value would break the exchange. */
 export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
   'content-length',

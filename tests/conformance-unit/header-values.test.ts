@@ -1,0 +1,154 @@
+/**
+ * A header the HTTP client cannot send is refused before the run, never blamed on the server: a
+ * value with a character outside RFC 9110's field-value (a control character, one beyond Latin-1),
+ * on the command line or in a config file, exits 2 with one line that names the header and never
+ * quotes its value.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'undici';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { headerValueProblem } from '../../conformance/options.js';
+import { REPO_ROOT, SPEC_FILES } from '../support/reference-server.js';
+import { type RunResult, runConformance, STACK_FRAME } from '../support/runner.js';
+
+/** Every request it gets, with the value of its `x-note` header. */
+let server: Server;
+let baseUrl = '';
+const received: (string | undefined)[] = [];
+let dir = '';
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    received.push(req.headers['x-note'] as string | undefined);
+    res.writeHead(500, { 'content-type': 'text/plain' }).end('no');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  dir = await mkdtemp(join(tmpdir(), 'header-values-'));
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A short run: a bad header must stop it before the first request, a good one must not. */
+const ARGS = ['--no-random', '--max-cases', '2', '--concurrency', '2', '--timeout', '3000', '--seed', '1'];
+const target = (): string[] => [
+  '--spec',
+  SPEC_FILES.bigchange,
+  '--base-url',
+  baseUrl,
+  '--header',
+  'Customer-Id: 14532',
+];
+
+function expectRefused(run: RunResult, reason: RegExp, hidden: readonly string[]): void {
+  expect(run.timedOut, run.describe()).toBe(false);
+  expect(run.code, run.describe()).toBe(2);
+  const lines = run.stderr.trim().split('\n');
+  expect(lines, run.describe()).toHaveLength(1);
+  expect(lines[0], run.describe()).toMatch(/^conformance: /);
+  expect(lines[0], run.describe()).toMatch(reason);
+  expect(run.stderr, run.describe()).not.toMatch(STACK_FRAME);
+  for (const text of hidden) expect(run.stderr + run.stdout, `"${text}" is shown`).not.toContain(text);
+}
+
+describe.concurrent('a --header value the HTTP client cannot send exits 2 before any request', () => {
+  test.each([
+    ['a control character', 'Bearer SECRET\u0001tok9', /--header Authorization has a control character \(U\+0001\)/],
+    ['DEL', 'Bearer SECRET\u007ftok9', /--header Authorization has a control character \(U\+007F\)/],
+    [
+      'a character beyond Latin-1',
+      'Bearer SECRETząbtok9',
+      /--header Authorization has a character beyond Latin-1 \(U\+0105\)/,
+    ],
+    ['an emoji', 'Bearer SECRET\u{1F600}tok9', /--header Authorization has a character beyond Latin-1 \(U\+1F600\)/],
+    ['a line break', 'Bearer SECRET\ntok9', /--header Authorization must be one line/],
+  ])('%s', async (_, value, reason) => {
+    const before = received.length;
+    const run = await runConformance([...target(), ...ARGS, '--header', `Authorization: ${value}`], {
+      json: false,
+      killAfterMs: 20_000,
+    });
+    expectRefused(run, reason, ['SECRET', 'tok9']);
+    expect(received.length).toBe(before);
+  });
+
+  test('also from the compiled command, as a process', async () => {
+    const run = await runConformance([...target(), ...ARGS, '--header', 'X-Api-Key: SECRET\u0001tok9'], {
+      spawn: true,
+      json: false,
+      killAfterMs: 20_000,
+    });
+    expectRefused(run, /--header X-Api-Key has a control character/, ['SECRET', 'tok9']);
+  });
+});
+
+describe.concurrent('a config file header value the HTTP client cannot send exits 2 before any request', () => {
+  test.each([
+    [
+      'a control character',
+      '"Bearer SECRET\\x01tok9"',
+      /apis\[0\]\.headers\.Authorization has a control character \(U\+0001\)/,
+    ],
+    [
+      'a character beyond Latin-1',
+      '"Bearer SECRETąbtok9"',
+      /apis\[0\]\.headers\.Authorization has a character beyond Latin-1 \(U\+0105\)/,
+    ],
+  ])('%s', async (name, value, reason) => {
+    const file = join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
+    await writeFile(
+      file,
+      [
+        'apis:',
+        `  - spec: ${JSON.stringify(join(REPO_ROOT, SPEC_FILES.bigchange))}`,
+        `    baseUrl: ${baseUrl}`,
+        '    headers:',
+        `      Authorization: ${value}`,
+        '      Customer-Id: 14532',
+        '',
+      ].join('\n'),
+    );
+    const before = received.length;
+    const run = await runConformance(['--config', file, ...ARGS], { json: false, killAfterMs: 20_000 });
+    expectRefused(run, reason, ['SECRET', 'tok9']);
+    expect(received.length).toBe(before);
+  });
+});
+
+test('what is refused is exactly what the HTTP client refuses: tab, space, visible ASCII and Latin-1 pass', async () => {
+  const client = new Client(baseUrl);
+  const codes = [...Array(0x200).keys(), 0x2028, 0xfeff, 0x1f600];
+  try {
+    for (const code of codes) {
+      const value = `a${String.fromCodePoint(code)}b`;
+      const sent = await client.request({ method: 'GET', path: '/', headers: { 'x-probe': value } }).then(
+        async (answer) => {
+          await answer.body.dump();
+          return true;
+        },
+        (error: { code?: string }) => {
+          expect(error.code).toBe('UND_ERR_INVALID_ARG');
+          return false;
+        },
+      );
+      expect(headerValueProblem(value) === undefined, `U+${code.toString(16)}`).toBe(sent);
+    }
+  } finally {
+    await client.close();
+  }
+});
+
+test('a value with a tab and Latin-1 characters is sent as given', async () => {
+  const run = await runConformance([...target(), ...ARGS, '--header', 'X-Note: café\tcrème'], {
+    json: false,
+    killAfterMs: 30_000,
+  });
+  expect(run.timedOut, run.describe()).toBe(false);
+  expect(run.code, run.describe()).toBe(1);
+  expect(received).toContain('café\tcrème');
+});
