@@ -49,11 +49,26 @@ function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (val
   };
 }
 
+/**
+ * What a malformed --header may be quoted by: its first word, when that can only be a header name
+ * (`Authorization Bearer x`, `X-Api-Key=x`). A lone word, one before base64 padding or one that starts
+ * with a digit may be the secret itself, so nothing is quoted then.
+ */
+function nameLike(value: string): string | undefined {
+  const match = /^([^\s=:]+)[\s=:]+(.*)$/s.exec(value);
+  if (!match || !/^[A-Za-z]/.test(match[1]!) || match[1]!.length > 64 || !HEADER_NAME.test(match[1]!)) {
+    return undefined;
+  }
+  return /[^\s=]/.test(match[2]!) ? match[1] : undefined;
+}
+
 function header(value: string, previous: [string, string][]): [string, string][] {
   const colon = value.indexOf(':');
   const name = value.slice(0, Math.max(colon, 0));
   if (colon === -1 || !HEADER_NAME.test(name)) {
-    throw new ConfigError(`--header must look like "Name: value", got "${value.split(':')[0]}…"`);
+    // The value is never quoted: it is usually the credentials.
+    const shown = nameLike(value);
+    throw new ConfigError(`--header must look like "Name: value"${shown ? `, got "${shown} …"` : ''}`);
   }
   if (RESERVED_HEADERS.has(name.toLowerCase())) throw new ConfigError(`--header ${reservedHeaderReason(name)}`);
   const text = value.slice(colon + 1);

@@ -2,7 +2,7 @@
  * A header the HTTP client cannot send is refused before the run, never blamed on the server: a
  * value with a character outside RFC 9110's field-value (a control character, one beyond Latin-1),
  * on the command line or in a config file, exits 2 with one line that names the header and never
- * quotes its value.
+ * quotes its value; nor does a --header that is not `Name: value` at all.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -117,6 +117,22 @@ describe.concurrent('a config file header value the HTTP client cannot send exit
     const run = await runConformance(['--config', file, ...ARGS], { json: false, killAfterMs: 20_000 });
     expectRefused(run, reason, ['SECRET', 'tok9']);
     expect(received.length).toBe(before);
+  });
+});
+
+describe.concurrent('a --header that is not "Name: value" never shows the value', () => {
+  test.each([
+    ['Authorization Bearer SECRET123', /--header must look like "Name: value", got "Authorization …"$/],
+    ['X-Api-Key=SECRET123', /--header must look like "Name: value", got "X-Api-Key …"$/],
+    ['Bearer SECRET123:tok9', /--header must look like "Name: value", got "Bearer …"$/],
+    // A lone word, one before base64 padding or one starting with a digit may be the secret itself.
+    ['SECRET123tok9', /--header must look like "Name: value"$/],
+    ['SECRET123tok9 ', /--header must look like "Name: value"$/],
+    ['U0VDUkVUMTIzdG9rOQ==', /--header must look like "Name: value"$/],
+    ['0SECRET123 tok9', /--header must look like "Name: value"$/],
+  ])('%j', async (header, reason) => {
+    const run = await runConformance([...target(), ...ARGS, '--header', header], { json: false, killAfterMs: 20_000 });
+    expectRefused(run, reason, ['SECRET', 'tok9', 'U0VDUkVU']);
   });
 });
 
