@@ -1,10 +1,11 @@
 /**
- * Keeps secrets out of every output, wherever a server puts them. A header is secret by its name
- * (Authorization, Cookie, API keys, tokens, passwords, sessions, signatures) or when the spec's
- * security schemes name it: its value is masked whatever its length (`Authorization: Bearer ***`).
- * The secret values given with --header, and for Basic credentials the decoded `user:password` and
- * the password alone, are masked inside any text, JSON key or header name too (a server may echo
- * them anywhere), but only values of at least 4 characters: a shorter one would mask random text.
+ * Keeps secrets out of every output, wherever a server puts them. A header is secret by its name (a
+ * secret word anywhere in it: Authorization, AccessToken, X-Api-Key, Cookie, X-Session-Id...) or
+ * when the spec's security schemes name it: its value is masked whatever its length
+ * (`Authorization: Bearer ***`). The secret values given with --header, and for Basic credentials
+ * the decoded `user:password` and the password alone, are masked inside any text, JSON key or header
+ * name too (a server may echo them anywhere), but only values of at least 4 characters: a shorter
+ * one would mask random text.
  *
  * Text reaches the redactor after other hands had it: undici lower-cases header names, JSON encoders
  * escape (`\/`, `\u00e9`, `\u003c`), JSON pointers in AJV errors escape `~` and `/`, URLs
@@ -21,10 +22,15 @@ const MASK = '***';
 /** Shorter values are masked in headers only: in free text they would hit unrelated characters. */
 const MIN_TEXT_SECRET = 4;
 
-/** Header names that carry secrets by convention; `access-control-*` and the like name none. */
-const SECRET_NAME =
-  /(^|[-_.])(authorization|cookie|token|secret|password|passwd|session|signature|api[-_]?key|key|auth|credentials?)($|[-_.])/i;
-const NEVER_SECRET = /^(access-control-|content-|cache-|x-ratelimit-|ratelimit-|retry-after$|vary$|date$|etag$)/i;
+/**
+ * Header names that carry secrets by convention, the word anywhere in the name: a name need not
+ * separate it (`AccessToken`, `X-AuthToken`), and masking a harmless header costs less than showing
+ * a secret one.
+ */
+const SECRET_NAME = /auth|token|key|secret|passw(?:or)?d|session|cookie|credential|signature/i;
+/** Names with one of those words but no secret: CORS, caching, rate limits, the server's auth challenge. */
+const NEVER_SECRET =
+  /^(access-control-|content-|cache-|x-ratelimit-|ratelimit-|retry-after$|vary$|date$|etag$|(www|proxy)-authenticate$)/i;
 
 /** `Bearer abc` -> `Bearer ***`; values without a scheme become `***`. */
 export function maskValue(value: string): string {
