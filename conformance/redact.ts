@@ -9,10 +9,11 @@
  *
  * Text reaches the redactor after other hands had it: undici lower-cases header names, JSON encoders
  * escape (`\/`, `\u00e9`, `\u003c`), JSON pointers in AJV errors escape `~` and `/`, URLs
- * percent-encode, and body excerpts collapse whitespace and end cut with `…`. So a secret is
- * matched in any letter case, with any run of whitespace for its own, in each of those encodings,
- * and a cut excerpt's last characters are masked when they begin a secret. Occurrences that overlap
- * are masked together, so masking one secret never leaves part of another standing.
+ * percent-encode, HTML escapes (`&amp;`, `&#39;`), servers base64-encode what they echo, and body
+ * excerpts collapse whitespace and end cut with `…`. So a secret is matched in any letter case, with
+ * any run of whitespace for its own, in each of those encodings, and a cut excerpt's last characters
+ * are masked when they begin a secret. Occurrences that overlap are masked together, so masking one
+ * secret never leaves part of another standing.
  */
 import { isObject } from '../lib/json.js';
 import { escapeToken } from '../lib/json-pointer.js';
@@ -45,12 +46,47 @@ const CUT = '…';
 
 const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
-/** A secret as JSON encoders, JSON pointers and URL encoding write it. */
+/** The characters HTML escapes, each with the entity written for it in the canonical HTML form. */
+const HTML_ENTITY: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const HTML_NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** One of those characters in a pattern's source, raw or as any entity for it (named, decimal, hex). */
+const HTML_CHAR = /&(amp|lt|gt|quot|apos|#0*(?:38|60|62|34|39)|#x0*(?:26|3c|3e|22|27));|[&<>"']/gi;
+
+/**
+ * A pattern source that finds the text whether a server escaped its HTML characters or not, and
+ * whichever entity it chose for each: escapers differ (`&#39;`, `&#x27;`, `&apos;`) and some leave
+ * quotes alone.
+ */
+function htmlAgnostic(source: string): string {
+  return source.replace(HTML_CHAR, (match, entity: string | undefined) => {
+    let char = match;
+    if (entity !== undefined) {
+      const name = entity.toLowerCase();
+      char =
+        HTML_NAMED[name] ?? String.fromCharCode(Number.parseInt(name.replace(/^#x?/, ''), name[1] === 'x' ? 16 : 10));
+    }
+    const code = char.charCodeAt(0);
+    const named = Object.entries(HTML_NAMED)
+      .filter(([, c]) => c === char)
+      .map(([n]) => `${n};`);
+    return `(?:${escapeRegExp(char)}|&(?:${[...named, `#0*${code};`, `#x0*${code.toString(16)};`].join('|')}))`;
+  });
+}
+
+/** A secret as JSON encoders, JSON pointers, URL encoding, HTML escaping and base64 write it. */
 function encodings(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const slashed = json.replace(/\//g, '\\/');
   const ascii = (text: string): string => text.replace(/[^\u0000-\u007f]/g, unicodeEscape);
   const percent = encodeURIComponent(secret);
+  const base64 = Buffer.from(secret, 'utf8').toString('base64');
+  const base64url = Buffer.from(secret, 'utf8').toString('base64url');
   return [
     secret,
     json,
@@ -61,6 +97,13 @@ function encodings(secret: string): string[] {
     escapeToken(secret),
     percent,
     percent.replace(/%20/g, '+'),
+    secret.replace(/[&<>"']/g, (c) => HTML_ENTITY[c]!),
+    // Padded or not (encoders of tokens drop it), and as JSON and URLs carry it.
+    base64,
+    base64.replace(/=+$/, ''),
+    base64.replace(/\//g, '\\/'),
+    encodeURIComponent(base64),
+    base64url,
   ];
 }
 
@@ -104,7 +147,7 @@ export class Redactor {
       const secret = value.trim();
       if (secret.length >= MIN_TEXT_SECRET) for (const form of encodings(secret)) forms.add(form);
     }
-    const sources = [...forms].map((form) => escapeRegExp(form).replace(/\s+/g, '\\s+'));
+    const sources = [...new Set([...forms].map((form) => htmlAgnostic(escapeRegExp(form).replace(/\s+/g, '\\s+'))))];
     this.patterns = sources.map((source) => new RegExp(source, 'gi'));
     this.any = sources.length > 0 ? new RegExp(sources.join('|'), 'i') : undefined;
     this.cutForms = [...forms].map((form) => form.replace(/\s+/g, ' ').toLowerCase());
