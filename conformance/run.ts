@@ -201,6 +201,7 @@ function checkGivenHeaders(
   spec: Spec,
   validators: ValidatorCache,
   headers: readonly (readonly [string, string])[],
+  redactor: Redactor,
 ): void {
   for (const [name, value] of headers) {
     const parameter = spec.operations
@@ -212,7 +213,8 @@ function checkGivenHeaders(
     const reason = validate.errors
       .map((e) => `${e.instancePath ? `${e.instancePath} ` : ''}${e.message ?? 'invalid'}`)
       .join(', ');
-    throw new ConfigError(`--header ${parameter.name}: '${value}' does not match the spec (${reason})`);
+    // The value of a secret header is masked here as everywhere else.
+    throw new ConfigError(`--header ${parameter.name}: '${redactor.text(value)}' does not match the spec (${reason})`);
   }
 }
 
@@ -319,7 +321,7 @@ async function planRun(
   const nonce = randomBytes(6).toString('hex');
   const headers = options.headers ?? [];
   const redactor = new Redactor(headers, credentialNames(spec.securitySchemes.values()));
-  checkGivenHeaders(spec, validators, headers);
+  checkGivenHeaders(spec, validators, headers, redactor);
   const plan = planCases(spec, validators, {
     seed,
     nonce,

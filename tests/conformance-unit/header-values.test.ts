@@ -168,3 +168,33 @@ test('a value with a tab and Latin-1 characters is sent as given', async () => {
   expect(run.code, run.describe()).toBe(1);
   expect(received).toContain('café\tcrème');
 });
+
+describe('a --header that breaks its documented schema', () => {
+  test('is refused naming the header; a secret value is masked there as everywhere', async () => {
+    const spec = join(dir, 'keyed.yaml');
+    await writeFile(
+      spec,
+      [
+        'openapi: 3.1.0',
+        'info: {title: Keyed, version: "1"}',
+        'paths:',
+        '  /things:',
+        '    get:',
+        '      operationId: listThings',
+        '      parameters:',
+        '        - {name: X-Api-Key, in: header, required: true, schema: {type: string, pattern: "^key-[0-9]+$"}}',
+        '      responses: {"200": {description: ok}}',
+      ].join('\n'),
+    );
+    const secret = 'SECRET-not-a-key-77';
+    const run = await runConformance(
+      ['--spec', spec, '--base-url', baseUrl, '--header', `X-Api-Key: ${secret}`, ...ARGS],
+      {
+        json: false,
+      },
+    );
+    expectRefused(run, /^conformance: --header X-Api-Key: '\*\*\*' does not match the spec \(must match pattern/, [
+      secret,
+    ]);
+  });
+});
