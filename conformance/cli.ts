@@ -20,6 +20,7 @@ import {
   LIMITS,
   parseRateLimit,
   RESERVED_HEADERS,
+  rateLimitProblem,
   reservedHeaderReason,
 } from './options.js';
 import { printable } from './reporters/summary.js';
@@ -78,10 +79,19 @@ function header(value: string, previous: [string, string][]): [string, string][]
 }
 
 function rateLimit(value: string): RateLimit | 'none' {
-  const parsed = parseRateLimit(value);
-  if (!parsed) throw new ConfigError(`--rate-limit must look like 10/s or 15/m (or "none"), got "${value}"`);
-  return parsed;
+  const problem = rateLimitProblem(value);
+  if (problem) throw new ConfigError(`--rate-limit ${problem}`);
+  return parseRateLimit(value)!;
 }
+
+/** An option given twice would silently run one spec against another's URL: the second is refused. */
+const once =
+  (flag: string) =>
+  (value: string, previous: string | undefined): string => {
+    if (previous !== undefined)
+      throw new ConfigError(`${flag} is given twice; a run takes one (a config file lists several)`);
+    return value;
+  };
 
 const list = (value: string): string[] =>
   value
@@ -114,12 +124,13 @@ function program(): Command {
     .description('Check a running implementation of an OpenAPI spec against the contract.')
     .version(PACKAGE_VERSION, '--version', 'print the version')
     .helpOption('-h, --help', 'show this help')
-    .option('--spec <file>', 'the OpenAPI spec (specs/<file>.yaml); required without a config file')
+    .option('--spec <file>', 'the OpenAPI spec (specs/<file>.yaml); required without a config file', once('--spec'))
     .option('--config <file>', 'run the APIs of this config file (default: ./conformance.config.yaml when no --spec)')
     .option('--api <name>', 'only this API of the config file (repeatable)', collect, [])
     .option(
       '--base-url <url>',
       "where the implementation is served; the spec paths are appended (with --dry-run: the spec's server URL when absent)",
+      once('--base-url'),
     )
     .option(
       '--header <"Name: value">',
@@ -224,6 +235,12 @@ async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
     );
   }
   if (!parsed.baseUrl && !parsed.dryRun) throw new ConfigError("required option '--base-url <url>' not specified");
+  const reports = ['reportJson', 'reportJunit', 'reportHtml', 'reportHar', 'reportOverlay'] as const;
+  const report = reports.find((key) => parsed[key] !== undefined);
+  if (parsed.dryRun && report) {
+    const flag = `--${report.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new ConfigError(`--dry-run sends nothing, so there is no ${flag} to write: drop one of them`);
+  }
   return {
     spec: parsed.spec,
     ...(parsed.baseUrl ? { baseUrl: parsed.baseUrl } : {}),

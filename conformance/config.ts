@@ -22,6 +22,7 @@ import {
   LIMITS,
   parseRateLimit,
   RESERVED_HEADERS,
+  rateLimitProblem,
   reservedHeaderReason,
   suggestion,
 } from './options.js';
@@ -458,8 +459,9 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
     let rateLimit: RateLimit | 'none' | undefined;
     const rate = option('rateLimit');
     if (rate && typeof rate.value === 'string') {
-      rateLimit = parseRateLimit(rate.value);
-      if (!rateLimit) problems.add(rate.from, `must look like 10/s or 15/m (or "none"), got "${rate.value}"`);
+      const problem = rateLimitProblem(rate.value);
+      if (problem) problems.add(rate.from, problem);
+      else rateLimit = parseRateLimit(rate.value);
     }
     const origin: Origin = (sub) => {
       const own = [...at, ...sub];

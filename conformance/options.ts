@@ -59,6 +59,17 @@ export function parseRateLimit(value: string): RateLimit | 'none' | undefined {
 /** Bounds of the numeric run options, the same on the command line and in the config file. */
 export const LIMITS = { concurrency: 256, timeoutMs: 600_000, throttleWaitSeconds: 3600 } as const;
 
+/** Why a rate-limit text cannot pace a run, or undefined when it can. */
+export function rateLimitProblem(value: string): string | undefined {
+  const parsed = parseRateLimit(value);
+  if (!parsed) return `must look like 10/s or 15/m (or "none"), got "${value}"`;
+  // A pace past an hour a request is a run that never ends (and a timer Node cannot hold).
+  if (parsed !== 'none' && parsed.period / parsed.limit > LIMITS.throttleWaitSeconds) {
+    return `${value} is slower than one request an hour`;
+  }
+  return undefined;
+}
+
 /** Edit distance counting a swap of neighbours as one edit (what a typo usually is). */
 function distance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>

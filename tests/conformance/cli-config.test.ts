@@ -191,3 +191,31 @@ describe.concurrent('--checks sends only the cases a selected check can judge', 
     expect(run.report!.summary.passed).toBe(target.log.length - authorized.length);
   });
 });
+
+describe.concurrent('options that would run something other than what was asked', () => {
+  test('--spec twice: the second is refused, not silently used against the first one’s URL', async () => {
+    const target = await server();
+    const run = await runConformance([...targetArgs('easify', target), '--spec', 'specs/8x8-contacts.yaml', ...COMMON]);
+    expectRefused(run, /--spec is given twice; a run takes one/);
+    expect(target.requestCount).toBe(0);
+  });
+
+  test('--base-url twice is refused', async () => {
+    const target = await server();
+    const run = await runConformance([...targetArgs('easify', target), '--base-url', 'http://127.0.0.1:9', ...COMMON]);
+    expectRefused(run, /--base-url is given twice; a run takes one/);
+    expect(target.requestCount).toBe(0);
+  });
+
+  test('--dry-run with a report to write: refused, naming the report', async () => {
+    const run = await runConformance(['--spec', 'specs/easify-contact-groups.yaml', '--dry-run', ...COMMON]);
+    expectRefused(run, /--dry-run sends nothing, so there is no --report-json to write/);
+  });
+
+  test('a --rate-limit slower than a request an hour is refused (its wait would overflow a timer)', async () => {
+    const target = await server();
+    const run = await runConformance([...targetArgs('easify', target), ...COMMON, '--rate-limit', '0.0000001/m']);
+    expectRefused(run, /--rate-limit 0\.0000001\/m is slower than one request an hour$/);
+    expect(target.requestCount).toBe(0);
+  });
+});
