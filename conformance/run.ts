@@ -23,6 +23,7 @@ import { type Execution, execute } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
 import { Pacer } from './http/pacer.js';
 import { isLoopback, preflight } from './http/preflight.js';
+import { headerValueProblem } from './options.js';
 import {
   addConfiguredQuery,
   checkOverrides,
@@ -204,6 +205,9 @@ function checkGivenHeaders(
   redactor: Redactor,
 ): void {
   for (const [name, value] of headers) {
+    // The command line and config files check this already; code calling run() gets the same answer.
+    const problem = headerValueProblem(value);
+    if (problem) throw new ConfigError(`--header ${name} ${problem}`);
     const parameter = spec.operations
       .flatMap((op) => op.parameters)
       .find((p) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());

@@ -111,6 +111,19 @@ describe('a run leaves nothing in the shared model', () => {
   });
 });
 
+describe('run() called from code', () => {
+  it('refuses a header value the HTTP client cannot send, as the command line does, never quoting it', async () => {
+    const file = await write('headers.yaml', document('cat.yaml'));
+    await write('cat.yaml', 'type: object\n');
+    const refused = run({ spec: file, dryRun: true, seed: 1, headers: [['Authorization', 'Bearer SEC\u0001RET']] });
+    await expect(refused).rejects.toThrow(ConfigError);
+    await expect(refused).rejects.toThrow(
+      /^--header Authorization has a control character \(U\+0001\) at character 11/,
+    );
+    await expect(refused).rejects.not.toThrow(/SEC/);
+  });
+});
+
 describe("a run's report", () => {
   it('records every exchange when asked (or when an HTML or HAR report is written), none otherwise', async () => {
     const file = await write('exchanges.yaml', document('cat.yaml'));
