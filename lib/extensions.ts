@@ -139,6 +139,14 @@ export interface ResourceExtension {
   timestamps?: TimestampsExtension;
   /** read, list: how much of each record a query parameter asks to see. */
   views?: ViewsExtension;
+  /** create (and the collection's updates): properties the server writes as other sent ones joined. */
+  compose?: ComposeField[];
+}
+
+/** `field` is stored as the texts of `from` joined, when a request sends all of them (Easify's `+1` and number). */
+export interface ComposeField {
+  field: string;
+  from: string[];
 }
 
 /** A parameter naming how much of a record to show (Eloqua's `depth`): each view's fields, or all of them. */
@@ -288,6 +296,19 @@ function readPageUrls(raw: unknown, paging: PagingExtension | undefined, where: 
   return urls;
 }
 
+function readCompose(raw: unknown, where: string): ComposeField[] {
+  if (!Array.isArray(raw)) fail(where, '"compose" must be a list');
+  return raw.map((item, i) => {
+    const at = `${where} compose[${i}]`;
+    if (!isObject(item)) fail(at, 'must be an object');
+    const from = item.from;
+    if (!Array.isArray(from) || from.length < 2 || !from.every((f) => typeof f === 'string')) {
+      fail(at, '"from" must list two or more property names');
+    }
+    return { field: str(item, 'field', at), from: from as string[] };
+  });
+}
+
 function readViews(raw: unknown, where: string): ViewsExtension {
   const at = `${where} views`;
   if (!isObject(raw)) fail(where, '"views" must be an object');
@@ -427,6 +448,7 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
   if (raw.related !== undefined) result.related = readRelated(raw.related, where);
   if (raw.timestamps !== undefined) result.timestamps = readTimestamps(raw.timestamps, where);
   if (raw.views !== undefined) result.views = readViews(raw.views, where);
+  if (raw.compose !== undefined) result.compose = readCompose(raw.compose, where);
   if (raw.protect !== undefined) {
     if (!isObject(raw.protect)) fail(where, '"protect" must be an object');
     result.protect = {

@@ -5,7 +5,7 @@
  * A declaration wins over the shape. The shape is only read for collections something creates in.
  * The mock keeps state by this model, and the runner builds its lifecycle sequences from it.
  */
-import type { ResourceExtension, TimestampsExtension } from './extensions.js';
+import type { ComposeField, ResourceExtension, TimestampsExtension } from './extensions.js';
 import { getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { linkedParameters } from './links.js';
@@ -35,6 +35,8 @@ export interface ResourceBinding {
   idSeed: number;
   /** The record's properties the server stamps with the time: the action's own, else its collection's create's. */
   timestamps?: TimestampsExtension;
+  /** The record's properties the server joins from others sent: the action's own, else its collection's create's. */
+  compose?: ComposeField[];
   /** The path parameter carrying the id of the record acted on. */
   idParameter?: string;
   /** Schema of the JSON request body, which says what a client can send of a record. */
@@ -189,6 +191,8 @@ function bind(
   if (idField !== undefined) binding.idField = idField;
   const timestamps = resource.timestamps ?? createResource?.timestamps;
   if (timestamps) binding.timestamps = timestamps;
+  const compose = resource.compose ?? createResource?.compose;
+  if (compose) binding.compose = compose;
   const sent = operation.requestBody?.content.find((m) => isJsonMediaType(m.mediaType))?.schema;
   if (sent) binding.requestSchema = sent;
   const idParameter =

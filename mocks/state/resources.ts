@@ -422,13 +422,30 @@ function idPointerProperty(binding: ResourceBinding): string | undefined {
 function incomingRecord(binding: ResourceBinding, request: PlanRequest): StoredRecord {
   if (!isObject(request.body)) return {};
   const sendable = recordProperties(binding.requestSchema);
-  if (!sendable) return request.body;
+  if (!sendable) return composed(request.body, binding);
   const kept: StoredRecord = {};
   for (const [name, value] of Object.entries(request.body)) {
     const property = own(sendable, name);
     if (property !== undefined && !property.readOnly) kept[name] = value;
   }
-  return kept;
+  return composed(kept, binding);
+}
+
+/** The record with each `compose` field joined from its parts, when the request sent every part as text. */
+function composed(record: StoredRecord, binding: ResourceBinding): StoredRecord {
+  if (!binding.compose) return record;
+  let out = record;
+  for (const { field, from } of binding.compose) {
+    const parts = from.map((name) => own(record, name));
+    if (!parts.every((part): part is string => typeof part === 'string' && part !== '')) continue;
+    // A value already holding its prefix (`+17736381234` sent with `+1`) is not prefixed again.
+    const [first = '', ...rest] = parts;
+    const joined = rest.map((part, i) =>
+      from[i + 1] === field && part.startsWith(first) ? part.slice(first.length) : part,
+    );
+    out = { ...out, [field]: [first, ...joined].join('') };
+  }
+  return out;
 }
 
 /**

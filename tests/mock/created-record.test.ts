@@ -80,4 +80,25 @@ describe('a created record holds what was sent and what the server fills, not th
     expect(copy.json).toMatchObject({ name: 'Beta copy', folderId: segment.folderId });
     expect(copy.json).not.toMatchObject({ updatedBy: '99' });
   });
+
+  it("Easify contact: the phone number is kept with its country code in front, as the vendor's list shows it", async () => {
+    const contact = await created(
+      'easify',
+      'createContact',
+      { group_id: 1, first_name: 'Ph', phone_number: '7736381234', country_code: '+1' },
+      'data',
+    );
+    expect(contact.phone_number).toBe('+17736381234');
+    const update = (phone: string, code: string) =>
+      mock.client.call('easify', 'updateContact', {
+        body: { contact_id: contact.id, first_name: 'Ph', phone_number: phone, country_code: code },
+      });
+    expect(((await update('501234567', '+972')).json as { data: object }).data).toMatchObject({
+      phone_number: '+972501234567',
+    });
+    const listed = (await mock.client.call('easify', 'listContacts')).json as {
+      data: { id: number; phone_number: string }[];
+    };
+    expect(listed.data.find((c) => c.id === contact.id)?.phone_number).toBe('+972501234567');
+  });
 });
