@@ -208,6 +208,12 @@ export interface ErrorBodyExtension {
    * `invalid:addresses.msisdn`; `default` for any other. Without a match, the first example.
    */
   examples?: Record<string, string>;
+  /**
+   * The vendor's sentence for a cause (`required`, `invalid`, `duplicate`, `not-found`), written into
+   * `message` and `fieldErrors` with `{field}` (as sent), `{label}` (its words: `group_id` -> `group
+   * id`) and `{value}` filled in: `not-found: Unable to find contact with id {value}`.
+   */
+  messages?: Record<string, string>;
 }
 
 import { isObject, type JsonObject as Json } from './json.js';
@@ -517,6 +523,12 @@ export function readErrorBody(raw: unknown, where: string): ErrorBodyExtension |
   const result: ErrorBodyExtension = {};
   for (const key of ['message', 'fieldErrors', 'errorId', 'timestamp', 'status'] as const) {
     if (raw[key] !== undefined) result[key] = str(raw, key, where);
+  }
+  if (raw.messages !== undefined) {
+    if (!isObject(raw.messages) || !Object.values(raw.messages).every((m) => typeof m === 'string')) {
+      fail(where, '"messages" must map causes to sentences');
+    }
+    result.messages = raw.messages as Record<string, string>;
   }
   if (raw.items !== undefined) {
     if (!isObject(raw.items)) fail(where, '"items" must be an object');

@@ -160,6 +160,7 @@ async function answer(
       violations: decision.violations,
       ...(decision.example !== undefined ? { example: decision.example } : {}),
       ...(decision.message !== undefined ? { message: decision.message } : {}),
+      ...(decision.subject ? { subject: decision.subject } : {}),
     });
   }
   // Stateless, an operation still answers with its own success status (Prism alone would pick the lowest 2xx).

@@ -87,6 +87,8 @@ export interface ErrorReplyOptions {
   message?: string;
   /** Use this documented example instead of the one the cause names. */
   example?: string;
+  /** What a message without a violation is about (the id not found). */
+  subject?: { field: string; value: unknown };
   headers?: Record<string, string>;
 }
 
@@ -145,7 +147,9 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   const filled = fillErrorBody(start, response.errorBody, {
     violations,
     status: code,
+    cause: options.cause,
     ...(options.message !== undefined ? { message: options.message } : {}),
+    ...(options.subject ? { subject: options.subject } : {}),
   });
   let body = filled;
   if (media.schema && isJsonMediaType(media.mediaType)) {

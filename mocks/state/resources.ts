@@ -27,7 +27,16 @@ export interface DocumentedScenario {
 
 /** What the state decided for one request. */
 export type StateDecision =
-  | { kind: 'reject'; status: string; example?: string; violations: Violation[]; message?: string; cause?: string }
+  | {
+      kind: 'reject';
+      status: string;
+      example?: string;
+      violations: Violation[];
+      message?: string;
+      cause?: string;
+      /** What the answer is about when no violation says it: the id not found. */
+      subject?: { field: string; value: unknown };
+    }
   | { kind: 'respond'; scenario?: DocumentedScenario; finish(body: unknown): unknown };
 
 export interface StateRequest {
@@ -351,6 +360,7 @@ function notFound(binding: ResourceBinding, raw: string): StateDecision {
     violations: [],
     message: `${name} ${raw} was not found`,
     cause: 'not-found',
+    subject: { field: name, value: raw },
   };
 }
 

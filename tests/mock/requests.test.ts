@@ -214,7 +214,10 @@ describe('easify', () => {
   it('names missing and empty names in the 422', async () => {
     const missing = await client.call('easify', 'createContactGroup', { body: {} });
     expect(missing.status).toBe(422);
-    expect(missing.json).toEqual({ message: 'name is required', errors: { name: ['name is required'] } });
+    expect(missing.json).toEqual({
+      message: 'The name field is required.',
+      errors: { name: ['The name field is required.'] },
+    });
     const empty = await client.call('easify', 'createContactGroup', { body: { name: '' } });
     expect(empty.json).toEqual({
       message: 'name must NOT have fewer than 1 characters (inferred: not stated by the vendor)',
@@ -229,18 +232,18 @@ describe('easify', () => {
     expect((two.json as { message: string }).message).toBe('name must be string');
   });
 
-  it('a contact with neither phone nor email: the 422 names each field, as a form shows it beside each input', async () => {
+  it("a contact with neither phone nor email: the 422 names each field in the vendor's words, as a form shows it", async () => {
     const answer = await client.call('easify', 'createContact', {
       body: { group_id: 1, first_name: 'Ann' },
       headers: { authorization: 'Bearer either-field' },
     });
     expect(answer.status).toBe(422);
+    // Laravel's required_without sentences, as the spec's own example words them.
+    const email = 'The email address field is required when phone number is not present.';
+    const phone = 'The phone number field is required when email address is not present.';
     expect(answer.json).toEqual({
-      message: 'body needs at least one of email_address, phone_number',
-      errors: {
-        email_address: ['email_address is required when phone_number is not present'],
-        phone_number: ['phone_number is required when email_address is not present'],
-      },
+      message: `${email} ${phone}`,
+      errors: { email_address: [email], phone_number: [phone] },
     });
   });
 
@@ -250,11 +253,15 @@ describe('easify', () => {
     for (const operationId of ['deleteContactGroup', 'updateContactGroup']) {
       const missing = await client.call('easify', operationId, { query: 'name=Renamed', headers });
       expect(missing.status).toBe(422);
-      expect(missing.json).toEqual({ message: 'group_id is required', errors: { group_id: ['group_id is required'] } });
+      const required = 'The group id field is required.';
+      expect(missing.json).toEqual({ message: required, errors: { group_id: [required] } });
     }
     const noName = await client.call('easify', 'updateContactGroup', { query: 'group_id=1', headers });
     expect(noName.status).toBe(422);
-    expect(noName.json).toEqual({ message: 'name is required', errors: { name: ['name is required'] } });
+    expect(noName.json).toEqual({
+      message: 'The name field is required.',
+      errors: { name: ['The name field is required.'] },
+    });
     const unknown = await client.call('easify', 'deleteContactGroup', { query: 'group_id=777', headers });
     expect(unknown.status).toBe(400);
     expect(unknown.json).toMatchObject({ status: false, message: 'Invalid group id' });

@@ -147,13 +147,13 @@ describe('duplicates', () => {
     });
   });
 
-  it('easify: a taken name is 422 naming the name', async () => {
+  it("easify: a taken name is 422 naming the name, in the vendor's sentence", async () => {
     expect((await client.call('easify', 'createContactGroup', { body: { name: 'VIP' } })).status).toBe(200);
     const duplicate = await client.call('easify', 'createContactGroup', { body: { name: 'VIP' } });
     expect(duplicate.status).toBe(422);
     expect(duplicate.json).toEqual({
-      message: 'name "VIP" is already taken',
-      errors: { name: ['name "VIP" is already taken'] },
+      message: 'The name has already been taken.',
+      errors: { name: ['The name has already been taken.'] },
     });
   });
 });

@@ -1,0 +1,35 @@
+/**
+ * Error messages in the vendor's own sentences where its spec gives them (`x-error-body.messages`):
+ * the requested id in 8x8's "Unable to find ..." (never the example's id), Laravel's required and
+ * taken-name sentences for Easify; a cause without a sentence keeps the mock's own words. Every
+ * answer is also checked against the spec by the client.
+ */
+import { describe, expect, it } from 'vitest';
+import { mockPerFile } from './support/mock-per-file.js';
+
+const mock = mockPerFile({ rateLimit: false });
+
+describe("the vendor's sentences", () => {
+  it('8x8: a contact or group not stored is named by the id asked for', async () => {
+    const contact = await mock.client.call('8x8', 'getContact', { params: { contactId: '555' } });
+    expect(contact.status).toBe(404);
+    expect(contact.json).toMatchObject({ code: 1300, message: 'Unable to find contact with id 555' });
+    const group = await mock.client.call('8x8', 'getGroup', { params: { groupId: '777' } });
+    expect(group.json).toMatchObject({ message: 'Unable to find group with id 777' });
+    // 8x8's group delete words it its own way (its example), and so does the mock.
+    const deleted = await mock.client.call('8x8', 'deleteGroup', { params: { groupId: '778' } });
+    expect(deleted.status).toBe(404);
+    expect(deleted.json).toMatchObject({ message: 'Unable to find a group with id 778' });
+  });
+
+  it("Easify: Laravel's sentences for a taken and a missing name; an invalid value keeps the mock's words", async () => {
+    await mock.client.call('easify', 'createContactGroup', { body: { name: 'VIP' } });
+    const taken = await mock.client.call('easify', 'createContactGroup', { body: { name: 'VIP' } });
+    expect(taken.json).toEqual({
+      message: 'The name has already been taken.',
+      errors: { name: ['The name has already been taken.'] },
+    });
+    const typed = await mock.client.call('easify', 'createContactGroup', { body: { name: 5 } });
+    expect(typed.json).toEqual({ message: 'name must be string', errors: { name: ['name must be string'] } });
+  });
+});
