@@ -4,7 +4,6 @@
  * credentials and an API key to leak, and both reports asked for in a temporary directory. What it
  * returns is everything a user could see: exit code, stdout, stderr and the report files.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { expect } from 'vitest';
 import { main } from '../../conformance/cli.js';
+import { runCli } from './cli-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SPEC = 'tests/hostile/fixtures/hostile.yaml';
@@ -73,29 +73,6 @@ interface Outcome {
 
 const ENV = { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
 
-function spawned(args: string[], killAfterMs: number): Promise<Outcome> {
-  const child = spawn(process.execPath, ['bin/conformance.js', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...ENV },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, killAfterMs);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
-    }),
-  );
-}
-
 async function inProcess(args: string[], killAfterMs: number): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
@@ -143,7 +120,9 @@ export async function runAgainst(baseUrl: string, options: HostileOptions = {}):
   ];
   try {
     const killAfterMs = options.killAfterMs ?? 45_000;
-    const outcome = options.spawn ? await spawned(args, killAfterMs) : await inProcess(args, killAfterMs);
+    const outcome = options.spawn
+      ? await runCli('conformance', args, REPO_ROOT, killAfterMs)
+      : await inProcess(args, killAfterMs);
     const jsonText = await readReport(reportJson);
     const junitText = await readReport(reportJunit);
     let json: JsonReport | undefined;
