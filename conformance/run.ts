@@ -217,8 +217,9 @@ function checkGivenHeaders(
     const reason = validate.errors
       .map((e) => `${e.instancePath ? `${e.instancePath} ` : ''}${e.message ?? 'invalid'}`)
       .join(', ');
-    // The value of a secret header is masked here as everywhere else.
-    throw new ConfigError(`--header ${parameter.name}: '${redactor.text(value)}' does not match the spec (${reason})`);
+    // The value of a secret header is masked here as everywhere else, whatever its length.
+    const shown = redactor.headers({ [name]: value })[name] ?? '***';
+    throw new ConfigError(`--header ${parameter.name}: '${shown}' does not match the spec (${reason})`);
   }
 }
 

@@ -338,7 +338,9 @@ const TIME_TOKEN = /YYYY|MM|DD|HH|hh|mm|ss|A/;
 function readTimestamps(raw: unknown, where: string): TimestampsExtension {
   if (!isObject(raw)) fail(where, '"timestamps" must be an object');
   const format = str(raw, 'format', `${where} timestamps`);
-  if (!['date-time', 'unix', 'unix-text'].includes(format) && !TIME_TOKEN.test(format)) {
+  // A pattern is its tokens and punctuation: a letter outside them (`DATE-TIME`) is a typo, not text.
+  const pattern = TIME_TOKEN.test(format) && !/[A-Za-z]/.test(format.replace(new RegExp(TIME_TOKEN, 'g'), ''));
+  if (!['date-time', 'unix', 'unix-text'].includes(format) && !pattern) {
     fail(where, '"timestamps.format" must be date-time, unix, unix-text or a pattern of YYYY MM DD HH hh mm ss A');
   }
   const result: TimestampsExtension = { format };

@@ -72,6 +72,8 @@ interface PlanRequest extends StateRequest {
   rejoin(key: string, record: StoredRecord, whole: boolean): void;
   /** The documented refusal of a record that names a related record not stored (one it did not name `before`). */
   unrelated(record: StoredRecord, before?: StoredRecord): StateDecision | undefined;
+  /** Where this collection's records count their members, when they do (8x8's group `/contacts`). */
+  memberCount: string | undefined;
 }
 
 /** A record whose `by` names no stored record of a `from` declaring `missing`: that answer, naming the field. */
@@ -448,10 +450,11 @@ function composed(record: StoredRecord, binding: ResourceBinding): StoredRecord 
   for (const { field, from } of binding.compose) {
     const parts = from.map((name) => own(record, name));
     if (!parts.every((part): part is string => typeof part === 'string' && part !== '')) continue;
-    // A value already holding its prefix (`+17736381234` sent with `+1`) is not prefixed again.
+    // A value already holding a `+` prefix (`+97250...` sent with `+972`) is not prefixed again; a
+    // national number that merely starts with the code's digits (`1234...` with `1`) is.
     const [first = '', ...rest] = parts;
     const joined = rest.map((part, i) =>
-      from[i + 1] === field && part.startsWith(first) ? part.slice(first.length) : part,
+      from[i + 1] === field && first.startsWith('+') && part.startsWith(first) ? part.slice(first.length) : part,
     );
     out = { ...out, [field]: [first, ...joined].join('') };
   }
@@ -609,6 +612,7 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: P
     if (typeof result === 'string') return refusedPatch([invalidBody(`The patch cannot be applied: ${result}`)]);
     updated = result;
     if (binding.idField) updated[binding.idField] = found.stored[binding.idField];
+    keepServerFields(updated, found.stored, binding, request);
     const invalid = changedViolations(shownNow, updated, binding, request);
     if (invalid.length > 0) return refusedPatch(invalid);
   } else if (patch === 'parameters') {
@@ -685,6 +689,28 @@ function readied(document: unknown, op: Record<string, unknown>, binding: Resour
   return op;
 }
 
+/**
+ * What only the server writes keeps its stored value through a patch: read-only properties, counts
+ * of related records and of members (a patch that sets 8x8's group `contacts` to 7 must not make the
+ * count disagree with the members).
+ */
+function keepServerFields(updated: StoredRecord, stored: StoredRecord, binding: ResourceBinding, request: PlanRequest) {
+  // A membership list is the members' to say, and a patch may change it (rejoin follows the patch).
+  const memberships = new Set(
+    (binding.resource.related ?? []).flatMap((rule) => ('memberOf' in rule ? [rule.field] : [])),
+  );
+  const names = Object.entries(recordProperties(binding.recordSchema) ?? {})
+    .filter(([name, property]) => property.readOnly && !memberships.has(name))
+    .map(([name]) => name);
+  for (const rule of binding.resource.related ?? []) if ('count' in rule) names.push(rule.field);
+  for (const name of names) {
+    if (Object.hasOwn(stored, name)) updated[name] = stored[name];
+    else delete updated[name];
+  }
+  if (request.memberCount !== undefined)
+    setPointer(updated, request.memberCount, getPointer(stored, request.memberCount));
+}
+
 function holds(document: unknown, path: string): boolean {
   try {
     return getPointer(document, path) !== undefined;
@@ -727,16 +753,34 @@ function spelled(document: unknown, path: string, schema: JsonSchema | undefined
   return formatPointer(out);
 }
 
-/** A text value as the schema's type: `"true"` a boolean, `"42"` an integer; text the type cannot read stays text. */
-function converted(value: string, schema: JsonSchema): unknown {
-  const declared = flatten(schema).type;
-  const types = Array.isArray(declared) ? declared : declared === undefined ? [] : [declared];
-  if (types.length === 0 || types.includes('string')) return value;
+/**
+ * A JSON Patch's text value as the schema's type (`patchValues: convert`): `"true"` a boolean, `"42"`
+ * an integer; text the type cannot read stays text.
+ */
+export function converted(value: string, schema: JsonSchema): unknown {
+  const types = typesOf(schema);
+  if (types.size === 0 || types.has('string')) return value;
   const trimmed = value.trim();
-  if (types.includes('boolean') && /^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true';
-  if (types.includes('integer') && /^-?\d+$/.test(trimmed)) return Number(trimmed);
-  if (types.includes('number') && trimmed !== '' && Number.isFinite(Number(trimmed))) return Number(trimmed);
+  if (types.has('boolean') && /^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true';
+  if (types.has('integer') && /^-?\d+$/.test(trimmed)) return Number(trimmed);
+  // Decimal only, as a JSON number is written: `0x10` and `1e3`-less oddities stay text.
+  if (types.has('number') && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(trimmed)) return Number(trimmed);
+  if (types.has('null') && trimmed === 'null') return null;
   return value;
+}
+
+/** The types a schema allows, through `allOf` and every alternative of `anyOf`/`oneOf` (3.1's nullable). */
+function typesOf(schema: JsonSchema): Set<string> {
+  const flat = flatten(schema);
+  const declared = flat.type;
+  const types = new Set<string>(Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]);
+  for (const branch of [
+    ...((flat.anyOf as JsonSchema[] | undefined) ?? []),
+    ...((flat.oneOf as JsonSchema[] | undefined) ?? []),
+  ]) {
+    if (typeof branch === 'object' && branch !== null) for (const type of typesOf(branch)) types.add(type);
+  }
+  return types;
 }
 
 /**
@@ -1047,6 +1091,7 @@ export function planState(binding: ResourceBinding, store: Store, asked: StateRe
     ...asked,
     related: (record, shownAs = record) => withRelated(record, shownAs, binding, store),
     unrelated: (record, before) => unrelatedOf(record, before, binding, store),
+    memberCount: store.memberCount(binding.resource.collection),
     join: (key, incoming) => joinGroups(store, binding, key, incoming),
     rejoin: (key, record, whole) => rejoinGroups(store, binding, key, record, whole),
     storable: (record) => withRelated(record, record, binding, store, true),

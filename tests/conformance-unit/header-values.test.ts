@@ -196,5 +196,10 @@ describe('a --header that breaks its documented schema', () => {
     expectRefused(run, /^conformance: --header X-Api-Key: '\*\*\*' does not match the spec \(must match pattern/, [
       secret,
     ]);
+    // A secret too short to be masked in free text is still masked as the header's value.
+    const short = await runConformance(['--spec', spec, '--base-url', baseUrl, '--header', 'X-Api-Key: ab1', ...ARGS], {
+      json: false,
+    });
+    expectRefused(short, /^conformance: --header X-Api-Key: '\*\*\*' does not match the spec/, ["'ab1'"]);
   });
 });

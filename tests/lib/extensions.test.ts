@@ -99,6 +99,11 @@ describe('x-resource', () => {
     ['no collection', { action: 'read' }, '"collection" must be a string'],
     ['an unknown patch', { collection: 'c', action: 'update', patch: 'replace' }, '"patch" must be "merge"'],
     [
+      'a time format with a typo',
+      { collection: 'c', action: 'create', timestamps: { created: 'at', format: 'DATE-TIME' } },
+      '"timestamps.format" must be date-time, unix, unix-text or a pattern',
+    ],
+    [
       'patch names read some other way',
       { collection: 'c', action: 'update', patch: 'json-patch', patchNames: 'exact' },
       '"patchNames" must be "ignore-case"',

@@ -96,6 +96,11 @@ describe('a created record holds what was sent and what the server fills, not th
     expect(((await update('501234567', '+972')).json as { data: object }).data).toMatchObject({
       phone_number: '+972501234567',
     });
+    // A national number that starts with the code's digits is still given the code.
+    expect(((await update('1234567890', '1')).json as { data: object }).data).toMatchObject({
+      phone_number: '11234567890',
+    });
+    await update('501234567', '+972');
     const listed = (await mock.client.call('easify', 'listContacts')).json as {
       data: { id: number; phone_number: string }[];
     };

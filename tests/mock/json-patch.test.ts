@@ -6,6 +6,7 @@
  * also checked against the spec by the client.
  */
 import { describe, expect, it } from 'vitest';
+import { converted } from '../../mocks/state/resources.js';
 import { mockPerFile } from './support/mock-per-file.js';
 
 const mock = mockPerFile({ rateLimit: false });
@@ -81,5 +82,33 @@ describe("8x8's JSON Patch", () => {
     // A member the contact does not hold yet is added by replace, as a forgiving server does.
     const named = await patchContact(contact.id, [{ op: 'replace', path: '/lastName', value: 'Black' }]);
     expect(named.json).toMatchObject({ firstName: 'Cyd', lastName: 'Black' });
+  });
+
+  it("a group's contacts count is the members': a patch cannot set it", async () => {
+    const group = await createGroup('Counted');
+    await mock.client.call('8x8', 'createContact', {
+      body: { firstName: 'Cy', addresses: { email: 'counted@example.com' }, groups: [{ id: group.id }] },
+    });
+    const patched = await patchGroup(group.id, [{ op: 'replace', path: '/contacts', value: '7' }]);
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ contacts: 1 });
+    const read = await mock.client.call('8x8', 'getGroup', { params: { groupId: String(group.id) } });
+    expect(read.json).toMatchObject({ contacts: 1 });
+  });
+});
+
+describe('converted', () => {
+  it('reads text as the type of the member: booleans, decimal numbers, null; anything else stays text', () => {
+    expect(converted('true', { type: 'boolean' })).toBe(true);
+    expect(converted('FALSE', { type: 'boolean' })).toBe(false);
+    expect(converted('42', { type: 'integer' })).toBe(42);
+    expect(converted('4.5e1', { type: 'number' })).toBe(45);
+    expect(converted('0x10', { type: 'number' })).toBe('0x10');
+    expect(converted('7', { type: ['string', 'integer'] })).toBe('7');
+    // OpenAPI 3.1's nullable: the alternatives' types count.
+    const nullable = { anyOf: [{ type: 'integer' }, { type: 'null' }] };
+    expect(converted('42', nullable)).toBe(42);
+    expect(converted('null', nullable)).toBe(null);
+    expect(converted('maybe', { type: 'boolean' })).toBe('maybe');
   });
 });

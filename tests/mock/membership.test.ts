@@ -117,7 +117,6 @@ describe("8x8: a group's contacts and a contact's groups agree", () => {
     const team = await createGroup('Team');
     const crew = await createGroup('Crew');
     const ada = await createContact([team.id, crew.id]);
-    // 8x8's patch values are strings: a patch can take a group away, not name one to join.
     const patch = (operations: unknown[]) =>
       mock.client.call('8x8', 'updateContact', { params: { contactId: String(ada.id) }, body: operations });
     const left = await patch([{ op: 'remove', path: '/groups/0' }]);
@@ -131,6 +130,21 @@ describe("8x8: a group's contacts and a contact's groups agree", () => {
     expect((renamed.json as Contact).groups?.map((g) => g.id)).toEqual([crew.id]);
     expect((await contact(ada.id)).groups?.map((g) => g.id)).toEqual([crew.id]);
     expect((await patch([{ op: 'remove', path: '/groups' }])).json).not.toHaveProperty('groups');
+    expect((await group(crew.id)).contacts).toBe(0);
+  });
+
+  it("a JSON Patch naming another group's id (text, converted) moves the contact; an unknown id is dropped", async () => {
+    const team = await createGroup('Team');
+    const crew = await createGroup('Crew');
+    const ada = await createContact([team.id]);
+    const patch = (operations: unknown[]) =>
+      mock.client.call('8x8', 'updateContact', { params: { contactId: String(ada.id) }, body: operations });
+    const moved = await patch([{ op: 'replace', path: '/groups/0/id', value: String(crew.id) }]);
+    expect((moved.json as Contact).groups?.map((g) => [g.id, g.contacts])).toEqual([[crew.id, 1]]);
+    expect((await group(team.id)).contacts).toBe(0);
+    const unknown = await patch([{ op: 'replace', path: '/groups/0/id', value: '999999' }]);
+    expect(unknown.status).toBe(200);
+    expect(unknown.json).not.toHaveProperty('groups');
     expect((await group(crew.id)).contacts).toBe(0);
   });
 });
