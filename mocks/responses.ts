@@ -43,8 +43,17 @@ export type Cause =
  * unsupported payload) get the 400 first, as frameworks answer those before model validation.
  */
 export function validationStatuses(violations: readonly Violation[]): string[] {
+  // A path that names nothing a route accepts (`/groups/abc` for an integer id) is a 404 where no
+  // 400 or 422 is documented: what a typed route answers.
+  if (violations.some((v) => v.location === 'path')) return ['400', '422', '404'];
   return violations.some((v) => v.location !== 'body') ? ['400', '422'] : ['422', '400'];
 }
+
+/**
+ * Answers about credentials, payment, permissions and pace: the closest answer to a malformed
+ * request only when the operation documents no other client error.
+ */
+const NOT_ABOUT_THE_REQUEST = new Set(['401', '402', '403', '407', '429']);
 
 /** The cause of a list of violations, for choosing the example. */
 export function causeOf(violations: readonly Violation[]): Cause {
@@ -67,6 +76,7 @@ export function closestResponse(operation: Operation, statuses: readonly string[
   return (
     clientErrors.find((r) => r.status === '400') ??
     clientErrors.find((r) => r.status === '422') ??
+    clientErrors.find((r) => !NOT_ABOUT_THE_REQUEST.has(r.status)) ??
     clientErrors[0] ??
     operation.responses.find((r) => r.status === 'default')
   );

@@ -32,4 +32,10 @@ describe("the vendor's sentences", () => {
     const typed = await mock.client.call('easify', 'createContactGroup', { body: { name: 5 } });
     expect(typed.json).toEqual({ message: 'name must be string', errors: { name: ['name must be string'] } });
   });
+
+  it('8x8: a malformed id in the path, where no 400 is documented, is the 404, never the 401 about credentials', async () => {
+    const answer = await mock.client.call('8x8', 'getGroup', { params: { groupId: 'abc' } });
+    expect(answer.status).toBe(404);
+    expect(answer.json).toMatchObject({ code: 1300, message: 'groupId must be integer' });
+  });
 });
