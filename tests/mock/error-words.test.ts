@@ -38,4 +38,14 @@ describe("the vendor's sentences", () => {
     expect(answer.status).toBe(404);
     expect(answer.json).toMatchObject({ code: 1300, message: 'groupId must be integer' });
   });
+
+  it("8x8: a 400's code is the example's for that field (1002 an MSISDN), else the general one (1000)", async () => {
+    const limit = await mock.client.call('8x8', 'searchContacts', { query: 'limit=0' });
+    expect(limit.status).toBe(400);
+    expect(limit.json).toMatchObject({ code: 1000, message: 'limit must be >= 1' });
+    const msisdn = await mock.client.call('8x8', 'createContact', {
+      body: { firstName: 'Ms', addresses: { msisdn: 'abc' } },
+    });
+    expect(msisdn.json).toMatchObject({ code: 1002 });
+  });
 });
