@@ -5,10 +5,10 @@
  */
 import { isObject } from '../lib/json.js';
 import { appendPointer, getPointer } from '../lib/json-pointer.js';
-import { mediaTypeEssence } from '../lib/media-type.js';
 import { type Assumption, assumptionsOf, INFERRED } from '../lib/provenance.js';
 import type { Spec } from '../lib/spec.js';
 
+import { mediaTypeOf } from './checks/support.js';
 import { toCurl } from './curl.js';
 import type { Redactor } from './redact.js';
 import type { CaseResult, CheckResult, Exchange, OverBudget } from './types.js';
@@ -307,8 +307,7 @@ function walkOperationsUsing(spec: Spec): Map<string, string[]> {
 const keyOf = (a: Pick<Assumption, 'pointer' | 'keyword'>): string => `${a.pointer} ${a.keyword}`;
 
 function contentTypeOf(exchange: Exchange): string | null {
-  const header = exchange.response?.headers['content-type'];
-  return header ? mediaTypeEssence(header) : null;
+  return (exchange.response && mediaTypeOf(exchange.response)) ?? null;
 }
 
 function assumptionRecords(spec: Spec, results: readonly CaseResult[], redactor: Redactor): AssumptionRecord[] {

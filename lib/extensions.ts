@@ -435,16 +435,17 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
     }
     result.patch = raw.patch;
   }
-  if (raw.patchNames !== undefined) {
-    if (raw.patchNames !== 'ignore-case') fail(where, '"patchNames" must be "ignore-case"');
-    if (result.patch !== 'json-patch') fail(where, '"patchNames" needs "patch": "json-patch"');
-    result.patchNames = raw.patchNames;
+  // How a JSON Patch is read: each key takes its one value, and only beside `patch: json-patch`.
+  for (const [key, value] of [
+    ['patchNames', 'ignore-case'],
+    ['patchValues', 'convert'],
+  ] as const) {
+    if (raw[key] === undefined) continue;
+    if (raw[key] !== value) fail(where, `"${key}" must be "${value}"`);
+    if (result.patch !== 'json-patch') fail(where, `"${key}" needs "patch": "json-patch"`);
   }
-  if (raw.patchValues !== undefined) {
-    if (raw.patchValues !== 'convert') fail(where, '"patchValues" must be "convert"');
-    if (result.patch !== 'json-patch') fail(where, '"patchValues" needs "patch": "json-patch"');
-    result.patchValues = raw.patchValues;
-  }
+  if (raw.patchNames !== undefined) result.patchNames = 'ignore-case';
+  if (raw.patchValues !== undefined) result.patchValues = 'convert';
   if (raw.seed !== undefined) {
     if (!Array.isArray(raw.seed) || !raw.seed.every(isObject)) fail(where, '"seed" must be a list of records');
     result.seed = raw.seed as Record<string, unknown>[];

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorBodyExtension } from '../lib/extensions.js';
 import { deletePointer, setPointer } from '../lib/json-pointer.js';
-import { summarize, type Violation } from './violations.js';
+import { summarize, type Violation, violationCause } from './violations.js';
 
 /** Values echoed into an error body are cut so that a 1 MB field does not come back as a 1 MB error. */
 const MAX_ECHOED_VALUE = 200;
@@ -37,10 +37,6 @@ function sentence(template: string, field: string, value: unknown, others: reado
   });
 }
 
-const causeOfViolation = (violation: Violation): string =>
-  violation.cause ??
-  (violation.kind === 'required' ? 'required' : violation.kind === 'duplicate' ? 'duplicate' : 'invalid');
-
 /** Per field of an "at least one of": its sentence (the spec's `required-without`, else ours). */
 function eachAlternative(
   alternatives: readonly string[],
@@ -63,7 +59,7 @@ function worded(violation: Violation, messages: Record<string, string> | undefin
       .map((alternative) => alternative.text)
       .join(' ');
   }
-  const template = messages?.[causeOfViolation(violation)];
+  const template = messages?.[violationCause(violation)];
   return template === undefined ? violation.message : sentence(template, violation.field, violation.value);
 }
 

@@ -13,7 +13,7 @@ import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import { fillErrorBody } from './error-body.js';
 import type { PrismEngine } from './prism-engine.js';
 import { sampleFrom } from './samples.js';
-import type { Violation } from './violations.js';
+import { type Violation, violationCause } from './violations.js';
 
 export interface Reply {
   status: number;
@@ -58,9 +58,7 @@ const NOT_ABOUT_THE_REQUEST = new Set(['401', '402', '403', '407', '429']);
 /** The cause of a list of violations, for choosing the example. */
 export function causeOf(violations: readonly Violation[]): Cause {
   const first = violations[0];
-  if (!first) return 'invalid';
-  if (first.cause) return first.cause;
-  return first.kind === 'required' ? 'required' : first.kind === 'duplicate' ? 'duplicate' : 'invalid';
+  return first ? violationCause(first) : 'invalid';
 }
 
 /**

@@ -25,6 +25,12 @@ export interface Violation {
   alternatives?: string[];
 }
 
+/** What went wrong in one violation, in the words `x-error-body` maps examples and sentences to. */
+export function violationCause(violation: Violation): Cause {
+  if (violation.cause) return violation.cause;
+  return violation.kind === 'required' ? 'required' : violation.kind === 'duplicate' ? 'duplicate' : 'invalid';
+}
+
 /** `/addresses/msisdn` -> `addresses.msisdn`; the root is `body`. */
 function fieldName(instancePath: string, child?: string): string {
   const parts = parsePointer(instancePath);
