@@ -611,6 +611,15 @@ export interface operations {
             401: components["responses"]["UnauthenticatedAssumed"];
             402: components["responses"]["SubscriptionEndedAssumed"];
             403: components["responses"]["NotEnterpriseAssumed"];
+            /** @description A limit, order or page the list cannot read. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             429: components["responses"]["RateLimitedAssumed"];
         };
     };
@@ -763,6 +772,15 @@ export interface operations {
             401: components["responses"]["UnauthenticatedAssumed"];
             402: components["responses"]["SubscriptionEndedAssumed"];
             403: components["responses"]["NotEnterpriseAssumed"];
+            /** @description A limit, order or page, or group_id, the list cannot read. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             429: components["responses"]["RateLimitedAssumed"];
         };
     };

@@ -7,6 +7,7 @@
 import type { ErrorObject } from 'ajv';
 import { isObject, type JsonObject } from './json.js';
 import { appendPointer, getPointer } from './json-pointer.js';
+import type { Response, Spec } from './spec.js';
 
 export const INFERRED = 'x-inferred';
 
@@ -303,4 +304,16 @@ export function sourcePointers(source: JsonObject): WeakMap<object, string> {
   let pointers = pointersBySource.get(source);
   if (!pointers) pointersBySource.set(source, (pointers = pointersOf(source)));
   return pointers;
+}
+
+/** The assumption a response's `x-inferred` mark makes about it (`content`, `response`, `mediaType`). */
+export function responseAssumption(
+  spec: Spec,
+  response: Response,
+  keyword: 'content' | 'response' | 'mediaType',
+): Assumption[] | undefined {
+  const reason = response.inferred?.[keyword];
+  return reason === undefined
+    ? undefined
+    : [{ pointer: markedPointer(spec.source, response.pointer), keyword, reason }];
 }

@@ -44,6 +44,19 @@ export function documentedStatuses(operation: Operation, leading: '2' | '4' | '5
   return operation.responses.map((r) => r.status).filter((s) => s.startsWith(leading));
 }
 
+/** Answers about credentials, payment, permissions and pace: none says what was wrong with the request itself. */
+export const NOT_ABOUT_THE_REQUEST: ReadonlySet<string> = new Set(['401', '402', '403', '407', '429']);
+
+/**
+ * The documented answers to a request refused for what it holds: the client errors (a code or
+ * `4XX`) other than those about credentials, payment, permissions or pace, and `default`.
+ */
+export function rejectionResponses(operation: Operation): Response[] {
+  return operation.responses.filter(
+    (r) => r.status === 'default' || (/^4/.test(r.status) && !NOT_ABOUT_THE_REQUEST.has(r.status)),
+  );
+}
+
 /** A response the vendor documents without a body, as the documented rules read it. */
 const withoutContent = new WeakMap<Response, Response>();
 

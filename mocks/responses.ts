@@ -7,7 +7,7 @@
 import { own } from '../lib/json.js';
 import { isJsonMediaType } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
-import { documentedResponse, underRules } from '../lib/responses.js';
+import { documentedResponse, NOT_ABOUT_THE_REQUEST, underRules } from '../lib/responses.js';
 import type { NamedExample, Operation, Response } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import { fillErrorBody } from './error-body.js';
@@ -49,12 +49,6 @@ export function validationStatuses(violations: readonly Violation[]): string[] {
   return violations.some((v) => v.location !== 'body') ? ['400', '422'] : ['422', '400'];
 }
 
-/**
- * Answers about credentials, payment, permissions and pace: the closest answer to a malformed
- * request only when the operation documents no other client error.
- */
-const NOT_ABOUT_THE_REQUEST = new Set(['401', '402', '403', '407', '429']);
-
 /** The cause of a list of violations, for choosing the example. */
 export function causeOf(violations: readonly Violation[]): Cause {
   const first = violations[0];
@@ -63,7 +57,8 @@ export function causeOf(violations: readonly Violation[]): Cause {
 
 /**
  * The documented response for the first acceptable status the spec has; else the closest documented
- * client error (400, then 422, then any other 4xx in document order, then `default`).
+ * client error (400, then 422, then any other 4xx in document order, then `default`). An answer about
+ * credentials, payment, permissions or pace comes last: it would send the caller after the wrong cause.
  */
 export function closestResponse(operation: Operation, statuses: readonly string[]): Response | undefined {
   for (const status of statuses) {

@@ -8,10 +8,11 @@ import { sampleValue, variantsOf } from '../../lib/generators/values.js';
 import { isObject } from '../../lib/json.js';
 import { getPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { type Assumption, inferredOnly } from '../../lib/provenance.js';
+import { type Assumption, inferredOnly, responseAssumption } from '../../lib/provenance.js';
 import { resourceModel } from '../../lib/resources.js';
+import { rejectionResponses } from '../../lib/responses.js';
 import { isPrimitive } from '../../lib/schema.js';
-import type { Operation } from '../../lib/spec.js';
+import type { Operation, Spec } from '../../lib/spec.js';
 import { roundTrip } from '../../lib/wire.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import type { Draft } from './positive.js';
@@ -38,6 +39,17 @@ function assumedInvalid(ctx: BuildContext, schema: JsonSchema, value: unknown): 
   const validate = ctx.validators.get(schema);
   validate(value);
   return inferredOnly(ctx.spec.source, validate.errors);
+}
+
+/**
+ * When every documented answer to a refused request is only ours (`x-inferred: {response}`: the
+ * vendor documents no validation error), that the server refuses an invalid request at all is our
+ * assumption: a server that reads a malformed page as the first one keeps to what the vendor says.
+ */
+function refusalAssumptions(spec: Spec, operation: Operation): Assumption[] | undefined {
+  const refusals = rejectionResponses(operation);
+  if (refusals.length === 0 || !refusals.every((r) => r.inferred?.response !== undefined)) return undefined;
+  return refusals.flatMap((r) => responseAssumption(spec, r, 'response') ?? []);
 }
 
 /** Header values must be visible ASCII to be sent at all; other violations cannot go on the wire. */
@@ -156,5 +168,9 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       });
     }
   }
-  return drafts;
+  // A request invalid only under an inferred rule tests that rule: an answer accepting it refutes
+  // the rule, not the refusal.
+  const refusal = refusalAssumptions(ctx.spec, operation);
+  if (!refusal) return drafts;
+  return drafts.map((draft) => (draft.assumptions ? draft : { ...draft, assumptions: refusal }));
 }

@@ -1,8 +1,9 @@
 /** `content_type`, `response_schema` (2xx) and `error_format` (every other status): the documented body. */
 
 import { isJsonMediaType, mediaTypeMatches } from '../../lib/media-type.js';
+import { responseAssumption } from '../../lib/provenance.js';
 import type { Check } from '../types.js';
-import { documentedMedia, isSuccess, mediaTypeOf, responseAssumption, validateBody } from './support.js';
+import { documentedMedia, isSuccess, mediaTypeOf, validateBody } from './support.js';
 
 export const contentType: Check = ({ spec, response, documented, rules }) => {
   if (!response || !documented || documented.content.length === 0) return 'skip';

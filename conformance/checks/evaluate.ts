@@ -5,13 +5,13 @@
  * (unless `strict`). What passed confirms the assumptions it exercised.
  */
 import { isJsonMediaType } from '../../lib/media-type.js';
-import { type Assumption, reachedAssumptions } from '../../lib/provenance.js';
+import { type Assumption, markedPointer, reachedAssumptions, responseAssumption } from '../../lib/provenance.js';
 import type { Response, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import { coerceText } from '../../lib/wire.js';
 import type { AssumptionEvidence, CaseResult, CheckContext, CheckResult, Exchange } from '../types.js';
 import type { CheckDefinition } from './registry.js';
-import { documentedFor, documentedMedia, headerRequiredAssumption, isSuccess, responseAssumption } from './support.js';
+import { documentedFor, documentedMedia, headerRequiredAssumption, isSuccess } from './support.js';
 
 export interface EvaluateOptions {
   spec: Spec;
@@ -47,7 +47,11 @@ function describeRefuted(assumptions: readonly Assumption[]): string {
 /** What a passing answer confirmed of the spec's assumptions. */
 function confirmed(ctx: CheckContext, check: string): Assumption[] {
   const { response, documented, testCase, spec } = ctx;
-  if (check === 'negative_data_rejected' || check === 'missing_required_header') return testCase.assumptions ?? [];
+  if (check === 'negative_data_rejected' || check === 'missing_required_header') {
+    // A refusal we assumed (the vendor documents none) is confirmed by that answer, not by any 4xx.
+    const answered = documented ? markedPointer(spec.source, documented.pointer) : undefined;
+    return (testCase.assumptions ?? []).filter((a) => a.keyword !== 'response' || a.pointer === answered);
+  }
   if (!response || !documented) return [];
   if (check === 'status_code_documented') return responseAssumption(spec, documented, 'response') ?? [];
   if (check === 'content_type') {

@@ -6,7 +6,14 @@ import { isObject } from '../../lib/json.js';
 import { appendPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../../lib/media-type.js';
-import { type Assumption, INFERRED, inferredOnly, markedPointer, nodeAt } from '../../lib/provenance.js';
+import {
+  type Assumption,
+  INFERRED,
+  inferredOnly,
+  markedPointer,
+  nodeAt,
+  responseAssumption,
+} from '../../lib/provenance.js';
 import { documentedResponse, underRules } from '../../lib/responses.js';
 import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
 import { provablyPremature } from '../throttle.js';
@@ -22,18 +29,6 @@ export function documentedFor(operation: Operation, status: number, rules: Rules
   const response = documentedResponse(operation, status);
   if (!response || rules === 'all') return response;
   return response.inferred?.response !== undefined ? undefined : underRules(response, rules);
-}
-
-/** The assumption a response's `x-inferred` mark makes about it (`content`, `response`, `mediaType`). */
-export function responseAssumption(
-  spec: Spec,
-  response: Response,
-  keyword: 'content' | 'response' | 'mediaType',
-): Assumption[] | undefined {
-  const reason = response.inferred?.[keyword];
-  return reason === undefined
-    ? undefined
-    : [{ pointer: markedPointer(spec.source, response.pointer), keyword, reason }];
 }
 
 /**

@@ -108,6 +108,34 @@ describe('one fault, one check', () => {
   test('accepted invalid input is only negative_data_rejected, even with a bad body', () => {
     expect(failing(exchange('negative', { status: 200, text: '{}' }))).toEqual(['negative_data_rejected']);
   });
+  test('an operation documenting no refusal is not judged on refusing; a refusal only we assume is refuted, not failed', () => {
+    const only = REGISTRY.filter((c) => c.name === 'negative_data_rejected');
+    const list = spec.operations.find((o) => o.operationId === 'listContactGroups')!;
+    const page = { status: 200, text: '{}' };
+    const noRefusal = { ...list, responses: list.responses.filter((r) => r.status !== '422') };
+    expect(results(exchange('negative', page, { operation: noRefusal }), only)).toEqual([
+      { check: 'negative_data_rejected', status: 'skipped', reason: 'does not apply to this case' },
+    ]);
+    const refusal = { pointer: '/paths/~1contact-groups/get/responses/422', keyword: 'response', reason: 'ours' };
+    const assumed = exchange('negative', page, { operation: list, assumptions: [refusal] });
+    const relaxed = evaluate(assumed, { spec, validators, checks: only, strict: false });
+    expect(relaxed.checks.map((r) => r.status)).toEqual(['skipped']);
+    expect(relaxed.assumptions).toEqual([{ assumption: refusal, verdict: 'refuted' }]);
+    expect(failing(assumed, only)).toEqual([]);
+    expect(evaluate(assumed, { spec, validators, checks: only, strict: true }).checks.map((r) => r.status)).toEqual([
+      'failed',
+    ]);
+    // A 401 is still a refusal, but it does not confirm the 422 we assumed; the 422 does.
+    const confirmedBy = (status: number) =>
+      evaluate(exchange('negative', { status, text: UNAUTHENTICATED }, { operation: list, assumptions: [refusal] }), {
+        spec,
+        validators,
+        checks: only,
+        strict: false,
+      }).assumptions;
+    expect(confirmedBy(401)).toEqual([]);
+    expect(confirmedBy(422)).toEqual([{ assumption: refusal, verdict: 'confirmed' }]);
+  });
   test('a 200 without credentials is only ignored_auth', () => {
     expect(failing(exchange('auth', { status: 200, text: CREATED }))).toEqual(['ignored_auth']);
   });

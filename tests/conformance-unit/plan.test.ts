@@ -209,3 +209,24 @@ test('a delete gets no more valid cases than the records its create is planned t
     expect(removing.length, name).toBeLessThanOrEqual(made);
   }
 });
+
+describe('a refusal only we assume', () => {
+  test("Easify's lists document no refusal but our 422: their invalid requests carry it as an assumption", async () => {
+    const cases = allCases(planOf(await load('easify-contact-groups'), 11));
+    const negatives = (operationId: string) =>
+      cases.filter((c) => c.operation.operationId === operationId && c.kind === 'negative');
+    const groups = negatives('listContactGroups');
+    expect(groups.length).toBeGreaterThan(0);
+    for (const testCase of groups) {
+      expect(testCase.assumptions, testCase.name).toEqual([
+        { pointer: '/paths/~1contact-groups/get/responses/422', keyword: 'response', reason: expect.any(String) },
+      ]);
+    }
+    // A request invalid only under an inferred rule tests that rule, not the refusal.
+    const inferredOnly = negatives('createContactGroup').find((c) => c.name === 'negative: /name above maxLength 255');
+    expect(inferredOnly?.assumptions?.map((a) => a.keyword)).toEqual(['maxLength']);
+    // The vendor documents the create's refusal (its 422): nothing of it is assumed.
+    const documented = negatives('createContactGroup').filter((c) => c.name === 'negative: malformed JSON');
+    expect(documented.map((c) => c.assumptions)).toEqual([undefined]);
+  });
+});

@@ -135,9 +135,11 @@ const CALIBRATIONS: Calibration[] = [
     args: [],
     rateLimit: false,
     refutes: [
+      { pointer: `${AT.easifyGroups}/responses/422`, keyword: 'response' },
       { pointer: `${op('/contact-groups/update', 'patch')}/parameters/0/schema`, keyword: 'minLength' },
       { pointer: `${op('/contact-groups/update', 'patch')}/parameters/0/schema`, keyword: 'maxLength' },
       { pointer: `${op('/contact-groups/update', 'patch')}/responses/400`, keyword: 'content' },
+      { pointer: `${AT.easifyContacts}/responses/422`, keyword: 'response' },
       { pointer: `${op('/contacts/update', 'patch')}/responses/200`, keyword: 'content' },
       { pointer: `${op('/contacts/update', 'patch')}/responses/400`, keyword: 'content' },
       { pointer: '/components/responses/UnauthenticatedAssumed', keyword: 'content' },
@@ -370,6 +372,11 @@ describe.concurrent('--report-overlay calibrates the spec to the server', () => 
       const patched = parse(await readFile(specFile, 'utf8')) as JsonObject;
       for (const { pointer, keyword } of calibration.refutes) {
         const node = getPointer(patched, pointer) as JsonObject;
+        if (keyword === 'response') {
+          // A refusal the server never made is gone: the status it answered instead is documented already.
+          expect(node, pointer).toBeUndefined();
+          continue;
+        }
         const mark = isObject(node['x-inferred']) ? node['x-inferred'][keyword] : undefined;
         if (keyword === 'mediaType') {
           expect(Object.keys(node.content as JsonObject), pointer).toEqual(['application/json']);

@@ -89,6 +89,8 @@ export const AT = {
   eloqua: '/paths/~1api~1REST~12.0~1assets~1contact~1segment/post',
   bigchangeCreate: '/paths/~1v1~1contactGroups/post',
   bigchangeUpdate: '/paths/~1v1~1contactGroups~1{contactGroupId}/patch',
+  easifyGroups: '/paths/~1contact-groups/get',
+  easifyContacts: '/paths/~1contacts/get',
 } as const;
 
 /**
@@ -707,6 +709,28 @@ export const ASSUMPTION_FAULTS: AssumptionFaultCase[] = [
             ex,
             s,
           ),
+      },
+    },
+  },
+  {
+    spec: 'easify',
+    rateLimit: false,
+    refutes: [
+      { pointer: `${AT.easifyGroups}/responses/422`, keyword: 'response' },
+      { pointer: `${AT.easifyContacts}/responses/422`, keyword: 'response' },
+    ],
+    fault: {
+      name: 'easify-lists-read-past-malformed-parameters',
+      description:
+        "a list reads a malformed page, limit, order or group_id as absent, as Laravel's paginator reads a page (Easify documents no refusal)",
+      overrides: {
+        queryParameters: (next, ex, s) => {
+          // The valid parameters are still read; the malformed ones are left out.
+          const refusal = next(ex, s);
+          return ex.operation.operationId === 'listContactGroups' || ex.operation.operationId === 'listContacts'
+            ? undefined
+            : refusal;
+        },
       },
     },
   },

@@ -165,8 +165,11 @@ export interface Vendor {
   authenticate(ex: Exchange, server: ServerState): Reply | undefined;
   /** The answer when the rate limit is over, with the vendor's message. */
   throttled?(message: string): Reply;
-  /** The refusal of missing or malformed parameters (header, path or query: one location at a time). */
-  parameterProblem(ex: Exchange, server: ServerState, problems: ParameterProblem[]): Reply;
+  /**
+   * The refusal of missing or malformed parameters (header, path or query: one location at a time);
+   * undefined when the server reads past them (a malformed value is then absent).
+   */
+  parameterProblem(ex: Exchange, server: ServerState, problems: ParameterProblem[]): Reply | undefined;
   /** The refusal of a body that cannot be read (media type, empty, not JSON). */
   bodyProblem(ex: Exchange, server: ServerState, reason: string): Reply;
   /** The refusal of a body that breaks the rules. */
