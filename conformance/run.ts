@@ -416,8 +416,9 @@ async function send(
   const started = performance.now();
   let interrupted: unknown;
   let execution: Execution | undefined;
-  // A live target keeps what a run creates: remove it unless told not to; on loopback only when asked.
-  const cleanup = options.cleanup ?? !loopback;
+  // A live target keeps what a run creates: remove it unless told not to. On loopback (a mock, a
+  // server under test) only when asked, and --live asks: a team's own server on localhost is live too.
+  const cleanup = options.cleanup ?? (options.live === true || !loopback);
   try {
     execution = await execute(plan, {
       spec,

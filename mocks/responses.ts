@@ -129,11 +129,25 @@ function namedResponse(operation: Operation, options: ErrorReplyOptions): Respon
   );
 }
 
+/**
+ * The status the spec gives an unknown id (`x-resource.notFound`, Easify's 400 "Invalid contact id")
+ * says only that when its response cannot name another violation (no `x-error-body`): another
+ * documented status of the acceptable ones answers the rest.
+ */
+function acceptableStatuses(operation: Operation, options: ErrorReplyOptions): readonly string[] {
+  const notFound = operation.resource?.notFound?.status;
+  if (options.cause === 'not-found' || notFound === undefined) return options.statuses;
+  if (documentedResponse(operation, notFound)?.errorBody !== undefined) return options.statuses;
+  const others = options.statuses.filter((status) => status !== notFound);
+  return operation.responses.some((r) => others.includes(r.status)) ? others : options.statuses;
+}
+
 /** A documented error response, its example filled from what went wrong. */
 export async function errorReply(context: ErrorContext, options: ErrorReplyOptions): Promise<Reply> {
   const { operation } = context;
-  const response = namedResponse(operation, options) ?? closestResponse(operation, options.statuses);
-  const code = numericStatus(response, options.statuses[0] ?? '400');
+  const statuses = acceptableStatuses(operation, options);
+  const response = namedResponse(operation, options) ?? closestResponse(operation, statuses);
+  const code = numericStatus(response, statuses[0] ?? '400');
   const violations = options.violations ?? [];
   const headers = { ...options.headers };
   // No status documented at all (a spec with no client errors): RFC 9457 problem details.

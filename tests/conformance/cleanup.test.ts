@@ -2,7 +2,8 @@
  * The cleanup pass against servers that keep what they are sent: after a run with `--cleanup`, the
  * server holds nothing the run created, except what the spec gives no way to delete (BigChange's
  * contact groups), and exactly that is listed as left behind, in the JSON report and the summary.
- * On loopback the pass is off unless asked for: the same run without it leaves its records. And a
+ * On loopback the pass is off unless asked for (`--cleanup`, or `--live`): the same run without it
+ * leaves its records. And a
  * server that already holds many records like the run's own still passes: a full page of a list
  * does not prove the run's record missing.
  */
@@ -33,7 +34,8 @@ afterAll(async () => {
 });
 
 const schedule = pool(3);
-const KILL_AFTER_MS = 40_000;
+// Only a guard against a hang: three runs at a time share two cores with the other test files.
+const KILL_AFTER_MS = 120_000;
 
 const key = (record: StoredRecord): string => `${record.collection} ${record.id}`;
 
@@ -63,6 +65,7 @@ const cleaned = new Map(
   (['8x8', 'eloqua', 'easify', 'bigchange'] as const).map((spec) => [spec, against(spec, ['--cleanup'])]),
 );
 const kept = against('8x8', []);
+const live = against('easify', ['--live']);
 
 const context = ({ run }: Outcome): string => `${run.describe()}\n${summarize(run.report)}`;
 
@@ -122,6 +125,14 @@ test('on loopback the cleanup is off unless asked for: the records stay and the 
   expect(server.records().length, context(outcome)).toBeGreaterThan(0);
   expect(run.report, context(outcome)).not.toHaveProperty('cleanup');
   expect(run.stdout).not.toMatch(/cleanup:/);
+});
+
+test("--live asks for the cleanup on loopback too (a team's own server on localhost is live)", async () => {
+  const outcome = await live;
+  const { server, before, run } = outcome;
+  expect(run.code, context(outcome)).toBe(0);
+  expect(server.records().map(key), context(outcome)).toEqual(before);
+  expect(run.report?.cleanup?.cleaned, context(outcome)).toBeGreaterThan(0);
 });
 
 test("a server already holding a page of records like the run's own: the lifecycle still finds its record", async () => {

@@ -33,6 +33,22 @@ describe("the vendor's sentences", () => {
     expect(typed.json).toEqual({ message: 'name must be string', errors: { name: ['name must be string'] } });
   });
 
+  it("Easify: a body that cannot be read is Laravel's 422 naming why, not the 400 of an unknown id", async () => {
+    const unreadable = await mock.client.call('easify', 'updateContact', { raw: '{"contact_id":' });
+    expect(unreadable.status).toBe(422);
+    expect(unreadable.json).toMatchObject({ message: expect.stringContaining('not valid JSON') });
+    const plain = await mock.client.call('easify', 'deleteContact', {
+      raw: '{"contact_id":2}',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(plain.status).toBe(422);
+    expect(plain.json).toMatchObject({ message: expect.stringContaining('Content-Type text/plain is not supported') });
+    // The 400 still answers what it documents: an id that names no contact.
+    const unknown = await mock.client.call('easify', 'deleteContact', { body: { contact_id: 99999 } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json).toEqual({ status: false, message: 'Invalid contact id', errors: [] });
+  });
+
   it('8x8: a malformed id in the path, where no 400 is documented, is the 404, never the 401 about credentials', async () => {
     const answer = await mock.client.call('8x8', 'getGroup', { params: { groupId: 'abc' } });
     expect(answer.status).toBe(404);
