@@ -41,12 +41,14 @@ export interface LinkedValue {
 }
 
 /**
- * Where a body names a record of another collection: the value at `pointer`, or with `each` the
- * property `each` of every item of the array at `pointer` (each item its own record).
+ * Where a body names a record of another collection: the value at `pointer`, with `each` the
+ * property `each` of every item of the array at `pointer`, with `items` every item of that array
+ * (a list of member ids); each item its own record.
  */
 export interface BodyRef {
   pointer: string;
   each?: string;
+  items?: true;
   linked: LinkedValue;
 }
 

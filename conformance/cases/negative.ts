@@ -6,7 +6,7 @@
 import { formRoundTrip } from '../../lib/form.js';
 import { sampleValue, variantsOf } from '../../lib/generators/values.js';
 import { isObject } from '../../lib/json.js';
-import { getPointer } from '../../lib/json-pointer.js';
+import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { type Assumption, inferredOnly, responseAssumption } from '../../lib/provenance.js';
 import { resourceModel } from '../../lib/resources.js';
@@ -102,7 +102,15 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
         ...(reason !== undefined ? { assumptions: [{ pointer: body.pointer, keyword: 'required', reason }] } : {}),
       });
     }
-    const text = JSON.stringify(valid);
+    // A raw body names no record the run made: a list of member ids goes empty rather than carry an
+    // example's ids, which a server reading past the Content-Type would act on.
+    let raw = valid;
+    for (const ref of base.bodyRefs ?? []) {
+      if (!ref.items || !Array.isArray(getPointer(raw, ref.pointer))) continue;
+      raw = structuredClone(raw);
+      setPointer(raw, ref.pointer, []);
+    }
+    const text = JSON.stringify(raw);
     if (sendsJson(operation)) {
       drafts.push({
         operation,

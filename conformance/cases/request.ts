@@ -44,8 +44,9 @@ export function creatorOf(
 
 /**
  * The body fields of an operation that name records of other collections (`x-resource.related`: a
- * lookup's `by`, or the items of a membership's `field`, when its body has that property), each fed
- * by that collection's create.
+ * lookup's `by`, or the items of a membership's `field`, when its body has that property; the ids of
+ * an add-members or remove-members), each fed by that collection's create: a run names only records
+ * it made, never an example's ids, which may be someone's real records.
  */
 export function referencesOf(ctx: BuildContext, operation: Operation): BodyRef[] {
   const binding = resourceModel(ctx.spec).get(operation.operationId);
@@ -63,6 +64,16 @@ export function referencesOf(ctx: BuildContext, operation: Operation): BodyRef[]
       reference: true,
     };
     refs.push({ pointer: `/${escapeToken(property)}`, ...('memberOf' in rule ? { each: rule.key } : {}), linked });
+  }
+  const members = binding?.resource.members;
+  const create = members?.ids !== undefined ? creatorOf(ctx, members.collection) : undefined;
+  if (members?.ids !== undefined && create) {
+    const linked: LinkedValue = {
+      sourceOperationId: create.operationId,
+      expression: create.expression,
+      reference: true,
+    };
+    refs.push({ pointer: members.ids, items: true, linked });
   }
   return refs;
 }

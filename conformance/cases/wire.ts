@@ -87,18 +87,36 @@ const lowerCased = (names: readonly string[]): ReadonlySet<string> =>
 /** Tries for an id not yet in one array: the pool hands ids round robin, so a repeat means it is short of them. */
 const DISTINCT_TRIES = 4;
 
+/** A made record not yet named in this list, or undefined when there is none. */
+function distinct(linked: LinkedValue, resolve: Resolve, used: Set<string>): unknown {
+  for (let tries = 0; tries < DISTINCT_TRIES; tries++) {
+    const resolved = resolve(linked);
+    if (resolved === undefined) return undefined;
+    const key = JSON.stringify(resolved);
+    if (used.has(key)) continue;
+    used.add(key);
+    return resolved;
+  }
+  return undefined;
+}
+
 /**
  * The body with ids of records the run made where it names records of other collections. A case
- * without the field keeps it absent, and without a made record the case's own value stays. In a
- * list, each item gets a made record not already named there; items left without one are dropped
- * (their own values may name nothing, or repeat one given), unless no item got one.
+ * without the field keeps it absent, and without a made record the case's own value stays, except
+ * in a list of ids (members to add or remove): those are never another's records, so the case is
+ * not sent. In a list, each item gets a made record not already named there; items left without
+ * one are dropped (their own values may name nothing, or repeat one given), unless no item got one.
  */
-function withReferences(value: unknown, refs: readonly BodyRef[], resolve: Resolve): unknown {
+function withReferences(
+  value: unknown,
+  refs: readonly BodyRef[],
+  resolve: Resolve,
+): { value: unknown } | { missing: BodyRef } {
   let copy: unknown;
   for (const ref of refs) {
     const current = getPointer(copy ?? value, ref.pointer);
     if (current === undefined) continue;
-    if (ref.each === undefined) {
+    if (ref.each === undefined && !ref.items) {
       const resolved = resolve(ref.linked);
       if (resolved === undefined) continue;
       copy ??= structuredClone(value);
@@ -109,22 +127,24 @@ function withReferences(value: unknown, refs: readonly BodyRef[], resolve: Resol
     const used = new Set<string>();
     const made: unknown[] = [];
     for (const item of current) {
-      if (item === null || typeof item !== 'object' || !Object.hasOwn(item, ref.each)) continue;
-      for (let tries = 0; tries < DISTINCT_TRIES; tries++) {
-        const resolved = resolve(ref.linked);
-        if (resolved === undefined || used.has(JSON.stringify(resolved))) continue;
-        used.add(JSON.stringify(resolved));
+      if (!ref.items && (item === null || typeof item !== 'object' || !Object.hasOwn(item, ref.each!))) continue;
+      const resolved = distinct(ref.linked, resolve, used);
+      if (resolved === undefined) continue;
+      if (ref.items) made.push(resolved);
+      else {
         const named = structuredClone(item);
-        setPointer(named, `/${escapeToken(ref.each)}`, resolved);
+        setPointer(named, `/${escapeToken(ref.each!)}`, resolved);
         made.push(named);
-        break;
       }
     }
-    if (made.length === 0) continue;
+    if (made.length === 0) {
+      if (ref.items && current.length > 0) return { missing: ref };
+      continue;
+    }
     copy ??= structuredClone(value);
     setPointer(copy, ref.pointer, made);
   }
-  return copy ?? value;
+  return { value: copy ?? value };
 }
 
 /** The wire request of a case, or why it cannot be sent. */
@@ -168,8 +188,14 @@ export function buildRequest(
     if (value !== null && typeof value === 'object') setPointer(value, request.bodyId.pointer, resolved);
     body = { ...body, value };
   }
-  if (request.bodyRefs && body?.kind === 'value')
-    body = { ...body, value: withReferences(body.value, request.bodyRefs, resolve) };
+  if (request.bodyRefs && body?.kind === 'value') {
+    const referred = withReferences(body.value, request.bodyRefs, resolve);
+    if ('missing' in referred) {
+      const { linked, pointer } = referred.missing;
+      return { notSent: `no record created by ${linked.sourceOperationId} to put at ${pointer}` };
+    }
+    body = { ...body, value: referred.value };
+  }
   const query = queryText(operation, queryEntries);
   // Names are lower-cased on the wire so that given, generated and omitted headers meet case-insensitively.
   const omitted = lowerCased(request.omitHeaders);

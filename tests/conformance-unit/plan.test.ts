@@ -230,3 +230,46 @@ describe('a refusal only we assume', () => {
     expect(documented.map((c) => c.assumptions)).toEqual([undefined]);
   });
 });
+
+describe('a run names only records it made', () => {
+  test("8x8's member lists: every id is a contact the run creates, never the example's", async () => {
+    const cases = allCases(planOf(await load('8x8-contacts'), 11)).filter(
+      (c) => c.operation.operationId === 'addContactsToGroup' || c.operation.operationId === 'removeContactsFromGroup',
+    );
+    expect(cases.length).toBeGreaterThan(0);
+    const exampleIds = /41702118|41702119/;
+    for (const testCase of cases) {
+      const { body, bodyRefs } = testCase.request;
+      const text = body?.kind === 'raw' ? body.text : JSON.stringify(body?.kind === 'value' ? body.value : null);
+      const contacts = body?.kind === 'value' && body.value && typeof body.value === 'object' ? body.value : {};
+      // Raw bodies (malformed JSON, a wrong Content-Type) carry no ids at all.
+      if (body?.kind === 'raw') expect(text, testCase.name).not.toMatch(exampleIds);
+      else if (Array.isArray((contacts as { contacts?: unknown }).contacts) && testCase.kind === 'positive') {
+        expect(bodyRefs, testCase.name).toContainEqual(
+          expect.objectContaining({
+            pointer: '/contacts',
+            items: true,
+            linked: expect.objectContaining({ sourceOperationId: 'createContact' }),
+          }),
+        );
+      }
+    }
+  });
+
+  test('a list of member ids with no record made to name is not sent', async () => {
+    const loaded = await load('8x8-contacts');
+    const testCase = allCases(planOf(loaded, 11)).find(
+      (c) => c.operation.operationId === 'addContactsToGroup' && c.kind === 'positive' && c.request.bodyRefs?.length,
+    )!;
+    const built = buildRequest(testCase, 'http://127.0.0.1:1', [], () => undefined);
+    expect(built).toEqual({ notSent: 'no record created by createGroup to take groupId from' });
+    const groupOnly = buildRequest(testCase, 'http://127.0.0.1:1', [], (linked) =>
+      linked.sourceOperationId === 'createGroup' ? 7 : undefined,
+    );
+    expect(groupOnly).toEqual({ notSent: 'no record created by createContact to put at /contacts' });
+    const made = buildRequest(testCase, 'http://127.0.0.1:1', [], (linked) =>
+      linked.sourceOperationId === 'createGroup' ? 7 : 900,
+    );
+    expect('notSent' in made ? made : JSON.parse(String(made.body))).toMatchObject({ contacts: [900] });
+  });
+});
