@@ -336,6 +336,7 @@ async function planRun(
     operations: operations.length === known.length ? [] : operations,
     rateLimit: checks.some((c) => c.name === 'rate_limit'),
     judged: (draft) => isJudged(checks, draft),
+    othersRecords: options.live === true || !loopback,
   });
   if (skipped.size > 0) {
     // A sequence that would exercise a skipped operation (a record's life, a link) is left out whole:

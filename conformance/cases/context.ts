@@ -17,9 +17,17 @@ export interface BuildContext {
   nonce: string;
   /** Path parameters that links fill: target operationId -> parameter -> where the value comes from. */
   links: Map<string, Map<string, LinkedValue>>;
+  /** The target may hold records the run did not make (not loopback, or `--live`): never write to a guessed id. */
+  othersRecords: boolean;
 }
 
-export function createContext(spec: Spec, validators: ValidatorCache, seed: number, nonce: string): BuildContext {
+export function createContext(
+  spec: Spec,
+  validators: ValidatorCache,
+  seed: number,
+  nonce: string,
+  othersRecords = false,
+): BuildContext {
   const links = new Map<string, Map<string, LinkedValue>>();
   for (const [target, parameters] of linkedParameters(spec)) {
     const selfLink = (source: string): number => (source === target ? 1 : 0);
@@ -33,7 +41,7 @@ export function createContext(spec: Spec, validators: ValidatorCache, seed: numb
     }
     links.set(target, chosen);
   }
-  return { spec, validators, seed, stamps: new Stamps(seed, validators), nonce, links };
+  return { spec, validators, seed, stamps: new Stamps(seed, validators), nonce, links, othersRecords };
 }
 
 /** Media types the generated bodies can be sent as, best first: JSON, any `+json`, then forms. */

@@ -57,6 +57,11 @@ export interface PlanOptions {
    * (except the records other planned cases need): `--checks rate_limit` sends the burst only.
    */
   judged?: (draft: Draft) => boolean;
+  /**
+   * The target may hold records the run did not make (a live target): a change to an id never
+   * created is sent only after a read of it answered not found, and not at all without a read.
+   */
+  othersRecords?: boolean;
 }
 
 const linkedValues = (draft: Draft): LinkedValue[] => [
@@ -269,7 +274,7 @@ function setupCases(ctx: BuildContext, source: Operation, target: Operation): Dr
 }
 
 export function planCases(spec: Spec, validators: ValidatorCache, options: PlanOptions): Plan {
-  const ctx = createContext(spec, validators, options.seed, options.nonce);
+  const ctx = createContext(spec, validators, options.seed, options.nonce, options.othersRecords === true);
   const selected = spec.operations.filter(
     (op) => options.operations.length === 0 || options.operations.includes(op.operationId),
   );

@@ -273,3 +273,50 @@ describe('a run names only records it made', () => {
     expect('notSent' in made ? made : JSON.parse(String(made.body))).toMatchObject({ contacts: [900] });
   });
 });
+
+describe('an id never created, on a target holding records of others', () => {
+  const unknownIdScenarios = (plan: Plan) =>
+    plan.scenarios.filter((s) => s.steps.some((step) => step.stateful?.rule === 'unknown-id'));
+  const changes = (testCase: TestCase) => !['get', 'head'].includes(testCase.operation.method.toLowerCase());
+
+  test.each(SPECS)('%s: a change to a made-up id follows a read of it, and goes out nowhere else', async (name) => {
+    const loaded = await load(name);
+    const live = planCases(loaded.spec, loaded.validators, {
+      seed: 11,
+      nonce: 'test',
+      maxCases: 1000,
+      operations: [],
+      rateLimit: false,
+      othersRecords: true,
+    });
+    let guarded = 0;
+    for (const scenario of unknownIdScenarios(live)) {
+      const last = scenario.steps.at(-1)!;
+      if (!changes(last)) continue;
+      guarded += 1;
+      // The read goes first with the same id; the change is sent only if it answered not found.
+      expect(scenario.steps, scenario.name).toHaveLength(2);
+      const [read] = scenario.steps;
+      expect(read!.operation.method.toLowerCase(), scenario.name).toBe('get');
+      expect(read!.request.pathParams, scenario.name).toEqual(last.request.pathParams);
+    }
+    // 8x8 and Eloqua read their records by id; BigChange and Easify have no such read (none is sent).
+    expect(guarded > 0).toBe(name === '8x8-contacts' || name === 'eloqua-contact-segments');
+  });
+
+  test("BigChange's update has no read to ask first: its made-up id is patched on loopback only", async () => {
+    const loaded = await load('bigchange-contact-groups');
+    const plan = (othersRecords: boolean) =>
+      planCases(loaded.spec, loaded.validators, {
+        seed: 11,
+        nonce: 'test',
+        maxCases: 1000,
+        operations: [],
+        rateLimit: false,
+        othersRecords,
+      });
+    const patches = (p: Plan) => unknownIdScenarios(p).filter((s) => s.steps.some(changes));
+    expect(patches(plan(false)).length).toBeGreaterThan(0);
+    expect(patches(plan(true))).toEqual([]);
+  });
+});
