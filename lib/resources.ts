@@ -236,6 +236,15 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
       : new Map([[resource.collection, { create: creators.get(resource.collection)!.create }]]);
     bindings.set(operation.operationId, bind(spec, operation, resource, !operation.resource, creates));
   }
+  // An id some operation takes as a UUID is made as one, whatever the create's answer says of it: a
+  // counted "1" would be refused by the very read that should find it.
+  const uuids = new Set<string>();
+  for (const operation of spec.operations) {
+    const binding = bindings.get(operation.operationId);
+    const parameter = operation.parameters.find((p) => p.name === binding?.idParameter && p.in !== 'header');
+    if (binding && parameter && idKindOf(parameter.schema) === 'uuid') uuids.add(binding.resource.collection);
+  }
+  for (const binding of bindings.values()) if (uuids.has(binding.resource.collection)) binding.idKind = 'uuid';
   cache.set(spec, bindings);
   return bindings;
 }
