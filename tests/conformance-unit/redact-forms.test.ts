@@ -70,6 +70,33 @@ test('a given secret is masked HTML-escaped with any entity, and base64-encoded'
   expect(redactor.text(`x ${base64(secret).slice(0, 10)}…`)).toBe('x ***…');
 });
 
+test('a secret inside a longer base64 text is masked at any byte alignment', () => {
+  const token = 'sk_live_Abc123XyZ';
+  const redactor = new Redactor([['Authorization', `Bearer ${token}`]]);
+  // Every way of reading base64 runs of the output back: no decoding shows the token again.
+  const decodings = (text: string): string[] =>
+    (text.match(/[A-Za-z0-9+/_-]{4,}/g) ?? []).flatMap((run) =>
+      [0, 1, 2, 3].map((offset) =>
+        Buffer.from(run.slice(offset).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1'),
+      ),
+    );
+  for (const prefix of ['', 'a', 'ab', '{"auth":" ']) {
+    for (const encode of [(t: string) => base64(t), (t: string) => Buffer.from(t).toString('base64url')]) {
+      const echoed = encode(`${prefix}Bearer ${token}","n":1}`);
+      expect(
+        decodings(echoed).some((d) => d.includes(token)),
+        prefix,
+      ).toBe(true);
+      const masked = redactor.text(`x-trace: ${echoed}`);
+      expect(masked, prefix).toContain('***');
+      expect(
+        decodings(masked).filter((d) => d.includes(token)),
+        prefix,
+      ).toEqual([]);
+    }
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // End to end: a server that echoes every header HTML-escaped and base64-encoded
 // ---------------------------------------------------------------------------------------------
