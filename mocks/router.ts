@@ -21,8 +21,30 @@ export type RouteMatch =
   | { kind: 'wrong-method'; allowed: string[] }
   | { kind: 'none' };
 
+/** How concrete a path segment is: literal text, text with a template in it (`{id}.json`), a whole template. */
+const LITERAL = 0;
+const MIXED = 1;
+const TEMPLATE = 2;
+
+function segmentRanks(path: string): number[] {
+  return path
+    .split('/')
+    .map((segment) => (!segment.includes('{') ? LITERAL : /^\{[^}]+\}$/.test(segment) ? TEMPLATE : MIXED));
+}
+
+/** Segment by segment: at the first difference the more concrete segment goes first. */
+function byConcreteness(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/**
+ * Routes in the order they are tried: OpenAPI matches concrete paths before templated ones, so
+ * `/emails/receiving` is tried before `/emails/{id}` whatever the document's order (which is kept
+ * among equally concrete paths). Sorted once here, so matching stays one pass.
+ */
 export function compileRoutes(operations: readonly Operation[]): Route[] {
-  return operations.map((operation) => {
+  const routes = operations.map((operation) => {
     const parameterNames: string[] = [];
     const source = operation.path
       .split(/(\{[^}]+\})/)
@@ -33,8 +55,13 @@ export function compileRoutes(operations: readonly Operation[]): Route[] {
         return '([^/]+)';
       })
       .join('');
-    return { operation, pattern: new RegExp(`^${source}/?$`), parameterNames };
+    return {
+      route: { operation, pattern: new RegExp(`^${source}/?$`), parameterNames },
+      ranks: segmentRanks(operation.path),
+    };
   });
+  // Array.prototype.sort is stable: equally concrete paths keep the document's order.
+  return routes.sort((a, b) => byConcreteness(a.ranks, b.ranks)).map(({ route }) => route);
 }
 
 function decode(segment: string): string {
@@ -45,6 +72,7 @@ function decode(segment: string): string {
   }
 }
 
+/** The first route (in compileRoutes' order) whose template and method match; else why none does. */
 export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch {
   const allowed: string[] = [];
   for (const route of routes) {
