@@ -389,6 +389,16 @@ export async function readSpec(file: string): Promise<{ spec: Spec; texts: Reado
   return { spec: buildSpec(document, file, declaredVersion), texts };
 }
 
+/**
+ * The path a request for an operation is sent to: its path key without a `#` suffix. Some documents
+ * give one path several operations of a method that way (`/files/{id}#shared_link`); a fragment is
+ * never sent, so such an operation shares its request path with its siblings.
+ */
+export function requestPath(pathKey: string): string {
+  const hash = pathKey.indexOf('#');
+  return hash === -1 ? pathKey : pathKey.slice(0, hash);
+}
+
 /** The path of the server URL (`https://api.example.com/api/v2` -> `/api/v2`, `''` for none). */
 export function serverBasePath(spec: Spec): string {
   let path: string;

@@ -2,7 +2,7 @@
  * Maps a request path to an API (by its prefix) and then to one of its operations (by the spec's
  * path templates), so that Prism is handed exactly one operation and state knows the path ids.
  */
-import type { Operation } from '../lib/spec.js';
+import { type Operation, requestPath } from '../lib/spec.js';
 
 export interface Route {
   operation: Operation;
@@ -45,8 +45,9 @@ function byConcreteness(a: readonly number[], b: readonly number[]): number {
  */
 export function compileRoutes(operations: readonly Operation[]): Route[] {
   const routes = operations.map((operation) => {
+    const path = requestPath(operation.path);
     const parameterNames: string[] = [];
-    const source = operation.path
+    const source = path
       .split(/(\{[^}]+\})/)
       .map((part) => {
         const name = /^\{([^}]+)\}$/.exec(part)?.[1];
@@ -57,7 +58,7 @@ export function compileRoutes(operations: readonly Operation[]): Route[] {
       .join('');
     return {
       route: { operation, pattern: new RegExp(`^${source}/?$`), parameterNames },
-      ranks: segmentRanks(operation.path),
+      ranks: segmentRanks(path),
     };
   });
   // Array.prototype.sort is stable: equally concrete paths keep the document's order.

@@ -1,0 +1,95 @@
+/**
+ * Documents the runner must cope with though they bend what a generator or a validator expects.
+ * Each runs in process against a real node:http server on 127.0.0.1 that records what it is sent.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConformance, STACK_FRAME, summarize } from '../support/runner.js';
+
+const FIXTURES = 'tests/fixtures/openapi';
+
+interface Target {
+  baseUrl: string;
+  /** `METHOD url` of every request, as the server read them. */
+  seen: string[];
+  close(): Promise<void>;
+}
+
+type Answer = { status: number; body?: unknown };
+
+async function serve(answer: (method: string, url: URL) => Answer): Promise<Target> {
+  const seen: string[] = [];
+  const server: Server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      seen.push(`${request.method} ${request.url}`);
+      const { status, body } = answer(request.method ?? 'GET', new URL(request.url ?? '/', 'http://localhost'));
+      response.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+      response.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('a path key with a # suffix', () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await serve((method, url) => {
+      if (!/^\/files\/[^/]+$/.test(url.pathname)) return { status: 404 };
+      const fields = url.searchParams.get('fields');
+      if (method === 'GET' && fields === null) return { status: 200, body: { type: 'file' } };
+      return fields === 'shared_link' ? { status: 200, body: { shared_link: 'https://x' } } : { status: 400 };
+    });
+  });
+  afterAll(() => target?.close());
+
+  it('is sent to the path without the suffix, its query after the path', async () => {
+    const run = await runConformance([
+      '--spec',
+      `${FIXTURES}/fragment-path.yaml`,
+      '--base-url',
+      target.baseUrl,
+      '--operation',
+      'getSharedLink',
+      '--no-random',
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.report?.summary.failed, summarize(run.report)).toBe(0);
+    expect(target.seen).toContainEqual(expect.stringMatching(/^GET \/files\/[^/?#%]+\?fields=shared_link$/));
+    for (const line of target.seen) expect(line).not.toMatch(/#|%23/);
+  });
+
+  it('replays as a curl line with the query on the wire', async () => {
+    const failing = await serve(() => ({ status: 500 }));
+    try {
+      const run = await runConformance([
+        '--spec',
+        `${FIXTURES}/fragment-path.yaml`,
+        '--base-url',
+        failing.baseUrl,
+        '--operation',
+        'getSharedLink',
+        '--no-random',
+      ]);
+      expect(run.code, run.describe()).toBe(1);
+      const curls = run.report?.failures.map((f) => f.curl) ?? [];
+      expect(curls.length).toBeGreaterThan(0);
+      for (const curl of curls) {
+        expect(curl).toMatch(/'http:\/\/127\.0\.0\.1:\d+\/files\/[^/?#']+\?fields=[^#']*'/);
+        expect(curl).not.toContain('#');
+      }
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+    } finally {
+      await failing.close();
+    }
+  });
+});
