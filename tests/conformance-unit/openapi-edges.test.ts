@@ -18,13 +18,15 @@ interface Target {
 
 type Answer = { status: number; body?: unknown };
 
-async function serve(answer: (method: string, url: URL) => Answer): Promise<Target> {
+async function serve(answer: (method: string, url: URL, body: string) => Answer): Promise<Target> {
   const seen: string[] = [];
   const server: Server = createServer((request, response) => {
-    request.resume();
+    let text = '';
+    request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
     request.on('end', () => {
       seen.push(`${request.method} ${request.url}`);
-      const { status, body } = answer(request.method ?? 'GET', new URL(request.url ?? '/', 'http://localhost'));
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const { status, body } = answer(request.method ?? 'GET', url, text);
       response.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
       response.end(body === undefined ? undefined : JSON.stringify(body));
     });
@@ -91,5 +93,47 @@ describe('a path key with a # suffix', () => {
     } finally {
       await failing.close();
     }
+  });
+});
+
+describe('a pattern with a word boundary', () => {
+  const UUID = /^$|[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}/u;
+  let target: Target;
+  beforeAll(async () => {
+    target = await serve((method, url, text) => {
+      if (method === 'GET' && url.pathname.startsWith('/rules/'))
+        return { status: 200, body: { cluster_uuid: '0123abcd-0000-4000-8000-0123456789ab' } };
+      if (url.pathname !== '/rules') return { status: 404 };
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return { status: 400 };
+      }
+      const uuid = (body as { cluster_uuid?: unknown } | null)?.cluster_uuid;
+      const valid = typeof uuid === 'string' && UUID.test(uuid);
+      return { status: valid ? 201 : 400 };
+    });
+  });
+  afterAll(() => target?.close());
+
+  it('is generated from and the run completes', async () => {
+    const run = await runConformance([
+      '--spec',
+      `${FIXTURES}/boundary-pattern.yaml`,
+      '--base-url',
+      target.baseUrl,
+      '--seed',
+      '7',
+      '--max-cases',
+      '30',
+    ]);
+    expect(run.code, run.describe()).not.toBe(2);
+    expect(run.stderr).not.toMatch(/internal error|not implemented/);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.report?.operations.createRule?.cases, summarize(run.report)).toBeGreaterThan(0);
+    // The server accepts exactly the values the pattern does: every valid body the run made matched it.
+    expect(run.report?.operations.createRule?.checks.positive_data_accepted?.failed, summarize(run.report)).toBe(0);
+    expect(run.report?.operations.createRule?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,24 @@
+/**
+ * Documents whose schemas bend what the generators expect: the real mock, on a free port, still
+ * answers with values that fit them. The specs are tests/fixtures/openapi/*.yaml.
+ */
+import { describe, expect, it } from 'vitest';
+import { startMock } from '../../mocks/server.js';
+
+const FIXTURES = 'tests/fixtures/openapi';
+
+describe('a response schema whose pattern has word boundaries', () => {
+  const UUID = /^[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}$/u;
+
+  it.each([false, true])('is answered with a value the pattern accepts (dynamic: %s)', async (dynamic) => {
+    const own = await startMock({ port: 0, dynamic, specFiles: [`${FIXTURES}/boundary-pattern.yaml`] });
+    try {
+      const response = await fetch(`${own.url}/boundary/rules/r1`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { cluster_uuid?: unknown };
+      expect(body.cluster_uuid).toMatch(UUID);
+    } finally {
+      await own.close();
+    }
+  });
+});
