@@ -82,8 +82,8 @@ export class ValidatorCache {
     if (this.specs.some((s) => s.origins === spec.origins)) return;
     const uri = `urn:contact-api-contracts:spec:${this.specs.length}`;
     // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
-    this.ajv.addSchema(spec.source, uri, undefined, false);
-    this.ajv.addSchema(documentedOnly(spec.source), `${uri}:documented`, undefined, false);
+    this.ajv.addSchema(withoutEmptyEnums(spec.source), uri, undefined, false);
+    this.ajv.addSchema(withoutEmptyEnums(documentedOnly(spec.source)), `${uri}:documented`, undefined, false);
     this.specs.push({
       file: spec.file,
       source: spec.source,
@@ -146,8 +146,43 @@ export class ValidatorCache {
       return { $ref: `${spec.uri}${rules === 'documented' ? ':documented' : ''}#${fragment}` };
     }
     // A schema built outside a spec may still be recursive: AJV needs its cycles as references.
-    return acyclic(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema);
+    return withoutEmptyEnums(acyclic(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema));
   }
+}
+
+/**
+ * `enum: []` is legal JSON Schema (no value is in it) but AJV refuses to compile it: it becomes
+ * `allOf: [..., false]`, which accepts nothing just the same. The value is copied only where one is
+ * found (members of a document that have none are shared, not copied).
+ */
+export function withoutEmptyEnums<T>(value: T): T {
+  const copies = new Map<object, unknown>();
+  const rewrite = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    if (copies.has(node)) return copies.get(node);
+    // Until its members are done, a node stands for itself (a cycle back to it is left as it is).
+    copies.set(node, node);
+    let copy: unknown = node;
+    if (Array.isArray(node)) {
+      const items = node.map(rewrite);
+      if (items.some((item, i) => item !== node[i])) copy = items;
+    } else {
+      const record = node as Record<string, unknown>;
+      const entries = Object.entries(record).map(([key, member]) => [key, rewrite(member)] as const);
+      const empty = Array.isArray(record.enum) && record.enum.length === 0;
+      if (empty || entries.some(([key, member]) => member !== record[key])) {
+        const object: Record<string, unknown> = Object.fromEntries(entries);
+        if (empty) {
+          delete object.enum;
+          object.allOf = [...(Array.isArray(object.allOf) ? object.allOf : []), false];
+        }
+        copy = object;
+      }
+    }
+    copies.set(node, copy);
+    return copy;
+  };
+  return rewrite(value) as T;
 }
 
 let metaSchema: { ajv: Ajv2020; validate: ValidateFunction } | undefined;

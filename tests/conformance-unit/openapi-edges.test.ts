@@ -18,7 +18,7 @@ interface Target {
 
 type Answer = { status: number; body?: unknown };
 
-async function serve(answer: (method: string, url: URL, body: string) => Answer): Promise<Target> {
+async function serve(answer: (method: string, url: URL, body: string, contentType: string) => Answer): Promise<Target> {
   const seen: string[] = [];
   const server: Server = createServer((request, response) => {
     let text = '';
@@ -26,7 +26,7 @@ async function serve(answer: (method: string, url: URL, body: string) => Answer)
     request.on('end', () => {
       seen.push(`${request.method} ${request.url}`);
       const url = new URL(request.url ?? '/', 'http://localhost');
-      const { status, body } = answer(request.method ?? 'GET', url, text);
+      const { status, body } = answer(request.method ?? 'GET', url, text, request.headers['content-type'] ?? '');
       response.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
       response.end(body === undefined ? undefined : JSON.stringify(body));
     });
@@ -135,5 +135,41 @@ describe('a pattern with a word boundary', () => {
     // The server accepts exactly the values the pattern does: every valid body the run made matched it.
     expect(run.report?.operations.createRule?.checks.positive_data_accepted?.failed, summarize(run.report)).toBe(0);
     expect(run.report?.operations.createRule?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
+  });
+});
+
+describe('an empty enum', () => {
+  let target: Target;
+  beforeAll(async () => {
+    // No value is in `enum: []`: a body is valid only without the property.
+    target = await serve((method, url, text, contentType) => {
+      if (method === 'GET' && url.pathname === '/ping') return { status: 200, body: {} };
+      if (method !== 'PATCH' || !url.pathname.startsWith('/requests/')) return { status: 404 };
+      if (contentType !== 'application/json') return { status: 400 };
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return { status: 400 };
+      }
+      const valid = typeof body === 'object' && body !== null && !Array.isArray(body) && !('action' in body);
+      return { status: valid ? 200 : 400 };
+    });
+  });
+  afterAll(() => target?.close());
+
+  it('is a property no value satisfies: the document is run, valid bodies leave it out', async () => {
+    const run = await runConformance([
+      '--spec',
+      `${FIXTURES}/empty-enum.yaml`,
+      '--base-url',
+      target.baseUrl,
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.report?.summary.failed, summarize(run.report)).toBe(0);
+    expect(run.report?.operations.actOnRequest?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
+    expect(target.seen).toContain('GET /ping');
   });
 });

@@ -185,4 +185,44 @@ describe('ValidatorCache', () => {
       /^a schema cannot be used: .*regular expression/i,
     );
   });
+
+  it('an empty enum accepts nothing, in a spec and in a schema of its own', () => {
+    const spec = buildSpec(
+      {
+        openapi: '3.1.0',
+        info: { title: 'Empty enum', version: '1' },
+        paths: {
+          '/requests': {
+            patch: {
+              operationId: 'act',
+              requestBody: {
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      properties: { action: { type: 'string', enum: [], allOf: [{ enum: ['APPROVED'] }] } },
+                    },
+                  },
+                },
+              },
+              responses: { '204': { description: 'done' } },
+            },
+          },
+        },
+      },
+      'empty-enum.yaml',
+    );
+    const cache = new ValidatorCache();
+    cache.register(spec);
+    const schema = spec.operations[0]!.requestBody!.content[0]!.schema!;
+    for (const rules of ['all', 'documented'] as const) {
+      const validate = cache.get(schema, rules);
+      expect(validate({})).toBe(true);
+      expect(validate({ action: 'APPROVED' })).toBe(false);
+      expect(validate({ action: 'anything' })).toBe(false);
+    }
+    const own = cache.get({ type: 'object', properties: { kind: { enum: [] } } });
+    expect(own({ other: 1 })).toBe(true);
+    expect(own({ kind: null })).toBe(false);
+  });
 });
