@@ -5,7 +5,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { SpecError } from './errors.js';
-import { getPointer } from './json-pointer.js';
+import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { assumptionsOf, documentedOnly } from './provenance.js';
 import { acyclic } from './schema.js';
@@ -63,6 +63,26 @@ interface RegisteredSpec {
   inferred: boolean;
 }
 
+interface Origins {
+  file: string | undefined;
+  origins: WeakMap<object, string>;
+}
+
+/**
+ * The origins of every spec any cache registered: a schema compiled as it is (the generators' own
+ * cache registers no spec, a schema built at run time holds members of one) can still be named by
+ * file and pointer when it is refused.
+ */
+const knownOrigins: Origins[] = [];
+
+function originOf(node: object): { file: string | undefined; pointer: string } | undefined {
+  for (const known of knownOrigins) {
+    const pointer = known.origins.get(node);
+    if (pointer !== undefined) return { file: known.file, pointer };
+  }
+  return undefined;
+}
+
 /**
  * Compiled validators, once per schema object and rule set. A schema that came from a registered
  * spec is compiled as a reference into that spec's document, so AJV resolves its `$ref`s (recursion
@@ -84,6 +104,8 @@ export class ValidatorCache {
     // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
     this.ajv.addSchema(withoutEmptyEnums(spec.source), uri, undefined, false);
     this.ajv.addSchema(withoutEmptyEnums(documentedOnly(spec.source)), `${uri}:documented`, undefined, false);
+    if (!knownOrigins.some((known) => known.origins === spec.origins))
+      knownOrigins.push({ file: spec.file, origins: spec.origins });
     this.specs.push({
       file: spec.file,
       source: spec.source,
@@ -122,8 +144,8 @@ export class ValidatorCache {
     const spec = this.specs.find((s) => s.origins.has(schema));
     const pointer = spec?.origins.get(schema);
     const at = (where: string) => `${spec?.file ?? 'the spec'}: the schema at #${where}`;
-    const invalid = spec ? undefined : metaSchemaProblems(compilable);
-    if (invalid !== undefined) throw new SpecError(`a schema cannot be used: schema is invalid: ${invalid}`);
+    const invalid = spec ? undefined : metaSchemaErrors(compilable);
+    if (invalid !== undefined) throw new SpecError(invalidOwnSchema(schema, invalid));
     try {
       return this.ajv.compile(compilable);
     } catch (error) {
@@ -188,13 +210,53 @@ export function withoutEmptyEnums<T>(value: T): T {
 let metaSchema: { ajv: Ajv2020; validate: ValidateFunction } | undefined;
 
 /** What makes a schema invalid under draft 2020-12's meta-schema, compiled once per process; undefined if valid. */
-function metaSchemaProblems(schema: unknown): string | undefined {
+function metaSchemaErrors(schema: unknown): ErrorObject[] | undefined {
   if (!metaSchema) {
     const ajv = new Ajv2020({ strict: false, logger: false });
     metaSchema = { ajv, validate: ajv.getSchema('https://json-schema.org/draft/2020-12/schema')! };
   }
   if (metaSchema.validate(schema)) return undefined;
-  return metaSchema.ajv.errorsText(metaSchema.validate.errors, { dataVar: 'schema' });
+  return [...(metaSchema.validate.errors ?? [])];
+}
+
+/** Meta-schema errors as `schema/minLength must be integer`, their paths taken from `prefix` on. */
+function problemsText(errors: readonly ErrorObject[], prefix = ''): string {
+  return errors
+    .filter((error) => error.instancePath === prefix || error.instancePath.startsWith(`${prefix}/`))
+    .map((error) => `schema${error.instancePath.slice(prefix.length)} ${error.message ?? 'is invalid'}`)
+    .join(', ');
+}
+
+function metaSchemaProblems(schema: unknown): string | undefined {
+  const errors = metaSchemaErrors(schema);
+  return errors && problemsText(errors);
+}
+
+/**
+ * Why a schema compiled as it is cannot be used, naming the spec file and the pointer of the
+ * innermost object on the way to the first problem that came from a spec, when one did.
+ */
+function invalidOwnSchema(schema: JsonSchema, errors: readonly ErrorObject[]): string {
+  let named = originOf(schema);
+  let prefix = '';
+  let node: unknown = schema;
+  const tokens = parsePointer(errors[0]?.instancePath ?? '');
+  for (let i = 0; i < tokens.length; i++) {
+    node = (node as Record<string, unknown>)[tokens[i]!];
+    if (node === null || typeof node !== 'object') break;
+    const origin = originOf(node);
+    if (origin) {
+      named = origin;
+      prefix = `/${tokens
+        .slice(0, i + 1)
+        .map(escapeToken)
+        .join('/')}`;
+    }
+  }
+  const problems = problemsText(errors, named ? prefix : '');
+  return named
+    ? `${named.file ?? 'the spec'}: the schema at #${named.pointer} cannot be used: schema is invalid: ${problems}`
+    : `a schema cannot be used: schema is invalid: ${problems}`;
 }
 
 /**

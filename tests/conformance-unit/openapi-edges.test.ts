@@ -173,3 +173,13 @@ describe('an empty enum', () => {
     expect(target.seen).toContain('GET /ping');
   });
 });
+
+it('a schema the draft refuses is named by file and pointer, exit 2 without a stack', async () => {
+  // Nothing listens on port 9: the spec is refused before anything is sent.
+  const run = await runConformance(['--spec', `${FIXTURES}/recursive-anchor.yaml`, '--base-url', 'http://127.0.0.1:9']);
+  expect(run.code, run.describe()).toBe(2);
+  expect(run.stderr).toBe(
+    `conformance: ${FIXTURES}/recursive-anchor.yaml: the schema at #/components/schemas/Node cannot be used: ` +
+      'schema is invalid: schema/$recursiveAnchor must be string\n',
+  );
+});
