@@ -22,3 +22,25 @@ describe('a response schema whose pattern has word boundaries', () => {
     }
   });
 });
+
+describe('documented response headers without an example', () => {
+  const ORIGIN = 'http://localhost:3000';
+
+  it.each([false, true])('carry values of their schema, never "null" (dynamic: %s)', async (dynamic) => {
+    const own = await startMock({ port: 0, dynamic, specFiles: [`${FIXTURES}/response-headers.yaml`] });
+    try {
+      const items = await fetch(`${own.url}/response/items`, { headers: { origin: ORIGIN } });
+      expect(items.status).toBe(200);
+      expect(items.headers.get('x-has-more')).toMatch(/^(true|false)$/);
+      expect(Number(items.headers.get('x-total'))).toBeGreaterThanOrEqual(1);
+      for (const [name, value] of items.headers) expect(value, name).not.toMatch(/^(null|undefined)$/);
+      // A documented CORS header with no value of its own leaves the mock's.
+      expect(items.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+      // One whose value the spec states is sent as the spec states it.
+      const pinned = await fetch(`${own.url}/response/pinned`, { headers: { origin: ORIGIN } });
+      expect(pinned.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    } finally {
+      await own.close();
+    }
+  });
+});
