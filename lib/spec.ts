@@ -197,6 +197,13 @@ function mediaTypes(content: unknown): MediaType[] {
 
 const LOCATIONS = new Set(['path', 'query', 'header', 'cookie']);
 
+/** A parameter's or header's example: `example`, else the first of `examples` (where an upgrade to 3.1 puts it). */
+function exampleOf(raw: JsonObject): unknown {
+  if (raw.example !== undefined) return raw.example;
+  if (!isObject(raw.examples)) return undefined;
+  return Object.values(raw.examples).find((e): e is JsonObject => isObject(e) && 'value' in e)?.value;
+}
+
 function parameters(pathItem: JsonObject, operation: JsonObject, where: string): Parameter[] {
   const byKey = new Map<string, Parameter>();
   const all = [
@@ -218,12 +225,7 @@ function parameters(pathItem: JsonObject, operation: JsonObject, where: string):
         if (isObject(first[1]) && isObject(first[1].schema)) schema = first[1].schema as JsonSchema;
       }
     }
-    const example =
-      raw.example !== undefined
-        ? raw.example
-        : isObject(raw.examples)
-          ? Object.values(raw.examples).find((e): e is JsonObject => isObject(e) && 'value' in e)?.value
-          : undefined;
+    const example = exampleOf(raw);
     byKey.set(`${location}:${location === 'header' ? raw.name.toLowerCase() : raw.name}`, {
       name: raw.name,
       in: location,
@@ -253,11 +255,12 @@ function responses(raw: unknown, pointer: string, where: string): Response[] {
             : isObject(header.content)
               ? Object.values(header.content).find(isObject)?.schema
               : undefined;
+          const example = exampleOf(header);
           return {
             name,
             required: header.required === true,
             ...(isObject(headerSchema) ? { schema: headerSchema as JsonSchema } : {}),
-            ...(header.example !== undefined ? { example: header.example } : {}),
+            ...(example !== undefined ? { example } : {}),
           };
         })
       : [];
@@ -387,6 +390,16 @@ export async function loadSpec(file: string): Promise<Spec> {
 export async function readSpec(file: string): Promise<{ spec: Spec; texts: ReadonlyMap<string, string> }> {
   const { document, declaredVersion, texts } = await readDocument(file);
   return { spec: buildSpec(document, file, declaredVersion), texts };
+}
+
+/**
+ * The path a request for an operation is sent to: its path key without a `#` suffix. Some documents
+ * give one path several operations of a method that way (`/files/{id}#shared_link`); a fragment is
+ * never sent, so such an operation shares its request path with its siblings.
+ */
+export function requestPath(pathKey: string): string {
+  const hash = pathKey.indexOf('#');
+  return hash === -1 ? pathKey : pathKey.slice(0, hash);
 }
 
 /** The path of the server URL (`https://api.example.com/api/v2` -> `/api/v2`, `''` for none). */

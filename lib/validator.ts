@@ -5,7 +5,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { SpecError } from './errors.js';
-import { getPointer } from './json-pointer.js';
+import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { assumptionsOf, documentedOnly } from './provenance.js';
 import { acyclic } from './schema.js';
@@ -63,6 +63,26 @@ interface RegisteredSpec {
   inferred: boolean;
 }
 
+interface Origins {
+  file: string | undefined;
+  origins: WeakMap<object, string>;
+}
+
+/**
+ * The origins of every spec any cache registered: a schema compiled as it is (the generators' own
+ * cache registers no spec, a schema built at run time holds members of one) can still be named by
+ * file and pointer when it is refused.
+ */
+const knownOrigins: Origins[] = [];
+
+function originOf(node: object): { file: string | undefined; pointer: string } | undefined {
+  for (const known of knownOrigins) {
+    const pointer = known.origins.get(node);
+    if (pointer !== undefined) return { file: known.file, pointer };
+  }
+  return undefined;
+}
+
 /**
  * Compiled validators, once per schema object and rule set. A schema that came from a registered
  * spec is compiled as a reference into that spec's document, so AJV resolves its `$ref`s (recursion
@@ -82,8 +102,10 @@ export class ValidatorCache {
     if (this.specs.some((s) => s.origins === spec.origins)) return;
     const uri = `urn:contact-api-contracts:spec:${this.specs.length}`;
     // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
-    this.ajv.addSchema(spec.source, uri, undefined, false);
-    this.ajv.addSchema(documentedOnly(spec.source), `${uri}:documented`, undefined, false);
+    this.ajv.addSchema(withoutEmptyEnums(spec.source), uri, undefined, false);
+    this.ajv.addSchema(withoutEmptyEnums(documentedOnly(spec.source)), `${uri}:documented`, undefined, false);
+    if (!knownOrigins.some((known) => known.origins === spec.origins))
+      knownOrigins.push({ file: spec.file, origins: spec.origins });
     this.specs.push({
       file: spec.file,
       source: spec.source,
@@ -122,8 +144,8 @@ export class ValidatorCache {
     const spec = this.specs.find((s) => s.origins.has(schema));
     const pointer = spec?.origins.get(schema);
     const at = (where: string) => `${spec?.file ?? 'the spec'}: the schema at #${where}`;
-    const invalid = spec ? undefined : metaSchemaProblems(compilable);
-    if (invalid !== undefined) throw new SpecError(`a schema cannot be used: schema is invalid: ${invalid}`);
+    const invalid = spec ? undefined : metaSchemaErrors(compilable);
+    if (invalid !== undefined) throw new SpecError(invalidOwnSchema(schema, invalid));
     try {
       return this.ajv.compile(compilable);
     } catch (error) {
@@ -146,20 +168,95 @@ export class ValidatorCache {
       return { $ref: `${spec.uri}${rules === 'documented' ? ':documented' : ''}#${fragment}` };
     }
     // A schema built outside a spec may still be recursive: AJV needs its cycles as references.
-    return acyclic(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema);
+    return withoutEmptyEnums(acyclic(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema));
   }
+}
+
+/**
+ * `enum: []` is legal JSON Schema (no value is in it) but AJV refuses to compile it: it becomes
+ * `allOf: [..., false]`, which accepts nothing just the same. The value is copied only where one is
+ * found (members of a document that have none are shared, not copied).
+ */
+export function withoutEmptyEnums<T>(value: T): T {
+  const copies = new Map<object, unknown>();
+  const rewrite = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    if (copies.has(node)) return copies.get(node);
+    // Until its members are done, a node stands for itself (a cycle back to it is left as it is).
+    copies.set(node, node);
+    let copy: unknown = node;
+    if (Array.isArray(node)) {
+      const items = node.map(rewrite);
+      if (items.some((item, i) => item !== node[i])) copy = items;
+    } else {
+      const record = node as Record<string, unknown>;
+      const entries = Object.entries(record).map(([key, member]) => [key, rewrite(member)] as const);
+      const empty = Array.isArray(record.enum) && record.enum.length === 0;
+      if (empty || entries.some(([key, member]) => member !== record[key])) {
+        const object: Record<string, unknown> = Object.fromEntries(entries);
+        if (empty) {
+          delete object.enum;
+          object.allOf = [...(Array.isArray(object.allOf) ? object.allOf : []), false];
+        }
+        copy = object;
+      }
+    }
+    copies.set(node, copy);
+    return copy;
+  };
+  return rewrite(value) as T;
 }
 
 let metaSchema: { ajv: Ajv2020; validate: ValidateFunction } | undefined;
 
 /** What makes a schema invalid under draft 2020-12's meta-schema, compiled once per process; undefined if valid. */
-function metaSchemaProblems(schema: unknown): string | undefined {
+function metaSchemaErrors(schema: unknown): ErrorObject[] | undefined {
   if (!metaSchema) {
     const ajv = new Ajv2020({ strict: false, logger: false });
     metaSchema = { ajv, validate: ajv.getSchema('https://json-schema.org/draft/2020-12/schema')! };
   }
   if (metaSchema.validate(schema)) return undefined;
-  return metaSchema.ajv.errorsText(metaSchema.validate.errors, { dataVar: 'schema' });
+  return [...(metaSchema.validate.errors ?? [])];
+}
+
+/** Meta-schema errors as `schema/minLength must be integer`, their paths taken from `prefix` on. */
+function problemsText(errors: readonly ErrorObject[], prefix = ''): string {
+  return errors
+    .filter((error) => error.instancePath === prefix || error.instancePath.startsWith(`${prefix}/`))
+    .map((error) => `schema${error.instancePath.slice(prefix.length)} ${error.message ?? 'is invalid'}`)
+    .join(', ');
+}
+
+function metaSchemaProblems(schema: unknown): string | undefined {
+  const errors = metaSchemaErrors(schema);
+  return errors && problemsText(errors);
+}
+
+/**
+ * Why a schema compiled as it is cannot be used, naming the spec file and the pointer of the
+ * innermost object on the way to the first problem that came from a spec, when one did.
+ */
+function invalidOwnSchema(schema: JsonSchema, errors: readonly ErrorObject[]): string {
+  let named = originOf(schema);
+  let prefix = '';
+  let node: unknown = schema;
+  const tokens = parsePointer(errors[0]?.instancePath ?? '');
+  for (let i = 0; i < tokens.length; i++) {
+    node = (node as Record<string, unknown>)[tokens[i]!];
+    if (node === null || typeof node !== 'object') break;
+    const origin = originOf(node);
+    if (origin) {
+      named = origin;
+      prefix = `/${tokens
+        .slice(0, i + 1)
+        .map(escapeToken)
+        .join('/')}`;
+    }
+  }
+  const problems = problemsText(errors, named ? prefix : '');
+  return named
+    ? `${named.file ?? 'the spec'}: the schema at #${named.pointer} cannot be used: schema is invalid: ${problems}`
+    : `a schema cannot be used: schema is invalid: ${problems}`;
 }
 
 /**

@@ -19,6 +19,9 @@ export function corsHeaders(headers: IncomingHttpHeaders): Record<string, string
   };
 }
 
+/** The mock's own CORS headers: a spec's header of the same name replaces one only with a value it gives. */
+export const isCorsHeader = (name: string): boolean => name.toLowerCase().startsWith('access-control-');
+
 /** A browser's preflight (OPTIONS with Origin and Access-Control-Request-Method), or undefined. */
 export function preflight(method: string, headers: IncomingHttpHeaders): Reply | undefined {
   if (method !== 'options' || !headers.origin || !headers['access-control-request-method']) return undefined;

@@ -9,7 +9,10 @@ import { createHash } from 'node:crypto';
 import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
 import { decycle } from '../lib/dereference.js';
 import { isObject } from '../lib/json.js';
-import type { Spec } from '../lib/spec.js';
+import { documentedResponse } from '../lib/responses.js';
+import type { Operation, ResponseHeader, Spec } from '../lib/spec.js';
+import { isCorsHeader } from './cors.js';
+import { sampleFrom } from './samples.js';
 
 type PrismLogger = Parameters<typeof createInstance>[1]['logger'];
 type HttpOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
@@ -101,6 +104,55 @@ const copyOf = (response: EngineResponse): EngineResponse => ({
   body: structuredClone(response.body),
 });
 
+/** A header value as sent: scalars as text, a list of them comma-separated (`simple` style); else none. */
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((v) => ['string', 'number', 'boolean'].includes(typeof v))
+  )
+    return value.join(',');
+  return undefined;
+}
+
+/** Whether the spec states the header's value (an example, a const, a default, one allowed value), not only its type. */
+function hasStatedValue(header: ResponseHeader | undefined): boolean {
+  if (!header) return false;
+  const schema = header.schema ?? {};
+  return (
+    header.example !== undefined ||
+    schema.example !== undefined ||
+    (schema.examples?.length ?? 0) > 0 ||
+    schema.const !== undefined ||
+    schema.default !== undefined ||
+    schema.enum?.length === 1
+  );
+}
+
+/**
+ * Prism's headers as they are sent. Prism has no value for some documented headers (`null` for a
+ * boolean without an example): one is made from the header's schema, or the header is left out;
+ * "null" is never sent. The mock's CORS headers are the ones a browser needs: a documented one
+ * replaces them only with a value the spec states, never with a placeholder.
+ */
+function sentHeaders(
+  operation: Operation | undefined,
+  status: number,
+  headers: Readonly<Record<string, unknown>>,
+): Record<string, string> {
+  const documented = operation ? documentedResponse(operation, status)?.headers : undefined;
+  const sent: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    const header = documented?.find((h) => h.name.toLowerCase() === key);
+    if (isCorsHeader(key) && !hasStatedValue(header)) continue;
+    const text = headerText(value) ?? (header?.schema ? headerText(sampleFrom(header.schema, status)) : undefined);
+    if (text !== undefined) sent[key] = text;
+  }
+  return sent;
+}
+
 export class PrismEngine {
   private readonly prism = createInstance({ ...baseConfig, mock: { dynamic: false } }, { logger: silentLogger });
   /**
@@ -112,7 +164,10 @@ export class PrismEngine {
    */
   private readonly answers = new Map<string, EngineResponse>();
 
-  private constructor(private readonly operations: Map<string, HttpOperation>) {}
+  private constructor(
+    private readonly operations: Map<string, HttpOperation>,
+    private readonly model: Map<string, Operation>,
+  ) {}
 
   /**
    * Hands Prism the document our loader already read, upgraded and dereferenced (so both agree on
@@ -127,7 +182,10 @@ export class PrismEngine {
       if (isObject(target)) target.operationId = operation.operationId;
     }
     const operations = await operationsOf(document);
-    return new PrismEngine(new Map(operations.map((op) => [op.iid ?? op.id, op])));
+    return new PrismEngine(
+      new Map(operations.map((op) => [op.iid ?? op.id, op])),
+      new Map(spec.operations.map((op) => [op.operationId, op])),
+    );
   }
 
   async respond(
@@ -183,8 +241,7 @@ export class PrismEngine {
       };
     }
     const { output } = result.right;
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(output.headers ?? {})) headers[name.toLowerCase()] = String(value);
+    const headers = sentHeaders(this.model.get(operationId), output.statusCode, output.headers ?? {});
     const response = { status: output.statusCode, headers, body: output.body };
     if (key === undefined) return response;
     // Prism's static body is its operation's own example object, shared by every engine of the document.

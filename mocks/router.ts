@@ -2,7 +2,7 @@
  * Maps a request path to an API (by its prefix) and then to one of its operations (by the spec's
  * path templates), so that Prism is handed exactly one operation and state knows the path ids.
  */
-import type { Operation } from '../lib/spec.js';
+import { type Operation, requestPath } from '../lib/spec.js';
 
 export interface Route {
   operation: Operation;
@@ -21,10 +21,33 @@ export type RouteMatch =
   | { kind: 'wrong-method'; allowed: string[] }
   | { kind: 'none' };
 
+/** How concrete a path segment is: literal text, text with a template in it (`{id}.json`), a whole template. */
+const LITERAL = 0;
+const MIXED = 1;
+const TEMPLATE = 2;
+
+function segmentRanks(path: string): number[] {
+  return path
+    .split('/')
+    .map((segment) => (!segment.includes('{') ? LITERAL : /^\{[^}]+\}$/.test(segment) ? TEMPLATE : MIXED));
+}
+
+/** Segment by segment: at the first difference the more concrete segment goes first. */
+function byConcreteness(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/**
+ * Routes in the order they are tried: OpenAPI matches concrete paths before templated ones, so
+ * `/emails/receiving` is tried before `/emails/{id}` whatever the document's order (which is kept
+ * among equally concrete paths). Sorted once here, so matching stays one pass.
+ */
 export function compileRoutes(operations: readonly Operation[]): Route[] {
-  return operations.map((operation) => {
+  const routes = operations.map((operation) => {
+    const path = requestPath(operation.path);
     const parameterNames: string[] = [];
-    const source = operation.path
+    const source = path
       .split(/(\{[^}]+\})/)
       .map((part) => {
         const name = /^\{([^}]+)\}$/.exec(part)?.[1];
@@ -33,8 +56,13 @@ export function compileRoutes(operations: readonly Operation[]): Route[] {
         return '([^/]+)';
       })
       .join('');
-    return { operation, pattern: new RegExp(`^${source}/?$`), parameterNames };
+    return {
+      route: { operation, pattern: new RegExp(`^${source}/?$`), parameterNames },
+      ranks: segmentRanks(path),
+    };
   });
+  // Array.prototype.sort is stable: equally concrete paths keep the document's order.
+  return routes.sort((a, b) => byConcreteness(a.ranks, b.ranks)).map(({ route }) => route);
 }
 
 function decode(segment: string): string {
@@ -45,6 +73,7 @@ function decode(segment: string): string {
   }
 }
 
+/** The first route (in compileRoutes' order) whose template and method match; else why none does. */
 export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch {
   const allowed: string[] = [];
   for (const route of routes) {

@@ -12,7 +12,7 @@ import { type Assumption, inferredOnly, responseAssumption } from '../../lib/pro
 import { resourceModel } from '../../lib/resources.js';
 import { rejectionResponses } from '../../lib/responses.js';
 import { isPrimitive } from '../../lib/schema.js';
-import type { Operation, Spec } from '../../lib/spec.js';
+import { type Operation, requestPath, type Spec } from '../../lib/spec.js';
 import { roundTrip } from '../../lib/wire.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import type { Draft } from './positive.js';
@@ -134,9 +134,15 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
   // An update by query parameters writes its unique values there: an invalid one is unique too.
   const binding = resourceModel(ctx.spec).get(operation.operationId);
   const stamped = binding?.resource.patch === 'parameters' ? (binding.resource.unique?.fields ?? []) : [];
+  // Without a required parameter, the request is also one for an operation with this one's method and
+  // request path (`/files/{id}` beside `/files/{id}#shared_link`), whose answer says nothing of this one.
+  const path = requestPath(operation.path);
+  const shared = ctx.spec.operations.some(
+    (other) => other !== operation && other.method === operation.method && requestPath(other.path) === path,
+  );
   for (const parameter of operation.parameters) {
     const kind = parameter.in === 'header' ? 'header' : 'negative';
-    if (parameter.in !== 'path' && parameter.required) {
+    if (parameter.in !== 'path' && parameter.required && !shared) {
       const request = withBody(base, validPayload());
       if (parameter.in === 'header') {
         delete request.headers[parameter.name];

@@ -6,7 +6,7 @@
 import { encodeMultipart, encodeUrlEncoded } from '../../lib/form.js';
 import { escapeToken, getPointer, setPointer } from '../../lib/json-pointer.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
-import type { Operation, Parameter } from '../../lib/spec.js';
+import { type Operation, type Parameter, requestPath } from '../../lib/spec.js';
 import { renderQuery, serializeCookie, serializePath } from '../../lib/wire.js';
 import type { BodyRef, LinkedValue, PlannedBody, SentRequest, TestCase, WireValue } from '../types.js';
 
@@ -155,7 +155,7 @@ export function buildRequest(
   resolve: Resolve,
 ): SentRequest | { notSent: string } {
   const { request, operation } = testCase;
-  let path = operation.path;
+  let path = requestPath(operation.path);
   for (const [name, value] of Object.entries(request.pathParams)) {
     let text: string;
     if ('sourceOperationId' in value) {

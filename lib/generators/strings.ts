@@ -28,31 +28,95 @@ const stringPart = (flat: JsonSchema): JsonSchema => {
   return { ...rest, type: 'string' };
 };
 
-/** Building a stringMatching arbitrary is costly; the same few patterns are sampled again and again. */
-const patternArbitraries = new Map<string, fc.Arbitrary<string>>();
+/**
+ * The pattern without what fast-check's stringMatching cannot build from: word boundaries (`\b`,
+ * `\B`) and lookarounds are left out, `[\b]` is the backspace it means. What it matches is a
+ * superset of the pattern's strings, near enough that most draws still match the pattern itself.
+ * Undefined for a backreference, which no removal approximates.
+ */
+export function loosenedPattern(pattern: string): string | undefined {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      i++;
+      if (/[1-9]/.test(next) || (next === 'k' && !inClass)) return undefined;
+      if (next === 'b') out += inClass ? '\\x08' : '';
+      else if (next !== 'B' || inClass) out += c + next;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if (c === '(' && /^\?(=|!|<=|<!)/.test(pattern.slice(i + 1, i + 4))) {
+      const end = groupEnd(pattern, i);
+      if (end === undefined) return undefined;
+      i = end;
+    } else out += c;
+  }
+  return out;
+}
 
+/** The index of the `)` that closes the group opened at `open`, skipping escapes and classes. */
+function groupEnd(pattern: string, open: number): number | undefined {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return undefined;
+}
+
+function stringMatching(source: string): fc.Arbitrary<string> | undefined {
+  const compiled = regex(source);
+  if (!compiled) return undefined;
+  try {
+    return fc.stringMatching(compiled);
+  } catch {
+    // fast-check throws at once on a regex feature it does not implement.
+    return undefined;
+  }
+}
+
+/** Building a stringMatching arbitrary is costly; the same few patterns are sampled again and again. */
+const patternArbitraries = new Map<string, fc.Arbitrary<string> | undefined>();
+
+/**
+ * Strings drawn to match the pattern. Where fast-check cannot build from the pattern as written, the
+ * draws come from a loosened pattern: callers keep only those the pattern itself accepts.
+ * Undefined when neither can be built.
+ */
 export function patternArbitrary(pattern: string): fc.Arbitrary<string> | undefined {
-  let arbitrary = patternArbitraries.get(pattern);
-  if (!arbitrary) {
-    const compiled = regex(pattern);
-    if (!compiled) return undefined;
-    arbitrary = fc.stringMatching(compiled);
+  if (!patternArbitraries.has(pattern)) {
+    const loosened = regex(pattern) ? loosenedPattern(pattern) : undefined;
+    const arbitrary =
+      stringMatching(pattern) ??
+      (loosened !== undefined && loosened !== pattern ? stringMatching(loosened) : undefined);
     patternArbitraries.set(pattern, arbitrary);
   }
-  return arbitrary;
+  return patternArbitraries.get(pattern);
 }
 
 /** Strings matching the pattern within the length bounds, deterministic for a seed. */
 export function matchingStrings(schema: JsonSchema, seed: number, count: number): string[] {
   const arbitrary = schema.pattern === undefined ? undefined : patternArbitrary(schema.pattern);
-  if (!arbitrary) return [];
+  const compiled = schema.pattern === undefined ? undefined : regex(schema.pattern);
+  if (!arbitrary || !compiled) return [];
   const min = schema.minLength ?? 0;
   const max = schema.maxLength ?? Infinity;
   const found: string[] = [];
   const samples = fc.sample(arbitrary, { seed, numRuns: count * 20 });
   for (const s of samples) {
     const length = codePoints(s);
-    if (length >= min && length <= max && !found.includes(s)) found.push(s);
+    if (length >= min && length <= max && !found.includes(s) && compiled.test(s)) found.push(s);
     if (found.length >= count) break;
   }
   return found;

@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { matchingStrings, sampleString, stringBoundaries, stringViolations } from '../../lib/generators/strings.js';
+import {
+  matchingStrings,
+  sampleString,
+  stringArbitrary,
+  stringBoundaries,
+  stringViolations,
+} from '../../lib/generators/strings.js';
 
 const ctx = { seed: 1, full: true, depth: 0, pointer: '/name' };
 
@@ -29,5 +36,24 @@ describe('strings', () => {
   test('an impossible length is reported with its pointer', () => {
     expect(() => sampleString({ minLength: 5, maxLength: 2 }, ctx)).toThrow('/name: maxLength 2 is below minLength 5');
     expect(() => sampleString({ pattern: '^[a]{3}$', maxLength: 2 }, ctx)).toThrow(/\/name: no string matching/);
+  });
+
+  test('a pattern with word boundaries or lookarounds: values the pattern itself accepts', () => {
+    const uuid = '^$|[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}';
+    const password = '^(?=.*[0-9])(?!.*x)[a-z0-9]{8}$';
+    for (const pattern of [uuid, password, '^\\bname[\\b]?\\B$']) {
+      const schema = { type: 'string', pattern };
+      const compiled = new RegExp(pattern, 'u');
+      expect(compiled.test(sampleString(schema, ctx)), pattern).toBe(true);
+      const found = matchingStrings(schema, 1, 3);
+      expect(found.length, pattern).toBeGreaterThan(0);
+      for (const value of found) expect(compiled.test(value), `${pattern}: ${value}`).toBe(true);
+      for (const value of fc.sample(stringArbitrary(schema, found[0]!), { seed: 1, numRuns: 20 }))
+        expect(compiled.test(value), `${pattern}: ${value}`).toBe(true);
+    }
+  });
+
+  test('a pattern nothing can be drawn from is unsatisfiable, not a crash', () => {
+    expect(() => sampleString({ type: 'string', pattern: '^(ab)\\1$' }, ctx)).toThrow(/\/name: no string matching/);
   });
 });

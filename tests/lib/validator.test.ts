@@ -185,4 +185,80 @@ describe('ValidatorCache', () => {
       /^a schema cannot be used: .*regular expression/i,
     );
   });
+
+  it('an empty enum accepts nothing, in a spec and in a schema of its own', () => {
+    const spec = buildSpec(
+      {
+        openapi: '3.1.0',
+        info: { title: 'Empty enum', version: '1' },
+        paths: {
+          '/requests': {
+            patch: {
+              operationId: 'act',
+              requestBody: {
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      properties: { action: { type: 'string', enum: [], allOf: [{ enum: ['APPROVED'] }] } },
+                    },
+                  },
+                },
+              },
+              responses: { '204': { description: 'done' } },
+            },
+          },
+        },
+      },
+      'empty-enum.yaml',
+    );
+    const cache = new ValidatorCache();
+    cache.register(spec);
+    const schema = spec.operations[0]!.requestBody!.content[0]!.schema!;
+    for (const rules of ['all', 'documented'] as const) {
+      const validate = cache.get(schema, rules);
+      expect(validate({})).toBe(true);
+      expect(validate({ action: 'APPROVED' })).toBe(false);
+      expect(validate({ action: 'anything' })).toBe(false);
+    }
+    const own = cache.get({ type: 'object', properties: { kind: { enum: [] } } });
+    expect(own({ other: 1 })).toBe(true);
+    expect(own({ kind: null })).toBe(false);
+  });
+
+  it('a schema compiled as it is and refused is named by the spec file and pointer it came from', () => {
+    const spec = buildSpec(
+      {
+        openapi: '3.1.0',
+        info: { title: 'Anchored', version: '1' },
+        paths: {
+          '/nodes': {
+            post: {
+              operationId: 'create',
+              requestBody: {
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/Node' } } },
+              },
+              responses: { '204': { description: 'made' } },
+            },
+          },
+        },
+        components: {
+          schemas: { Node: { $recursiveAnchor: true, type: 'object', properties: { name: { type: 'string' } } } },
+        },
+      },
+      'anchored.yaml',
+    );
+    new ValidatorCache().register(spec);
+    const node = spec.operations[0]!.requestBody!.content[0]!.schema!;
+    // A cache that registered no spec (the generators' own) compiles the spec's schema as it is.
+    const unregistered = new ValidatorCache();
+    expect(() => unregistered.get(node)).toThrow(
+      /^anchored\.yaml: the schema at #\/components\/schemas\/Node cannot be used: schema is invalid: schema\/\$recursiveAnchor must be string$/,
+    );
+    // Built at run time around it: the innermost member that came from the spec is named.
+    const built = { oneOf: [{ type: 'string' }, { type: 'number' }, node] } as JsonSchema;
+    expect(() => unregistered.get(built)).toThrow(
+      /^anchored\.yaml: the schema at #\/components\/schemas\/Node cannot be used: schema is invalid: schema\/\$recursiveAnchor must be string$/,
+    );
+  });
 });

@@ -1,0 +1,185 @@
+/**
+ * Documents the runner must cope with though they bend what a generator or a validator expects.
+ * Each runs in process against a real node:http server on 127.0.0.1 that records what it is sent.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConformance, STACK_FRAME, summarize } from '../support/runner.js';
+
+const FIXTURES = 'tests/fixtures/openapi';
+
+interface Target {
+  baseUrl: string;
+  /** `METHOD url` of every request, as the server read them. */
+  seen: string[];
+  close(): Promise<void>;
+}
+
+type Answer = { status: number; body?: unknown };
+
+async function serve(answer: (method: string, url: URL, body: string, contentType: string) => Answer): Promise<Target> {
+  const seen: string[] = [];
+  const server: Server = createServer((request, response) => {
+    let text = '';
+    request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    request.on('end', () => {
+      seen.push(`${request.method} ${request.url}`);
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const { status, body } = answer(request.method ?? 'GET', url, text, request.headers['content-type'] ?? '');
+      response.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+      response.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('a path key with a # suffix', () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await serve((method, url) => {
+      if (!/^\/files\/[^/]+$/.test(url.pathname)) return { status: 404 };
+      const fields = url.searchParams.get('fields');
+      if (method === 'GET' && fields === null) return { status: 200, body: { type: 'file' } };
+      return fields === 'shared_link' ? { status: 200, body: { shared_link: 'https://x' } } : { status: 400 };
+    });
+  });
+  afterAll(() => target?.close());
+
+  it('is sent to the path without the suffix, its query after the path', async () => {
+    const run = await runConformance([
+      '--spec',
+      `${FIXTURES}/fragment-path.yaml`,
+      '--base-url',
+      target.baseUrl,
+      '--operation',
+      'getSharedLink',
+      '--no-random',
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.report?.summary.failed, summarize(run.report)).toBe(0);
+    expect(target.seen).toContainEqual(expect.stringMatching(/^GET \/files\/[^/?#%]+\?fields=shared_link$/));
+    for (const line of target.seen) expect(line).not.toMatch(/#|%23/);
+  });
+
+  it('replays as a curl line with the query on the wire', async () => {
+    const failing = await serve(() => ({ status: 500 }));
+    try {
+      const run = await runConformance([
+        '--spec',
+        `${FIXTURES}/fragment-path.yaml`,
+        '--base-url',
+        failing.baseUrl,
+        '--operation',
+        'getSharedLink',
+        '--no-random',
+      ]);
+      expect(run.code, run.describe()).toBe(1);
+      const curls = run.report?.failures.map((f) => f.curl) ?? [];
+      expect(curls.length).toBeGreaterThan(0);
+      for (const curl of curls) {
+        expect(curl).toMatch(/'http:\/\/127\.0\.0\.1:\d+\/files\/[^/?#']+\?fields=[^#']*'/);
+        expect(curl).not.toContain('#');
+      }
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+describe('a pattern with a word boundary', () => {
+  const UUID = /^$|[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}/u;
+  let target: Target;
+  beforeAll(async () => {
+    target = await serve((method, url, text) => {
+      if (method === 'GET' && url.pathname.startsWith('/rules/'))
+        return { status: 200, body: { cluster_uuid: '0123abcd-0000-4000-8000-0123456789ab' } };
+      if (url.pathname !== '/rules') return { status: 404 };
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return { status: 400 };
+      }
+      const uuid = (body as { cluster_uuid?: unknown } | null)?.cluster_uuid;
+      const valid = typeof uuid === 'string' && UUID.test(uuid);
+      return { status: valid ? 201 : 400 };
+    });
+  });
+  afterAll(() => target?.close());
+
+  it('is generated from and the run completes', async () => {
+    const run = await runConformance([
+      '--spec',
+      `${FIXTURES}/boundary-pattern.yaml`,
+      '--base-url',
+      target.baseUrl,
+      '--seed',
+      '7',
+      '--max-cases',
+      '30',
+    ]);
+    expect(run.code, run.describe()).not.toBe(2);
+    expect(run.stderr).not.toMatch(/internal error|not implemented/);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.report?.operations.createRule?.cases, summarize(run.report)).toBeGreaterThan(0);
+    // The server accepts exactly the values the pattern does: every valid body the run made matched it.
+    expect(run.report?.operations.createRule?.checks.positive_data_accepted?.failed, summarize(run.report)).toBe(0);
+    expect(run.report?.operations.createRule?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
+  });
+});
+
+describe('an empty enum', () => {
+  let target: Target;
+  beforeAll(async () => {
+    // No value is in `enum: []`: a body is valid only without the property.
+    target = await serve((method, url, text, contentType) => {
+      if (method === 'GET' && url.pathname === '/ping') return { status: 200, body: {} };
+      if (method !== 'PATCH' || !url.pathname.startsWith('/requests/')) return { status: 404 };
+      if (contentType !== 'application/json') return { status: 400 };
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return { status: 400 };
+      }
+      const valid = typeof body === 'object' && body !== null && !Array.isArray(body) && !('action' in body);
+      return { status: valid ? 200 : 400 };
+    });
+  });
+  afterAll(() => target?.close());
+
+  it('is a property no value satisfies: the document is run, valid bodies leave it out', async () => {
+    const run = await runConformance([
+      '--spec',
+      `${FIXTURES}/empty-enum.yaml`,
+      '--base-url',
+      target.baseUrl,
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.report?.summary.failed, summarize(run.report)).toBe(0);
+    expect(run.report?.operations.actOnRequest?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
+    expect(target.seen).toContain('GET /ping');
+  });
+});
+
+it('a schema the draft refuses is named by file and pointer, exit 2 without a stack', async () => {
+  // Nothing listens on port 9: the spec is refused before anything is sent.
+  const run = await runConformance(['--spec', `${FIXTURES}/recursive-anchor.yaml`, '--base-url', 'http://127.0.0.1:9']);
+  expect(run.code, run.describe()).toBe(2);
+  expect(run.stderr).toBe(
+    `conformance: ${FIXTURES}/recursive-anchor.yaml: the schema at #/components/schemas/Node cannot be used: ` +
+      'schema is invalid: schema/$recursiveAnchor must be string\n',
+  );
+});

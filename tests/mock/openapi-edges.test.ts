@@ -1,0 +1,46 @@
+/**
+ * Documents whose schemas bend what the generators expect: the real mock, on a free port, still
+ * answers with values that fit them. The specs are tests/fixtures/openapi/*.yaml.
+ */
+import { describe, expect, it } from 'vitest';
+import { startMock } from '../../mocks/server.js';
+
+const FIXTURES = 'tests/fixtures/openapi';
+
+describe('a response schema whose pattern has word boundaries', () => {
+  const UUID = /^[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}$/u;
+
+  it.each([false, true])('is answered with a value the pattern accepts (dynamic: %s)', async (dynamic) => {
+    const own = await startMock({ port: 0, dynamic, specFiles: [`${FIXTURES}/boundary-pattern.yaml`] });
+    try {
+      const response = await fetch(`${own.url}/boundary/rules/r1`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { cluster_uuid?: unknown };
+      expect(body.cluster_uuid).toMatch(UUID);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('documented response headers without an example', () => {
+  const ORIGIN = 'http://localhost:3000';
+
+  it.each([false, true])('carry values of their schema, never "null" (dynamic: %s)', async (dynamic) => {
+    const own = await startMock({ port: 0, dynamic, specFiles: [`${FIXTURES}/response-headers.yaml`] });
+    try {
+      const items = await fetch(`${own.url}/response/items`, { headers: { origin: ORIGIN } });
+      expect(items.status).toBe(200);
+      expect(items.headers.get('x-has-more')).toMatch(/^(true|false)$/);
+      expect(Number(items.headers.get('x-total'))).toBeGreaterThanOrEqual(1);
+      for (const [name, value] of items.headers) expect(value, name).not.toMatch(/^(null|undefined)$/);
+      // A documented CORS header with no value of its own leaves the mock's.
+      expect(items.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+      // One whose value the spec states is sent as the spec states it.
+      const pinned = await fetch(`${own.url}/response/pinned`, { headers: { origin: ORIGIN } });
+      expect(pinned.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    } finally {
+      await own.close();
+    }
+  });
+});
