@@ -519,6 +519,32 @@ export function readRateLimit(raw: unknown, where: string): RateLimitExtension |
   };
 }
 
+/**
+ * `x-credential` (security scheme): what the vendor says a credential of the scheme looks like. The
+ * pattern is matched against the decoded `user:password` of Basic credentials, the token of other
+ * `Authorization` schemes and an API key's value; the example is such a credential.
+ */
+export interface CredentialExtension {
+  pattern: RegExp;
+  example: string;
+}
+
+export function readCredential(raw: unknown, where: string): CredentialExtension | undefined {
+  if (raw === undefined) return undefined;
+  where = `${where} x-credential`;
+  if (!isObject(raw)) fail(where, 'must be an object with "pattern" and "example"');
+  const source = str(raw, 'pattern', where);
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(source, 'u');
+  } catch (error) {
+    fail(where, `"pattern" is not a regular expression: ${(error as Error).message}`);
+  }
+  const example = str(raw, 'example', where);
+  if (!pattern.test(example)) fail(where, `"example" does not match "pattern"`);
+  return { pattern, example };
+}
+
 export function readErrorBody(raw: unknown, where: string): ErrorBodyExtension | undefined {
   if (raw === undefined) return undefined;
   where = `${where} x-error-body`;

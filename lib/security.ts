@@ -3,6 +3,7 @@
  * limit keys, the runner's generated credentials and its "no credentials" cases, and redaction all
  * use this table instead of their own reading of the scheme.
  */
+import { type CredentialExtension, readCredential } from './extensions.js';
 import { isObject, type JsonObject } from './json.js';
 import type { JsonSchema } from './json-schema.js';
 import { readParameter, type WireSource } from './wire.js';
@@ -18,10 +19,18 @@ export interface SecurityScheme {
   parameterName: string;
   /** The Authorization scheme word (`Bearer`, `Basic`, `Digest`...), for http-style schemes. */
   prefix?: string;
+  /** What the vendor says a credential looks like (`x-credential`). */
+  credential?: CredentialExtension;
 }
 
 export function readSecurityScheme(name: string, raw: unknown): SecurityScheme {
   const scheme: JsonObject = isObject(raw) ? raw : {};
+  const credential = readCredential(scheme['x-credential'], `security scheme ${name}`);
+  const read = readScheme(name, scheme);
+  return credential ? { ...read, credential } : read;
+}
+
+function readScheme(name: string, scheme: JsonObject): SecurityScheme {
   const httpScheme = typeof scheme.scheme === 'string' ? scheme.scheme : '';
   if (scheme.type === 'apiKey') {
     const location = scheme.in === 'query' || scheme.in === 'cookie' ? scheme.in : 'header';
@@ -55,23 +64,46 @@ export function presentedCredential(scheme: SecurityScheme, request: WireSource)
   return typeof read.value === 'string' ? read.value : String(read.value ?? '');
 }
 
-/** The scheme's credential in a request, when it has the scheme's shape (any value is accepted). */
+/**
+ * The scheme's credential in a request, when it has the scheme's shape and, where the vendor says
+ * what a credential looks like (`x-credential`), that look; any such value is accepted.
+ */
 export function credentialOf(scheme: SecurityScheme, request: WireSource): string | undefined {
   const value = presentedCredential(scheme, request);
   if (value === undefined || value === '') return undefined;
-  if (scheme.prefix === undefined) return value;
-  const match = /^(\S+)\s+\S/.exec(value);
-  return match && match[1]!.toLowerCase() === scheme.prefix.toLowerCase() ? value : undefined;
+  if (scheme.prefix === undefined) return looksRight(scheme, value) ? value : undefined;
+  const match = /^(\S+)\s+(\S.*)$/.exec(value);
+  if (!match || match[1]!.toLowerCase() !== scheme.prefix.toLowerCase()) return undefined;
+  const token = match[2]!.trim();
+  return looksRight(scheme, scheme.kind === 'basic' ? Buffer.from(token, 'base64').toString('utf8') : token)
+    ? value
+    : undefined;
 }
 
-/** The value a credential takes on the wire: `Bearer <token>`, `Basic base64(user:password)`, or the key. */
+const looksRight = (scheme: SecurityScheme, credential: string): boolean =>
+  scheme.credential === undefined || scheme.credential.pattern.test(credential);
+
+/**
+ * The value a credential takes on the wire: `Bearer <token>`, `Basic base64(user:password)`, or the
+ * key. Where the vendor says what a credential looks like, one that does not is the scheme's example
+ * instead (a Basic one keeps the example's user and takes the given password when that still fits).
+ */
 export function credentialValue(
   scheme: SecurityScheme,
   secret: { token: string; user: string; password: string },
 ): string {
-  if (scheme.kind === 'basic') return `Basic ${Buffer.from(`${secret.user}:${secret.password}`).toString('base64')}`;
-  if (scheme.prefix !== undefined) return `${scheme.prefix} ${secret.token}`;
-  return secret.token;
+  const look = scheme.credential;
+  if (scheme.kind === 'basic') {
+    let pair = `${secret.user}:${secret.password}`;
+    if (look && !look.pattern.test(pair)) {
+      const colon = look.example.indexOf(':');
+      const user = colon === -1 ? look.example : look.example.slice(0, colon);
+      pair = look.pattern.test(`${user}:${secret.password}`) ? `${user}:${secret.password}` : look.example;
+    }
+    return `Basic ${Buffer.from(pair).toString('base64')}`;
+  }
+  const token = look && !look.pattern.test(secret.token) ? look.example : secret.token;
+  return scheme.prefix !== undefined ? `${scheme.prefix} ${token}` : token;
 }
 
 /** The names that carry credentials under the given schemes, by location (header names lower-cased). */

@@ -3,6 +3,7 @@
  * authentication, the runner's generated credentials, its throttle log and redaction.
  */
 import { describe, expect, it } from 'vitest';
+import { SpecError } from '../../lib/errors.js';
 import {
   credentialHeaders,
   credentialNames,
@@ -176,5 +177,62 @@ describe('credentialNames and credentialHeaders', () => {
     expect(credentialHeaders(schemes)).toEqual(['authorization', 'x-api-key', 'cookie']);
     expect(credentialHeaders(schemes.slice(0, 3))).toEqual(['authorization', 'x-api-key']);
     expect(credentialHeaders([])).toEqual([]);
+  });
+});
+
+describe('x-credential: what the vendor says a credential looks like', () => {
+  const siteBasic = readSecurityScheme('basicAuth', {
+    type: 'http',
+    scheme: 'basic',
+    'x-credential': { pattern: '^[^\\\\:]+\\\\[^:]+:', example: 'site\\user:password' },
+  });
+  const basic = (pair: string): WireSource => ({
+    headers: { authorization: `Basic ${Buffer.from(pair).toString('base64')}` },
+  });
+
+  it("a Basic credential is read decoded: Eloqua's site\\user is one, a bare user is not", () => {
+    expect(credentialOf(siteBasic, basic('acme\\ada:pw'))).toBeDefined();
+    expect(credentialOf(siteBasic, basic('ada:pw'))).toBeUndefined();
+    // Presented all the same: the answer is about wrong credentials, not missing ones.
+    expect(presentedCredential(siteBasic, basic('ada:pw'))).toBeDefined();
+  });
+
+  it('a token or key is read as it is', () => {
+    const token = readSecurityScheme('t', {
+      type: 'http',
+      scheme: 'bearer',
+      'x-credential': { pattern: '^sk_[a-z]+_', example: 'sk_test_1' },
+    });
+    const key = readSecurityScheme('k', {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Key',
+      'x-credential': { pattern: '^[0-9a-f]{8}$', example: '0badcafe' },
+    });
+    expect(credentialOf(token, { headers: { authorization: 'Bearer sk_live_x' } })).toBeDefined();
+    expect(credentialOf(token, { headers: { authorization: 'Bearer pk_live_x' } })).toBeUndefined();
+    expect(credentialOf(key, { headers: { 'x-key': '0badcafe' } })).toBe('0badcafe');
+    expect(credentialOf(key, { headers: { 'x-key': 'nothex!!' } })).toBeUndefined();
+    // Generated credentials take the look: the example where the run's own would not fit.
+    expect(credentialValue(token, SECRET)).toBe('Bearer sk_test_1');
+    expect(credentialValue(key, SECRET)).toBe('0badcafe');
+  });
+
+  it("a generated Basic credential keeps the run's password under the example's user", () => {
+    const value = credentialValue(siteBasic, SECRET);
+    expect(value).toBe(`Basic ${Buffer.from('site\\user:p@ss:word').toString('base64')}`);
+    expect(credentialOf(siteBasic, { headers: { authorization: value } })).toBe(value);
+  });
+
+  it('a pattern that does not compile, or an example it refuses, names the scheme', () => {
+    const read = (extension: unknown) => () =>
+      readSecurityScheme('basicAuth', { type: 'http', scheme: 'basic', 'x-credential': extension });
+    expect(read({ pattern: '([', example: 'a' })).toThrow(
+      /^security scheme basicAuth x-credential: "pattern" is not a regular expression/,
+    );
+    expect(read({ pattern: '^a$', example: 'b' })).toThrow(
+      'security scheme basicAuth x-credential: "example" does not match "pattern"',
+    );
+    expect(read('^a$')).toThrow(SpecError);
   });
 });
