@@ -3,7 +3,7 @@
  * runner's: 0 a clean stop, 2 bad usage or a failure to start (one line on stderr, never a stack
  * trace). `main(argv, io)` does the work without touching the process; `runCli()` wires signals.
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SpecError } from '../lib/errors.js';
 import { PACKAGE_VERSION } from '../lib/package-root.js';
@@ -62,11 +62,14 @@ Examples:
   $ npm start -- --port 8080 --rate-limit off
   $ MOCK_PORT=0 npm start -- --stateless
   $ npm start -- --watch
+  $ npx contact-mock --spec openapi.yaml --port 4011   # any one document (or several --spec)
 
 Exit codes:
   0  stopped by Ctrl-C or SIGTERM
   2  bad usage or the mock could not start (broken spec, port taken; one line on stderr)
 `;
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function program(io: MockCliIo): Command {
   return new Command('contact-mock')
@@ -79,6 +82,7 @@ function program(io: MockCliIo): Command {
     .option('--dynamic', 'generate response data from the schemas instead of using the examples')
     .option('--documented-only', 'enforce only the rules the vendors document (none marked x-inferred)')
     .option('--specs <dir>', 'directory of Swagger 2.0 / OpenAPI 3.x files (default: specs/ of this package)')
+    .option('--spec <file>', 'serve this Swagger 2.0 / OpenAPI 3.x file instead (repeatable)', collect, [])
     .option('--rate-limit <limit>', 'override x-rate-limit: LIMIT, LIMIT/SECONDS, or off (or none)', rateLimit)
     .option('--watch', 'reload a spec when its file changes, keeping the state that still fits')
     .addHelpText('after', AFTER_HELP)
@@ -93,6 +97,7 @@ interface CliOptions {
   dynamic?: boolean;
   documentedOnly?: boolean;
   specs?: string;
+  spec: string[];
   rateLimit?: RateLimitOverride;
   watch?: boolean;
 }
@@ -124,6 +129,7 @@ export async function main(argv: readonly string[], io: MockCliIo): Promise<Mock
     return fail(String(error));
   }
   const options = command.opts<CliOptions>();
+  if (options.spec.length > 0 && options.specs !== undefined) return fail('--spec and --specs cannot be used together');
   let port = options.port ?? 4010;
   if (options.port === undefined && io.env.MOCK_PORT) {
     try {
@@ -144,6 +150,7 @@ export async function main(argv: readonly string[], io: MockCliIo): Promise<Mock
       documentedOnly: options.documentedOnly ?? false,
       warm: true,
       ...(options.specs !== undefined ? { specsDir: options.specs } : {}),
+      ...(options.spec.length > 0 ? { specFiles: options.spec.map((file) => resolve(io.cwd, file)) } : {}),
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
       ...(options.watch
         ? {

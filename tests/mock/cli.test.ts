@@ -118,6 +118,30 @@ describe('contact-mock CLI', () => {
     }
   });
 
+  it('--spec serves one document of any folder; a missing one, or --spec with --specs, is one line and exit 2', async () => {
+    const cli = startCli(['--port', '0', '--spec', 'tests/corpus/oai-link-example.json']);
+    await waitFor(() => cli.output().stdout.includes('Mock ready'), 'the ready line');
+    const { stdout } = cli.output();
+    expect(stdout).toMatch(/^tests\/corpus\/oai-link-example\.json +http:\/\/127\.0\.0\.1:\d+\/oai /m);
+    // Only that document: the package's own specs are not served.
+    expect(stdout).not.toMatch(/easify/);
+    const base = /Mock ready on (http:\/\/127\.0\.0\.1:\d+) /.exec(stdout)![1];
+    const docs = await request(`${base}/__docs/oai/openapi.json`);
+    expect(docs.statusCode).toBe(200);
+    await docs.body.dump();
+    cli.child.kill('SIGTERM');
+    await cli.exited;
+
+    for (const [args, says] of [
+      [['--spec', 'nope.yaml'], /^contact-mock: spec file not found: .*nope\.yaml\n$/],
+      [['--spec', 'a.yaml', '--specs', 'specs'], /^contact-mock: --spec and --specs cannot be used together\n$/],
+    ] as const) {
+      const refused = startCli(['--port', '0', ...args]);
+      expect(await refused.exited).toBe(2);
+      expect(refused.output().stderr).toMatch(says);
+    }
+  });
+
   it.each([
     ['lots', 'must be LIMIT, LIMIT/SECONDS or off'],
     ['5/0', 'SECONDS must be above 0'],
