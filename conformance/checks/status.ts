@@ -10,7 +10,10 @@ export const statusCodeDocumented: Check = ({ spec, operation, response, documen
   if (guessed && rules === 'documented') return;
   return {
     message: `status ${response.status} is not documented`,
-    expected: `one of ${operation.responses.map((r) => r.status).join(', ')}`,
+    expected:
+      operation.responses.length > 0
+        ? `one of ${operation.responses.map((r) => r.status).join(', ')}`
+        : 'a documented status: the operation documents none',
     actual: got(response),
     key: `status ${response.status}`,
     ...(guessed ? { assumptions: guessed } : {}),

@@ -84,6 +84,16 @@ describe('one fault, one check', () => {
   test('an undocumented status is only status_code_documented', () => {
     expect(failing(exchange('negative', { status: 302, text: '' }))).toEqual(['status_code_documented']);
     expect(failing(exchange('auth', { status: 418, text: UNAUTHENTICATED }))).toEqual(['status_code_documented']);
+    const failure = (ex: Exchange) =>
+      results(ex).find((r) => r.check === 'status_code_documented' && r.status === 'failed');
+    expect(failure(exchange('negative', { status: 302, text: '' }))).toMatchObject({
+      failure: { expected: expect.stringMatching(/^one of 200, 401, /) },
+    });
+    // An operation without responses (a flawed document) is told as such, not as "one of" nothing.
+    const bare = { ...spec.operations[0]!, responses: [] };
+    expect(failure(exchange('positive', { status: 200, text: '{}' }, { operation: bare }))).toMatchObject({
+      failure: { expected: 'a documented status: the operation documents none' },
+    });
   });
   test('a 201 where only our guess says 200 refutes that guess, and fails nothing', () => {
     const result = evaluate(exchange('positive', { status: 201, text: CREATED }), {
