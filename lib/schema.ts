@@ -27,6 +27,20 @@ export const ANY: JsonSchema = Object.freeze({}) as JsonSchema;
 export const NOTHING: JsonSchema = Object.freeze({ not: ANY }) as JsonSchema;
 
 /** A subschema as an object: `true` is {} and `false` is { not: {} }, so readers need one case. */
+/**
+ * A schema's `pattern` as a RegExp: with Unicode semantics, as JSON Schema reads ECMA-262 patterns,
+ * where it parses so; else as a plain RegExp, as many documents are written (`\:` or `\-` outside a
+ * class: identity escapes a Unicode RegExp refuses). Throws when it is no RegExp at all.
+ */
+export function patternRegExp(source: string, flags = 'u'): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    if (!flags.includes('u')) throw error;
+    return new RegExp(source, flags.replace('u', ''));
+  }
+}
+
 export function subschema(value: unknown): JsonSchema {
   if (value === false) return NOTHING;
   if (value === true || value === undefined || value === null || typeof value !== 'object') return ANY;

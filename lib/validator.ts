@@ -8,7 +8,7 @@ import { SpecError } from './errors.js';
 import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { assumptionsOf, documentedOnly } from './provenance.js';
-import { acyclic } from './schema.js';
+import { acyclic, patternRegExp } from './schema.js';
 
 // ajv-formats is CommonJS; under ESM its callable is the default export's default.
 const addFormats: FormatsPlugin =
@@ -31,6 +31,11 @@ const INT64 = {
  * (base64), float/double (any number), binary/password (any string). ajv-formats' int64 checks
  * integer-ness only; ours adds the range.
  */
+/** AJV's `pattern` engine: the one reading of a pattern (lib/schema.ts), so validation and generation agree. */
+const PATTERNS = Object.assign((source: string, flags: string) => patternRegExp(source, flags), {
+  code: 'patternRegExp',
+});
+
 export function createAjv(): Ajv2020 {
   // strict: false because OpenAPI schemas carry annotations AJV does not know (example, x-...).
   // logger: false: an unknown format (`uint8`, `json`) is an annotation, not something to print per schema.
@@ -44,7 +49,7 @@ export function createAjv(): Ajv2020 {
     verbose: true,
     logger: false,
     validateSchema: false,
-    code: { optimize: false },
+    code: { optimize: false, regExp: PATTERNS },
   });
   addFormats(ajv);
   ajv.addFormat('int64', INT64);

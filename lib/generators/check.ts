@@ -6,7 +6,7 @@
  */
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { JsonSchema } from '../json-schema.js';
-import { allowedValues, declaredTypes, isNothing, jsonEqual, jsonType, typeAllows } from '../schema.js';
+import { allowedValues, declaredTypes, isNothing, jsonEqual, jsonType, patternRegExp, typeAllows } from '../schema.js';
 import { ValidatorCache } from '../validator.js';
 
 const formatsPlugin: FormatsPlugin =
@@ -59,7 +59,7 @@ const regexes = new Map<string, RegExp | undefined>();
 export function regex(pattern: string): RegExp | undefined {
   if (!regexes.has(pattern)) {
     try {
-      regexes.set(pattern, new RegExp(pattern, 'u'));
+      regexes.set(pattern, patternRegExp(pattern));
     } catch {
       regexes.set(pattern, undefined);
     }

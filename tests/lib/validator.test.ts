@@ -262,3 +262,23 @@ describe('ValidatorCache', () => {
     );
   });
 });
+
+describe('patterns as documents write them', () => {
+  it('an identity escape a Unicode RegExp refuses (`\\:`) is read as a plain RegExp; Unicode escapes keep working', () => {
+    const cache = new ValidatorCache();
+    const tag = cache.get({ type: 'string', pattern: '^[a-zA-Z0-9_\\-\\:]+$' });
+    expect(tag('env:prod')).toBe(true);
+    expect(tag('env prod')).toBe(false);
+    const letters = cache.get({ type: 'string', pattern: '^\\p{L}+$' });
+    expect(letters('Zoë')).toBe(true);
+    expect(letters('Zoë1')).toBe(false);
+  });
+
+  it('the generators draw values that very pattern accepts', async () => {
+    const { sampleValue } = await import('../../lib/generators/values.js');
+    const schema: JsonSchema = { type: 'string', pattern: '^[a-z]+\\:[0-9]+$' };
+    const value = sampleValue(schema, 7);
+    expect(value).toMatch(/^[a-z]+:[0-9]+$/);
+    expect(new ValidatorCache().get(schema)(value)).toBe(true);
+  });
+});
