@@ -115,11 +115,12 @@ export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDra
     const unknown = madeUpId(ctx, target, param);
     const step = unknown === undefined ? undefined : unknownIdStep(ctx, target, param, unknown);
     if (!step || unknown === undefined) continue;
-    // A made-up id may be someone's record: a change to it goes out only once a read said not found.
-    const changes = !SAFE_METHODS.has(target.method.toLowerCase());
+    // On a target holding others' records a made-up id may be one of them: a change to it goes out
+    // only once a read said not found.
+    const changes = ctx.othersRecords && !SAFE_METHODS.has(target.method.toLowerCase());
     const read = changes ? readOf(ctx, target, param) : undefined;
     const guard = read ? unknownIdStep(ctx, read, param, unknown) : undefined;
-    if (changes && !guard && ctx.othersRecords) continue;
+    if (changes && !guard) continue;
     scenarios.push({ name: `${target.operationId} an id never created`, steps: guard ? [guard, step] : [step] });
   }
   return scenarios;
