@@ -32,7 +32,7 @@ import {
   type Origin,
   withExpectedStatuses,
 } from './overrides.js';
-import { Redactor } from './redact.js';
+import { maskedUrl, Redactor } from './redact.js';
 import { bodyText, buildReport, type Report } from './report.js';
 import { type PlannedLine, renderDryRun } from './reporters/dry-run.js';
 import { renderHar } from './reporters/har.js';
@@ -111,9 +111,7 @@ function targetUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(
-      `--base-url "${raw.replace(/\/\/[^/@]*@/, '//***@')}" is not a URL (expected e.g. http://127.0.0.1:4010)`,
-    );
+    throw new ConfigError(`--base-url "${maskedUrl(raw)}" is not a URL (expected e.g. http://127.0.0.1:4010)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ConfigError(`--base-url must be http or https, got ${url.protocol}`);
@@ -124,7 +122,7 @@ function targetUrl(raw: string): URL {
     );
   if (url.search !== '' || url.hash !== '' || /[?#]/.test(raw)) {
     throw new ConfigError(
-      `--base-url must not have a query or fragment (the spec's paths are appended to it), got "${raw}"`,
+      `--base-url must not have a query or fragment (the spec's paths are appended to it), got "${maskedUrl(raw)}"`,
     );
   }
   return url;
