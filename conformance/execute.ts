@@ -12,28 +12,19 @@ import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { Plan } from './cases/plan.js';
 import { buildRequest, type Resolve, wireHeaders } from './cases/wire.js';
+import { type Clock, systemClock } from './clock.js';
 import type { HttpClient } from './http/client.js';
-import type { Pacer } from './http/pacer.js';
+import { Pacer } from './http/pacer.js';
 import { evaluateExpression } from './runtime-expression.js';
 import { provablyPremature } from './throttle.js';
 import type { Exchange, LinkedValue, ReceivedResponse, Scenario, SentRequest, TestCase } from './types.js';
-
-/** Time in milliseconds; injected so tests decide what "now" and "later" are. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface ExecuteOptions {
   spec: Spec;
   baseUrl: string;
   userHeaders: readonly (readonly [string, string])[];
   client: HttpClient;
+  /** Paces the run and holds it while the server asks it to wait; default: no pace, Retry-After honoured. */
   pacer?: Pacer;
   concurrency: number;
   /** Marks the credentials this run made itself: a throttle on one of them can be proven premature. */
@@ -158,6 +149,24 @@ function retryAfterMs(response: ReceivedResponse): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/**
+ * How long a throttled answer asks the whole run to wait before its next request, or undefined
+ * when the answer is not a throttle: the spec's rate-limit status, for its Retry-After or else the
+ * limit's whole period.
+ */
+function backOffMs(response: ReceivedResponse, limit: Spec['rateLimit']): number | undefined {
+  if (!limit || String(response.status) !== limit.status) return undefined;
+  return retryAfterMs(response) ?? limit.period * 1000;
+}
+
+/**
+ * How long the cleanup pass may wait on Retry-After, counted from its start: deleting what the run
+ * made is worth a long wait, but a server that never lets it through must not hold the run forever.
+ */
+export const CLEANUP_THROTTLE_WAIT_MS = 15 * 60_000;
+/** At most this many throttled answers to one cleanup delete before its record is left. */
+const CLEANUP_RETRIES = 5;
+
 /** The record id a merge step must return: the one the scenario's earlier step created. */
 function storedId(step: TestCase, target: ReceivedResponse | undefined): unknown {
   const resource = step.operation.resource;
@@ -173,11 +182,14 @@ function createdId(spec: Spec, step: TestCase | undefined, answer: ReceivedRespo
   return getPointer(getPointer(answer.json.value, binding.resource.record), `/${binding.idField}`);
 }
 
+type Remove = NonNullable<Plan['cleanup'][number]['remove']>;
+
 /** At most this many retries of one throttled case. */
 const MAX_RETRIES = 2;
 
 export async function execute(plan: Plan, options: ExecuteOptions): Promise<Execution> {
   const clock = options.clock ?? systemClock;
+  const pacer = options.pacer ?? new Pacer(undefined, clock);
   // By seq: plan order whatever the completion order.
   const exchanges: Exchange[] = [];
   const pool = new IdPool();
@@ -194,33 +206,37 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     return exchange;
   };
 
-  /** Sends once, and again after Retry-After while the answer is a throttle the run cannot judge. */
+  /**
+   * Sends once, and again after Retry-After while the answer is a throttle the run cannot judge and
+   * the --throttle-wait budget allows. Any throttle pauses the whole run's pacer, retried or not:
+   * the server's quota is the run's, so no case may go out before the server said it may.
+   */
   const sendPaced = async (request: SentRequest, testCase: TestCase, paced: boolean, retry: boolean) => {
     let retries = 0;
     let waitedMs = 0;
     for (;;) {
-      if (paced && options.pacer) await options.pacer.wait();
+      if ((paced || retries > 0) && !pacer.free()) await pacer.wait();
       const entry = log.sent(request);
       const startedAt = Date.now();
       const result = await options.client.send(request);
       entry.answered = clock.now();
       const timing = { startedAt, durationMs: entry.answered - entry.sent };
-      if (!('response' in result) || !limit || testCase.expectThrottle) return { result, timing };
-      if (String(result.response.status) !== limit.status) return { result, timing };
+      const backOff = 'response' in result ? backOffMs(result.response, limit) : undefined;
+      if (backOff === undefined || !('response' in result) || !limit) return { result, timing };
+      pacer.pause(backOff);
+      if (testCase.expectThrottle) return { result, timing, backOffMs: backOff };
       const evidence = {
         possiblyEarlier: log.possiblyEarlier(request, entry.answered, limit.period * 1000),
         ownCredential: log.key(request).includes(options.runNonce),
         retries,
         waitedMs,
       };
-      const wait = retryAfterMs(result.response) ?? limit.period * 1000;
-      if (!retry || provablyPremature(evidence, limit) || retries >= MAX_RETRIES || wait > waitBudget) {
-        return { result, timing, throttle: evidence };
+      if (!retry || provablyPremature(evidence, limit) || retries >= MAX_RETRIES || backOff > waitBudget) {
+        return { result, timing, throttle: evidence, backOffMs: backOff };
       }
-      waitBudget -= wait;
-      waitedMs += wait;
+      waitBudget -= backOff;
+      waitedMs += backOff;
       retries++;
-      await clock.sleep(wait);
     }
   };
 
@@ -346,6 +362,30 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   }
   let cleaned = 0;
   const leftovers: Leftover[] = [];
+  const cleanupEnds = clock.now() + CLEANUP_THROTTLE_WAIT_MS;
+  const waitShown = `${CLEANUP_THROTTLE_WAIT_MS / 60_000} min`;
+  /**
+   * Why a record could not be deleted, or undefined once it is gone. A delete waits out the
+   * server's Retry-After within the cleanup's own wait, not --throttle-wait: what the run made
+   * should not stay behind because the server asked for patience.
+   */
+  const removeRecord = async (built: SentRequest, remove: Remove): Promise<string | undefined> => {
+    const name = remove.testCase.operation.operationId;
+    let answer = 'not sent';
+    for (let attempt = 0; attempt <= CLEANUP_RETRIES; attempt++) {
+      if (pacer.resumesAt() > cleanupEnds) {
+        return `${name} ${answer}: the server asked to wait past the cleanup's ${waitShown} wait on Retry-After`;
+      }
+      const { result, backOffMs: backOff } = await sendPaced(built, remove.testCase, true, false);
+      if ('response' in result) {
+        const status = String(result.response.status);
+        if (isSuccess(result.response.status) || status === remove.notFound) return undefined;
+        answer = `answered ${status}`;
+      } else answer = result.error.message;
+      if (backOff === undefined) break;
+    }
+    return `${name} ${answer}`;
+  };
   // One collection after another, in the plan's order: records that name others go first.
   const byPlan = plan.cleanup.map((cleanupPlan) => records.filter((r) => r.plan === cleanupPlan));
   for (const batch of byPlan)
@@ -360,16 +400,9 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
         leftovers.push({ operationId, id, reason: built.notSent });
         return;
       }
-      const { result } = await sendPaced(built, remove.testCase, true, true);
-      if (
-        'response' in result &&
-        (isSuccess(result.response.status) || String(result.response.status) === remove.notFound)
-      )
-        cleaned++;
-      else {
-        const answer = 'response' in result ? `answered ${result.response.status}` : result.error.message;
-        leftovers.push({ operationId, id, reason: `${remove.testCase.operation.operationId} ${answer}` });
-      }
+      const problem = await removeRecord(built, remove);
+      if (problem === undefined) cleaned++;
+      else leftovers.push({ operationId, id, reason: problem });
     });
   leftovers.sort(
     (a, b) =>

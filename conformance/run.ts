@@ -17,6 +17,7 @@ import { type Plan, planCases } from './cases/plan.js';
 import { buildRequest, wireHeaders } from './cases/wire.js';
 import { evaluate } from './checks/evaluate.js';
 import { CHECK_NAMES, type CheckDefinition, isJudged, selectChecks } from './checks/registry.js';
+import type { Clock } from './clock.js';
 import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { asConfigError, ConfigError } from './errors.js';
 import { type Execution, execute } from './execute.js';
@@ -95,6 +96,8 @@ export interface RunOptions {
   /** Colour of the summary; plain when omitted. */
   style?: Style;
   maxBodyBytes?: number;
+  /** What the pacer and the throttle waits read (default: the system's); tests pass one they control. */
+  clock?: Clock;
 }
 
 export interface RunResult {
@@ -422,7 +425,8 @@ async function send(
       baseUrl: prepared.baseUrl,
       userHeaders: prepared.headers,
       client,
-      ...(limit ? { pacer: new Pacer(limit) } : {}),
+      pacer: new Pacer(limit, options.clock),
+      ...(options.clock ? { clock: options.clock } : {}),
       concurrency,
       runNonce: prepared.nonce,
       throttleWaitMs: options.throttleWaitMs ?? DEFAULTS.throttleWaitMs,
