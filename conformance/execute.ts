@@ -149,14 +149,21 @@ function retryAfterMs(response: ReceivedResponse): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** The pause after a 429 that names no time, when the spec documents no rate limit to take the period from. */
+const DEFAULT_BACK_OFF_MS = 1000;
+
 /**
- * How long a throttled answer asks the whole run to wait before its next request, or undefined
- * when the answer is not a throttle: the spec's rate-limit status, for its Retry-After or else the
- * limit's whole period.
+ * How long an answer asks the whole run to wait before its next request, or undefined when it does
+ * not: any 429 (the spec's rate-limit status or not) and a 503 with Retry-After, for their
+ * Retry-After, else the spec's rate-limit period. Only the pace follows from it: whether the answer
+ * is judged is the checks' business, and without x-rate-limit it is judged like any other.
  */
 function backOffMs(response: ReceivedResponse, limit: Spec['rateLimit']): number | undefined {
-  if (!limit || String(response.status) !== limit.status) return undefined;
-  return retryAfterMs(response) ?? limit.period * 1000;
+  const status = String(response.status);
+  const retryAfter = retryAfterMs(response);
+  if (status === '503' && retryAfter !== undefined) return retryAfter;
+  if (status !== '429' && status !== limit?.status) return undefined;
+  return retryAfter ?? (limit ? limit.period * 1000 : DEFAULT_BACK_OFF_MS);
 }
 
 /**
@@ -222,9 +229,12 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       entry.answered = clock.now();
       const timing = { startedAt, durationMs: entry.answered - entry.sent };
       const backOff = 'response' in result ? backOffMs(result.response, limit) : undefined;
-      if (backOff === undefined || !('response' in result) || !limit) return { result, timing };
+      if (backOff === undefined || !('response' in result)) return { result, timing };
       pacer.pause(backOff);
-      if (testCase.expectThrottle) return { result, timing, backOffMs: backOff };
+      // Only the spec's own rate-limit status is a throttle the checks weigh (and the case retries).
+      if (!limit || testCase.expectThrottle || String(result.response.status) !== limit.status) {
+        return { result, timing, backOffMs: backOff };
+      }
       const evidence = {
         possiblyEarlier: log.possiblyEarlier(request, entry.answered, limit.period * 1000),
         ownCredential: log.key(request).includes(options.runNonce),

@@ -1,5 +1,6 @@
 /**
- * A throttled answer holds the whole run: after the spec's rate-limit status with Retry-After, no request reaches the server until that time has passed, whether the case is
+ * A throttled answer holds the whole run: after a 429 (the spec's rate-limit status or not) with
+ * Retry-After, no request reaches the server until that time has passed, whether the case is
  * retried (within --throttle-wait) or reported as throttled. The cleanup's deletes wait out
  * Retry-After too, within a cap of their own, so what the run created is still deleted.
  *
@@ -116,6 +117,34 @@ describe.concurrent('a throttled answer pauses the run', () => {
     // 600 s is past the 10 s budget: the case is reported as throttled, not retried.
     expect(report.throttled).toBe(1);
     expect(arrivals.filter((a) => a.throttled)).toHaveLength(1);
+  });
+
+  test('a 429 when the spec documents no rate limit: nothing is sent inside its Retry-After', async () => {
+    const clock = virtualClock();
+    const { fault, arrivals } = throttlingWindow(clock, 10, 600);
+    await runAgainst('eloqua', fault, clock);
+    expect(inside(arrivals, 600)).toEqual([]);
+    expect(arrivals.length).toBeGreaterThan(20);
+  });
+
+  test('a 503 with Retry-After holds the run as a 429 does', async () => {
+    const clock = virtualClock();
+    let started: number | undefined;
+    const arrivals: Arrival[] = [];
+    const fault: Fault = {
+      name: 'unavailable',
+      description: 'answers 503 with Retry-After: 600 for ten minutes from the 10th request',
+      socket: (_req, res, ex) => {
+        const throttled = ex.index >= 10 && clock.now() - (started ??= clock.now()) < 600_000;
+        arrivals.push({ at: clock.now(), method: ex.method, throttled });
+        if (!throttled) return false;
+        res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '600' });
+        res.end('down for maintenance');
+        return true;
+      },
+    };
+    await runAgainst('eloqua', fault, clock);
+    expect(inside(arrivals, 600)).toEqual([]);
   });
 });
 
