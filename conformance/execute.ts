@@ -222,10 +222,14 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     let retries = 0;
     let waitedMs = 0;
     for (;;) {
-      if ((paced || retries > 0) && !pacer.free()) await pacer.wait();
+      const pace = paced || retries > 0;
+      if (pace && !pacer.free()) await pacer.wait();
       const entry = log.sent(request);
       const startedAt = Date.now();
-      const result = await options.client.send(request);
+      const result = await options.client.send(request, async () => {
+        if (pace && !pacer.free()) await pacer.wait();
+        log.sent(request);
+      });
       entry.answered = clock.now();
       const timing = { startedAt, durationMs: entry.answered - entry.sent };
       const backOff = 'response' in result ? backOffMs(result.response, limit) : undefined;

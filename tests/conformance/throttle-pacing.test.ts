@@ -2,7 +2,8 @@
  * A throttled answer holds the whole run: after a 429 (the spec's rate-limit status or not) with
  * Retry-After, no request reaches the server until that time has passed, whether the case is
  * retried (within --throttle-wait) or reported as throttled. The cleanup's deletes wait out
- * Retry-After too, within a cap of their own, so what the run created is still deleted.
+ * Retry-After too, within a cap of their own, so what the run created is still deleted. And every
+ * request on the wire is paced, the client's own resend after a closed connection included.
  *
  * The runner and the servers read one injected clock that moves only when the runner waits, so
  * "no request inside the Retry-After" is counted on the server, never timed: Retry-After 600 s
@@ -10,7 +11,7 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Clock } from '../../conformance/clock.js';
-import { run } from '../../conformance/run.js';
+import { type RunOptions, run } from '../../conformance/run.js';
 import type { Fault } from '../support/reference/core.js';
 import {
   REPO_ROOT,
@@ -79,7 +80,7 @@ function throttlingWindow(clock: Clock, from: number, retryAfterS: number) {
 
 const key = (record: StoredRecord): string => `${record.collection} ${record.id}`;
 
-async function runAgainst(spec: SpecKey, fault: Fault, clock: Clock, extra: { throttleWaitMs?: number } = {}) {
+async function runAgainst(spec: SpecKey, fault: Fault, clock: Clock, extra: Partial<RunOptions> = {}) {
   const server = await startReferenceServer(spec, { rateLimit: false, faults: [fault], clock: () => clock.now() });
   servers.push(server);
   const before = server.records().map(key);
@@ -179,4 +180,26 @@ describe.concurrent('the cleanup waits out Retry-After', () => {
       [...reasons].join('\n'),
     ).toBe(true);
   });
+});
+
+test("the client's resend after a connection closed without an answer waits for the pace like any request", async () => {
+  const clock = virtualClock();
+  const arrivals: number[] = [];
+  const closed = new Set<string>();
+  const fault: Fault = {
+    name: 'closes idle connections',
+    description: 'closes the connection of the first GET of each path without an answer',
+    socket: (req, _res, ex) => {
+      arrivals.push(clock.now());
+      if (ex.method !== 'GET' || closed.has(ex.path)) return false;
+      closed.add(ex.path);
+      req.socket.destroy();
+      return true;
+    },
+  };
+  await runAgainst('eloqua', fault, clock, { rateLimit: { limit: 4, period: 1 }, cleanup: false });
+  expect(closed.size).toBeGreaterThan(0);
+  // 4 a second: every request on the wire starts at least 250 ms after the one before it.
+  const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]!);
+  expect(gaps.filter((gap) => gap < 250)).toEqual([]);
 });
