@@ -40,9 +40,14 @@ export interface ExecuteOptions {
 /** A record the run created and did not delete: the create that made it, its id, and why it stayed. */
 export interface Leftover {
   operationId: string;
+  /** null when the run never learnt it: a create whose answer did not come in time. */
   id: unknown;
   reason: string;
+  /** For a record whose id is unknown: the unique values (`x-resource.unique`) it was sent with, to find it by. */
+  sentWith?: Record<string, unknown>;
 }
+
+export const UNANSWERED_CREATE = 'no answer within the timeout: may have been created';
 
 export interface Execution {
   exchanges: Exchange[];
@@ -173,6 +178,41 @@ function backOffMs(response: ReceivedResponse, limit: Spec['rateLimit']): number
 export const CLEANUP_THROTTLE_WAIT_MS = 15 * 60_000;
 /** At most this many throttled answers to one cleanup delete before its record is left. */
 const CLEANUP_RETRIES = 5;
+
+/** The top-level values of a JSON body's unique fields, when it has any. */
+function uniqueValues(testCase: TestCase, request: SentRequest): Record<string, unknown> | undefined {
+  const fields = testCase.operation.resource?.unique?.fields ?? [];
+  if (fields.length === 0 || typeof request.body !== 'string') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(request.body);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const record = body as Record<string, unknown>;
+  const found = fields.filter((field) => record[field] !== undefined);
+  return found.length > 0 ? Object.fromEntries(found.map((field) => [field, record[field]])) : undefined;
+}
+
+/**
+ * A create that timed out may have made its record all the same (the server may just be slow to
+ * answer): the cleanup cannot delete what it has no id for, so it is reported as a possible leftover.
+ */
+function unansweredCreates(exchanges: readonly Exchange[], plan: Plan): Leftover[] {
+  const creates = new Set(plan.cleanup.flatMap((c) => c.creates.map((create) => create.operationId)));
+  return exchanges
+    .filter((e) => e.error?.reason === 'timeout' && creates.has(e.testCase.operation.operationId))
+    .map((e) => {
+      const sentWith = uniqueValues(e.testCase, e.request);
+      return {
+        operationId: e.testCase.operation.operationId,
+        id: null,
+        reason: UNANSWERED_CREATE,
+        ...(sentWith ? { sentWith } : {}),
+      };
+    });
+}
 
 /** The record id a merge step must return: the one the scenario's earlier step created. */
 function storedId(step: TestCase, target: ReceivedResponse | undefined): unknown {
@@ -375,7 +415,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     }
   }
   let cleaned = 0;
-  const leftovers: Leftover[] = [];
+  const leftovers: Leftover[] = unansweredCreates(sent, plan);
   const cleanupEnds = clock.now() + CLEANUP_THROTTLE_WAIT_MS;
   const waitShown = `${CLEANUP_THROTTLE_WAIT_MS / 60_000} min`;
   /**

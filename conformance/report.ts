@@ -10,6 +10,7 @@ import type { Spec } from '../lib/spec.js';
 
 import { mediaTypeOf } from './checks/support.js';
 import { toCurl } from './curl.js';
+import type { Leftover } from './execute.js';
 import type { Redactor } from './redact.js';
 import type { CaseResult, CheckResult, Exchange, OverBudget } from './types.js';
 
@@ -129,7 +130,7 @@ export interface Report {
   /** Operations whose deterministic cases alone exceeded --max-cases: how many they needed and kept. */
   overBudget: OverBudget[];
   /** The cleanup's outcome, when the run cleaned up: records deleted, and those left behind. */
-  cleanup?: { cleaned: number; leftovers: { operationId: string; id: unknown; reason: string }[] };
+  cleanup?: { cleaned: number; leftovers: Leftover[] };
   /** Answers that suggest the run itself is misconfigured, when most of them say so (buildReport sets it). */
   warnings?: AnswerWarning[];
 }
@@ -420,7 +421,11 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
       ? {
           cleanup: {
             cleaned: context.cleanup.cleaned,
-            leftovers: context.cleanup.leftovers.map((l) => ({ ...l, reason: redactor.text(l.reason) })),
+            leftovers: context.cleanup.leftovers.map((l) => ({
+              ...l,
+              reason: redactor.text(l.reason),
+              ...(l.sentWith ? { sentWith: redactor.value(l.sentWith) as Record<string, unknown> } : {}),
+            })),
           },
         }
       : {}),

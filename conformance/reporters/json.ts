@@ -43,7 +43,12 @@ export function jsonReport(report: Report): Record<string, unknown> {
       ? {
           cleanup: {
             cleaned: report.cleanup.cleaned,
-            leftovers: report.cleanup.leftovers.map(({ operationId, id, reason }) => ({ operationId, id, reason })),
+            leftovers: report.cleanup.leftovers.map(({ operationId, id, reason, sentWith }) => ({
+              operationId,
+              id,
+              reason,
+              ...(sentWith ? { sentWith } : {}),
+            })),
           },
         }
       : {}),

@@ -50,7 +50,11 @@ export interface JsonReport {
   /** Per operation: its cases and, per check, how they came out. */
   operations: Record<string, { cases: number; checks: Record<string, CheckTally> }>;
   /** With the cleanup pass: the records it deleted (or found gone) and those it left behind. */
-  cleanup?: { cleaned: number; leftovers: { operationId: string; id: unknown; reason: string }[] };
+  cleanup?: {
+    cleaned: number;
+    /** `id` null and `sentWith` its unique values for a create that got no answer in time. */
+    leftovers: { operationId: string; id: unknown; reason: string; sentWith?: Record<string, unknown> }[];
+  };
   notSent: number;
   notSentBy: { operationId: string; reason: string; requests: number }[];
 }
