@@ -13,11 +13,20 @@ import type { Spec } from '../lib/spec.js';
 import type { Plan } from './cases/plan.js';
 import { buildRequest, type Resolve, wireHeaders } from './cases/wire.js';
 import { type Clock, systemClock } from './clock.js';
-import type { HttpClient } from './http/client.js';
+import { INTERRUPTED_CLEANUP_MS } from './defaults.js';
+import type { HttpClient, SendResult } from './http/client.js';
 import { Pacer } from './http/pacer.js';
 import { evaluateExpression } from './runtime-expression.js';
 import { provablyPremature } from './throttle.js';
-import type { Exchange, LinkedValue, ReceivedResponse, Scenario, SentRequest, TestCase } from './types.js';
+import type {
+  Exchange,
+  LinkedValue,
+  ReceivedResponse,
+  Scenario,
+  SentRequest,
+  TestCase,
+  ThrottleEvidence,
+} from './types.js';
 
 export interface ExecuteOptions {
   spec: Spec;
@@ -35,6 +44,12 @@ export interface ExecuteOptions {
   /** Delete every record the run created, through the spec's delete operations, once it is done. */
   cleanup: boolean;
   onExchange: (exchange: Exchange) => void;
+  /**
+   * Aborted when the run must stop (Ctrl-C): no planned case is sent after it, requests in flight
+   * are answered, and the cleanup deletes what the run made within INTERRUPTED_CLEANUP_MS. Its
+   * reason (a signal's name) is given as why the rest was not sent.
+   */
+  signal?: AbortSignal;
 }
 
 /** A record the run created and did not delete: the create that made it, its id, and why it stayed. */
@@ -231,11 +246,21 @@ function createdId(spec: Spec, step: TestCase | undefined, answer: ReceivedRespo
 
 type Remove = NonNullable<Plan['cleanup'][number]['remove']>;
 
+/** A request's answer (or transport error), when it was sent, and what a throttle of it showed. */
+interface Outcome {
+  result: SendResult;
+  timing: { startedAt: number; durationMs: number };
+  throttle?: ThrottleEvidence;
+  /** How long the answer asked the run to wait (a throttle), when it did. */
+  backOffMs?: number;
+}
+
 /** At most this many retries of one throttled case. */
 const MAX_RETRIES = 2;
 
 export async function execute(plan: Plan, options: ExecuteOptions): Promise<Execution> {
   const clock = options.clock ?? systemClock;
+  const interruptedReason = (): string => `the run was interrupted (${String(options.signal?.reason ?? 'abort')})`;
   const pacer = options.pacer ?? new Pacer(undefined, clock);
   // By seq: plan order whatever the completion order.
   const exchanges: Exchange[] = [];
@@ -256,18 +281,27 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   /**
    * Sends once, and again after Retry-After while the answer is a throttle the run cannot judge and
    * the --throttle-wait budget allows. Any throttle pauses the whole run's pacer, retried or not:
-   * the server's quota is the run's, so no case may go out before the server said it may.
+   * the server's quota is the run's, so no case may go out before the server said it may. Once
+   * `stop` aborts nothing more is sent: undefined when nothing was, else the last answer.
    */
-  const sendPaced = async (request: SentRequest, testCase: TestCase, paced: boolean, retry: boolean) => {
+  const sendPaced = async (
+    request: SentRequest,
+    testCase: TestCase,
+    paced: boolean,
+    retry: boolean,
+    stop: AbortSignal | undefined,
+  ): Promise<Outcome | undefined> => {
     let retries = 0;
     let waitedMs = 0;
+    let last: Outcome | undefined;
     for (;;) {
       const pace = paced || retries > 0;
-      if (pace && !pacer.free()) await pacer.wait();
+      if (pace && !pacer.free()) await pacer.wait(stop);
+      if (stop?.aborted) return last;
       const entry = log.sent(request);
       const startedAt = Date.now();
       const result = await options.client.send(request, async () => {
-        if (pace && !pacer.free()) await pacer.wait();
+        if (pace && !pacer.free()) await pacer.wait(stop);
         log.sent(request);
       });
       entry.answered = clock.now();
@@ -285,9 +319,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
         retries,
         waitedMs,
       };
-      if (!retry || provablyPremature(evidence, limit) || retries >= MAX_RETRIES || backOff > waitBudget) {
-        return { result, timing, throttle: evidence, backOffMs: backOff };
-      }
+      last = { result, timing, throttle: evidence, backOffMs: backOff };
+      if (!retry || provablyPremature(evidence, limit) || retries >= MAX_RETRIES || backOff > waitBudget) return last;
       waitBudget -= backOff;
       waitedMs += backOff;
       retries++;
@@ -307,12 +340,17 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       if (value !== undefined && !linked.reference) usesCreatedId = true;
       return value;
     };
+    if (options.signal?.aborted) {
+      return record({ testCase, request: placeholder(testCase), notSent: interruptedReason(), usesCreatedId: false });
+    }
     const built = buildRequest(testCase, options.baseUrl, userHeaders, resolveAndNote);
     if ('notSent' in built) {
       return record({ testCase, request: placeholder(testCase), notSent: built.notSent, usesCreatedId: false });
     }
     // The burst is unpaced and measures the limit itself: its throttles are answers, not obstacles.
-    const { result, throttle, timing } = await sendPaced(built, testCase, paced, paced);
+    const outcome = await sendPaced(built, testCase, paced, paced, options.signal);
+    if (!outcome) return record({ testCase, request: built, notSent: interruptedReason(), usesCreatedId: false });
+    const { result, throttle, timing } = outcome;
     return record({
       testCase,
       request: built,
@@ -416,8 +454,12 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   }
   let cleaned = 0;
   const leftovers: Leftover[] = unansweredCreates(sent, plan);
-  const cleanupEnds = clock.now() + CLEANUP_THROTTLE_WAIT_MS;
-  const waitShown = `${CLEANUP_THROTTLE_WAIT_MS / 60_000} min`;
+  const interrupted = options.signal?.aborted === true;
+  const cleanupWait = interrupted ? INTERRUPTED_CLEANUP_MS : CLEANUP_THROTTLE_WAIT_MS;
+  const cleanupEnds = clock.now() + cleanupWait;
+  const waitShown = interrupted ? `${cleanupWait / 1000} s (interrupted)` : `${cleanupWait / 60_000} min`;
+  // Real time, not the run's clock: it bounds what a person waiting on Ctrl-C sees.
+  const cleanupStop = interrupted ? AbortSignal.timeout(INTERRUPTED_CLEANUP_MS) : undefined;
   /**
    * Why a record could not be deleted, or undefined once it is gone. A delete waits out the
    * server's Retry-After within the cleanup's own wait, not --throttle-wait: what the run made
@@ -430,7 +472,9 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       if (pacer.resumesAt() > cleanupEnds) {
         return `${name} ${answer}: the server asked to wait past the cleanup's ${waitShown} wait on Retry-After`;
       }
-      const { result, backOffMs: backOff } = await sendPaced(built, remove.testCase, true, false);
+      const outcome = await sendPaced(built, remove.testCase, true, false, cleanupStop);
+      if (!outcome) return `${name} ${answer}: the cleanup's ${waitShown} ran out`;
+      const { result, backOffMs: backOff } = outcome;
       if ('response' in result) {
         const status = String(result.response.status);
         if (isSuccess(result.response.status) || status === remove.notFound) return undefined;

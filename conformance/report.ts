@@ -131,6 +131,8 @@ export interface Report {
   overBudget: OverBudget[];
   /** The cleanup's outcome, when the run cleaned up: records deleted, and those left behind. */
   cleanup?: { cleaned: number; leftovers: Leftover[] };
+  /** Why the run stopped before sending every planned case (a signal's name), when it did. */
+  interrupted?: string;
   /** Answers that suggest the run itself is misconfigured, when most of them say so (buildReport sets it). */
   warnings?: AnswerWarning[];
 }
@@ -394,6 +396,7 @@ export interface ReportContext {
   cleanup?: Report['cleanup'] | undefined;
   /** Whether a report that shows every exchange will be written (redacting each is a cost per request). */
   recordExchanges: boolean;
+  interrupted?: string;
 }
 
 export function buildReport(results: readonly CaseResult[], context: ReportContext, redactor: Redactor): Report {
@@ -417,6 +420,7 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     notSentBy: [],
     skippedOperations: (context.skippedOperations ?? []).map((s) => ({ ...s, reason: redactor.text(s.reason) })),
     overBudget: context.overBudget ?? [],
+    ...(context.interrupted !== undefined ? { interrupted: context.interrupted } : {}),
     ...(context.cleanup
       ? {
           cleanup: {

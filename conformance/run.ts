@@ -98,10 +98,17 @@ export interface RunOptions {
   maxBodyBytes?: number;
   /** What the pacer and the throttle waits read (default: the system's); tests pass one they control. */
   clock?: Clock;
+  /**
+   * Aborted to stop the run (a signal): no planned case is sent after it, the cleanup still runs
+   * (bounded), and the summary and reports are marked with its reason (the signal's name).
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
   exitCode: 0 | 1;
+  /** Why the run stopped before sending every planned case (the signal's name), when it did. */
+  interrupted?: string;
   seed: number;
   /** Absent for a dry run. */
   report?: Report;
@@ -431,6 +438,7 @@ async function send(
       runNonce: prepared.nonce,
       throttleWaitMs: options.throttleWaitMs ?? DEFAULTS.throttleWaitMs,
       cleanup,
+      ...(options.signal ? { signal: options.signal } : {}),
       onExchange: (exchange) => {
         const result = evaluate(exchange, evaluation);
         results[exchange.testCase.seq] = result;
@@ -457,6 +465,7 @@ async function send(
       overBudget: plan.overBudget,
       cleanup: cleanup ? { cleaned: execution?.cleaned ?? 0, leftovers: execution?.leftovers ?? [] } : undefined,
       recordExchanges,
+      ...(options.signal?.aborted ? { interrupted: String(options.signal.reason ?? 'abort') } : {}),
     },
     redactor,
   );
@@ -533,7 +542,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
   options.write?.(renderSummary(report, elapsedMs, sent.requests, { style: options.style ?? PLAIN }));
   if (sent.interrupted !== undefined) throw asConfigError(sent.interrupted);
   if (unwritten !== undefined) throw unwritten;
-  return { exitCode: report.summary.failed > 0 ? 1 : 0, seed, report, results: sent.results, plan };
+  return {
+    exitCode: report.summary.failed > 0 ? 1 : 0,
+    seed,
+    report,
+    results: sent.results,
+    plan,
+    ...(report.interrupted !== undefined ? { interrupted: report.interrupted } : {}),
+  };
 }
 
 /** One API of a run of several: its name (unique in the run) and its options, without the shared reports. */
@@ -557,6 +573,8 @@ export interface RunManyOptions {
   progress?: ProgressReporter;
   write?: (text: string) => void;
   style?: Style;
+  /** As RunOptions.signal, for every API of the run. */
+  signal?: AbortSignal;
 }
 
 export interface ApiResult {
@@ -572,6 +590,8 @@ export interface RunManyResult {
   /** The worst of the APIs': 2 when one could not run, else 1 when one has a violation, else 0. */
   exitCode: 0 | 1 | 2;
   apis: ApiResult[];
+  /** Why the run stopped before sending every planned case (the signal's name), when it did. */
+  interrupted?: string;
 }
 
 const messageOf = (error: unknown): string => {
@@ -635,6 +655,7 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
   await options.ready;
   const probes = await Promise.allSettled(prepared.map((p) => probe(p)));
   const key = (name: string) => (operationId: string) => `${name} ${operationId}`;
+  if (options.signal) for (const p of prepared) p.options = { ...p.options, signal: options.signal };
   const reachable = prepared.filter((_, i) => probes[i]!.status === 'fulfilled');
   const progress = options.progress ?? silentProgress;
   const planned = new Map<string, number>();
@@ -700,7 +721,8 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
     return { ...base, result, ...(done.interrupted !== undefined ? { error: messageOf(done.interrupted) } : {}) };
   });
   const exitCode = apis.some((a) => a.error !== undefined) ? 2 : apis.some((a) => a.result?.exitCode === 1) ? 1 : 0;
-  return { exitCode, apis };
+  const interrupted = options.signal?.aborted ? String(options.signal.reason ?? 'abort') : undefined;
+  return { exitCode, apis, ...(interrupted !== undefined ? { interrupted } : {}) };
 }
 
 function allCases(plan: Plan): TestCase[] {

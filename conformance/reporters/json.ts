@@ -33,6 +33,7 @@ export function jsonReport(report: Report): Record<string, unknown> {
     checks,
     operations,
     groups: groups.map(({ first, ...group }) => ({ ...group, case: first.case })),
+    ...(report.interrupted !== undefined ? { interrupted: report.interrupted } : {}),
     throttled,
     notSent,
     notSentBy: report.notSentBy,

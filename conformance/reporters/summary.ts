@@ -176,6 +176,12 @@ export function renderSummary(
     lines.push(...notSentLines(report.notSentBy));
   }
   for (const line of warningLines(report.warnings ?? [], style)) lines.push('', line);
+  if (report.interrupted !== undefined) {
+    lines.push(
+      '',
+      `${style.bold(`INTERRUPTED (${printable(report.interrupted)})`)}: the run stopped sending its planned cases; the verdict covers only what was sent`,
+    );
+  }
   lines.push(
     '',
     verdictLine(

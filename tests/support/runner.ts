@@ -55,6 +55,8 @@ export interface JsonReport {
     /** `id` null and `sentWith` its unique values for a create that got no answer in time. */
     leftovers: { operationId: string; id: unknown; reason: string; sentWith?: Record<string, unknown> }[];
   };
+  /** The signal that stopped the run before it sent every planned case. */
+  interrupted?: string;
   notSent: number;
   notSentBy: { operationId: string; reason: string; requests: number }[];
 }
