@@ -11,6 +11,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Rate as RateLimit } from '../lib/extensions.js';
 import { PACKAGE_VERSION } from '../lib/package-root.js';
 import { CHECK_NAMES } from './checks/registry.js';
+import type { Clock } from './clock.js';
 import type { Flags } from './config.js';
 import { DEFAULTS, INTERRUPTED_CLEANUP_MS, MAX_CASES_LIMIT, SIGNAL_EXIT_CODES } from './defaults.js';
 import { ConfigError } from './errors.js';
@@ -44,6 +45,8 @@ export interface CliIo {
    * cleans up, reports what it sent and exits with the signal's code.
    */
   interrupt?: AbortSignal;
+  /** What the run's pace and Retry-After waits read (default: the system's); tests pass one they control. */
+  clock?: Clock;
 }
 
 function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
@@ -317,6 +320,7 @@ async function runConfig(file: string, command: Command, parsed: Parsed, io: Cli
     ...(await terminal(io)),
     ...(io.targetsReady ? { ready: io.targetsReady } : {}),
     ...(io.interrupt ? { signal: io.interrupt } : {}),
+    ...(io.clock ? { clock: io.clock } : {}),
   });
   for (const api of result.apis) {
     if (api.error !== undefined) io.stderr(`conformance: ${printable(api.name)}: ${printable(oneLine(api.error))}\n`);
@@ -371,6 +375,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const result = await run({
       ...(await toRunOptions(parsed, io)),
       ...(io.interrupt ? { signal: io.interrupt } : {}),
+      ...(io.clock ? { clock: io.clock } : {}),
     });
     return interruptedCode(io) ?? result.exitCode;
   } catch (error) {

@@ -575,6 +575,8 @@ export interface RunManyOptions {
   style?: Style;
   /** As RunOptions.signal, for every API of the run. */
   signal?: AbortSignal;
+  /** As RunOptions.clock, for every API of the run. */
+  clock?: Clock;
 }
 
 export interface ApiResult {
@@ -655,7 +657,13 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
   await options.ready;
   const probes = await Promise.allSettled(prepared.map((p) => probe(p)));
   const key = (name: string) => (operationId: string) => `${name} ${operationId}`;
-  if (options.signal) for (const p of prepared) p.options = { ...p.options, signal: options.signal };
+  for (const p of prepared) {
+    p.options = {
+      ...p.options,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    };
+  }
   const reachable = prepared.filter((_, i) => probes[i]!.status === 'fulfilled');
   const progress = options.progress ?? silentProgress;
   const planned = new Map<string, number>();

@@ -21,24 +21,12 @@ import {
   type StoredRecord,
   startReferenceServer,
 } from '../support/reference-server.js';
+import { virtualClock } from '../support/virtual-clock.js';
 
 const servers: RunningServer[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
-
-/** Time that passes only when the runner sleeps: each sleep moves it on by exactly its length. */
-function virtualClock(): Clock & { time: number } {
-  const clock = {
-    time: 1_000_000,
-    now: () => clock.time,
-    sleep: async (ms: number) => {
-      clock.time += ms;
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-  return clock;
-}
 
 interface Arrival {
   at: number;
