@@ -468,7 +468,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   const removeRecord = async (built: SentRequest, remove: Remove): Promise<string | undefined> => {
     const name = remove.testCase.operation.operationId;
     let answer = 'not sent';
-    for (let attempt = 0; attempt <= CLEANUP_RETRIES; attempt++) {
+    for (let attempt = 0; attempt < CLEANUP_RETRIES; attempt++) {
       if (pacer.resumesAt() > cleanupEnds) {
         return `${name} ${answer}: the server asked to wait past the cleanup's ${waitShown} wait on Retry-After`;
       }
