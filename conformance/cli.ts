@@ -11,8 +11,9 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Rate as RateLimit } from '../lib/extensions.js';
 import { PACKAGE_VERSION } from '../lib/package-root.js';
 import { CHECK_NAMES } from './checks/registry.js';
+import type { Clock } from './clock.js';
 import type { Flags } from './config.js';
-import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
+import { DEFAULTS, INTERRUPTED_CLEANUP_MS, MAX_CASES_LIMIT, SIGNAL_EXIT_CODES } from './defaults.js';
 import { ConfigError } from './errors.js';
 import {
   HEADER_NAME,
@@ -39,6 +40,13 @@ export interface CliIo {
   cwd?: string;
   /** Settles once the targets of a config run can be reached (a mock still starting): nothing is sent before. */
   targetsReady?: Promise<unknown>;
+  /**
+   * Aborted, with the signal's name as its reason, when the run must stop (SIGINT, SIGTERM): the run
+   * cleans up, reports what it sent and exits with the signal's code.
+   */
+  interrupt?: AbortSignal;
+  /** What the run's pace and Retry-After waits read (default: the system's); tests pass one they control. */
+  clock?: Clock;
 }
 
 function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
@@ -116,6 +124,9 @@ Exit codes:
   1  at least one violation
   2  bad usage, unreadable spec, unwritable report, unreachable target, or a target speaking
      TLS behind http:// (plain HTTP behind https://) (one line on stderr)
+  130, 143  stopped by SIGINT (Ctrl-C), SIGTERM: no planned case is sent after the signal, the cleanup
+     deletes what the run created (at most ${INTERRUPTED_CLEANUP_MS / 1000} s), the summary (marked INTERRUPTED) and the
+     reports are written; a second signal exits at once, with no cleanup or report
   A run of a config file's APIs exits with the worst of theirs.
 `;
 
@@ -308,6 +319,8 @@ async function runConfig(file: string, command: Command, parsed: Parsed, io: Cli
     ...configuredRun(config, givenFlags(command, parsed), cwd),
     ...(await terminal(io)),
     ...(io.targetsReady ? { ready: io.targetsReady } : {}),
+    ...(io.interrupt ? { signal: io.interrupt } : {}),
+    ...(io.clock ? { clock: io.clock } : {}),
   });
   for (const api of result.apis) {
     if (api.error !== undefined) io.stderr(`conformance: ${printable(api.name)}: ${printable(oneLine(api.error))}\n`);
@@ -352,28 +365,65 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const cwd = io.cwd ?? process.cwd();
     const configFile =
       parsed.config ?? (parsed.spec === undefined ? await (await import('./config.js')).findConfig(cwd) : undefined);
-    if (configFile !== undefined) return await runConfig(configFile, command, parsed, io, cwd);
+    if (configFile !== undefined) {
+      const code = await runConfig(configFile, command, parsed, io, cwd);
+      return interruptedCode(io) ?? code;
+    }
     if (parsed.api.length > 0) throw new ConfigError('--api selects APIs of a config file: give --config <file>');
     // Loaded only for a run: --help and --version answer without the HTTP client, AJV and the generators.
     const { run } = await import('./run.js');
-    const result = await run(await toRunOptions(parsed, io));
-    return result.exitCode;
+    const result = await run({
+      ...(await toRunOptions(parsed, io)),
+      ...(io.interrupt ? { signal: io.interrupt } : {}),
+      ...(io.clock ? { clock: io.clock } : {}),
+    });
+    return interruptedCode(io) ?? result.exitCode;
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message);
     return fail(`internal error: ${(error as Error).message}`);
   }
 }
 
+/** The exit code of a run a signal stopped, once the run has cleaned up and reported. */
+function interruptedCode(io: CliIo): number | undefined {
+  if (!io.interrupt?.aborted) return undefined;
+  return SIGNAL_EXIT_CODES[String(io.interrupt.reason)] ?? SIGNAL_EXIT_CODES.SIGINT;
+}
+
+/**
+ * The first SIGINT or SIGTERM asks the run to stop and clean up; a second one means "now": the
+ * process exits at once, leaving whatever the cleanup had not reached.
+ */
+function interruptOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const handle = (name: (typeof signals)[number]): void => {
+    if (controller.signal.aborted) process.exit(SIGNAL_EXIT_CODES[name]);
+    process.stderr.write(
+      `\nconformance: ${name}: no more cases are sent; deleting what the run created (at most ${INTERRUPTED_CLEANUP_MS / 1000} s) and writing the reports; ${name} again exits at once\n`,
+    );
+    controller.abort(name);
+  };
+  for (const name of signals) process.on(name, handle);
+  const dispose = (): void => {
+    for (const name of signals) process.off(name, handle);
+  };
+  return { signal: controller.signal, dispose };
+}
+
 export async function runCli(): Promise<void> {
   // A reader that goes away (`| head`) must not turn the rest of the output into a crash.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const interrupt = interruptOnSignals();
   const code = await main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
     env: process.env,
     progressStream: process.stderr,
+    interrupt: interrupt.signal,
   });
+  interrupt.dispose();
   process.exitCode = code;
   // Anything still holding the event loop (a server that never closes a socket) must not keep the run alive.
   setTimeout(() => process.exit(code), 2_000).unref();

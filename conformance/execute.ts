@@ -12,28 +12,28 @@ import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { Plan } from './cases/plan.js';
 import { buildRequest, type Resolve, wireHeaders } from './cases/wire.js';
-import type { HttpClient } from './http/client.js';
-import type { Pacer } from './http/pacer.js';
+import { type Clock, systemClock } from './clock.js';
+import { INTERRUPTED_CLEANUP_MS } from './defaults.js';
+import type { HttpClient, SendResult } from './http/client.js';
+import { Pacer } from './http/pacer.js';
 import { evaluateExpression } from './runtime-expression.js';
 import { provablyPremature } from './throttle.js';
-import type { Exchange, LinkedValue, ReceivedResponse, Scenario, SentRequest, TestCase } from './types.js';
-
-/** Time in milliseconds; injected so tests decide what "now" and "later" are. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import type {
+  Exchange,
+  LinkedValue,
+  ReceivedResponse,
+  Scenario,
+  SentRequest,
+  TestCase,
+  ThrottleEvidence,
+} from './types.js';
 
 export interface ExecuteOptions {
   spec: Spec;
   baseUrl: string;
   userHeaders: readonly (readonly [string, string])[];
   client: HttpClient;
+  /** Paces the run and holds it while the server asks it to wait; default: no pace, Retry-After honoured. */
   pacer?: Pacer;
   concurrency: number;
   /** Marks the credentials this run made itself: a throttle on one of them can be proven premature. */
@@ -44,14 +44,25 @@ export interface ExecuteOptions {
   /** Delete every record the run created, through the spec's delete operations, once it is done. */
   cleanup: boolean;
   onExchange: (exchange: Exchange) => void;
+  /**
+   * Aborted when the run must stop (Ctrl-C): no planned case is sent after it, requests in flight
+   * are answered, and the cleanup deletes what the run made within INTERRUPTED_CLEANUP_MS. Its
+   * reason (a signal's name) is given as why the rest was not sent.
+   */
+  signal?: AbortSignal;
 }
 
 /** A record the run created and did not delete: the create that made it, its id, and why it stayed. */
 export interface Leftover {
   operationId: string;
+  /** null when the run never learnt it: a create whose answer did not come in time. */
   id: unknown;
   reason: string;
+  /** For a record whose id is unknown: the unique values (`x-resource.unique`) it was sent with, to find it by. */
+  sentWith?: Record<string, unknown>;
 }
+
+export const UNANSWERED_CREATE = 'no answer within the timeout: may have been created';
 
 export interface Execution {
   exchanges: Exchange[];
@@ -158,6 +169,66 @@ function retryAfterMs(response: ReceivedResponse): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** The pause after a 429 that names no time, when the spec documents no rate limit to take the period from. */
+const DEFAULT_BACK_OFF_MS = 1000;
+
+/**
+ * How long an answer asks the whole run to wait before its next request, or undefined when it does
+ * not: any 429 (the spec's rate-limit status or not) and a 503 with Retry-After, for their
+ * Retry-After, else the spec's rate-limit period. Only the pace follows from it: whether the answer
+ * is judged is the checks' business, and without x-rate-limit it is judged like any other.
+ */
+function backOffMs(response: ReceivedResponse, limit: Spec['rateLimit']): number | undefined {
+  const status = String(response.status);
+  const retryAfter = retryAfterMs(response);
+  if (status === '503' && retryAfter !== undefined) return retryAfter;
+  if (status !== '429' && status !== limit?.status) return undefined;
+  return retryAfter ?? (limit ? limit.period * 1000 : DEFAULT_BACK_OFF_MS);
+}
+
+/**
+ * How long the cleanup pass may wait on Retry-After, counted from its start: deleting what the run
+ * made is worth a long wait, but a server that never lets it through must not hold the run forever.
+ */
+export const CLEANUP_THROTTLE_WAIT_MS = 15 * 60_000;
+/** At most this many throttled answers to one cleanup delete before its record is left. */
+const CLEANUP_RETRIES = 5;
+
+/** The top-level values of a JSON body's unique fields, when it has any. */
+function uniqueValues(testCase: TestCase, request: SentRequest): Record<string, unknown> | undefined {
+  const fields = testCase.operation.resource?.unique?.fields ?? [];
+  if (fields.length === 0 || typeof request.body !== 'string') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(request.body);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const record = body as Record<string, unknown>;
+  const found = fields.filter((field) => record[field] !== undefined);
+  return found.length > 0 ? Object.fromEntries(found.map((field) => [field, record[field]])) : undefined;
+}
+
+/**
+ * A create that timed out may have made its record all the same (the server may just be slow to
+ * answer): the cleanup cannot delete what it has no id for, so it is reported as a possible leftover.
+ */
+function unansweredCreates(exchanges: readonly Exchange[], plan: Plan): Leftover[] {
+  const creates = new Set(plan.cleanup.flatMap((c) => c.creates.map((create) => create.operationId)));
+  return exchanges
+    .filter((e) => e.error?.reason === 'timeout' && creates.has(e.testCase.operation.operationId))
+    .map((e) => {
+      const sentWith = uniqueValues(e.testCase, e.request);
+      return {
+        operationId: e.testCase.operation.operationId,
+        id: null,
+        reason: UNANSWERED_CREATE,
+        ...(sentWith ? { sentWith } : {}),
+      };
+    });
+}
+
 /** The record id a merge step must return: the one the scenario's earlier step created. */
 function storedId(step: TestCase, target: ReceivedResponse | undefined): unknown {
   const resource = step.operation.resource;
@@ -173,11 +244,24 @@ function createdId(spec: Spec, step: TestCase | undefined, answer: ReceivedRespo
   return getPointer(getPointer(answer.json.value, binding.resource.record), `/${binding.idField}`);
 }
 
+type Remove = NonNullable<Plan['cleanup'][number]['remove']>;
+
+/** A request's answer (or transport error), when it was sent, and what a throttle of it showed. */
+interface Outcome {
+  result: SendResult;
+  timing: { startedAt: number; durationMs: number };
+  throttle?: ThrottleEvidence;
+  /** How long the answer asked the run to wait (a throttle), when it did. */
+  backOffMs?: number;
+}
+
 /** At most this many retries of one throttled case. */
 const MAX_RETRIES = 2;
 
 export async function execute(plan: Plan, options: ExecuteOptions): Promise<Execution> {
   const clock = options.clock ?? systemClock;
+  const interruptedReason = (): string => `the run was interrupted (${String(options.signal?.reason ?? 'abort')})`;
+  const pacer = options.pacer ?? new Pacer(undefined, clock);
   // By seq: plan order whatever the completion order.
   const exchanges: Exchange[] = [];
   const pool = new IdPool();
@@ -194,33 +278,52 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     return exchange;
   };
 
-  /** Sends once, and again after Retry-After while the answer is a throttle the run cannot judge. */
-  const sendPaced = async (request: SentRequest, testCase: TestCase, paced: boolean, retry: boolean) => {
+  /**
+   * Sends once, and again after Retry-After while the answer is a throttle the run cannot judge and
+   * the --throttle-wait budget allows. Any throttle pauses the whole run's pacer, retried or not:
+   * the server's quota is the run's, so no case may go out before the server said it may. Once
+   * `stop` aborts nothing more is sent: undefined when nothing was, else the last answer.
+   */
+  const sendPaced = async (
+    request: SentRequest,
+    testCase: TestCase,
+    paced: boolean,
+    retry: boolean,
+    stop: AbortSignal | undefined,
+  ): Promise<Outcome | undefined> => {
     let retries = 0;
     let waitedMs = 0;
+    let last: Outcome | undefined;
     for (;;) {
-      if (paced && options.pacer) await options.pacer.wait();
+      const pace = paced || retries > 0;
+      if (pace && !pacer.free()) await pacer.wait(stop);
+      if (stop?.aborted) return last;
       const entry = log.sent(request);
       const startedAt = Date.now();
-      const result = await options.client.send(request);
+      const result = await options.client.send(request, async () => {
+        if (pace && !pacer.free()) await pacer.wait(stop);
+        log.sent(request);
+      });
       entry.answered = clock.now();
       const timing = { startedAt, durationMs: entry.answered - entry.sent };
-      if (!('response' in result) || !limit || testCase.expectThrottle) return { result, timing };
-      if (String(result.response.status) !== limit.status) return { result, timing };
+      const backOff = 'response' in result ? backOffMs(result.response, limit) : undefined;
+      if (backOff === undefined || !('response' in result)) return { result, timing };
+      pacer.pause(backOff);
+      // Only the spec's own rate-limit status is a throttle the checks weigh (and the case retries).
+      if (!limit || testCase.expectThrottle || String(result.response.status) !== limit.status) {
+        return { result, timing, backOffMs: backOff };
+      }
       const evidence = {
         possiblyEarlier: log.possiblyEarlier(request, entry.answered, limit.period * 1000),
         ownCredential: log.key(request).includes(options.runNonce),
         retries,
         waitedMs,
       };
-      const wait = retryAfterMs(result.response) ?? limit.period * 1000;
-      if (!retry || provablyPremature(evidence, limit) || retries >= MAX_RETRIES || wait > waitBudget) {
-        return { result, timing, throttle: evidence };
-      }
-      waitBudget -= wait;
-      waitedMs += wait;
+      last = { result, timing, throttle: evidence, backOffMs: backOff };
+      if (!retry || provablyPremature(evidence, limit) || retries >= MAX_RETRIES || backOff > waitBudget) return last;
+      waitBudget -= backOff;
+      waitedMs += backOff;
       retries++;
-      await clock.sleep(wait);
     }
   };
 
@@ -237,12 +340,17 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       if (value !== undefined && !linked.reference) usesCreatedId = true;
       return value;
     };
+    if (options.signal?.aborted) {
+      return record({ testCase, request: placeholder(testCase), notSent: interruptedReason(), usesCreatedId: false });
+    }
     const built = buildRequest(testCase, options.baseUrl, userHeaders, resolveAndNote);
     if ('notSent' in built) {
       return record({ testCase, request: placeholder(testCase), notSent: built.notSent, usesCreatedId: false });
     }
     // The burst is unpaced and measures the limit itself: its throttles are answers, not obstacles.
-    const { result, throttle, timing } = await sendPaced(built, testCase, paced, paced);
+    const outcome = await sendPaced(built, testCase, paced, paced, options.signal);
+    if (!outcome) return record({ testCase, request: built, notSent: interruptedReason(), usesCreatedId: false });
+    const { result, throttle, timing } = outcome;
     return record({
       testCase,
       request: built,
@@ -345,7 +453,37 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     }
   }
   let cleaned = 0;
-  const leftovers: Leftover[] = [];
+  const leftovers: Leftover[] = unansweredCreates(sent, plan);
+  const interrupted = options.signal?.aborted === true;
+  const cleanupWait = interrupted ? INTERRUPTED_CLEANUP_MS : CLEANUP_THROTTLE_WAIT_MS;
+  const cleanupEnds = clock.now() + cleanupWait;
+  const waitShown = interrupted ? `${cleanupWait / 1000} s (interrupted)` : `${cleanupWait / 60_000} min`;
+  // Real time, not the run's clock: it bounds what a person waiting on Ctrl-C sees.
+  const cleanupStop = interrupted ? AbortSignal.timeout(INTERRUPTED_CLEANUP_MS) : undefined;
+  /**
+   * Why a record could not be deleted, or undefined once it is gone. A delete waits out the
+   * server's Retry-After within the cleanup's own wait, not --throttle-wait: what the run made
+   * should not stay behind because the server asked for patience.
+   */
+  const removeRecord = async (built: SentRequest, remove: Remove): Promise<string | undefined> => {
+    const name = remove.testCase.operation.operationId;
+    let answer = 'not sent';
+    for (let attempt = 0; attempt < CLEANUP_RETRIES; attempt++) {
+      if (pacer.resumesAt() > cleanupEnds) {
+        return `${name} ${answer}: the server asked to wait past the cleanup's ${waitShown} wait on Retry-After`;
+      }
+      const outcome = await sendPaced(built, remove.testCase, true, false, cleanupStop);
+      if (!outcome) return `${name} ${answer}: the cleanup's ${waitShown} ran out`;
+      const { result, backOffMs: backOff } = outcome;
+      if ('response' in result) {
+        const status = String(result.response.status);
+        if (isSuccess(result.response.status) || status === remove.notFound) return undefined;
+        answer = `answered ${status}`;
+      } else answer = result.error.message;
+      if (backOff === undefined) break;
+    }
+    return `${name} ${answer}`;
+  };
   // One collection after another, in the plan's order: records that name others go first.
   const byPlan = plan.cleanup.map((cleanupPlan) => records.filter((r) => r.plan === cleanupPlan));
   for (const batch of byPlan)
@@ -360,16 +498,9 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
         leftovers.push({ operationId, id, reason: built.notSent });
         return;
       }
-      const { result } = await sendPaced(built, remove.testCase, true, true);
-      if (
-        'response' in result &&
-        (isSuccess(result.response.status) || String(result.response.status) === remove.notFound)
-      )
-        cleaned++;
-      else {
-        const answer = 'response' in result ? `answered ${result.response.status}` : result.error.message;
-        leftovers.push({ operationId, id, reason: `${remove.testCase.operation.operationId} ${answer}` });
-      }
+      const problem = await removeRecord(built, remove);
+      if (problem === undefined) cleaned++;
+      else leftovers.push({ operationId, id, reason: problem });
     });
   leftovers.sort(
     (a, b) =>

@@ -39,6 +39,27 @@ export function maskValue(value: string): string {
   return match ? `${match[1]} ${MASK}` : MASK;
 }
 
+/**
+ * A URL as it may be shown: the userinfo, every query value and the fragment masked. A base URL is
+ * echoed in refusals, and tokens travel in queries (`?access_token=...`) as often as in userinfo.
+ * Works on text that is not a URL at all, since an unparsable one is quoted too.
+ */
+export function maskedUrl(raw: string): string {
+  const hash = raw.indexOf('#');
+  const beforeHash = hash === -1 ? raw : raw.slice(0, hash);
+  const question = beforeHash.indexOf('?');
+  const base = (question === -1 ? beforeHash : beforeHash.slice(0, question)).replace(/\/\/[^/@]*@/, `//${MASK}@`);
+  const query =
+    question === -1
+      ? ''
+      : `?${beforeHash
+          .slice(question + 1)
+          .split('&')
+          .map((pair) => (pair === '' ? '' : pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=${MASK}` : MASK))
+          .join('&')}`;
+  return `${base}${query}${hash === -1 ? '' : `#${MASK}`}`;
+}
+
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Where a cut excerpt ends (see checks/support.ts). */

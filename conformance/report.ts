@@ -10,6 +10,7 @@ import type { Spec } from '../lib/spec.js';
 
 import { mediaTypeOf } from './checks/support.js';
 import { toCurl } from './curl.js';
+import type { Leftover } from './execute.js';
 import type { Redactor } from './redact.js';
 import type { CaseResult, CheckResult, Exchange, OverBudget } from './types.js';
 
@@ -129,7 +130,9 @@ export interface Report {
   /** Operations whose deterministic cases alone exceeded --max-cases: how many they needed and kept. */
   overBudget: OverBudget[];
   /** The cleanup's outcome, when the run cleaned up: records deleted, and those left behind. */
-  cleanup?: { cleaned: number; leftovers: { operationId: string; id: unknown; reason: string }[] };
+  cleanup?: { cleaned: number; leftovers: Leftover[] };
+  /** Why the run stopped before sending every planned case (a signal's name), when it did. */
+  interrupted?: string;
   /** Answers that suggest the run itself is misconfigured, when most of them say so (buildReport sets it). */
   warnings?: AnswerWarning[];
 }
@@ -393,6 +396,7 @@ export interface ReportContext {
   cleanup?: Report['cleanup'] | undefined;
   /** Whether a report that shows every exchange will be written (redacting each is a cost per request). */
   recordExchanges: boolean;
+  interrupted?: string;
 }
 
 export function buildReport(results: readonly CaseResult[], context: ReportContext, redactor: Redactor): Report {
@@ -416,11 +420,16 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     notSentBy: [],
     skippedOperations: (context.skippedOperations ?? []).map((s) => ({ ...s, reason: redactor.text(s.reason) })),
     overBudget: context.overBudget ?? [],
+    ...(context.interrupted !== undefined ? { interrupted: context.interrupted } : {}),
     ...(context.cleanup
       ? {
           cleanup: {
             cleaned: context.cleanup.cleaned,
-            leftovers: context.cleanup.leftovers.map((l) => ({ ...l, reason: redactor.text(l.reason) })),
+            leftovers: context.cleanup.leftovers.map((l) => ({
+              ...l,
+              reason: redactor.text(l.reason),
+              ...(l.sentWith ? { sentWith: redactor.value(l.sentWith) as Record<string, unknown> } : {}),
+            })),
           },
         }
       : {}),

@@ -17,6 +17,7 @@ import { type Plan, planCases } from './cases/plan.js';
 import { buildRequest, wireHeaders } from './cases/wire.js';
 import { evaluate } from './checks/evaluate.js';
 import { CHECK_NAMES, type CheckDefinition, isJudged, selectChecks } from './checks/registry.js';
+import type { Clock } from './clock.js';
 import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { asConfigError, ConfigError } from './errors.js';
 import { type Execution, execute } from './execute.js';
@@ -32,7 +33,7 @@ import {
   type Origin,
   withExpectedStatuses,
 } from './overrides.js';
-import { Redactor } from './redact.js';
+import { maskedUrl, Redactor } from './redact.js';
 import { bodyText, buildReport, type Report } from './report.js';
 import { type PlannedLine, renderDryRun } from './reporters/dry-run.js';
 import { renderHar } from './reporters/har.js';
@@ -95,10 +96,19 @@ export interface RunOptions {
   /** Colour of the summary; plain when omitted. */
   style?: Style;
   maxBodyBytes?: number;
+  /** What the pacer and the throttle waits read (default: the system's); tests pass one they control. */
+  clock?: Clock;
+  /**
+   * Aborted to stop the run (a signal): no planned case is sent after it, the cleanup still runs
+   * (bounded), and the summary and reports are marked with its reason (the signal's name).
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
   exitCode: 0 | 1;
+  /** Why the run stopped before sending every planned case (the signal's name), when it did. */
+  interrupted?: string;
   seed: number;
   /** Absent for a dry run. */
   report?: Report;
@@ -111,9 +121,7 @@ function targetUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(
-      `--base-url "${raw.replace(/\/\/[^/@]*@/, '//***@')}" is not a URL (expected e.g. http://127.0.0.1:4010)`,
-    );
+    throw new ConfigError(`--base-url "${maskedUrl(raw)}" is not a URL (expected e.g. http://127.0.0.1:4010)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ConfigError(`--base-url must be http or https, got ${url.protocol}`);
@@ -124,7 +132,7 @@ function targetUrl(raw: string): URL {
     );
   if (url.search !== '' || url.hash !== '' || /[?#]/.test(raw)) {
     throw new ConfigError(
-      `--base-url must not have a query or fragment (the spec's paths are appended to it), got "${raw}"`,
+      `--base-url must not have a query or fragment (the spec's paths are appended to it), got "${maskedUrl(raw)}"`,
     );
   }
   return url;
@@ -426,11 +434,13 @@ async function send(
       baseUrl: prepared.baseUrl,
       userHeaders: prepared.headers,
       client,
-      ...(limit ? { pacer: new Pacer(limit) } : {}),
+      pacer: new Pacer(limit, options.clock),
+      ...(options.clock ? { clock: options.clock } : {}),
       concurrency,
       runNonce: prepared.nonce,
       throttleWaitMs: options.throttleWaitMs ?? DEFAULTS.throttleWaitMs,
       cleanup,
+      ...(options.signal ? { signal: options.signal } : {}),
       onExchange: (exchange) => {
         const result = evaluate(exchange, evaluation);
         results[exchange.testCase.seq] = result;
@@ -457,6 +467,7 @@ async function send(
       overBudget: plan.overBudget,
       cleanup: cleanup ? { cleaned: execution?.cleaned ?? 0, leftovers: execution?.leftovers ?? [] } : undefined,
       recordExchanges,
+      ...(options.signal?.aborted ? { interrupted: String(options.signal.reason ?? 'abort') } : {}),
     },
     redactor,
   );
@@ -533,7 +544,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
   options.write?.(renderSummary(report, elapsedMs, sent.requests, { style: options.style ?? PLAIN }));
   if (sent.interrupted !== undefined) throw asConfigError(sent.interrupted);
   if (unwritten !== undefined) throw unwritten;
-  return { exitCode: report.summary.failed > 0 ? 1 : 0, seed, report, results: sent.results, plan };
+  return {
+    exitCode: report.summary.failed > 0 ? 1 : 0,
+    seed,
+    report,
+    results: sent.results,
+    plan,
+    ...(report.interrupted !== undefined ? { interrupted: report.interrupted } : {}),
+  };
 }
 
 /** One API of a run of several: its name (unique in the run) and its options, without the shared reports. */
@@ -557,6 +575,10 @@ export interface RunManyOptions {
   progress?: ProgressReporter;
   write?: (text: string) => void;
   style?: Style;
+  /** As RunOptions.signal, for every API of the run. */
+  signal?: AbortSignal;
+  /** As RunOptions.clock, for every API of the run. */
+  clock?: Clock;
 }
 
 export interface ApiResult {
@@ -572,6 +594,8 @@ export interface RunManyResult {
   /** The worst of the APIs': 2 when one could not run, else 1 when one has a violation, else 0. */
   exitCode: 0 | 1 | 2;
   apis: ApiResult[];
+  /** Why the run stopped before sending every planned case (the signal's name), when it did. */
+  interrupted?: string;
 }
 
 const messageOf = (error: unknown): string => {
@@ -635,6 +659,13 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
   await options.ready;
   const probes = await Promise.allSettled(prepared.map((p) => probe(p)));
   const key = (name: string) => (operationId: string) => `${name} ${operationId}`;
+  for (const p of prepared) {
+    p.options = {
+      ...p.options,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    };
+  }
   const reachable = prepared.filter((_, i) => probes[i]!.status === 'fulfilled');
   const progress = options.progress ?? silentProgress;
   const planned = new Map<string, number>();
@@ -700,7 +731,8 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
     return { ...base, result, ...(done.interrupted !== undefined ? { error: messageOf(done.interrupted) } : {}) };
   });
   const exitCode = apis.some((a) => a.error !== undefined) ? 2 : apis.some((a) => a.result?.exitCode === 1) ? 1 : 0;
-  return { exitCode, apis };
+  const interrupted = options.signal?.aborted ? String(options.signal.reason ?? 'abort') : undefined;
+  return { exitCode, apis, ...(interrupted !== undefined ? { interrupted } : {}) };
 }
 
 function allCases(plan: Plan): TestCase[] {

@@ -375,12 +375,16 @@ export class HttpClient {
   /**
    * Sends once, and once more when an idempotent request's connection was closed before any answer:
    * a server may close an idle keep-alive connection just as a request goes out on it (RFC 9112,
-   * 9.3.1), which says nothing about the server. A second close is the server's.
+   * 9.3.1), which says nothing about the server. A second close is the server's. `beforeResend`
+   * is awaited before the second send.
    */
-  async send(req: SentRequest): Promise<SendResult> {
+  async send(req: SentRequest, beforeResend?: () => Promise<void>): Promise<SendResult> {
     const first = await this.sendOnce(req);
     const closed = 'error' in first && first.error.reason === 'connection' && first.error.status === undefined;
-    return closed && IDEMPOTENT.has(req.method.toUpperCase()) ? this.sendOnce(req) : first;
+    if (!closed || !IDEMPOTENT.has(req.method.toUpperCase())) return first;
+    // The resend is a request on the wire like any other: the caller's pace holds it too.
+    await beforeResend?.();
+    return this.sendOnce(req);
   }
 
   private sendOnce(req: SentRequest): Promise<SendResult> {

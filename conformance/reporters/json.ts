@@ -33,6 +33,7 @@ export function jsonReport(report: Report): Record<string, unknown> {
     checks,
     operations,
     groups: groups.map(({ first, ...group }) => ({ ...group, case: first.case })),
+    ...(report.interrupted !== undefined ? { interrupted: report.interrupted } : {}),
     throttled,
     notSent,
     notSentBy: report.notSentBy,
@@ -43,7 +44,12 @@ export function jsonReport(report: Report): Record<string, unknown> {
       ? {
           cleanup: {
             cleaned: report.cleanup.cleaned,
-            leftovers: report.cleanup.leftovers.map(({ operationId, id, reason }) => ({ operationId, id, reason })),
+            leftovers: report.cleanup.leftovers.map(({ operationId, id, reason, sentWith }) => ({
+              operationId,
+              id,
+              reason,
+              ...(sentWith ? { sentWith } : {}),
+            })),
           },
         }
       : {}),

@@ -176,6 +176,12 @@ export function renderSummary(
     lines.push(...notSentLines(report.notSentBy));
   }
   for (const line of warningLines(report.warnings ?? [], style)) lines.push('', line);
+  if (report.interrupted !== undefined) {
+    lines.push(
+      '',
+      `${style.bold(`INTERRUPTED (${printable(report.interrupted)})`)}: the run stopped sending its planned cases; the verdict covers only what was sent`,
+    );
+  }
   lines.push(
     '',
     verdictLine(
@@ -206,21 +212,33 @@ function notSentLines(notSentBy: Report['notSentBy']): string[] {
 /** Ids of leftovers shown per line: the JSON report's `cleanup.leftovers` lists every one. */
 const LEFTOVER_IDS_SHOWN = 10;
 
+/** How a leftover is found again: its id, or for a create never answered the unique values it was sent with. */
+function leftoverLabel({ id, sentWith }: NonNullable<Report['cleanup']>['leftovers'][number]): string {
+  if (id !== null && id !== undefined) return JSON.stringify(id) ?? '';
+  if (!sentWith) return 'unknown';
+  return Object.entries(sentWith)
+    .map(([field, value]) => `${field} ${JSON.stringify(value)}`)
+    .join(' ');
+}
+
 /** One line per create and reason: a vendor run leaves few, a run against a mock without deletes many. */
 function leftoverLines(leftovers: NonNullable<Report['cleanup']>['leftovers']): string[] {
-  const groups = new Map<string, { operationId: string; reason: string; ids: unknown[] }>();
-  for (const { operationId, id, reason } of leftovers) {
-    const key = JSON.stringify([operationId, reason]);
-    const group = groups.get(key) ?? { operationId, reason, ids: [] };
-    group.ids.push(id);
+  const groups = new Map<string, { operationId: string; reason: string; labels: string[]; known: boolean }>();
+  for (const leftover of leftovers) {
+    const { operationId, reason } = leftover;
+    const known = leftover.id !== null && leftover.id !== undefined;
+    const key = JSON.stringify([operationId, reason, known]);
+    const group = groups.get(key) ?? { operationId, reason, labels: [], known };
+    group.labels.push(leftoverLabel(leftover));
     groups.set(key, group);
   }
-  return [...groups.values()].map(({ operationId, reason, ids }) => {
-    const shown = ids.slice(0, LEFTOVER_IDS_SHOWN).map((id) => printable(JSON.stringify(id) ?? ''));
-    const more = ids.length - shown.length;
+  return [...groups.values()].map(({ operationId, reason, labels, known }) => {
+    const shown = labels.slice(0, LEFTOVER_IDS_SHOWN).map(printable);
+    const more = labels.length - shown.length;
     const list = `${shown.join(', ')}${more > 0 ? ` and ${more} more (the JSON report lists every id)` : ''}`;
-    const records = ids.length === 1 ? '1 record' : `${ids.length} records`;
-    return `  left: ${operationId}, ${records} (${printable(reason)}): ${ids.length === 1 ? 'id' : 'ids'} ${list}`;
+    const records = labels.length === 1 ? '1 record' : `${labels.length} records`;
+    const noun = !known ? 'sent with' : labels.length === 1 ? 'id' : 'ids';
+    return `  left: ${operationId}, ${records} (${printable(reason)}): ${noun} ${list}`;
   });
 }
 

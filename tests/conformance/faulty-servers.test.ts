@@ -18,6 +18,7 @@ import {
   summarize,
   targetArgs,
 } from '../support/runner.js';
+import { virtualClock } from '../support/virtual-clock.js';
 
 const servers: RunningServer[] = [];
 afterAll(async () => {
@@ -38,6 +39,9 @@ async function runAgainst({
   rateLimit,
   ownCredentials,
 }: FaultCase | AssumptionFaultCase): Promise<{ server: RunningServer; run: RunResult }> {
+  // The run honours every 429's wait without spending it; the server's window runs on real time, so it
+  // stays as much longer than the run as it was meant to be.
+  const clock = virtualClock();
   const server = await startReferenceServer(spec, {
     faults: [fault],
     ...(rateLimit !== undefined ? { rateLimit } : {}),
@@ -46,7 +50,7 @@ async function runAgainst({
   const run = await runConformance(
     // The boundaries, examples and scenarios meet every fault: the random phase adds time, not findings.
     [...targetArgs(spec, server, ownCredentials ? null : undefined), ...COMMON, '--no-random', ...(args ?? [])],
-    { killAfterMs: KILL_AFTER_MS },
+    { killAfterMs: KILL_AFTER_MS, clock },
   );
   return { server, run };
 }
@@ -59,12 +63,13 @@ const runs = new Map(
 describe.concurrent('faults on documented rules are flagged by exactly the expected check', () => {
   test.each(FAULTS.map((f) => [f.fault.name, f] as const))(
     '%s',
-    async (name, { fault, expected, cases }) => {
+    async (name, { fault, expected, alsoExpected, cases }) => {
       const { server, run } = await runs.get(name)!;
-      const context = `${fault.name} (${fault.description}), expected only ${expected}\n${run.describe()}\n${summarize(run.report)}`;
+      const checks = [expected, ...(alsoExpected ?? [])].sort();
+      const context = `${fault.name} (${fault.description}), expected only ${checks.join(', ')}\n${run.describe()}\n${summarize(run.report)}`;
       expect(run.timedOut, context).toBe(false);
       expect(run.report, context).toBeDefined();
-      expect(failingChecks(run.report), context).toEqual([expected]);
+      expect(failingChecks(run.report), context).toEqual(checks);
       expect(run.code, context).toBe(1);
       expect(run.report!.summary.failed, context).toBeGreaterThan(0);
       // A documented fault is not mistaken for a wrong guess of ours.

@@ -12,6 +12,7 @@ import { type RunningMock, startMock } from '../../mocks/server.js';
 import { ALL_CHECKS, type CheckName } from '../support/faulty-servers.js';
 import { SPEC_FILES, type SpecKey } from '../support/reference-server.js';
 import { COMMON, failingChecks, junitTally, runConformance, summarize, targetArgs } from '../support/runner.js';
+import { virtualClock } from '../support/virtual-clock.js';
 
 let mock: RunningMock;
 /** Easify's documented 15 requests a minute, as `npm start` serves it. */
@@ -103,8 +104,10 @@ describe('against the default rate limit', () => {
       ...COMMON,
       ...['--seed', seed, '--concurrency', '8', '--throttle-wait', '0'],
     ];
-    const first = await runConformance(args('101'));
-    const second = await runConformance(args('102'));
+    // The runs honour the mock's Retry-After (up to a minute each) on a clock of their own, without
+    // spending it; the mock's window runs on real time, so it stays as full as the runs left it.
+    const first = await runConformance(args('101'), { clock: virtualClock() });
+    const second = await runConformance(args('102'), { clock: virtualClock() });
     for (const run of [first, second]) expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
     // The second run found the token's quota used up by the first: its answers were 429s, not judged.
     expect(second.stdout, second.describe()).toMatch(
@@ -117,11 +120,14 @@ describe('against the default rate limit', () => {
       ['fresh-token-1', '201'],
       ['fresh-token-2', '202'],
     ] as const) {
-      const run = await runConformance([
-        ...targetArgs('easify', { baseUrl: easify() }, token),
-        ...COMMON,
-        ...['--seed', seed, '--concurrency', '8', '--throttle-wait', '0'],
-      ]);
+      const run = await runConformance(
+        [
+          ...targetArgs('easify', { baseUrl: easify() }, token),
+          ...COMMON,
+          ...['--seed', seed, '--concurrency', '8', '--throttle-wait', '0'],
+        ],
+        { clock: virtualClock() },
+      );
       expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
     }
   });

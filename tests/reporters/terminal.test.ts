@@ -16,6 +16,7 @@ import { barProgress, duration, progressText } from '../../conformance/reporters
 import { colorEnabled, createStyle } from '../../conformance/reporters/style.js';
 import { type RunningMock, startMock } from '../../mocks/server.js';
 import { REPO_ROOT } from '../support/reference-server.js';
+import { virtualClock } from '../support/virtual-clock.js';
 
 const EASIFY = join(REPO_ROOT, 'specs/easify-contact-groups.yaml');
 const EIGHT = join(REPO_ROOT, 'specs/8x8-contacts.yaml');
@@ -67,6 +68,8 @@ async function run(
     isTTY: terminal.isTTY,
     // Only what the test gives: the colour of this process's own terminal must not leak in.
     env: { PATH: process.env.PATH, ...terminal.env },
+    // The run honours every Retry-After (a server that throttles everything asks for minutes) without spending it.
+    clock: virtualClock(),
   });
   return { code, stdout, stderr };
 }

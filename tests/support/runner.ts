@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { main } from '../../conformance/cli.js';
+import type { Clock } from '../../conformance/clock.js';
 import { REPO_ROOT, type RunningServer, SPEC_FILES, type SpecKey } from './reference-server.js';
 
 export interface ReportFailure {
@@ -50,7 +51,13 @@ export interface JsonReport {
   /** Per operation: its cases and, per check, how they came out. */
   operations: Record<string, { cases: number; checks: Record<string, CheckTally> }>;
   /** With the cleanup pass: the records it deleted (or found gone) and those it left behind. */
-  cleanup?: { cleaned: number; leftovers: { operationId: string; id: unknown; reason: string }[] };
+  cleanup?: {
+    cleaned: number;
+    /** `id` null and `sentWith` its unique values for a create that got no answer in time. */
+    leftovers: { operationId: string; id: unknown; reason: string; sentWith?: Record<string, unknown> }[];
+  };
+  /** The signal that stopped the run before it sent every planned case. */
+  interrupted?: string;
   notSent: number;
   notSentBy: { operationId: string; reason: string; requests: number }[];
 }
@@ -86,6 +93,11 @@ export interface RunOptions {
   overlay?: boolean;
   /** Kill the runner after this long (default 45 s): a hang is a failure, never a stuck suite. */
   killAfterMs?: number;
+  /**
+   * The time the runner's pace and Retry-After waits read (in-process runs only): a virtual clock
+   * shared with the server lets a run honour long Retry-Afters at no real cost.
+   */
+  clock?: Clock;
 }
 
 /**
@@ -125,7 +137,7 @@ export async function runConformance(args: string[], options: RunOptions = {}): 
   try {
     const { code, stdout, stderr, timedOut } = options.spawn
       ? await spawned(fullArgs, options.killAfterMs ?? 45_000)
-      : await inProcess(fullArgs, options.killAfterMs ?? 45_000);
+      : await inProcess(fullArgs, options.killAfterMs ?? 45_000, options.clock);
     const result: RunResult = {
       code,
       stdout,
@@ -185,7 +197,7 @@ async function spawned(args: string[], killAfterMs: number): Promise<Outcome> {
   return { code, stdout, stderr, timedOut };
 }
 
-async function inProcess(args: string[], killAfterMs: number): Promise<Outcome> {
+async function inProcess(args: string[], killAfterMs: number, clock?: Clock): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
   const run = main(args, {
@@ -193,6 +205,7 @@ async function inProcess(args: string[], killAfterMs: number): Promise<Outcome> 
     stderr: (text) => (stderr += text),
     isTTY: false,
     env: { ...process.env, ...RUN_ENV },
+    ...(clock ? { clock } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), killAfterMs)));
