@@ -258,10 +258,21 @@ interface Outcome {
 /** At most this many retries of one throttled case. */
 const MAX_RETRIES = 2;
 
+/** The longest the planned cases are held on a server's Retry-After, all pauses together. */
+const MAX_HOLD_MS = 15 * 60_000;
+
 export async function execute(plan: Plan, options: ExecuteOptions): Promise<Execution> {
   const clock = options.clock ?? systemClock;
   const interruptedReason = (): string => `the run was interrupted (${String(options.signal?.reason ?? 'abort')})`;
   const pacer = options.pacer ?? new Pacer(undefined, clock);
+  // A server that keeps asking for patience (Retry-After: 86400) does not hold the run for ever:
+  // past the hold no planned case is sent, and the cleanup still deletes what it can on its own cap.
+  const held = new AbortController();
+  const planned = options.signal ? AbortSignal.any([options.signal, held.signal]) : held.signal;
+  const stoppedReason = (): string =>
+    options.signal?.aborted
+      ? interruptedReason()
+      : `the server asked the run to wait more than ${MAX_HOLD_MS / 60_000} min in all on Retry-After`;
   // By seq: plan order whatever the completion order.
   const exchanges: Exchange[] = [];
   const pool = new IdPool();
@@ -309,6 +320,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       const backOff = 'response' in result ? backOffMs(result.response, limit) : undefined;
       if (backOff === undefined || !('response' in result)) return { result, timing };
       pacer.pause(backOff);
+      if (pacer.pausedMs() > MAX_HOLD_MS) held.abort();
       // Only the spec's own rate-limit status is a throttle the checks weigh (and the case retries).
       if (!limit || testCase.expectThrottle || String(result.response.status) !== limit.status) {
         return { result, timing, backOffMs: backOff };
@@ -340,16 +352,16 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       if (value !== undefined && !linked.reference) usesCreatedId = true;
       return value;
     };
-    if (options.signal?.aborted) {
-      return record({ testCase, request: placeholder(testCase), notSent: interruptedReason(), usesCreatedId: false });
+    if (planned.aborted) {
+      return record({ testCase, request: placeholder(testCase), notSent: stoppedReason(), usesCreatedId: false });
     }
     const built = buildRequest(testCase, options.baseUrl, userHeaders, resolveAndNote);
     if ('notSent' in built) {
       return record({ testCase, request: placeholder(testCase), notSent: built.notSent, usesCreatedId: false });
     }
     // The burst is unpaced and measures the limit itself: its throttles are answers, not obstacles.
-    const outcome = await sendPaced(built, testCase, paced, paced, options.signal);
-    if (!outcome) return record({ testCase, request: built, notSent: interruptedReason(), usesCreatedId: false });
+    const outcome = await sendPaced(built, testCase, paced, paced, planned);
+    if (!outcome) return record({ testCase, request: built, notSent: stoppedReason(), usesCreatedId: false });
     const { result, throttle, timing } = outcome;
     return record({
       testCase,

@@ -137,6 +137,18 @@ describe.concurrent('a throttled answer pauses the run', () => {
   });
 });
 
+test('a server asking for a day (Retry-After: 86400) holds the run no longer than its 15 min: the rest is not sent, the run ends', async () => {
+  const clock = virtualClock();
+  const { fault, arrivals } = throttlingWindow(clock, 10, 86_400);
+  const startedAt = clock.now();
+  const { report } = await runAgainst('eloqua', fault, clock);
+  // Nothing went out inside the day asked for, and the run did not wait it out.
+  expect(inside(arrivals, 86_400)).toEqual([]);
+  expect(clock.now() - startedAt).toBeLessThan(86_400_000);
+  const reasons = report.notSentBy.map((n) => n.reason);
+  expect(reasons.join('\n')).toMatch(/the server asked the run to wait more than 15 min in all on Retry-After/);
+});
+
 describe.concurrent('the cleanup waits out Retry-After', () => {
   test('a delete answered 429 with Retry-After 120 is sent again after it, and the records are gone', async () => {
     const clock = virtualClock();
