@@ -11,7 +11,7 @@ import { isSuccess } from '../lib/responses.js';
 import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { Plan } from './cases/plan.js';
-import { buildRequest, type Resolve, wireHeaders } from './cases/wire.js';
+import { buildRequest, type Fits, type Resolve, wireHeaders } from './cases/wire.js';
 import { type Clock, systemClock } from './clock.js';
 import { INTERRUPTED_CLEANUP_MS } from './defaults.js';
 import type { HttpClient, SendResult } from './http/client.js';
@@ -50,6 +50,11 @@ export interface ExecuteOptions {
    * reason (a signal's name) is given as why the rest was not sent.
    */
   signal?: AbortSignal;
+  /**
+   * Whether an id taken from an answer is valid for the parameter it fills; one that is not makes
+   * the case unsendable (the document's create and the operation disagree), not a refused request.
+   */
+  fits?: Fits;
 }
 
 /** A record the run created and did not delete: the create that made it, its id, and why it stayed. */
@@ -258,21 +263,21 @@ interface Outcome {
 /** At most this many retries of one throttled case. */
 const MAX_RETRIES = 2;
 
-/** The longest the planned cases are held on a server's Retry-After, all pauses together. */
+/** The longest one Retry-After may hold the planned cases: a server asking for more ends them. */
 const MAX_HOLD_MS = 15 * 60_000;
 
 export async function execute(plan: Plan, options: ExecuteOptions): Promise<Execution> {
   const clock = options.clock ?? systemClock;
   const interruptedReason = (): string => `the run was interrupted (${String(options.signal?.reason ?? 'abort')})`;
   const pacer = options.pacer ?? new Pacer(undefined, clock);
-  // A server that keeps asking for patience (Retry-After: 86400) does not hold the run for ever:
-  // past the hold no planned case is sent, and the cleanup still deletes what it can on its own cap.
+  // A server asking for a day (Retry-After: 86400) does not hold the run for a day: no planned case
+  // is sent after it, and the cleanup still deletes what it can on its own cap.
   const held = new AbortController();
   const planned = options.signal ? AbortSignal.any([options.signal, held.signal]) : held.signal;
   const stoppedReason = (): string =>
     options.signal?.aborted
       ? interruptedReason()
-      : `the server asked the run to wait more than ${MAX_HOLD_MS / 60_000} min in all on Retry-After`;
+      : `the server asked the run to wait more than ${MAX_HOLD_MS / 60_000} min (Retry-After)`;
   // By seq: plan order whatever the completion order.
   const exchanges: Exchange[] = [];
   const pool = new IdPool();
@@ -320,7 +325,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       const backOff = 'response' in result ? backOffMs(result.response, limit) : undefined;
       if (backOff === undefined || !('response' in result)) return { result, timing };
       pacer.pause(backOff);
-      if (pacer.pausedMs() > MAX_HOLD_MS) held.abort();
+      if (backOff > MAX_HOLD_MS) held.abort();
       // Only the spec's own rate-limit status is a throttle the checks weigh (and the case retries).
       if (!limit || testCase.expectThrottle || String(result.response.status) !== limit.status) {
         return { result, timing, backOffMs: backOff };
@@ -355,7 +360,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     if (planned.aborted) {
       return record({ testCase, request: placeholder(testCase), notSent: stoppedReason(), usesCreatedId: false });
     }
-    const built = buildRequest(testCase, options.baseUrl, userHeaders, resolveAndNote);
+    const built = buildRequest(testCase, options.baseUrl, userHeaders, resolveAndNote, options.fits);
     if ('notSent' in built) {
       return record({ testCase, request: placeholder(testCase), notSent: built.notSent, usesCreatedId: false });
     }

@@ -12,7 +12,7 @@ import type { Rate } from '../lib/extensions.js';
 import { credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
-import { coerceText } from '../lib/wire.js';
+import { coerceText, roundTrip } from '../lib/wire.js';
 import { type Plan, planCases } from './cases/plan.js';
 import { buildRequest, wireHeaders } from './cases/wire.js';
 import { evaluate } from './checks/evaluate.js';
@@ -441,6 +441,11 @@ async function send(
       throttleWaitMs: options.throttleWaitMs ?? DEFAULTS.throttleWaitMs,
       cleanup,
       ...(options.signal ? { signal: options.signal } : {}),
+      fits: (parameter, value) => {
+        // What the server reads once the value is written in the parameter's style (an id in a list filter too).
+        const read = roundTrip(parameter, value);
+        return read.present && prepared.validators.get(parameter.schema)(read.value);
+      },
       onExchange: (exchange) => {
         const result = evaluate(exchange, evaluation);
         results[exchange.testCase.seq] = result;

@@ -148,11 +148,22 @@ function withReferences(
 }
 
 /** The wire request of a case, or why it cannot be sent. */
+/** Whether a value the run took from an answer reads, on the wire, as valid for the parameter it fills. */
+export type Fits = (parameter: Parameter, value: unknown) => boolean;
+
+/** Why a taken id cannot go in a parameter its schema refuses it for (the document's create and this operation disagree). */
+function misfit(operation: Operation, name: string, value: LinkedValue, resolved: unknown, fits?: Fits) {
+  const parameter = operation.parameters.find((p) => p.name === name && (p.in === 'path' || p.in === 'query'));
+  if (!fits || !parameter || fits(parameter, resolved)) return undefined;
+  return `${value.sourceOperationId} answered ${JSON.stringify(resolved)} for ${name}, which the parameter's schema refuses: the document's ${value.sourceOperationId} and ${operation.operationId} disagree`;
+}
+
 export function buildRequest(
   testCase: TestCase,
   baseUrl: string,
   userHeaders: WireHeaders,
   resolve: Resolve,
+  fits?: Fits,
 ): SentRequest | { notSent: string } {
   const { request, operation } = testCase;
   let path = requestPath(operation.path);
@@ -162,6 +173,8 @@ export function buildRequest(
       const resolved = resolve(value);
       if (resolved === undefined)
         return { notSent: `no record created by ${value.sourceOperationId} to take ${name} from` };
+      const notSent = misfit(operation, name, value, resolved, fits);
+      if (notSent !== undefined) return { notSent };
       text = encode(String(resolved));
     } else text = pathText(operation, name, value);
     path = path.replace(`{${name}}`, text);
@@ -173,6 +186,8 @@ export function buildRequest(
       const resolved = resolve(value);
       if (resolved === undefined)
         return { notSent: `no record created by ${value.sourceOperationId} to take ${name} from` };
+      const notSent = misfit(operation, name, value, resolved, fits);
+      if (notSent !== undefined) return { notSent };
       queryEntries.push([name, { value: resolved }]);
     }
   }

@@ -9,7 +9,6 @@ import { type Clock, systemClock } from '../clock.js';
 export class Pacer {
   private next = 0;
   private pausedUntil = Number.NEGATIVE_INFINITY;
-  private paused = 0;
   private readonly interval: number;
 
   /** Without a rate the pacer only holds requests back while paused. */
@@ -22,16 +21,7 @@ export class Pacer {
 
   /** No request starts before `ms` from now; a longer pause already set stays. */
   pause(ms: number): void {
-    const now = this.clock.now();
-    const until = Math.max(this.pausedUntil, now + ms);
-    // Pauses that overlap count once: what the run is held for in all.
-    this.paused += until - Math.max(this.pausedUntil, now);
-    this.pausedUntil = until;
-  }
-
-  /** How long the server has asked the run to wait in all, the current pause to its end included. */
-  pausedMs(): number {
-    return this.paused;
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
   }
 
   /** When the current pause ends (in the past when there is none). */

@@ -137,7 +137,7 @@ describe.concurrent('a throttled answer pauses the run', () => {
   });
 });
 
-test('a server asking for a day (Retry-After: 86400) holds the run no longer than its 15 min: the rest is not sent, the run ends', async () => {
+test('a server asking for a day (Retry-After: 86400) does not hold the run: the rest is not sent, the run ends', async () => {
   const clock = virtualClock();
   const { fault, arrivals } = throttlingWindow(clock, 10, 86_400);
   const startedAt = clock.now();
@@ -146,7 +146,7 @@ test('a server asking for a day (Retry-After: 86400) holds the run no longer tha
   expect(inside(arrivals, 86_400)).toEqual([]);
   expect(clock.now() - startedAt).toBeLessThan(86_400_000);
   const reasons = report.notSentBy.map((n) => n.reason);
-  expect(reasons.join('\n')).toMatch(/the server asked the run to wait more than 15 min in all on Retry-After/);
+  expect(reasons.join('\n')).toMatch(/the server asked the run to wait more than 15 min \(Retry-After\)/);
 });
 
 describe.concurrent('the cleanup waits out Retry-After', () => {
