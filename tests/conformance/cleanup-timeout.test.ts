@@ -36,7 +36,8 @@ test('a create that timed out is listed as a possible leftover with the name it 
     '--max-cases',
     '5',
     '--timeout',
-    '3000',
+    // Long enough that no answered request of a loaded machine is taken for an unanswered one.
+    '10000',
   ]);
   expect(held, run.describe()).toHaveLength(1);
   const leftovers = run.report?.cleanup?.leftovers ?? [];
