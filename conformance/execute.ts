@@ -306,6 +306,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     paced: boolean,
     retry: boolean,
     stop: AbortSignal | undefined,
+    dropWhen?: AbortSignal,
   ): Promise<Outcome | undefined> => {
     let retries = 0;
     let waitedMs = 0;
@@ -316,10 +317,14 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       if (stop?.aborted) return last;
       const entry = log.sent(request);
       const startedAt = Date.now();
-      const result = await options.client.send(request, async () => {
-        if (pace && !pacer.free()) await pacer.wait(stop);
-        log.sent(request);
-      });
+      const result = await options.client.send(
+        request,
+        async () => {
+          if (pace && !pacer.free()) await pacer.wait(stop);
+          log.sent(request);
+        },
+        dropWhen,
+      );
       entry.answered = clock.now();
       const timing = { startedAt, durationMs: entry.answered - entry.sent };
       const backOff = 'response' in result ? backOffMs(result.response, limit) : undefined;
@@ -471,12 +476,25 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   }
   let cleaned = 0;
   const leftovers: Leftover[] = unansweredCreates(sent, plan);
-  const interrupted = options.signal?.aborted === true;
-  const cleanupWait = interrupted ? INTERRUPTED_CLEANUP_MS : CLEANUP_THROTTLE_WAIT_MS;
-  const cleanupEnds = clock.now() + cleanupWait;
-  const waitShown = interrupted ? `${cleanupWait / 1000} s (interrupted)` : `${cleanupWait / 60_000} min`;
-  // Real time, not the run's clock: it bounds what a person waiting on Ctrl-C sees.
-  const cleanupStop = interrupted ? AbortSignal.timeout(INTERRUPTED_CLEANUP_MS) : undefined;
+  const cleanupEnds = clock.now() + CLEANUP_THROTTLE_WAIT_MS;
+  const waitShown = (): string =>
+    options.signal?.aborted
+      ? `${INTERRUPTED_CLEANUP_MS / 1000} s (interrupted)`
+      : `${CLEANUP_THROTTLE_WAIT_MS / 60_000} min`;
+  // A signal, before the cleanup or during it, leaves it INTERRUPTED_CLEANUP_MS from then on. Real
+  // time, not the run's clock: it bounds what a person waiting on Ctrl-C sees.
+  const cleanupStopper = new AbortController();
+  const cleanupStop = cleanupStopper.signal;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  const startDeadline = (): void => {
+    deadline = setTimeout(
+      () =>
+        cleanupStopper.abort(`the run was interrupted and its cleanup's ${INTERRUPTED_CLEANUP_MS / 1000} s ran out`),
+      INTERRUPTED_CLEANUP_MS,
+    );
+  };
+  if (options.signal?.aborted) startDeadline();
+  else options.signal?.addEventListener('abort', startDeadline, { once: true });
   /**
    * Why a record could not be deleted, or undefined once it is gone. A delete waits out the
    * server's Retry-After within the cleanup's own wait, not --throttle-wait: what the run made
@@ -487,10 +505,11 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     let answer = 'not sent';
     for (let attempt = 0; attempt < CLEANUP_RETRIES; attempt++) {
       if (pacer.resumesAt() > cleanupEnds) {
-        return `${name} ${answer}: the server asked to wait past the cleanup's ${waitShown} wait on Retry-After`;
+        return `${name} ${answer}: the server asked to wait past the cleanup's ${waitShown()} wait on Retry-After`;
       }
-      const outcome = await sendPaced(built, remove.testCase, true, false, cleanupStop);
-      if (!outcome) return `${name} ${answer}: the cleanup's ${waitShown} ran out`;
+      // A delete in flight when the interrupted cleanup's time is up is dropped too, not waited on.
+      const outcome = await sendPaced(built, remove.testCase, true, false, cleanupStop, cleanupStop);
+      if (!outcome) return `${name} ${answer}: the cleanup's ${waitShown()} ran out`;
       const { result, backOffMs: backOff } = outcome;
       if ('response' in result) {
         const status = String(result.response.status);
@@ -503,22 +522,27 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   };
   // One collection after another, in the plan's order: records that name others go first.
   const byPlan = plan.cleanup.map((cleanupPlan) => records.filter((r) => r.plan === cleanupPlan));
-  for (const batch of byPlan)
-    await inParallel(batch, options.concurrency, async ({ plan: cleanupPlan, operationId, id }) => {
-      const remove = cleanupPlan.remove;
-      if (!remove) {
-        leftovers.push({ operationId, id, reason: 'the spec documents no delete for these records' });
-        return;
-      }
-      const built = buildRequest(remove.testCase, options.baseUrl, userHeaders, () => id);
-      if ('notSent' in built) {
-        leftovers.push({ operationId, id, reason: built.notSent });
-        return;
-      }
-      const problem = await removeRecord(built, remove);
-      if (problem === undefined) cleaned++;
-      else leftovers.push({ operationId, id, reason: problem });
-    });
+  try {
+    for (const batch of byPlan)
+      await inParallel(batch, options.concurrency, async ({ plan: cleanupPlan, operationId, id }) => {
+        const remove = cleanupPlan.remove;
+        if (!remove) {
+          leftovers.push({ operationId, id, reason: 'the spec documents no delete for these records' });
+          return;
+        }
+        const built = buildRequest(remove.testCase, options.baseUrl, userHeaders, () => id);
+        if ('notSent' in built) {
+          leftovers.push({ operationId, id, reason: built.notSent });
+          return;
+        }
+        const problem = await removeRecord(built, remove);
+        if (problem === undefined) cleaned++;
+        else leftovers.push({ operationId, id, reason: problem });
+      });
+  } finally {
+    clearTimeout(deadline);
+    options.signal?.removeEventListener('abort', startDeadline);
+  }
   leftovers.sort(
     (a, b) =>
       a.operationId.localeCompare(b.operationId) || String(a.id).localeCompare(String(b.id), 'en', { numeric: true }),

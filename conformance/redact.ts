@@ -45,8 +45,10 @@ export function maskValue(value: string): string {
  * Works on text that is not a URL at all, since an unparsable one is quoted too.
  */
 export function maskedUrl(raw: string): string {
-  const hash = raw.indexOf('#');
-  const beforeHash = hash === -1 ? raw : raw.slice(0, hash);
+  // One that does not parse may hold a password with '/', '?' or '#' in it: all up to its last '@' goes.
+  const text = URL.canParse(raw) ? raw : raw.replace(/^([a-z][\w+.-]*:\/\/).*@/is, `$1${MASK}@`);
+  const hash = text.indexOf('#');
+  const beforeHash = hash === -1 ? text : text.slice(0, hash);
   const question = beforeHash.indexOf('?');
   const base = (question === -1 ? beforeHash : beforeHash.slice(0, question)).replace(/\/\/[^/@]*@/, `//${MASK}@`);
   const query =

@@ -442,9 +442,11 @@ async function send(
       cleanup,
       ...(options.signal ? { signal: options.signal } : {}),
       fits: (parameter, value) => {
-        // What the server reads once the value is written in the parameter's style (an id in a list filter too).
+        // What the server reads once the value is written in the parameter's style (an id in a list
+        // filter too), under the vendor's rules: an id breaking only an inferred one is still sent.
         const read = roundTrip(parameter, value);
-        return read.present && prepared.validators.get(parameter.schema)(read.value);
+        const rules = options.strict === true ? 'all' : 'documented';
+        return read.present && prepared.validators.get(parameter.schema, rules)(read.value);
       },
       onExchange: (exchange) => {
         const result = evaluate(exchange, evaluation);

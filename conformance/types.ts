@@ -71,6 +71,11 @@ export interface PlannedRequest {
    * exists); the case's own value stays when the run made no such record.
    */
   bodyRefs?: BodyRef[];
+  /**
+   * A list of member ids no operation of the spec can make records for (an add-members whose
+   * collection has no create): a case whose body names any is not sent, with this reason.
+   */
+  unmadeIds?: { pointer: string; reason: string };
 }
 
 /** What the stateful rules expect of a step. */

@@ -26,7 +26,6 @@ const TYPES: readonly SchemaType[] = ['string', 'number', 'integer', 'boolean', 
 export const ANY: JsonSchema = Object.freeze({}) as JsonSchema;
 export const NOTHING: JsonSchema = Object.freeze({ not: ANY }) as JsonSchema;
 
-/** A subschema as an object: `true` is {} and `false` is { not: {} }, so readers need one case. */
 /**
  * A schema's `pattern` as a RegExp: with Unicode semantics, as JSON Schema reads ECMA-262 patterns,
  * where it parses so; else as a plain RegExp, as many documents are written (`\:` or `\-` outside a
@@ -41,6 +40,7 @@ export function patternRegExp(source: string, flags = 'u'): RegExp {
   }
 }
 
+/** A subschema as an object: `true` is {} and `false` is { not: {} }, so readers need one case. */
 export function subschema(value: unknown): JsonSchema {
   if (value === false) return NOTHING;
   if (value === true || value === undefined || value === null || typeof value !== 'object') return ANY;

@@ -26,16 +26,16 @@ const INT64 = {
   validate: (value: number) => Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63,
 };
 
-/**
- * AJV for draft 2020-12 with every ajv-formats format, including OpenAPI's: int32 (range), byte
- * (base64), float/double (any number), binary/password (any string). ajv-formats' int64 checks
- * integer-ness only; ours adds the range.
- */
 /** AJV's `pattern` engine: the one reading of a pattern (lib/schema.ts), so validation and generation agree. */
 const PATTERNS = Object.assign((source: string, flags: string) => patternRegExp(source, flags), {
   code: 'patternRegExp',
 });
 
+/**
+ * AJV for draft 2020-12 with every ajv-formats format, including OpenAPI's: int32 (range), byte
+ * (base64), float/double (any number), binary/password (any string). ajv-formats' int64 checks
+ * integer-ness only; ours adds the range.
+ */
 export function createAjv(): Ajv2020 {
   // strict: false because OpenAPI schemas carry annotations AJV does not know (example, x-...).
   // logger: false: an unknown format (`uint8`, `json`) is an annotation, not something to print per schema.

@@ -105,10 +105,10 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
     // A raw body names no record the run made: a list of member ids goes empty rather than carry an
     // example's ids, which a server reading past the Content-Type would act on.
     let raw = valid;
-    for (const ref of base.bodyRefs ?? []) {
-      if (!ref.items || !Array.isArray(getPointer(raw, ref.pointer))) continue;
+    const memberIds = resourceModel(ctx.spec).get(operation.operationId)?.resource.members?.ids;
+    if (memberIds !== undefined && Array.isArray(getPointer(raw, memberIds))) {
       raw = structuredClone(raw);
-      setPointer(raw, ref.pointer, []);
+      setPointer(raw, memberIds, []);
     }
     const text = JSON.stringify(raw);
     if (sendsJson(operation)) {

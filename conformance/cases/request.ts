@@ -154,6 +154,11 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
   }
   const refs = referencesOf(ctx, operation);
   if (refs.length > 0) request.bodyRefs = refs;
+  const members = binding?.resource.members;
+  if (members?.ids !== undefined && !creatorOf(ctx, members.collection)) {
+    const reason = `no operation of the spec creates the ${members.collection} records to put at ${members.ids}`;
+    request.unmadeIds = { pointer: members.ids, reason };
+  }
   const create = binding?.resource.idPointer !== undefined ? creatorOf(ctx, binding.resource.collection) : undefined;
   if (binding?.resource.idPointer !== undefined && create) {
     request.bodyId = {

@@ -147,7 +147,6 @@ function withReferences(
   return { value: copy ?? value };
 }
 
-/** The wire request of a case, or why it cannot be sent. */
 /** Whether a value the run took from an answer reads, on the wire, as valid for the parameter it fills. */
 export type Fits = (parameter: Parameter, value: unknown) => boolean;
 
@@ -158,6 +157,7 @@ function misfit(operation: Operation, name: string, value: LinkedValue, resolved
   return `${value.sourceOperationId} answered ${JSON.stringify(resolved)} for ${name}, which the parameter's schema refuses: the document's ${value.sourceOperationId} and ${operation.operationId} disagree`;
 }
 
+/** The wire request of a case, or why it cannot be sent. */
 export function buildRequest(
   testCase: TestCase,
   baseUrl: string,
@@ -202,6 +202,11 @@ export function buildRequest(
     const value = structuredClone(body.value ?? {});
     if (value !== null && typeof value === 'object') setPointer(value, request.bodyId.pointer, resolved);
     body = { ...body, value };
+  }
+  // An example's member ids may be anyone's records: without records of the run's own to name, no case goes.
+  if (request.unmadeIds && body?.kind === 'value') {
+    const named = getPointer(body.value, request.unmadeIds.pointer);
+    if (Array.isArray(named) && named.length > 0) return { notSent: request.unmadeIds.reason };
   }
   if (request.bodyRefs && body?.kind === 'value') {
     const referred = withReferences(body.value, request.bodyRefs, resolve);

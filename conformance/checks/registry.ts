@@ -5,6 +5,7 @@
  * `negative_data_rejected`). `--checks` and `--exclude-checks` filter this list, and the planner
  * asks `judges` which cases the selected checks could judge.
  */
+import { rejectionResponses } from '../../lib/responses.js';
 import { ConfigError } from '../errors.js';
 import type { CaseKind, Check, TestCase } from '../types.js';
 import { contentType, errorFormat, responseSchema } from './body.js';
@@ -23,19 +24,27 @@ export interface CheckDefinition {
   /** Opt-in checks run only when named in --checks. */
   optIn?: boolean;
   /** The cases whose answers this check can judge: every answered case, some kinds, or a test of its own. */
-  judges: 'any' | readonly CaseKind[] | ((testCase: Pick<TestCase, 'kind' | 'request' | 'stateful'>) => boolean);
+  judges: 'any' | readonly CaseKind[] | ((testCase: Judged) => boolean);
   description: string;
 }
 
-const usesLinkedId = (testCase: Pick<TestCase, 'kind' | 'request' | 'stateful'>): boolean =>
+/** What is known of a case when the planner asks whether a check could judge it. */
+type Judged = Pick<TestCase, 'kind' | 'request' | 'stateful' | 'operation'>;
+
+/** A refusal is judged only where the operation documents one (see outcome.ts). */
+const refusalOf =
+  (kind: CaseKind) =>
+  (testCase: Judged): boolean =>
+    testCase.kind === kind && rejectionResponses(testCase.operation).length > 0;
+
+const usesLinkedId = (testCase: Judged): boolean =>
   testCase.kind === 'stateful' ||
   testCase.request.bodyId !== undefined ||
   [...Object.values(testCase.request.pathParams), ...Object.values(testCase.request.query)].some(
     (v) => 'sourceOperationId' in v,
   );
 
-const hasStatefulRule = (testCase: Pick<TestCase, 'kind' | 'request' | 'stateful'>): boolean =>
-  testCase.stateful !== undefined;
+const hasStatefulRule = (testCase: Judged): boolean => testCase.stateful !== undefined;
 
 export const REGISTRY: readonly CheckDefinition[] = [
   {
@@ -70,14 +79,14 @@ export const REGISTRY: readonly CheckDefinition[] = [
     name: 'negative_data_rejected',
     check: negativeDataRejected,
     hides: 'all',
-    judges: ['negative'],
+    judges: refusalOf('negative'),
     description: 'an invalid body, parameter or Content-Type gets a documented 4xx',
   },
   {
     name: 'missing_required_header',
     check: missingRequiredHeader,
     hides: 'all',
-    judges: ['header'],
+    judges: refusalOf('header'),
     description: 'a missing or malformed required header gets a documented 4xx',
   },
   {
@@ -142,10 +151,7 @@ export function selectChecks(only: string[] | undefined, exclude: string[] | und
 }
 
 /** Whether one of the checks could judge the case's answer. */
-export function isJudged(
-  checks: readonly CheckDefinition[],
-  testCase: Pick<TestCase, 'kind' | 'request' | 'stateful'>,
-): boolean {
+export function isJudged(checks: readonly CheckDefinition[], testCase: Judged): boolean {
   return checks.some((c) =>
     c.judges === 'any' ? true : typeof c.judges === 'function' ? c.judges(testCase) : c.judges.includes(testCase.kind),
   );

@@ -197,6 +197,7 @@ function describe(error: unknown, timeoutMs: number, answered: boolean): Transpo
   if (/^(ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) {
     return { reason: 'connection', message: `${code}: ${err.message ?? ''}` };
   }
+  if (error instanceof Stopped) return { reason: 'other', message: err.message ?? 'stopped' };
   // The parser's own words name the fault; its `data` (the server's bytes) is left out.
   if (err.name === 'HTTPParserError') return { reason: 'other', message: err.message ?? 'not HTTP/1.1' };
   return { reason: 'other', message: `${code ? `${code}: ` : ''}${err.message ?? String(error)}` };
@@ -245,6 +246,11 @@ class Deadlines {
     // Whatever is still pending settles now: nothing may outlive the client.
     for (const exchange of this.pending) exchange.fail(new Error('client closed before the exchange completed'));
   }
+}
+
+/** An exchange dropped because the run stopped waiting for it: its message is the reason. */
+class Stopped extends Error {
+  override name = 'Stopped';
 }
 
 /** One request in flight: undici's callbacks feed it, and it settles exactly once. */
@@ -376,21 +382,29 @@ export class HttpClient {
    * Sends once, and once more when an idempotent request's connection was closed before any answer:
    * a server may close an idle keep-alive connection just as a request goes out on it (RFC 9112,
    * 9.3.1), which says nothing about the server. A second close is the server's. `beforeResend`
-   * is awaited before the second send.
+   * is awaited before the second send. When `stop` aborts, the exchange is dropped at once, its
+   * reason the abort's (an interrupted run's cleanup out of time).
    */
-  async send(req: SentRequest, beforeResend?: () => Promise<void>): Promise<SendResult> {
-    const first = await this.sendOnce(req);
+  async send(req: SentRequest, beforeResend?: () => Promise<void>, stop?: AbortSignal): Promise<SendResult> {
+    const first = await this.sendOnce(req, stop);
     const closed = 'error' in first && first.error.reason === 'connection' && first.error.status === undefined;
     if (!closed || !IDEMPOTENT.has(req.method.toUpperCase())) return first;
     // The resend is a request on the wire like any other: the caller's pace holds it too.
     await beforeResend?.();
-    return this.sendOnce(req);
+    return this.sendOnce(req, stop);
   }
 
-  private sendOnce(req: SentRequest): Promise<SendResult> {
+  private sendOnce(req: SentRequest, stop?: AbortSignal): Promise<SendResult> {
     const { origin, path } = splitUrl(req.url);
-    return new Promise((resolve) => {
+    return new Promise((settle) => {
+      const dropped = (): void => pending.fail(new Stopped(String(stop?.reason ?? 'stopped')));
+      const resolve = (result: SendResult): void => {
+        stop?.removeEventListener('abort', dropped);
+        settle(result);
+      };
       const pending = new PendingExchange(this.options, this.deadlines, resolve);
+      if (stop?.aborted) return dropped();
+      stop?.addEventListener('abort', dropped, { once: true });
       try {
         this.agent.dispatch(
           {

@@ -33,6 +33,14 @@ describe.concurrent('a secret in the base URL is never printed', () => {
       `http://exa mple.com/?api_key=${SECRET}`,
       /"http:\/\/exa mple\.com\/\?api_key=\*\*\*" is not a URL/,
     ],
+    // A password holding '/', '?' or '#' makes the URL unparsable: it is masked up to its last '@'.
+    [
+      'a password with a slash',
+      `http://user:a/${SECRET}@127.0.0.1:9/eloqua`,
+      /"http:\/\/\*\*\*@127\.0\.0\.1:9\/eloqua"/,
+    ],
+    ['a password with a question mark', `http://user:a?${SECRET}@127.0.0.1:9/eloqua`, /"http:\/\/\*\*\*@127\.0\.0\.1/],
+    ['a password with a hash', `http://user:a#${SECRET}@127.0.0.1:9/x`, /"http:\/\/\*\*\*@127\.0\.0\.1:9\/x"/],
   ])('%s in --base-url', async (_, baseUrl, shown) => {
     const run = await runConformance(['--spec', SPEC, '--base-url', baseUrl], { json: false });
     expect(run.code, run.describe()).toBe(2);

@@ -1,4 +1,8 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import { bodyMedia } from '../../conformance/cases/context.js';
 import { type Plan, planCases } from '../../conformance/cases/plan.js';
 import { buildRequest } from '../../conformance/cases/wire.js';
@@ -319,4 +323,32 @@ describe('an id never created, on a target holding records of others', () => {
     expect(patches(plan(false)).length).toBeGreaterThan(0);
     expect(patches(plan(true))).toEqual([]);
   });
+});
+
+test('member ids of a collection no operation creates: no case names them, none goes out with the example ids', async () => {
+  const document = parse(await readFile('specs/8x8-contacts.yaml', 'utf8')) as Record<string, unknown>;
+  const text = JSON.stringify(document).replaceAll(
+    '"collection":"contacts","ids":"/contacts"',
+    '"collection":"strangers","ids":"/contacts"',
+  );
+  expect(text).not.toBe(JSON.stringify(document));
+  const dir = await mkdtemp(join(tmpdir(), 'unmade-members-'));
+  try {
+    await writeFile(join(dir, 'spec.json'), text);
+    const cases = allCases(planOf(await loadForRun(join(dir, 'spec.json')), 11)).filter(
+      (c) => c.operation.operationId === 'addContactsToGroup',
+    );
+    expect(cases.length).toBeGreaterThan(0);
+    for (const testCase of cases) {
+      const built = buildRequest(testCase, 'http://127.0.0.1:1', [], () => 7);
+      const sent = 'notSent' in built ? '' : String(built.body ?? '');
+      expect(sent, testCase.name).not.toMatch(/41702118|41702119/);
+    }
+    const positive = cases.find((c) => c.kind === 'positive')!;
+    expect(buildRequest(positive, 'http://127.0.0.1:1', [], () => 7)).toEqual({
+      notSent: 'no operation of the spec creates the strangers records to put at /contacts',
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

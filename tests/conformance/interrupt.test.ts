@@ -139,8 +139,8 @@ describe.concurrent('a signal mid-run', { timeout: 3 * KILL_AFTER_MS }, () => {
     const server = await startReferenceServer('eloqua', { rateLimit: false, faults: [fault, hang] });
     servers.push(server);
     const { args } = await reportsDir();
-    // The deletes would hang for the whole --timeout (40 s), longer than the kill timer allows.
-    const run = spawnCli([...targetArgs('eloqua', server), ...RUN, '--timeout', '40000', '--cleanup', ...args]);
+    // The deletes would hang for the whole --timeout (300 s), longer than the kill timer allows.
+    const run = spawnCli([...targetArgs('eloqua', server), ...RUN, '--timeout', '300000', '--cleanup', ...args]);
     await Promise.race([stored, run.exit]);
     signalled = true;
     run.child.kill('SIGINT');
@@ -148,6 +148,37 @@ describe.concurrent('a signal mid-run', { timeout: 3 * KILL_AFTER_MS }, () => {
     run.child.kill('SIGINT');
     const exit = await run.exit;
     expect(exit, run.output()).toEqual({ code: 130, signal: null, killed: false });
+  });
+
+  test('a signal during the cleanup bounds it too: a delete held back by Retry-After 300 is left, listed, exit 130', async () => {
+    let resolveCleanup!: () => void;
+    const cleaning = new Promise<void>((r) => (resolveCleanup = r));
+    // Only creates are planned, so the first DELETE is the cleanup's: every one is told to wait 5 minutes.
+    const throttleDeletes: Fault = {
+      name: 'throttles deletes',
+      description: 'answers every DELETE 429 with Retry-After: 300',
+      socket: (_req, res, ex) => {
+        if (ex.method !== 'DELETE') return false;
+        resolveCleanup();
+        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '300' });
+        res.end('{"message":"Too many requests"}');
+        return true;
+      },
+    };
+    const server = await startReferenceServer('eloqua', { rateLimit: false, faults: [throttleDeletes] });
+    servers.push(server);
+    const { dir, args } = await reportsDir();
+    const only = ['--operation', 'createContactSegment', '--seed', '7', '--max-cases', '5', '--no-random'];
+    const run = spawnCli([...targetArgs('eloqua', server), ...only, '--cleanup', ...args]);
+    await Promise.race([cleaning, run.exit]);
+    run.child.kill('SIGINT');
+    // Without the bound the cleanup would wait out the 300 s and the kill timer would end it.
+    const exit = await run.exit;
+    expect(exit, run.output()).toEqual({ code: 130, signal: null, killed: false });
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as JsonReport;
+    const leftovers = report.cleanup?.leftovers ?? [];
+    expect(leftovers.length, run.output()).toBeGreaterThan(0);
+    for (const leftover of leftovers) expect(leftover.reason, run.output()).toMatch(/30 s/);
   });
 
   test('a config file run: SIGINT cleans up every API and exits 130', async () => {
