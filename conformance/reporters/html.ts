@@ -496,6 +496,11 @@ ${matrix(rows, kinds)}
       }`,
     ],
   ];
+  if (report.interrupted !== undefined)
+    meta.unshift([
+      'interrupted',
+      `<strong data-meta="interrupted">${esc(report.interrupted)}</strong>: the run stopped sending its planned cases; the verdict covers only what was sent`,
+    ]);
   if (report.notSent > 0)
     meta.push([
       'not sent',
@@ -670,6 +675,8 @@ export function renderHtml(reports: readonly Report[], options: HtmlOptions = {}
     { total: 0, passed: 0, failed: 0, skipped: 0 },
   );
   const verdict = totals.failed > 0 ? 'FAILED' : 'PASSED';
+  // A stopped run's verdict covers only what it sent: the page says so before anything else.
+  const interrupted = reports.find((r) => r.interrupted !== undefined)?.interrupted;
   const titles = reports.map((r, i) => options.specs?.[i]?.title ?? r.spec);
   const nav = reports
     .map(
@@ -701,7 +708,11 @@ export function renderHtml(reports: readonly Report[], options: HtmlOptions = {}
 <body>
 <header class="page">
 <h1>Conformance report</h1>
-<span class="badge ${totals.failed > 0 ? 'failed' : 'passed'}" id="verdict">${verdict}</span>
+<span class="badge ${totals.failed > 0 ? 'failed' : 'passed'}" id="verdict">${verdict}</span>${
+    interrupted !== undefined
+      ? `<span class="badge refuted" id="interrupted">${esc(`INTERRUPTED (${interrupted})`)}</span>`
+      : ''
+  }
 <span class="muted" id="totals">${plural(reports.length, 'API')} · ${plural(totals.total, 'check')}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped</span>
 <span class="muted">written ${esc(generatedAt.toISOString())}</span>
 <nav class="apis">${nav}</nav>

@@ -119,6 +119,7 @@ describe.concurrent('a signal mid-run', { timeout: 3 * KILL_AFTER_MS }, () => {
       run.output(),
     ).toBe(true);
     expect(run.output()).toContain(`INTERRUPTED (${signal})`);
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain(`INTERRUPTED (${signal})`);
   });
 
   test('a second signal exits at once, even while the cleanup waits on the server', async () => {

@@ -19,6 +19,14 @@ function cells(html: string): { status: string; kind: string; cases: number; fai
   ].map((m) => ({ state: m[1]!, status: m[2]!, kind: m[3]!, cases: Number(m[4]), failed: Number(m[5]) }));
 }
 
+test('an interrupted run says so at the top and in its section: its verdict covers only what was sent', () => {
+  const report = { ...makeReport([{ status: 201 }]), interrupted: 'SIGINT' };
+  const html = renderHtml([report], { specs: [SPEC] });
+  expect(html).toContain('<span class="badge refuted" id="interrupted">INTERRUPTED (SIGINT)</span>');
+  expect(html).toContain('<strong data-meta="interrupted">SIGINT</strong>: the run stopped sending its planned cases');
+  expect(renderHtml([makeReport([{ status: 201 }])], { specs: [SPEC] })).not.toContain('INTERRUPTED');
+});
+
 describe('escaping', () => {
   test('escapeHtml: markup as entities, controls and bidi overrides as visible escapes', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
