@@ -5,32 +5,31 @@
  * quotes its value; nor does a --header that is not `Name: value` at all.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { headerValueProblem } from '../../conformance/options.js';
+import { type LocalServer, localServer } from '../support/local-server.js';
 import { REPO_ROOT, SPEC_FILES } from '../support/reference-server.js';
 import { type RunResult, runConformance, STACK_FRAME } from '../support/runner.js';
 
 /** Every request it gets, with the value of its `x-note` header. */
-let server: Server;
+let server: LocalServer;
 let baseUrl = '';
 const received: (string | undefined)[] = [];
 let dir = '';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await localServer((req, res) => {
     received.push(req.headers['x-note'] as string | undefined);
     res.writeHead(500, { 'content-type': 'text/plain' }).end('no');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  baseUrl = server.url;
   dir = await mkdtemp(join(tmpdir(), 'header-values-'));
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -6,11 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Redactor } from '../../conformance/redact.js';
+import { type LocalServer, localServer } from '../support/local-server.js';
 import { SPEC_FILES } from '../support/reference-server.js';
 import { runConformance } from '../support/runner.js';
 
@@ -101,13 +102,13 @@ test('a secret inside a longer base64 text is masked at any byte alignment', () 
 // End to end: a server that echoes every header HTML-escaped and base64-encoded
 // ---------------------------------------------------------------------------------------------
 
-let server: Server;
+let server: LocalServer;
 let baseUrl = '';
 const seen: IncomingHttpHeaders[] = [];
 let dir = '';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await localServer((req, res) => {
     seen.push(req.headers);
     const pairs = Object.entries(req.headers).map(([name, value]) => `${name}: ${String(value)}`);
     const body = JSON.stringify({
@@ -116,12 +117,11 @@ beforeAll(async () => {
     });
     res.writeHead(500, { 'content-type': 'application/json', 'x-echo': escapeHtml(pairs.join('; ')) }).end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  baseUrl = server.url;
   dir = await mkdtemp(join(tmpdir(), 'redact-forms-'));
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 

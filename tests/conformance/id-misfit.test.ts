@@ -4,18 +4,17 @@
  * "string" back, and a request with it would be refused for the document's fault. The runner does
  * not send such a request as a valid one; it says why, and fails nothing for it.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type LocalServer, localServer } from '../support/local-server.js';
 import { runConformance } from '../support/runner.js';
 
 const UUID = /^\/automations\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-let server: Server;
+let server: LocalServer;
 let base = '';
 const paths: string[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await localServer((req, res) => {
     req.resume();
     req.on('end', () => {
       paths.push(`${req.method} ${req.url}`);
@@ -32,10 +31,9 @@ beforeAll(async () => {
       res.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 test("an id the read's parameter refuses is not sent as a valid request: counted as not sent, with why", async () => {
   const run = await runConformance(

@@ -4,20 +4,19 @@
  * record (the accounts of others), the made-up id is read and never deleted with `--live`, while
  * on loopback without it (a mock, a server under test) the delete is sent as before.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type LocalServer, localServer } from '../support/local-server.js';
 import { runConformance } from '../support/runner.js';
 
 const SPEC = 'tests/fixtures/openapi/things.yaml';
-let server: Server;
+let server: LocalServer;
 let base = '';
 const requests: string[] = [];
 const created = new Set<number>();
 let next = 1;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await localServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
@@ -45,10 +44,9 @@ beforeAll(async () => {
       return json(404);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 const madeUpDeletes = () =>
   requests.filter((r) => {
