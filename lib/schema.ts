@@ -304,27 +304,39 @@ export function writableProperties(schema: JsonSchema): [string, JsonSchema][] {
 /** Keywords whose values are data, not subschemas: never walked. */
 const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'example', 'examples', 'discriminator', 'required']);
 
+/** Keywords whose values are maps of names to subschemas: a map is not itself a schema. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+
 /**
- * The schema as a tree AJV can compile: every object reached again from inside itself is moved to
- * `$defs` and referred to with `$ref`. Shared subschemas that are not recursive are copied.
+ * The schema as a tree AJV can compile: every schema reached again from inside itself is moved to
+ * `$defs` and referred to with `$ref`. Shared subschemas that are not recursive are copied. Arrays and
+ * maps (`properties`...) are walked through, never moved: a schema built from another shares its
+ * `properties` map, and a cycle back through that map is a cycle through the schemas in it.
  */
 export function acyclic(root: JsonSchema): JsonSchema {
   const recursive = new Set<object>();
   const inside = new Set<object>();
   const finished = new Set<object>();
-  const children = (node: object): unknown[] =>
-    Object.entries(node).flatMap(([key, value]) =>
-      DATA_KEYWORDS.has(key) || typeof value !== 'object' || value === null ? [] : [value],
+  /** The subschemas directly inside a schema, and whether each is a map of them. */
+  const members = (node: object): [unknown, boolean][] =>
+    Object.entries(node).flatMap(([key, value]): [unknown, boolean][] =>
+      DATA_KEYWORDS.has(key) || typeof value !== 'object' || value === null
+        ? []
+        : [[value, SCHEMA_MAPS.has(key) && !Array.isArray(value)]],
     );
-  const visit = (node: unknown): void => {
+  const visit = (node: unknown, map = false): void => {
     if (typeof node !== 'object' || node === null) return;
+    if (map || Array.isArray(node)) {
+      for (const child of Object.values(node)) visit(child);
+      return;
+    }
     if (inside.has(node)) {
       recursive.add(node);
       return;
     }
     if (finished.has(node)) return;
     inside.add(node);
-    for (const child of Array.isArray(node) ? node : children(node)) visit(child);
+    for (const [child, isMap] of members(node)) visit(child, isMap);
     inside.delete(node);
     finished.add(node);
   };
@@ -332,9 +344,10 @@ export function acyclic(root: JsonSchema): JsonSchema {
   if (recursive.size === 0) return root;
   const names = new Map<object, string>();
   const defs: Record<string, unknown> = {};
-  const copy = (node: unknown, top = false): unknown => {
+  const copy = (node: unknown, top = false, map = false): unknown => {
     if (typeof node !== 'object' || node === null) return node;
     if (Array.isArray(node)) return node.map((item) => copy(item));
+    if (map) return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, copy(value)]));
     if (!top && node === root) return { $ref: '#' };
     if (!top && recursive.has(node)) {
       let name = names.get(node);
@@ -346,7 +359,8 @@ export function acyclic(root: JsonSchema): JsonSchema {
       return { $ref: `#/$defs/${name}` };
     }
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) out[key] = DATA_KEYWORDS.has(key) ? value : copy(value);
+    for (const [key, value] of Object.entries(node))
+      out[key] = DATA_KEYWORDS.has(key) ? value : copy(value, false, SCHEMA_MAPS.has(key) && !Array.isArray(value));
     return out;
   };
   const tree = copy(root, true) as JsonSchema;

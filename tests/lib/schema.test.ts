@@ -54,4 +54,15 @@ describe('lib/schema', () => {
     expect(validate({ child: { child: { name: 'x' } } })).toBe(true);
     expect(validate({ child: { child: { name: 1 } } })).toBe(false);
   });
+
+  test('acyclic moves schemas, never the properties map a derived schema shares with its original', () => {
+    const original: JsonSchema = { type: 'object', properties: { kind: { enum: ['and', 'or'] } } };
+    original.properties!.filters = { type: 'array', items: original };
+    // What the generators build from a schema: a copy of it that shares its members.
+    const derived: JsonSchema = { ...original, required: ['kind'] };
+    const validate = new ValidatorCache().get(acyclic(derived));
+    expect(validate({ kind: 'and', filters: [{ kind: 'or', filters: [] }] })).toBe(true);
+    expect(validate({ kind: 'and', filters: [{ kind: 'xor' }] })).toBe(false);
+    expect(validate({ filters: [] })).toBe(false);
+  });
 });
