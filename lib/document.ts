@@ -11,7 +11,7 @@ import { parse, YAMLParseError } from 'yaml';
 import { isDataKey } from './dereference.js';
 import { SpecError } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
-import { getPointer, parsePointer } from './json-pointer.js';
+import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
 import { parseYamlCached } from './yaml-cache.js';
 
 export interface SourceDocument {
@@ -268,22 +268,65 @@ function checkInternalRefs(document: JsonObject, file: string): void {
 }
 
 /**
- * OpenAPI 3.0's `nullable`, left in a document that says 3.1 (common in the wild): the type list
- * it means (`type: [string, null]`), so validators and generators read one way of saying it.
+ * OpenAPI 3.0's `nullable` and boolean `exclusiveMinimum`/`exclusiveMaximum`, left in a document that
+ * says 3.1 (common in the wild): `type: [string, null]` and `exclusiveMinimum: 0`, what they mean, so
+ * validators and generators read one way of saying it (the 2020-12 meta-schema refuses the booleans).
  */
-function normalizeNullable(document: JsonObject): void {
+function normalize30Leftovers(document: JsonObject): void {
   const stack: [unknown, string | undefined][] = [[document, undefined]];
   while (stack.length > 0) {
     const [node, parentKey] = stack.pop()!;
     if (Array.isArray(node)) for (const item of node) stack.push([item, parentKey]);
     else if (isObject(node)) {
-      if (typeof node.nullable === 'boolean' && (parentKey === undefined || parentKey !== 'properties')) {
-        if (node.nullable && typeof node.type === 'string') node.type = [node.type, 'null'];
-        else if (node.nullable && Array.isArray(node.type) && !node.type.includes('null'))
-          node.type = [...node.type, 'null'];
-        delete node.nullable;
+      if (parentKey === undefined || parentKey !== 'properties') {
+        if (typeof node.nullable === 'boolean') {
+          if (node.nullable && typeof node.type === 'string') node.type = [node.type, 'null'];
+          else if (node.nullable && Array.isArray(node.type) && !node.type.includes('null'))
+            node.type = [...node.type, 'null'];
+          delete node.nullable;
+        }
+        exclusiveBound(node, 'exclusiveMinimum', 'minimum');
+        exclusiveBound(node, 'exclusiveMaximum', 'maximum');
       }
       for (const [key, value] of Object.entries(node)) if (!isDataKey(key, value, parentKey)) stack.push([value, key]);
+    }
+  }
+}
+
+/** `minimum: 0, exclusiveMinimum: true` as `exclusiveMinimum: 0`; `false` says nothing. */
+function exclusiveBound(node: JsonObject, exclusive: 'exclusiveMinimum' | 'exclusiveMaximum', bound: string): void {
+  if (typeof node[exclusive] !== 'boolean') return;
+  if (node[exclusive] && typeof node[bound] === 'number') {
+    node[exclusive] = node[bound];
+    delete node[bound];
+  } else delete node[exclusive];
+}
+
+/**
+ * Draft 2019-09's `$recursiveAnchor: true` with `$recursiveRef: "#"` (OpenAI's description has it):
+ * a plain `$ref` to the nearest enclosing schema that sets the anchor. The 2020-12 meta-schema refuses
+ * the boolean anchor, and the generators and Prism follow `$ref` only. Read lexically, which is what
+ * such a schema means unless another document extends it (`$recursiveRef` then reaches the extension).
+ */
+function normalizeRecursiveRefs(document: JsonObject): void {
+  const stack: [unknown, string, string | undefined, string | undefined][] = [[document, '', undefined, undefined]];
+  while (stack.length > 0) {
+    const [node, pointer, parentKey, anchor] = stack.pop()!;
+    if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) stack.push([item, `${pointer}/${i}`, parentKey, anchor]);
+    } else if (isObject(node)) {
+      let inner = anchor;
+      if (node.$recursiveAnchor === true) {
+        inner = pointer;
+        delete node.$recursiveAnchor;
+      }
+      if (node.$recursiveRef === '#' && inner !== undefined && node.$ref === undefined) {
+        delete node.$recursiveRef;
+        node.$ref = `#${inner}`;
+      }
+      for (const [key, value] of Object.entries(node))
+        if (!isDataKey(key, value, parentKey))
+          stack.push([value, `${pointer}/${encodeURIComponent(escapeToken(key))}`, key, inner]);
     }
   }
 }
@@ -321,7 +364,8 @@ export async function readDocument(file: string): Promise<SourceDocument> {
   if (!isObject(document.paths) && !isObject(document.webhooks))
     throw new SpecError(`${file}: the document has no "paths"`);
   checkInternalRefs(document, file);
-  normalizeNullable(document);
+  normalize30Leftovers(document);
+  if ([...texts.values()].some((text) => text.includes('$recursive'))) normalizeRecursiveRefs(document);
   return { file, document, declaredVersion: version, texts };
 }
 

@@ -184,6 +184,33 @@ describe('what a readable file becomes', () => {
     expect(schemas.Free).toEqual({});
   });
 
+  it("OpenAPI 3.0's boolean exclusiveMinimum/exclusiveMaximum become the bounds they mean in a 3.1 document", async () => {
+    const path = await file(
+      'exclusive.yaml',
+      `${MINIMAL}components:\n  schemas:\n    Rate: {type: number, minimum: 0, exclusiveMinimum: true, maximum: 10, exclusiveMaximum: false}\n`,
+    );
+    const schemas = ((await readDocument(path)).document.components as JsonObject).schemas as JsonObject;
+    expect(schemas.Rate).toEqual({ type: 'number', exclusiveMinimum: 0, maximum: 10 });
+  });
+
+  it("draft 2019-09's $recursiveRef becomes a $ref to the schema that sets $recursiveAnchor", async () => {
+    const filter = [
+      'Filter:',
+      '      $recursiveAnchor: true',
+      '      type: object',
+      '      properties:',
+      '        filters: {type: array, items: {anyOf: [{type: string}, {$recursiveRef: "#"}]}}',
+    ].join('\n');
+    const path = await file('recursive.yaml', `${MINIMAL}components:\n  schemas:\n    ${filter}\n`);
+    const schemas = ((await readDocument(path)).document.components as JsonObject).schemas as JsonObject;
+    expect(schemas.Filter).toEqual({
+      type: 'object',
+      properties: {
+        filters: { type: 'array', items: { anyOf: [{ type: 'string' }, { $ref: '#/components/schemas/Filter' }] } },
+      },
+    });
+  });
+
   it('$refs into local files are inlined, with their siblings on top', async () => {
     await file('parts/tag.yaml', 'Tag:\n  type: string\n  maxLength: 20\n');
     await file('parts/text.md', 'A description kept in a file of its own.');
