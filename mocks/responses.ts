@@ -57,8 +57,10 @@ export function causeOf(violations: readonly Violation[]): Cause {
 
 /**
  * The documented response for the first acceptable status the spec has; else the closest documented
- * client error (400, then 422, then any other 4xx in document order, then `default`). An answer about
- * credentials, payment, permissions or pace comes last: it would send the caller after the wrong cause.
+ * client error (400, then 422, then any other 4xx in document order, then `default`); else none (the
+ * caller answers RFC 9457 problem details with the first acceptable status). An answer about
+ * credentials, payment, permissions or pace is never chosen for what it does not say: a 429 for an
+ * unknown id would send the caller after the wrong cause, and a client that honours it waits for nothing.
  */
 export function closestResponse(operation: Operation, statuses: readonly string[]): Response | undefined {
   for (const status of statuses) {
@@ -70,7 +72,6 @@ export function closestResponse(operation: Operation, statuses: readonly string[
     clientErrors.find((r) => r.status === '400') ??
     clientErrors.find((r) => r.status === '422') ??
     clientErrors.find((r) => !NOT_ABOUT_THE_REQUEST.has(r.status)) ??
-    clientErrors[0] ??
     operation.responses.find((r) => r.status === 'default')
   );
 }
@@ -150,7 +151,7 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   const code = numericStatus(response, statuses[0] ?? '400');
   const violations = options.violations ?? [];
   const headers = { ...options.headers };
-  // No status documented at all (a spec with no client errors): RFC 9457 problem details.
+  // No status documented for it (a spec with no client errors but 401 or 429): RFC 9457 problem details.
   if (!response) {
     return problem(code, 'Error', options.message ?? violations.map((v) => v.message).join('; '), headers);
   }

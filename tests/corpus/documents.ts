@@ -102,8 +102,15 @@ export const DOCUMENTS: CorpusDocument[] = [
         'updateVersion',
         'uploadAPISpecification',
       ]),
-      // No 400/422 documented for these: an invalid parameter or body gets an undocumented status.
-      ...each('status_code_documented', ['applyToReadMe', 'getCategories', 'getChangelogs']),
+      // No 400/422 documented for these: an invalid parameter or body gets an undocumented status
+      // (a 401 or 403, all some of them document, is about credentials, not the request).
+      ...each('status_code_documented', [
+        'applyToReadMe',
+        'getCategories',
+        'getChangelogs',
+        'getCustomPages',
+        'searchDocs',
+      ]),
     ],
   },
   {

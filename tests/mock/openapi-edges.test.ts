@@ -44,3 +44,33 @@ describe('documented response headers without an example', () => {
     }
   });
 });
+
+describe('an operation whose only documented error is about pace (429)', () => {
+  it.each([false, true])(
+    'answers an unknown id and an invalid body for what they are, never 429 (dynamic: %s)',
+    async (dynamic) => {
+      const own = await startMock({ port: 0, dynamic, specFiles: [`${FIXTURES}/pace-errors-only.yaml`] });
+      try {
+        const missing = await fetch(`${own.url}/pace/things/no-such-thing`);
+        expect(missing.status).toBe(404);
+        expect(missing.headers.get('content-type')).toBe('application/problem+json');
+        expect(missing.headers.get('retry-after')).toBeNull();
+        const invalid = await fetch(`${own.url}/pace/things`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 5 }),
+        });
+        expect(invalid.status).toBe(422);
+        expect(((await invalid.json()) as { detail?: string }).detail).toMatch(/name/);
+        const created = await fetch(`${own.url}/pace/things`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'a' }),
+        });
+        expect(created.status).toBe(200);
+      } finally {
+        await own.close();
+      }
+    },
+  );
+});
