@@ -5,6 +5,8 @@
  * spec documents for the operation, and a successful answer is checked against its schema.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { isObject } from '../lib/json.js';
+import { getPointer } from '../lib/json-pointer.js';
 import { isJsonMediaType, mediaTypeMatches } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
 import { documentedResponse, isSuccess, underRules } from '../lib/responses.js';
@@ -99,7 +101,13 @@ const invalidPrefer = (detail: string): Reply => problem(422, 'Invalid Prefer he
  * example that does not fit its own schema, a body missing where one is documented) is replaced by
  * a value made from the schema.
  */
-function conforming(request: OperationRequest, reply: Reply, fallbacks: unknown[], options: HandlerOptions): Reply {
+function conforming(
+  request: OperationRequest,
+  reply: Reply,
+  fallbacks: unknown[],
+  options: HandlerOptions,
+  stored?: StoredView,
+): Reply {
   const response = documentedResponse(request.operation, reply.status);
   if (!response || response.content.length === 0 || reply.status === 204) return reply;
   if (underRules(response, options.rules).content.length === 0) return { ...reply, body: undefined };
@@ -112,11 +120,42 @@ function conforming(request: OperationRequest, reply: Reply, fallbacks: unknown[
     return { ...reply, headers, body: reply.body ?? '' };
   }
   const validate = options.validators.get(media.schema, options.rules);
-  for (const candidate of [reply.body, ...fallbacks]) {
-    if (candidate !== undefined && validate(candidate)) return { ...reply, headers, body: candidate };
+  if (reply.body !== undefined && validate(reply.body)) return { ...reply, headers };
+  const made = () => sampleFrom(media.schema!, reply.status);
+  for (const candidate of [...fallbacks, made]) {
+    const value = typeof candidate === 'function' ? candidate() : candidate;
+    if (value === undefined || !validate(value)) continue;
+    return { ...reply, headers, body: stored ? blend(value, reply.body, stored, validate) : value };
   }
-  const made = sampleFrom(media.schema, reply.status);
-  return made !== undefined && validate(made) ? { ...reply, headers, body: made } : { ...reply, headers };
+  return { ...reply, headers };
+}
+
+/** Where an answer built from stored data holds the record, and the record's id field. */
+interface StoredView {
+  record: string;
+  idField: string | undefined;
+}
+
+/**
+ * A fitting answer with as many of the stored record's properties as keep it fitting, the id first:
+ * where what a client sends differs in shape from what the API answers, the record's id and the
+ * values that fit still come back, so what was created can be read again under the id answered.
+ */
+function blend(fitting: unknown, built: unknown, stored: StoredView, validate: (value: unknown) => boolean): unknown {
+  const from = getPointer(built, stored.record);
+  const body = structuredClone(fitting);
+  const into = getPointer(body, stored.record);
+  if (!isObject(from) || !isObject(into)) return fitting;
+  const keys = Object.keys(from).sort((a, b) => Number(b === stored.idField) - Number(a === stored.idField));
+  for (const key of keys) {
+    const had = Object.hasOwn(into, key);
+    const before = into[key];
+    into[key] = from[key];
+    if (validate(body)) continue;
+    if (had) into[key] = before;
+    else delete into[key];
+  }
+  return body;
 }
 
 /** The documented answer to a valid request: the state's verdict, or Prism's response overlaid by the state. */
@@ -183,7 +222,8 @@ async function answer(
   if (reply.status === 204 || (finished === undefined && unfinished === undefined)) {
     return { ...reply, body: undefined };
   }
-  return conforming(request, { ...reply, body: finished }, [unfinished], options);
+  const stored = binding && { record: binding.resource.record, idField: binding.idField };
+  return conforming(request, { ...reply, body: finished }, [unfinished], options, stored);
 }
 
 export async function handleOperation(request: OperationRequest, options: HandlerOptions): Promise<Reply> {

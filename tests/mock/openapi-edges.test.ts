@@ -74,3 +74,30 @@ describe('an operation whose only documented error is about pace (429)', () => {
     },
   );
 });
+
+describe('a create whose answer has another shape than its request, its examples breaking the schema', () => {
+  it.each([false, true])(
+    'answers the id it stored and the values that fit, and reads them back (dynamic: %s)',
+    async (dynamic) => {
+      const own = await startMock({ port: 0, dynamic, specFiles: [`${FIXTURES}/reshaped.yaml`] });
+      try {
+        const created = await fetch(`${own.url}/reshaped/evals`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          // Any `kind` may be sent; only two are ever answered.
+          body: JSON.stringify({ name: 'mine', kind: 'other', source: { item_schema: { type: 'object' } } }),
+        });
+        expect(created.status).toBe(201);
+        const body = (await created.json()) as { id: string; name: string; source: unknown };
+        expect(body.name).toBe('mine');
+        // The request's `source` is not the answer's shape: the answer keeps one that fits.
+        expect(body.source).toEqual({ schema: expect.any(Object) });
+        const read = await fetch(`${own.url}/reshaped/evals/${encodeURIComponent(body.id)}`);
+        expect(read.status).toBe(200);
+        expect(await read.json()).toMatchObject({ id: body.id, name: 'mine' });
+      } finally {
+        await own.close();
+      }
+    },
+  );
+});
