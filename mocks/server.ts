@@ -97,8 +97,27 @@ async function specFiles(dir: string): Promise<string[]> {
   return files;
 }
 
+/**
+ * Headers that frame the message or encode its body: Node writes the framing for the body it sends, and
+ * the body is never compressed. A value a spec documents (`Transfer-Encoding` with a string schema)
+ * would leave the client waiting for a body that never ends, or decoding one that is not encoded.
+ */
+const FRAMING = new Set([
+  'connection',
+  'content-encoding',
+  'content-length',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
 function send(response: ServerResponse, reply: Reply): void {
-  const headers = { ...reply.headers };
+  const headers = Object.fromEntries(
+    Object.entries(reply.headers).filter(([name]) => !FRAMING.has(name.toLowerCase())),
+  );
   let payload: string | undefined;
   if (reply.body !== undefined && reply.status !== 204) {
     const type = headers['content-type'] ?? 'application/json';

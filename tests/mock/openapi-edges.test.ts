@@ -45,6 +45,22 @@ describe('documented response headers without an example', () => {
   });
 });
 
+describe('documented framing headers', () => {
+  it.each([false, true])('are left to HTTP: the answer ends and its body reads (dynamic: %s)', async (dynamic) => {
+    const own = await startMock({ port: 0, dynamic, specFiles: [`${FIXTURES}/response-headers.yaml`] });
+    try {
+      // A body that never ends fails the test by its own timeout: the abort makes it one line.
+      const response = await fetch(`${own.url}/response/framed`, { signal: AbortSignal.timeout(5_000) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-encoding')).toBeNull();
+      expect(response.headers.get('transfer-encoding') ?? 'chunked').toBe('chunked');
+      expect(await response.json()).toEqual(expect.any(Array));
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('an operation whose only documented error is about pace (429)', () => {
   it.each([false, true])(
     'answers an unknown id and an invalid body for what they are, never 429 (dynamic: %s)',
