@@ -183,7 +183,11 @@ function valueFor(option: Option, ctx: Ctx, walker: Walker): unknown | undefined
   if (!known) found.set(option, (known = new Map()));
   const key = `${ctx.seed} ${ctx.depth} ${ctx.full}`;
   if (!known.has(key)) {
-    const value = walker.candidates(option.schema, ctx, ATTEMPTS).find((v) => option.ok(v));
+    let value = walker.candidates(option.schema, ctx, ATTEMPTS).find((v) => option.ok(v));
+    // Every writable property at once can be what the branch forbids (`not: {required: [a, b]}`
+    // beside `anyOf` of each): then the required ones only.
+    if (value === undefined && ctx.full)
+      value = walker.candidates(option.schema, { ...ctx, full: false }, ATTEMPTS).find((v) => option.ok(v));
     known.set(key, value === undefined ? undefined : tagged(option, value));
   }
   const value = known.get(key);

@@ -54,6 +54,29 @@ describe('composition', () => {
     expect(labels).toContainEqual(['/ a value oneOf branches 1 and 2 both accept', 3]);
   });
 
+  test('exactly one of two properties (anyOf of each required, not both): a value with one of them', () => {
+    // OpenAI's ImageRefParam: every writable property at once is what `not` forbids.
+    const reference: JsonSchema = {
+      type: 'object',
+      properties: { image_url: { type: 'string', format: 'uri' }, file_id: { type: 'string' } },
+      anyOf: [{ required: ['image_url'] }, { required: ['file_id'] }],
+      not: { required: ['image_url', 'file_id'] },
+      additionalProperties: false,
+    };
+    const validate = validators.get(reference);
+    for (const full of [true, false]) {
+      const value = sampleValue(reference, 1, full);
+      expect(validate(value), JSON.stringify(value)).toBe(true);
+    }
+    const body: JsonSchema = {
+      type: 'object',
+      properties: { images: { type: 'array', minItems: 1, items: reference } },
+    };
+    const value = sampleValue(body, 1) as { images: unknown[] };
+    expect(value.images.length).toBeGreaterThan(0);
+    expect(validators.get(body)(value)).toBe(true);
+  });
+
   test('not, if/then/else and anyOf', () => {
     expect(sampleValue({ type: 'string', not: { const: 'conformance' } }, 1)).not.toBe('conformance');
     const conditional: JsonSchema = {
