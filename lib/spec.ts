@@ -393,13 +393,22 @@ export async function readSpec(file: string): Promise<{ spec: Spec; texts: Reado
 }
 
 /**
- * The path a request for an operation is sent to: its path key without a `#` suffix. Some documents
- * give one path several operations of a method that way (`/files/{id}#shared_link`); a fragment is
- * never sent, so such an operation shares its request path with its siblings.
+ * The path a request for an operation is sent to: its path key without a `#` or `?` suffix. Some
+ * documents give one path several operations of a method that way (`/files/{id}#shared_link`,
+ * `/responses/{id}?beta=true`); a fragment is never sent, so such an operation shares its request
+ * path with its siblings, and a query suffix is sent as the query (pathKeyQuery).
  */
 export function requestPath(pathKey: string): string {
-  const hash = pathKey.indexOf('#');
-  return hash === -1 ? pathKey : pathKey.slice(0, hash);
+  const end = pathKey.search(/[?#]/);
+  return end === -1 ? pathKey : pathKey.slice(0, end);
+}
+
+/** The query a path key fixes (`/responses/{id}?beta=true`: `beta=true`), sent with every request to it. */
+export function pathKeyQuery(pathKey: string): [string, string][] {
+  const question = pathKey.indexOf('?');
+  if (question === -1) return [];
+  const hash = pathKey.indexOf('#', question);
+  return [...new URLSearchParams(pathKey.slice(question + 1, hash === -1 ? undefined : hash))];
 }
 
 /** The path of the server URL (`https://api.example.com/api/v2` -> `/api/v2`, `''` for none). */

@@ -2,12 +2,14 @@
  * Maps a request path to an API (by its prefix) and then to one of its operations (by the spec's
  * path templates), so that Prism is handed exactly one operation and state knows the path ids.
  */
-import { type Operation, requestPath } from '../lib/spec.js';
+import { type Operation, pathKeyQuery, requestPath } from '../lib/spec.js';
 
 export interface Route {
   operation: Operation;
   pattern: RegExp;
   parameterNames: string[];
+  /** What the path key's `?` suffix fixes: the route matches only a request whose query has it. */
+  query: [string, string][];
 }
 
 export type RouteMatch =
@@ -56,13 +58,17 @@ export function compileRoutes(operations: readonly Operation[]): Route[] {
         return '([^/]+)';
       })
       .join('');
+    const query = pathKeyQuery(operation.path);
     return {
-      route: { operation, pattern: new RegExp(`^${source}/?$`), parameterNames },
+      route: { operation, pattern: new RegExp(`^${source}/?$`), parameterNames, query },
       ranks: segmentRanks(path),
     };
   });
-  // Array.prototype.sort is stable: equally concrete paths keep the document's order.
-  return routes.sort((a, b) => byConcreteness(a.ranks, b.ranks)).map(({ route }) => route);
+  // Array.prototype.sort is stable: equally concrete paths keep the document's order, but one whose
+  // key fixes a query (`/responses/{id}?beta=true`) goes before the same path without.
+  return routes
+    .sort((a, b) => byConcreteness(a.ranks, b.ranks) || b.route.query.length - a.route.query.length)
+    .map(({ route }) => route);
 }
 
 function decode(segment: string): string {
@@ -73,12 +79,17 @@ function decode(segment: string): string {
   }
 }
 
-/** The first route (in compileRoutes' order) whose template and method match; else why none does. */
-export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch {
+/** The first route (in compileRoutes' order) whose template, fixed query and method match; else why none does. */
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+  query: URLSearchParams = new URLSearchParams(),
+): RouteMatch {
   const allowed: string[] = [];
   for (const route of routes) {
     const match = route.pattern.exec(path);
-    if (!match) continue;
+    if (!match || !route.query.every(([name, value]) => query.getAll(name).includes(value))) continue;
     if (route.operation.method !== method) {
       allowed.push(route.operation.method.toUpperCase());
       continue;

@@ -200,7 +200,7 @@ async function route(
     return problem(404, 'Not Found', `${api.spec.title} is served under /${api.prefix}${api.basePath}`);
   }
   const operationPath = inner.slice(api.basePath.length) || '/';
-  const match = matchRoute(api.routes, method, operationPath);
+  const match = matchRoute(api.routes, method, operationPath, target.query);
   if (match.kind === 'wrong-method')
     return problem(405, 'Method Not Allowed', `${method.toUpperCase()} is not documented for this path`, {
       allow: match.allowed.join(', '),

@@ -6,7 +6,7 @@
 import { encodeMultipart, encodeUrlEncoded } from '../../lib/form.js';
 import { escapeToken, getPointer, setPointer } from '../../lib/json-pointer.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
-import { type Operation, type Parameter, requestPath } from '../../lib/spec.js';
+import { type Operation, type Parameter, pathKeyQuery, requestPath } from '../../lib/spec.js';
 import { renderQuery, serializeCookie, serializePath } from '../../lib/wire.js';
 import type { BodyRef, LinkedValue, PlannedBody, SentRequest, TestCase, WireValue } from '../types.js';
 
@@ -216,7 +216,8 @@ export function buildRequest(
     }
     body = { ...body, value: referred.value };
   }
-  const query = queryText(operation, queryEntries);
+  const fixed = new URLSearchParams(pathKeyQuery(operation.path)).toString();
+  const query = [fixed, queryText(operation, queryEntries)].filter((part) => part !== '').join('&');
   // Names are lower-cased on the wire so that given, generated and omitted headers meet case-insensitively.
   const omitted = lowerCased(request.omitHeaders);
   const forced = lowerCased(request.forceHeaders);

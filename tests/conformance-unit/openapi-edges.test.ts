@@ -138,6 +138,37 @@ describe('a pattern with a word boundary', () => {
   });
 });
 
+describe('a path key with a ? suffix', () => {
+  let target: Target;
+  beforeAll(async () => {
+    // Beta features are asked for in the query: the answer says whether they were.
+    target = await serve((method, url) => {
+      if (method !== 'GET' || !/^\/responses\/[^/]+$/.test(url.pathname)) return { status: 404 };
+      const include = url.searchParams.get('include');
+      if (include !== null && include !== 'usage') return { status: 400 };
+      return { status: 200, body: { beta: url.searchParams.get('beta') === 'true' } };
+    });
+  });
+  afterAll(() => target?.close());
+
+  it("is sent as the query, beside the operation's own parameters", async () => {
+    const run = await runConformance([
+      '--spec',
+      `${FIXTURES}/query-path.yaml`,
+      '--base-url',
+      target.baseUrl,
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.report?.summary.failed, summarize(run.report)).toBe(0);
+    expect(run.report?.operations.beta_getResponse?.checks.response_schema?.passed).toBeGreaterThan(0);
+    expect(run.report?.operations.getResponse?.checks.response_schema?.passed).toBeGreaterThan(0);
+    expect(target.seen.some((line) => /^GET \/responses\/[^?]+\?beta=true&include=usage$/.test(line))).toBe(true);
+    expect(target.seen.every((line) => !line.includes('?beta=true?'))).toBe(true);
+  });
+});
+
 describe('an empty enum', () => {
   let target: Target;
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * How the mock reads the spec's path keys: a concrete path answers before a templated one listed
- * earlier, and a key's `#` suffix is no part of the path it serves. The specs are tests/fixtures/openapi/*.yaml, served by the real mock on a free port.
+ * earlier, a key's `#` suffix is no part of the path it serves, and a `?` suffix is a query it requires. The specs are tests/fixtures/openapi/*.yaml, served by the real mock on a free port.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningMock, startMock } from '../../mocks/server.js';
@@ -9,7 +9,10 @@ const FIXTURES = 'tests/fixtures/openapi';
 let mock: RunningMock;
 
 beforeAll(async () => {
-  mock = await startMock({ port: 0, specFiles: [`${FIXTURES}/literal-path.yaml`, `${FIXTURES}/fragment-path.yaml`] });
+  mock = await startMock({
+    port: 0,
+    specFiles: [`${FIXTURES}/literal-path.yaml`, `${FIXTURES}/fragment-path.yaml`, `${FIXTURES}/query-path.yaml`],
+  });
 });
 afterAll(() => mock?.close());
 
@@ -41,5 +44,14 @@ describe('a path key with a # suffix', () => {
 
   it('routes a method and path two operations share to the one listed first', async () => {
     expect(await get('/fragment/files/f1?fields=shared_link')).toEqual({ status: 200, body: { type: 'file' } });
+  });
+});
+
+describe('a path key with a ? suffix', () => {
+  it('serves its operation to a request with that query, and the path without it to one without', async () => {
+    expect(await get('/query/responses/r1?beta=true')).toEqual({ status: 200, body: { beta: true } });
+    expect(await get('/query/responses/r1?include=usage&beta=true')).toEqual({ status: 200, body: { beta: true } });
+    expect(await get('/query/responses/r1')).toEqual({ status: 200, body: { beta: false } });
+    expect(await get('/query/responses/r1?beta=false')).toEqual({ status: 200, body: { beta: false } });
   });
 });
