@@ -216,22 +216,18 @@ function uniqueValues(testCase: TestCase, request: SentRequest): Record<string, 
 }
 
 /**
- * A create that timed out may have made its record all the same (the server may just be slow to
- * answer): the cleanup cannot delete what it has no id for, so it is reported as a possible leftover.
+ * A create with no usable answer may have made its record all the same (the server may be slow, or
+ * have dropped the connection after storing it): the cleanup cannot delete what it has no id for, so
+ * it is reported as a possible leftover, unless the request never reached the server.
  */
 function unansweredCreates(exchanges: readonly Exchange[], plan: Plan): Leftover[] {
   const creates = new Set(plan.cleanup.flatMap((c) => c.creates.map((create) => create.operationId)));
-  return exchanges
-    .filter((e) => e.error?.reason === 'timeout' && creates.has(e.testCase.operation.operationId))
-    .map((e) => {
-      const sentWith = uniqueValues(e.testCase, e.request);
-      return {
-        operationId: e.testCase.operation.operationId,
-        id: null,
-        reason: UNANSWERED_CREATE,
-        ...(sentWith ? { sentWith } : {}),
-      };
-    });
+  return exchanges.flatMap((e) => {
+    if (!e.error || e.error.unsent || !creates.has(e.testCase.operation.operationId)) return [];
+    const sentWith = uniqueValues(e.testCase, e.request);
+    const reason = e.error.reason === 'timeout' ? UNANSWERED_CREATE : `${e.error.message}: may have been created`;
+    return [{ operationId: e.testCase.operation.operationId, id: null, reason, ...(sentWith ? { sentWith } : {}) }];
+  });
 }
 
 /** The record id a merge step must return: the one the scenario's earlier step created. */

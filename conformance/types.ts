@@ -139,6 +139,8 @@ export interface ReceivedResponse {
 export interface TransportError {
   reason: 'timeout' | 'connection' | 'too-large' | 'other';
   message: string;
+  /** The request never reached the server (refused, no such host, no connection made in time). */
+  unsent?: true;
   /** Status and headers when the response started but its body could not be read. */
   status?: number;
   headers?: Record<string, string>;

@@ -183,7 +183,10 @@ function describe(error: unknown, timeoutMs: number, answered: boolean): Transpo
   if (code === 'UND_ERR_HEADERS_OVERFLOW') {
     return { reason: 'too-large', message: `response headers larger than the ${size(maxHeaderSize)} limit` };
   }
-  if (code === 'ECONNREFUSED') return { reason: 'connection', message: 'connection refused' };
+  if (code === 'ECONNREFUSED') return { reason: 'connection', message: 'connection refused', unsent: true };
+  if (/^(ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$/.test(code)) {
+    return { reason: 'connection', message: `${code}: ${err.message ?? ''}`, unsent: true };
+  }
   if (code === 'ECONNRESET' || code === 'EPIPE')
     return { reason: 'connection', message: 'connection reset by the server' };
   if (code === 'UND_ERR_SOCKET' && err.message === 'other side closed') {
@@ -194,7 +197,7 @@ function describe(error: unknown, timeoutMs: number, answered: boolean): Transpo
         : 'the server closed the connection without an answer',
     };
   }
-  if (/^(ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) {
+  if (/^(UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) {
     return { reason: 'connection', message: `${code}: ${err.message ?? ''}` };
   }
   if (error instanceof Stopped) return { reason: 'other', message: err.message ?? 'stopped' };

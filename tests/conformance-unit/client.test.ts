@@ -80,7 +80,7 @@ test('a refused connection is an error of the case, not of the run', async () =>
   const client = new HttpClient({ timeoutMs: 5000, maxBodyBytes: 1024, connections: 1 });
   try {
     const result = await client.send({ method: 'GET', url: `${refusing.url}/x`, headers: {} });
-    expect(failed(result)).toEqual({ reason: 'connection', message: 'connection refused' });
+    expect(failed(result)).toEqual({ reason: 'connection', message: 'connection refused', unsent: true });
   } finally {
     await client.close();
     await refusing.release();
