@@ -70,19 +70,20 @@ interface RegisteredSpec {
 
 interface Origins {
   file: string | undefined;
-  origins: WeakMap<object, string>;
+  /** Held weakly: a spec reloaded by the mock's --watch takes its origins with it. */
+  origins: WeakRef<WeakMap<object, string>>;
 }
 
 /**
- * The origins of every spec any cache registered: a schema compiled as it is (the generators' own
- * cache registers no spec, a schema built at run time holds members of one) can still be named by
- * file and pointer when it is refused.
+ * The origins of every live spec any cache registered: a schema compiled as it is (the generators'
+ * own cache registers no spec, a schema built at run time holds members of one) can still be named
+ * by file and pointer when it is refused.
  */
-const knownOrigins: Origins[] = [];
+let knownOrigins: Origins[] = [];
 
 function originOf(node: object): { file: string | undefined; pointer: string } | undefined {
   for (const known of knownOrigins) {
-    const pointer = known.origins.get(node);
+    const pointer = known.origins.deref()?.get(node);
     if (pointer !== undefined) return { file: known.file, pointer };
   }
   return undefined;
@@ -109,8 +110,9 @@ export class ValidatorCache {
     // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
     this.ajv.addSchema(withoutEmptyEnums(spec.source), uri, undefined, false);
     this.ajv.addSchema(withoutEmptyEnums(documentedOnly(spec.source)), `${uri}:documented`, undefined, false);
-    if (!knownOrigins.some((known) => known.origins === spec.origins))
-      knownOrigins.push({ file: spec.file, origins: spec.origins });
+    knownOrigins = knownOrigins.filter((known) => known.origins.deref() !== undefined);
+    if (!knownOrigins.some((known) => known.origins.deref() === spec.origins))
+      knownOrigins.push({ file: spec.file, origins: new WeakRef(spec.origins) });
     this.specs.push({
       file: spec.file,
       source: spec.source,
