@@ -7,7 +7,7 @@
 import './prism-startup.js';
 import { createHash } from 'node:crypto';
 import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
-import { decycle } from '../lib/dereference.js';
+import { decycle, isDataKey } from '../lib/dereference.js';
 import { isObject } from '../lib/json.js';
 import { documentedResponse } from '../lib/responses.js';
 import type { Operation, ResponseHeader, Spec } from '../lib/spec.js';
@@ -78,6 +78,43 @@ const baseConfig = {
  * again (tests, `--watch` putting back an earlier version) reads each document once. Prism treats
  * them as read-only (one engine already answers every request from the same objects).
  */
+/**
+ * Prism's loader reads every `$ref` key as a reference, in example data too: GitHub's SCIM examples
+ * hold `$ref: https://api.github.com/...`, which it fetched (and without a network, failed the
+ * start). Such keys reach Prism under this name and are named `$ref` again in its answers.
+ */
+const DATA_REF = '$ref\u2060data';
+
+/** A copy of data with every `$ref` key renamed `to` (and the count of renamed keys). */
+function renameRefKeys(value: unknown, from: string, to: string, count: { n: number }): unknown {
+  if (Array.isArray(value)) return value.map((item) => renameRefKeys(item, from, to, count));
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (key === from) count.n++;
+    out[key === from ? to : key] = renameRefKeys(child, from, to, count);
+  }
+  return out;
+}
+
+/** Renames the `$ref` keys inside the document's data (examples, defaults, enums) in place; whether there were any. */
+function hideDataRefs(document: Record<string, unknown>): boolean {
+  const count = { n: 0 };
+  const stack: [Record<string, unknown> | unknown[], string | undefined][] = [[document, undefined]];
+  while (stack.length > 0) {
+    const [node, parentKey] = stack.pop()!;
+    if (Array.isArray(node)) {
+      for (const item of node) if (isObject(item) || Array.isArray(item)) stack.push([item, parentKey]);
+      continue;
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (isDataKey(key, child, parentKey)) node[key] = renameRefKeys(child, '$ref', DATA_REF, count);
+      else if (isObject(child) || Array.isArray(child)) stack.push([child, key]);
+    }
+  }
+  return count.n > 0;
+}
+
 const operationsByDocument = new Map<string, readonly HttpOperation[]>();
 const KEPT_DOCUMENTS = 8;
 
@@ -167,6 +204,8 @@ export class PrismEngine {
   private constructor(
     private readonly operations: Map<string, HttpOperation>,
     private readonly model: Map<string, Operation>,
+    /** Whether the document's data had `$ref` keys, renamed for Prism (DATA_REF). */
+    private readonly dataRefs: boolean,
   ) {}
 
   /**
@@ -181,10 +220,12 @@ export class PrismEngine {
       const target = isObject(pathItem) ? pathItem[operation.method] : undefined;
       if (isObject(target)) target.operationId = operation.operationId;
     }
+    const dataRefs = hideDataRefs(document);
     const operations = await operationsOf(document);
     return new PrismEngine(
       new Map(operations.map((op) => [op.iid ?? op.id, op])),
       new Map(spec.operations.map((op) => [op.operationId, op])),
+      dataRefs,
     );
   }
 
@@ -242,7 +283,8 @@ export class PrismEngine {
     }
     const { output } = result.right;
     const headers = sentHeaders(this.model.get(operationId), output.statusCode, output.headers ?? {});
-    const response = { status: output.statusCode, headers, body: output.body };
+    const body = this.dataRefs ? renameRefKeys(output.body, DATA_REF, '$ref', { n: 0 }) : output.body;
+    const response = { status: output.statusCode, headers, body };
     if (key === undefined) return response;
     // Prism's static body is its operation's own example object, shared by every engine of the document.
     const made = copyOf(response);

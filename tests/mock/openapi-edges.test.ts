@@ -117,3 +117,17 @@ describe('a create whose answer has another shape than its request, its examples
     },
   );
 });
+
+describe('$ref keys in example data', () => {
+  it('are data: the mock starts without fetching them and serves the examples as written', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/data-ref.yaml`] });
+    try {
+      const groups = await fetch(`${own.url}/data/groups`);
+      expect(await groups.json()).toEqual([{ value: 'u1', $ref: 'http://127.0.0.1:9/Users/u1' }]);
+      const link = await fetch(`${own.url}/data/links`);
+      expect(await link.json()).toEqual({ $ref: '#/components/schemas/Link' });
+    } finally {
+      await own.close();
+    }
+  });
+});
