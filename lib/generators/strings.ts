@@ -105,19 +105,93 @@ export function patternArbitrary(pattern: string): fc.Arbitrary<string> | undefi
   return patternArbitraries.get(pattern);
 }
 
+/** One top-level piece of a pattern: an atom and how many times it may repeat. */
+interface Piece {
+  atom: string;
+  min: number;
+  max: number;
+  /** The quantifier as written, lazy mark included (`''` for none). */
+  quantifier: string;
+}
+
+/** How many times a quantifier (`+`, `{2,}`, `*?`, none) lets its atom repeat. */
+function repeats(quantifier: string): [number, number] {
+  // A trailing `?` after another quantifier only makes it lazy.
+  const q = quantifier.length > 1 ? quantifier.replace(/\?$/, '') : quantifier;
+  if (q === '') return [1, 1];
+  if (q === '?') return [0, 1];
+  if (q === '*') return [0, Infinity];
+  if (q === '+') return [1, Infinity];
+  const [, low, comma, high] = /^\{(\d+)(,(\d*))?\}$/.exec(q)!;
+  return [Number(low), comma === undefined ? Number(low) : high ? Number(high) : Infinity];
+}
+
+/** The pieces of `^...$` when it is a plain sequence of atoms (no group, no alternation); else undefined. */
+function pieces(pattern: string): Piece[] | undefined {
+  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return undefined;
+  const body = pattern.slice(1, -1);
+  const out: Piece[] = [];
+  let i = 0;
+  while (i < body.length) {
+    let atom: string;
+    const c = body[i]!;
+    if (c === '\\') {
+      if (/[1-9kbBpPuxc]/.test(body[i + 1] ?? '')) return undefined;
+      atom = body.slice(i, i + 2);
+    } else if (c === '[') {
+      let end = i + 1;
+      if (body[end] === '^') end++;
+      if (body[end] === ']') end++;
+      while (end < body.length && body[end] !== ']') end += body[end] === '\\' ? 2 : 1;
+      if (end >= body.length) return undefined;
+      atom = body.slice(i, end + 1);
+    } else if ('()|^$*+?{}'.includes(c)) return undefined;
+    else atom = c;
+    i += atom.length;
+    const quantifier = /^(?:[*+?]|\{(\d+)(,(\d*))?\})\??/.exec(body.slice(i))?.[0] ?? '';
+    i += quantifier.length;
+    const [min, max] = repeats(quantifier);
+    out.push({ atom, min, max, quantifier });
+  }
+  return out;
+}
+
+/**
+ * The pattern with its one open-ended repetition bounded to what the length allows
+ * (`^[0-9a-f]+$` with length 40: `^[0-9a-f]{40,40}$`): its strings are some of the pattern's, all of
+ * the right length, where drawing from `+` and keeping those of the length almost never finds one.
+ * Undefined unless the pattern is a plain sequence of atoms with exactly one such repetition.
+ */
+export function lengthBoundedPattern(pattern: string, minLength: number, maxLength: number): string | undefined {
+  const parts = pieces(pattern);
+  if (!parts) return undefined;
+  const open = parts.filter((p) => p.max === Infinity);
+  if (open.length !== 1) return undefined;
+  const rest = parts.filter((p) => p !== open[0]);
+  const fixedMin = rest.reduce((sum, p) => sum + p.min, 0);
+  const fixedMax = rest.reduce((sum, p) => sum + p.max, 0);
+  const low = Math.max(open[0]!.min, minLength - fixedMax);
+  const high = maxLength - fixedMin;
+  if (!Number.isFinite(high) || high < low) return undefined;
+  return `^${parts.map((p) => (p === open[0] ? `${p.atom}{${low},${high}}` : `${p.atom}${p.quantifier}`)).join('')}$`;
+}
+
 /** Strings matching the pattern within the length bounds, deterministic for a seed. */
 export function matchingStrings(schema: JsonSchema, seed: number, count: number): string[] {
-  const arbitrary = schema.pattern === undefined ? undefined : patternArbitrary(schema.pattern);
   const compiled = schema.pattern === undefined ? undefined : regex(schema.pattern);
-  if (!arbitrary || !compiled) return [];
+  if (!compiled || schema.pattern === undefined) return [];
   const min = schema.minLength ?? 0;
   const max = schema.maxLength ?? Infinity;
+  const bounded = schema.maxLength === undefined ? undefined : lengthBoundedPattern(schema.pattern, min, max);
   const found: string[] = [];
-  const samples = fc.sample(arbitrary, { seed, numRuns: count * 20 });
-  for (const s of samples) {
-    const length = codePoints(s);
-    if (length >= min && length <= max && !found.includes(s) && compiled.test(s)) found.push(s);
-    if (found.length >= count) break;
+  for (const source of [schema.pattern, bounded]) {
+    const arbitrary = source === undefined ? undefined : patternArbitrary(source);
+    if (!arbitrary) continue;
+    for (const s of fc.sample(arbitrary, { seed, numRuns: count * 20 })) {
+      const length = codePoints(s);
+      if (length >= min && length <= max && !found.includes(s) && compiled.test(s)) found.push(s);
+      if (found.length >= count) return found;
+    }
   }
   return found;
 }
@@ -218,7 +292,8 @@ export function stringArbitrary(flat: JsonSchema, fallback: string): fc.Arbitrar
   const max = flat.maxLength ?? Math.max(min, RANDOM_STRING_CAP);
   const ok = (s: string): boolean => scalarAccepts(part, s) === true;
   if (flat.pattern !== undefined) {
-    const matching = patternArbitrary(flat.pattern);
+    const bounded = flat.maxLength === undefined ? undefined : lengthBoundedPattern(flat.pattern, min, flat.maxLength);
+    const matching = (bounded !== undefined ? patternArbitrary(bounded) : undefined) ?? patternArbitrary(flat.pattern);
     return matching ? guarded(matching, ok, fallback) : fc.constant(fallback);
   }
   // Servers commonly trim input, so edge whitespace would turn a valid value into an empty one.

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
+  lengthBoundedPattern,
   matchingStrings,
   sampleString,
   stringArbitrary,
@@ -11,6 +12,24 @@ import {
 const ctx = { seed: 1, full: true, depth: 0, pointer: '/name' };
 
 describe('strings', () => {
+  test('a pattern with an open-ended repetition and a length: values of that length (a commit SHA)', () => {
+    const sha = { type: 'string', pattern: '^[0-9a-fA-F]+$', minLength: 40, maxLength: 40 };
+    expect(sampleString(sha, ctx)).toMatch(/^[0-9a-fA-F]{40}$/);
+    expect(matchingStrings(sha, 1, 3).every((s) => /^[0-9a-fA-F]{40}$/.test(s))).toBe(true);
+    const drawn = fc.sample(stringArbitrary(sha, 'x'.repeat(40)), { seed: 1, numRuns: 20 });
+    expect(new Set(drawn).size, drawn.join(' ')).toBeGreaterThan(5);
+    expect(drawn.every((s) => /^[0-9a-fA-F]{40}$/.test(s))).toBe(true);
+    const digest = { type: 'string', pattern: '^sha256:[a-f0-9]+$', maxLength: 71, minLength: 71 };
+    expect(sampleString(digest, ctx)).toMatch(/^sha256:[a-f0-9]{64}$/);
+    // The bound goes to the one open-ended repetition; the rest keep their own.
+    expect(lengthBoundedPattern('^\\d{3}-\\d+$', 5, 8)).toBe('^\\d{3}-\\d{1,4}$');
+    expect(lengthBoundedPattern('^[A-Z][a-z]*?$', 3, 10)).toBe('^[A-Z][a-z]{2,9}$');
+    // Groups, alternations and two open-ended repetitions are left as they are.
+    expect(lengthBoundedPattern('^(a|b)+$', 3, 3)).toBeUndefined();
+    expect(lengthBoundedPattern('^[a-z]+[0-9]+$', 4, 4)).toBeUndefined();
+    expect(lengthBoundedPattern('[a-z]+', 4, 4)).toBeUndefined();
+  });
+
   test('length bounds: boundaries at, violations one past', () => {
     const schema = { type: 'string', minLength: 2, maxLength: 4 };
     expect(stringBoundaries(schema, 1).map((v) => [v.keyword, v.value])).toEqual([
