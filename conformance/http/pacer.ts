@@ -9,7 +9,6 @@ import { type Clock, systemClock } from '../clock.js';
 export class Pacer {
   private next = 0;
   private pausedUntil = Number.NEGATIVE_INFINITY;
-  private paused = 0;
   private readonly interval: number;
 
   /** Without a rate the pacer only holds requests back while paused. */
@@ -22,16 +21,7 @@ export class Pacer {
 
   /** No request starts before `ms` from now; a longer pause already set stays. */
   pause(ms: number): void {
-    const now = this.clock.now();
-    const until = now + ms;
-    if (until <= this.pausedUntil) return;
-    this.paused += until - Math.max(now, this.pausedUntil);
-    this.pausedUntil = until;
-  }
-
-  /** How long the pauses asked so far hold the run in all, overlapping ones counted once. */
-  pausedMs(): number {
-    return this.paused;
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
   }
 
   /** When the current pause ends (in the past when there is none). */

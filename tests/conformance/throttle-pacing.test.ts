@@ -149,18 +149,6 @@ test('a server asking for a day (Retry-After: 86400) does not hold the run: the 
   expect(reasons.join('\n')).toMatch(/the server asked the run to wait more than 15 min \(Retry-After\)/);
 });
 
-test('a server asking for 5 min on every request holds the run at most 15 min in all: the rest is not sent', async () => {
-  const clock = virtualClock();
-  const { fault, arrivals } = throttling(clock, 300, (index, method) => index >= 10 && method !== 'DELETE');
-  const { report } = await runAgainst('eloqua', fault, clock);
-  // 300 s each: the fourth throttled answer takes the holds past 15 min, and no planned case goes after it.
-  const throttled = arrivals.filter((a) => a.throttled);
-  expect(throttled.length, JSON.stringify(arrivals)).toBeGreaterThanOrEqual(4);
-  expect(throttled.length, JSON.stringify(arrivals)).toBeLessThan(10);
-  const reasons = report.notSentBy.map((n) => n.reason);
-  expect(reasons.join('\n')).toMatch(/the server asked the run to wait more than 15 min in all \(Retry-After\)/);
-});
-
 describe.concurrent('the cleanup waits out Retry-After', () => {
   test('a delete answered 429 with Retry-After 120 is sent again after it, and the records are gone', async () => {
     const clock = virtualClock();
