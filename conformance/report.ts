@@ -6,6 +6,7 @@
 import { isObject } from '../lib/json.js';
 import { appendPointer, getPointer } from '../lib/json-pointer.js';
 import { type Assumption, assumptionsOf, INFERRED } from '../lib/provenance.js';
+import { documentedResponse } from '../lib/responses.js';
 import type { Spec } from '../lib/spec.js';
 
 import { mediaTypeOf } from './checks/support.js';
@@ -356,8 +357,13 @@ function assumptionRecords(spec: Spec, results: readonly CaseResult[], redactor:
 const MEANT: Record<WarningKind, (result: CaseResult) => boolean> = {
   credentials: (result) => result.exchange.testCase.kind === 'auth',
   'base-url': (result) => {
-    const rule = result.exchange.testCase.stateful?.rule;
-    return rule === 'gone' || rule === 'unknown-id';
+    const { testCase, usesCreatedId } = result.exchange;
+    const rule = testCase.stateful?.rule;
+    if (rule === 'gone' || rule === 'unknown-id') return true;
+    // A documented 404 for a malformed id, or for an id the run did not make, is the operation's own answer.
+    if (!documentedResponse(testCase.operation, 404)) return false;
+    const named = testCase.operation.parameters.some((p) => p.in === 'path');
+    return testCase.kind === 'negative' || testCase.kind === 'header' || (named && !usesCreatedId);
   },
   pace: (result) => result.exchange.testCase.kind === 'rate-limit',
 };

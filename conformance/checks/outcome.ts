@@ -36,6 +36,8 @@ export const positiveDataAccepted: Check = (ctx) => {
   const throttle = throttleState(ctx);
   if (throttle === 'unjudged') return 'skip';
   if (isSuccess(response.status)) return;
+  // A documented redirect (a download answered 302 to a signed URL) is the operation's success.
+  if (response.status >= 300 && response.status < 400 && documentedResponse(ctx.operation, response.status)) return;
   const limit = ctx.spec.rateLimit;
   if (limit && throttle === 'premature') {
     const earlier = ctx.exchange.throttle!.possiblyEarlier - 1;

@@ -16,7 +16,7 @@ interface Target {
   close(): Promise<void>;
 }
 
-type Answer = { status: number; body?: unknown };
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
 
 async function serve(answer: (method: string, url: URL, body: string, contentType: string) => Answer): Promise<Target> {
   const seen: string[] = [];
@@ -26,8 +26,13 @@ async function serve(answer: (method: string, url: URL, body: string, contentTyp
     request.on('end', () => {
       seen.push(`${request.method} ${request.url}`);
       const url = new URL(request.url ?? '/', 'http://localhost');
-      const { status, body } = answer(request.method ?? 'GET', url, text, request.headers['content-type'] ?? '');
-      response.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+      const { status, body, headers } = answer(
+        request.method ?? 'GET',
+        url,
+        text,
+        request.headers['content-type'] ?? '',
+      );
+      response.writeHead(status, { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) });
       response.end(body === undefined ? undefined : JSON.stringify(body));
     });
   });
@@ -166,6 +171,35 @@ describe('a path key with a ? suffix', () => {
     expect(run.report?.operations.getResponse?.checks.response_schema?.passed).toBeGreaterThan(0);
     expect(target.seen.some((line) => /^GET \/responses\/[^?]+\?beta=true&include=usage$/.test(line))).toBe(true);
     expect(target.seen.every((line) => !line.includes('?beta=true?'))).toBe(true);
+  });
+});
+
+describe('an operation documented by its redirect only', () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await serve((method, url) => {
+      const id = /^\/archives\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (method !== 'GET' || id === undefined || !/^-?\d+$/.test(id)) return { status: 404 };
+      return { status: 302, headers: { location: `https://downloads.example.com/${id}.tar.gz?sig=abc` } };
+    });
+  });
+  afterAll(() => target?.close());
+
+  it('is accepted by its documented 302, and the 404s it documents raise no base-URL warning', async () => {
+    const run = await runConformance([
+      '--spec',
+      `${FIXTURES}/redirect-only.yaml`,
+      '--base-url',
+      target.baseUrl,
+      '--seed',
+      '3',
+    ]);
+    expect(run.code, run.describe()).toBe(0);
+    const checks = run.report?.operations.downloadArchive?.checks;
+    expect(checks?.positive_data_accepted?.passed, summarize(run.report)).toBeGreaterThan(0);
+    expect(checks?.negative_data_rejected?.passed).toBeGreaterThan(0);
+    expect(checks?.response_headers?.passed).toBeGreaterThan(0);
+    expect(run.stdout).not.toContain('is the base URL right');
   });
 });
 
