@@ -23,7 +23,8 @@
  *   separated by `; `, never `&` (Appendix D), and values are percent-encoded;
  * - null (and undefined) is the spec table's `undefined` column: `;color`, `.`, empty, `color=`; empty
  *   text reads as null only where the schema allows null. An empty array is the same text, so an array
- *   of one empty string reads back as `[]`; an empty exploded array or object sends nothing at all;
+ *   of one empty string reads back as `[]` (as null where the array may be null: null is what a client
+ *   leaving the filter unset sends); an empty exploded array or object sends nothing at all;
  * - nested arrays and objects, which the spec leaves undefined except for `deepObject`, travel as JSON
  *   text and read back by the item's schema;
  * - a path parameter whose whole text is a dot-segment (`.`, `..`, `.%2E`: an empty `label` value, a
@@ -283,9 +284,19 @@ function coerceItem(text: string, schema: JsonSchema): unknown {
   return coerceText(text, schema);
 }
 
+/** Whether null is one of the schema's values (`type: [array, null]`, an `anyOf` branch of type null...). */
+function mayBeNull(schema: JsonSchema): boolean {
+  const { type } = schema;
+  if (type === 'null' || (Array.isArray(type) && type.includes('null')) || schema.nullable === true) return true;
+  if (schema.const === null || schema.enum?.includes(null)) return true;
+  return [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].some(mayBeNull);
+}
+
 /** One text is the value; several (an exploded array, a repeated parameter) are a list. */
 function fromTexts(texts: readonly string[], schema: JsonSchema): unknown {
   const shape = shapeOf(schema);
+  // An empty list and null are both the empty text: null where the schema allows it.
+  if (shape.kind === 'array' && texts.length === 1 && texts[0] === '' && mayBeNull(schema)) return null;
   if (shape.kind === 'array') return texts.map((text) => coerceItem(text, shape.items));
   if (texts.length === 1) return coerceItem(texts[0]!, schema);
   return texts.map((text) => coerceItem(text, schema));
@@ -520,6 +531,7 @@ function readPairs(
   const raw = values[values.length - 1]!;
   const delimiter = DELIMITERS[style];
   const whole = decodeValue(pairs, raw);
+  if (whole === '' && mayBeNull(schema)) return present(null);
   let pieces: string[];
   if (whole === '') pieces = [];
   else if (delimiter === ',' && pairs.encoding !== 'none') pieces = raw.split(',').map((p) => decodeValue(pairs, p));

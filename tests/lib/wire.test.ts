@@ -40,6 +40,26 @@ function roundTrip(parameter: WireParameter, value: unknown): ReadResult {
   }
 }
 
+describe('an array that may be null', () => {
+  const kinds: JsonSchema[] = [
+    { anyOf: [{ type: 'array', items: { type: 'string', enum: ['A', 'B'] } }, { type: 'null' }] },
+    { type: ['array', 'null'], items: { type: 'string', enum: ['A', 'B'] } },
+  ];
+  for (const [i, schema] of kinds.entries()) {
+    it(`reads the empty text as null, whichever way null is allowed (${i})`, () => {
+      for (const explode of [true, false]) {
+        const parameter: WireParameter = { name: 'kind', in: 'query', schema, style: 'form', explode };
+        expect(roundTrip(parameter, null)).toEqual({ present: true, value: null });
+        expect(roundTrip(parameter, ['A', 'B'])).toEqual({ present: true, value: ['A', 'B'] });
+      }
+    });
+  }
+  it('an array that may not be null reads the empty text as no items', () => {
+    const parameter: WireParameter = { name: 'kind', in: 'query', schema: STRINGS, style: 'form', explode: false };
+    expect(readParameter(parameter, { query: 'kind=' })).toEqual({ present: true, value: [] });
+  });
+});
+
 describe('the Style Examples table of OpenAPI 3.1', () => {
   // OpenAPI 3.1.1 (and 3.1.2), "Style Examples", row by row: style, explode, then the undefined, string,
   // array and object columns (null for n/a). 3.1.0 printed `.blue.black.brown` and `.R.100.G.200.B.150`
