@@ -267,6 +267,9 @@ export class PrismEngine {
       // An unknown example of a named code comes back as a plain Error whose message starts with
       // Prism's NOT_FOUND type: it is the same client mistake as an unknown example alone (404).
       const notFound = error.status === undefined && /^https:\/\/\S*#NOT_FOUND\b/.test(error.message);
+      // Prism's generator has no value for some schemas (`prefixItems`: "missing items"): the static answer.
+      if (scenario.dynamic && !notFound && (error.status ?? 500) >= 500)
+        return this.respond(operationId, request, { ...scenario, dynamic: false });
       const detail = error.detail || error.message || 'Prism could not produce this scenario';
       return {
         status: error.status ?? (notFound ? 404 : 500),

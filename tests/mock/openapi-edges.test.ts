@@ -131,3 +131,18 @@ describe('$ref keys in example data', () => {
     }
   });
 });
+
+describe("a schema Prism's generator cannot make a value of (prefixItems)", () => {
+  it('is answered under --dynamic with a value that fits it, never a 500', async () => {
+    const own = await startMock({ port: 0, dynamic: true, specFiles: [`${FIXTURES}/tuple.yaml`] });
+    try {
+      const response = await fetch(`${own.url}/tuple/version`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { semver: unknown[] };
+      expect(body.semver).toHaveLength(3);
+      expect(body.semver.every(Number.isInteger)).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+});
