@@ -1,6 +1,6 @@
 /** `--dry-run`: one line per planned request, nothing sent. */
 import type { OverBudget } from '../types.js';
-import { overBudgetText } from './summary.js';
+import { overBudgetWarnings } from './summary.js';
 
 /** A planned request as the dry run shows it (already redacted). */
 export interface PlannedLine {
@@ -21,6 +21,6 @@ export function renderDryRun(lines: readonly PlannedLine[], overBudget: readonly
       body === undefined ? '' : ` ${body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body}`;
     return `#${line.seq} ${line.operationId} · ${line.name}\n    ${method} ${url}${preview}`;
   });
-  const warnings = overBudget.map((o) => `warning: ${overBudgetText(o.operationId, o.needed, o.kept, o.limit)}\n`);
+  const warnings = overBudgetWarnings(overBudget).map((warning) => `${warning}\n`);
   return `${out.join('\n')}\n${warnings.join('')}${lines.length} requests planned (dry run: nothing sent)\n`;
 }

@@ -4,6 +4,7 @@
  * escaped, so no answer can move the cursor, clear the screen or fake a verdict.
  */
 import type { AnswerWarning, Report } from '../report.js';
+import type { OverBudget } from '../types.js';
 import { PLAIN, type Style } from './style.js';
 
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
@@ -163,9 +164,7 @@ export function renderSummary(
     );
     for (const line of leftoverLines(leftovers)) lines.push(line);
   }
-  for (const { operationId, needed, kept, limit } of report.overBudget) {
-    lines.push('', `warning: ${overBudgetText(operationId, needed, kept, limit)}`);
-  }
+  for (const warning of overBudgetWarnings(report.overBudget)) lines.push('', warning);
   for (const { operationId, reason } of report.skippedOperations) {
     lines.push('', `note: ${operationId} was not tested: ${printable(reason)}`);
   }
@@ -282,7 +281,23 @@ export function renderSummaries(outcomes: readonly ApiOutcome[], elapsedMs: numb
   return parts.join('');
 }
 
-/** The --max-cases warning, one line per operation, shared with the dry run. */
-export function overBudgetText(operationId: string, needed: number, kept: number, limit: number): string {
-  return `${operationId} has ${needed} example, boundary, violation and scenario requests but --max-cases is ${limit}: ${kept} sent, no random case; --max-cases ${needed} sends them all`;
+/** Operations cut short that each get a warning line of their own; more are summed up in one. */
+const OVER_BUDGET_LINES = 3;
+
+/** The --max-cases warnings, shared with the dry run: one per operation, or one for them all when many are cut short. */
+export function overBudgetWarnings(overBudget: readonly OverBudget[]): string[] {
+  if (overBudget.length <= OVER_BUDGET_LINES)
+    return overBudget.map(
+      ({ operationId, needed, kept, limit }) =>
+        `warning: ${operationId} has ${needed} example, boundary, violation and scenario requests but --max-cases is ${limit}: ${kept} sent, no random case; --max-cases ${needed} sends them all`,
+    );
+  const limit = overBudget[0]!.limit;
+  const most = Math.max(...overBudget.map((o) => o.needed));
+  const named = overBudget
+    .slice(0, OVER_BUDGET_LINES)
+    .map((o) => `${o.operationId} ${o.needed}`)
+    .join(', ');
+  return [
+    `warning: ${overBudget.length} operations have more example, boundary, violation and scenario requests than --max-cases ${limit} (${named} and ${overBudget.length - OVER_BUDGET_LINES} more; every one in the JSON report's overBudget): ${limit} sent each, no random case; --max-cases ${most} sends them all`,
+  ];
 }
