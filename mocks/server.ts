@@ -6,6 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
+import { frameEvents, isEventStream } from '../lib/event-stream.js';
 import { isJsonMediaType } from '../lib/media-type.js';
 import { PACKAGE_ROOT } from '../lib/package-root.js';
 import { problem } from '../lib/problem.js';
@@ -122,7 +123,12 @@ function send(response: ServerResponse, reply: Reply): void {
   if (reply.body !== undefined && reply.status !== 204) {
     const type = headers['content-type'] ?? 'application/json';
     headers['content-type'] = type;
-    payload = typeof reply.body === 'string' && !isJsonMediaType(type) ? reply.body : JSON.stringify(reply.body);
+    payload =
+      typeof reply.body === 'string' && !isJsonMediaType(type)
+        ? reply.body
+        : isEventStream(type)
+          ? frameEvents(reply.body)
+          : JSON.stringify(reply.body);
   } else {
     delete headers['content-type'];
   }

@@ -2,6 +2,7 @@
 
 import type { ErrorObject } from 'ajv';
 import { formatAjvErrors } from '../../lib/ajv-errors.js';
+import { isEventStream, parseEvents } from '../../lib/event-stream.js';
 import { isObject } from '../../lib/json.js';
 import { appendPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
@@ -114,6 +115,7 @@ export function validateBody(
 ): Failure | undefined {
   let value: unknown = response.text;
   const expected = `the ${status} ${kind} (${media.mediaType})`;
+  if (isEventStream(media.mediaType)) return validateEvents(ctx, schema, response, expected, status, kind);
   if (isJsonMediaType(media.mediaType)) {
     if (!response.json) {
       const empty = response.text.trim() === '';
@@ -139,6 +141,44 @@ export function validateBody(
     key: `${status} ${errorKey(validate.errors)}`,
     ...(assumptions ? { assumptions } : {}),
   };
+}
+
+/**
+ * A server-sent event stream: each event must fit the schema, read as the event (`event`, `data`,
+ * `id`, `retry`) or as its data alone (lib/event-stream). A body with text but no event is no stream.
+ */
+function validateEvents(
+  ctx: CheckContext,
+  schema: JsonSchema,
+  response: ReceivedResponse,
+  expected: string,
+  status: string,
+  kind: 'schema' | 'error schema',
+): Failure | undefined {
+  const events = parseEvents(response.text);
+  if (events.length === 0 && response.text.trim() !== '') {
+    return {
+      message: 'body is not a stream of server-sent events (no "data:" line)',
+      expected,
+      actual: got(response),
+      key: `${status} not an event stream`,
+    };
+  }
+  const validate = ctx.validators.get(schema, ctx.rules);
+  // The schema reads events as objects when it describes a `data` member; else their data alone.
+  const asEvents = isObject(schema.properties) && 'data' in schema.properties;
+  for (const [i, event] of events.entries()) {
+    if (validate(event) || validate(event.data)) continue;
+    validate(asEvents ? event : event.data);
+    return {
+      message: `event ${i + 1} of ${events.length} does not match the ${status} ${kind}`,
+      expected,
+      actual: got(response),
+      errors: listedErrors(validate.errors),
+      key: `${status} event ${errorKey(validate.errors)}`,
+    };
+  }
+  return undefined;
 }
 
 /**

@@ -26,14 +26,10 @@ async function serve(answer: (method: string, url: URL, body: string, contentTyp
     request.on('end', () => {
       seen.push(`${request.method} ${request.url}`);
       const url = new URL(request.url ?? '/', 'http://localhost');
-      const { status, body, headers } = answer(
-        request.method ?? 'GET',
-        url,
-        text,
-        request.headers['content-type'] ?? '',
-      );
-      response.writeHead(status, { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) });
-      response.end(body === undefined ? undefined : JSON.stringify(body));
+      const reply = answer(request.method ?? 'GET', url, text, request.headers['content-type'] ?? '');
+      const json = reply.body !== undefined;
+      response.writeHead(reply.status, { ...reply.headers, ...(json ? { 'content-type': 'application/json' } : {}) });
+      response.end(json ? JSON.stringify(reply.body) : reply.text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -200,6 +196,50 @@ describe('an operation documented by its redirect only', () => {
     expect(checks?.negative_data_rejected?.passed).toBeGreaterThan(0);
     expect(checks?.response_headers?.passed).toBeGreaterThan(0);
     expect(run.stdout).not.toContain('is the base URL right');
+  });
+});
+
+describe('server-sent events', () => {
+  const STREAM = { 'content-type': 'text/event-stream' };
+  const serveStreams = (events: string, speech: string) =>
+    serve((_method, url) => {
+      if (url.pathname === '/events') return { status: 200, headers: STREAM, text: events };
+      if (url.pathname === '/speech') return { status: 200, headers: STREAM, text: speech };
+      return { status: 404 };
+    });
+
+  it('are read event by event, each as the event or as its data, whichever the schema describes', async () => {
+    const target = await serveStreams(
+      'event: tick\nid: 1\ndata: {"n":1}\n\n: a comment\nevent: tick\ndata: {"n":2}\n\n',
+      'data: {"type":"speech.audio.delta","audio":"AAA"}\n\ndata: {"type":"speech.audio.done"}\n\n',
+    );
+    try {
+      const run = await runConformance(['--spec', `${FIXTURES}/event-stream.yaml`, '--base-url', target.baseUrl]);
+      expect(run.code, run.describe()).toBe(0);
+      expect(run.report?.operations.streamEvents?.checks.response_schema?.passed).toBeGreaterThan(0);
+      expect(run.report?.operations.streamSpeech?.checks.response_schema?.passed).toBeGreaterThan(0);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('an event that fits neither reading, and a body with no event at all, are flagged by response_schema', async () => {
+    const target = await serveStreams(
+      'event: tick\ndata: {"n":1}\n\nevent: tick\ndata: {"n":"two"}\n\n',
+      '{"type":"speech.audio.done"}',
+    );
+    try {
+      const run = await runConformance(['--spec', `${FIXTURES}/event-stream.yaml`, '--base-url', target.baseUrl]);
+      expect(run.code, run.describe()).toBe(1);
+      const failures = run.report?.failures ?? [];
+      expect(new Set(failures.map((f) => `${f.check} ${f.operationId}`))).toEqual(
+        new Set(['response_schema streamEvents', 'response_schema streamSpeech']),
+      );
+      expect(run.stdout).toContain('event 2 of 2 does not match the 200 schema');
+      expect(run.stdout).toContain('body is not a stream of server-sent events');
+    } finally {
+      await target.close();
+    }
   });
 });
 

@@ -146,3 +146,19 @@ describe("a schema Prism's generator cannot make a value of (prefixItems)", () =
     }
   });
 });
+
+describe('a text/event-stream response', () => {
+  it('is framed as server-sent events: an event object by its fields, any other value as data', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/event-stream.yaml`] });
+    try {
+      const events = await fetch(`${own.url}/event/events`);
+      expect(events.headers.get('content-type')).toBe('text/event-stream');
+      const eventsText = await events.text();
+      expect(eventsText).toMatch(/^(event: .*\n|id: .*\n)*data: \{"n":-?\d+\}\n\n$/);
+      const speech = await fetch(`${own.url}/event/speech`);
+      expect(await speech.text()).toMatch(/^data: \{"type":"speech\.audio\.(delta|done)"(,"audio":".*")?\}\n\n$/);
+    } finally {
+      await own.close();
+    }
+  });
+});
