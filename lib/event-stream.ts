@@ -42,10 +42,12 @@ function frame(event: Record<string, unknown>): string {
 }
 
 /**
- * A documented value as an event stream: a list is one event per item; an event object gives its
- * fields; any other value is one event's data (JSON text unless it is a string).
+ * A documented value as an event stream: a text that already is one (an example written as the
+ * stream) as it is; a list is one event per item; an event object gives its fields; any other value
+ * is one event's data (JSON text unless it is a string).
  */
 export function frameEvents(value: unknown): string {
+  if (typeof value === 'string' && parseEvents(value).length > 0) return value;
   const items = Array.isArray(value) ? value : [value];
   return items.map((item) => frame(isEventObject(item) ? item : { data: item })).join('');
 }

@@ -19,6 +19,7 @@ import { type EngineRequest, isRefusal, type MockScenario } from './prism-engine
 import { rateLimitHeaders, rateLimitReply } from './rate-limit-reply.js';
 import { validateBody, validateParameters } from './request-validation.js';
 import { causeOf, type ErrorContext, errorReply, type Reply, validationStatuses } from './responses.js';
+import type { OperationMatch } from './router.js';
 import { sampleFrom } from './samples.js';
 import { checkCredentials } from './security.js';
 import { planState, type StateDecision } from './state/resources.js';
@@ -37,6 +38,8 @@ export interface OperationRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: RawBody;
+  /** Other operations of this method and request path (`#` siblings), tried when this one refuses the request. */
+  alternatives?: readonly OperationMatch[];
 }
 
 export interface HandlerOptions {
@@ -226,7 +229,23 @@ async function answer(
   return conforming(request, { ...reply, body: finished }, [unfinished], options, stored);
 }
 
-export async function handleOperation(request: OperationRequest, options: HandlerOptions): Promise<Reply> {
+/**
+ * Of operations sharing a method and request path (`/conversations` and `/conversations#stream`,
+ * told apart by `stream` in the body), the first that takes the request; the first listed when none does.
+ */
+async function chosen(request: OperationRequest, options: HandlerOptions): Promise<OperationRequest> {
+  const context = { spec: request.api.spec, validators: options.validators, rules: options.rules };
+  for (const candidate of [request, ...(request.alternatives ?? []).map((match) => ({ ...request, ...match }))]) {
+    const source = { path: candidate.rawPathParameters, query: request.rawQuery, headers: request.headers };
+    if (validateParameters(candidate.operation, source, context).violations.length > 0) continue;
+    const body = await validateBody(candidate.operation, request.body, request.headers['content-type'], context);
+    if (body.ok) return candidate;
+  }
+  return request;
+}
+
+export async function handleOperation(given: OperationRequest, options: HandlerOptions): Promise<Reply> {
+  const request = given.alternatives?.length ? await chosen(given, options) : given;
   const { api, operation } = request;
   const errors: ErrorContext = { operation, engine: api.engine, validators: options.validators, rules: options.rules };
   const credentials = checkCredentials(operation, request.headers, request.query);

@@ -10,16 +10,23 @@ export interface Route {
   parameterNames: string[];
   /** What the path key's `?` suffix fixes: the route matches only a request whose query has it. */
   query: [string, string][];
+  /** Later routes of the same method and request path (`/conversations#stream` beside `/conversations`). */
+  siblings: Route[];
+}
+
+export interface OperationMatch {
+  operation: Operation;
+  /** As matched in the URL: still percent-encoded. */
+  rawPathParameters: Record<string, string>;
+  pathParameters: Record<string, string>;
 }
 
 export type RouteMatch =
-  | {
+  | ({
       kind: 'operation';
-      operation: Operation;
-      /** As matched in the URL: still percent-encoded. */
-      rawPathParameters: Record<string, string>;
-      pathParameters: Record<string, string>;
-    }
+      /** The other operations of this method and request path that match too, in the document's order. */
+      alternatives: OperationMatch[];
+    } & OperationMatch)
   | { kind: 'wrong-method'; allowed: string[] }
   | { kind: 'none' };
 
@@ -59,16 +66,16 @@ export function compileRoutes(operations: readonly Operation[]): Route[] {
       })
       .join('');
     const query = pathKeyQuery(operation.path);
-    return {
-      route: { operation, pattern: new RegExp(`^${source}/?$`), parameterNames, query },
-      ranks: segmentRanks(path),
-    };
+    const route: Route = { operation, pattern: new RegExp(`^${source}/?$`), parameterNames, query, siblings: [] };
+    const key = `${operation.method} ${path.replace(/\{[^}]+\}/g, '{}')}?${new URLSearchParams(query).toString()}`;
+    return { route, ranks: segmentRanks(path), key };
   });
   // Array.prototype.sort is stable: equally concrete paths keep the document's order, but one whose
   // key fixes a query (`/responses/{id}?beta=true`) goes before the same path without.
-  return routes
-    .sort((a, b) => byConcreteness(a.ranks, b.ranks) || b.route.query.length - a.route.query.length)
-    .map(({ route }) => route);
+  routes.sort((a, b) => byConcreteness(a.ranks, b.ranks) || b.route.query.length - a.route.query.length);
+  for (const [i, { route, key }] of routes.entries())
+    route.siblings = routes.slice(i + 1).flatMap((other) => (other.key === key ? [other.route] : []));
+  return routes.map(({ route }) => route);
 }
 
 function decode(segment: string): string {
@@ -77,6 +84,15 @@ function decode(segment: string): string {
   } catch {
     return segment;
   }
+}
+
+const fixedQueryHolds = (route: Route, query: URLSearchParams): boolean =>
+  route.query.every(([name, value]) => query.getAll(name).includes(value));
+
+function operationMatch(route: Route, match: RegExpExecArray): OperationMatch {
+  const rawPathParameters = Object.fromEntries(route.parameterNames.map((name, i) => [name, match[i + 1]!]));
+  const pathParameters = Object.fromEntries(route.parameterNames.map((name, i) => [name, decode(match[i + 1]!)]));
+  return { operation: route.operation, rawPathParameters, pathParameters };
 }
 
 /** The first route (in compileRoutes' order) whose template, fixed query and method match; else why none does. */
@@ -89,14 +105,16 @@ export function matchRoute(
   const allowed: string[] = [];
   for (const route of routes) {
     const match = route.pattern.exec(path);
-    if (!match || !route.query.every(([name, value]) => query.getAll(name).includes(value))) continue;
+    if (!match || !fixedQueryHolds(route, query)) continue;
     if (route.operation.method !== method) {
       allowed.push(route.operation.method.toUpperCase());
       continue;
     }
-    const rawPathParameters = Object.fromEntries(route.parameterNames.map((name, i) => [name, match[i + 1]!]));
-    const pathParameters = Object.fromEntries(route.parameterNames.map((name, i) => [name, decode(match[i + 1]!)]));
-    return { kind: 'operation', operation: route.operation, rawPathParameters, pathParameters };
+    const alternatives = route.siblings.flatMap((sibling) => {
+      const also = sibling.pattern.exec(path);
+      return also && fixedQueryHolds(sibling, query) ? [operationMatch(sibling, also)] : [];
+    });
+    return { kind: 'operation', ...operationMatch(route, match), alternatives };
   }
   return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
 }

@@ -123,12 +123,8 @@ function send(response: ServerResponse, reply: Reply): void {
   if (reply.body !== undefined && reply.status !== 204) {
     const type = headers['content-type'] ?? 'application/json';
     headers['content-type'] = type;
-    payload =
-      typeof reply.body === 'string' && !isJsonMediaType(type)
-        ? reply.body
-        : isEventStream(type)
-          ? frameEvents(reply.body)
-          : JSON.stringify(reply.body);
+    if (isEventStream(type)) payload = frameEvents(reply.body);
+    else payload = typeof reply.body === 'string' && !isJsonMediaType(type) ? reply.body : JSON.stringify(reply.body);
   } else {
     delete headers['content-type'];
   }
@@ -228,6 +224,7 @@ async function route(
       query: target.query,
       headers: request.headers,
       body,
+      alternatives: match.alternatives,
     },
     options,
   );

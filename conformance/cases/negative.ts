@@ -12,7 +12,7 @@ import { type Assumption, inferredOnly, responseAssumption } from '../../lib/pro
 import { resourceModel } from '../../lib/resources.js';
 import { rejectionResponses } from '../../lib/responses.js';
 import { isPrimitive } from '../../lib/schema.js';
-import { type Operation, requestPath, type Spec } from '../../lib/spec.js';
+import { type Operation, pathKeyQuery, requestPath, type Spec } from '../../lib/spec.js';
 import { roundTrip } from '../../lib/wire.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import type { Draft } from './positive.js';
@@ -62,6 +62,22 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
   const valid = media ? validBody(ctx, operation) : undefined;
   const validPayload = (): ReturnType<typeof payload> | undefined =>
     media ? payload(operation, validBody(ctx, operation)) : undefined;
+  // Operations of this method, request path and fixed query (`/conversations#stream` beside
+  // `/conversations`): a body one of them takes is that operation's request, not an invalid one of this.
+  const path = requestPath(operation.path);
+  const fixed = new URLSearchParams(pathKeyQuery(operation.path)).toString();
+  const siblings = ctx.spec.operations.filter(
+    (other) =>
+      other !== operation &&
+      other.method === operation.method &&
+      requestPath(other.path) === path &&
+      new URLSearchParams(pathKeyQuery(other.path)).toString() === fixed,
+  );
+  const siblingTakes = (value: unknown): boolean =>
+    siblings.some((other) => {
+      const theirs = bodyMedia(other);
+      return theirs !== undefined && isValid(ctx, theirs.schema, value);
+    });
 
   if (media) {
     const full = sampleValue(media.schema, ctx.seed, true);
@@ -71,7 +87,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       if (form && variant.pointer === '') continue;
       const value = makeUnique(variant.value, operation, media.schema, ctx.stamps);
       const read = form && isObject(value) ? formRoundTrip(value, media.schema, media.encoding) : value;
-      if (read === undefined || isValid(ctx, media.schema, read)) continue;
+      if (read === undefined || isValid(ctx, media.schema, read) || siblingTakes(read)) continue;
       const assumptions = assumedInvalid(ctx, media.schema, read);
       const request = withBody(base, payload(operation, value));
       // A body that lacks or breaks the record's id (or a reference, or an item of a list of them) keeps
@@ -136,10 +152,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
   const stamped = binding?.resource.patch === 'parameters' ? (binding.resource.unique?.fields ?? []) : [];
   // Without a required parameter, the request is also one for an operation with this one's method and
   // request path (`/files/{id}` beside `/files/{id}#shared_link`), whose answer says nothing of this one.
-  const path = requestPath(operation.path);
-  const shared = ctx.spec.operations.some(
-    (other) => other !== operation && other.method === operation.method && requestPath(other.path) === path,
-  );
+  const shared = siblings.length > 0;
   for (const parameter of operation.parameters) {
     const kind = parameter.in === 'header' ? 'header' : 'negative';
     if (parameter.in !== 'path' && parameter.required && !shared) {

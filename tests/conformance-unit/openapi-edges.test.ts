@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isObject } from '../../lib/json.js';
 import { runConformance, STACK_FRAME, summarize } from '../support/runner.js';
 
 const FIXTURES = 'tests/fixtures/openapi';
@@ -240,6 +241,48 @@ describe('server-sent events', () => {
     } finally {
       await target.close();
     }
+  });
+});
+
+describe('two path keys of one request path told apart by the body', () => {
+  let target: Target;
+  beforeAll(async () => {
+    // Mistral's conversations: `stream: true` is the streamed operation's request, anything else with
+    // `inputs` the other's; what neither takes is refused.
+    target = await serve((method, url, text, contentType) => {
+      if (method !== 'POST' || url.pathname !== '/conversations') return { status: 404 };
+      if (contentType !== 'application/json') return { status: 422 };
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return { status: 422 };
+      }
+      if (
+        !isObject(body) ||
+        typeof body.inputs !== 'string' ||
+        Object.keys(body).some((k) => k !== 'inputs' && k !== 'stream')
+      )
+        return { status: 422 };
+      if (body.stream === true)
+        return { status: 200, headers: { 'content-type': 'text/event-stream' }, text: 'data: "x"\n\n' };
+      return body.stream === undefined || body.stream === false ? { status: 200, body: { id: 'c1' } } : { status: 422 };
+    });
+  });
+  afterAll(() => target?.close());
+
+  it('sends neither operation an invalid body the other one takes: a server doing what both say passes', async () => {
+    const run = await runConformance([
+      '--spec',
+      `${FIXTURES}/body-sibling.yaml`,
+      '--base-url',
+      target.baseUrl,
+      '--seed',
+      '3',
+    ]);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.startConversation?.checks.negative_data_rejected?.passed).toBeGreaterThan(0);
+    expect(run.report?.operations.startConversationStream?.checks.negative_data_rejected?.passed).toBeGreaterThan(0);
   });
 });
 

@@ -11,7 +11,12 @@ let mock: RunningMock;
 beforeAll(async () => {
   mock = await startMock({
     port: 0,
-    specFiles: [`${FIXTURES}/literal-path.yaml`, `${FIXTURES}/fragment-path.yaml`, `${FIXTURES}/query-path.yaml`],
+    specFiles: [
+      `${FIXTURES}/literal-path.yaml`,
+      `${FIXTURES}/fragment-path.yaml`,
+      `${FIXTURES}/query-path.yaml`,
+      `${FIXTURES}/body-sibling.yaml`,
+    ],
   });
 });
 afterAll(() => mock?.close());
@@ -53,5 +58,24 @@ describe('a path key with a ? suffix', () => {
     expect(await get('/query/responses/r1?include=usage&beta=true')).toEqual({ status: 200, body: { beta: true } });
     expect(await get('/query/responses/r1')).toEqual({ status: 200, body: { beta: false } });
     expect(await get('/query/responses/r1?beta=false')).toEqual({ status: 200, body: { beta: false } });
+  });
+});
+
+describe('two path keys of one request path told apart by the body (`/conversations#stream`)', () => {
+  const post = (body: unknown) =>
+    fetch(`${mock.url}/body/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('answers each request by the operation whose body it is, and refuses one that is neither', async () => {
+    const streamed = await post({ inputs: 'hi', stream: true });
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get('content-type')).toBe('text/event-stream');
+    const whole = await post({ inputs: 'hi' });
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('application/json');
+    expect((await post({ stream: true })).status).toBe(422);
   });
 });
