@@ -120,33 +120,46 @@ export function dereference(document: JsonObject, file: string): Dereferenced {
   }
 }
 
+const SCHEMAS = '/components/schemas/';
+
 /**
- * The dereferenced document as a tree that JSON can hold: an object met again on its own path (a
- * recursive schema) becomes a `$ref` to where it came from. Tools that resolve references
- * themselves (Prism) get this, so they have nothing left to resolve but the recursion.
+ * The dereferenced document as JSON can hold it: a named schema is copied in full where it came from
+ * (`#/components/schemas/Pet`), and is a `$ref` there wherever else it is met, on its own path (a
+ * recursive schema) or not (a schema many others share); any other object met again on its own path
+ * is a `$ref` to where it came from, and is copied wherever else it is met. Tools that resolve references themselves
+ * (Prism) get this: the copy grows with the document, not with the number of ways through it (a
+ * chain of schemas each naming the next twice doubles per link).
  */
 export function decycle(root: JsonObject, origins: WeakMap<object, string>): JsonObject {
   const onPath = new Set<object>();
-  const copy = (value: unknown): unknown => {
+  const homes = new WeakMap<object, boolean>();
+  /** Whether the object sits at its origin in the dereferenced document: only then can a `$ref` reach it. */
+  const hasHome = (value: object, origin: string): boolean => {
+    let known = homes.get(value);
+    if (known === undefined) homes.set(value, (known = getPointer(root, origin) === value));
+    return known;
+  };
+  const ref = (origin: string): JsonObject => ({ $ref: `#${origin.split('/').map(encodeURIComponent).join('/')}` });
+  const copy = (value: unknown, at: string): unknown => {
     if (Array.isArray(value)) {
       if (onPath.has(value)) return [];
       onPath.add(value);
-      const out = value.map(copy);
+      const out = value.map((item, i) => copy(item, `${at}/${i}`));
       onPath.delete(value);
       return out;
     }
     if (!isObject(value)) return value;
-    if (onPath.has(value)) {
-      const origin = origins.get(value);
-      return origin === undefined ? {} : { $ref: `#${origin.split('/').map(encodeURIComponent).join('/')}` };
-    }
+    const origin = origins.get(value);
+    if (onPath.has(value)) return origin === undefined ? {} : ref(origin);
+    if (origin?.startsWith(SCHEMAS) && origin !== at && hasHome(value, origin)) return ref(origin);
     onPath.add(value);
     const out: JsonObject = {};
     for (const [key, child] of Object.entries(value)) {
-      Object.defineProperty(out, key, { value: copy(child), enumerable: true, writable: true, configurable: true });
+      const inner = copy(child, appendPointer(at, key));
+      Object.defineProperty(out, key, { value: inner, enumerable: true, writable: true, configurable: true });
     }
     onPath.delete(value);
     return out;
   };
-  return copy(root) as JsonObject;
+  return copy(root, '') as JsonObject;
 }

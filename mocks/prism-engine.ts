@@ -6,7 +6,8 @@
  */
 import './prism-startup.js';
 import { createHash } from 'node:crypto';
-import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
+import { transformOas3Operations } from '@stoplight/http-spec/oas3/operation';
+import { createInstance, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
 import { decycle, isDataKey } from '../lib/dereference.js';
 import { isObject } from '../lib/json.js';
 import { documentedResponse } from '../lib/responses.js';
@@ -15,7 +16,8 @@ import { isCorsHeader } from './cors.js';
 import { sampleFrom } from './samples.js';
 
 type PrismLogger = Parameters<typeof createInstance>[1]['logger'];
-type HttpOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
+/** An operation as Prism's request takes it. */
+type HttpOperation = Parameters<ReturnType<typeof createInstance>['request']>[1][number];
 
 export interface MockScenario {
   /** Documented status to answer with; Prism picks the lowest 2xx when absent. */
@@ -74,11 +76,6 @@ const baseConfig = {
 } as const;
 
 /**
- * Prism's operations, by the text of the document they were read from: a process that starts mocks
- * again (tests, `--watch` putting back an earlier version) reads each document once. Prism treats
- * them as read-only (one engine already answers every request from the same objects).
- */
-/**
  * Prism's loader reads every `$ref` key as a reference, in example data too: GitHub's SCIM examples
  * hold `$ref: https://api.github.com/...`, which it fetched (and without a network, failed the
  * start). Such keys reach Prism under this name and are named `$ref` again in its answers.
@@ -115,14 +112,46 @@ function hideDataRefs(document: Record<string, unknown>): boolean {
   return count.n > 0;
 }
 
+/**
+ * Prism's operations, by the text of the document they were read from: a process that starts mocks
+ * again (tests, `--watch` putting back an earlier version) reads each document once. Prism treats
+ * them as read-only (one engine already answers every request from the same objects).
+ */
 const operationsByDocument = new Map<string, readonly HttpOperation[]>();
 const KEPT_DOCUMENTS = 8;
 
-async function operationsOf(document: Record<string, unknown>): Promise<readonly HttpOperation[]> {
+/** A copy with each `$ref` to `#/...` made one to `#/__bundled__/...`, where Prism looks an operation's references up. */
+function rebased(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rebased);
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value))
+    out[key] =
+      key === '$ref' && typeof child === 'string' && child.startsWith('#/')
+        ? `#/__bundled__${child.slice(1)}`
+        : rebased(child);
+  return out;
+}
+
+/**
+ * What Prism's getHttpOperationsFromSpec does, without its resolver, its decycle and its bundler: the
+ * document is ours, already resolved (decycle: each named schema once, `$ref`s to it elsewhere), and
+ * Prism's pass copies a schema once per way to reach it (Stripe's, 400 schemas reaching one another,
+ * ran out of memory). Every operation carries the one rebased document its `$ref`s name, where
+ * Prism's samplers look them up (`__bundled__`).
+ */
+function readOperations(document: Record<string, unknown>): HttpOperation[] {
+  const bundle = rebased(document);
+  return transformOas3Operations(document as unknown as Parameters<typeof transformOas3Operations>[0]).map(
+    (operation) => ({ ...(rebased(operation) as HttpOperation), __bundled__: bundle }),
+  );
+}
+
+function operationsOf(document: Record<string, unknown>): readonly HttpOperation[] {
   const key = createHash('sha256').update(JSON.stringify(document)).digest('hex');
   let operations = operationsByDocument.get(key);
   if (!operations) {
-    operations = await getHttpOperationsFromSpec(document);
+    operations = readOperations(document);
     if (operationsByDocument.size >= KEPT_DOCUMENTS)
       operationsByDocument.delete(operationsByDocument.keys().next().value!);
   }
@@ -221,7 +250,7 @@ export class PrismEngine {
       if (isObject(target)) target.operationId = operation.operationId;
     }
     const dataRefs = hideDataRefs(document);
-    const operations = await operationsOf(document);
+    const operations = operationsOf(document);
     return new PrismEngine(
       new Map(operations.map((op) => [op.iid ?? op.id, op])),
       new Map(spec.operations.map((op) => [op.operationId, op])),

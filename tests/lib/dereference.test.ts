@@ -162,7 +162,7 @@ describe('decycle', () => {
     expect(JSON.parse(JSON.stringify(tree))).toEqual(tree);
   });
 
-  it('an object shared without a cycle is copied at each place', () => {
+  it('an object shared without a cycle is copied where it came from, and a $ref to there elsewhere', () => {
     const { root, origins } = dereference(
       doc({
         Pet: { type: 'object' },
@@ -172,7 +172,22 @@ describe('decycle', () => {
       'shared.yaml',
     );
     const tree = decycle(root, origins);
-    expect(schemasOf(tree).Also).toEqual({ type: 'object' });
-    expect(schemasOf(tree).Also).not.toBe(schemasOf(tree).Pet);
+    expect(schemasOf(tree).Pet).toEqual({ type: 'object' });
+    expect(schemasOf(tree).Also).toEqual({ $ref: '#/components/schemas/Pet' });
+    expect(schemasOf(tree).Pair).toEqual({ items: [{ $ref: '#/components/schemas/Pet' }] });
+  });
+
+  it('grows with the document, not with the ways through it (each schema naming the next twice)', () => {
+    const depth = 18;
+    const schemas: JsonObject = { [`S${depth}`]: { type: 'string' } };
+    for (let i = 0; i < depth; i++) {
+      const next = { $ref: `#/components/schemas/S${i + 1}` };
+      schemas[`S${i}`] = { type: 'object', properties: { a: next, b: { ...next } } };
+    }
+    const { root, origins } = dereference(doc(schemas), 'chain.yaml');
+    const tree = decycle(root, origins);
+    // Copied at each place, S18 would be written 2^18 times (megabytes); each schema once is a few kilobytes.
+    expect(JSON.stringify(tree).length).toBeLessThan(10_000);
+    expect((schemasOf(tree).S0!.properties as JsonObject).b).toEqual({ $ref: '#/components/schemas/S1' });
   });
 });
