@@ -269,8 +269,9 @@ function checkInternalRefs(document: JsonObject, file: string): void {
 
 /**
  * OpenAPI 3.0's `nullable` and boolean `exclusiveMinimum`/`exclusiveMaximum`, left in a document that
- * says 3.1 (common in the wild): `type: [string, null]` and `exclusiveMinimum: 0`, what they mean, so
- * validators and generators read one way of saying it (the 2020-12 meta-schema refuses the booleans).
+ * says 3.1 (common in the wild), and draft 4's list form of `items`: `type: [string, null]`,
+ * `exclusiveMinimum: 0` and `prefixItems`, what they mean, so validators and generators read one way
+ * of saying it (the 2020-12 meta-schema refuses the booleans and the list).
  */
 function normalize30Leftovers(document: JsonObject): void {
   const stack: [unknown, string | undefined][] = [[document, undefined]];
@@ -287,6 +288,13 @@ function normalize30Leftovers(document: JsonObject): void {
         }
         exclusiveBound(node, 'exclusiveMinimum', 'minimum');
         exclusiveBound(node, 'exclusiveMaximum', 'maximum');
+        // Draft 4's tuple (`items: [A, B]`, Slack's description has it): 2020-12 says `prefixItems`.
+        if (Array.isArray(node.items) && node.prefixItems === undefined) {
+          node.prefixItems = node.items;
+          if (node.additionalItems !== undefined) node.items = node.additionalItems;
+          else delete node.items;
+          delete node.additionalItems;
+        }
       }
       for (const [key, value] of Object.entries(node)) if (!isDataKey(key, value, parentKey)) stack.push([value, key]);
     }

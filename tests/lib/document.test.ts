@@ -193,6 +193,16 @@ describe('what a readable file becomes', () => {
     expect(schemas.Rate).toEqual({ type: 'number', exclusiveMinimum: 0, maximum: 10 });
   });
 
+  it("draft 4's list form of items (Slack's description) becomes prefixItems, additionalItems the rest", async () => {
+    const path = await file(
+      'tuple.yaml',
+      `${MINIMAL}components:\n  schemas:\n    Pair: {items: [{type: string}, {type: integer}], additionalItems: false}\n    Open: {items: [{type: string}]}\n`,
+    );
+    const schemas = ((await readDocument(path)).document.components as JsonObject).schemas as JsonObject;
+    expect(schemas.Pair).toEqual({ prefixItems: [{ type: 'string' }, { type: 'integer' }], items: false });
+    expect(schemas.Open).toEqual({ prefixItems: [{ type: 'string' }] });
+  });
+
   it("draft 2019-09's $recursiveRef becomes a $ref to the schema that sets $recursiveAnchor", async () => {
     const filter = [
       'Filter:',
