@@ -29,6 +29,11 @@ async function read(file: string): Promise<Read> {
     const { spec, texts } = await readSpec(file);
     const validators = new ValidatorCache();
     validators.register(spec);
+    // A response schema AJV cannot compile would end the run at the first answer that needs it: the
+    // spec is refused (file and pointer) before any request instead.
+    for (const operation of spec.operations)
+      for (const response of operation.responses)
+        for (const media of response.content) if (media.schema) validators.get(media.schema);
     return { loaded: { spec: deepFreeze(spec), validators }, texts };
   } catch (error) {
     throw asConfigError(error);

@@ -374,3 +374,22 @@ describe("draft 2019-09's $recursiveAnchor and $recursiveRef", () => {
     expect(checks?.response_schema?.passed).toBeGreaterThan(0);
   });
 });
+
+describe('a response schema no validator can use', () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await serve(() => ({ status: 200, body: { x: 'y' } }));
+  });
+  afterAll(() => target?.close());
+
+  it('refuses the spec before any request, naming file and pointer: no verdict, no report', async () => {
+    const run = await runConformance(['--spec', `${FIXTURES}/bad-response-schema.yaml`, '--base-url', target.baseUrl]);
+    expect(run.code, run.describe()).toBe(2);
+    expect(run.stderr).toMatch(
+      /^conformance: tests\/fixtures\/openapi\/bad-response-schema\.yaml: the schema at #\/paths\/~1a\/get\/responses\/200\/content\/application~1json\/schema cannot be used: schema is invalid: schema\/properties\/x\/type /,
+    );
+    expect(run.stdout).not.toContain('PASSED');
+    expect(run.report).toBeUndefined();
+    expect(target.seen).toEqual([]);
+  });
+});
