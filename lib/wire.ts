@@ -277,9 +277,8 @@ function coerceItem(text: string, schema: JsonSchema): unknown {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed === 'object' && parsed !== null) return parsed;
     } catch {
-      // Not JSON: the text itself, which the validator reports.
+      // Not JSON: a primitive where a branch allows one (Stripe's `created`: an object or an integer).
     }
-    return text;
   }
   return coerceText(text, schema);
 }

@@ -40,6 +40,18 @@ function roundTrip(parameter: WireParameter, value: unknown): ReadResult {
   }
 }
 
+describe('a deepObject parameter that may also be a plain value', () => {
+  it("reads `created=1` as the integer and `created[gt]=1` as the object (Stripe's created)", () => {
+    const schema: JsonSchema = {
+      anyOf: [{ type: 'object', properties: { gt: { type: 'integer' } } }, { type: 'integer' }],
+    };
+    const parameter: WireParameter = { name: 'created', in: 'query', schema, style: 'deepObject', explode: true };
+    expect(readParameter(parameter, { query: 'created=1' })).toEqual({ present: true, value: 1 });
+    expect(readParameter(parameter, { query: 'created%5Bgt%5D=1' })).toEqual({ present: true, value: { gt: 1 } });
+    expect(roundTrip(parameter, 7)).toEqual({ present: true, value: 7 });
+  });
+});
+
 describe('an array that may be null', () => {
   const kinds: JsonSchema[] = [
     { anyOf: [{ type: 'array', items: { type: 'string', enum: ['A', 'B'] } }, { type: 'null' }] },
