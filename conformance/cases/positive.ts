@@ -20,6 +20,7 @@ import {
   payload,
   referencesOf,
   setParameter,
+  validAsSent,
   wireText,
   withBody,
 } from './request.js';
@@ -65,11 +66,16 @@ function validBodies(ctx: BuildContext, operation: Operation): Variant[] {
 export function validBody(ctx: BuildContext, operation: Operation, value?: unknown): unknown {
   const media = bodyMedia(operation);
   if (!media) return undefined;
-  const start =
+  let start =
     value ??
     (media.examples[0]
       ? withoutReadOnly(media.schema, media.examples[0].value)
       : sampleValue(media.schema, ctx.seed, false));
+  // A form writes nothing for an empty required list: every writable property then, as sent they fit.
+  if (value === undefined && !validAsSent(ctx, operation, start)) {
+    const full = sampleValue(media.schema, ctx.seed, true);
+    if (validAsSent(ctx, operation, full)) start = full;
+  }
   return makeUnique(start, operation, media.schema, ctx.stamps);
 }
 
@@ -79,7 +85,7 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   const drafts: Draft[] = [];
   for (const body of validBodies(ctx, operation)) {
     const value = makeUnique(body.value, operation, media!.schema, ctx.stamps);
-    if (!isValid(ctx, media!.schema, value)) continue;
+    if (!validAsSent(ctx, operation, value)) continue;
     drafts.push({
       operation,
       kind: 'positive',
@@ -146,7 +152,7 @@ export function randomCases(ctx: BuildContext, operation: Operation, count: numb
     if (taken.has(key) || !isValid(ctx, media.schema, raw)) continue;
     taken.add(key);
     const value = makeUnique(raw, operation, media.schema, ctx.stamps);
-    if (!isValid(ctx, media.schema, value)) continue;
+    if (!validAsSent(ctx, operation, value)) continue;
     drafts.push({
       operation,
       kind: 'positive',

@@ -1,6 +1,8 @@
 /** The valid request of an operation, which every case starts from and changes one thing in. */
 
+import { formRoundTrip } from '../../lib/form.js';
 import { sampleValue } from '../../lib/generators/values.js';
+import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
@@ -9,7 +11,7 @@ import { flatten } from '../../lib/schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
 import type { BodyRef, LinkedValue, PlannedBody, PlannedRequest, WireValue } from '../types.js';
-import { type BuildContext, bodyMedia } from './context.js';
+import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { credentials } from './credentials.js';
 
 /** How a primitive parameter value travels as text. */
@@ -112,6 +114,17 @@ export function sendsJson(operation: Operation): boolean {
 export function sendsForm(operation: Operation): boolean {
   const essence = mediaTypeEssence(bodyMedia(operation)?.mediaType);
   return essence === 'application/x-www-form-urlencoded' || essence === 'multipart/form-data';
+}
+
+/**
+ * Whether a body value is valid as the server reads it: a form writes no field for an empty list or
+ * object, so a value valid as JSON can arrive without a required field.
+ */
+export function validAsSent(ctx: BuildContext, operation: Operation, value: unknown): boolean {
+  const media = bodyMedia(operation);
+  if (!media) return true;
+  const read = sendsForm(operation) && isObject(value) ? formRoundTrip(value, media.schema, media.encoding) : value;
+  return read !== undefined && isValid(ctx, media.schema, read);
 }
 
 /** Sets a parameter of the request to a value its style writes. */

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isObject } from '../../lib/json.js';
+import { startMock } from '../../mocks/server.js';
 import { runConformance, STACK_FRAME, summarize } from '../support/runner.js';
 
 const FIXTURES = 'tests/fixtures/openapi';
@@ -17,7 +18,7 @@ interface Target {
   close(): Promise<void>;
 }
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+type Answer = { status: number; body?: unknown; headers?: Record<string, string>; text?: string };
 
 async function serve(answer: (method: string, url: URL, body: string, contentType: string) => Answer): Promise<Target> {
   const seen: string[] = [];
@@ -391,5 +392,27 @@ describe('a response schema no validator can use', () => {
     expect(run.stdout).not.toContain('PASSED');
     expect(run.report).toBeUndefined();
     expect(target.seen).toEqual([]);
+  });
+});
+
+describe('a required list in a form body', () => {
+  it('is never sent empty as a valid request: a form writes nothing for it (the mock refuses what arrives)', async () => {
+    const mock = await startMock({ port: 0, specFiles: [`${FIXTURES}/form-required-list.yaml`] });
+    try {
+      const run = await runConformance([
+        '--spec',
+        `${FIXTURES}/form-required-list.yaml`,
+        '--base-url',
+        mock.apis[0]!.baseUrl,
+        '--seed',
+        '3',
+        '--max-cases',
+        '20',
+      ]);
+      expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      expect(run.report?.operations.PostWebhookEndpoints?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
+    } finally {
+      await mock.close();
+    }
   });
 });
