@@ -4,7 +4,7 @@
  * which example (the one `x-error-body.examples` names for what went wrong), and the example filled
  * with what actually happened. Every such body is checked against the status's schema.
  */
-import { own } from '../lib/json.js';
+import { isObject, own } from '../lib/json.js';
 import { isJsonMediaType } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
 import { documentedResponse, NOT_ABOUT_THE_REQUEST, underRules } from '../lib/responses.js';
@@ -143,6 +143,19 @@ function acceptableStatuses(operation: Operation, options: ErrorReplyOptions): r
   return operation.responses.some((r) => others.includes(r.status)) ? others : options.statuses;
 }
 
+const MESSAGE_NAMES = /^(message|detail|error_description|description|msg|reason)$/i;
+
+/** Writes `text` into the string properties named like a message, at the top or one object down (`error.message`). */
+function sayWhatWentWrong(body: unknown, text: string): void {
+  if (!isObject(body)) return;
+  for (const [key, value] of Object.entries(body)) {
+    if (typeof value === 'string' && MESSAGE_NAMES.test(key)) body[key] = text;
+    else if (isObject(value))
+      for (const [inner, member] of Object.entries(value))
+        if (typeof member === 'string' && MESSAGE_NAMES.test(inner)) value[inner] = text;
+  }
+}
+
 /** A documented error response, its example filled from what went wrong. */
 export async function errorReply(context: ErrorContext, options: ErrorReplyOptions): Promise<Reply> {
   const { operation } = context;
@@ -169,6 +182,10 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
     ...(options.message !== undefined ? { message: options.message } : {}),
     ...(options.subject ? { subject: options.subject } : {}),
   });
+  const text = options.message ?? violations.map((v) => v.message).join('; ');
+  // A body made from the schema, with no `x-error-body` to say where the message goes: the string
+  // properties named for one say it, instead of a generated placeholder.
+  if (!example && !response.errorBody && text !== '') sayWhatWentWrong(filled, text);
   let body = filled;
   if (media.schema && isJsonMediaType(media.mediaType)) {
     const validate = context.validators.get(media.schema, context.rules);

@@ -162,3 +162,23 @@ describe('a text/event-stream response', () => {
     }
   });
 });
+
+describe('an error documented by its schema alone', () => {
+  it('says what went wrong in its message property, not a generated placeholder', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/error-without-example.yaml`] });
+    try {
+      const response = await fetch(`${own.url}/error/notes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'far too long' }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { message: string; code: string } };
+      expect(body.error.code).toBe('invalid_request');
+      expect(body.error.message).toMatch(/text/);
+      expect(body.error.message).not.toBe('conformance');
+    } finally {
+      await own.close();
+    }
+  });
+});
