@@ -18,6 +18,10 @@ interface Target {
   close(): Promise<void>;
 }
 
+/** The runner on a fixture of tests/fixtures/openapi against a base URL, with further arguments. */
+const runFixture = (fixture: string, baseUrl: string, ...more: string[]) =>
+  runConformance(['--spec', `${FIXTURES}/${fixture}`, '--base-url', baseUrl, ...more]);
+
 type Answer = { status: number; body?: unknown; headers?: Record<string, string>; text?: string };
 
 async function serve(answer: (method: string, url: URL, body: string, contentType: string) => Answer): Promise<Target> {
@@ -56,17 +60,15 @@ describe('a path key with a # suffix', () => {
   afterAll(() => target?.close());
 
   it('is sent to the path without the suffix, its query after the path', async () => {
-    const run = await runConformance([
-      '--spec',
-      `${FIXTURES}/fragment-path.yaml`,
-      '--base-url',
+    const run = await runFixture(
+      'fragment-path.yaml',
       target.baseUrl,
       '--operation',
       'getSharedLink',
       '--no-random',
       '--seed',
       '7',
-    ]);
+    );
     expect(run.code, run.describe()).toBe(0);
     expect(run.report?.summary.failed, summarize(run.report)).toBe(0);
     expect(target.seen).toContainEqual(expect.stringMatching(/^GET \/files\/[^/?#%]+\?fields=shared_link$/));
@@ -76,15 +78,13 @@ describe('a path key with a # suffix', () => {
   it('replays as a curl line with the query on the wire', async () => {
     const failing = await serve(() => ({ status: 500 }));
     try {
-      const run = await runConformance([
-        '--spec',
-        `${FIXTURES}/fragment-path.yaml`,
-        '--base-url',
+      const run = await runFixture(
+        'fragment-path.yaml',
         failing.baseUrl,
         '--operation',
         'getSharedLink',
         '--no-random',
-      ]);
+      );
       expect(run.code, run.describe()).toBe(1);
       const curls = run.report?.failures.map((f) => f.curl) ?? [];
       expect(curls.length).toBeGreaterThan(0);
@@ -121,16 +121,7 @@ describe('a pattern with a word boundary', () => {
   afterAll(() => target?.close());
 
   it('is generated from and the run completes', async () => {
-    const run = await runConformance([
-      '--spec',
-      `${FIXTURES}/boundary-pattern.yaml`,
-      '--base-url',
-      target.baseUrl,
-      '--seed',
-      '7',
-      '--max-cases',
-      '30',
-    ]);
+    const run = await runFixture('boundary-pattern.yaml', target.baseUrl, '--seed', '7', '--max-cases', '30');
     expect(run.code, run.describe()).not.toBe(2);
     expect(run.stderr).not.toMatch(/internal error|not implemented/);
     expect(run.stderr).not.toMatch(STACK_FRAME);
@@ -155,14 +146,7 @@ describe('a path key with a ? suffix', () => {
   afterAll(() => target?.close());
 
   it("is sent as the query, beside the operation's own parameters", async () => {
-    const run = await runConformance([
-      '--spec',
-      `${FIXTURES}/query-path.yaml`,
-      '--base-url',
-      target.baseUrl,
-      '--seed',
-      '7',
-    ]);
+    const run = await runFixture('query-path.yaml', target.baseUrl, '--seed', '7');
     expect(run.code, run.describe()).toBe(0);
     expect(run.report?.summary.failed, summarize(run.report)).toBe(0);
     expect(run.report?.operations.beta_getResponse?.checks.response_schema?.passed).toBeGreaterThan(0);
@@ -184,14 +168,7 @@ describe('an operation documented by its redirect only', () => {
   afterAll(() => target?.close());
 
   it('is accepted by its documented 302, and the 404s it documents raise no base-URL warning', async () => {
-    const run = await runConformance([
-      '--spec',
-      `${FIXTURES}/redirect-only.yaml`,
-      '--base-url',
-      target.baseUrl,
-      '--seed',
-      '3',
-    ]);
+    const run = await runFixture('redirect-only.yaml', target.baseUrl, '--seed', '3');
     expect(run.code, run.describe()).toBe(0);
     const checks = run.report?.operations.downloadArchive?.checks;
     expect(checks?.positive_data_accepted?.passed, summarize(run.report)).toBeGreaterThan(0);
@@ -216,7 +193,7 @@ describe('server-sent events', () => {
       'data: {"type":"speech.audio.delta","audio":"AAA"}\n\ndata: {"type":"speech.audio.done"}\n\n',
     );
     try {
-      const run = await runConformance(['--spec', `${FIXTURES}/event-stream.yaml`, '--base-url', target.baseUrl]);
+      const run = await runFixture('event-stream.yaml', target.baseUrl);
       expect(run.code, run.describe()).toBe(0);
       expect(run.report?.operations.streamEvents?.checks.response_schema?.passed).toBeGreaterThan(0);
       expect(run.report?.operations.streamSpeech?.checks.response_schema?.passed).toBeGreaterThan(0);
@@ -231,7 +208,7 @@ describe('server-sent events', () => {
       '{"type":"speech.audio.done"}',
     );
     try {
-      const run = await runConformance(['--spec', `${FIXTURES}/event-stream.yaml`, '--base-url', target.baseUrl]);
+      const run = await runFixture('event-stream.yaml', target.baseUrl);
       expect(run.code, run.describe()).toBe(1);
       const failures = run.report?.failures ?? [];
       expect(new Set(failures.map((f) => `${f.check} ${f.operationId}`))).toEqual(
@@ -273,14 +250,7 @@ describe('two path keys of one request path told apart by the body', () => {
   afterAll(() => target?.close());
 
   it('sends neither operation an invalid body the other one takes: a server doing what both say passes', async () => {
-    const run = await runConformance([
-      '--spec',
-      `${FIXTURES}/body-sibling.yaml`,
-      '--base-url',
-      target.baseUrl,
-      '--seed',
-      '3',
-    ]);
+    const run = await runFixture('body-sibling.yaml', target.baseUrl, '--seed', '3');
     expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
     expect(run.report?.operations.startConversation?.checks.negative_data_rejected?.passed).toBeGreaterThan(0);
     expect(run.report?.operations.startConversationStream?.checks.negative_data_rejected?.passed).toBeGreaterThan(0);
@@ -308,14 +278,7 @@ describe('an empty enum', () => {
   afterAll(() => target?.close());
 
   it('is a property no value satisfies: the document is run, valid bodies leave it out', async () => {
-    const run = await runConformance([
-      '--spec',
-      `${FIXTURES}/empty-enum.yaml`,
-      '--base-url',
-      target.baseUrl,
-      '--seed',
-      '7',
-    ]);
+    const run = await runFixture('empty-enum.yaml', target.baseUrl, '--seed', '7');
     expect(run.code, run.describe()).toBe(0);
     expect(run.report?.summary.failed, summarize(run.report)).toBe(0);
     expect(run.report?.operations.actOnRequest?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
@@ -325,7 +288,7 @@ describe('an empty enum', () => {
 
 it('a schema the draft refuses is named by file and pointer, exit 2 without a stack', async () => {
   // Nothing listens on port 9: the spec is refused before anything is sent.
-  const run = await runConformance(['--spec', `${FIXTURES}/meta-invalid.yaml`, '--base-url', 'http://127.0.0.1:9']);
+  const run = await runFixture('meta-invalid.yaml', 'http://127.0.0.1:9');
   expect(run.code, run.describe()).toBe(2);
   expect(run.stderr).toBe(
     `conformance: ${FIXTURES}/meta-invalid.yaml: the schema at #/components/schemas/Node cannot be used: ` +
@@ -359,14 +322,7 @@ describe("draft 2019-09's $recursiveAnchor and $recursiveRef", () => {
   afterAll(() => target?.close());
 
   it('are read as a recursion to the anchored schema: the document runs and a server that means it passes', async () => {
-    const run = await runConformance([
-      '--spec',
-      `${FIXTURES}/recursive-anchor.yaml`,
-      '--base-url',
-      target.baseUrl,
-      '--seed',
-      '7',
-    ]);
+    const run = await runFixture('recursive-anchor.yaml', target.baseUrl, '--seed', '7');
     expect(run.code, run.describe()).toBe(0);
     expect(run.report?.summary.failed, summarize(run.report)).toBe(0);
     const checks = run.report?.operations.createItem?.checks;
@@ -384,7 +340,7 @@ describe('a response schema no validator can use', () => {
   afterAll(() => target?.close());
 
   it('refuses the spec before any request, naming file and pointer: no verdict, no report', async () => {
-    const run = await runConformance(['--spec', `${FIXTURES}/bad-response-schema.yaml`, '--base-url', target.baseUrl]);
+    const run = await runFixture('bad-response-schema.yaml', target.baseUrl);
     expect(run.code, run.describe()).toBe(2);
     expect(run.stderr).toMatch(
       /^conformance: tests\/fixtures\/openapi\/bad-response-schema\.yaml: the schema at #\/paths\/~1a\/get\/responses\/200\/content\/application~1json\/schema cannot be used: schema is invalid: schema\/properties\/x\/type /,
