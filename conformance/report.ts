@@ -134,6 +134,8 @@ export interface Report {
   cleanup?: { cleaned: number; leftovers: Leftover[] };
   /** Why the run stopped before sending every planned case (a signal's name), when it did. */
   interrupted?: string;
+  /** The document's webhook operations, when it has any: requests the API sends, which no run tests. */
+  webhooks?: number;
   /** Answers that suggest the run itself is misconfigured, when most of them say so (buildReport sets it). */
   warnings?: AnswerWarning[];
 }
@@ -353,6 +355,18 @@ function assumptionRecords(spec: Spec, results: readonly CaseResult[], redactor:
   return records.sort((a, b) => order[a.verdict] - order[b.verdict]);
 }
 
+const WEBHOOK_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+/** `{ webhooks: n }` for a document with n webhook operations, else nothing. */
+function webhookCount(spec: Spec): { webhooks?: number } {
+  const webhooks = (spec.source as { webhooks?: unknown }).webhooks;
+  if (!isObject(webhooks)) return {};
+  let count = 0;
+  for (const item of Object.values(webhooks))
+    if (isObject(item)) count += Object.keys(item).filter((key) => WEBHOOK_METHODS.has(key)).length;
+  return count > 0 ? { webhooks: count } : {};
+}
+
 /** The answers a case of this kind is meant to get anyway: they say nothing of the run's set-up. */
 const MEANT: Record<WarningKind, (result: CaseResult) => boolean> = {
   credentials: (result) => result.exchange.testCase.kind === 'auth',
@@ -427,6 +441,7 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     skippedOperations: (context.skippedOperations ?? []).map((s) => ({ ...s, reason: redactor.text(s.reason) })),
     overBudget: context.overBudget ?? [],
     ...(context.interrupted !== undefined ? { interrupted: context.interrupted } : {}),
+    ...webhookCount(context.spec),
     ...(context.cleanup
       ? {
           cleanup: {

@@ -168,6 +168,10 @@ export function renderSummary(
   for (const { operationId, reason } of report.skippedOperations) {
     lines.push('', `note: ${operationId} was not tested: ${printable(reason)}`);
   }
+  if (report.webhooks) {
+    const operations = report.webhooks === 1 ? '1 webhook operation is' : `${report.webhooks} webhook operations are`;
+    lines.push('', `note: the document's ${operations} not tested: requests the API sends, not ones it answers`);
+  }
   if (report.notSent > 0) {
     // Why differs (a step that failed, or no created record left, e.g. more deletes than creates): each line says.
     const requests = report.notSent === 1 ? '1 planned request was' : `${report.notSent} planned requests were`;

@@ -372,3 +372,23 @@ describe('a required list in a form body', () => {
     }
   });
 });
+
+describe('webhooks', () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await serve((method, url) =>
+      method === 'GET' && url.pathname === '/ping' ? { status: 200, body: {} } : { status: 404 },
+    );
+  });
+  afterAll(() => target?.close());
+
+  it('are not tested, and the summary and the JSON report say how many', async () => {
+    const run = await runFixture('webhooks.yaml', target.baseUrl, '--seed', '3');
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.stdout).toContain(
+      "note: the document's 2 webhook operations are not tested: requests the API sends, not ones it answers",
+    );
+    expect(run.report?.webhooks).toBe(2);
+    expect(target.seen.every((line) => line.startsWith('GET /ping'))).toBe(true);
+  });
+});

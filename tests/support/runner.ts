@@ -58,6 +58,8 @@ export interface JsonReport {
   };
   /** The signal that stopped the run before it sent every planned case. */
   interrupted?: string;
+  /** The document's webhook operations, which no run tests. */
+  webhooks?: number;
   notSent: number;
   notSentBy: { operationId: string; reason: string; requests: number }[];
 }
