@@ -34,6 +34,7 @@
  * name) reads as its decoded text, so the schema validator reports it rather than this module.
  */
 import type { JsonSchema } from './json-schema.js';
+import { declaredTypes } from './schema.js';
 
 export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
 
@@ -285,8 +286,7 @@ function coerceItem(text: string, schema: JsonSchema): unknown {
 
 /** Whether null is one of the schema's values (`type: [array, null]`, an `anyOf` branch of type null...). */
 function mayBeNull(schema: JsonSchema): boolean {
-  const { type } = schema;
-  if (type === 'null' || (Array.isArray(type) && type.includes('null')) || schema.nullable === true) return true;
+  if (declaredTypes(schema)?.has('null')) return true;
   if (schema.const === null || schema.enum?.includes(null)) return true;
   return [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].some(mayBeNull);
 }
