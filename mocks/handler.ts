@@ -232,20 +232,41 @@ async function answer(
 /**
  * Of operations sharing a method and request path (`/conversations` and `/conversations#stream`,
  * told apart by `stream` in the body), the first that takes the request; the first listed when none does.
+ * Each candidate is validated once: the chosen one's outcome is what the request is then judged by.
  */
-async function chosen(request: OperationRequest, options: HandlerOptions): Promise<OperationRequest> {
-  const context = { spec: request.api.spec, validators: options.validators, rules: options.rules };
-  for (const candidate of [request, ...(request.alternatives ?? []).map((match) => ({ ...request, ...match }))]) {
-    const source = { path: candidate.rawPathParameters, query: request.rawQuery, headers: request.headers };
-    if (validateParameters(candidate.operation, source, context).violations.length > 0) continue;
-    const body = await validateBody(candidate.operation, request.body, request.headers['content-type'], context);
-    if (body.ok) return candidate;
+async function chosen(request: OperationRequest, options: HandlerOptions): Promise<Chosen> {
+  const candidates = [request, ...(request.alternatives ?? []).map((match) => ({ ...request, ...match }))];
+  let first: Validated | undefined;
+  for (const candidate of candidates) {
+    const validated = await validate(candidate, options);
+    first ??= validated;
+    if (validated.body?.ok) return { request: candidate, validated };
   }
-  return request;
+  return { request, validated: first! };
+}
+
+interface Validated {
+  parameters: ReturnType<typeof validateParameters>;
+  /** Read only when the parameters are valid: without it, the request is refused for them. */
+  body?: Awaited<ReturnType<typeof validateBody>>;
+}
+
+interface Chosen {
+  request: OperationRequest;
+  validated?: Validated;
+}
+
+async function validate(request: OperationRequest, options: HandlerOptions): Promise<Validated> {
+  const context = { spec: request.api.spec, validators: options.validators, rules: options.rules };
+  const source = { path: request.rawPathParameters, query: request.rawQuery, headers: request.headers };
+  const parameters = validateParameters(request.operation, source, context);
+  if (parameters.violations.length > 0) return { parameters };
+  const body = await validateBody(request.operation, request.body, request.headers['content-type'], context);
+  return { parameters, body };
 }
 
 export async function handleOperation(given: OperationRequest, options: HandlerOptions): Promise<Reply> {
-  const request = given.alternatives?.length ? await chosen(given, options) : given;
+  const { request, validated }: Chosen = given.alternatives?.length ? await chosen(given, options) : { request: given };
   const { api, operation } = request;
   const errors: ErrorContext = { operation, engine: api.engine, validators: options.validators, rules: options.rules };
   const credentials = checkCredentials(operation, request.headers, request.query);
@@ -265,20 +286,14 @@ export async function handleOperation(given: OperationRequest, options: HandlerO
     quota = { limit: rule.limit, remaining: admission.remaining };
   }
 
-  const context = { spec: api.spec, validators: options.validators, rules: options.rules };
-  const parameters = validateParameters(
-    operation,
-    { path: request.rawPathParameters, query: request.rawQuery, headers: request.headers },
-    context,
-  );
-  if (parameters.violations.length > 0) {
+  const { parameters, body } = validated ?? (await validate(request, options));
+  if (!body) {
     return errorReply(errors, {
       statuses: validationStatuses(parameters.violations),
       cause: causeOf(parameters.violations),
       violations: parameters.violations,
     });
   }
-  const body = await validateBody(operation, request.body, request.headers['content-type'], context);
   if (!body.ok) {
     return errorReply(errors, {
       statuses: body.violations.some((v) => v.cause === 'too-large')
