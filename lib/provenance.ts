@@ -45,14 +45,18 @@ export function documentedOnly<T>(node: T): T {
     }
     const out: JsonObject = {};
     copies.set(value, out);
-    const marks = inferredOf(value);
-    for (const [key, child] of Object.entries(value)) {
-      if (marks !== undefined && Object.hasOwn(marks, key) && !NOT_RULES.has(key)) continue;
+    for (const [key, child] of documentedEntries(value))
       Object.defineProperty(out, key, { value: copy(child), enumerable: true, writable: true, configurable: true });
-    }
     return out;
   };
   return copy(node) as T;
+}
+
+/** One node's own members without the inferred rules it carries (its members themselves are not looked into). */
+export function documentedEntries(node: object): [string, unknown][] {
+  const marks = inferredOf(node);
+  const entries = Object.entries(node);
+  return marks === undefined ? entries : entries.filter(([key]) => !Object.hasOwn(marks, key) || NOT_RULES.has(key));
 }
 
 const assumptionsBySource = new WeakMap<JsonObject, readonly Assumption[]>();

@@ -302,10 +302,24 @@ export function writableProperties(schema: JsonSchema): [string, JsonSchema][] {
 }
 
 /** Keywords whose values are data, not subschemas: never walked. */
-const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'example', 'examples', 'discriminator', 'required']);
+export const DATA_KEYWORDS: ReadonlySet<string> = new Set([
+  'enum',
+  'const',
+  'default',
+  'example',
+  'examples',
+  'discriminator',
+  'required',
+]);
 
 /** Keywords whose values are maps of names to subschemas: a map is not itself a schema. */
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+export const SCHEMA_MAPS: ReadonlySet<string> = new Set([
+  'properties',
+  'patternProperties',
+  'dependentSchemas',
+  '$defs',
+  'definitions',
+]);
 
 /**
  * The schema as a tree AJV can compile: every schema reached again from inside itself is moved to

@@ -7,8 +7,8 @@ import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { SpecError } from './errors.js';
 import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
-import { assumptionsOf, documentedOnly } from './provenance.js';
-import { acyclic, patternRegExp } from './schema.js';
+import { assumptionsOf, documentedEntries, documentedOnly } from './provenance.js';
+import { acyclic, DATA_KEYWORDS, patternRegExp, SCHEMA_MAPS } from './schema.js';
 
 // ajv-formats is CommonJS; under ESM its callable is the default export's default.
 const addFormats: FormatsPlugin =
@@ -96,6 +96,23 @@ function originOf(node: object): { file: string | undefined; pointer: string } |
  */
 export class ValidatorCache {
   private readonly ajv = createAjv();
+  /** Set by the constructor's `sharedSubschemas`: see shared(). */
+  private readonly sharing?: {
+    ids: Record<RuleSet, WeakMap<object, string>>;
+    byText: Map<string, string>;
+    count: number;
+  };
+
+  /**
+   * `sharedSubschemas`: schemas that are not a registered spec's are compiled as a root referring to
+   * each of their subschemas, every subschema compiled once for all the roots reaching it. For a
+   * cache whose callers only ask yes or no: AJV's error paths then stop at a subschema.
+   */
+  constructor(options: { sharedSubschemas?: boolean } = {}) {
+    if (options.sharedSubschemas)
+      this.sharing = { ids: { all: new WeakMap(), documented: new WeakMap() }, byText: new Map(), count: 0 };
+  }
+
   private readonly compiled = {
     all: new WeakMap<JsonSchema, SchemaValidator>(),
     documented: new WeakMap<JsonSchema, SchemaValidator>(),
@@ -174,9 +191,117 @@ export class ValidatorCache {
       const fragment = pointer.split('/').map(encodeURIComponent).join('/');
       return { $ref: `${spec.uri}${rules === 'documented' ? ':documented' : ''}#${fragment}` };
     }
+    const shared = this.sharing && this.shared(schema, rules);
+    if (shared) return shared;
     // A schema built outside a spec may still be recursive: AJV needs its cycles as references.
     return withoutEmptyEnums(acyclic(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema));
   }
+
+  /**
+   * The schema as a reference to its shared copy: each subschema that has subschemas of its own is
+   * added to AJV once, under an id, and referred to by that id wherever it is reached (a cycle
+   * included), so AJV compiles it once for every root reaching it, where a tree copied per root
+   * compiles it again for each (a large document's schema graph took the generators tens of
+   * seconds). Copies equal in text share one id. Undefined for a schema naming URIs or anchors
+   * (`$ref`, `$id`...), which only mean something where they stand: it is compiled as a tree.
+   */
+  private shared(schema: JsonSchema, rules: RuleSet): { $ref: string } | undefined {
+    const sharing = this.sharing!;
+    if (typeof schema !== 'object' || schema === null) return undefined;
+    const ids = sharing.ids[rules];
+    const known = ids.get(schema);
+    if (known !== undefined) return { $ref: known };
+    const made = new Map<object, string>();
+    const added: { id: string; text: string; copy: Record<string, unknown> }[] = [];
+    const texts = new Map<string, string>();
+    const building = new Set<object>();
+    const early = new Map<object, string>();
+    const nextId = () => `urn:contact-api-contracts:shared:${sharing.count++}`;
+    const idOf = (node: object): string => {
+      const id = ids.get(node) ?? made.get(node);
+      if (id !== undefined) return id;
+      if (building.has(node)) {
+        // A cycle: the node is named before its copy is done.
+        const named = early.get(node) ?? nextId();
+        early.set(node, named);
+        return named;
+      }
+      building.add(node);
+      const copy = copyOf(node);
+      building.delete(node);
+      const text = JSON.stringify(copy);
+      let named = early.get(node) ?? sharing.byText.get(text) ?? texts.get(text);
+      if (named === undefined || early.has(node)) {
+        named ??= nextId();
+        const invalid = metaSchemaErrors(copy);
+        if (invalid !== undefined) throw new SpecError(invalidOwnSchema(node as JsonSchema, invalid));
+        added.push({ id: named, text, copy });
+        texts.set(text, named);
+      }
+      made.set(node, named);
+      return named;
+    };
+    const member = (value: unknown): unknown => {
+      if (value === null || typeof value !== 'object') return value;
+      if (Array.isArray(value)) return value.map(member);
+      return hasSubschemas(value) ? { $ref: idOf(value) } : copyOf(value);
+    };
+    const copyOf = (node: object): Record<string, unknown> => {
+      const copy: Record<string, unknown> = {};
+      for (const [key, value] of rules === 'documented' ? documentedEntries(node) : Object.entries(node)) {
+        if (NAMING.has(key)) throw NAMES_URIS;
+        if (ANNOTATIONS.has(key) || key.startsWith('x-')) continue;
+        if (DATA_KEYWORDS.has(key) || value === null || typeof value !== 'object')
+          copy[key] = rules === 'documented' ? documentedOnly(value) : value;
+        else if (SCHEMA_MAPS.has(key) && !Array.isArray(value))
+          copy[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, member(sub)]));
+        else copy[key] = member(value);
+      }
+      if (Array.isArray(copy.enum) && copy.enum.length === 0) {
+        delete copy.enum;
+        copy.allOf = [...(Array.isArray(copy.allOf) ? copy.allOf : []), false];
+      }
+      return copy;
+    };
+    let root: string;
+    try {
+      root = idOf(schema);
+    } catch (error) {
+      if (error === NAMES_URIS) return undefined;
+      throw error;
+    }
+    for (const { id, text, copy } of added) {
+      this.ajv.addSchema(copy, id);
+      sharing.byText.set(text, id);
+    }
+    for (const [node, id] of made) ids.set(node, id);
+    return { $ref: root };
+  }
+}
+
+/** Keywords whose meaning depends on where the schema stands: such a schema is not split up. */
+const NAMING = new Set([
+  '$ref',
+  '$id',
+  '$anchor',
+  '$dynamicRef',
+  '$dynamicAnchor',
+  '$recursiveRef',
+  '$recursiveAnchor',
+  '$schema',
+]);
+const NAMES_URIS = Symbol('names URIs');
+
+/** OpenAPI's annotations, which the draft's meta-schema does not check either. */
+const ANNOTATIONS = new Set(['example', 'externalDocs', 'xml']);
+
+function hasSubschemas(node: object): boolean {
+  for (const [key, value] of Object.entries(node)) {
+    if (DATA_KEYWORDS.has(key) || ANNOTATIONS.has(key) || key.startsWith('x-')) continue;
+    if (value === null || typeof value !== 'object') continue;
+    if (!Array.isArray(value) || value.some((item) => item !== null && typeof item === 'object')) return true;
+  }
+  return false;
 }
 
 /**

@@ -263,6 +263,103 @@ describe('ValidatorCache', () => {
   });
 });
 
+describe("ValidatorCache with sharedSubschemas (the generators' own)", () => {
+  const tree = new ValidatorCache();
+  const shared = new ValidatorCache({ sharedSubschemas: true });
+  const same = (schema: JsonSchema, values: unknown[], rules: 'all' | 'documented' = 'all') => {
+    for (const value of values)
+      expect(shared.get(schema, rules)(value), JSON.stringify(value)).toBe(tree.get(schema, rules)(value));
+  };
+
+  it('judges as the schema copied into one tree does: recursion, shared members, unevaluated properties, empty enums', () => {
+    const name: JsonSchema = { type: 'string', minLength: 1, maxLength: 3, 'x-inferred': { maxLength: 'a guess' } };
+    const node: JsonSchema = { type: 'object', required: ['name'], properties: { name } };
+    node.properties!.next = { anyOf: [{ type: 'null' }, node] };
+    const pair: JsonSchema = {
+      allOf: [{ properties: { first: name } }, { properties: { second: node } }],
+      unevaluatedProperties: false,
+    };
+    const values = [
+      {},
+      { name: 'ab' },
+      { name: 'abcd' },
+      { name: '' },
+      { name: 'a', next: null },
+      { name: 'a', next: { name: 'b', next: { name: 7 } } },
+      { first: 'a', second: { name: 'b' } },
+      { first: 'a', second: { name: 'b' }, third: 1 },
+      { first: 'abcdef' },
+      'text',
+    ];
+    for (const rules of ['all', 'documented'] as const) {
+      same(node, values, rules);
+      same(pair, values, rules);
+      same(
+        { type: 'object', properties: { kind: { enum: [] }, child: node } },
+        [{ kind: null }, { child: {} }, {}],
+        rules,
+      );
+    }
+    expect(shared.get(pair)({ first: 'a', second: { name: 'b' }, third: 1 })).toBe(false);
+    expect(shared.get(node, 'documented')({ name: 'abcd' })).toBe(true);
+    expect(shared.get(node)({ name: 'abcd' })).toBe(false);
+  });
+
+  it('compiles each member once for every schema reaching it: a chain naming the next link twice at each of 40 links', () => {
+    // As one tree this is 2^40 schemas; shared, 41.
+    let link: JsonSchema = { type: 'integer', maximum: 9 };
+    for (let i = 0; i < 40; i++) link = { type: 'object', properties: { left: link, right: link } };
+    const validate = shared.get(link);
+    // Values down one side only: validating them is linear however wide the schema is.
+    let ok: unknown = 9;
+    let bad: unknown = 10;
+    for (let i = 0; i < 40; i++) {
+      ok = { left: ok };
+      bad = i === 20 ? { right: bad } : { left: bad };
+    }
+    expect(validate(ok)).toBe(true);
+    expect(validate(bad)).toBe(false);
+    expect(shared.get({ anyOf: [{ type: 'string' }, link] })(ok)).toBe(true);
+  });
+
+  it('a schema naming URIs or anchors is compiled as one tree, where they mean what they say', () => {
+    const schema = {
+      $defs: { short: { type: 'string', maxLength: 2 } },
+      properties: { code: { $ref: '#/$defs/short' } },
+    };
+    same(schema as JsonSchema, [{ code: 'ab' }, { code: 'abc' }, { code: 1 }]);
+    expect(shared.get(schema as JsonSchema)({ code: 'abc' })).toBe(false);
+  });
+
+  it('a member the draft refuses is still named by the spec file and pointer it came from', () => {
+    const spec = buildSpec(
+      {
+        openapi: '3.1.0',
+        info: { title: 'Named', version: '1' },
+        paths: {
+          '/nodes': {
+            post: {
+              operationId: 'create',
+              requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Node' } } } },
+              responses: { '204': { description: 'made' } },
+            },
+          },
+        },
+        components: {
+          schemas: { Node: { type: 'object', properties: { name: { type: 'string', minLength: 'x' } } } },
+        },
+      },
+      'named.yaml',
+    );
+    new ValidatorCache().register(spec);
+    const node = spec.operations[0]!.requestBody!.content[0]!.schema!;
+    const built = { oneOf: [{ type: 'string' }, node] } as JsonSchema;
+    expect(() => new ValidatorCache({ sharedSubschemas: true }).get(built)).toThrow(
+      /^named\.yaml: the schema at #\/components\/schemas\/Node\/properties\/name cannot be used: schema is invalid: schema\/minLength must be integer$/,
+    );
+  });
+});
+
 describe('patterns as documents write them', () => {
   it('an identity escape a Unicode RegExp refuses (`\\:`) is read as a plain RegExp; Unicode escapes keep working', () => {
     const cache = new ValidatorCache();
