@@ -5,7 +5,8 @@
  * (`Authorization: Bearer ***`). The secret values given with --header, and for Basic credentials
  * the decoded `user:password` and the password alone, are masked inside any text, JSON key or header
  * name too (a server may echo them anywhere), but only values of at least 4 characters: a shorter
- * one would mask random text.
+ * one would mask random text. The credentials a run makes up itself (from the spec and the run's
+ * nonce, when --header gives none) open nothing: they are shown, so a reproduce line works as pasted.
  *
  * Text reaches the redactor after other hands had it: undici lower-cases header names, JSON encoders
  * escape (`\/`, `\u00e9`, `\u003c`), JSON pointers in AJV errors escape `~` and `/`, URLs
@@ -158,6 +159,15 @@ function basicParts(value: string): string[] {
   return colon === -1 ? [decoded] : [decoded, decoded.slice(colon + 1), decoded.slice(0, colon)];
 }
 
+/** A query value as its parameter holds it (as it is when it is no valid percent-encoding). */
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}
+
 export class Redactor {
   /** One per encoding of each secret, searched one at a time so that overlapping occurrences are all found. */
   private readonly patterns: RegExp[];
@@ -168,12 +178,19 @@ export class Redactor {
   private readonly secretHeaders: Set<string>;
   /** `name=value` pairs of apiKey query parameters and cookies, wherever they appear. */
   private readonly pairs: RegExp | undefined;
+  private readonly made: ReadonlySet<string>;
 
-  /** `given` are the --header pairs: their secret values are masked in all text. */
+  /**
+   * `given` are the --header pairs: their secret values are masked in all text. `made` are the
+   * credentials the run made up itself: shown where they stand whole, as a header's or a query
+   * parameter's value, unless they hold a given secret.
+   */
   constructor(
     given: readonly (readonly [string, string])[],
     names: CredentialNames = { headers: [], query: [], cookies: [] },
+    made: Iterable<string> = [],
   ) {
+    this.made = new Set(made);
     this.secretHeaders = new Set(names.headers.map((n) => n.toLowerCase()));
     const values = new Set<string>();
     for (const [name, value] of given) {
@@ -196,7 +213,7 @@ export class Redactor {
     const pairNames = [...names.query, ...names.cookies];
     this.pairs =
       pairNames.length > 0
-        ? new RegExp(`(^|[?&;\\s])(${pairNames.map(escapeRegExp).join('|')})=[^&#;\\s'"]*`, 'g')
+        ? new RegExp(`(^|[?&;\\s])(${pairNames.map(escapeRegExp).join('|')})=([^&#;\\s'"]*)`, 'g')
         : undefined;
   }
 
@@ -208,8 +225,15 @@ export class Redactor {
   text(input: string): string {
     let out = this.any?.test(input) ? this.maskAll(input) : input;
     if (out.endsWith(CUT)) out = this.maskCut(out);
-    if (this.pairs) out = out.replace(this.pairs, `$1$2=${MASK}`);
+    if (this.pairs)
+      out = out.replace(this.pairs, (pair: string, before: string, name: string, value: string) =>
+        this.isMade(value) || this.isMade(decoded(value)) ? pair : `${before}${name}=${MASK}`,
+      );
     return out;
+  }
+
+  private isMade(value: string): boolean {
+    return this.made.has(value) && !this.any?.test(value);
   }
 
   /** Every occurrence of every secret, overlapping ones merged into one mask. */
@@ -252,7 +276,8 @@ export class Redactor {
   headers(headers: Readonly<Record<string, string>>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
-      out[this.text(name)] = this.isSecretName(name) ? this.maskHeader(name, value) : this.text(value);
+      out[this.text(name)] =
+        this.isSecretName(name) && !this.isMade(value) ? this.maskHeader(name, value) : this.text(value);
     }
     return out;
   }

@@ -13,6 +13,7 @@ import { credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
 import { coerceText, roundTrip } from '../lib/wire.js';
+import { madeCredentialValues } from './cases/credentials.js';
 import { type Plan, planCases } from './cases/plan.js';
 import { buildRequest, wireHeaders } from './cases/wire.js';
 import { evaluate } from './checks/evaluate.js';
@@ -333,7 +334,11 @@ async function planRun(
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const nonce = randomBytes(6).toString('hex');
   const headers = options.headers ?? [];
-  const redactor = new Redactor(headers, credentialNames(spec.securitySchemes.values()));
+  const redactor = new Redactor(
+    headers,
+    credentialNames(spec.securitySchemes.values()),
+    madeCredentialValues(spec.operations, nonce),
+  );
   checkGivenHeaders(spec, validators, headers, redactor);
   const plan = planCases(spec, validators, {
     seed,

@@ -15,6 +15,9 @@ function secret(nonce: string, label: string): { token: string; user: string; pa
   return { token: `conformance-${label}-${nonce}`, user: `conformance-${label}`, password: nonce };
 }
 
+/** The credentials of a run's rate-limit burst, apart from those of its other requests. */
+export const BURST_LABEL = 'burst';
+
 /** Parts that satisfy the operation's first security alternative; `label` tells credentials of one run apart. */
 export function credentials(operation: Operation, nonce: string, label = 'run'): CredentialParts {
   const parts: CredentialParts = { headers: {}, query: {} };
@@ -54,3 +57,21 @@ export function wrongSchemeAuthorization(operation: Operation): string | undefin
 
 export const requiresAuth = (operation: Operation): boolean =>
   operation.security.length > 0 && operation.security.every((alternative) => alternative.length > 0);
+
+/**
+ * Every credential value a run makes for these operations (its own, its burst's, the wrong scheme's):
+ * made from the spec and the run's nonce, they open nothing, so outputs show them and a reproduce
+ * line can be pasted as it is.
+ */
+export function madeCredentialValues(operations: readonly Operation[], nonce: string): Set<string> {
+  const values = new Set<string>();
+  for (const operation of operations) {
+    for (const label of [undefined, BURST_LABEL]) {
+      const parts = credentials(operation, nonce, label);
+      for (const value of [...Object.values(parts.headers), ...Object.values(parts.query)]) values.add(value);
+    }
+    const wrong = wrongSchemeAuthorization(operation);
+    if (wrong !== undefined) values.add(wrong);
+  }
+  return values;
+}

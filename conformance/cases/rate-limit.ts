@@ -4,7 +4,7 @@
  */
 import type { Operation } from '../../lib/spec.js';
 import { type BuildContext, bodyMedia } from './context.js';
-import { credentials } from './credentials.js';
+import { BURST_LABEL, credentials } from './credentials.js';
 import { type Draft, validBody } from './positive.js';
 import { baseRequest, payload, withBody } from './request.js';
 import type { ScenarioDraft } from './stateful.js';
@@ -16,7 +16,7 @@ export function rateLimitScenario(ctx: BuildContext, operations: Operation[]): S
   const limit = ctx.spec.rateLimit;
   const operation = operations.find((op) => !ctx.links.has(op.operationId));
   if (!limit || !operation || limit.limit >= LARGEST_BURST) return undefined;
-  const own = credentials(operation, ctx.nonce, 'burst').headers;
+  const own = credentials(operation, ctx.nonce, BURST_LABEL).headers;
   const steps: Draft[] = [];
   for (let i = 0; i <= limit.limit; i++) {
     const last = i === limit.limit;

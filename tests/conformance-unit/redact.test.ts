@@ -89,6 +89,21 @@ test("names from the spec's apiKey schemes are secret: header, query and cookie"
   expect(redactor.text('sid=abc; other=1')).toBe('sid=***; other=1');
 });
 
+test("the run's own made-up credentials are shown where they stand whole, unless they hold a given secret", () => {
+  const names = credentialNames([{ name: 'key', kind: 'apiKey', in: 'query', parameterName: 'api_key' }]);
+  const made = ['Bearer conformance-run-0a1b2c3d4e5f', 'conformance-run-0a1b2c3d4e5f', 'Bearer holds-given-1234'];
+  const redactor = new Redactor([['Authorization', 'Bearer given-1234']], names, made);
+  expect(redactor.headers({ authorization: 'Bearer conformance-run-0a1b2c3d4e5f', 'x-api-key': 'other' })).toEqual({
+    authorization: 'Bearer conformance-run-0a1b2c3d4e5f',
+    'x-api-key': '***',
+  });
+  expect(redactor.headers({ authorization: 'Bearer given-1234' })).toEqual({ authorization: 'Bearer ***' });
+  expect(redactor.headers({ authorization: 'Bearer holds-given-1234' })).toEqual({ authorization: 'Bearer ***' });
+  expect(redactor.text('http://h/x?api_key=conformance-run-0a1b2c3d4e5f&api_key=mine')).toBe(
+    'http://h/x?api_key=conformance-run-0a1b2c3d4e5f&api_key=***',
+  );
+});
+
 test('a secret is masked in any case, encoding and whitespace, overlapping another, or cut short', () => {
   const redactor = new Redactor([
     ['Authorization', `Basic ${Buffer.from('ann:p/ss wörd~1').toString('base64')}`],

@@ -92,6 +92,23 @@ describe.concurrent('reports', () => {
     expect(stdout).toMatch(/"id":\s*\d+/);
   });
 
+  test("without --header the curl carries the run's own made-up credential, as sent, and can be pasted", async () => {
+    const server = await faultyServer('bigchange-create-answers-200');
+    const run = await runConformance([...targetArgs('bigchange', server, null), ...COMMON]);
+    const failure = run.report?.failures[0];
+    expect(failure, run.describe()).toBeDefined();
+    const sent = /-H 'authorization: (Bearer [^']+)'/i.exec(failure!.curl)?.[1];
+    expect(sent, failure!.curl).toMatch(/^Bearer conformance-run-[0-9a-f]{12}$/);
+    expect(server.log.some((entry) => entry.authorization === sent)).toBe(true);
+    const before = server.requestCount;
+    const { stdout } = await promisify(execFile)('sh', [
+      '-c',
+      failure!.curl.replace(/^curl /, 'curl -sS --max-time 10 '),
+    ]);
+    expect(server.requestCount).toBe(before + 1);
+    expect(stdout.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
   test('the same seed gives the same JSON report (modulo timing)', async () => {
     const [a, b] = await Promise.all([
       faultyServer('bigchange-update-without-values'),
