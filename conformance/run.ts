@@ -273,24 +273,35 @@ function distinctReports(files: readonly (string | undefined)[]): string[] {
  * --operation ids of a run of several APIs), the API runs those of them its spec has, and
  * undefined is returned when it has none.
  */
-async function prepare(options: RunOptions, reports: string[]): Promise<Prepared>;
-async function prepare(options: RunOptions, reports: string[], among: readonly string[]): Promise<Prepared | undefined>;
 async function prepare(
   options: RunOptions,
   reports: string[],
-  among?: readonly string[],
-): Promise<Prepared | undefined> {
+  stages: { beforePlanning(url: URL): Promise<void> },
+): Promise<Prepared>;
+async function prepare(
+  options: RunOptions,
+  reports: string[],
+  stages: { among?: readonly string[] },
+): Promise<Prepared | undefined>;
+async function prepare(options: RunOptions, reports: string[], stages: Stages): Promise<Prepared | undefined> {
   try {
-    return await planRun(options, reports, among);
+    return await planRun(options, reports, stages);
   } catch (error) {
     throw asConfigError(error);
   }
 }
 
+interface Stages {
+  /** Only these operations (the --operation ids of a run of several APIs): none of them, no run. */
+  among?: readonly string[];
+  /** Called with the target once the spec is read and the target allowed, before planning (not for a dry run). */
+  beforePlanning?(url: URL): Promise<void>;
+}
+
 async function planRun(
   options: RunOptions,
   reports: string[],
-  among?: readonly string[],
+  { among, beforePlanning }: Stages,
 ): Promise<Prepared | undefined> {
   const overrides = options.operationOverrides ?? {};
   const checks = withExpectedStatuses(selectChecks(options.checks, options.excludeChecks), overrides);
@@ -340,6 +351,7 @@ async function planRun(
     madeCredentialValues(spec.operations, nonce),
   );
   checkGivenHeaders(spec, validators, headers, redactor);
+  if (!options.dryRun) await beforePlanning?.(url);
   const plan = planCases(spec, validators, {
     seed,
     nonce,
@@ -384,9 +396,9 @@ async function planRun(
   };
 }
 
-async function probe(prepared: Prepared): Promise<void> {
+async function probe(url: URL, options: RunOptions): Promise<void> {
   try {
-    await preflight(prepared.url, prepared.options.timeoutMs ?? DEFAULTS.timeoutMs);
+    await preflight(url, options.timeoutMs ?? DEFAULTS.timeoutMs);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -522,7 +534,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     options.reportHtml,
     options.reportHar,
   ]);
-  const prepared = await prepare(options, reports);
+  // An unreachable target is said once the spec is read, before planning (minutes for a large one).
+  const prepared = await prepare(options, reports, { beforePlanning: (url) => probe(url, options) });
   const { plan, seed } = prepared;
   if (options.dryRun) {
     options.write?.(
@@ -531,7 +544,6 @@ export async function run(options: RunOptions): Promise<RunResult> {
     return { exitCode: 0, seed, results: [], plan };
   }
   for (const file of reports) await prepareReport(file);
-  await probe(prepared);
   const progress = options.progress ?? silentProgress;
   progress.start(plannedCounts(plan, (id) => id));
   let sent: Sent;
@@ -635,7 +647,7 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
     const reports = distinctReports([api.options.reportOverlay]);
     const apiOptions = { ...api.options, dryRun: options.dryRun === true };
     try {
-      const ready = among ? await prepare(apiOptions, reports, among) : await prepare(apiOptions, reports);
+      const ready = await prepare(apiOptions, reports, among ? { among } : {});
       if (!ready) continue;
       prepared.push(ready);
       names.push(api.name);
@@ -669,7 +681,7 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
   }
   for (const file of distinctReports([...shared, ...prepared.flatMap((p) => p.reports)])) await prepareReport(file);
   await options.ready;
-  const probes = await Promise.allSettled(prepared.map((p) => probe(p)));
+  const probes = await Promise.allSettled(prepared.map((p) => probe(p.url, p.options)));
   const key = (name: string) => (operationId: string) => `${name} ${operationId}`;
   for (const p of prepared) {
     p.options = {
