@@ -33,10 +33,13 @@ import { randomUUID } from 'node:crypto';
 import type { JsonSchema } from './json-schema.js';
 import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
 import {
+  baseName,
   coerceText,
   parameterText,
   propertySchema,
+  queryByBaseName,
   readParameter,
+  readsOwnNamesOnly,
   readsQueryName,
   renderQuery,
   type SchemaShape,
@@ -247,21 +250,42 @@ function decodeFields(
 ): FormResult {
   const shape: SchemaShape = schemaShape(schema);
   const declared = shape.kind === 'object' ? [...shape.properties.keys()] : [];
+  /** Styled properties reading their own names only, by name; the others, with the names they leave. */
+  const ownReaders = new Map<string, WireParameter>();
   const readers: [WireParameter, ReadonlySet<string>][] = [];
+  let parts: Map<string, string | URLSearchParams> | undefined;
+  let byName: Map<string, Field[]> | undefined;
   const out: [string, unknown][] = [];
   for (const name of declared) {
     const fieldSchema = propertySchema(shape, name);
     const fieldEncoding = own(encoding, name);
     if (isStyled(fieldEncoding)) {
       const parameter = styled(name, fieldSchema, fieldEncoding);
-      const others = new Set(declared.filter((other) => other !== name));
-      readers.push([parameter, others]);
-      const read = readParameter(parameter, { query }, others);
+      let read: ReturnType<typeof readParameter>;
+      // A name with a bracket of its own is no base name: such a property reads from the whole query.
+      if (readsOwnNamesOnly(parameter) && !name.includes('[')) {
+        ownReaders.set(name, parameter);
+        parts ??= queryByBaseName(query);
+        const part = parts.get(name);
+        read = part === undefined ? { present: false } : readParameter(parameter, { query: part });
+      } else {
+        const others = new Set(declared.filter((other) => other !== name));
+        readers.push([parameter, others]);
+        read = readParameter(parameter, { query }, others);
+      }
       if (read.present) out.push([name, read.value]);
       continue;
     }
-    const matching = fields.filter((field) => field.name === name);
-    if (matching.length === 0) continue;
+    if (byName === undefined) {
+      byName = new Map();
+      for (const field of fields) {
+        const group = byName.get(field.name);
+        if (group) group.push(field);
+        else byName.set(field.name, [field]);
+      }
+    }
+    const matching = byName.get(name);
+    if (matching === undefined) continue;
     const decoded = decodeContent(name, matching, fieldSchema, kindOf(fieldSchema, fieldEncoding));
     if (!decoded.ok) return decoded;
     out.push([name, decoded.value]);
@@ -269,7 +293,10 @@ function decodeFields(
   const known = new Set(declared);
   const rest = new Map<string, Field[]>();
   for (const field of fields) {
-    if (known.has(field.name) || readers.some(([p, others]) => readsQueryName(p, field.name, others))) continue;
+    if (known.has(field.name)) continue;
+    const reader = ownReaders.get(baseName(field.name));
+    if (reader && readsQueryName(reader, field.name)) continue;
+    if (readers.some(([p, others]) => readsQueryName(p, field.name, others))) continue;
     const group = rest.get(field.name);
     if (group) group.push(field);
     else rest.set(field.name, [field]);

@@ -452,6 +452,52 @@ export function readsQueryName(parameter: WireParameter, name: string, otherQuer
   return name === parameter.name;
 }
 
+/**
+ * Whether the parameter reads no query name but its own and `name[...]` ones: all but an exploded
+ * object, which reads its properties' names (see `readsQueryName`).
+ */
+export function readsOwnNamesOnly(parameter: WireParameter): boolean {
+  const { style, explode } = styleOf('query', parameter);
+  return style === 'deepObject' || !explode || shapeOf(parameter.schema).kind !== 'object';
+}
+
+/** A query name up to its first `[`: the parameter a `name[...]` key can belong to. */
+export const baseName = (name: string): string => {
+  const bracket = name.indexOf('[');
+  return bracket < 0 ? name : name.slice(0, bracket);
+};
+
+/**
+ * The query split by the base name of each pair, each part in the form it came in (raw text, or
+ * pairs): what a parameter that reads its own names only reads from its part alone, as from the
+ * whole, and a form body of many properties is not read whole once per property.
+ */
+export function queryByBaseName(query: string | URLSearchParams): Map<string, string | URLSearchParams> {
+  const parts = new Map<string, string | URLSearchParams>();
+  if (typeof query !== 'string') {
+    const lists = new Map<string, [string, string][]>();
+    for (const [name, value] of query) {
+      const base = baseName(name);
+      const list = lists.get(base);
+      if (list) list.push([name, value]);
+      else lists.set(base, [[name, value]]);
+    }
+    for (const [base, list] of lists) parts.set(base, new URLSearchParams(list));
+    return parts;
+  }
+  const pieces = new Map<string, string[]>();
+  for (const piece of (query.startsWith('?') ? query.slice(1) : query).split('&')) {
+    if (piece === '') continue;
+    const equals = piece.indexOf('=');
+    const base = baseName(percentDecode(equals < 0 ? piece : piece.slice(0, equals), true));
+    const list = pieces.get(base);
+    if (list) list.push(piece);
+    else pieces.set(base, [piece]);
+  }
+  for (const [base, list] of pieces) parts.set(base, list.join('&'));
+  return parts;
+}
+
 interface DeepNode {
   texts: string[];
   children: Map<string, DeepNode>;

@@ -132,6 +132,23 @@ describe('application/x-www-form-urlencoded', () => {
     });
   });
 
+  it('reads each styled property from its own fields, a property whose name has a bracket from all of them', () => {
+    const schema: JsonSchema = {
+      type: 'object',
+      properties: {
+        'a[b]': { type: 'object', properties: { c: { type: 'string' } } },
+        a: { type: 'object', properties: { x: { type: 'string' } } },
+        n: { type: 'integer' },
+      },
+    };
+    const encoding: FormEncodings = { 'a[b]': { style: 'deepObject' }, a: { style: 'deepObject' } };
+    // `a[b][c]` is both `a[b]`'s `c` and `a`'s `b.c`: each property reads it as the whole body has it.
+    expect(decodeUrlEncoded('a%5Bb%5D%5Bc%5D=1&a[x]=2&n=3&z[1]=4', schema, encoding)).toEqual({
+      ok: true,
+      value: { 'a[b]': { c: '1' }, a: { b: { c: '1' }, x: '2' }, n: 3, 'z[1]': '4' },
+    });
+  });
+
   it('coerces primitives strictly, so the validator sees what was sent', () => {
     expect(decodeUrlEncoded('count=0x1A', SCHEMA)).toEqual({ ok: true, value: { count: '0x1A' } });
     expect(decodeUrlEncoded('count=1&count=2', SCHEMA)).toEqual({ ok: true, value: { count: [1, 2] } });
