@@ -36,7 +36,7 @@ const PATTERNS = Object.assign((source: string, flags: string) => patternRegExp(
  * (base64), float/double (any number), binary/password (any string). ajv-formats' int64 checks
  * integer-ness only; ours adds the range.
  */
-export function createAjv(): Ajv2020 {
+export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
   // strict: false because OpenAPI schemas carry annotations AJV does not know (example, x-...).
   // logger: false: an unknown format (`uint8`, `json`) is an annotation, not something to print per schema.
   // Compiling is most of a cold run's validation cost, paid per schema: AJV's optimisation pass (about a
@@ -44,7 +44,7 @@ export function createAjv(): Ajv2020 {
   // would compile in every instance (60-80 ms each) is done by one validator per process (get()).
   const ajv = new Ajv2020({
     strict: false,
-    allErrors: true,
+    allErrors: options.allErrors ?? true,
     validateFormats: true,
     verbose: true,
     logger: false,
@@ -95,8 +95,8 @@ function originOf(node: object): { file: string | undefined; pointer: string } |
  * included) exactly as the document states them; other schemas are compiled as they are.
  */
 export class ValidatorCache {
-  private readonly ajv = createAjv();
-  /** Set by the constructor's `sharedSubschemas`: see shared(). */
+  private readonly ajv: Ajv2020;
+  /** Set for a cache whose callers only ask yes or no: see shared(). */
   private readonly sharing?: {
     ids: Record<RuleSet, WeakMap<object, string>>;
     byText: Map<string, string>;
@@ -104,12 +104,14 @@ export class ValidatorCache {
   };
 
   /**
-   * `sharedSubschemas`: schemas that are not a registered spec's are compiled as a root referring to
-   * each of their subschemas, every subschema compiled once for all the roots reaching it. For a
-   * cache whose callers only ask yes or no: AJV's error paths then stop at a subschema.
+   * `yesOrNo`: the callers read whether a value is valid, never why. Then AJV stops at the first
+   * error, and schemas that are not a registered spec's are compiled as a root referring to each of
+   * their subschemas, every subschema compiled once for all the roots reaching it (AJV's error paths
+   * would stop at a subschema).
    */
-  constructor(options: { sharedSubschemas?: boolean } = {}) {
-    if (options.sharedSubschemas)
+  constructor(options: { yesOrNo?: boolean } = {}) {
+    this.ajv = createAjv({ allErrors: !options.yesOrNo });
+    if (options.yesOrNo)
       this.sharing = { ids: { all: new WeakMap(), documented: new WeakMap() }, byText: new Map(), count: 0 };
   }
 

@@ -13,7 +13,7 @@ const formatsPlugin: FormatsPlugin =
   (addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
   (addFormatsModule as unknown as FormatsPlugin);
 
-const validators = new ValidatorCache({ sharedSubschemas: true });
+const validators = new ValidatorCache({ yesOrNo: true });
 
 export function accepts(schema: JsonSchema, value: unknown): boolean {
   return !isNothing(schema) && validators.get(schema)(value);

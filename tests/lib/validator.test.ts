@@ -263,9 +263,9 @@ describe('ValidatorCache', () => {
   });
 });
 
-describe("ValidatorCache with sharedSubschemas (the generators' own)", () => {
+describe("ValidatorCache for yes-or-no callers (the generators' own)", () => {
   const tree = new ValidatorCache();
-  const shared = new ValidatorCache({ sharedSubschemas: true });
+  const shared = new ValidatorCache({ yesOrNo: true });
   const same = (schema: JsonSchema, values: unknown[], rules: 'all' | 'documented' = 'all') => {
     for (const value of values)
       expect(shared.get(schema, rules)(value), JSON.stringify(value)).toBe(tree.get(schema, rules)(value));
@@ -303,6 +303,15 @@ describe("ValidatorCache with sharedSubschemas (the generators' own)", () => {
     expect(shared.get(pair)({ first: 'a', second: { name: 'b' }, third: 1 })).toBe(false);
     expect(shared.get(node, 'documented')({ name: 'abcd' })).toBe(true);
     expect(shared.get(node)({ name: 'abcd' })).toBe(false);
+  });
+
+  it('stops at the first error: a yes-or-no caller reads none past it', () => {
+    const schema: JsonSchema = { type: 'object', required: ['a', 'b'] };
+    const validate = shared.get(schema);
+    expect(validate({})).toBe(false);
+    expect(validate.errors).toHaveLength(1);
+    expect(tree.get(schema)({})).toBe(false);
+    expect(tree.get(schema).errors).toHaveLength(2);
   });
 
   it('compiles each member once for every schema reaching it: a chain naming the next link twice at each of 40 links', () => {
@@ -354,7 +363,7 @@ describe("ValidatorCache with sharedSubschemas (the generators' own)", () => {
     new ValidatorCache().register(spec);
     const node = spec.operations[0]!.requestBody!.content[0]!.schema!;
     const built = { oneOf: [{ type: 'string' }, node] } as JsonSchema;
-    expect(() => new ValidatorCache({ sharedSubschemas: true }).get(built)).toThrow(
+    expect(() => new ValidatorCache({ yesOrNo: true }).get(built)).toThrow(
       /^named\.yaml: the schema at #\/components\/schemas\/Node\/properties\/name cannot be used: schema is invalid: schema\/minLength must be integer$/,
     );
   });
