@@ -31,6 +31,14 @@ async function faultyServer(name: string) {
   return server;
 }
 
+/** Runs a report's curl line as a shell would, which must reach the server once; what curl printed. */
+async function paste(curl: string, server: RunningServer): Promise<string> {
+  const before = server.requestCount;
+  const { stdout } = await promisify(execFile)('sh', ['-c', curl.replace(/^curl /, 'curl -sS --max-time 10 ')]);
+  expect(server.requestCount).toBe(before + 1);
+  return stdout;
+}
+
 const TIMING_KEY =
   /^(duration|durationms|elapsed|elapsedms|time|timems|took|tookms|ms|latency|latencyms|timestamp|startedat|finishedat|endedat|start|end|date|generatedat)$/i;
 const VOLATILE_HEADER = /^(date|keep-alive|connection)$/i;
@@ -81,13 +89,8 @@ describe.concurrent('reports', () => {
     const failure = run.report?.failures[0];
     expect(failure, run.describe()).toBeDefined();
     expect(failure!.response?.status).toBe(200);
-    const before = server.requestCount;
     // The redacted token still has the right shape for this server (any bearer token is accepted).
-    const { stdout } = await promisify(execFile)('sh', [
-      '-c',
-      failure!.curl.replace(/^curl /, 'curl -sS --max-time 10 '),
-    ]);
-    expect(server.requestCount).toBe(before + 1);
+    const stdout = await paste(failure!.curl, server);
     expect(stdout.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 200 /);
     expect(stdout).toMatch(/"id":\s*\d+/);
   });
@@ -100,13 +103,7 @@ describe.concurrent('reports', () => {
     const sent = /-H 'authorization: (Bearer [^']+)'/i.exec(failure!.curl)?.[1];
     expect(sent, failure!.curl).toMatch(/^Bearer conformance-run-[0-9a-f]{12}$/);
     expect(server.log.some((entry) => entry.authorization === sent)).toBe(true);
-    const before = server.requestCount;
-    const { stdout } = await promisify(execFile)('sh', [
-      '-c',
-      failure!.curl.replace(/^curl /, 'curl -sS --max-time 10 '),
-    ]);
-    expect(server.requestCount).toBe(before + 1);
-    expect(stdout.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 200 /);
+    expect((await paste(failure!.curl, server)).split('\r\n')[0]).toMatch(/^HTTP\/1\.1 200 /);
   });
 
   test('the same seed gives the same JSON report (modulo timing)', async () => {
