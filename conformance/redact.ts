@@ -179,6 +179,8 @@ export class Redactor {
   /** `name=value` pairs of apiKey query parameters and cookies, wherever they appear. */
   private readonly pairs: RegExp | undefined;
   private readonly made: ReadonlySet<string>;
+  /** Every given secret value and part, of any length: one a made value equals is not shown either. */
+  private readonly given: ReadonlySet<string>;
 
   /**
    * `given` are the --header pairs: their secret values are masked in all text. `made` are the
@@ -201,6 +203,7 @@ export class Redactor {
       // A given Cookie header: each cookie's value too.
       if (/^cookie$/i.test(name)) for (const part of value.split(';')) values.add(part.slice(part.indexOf('=') + 1));
     }
+    this.given = values;
     const forms = new Set<string>();
     for (const value of values) {
       const secret = value.trim();
@@ -233,7 +236,7 @@ export class Redactor {
   }
 
   private isMade(value: string): boolean {
-    return this.made.has(value) && !this.any?.test(value);
+    return this.made.has(value) && !this.given.has(value) && !this.any?.test(value);
   }
 
   /** Every occurrence of every secret, overlapping ones merged into one mask. */

@@ -302,7 +302,7 @@ export function writableProperties(schema: JsonSchema): [string, JsonSchema][] {
 }
 
 /** Keywords whose values are data, not subschemas: never walked. */
-export const DATA_KEYWORDS: ReadonlySet<string> = new Set([
+const DATA_KEYWORDS: ReadonlySet<string> = new Set([
   'enum',
   'const',
   'default',

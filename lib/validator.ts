@@ -8,7 +8,7 @@ import { SpecError } from './errors.js';
 import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { assumptionsOf, documentedEntries, documentedOnly } from './provenance.js';
-import { acyclic, DATA_KEYWORDS, patternRegExp, SCHEMA_MAPS } from './schema.js';
+import { acyclic, patternRegExp, SCHEMA_MAPS } from './schema.js';
 
 // ajv-formats is CommonJS; under ESM its callable is the default export's default.
 const addFormats: FormatsPlugin =
@@ -243,21 +243,25 @@ export class ValidatorCache {
       made.set(node, named);
       return named;
     };
-    const member = (value: unknown): unknown => {
-      if (value === null || typeof value !== 'object') return value;
-      if (Array.isArray(value)) return value.map(member);
-      return hasSubschemas(value) ? { $ref: idOf(value) } : copyOf(value);
-    };
+    const member = (value: unknown): unknown =>
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? hasSubschemas(value)
+          ? { $ref: idOf(value) }
+          : copyOf(value)
+        : value;
     const copyOf = (node: object): Record<string, unknown> => {
       const copy: Record<string, unknown> = {};
       for (const [key, value] of rules === 'documented' ? documentedEntries(node) : Object.entries(node)) {
         if (NAMING.has(key)) throw NAMES_URIS;
         if (ANNOTATIONS.has(key) || key.startsWith('x-')) continue;
-        if (DATA_KEYWORDS.has(key) || value === null || typeof value !== 'object')
-          copy[key] = rules === 'documented' ? documentedOnly(value) : value;
-        else if (SCHEMA_MAPS.has(key) && !Array.isArray(value))
-          copy[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, member(sub)]));
-        else copy[key] = member(value);
+        const kind = subschemaKind(key, value);
+        if (kind === 'one') copy[key] = member(value);
+        else if (kind === 'list') copy[key] = (value as unknown[]).map(member);
+        else if (kind === 'map')
+          copy[key] = Object.fromEntries(
+            Object.entries(value as object).map(([name, sub]) => [name, Array.isArray(sub) ? sub : member(sub)]),
+          );
+        else copy[key] = rules === 'documented' ? documentedOnly(value) : value;
       }
       if (Array.isArray(copy.enum) && copy.enum.length === 0) {
         delete copy.enum;
@@ -297,11 +301,37 @@ const NAMES_URIS = Symbol('names URIs');
 /** OpenAPI's annotations, which the draft's meta-schema does not check either. */
 const ANNOTATIONS = new Set(['example', 'externalDocs', 'xml']);
 
+/** Keywords whose value is a subschema, a list of them, or a map of names to them (`dependencies`: or to lists of names). */
+const ONE_SCHEMA = new Set([
+  'items',
+  'additionalItems',
+  'additionalProperties',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'contains',
+  'propertyNames',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contentSchema',
+]);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+
+/** How a keyword's value holds subschemas; undefined for a keyword whose value is data (or none AJV knows). */
+function subschemaKind(key: string, value: unknown): 'one' | 'list' | 'map' | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) return SCHEMA_LISTS.has(key) || key === 'items' ? 'list' : undefined;
+  if (ONE_SCHEMA.has(key)) return 'one';
+  return SCHEMA_MAPS.has(key) || key === 'dependencies' ? 'map' : undefined;
+}
+
 function hasSubschemas(node: object): boolean {
+  const isSchemaObject = (sub: unknown) => sub !== null && typeof sub === 'object' && !Array.isArray(sub);
   for (const [key, value] of Object.entries(node)) {
-    if (DATA_KEYWORDS.has(key) || ANNOTATIONS.has(key) || key.startsWith('x-')) continue;
-    if (value === null || typeof value !== 'object') continue;
-    if (!Array.isArray(value) || value.some((item) => item !== null && typeof item === 'object')) return true;
+    if (ANNOTATIONS.has(key) || key.startsWith('x-')) continue;
+    const kind = subschemaKind(key, value);
+    if (kind && (kind === 'one' ? [value] : Object.values(value as object)).some(isSchemaObject)) return true;
   }
   return false;
 }

@@ -494,7 +494,8 @@ export function queryByBaseName(query: string | URLSearchParams): Map<string, st
     if (list) list.push(piece);
     else pieces.set(base, [piece]);
   }
-  for (const [base, list] of pieces) parts.set(base, list.join('&'));
+  // A part starting with `?` would lose it as the start of a query: it is read after an empty piece.
+  for (const [base, list] of pieces) parts.set(base, `${base.startsWith('?') ? '&' : ''}${list.join('&')}`);
   return parts;
 }
 

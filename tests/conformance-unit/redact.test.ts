@@ -102,6 +102,10 @@ test("the run's own made-up credentials are shown where they stand whole, unless
   expect(redactor.text('http://h/x?api_key=conformance-run-0a1b2c3d4e5f&api_key=mine')).toBe(
     'http://h/x?api_key=conformance-run-0a1b2c3d4e5f&api_key=***',
   );
+  // A given secret too short to be looked for in text is still never shown as a made value.
+  const short = new Redactor([['X-Key', 'k12']], { headers: ['x-key'], query: ['key'], cookies: [] }, ['k12']);
+  expect(short.headers({ 'X-Key': 'k12' })).toEqual({ 'X-Key': '***' });
+  expect(short.text('http://h/x?key=k12')).toBe('http://h/x?key=***');
 });
 
 test('a secret is masked in any case, encoding and whitespace, overlapping another, or cut short', () => {

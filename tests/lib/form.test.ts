@@ -147,6 +147,11 @@ describe('application/x-www-form-urlencoded', () => {
       ok: true,
       value: { 'a[b]': { c: '1' }, a: { b: { c: '1' }, x: '2' }, n: 3, 'z[1]': '4' },
     });
+    const questioned: JsonSchema = { type: 'object', properties: { '?b': { type: 'object' }, a: { type: 'string' } } };
+    expect(decodeUrlEncoded('a=1&?b[x]=2', questioned, { '?b': { style: 'deepObject' } })).toEqual({
+      ok: true,
+      value: { '?b': { x: '2' }, a: '1' },
+    });
   });
 
   it('coerces primitives strictly, so the validator sees what was sent', () => {

@@ -305,6 +305,17 @@ describe("ValidatorCache for yes-or-no callers (the generators' own)", () => {
     expect(shared.get(node)({ name: 'abcd' })).toBe(false);
   });
 
+  it('only subschemas are shared: maps of names, unknown keywords and their x- or example keys stay data', () => {
+    const withDependencies = { type: 'object', dependencies: { a: { required: ['b'] }, c: ['d'] } } as JsonSchema;
+    same(withDependencies, [{ a: 1 }, { a: 1, b: 2 }, { c: 1 }, { c: 1, d: 1 }]);
+    expect(shared.get(withDependencies)({ a: 1 })).toBe(false);
+    const required = { type: 'object', dependentRequired: { 'x-tenant': ['b'], example: ['c'] } } as JsonSchema;
+    same(required, [{ 'x-tenant': 't' }, { 'x-tenant': 't', b: 1 }, { example: 1 }]);
+    expect(shared.get(required)({ 'x-tenant': 't' })).toBe(false);
+    const unknown = { type: 'object', vendorMeta: { type: 'map', properties: {} } } as JsonSchema;
+    expect(shared.get(unknown)({})).toBe(true);
+  });
+
   it('stops at the first error: a yes-or-no caller reads none past it', () => {
     const schema: JsonSchema = { type: 'object', required: ['a', 'b'] };
     const validate = shared.get(schema);
