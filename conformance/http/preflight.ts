@@ -40,6 +40,14 @@ function protocolOf(first: Buffer): Protocol {
 /** A reachable target accepts a connection at once: --timeout is for answers, which may take long. */
 const MAX_CONNECT_MS = 5_000;
 
+/**
+ * A timer whose callback waits until what already arrived is handled: a process kept busy past the
+ * wait (another run planning in it) would otherwise read a connection made in time as none.
+ */
+function whenDue(callback: () => void, ms: number): NodeJS.Timeout {
+  return setTimeout(() => setImmediate(callback), ms);
+}
+
 function probe(url: URL, hello: Buffer, timeoutMs: number): Promise<Protocol> {
   const connectMs = Math.min(timeoutMs, MAX_CONNECT_MS);
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -47,21 +55,23 @@ function probe(url: URL, hello: Buffer, timeoutMs: number): Promise<Protocol> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host, port });
     let connected = false;
+    let ended = false;
     let first = Buffer.alloc(0);
     const end = (outcome: Protocol | Error): void => {
+      if (ended) return;
+      ended = true;
       clearTimeout(timer);
       socket.destroy();
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome);
     };
-    let timer = setTimeout(
-      () => end(new Error(`cannot reach ${url.origin}: no connection within ${connectMs} ms`)),
-      connectMs,
-    );
+    let timer = whenDue(() => {
+      if (!connected) end(new Error(`cannot reach ${url.origin}: no connection within ${connectMs} ms`));
+    }, connectMs);
     socket.once('connect', () => {
       connected = true;
       clearTimeout(timer);
-      timer = setTimeout(() => end('unknown'), timeoutMs);
+      timer = whenDue(() => end('unknown'), timeoutMs);
       socket.end(hello);
     });
     socket.on('data', (chunk: Buffer) => {
@@ -101,7 +111,7 @@ function untrusted(url: URL, servername: string | undefined, timeoutMs: number):
       socket.destroy();
       resolve(outcome);
     };
-    const timer = setTimeout(() => end(undefined), Math.min(timeoutMs, MAX_CONNECT_MS));
+    const timer = whenDue(() => end(undefined), Math.min(timeoutMs, MAX_CONNECT_MS));
     socket.once('secureConnect', () => end(undefined));
     socket.once('error', (error: NodeJS.ErrnoException) =>
       end(CERTIFICATE_CODES.test(error.code ?? '') ? (error.code ?? error.message) : undefined),
