@@ -8,7 +8,11 @@ export function toCurl(request: {
   headers: Record<string, string>;
   body?: string;
 }): string {
-  const parts = ['curl', '-i', '-X', request.method, quote(request.url)];
+  // `-X HEAD` would wait for a body that never comes: curl asks for the head alone with -I.
+  const parts =
+    request.method.toUpperCase() === 'HEAD'
+      ? ['curl', '-I', quote(request.url)]
+      : ['curl', '-i', '-X', request.method, quote(request.url)];
   for (const [name, value] of Object.entries(request.headers)) parts.push('-H', quote(`${name}: ${value}`));
   if (request.body !== undefined) parts.push('--data-binary', quote(request.body));
   return parts.join(' ');

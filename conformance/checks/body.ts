@@ -2,12 +2,17 @@
 
 import { isJsonMediaType, mediaTypeMatches } from '../../lib/media-type.js';
 import { responseAssumption } from '../../lib/provenance.js';
-import type { Check } from '../types.js';
+import type { Check, CheckContext } from '../types.js';
 import { documentedMedia, isSuccess, mediaTypeOf, validateBody } from './support.js';
 
-export const contentType: Check = ({ spec, response, documented, rules }) => {
+/** A HEAD answer has no body (RFC 9110 9.3.2): none to check, and its Content-Type may be left out. */
+const isHead = (ctx: CheckContext): boolean => ctx.request.method.toUpperCase() === 'HEAD';
+
+export const contentType: Check = (ctx) => {
+  const { spec, response, documented, rules } = ctx;
   if (!response || !documented || documented.content.length === 0) return 'skip';
   const actual = mediaTypeOf(response);
+  if (!actual && isHead(ctx)) return 'skip';
   if (actual && documented.content.some((m) => mediaTypeMatches(m.mediaType, actual))) return;
   // The vendor shows the body but names no media type: by its own word any label of that kind will
   // do (problem details as plain application/json), not another kind (JSON sent as text/plain).
@@ -36,7 +41,7 @@ export const contentType: Check = ({ spec, response, documented, rules }) => {
 function bodyCheck(successes: boolean): Check {
   return (ctx) => {
     const { response, documented } = ctx;
-    if (!response || !documented || isSuccess(response.status) !== successes) return 'skip';
+    if (!response || !documented || isSuccess(response.status) !== successes || isHead(ctx)) return 'skip';
     const media = documentedMedia(documented, response);
     if (!media?.schema) return 'skip';
     const content = responseAssumption(ctx.spec, documented, 'content');

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toCurl } from '../../conformance/curl.js';
 import { isObject } from '../../lib/json.js';
 import { startMock } from '../../mocks/server.js';
 import { runConformance, STACK_FRAME, summarize } from '../support/runner.js';
@@ -284,6 +285,23 @@ describe('an empty enum', () => {
     expect(run.report?.operations.actOnRequest?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
     expect(target.seen).toContain('GET /ping');
   });
+});
+
+it('a HEAD answer has no body and may leave out its Content-Type: nothing is failed for it; its curl asks with -I', async () => {
+  const target = await serve((_method, url) =>
+    ['0', '1'].includes(url.searchParams.get('verbose') ?? '') ? { status: 200, text: '' } : { status: 400, text: '' },
+  );
+  try {
+    const run = await runFixture('head.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.pingHead?.checks.response_schema?.failed ?? 0).toBe(0);
+    expect(target.seen.length).toBeGreaterThan(1);
+  } finally {
+    await target.close();
+  }
+  expect(toCurl({ method: 'HEAD', url: 'http://h/ping?verbose=1', headers: { accept: '*/*' } })).toBe(
+    "curl -I 'http://h/ping?verbose=1' -H 'accept: */*'",
+  );
 });
 
 it('a schema the draft refuses is named by file and pointer, exit 2 without a stack', async () => {
