@@ -60,6 +60,12 @@ export function isJsonMediaType(value: string | undefined): boolean {
   );
 }
 
+/** `application/xml`, `text/xml`, or any `+xml` structured syntax suffix. */
+export function isXmlMediaType(value: string | undefined): boolean {
+  const parsed = parseMediaType(value);
+  return parsed !== undefined && (parsed.subtype === 'xml' || parsed.subtype.endsWith('+xml'));
+}
+
 /**
  * Does the documented media type or range (`application/json`, `application/*`, `*\/*`) cover the
  * actual one? Parameters and case do not matter on either side.

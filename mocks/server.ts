@@ -6,8 +6,9 @@
 import { readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
+import { XMLBuilder } from 'fast-xml-parser';
 import { frameEvents, isEventStream } from '../lib/event-stream.js';
-import { isJsonMediaType } from '../lib/media-type.js';
+import { isJsonMediaType, isXmlMediaType } from '../lib/media-type.js';
 import { PACKAGE_ROOT } from '../lib/package-root.js';
 import { problem } from '../lib/problem.js';
 import { loadSpec, type Spec } from '../lib/spec.js';
@@ -115,7 +116,20 @@ const FRAMING = new Set([
   'upgrade',
 ]);
 
-function send(response: ServerResponse, reply: Reply): void {
+/** As Prism's own server writes a structured body under an XML media type: the value inside an `<xml>` root. */
+const xmlBuilder = new XMLBuilder({});
+
+function send(response: ServerResponse, documented: Reply): void {
+  // An informational status hands the connection to another protocol (101) or promises a final
+  // answer (100, 103): the mock has neither to give, and a bare one leaves the client waiting.
+  const reply =
+    documented.status < 200
+      ? problem(
+          501,
+          'Not mockable',
+          `the documented ${documented.status} answer switches protocols or promises another answer, which the mock cannot give`,
+        )
+      : documented;
   const headers = Object.fromEntries(
     Object.entries(reply.headers).filter(([name]) => !FRAMING.has(name.toLowerCase())),
   );
@@ -124,7 +138,9 @@ function send(response: ServerResponse, reply: Reply): void {
     const type = headers['content-type'] ?? 'application/json';
     headers['content-type'] = type;
     if (isEventStream(type)) payload = frameEvents(reply.body);
-    else payload = typeof reply.body === 'string' && !isJsonMediaType(type) ? reply.body : JSON.stringify(reply.body);
+    else if (typeof reply.body === 'string' && !isJsonMediaType(type)) payload = reply.body;
+    else if (isXmlMediaType(type)) payload = xmlBuilder.build({ xml: reply.body }) as string;
+    else payload = JSON.stringify(reply.body);
   } else {
     delete headers['content-type'];
   }

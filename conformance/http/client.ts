@@ -201,6 +201,14 @@ function describe(error: unknown, timeoutMs: number, answered: boolean): Transpo
     return { reason: 'connection', message: `${code}: ${err.message ?? ''}` };
   }
   if (error instanceof Stopped) return { reason: 'other', message: err.message ?? 'stopped' };
+  // A 101 to a request that asked for no upgrade trips one of undici's own assertions: said as what it is.
+  if (code === 'ERR_ASSERTION')
+    return {
+      reason: 'other',
+      message: /assert\(upgrade\)/.test(err.message ?? '')
+        ? 'the server answered 101 Switching Protocols to a request that asked for no upgrade'
+        : 'the answer could not be read as HTTP/1.1',
+    };
   // The parser's own words name the fault; its `data` (the server's bytes) is left out.
   if (err.name === 'HTTPParserError') return { reason: 'other', message: err.message ?? 'not HTTP/1.1' };
   return { reason: 'other', message: `${code ? `${code}: ` : ''}${err.message ?? String(error)}` };

@@ -171,6 +171,14 @@ test('headers over the limit, a close without an answer, a reset: each said as i
   expect(failed(reset)).toEqual({ reason: 'connection', message: 'connection reset by the server' });
 });
 
+test("a 101 Switching Protocols to a request that asked for no upgrade is said so, not as the client's assertion", async () => {
+  const [switched] = await exchange((socket) => socket.write('HTTP/1.1 101 Switching Protocols\r\n\r\n'));
+  expect(failed(switched)).toEqual({
+    reason: 'other',
+    message: 'the server answered 101 Switching Protocols to a request that asked for no upgrade',
+  });
+});
+
 test('a connection closed before any answer: an idempotent request is sent once more, a POST is not', async () => {
   // The first request of every connection is met with a close (an idle keep-alive connection closed
   // just as a request went out on it looks the same); the next connection is answered.

@@ -182,3 +182,21 @@ describe('an error documented by its schema alone', () => {
     }
   });
 });
+
+describe('a body under an XML media type, and an informational answer', () => {
+  it('an object asked for as XML is written as XML; a 101 the mock cannot switch to is a 501 saying so', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/xml-and-upgrade.yaml`] });
+    try {
+      const xml = await fetch(`${own.url}/xml/report`, { headers: { accept: 'application/xml' } });
+      expect(xml.headers.get('content-type')).toBe('application/xml');
+      expect(await xml.text()).toBe('<xml><text>hi</text><score>0.5</score></xml>');
+      const json = await fetch(`${own.url}/xml/report`);
+      expect(await json.json()).toEqual({ text: 'hi', score: 0.5 });
+      const session = await fetch(`${own.url}/xml/session`, { method: 'POST', signal: AbortSignal.timeout(5_000) });
+      expect(session.status).toBe(501);
+      expect(((await session.json()) as { detail: string }).detail).toMatch(/documented 101 answer switches protocols/);
+    } finally {
+      await own.close();
+    }
+  });
+});
