@@ -3,6 +3,7 @@
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
+import { declaredTypes } from '../../lib/schema.js';
 import type { MediaType, Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { LinkedValue } from '../types.js';
@@ -44,23 +45,49 @@ export function createContext(
   return { spec, validators, seed, stamps: new Stamps(seed, validators), nonce, links, othersRecords };
 }
 
-/** Media types the generated bodies can be sent as, best first: JSON, any `+json`, then forms. */
-function rank(mediaType: string): number {
+/**
+ * Media types the generated bodies can be sent as, best first: JSON, any `+json`, forms, then plain
+ * text and bytes whose schema is a string or any value (any text is such a body, where an image or
+ * an archive has a format of its own).
+ */
+function rank(mediaType: string, schema: JsonSchema): number {
   if (isJsonMediaType(mediaType)) return mediaTypeEssence(mediaType) === 'application/json' ? 0 : 1;
   const essence = mediaTypeEssence(mediaType);
   if (essence === 'application/x-www-form-urlencoded') return 2;
   if (essence === 'multipart/form-data') return 3;
+  const types = declaredTypes(schema);
+  // A byte body is often described as any value (`{}`, 3.1's way) or by `contentMediaType` alone.
+  const text = types === undefined || (types.size === 1 && types.has('string'));
+  if (text && essence === 'text/plain') return 4;
+  if (text && essence === 'application/octet-stream') return 5;
   return -1;
 }
 
 /** The request body the cases use, if the operation takes one they can make: its media type and schema. */
 export function bodyMedia(operation: Operation): (MediaType & { schema: JsonSchema }) | undefined {
-  let best: (MediaType & { schema: JsonSchema }) | undefined;
+  let best: (MediaType & { schema: JsonSchema; rank: number }) | undefined;
   for (const media of operation.requestBody?.content ?? []) {
-    if (!media.schema || rank(media.mediaType) < 0) continue;
-    if (!best || rank(media.mediaType) < rank(best.mediaType)) best = { ...media, schema: media.schema };
+    // Bytes without a schema are any bytes (3.1 describes a file upload by its media type alone).
+    const schema = media.schema ?? (mediaTypeEssence(media.mediaType) === 'application/octet-stream' ? {} : undefined);
+    if (!schema) continue;
+    const order = rank(media.mediaType, schema);
+    if (order >= 0 && (!best || order < best.rank)) best = { ...media, schema, rank: order };
   }
   return best;
+}
+
+/** An operation the run cannot make a valid request for: it is listed as not tested, with the reason. */
+export class CannotTest extends Error {
+  override name = 'CannotTest';
+}
+
+/** Refuses an operation whose required body has no media type the cases can write. */
+export function requireWritableBody(operation: Operation): void {
+  const body = operation.requestBody;
+  if (!body?.required || body.content.length === 0 || bodyMedia(operation)) return;
+  throw new CannotTest(
+    `its required body is ${body.content.map((m) => m.mediaType).join(' or ')}, which the runner cannot write`,
+  );
 }
 
 export function isValid(ctx: BuildContext, schema: JsonSchema, value: unknown): boolean {

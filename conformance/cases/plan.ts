@@ -11,7 +11,7 @@ import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { CaseKind, LinkedValue, OverBudget, Scenario, TestCase } from '../types.js';
 import { authCases } from './auth.js';
-import { type BuildContext, bodyMedia, createContext } from './context.js';
+import { type BuildContext, bodyMedia, CannotTest, createContext } from './context.js';
 import { type CleanupPlan, cleanupPlans, lifecycleScenarios } from './lifecycle.js';
 import { negativeCases } from './negative.js';
 import { bodyKey, type Draft, positiveCases, randomCases, validBody } from './positive.js';
@@ -283,13 +283,13 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   const toScenario = (draft: ScenarioDraft): Scenario => ({ name: draft.name, steps: draft.steps.map(number) });
 
   const skipped = new Map<string, string>();
-  /** Cases of one operation; a schema no value satisfies skips the operation, once, with the reason. */
+  /** Cases of one operation; a schema no value satisfies, or a body no case can write, skips the operation once, with the reason. */
   const attempt = <T>(operation: Operation, make: () => T[]): T[] => {
     if (skipped.has(operation.operationId)) return [];
     try {
       return make();
     } catch (error) {
-      if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+      if (!(error instanceof UnsatisfiableSchemaError) && !(error instanceof CannotTest)) throw error;
       skipped.set(operation.operationId, error.message);
       return [];
     }

@@ -11,7 +11,7 @@ import { flatten } from '../../lib/schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
 import type { BodyRef, LinkedValue, PlannedBody, PlannedRequest, WireValue } from '../types.js';
-import { type BuildContext, bodyMedia, isValid } from './context.js';
+import { type BuildContext, bodyMedia, isValid, requireWritableBody } from './context.js';
 import { credentials } from './credentials.js';
 
 /** How a primitive parameter value travels as text. */
@@ -123,8 +123,18 @@ export function sendsForm(operation: Operation): boolean {
 export function validAsSent(ctx: BuildContext, operation: Operation, value: unknown): boolean {
   const media = bodyMedia(operation);
   if (!media) return true;
-  const read = sendsForm(operation) && isObject(value) ? formRoundTrip(value, media.schema, media.encoding) : value;
+  const read = readAsSent(operation, value);
+  // An empty text is no body at all on the wire: a required one is then missing.
+  if (read === '' && operation.requestBody?.required && !isJsonMediaType(media.mediaType)) return false;
   return read !== undefined && isValid(ctx, media.schema, read);
+}
+
+/** A body value as the server reads it: a form's fields as their schemas read them, a text or byte body as its text. */
+export function readAsSent(operation: Operation, value: unknown): unknown {
+  const media = bodyMedia(operation);
+  if (!media || isJsonMediaType(media.mediaType)) return value;
+  if (sendsForm(operation)) return isObject(value) ? formRoundTrip(value, media.schema, media.encoding) : value;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** Sets a parameter of the request to a value its style writes. */
@@ -137,6 +147,7 @@ export function setParameter(request: PlannedRequest, parameter: Parameter, valu
 
 /** Parameters and credentials of a valid request; the body is added by each case. */
 export function baseRequest(ctx: BuildContext, operation: Operation): PlannedRequest {
+  requireWritableBody(operation);
   const auth = credentials(operation, ctx.nonce);
   const request: PlannedRequest = {
     pathParams: {},

@@ -304,6 +304,37 @@ it('a HEAD answer has no body and may leave out its Content-Type: nothing is fai
   );
 });
 
+it('a required byte body is written as bytes; one of a format the runner cannot make leaves its operation untested', async () => {
+  const bodies: string[] = [];
+  const server = createServer((request, response) => {
+    let text = '';
+    request.setEncoding('latin1').on('data', (chunk: string) => (text += chunk));
+    request.on('end', () => {
+      bodies.push(`${request.method} ${request.url} ${request.headers['content-type']} ${text.length}`);
+      const ok = request.headers['content-type'] === 'application/octet-stream' && text.length > 0;
+      response.writeHead(ok ? 200 : 400, ok ? {} : { 'content-type': 'application/json' });
+      response.end(ok ? undefined : '{"message":"no body"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const run = await runFixture('byte-body.yaml', `http://127.0.0.1:${port}`, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.putArchive?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
+    expect(bodies.some((line) => /^PUT \/archive application\/octet-stream [1-9]/.test(line))).toBe(true);
+    expect(bodies.filter((line) => line.startsWith('PUT /image'))).toEqual([]);
+    expect(run.report?.skippedOperations).toEqual([
+      {
+        operationId: 'putImage',
+        reason: 'its required body is application/x-tar, which the runner cannot write',
+      },
+    ]);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 it('a schema the draft refuses is named by file and pointer, exit 2 without a stack', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {
