@@ -12,6 +12,7 @@ import { isDataKey } from './dereference.js';
 import { SpecError } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
 import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
+import { repairSwagger2 } from './swagger2.js';
 import { parseYamlCached } from './yaml-cache.js';
 
 export interface SourceDocument {
@@ -362,7 +363,10 @@ export async function readDocument(file: string): Promise<SourceDocument> {
   if (local) document = local;
   else {
     try {
+      // The upgrader may change what it is given: the 2.0 text is kept for what it loses.
+      const source = version === '2.0' ? structuredClone(bundled) : undefined;
       document = upgrade(bundled, '3.1') as unknown as JsonObject;
+      if (source) repairSwagger2(source, document);
     } catch (error) {
       throw new SpecError(
         `${file}: cannot upgrade ${version === '2.0' ? 'Swagger' : 'OpenAPI'} ${version} to 3.1: ${(error as Error).message}`,

@@ -258,3 +258,33 @@ describe('what a readable file becomes', () => {
     expect(((owner.properties as JsonObject).pets as JsonObject).items).toEqual({ $ref: ref });
   });
 });
+
+describe('Swagger 2.0: what the upgrader loses is written back', () => {
+  it("formData fields keep their rules, items, collectionFormat, the path's and the referenced ones; produces is the operation's", async () => {
+    const { document } = await readDocument('tests/fixtures/openapi/swagger2-forms.yaml');
+    const operation = (document.paths as Record<string, Record<string, JsonObject>>)['/upload']!.post!;
+    expect(operation.requestBody).toEqual({
+      required: true,
+      content: {
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            properties: {
+              file: { type: 'string', contentMediaType: 'application/octet-stream' },
+              kind: { type: 'string', enum: ['cat', 'dog'] },
+              ids: { type: 'array', items: { type: 'integer', maximum: 9 } },
+              note: { type: 'string', maxLength: 3 },
+            },
+            required: ['file'],
+          },
+          encoding: { ids: { style: 'form', explode: true } },
+        },
+      },
+    });
+    // The upgrader made the referenced field a parameter referring to a request body: no parameter is left.
+    expect(operation.parameters).toEqual([]);
+    const responses = operation.responses as Record<string, { content: JsonObject }>;
+    expect(Object.keys(responses['200']!.content)).toEqual(['text/plain', 'application/xml']);
+    expect(Object.keys(responses.default!.content)).toEqual(['text/plain', 'application/xml']);
+  });
+});
