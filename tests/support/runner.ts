@@ -60,6 +60,8 @@ export interface JsonReport {
   interrupted?: string;
   /** The document's webhook operations, which no run tests. */
   webhooks?: number;
+  /** Operations no case could be planned for, with the reason. */
+  skippedOperations?: { operationId: string; reason: string }[];
   notSent: number;
   notSentBy: { operationId: string; reason: string; requests: number }[];
 }
