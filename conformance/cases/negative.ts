@@ -6,6 +6,7 @@
 import { sampleValue, variantsOf } from '../../lib/generators/values.js';
 import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
+import { mediaTypeMatches } from '../../lib/media-type.js';
 import { type Assumption, inferredOnly, responseAssumption } from '../../lib/provenance.js';
 import { resourceModel } from '../../lib/resources.js';
 import { rejectionResponses } from '../../lib/responses.js';
@@ -53,6 +54,9 @@ function refusalAssumptions(spec: Spec, operation: Operation): Assumption[] | un
 
 /** Header values must be visible ASCII to be sent at all; other violations cannot go on the wire. */
 const SENDABLE_HEADER = /^[\x20-\x7e]*$/;
+
+/** Content types sent as the wrong one, the first the operation does not document. */
+const WRONG_TYPES = ['text/plain', 'application/xml', 'image/png'];
 
 export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] {
   const media = bodyMedia(operation);
@@ -138,12 +142,16 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
         }),
       });
     }
-    drafts.push({
-      operation,
-      kind: 'negative',
-      name: 'negative: wrong Content-Type text/plain',
-      request: withBody(base, { kind: 'raw', text, contentType: 'text/plain' }),
-    });
+    // A type none of the documented ones (or ranges) covers: one the operation takes is no wrong one.
+    const documented = operation.requestBody?.content ?? [];
+    const wrong = WRONG_TYPES.find((type) => !documented.some((m) => mediaTypeMatches(m.mediaType, type)));
+    if (wrong !== undefined)
+      drafts.push({
+        operation,
+        kind: 'negative',
+        name: `negative: wrong Content-Type ${wrong}`,
+        request: withBody(base, { kind: 'raw', text, contentType: wrong }),
+      });
   }
 
   // An update by query parameters writes its unique values there: an invalid one is unique too.

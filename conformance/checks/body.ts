@@ -3,7 +3,7 @@
 import { isJsonMediaType, mediaTypeMatches } from '../../lib/media-type.js';
 import { responseAssumption } from '../../lib/provenance.js';
 import type { Check, CheckContext } from '../types.js';
-import { documentedMedia, isSuccess, mediaTypeOf, validateBody } from './support.js';
+import { documentedMedia, isSuccess, mediaTypeOf, readableBody, validateBody } from './support.js';
 
 /** A HEAD answer has no body (RFC 9110 9.3.2): none to check, and its Content-Type may be left out. */
 const isHead = (ctx: CheckContext): boolean => ctx.request.method.toUpperCase() === 'HEAD';
@@ -43,7 +43,7 @@ function bodyCheck(successes: boolean): Check {
     const { response, documented } = ctx;
     if (!response || !documented || isSuccess(response.status) !== successes || isHead(ctx)) return 'skip';
     const media = documentedMedia(documented, response);
-    if (!media?.schema) return 'skip';
+    if (!media?.schema || !readableBody(media.mediaType, media.schema)) return 'skip';
     const content = responseAssumption(ctx.spec, documented, 'content');
     return validateBody(
       ctx,

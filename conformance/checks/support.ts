@@ -16,6 +16,7 @@ import {
   responseAssumption,
 } from '../../lib/provenance.js';
 import { documentedResponse, underRules } from '../../lib/responses.js';
+import { declaredTypes } from '../../lib/schema.js';
 import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
 import { provablyPremature } from '../throttle.js';
 import type { CheckContext, Failure, ReceivedResponse, Rules } from '../types.js';
@@ -104,6 +105,17 @@ function listedErrors(errors: readonly ErrorObject[]): string[] {
  * Validates the body against the schema documented for `status`; `kind` names it in the message
  * (`the 200 schema`, `the 422 error schema`).
  */
+/**
+ * Whether the runner can read a body of this media type as the value its schema describes: JSON and
+ * event streams are parsed; any other body is its text, which a schema for an object, a list or a
+ * number cannot describe (a raw stream, JSON Lines or XML the runner does not read): not judged.
+ */
+export function readableBody(mediaType: string, schema: JsonSchema): boolean {
+  if (isJsonMediaType(mediaType) || isEventStream(mediaType)) return true;
+  const types = declaredTypes(schema);
+  return types === undefined || types.has('string');
+}
+
 export function validateBody(
   ctx: CheckContext,
   media: MediaType,

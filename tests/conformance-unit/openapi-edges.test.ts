@@ -335,6 +335,28 @@ it('a required byte body is written as bytes; one of a format the runner cannot 
   }
 });
 
+it('a body the runner cannot read (a raw stream) is not judged; the wrong Content-Type is one the operation does not take', async () => {
+  const target = await serve((_method, _url, body, contentType) =>
+    contentType === 'text/plain' && body.length > 0
+      ? {
+          status: 200,
+          text: '\u0001\u0000\u0000\u0005hello',
+          headers: { 'content-type': 'application/vnd.example.raw-stream' },
+        }
+      : { status: 400, text: 'not a text body', headers: { 'content-type': 'text/plain' } },
+  );
+  try {
+    const run = await runFixture('stream-bodies.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    const checks = run.report?.operations.postLogs?.checks;
+    expect(checks?.response_schema?.passed ?? 0).toBe(0);
+    expect(checks?.positive_data_accepted?.passed).toBeGreaterThan(0);
+    expect(checks?.negative_data_rejected?.passed).toBeGreaterThan(0);
+  } finally {
+    await target.close();
+  }
+});
+
 it('a schema the draft refuses is named by file and pointer, exit 2 without a stack', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {
