@@ -219,7 +219,7 @@ export class ValidatorCache {
     const building = new Set<object>();
     const early = new Map<object, string>();
     const nextId = () => `urn:contact-api-contracts:shared:${sharing.count++}`;
-    const idOf = (node: object): string => {
+    const idOf = (node: object, at: string): string => {
       const id = ids.get(node) ?? made.get(node);
       if (id !== undefined) return id;
       if (building.has(node)) {
@@ -229,37 +229,42 @@ export class ValidatorCache {
         return named;
       }
       building.add(node);
-      const copy = copyOf(node);
+      const copy = copyOf(node, at);
       building.delete(node);
       const text = JSON.stringify(copy);
       let named = early.get(node) ?? sharing.byText.get(text) ?? texts.get(text);
       if (named === undefined || early.has(node)) {
         named ??= nextId();
         const invalid = metaSchemaErrors(copy);
-        if (invalid !== undefined) throw new SpecError(invalidOwnSchema(node as JsonSchema, invalid));
+        if (invalid !== undefined) throw new SpecError(invalidOwnSchema(node as JsonSchema, invalid, at));
         added.push({ id: named, text, copy });
         texts.set(text, named);
       }
       made.set(node, named);
       return named;
     };
-    const member = (value: unknown): unknown =>
+    const member = (value: unknown, at: string): unknown =>
       value !== null && typeof value === 'object' && !Array.isArray(value)
         ? hasSubschemas(value)
-          ? { $ref: idOf(value) }
-          : copyOf(value)
+          ? { $ref: idOf(value, at) }
+          : copyOf(value, at)
         : value;
-    const copyOf = (node: object): Record<string, unknown> => {
+    /** `at`: where the node stands under the root first reaching it, for a message about it. */
+    const copyOf = (node: object, at: string): Record<string, unknown> => {
       const copy: Record<string, unknown> = {};
       for (const [key, value] of rules === 'documented' ? documentedEntries(node) : Object.entries(node)) {
         if (NAMING.has(key)) throw NAMES_URIS;
         if (ANNOTATIONS.has(key) || key.startsWith('x-')) continue;
         const kind = subschemaKind(key, value);
-        if (kind === 'one') copy[key] = member(value);
-        else if (kind === 'list') copy[key] = (value as unknown[]).map(member);
+        const under = `${at}/${escapeToken(key)}`;
+        if (kind === 'one') copy[key] = member(value, under);
+        else if (kind === 'list') copy[key] = (value as unknown[]).map((sub, i) => member(sub, `${under}/${i}`));
         else if (kind === 'map')
           copy[key] = Object.fromEntries(
-            Object.entries(value as object).map(([name, sub]) => [name, Array.isArray(sub) ? sub : member(sub)]),
+            Object.entries(value as object).map(([name, sub]) => [
+              name,
+              Array.isArray(sub) ? sub : member(sub, `${under}/${escapeToken(name)}`),
+            ]),
           );
         else copy[key] = rules === 'documented' ? documentedOnly(value) : value;
       }
@@ -271,7 +276,7 @@ export class ValidatorCache {
     };
     let root: string;
     try {
-      root = idOf(schema);
+      root = idOf(schema, '');
     } catch (error) {
       if (error === NAMES_URIS) return undefined;
       throw error;
@@ -400,7 +405,8 @@ function metaSchemaProblems(schema: unknown): string | undefined {
  * Why a schema compiled as it is cannot be used, naming the spec file and the pointer of the
  * innermost object on the way to the first problem that came from a spec, when one did.
  */
-function invalidOwnSchema(schema: JsonSchema, errors: readonly ErrorObject[]): string {
+/** `at`: where the refused schema stands in the one compiled, said when no spec names it. */
+function invalidOwnSchema(schema: JsonSchema, errors: readonly ErrorObject[], at = ''): string {
   let named = originOf(schema);
   let prefix = '';
   let node: unknown = schema;
@@ -417,7 +423,9 @@ function invalidOwnSchema(schema: JsonSchema, errors: readonly ErrorObject[]): s
         .join('/')}`;
     }
   }
-  const problems = problemsText(errors, named ? prefix : '');
+  const problems = named
+    ? problemsText(errors, prefix)
+    : problemsText(errors.map((error) => ({ ...error, instancePath: `${at}${error.instancePath}` })));
   return named
     ? `${named.file ?? 'the spec'}: the schema at #${named.pointer} cannot be used: schema is invalid: ${problems}`
     : `a schema cannot be used: schema is invalid: ${problems}`;

@@ -314,6 +314,11 @@ describe("ValidatorCache for yes-or-no callers (the generators' own)", () => {
     expect(shared.get(required)({ 'x-tenant': 't' })).toBe(false);
     const unknown = { type: 'object', vendorMeta: { type: 'map', properties: {} } } as JsonSchema;
     expect(shared.get(unknown)({})).toBe(true);
+    // A member the draft refuses, in a schema no spec names, is named by where it stands, as in one tree.
+    const refused = { properties: { a: { minLength: '1', properties: {} } } } as unknown as JsonSchema;
+    const message = 'a schema cannot be used: schema is invalid: schema/properties/a/minLength must be integer';
+    expect(() => shared.get(refused)).toThrow(message);
+    expect(() => tree.get(refused)).toThrow(message);
   });
 
   it('stops at the first error: a yes-or-no caller reads none past it', () => {
