@@ -89,29 +89,66 @@ export function repairSwagger2(source: JsonObject, upgraded: JsonObject): void {
       const fields = all.filter(
         (p, i) => p.in === 'formData' && all.findIndex((q) => q.in === 'formData' && q.name === p.name) === i,
       );
-      if (fields.length > 0) {
-        upgradedOperation.requestBody = formBody(source, operation, fields);
-        if (Array.isArray(upgradedOperation.parameters))
-          upgradedOperation.parameters = upgradedOperation.parameters.filter(
-            (p) => !(isObject(p) && typeof p.$ref === 'string' && p.$ref.startsWith('#/components/requestBodies/')),
-          );
+      // A `$ref`'d body or form parameter comes out as a parameter referring to a request body.
+      const bodyRefs = (Array.isArray(upgradedOperation.parameters) ? upgradedOperation.parameters : []).filter(
+        (p) => isObject(p) && typeof p.$ref === 'string' && p.$ref.startsWith(REQUEST_BODIES),
+      );
+      if (bodyRefs.length > 0)
+        upgradedOperation.parameters = (upgradedOperation.parameters as unknown[]).filter((p) => !bodyRefs.includes(p));
+      if (fields.length > 0) upgradedOperation.requestBody = formBody(source, operation, fields);
+      else if (upgradedOperation.requestBody === undefined && bodyRefs.length > 0) {
+        const body = named(upgraded, REQUEST_BODIES, (bodyRefs[0] as JsonObject).$ref as string);
+        const consumes = mediaTypes(operation.consumes);
+        if (body) upgradedOperation.requestBody = consumes ? relabelled(body, consumes) : structuredClone(body);
       }
-      if (Array.isArray(operation.produces) && operation.produces.length > 0)
-        relabel(
-          upgradedOperation,
-          operation.produces.filter((t): t is string => typeof t === 'string'),
-        );
+      const produces = mediaTypes(operation.produces);
+      if (produces) relabel(upgraded, upgradedOperation, produces);
     }
   }
 }
 
+const REQUEST_BODIES = '#/components/requestBodies/';
+const RESPONSES = '#/components/responses/';
+
+/** An operation's own media types, when it lists any. */
+function mediaTypes(list: unknown): string[] | undefined {
+  const types = Array.isArray(list) ? list.filter((t): t is string => typeof t === 'string') : [];
+  return types.length > 0 ? types : undefined;
+}
+
+/** The component a local `$ref` under `prefix` names in the upgraded document. */
+function named(upgraded: JsonObject, prefix: string, ref: string): JsonObject | undefined {
+  if (!ref.startsWith(prefix) || !isObject(upgraded.components)) return undefined;
+  const group = upgraded.components[prefix.split('/')[2]!];
+  const found = isObject(group) ? group[decodeURIComponent(ref.slice(prefix.length))] : undefined;
+  return isObject(found) ? found : undefined;
+}
+
+/**
+ * A body or answer under other media types: each keeps its own entry where it has one (a 2.0
+ * `examples` per media type, which the upgrader writes without the schema), the others take a copy
+ * of the first without its examples.
+ */
+function relabelled(holder: JsonObject, types: string[]): JsonObject {
+  const content = holder.content;
+  const [first] = isObject(content) ? Object.values(content) : [];
+  if (!isObject(content) || !isObject(first)) return structuredClone(holder);
+  const { examples: _examples, example: _example, ...bare } = first;
+  return {
+    ...structuredClone(holder),
+    content: Object.fromEntries(
+      types.map((type) => [type, structuredClone(isObject(content[type]) ? { ...bare, ...content[type] } : bare)]),
+    ),
+  };
+}
+
 /** Each answer's body under the operation's own media types: the upgrader used the document's. */
-function relabel(operation: JsonObject, produces: string[]): void {
+function relabel(upgraded: JsonObject, operation: JsonObject, produces: string[]): void {
   if (!isObject(operation.responses)) return;
-  for (const response of Object.values(operation.responses)) {
-    if (!isObject(response) || !isObject(response.content)) continue;
-    const [first] = Object.values(response.content);
-    if (!isObject(first)) continue;
-    response.content = Object.fromEntries(produces.map((type) => [type, structuredClone(first)]));
+  for (const [status, response] of Object.entries(operation.responses)) {
+    if (!isObject(response)) continue;
+    // A shared answer (`#/responses/X`) keeps its labels elsewhere: this operation gets a copy.
+    const answer = typeof response.$ref === 'string' ? named(upgraded, RESPONSES, response.$ref) : response;
+    if (answer && isObject(answer.content)) operation.responses[status] = relabelled(answer, produces);
   }
 }

@@ -288,3 +288,32 @@ describe('Swagger 2.0: what the upgrader loses is written back', () => {
     expect(Object.keys(responses.default!.content)).toEqual(['text/plain', 'application/xml']);
   });
 });
+
+describe('Swagger 2.0: shared body parameters and answers', () => {
+  it("a $ref'd body is the request body, an operation's produces labels a $ref'd answer, each type keeps its example", async () => {
+    const { document } = await readDocument('tests/fixtures/openapi/swagger2-refs.yaml');
+    const paths = document.paths as Record<string, Record<string, JsonObject>>;
+    const create = paths['/pets']!.post!;
+    expect(create.parameters).toEqual([]);
+    expect(create.requestBody).toEqual({
+      required: true,
+      content: {
+        'application/json': { schema: { $ref: '#/components/schemas/Pet' } },
+        'application/xml': { schema: { $ref: '#/components/schemas/Pet' } },
+      },
+    });
+    const exported = paths['/export']!.get!.responses as Record<string, JsonObject>;
+    expect(exported['200']).toEqual({
+      description: 'csv export',
+      content: { 'text/csv': { schema: { type: 'string' } } },
+    });
+    const read = (paths['/pets/{id}']!.get!.responses as Record<string, { content: Record<string, JsonObject> }>)[
+      '200'
+    ]!;
+    expect(read.content['application/xml']).toEqual({
+      schema: { $ref: '#/components/schemas/Pet' },
+      examples: { default: { value: '<Pet><name>rex</name></Pet>' } },
+    });
+    expect(read.content['application/json']!.examples).toEqual({ default: { value: { name: 'rex' } } });
+  });
+});
