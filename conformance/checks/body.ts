@@ -12,7 +12,8 @@ export const contentType: Check = (ctx) => {
   const { spec, response, documented, rules } = ctx;
   if (!response || !documented || documented.content.length === 0) return 'skip';
   const actual = mediaTypeOf(response);
-  if (!actual && isHead(ctx)) return 'skip';
+  // No content, nothing to label: an empty body is judged by the body checks, where a schema says what it holds.
+  if (!actual && (isHead(ctx) || response.text === '')) return 'skip';
   if (actual && documented.content.some((m) => mediaTypeMatches(m.mediaType, actual))) return;
   // The vendor shows the body but names no media type: by its own word any label of that kind will
   // do (problem details as plain application/json), not another kind (JSON sent as text/plain).

@@ -335,7 +335,7 @@ it('a required byte body is written as bytes; one of a format the runner cannot 
   }
 });
 
-it('a body the runner cannot read (a raw stream) is not judged; the wrong Content-Type is one the operation does not take', async () => {
+it('a body the runner cannot read (a raw stream) is not judged, an empty one needs no Content-Type; the wrong Content-Type is one the operation does not take', async () => {
   const target = await serve((_method, _url, body, contentType) =>
     contentType === 'text/plain' && body.length > 0
       ? {
@@ -343,7 +343,7 @@ it('a body the runner cannot read (a raw stream) is not judged; the wrong Conten
           text: '\u0001\u0000\u0000\u0005hello',
           headers: { 'content-type': 'application/vnd.example.raw-stream' },
         }
-      : { status: 400, text: 'not a text body', headers: { 'content-type': 'text/plain' } },
+      : { status: 400, text: '' },
   );
   try {
     const run = await runFixture('stream-bodies.yaml', target.baseUrl, '--seed', '7');
