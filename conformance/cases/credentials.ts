@@ -75,3 +75,14 @@ export function madeCredentialValues(operations: readonly Operation[], nonce: st
   }
   return values;
 }
+
+/**
+ * Whether a parameter is where the operation's credentials go (a 2.0 document often declares its API
+ * key as a parameter too): the run's credentials fill it, and no case writes another value there.
+ */
+export function carriesCredential(operation: Operation, parameter: { in: string; name: string }): boolean {
+  const names = credentialNames(operation.security.flat());
+  if (parameter.in === 'query') return names.query.includes(parameter.name);
+  if (parameter.in === 'cookie') return names.cookies.includes(parameter.name);
+  return parameter.in === 'header' && names.headers.includes(parameter.name.toLowerCase());
+}

@@ -14,6 +14,7 @@ import { isPrimitive } from '../../lib/schema.js';
 import { type Operation, pathKeyQuery, requestPath, type Spec } from '../../lib/spec.js';
 import { roundTrip } from '../../lib/wire.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
+import { carriesCredential } from './credentials.js';
 import type { Draft } from './positive.js';
 import { validBody } from './positive.js';
 import {
@@ -161,6 +162,8 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
   // request path (`/files/{id}` beside `/files/{id}#shared_link`), whose answer says nothing of this one.
   const shared = siblings.length > 0;
   for (const parameter of operation.parameters) {
+    // Credentials are the auth cases' to break.
+    if (carriesCredential(operation, parameter)) continue;
     const kind = parameter.in === 'header' ? 'header' : 'negative';
     if (parameter.in !== 'path' && parameter.required && !shared) {
       const request = withBody(base, validPayload());

@@ -13,6 +13,7 @@ import type { Operation } from '../../lib/spec.js';
 import { roundTrip } from '../../lib/wire.js';
 import type { TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
+import { carriesCredential } from './credentials.js';
 import {
   baseRequest,
   fromWire,
@@ -104,7 +105,7 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   // An update by query parameters writes its unique values there: each case its own, as in a body.
   const stamped = binding?.resource.patch === 'parameters' ? (binding.resource.unique?.fields ?? []) : [];
   for (const parameter of operation.parameters.filter(
-    (p) => (p.in === 'query' || p.in === 'cookie') && !addressed(p.name),
+    (p) => (p.in === 'query' || p.in === 'cookie') && !addressed(p.name) && !carriesCredential(operation, p),
   )) {
     for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'boundaries', ctx.seed)) {
       const value =

@@ -12,7 +12,7 @@ import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
 import type { BodyRef, LinkedValue, PlannedBody, PlannedRequest, WireValue } from '../types.js';
 import { type BuildContext, bodyMedia, isValid, requireWritableBody } from './context.js';
-import { credentials } from './credentials.js';
+import { carriesCredential, credentials } from './credentials.js';
 
 /** How a primitive parameter value travels as text. */
 export const wireText = parameterText;
@@ -158,6 +158,7 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
     forceHeaders: [],
   };
   for (const parameter of operation.parameters) {
+    if (carriesCredential(operation, parameter)) continue;
     const linked = linkedParameter(ctx, operation, parameter.name);
     if (parameter.in === 'path')
       request.pathParams[parameter.name] = linked ?? { value: parameterValue(parameter, ctx.seed) };

@@ -357,6 +357,21 @@ it('a body the runner cannot read (a raw stream) is not judged, an empty one nee
   }
 });
 
+it("a parameter declared where the API key goes carries the run's key: no case writes another value there", async () => {
+  const target = await serve((_method, url) => {
+    if (!url.searchParams.get('api_key')?.startsWith('conformance-run-')) return { status: 401, text: '' };
+    const limit = url.searchParams.get('limit');
+    return limit === null || /^([1-9]|10)$/.test(limit) ? { status: 200, body: {} } : { status: 400, text: '' };
+  });
+  try {
+    const run = await runFixture('key-parameter.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.listItems?.checks.positive_data_accepted?.passed).toBeGreaterThan(1);
+  } finally {
+    await target.close();
+  }
+});
+
 it('a schema the draft refuses is named by file and pointer, exit 2 without a stack', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {
