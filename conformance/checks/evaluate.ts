@@ -8,10 +8,9 @@ import { isJsonMediaType } from '../../lib/media-type.js';
 import { type Assumption, markedPointer, reachedAssumptions, responseAssumption } from '../../lib/provenance.js';
 import type { Response, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
-import { coerceText } from '../../lib/wire.js';
 import type { AssumptionEvidence, CaseResult, CheckContext, CheckResult, Exchange } from '../types.js';
 import type { CheckDefinition } from './registry.js';
-import { documentedFor, documentedMedia, headerRequiredAssumption, isSuccess } from './support.js';
+import { documentedFor, documentedMedia, headerAsRead, headerRequiredAssumption, isSuccess } from './support.js';
 
 export interface EvaluateOptions {
   spec: Spec;
@@ -89,7 +88,7 @@ function presentHeaderAssumptions(ctx: CheckContext, documented: Response): Assu
     if (required) found.push(required);
     const origin = header.schema ? spec.origins.get(header.schema) : undefined;
     if (header.schema && origin !== undefined)
-      found.push(...reachedAssumptions(spec.source, origin, coerceText(value, header.schema)));
+      found.push(...reachedAssumptions(spec.source, origin, headerAsRead(header, header.schema, value)));
   }
   return found;
 }

@@ -1,9 +1,8 @@
 /** `response_headers`: documented required headers are present, and every documented header present is valid. */
 import { formatAjvErrors } from '../../lib/ajv-errors.js';
 import { type Assumption, inferredOnly } from '../../lib/provenance.js';
-import { coerceText } from '../../lib/wire.js';
 import type { Check } from '../types.js';
-import { headerRequiredAssumption } from './support.js';
+import { headerAsRead, headerRequiredAssumption } from './support.js';
 
 export const responseHeaders: Check = ({ spec, response, documented, validators, rules }) => {
   if (!response || !documented || documented.headers.length === 0) return 'skip';
@@ -22,7 +21,7 @@ export const responseHeaders: Check = ({ spec, response, documented, validators,
     }
     if (!header.schema) continue;
     const validate = validators.get(header.schema, rules);
-    if (validate(coerceText(value, header.schema))) continue;
+    if (validate(headerAsRead(header, header.schema, value))) continue;
     errors.push(...formatAjvErrors(validate.errors, header.name));
     const assumed = inferredOnly(spec.source, validate.errors);
     assumptions = assumed && assumptions ? [...assumptions, ...assumed] : undefined;

@@ -18,6 +18,7 @@ import {
 import { documentedResponse, underRules } from '../../lib/responses.js';
 import { declaredTypes } from '../../lib/schema.js';
 import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
+import { readParameter } from '../../lib/wire.js';
 import { provablyPremature } from '../throttle.js';
 import type { CheckContext, Failure, ReceivedResponse, Rules } from '../types.js';
 
@@ -105,6 +106,12 @@ function listedErrors(errors: readonly ErrorObject[]): string[] {
  * Validates the body against the schema documented for `status`; `kind` names it in the message
  * (`the 200 schema`, `the 422 error schema`).
  */
+/** A response header's value as its style (simple) writes it: a list or an object is comma-separated. */
+export function headerAsRead(header: { name: string }, schema: JsonSchema, value: string): unknown {
+  const read = readParameter({ name: header.name, in: 'header', schema }, { headers: { [header.name]: value } });
+  return read.present ? read.value : value;
+}
+
 /**
  * Whether the runner can read a body of this media type as the value its schema describes: JSON and
  * event streams are parsed; any other body is its text, which a schema for an object, a list or a

@@ -372,6 +372,22 @@ it("a parameter declared where the API key goes carries the run's key: no case w
   }
 });
 
+it('a list header is read as its style writes it (1,2), and an item that breaks it still fails', async () => {
+  for (const [pages, code] of [
+    ['1,2', 0],
+    ['1, x', 1],
+  ] as const) {
+    const target = await serve(() => ({ status: 200, body: {}, headers: { 'x-pages': pages } }));
+    try {
+      const run = await runFixture('list-header.yaml', target.baseUrl, '--seed', '7');
+      expect(run.code, `${pages}: ${run.describe()}\n${summarize(run.report)}`).toBe(code);
+      if (code === 1) expect(run.report?.failures.map((f) => f.check)).toEqual(['response_headers']);
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('a schema the draft refuses is named by file and pointer, exit 2 without a stack', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {
