@@ -102,10 +102,6 @@ function listedErrors(errors: readonly ErrorObject[]): string[] {
   return listed;
 }
 
-/**
- * Validates the body against the schema documented for `status`; `kind` names it in the message
- * (`the 200 schema`, `the 422 error schema`).
- */
 /** A response header's value as its style (simple) writes it: a list or an object is comma-separated. */
 export function headerAsRead(header: { name: string }, schema: JsonSchema, value: string): unknown {
   const read = readParameter({ name: header.name, in: 'header', schema }, { headers: { [header.name]: value } });
@@ -123,6 +119,10 @@ export function readableBody(mediaType: string, schema: JsonSchema): boolean {
   return types === undefined || types.has('string');
 }
 
+/**
+ * Validates the body against the schema documented for `status`; `kind` names it in the message
+ * (`the 200 schema`, `the 422 error schema`).
+ */
 export function validateBody(
   ctx: CheckContext,
   media: MediaType,
