@@ -83,7 +83,8 @@ export type StatefulRule =
   | { rule: 'duplicate'; status: string; example: string }
   | { rule: 'merged'; status: string; example: string; intoStep: number }
   | { rule: 'conflict'; status: string; example: string }
-  | { rule: 'unknown-id'; status: string }
+  /** `id`: the made-up id sent, which no create of the run may have returned when it goes out. */
+  | { rule: 'unknown-id'; status: string; id: string }
   /** The record (at `record` in the answer) shows these values, which an earlier step wrote. */
   | { rule: 'shows'; record: string; values: Record<string, unknown>; after: string }
   /** The list (items at `items`) holds the record the step `about` made, by its `idField`. */

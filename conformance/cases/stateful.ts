@@ -68,7 +68,7 @@ function unknownIdStep(ctx: BuildContext, operation: Operation, param: string, u
     kind: 'stateful',
     name: `stateful: ${operation.operationId} an id never created (${unknown})`,
     request,
-    stateful: { rule: 'unknown-id', status: notFound },
+    stateful: { rule: 'unknown-id', status: notFound, id: unknown },
   };
 }
 

@@ -388,6 +388,38 @@ it('a list header is read as its style writes it (1,2), and an item that breaks 
   }
 });
 
+it('an id made up as one never created is not sent once a create returned it (ids 1 to 3)', async () => {
+  const orders = new Set<number>();
+  const target = await serve((method, url, body) => {
+    if (method === 'POST') {
+      let order: unknown;
+      try {
+        order = JSON.parse(body);
+      } catch {
+        return { status: 400, text: '' };
+      }
+      const integers = (o: Record<string, unknown>) =>
+        ['id', 'quantity'].every((k) => o[k] === undefined || Number.isInteger(o[k]));
+      if (!isObject(order) || !integers(order)) return { status: 400, text: '' };
+      const id = orders.size + 1;
+      orders.add(id);
+      return { status: 200, body: { ...order, id } };
+    }
+    const id = url.pathname.split('/').pop() ?? '';
+    if (!/^[1-3]$/.test(id)) return { status: 400, text: '' };
+    return orders.has(Number(id)) ? { status: 200, body: { id: Number(id) } } : { status: 404, text: '' };
+  });
+  try {
+    const run = await runFixture('bounded-id.yaml', target.baseUrl, '--seed', '7', '--max-cases', '10');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.notSentBy.map((n) => n.reason)).toContain(
+      'the id 3, made up as one no create returned, was returned by a create of this run',
+    );
+  } finally {
+    await target.close();
+  }
+});
+
 it('a schema the draft refuses is named by file and pointer, exit 2 without a stack', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {
