@@ -84,6 +84,29 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** Every record a successful create or copy answered with, once per collection and id, in plan order. */
+function createdRecords(
+  exchanges: readonly (Exchange | undefined)[],
+  plan: Plan,
+): { plan: Plan['cleanup'][number]; operationId: string; id: unknown }[] {
+  const records: { plan: Plan['cleanup'][number]; operationId: string; id: unknown }[] = [];
+  const seen = new Set<string>();
+  for (const exchange of exchanges) {
+    const response = exchange?.response;
+    if (!exchange || !response || !isSuccess(response.status)) continue;
+    for (const cleanupPlan of plan.cleanup) {
+      const create = cleanupPlan.creates.find((c) => c.operationId === exchange.testCase.operation.operationId);
+      if (!create) continue;
+      const id = evaluateExpression(create.expression, response);
+      const key = `${cleanupPlan.collection} ${JSON.stringify(id)}`;
+      if (id === undefined || id === null || seen.has(key)) continue;
+      seen.add(key);
+      records.push({ plan: cleanupPlan, operationId: create.operationId, id });
+    }
+  }
+  return records;
+}
+
 /**
  * Ids created by the link sources' positive cases, in plan order (not completion order), handed out
  * round-robin to the cases of the operations they feed: same seed, same ids for the same server.
@@ -284,21 +307,6 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   const placeholder = (testCase: TestCase): SentRequest =>
     buildRequest(testCase, options.baseUrl, userHeaders, () => '{unavailable}') as SentRequest;
 
-  /** The ids the run's successful creates returned so far, as text (see the cleanup below). */
-  const createdIds = (): Set<string> => {
-    const ids = new Set<string>();
-    for (const exchange of exchanges) {
-      const response = exchange?.response;
-      if (!response || !isSuccess(response.status)) continue;
-      for (const cleanupPlan of plan.cleanup) {
-        const create = cleanupPlan.creates.find((c) => c.operationId === exchange.testCase.operation.operationId);
-        const id = create ? evaluateExpression(create.expression, response) : undefined;
-        if (id !== undefined && id !== null) ids.add(String(id));
-      }
-    }
-    return ids;
-  };
-
   const record = (exchange: Exchange): Exchange => {
     exchanges[exchange.testCase.seq] = exchange;
     options.onExchange(exchange);
@@ -378,7 +386,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     }
     // A bounded id (1 to 3) made up as one nobody created may since have been returned by a create.
     const made = testCase.stateful?.rule === 'unknown-id' ? testCase.stateful.id : undefined;
-    if (made !== undefined && createdIds().has(made)) {
+    if (made !== undefined && createdRecords(exchanges, plan).some((r) => String(r.id) === made)) {
       const notSent = `the id ${made}, made up as one no create returned, was returned by a create of this run`;
       return record({ testCase, request: placeholder(testCase), notSent, usesCreatedId: false });
     }
@@ -475,22 +483,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   const sent = exchanges.filter((e) => e !== undefined);
   if (!options.cleanup) return { exchanges: sent, cleaned: 0, leftovers: [] };
 
-  // Every record a successful create or copy answered with, once per id, then a delete for each.
-  const records: { plan: Plan['cleanup'][number]; operationId: string; id: unknown }[] = [];
-  const seen = new Set<string>();
-  for (const exchange of sent) {
-    const response = exchange.response;
-    if (!response || !isSuccess(response.status)) continue;
-    for (const cleanupPlan of plan.cleanup) {
-      const create = cleanupPlan.creates.find((c) => c.operationId === exchange.testCase.operation.operationId);
-      if (!create) continue;
-      const id = evaluateExpression(create.expression, response);
-      const key = `${cleanupPlan.collection} ${JSON.stringify(id)}`;
-      if (id === undefined || id === null || seen.has(key)) continue;
-      seen.add(key);
-      records.push({ plan: cleanupPlan, operationId: create.operationId, id });
-    }
-  }
+  // A delete for every record the run made.
+  const records = createdRecords(sent, plan);
   let cleaned = 0;
   const leftovers: Leftover[] = unansweredCreates(sent, plan);
   const cleanupEnds = clock.now() + CLEANUP_THROTTLE_WAIT_MS;
