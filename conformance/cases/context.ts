@@ -63,9 +63,23 @@ function rank(mediaType: string, schema: JsonSchema): number {
   return -1;
 }
 
+type BodyMedia = MediaType & { schema: JsonSchema };
+
+/** Asked for every case of an operation: chosen once per operation object. */
+const chosenMedia = new WeakMap<Operation, BodyMedia | null>();
+
 /** The request body the cases use, if the operation takes one they can make: its media type and schema. */
-export function bodyMedia(operation: Operation): (MediaType & { schema: JsonSchema }) | undefined {
-  let best: (MediaType & { schema: JsonSchema; rank: number }) | undefined;
+export function bodyMedia(operation: Operation): BodyMedia | undefined {
+  let chosen = chosenMedia.get(operation);
+  if (chosen === undefined) {
+    chosen = chooseMedia(operation) ?? null;
+    chosenMedia.set(operation, chosen);
+  }
+  return chosen ?? undefined;
+}
+
+function chooseMedia(operation: Operation): BodyMedia | undefined {
+  let best: (BodyMedia & { rank: number }) | undefined;
   for (const media of operation.requestBody?.content ?? []) {
     // Bytes without a schema are any bytes (3.1 describes a file upload by its media type alone).
     const schema = media.schema ?? (mediaTypeEssence(media.mediaType) === 'application/octet-stream' ? {} : undefined);
