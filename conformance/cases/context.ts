@@ -2,7 +2,7 @@
 
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
-import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
+import { isJsonMediaType, isXmlMediaType, mediaTypeEssence } from '../../lib/media-type.js';
 import { declaredTypes } from '../../lib/schema.js';
 import type { MediaType, Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
@@ -46,9 +46,9 @@ export function createContext(
 }
 
 /**
- * Media types the generated bodies can be sent as, best first: JSON, any `+json`, forms, then plain
- * text and bytes whose schema is a string or any value (any text is such a body, where an image or
- * an archive has a format of its own).
+ * Media types the generated bodies can be sent as, best first: JSON, any `+json`, forms, then text
+ * (plain first; not XML, whose text has a grammar) and bytes whose schema is a string or any value
+ * (any text is such a body, where an image or an archive has a format of its own).
  */
 function rank(mediaType: string, schema: JsonSchema): number {
   if (isJsonMediaType(mediaType)) return mediaTypeEssence(mediaType) === 'application/json' ? 0 : 1;
@@ -59,7 +59,8 @@ function rank(mediaType: string, schema: JsonSchema): number {
   // A byte body is often described as any value (`{}`, 3.1's way) or by `contentMediaType` alone.
   const text = types === undefined || (types.size === 1 && types.has('string'));
   if (text && essence === 'text/plain') return 4;
-  if (text && essence === 'application/octet-stream') return 5;
+  if (text && essence.startsWith('text/') && !isXmlMediaType(essence)) return 5;
+  if (text && essence === 'application/octet-stream') return 6;
   return -1;
 }
 

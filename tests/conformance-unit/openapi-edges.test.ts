@@ -304,14 +304,18 @@ it('a HEAD answer has no body and may leave out its Content-Type: nothing is fai
   );
 });
 
-it('a required byte body is written as bytes; one of a format the runner cannot make leaves its operation untested', async () => {
+it('a required byte or text body is written as such; one of a format the runner cannot make leaves its operation untested', async () => {
   const bodies: string[] = [];
   const server = createServer((request, response) => {
     let text = '';
     request.setEncoding('latin1').on('data', (chunk: string) => (text += chunk));
     request.on('end', () => {
       bodies.push(`${request.method} ${request.url} ${request.headers['content-type']} ${text.length}`);
-      const ok = request.headers['content-type'] === 'application/octet-stream' && text.length > 0;
+      const csv = request.url === '/import';
+      const ok = csv
+        ? request.headers['content-type'] === 'text/csv' && text.length >= 3
+        : request.headers['content-type'] === 'application/octet-stream' && text.length > 0;
+      if (csv && ok) return response.writeHead(202).end();
       response.writeHead(ok ? 200 : 400, ok ? {} : { 'content-type': 'application/json' });
       response.end(ok ? undefined : '{"message":"no body"}');
     });
@@ -323,12 +327,16 @@ it('a required byte body is written as bytes; one of a format the runner cannot 
     expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
     expect(run.report?.operations.putArchive?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
     expect(bodies.some((line) => /^PUT \/archive application\/octet-stream [1-9]/.test(line))).toBe(true);
-    expect(bodies.filter((line) => line.startsWith('PUT /image'))).toEqual([]);
+    expect(bodies.filter((line) => line.startsWith('PUT /image') || line.startsWith('PUT /feed'))).toEqual([]);
+    const csv = run.report?.operations.importCsv?.checks;
+    expect(csv?.positive_data_accepted?.passed).toBeGreaterThan(0);
+    expect(csv?.negative_data_rejected?.passed).toBeGreaterThan(0);
     expect(run.report?.skippedOperations).toEqual([
       {
         operationId: 'putImage',
         reason: 'its required body is application/x-tar, which the runner cannot write',
       },
+      { operationId: 'putFeed', reason: 'its required body is text/xml, which the runner cannot write' },
     ]);
   } finally {
     await new Promise((resolve) => server.close(resolve));
