@@ -145,14 +145,17 @@ function acceptableStatuses(operation: Operation, options: ErrorReplyOptions): r
 
 const MESSAGE_NAMES = /^(message|detail|error_description|description|msg|reason)$/i;
 
-/** Writes `text` into the string properties named like a message, at the top or one object down (`error.message`). */
-function sayWhatWentWrong(body: unknown, text: string): void {
+/** How far down a message is looked for: `error.message`, `errors[0].message`, `error.details.reason`. */
+const MESSAGE_DEPTH = 3;
+
+/** Writes `text` into the string properties named like a message, in the objects and lists of the body. */
+function sayWhatWentWrong(body: unknown, text: string, depth = 0): void {
+  if (depth > MESSAGE_DEPTH) return;
+  if (Array.isArray(body)) for (const item of body) sayWhatWentWrong(item, text, depth + 1);
   if (!isObject(body)) return;
   for (const [key, value] of Object.entries(body)) {
     if (typeof value === 'string' && MESSAGE_NAMES.test(key)) body[key] = text;
-    else if (isObject(value))
-      for (const [inner, member] of Object.entries(value))
-        if (typeof member === 'string' && MESSAGE_NAMES.test(inner)) value[inner] = text;
+    else sayWhatWentWrong(value, text, depth + 1);
   }
 }
 

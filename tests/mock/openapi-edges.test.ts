@@ -164,7 +164,7 @@ describe('a text/event-stream response', () => {
 });
 
 describe('an error documented by its schema alone', () => {
-  it('says what went wrong in its message property, not a generated placeholder', async () => {
+  it('says what went wrong in its message properties, however deep in objects and lists, not a generated placeholder', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/error-without-example.yaml`] });
     try {
       const response = await fetch(`${own.url}/error/notes`, {
@@ -177,6 +177,15 @@ describe('an error documented by its schema alone', () => {
       expect(body.error.code).toBe('invalid_request');
       expect(body.error.message).toMatch(/text/);
       expect(body.error.message).not.toBe('conformance');
+      const listed = await fetch(`${own.url}/error/tags`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'far too long' }),
+      });
+      expect(listed.status).toBe(422);
+      const { errors } = (await listed.json()) as { errors: { detail: string; source: { pointer: string } }[] };
+      expect(errors.length).toBeGreaterThan(0);
+      for (const error of errors) expect(error.detail).toMatch(/name/);
     } finally {
       await own.close();
     }
