@@ -287,7 +287,28 @@ function lifecycleOf(
         );
       }
     }
-    return steps.length > 1 ? { name: `the life of a ${name} record`, steps } : undefined;
+    if (steps.length < 2) return undefined;
+    sameParent(steps);
+    return { name: `the life of a ${name} record`, steps };
+  }
+}
+
+/**
+ * A nested collection (`/contacts/{contactId}/notes`) is one parent's: every step addresses the parent
+ * the create wrote to, whatever values its own operation's cases start from.
+ */
+function sameParent(steps: Draft[]): void {
+  const parent = Object.entries(steps[0]!.request.pathParams).filter(([, value]) => !('sourceOperationId' in value));
+  for (const { operation, request } of steps.slice(1)) {
+    for (const [name, value] of parent) {
+      const own = request.pathParams[name];
+      if (
+        own !== undefined &&
+        !('sourceOperationId' in own) &&
+        operation.parameters.some((p) => p.in === 'path' && p.name === name)
+      )
+        request.pathParams[name] = value;
+    }
   }
 }
 

@@ -539,3 +539,29 @@ describe('webhooks', () => {
     expect(target.seen.every((line) => line.startsWith('GET /ping'))).toBe(true);
   });
 });
+
+it("a nested collection's lifecycle lists the parent the record was created under, not its own example's", async () => {
+  const notes = new Map<string, { id: string; body: string }[]>();
+  let made = 0;
+  const target = await serve((method, url, text) => {
+    const parent = /^\/contacts\/([^/]+)\/notes$/.exec(url.pathname)?.[1];
+    if (parent === undefined) return { status: 404, text: '' };
+    if (method === 'GET') return { status: 200, body: { data: notes.get(parent) ?? [] } };
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const note = { id: String(++made), body: String((body as { body?: unknown } | undefined)?.body ?? '') };
+    notes.set(parent, [...(notes.get(parent) ?? []), note]);
+    return { status: 200, body: note };
+  });
+  try {
+    const run = await runFixture('nested-collection.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(target.seen).toContain('GET /contacts/123/notes');
+  } finally {
+    await target.close();
+  }
+});
