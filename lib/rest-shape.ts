@@ -4,6 +4,7 @@
  * carries. The mock keeps state by it and the runner feeds created ids by it.
  */
 
+import { appendPointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { isJsonMediaType } from './media-type.js';
 import { isSuccessStatus } from './responses.js';
@@ -25,18 +26,53 @@ function successSchema(operation: Operation): { status: string; schema?: JsonSch
   return { status: response.status, ...(schema ? { schema } : {}) };
 }
 
+/** A parameter named for an attribute of the record other than its id (`email`, `issue_number`). */
+const ATTRIBUTE_NAME = /(e-?mail|phone|name|login|slug|handle|sku|code|number|key|token)$/i;
+const ID_NAME = /(id|uuid|guid)$/i;
+
 /**
- * Where the answer of a create carries the new record's id: `id` at the top, or in one wrapping
- * object (`/data/id`), or a property named after the item path's parameter (`petId`).
+ * The names an item path's parameter may carry in the create's answer, best first: its own
+ * (`petId`), its last word (`issue_number`: `number`), then `id` unless it names another attribute
+ * (`/contacts/{email}` reads by the email, which an answer holding only `id` does not give).
+ */
+function idNames(idParameter: string): string[] {
+  const last = idParameter
+    .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
+    .filter(Boolean)
+    .at(-1)
+    ?.toLowerCase();
+  const names = [idParameter, ...(last ? [last] : [])];
+  if (ID_NAME.test(idParameter) || !ATTRIBUTE_NAME.test(idParameter)) names.push('id');
+  return [...new Set(names)];
+}
+
+/** The property of `properties` called `name` (in any case) that holds a single value, not a record. */
+function scalarNamed(properties: Record<string, JsonSchema>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  const found = properties[name] ? name : Object.keys(properties).find((key) => key.toLowerCase() === lower);
+  const type = found === undefined ? undefined : mainType(flatten(properties[found]!));
+  return found !== undefined && type !== 'object' && type !== 'array' ? found : undefined;
+}
+
+/**
+ * Where the answer of a create carries the new record's id: a property named for the item path's
+ * parameter (`idNames`) at the top, or in one wrapping object (`/data/id`).
  */
 function idPointer(schema: JsonSchema | undefined, idParameter: string): string | undefined {
   const properties = schema ? flatten(schema).properties : undefined;
   if (!properties) return undefined;
-  for (const name of ['id', idParameter]) if (properties[name]) return `/${name}`;
+  const names = idNames(idParameter);
+  for (const name of names) {
+    const found = scalarNamed(properties, name);
+    if (found !== undefined) return appendPointer('', found);
+  }
   for (const [wrapper, inner] of Object.entries(properties)) {
     if (mainType(flatten(inner)) !== 'object') continue;
     const nested = flatten(inner).properties ?? {};
-    for (const name of ['id', idParameter]) if (nested[name]) return `/${wrapper}/${name}`;
+    for (const name of names) {
+      const found = scalarNamed(nested, name);
+      if (found !== undefined) return appendPointer(appendPointer('', wrapper), found);
+    }
   }
   return undefined;
 }

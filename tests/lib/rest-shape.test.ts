@@ -84,6 +84,24 @@ describe('restCollections', () => {
     expect(thing!.items).toEqual([]);
   });
 
+  it('an item parameter named for another attribute is found by that name, never taken for the `id`', () => {
+    const pointer = (parameter: string, properties: JsonObject): string | undefined =>
+      restCollections(
+        spec({
+          '/things': { post: { operationId: 'make', responses: created({ type: 'object', properties }) } },
+          [`/things/{${parameter}}`]: { get: { operationId: 'read', responses: ok } },
+        }),
+      )[0]!.idPointer;
+    const scalar = { type: 'integer' };
+    expect(pointer('email', { id: scalar })).toBeUndefined();
+    expect(pointer('email', { id: scalar, email: { type: 'string' } })).toBe('/email');
+    expect(pointer('issue_number', { id: scalar, number: scalar })).toBe('/number');
+    expect(pointer('username', { id: scalar, userName: { type: 'string' } })).toBe('/userName');
+    expect(pointer('contact', { id: scalar, contact: { type: 'object' } })).toBe('/id');
+    expect(pointer('contactId', { id: scalar })).toBe('/id');
+    expect(pointer('issueIdOrKey', { id: { type: 'string' }, key: { type: 'string' } })).toBe('/key');
+  });
+
   it('is read once per spec', () => {
     expect(restCollections(pets)).toBe(restCollections(pets));
   });
