@@ -87,7 +87,10 @@ export type StatefulRule =
   | { rule: 'unknown-id'; status: string; id: string }
   /** The record (at `record` in the answer) shows these values, which an earlier step wrote. */
   | { rule: 'shows'; record: string; values: Record<string, unknown>; after: string }
-  /** The list (items at `items`) holds the record the step `about` made, by its `idField`. */
+  /**
+   * The list (items at `items`) holds the record the step `about` made, by its `idField`; a page of
+   * `pageSize` items (0: of any size) may be full and have left it for another page.
+   */
   | { rule: 'lists'; items: string; idField: string; about: number; pageSize?: number }
   /** The list no longer holds the record the step `about` made (it was deleted). */
   | { rule: 'unlists'; items: string; idField: string; about: number }

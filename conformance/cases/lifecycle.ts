@@ -102,6 +102,23 @@ function aimed(
   return placeId(request, operation, binding, linked) ? request : undefined;
 }
 
+/** Query parameters that set how many items a page holds, and those that page through a list otherwise. */
+const PAGE_SIZE = /^(\$?top|limit|per_?page|page_?size|size|count|max_?results|take)$/i;
+const PAGE_MOVE =
+  /^(\$?skip|offset|start|page|page_?number|cursor|after|before|page_?token|next_?token|starting_?after|marker)$/i;
+
+/**
+ * The page size of a list whose paging no `x-resource` declares, as its parameters suggest: a page-size
+ * parameter's default; 0 (any page may be full) when it pages by parameters whose page size is unknown.
+ */
+function undeclaredPageSize(list: Operation): number | undefined {
+  const query = list.parameters.filter((p) => p.in === 'query');
+  const size = query.find((p) => PAGE_SIZE.test(p.name));
+  const byDefault = size ? flatten(size.schema).default : undefined;
+  if (typeof byDefault === 'number' && byDefault > 0) return byDefault;
+  return size || query.some((p) => PAGE_MOVE.test(p.name)) ? 0 : undefined;
+}
+
 /** The update's request and the values a read must show after it. */
 function updateOf(
   ctx: BuildContext,
@@ -232,7 +249,8 @@ function lifecycleOf(
         const maximum = parameter ? flatten(parameter.schema).maximum : undefined;
         pageSize = Math.min(maximum ?? 100, 100);
         request.query[listBinding.resource.paging.size] = { value: pageSize };
-      } else pageSize = listBinding.resource.paging?.defaultSize;
+      } else
+        pageSize = listBinding.resource.paging ? listBinding.resource.paging.defaultSize : undeclaredPageSize(listOp);
       const rule: StatefulRule = deleted
         ? { rule: 'unlists', items, idField: idField, about: 0 }
         : { rule: 'lists', items, idField: idField, about: 0, ...(pageSize !== undefined ? { pageSize } : {}) };

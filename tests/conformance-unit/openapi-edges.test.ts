@@ -565,3 +565,63 @@ it("a nested collection's lifecycle lists the parent the record was created unde
     await target.close();
   }
 });
+
+it('a list paged by parameters no x-resource declares: a full page does not prove the created record missing', async () => {
+  const things: { id: string; name: string }[] = [];
+  const target = await serve((method, url, text, contentType) => {
+    if (url.pathname !== '/things') return { status: 404, text: '' };
+    if (method === 'GET') {
+      const limit = Number(url.searchParams.get('limit') ?? 10);
+      const size = Number.isInteger(limit) && limit > 0 ? limit : 10;
+      const start = Number(url.searchParams.get('after') ?? 0) || 0;
+      return { status: 200, body: { results: things.slice(start, start + size) } };
+    }
+    let body: unknown;
+    try {
+      body = contentType === 'application/json' ? JSON.parse(text) : undefined;
+    } catch {
+      return { status: 400, text: '' };
+    }
+    const name = (body as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return { status: 400, text: '' };
+    const thing = { id: String(things.length + 1), name };
+    things.push(thing);
+    return { status: 201, body: thing };
+  });
+  try {
+    const run = await runFixture('undeclared-paging.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(things.length).toBeGreaterThan(10);
+  } finally {
+    await target.close();
+  }
+});
+
+it('an item path named for an attribute (an email) gets no made-up id: a documented 404 for a value no record has is no failure', async () => {
+  const contacts = new Map<string, { id: number; email: string }>();
+  const target = await serve((method, url, text, contentType) => {
+    if (method === 'POST' && url.pathname === '/v3/contacts') {
+      let body: unknown;
+      try {
+        body = contentType === 'application/json' ? JSON.parse(text) : undefined;
+      } catch {
+        return { status: 400, text: '' };
+      }
+      const email = (body as { email?: unknown } | null)?.email;
+      if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email)) return { status: 400, text: '' };
+      const contact = contacts.get(email) ?? { id: contacts.size + 1, email };
+      contacts.set(email, contact);
+      return { status: 201, body: { id: contact.id } };
+    }
+    const email = /^\/v3\/contacts\/([^/]+)$/.exec(url.pathname)?.[1];
+    const contact = method === 'GET' && email !== undefined ? contacts.get(decodeURIComponent(email)) : undefined;
+    return contact ? { status: 200, body: contact } : { status: 404, text: '' };
+  });
+  try {
+    const run = await runFixture('read-by-email.yaml', `${target.baseUrl}/v3`, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(target.seen.filter((line) => /^GET \/v3\/contacts\/\d+$/.test(line))).toEqual([]);
+  } finally {
+    await target.close();
+  }
+});
