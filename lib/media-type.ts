@@ -66,6 +66,17 @@ export function isXmlMediaType(value: string | undefined): boolean {
   return parsed !== undefined && (parsed.subtype === 'xml' || parsed.subtype.endsWith('+xml'));
 }
 
+/** `*\/*` or `application/*`: a range of media types, which no body is labelled with. */
+export function isMediaRange(value: string | undefined): boolean {
+  const parsed = parseMediaType(value);
+  return parsed !== undefined && (parsed.type === '*' || parsed.subtype === '*');
+}
+
+/** A JSON media type, or a range that holds JSON (`*\/*`, `application/*`): its schema describes JSON too. */
+export function coversJson(value: string | undefined): boolean {
+  return isJsonMediaType(value) || (isMediaRange(value) && mediaTypeMatches(value!, 'application/json'));
+}
+
 /**
  * Does the documented media type or range (`application/json`, `application/*`, `*\/*`) cover the
  * actual one? Parameters and case do not matter on either side.

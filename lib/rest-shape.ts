@@ -6,7 +6,7 @@
 
 import { appendPointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
-import { isJsonMediaType } from './media-type.js';
+import { coversJson } from './media-type.js';
 import { isSuccessStatus } from './responses.js';
 import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
@@ -22,7 +22,7 @@ export function restShape(path: string): { collection: string; idParameter?: str
 function successSchema(operation: Operation): { status: string; schema?: JsonSchema } | undefined {
   const response = operation.responses.find((r) => isSuccessStatus(r.status));
   if (!response) return undefined;
-  const schema = response.content.find((m) => isJsonMediaType(m.mediaType))?.schema;
+  const schema = response.content.find((m) => coversJson(m.mediaType))?.schema;
   return { status: response.status, ...(schema ? { schema } : {}) };
 }
 

@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isObject } from '../lib/json.js';
 import { getPointer } from '../lib/json-pointer.js';
-import { isJsonMediaType, mediaTypeMatches } from '../lib/media-type.js';
+import { isJsonMediaType, isMediaRange, mediaTypeMatches } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
 import { documentedResponse, isSuccess, underRules } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
@@ -18,7 +18,7 @@ import { isForced, type Preferences, readPreferences } from './prefer.js';
 import { type EngineRequest, isRefusal, type MockScenario } from './prism-engine.js';
 import { rateLimitHeaders, rateLimitReply } from './rate-limit-reply.js';
 import { validateBody, validateParameters } from './request-validation.js';
-import { causeOf, type ErrorContext, errorReply, type Reply, validationStatuses } from './responses.js';
+import { causeOf, type ErrorContext, errorReply, labelFor, type Reply, validationStatuses } from './responses.js';
 import type { OperationMatch } from './router.js';
 import { sampleFrom } from './samples.js';
 import { checkCredentials } from './security.js';
@@ -118,8 +118,13 @@ function conforming(
   const media =
     response.content.find((m) => declared !== undefined && mediaTypeMatches(m.mediaType, declared)) ??
     response.content[0]!;
-  const headers = { ...reply.headers, 'content-type': declared ?? media.mediaType };
-  if (!media.schema || !isJsonMediaType(media.mediaType)) {
+  // Prism labels a body documented under a range with a type of its own choosing (text/plain for JSON).
+  const label = labelFor(
+    declared !== undefined && !isMediaRange(media.mediaType) ? declared : media.mediaType,
+    media.schema,
+  );
+  const headers = { ...reply.headers, 'content-type': label };
+  if (!media.schema || !isJsonMediaType(isMediaRange(media.mediaType) ? label : media.mediaType)) {
     return { ...reply, headers, body: reply.body ?? '' };
   }
   const validate = options.validators.get(media.schema, options.rules);

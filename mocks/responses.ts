@@ -5,9 +5,11 @@
  * with what actually happened. Every such body is checked against the status's schema.
  */
 import { isObject, own } from '../lib/json.js';
-import { isJsonMediaType } from '../lib/media-type.js';
+import type { JsonSchema } from '../lib/json-schema.js';
+import { isJsonMediaType, isMediaRange, mediaTypeEssence } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
 import { documentedResponse, NOT_ABOUT_THE_REQUEST, underRules } from '../lib/responses.js';
+import { declaredTypes } from '../lib/schema.js';
 import type { NamedExample, Operation, Response } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import { fillErrorBody } from './error-body.js';
@@ -159,6 +161,19 @@ function sayWhatWentWrong(body: unknown, text: string, depth = 0): void {
   }
 }
 
+/**
+ * The Content-Type of a body documented under `mediaType`: itself, or for a range (`*\/*`), which
+ * labels no body, the type of the range a client reads the schema's value as: text for `text/*` and
+ * for a string schema under `*\/*`, else JSON.
+ */
+export function labelFor(mediaType: string, schema: JsonSchema | undefined): string {
+  if (!isMediaRange(mediaType)) return mediaType;
+  const type = mediaTypeEssence(mediaType).split('/')[0];
+  if (type === 'text') return 'text/plain';
+  const types = schema ? declaredTypes(schema) : undefined;
+  return type === '*' && types?.size === 1 && types.has('string') ? 'text/plain' : 'application/json';
+}
+
 /** A documented error response, its example filled from what went wrong. */
 export async function errorReply(context: ErrorContext, options: ErrorReplyOptions): Promise<Reply> {
   const { operation } = context;
@@ -190,10 +205,16 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   // properties named for one say it, instead of a generated placeholder.
   if (!example && !response.errorBody && text !== '') sayWhatWentWrong(filled, text);
   let body = filled;
-  if (media.schema && isJsonMediaType(media.mediaType)) {
+  const label = labelFor(media.mediaType, media.schema);
+  if (media.schema && isJsonMediaType(label)) {
     const validate = context.validators.get(media.schema, context.rules);
     // A filled-in value that breaks the schema (a message longer than allowed): the example as written.
     if (!validate(filled) && validate(start)) body = start;
+    // An `example: null` the schema refuses is no example (in 3.0 it cannot be told from none).
+    else if (!validate(filled) && start === null) {
+      body = sampleFrom(media.schema, code);
+      if (text !== '') sayWhatWentWrong(body, text);
+    }
   }
-  return { status: code, headers: { 'content-type': media.mediaType, ...headers }, body };
+  return { status: code, headers: { 'content-type': label, ...headers }, body };
 }

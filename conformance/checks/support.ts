@@ -6,7 +6,7 @@ import { isEventStream, parseEvents } from '../../lib/event-stream.js';
 import { isObject } from '../../lib/json.js';
 import { appendPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../../lib/media-type.js';
+import { isJsonMediaType, isMediaRange, mediaTypeEssence, mediaTypeMatches } from '../../lib/media-type.js';
 import {
   type Assumption,
   INFERRED,
@@ -80,10 +80,13 @@ export function mediaTypeOf(response: ReceivedResponse): string | undefined {
   return header ? mediaTypeEssence(header) : undefined;
 }
 
-/** The documented media type the response claims, else the first documented one. */
+/** The documented media type the response claims, else the first documented one; a range read as the claimed type. */
 export function documentedMedia(documented: Response, response: ReceivedResponse): MediaType | undefined {
   const actual = mediaTypeOf(response);
-  return (actual && documented.content.find((m) => mediaTypeMatches(m.mediaType, actual))) || documented.content[0];
+  const media =
+    (actual && documented.content.find((m) => mediaTypeMatches(m.mediaType, actual))) || documented.content[0];
+  // A range (`*/*`) gives the schema of a body of any type: the body is read as the type it is labelled.
+  return media && actual && isMediaRange(media.mediaType) ? { ...media, mediaType: actual } : media;
 }
 
 /** `/data/items/3/id: must be integer` -> `/data/items/*\/id type`: what stays the same across cases. */

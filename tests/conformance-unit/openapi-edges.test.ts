@@ -625,3 +625,24 @@ it('an item path named for an attribute (an email) gets no made-up id: a documen
     await target.close();
   }
 });
+
+it('a body documented under a media range (*/*) is read as the type it is labelled: a JSON error that breaks the schema fails', async () => {
+  const target = await serve((_method, _url, text, contentType) => {
+    let body: unknown;
+    try {
+      body = contentType === 'application/json' ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const name = (body as { name?: unknown } | null | undefined)?.name;
+    return typeof name === 'string' ? { status: 201, body: { id: '1' } } : { status: 422, body: null };
+  });
+  try {
+    const run = await runFixture('range-media.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(1);
+    expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['error_format']));
+    expect(run.report?.operations.createThing?.checks.response_schema?.passed).toBeGreaterThan(0);
+  } finally {
+    await target.close();
+  }
+});

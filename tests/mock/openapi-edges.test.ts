@@ -209,3 +209,29 @@ describe('a body under an XML media type, and an informational answer', () => {
     }
   });
 });
+
+describe('a body documented under a media range (*/*)', () => {
+  it('is labelled with a type of the range, and an example of null the schema refuses is no example', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/range-media.yaml`] });
+    try {
+      const post = (body: unknown) =>
+        fetch(`${own.url}/range/things`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const created = await post({ name: 'a' });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('content-type')).toBe('application/json');
+      expect(((await created.json()) as { id: unknown }).id).toEqual(expect.any(String));
+      const refused = await post({});
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.headers.get('content-type')).toBe('application/json');
+      const error = (await refused.json()) as { category: unknown; message: string };
+      expect(error.category).toEqual(expect.any(String));
+      expect(error.message).toMatch(/name/);
+    } finally {
+      await own.close();
+    }
+  });
+});
