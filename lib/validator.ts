@@ -20,11 +20,21 @@ export interface SchemaValidator {
   errors: ErrorObject[];
 }
 
-/** Signed 64-bit: 2^63 − 1 is not a double, so the upper bound is checked as "below 2^63". */
-const INT64 = {
-  type: 'number' as const,
-  validate: (value: number) => Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63,
-};
+/**
+ * Signed 64-bit. 2^63 − 1 is not a double: its JSON text (Java's Long.MAX_VALUE) parses to 2^63, so
+ * that is in range; the next double up (2^63 + 2048) is the first number beyond it.
+ */
+export function inInt64Range(value: number): boolean {
+  return Number.isInteger(value) && value >= -(2 ** 63) && value <= 2 ** 63;
+}
+
+/** The least double above the int64 range: what a value "above the int64 range" is sent as. */
+export const ABOVE_INT64 = 2 ** 63 + 2048;
+
+const INT64 = { type: 'number' as const, validate: inInt64Range };
+
+/** `multipleOf: 0.01` holds for 0.07, whose double divided by 0.01 is 7.000000000000001. */
+export const MULTIPLE_OF_PRECISION = 9;
 
 /** AJV's `pattern` engine: the one reading of a pattern (lib/schema.ts), so validation and generation agree. */
 const PATTERNS = Object.assign((source: string, flags: string) => patternRegExp(source, flags), {
@@ -50,6 +60,7 @@ export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
     logger: false,
     validateSchema: false,
     code: { optimize: false, regExp: PATTERNS },
+    multipleOfPrecision: MULTIPLE_OF_PRECISION,
   });
   addFormats(ajv);
   ajv.addFormat('int64', INT64);

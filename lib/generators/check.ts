@@ -7,7 +7,7 @@
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { JsonSchema } from '../json-schema.js';
 import { allowedValues, declaredTypes, isNothing, jsonEqual, jsonType, patternRegExp, typeAllows } from '../schema.js';
-import { ValidatorCache } from '../validator.js';
+import { inInt64Range, MULTIPLE_OF_PRECISION, ValidatorCache } from '../validator.js';
 
 const formatsPlugin: FormatsPlugin =
   (addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
@@ -26,8 +26,7 @@ const formatChecks = new Map<string, FormatCheck | undefined>();
 export function formatCheck(format: string): FormatCheck | undefined {
   if (formatChecks.has(format)) return formatChecks.get(format);
   let check: FormatCheck | undefined;
-  if (format === 'int64')
-    check = (v) => typeof v !== 'number' || (Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63);
+  if (format === 'int64') check = (v) => typeof v !== 'number' || inInt64Range(v);
   else {
     try {
       const definition = formatsPlugin.get(format as never) as unknown;
@@ -67,8 +66,9 @@ export function regex(pattern: string): RegExp | undefined {
   return regexes.get(pattern);
 }
 
-/** AJV's multipleOf test: the quotient must be an integer as a double. */
-export const isMultiple = (value: number, of: number): boolean => value / of === Math.trunc(value / of);
+/** AJV's multipleOf test: the quotient must be an integer, within the precision a double allows it. */
+export const isMultiple = (value: number, of: number): boolean =>
+  of !== 0 && Math.abs(Math.round(value / of) - value / of) <= 10 ** -MULTIPLE_OF_PRECISION;
 
 /**
  * Whether a scalar satisfies the folded schema's own keywords (type, const/enum, string and number

@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import type { JsonSchema } from '../json-schema.js';
+import { ABOVE_INT64 } from '../validator.js';
 import { isMultiple } from './check.js';
 import { type Ctx, guarded, type LocalVariant, UnsatisfiableSchemaError } from './schema.js';
 
@@ -164,7 +165,7 @@ export function numberViolations(flat: JsonSchema, integer: boolean): LocalVaria
       keyword,
     });
   }
-  if (flat.format === 'int64') variants.push({ label: 'above the int64 range', value: 2 ** 63, keyword: 'format' });
+  if (flat.format === 'int64') variants.push({ label: 'above the int64 range', value: ABOVE_INT64, keyword: 'format' });
   let sample: number | undefined;
   try {
     sample = sampleNumber(flat, integer);

@@ -36,7 +36,7 @@ describe('numbers', () => {
     expect(
       numberViolations({ type: 'integer', format: 'int32' }, true).map((v) => [v.value, v.keyword]),
     ).toContainEqual([2 ** 31, 'format']);
-    expect(numberViolations({ type: 'integer', format: 'int64' }, true).map((v) => v.value)).toContain(2 ** 63);
+    expect(numberViolations({ type: 'integer', format: 'int64' }, true).map((v) => v.value)).toContain(2 ** 63 + 2048);
     expect(values(numberBoundaries({ type: 'integer', format: 'int32' }, true))).toEqual([-(2 ** 31), 2 ** 31 - 1]);
   });
 

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { SpecError } from '../../lib/errors.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { buildSpec } from '../../lib/spec.js';
-import { createAjv, ValidatorCache } from '../../lib/validator.js';
+import { ABOVE_INT64, createAjv, ValidatorCache } from '../../lib/validator.js';
 
 describe('createAjv: the formats OpenAPI names', () => {
   const ajv = createAjv();
@@ -17,7 +17,15 @@ describe('createAjv: the formats OpenAPI names', () => {
     expect(valid('int32', 2 ** 31, 'integer')).toBe(false);
     expect(valid('int64', -(2 ** 63), 'integer')).toBe(true);
     expect(valid('int64', 2 ** 53, 'integer')).toBe(true);
-    expect(valid('int64', 2 ** 63, 'integer')).toBe(false);
+    // 9223372036854775807 (Java's Long.MAX_VALUE) parses to 2^63: in range; the next double is not.
+    expect(valid('int64', JSON.parse('9223372036854775807'), 'integer')).toBe(true);
+    expect(valid('int64', JSON.parse(JSON.stringify(ABOVE_INT64)), 'integer')).toBe(false);
+    expect(valid('int64', -(2 ** 63) - 2048, 'integer')).toBe(false);
+  });
+
+  it('multipleOf a decimal holds for its multiples, whose doubles divide inexactly (0.07 / 0.01)', () => {
+    for (const value of [0.07, 4.35, 0.29, 1.1, 19.99]) expect(ajv.validate({ multipleOf: 0.01 }, value)).toBe(true);
+    for (const value of [0.075, 0.001]) expect(ajv.validate({ multipleOf: 0.01 }, value)).toBe(false);
   });
 
   it('byte is base64; binary and password take any string', () => {
