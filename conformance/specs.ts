@@ -33,7 +33,7 @@ async function read(file: string): Promise<Read> {
     // spec is refused (file and pointer) before any request instead.
     for (const operation of spec.operations)
       for (const response of operation.responses)
-        for (const media of response.content) if (media.schema) validators.get(media.schema);
+        for (const media of response.content) if (media.schema) validators.get(media.schema, 'all', 'response');
     return { loaded: { spec: deepFreeze(spec), validators }, texts };
   } catch (error) {
     throw asConfigError(error);

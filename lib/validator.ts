@@ -70,6 +70,69 @@ export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
 /** Which rules a validator applies: all of them, or only those the vendor documents (no `x-inferred` ones). */
 export type RuleSet = 'all' | 'documented';
 
+/**
+ * Which way the value travels. A property marked `readOnly` and `required` is required in responses
+ * only, one marked `writeOnly` in requests only (OpenAPI 3.0.3, Schema Object); `any` reads
+ * `required` as it stands.
+ */
+export type Direction = 'any' | 'request' | 'response';
+
+type View = `${RuleSet} ${Direction}`;
+
+/** The `required` of `node` without the properties its direction leaves out; `resolve` follows a `$ref`. */
+function requiredFor(node: Record<string, unknown>, direction: Direction, resolve: (n: unknown) => unknown): unknown {
+  const required = node.required;
+  if (direction === 'any' || !Array.isArray(required)) return required;
+  const flag = direction === 'request' ? 'readOnly' : 'writeOnly';
+  const properties = [node, ...(Array.isArray(node.allOf) ? node.allOf : [])]
+    .map((part) => resolve(part))
+    .map((part) =>
+      part !== null && typeof part === 'object' ? (part as Record<string, unknown>).properties : undefined,
+    )
+    .filter((map): map is Record<string, unknown> => map !== null && typeof map === 'object');
+  const leftOut = (name: unknown) =>
+    typeof name === 'string' &&
+    properties.some((map) => {
+      const property = resolve(map[name]);
+      return property !== null && typeof property === 'object' && (property as Record<string, unknown>)[flag] === true;
+    });
+  return required.some(leftOut) ? required.filter((name) => !leftOut(name)) : required;
+}
+
+/** The document as requests or responses read it (`requiredFor` on every schema), copied only where it changes. */
+function directed<T>(document: T, direction: Direction): T {
+  if (direction === 'any') return document;
+  const resolve = (node: unknown, seen = new Set<unknown>()): unknown => {
+    const ref = node !== null && typeof node === 'object' ? (node as Record<string, unknown>).$ref : undefined;
+    if (typeof ref !== 'string' || !ref.startsWith('#') || seen.has(node)) return node;
+    seen.add(node);
+    return resolve(getPointer(document, decodeURIComponent(ref.slice(1))), seen);
+  };
+  const copies = new Map<object, unknown>();
+  const rewrite = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    if (copies.has(node)) return copies.get(node);
+    copies.set(node, node);
+    let copy: unknown = node;
+    if (Array.isArray(node)) {
+      const items = node.map(rewrite);
+      if (items.some((item, i) => item !== node[i])) copy = items;
+    } else {
+      const record = node as Record<string, unknown>;
+      const entries = Object.entries(record).map(
+        ([key, member]) => [key, ANNOTATIONS.has(key) || key === 'examples' ? member : rewrite(member)] as const,
+      );
+      const required = requiredFor(record, direction, resolve);
+      if (required !== record.required || entries.some(([key, member]) => member !== record[key])) {
+        copy = { ...Object.fromEntries(entries), ...(required !== record.required ? { required } : {}) };
+      }
+    }
+    copies.set(node, copy);
+    return copy;
+  };
+  return rewrite(document) as T;
+}
+
 interface RegisteredSpec {
   file: string | undefined;
   source: Record<string, unknown>;
@@ -77,6 +140,10 @@ interface RegisteredSpec {
   uri: string;
   /** Whether the document marks any rule `x-inferred`: without one, both rule sets are the same. */
   inferred: boolean;
+  /** The directions whose reading of `required` differs from the document's own. */
+  directions: Direction[];
+  /** The views of the document added to AJV so far, by their URI (each added on first use). */
+  views: Set<string>;
 }
 
 interface Origins {
@@ -109,7 +176,7 @@ export class ValidatorCache {
   private readonly ajv: Ajv2020;
   /** Set for a cache whose callers only ask yes or no: see shared(). */
   private readonly sharing?: {
-    ids: Record<RuleSet, WeakMap<object, string>>;
+    ids: Map<View, WeakMap<object, string>>;
     byText: Map<string, string>;
     count: number;
   };
@@ -122,24 +189,19 @@ export class ValidatorCache {
    */
   constructor(options: { yesOrNo?: boolean } = {}) {
     this.ajv = createAjv({ allErrors: !options.yesOrNo });
-    if (options.yesOrNo)
-      this.sharing = { ids: { all: new WeakMap(), documented: new WeakMap() }, byText: new Map(), count: 0 };
+    if (options.yesOrNo) this.sharing = { ids: new Map(), byText: new Map(), count: 0 };
   }
 
-  private readonly compiled = {
-    all: new WeakMap<JsonSchema, SchemaValidator>(),
-    documented: new WeakMap<JsonSchema, SchemaValidator>(),
-  };
-  private readonly byText = { all: new Map<string, SchemaValidator>(), documented: new Map<string, SchemaValidator>() };
+  private readonly compiled = new Map<View, WeakMap<JsonSchema, SchemaValidator>>();
+  private readonly byText = new Map<View, Map<string, SchemaValidator>>();
   private readonly specs: RegisteredSpec[] = [];
+  /** Schemas outside any spec whose `required` no direction changes: one validator serves all three. */
+  private readonly undirected = new WeakMap<JsonSchema, boolean>();
 
   /** Makes the spec's schemas compile by reference into its document (and its documented-only twin). */
   register(spec: { file?: string; source: Record<string, unknown>; origins: WeakMap<object, string> }): void {
     if (this.specs.some((s) => s.origins === spec.origins)) return;
     const uri = `urn:contact-api-contracts:spec:${this.specs.length}`;
-    // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
-    this.ajv.addSchema(withoutEmptyEnums(spec.source), uri, undefined, false);
-    this.ajv.addSchema(withoutEmptyEnums(documentedOnly(spec.source)), `${uri}:documented`, undefined, false);
     knownOrigins = knownOrigins.filter((known) => known.origins.deref() !== undefined);
     if (!knownOrigins.some((known) => known.origins.deref() === spec.origins))
       knownOrigins.push({ file: spec.file, origins: new WeakRef(spec.origins) });
@@ -149,26 +211,58 @@ export class ValidatorCache {
       origins: spec.origins,
       uri,
       inferred: assumptionsOf(spec.source).length > 0,
+      directions: (['request', 'response'] as const).filter((d) => directed(spec.source, d) !== spec.source),
+      views: new Set(),
     });
   }
 
-  get(schema: JsonSchema, rules: RuleSet = 'all'): SchemaValidator {
-    // A document with no inferred rule compiles each schema once, not once per rule set.
-    if (rules === 'documented' && this.specs.some((s) => !s.inferred && s.origins.has(schema))) rules = 'all';
-    const cache = this.compiled[rules];
+  /** `direction`: which way the value travels, for `required` properties marked readOnly or writeOnly. */
+  get(schema: JsonSchema, rules: RuleSet = 'all', direction: Direction = 'any'): SchemaValidator {
+    const spec = this.specs.find((s) => s.origins.has(schema));
+    // A document with no inferred rule compiles each schema once, not once per rule set; one whose
+    // `required` no direction changes, once for every direction.
+    if (rules === 'documented' && spec && !spec.inferred) rules = 'all';
+    if (direction !== 'any' && (spec ? !spec.directions.includes(direction) : this.isUndirected(schema)))
+      direction = 'any';
+    const view: View = `${rules} ${direction}`;
+    let cache = this.compiled.get(view);
+    if (!cache) this.compiled.set(view, (cache = new WeakMap()));
     let validator = cache.get(schema);
     if (!validator) {
-      const compilable = this.compilable(schema, rules);
+      const compilable = this.compilable(schema, rules, direction, spec);
       // A schema built at run time is often built again, equal: each text is compiled once.
       const text = JSON.stringify(compilable);
-      validator = this.byText[rules].get(text);
+      let texts = this.byText.get(view);
+      if (!texts) this.byText.set(view, (texts = new Map()));
+      validator = texts.get(text);
       if (!validator) {
         validator = wrap(this.compile(schema, compilable));
-        this.byText[rules].set(text, validator);
+        texts.set(text, validator);
       }
       cache.set(schema, validator);
     }
     return validator;
+  }
+
+  private isUndirected(schema: JsonSchema): boolean {
+    let known = this.undirected.get(schema);
+    if (known === undefined) {
+      known = directed(schema, 'request') === schema && directed(schema, 'response') === schema;
+      this.undirected.set(schema, known);
+    }
+    return known;
+  }
+
+  /** The URI of the spec's document as `rules` and `direction` read it, added to AJV on first use. */
+  private viewUri(spec: RegisteredSpec, rules: RuleSet, direction: Direction): string {
+    const uri = `${spec.uri}${rules === 'documented' ? ':documented' : ''}${direction === 'any' ? '' : `:${direction}`}`;
+    if (!spec.views.has(uri)) {
+      const document = rules === 'documented' ? documentedOnly(spec.source) : spec.source;
+      // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
+      this.ajv.addSchema(withoutEmptyEnums(directed(document, direction)), uri, undefined, false);
+      spec.views.add(uri);
+    }
+    return uri;
   }
 
   /**
@@ -197,17 +291,22 @@ export class ValidatorCache {
     }
   }
 
-  private compilable(schema: JsonSchema, rules: RuleSet): JsonSchema | { $ref: string } {
-    for (const spec of this.specs) {
-      const pointer = spec.origins.get(schema);
-      if (pointer === undefined) continue;
+  private compilable(
+    schema: JsonSchema,
+    rules: RuleSet,
+    direction: Direction,
+    spec: RegisteredSpec | undefined,
+  ): JsonSchema | { $ref: string } {
+    const pointer = spec?.origins.get(schema);
+    if (spec && pointer !== undefined) {
       const fragment = pointer.split('/').map(encodeURIComponent).join('/');
-      return { $ref: `${spec.uri}${rules === 'documented' ? ':documented' : ''}#${fragment}` };
+      return { $ref: `${this.viewUri(spec, rules, direction)}#${fragment}` };
     }
-    const shared = this.sharing && this.shared(schema, rules);
+    const shared = this.sharing && this.shared(schema, rules, direction);
     if (shared) return shared;
     // A schema built outside a spec may still be recursive: AJV needs its cycles as references.
-    return withoutEmptyEnums(acyclic(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema));
+    const tree = acyclic(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema);
+    return withoutEmptyEnums(directed(tree, direction));
   }
 
   /**
@@ -218,10 +317,12 @@ export class ValidatorCache {
    * seconds). Copies equal in text share one id. Undefined for a schema naming URIs or anchors
    * (`$ref`, `$id`...), which only mean something where they stand: it is compiled as a tree.
    */
-  private shared(schema: JsonSchema, rules: RuleSet): { $ref: string } | undefined {
+  private shared(schema: JsonSchema, rules: RuleSet, direction: Direction): { $ref: string } | undefined {
     const sharing = this.sharing!;
     if (typeof schema !== 'object' || schema === null) return undefined;
-    const ids = sharing.ids[rules];
+    const view: View = `${rules} ${direction}`;
+    let ids = sharing.ids.get(view);
+    if (!ids) sharing.ids.set(view, (ids = new WeakMap()));
     const known = ids.get(schema);
     if (known !== undefined) return { $ref: known };
     const made = new Map<object, string>();
@@ -277,7 +378,10 @@ export class ValidatorCache {
               Array.isArray(sub) ? sub : member(sub, `${under}/${escapeToken(name)}`),
             ]),
           );
-        else copy[key] = rules === 'documented' ? documentedOnly(value) : value;
+        else {
+          copy[key] = rules === 'documented' ? documentedOnly(value) : value;
+          if (key === 'required') copy[key] = requiredFor({ ...node, required: copy[key] }, direction, (n) => n);
+        }
       }
       if (Array.isArray(copy.enum) && copy.enum.length === 0) {
         delete copy.enum;

@@ -127,7 +127,7 @@ function conforming(
   if (!media.schema || !isJsonMediaType(isMediaRange(media.mediaType) ? label : media.mediaType)) {
     return { ...reply, headers, body: reply.body ?? '' };
   }
-  const validate = options.validators.get(media.schema, options.rules);
+  const validate = options.validators.get(media.schema, options.rules, 'response');
   if (reply.body !== undefined && validate(reply.body)) return { ...reply, headers };
   const made = () => sampleFrom(media.schema!, reply.status);
   for (const candidate of [...fallbacks, made]) {

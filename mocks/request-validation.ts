@@ -155,7 +155,7 @@ export async function validateBody(
     body = decoded.value;
   }
   if (!media.schema) return { ok: true, body, media };
-  const validate = context.validators.get(media.schema, context.rules);
+  const validate = context.validators.get(media.schema, context.rules, 'request');
   return validate(body)
     ? { ok: true, body, media }
     : {

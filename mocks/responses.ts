@@ -207,7 +207,7 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   let body = filled;
   const label = labelFor(media.mediaType, media.schema);
   if (media.schema && isJsonMediaType(label)) {
-    const validate = context.validators.get(media.schema, context.rules);
+    const validate = context.validators.get(media.schema, context.rules, 'response');
     // A filled-in value that breaks the schema (a message longer than allowed): the example as written.
     if (!validate(filled) && validate(start)) body = start;
     // An `example: null` the schema refuses is no example (in 3.0 it cannot be told from none).

@@ -12,26 +12,28 @@
 import type { JsonSchema } from '../lib/json-schema.js';
 import type { ResourceBinding } from '../lib/resources.js';
 import type { Operation } from '../lib/spec.js';
-import type { RuleSet, ValidatorCache } from '../lib/validator.js';
+import type { Direction, RuleSet, ValidatorCache } from '../lib/validator.js';
 import { recordProperties } from './state/resources.js';
 
 /** The fields state validates one by one (mocks/state/resources.ts). */
 const fieldsOf = (schema: JsonSchema): JsonSchema[] => Object.values(recordProperties(schema) ?? {});
 
-/** The schemas the mock validates for this operation, in the order a request meets them. */
-export function schemasOf(operation: Operation, binding?: ResourceBinding): JsonSchema[] {
-  const schemas: JsonSchema[] = operation.parameters.map((p) => p.schema);
+/** The schemas the mock validates for this operation, in the order a request meets them, each with its direction. */
+export function schemasOf(operation: Operation, binding?: ResourceBinding): [JsonSchema, Direction][] {
+  const any = (schema: JsonSchema): [JsonSchema, Direction] => [schema, 'any'];
+  const schemas = operation.parameters.map((p) => any(p.schema));
   const bodies = [
-    ...(operation.requestBody?.content ?? []),
-    ...operation.responses.flatMap((response) => response.content),
+    ...(operation.requestBody?.content ?? []).map((media) => [media, 'request'] as const),
+    ...operation.responses.flatMap((response) => response.content.map((media) => [media, 'response'] as const)),
   ];
-  for (const media of bodies) {
+  for (const [media, direction] of bodies) {
     if (!media.schema) continue;
-    schemas.push(media.schema, ...fieldsOf(media.schema));
+    schemas.push([media.schema, direction], ...fieldsOf(media.schema).map(any));
   }
   // State keeps a record's fields one by one, and checks a new id (mocks/state/resources.ts).
-  for (const record of [binding?.recordSchema, binding?.itemSchema]) if (record) schemas.push(...fieldsOf(record));
-  if (binding?.idSchema) schemas.push(binding.idSchema);
+  for (const record of [binding?.recordSchema, binding?.itemSchema])
+    if (record) schemas.push(...fieldsOf(record).map(any));
+  if (binding?.idSchema) schemas.push(any(binding.idSchema));
   return schemas;
 }
 
@@ -61,7 +63,8 @@ export function warmValidators(apis: Iterable<WarmApi>, validators: ValidatorCac
       return;
     }
     try {
-      validators.get(queue[next++]!, rules);
+      const [schema, direction] = queue[next++]!;
+      validators.get(schema, rules, direction);
     } catch {
       // The request that needs it reports it.
     }

@@ -106,5 +106,5 @@ export function requireWritableBody(operation: Operation): void {
 }
 
 export function isValid(ctx: BuildContext, schema: JsonSchema, value: unknown): boolean {
-  return ctx.validators.get(schema)(value);
+  return ctx.validators.get(schema, 'all', 'request')(value);
 }

@@ -36,8 +36,8 @@ import { makeUnique } from './uniqueness.js';
  * violation is only our assumption), else undefined.
  */
 function assumedInvalid(ctx: BuildContext, schema: JsonSchema, value: unknown): Assumption[] | undefined {
-  if (!ctx.validators.get(schema, 'documented')(value)) return undefined;
-  const validate = ctx.validators.get(schema);
+  if (!ctx.validators.get(schema, 'documented', 'request')(value)) return undefined;
+  const validate = ctx.validators.get(schema, 'all', 'request');
   validate(value);
   return inferredOnly(ctx.spec.source, validate.errors);
 }

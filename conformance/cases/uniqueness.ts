@@ -54,7 +54,7 @@ export class Stamps {
    * The first case to send an empty value keeps it (an empty boundary); later ones are stamped.
    */
   uniqueValue(field: string, schema: JsonSchema, current: unknown, stamp: Stamp): unknown {
-    const validate = this.validators.get(schema);
+    const validate = this.validators.get(schema, 'all', 'request');
     if (typeof current !== 'string' || !validate(current)) return undefined;
     const claim = (value: string): boolean => {
       const key = `${field}\u0000${value}`;
@@ -82,7 +82,7 @@ export class Stamps {
    * instead of the rule. Undefined when the value is valid or no stamp keeps it invalid.
    */
   uniqueInvalid(field: string, schema: JsonSchema, current: unknown, stamp: Stamp): unknown {
-    const validate = this.validators.get(schema);
+    const validate = this.validators.get(schema, 'all', 'request');
     if (typeof current !== 'string' || validate(current)) return undefined;
     const broken = new Set(validate.errors.map((e) => `${e.instancePath} ${e.keyword}`));
     for (const candidate of stampedStrings(current, stamp)) {

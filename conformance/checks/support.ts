@@ -151,7 +151,7 @@ export function validateBody(
     }
     value = response.json.value;
   }
-  const validate = ctx.validators.get(schema, ctx.rules);
+  const validate = ctx.validators.get(schema, ctx.rules, 'response');
   if (validate(value)) return undefined;
   // A body that is ours as a whole (`content`) is refuted by any body the server sends instead.
   const assumptions = contentAssumption ?? inferredOnly(ctx.spec.source, validate.errors);
@@ -186,7 +186,7 @@ function validateEvents(
       key: `${status} not an event stream`,
     };
   }
-  const validate = ctx.validators.get(schema, ctx.rules);
+  const validate = ctx.validators.get(schema, ctx.rules, 'response');
   // The schema reads events as objects when it describes a `data` member; else their data alone.
   const asEvents = isObject(schema.properties) && 'data' in schema.properties;
   for (const [i, event] of events.entries()) {

@@ -16,7 +16,7 @@ const formatsPlugin: FormatsPlugin =
 const validators = new ValidatorCache({ yesOrNo: true });
 
 export function accepts(schema: JsonSchema, value: unknown): boolean {
-  return !isNothing(schema) && validators.get(schema)(value);
+  return !isNothing(schema) && validators.get(schema, 'all', 'request')(value);
 }
 
 type FormatCheck = (value: unknown) => boolean;

@@ -100,6 +100,68 @@ describe('ValidatorCache', () => {
     expect(validate({ name: 'a', next: { name: 'b', next: { name: 3 } } })).toBe(false);
   });
 
+  describe('readOnly and writeOnly properties a schema requires', () => {
+    const user = {
+      type: 'object',
+      required: ['id', 'email', 'password'],
+      properties: {
+        id: { type: 'integer', readOnly: true },
+        email: { type: 'string' },
+        password: { $ref: '#/components/schemas/Password' },
+      },
+    };
+    const spec = buildSpec(
+      {
+        openapi: '3.0.3',
+        info: { title: 'Directions', version: '1' },
+        paths: {
+          '/users': {
+            post: {
+              operationId: 'createUser',
+              requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } } },
+              responses: {
+                '201': {
+                  description: 'created',
+                  content: { 'application/json': { schema: { $ref: '#/components/schemas/Admin' } } },
+                },
+              },
+            },
+          },
+        },
+        components: {
+          schemas: {
+            User: user,
+            Password: { type: 'string', writeOnly: true },
+            Admin: { allOf: [{ $ref: '#/components/schemas/User' }], required: ['id'] },
+          },
+        },
+      },
+      'directions.yaml',
+    );
+    const [operation] = spec.operations;
+    const request = operation!.requestBody!.content[0]!.schema!;
+    const response = operation!.responses[0]!.content[0]!.schema!;
+    const registered = new ValidatorCache();
+    registered.register(spec);
+
+    it('are required only in the direction they travel: readOnly in responses, writeOnly in requests', () => {
+      expect(registered.get(request, 'all', 'request')({ email: 'a@b.co', password: 'pw' })).toBe(true);
+      expect(registered.get(request, 'all', 'request')({ id: 1, email: 'a@b.co' })).toBe(false);
+      expect(registered.get(response, 'all', 'response')({ id: 1, email: 'a@b.co' })).toBe(true);
+      expect(registered.get(response, 'all', 'response')({ email: 'a@b.co', password: 'pw' })).toBe(false);
+      expect(registered.get(request)({ email: 'a@b.co', password: 'pw' })).toBe(false);
+    });
+
+    it('as well in a schema outside any spec, and in a cache that only answers yes or no', () => {
+      const outside = { ...user, properties: { ...user.properties, password: { type: 'string', writeOnly: true } } };
+      for (const cache of [new ValidatorCache(), new ValidatorCache({ yesOrNo: true })]) {
+        expect(cache.get(outside, 'all', 'request')({ email: 'a@b.co', password: 'pw' })).toBe(true);
+        expect(cache.get(outside, 'all', 'response')({ id: 1, email: 'a@b.co' })).toBe(true);
+        expect(cache.get(outside, 'all', 'response')({ email: 'a@b.co' })).toBe(false);
+      }
+    });
+  });
+
   describe('a registered spec', () => {
     const spec = buildSpec(
       {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startMock } from '../../mocks/server.js';
+import { runConformance } from '../support/runner.js';
 
 const FIXTURES = 'tests/fixtures/openapi';
 
@@ -230,6 +231,33 @@ describe('a body documented under a media range (*/*)', () => {
       const error = (await refused.json()) as { category: unknown; message: string };
       expect(error.category).toEqual(expect.any(String));
       expect(error.message).toMatch(/name/);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('a required property marked readOnly', () => {
+  it('is required in answers only: a create without it is valid, its answer has it, and the runner plans its bodies', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/read-only-required.yaml`] });
+    try {
+      const created = await fetch(`${own.url}/read/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@example.com' }),
+      });
+      expect(created.status).toBe(201);
+      expect(await created.json()).toEqual({ id: expect.any(Number), email: 'ada@example.com' });
+      const run = await runConformance([
+        '--spec',
+        `${FIXTURES}/read-only-required.yaml`,
+        '--base-url',
+        `${own.url}/read`,
+        '--seed',
+        '7',
+      ]);
+      expect(run.code, run.describe()).toBe(0);
+      expect(run.report?.operations.createUser?.checks.positive_data_accepted?.passed).toBeGreaterThan(10);
     } finally {
       await own.close();
     }
