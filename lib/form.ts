@@ -9,8 +9,9 @@
  *   object, `filter[a]=1` for `deepObject`. In multipart, each of those name/value pairs is a text part,
  *   never percent-encoded;
  * - otherwise by its content type, `contentType` or the default by schema type: `text/plain` for
- *   primitives, `application/json` for objects, `application/octet-stream` (a file) for a string with
- *   `contentEncoding` (or OpenAPI 3.0's `format: binary`) and for a schema without a type. An array is
+ *   primitives, `application/json` for objects, a file for a string with `contentMediaType` (its type,
+ *   3.0's `format: binary` upgraded) or `contentEncoding` (`application/octet-stream`) and for a schema
+ *   without a type (`application/octet-stream`). An array is
  *   repeated fields, one per item, each by the items' content type: `tag=a&tag=b`, or one part each;
  * - urlencoded text follows the WHATWG form serializer (space as `+`) for content-typed fields and
  *   RFC 6570 (space as `%20`) for styled ones; both decode alike;
@@ -89,13 +90,25 @@ const styled = (name: string, schema: JsonSchema, encoding: FormEncoding): WireP
 const declaredType = (encoding: FormEncoding | undefined): string | undefined =>
   encoding?.contentType?.split(',')[0]?.trim() || undefined;
 
-/** The Encoding Object's default `contentType`, by schema type. */
+/**
+ * The Encoding Object's default `contentType`, by schema type: a string whose bytes have a media type
+ * (`contentMediaType`, what 3.0's `format: binary` becomes in 3.1) or an encoding is a file.
+ */
 function defaultKind(schema: JsonSchema): Kind {
   const shape = schemaShape(schema);
   if (shape.kind === 'array') return defaultKind(shape.items);
   if (shape.kind === 'object') return 'json';
-  if (shape.kind === 'untyped' || schema.format === 'binary') return 'file';
+  if (shape.kind === 'untyped' || schema.format === 'binary' || typeof schema.contentMediaType === 'string')
+    return 'file';
   return 'contentEncoding' in schema && schema.contentEncoding !== undefined ? 'file' : 'text';
+}
+
+/** The media type a file's schema names for its bytes (an array's items'), when it names one. */
+function fileMediaType(schema: JsonSchema): string | undefined {
+  const shape = schemaShape(schema);
+  if (shape.kind === 'array') return fileMediaType(shape.items);
+  const named = schema.contentMediaType;
+  return typeof named === 'string' && !named.includes('*') ? named : undefined;
 }
 
 /**
@@ -175,11 +188,15 @@ function multipartBody(parts: readonly Part[]): { body: Buffer; contentType: str
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** A part's Content-Type: the declared one when it is concrete, else the kind's default (none for text). */
-function partType(kind: Kind, encoding: FormEncoding | undefined): string | undefined {
+/**
+ * A part's Content-Type: the declared one when it is concrete, else the kind's default (none for text;
+ * for a file, the media type its schema names, else bytes).
+ */
+function partType(kind: Kind, schema: JsonSchema, encoding: FormEncoding | undefined): string | undefined {
   const declared = declaredType(encoding);
   if (declared !== undefined && !declared.includes('*')) return declared;
-  return kind === 'json' ? 'application/json' : kind === 'file' ? 'application/octet-stream' : undefined;
+  if (kind === 'file') return fileMediaType(schema) ?? 'application/octet-stream';
+  return kind === 'json' ? 'application/json' : undefined;
 }
 
 /** A `multipart/form-data` body and the Content-Type (with its boundary) to send it with. */
@@ -200,7 +217,7 @@ export function encodeMultipart(
       continue;
     }
     const kind = kindOf(fieldSchema, fieldEncoding);
-    const contentType = partType(kind, fieldEncoding);
+    const contentType = partType(kind, fieldSchema, fieldEncoding);
     for (const item of fieldValues(property, fieldSchema)) {
       if (kind === 'file') parts.push({ name, filename: name, content: fileBytes(item), contentType });
       else parts.push({ name, content: Buffer.from(fieldText(item, kind)), contentType });

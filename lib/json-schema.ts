@@ -15,6 +15,9 @@ export interface JsonSchema {
   title?: string;
   description?: string;
   format?: string;
+  /** A string's bytes: their media type (a file in a form) and how they are encoded as text (`base64`). */
+  contentMediaType?: string;
+  contentEncoding?: string;
   pattern?: string;
   minLength?: number;
   maxLength?: number;

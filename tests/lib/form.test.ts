@@ -269,6 +269,27 @@ describe('multipart/form-data', () => {
     expect(await platformParts(body, contentType)).toEqual([{ name: 'name', value: 'My Contact Group' }]);
   });
 
+  it("writes a string whose bytes have a media type (3.0's format: binary, upgraded) as a file of that type", async () => {
+    const schema: JsonSchema = {
+      type: 'object',
+      properties: {
+        photo: { type: 'string', contentMediaType: 'image/png' },
+        attachment: { type: 'string', contentMediaType: 'application/octet-stream' },
+        scans: { type: 'array', items: { type: 'string', contentMediaType: 'image/*' } },
+      },
+    };
+    const { body, contentType } = encodeMultipart({ photo: '\x89PNG', attachment: 'a', scans: ['s'] }, schema);
+    expect(await platformParts(body, contentType)).toEqual([
+      { name: 'photo', value: '\x89PNG', filename: 'photo', type: 'image/png' },
+      { name: 'attachment', value: 'a', filename: 'attachment', type: 'application/octet-stream' },
+      { name: 'scans', value: 's', filename: 'scans', type: 'application/octet-stream' },
+    ]);
+    expect(await decodeMultipart(body, contentType, schema)).toEqual({
+      ok: true,
+      value: { photo: '\x89PNG', attachment: 'a', scans: ['s'] },
+    });
+  });
+
   it('writes styled properties as plain name/value parts, never percent-encoded', async () => {
     const schema: JsonSchema = {
       type: 'object',
