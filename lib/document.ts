@@ -302,6 +302,27 @@ function normalize30Leftovers(document: JsonObject): void {
   }
 }
 
+/**
+ * The upgrader writes 2.0's and 3.0's `format: byte` as `contentEncoding: base64` with the enclosing
+ * media type as a `contentMediaType` (`multipart/form-data` in a form), which 3.0 cannot say: it reads
+ * as a file of that type, and AJV does not check the encoding. Such a string is base64 text again.
+ */
+function restoreByteFormat(document: JsonObject): void {
+  const stack: [unknown, string | undefined][] = [[document, undefined]];
+  while (stack.length > 0) {
+    const [node, parentKey] = stack.pop()!;
+    if (Array.isArray(node)) for (const item of node) stack.push([item, parentKey]);
+    else if (isObject(node)) {
+      if (parentKey !== 'properties' && node.contentEncoding === 'base64' && node.format === undefined) {
+        node.format = 'byte';
+        delete node.contentEncoding;
+        delete node.contentMediaType;
+      }
+      for (const [key, value] of Object.entries(node)) if (!isDataKey(key, value, parentKey)) stack.push([value, key]);
+    }
+  }
+}
+
 /** `minimum: 0, exclusiveMinimum: true` as `exclusiveMinimum: 0`; `false` says nothing. */
 function exclusiveBound(node: JsonObject, exclusive: 'exclusiveMinimum' | 'exclusiveMaximum', bound: string): void {
   if (typeof node[exclusive] !== 'boolean') return;
@@ -367,6 +388,7 @@ export async function readDocument(file: string): Promise<SourceDocument> {
       const source = version === '2.0' ? structuredClone(bundled) : undefined;
       document = upgrade(bundled, '3.1') as unknown as JsonObject;
       if (source) repairSwagger2(source, document);
+      restoreByteFormat(document);
     } catch (error) {
       throw new SpecError(
         `${file}: cannot upgrade ${version === '2.0' ? 'Swagger' : 'OpenAPI'} ${version} to 3.1: ${(error as Error).message}`,

@@ -184,6 +184,27 @@ describe('what a readable file becomes', () => {
     expect(schemas.Free).toEqual({});
   });
 
+  it("2.0's and 3.0's format: byte stays base64 text (the upgrader made it a file of the enclosing media type); 3.1's contentEncoding is kept", async () => {
+    const body = (type: string) =>
+      `          ${type}:\n            schema: {type: object, properties: {data: {type: string, format: byte}}}\n`;
+    const path = await file(
+      'byte.yaml',
+      `openapi: 3.0.3\ninfo: {title: t, version: "1"}\npaths:\n  /b:\n    post:\n      requestBody:\n        content:\n${body('application/json')}${body('multipart/form-data')}      responses: {'204': {description: ok}}\n`,
+    );
+    const { document } = await readDocument(path);
+    const content = (((document.paths as JsonObject)['/b'] as JsonObject).post as JsonObject).requestBody as JsonObject;
+    for (const media of Object.values(content.content as JsonObject))
+      expect(((media as JsonObject).schema as JsonObject).properties).toEqual({
+        data: { type: 'string', format: 'byte' },
+      });
+    const native = await file(
+      'encoded.yaml',
+      `${MINIMAL}components:\n  schemas:\n    Data: {type: string, contentEncoding: base64, contentMediaType: image/png}\n`,
+    );
+    const schemas = ((await readDocument(native)).document.components as JsonObject).schemas as JsonObject;
+    expect(schemas.Data).toEqual({ type: 'string', contentEncoding: 'base64', contentMediaType: 'image/png' });
+  });
+
   it("OpenAPI 3.0's boolean exclusiveMinimum/exclusiveMaximum become the bounds they mean in a 3.1 document", async () => {
     const path = await file(
       'exclusive.yaml',
