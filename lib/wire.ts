@@ -144,12 +144,17 @@ function computeShape(schema: JsonSchema): SchemaShape {
   if (type === 'array') return { kind: 'array', items: schema.items ?? EMPTY_SCHEMA };
   if (type === 'object') return objectShape(schema);
   if (type !== undefined) return PRIMITIVE;
-  // Without a type of its own, the first branch that declares one decides, in the order written.
-  for (const branch of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) {
-    const shape = shapeOf(branch);
-    if (shape !== UNTYPED) return shape;
-  }
-  return UNTYPED;
+  // Without a type of its own, the first branch that declares one decides, in the order written; an
+  // object's properties are those of every object branch (`allOf: [Fields, Base]`, a `oneOf` of
+  // kinds), each as the first branch declaring it says.
+  const branches = [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].map(shapeOf);
+  const first = branches.find((shape) => shape !== UNTYPED);
+  if (first?.kind !== 'object') return first ?? UNTYPED;
+  const properties = new Map<string, JsonSchema>();
+  for (const shape of branches)
+    if (shape.kind === 'object')
+      for (const [name, property] of shape.properties) if (!properties.has(name)) properties.set(name, property);
+  return { ...first, properties };
 }
 
 function shapeOf(schema: JsonSchema): SchemaShape {

@@ -263,3 +263,26 @@ describe('a required property marked readOnly', () => {
     }
   });
 });
+
+describe('a property marked writeOnly', () => {
+  it('is taken from the request and stored, and never shown in an answer', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/write-only.yaml`] });
+    try {
+      const created = await fetch(`${own.url}/write/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@example.com', password: 'hunter22' }),
+      });
+      expect(created.status).toBe(201);
+      expect(await created.json()).toEqual({ id: expect.any(Number), email: 'ada@example.com' });
+      const missing = await fetch(`${own.url}/write/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@example.com' }),
+      });
+      expect(missing.status).toBe(400);
+    } finally {
+      await own.close();
+    }
+  });
+});
