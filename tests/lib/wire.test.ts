@@ -6,10 +6,12 @@ import type { JsonSchema } from '../../lib/json-schema.js';
 import {
   coerceText,
   parameterText,
+  propertySchema,
   type ReadResult,
   readParameter,
   readsQueryName,
   renderQuery,
+  schemaShape,
   serializeCookie,
   serializeHeader,
   serializePath,
@@ -719,5 +721,23 @@ describe('round trips, for every location, style and explode', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('schemaShape of a schema typed by its branches', () => {
+  it("an object's properties are those of every object branch, each as the first branch declaring it says", () => {
+    const base: JsonSchema = { properties: { name: STRING, price: { type: 'integer' } } };
+    const beverage: JsonSchema = { allOf: [{ type: 'object', properties: { volume: { type: 'number' } } }, base] };
+    const dessert: JsonSchema = { allOf: [{ type: 'object', properties: { calories: { type: 'number' } } }, base] };
+    const item = schemaShape({ oneOf: [beverage, dessert] });
+    expect(item.kind).toBe('object');
+    for (const [name, type] of [
+      ['name', 'string'],
+      ['price', 'integer'],
+      ['volume', 'number'],
+      ['calories', 'number'],
+    ])
+      expect(propertySchema(item, name!).type).toBe(type);
+    expect(schemaShape({ anyOf: [{ type: 'array', items: STRING }, RGB] }).kind).toBe('array');
   });
 });
