@@ -49,6 +49,16 @@ export function isDataKey(key: string, value: unknown, parentKey: string | undef
   return DATA_KEYS.has(key) || (key === 'examples' && Array.isArray(value));
 }
 
+/** Schema objects of `components/schemas`, by the name they have there (a dereferenced `$ref` keeps no name). */
+const componentNames = new WeakMap<object, string>();
+
+/** The name a schema has under `components/schemas`, which a discriminator's mapping and values use. */
+export function componentName(schema: object): string | undefined {
+  return componentNames.get(schema);
+}
+
+const COMPONENT_SCHEMA = /^\/components\/schemas\/([^/]+)$/;
+
 export function dereference(document: JsonObject, file: string): Dereferenced {
   const origins = new WeakMap<object, string>();
   const built = new Map<string, unknown>();
@@ -95,6 +105,8 @@ export function dereference(document: JsonObject, file: string): Dereferenced {
     const out: JsonObject = {};
     built.set(pointer, out);
     origins.set(out, pointer);
+    const name = COMPONENT_SCHEMA.exec(pointer)?.[1];
+    if (name !== undefined) componentNames.set(out, name.replaceAll('~1', '/').replaceAll('~0', '~'));
     visitObject(value, pointer, parentKey, out);
     complete.add(out);
     return out;

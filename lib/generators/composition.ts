@@ -5,11 +5,13 @@
  * value, `not` rejects it, `if` holds or fails). Values come from the walker; the test picks.
  *
  * Discriminator rule: a `mapping` key names branch i when the branch's discriminator property allows
- * the key (`const`/`enum`), or when the last segment of the key's `$ref` equals the branch's
- * `title` (dereferencing inlines the branch and keeps its title, not its name). A branch that
- * leaves the property unconstrained gets the key written into its values.
+ * the key (`const`/`enum`), or when the key's value (a `$ref` or a bare name) ends in the branch's
+ * name under `components/schemas` (else its `title`); a branch no key names is named by its schema's
+ * name (implicit mapping). A branch that leaves the property unconstrained gets the key written
+ * into its values.
  */
 import fc from 'fast-check';
+import { componentName } from '../dereference.js';
 import { isObject } from '../json.js';
 import type { JsonSchema } from '../json-schema.js';
 import { ANY, allowedValues, conjunction, flatten, subschema, without } from '../schema.js';
@@ -55,12 +57,16 @@ function discriminatorKeys(flat: JsonSchema, branch: JsonSchema): { constrained:
   const { propertyName, mapping = {} } = flat.discriminator!;
   const property = flatten(branch).properties?.[propertyName];
   const allowed = property ? allowedValues(flatten(subschema(property))) : undefined;
+  const name = componentName(branch) ?? branch.title;
+  // A mapping value is a reference (`#/components/schemas/Dog`) or a schema's name (`Dog`).
+  const names = (ref: string) => name !== undefined && ref.split('/').pop() === name;
   const keys = Object.entries(mapping)
-    .filter(
-      ([key, ref]) => allowed?.includes(key) || (branch.title !== undefined && ref.split('/').pop() === branch.title),
-    )
+    .filter(([key, ref]) => allowed?.includes(key) || names(ref))
     .map(([key]) => key);
   for (const value of allowed ?? []) if (typeof value === 'string' && !keys.includes(value)) keys.push(value);
+  // Without a mapping entry, a branch's value is its schema's name (OpenAPI's implicit mapping).
+  if (keys.length === 0 && allowed === undefined && name !== undefined && !Object.values(mapping).some(names))
+    keys.push(name);
   return { constrained: allowed !== undefined, keys };
 }
 
@@ -84,8 +90,12 @@ function split(flat: JsonSchema): Split {
         label: `${key} branch ${i + 1}${key0 !== undefined ? ` (${flat.discriminator!.propertyName} ${JSON.stringify(key0)})` : ''}`,
         keyword: disc ? 'discriminator' : key,
       };
-      if (disc && !disc.constrained && key0 !== undefined)
-        option.tag = { property: flat.discriminator!.propertyName, value: key0 };
+      if (disc && !disc.constrained && key0 !== undefined) {
+        const property = flat.discriminator!.propertyName;
+        option.tag = { property, value: key0 };
+        // The branch's values carry its key: no boundary or random value of the property replaces it.
+        option.schema = conjunction(option.schema, { properties: { [property]: { const: key0 } } });
+      }
       return option;
     });
     result = { keyword: key, rest, options, branches };

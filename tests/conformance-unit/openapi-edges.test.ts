@@ -646,3 +646,25 @@ it('a body documented under a media range (*/*) is read as the type it is labell
     await target.close();
   }
 });
+
+it("a discriminator's mapping names its branches by reference or by bare name: every valid body carries a mapped value", async () => {
+  const target = await serve((_method, _url, text, contentType) => {
+    let pet: Record<string, unknown> | undefined;
+    try {
+      pet = contentType === 'application/json' ? JSON.parse(text) : undefined;
+    } catch {
+      pet = undefined;
+    }
+    const keys = isObject(pet) ? Object.keys(pet).sort().join() : '';
+    const cat = pet?.petType === 'cat' && keys === 'meows,petType' && typeof pet.meows === 'boolean';
+    const dog = pet?.petType === 'dog' && keys === 'bark,petType' && typeof pet.bark === 'string';
+    return cat || dog ? { status: 201, text: '' } : { status: 400, text: '' };
+  });
+  try {
+    const run = await runFixture('discriminator-mapping.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.createPet?.checks.positive_data_accepted?.passed).toBeGreaterThan(10);
+  } finally {
+    await target.close();
+  }
+});
