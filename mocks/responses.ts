@@ -7,7 +7,7 @@
 import { isObject, own } from '../lib/json.js';
 import type { JsonSchema } from '../lib/json-schema.js';
 import { isJsonMediaType, isMediaRange, mediaTypeEssence } from '../lib/media-type.js';
-import { problem } from '../lib/problem.js';
+import { PROBLEM_JSON, problem } from '../lib/problem.js';
 import { documentedResponse, NOT_ABOUT_THE_REQUEST, underRules } from '../lib/responses.js';
 import { declaredTypes } from '../lib/schema.js';
 import type { NamedExample, Operation, Response } from '../lib/spec.js';
@@ -215,6 +215,16 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
       body = sampleFrom(media.schema, code);
       if (text !== '') sayWhatWentWrong(body, text);
     }
+  }
+  // RFC 9457: a problem's `status` is the status it is answered with.
+  if (
+    mediaTypeEssence(label) === PROBLEM_JSON &&
+    isObject(body) &&
+    typeof body.status === 'number' &&
+    body.status !== code
+  ) {
+    const stated = { ...body, status: code };
+    if (!media.schema || context.validators.get(media.schema, context.rules, 'response')(stated)) body = stated;
   }
   return { status: code, headers: { 'content-type': label, ...headers }, body };
 }

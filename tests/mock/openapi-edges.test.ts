@@ -286,3 +286,17 @@ describe('a property marked writeOnly', () => {
     }
   });
 });
+
+describe('an application/problem+json error', () => {
+  it('states the status it is answered with (RFC 9457), whatever the example or a made-up value says', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/problem-status.yaml`] });
+    try {
+      const refused = await fetch(`${own.url}/problem/items/abc`);
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(((await refused.json()) as { status: unknown }).status).toBe(400);
+    } finally {
+      await own.close();
+    }
+  });
+});
