@@ -1,9 +1,11 @@
 /** `content_type`, `response_schema` (2xx) and `error_format` (every other status): the documented body. */
 
+import { isObject } from '../../lib/json.js';
 import { isJsonMediaType, mediaTypeMatches } from '../../lib/media-type.js';
+import { PROBLEM_JSON } from '../../lib/problem.js';
 import { responseAssumption } from '../../lib/provenance.js';
-import type { Check, CheckContext } from '../types.js';
-import { documentedMedia, isSuccess, mediaTypeOf, readableBody, validateBody } from './support.js';
+import type { Check, CheckContext, Failure } from '../types.js';
+import { documentedMedia, got, isSuccess, mediaTypeOf, readableBody, validateBody } from './support.js';
 
 /** A HEAD answer has no body (RFC 9110 9.3.2): none to check, and its Content-Type may be left out. */
 const isHead = (ctx: CheckContext): boolean => ctx.request.method.toUpperCase() === 'HEAD';
@@ -59,4 +61,24 @@ function bodyCheck(successes: boolean): Check {
 }
 
 export const responseSchema: Check = bodyCheck(true);
-export const errorFormat: Check = bodyCheck(false);
+
+const errorBody = bodyCheck(false);
+
+/** Problem details (RFC 9457 3.1.3): a `status` member is the status of the answer carrying it. */
+function problemStatus(ctx: CheckContext): Failure | undefined {
+  const { response } = ctx;
+  if (!response?.json || mediaTypeOf(response) !== PROBLEM_JSON) return undefined;
+  const stated = isObject(response.json.value) ? response.json.value.status : undefined;
+  if (typeof stated !== 'number' || stated === response.status) return undefined;
+  return {
+    message: `problem details say status ${stated}, answered with ${response.status}`,
+    expected: `"status": ${response.status} (RFC 9457: the status of the answer)`,
+    actual: got(response),
+    key: `${response.status} problem status ${stated}`,
+  };
+}
+
+export const errorFormat: Check = (ctx) => {
+  const result = errorBody(ctx);
+  return result === undefined ? problemStatus(ctx) : result;
+};

@@ -668,3 +668,27 @@ it("a discriminator's mapping names its branches by reference or by bare name: e
     await target.close();
   }
 });
+
+it('problem details whose status is not the status they are answered with fail error_format (RFC 9457)', async () => {
+  for (const [stated, code] of [
+    [400, 0],
+    [1, 1],
+  ] as const) {
+    const target = await serve((_method, url) =>
+      /^\/items\/\d+$/.test(url.pathname)
+        ? { status: 200, body: {} }
+        : {
+            status: 400,
+            text: JSON.stringify({ type: 'about:blank', title: 'Bad id', status: stated }),
+            headers: { 'content-type': 'application/problem+json' },
+          },
+    );
+    try {
+      const run = await runFixture('problem-status.yaml', target.baseUrl, '--seed', '7');
+      expect(run.code, `${stated}: ${run.describe()}\n${summarize(run.report)}`).toBe(code);
+      if (code === 1) expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['error_format']));
+    } finally {
+      await target.close();
+    }
+  }
+});
