@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Rate } from '../lib/extensions.js';
+import { isObject } from '../lib/json.js';
 import { credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
@@ -332,6 +333,11 @@ async function planRun(
   const skipped = new Set(Object.keys(overrides).filter((id) => overrides[id]?.skip));
   const wanted = options.operations?.length ? options.operations : known;
   const operations = wanted.filter((id) => !skipped.has(id));
+  if (known.length === 0) {
+    // 3.1 lets a document describe webhooks alone: calls the API makes, which a run cannot send.
+    const only = isObject(spec.source.webhooks) ? ' (only webhooks, which the runner does not test)' : '';
+    throw new ConfigError(`${options.spec} describes no operation${only}: nothing to run`);
+  }
   if (operations.length === 0) throw new ConfigError(`every operation of ${options.spec} is skipped: nothing to run`);
   // A dry run needs no target: a spec without servers (or with a relative one) prints its paths on localhost.
   const url = targetUrl(options.baseUrl ?? (options.dryRun ? new URL(spec.serverUrl, 'http://localhost').href : ''));

@@ -318,7 +318,9 @@ function derivedOperationId(method: string, path: string): string {
 
 /** Builds the model from an already parsed OpenAPI 3.1 document. `file` is only used in messages. */
 export function buildSpec(source: JsonObject, file: string, declaredVersion = String(source.openapi)): Spec {
-  if (!isObject(source.paths)) throw new SpecError(`${file}: the document has no "paths"`);
+  // 3.1 makes `paths` optional: a document of webhooks alone has no operation to serve or check.
+  if (!isObject(source.paths) && !isObject(source.webhooks))
+    throw new SpecError(`${file}: the document has no "paths"`);
   const { root, origins } = dereference(source, file);
   const components = isObject(root.components) ? root.components : {};
   const schemes = new Map<string, SecurityScheme>();
@@ -328,7 +330,7 @@ export function buildSpec(source: JsonObject, file: string, declaredVersion = St
   const info = isObject(root.info) ? root.info : {};
   const operations: Operation[] = [];
   const seen = new Set<string>();
-  for (const [path, pathItemRaw] of Object.entries(root.paths as JsonObject)) {
+  for (const [path, pathItemRaw] of Object.entries(isObject(root.paths) ? root.paths : {})) {
     const pathItem = isObject(pathItemRaw) ? pathItemRaw : {};
     for (const method of HTTP_METHODS) {
       const op = pathItem[method];

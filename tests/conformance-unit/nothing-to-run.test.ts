@@ -75,3 +75,24 @@ it('a target that cannot be reached is said once the spec is read, before planni
   expect(missing.stderr).toMatch(/missing\.yaml/);
   expect(missing.stderr).not.toMatch(/cannot reach/);
 });
+
+it('a 3.1 document of webhooks alone (paths are optional): exit 2 saying so, not that the document is malformed', async () => {
+  const spec = join(dir, 'webhooks.yaml');
+  await writeFile(
+    spec,
+    [
+      'openapi: 3.1.0',
+      'info: {title: Webhooks, version: "1"}',
+      'webhooks:',
+      '  newPet:',
+      '    post:',
+      '      requestBody: {content: {application/json: {schema: {type: object}}}}',
+      '      responses: {"200": {description: received}}',
+    ].join('\n'),
+  );
+  const run = await runConformance(['--spec', spec, '--dry-run'], { json: false });
+  expect(run.code, run.describe()).toBe(2);
+  expect(run.stderr).toMatch(
+    /^conformance: .*webhooks\.yaml describes no operation \(only webhooks, which the runner does not test\): nothing to run\n$/,
+  );
+});
