@@ -5,14 +5,13 @@
  * spec documents for the operation, and a successful answer is checked against its schema.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { isObject } from '../lib/json.js';
-import { getPointer } from '../lib/json-pointer.js';
 import { isJsonMediaType, isMediaRange, mediaTypeMatches } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
 import { documentedResponse, isSuccess, underRules } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import { apiUrl, type MockApi } from './api.js';
+import { blend, type StoredView } from './fit.js';
 import type { RawBody } from './http-body.js';
 import { isForced, type Preferences, readPreferences } from './prefer.js';
 import { type EngineRequest, isRefusal, type MockScenario } from './prism-engine.js';
@@ -136,34 +135,6 @@ function conforming(
     return { ...reply, headers, body: stored ? blend(value, reply.body, stored, validate) : value };
   }
   return { ...reply, headers };
-}
-
-/** Where an answer built from stored data holds the record, and the record's id field. */
-interface StoredView {
-  record: string;
-  idField: string | undefined;
-}
-
-/**
- * A fitting answer with as many of the stored record's properties as keep it fitting, the id first:
- * where what a client sends differs in shape from what the API answers, the record's id and the
- * values that fit still come back, so what was created can be read again under the id answered.
- */
-function blend(fitting: unknown, built: unknown, stored: StoredView, validate: (value: unknown) => boolean): unknown {
-  const from = getPointer(built, stored.record);
-  const body = structuredClone(fitting);
-  const into = getPointer(body, stored.record);
-  if (!isObject(from) || !isObject(into)) return fitting;
-  const keys = Object.keys(from).sort((a, b) => Number(b === stored.idField) - Number(a === stored.idField));
-  for (const key of keys) {
-    const had = Object.hasOwn(into, key);
-    const before = into[key];
-    into[key] = from[key];
-    if (validate(body)) continue;
-    if (had) into[key] = before;
-    else delete into[key];
-  }
-  return body;
 }
 
 /** The documented answer to a valid request: the state's verdict, or Prism's response overlaid by the state. */

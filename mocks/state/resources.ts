@@ -14,6 +14,7 @@ import type { JsonSchema } from '../../lib/json-schema.js';
 import { type ResourceBinding, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
+import { blend } from '../fit.js';
 import { sampleFrom } from '../samples.js';
 import { type Violation, violationsFromAjv } from '../violations.js';
 import type { Collection, Store, StoredRecord } from './store.js';
@@ -1014,13 +1015,14 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
   }
   const count = records.length;
   const pages = size !== undefined && size > 0 ? Math.max(1, Math.ceil(total / size)) : 1;
-  return respond(binding, (body) => {
-    if (body === null || typeof body !== 'object') return body;
+  return respond(binding, (answered) => {
     const pointer = resource.items ?? '';
+    // A list documented by no usable example (`example: null`) is still the stored records.
+    const body = answered !== null && typeof answered === 'object' ? answered : pointer === '' ? [] : {};
     const documented = getPointer(body, pointer);
     const template = Array.isArray(documented) && isObject(documented[0]) ? documented[0] : {};
     const items = records.map((record) =>
-      viewed(shown(template, record, binding.itemSchema, request), binding, request),
+      fitItem(viewed(shown(template, record, binding.itemSchema, request), binding, request), binding, request),
     );
     let out = withRecord(body, pointer, items);
     if (paging && out !== null && typeof out === 'object') {
@@ -1046,6 +1048,20 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
     } else if (pointer === '') out = items;
     return out;
   });
+}
+
+/**
+ * An item that breaks the item schema (a field stored as the request sent it, which the answer shows
+ * in another shape) is repaired on its own: one such record must not turn the whole list into the
+ * documented example.
+ */
+function fitItem(item: unknown, binding: ResourceBinding, request: PlanRequest): unknown {
+  const schema = binding.itemSchema;
+  if (!schema || !isObject(item)) return item;
+  const validate = request.validators.get(schema, request.rules, 'response');
+  if (validate(item)) return item;
+  const fitting = sampleFrom(schema, 200);
+  return validate(fitting) ? blend(fitting, item, { record: '', idField: binding.idField }, validate) : item;
 }
 
 const pageUrl = (url: string, parameter: string, page: number): string =>

@@ -300,3 +300,35 @@ describe('an application/problem+json error', () => {
     }
   });
 });
+
+describe('a list of stored records', () => {
+  const post = (url: string, body: unknown) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('repairs a record that breaks the item schema on its own: the others are still listed as stored', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/list-shape-mismatch.yaml`] });
+    try {
+      const contacts = `${own.url}/list/contacts`;
+      expect((await post(contacts, { email: 'a@example.com' })).status).toBe(200);
+      expect((await post(contacts, { email: 'b@example.com', avatar: 'https://example.com/b.png' })).status).toBe(200);
+      const { data } = (await (await fetch(contacts)).json()) as { data: { id: string; email: string }[] };
+      expect(data.map((contact) => [contact.id, contact.email])).toEqual([
+        ['1', 'a@example.com'],
+        ['2', 'b@example.com'],
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('documented with example null is still the stored records', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/list-null-example.yaml`] });
+    try {
+      const things = `${own.url}/list/things`;
+      expect((await post(things, { name: 'lamp' })).status).toBe(201);
+      expect(await (await fetch(things)).json()).toEqual({ results: [{ id: '1', name: 'lamp' }] });
+    } finally {
+      await own.close();
+    }
+  });
+});
