@@ -15,6 +15,9 @@
  *   malformed percent-escapes decode leniently (WHATWG: left as they are), never as an error;
  * - `spaceDelimited` and `pipeDelimited` split after decoding: their delimiters must be percent-encoded
  *   like the data, so a value holding a space or `|` cannot be told from two values (Appendix E.6);
+ * - a parameter described by `content` (`contentType`) is one text of that media type, whatever the
+ *   location: JSON is `JSON.stringify`d and percent-encoded like any value, and read back by
+ *   `JSON.parse` (a text that is not JSON is `malformed`); style and explode do not apply;
  * - `deepObject` nests: `filter[a][b]=1` is `{a: {b: 1}}`, arrays are indexed (`filter[ids][0]=7`,
  *   as Prism reads them) and `filter[ids][]=7` or a repeated `filter[ids]=7` read as well; keys nested
  *   deeper than 32 levels are not the parameter's;
@@ -33,7 +36,9 @@
  * Reading never throws: text that does not fit its style (an odd `R,100,G`, a matrix piece of another
  * name) reads as its decoded text, so the schema validator reports it rather than this module.
  */
+
 import type { JsonSchema } from './json-schema.js';
+import { isJsonMediaType } from './media-type.js';
 import { declaredTypes } from './schema.js';
 
 export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
@@ -45,9 +50,12 @@ export interface WireParameter {
   style?: string;
   explode?: boolean;
   allowReserved?: boolean;
+  /** A parameter described by `content` instead of `schema`: its value is one text of this media type. */
+  contentType?: string;
 }
 
-export type ReadResult = { present: false } | { present: true; value: unknown };
+/** `malformed`: why the text of a `content` parameter is not of its media type (not JSON). */
+export type ReadResult = { present: false } | { present: true; value: unknown; malformed?: string };
 
 /** Raw access to a request, as a server receives it. */
 export interface WireSource {
@@ -712,6 +720,7 @@ export function readParameter(
   source: WireSource,
   otherQueryNames?: ReadonlySet<string>,
 ): ReadResult {
+  if (parameter.contentType !== undefined) return readContent(parameter, contentText(parameter, source));
   switch (parameter.in) {
     case 'path': {
       const raw = source.path?.[parameter.name];
@@ -730,6 +739,47 @@ export function readParameter(
       return header === undefined ? ABSENT : readPairs(parameter, 'cookie', cookiePairs(header), undefined);
     }
   }
+}
+
+/** The one text a `content` parameter is sent as, decoded: the first one where it is sent more than once. */
+function contentText(parameter: WireParameter, source: WireSource): string | undefined {
+  const { name } = parameter;
+  switch (parameter.in) {
+    case 'path': {
+      const raw = source.path?.[name];
+      return raw === undefined ? undefined : percentDecode(raw, false);
+    }
+    case 'query': {
+      if (source.query === undefined) return undefined;
+      const pairs = queryPairs(source.query);
+      const pair = pairs.list.find((p) => p.name === name);
+      return pair === undefined ? undefined : decodeValue(pairs, pair.value);
+    }
+    case 'header':
+      return headerValue(source.headers, name, ', ');
+    case 'cookie': {
+      const header = headerValue(source.headers, 'cookie', '; ');
+      const pairs = header === undefined ? undefined : cookiePairs(header);
+      const pair = pairs?.list.find((p) => p.name === name);
+      return pairs === undefined || pair === undefined ? undefined : decodeValue(pairs, pair.value);
+    }
+  }
+}
+
+/** A `content` parameter's text as its media type reads it: JSON parsed, any other type as the text. */
+function readContent(parameter: WireParameter, text: string | undefined): ReadResult {
+  if (text === undefined) return ABSENT;
+  if (!isJsonMediaType(parameter.contentType)) return present(text);
+  try {
+    return present(JSON.parse(text));
+  } catch {
+    return { present: true, value: text, malformed: 'is not valid JSON' };
+  }
+}
+
+/** A `content` parameter's value as the one text its media type writes (JSON), before any encoding. */
+function contentValue(parameter: WireParameter, value: unknown): string {
+  return isJsonMediaType(parameter.contentType) ? (JSON.stringify(value) ?? 'null') : parameterText(value);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -752,6 +802,7 @@ function deepPieces(name: string, value: unknown, out: Piece[]): Piece[] {
 
 function pairPieces(parameter: WireParameter, location: 'query' | 'cookie', value: unknown): Piece[] {
   const { name } = parameter;
+  if (parameter.contentType !== undefined) return [{ name, items: [contentValue(parameter, value)], delimiter: '' }];
   const { style, explode } = styleOf(location, parameter);
   const delimiter = DELIMITERS[style];
   if (style === 'deepObject' && (Array.isArray(value) || isRecord(value))) return deepPieces(name, value, []);
@@ -818,6 +869,7 @@ const matrixPair = (name: string, text: string): string => (text === '' ? `;${na
  * (`.blue.black` exploded) or `matrix` (`;color=blue;color=black` exploded).
  */
 export function serializePath(parameter: WireParameter, value: unknown): string {
+  if (parameter.contentType !== undefined) return encodeStrict(contentValue(parameter, value));
   const { style, explode } = styleOf('path', parameter);
   if (style === 'label') return `.${listText(value, explode, '.', encodeLabel)}`;
   if (style === 'simple') return listText(value, explode, ',', encodeStrict);
@@ -832,6 +884,7 @@ export function serializePath(parameter: WireParameter, value: unknown): string 
 
 /** A header value, `simple` style; never percent-encoded (the caller sends only text a header can carry). */
 export function serializeHeader(parameter: WireParameter, value: unknown): string {
+  if (parameter.contentType !== undefined) return contentValue(parameter, value);
   return listText(value, styleOf('header', parameter).explode, ',', (text) => text);
 }
 

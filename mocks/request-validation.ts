@@ -42,25 +42,16 @@ export function validateParameters(
   const otherQueryNames = new Set(operation.parameters.filter((p) => p.in === 'query').map((p) => p.name));
   for (const parameter of operation.parameters) {
     const label = parameter.in === 'header' ? `${parameter.name} header` : parameter.name;
-    let read = readParameter(parameter, source, otherQueryNames);
-    if (
-      read.present &&
-      parameter.contentType &&
-      typeof read.value === 'string' &&
-      isJsonMediaType(parameter.contentType)
-    ) {
-      try {
-        read = { present: true, value: JSON.parse(read.value) };
-      } catch {
-        violations.push({
-          location: parameter.in,
-          field: parameter.name,
-          kind: 'invalid',
-          message: `${label} is not valid JSON`,
-          value: read.value,
-        });
-        continue;
-      }
+    const read = readParameter(parameter, source, otherQueryNames);
+    if (read.present && read.malformed !== undefined) {
+      violations.push({
+        location: parameter.in,
+        field: parameter.name,
+        kind: 'invalid',
+        message: `${label} ${read.malformed}`,
+        value: read.value,
+      });
+      continue;
     }
     if (!read.present) {
       if (parameter.required) {

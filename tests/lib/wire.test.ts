@@ -741,3 +741,37 @@ describe('schemaShape of a schema typed by its branches', () => {
     expect(schemaShape({ anyOf: [{ type: 'array', items: STRING }, RGB] }).kind).toBe('array');
   });
 });
+
+describe('a parameter described by content (one text of its media type), not by a schema', () => {
+  const filter: WireParameter = {
+    name: 'q',
+    in: 'query',
+    schema: { type: 'object', properties: { a: { type: 'integer' } } },
+    contentType: 'application/json',
+  };
+
+  it('is written as its JSON text, percent-encoded, in the query, the path, a header and a cookie', () => {
+    expect(renderQuery([[filter, { a: 1 }]])).toBe('q=%7B%22a%22%3A1%7D');
+    expect(serializePath({ ...filter, in: 'path', schema: STRING }, 'a')).toBe('%22a%22');
+    expect(serializeHeader({ ...filter, in: 'header' }, { a: 1 })).toBe('{"a":1}');
+    expect(serializeCookie({ ...filter, in: 'cookie' }, { a: 1 })).toBe('q=%7B%22a%22%3A1%7D');
+  });
+
+  it('is read back as the value its text says; a text that is not JSON says so', () => {
+    expect(readParameter(filter, { query: 'q=%7B%22a%22%3A1%7D&a=2' })).toEqual({ present: true, value: { a: 1 } });
+    expect(readParameter(filter, { query: 'a=1' })).toEqual({ present: false });
+    expect(readParameter({ ...filter, in: 'path', schema: STRING }, { path: { q: '%22a%22' } })).toEqual({
+      present: true,
+      value: 'a',
+    });
+    expect(readParameter({ ...filter, in: 'path', schema: STRING }, { path: { q: 'a' } })).toEqual({
+      present: true,
+      value: 'a',
+      malformed: 'is not valid JSON',
+    });
+    expect(readParameter({ ...filter, in: 'header' }, { headers: { q: '{"a":1}' } })).toEqual({
+      present: true,
+      value: { a: 1 },
+    });
+  });
+});
