@@ -28,8 +28,12 @@ const encode = (text: string): string => encodeURIComponent(text);
 
 function pathText(operation: Operation, name: string, value: WireValue): string {
   const parameter = parameterOf(operation, 'path', name);
-  if ('text' in value || !parameter) return encode('text' in value ? value.text : String(value.value));
-  return serializePath(parameter, value.value);
+  if (!parameter) return encode('text' in value ? value.text : String(value.value));
+  if (!('text' in value)) return serializePath(parameter, value.value);
+  // A text as it stands (an invalid value) still carries its style's prefix: only the value is wrong.
+  const text = encode(value.text);
+  if (parameter.style === 'matrix') return text === '' ? `;${encode(name)}` : `;${encode(name)}=${text}`;
+  return parameter.style === 'label' ? `.${text}` : text;
 }
 
 function queryText(operation: Operation, entries: [string, WireValue][]): string {

@@ -692,3 +692,24 @@ it('problem details whose status is not the status they are answered with fail e
     }
   }
 });
+
+it('an invalid value of a matrix path parameter is sent with its ;name= prefix: a server checking only the prefix is caught', async () => {
+  for (const [checksValue, code] of [
+    [true, 0],
+    [false, 1],
+  ] as const) {
+    const target = await serve((_method, url) => {
+      const value = /^\/m\/;id=([^/;]*)$/.exec(url.pathname)?.[1];
+      const ok = value !== undefined && (!checksValue || (/^\d+$/.test(value) && Number(value) >= 1));
+      return { status: ok ? 200 : 400, text: '' };
+    });
+    try {
+      const run = await runFixture('matrix-path.yaml', target.baseUrl, '--seed', '7');
+      expect(run.code, `${checksValue}: ${run.describe()}\n${summarize(run.report)}`).toBe(code);
+      if (code === 1)
+        expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['negative_data_rejected']));
+    } finally {
+      await target.close();
+    }
+  }
+});
