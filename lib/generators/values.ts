@@ -10,6 +10,7 @@
  * a conjunction, so one rejected location rejects the whole value.
  */
 import fc from 'fast-check';
+import { componentName } from '../dereference.js';
 import { isObject } from '../json.js';
 import { appendPointer, getPointer, parsePointer } from '../json-pointer.js';
 import type { JsonSchema } from '../json-schema.js';
@@ -55,6 +56,35 @@ export { UnsatisfiableSchemaError } from './schema.js';
 const UNTYPED = 'x';
 
 const root = (seed: number, full: boolean): Ctx => ({ seed, full, depth: 0, pointer: '' });
+
+const discriminated = new WeakMap<JsonSchema, JsonSchema>();
+
+/**
+ * The schema folded, its discriminator's value pinned where no `oneOf` chooses it: a named schema
+ * that carries a discriminator itself or from its `allOf` parent (`Dog: allOf: [Pet, ...]`) is the
+ * value the mapping gives its name, else its name (OpenAPI's implicit mapping). What the property
+ * allows of its own (`const`, `enum`), and an unnamed schema, are left as they are.
+ */
+function flattened(schema: JsonSchema): JsonSchema {
+  const flat = flatten(schema);
+  if (!flat.discriminator || flat.oneOf || flat.anyOf) return flat;
+  const known = discriminated.get(schema);
+  if (known) return known;
+  let result = flat;
+  const name = componentName(schema);
+  const { propertyName, mapping = {} } = flat.discriminator;
+  const property = flat.properties?.[propertyName];
+  if (name !== undefined && property && !allowedValues(flatten(subschema(property)))) {
+    const value = Object.entries(mapping).find(([, ref]) => ref.split('/').pop() === name)?.[0] ?? name;
+    if (accepts(subschema(property), value))
+      result = {
+        ...flat,
+        properties: { ...flat.properties, [propertyName]: { ...subschema(property), const: value } },
+      };
+  }
+  discriminated.set(schema, result);
+  return result;
+}
 
 /** Declared types, non-null first; else the type the keywords imply; [] when no type is allowed. */
 function typeOrder(flat: JsonSchema): SchemaType[] | undefined {
@@ -119,7 +149,7 @@ function sampleAt(raw: JsonSchema, ctx: Ctx): unknown {
       '$ref',
       `the recursion needs a value deeper than ${MAX_DEPTH} levels`,
     );
-  const flat = flatten(schema);
+  const flat = flattened(schema);
   return isComposed(flat) ? sampleComposed(flat, ctx, walker) : samplePlain(flat, ctx);
 }
 
@@ -171,7 +201,7 @@ function typeArbitrary(flat: JsonSchema, type: SchemaType, ctx: Ctx): fc.Arbitra
 function buildArbitrary(schema: JsonSchema, ctx: Ctx): fc.Arbitrary<unknown> {
   const fallback = sampleAt(schema, { ...ctx, full: false });
   if (ctx.depth >= SHALLOW_DEPTH) return fc.constant(fallback);
-  const flat = flatten(schema);
+  const flat = flattened(schema);
   if (isComposed(flat)) return composedArbitrary(flat, ctx, walker, fallback);
   const values = allowedValues(flat);
   if (values) {
@@ -262,7 +292,7 @@ function locations(
 ): void {
   if (depth > SHALLOW_DEPTH + 2) return;
   const schema = subschema(raw);
-  let flat = flatten(schema);
+  let flat = flattened(schema);
   let inner = guards;
   // A node with several compositions (oneOf and not, ...) unfolds one keyword per step.
   for (let step = 0; isComposed(flat) && step < 6; step++) {

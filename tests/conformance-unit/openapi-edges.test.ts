@@ -713,3 +713,26 @@ it('an invalid value of a matrix path parameter is sent with its ;name= prefix: 
     }
   }
 });
+
+it('a discriminator on an allOf parent: a body of the parent carries its schema name (implicit mapping)', async () => {
+  const target = await serve((_method, _url, text, contentType) => {
+    let pet: Record<string, unknown> | undefined;
+    try {
+      pet = contentType === 'application/json' ? JSON.parse(text) : undefined;
+    } catch {
+      pet = undefined;
+    }
+    const ok =
+      isObject(pet) &&
+      typeof pet.name === 'string' &&
+      (pet.petType === 'Pet' || (pet.petType === 'Dog' && ['loud', 'soft'].includes(String(pet.bark))));
+    return { status: ok ? 201 : 400, text: '' };
+  });
+  try {
+    const run = await runFixture('discriminator-allof.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.createPet?.checks.positive_data_accepted?.passed).toBeGreaterThan(5);
+  } finally {
+    await target.close();
+  }
+});
