@@ -14,6 +14,7 @@ import { isSuccessStatus } from './responses.js';
 import { type RestCollection, restCollections, restShape } from './rest-shape.js';
 import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
+import { objectProperties } from './wire.js';
 
 export interface ResourceBinding {
   resource: ResourceExtension;
@@ -49,7 +50,7 @@ export function schemaAt(schema: JsonSchema | undefined, pointer: string): JsonS
   for (const token of parsePointer(pointer)) {
     if (!current) return undefined;
     const flat = flatten(current);
-    current = /^\d+$/.test(token) && flat.items ? (flat.items as JsonSchema) : flat.properties?.[token];
+    current = /^\d+$/.test(token) && flat.items ? (flat.items as JsonSchema) : objectProperties(current)?.[token];
   }
   return current;
 }
@@ -104,6 +105,18 @@ function splitId(pointer: string): { record: string; id: string } | undefined {
   return id === undefined ? undefined : { record: tokens.map((t) => `/${t}`).join(''), id };
 }
 
+/**
+ * The list property of a list's answer: the array named for the collection (`contacts` of
+ * `/contacts`), else the first array. An answer may hold other lists before it (`scoreValues`).
+ */
+function listProperty(schema: JsonSchema, collection: string): string | undefined {
+  const arrays = Object.entries(objectProperties(schema) ?? {})
+    .filter(([, property]) => mainType(flatten(property)) === 'array')
+    .map(([name]) => name);
+  const last = collection.split('/').filter(Boolean).at(-1)?.toLowerCase();
+  return arrays.find((name) => name.toLowerCase() === last) ?? arrays[0];
+}
+
 function inferredResource(
   spec: Spec,
   operation: Operation,
@@ -121,10 +134,7 @@ function inferredResource(
     if (operation.method === 'get') {
       const schema = jsonSchemaOf(operation);
       const flat = schema ? flatten(schema) : undefined;
-      const items =
-        flat && mainType(flat) === 'array'
-          ? ''
-          : Object.entries(flat?.properties ?? {}).find(([, s]) => mainType(flatten(s)) === 'array')?.[0];
+      const items = flat && mainType(flat) === 'array' ? '' : listProperty(schema!, shape.collection);
       return items === undefined ? undefined : { ...base, action: 'list', items: items === '' ? '' : `/${items}` };
     }
     return undefined;
@@ -166,9 +176,7 @@ function bind(
     ? schemaAt(jsonSchemaOf(create, create.resource?.merge?.merged.status), createResource?.record ?? resource.record)
     : undefined;
   const idField = resource.id ?? createResource?.id ?? (create && inferred ? 'id' : undefined);
-  const idSchema = idField
-    ? (flatten(createRecord ?? recordSchema ?? {}).properties?.[idField] as JsonSchema | undefined)
-    : undefined;
+  const idSchema = idField ? objectProperties(createRecord ?? recordSchema ?? {})?.[idField] : undefined;
   const exampleId =
     idField && create
       ? Number(getPointer(exampleOf(create, notMerged), `${createResource?.record ?? ''}/${idField}`))

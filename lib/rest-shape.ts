@@ -10,6 +10,7 @@ import { coversJson } from './media-type.js';
 import { isSuccessStatus } from './responses.js';
 import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
+import { objectProperties } from './wire.js';
 
 /** `POST /pets` and `GET /pets/{id}`: the collection path, and the id parameter for item paths. */
 export function restShape(path: string): { collection: string; idParameter?: string } {
@@ -59,7 +60,7 @@ function scalarNamed(properties: Record<string, JsonSchema>, name: string): stri
  * parameter (`idNames`) at the top, or in one wrapping object (`/data/id`).
  */
 function idPointer(schema: JsonSchema | undefined, idParameter: string): string | undefined {
-  const properties = schema ? flatten(schema).properties : undefined;
+  const properties = schema ? objectProperties(schema) : undefined;
   if (!properties) return undefined;
   const names = idNames(idParameter);
   for (const name of names) {

@@ -39,7 +39,7 @@
 
 import type { JsonSchema } from './json-schema.js';
 import { isJsonMediaType } from './media-type.js';
-import { declaredTypes } from './schema.js';
+import { declaredTypes, flatten } from './schema.js';
 
 export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
 
@@ -174,6 +174,17 @@ function shapeOf(schema: JsonSchema): SchemaShape {
 /** How a schema shapes values on the wire: primitive, array (with its items) or object (with its properties). */
 export function schemaShape(schema: JsonSchema): SchemaShape {
   return shapeOf(schema);
+}
+
+/**
+ * The properties an object schema declares, `allOf` folded; for one typed by its branches alone
+ * (`oneOf: [Beverage, Dessert]`), those of every branch. Undefined when it declares none.
+ */
+export function objectProperties(schema: JsonSchema): Record<string, JsonSchema> | undefined {
+  const properties = flatten(schema).properties;
+  if (properties && Object.keys(properties).length > 0) return properties;
+  const shape = shapeOf(schema);
+  return shape.kind === 'object' && shape.properties.size > 0 ? Object.fromEntries(shape.properties) : undefined;
 }
 
 /** The schema of one property of an object shape: declared, else `additionalProperties`, else `{}`. */

@@ -14,6 +14,7 @@ import type { JsonSchema } from '../../lib/json-schema.js';
 import { type ResourceBinding, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
+import { objectProperties } from '../../lib/wire.js';
 import { blend } from '../fit.js';
 import { sampleFrom } from '../samples.js';
 import { type Violation, violationsFromAjv } from '../violations.js';
@@ -258,11 +259,12 @@ function viewed(record: StoredRecord, binding: ResourceBinding, request: PlanReq
   return out;
 }
 
-/** The fields of a record schema (allOf folded) that state keeps and checks one by one. */
+/**
+ * The fields of a record schema (allOf folded) that state keeps and checks one by one; for a record
+ * typed by its branches alone (`oneOf: [Beverage, Dessert]`), those of every branch.
+ */
 export function recordProperties(schema: JsonSchema | undefined): Record<string, JsonSchema> | undefined {
-  if (!schema) return undefined;
-  const properties = flatten(schema).properties;
-  return properties && Object.keys(properties).length > 0 ? (properties as Record<string, JsonSchema>) : undefined;
+  return schema ? objectProperties(schema) : undefined;
 }
 
 /**

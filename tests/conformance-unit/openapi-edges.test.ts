@@ -736,3 +736,34 @@ it('a discriminator on an allOf parent: a body of the parent carries its schema 
     await target.close();
   }
 });
+
+it("a list answer with another array before the records: the one named for the collection is the list (ActiveCampaign's scoreValues)", async () => {
+  const contacts: { id: string; email: string }[] = [];
+  const target = await serve((method, url, text, contentType) => {
+    const id = /^\/contacts\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (id !== undefined) {
+      const found = method === 'GET' ? contacts.find((c) => c.id === decodeURIComponent(id)) : undefined;
+      return found ? { status: 200, body: found } : { status: 404, text: '' };
+    }
+    if (url.pathname !== '/contacts') return { status: 404, text: '' };
+    if (method === 'GET') return { status: 200, body: { scoreValues: [], contacts } };
+    let body: unknown;
+    try {
+      body = contentType === 'application/json' ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const email = isObject(body) && Object.keys(body).join() === 'email' ? body.email : undefined;
+    if (typeof email !== 'string' || email.length < 3 || email.length > 50) return { status: 400, text: '' };
+    const contact = { id: String(contacts.length + 1), email };
+    contacts.push(contact);
+    return { status: 201, body: contact };
+  });
+  try {
+    const run = await runFixture('list-side-array.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.listContacts?.checks.stateful_rules?.passed).toBeGreaterThan(0);
+  } finally {
+    await target.close();
+  }
+});

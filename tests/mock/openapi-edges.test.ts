@@ -332,3 +332,23 @@ describe('a list of stored records', () => {
     }
   });
 });
+
+describe('a record typed by its branches alone (a oneOf of kinds)', () => {
+  it('is stored as sent, answered with the id it is read back by, and listed', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/one-of-record.yaml`] });
+    try {
+      const created = await fetch(`${own.url}/one/menu`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ category: 'beverage', name: 'Cappuccino', volume: 250 }),
+      });
+      expect(created.status).toBe(201);
+      const item = (await created.json()) as { id: string };
+      expect(item).toEqual({ id: expect.any(String), category: 'beverage', name: 'Cappuccino', volume: 250 });
+      expect(await (await fetch(`${own.url}/one/menu/${item.id}`)).json()).toEqual(item);
+      expect(await (await fetch(`${own.url}/one/menu`)).json()).toEqual({ items: [item] });
+    } finally {
+      await own.close();
+    }
+  });
+});
