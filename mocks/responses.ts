@@ -216,9 +216,11 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
       if (text !== '') sayWhatWentWrong(body, text);
     }
   }
-  // RFC 9457: a problem's `status` is the status it is answered with.
+  // RFC 9457: a problem's `status` is the status it is answered with; so is an HTTP status a JSON
+  // error body repeats (Mailchimp's problem details are labelled application/json).
+  const repeated = isObject(body) && typeof body.status === 'number' && body.status >= 100 && body.status < 600;
   if (
-    mediaTypeEssence(label) === PROBLEM_JSON &&
+    (mediaTypeEssence(label) === PROBLEM_JSON || (repeated && isJsonMediaType(label))) &&
     isObject(body) &&
     typeof body.status === 'number' &&
     body.status !== code

@@ -295,6 +295,13 @@ describe('an application/problem+json error', () => {
       expect(refused.status).toBe(400);
       expect(refused.headers.get('content-type')).toBe('application/problem+json');
       expect(((await refused.json()) as { status: unknown }).status).toBe(400);
+      const labelledJson = await fetch(`${own.url}/problem/members`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(labelledJson.status).toBeGreaterThanOrEqual(400);
+      expect(((await labelledJson.json()) as { status: unknown }).status).toBe(labelledJson.status);
     } finally {
       await own.close();
     }
