@@ -445,10 +445,16 @@ function idPointerProperty(binding: ResourceBinding): string | undefined {
  */
 function incomingRecord(binding: ResourceBinding, request: PlanRequest): StoredRecord {
   if (!isObject(request.body)) return {};
-  const sendable = recordProperties(binding.requestSchema);
-  if (!sendable) return composed(request.body, binding);
+  // A body that wraps the record where the answer does (`{"contact": {...}}`, JSON:API's `{"data": {...}}`).
+  const pointer = binding.resource.record;
+  const wrapped = pointer === '' ? undefined : getPointer(request.body, pointer);
+  const body = isObject(wrapped) ? wrapped : request.body;
+  const sendable = recordProperties(
+    isObject(wrapped) ? schemaAt(binding.requestSchema, pointer) : binding.requestSchema,
+  );
+  if (!sendable) return composed(body, binding);
   const kept: StoredRecord = {};
-  for (const [name, value] of Object.entries(request.body)) {
+  for (const [name, value] of Object.entries(body)) {
     const property = own(sendable, name);
     if (property !== undefined && !property.readOnly) kept[name] = value;
   }

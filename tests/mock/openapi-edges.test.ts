@@ -359,3 +359,28 @@ describe('a record typed by its branches alone (a oneOf of kinds)', () => {
     }
   });
 });
+
+describe('a record the request wraps as the answer does (JSON:API data)', () => {
+  it('is stored from inside the wrapper: a read shows what was created, then what was patched', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/enveloped-record.yaml`] });
+    try {
+      const profiles = `${own.url}/enveloped/api/profiles`;
+      const send = (method: string, url: string, body: unknown) =>
+        fetch(url, { method, headers: { 'content-type': 'application/vnd.api+json' }, body: JSON.stringify(body) });
+      const created = await send('POST', profiles, {
+        data: { type: 'profile', attributes: { email: 'ada@example.com', first_name: 'Ada' } },
+      });
+      const { data } = (await created.json()) as { data: { id: string; attributes: Record<string, unknown> } };
+      expect(data.attributes).toMatchObject({ email: 'ada@example.com', first_name: 'Ada' });
+      await send('PATCH', `${profiles}/${data.id}`, {
+        data: { type: 'profile', id: data.id, attributes: { first_name: 'Augusta' } },
+      });
+      const read = (await (await fetch(`${profiles}/${data.id}`)).json()) as {
+        data: { attributes: Record<string, unknown> };
+      };
+      expect(read.data.attributes).toMatchObject({ email: 'ada@example.com', first_name: 'Augusta' });
+    } finally {
+      await own.close();
+    }
+  });
+});
