@@ -870,8 +870,20 @@ function planDelete(
   return respond(binding, (body) => {
     collection.delete(found.key);
     leaveGroups(store, binding.resource.collection, found.key);
-    return body;
+    return withDeletedId(body, binding, found.stored);
   });
+}
+
+/** A delete's answer that names the record it deleted (`{"data": {"id": 12}}`) names the one it did. */
+function withDeletedId(body: unknown, binding: ResourceBinding, stored: StoredRecord): unknown {
+  const { idField } = binding;
+  if (idField === undefined || !Object.hasOwn(stored, idField)) return body;
+  const pointer = `${binding.resource.record}${formatPointer([idField])}`;
+  const shown = getPointer(body, pointer);
+  if (shown === undefined || (typeof shown === 'object' && shown !== null)) return body;
+  const copy = structuredClone(body);
+  setPointer(copy, pointer, stored[idField]);
+  return copy;
 }
 
 function planCopy(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {

@@ -384,3 +384,23 @@ describe('a record the request wraps as the answer does (JSON:API data)', () => 
     }
   });
 });
+
+describe("a delete's answer that names the record it deleted", () => {
+  it("names the one it deleted, not the example's", async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/delete-answer.yaml`] });
+    try {
+      const persons = `${own.url}/delete/persons`;
+      for (const name of ['A', 'B'])
+        await fetch(persons, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name }),
+        });
+      const deleted = await fetch(`${persons}/2`, { method: 'DELETE' });
+      expect(((await deleted.json()) as { data: { id: unknown } }).data.id).toBe(2);
+      expect((await fetch(`${persons}/2`)).status).toBe(404);
+    } finally {
+      await own.close();
+    }
+  });
+});
