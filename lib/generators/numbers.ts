@@ -1,6 +1,6 @@
 /**
  * `minimum`, `maximum`, the exclusive bounds, `multipleOf`, integer-ness and OpenAPI's int32/int64
- * formats (integer ranges; int64 generated within JavaScript's safe integers).
+ * formats (integer ranges; int64 generated within the doubles whose JSON text is in range).
  */
 import fc from 'fast-check';
 import type { JsonSchema } from '../json-schema.js';
@@ -9,6 +9,11 @@ import { isMultiple } from './check.js';
 import { type Ctx, guarded, type LocalVariant, UnsatisfiableSchemaError } from './schema.js';
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+/**
+ * The doubles nearest the int64 limits whose JSON text a 64-bit server reads in range: 2^63 is
+ * written `9223372036854776000`, above Long.MAX_VALUE, though a validator reading it back cannot tell.
+ */
+const INT64 = { min: -(2 ** 63) + 1024, max: 2 ** 63 - 1024 };
 /** Without bounds, random numbers stay in a range people read easily. */
 const RANDOM_SPAN = 1_000_000;
 /** Grid steps tried before a range is declared empty. */
@@ -41,9 +46,10 @@ export function numberRange(flat: JsonSchema, integer: boolean): NumberRange {
   if (flat.exclusiveMinimum !== undefined) lower(flat.exclusiveMinimum, true);
   if (flat.maximum !== undefined) upper(flat.maximum, false);
   if (flat.exclusiveMaximum !== undefined) upper(flat.exclusiveMaximum, true);
-  if (flat.format === 'int32') {
-    lower(INT32.min, false);
-    upper(INT32.max, false);
+  if (flat.format === 'int32' || flat.format === 'int64') {
+    const limits = flat.format === 'int32' ? INT32 : INT64;
+    lower(limits.min, false);
+    upper(limits.max, false);
   }
   if (flat.multipleOf !== undefined) range.multipleOf = flat.multipleOf;
   return range;

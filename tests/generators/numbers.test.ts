@@ -40,6 +40,16 @@ describe('numbers', () => {
     expect(values(numberBoundaries({ type: 'integer', format: 'int32' }, true))).toEqual([-(2 ** 31), 2 ** 31 - 1]);
   });
 
+  test("int64 values are written within a 64-bit server's range: 2^63 would print above Long.MAX_VALUE", () => {
+    const printed = values(numberBoundaries({ type: 'integer', format: 'int64' }, true)).map((v) =>
+      BigInt(JSON.stringify(v)),
+    );
+    expect(printed.length).toBeGreaterThan(1);
+    for (const value of printed) expect(value >= -(2n ** 63n) && value <= 2n ** 63n - 1n, String(value)).toBe(true);
+    const capped = values(numberBoundaries({ type: 'integer', format: 'int64', maximum: 2 ** 63 }, true));
+    expect(capped.every((v) => BigInt(JSON.stringify(v)) <= 2n ** 63n - 1n)).toBe(true);
+  });
+
   test('an empty range is unsatisfiable', () => {
     expect(() => sampleNumber({ type: 'integer', exclusiveMinimum: 1, exclusiveMaximum: 2 }, true)).toThrow(
       /no integer/,
