@@ -80,16 +80,16 @@ export type Direction = 'any' | 'request' | 'response';
 type View = `${RuleSet} ${Direction}`;
 
 /** The `required` of `node` without the properties its direction leaves out; `resolve` follows a `$ref`. */
-function requiredFor(node: Record<string, unknown>, direction: Direction, resolve: (n: unknown) => unknown): unknown {
+function requiredFor(
+  node: Record<string, unknown>,
+  direction: Direction,
+  resolve: (n: unknown) => unknown,
+  siblings: readonly Record<string, unknown>[] = [],
+): unknown {
   const required = node.required;
   if (direction === 'any' || !Array.isArray(required)) return required;
   const flag = direction === 'request' ? 'readOnly' : 'writeOnly';
-  const properties = [node, ...(Array.isArray(node.allOf) ? node.allOf : [])]
-    .map((part) => resolve(part))
-    .map((part) =>
-      part !== null && typeof part === 'object' ? (part as Record<string, unknown>).properties : undefined,
-    )
-    .filter((map): map is Record<string, unknown> => map !== null && typeof map === 'object');
+  const properties = [...propertyMaps(node, resolve), ...siblings];
   const leftOut = (name: unknown) =>
     typeof name === 'string' &&
     properties.some((map) => {
@@ -99,7 +99,25 @@ function requiredFor(node: Record<string, unknown>, direction: Direction, resolv
   return required.some(leftOut) ? required.filter((name) => !leftOut(name)) : required;
 }
 
-/** The document as requests or responses read it (`requiredFor` on every schema), copied only where it changes. */
+/** The `properties` maps of a schema and of its `allOf` parts, at any depth, `$ref`s followed. */
+function propertyMaps(
+  node: unknown,
+  resolve: (n: unknown) => unknown,
+  seen = new Set<unknown>(),
+): Record<string, unknown>[] {
+  const schema = resolve(node);
+  if (schema === null || typeof schema !== 'object' || seen.has(schema)) return [];
+  seen.add(schema);
+  const { properties, allOf } = schema as Record<string, unknown>;
+  const own = properties !== null && typeof properties === 'object' ? [properties as Record<string, unknown>] : [];
+  return [...own, ...(Array.isArray(allOf) ? allOf.flatMap((part) => propertyMaps(part, resolve, seen)) : [])];
+}
+
+/**
+ * The document as requests or responses read it (`requiredFor` on every schema), copied only where
+ * it changes. An `allOf` part's `required` sees the properties of every part beside it
+ * (`allOf: [Base, {required: [id, email]}]` with Base's `id` readOnly).
+ */
 function directed<T>(document: T, direction: Direction): T {
   if (direction === 'any') return document;
   const resolve = (node: unknown, seen = new Set<unknown>()): unknown => {
@@ -109,6 +127,7 @@ function directed<T>(document: T, direction: Direction): T {
     return resolve(getPointer(document, decodeURIComponent(ref.slice(1))), seen);
   };
   const copies = new Map<object, unknown>();
+  const siblings = new Map<object, Record<string, unknown>[]>();
   const rewrite = (node: unknown): unknown => {
     if (node === null || typeof node !== 'object') return node;
     if (copies.has(node)) return copies.get(node);
@@ -119,10 +138,17 @@ function directed<T>(document: T, direction: Direction): T {
       if (items.some((item, i) => item !== node[i])) copy = items;
     } else {
       const record = node as Record<string, unknown>;
+      if (Array.isArray(record.allOf)) {
+        const all = propertyMaps(record, resolve);
+        for (const part of record.allOf) {
+          const target = resolve(part);
+          if (target !== null && typeof target === 'object' && !siblings.has(target)) siblings.set(target, all);
+        }
+      }
       const entries = Object.entries(record).map(
         ([key, member]) => [key, ANNOTATIONS.has(key) || key === 'examples' ? member : rewrite(member)] as const,
       );
-      const required = requiredFor(record, direction, resolve);
+      const required = requiredFor(record, direction, resolve, siblings.get(record));
       if (required !== record.required || entries.some(([key, member]) => member !== record[key])) {
         copy = { ...Object.fromEntries(entries), ...(required !== record.required ? { required } : {}) };
       }

@@ -6,7 +6,7 @@
  */
 import { isObject, own } from '../lib/json.js';
 import type { JsonSchema } from '../lib/json-schema.js';
-import { isJsonMediaType, isMediaRange, mediaTypeEssence } from '../lib/media-type.js';
+import { coversJson, isJsonMediaType, isMediaRange, mediaTypeEssence, mediaTypeMatches } from '../lib/media-type.js';
 import { PROBLEM_JSON, problem } from '../lib/problem.js';
 import { documentedResponse, NOT_ABOUT_THE_REQUEST, underRules } from '../lib/responses.js';
 import { declaredTypes } from '../lib/schema.js';
@@ -164,14 +164,15 @@ function sayWhatWentWrong(body: unknown, text: string, depth = 0): void {
 /**
  * The Content-Type of a body documented under `mediaType`: itself, or for a range (`*\/*`), which
  * labels no body, the type of the range a client reads the schema's value as: text for `text/*` and
- * for a string schema under `*\/*`, else JSON.
+ * for a string schema under `*\/*`, JSON for `application/*` and anything else under `*\/*`. A
+ * range that holds neither (`image/*`) keeps its own name: nothing says which of its types it is.
  */
 export function labelFor(mediaType: string, schema: JsonSchema | undefined): string {
   if (!isMediaRange(mediaType)) return mediaType;
-  const type = mediaTypeEssence(mediaType).split('/')[0];
-  if (type === 'text') return 'text/plain';
   const types = schema ? declaredTypes(schema) : undefined;
-  return type === '*' && types?.size === 1 && types.has('string') ? 'text/plain' : 'application/json';
+  const text = mediaTypeMatches(mediaType, 'text/plain');
+  if (text && (!coversJson(mediaType) || (types?.size === 1 && types.has('string')))) return 'text/plain';
+  return coversJson(mediaType) ? 'application/json' : mediaType;
 }
 
 /** A documented error response, its example filled from what went wrong. */

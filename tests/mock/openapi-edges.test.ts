@@ -237,6 +237,21 @@ describe('a body documented under a media range (*/*)', () => {
   });
 });
 
+describe('a body under a range of neither JSON nor text (image/*)', () => {
+  it('keeps the range as its label: no type of it is known to be the one', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/range-image.yaml`] });
+    try {
+      const avatar = await fetch(`${own.url}/range/avatar`);
+      expect(avatar.status).toBe(200);
+      expect(avatar.headers.get('content-type')).toBe('image/*');
+      const run = await runConformance(['--spec', `${FIXTURES}/range-image.yaml`, '--base-url', `${own.url}/range`]);
+      expect(run.code, run.describe()).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('a required property marked readOnly', () => {
   it('is required in answers only: a create without it is valid, its answer has it, and the runner plans its bodies', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/read-only-required.yaml`] });
@@ -258,6 +273,21 @@ describe('a required property marked readOnly', () => {
       ]);
       expect(run.code, run.describe()).toBe(0);
       expect(run.report?.operations.createUser?.checks.positive_data_accepted?.passed).toBeGreaterThan(10);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('in an allOf part beside the one that requires it is required in answers only too', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/read-only-allof.yaml`] });
+    try {
+      const created = await fetch(`${own.url}/read/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@example.com' }),
+      });
+      expect(created.status).toBe(201);
+      expect(await created.json()).toMatchObject({ id: expect.any(Number), email: 'ada@example.com' });
     } finally {
       await own.close();
     }
