@@ -119,7 +119,7 @@ function applyParameterValues(
         optional.set(operation.operationId, { ...optional.get(operation.operationId), [parameter.name]: value });
       }
       changed = true;
-      return { ...parameter, example: value };
+      return { ...parameter, example: value, given: true as const };
     });
     return changed ? { ...operation, parameters: configured } : operation;
   });

@@ -60,6 +60,8 @@ export interface Parameter {
   allowReserved?: boolean;
   /** Set when the parameter is described by `content` (a serialized value, usually JSON) instead of a style. */
   contentType?: string;
+  /** Set when its example is a value the user gave (a config file's `parameters`), not the document's. */
+  given?: true;
 }
 
 export interface ResponseHeader {

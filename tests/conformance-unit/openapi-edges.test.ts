@@ -2,8 +2,11 @@
  * Documents the runner must cope with though they bend what a generator or a validator expects.
  * Each runs in process against a real node:http server on 127.0.0.1 that records what it is sent.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCurl } from '../../conformance/curl.js';
 import { isObject } from '../../lib/json.js';
@@ -765,5 +768,34 @@ it("a list answer with another array before the records: the one named for the c
     expect(run.report?.operations.listContacts?.checks.stateful_rules?.passed).toBeGreaterThan(0);
   } finally {
     await target.close();
+  }
+});
+
+it("a documented 404 is judged where the path names a value the user gave (a config file's account id)", async () => {
+  const target = await serve(() => ({ status: 404, text: '' }));
+  const dir = await mkdtemp(join(tmpdir(), 'given-'));
+  try {
+    const config = join(dir, 'conformance.config.yaml');
+    await writeFile(
+      config,
+      [
+        'apis:',
+        '  - name: accounts',
+        `    spec: ${join(process.cwd(), FIXTURES, 'account-path.yaml')}`,
+        `    baseUrl: ${target.baseUrl}`,
+        '    parameters:',
+        '      accountId: real-account-1',
+      ].join('\n'),
+    );
+    const given = await runConformance(['--config', config, '--seed', '7']);
+    expect(given.code, given.describe()).toBe(1);
+    const [api] = (given.report as unknown as { apis: { failures: { check: string }[] }[] }).apis;
+    expect(new Set(api?.failures.map((f) => f.check))).toEqual(new Set(['positive_data_accepted']));
+    // The same 404 for the document's own example account may name no account at all.
+    const example = await runFixture('account-path.yaml', target.baseUrl, '--seed', '7');
+    expect(example.code, example.describe()).toBe(0);
+  } finally {
+    await target.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
