@@ -16,7 +16,7 @@ import { type CleanupPlan, cleanupPlans, lifecycleScenarios } from './lifecycle.
 import { negativeCases } from './negative.js';
 import { bodyKey, type Draft, positiveCases, randomCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
-import { baseRequest, creatorOf, payload, referencesOf, referringFirst, withBody } from './request.js';
+import { baseRequest, creatorOf, parameterValue, payload, referencesOf, referringFirst, withBody } from './request.js';
 import { linkScenarios, resourceScenarios, type ScenarioDraft } from './stateful.js';
 
 export interface Phase {
@@ -258,6 +258,18 @@ function withinRecords(
   });
 }
 
+function unlinkUntested(draft: Draft, untested: ReadonlyMap<string, string>, seed: number): void {
+  for (const location of ['path', 'query'] as const) {
+    const values = location === 'path' ? draft.request.pathParams : draft.request.query;
+    for (const [name, value] of Object.entries(values)) {
+      if (!('sourceOperationId' in value) || value.step !== undefined || !untested.has(value.sourceOperationId))
+        continue;
+      const parameter = draft.operation.parameters.find((p) => p.in === location && p.name === name);
+      if (parameter) values[name] = { value: parameterValue(parameter, seed) };
+    }
+  }
+}
+
 /** Records the selected operations need but whose creating operation was not selected. */
 const SETUP_RECORDS = 2;
 
@@ -332,9 +344,17 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
     }
     phaseDrafts.push({ operation, drafts });
   }
-  const scenarioDrafts = selected.flatMap((operation) =>
-    attempt(operation, () => [...linkScenarios(ctx, operation), ...resourceScenarios(ctx, operation)]),
-  );
+  // A scenario starts with another operation's request (a create): one that cannot be made (its body
+  // has no value) leaves the target without that scenario, its own cases kept.
+  const scenarioDrafts = selected.flatMap((operation) => {
+    if (skipped.has(operation.operationId)) return [];
+    try {
+      return [...linkScenarios(ctx, operation), ...resourceScenarios(ctx, operation)];
+    } catch (error) {
+      if (!(error instanceof UnsatisfiableSchemaError) && !(error instanceof CannotTest)) throw error;
+      return [];
+    }
+  });
   scenarioDrafts.push(
     ...lifecycleScenarios(
       ctx,
@@ -343,6 +363,9 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   );
   // An operation skipped after some of its cases were made keeps none of them.
   for (const phase of phaseDrafts) if (skipped.has(phase.operation.operationId)) phase.drafts = [];
+  // An id only an untested operation could create is taken from the parameter itself, as where no
+  // operation creates it: the cases still go out, naming no record of the run.
+  for (const { drafts } of phaseDrafts) for (const draft of drafts) unlinkUntested(draft, skipped, ctx.seed);
   const burstDraft = options.rateLimit ? rateLimitScenario(ctx, selected) : undefined;
   // Everything is generated before filtering, so a seed plans the same values whatever --checks says.
   const judged = options.judged
