@@ -799,3 +799,19 @@ it("a documented 404 is judged where the path names a value the user gave (a con
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it('an operation fed by a create no value fits is still tested, with its own example id', async () => {
+  const target = await serve((method, url) =>
+    method === 'GET' && url.pathname === '/reports/r-1'
+      ? { status: 200, body: { id: 'r-1' } }
+      : { status: 404, text: '' },
+  );
+  try {
+    const run = await runFixture('untestable-create.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(target.seen).toContain('GET /reports/r-1');
+    expect(run.report?.operations.getReport?.checks.response_schema?.passed).toBeGreaterThan(0);
+  } finally {
+    await target.close();
+  }
+});
