@@ -126,37 +126,22 @@ function directed<T>(document: T, direction: Direction): T {
     seen.add(node);
     return resolve(getPointer(document, decodeURIComponent(ref.slice(1))), seen);
   };
-  const copies = new Map<object, unknown>();
   const siblings = new Map<object, Record<string, unknown>[]>();
-  const rewrite = (node: unknown): unknown => {
-    if (node === null || typeof node !== 'object') return node;
-    if (copies.has(node)) return copies.get(node);
-    copies.set(node, node);
-    let copy: unknown = node;
-    if (Array.isArray(node)) {
-      const items = node.map(rewrite);
-      if (items.some((item, i) => item !== node[i])) copy = items;
-    } else {
-      const record = node as Record<string, unknown>;
-      if (Array.isArray(record.allOf)) {
-        const all = propertyMaps(record, resolve);
-        for (const part of record.allOf) {
-          const target = resolve(part);
-          if (target !== null && typeof target === 'object' && !siblings.has(target)) siblings.set(target, all);
-        }
+  return rewritten(document, {
+    keep: (key) => ANNOTATIONS.has(key) || key === 'examples',
+    before: (record) => {
+      if (!Array.isArray(record.allOf)) return;
+      const all = propertyMaps(record, resolve);
+      for (const part of record.allOf) {
+        const target = resolve(part);
+        if (target !== null && typeof target === 'object' && !siblings.has(target)) siblings.set(target, all);
       }
-      const entries = Object.entries(record).map(
-        ([key, member]) => [key, ANNOTATIONS.has(key) || key === 'examples' ? member : rewrite(member)] as const,
-      );
+    },
+    change: (record, members) => {
       const required = requiredFor(record, direction, resolve, siblings.get(record));
-      if (required !== record.required || entries.some(([key, member]) => member !== record[key])) {
-        copy = { ...Object.fromEntries(entries), ...(required !== record.required ? { required } : {}) };
-      }
-    }
-    copies.set(node, copy);
-    return copy;
-  };
-  return rewrite(document) as T;
+      return required === record.required ? undefined : { ...members(), required };
+    },
+  });
 }
 
 interface RegisteredSpec {
@@ -488,11 +473,35 @@ function hasSubschemas(node: object): boolean {
  * found (members of a document that have none are shared, not copied).
  */
 export function withoutEmptyEnums<T>(value: T): T {
+  return rewritten(value, {
+    change: (record, members) => {
+      if (!Array.isArray(record.enum) || record.enum.length > 0) return undefined;
+      const { enum: _empty, ...rest } = members();
+      return { ...rest, allOf: [...(Array.isArray(rest.allOf) ? rest.allOf : []), false] };
+    },
+  });
+}
+
+/** How `rewritten` treats an object: what it changes, which members it leaves as data, what it notes first. */
+interface Rewrite {
+  /** The object's new form from its rewritten members, or undefined for no change of its own. */
+  change(record: Record<string, unknown>, members: () => Record<string, unknown>): Record<string, unknown> | undefined;
+  /** Members that are data, never rewritten. */
+  keep?(key: string): boolean;
+  /** Called before the object's members are rewritten. */
+  before?(record: Record<string, unknown>): void;
+}
+
+/**
+ * A copy of `value` in which `rules.change` rewrote some objects, members first. What holds nothing
+ * rewritten is shared, not copied; until its members are done, a node stands for itself (a cycle back
+ * to it is left as it is).
+ */
+function rewritten<T>(value: T, rules: Rewrite): T {
   const copies = new Map<object, unknown>();
   const rewrite = (node: unknown): unknown => {
     if (node === null || typeof node !== 'object') return node;
     if (copies.has(node)) return copies.get(node);
-    // Until its members are done, a node stands for itself (a cycle back to it is left as it is).
     copies.set(node, node);
     let copy: unknown = node;
     if (Array.isArray(node)) {
@@ -500,16 +509,14 @@ export function withoutEmptyEnums<T>(value: T): T {
       if (items.some((item, i) => item !== node[i])) copy = items;
     } else {
       const record = node as Record<string, unknown>;
-      const entries = Object.entries(record).map(([key, member]) => [key, rewrite(member)] as const);
-      const empty = Array.isArray(record.enum) && record.enum.length === 0;
-      if (empty || entries.some(([key, member]) => member !== record[key])) {
-        const object: Record<string, unknown> = Object.fromEntries(entries);
-        if (empty) {
-          delete object.enum;
-          object.allOf = [...(Array.isArray(object.allOf) ? object.allOf : []), false];
-        }
-        copy = object;
-      }
+      rules.before?.(record);
+      const entries = Object.entries(record).map(
+        ([key, member]) => [key, rules.keep?.(key) ? member : rewrite(member)] as const,
+      );
+      const members = (): Record<string, unknown> => Object.fromEntries(entries);
+      const changed = rules.change(record, members);
+      if (changed) copy = changed;
+      else if (entries.some(([key, member]) => member !== record[key])) copy = members();
     }
     copies.set(node, copy);
     return copy;
