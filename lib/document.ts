@@ -275,31 +275,23 @@ function checkInternalRefs(document: JsonObject, file: string): void {
  * of saying it (the 2020-12 meta-schema refuses the booleans and the list).
  */
 function normalize30Leftovers(document: JsonObject): void {
-  const stack: [unknown, string | undefined][] = [[document, undefined]];
-  while (stack.length > 0) {
-    const [node, parentKey] = stack.pop()!;
-    if (Array.isArray(node)) for (const item of node) stack.push([item, parentKey]);
-    else if (isObject(node)) {
-      if (parentKey === undefined || parentKey !== 'properties') {
-        if (typeof node.nullable === 'boolean') {
-          if (node.nullable && typeof node.type === 'string') node.type = [node.type, 'null'];
-          else if (node.nullable && Array.isArray(node.type) && !node.type.includes('null'))
-            node.type = [...node.type, 'null'];
-          delete node.nullable;
-        }
-        exclusiveBound(node, 'exclusiveMinimum', 'minimum');
-        exclusiveBound(node, 'exclusiveMaximum', 'maximum');
-        // Draft 4's tuple (`items: [A, B]`, Slack's description has it): 2020-12 says `prefixItems`.
-        if (Array.isArray(node.items) && node.prefixItems === undefined) {
-          node.prefixItems = node.items;
-          if (node.additionalItems !== undefined) node.items = node.additionalItems;
-          else delete node.items;
-          delete node.additionalItems;
-        }
-      }
-      for (const [key, value] of Object.entries(node)) if (!isDataKey(key, value, parentKey)) stack.push([value, key]);
+  eachSchemaLike(document, (node) => {
+    if (typeof node.nullable === 'boolean') {
+      if (node.nullable && typeof node.type === 'string') node.type = [node.type, 'null'];
+      else if (node.nullable && Array.isArray(node.type) && !node.type.includes('null'))
+        node.type = [...node.type, 'null'];
+      delete node.nullable;
     }
-  }
+    exclusiveBound(node, 'exclusiveMinimum', 'minimum');
+    exclusiveBound(node, 'exclusiveMaximum', 'maximum');
+    // Draft 4's tuple (`items: [A, B]`, Slack's description has it): 2020-12 says `prefixItems`.
+    if (Array.isArray(node.items) && node.prefixItems === undefined) {
+      node.prefixItems = node.items;
+      if (node.additionalItems !== undefined) node.items = node.additionalItems;
+      else delete node.items;
+      delete node.additionalItems;
+    }
+  });
 }
 
 /**
@@ -308,16 +300,22 @@ function normalize30Leftovers(document: JsonObject): void {
  * as a file of that type, and AJV does not check the encoding. Such a string is base64 text again.
  */
 function restoreByteFormat(document: JsonObject): void {
+  eachSchemaLike(document, (node) => {
+    if (node.contentEncoding !== 'base64' || node.format !== undefined) return;
+    node.format = 'byte';
+    delete node.contentEncoding;
+    delete node.contentMediaType;
+  });
+}
+
+/** Calls `visit` on every object of the document that may be a schema: not data, not a `properties` map. */
+function eachSchemaLike(document: JsonObject, visit: (node: JsonObject) => void): void {
   const stack: [unknown, string | undefined][] = [[document, undefined]];
   while (stack.length > 0) {
     const [node, parentKey] = stack.pop()!;
     if (Array.isArray(node)) for (const item of node) stack.push([item, parentKey]);
     else if (isObject(node)) {
-      if (parentKey !== 'properties' && node.contentEncoding === 'base64' && node.format === undefined) {
-        node.format = 'byte';
-        delete node.contentEncoding;
-        delete node.contentMediaType;
-      }
+      if (parentKey !== 'properties') visit(node);
       for (const [key, value] of Object.entries(node)) if (!isDataKey(key, value, parentKey)) stack.push([value, key]);
     }
   }
