@@ -26,6 +26,16 @@ interface Target {
 const runFixture = (fixture: string, baseUrl: string, ...more: string[]) =>
   runConformance(['--spec', `${FIXTURES}/${fixture}`, '--base-url', baseUrl, ...more]);
 
+/** A request body labelled JSON, parsed; undefined for any other body or one that is not JSON. */
+function jsonOf(text: string, contentType: string): unknown {
+  if (contentType !== 'application/json') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 type Answer = { status: number; body?: unknown; headers?: Record<string, string>; text?: string };
 
 async function serve(answer: (method: string, url: URL, body: string, contentType: string) => Answer): Promise<Target> {
@@ -579,12 +589,7 @@ it('a list paged by parameters no x-resource declares: a full page does not prov
       const start = Number(url.searchParams.get('after') ?? 0) || 0;
       return { status: 200, body: { results: things.slice(start, start + size) } };
     }
-    let body: unknown;
-    try {
-      body = contentType === 'application/json' ? JSON.parse(text) : undefined;
-    } catch {
-      return { status: 400, text: '' };
-    }
+    const body = jsonOf(text, contentType);
     const name = (body as { name?: unknown } | null)?.name;
     if (typeof name !== 'string') return { status: 400, text: '' };
     const thing = { id: String(things.length + 1), name };
@@ -604,12 +609,7 @@ it('an item path named for an attribute (an email) gets no made-up id: a documen
   const contacts = new Map<string, { id: number; email: string }>();
   const target = await serve((method, url, text, contentType) => {
     if (method === 'POST' && url.pathname === '/v3/contacts') {
-      let body: unknown;
-      try {
-        body = contentType === 'application/json' ? JSON.parse(text) : undefined;
-      } catch {
-        return { status: 400, text: '' };
-      }
+      const body = jsonOf(text, contentType);
       const email = (body as { email?: unknown } | null)?.email;
       if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email)) return { status: 400, text: '' };
       const contact = contacts.get(email) ?? { id: contacts.size + 1, email };
@@ -631,12 +631,7 @@ it('an item path named for an attribute (an email) gets no made-up id: a documen
 
 it('a body documented under a media range (*/*) is read as the type it is labelled: a JSON error that breaks the schema fails', async () => {
   const target = await serve((_method, _url, text, contentType) => {
-    let body: unknown;
-    try {
-      body = contentType === 'application/json' ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
+    const body = jsonOf(text, contentType) as unknown;
     const name = (body as { name?: unknown } | null | undefined)?.name;
     return typeof name === 'string' ? { status: 201, body: { id: '1' } } : { status: 422, body: null };
   });
@@ -652,12 +647,7 @@ it('a body documented under a media range (*/*) is read as the type it is labell
 
 it("a discriminator's mapping names its branches by reference or by bare name: every valid body carries a mapped value", async () => {
   const target = await serve((_method, _url, text, contentType) => {
-    let pet: Record<string, unknown> | undefined;
-    try {
-      pet = contentType === 'application/json' ? JSON.parse(text) : undefined;
-    } catch {
-      pet = undefined;
-    }
+    const pet = jsonOf(text, contentType) as Record<string, unknown> | undefined;
     const keys = isObject(pet) ? Object.keys(pet).sort().join() : '';
     const cat = pet?.petType === 'cat' && keys === 'meows,petType' && typeof pet.meows === 'boolean';
     const dog = pet?.petType === 'dog' && keys === 'bark,petType' && typeof pet.bark === 'string';
@@ -719,12 +709,7 @@ it('an invalid value of a matrix path parameter is sent with its ;name= prefix: 
 
 it('a discriminator on an allOf parent: a body of the parent carries its schema name (implicit mapping)', async () => {
   const target = await serve((_method, _url, text, contentType) => {
-    let pet: Record<string, unknown> | undefined;
-    try {
-      pet = contentType === 'application/json' ? JSON.parse(text) : undefined;
-    } catch {
-      pet = undefined;
-    }
+    const pet = jsonOf(text, contentType) as Record<string, unknown> | undefined;
     const ok =
       isObject(pet) &&
       typeof pet.name === 'string' &&
@@ -750,12 +735,7 @@ it("a list answer with another array before the records: the one named for the c
     }
     if (url.pathname !== '/contacts') return { status: 404, text: '' };
     if (method === 'GET') return { status: 200, body: { scoreValues: [], contacts } };
-    let body: unknown;
-    try {
-      body = contentType === 'application/json' ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
+    const body = jsonOf(text, contentType) as unknown;
     const email = isObject(body) && Object.keys(body).join() === 'email' ? body.email : undefined;
     if (typeof email !== 'string' || email.length < 3 || email.length > 50) return { status: 400, text: '' };
     const contact = { id: String(contacts.length + 1), email };

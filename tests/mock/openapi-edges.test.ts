@@ -8,6 +8,9 @@ import { runConformance } from '../support/runner.js';
 
 const FIXTURES = 'tests/fixtures/openapi';
 
+const postJson = (url: string, body: unknown): Promise<Response> =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
 describe('a response schema whose pattern has word boundaries', () => {
   const UUID = /^[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}$/u;
 
@@ -72,18 +75,10 @@ describe('an operation whose only documented error is about pace (429)', () => {
         expect(missing.status).toBe(404);
         expect(missing.headers.get('content-type')).toBe('application/problem+json');
         expect(missing.headers.get('retry-after')).toBeNull();
-        const invalid = await fetch(`${own.url}/pace/things`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name: 5 }),
-        });
+        const invalid = await postJson(`${own.url}/pace/things`, { name: 5 });
         expect(invalid.status).toBe(422);
         expect(((await invalid.json()) as { detail?: string }).detail).toMatch(/name/);
-        const created = await fetch(`${own.url}/pace/things`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name: 'a' }),
-        });
+        const created = await postJson(`${own.url}/pace/things`, { name: 'a' });
         expect(created.status).toBe(200);
       } finally {
         await own.close();
@@ -168,21 +163,13 @@ describe('an error documented by its schema alone', () => {
   it('says what went wrong in its message properties, however deep in objects and lists, not a generated placeholder', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/error-without-example.yaml`] });
     try {
-      const response = await fetch(`${own.url}/error/notes`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: 'far too long' }),
-      });
+      const response = await postJson(`${own.url}/error/notes`, { text: 'far too long' });
       expect(response.status).toBe(400);
       const body = (await response.json()) as { error: { message: string; code: string } };
       expect(body.error.code).toBe('invalid_request');
       expect(body.error.message).toMatch(/text/);
       expect(body.error.message).not.toBe('conformance');
-      const listed = await fetch(`${own.url}/error/tags`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'far too long' }),
-      });
+      const listed = await postJson(`${own.url}/error/tags`, { name: 'far too long' });
       expect(listed.status).toBe(422);
       const { errors } = (await listed.json()) as { errors: { detail: string; source: { pointer: string } }[] };
       expect(errors.length).toBeGreaterThan(0);
@@ -215,12 +202,7 @@ describe('a body documented under a media range (*/*)', () => {
   it('is labelled with a type of the range, and an example of null the schema refuses is no example', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/range-media.yaml`] });
     try {
-      const post = (body: unknown) =>
-        fetch(`${own.url}/range/things`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
+      const post = (body: unknown) => postJson(`${own.url}/range/things`, body);
       const created = await post({ name: 'a' });
       expect(created.status).toBe(201);
       expect(created.headers.get('content-type')).toBe('application/json');
@@ -256,11 +238,7 @@ describe('a required property marked readOnly', () => {
   it('is required in answers only: a create without it is valid, its answer has it, and the runner plans its bodies', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/read-only-required.yaml`] });
     try {
-      const created = await fetch(`${own.url}/read/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'ada@example.com' }),
-      });
+      const created = await postJson(`${own.url}/read/users`, { email: 'ada@example.com' });
       expect(created.status).toBe(201);
       expect(await created.json()).toEqual({ id: expect.any(Number), email: 'ada@example.com' });
       const run = await runConformance([
@@ -281,11 +259,7 @@ describe('a required property marked readOnly', () => {
   it('in an allOf part beside the one that requires it is required in answers only too', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/read-only-allof.yaml`] });
     try {
-      const created = await fetch(`${own.url}/read/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'ada@example.com' }),
-      });
+      const created = await postJson(`${own.url}/read/users`, { email: 'ada@example.com' });
       expect(created.status).toBe(201);
       expect(await created.json()).toMatchObject({ id: expect.any(Number), email: 'ada@example.com' });
     } finally {
@@ -298,18 +272,10 @@ describe('a property marked writeOnly', () => {
   it('is taken from the request and stored, and never shown in an answer', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/write-only.yaml`] });
     try {
-      const created = await fetch(`${own.url}/write/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'ada@example.com', password: 'hunter22' }),
-      });
+      const created = await postJson(`${own.url}/write/users`, { email: 'ada@example.com', password: 'hunter22' });
       expect(created.status).toBe(201);
       expect(await created.json()).toEqual({ id: expect.any(Number), email: 'ada@example.com' });
-      const missing = await fetch(`${own.url}/write/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'ada@example.com' }),
-      });
+      const missing = await postJson(`${own.url}/write/users`, { email: 'ada@example.com' });
       expect(missing.status).toBe(400);
     } finally {
       await own.close();
@@ -339,15 +305,14 @@ describe('an application/problem+json error', () => {
 });
 
 describe('a list of stored records', () => {
-  const post = (url: string, body: unknown) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
   it('repairs a record that breaks the item schema on its own: the others are still listed as stored', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/list-shape-mismatch.yaml`] });
     try {
       const contacts = `${own.url}/list/contacts`;
-      expect((await post(contacts, { email: 'a@example.com' })).status).toBe(200);
-      expect((await post(contacts, { email: 'b@example.com', avatar: 'https://example.com/b.png' })).status).toBe(200);
+      expect((await postJson(contacts, { email: 'a@example.com' })).status).toBe(200);
+      expect((await postJson(contacts, { email: 'b@example.com', avatar: 'https://example.com/b.png' })).status).toBe(
+        200,
+      );
       const { data } = (await (await fetch(contacts)).json()) as { data: { id: string; email: string }[] };
       expect(data.map((contact) => [contact.id, contact.email])).toEqual([
         ['1', 'a@example.com'],
@@ -362,7 +327,7 @@ describe('a list of stored records', () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/list-null-example.yaml`] });
     try {
       const things = `${own.url}/list/things`;
-      expect((await post(things, { name: 'lamp' })).status).toBe(201);
+      expect((await postJson(things, { name: 'lamp' })).status).toBe(201);
       expect(await (await fetch(things)).json()).toEqual({ results: [{ id: '1', name: 'lamp' }] });
     } finally {
       await own.close();
@@ -374,11 +339,7 @@ describe('a record typed by its branches alone (a oneOf of kinds)', () => {
   it('is stored as sent, answered with the id it is read back by, and listed', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/one-of-record.yaml`] });
     try {
-      const created = await fetch(`${own.url}/one/menu`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ category: 'beverage', name: 'Cappuccino', volume: 250 }),
-      });
+      const created = await postJson(`${own.url}/one/menu`, { category: 'beverage', name: 'Cappuccino', volume: 250 });
       expect(created.status).toBe(201);
       const item = (await created.json()) as { id: string };
       expect(item).toEqual({ id: expect.any(String), category: 'beverage', name: 'Cappuccino', volume: 250 });
@@ -420,12 +381,7 @@ describe("a delete's answer that names the record it deleted", () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/delete-answer.yaml`] });
     try {
       const persons = `${own.url}/delete/persons`;
-      for (const name of ['A', 'B'])
-        await fetch(persons, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name }),
-        });
+      for (const name of ['A', 'B']) await postJson(persons, { name });
       const deleted = await fetch(`${persons}/2`, { method: 'DELETE' });
       expect(((await deleted.json()) as { data: { id: unknown } }).data.id).toBe(2);
       expect((await fetch(`${persons}/2`)).status).toBe(404);
