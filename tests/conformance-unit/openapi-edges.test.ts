@@ -795,3 +795,33 @@ it('an operation fed by a create no value fits is still tested, with its own exa
     await target.close();
   }
 });
+
+it("a record of a nested collection is read and deleted under the parent its create wrote to, not the operation's example parent", async () => {
+  const notes = new Map<string, Map<string, { id: string; body: string }>>();
+  let made = 0;
+  const target = await serve((method, url, text, contentType) => {
+    const [, contact, id] = /^\/contacts\/([^/]+)\/notes(?:\/([^/]+))?$/.exec(url.pathname) ?? [];
+    if (contact === undefined) return { status: 404, text: '' };
+    const own = notes.get(contact) ?? new Map<string, { id: string; body: string }>();
+    notes.set(contact, own);
+    if (id === undefined) {
+      const body = jsonOf(text, contentType);
+      if (!isObject(body) || typeof body.body !== 'string') return { status: 400, text: '' };
+      const note = { id: String(++made), body: body.body };
+      own.set(note.id, note);
+      return { status: 201, body: note };
+    }
+    const note = own.get(id);
+    if (!note) return { status: 404, text: '' };
+    if (method === 'DELETE') own.delete(id);
+    return method === 'DELETE' ? { status: 204, text: '' } : { status: 200, body: note };
+  });
+  try {
+    const run = await runFixture('nested-items.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.getNote?.checks.resource_availability?.passed).toBeGreaterThan(0);
+    expect(target.seen.filter((line) => line.includes('/contacts/999/'))).toEqual([]);
+  } finally {
+    await target.close();
+  }
+});
