@@ -5,11 +5,15 @@
  * spec documents for the operation, and a successful answer is checked against its schema.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { isObject, own } from '../lib/json.js';
+import type { JsonSchema } from '../lib/json-schema.js';
 import { isJsonMediaType, isMediaRange, mediaTypeMatches } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
 import { documentedResponse, isSuccess, underRules } from '../lib/responses.js';
+import { flatten } from '../lib/schema.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
+import { objectProperties } from '../lib/wire.js';
 import { apiUrl, type MockApi } from './api.js';
 import { blend, type StoredView } from './fit.js';
 import type { RawBody } from './http-body.js';
@@ -126,15 +130,48 @@ function conforming(
   if (!media.schema || !isJsonMediaType(isMediaRange(media.mediaType) ? label : media.mediaType)) {
     return { ...reply, headers, body: reply.body ?? '' };
   }
-  const validate = options.validators.get(media.schema, options.rules, 'response');
-  if (reply.body !== undefined && validate(reply.body)) return { ...reply, headers };
-  const made = () => sampleFrom(media.schema!, reply.status);
+  const schema = media.schema;
+  const validate = options.validators.get(schema, options.rules, 'response');
+  const shown = (body: unknown): Reply => ({ ...reply, headers, body: withoutWriteOnly(body, schema) });
+  if (reply.body !== undefined && validate(reply.body)) return shown(reply.body);
+  const made = () => sampleFrom(schema, reply.status);
   for (const candidate of [...fallbacks, made]) {
     const value = typeof candidate === 'function' ? candidate() : candidate;
     if (value === undefined || !validate(value)) continue;
-    return { ...reply, headers, body: stored ? blend(value, reply.body, stored, validate) : value };
+    return shown(stored ? blend(value, reply.body, stored, validate) : value);
   }
   return { ...reply, headers };
+}
+
+/** How deep into an answer write-only properties are looked for. */
+const WRITE_ONLY_DEPTH = 8;
+
+/**
+ * The answer without the properties its schema marks write-only (a `password`: sent, never shown),
+ * which Prism's examples made from a schema carry; copied only where one is taken out.
+ */
+function withoutWriteOnly(body: unknown, schema: JsonSchema, depth = 0): unknown {
+  if (depth > WRITE_ONLY_DEPTH) return body;
+  if (Array.isArray(body)) {
+    const items = flatten(schema).items;
+    if (!items || typeof items !== 'object') return body;
+    const out = body.map((item) => withoutWriteOnly(item, items as JsonSchema, depth + 1));
+    return out.some((item, i) => item !== body[i]) ? out : body;
+  }
+  if (!isObject(body)) return body;
+  const properties = objectProperties(schema);
+  if (!properties) return body;
+  let copy: Record<string, unknown> | undefined;
+  for (const [name, value] of Object.entries(body)) {
+    const property = own(properties, name);
+    if (!property) continue;
+    const kept = property.writeOnly === true ? undefined : withoutWriteOnly(value, property, depth + 1);
+    if (kept === value) continue;
+    copy ??= { ...body };
+    if (kept === undefined) delete copy[name];
+    else copy[name] = kept;
+  }
+  return copy ?? body;
 }
 
 /** The documented answer to a valid request: the state's verdict, or Prism's response overlaid by the state. */

@@ -269,8 +269,7 @@ export function recordProperties(schema: JsonSchema | undefined): Record<string,
 
 /**
  * The fields of `source` that the schema declares and accepts, so the answer still matches the spec.
- * Read-only ones are taken only from stored records (`fromClient: false`), never from a request;
- * write-only ones (a password) never go into an answer.
+ * Read-only ones are taken only from stored records (`fromClient: false`), never from a request.
  */
 function project(
   source: StoredRecord,
@@ -284,16 +283,10 @@ function project(
   const result: StoredRecord = {};
   for (const [key, value] of Object.entries(source)) {
     const property = own(properties, key);
-    if (key === skip || !property || property.writeOnly || (fromClient && property.readOnly)) continue;
+    if (key === skip || !property || (fromClient && property.readOnly)) continue;
     if (request.validators.get(property, request.rules)(value)) result[key] = value;
   }
   return result;
-}
-
-/** The record without the fields the schema marks write-only, which no answer shows. */
-function withoutWriteOnly(record: StoredRecord, schema: JsonSchema | undefined): StoredRecord {
-  const properties = recordProperties(schema) ?? {};
-  return Object.fromEntries(Object.entries(record).filter(([name]) => !own(properties, name)?.writeOnly));
 }
 
 /**
@@ -302,9 +295,7 @@ function withoutWriteOnly(record: StoredRecord, schema: JsonSchema | undefined):
  */
 function shown(documented: StoredRecord, stored: StoredRecord, schema: JsonSchema | undefined, request: PlanRequest) {
   const result = project(request.related(stored), schema, undefined, request, false);
-  const properties = recordProperties(schema) ?? {};
   for (const name of schema ? (flatten(schema).required ?? []) : []) {
-    if (own(properties, name)?.writeOnly) continue;
     if (!Object.hasOwn(result, name) && Object.hasOwn(documented, name)) result[name] = documented[name];
   }
   return result;
@@ -576,10 +567,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
     const { id, key } = newId(binding, collection, request.validators);
     // Request fields replace the example's whole: an example address must not join the new record.
     const stored: StoredRecord = { ...documented, ...structuredClone(incoming) };
-    const answer: StoredRecord = {
-      ...withoutWriteOnly(documented, binding.recordSchema),
-      ...project(incoming, binding.recordSchema, idField, request, true),
-    };
+    const answer: StoredRecord = { ...documented, ...project(incoming, binding.recordSchema, idField, request, true) };
     if (idField) {
       stored[idField] = id;
       answer[idField] = id;

@@ -269,7 +269,7 @@ describe('a required property marked readOnly', () => {
 });
 
 describe('a property marked writeOnly', () => {
-  it('is taken from the request and stored, and never shown in an answer', async () => {
+  it('is taken from the request and stored, and never shown in an answer, stored or made from the schema', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/write-only.yaml`] });
     try {
       const created = await postJson(`${own.url}/write/users`, { email: 'ada@example.com', password: 'hunter22' });
@@ -277,6 +277,11 @@ describe('a property marked writeOnly', () => {
       expect(await created.json()).toEqual({ id: expect.any(Number), email: 'ada@example.com' });
       const missing = await postJson(`${own.url}/write/users`, { email: 'ada@example.com' });
       expect(missing.status).toBe(400);
+      // An answer made from the schema, static or generated, leaves it out too, at any depth.
+      for (const prefer of ['dynamic=false', 'dynamic=true']) {
+        const users = (await (await fetch(`${own.url}/write/me`, { headers: { prefer } })).json()) as object[];
+        for (const user of users) expect(user).not.toHaveProperty('password');
+      }
     } finally {
       await own.close();
     }
