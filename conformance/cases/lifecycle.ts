@@ -15,7 +15,7 @@ import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { type Draft, validBody } from './positive.js';
-import { baseRequest, payload, referringFirst, withBody } from './request.js';
+import { alignParent, baseRequest, payload, referringFirst, withBody } from './request.js';
 import type { ScenarioDraft } from './stateful.js';
 
 interface Collection {
@@ -306,27 +306,9 @@ function lifecycleOf(
       }
     }
     if (steps.length < 2) return undefined;
-    sameParent(steps);
+    // A nested collection (`/contacts/{contactId}/notes`) is one parent's: every step names the create's.
+    for (const { operation, request } of steps.slice(1)) alignParent(ctx, operation, request, createOp);
     return { name: `the life of a ${name} record`, steps };
-  }
-}
-
-/**
- * A nested collection (`/contacts/{contactId}/notes`) is one parent's: every step addresses the parent
- * the create wrote to, whatever values its own operation's cases start from.
- */
-function sameParent(steps: Draft[]): void {
-  const parent = Object.entries(steps[0]!.request.pathParams).filter(([, value]) => !('sourceOperationId' in value));
-  for (const { operation, request } of steps.slice(1)) {
-    for (const [name, value] of parent) {
-      const own = request.pathParams[name];
-      if (
-        own !== undefined &&
-        !('sourceOperationId' in own) &&
-        operation.parameters.some((p) => p.in === 'path' && p.name === name)
-      )
-        request.pathParams[name] = value;
-    }
   }
 }
 

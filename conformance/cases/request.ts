@@ -145,28 +145,29 @@ export function setParameter(request: PlannedRequest, parameter: Parameter, valu
   else request.headers[parameter.name] = 'text' in value ? value.text : serializeHeader(parameter, value.value);
 }
 
-/** Parameters and credentials of a valid request; the body is added by each case. */
 /**
  * A record of a nested collection (`/contacts/{contactId}/notes/{noteId}`) is its parent's: a request
- * naming a record the run made names the parent its create wrote to (the create's own value for that
+ * about a record `creator` made names the parent the create wrote to (the create's own value for that
  * path parameter), not the operation's own example, which a server keeping records per parent answers 404.
  */
-function sameParentAsCreator(ctx: BuildContext, operation: Operation, request: PlannedRequest): void {
-  for (const value of Object.values(request.pathParams)) {
-    if (!('sourceOperationId' in value)) continue;
-    const creator = ctx.spec.operations.find((op) => op.operationId === value.sourceOperationId);
-    if (!creator || creator === operation) continue;
-    for (const parameter of operation.parameters) {
-      const own = request.pathParams[parameter.name];
-      if (parameter.in !== 'path' || own === undefined || 'sourceOperationId' in own) continue;
-      const theirs = creator.parameters.find((p) => p.in === 'path' && p.name === parameter.name);
-      // A parent the create takes from yet another record varies with it: nothing to align.
-      if (!theirs || linkedParameter(ctx, creator, theirs.name)) continue;
-      request.pathParams[parameter.name] = { value: parameterValue(theirs, ctx.seed) };
-    }
+export function alignParent(
+  ctx: BuildContext,
+  operation: Operation,
+  request: PlannedRequest,
+  creator: Operation,
+): void {
+  if (creator === operation) return;
+  for (const parameter of operation.parameters) {
+    const own = request.pathParams[parameter.name];
+    if (parameter.in !== 'path' || own === undefined || 'sourceOperationId' in own) continue;
+    const theirs = creator.parameters.find((p) => p.in === 'path' && p.name === parameter.name);
+    // A parent the create takes from yet another record varies with it: nothing to align.
+    if (!theirs || linkedParameter(ctx, creator, theirs.name)) continue;
+    request.pathParams[parameter.name] = { value: parameterValue(theirs, ctx.seed) };
   }
 }
 
+/** Parameters and credentials of a valid request; the body is added by each case. */
 export function baseRequest(ctx: BuildContext, operation: Operation): PlannedRequest {
   requireWritableBody(operation);
   const auth = credentials(operation, ctx.nonce);
@@ -186,7 +187,11 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
     else if (parameter.in === 'query' && linked) request.query[parameter.name] = linked;
     else if (parameter.required) setParameter(request, parameter, { value: parameterValue(parameter, ctx.seed) });
   }
-  sameParentAsCreator(ctx, operation, request);
+  for (const value of Object.values(request.pathParams)) {
+    if (!('sourceOperationId' in value)) continue;
+    const creator = ctx.spec.operations.find((op) => op.operationId === value.sourceOperationId);
+    if (creator) alignParent(ctx, operation, request, creator);
+  }
   // An operation that takes its record's id in the body gets one the collection's create made.
   const binding = resourceModel(ctx.spec).get(operation.operationId);
   // An update by query parameters writes unique values there: each case its own.
