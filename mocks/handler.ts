@@ -132,7 +132,11 @@ function conforming(
   }
   const schema = media.schema;
   const validate = options.validators.get(schema, options.rules, 'response');
-  const shown = (body: unknown): Reply => ({ ...reply, headers, body: withoutWriteOnly(body, schema) });
+  const shown = (body: unknown): Reply => ({
+    ...reply,
+    headers,
+    body: hasWriteOnly(request.api.spec.source) ? withoutWriteOnly(body, schema) : body,
+  });
   if (reply.body !== undefined && validate(reply.body)) return shown(reply.body);
   const made = () => sampleFrom(schema, reply.status);
   for (const candidate of [...fallbacks, made]) {
@@ -141,6 +145,27 @@ function conforming(
     return shown(stored ? blend(value, reply.body, stored, validate) : value);
   }
   return { ...reply, headers };
+}
+
+const writeOnlyIn = new WeakMap<object, boolean>();
+
+/** Whether the document marks any property write-only: answers of one that marks none are not walked. */
+function hasWriteOnly(document: object): boolean {
+  let known = writeOnlyIn.get(document);
+  if (known === undefined) {
+    known = false;
+    const stack: unknown[] = [document];
+    while (stack.length > 0 && !known) {
+      const node = stack.pop();
+      if (Array.isArray(node)) stack.push(...node);
+      else if (isObject(node)) {
+        known = node.writeOnly === true;
+        stack.push(...Object.values(node));
+      }
+    }
+    writeOnlyIn.set(document, known);
+  }
+  return known;
 }
 
 /** How deep into an answer write-only properties are looked for. */
