@@ -1029,8 +1029,15 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
     const body = answered !== null && typeof answered === 'object' ? answered : pointer === '' ? [] : {};
     const documented = getPointer(body, pointer);
     const template = Array.isArray(documented) && isObject(documented[0]) ? documented[0] : {};
+    let sample: unknown;
+    const fitting = () => (sample ??= binding.itemSchema ? sampleFrom(binding.itemSchema, 200) : undefined);
     const items = records.map((record) =>
-      fitItem(viewed(shown(template, record, binding.itemSchema, request), binding, request), binding, request),
+      fitItem(
+        viewed(shown(template, record, binding.itemSchema, request), binding, request),
+        binding,
+        request,
+        fitting,
+      ),
     );
     let out = withRecord(body, pointer, items);
     if (paging && out !== null && typeof out === 'object') {
@@ -1063,13 +1070,14 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
  * in another shape) is repaired on its own: one such record must not turn the whole list into the
  * documented example.
  */
-function fitItem(item: unknown, binding: ResourceBinding, request: PlanRequest): unknown {
+function fitItem(item: unknown, binding: ResourceBinding, request: PlanRequest, fitting: () => unknown): unknown {
   const schema = binding.itemSchema;
   if (!schema || !isObject(item)) return item;
   const validate = request.validators.get(schema, request.rules, 'response');
   if (validate(item)) return item;
-  const fitting = sampleFrom(schema, 200);
-  return validate(fitting) ? blend(fitting, item, { record: '', idField: binding.idField }, validate) : item;
+  // One value made from the schema serves every item of the page that needs one (blend copies it).
+  const made = fitting();
+  return validate(made) ? blend(made, item, { record: '', idField: binding.idField }, validate) : item;
 }
 
 const pageUrl = (url: string, parameter: string, page: number): string =>
