@@ -40,6 +40,11 @@ export interface ResourceBinding {
   compose?: ComposeField[];
   /** The path parameter carrying the id of the record acted on. */
   idParameter?: string;
+  /**
+   * The path parameters naming the record's parents, in path order: the others (`id` of
+   * `/contacts/{id}/notes/{noteId}`, `accountId` of `/accounts/{accountId}/contacts`).
+   */
+  parentParameters?: string[];
   /** Schema of the JSON request body, which says what a client can send of a record. */
   requestSchema?: JsonSchema;
 }
@@ -209,6 +214,10 @@ function bind(
       ? undefined
       : idParameterOf(spec, operation));
   if (idParameter !== undefined) binding.idParameter = idParameter;
+  const parents = [...operation.path.matchAll(/\{([^}]+)\}/g)]
+    .map((match) => match[1]!)
+    .filter((name) => name !== idParameter && name !== resource.members?.parameter);
+  if (parents.length > 0) binding.parentParameters = parents;
   return binding;
 }
 

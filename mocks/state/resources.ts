@@ -76,6 +76,8 @@ interface PlanRequest extends StateRequest {
   unrelated(record: StoredRecord, before?: StoredRecord): StateDecision | undefined;
   /** Where this collection's records count their members, when they do (8x8's group `/contacts`). */
   memberCount: string | undefined;
+  /** The parent the request names (its parent path parameters' values), '' when it names none. */
+  parent: string;
 }
 
 /** A record whose `by` names no stored record of a `from` declaring `missing`: that answer, naming the field. */
@@ -397,19 +399,25 @@ function target(binding: ResourceBinding, collection: Collection, request: PlanR
   const raw = idText(binding, request);
   if (raw === undefined) return undefined;
   const key = idKey(binding, raw);
-  const stored = collection.get(key);
+  const stored = collection.get(key, request.parent);
   return stored ? { key, stored } : notFound(binding, raw);
 }
 
 /** A value of a unique field another stored record already has: the documented refusal. */
-function duplicateOf(binding: ResourceBinding, collection: Collection, record: StoredRecord, self?: string) {
+function duplicateOf(
+  binding: ResourceBinding,
+  collection: Collection,
+  request: PlanRequest,
+  record: StoredRecord,
+  self?: string,
+) {
   const unique = binding.resource.unique;
   if (!unique) return undefined;
   const duplicates: Violation[] = [];
   for (const field of unique.fields) {
     const value = own(record, field);
     if (value === undefined) continue;
-    if (!collection.find(field, value).some((key) => key !== self)) continue;
+    if (!collection.find(field, value, request.parent).some((key) => key !== self)) continue;
     duplicates.push({
       location: 'body',
       field,
@@ -513,7 +521,7 @@ const isEmpty = (value: unknown): boolean =>
 function planCreate(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const { resource, idField } = binding;
   const incoming = incomingRecord(binding, request);
-  const duplicate = duplicateOf(binding, collection, incoming) ?? request.unrelated(incoming);
+  const duplicate = duplicateOf(binding, collection, request, incoming) ?? request.unrelated(incoming);
   if (duplicate) return duplicate;
   if (resource.merge) {
     const { on, merged, conflict } = resource.merge;
@@ -521,7 +529,8 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
     const matches = new Set<string>();
     if (isObject(keys)) {
       for (const [key, value] of Object.entries(keys)) {
-        if (value !== undefined) for (const id of collection.find(`${on}.${key}`, value)) matches.add(id);
+        if (value !== undefined)
+          for (const id of collection.find(`${on}.${key}`, value, request.parent)) matches.add(id);
       }
     }
     if (matches.size > 1) {
@@ -574,7 +583,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
     }
     request.join(key, incoming);
     // The related values are kept as they are now: a record whose related one is gone later shows the last.
-    collection.set(idField ? key : `#${key}`, request.storable(stored));
+    collection.set(idField ? key : `#${key}`, request.storable(stored), request.parent);
     return withRecord(body, resource.record, request.related(stored, answer));
   });
 }
@@ -636,7 +645,8 @@ function planUpdate(binding: ResourceBinding, collection: Collection, request: P
     if (addressed !== undefined) delete incoming[addressed];
     updated = mergeRecords(found.stored, incoming, binding.idField);
   }
-  const duplicate = duplicateOf(binding, collection, updated, found.key) ?? request.unrelated(updated, found.stored);
+  const duplicate =
+    duplicateOf(binding, collection, request, updated, found.key) ?? request.unrelated(updated, found.stored);
   if (duplicate) return duplicate;
   stamped(updated, binding, request, false);
   return respond(binding, (body) => {
@@ -827,7 +837,7 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
     if (property.readOnly && Object.hasOwn(found.stored, name)) replaced[name] = found.stored[name];
   }
   if (binding.idField) replaced[binding.idField] = found.stored[binding.idField];
-  const duplicate = duplicateOf(binding, collection, replaced, found.key);
+  const duplicate = duplicateOf(binding, collection, request, replaced, found.key);
   if (duplicate) return duplicate;
   stamped(replaced, binding, request, false);
   return respond(binding, (body) => {
@@ -879,13 +889,13 @@ function planCopy(binding: ResourceBinding, collection: Collection, request: Pla
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
   const copied = mergeRecords(structuredClone(found.stored), incomingRecord(binding, request), binding.idField);
-  const duplicate = duplicateOf(binding, collection, copied);
+  const duplicate = duplicateOf(binding, collection, request, copied);
   if (duplicate) return duplicate;
   return respond(binding, (body) => {
     const { id, key } = newId(binding, collection, request.validators);
     const copy = stamped(structuredClone(copied), binding, request, true);
     if (binding.idField) copy[binding.idField] = id;
-    collection.set(key, copy);
+    collection.set(key, copy, request.parent);
     return answerWith(binding, copy, request)(body);
   });
 }
@@ -985,7 +995,7 @@ function positiveInteger(text: string | null): number | undefined {
 
 function planList(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const { resource } = binding;
-  let records = [...collection.values()];
+  let records = [...collection.values(request.parent)];
   const unfiltered = records.length;
   for (const filter of resource.filters ?? []) {
     // An array parameter (`id=1&id=2`, or `id=1,2` in its style) keeps the records matching any of its values.
@@ -1129,6 +1139,21 @@ export function pageWindow(page: number, pages: number, onEachSide: number): (nu
   return [1, 2, undefined, ...range(page - onEachSide, page + onEachSide), undefined, pages - 1, pages];
 }
 
+/**
+ * The parent the request names: its parent path parameters' values, an integer as its number
+ * (`/contacts/08/notes` is contact 8's).
+ */
+function parentOf(binding: ResourceBinding, request: StateRequest): string {
+  const names = binding.parentParameters;
+  if (!names) return '';
+  return JSON.stringify(
+    names.map((name) => {
+      const value = own(request.parameters, name);
+      return typeof value === 'number' ? String(value) : (own(request.pathParameters, name) ?? '');
+    }),
+  );
+}
+
 export function planState(binding: ResourceBinding, store: Store, asked: StateRequest): StateDecision {
   const collection = store.collection(binding.resource.collection);
   const request: PlanRequest = {
@@ -1136,6 +1161,7 @@ export function planState(binding: ResourceBinding, store: Store, asked: StateRe
     related: (record, shownAs = record) => withRelated(record, shownAs, binding, store),
     unrelated: (record, before) => unrelatedOf(record, before, binding, store),
     memberCount: store.memberCount(binding.resource.collection),
+    parent: parentOf(binding, asked),
     join: (key, incoming) => joinGroups(store, binding, key, incoming),
     rejoin: (key, record, whole) => rejoinGroups(store, binding, key, record, whole),
     storable: (record) => withRelated(record, record, binding, store, true),

@@ -44,6 +44,8 @@ export class Collection {
   private readonly members = new Map<string, Set<string>>();
   /** Member id -> the group ids holding it: a member's groups without a walk of every group. */
   private readonly holders = new Map<string, Set<string>>();
+  /** Id -> the parent the record was made under (a nested collection's `/contacts/{id}/notes`), when it was. */
+  private readonly parents = new Map<string, string>();
 
   /** Ids count up from the first seed seen (the documented example's id), one per create, past any id stored. */
   allocate(seed: number): number {
@@ -70,23 +72,38 @@ export class Collection {
     return this.byId.size;
   }
 
-  get(id: string): StoredRecord | undefined {
-    return this.byId.get(id);
+  /**
+   * Whether the record under `id` is seen from `parent`: a look from no parent sees every record, and
+   * a record made under none (a seed, a top-level create) is seen from every parent.
+   */
+  private sees(id: string, parent: string): boolean {
+    if (parent === '') return true;
+    const made = this.parents.get(id);
+    return made === undefined || made === parent;
   }
 
-  /** Records in the order they were first stored. */
-  values(): IterableIterator<StoredRecord> {
-    return this.byId.values();
+  get(id: string, parent = ''): StoredRecord | undefined {
+    return this.sees(id, parent) ? this.byId.get(id) : undefined;
+  }
+
+  /** Records in the order they were first stored, those seen from `parent`. */
+  values(parent = ''): IterableIterator<StoredRecord> {
+    if (parent === '' || this.parents.size === 0) return this.byId.values();
+    return (function* (collection) {
+      for (const [id, record] of collection.byId) if (collection.sees(id, parent)) yield record;
+    })(this);
   }
 
   entries(): IterableIterator<[string, StoredRecord]> {
     return this.byId.entries();
   }
 
-  set(id: string, record: StoredRecord): void {
+  /** Stores the record; one made under a `parent` is seen from that parent only (it keeps it through updates). */
+  set(id: string, record: StoredRecord, parent = ''): void {
     const previous = this.byId.get(id);
     if (previous) this.remove(id, previous);
     this.byId.set(id, record);
+    if (parent !== '') this.parents.set(id, parent);
     this.add(id, record, this.indexed);
   }
 
@@ -95,6 +112,7 @@ export class Collection {
     if (!previous) return false;
     this.remove(id, previous);
     this.byId.delete(id);
+    this.parents.delete(id);
     // A deleted group holds no one: its members no longer name it.
     for (const member of this.members.get(id) ?? []) this.holders.get(member)?.delete(id);
     this.members.delete(id);
@@ -141,10 +159,11 @@ export class Collection {
     return groups;
   }
 
-  /** Ids of the records whose `path` (`name`, `addresses.msisdn`) holds `value`. */
-  find(path: string, value: unknown): readonly string[] {
+  /** Ids of the records seen from `parent` whose `path` (`name`, `addresses.msisdn`) holds `value`. */
+  find(path: string, value: unknown, parent = ''): readonly string[] {
     const held = this.index.get(path)?.get(valueKey(value));
-    return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
+    const ids = held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
+    return parent === '' ? ids : ids.filter((id) => this.sees(id, parent));
   }
 
   /** How many records hold `value`, compared as text, at a property indexed `asText`. */
@@ -171,7 +190,7 @@ export class Collection {
   rebuilt(fields: readonly IndexedField[]): Collection {
     const copy = new Collection();
     copy.indexOn(fields);
-    for (const [id, record] of this.byId) copy.set(id, record);
+    for (const [id, record] of this.byId) copy.set(id, record, this.parents.get(id));
     for (const [group, ids] of this.members) for (const id of ids) copy.addMember(group, id);
     if (this.next !== undefined) copy.next = this.next;
     return copy;

@@ -67,3 +67,26 @@ describe('Collection counts', () => {
     expect(contacts.countAsText('group_id', 6)).toBe(2);
   });
 });
+
+describe('Collection parents', () => {
+  it('a record made under a parent is seen from it alone, through updates, a rebuild and an index', () => {
+    const notes = new Collection();
+    notes.indexOn([{ property: 'tag', children: false }]);
+    notes.set('1', { id: 1, tag: 'x' }, '["a"]');
+    notes.set('2', { id: 2, tag: 'x' });
+    notes.set('1', { id: 1, tag: 'x', edited: true });
+    const rebuilt = notes.rebuilt([{ property: 'tag', children: false }]);
+    for (const collection of [notes, rebuilt]) {
+      expect(collection.get('1', '["b"]')).toBeUndefined();
+      expect(collection.get('1', '["a"]')).toEqual({ id: 1, tag: 'x', edited: true });
+      expect(collection.get('2', '["b"]')).toEqual({ id: 2, tag: 'x' });
+      expect([...collection.values('["b"]')].map((r) => r.id)).toEqual([2]);
+      expect([...collection.values()].map((r) => r.id)).toEqual([1, 2]);
+      expect(collection.find('tag', 'x', '["b"]')).toEqual(['2']);
+      expect([...collection.find('tag', 'x', '["a"]')].sort()).toEqual(['1', '2']);
+    }
+    notes.delete('1');
+    notes.set('1', { id: 1 });
+    expect(notes.get('1', '["b"]')).toEqual({ id: 1 });
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * Records of a nested collection belong to the parent they were made under: listed, read, deleted
+ * and compared for uniqueness under it only, as the path says (`/contacts/{id}/notes`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningMock, startMock } from '../../mocks/server.js';
+import { MockClient } from './support/mock-client.js';
+
+describe('a nested collection (REST shape)', () => {
+  let mock: RunningMock;
+  beforeAll(async () => {
+    mock = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/nested-parents.yaml'] });
+  });
+  afterAll(() => mock.close());
+
+  const send = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${mock.url}/nested${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+  const notes = async (contact: string) =>
+    ((await send('GET', `/contacts/${contact}/notes`)).json as { notes: { id: number; body: string }[] }).notes;
+
+  it('lists, reads and deletes a record under its own parent only', async () => {
+    const first = (await send('POST', '/contacts/1/notes', { body: 'of one' })).json as { id: number };
+    const second = (await send('POST', '/contacts/2/notes', { body: 'of two' })).json as { id: number };
+    expect(first.id).not.toBe(second.id);
+
+    expect((await notes('1')).map((n) => n.body)).toContain('of one');
+    expect((await notes('1')).map((n) => n.body)).not.toContain('of two');
+    expect((await notes('2')).map((n) => n.body)).toEqual(expect.arrayContaining(['of two']));
+    expect((await notes('2')).map((n) => n.body)).not.toContain('of one');
+
+    expect((await send('GET', `/contacts/2/notes/${first.id}`)).status).toBe(404);
+    // The parent is the contact, however its integer id is spelled.
+    expect(await send('GET', `/contacts/01/notes/${first.id}`)).toMatchObject({ status: 200, json: first });
+
+    expect((await send('DELETE', `/contacts/2/notes/${first.id}`)).status).toBe(404);
+    expect((await send('GET', `/contacts/1/notes/${first.id}`)).status).toBe(200);
+    expect((await send('DELETE', `/contacts/1/notes/${first.id}`)).status).toBe(204);
+    expect((await send('GET', `/contacts/1/notes/${first.id}`)).status).toBe(404);
+    expect((await send('GET', `/contacts/2/notes/${second.id}`)).status).toBe(200);
+  });
+});
+
+describe('8x8: groups belong to the account in their path', () => {
+  let mock: RunningMock;
+  let client: MockClient;
+  beforeAll(async () => {
+    mock = await startMock({ port: 0 });
+    client = await MockClient.connect(mock);
+  });
+  afterAll(() => mock.close());
+
+  const ONE = '4f1f1e0c-6a7b-4d2e-9a41-2c0f1d8e7b35';
+  const TWO = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+  const createGroup = (accountId: string, name: string) =>
+    client.call('8x8', 'createGroup', { params: { accountId }, body: { name } });
+
+  it('a name is taken within its account only, and a group is read in its account only', async () => {
+    const made = await createGroup(ONE, 'Team');
+    expect(made.status).toBe(201);
+    expect((await createGroup(ONE, 'Team')).status).toBe(409);
+    expect((await createGroup(TWO, 'Team')).status).toBe(201);
+    const id = String((made.json as { id: number }).id);
+    expect((await client.call('8x8', 'getGroup', { params: { accountId: ONE, groupId: id } })).status).toBe(200);
+    expect((await client.call('8x8', 'getGroup', { params: { accountId: TWO, groupId: id } })).status).toBe(404);
+  });
+});
