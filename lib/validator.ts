@@ -4,6 +4,8 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+import { componentName } from './dereference.js';
+import { type Discriminator, discriminatorValues } from './discriminator.js';
 import { SpecError } from './errors.js';
 import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
@@ -120,12 +122,7 @@ function propertyMaps(
  */
 function directed<T>(document: T, direction: Direction): T {
   if (direction === 'any') return document;
-  const resolve = (node: unknown, seen = new Set<unknown>()): unknown => {
-    const ref = node !== null && typeof node === 'object' ? (node as Record<string, unknown>).$ref : undefined;
-    if (typeof ref !== 'string' || !ref.startsWith('#') || seen.has(node)) return node;
-    seen.add(node);
-    return resolve(getPointer(document, decodeURIComponent(ref.slice(1))), seen);
-  };
+  const resolve = resolverIn(document);
   const siblings = new Map<object, Record<string, unknown>[]>();
   return rewritten(document, {
     keep: (key) => ANNOTATIONS.has(key) || key === 'examples',
@@ -143,6 +140,76 @@ function directed<T>(document: T, direction: Direction): T {
     },
   });
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * A discriminated `oneOf`/`anyOf` as OpenAPI reads it: the discriminator's value chooses the branch,
+ * which JSON Schema alone does not do. Each branch that leaves the property open takes only the values
+ * naming it (lib/discriminator.ts), so branches that overlap (the specification's own Cat, Dog and
+ * Lizard) accept one value each, not every one. The values per branch (undefined: left as it is), or
+ * undefined when nothing is pinned; `resolve` follows a `$ref`.
+ */
+function discriminatorPins(
+  node: Record<string, unknown>,
+  resolve: (n: unknown) => unknown,
+): { key: 'oneOf' | 'anyOf'; property: string; values: (string[] | undefined)[] } | undefined {
+  const discriminator = node.discriminator;
+  if (!isRecord(discriminator) || typeof discriminator.propertyName !== 'string') return undefined;
+  const key = Array.isArray(node.oneOf) ? 'oneOf' : Array.isArray(node.anyOf) ? 'anyOf' : undefined;
+  if (!key) return undefined;
+  const property = discriminator.propertyName;
+  const values = (node[key] as unknown[]).map((branch) => {
+    const target = resolve(branch);
+    if (!isRecord(target)) return undefined;
+    const own = propertyMaps(target, resolve)
+      .map((map) => resolve(map[property]))
+      .filter(isRecord);
+    // A branch that says its values, or gives the property no text, is judged as it stands.
+    const text = (type: unknown) =>
+      type === undefined || type === 'string' || (Array.isArray(type) && type.includes('string'));
+    if (own.some((p) => p.const !== undefined || Array.isArray(p.enum) || !text(p.type))) return undefined;
+    const ref = isRecord(branch) && typeof branch.$ref === 'string' ? branch.$ref : undefined;
+    const name = ref?.startsWith('#/components/schemas/')
+      ? decodeURIComponent(ref.split('/').pop()!).replaceAll('~1', '/').replaceAll('~0', '~')
+      : (componentName(target) ?? (typeof target.title === 'string' ? target.title : undefined));
+    const named = discriminatorValues(discriminator as unknown as Discriminator, name, undefined);
+    return named.length > 0 ? named : undefined;
+  });
+  return values.some((v) => v !== undefined) ? { key, property, values } : undefined;
+}
+
+/** `branch` taking only `values` at `property`. */
+const pinned = (branch: unknown, property: string, values: string[] | undefined): unknown =>
+  values === undefined ? branch : { allOf: [branch, { properties: { [property]: { enum: values } } }] };
+
+/** `document` with every discriminated `oneOf`/`anyOf` as `discriminatorPins` reads it, copied only where it changes. */
+function discriminated<T>(document: T, resolve: (n: unknown) => unknown): T {
+  return rewritten(document, {
+    keep: (key) => ANNOTATIONS.has(key) || key === 'examples',
+    change: (record, members) => {
+      const pins = discriminatorPins(record, resolve);
+      if (!pins) return undefined;
+      const copy = members();
+      copy[pins.key] = (copy[pins.key] as unknown[]).map((b, i) => pinned(b, pins.property, pins.values[i]));
+      return copy;
+    },
+  });
+}
+
+/** Follows `$ref`s inside `document` to what they name. */
+function resolverIn(document: unknown): (node: unknown) => unknown {
+  const resolve = (node: unknown, seen = new Set<unknown>()): unknown => {
+    const ref = isRecord(node) ? node.$ref : undefined;
+    if (typeof ref !== 'string' || !ref.startsWith('#') || seen.has(node)) return node;
+    seen.add(node);
+    return resolve(getPointer(document, decodeURIComponent(ref.slice(1))), seen);
+  };
+  return resolve;
+}
+
+const unresolved = (node: unknown): unknown => node;
 
 interface RegisteredSpec {
   file: string | undefined;
@@ -270,7 +337,8 @@ export class ValidatorCache {
     if (!spec.views.has(uri)) {
       const document = rules === 'documented' ? documentedOnly(spec.source) : spec.source;
       // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
-      this.ajv.addSchema(withoutEmptyEnums(directed(document, direction)), uri, undefined, false);
+      const view = discriminated(directed(document, direction), resolverIn(document));
+      this.ajv.addSchema(withoutEmptyEnums(view), uri, undefined, false);
       spec.views.add(uri);
     }
     return uri;
@@ -316,7 +384,9 @@ export class ValidatorCache {
     const shared = this.sharing && this.shared(schema, rules, direction);
     if (shared) return shared;
     // A schema built outside a spec may still be recursive: AJV needs its cycles as references.
-    const tree = acyclic(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema);
+    const tree = acyclic(
+      discriminated(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema, unresolved),
+    );
     return withoutEmptyEnums(directed(tree, direction));
   }
 
@@ -398,6 +468,9 @@ export class ValidatorCache {
         delete copy.enum;
         copy.allOf = [...(Array.isArray(copy.allOf) ? copy.allOf : []), false];
       }
+      const pins = discriminatorPins(node as Record<string, unknown>, unresolved);
+      if (pins && Array.isArray(copy[pins.key]))
+        copy[pins.key] = (copy[pins.key] as unknown[]).map((b, i) => pinned(b, pins.property, pins.values[i]));
       return copy;
     };
     let root: string;

@@ -4,14 +4,14 @@
  * with one branch folded in) and a test only a validator can make (no other branch accepts the
  * value, `not` rejects it, `if` holds or fails). Values come from the walker; the test picks.
  *
- * Discriminator rule: a `mapping` key names branch i when the branch's discriminator property allows
- * the key (`const`/`enum`), or when the key's value (a `$ref` or a bare name) ends in the branch's
- * name under `components/schemas` (else its `title`); a branch no key names is named by its schema's
- * name (implicit mapping). A branch that leaves the property unconstrained gets the key written
- * into its values.
+ * Discriminator rule: the values naming a branch are lib/discriminator.ts's, the branch named by its
+ * name under `components/schemas`, else its `title`. A branch that leaves the property open gets its
+ * first value written into its values, and takes only those values, as the validators read it: so
+ * branches that overlap (OpenAPI's own Cat, Dog and Lizard) each still have values of their own.
  */
 import fc from 'fast-check';
 import { componentName } from '../dereference.js';
+import { discriminatorValues } from '../discriminator.js';
 import { isObject } from '../json.js';
 import type { JsonSchema } from '../json-schema.js';
 import { ANY, allowedValues, conjunction, flatten, subschema, without } from '../schema.js';
@@ -54,19 +54,9 @@ interface Split {
 const ATTEMPTS = 6;
 
 function discriminatorKeys(flat: JsonSchema, branch: JsonSchema): { constrained: boolean; keys: string[] } {
-  const { propertyName, mapping = {} } = flat.discriminator!;
-  const property = flatten(branch).properties?.[propertyName];
+  const property = flatten(branch).properties?.[flat.discriminator!.propertyName];
   const allowed = property ? allowedValues(flatten(subschema(property))) : undefined;
-  const name = componentName(branch) ?? branch.title;
-  // A mapping value is a reference (`#/components/schemas/Dog`) or a schema's name (`Dog`).
-  const names = (ref: string) => name !== undefined && ref.split('/').pop() === name;
-  const keys = Object.entries(mapping)
-    .filter(([key, ref]) => allowed?.includes(key) || names(ref))
-    .map(([key]) => key);
-  for (const value of allowed ?? []) if (typeof value === 'string' && !keys.includes(value)) keys.push(value);
-  // Without a mapping entry, a branch's value is its schema's name (OpenAPI's implicit mapping).
-  if (keys.length === 0 && allowed === undefined && name !== undefined && !Object.values(mapping).some(names))
-    keys.push(name);
+  const keys = discriminatorValues(flat.discriminator!, componentName(branch) ?? branch.title, allowed);
   return { constrained: allowed !== undefined, keys };
 }
 
@@ -80,13 +70,20 @@ function split(flat: JsonSchema): Split {
   if (key) {
     const branches = flat[key]!.map(subschema);
     const rest = without(flat, key, 'discriminator');
+    const discs = branches.map((branch) => (flat.discriminator ? discriminatorKeys(flat, branch) : undefined));
+    const chosen = branches.map((branch, i) => {
+      const disc = discs[i];
+      return disc && !disc.constrained && disc.keys.length > 0
+        ? conjunction(branch, { properties: { [flat.discriminator!.propertyName]: { enum: disc.keys } } })
+        : branch;
+    });
     const options = branches.map((branch, i): Option => {
-      const disc = flat.discriminator ? discriminatorKeys(flat, branch) : undefined;
+      const disc = discs[i];
       const key0 = disc?.keys[0];
       const option: Option = {
         schema: conjunction(rest, branch),
         ok: (v) =>
-          accepts(branch, v) && (key === 'anyOf' || branches.every((other, j) => j === i || !accepts(other, v))),
+          accepts(chosen[i]!, v) && (key === 'anyOf' || chosen.every((other, j) => j === i || !accepts(other, v))),
         label: `${key} branch ${i + 1}${key0 !== undefined ? ` (${flat.discriminator!.propertyName} ${JSON.stringify(key0)})` : ''}`,
         keyword: disc ? 'discriminator' : key,
       };
@@ -98,7 +95,7 @@ function split(flat: JsonSchema): Split {
       }
       return option;
     });
-    result = { keyword: key, rest, options, branches };
+    result = { keyword: key, rest, options, branches: chosen };
   } else if (flat.if !== undefined) {
     const condition = subschema(flat.if);
     const rest = without(flat, 'if', 'then', 'else');

@@ -11,6 +11,7 @@
  */
 import fc from 'fast-check';
 import { componentName } from '../dereference.js';
+import { discriminatorValues } from '../discriminator.js';
 import { isObject } from '../json.js';
 import { appendPointer, getPointer, parsePointer } from '../json-pointer.js';
 import type { JsonSchema } from '../json-schema.js';
@@ -72,11 +73,11 @@ function flattened(schema: JsonSchema): JsonSchema {
   if (known) return known;
   let result = flat;
   const name = componentName(schema);
-  const { propertyName, mapping = {} } = flat.discriminator;
+  const { propertyName } = flat.discriminator;
   const property = flat.properties?.[propertyName];
   if (name !== undefined && property && !allowedValues(flatten(subschema(property)))) {
-    const value = Object.entries(mapping).find(([, ref]) => ref.split('/').pop() === name)?.[0] ?? name;
-    if (accepts(subschema(property), value))
+    const [value] = discriminatorValues(flat.discriminator, name, undefined);
+    if (value !== undefined && accepts(subschema(property), value))
       result = {
         ...flat,
         properties: { ...flat.properties, [propertyName]: { ...subschema(property), const: value } },

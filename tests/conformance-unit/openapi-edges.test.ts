@@ -662,6 +662,38 @@ it("a discriminator's mapping names its branches by reference or by bare name: e
   }
 });
 
+it("a discriminator tells overlapping oneOf branches apart (OpenAPI's Cat, Dog, Lizard): a correct server passes, one taking any value fails", async () => {
+  const fields: Record<string, [string, string]> = { Cat: ['name', 'string'], Dog: ['bark', 'string'] };
+  fields.Lizard = ['lovesRocks', 'boolean'];
+  const pet = (text: string, contentType: string) => {
+    const body = jsonOf(text, contentType) as Record<string, unknown> | undefined;
+    if (!isObject(body) || typeof body.petType !== 'string' || !Object.hasOwn(fields, body.petType)) return undefined;
+    const [field, type] = fields[body.petType]!;
+    return body[field] === undefined || typeof body[field] === type ? body : undefined;
+  };
+  for (const strict of [true, false]) {
+    const target = await serve((_method, _url, text, contentType) => {
+      const body = strict ? pet(text, contentType) : (jsonOf(text, contentType) as unknown);
+      return isObject(body) ? { status: 201, body } : { status: 400, text: '' };
+    });
+    try {
+      const run = await runFixture('discriminator-overlap.yaml', target.baseUrl, '--seed', '7');
+      const checks = run.report?.operations.createPet?.checks;
+      if (strict) {
+        expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+        expect(checks?.positive_data_accepted?.passed).toBeGreaterThan(10);
+        expect(checks?.response_schema?.passed).toBeGreaterThan(10);
+        expect(checks?.negative_data_rejected?.passed).toBeGreaterThan(0);
+      } else {
+        expect(run.code, run.describe()).toBe(1);
+        expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['negative_data_rejected']));
+      }
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('problem details whose status is not the status they are answered with fail error_format (RFC 9457)', async () => {
   for (const [stated, code] of [
     [400, 0],

@@ -395,3 +395,20 @@ describe("a delete's answer that names the record it deleted", () => {
     }
   });
 });
+
+describe("a discriminator over overlapping oneOf branches (OpenAPI's Cat, Dog, Lizard)", () => {
+  it('takes a body of the branch its value names, and refuses one no branch of that name accepts', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/discriminator-overlap.yaml`] });
+    try {
+      const status = async (body: unknown) => (await postJson(`${own.url}/discriminator/pets`, body)).status;
+      expect(await status({ petType: 'Dog', bark: 'woof' })).toBe(201);
+      expect(await status({ petType: 'Cat' })).toBe(201);
+      expect(await status({ petType: 'Lizard', lovesRocks: true })).toBe(201);
+      // Lizard's own field is wrong: that Cat would take it does not matter.
+      expect(await status({ petType: 'Lizard', lovesRocks: 'yes' })).toBe(400);
+      expect(await status({ petType: 'Snake' })).toBe(400);
+    } finally {
+      await own.close();
+    }
+  });
+});
