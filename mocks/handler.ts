@@ -5,15 +5,12 @@
  * spec documents for the operation, and a successful answer is checked against its schema.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { isObject, own } from '../lib/json.js';
-import type { JsonSchema } from '../lib/json-schema.js';
 import { isJsonMediaType, isMediaRange, mediaTypeMatches } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
 import { documentedResponse, isSuccess, underRules } from '../lib/responses.js';
-import { flatten } from '../lib/schema.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
-import { objectProperties } from '../lib/wire.js';
+import { hasWriteOnly, withoutWriteOnly } from '../lib/write-only.js';
 import { apiUrl, type MockApi } from './api.js';
 import { blend, type StoredView } from './fit.js';
 import type { RawBody } from './http-body.js';
@@ -145,58 +142,6 @@ function conforming(
     return shown(stored ? blend(value, reply.body, stored, validate) : value);
   }
   return { ...reply, headers };
-}
-
-const writeOnlyIn = new WeakMap<object, boolean>();
-
-/** Whether the document marks any property write-only: answers of one that marks none are not walked. */
-function hasWriteOnly(document: object): boolean {
-  let known = writeOnlyIn.get(document);
-  if (known === undefined) {
-    known = false;
-    const stack: unknown[] = [document];
-    while (stack.length > 0 && !known) {
-      const node = stack.pop();
-      if (Array.isArray(node)) stack.push(...node);
-      else if (isObject(node)) {
-        known = node.writeOnly === true;
-        stack.push(...Object.values(node));
-      }
-    }
-    writeOnlyIn.set(document, known);
-  }
-  return known;
-}
-
-/** How deep into an answer write-only properties are looked for. */
-const WRITE_ONLY_DEPTH = 8;
-
-/**
- * The answer without the properties its schema marks write-only (a `password`: sent, never shown),
- * which Prism's examples made from a schema carry; copied only where one is taken out.
- */
-function withoutWriteOnly(body: unknown, schema: JsonSchema, depth = 0): unknown {
-  if (depth > WRITE_ONLY_DEPTH) return body;
-  if (Array.isArray(body)) {
-    const items = flatten(schema).items;
-    if (!items || typeof items !== 'object') return body;
-    const out = body.map((item) => withoutWriteOnly(item, items as JsonSchema, depth + 1));
-    return out.some((item, i) => item !== body[i]) ? out : body;
-  }
-  if (!isObject(body)) return body;
-  const properties = objectProperties(schema);
-  if (!properties) return body;
-  let copy: Record<string, unknown> | undefined;
-  for (const [name, value] of Object.entries(body)) {
-    const property = own(properties, name);
-    if (!property) continue;
-    const kept = property.writeOnly === true ? undefined : withoutWriteOnly(value, property, depth + 1);
-    if (kept === value) continue;
-    copy ??= { ...body };
-    if (kept === undefined) delete copy[name];
-    else copy[name] = kept;
-  }
-  return copy ?? body;
 }
 
 /** The documented answer to a valid request: the state's verdict, or Prism's response overlaid by the state. */

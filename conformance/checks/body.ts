@@ -4,6 +4,7 @@ import { isObject } from '../../lib/json.js';
 import { isJsonMediaType, mediaTypeMatches } from '../../lib/media-type.js';
 import { PROBLEM_JSON } from '../../lib/problem.js';
 import { responseAssumption } from '../../lib/provenance.js';
+import { hasWriteOnly, writeOnlyPointers } from '../../lib/write-only.js';
 import type { Check, CheckContext, Failure } from '../types.js';
 import { documentedMedia, got, isSuccess, mediaTypeOf, readableBody, validateBody } from './support.js';
 
@@ -61,6 +62,28 @@ function bodyCheck(successes: boolean): Check {
 }
 
 export const responseSchema: Check = bodyCheck(true);
+
+/** How many write-only properties one failure names before "and N more". */
+const SHOWN_POINTERS = 5;
+
+/** A 2xx JSON body carries none of the properties its schema marks `writeOnly` (OpenAPI: SHOULD NOT be sent). */
+export const writeOnlyHidden: Check = (ctx) => {
+  const { response, documented } = ctx;
+  if (!response?.json || !documented || !isSuccess(response.status) || !hasWriteOnly(ctx.spec.source)) return 'skip';
+  const media = documentedMedia(documented, response);
+  if (!media?.schema) return 'skip';
+  const pointers = writeOnlyPointers(response.json.value, media.schema);
+  if (pointers.length === 0) return undefined;
+  const more = pointers.length > SHOWN_POINTERS ? ` and ${pointers.length - SHOWN_POINTERS} more` : '';
+  const named = `${pointers.slice(0, SHOWN_POINTERS).join(', ')}${more}`;
+  return {
+    message: `the ${response.status} answer carries ${named}, which the schema marks writeOnly`,
+    expected: 'no writeOnly property in an answer (OpenAPI: SHOULD NOT be sent in a response)',
+    actual: got(response),
+    // One fault, whichever items of a list carry it.
+    key: `${documented.status} ${[...new Set(pointers.map((p) => p.replace(/\/\d+(?=\/|$)/g, '/*')))].sort().join()}`,
+  };
+};
 
 const errorBody = bodyCheck(false);
 

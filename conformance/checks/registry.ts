@@ -8,7 +8,7 @@
 import { rejectionResponses } from '../../lib/responses.js';
 import { ConfigError } from '../errors.js';
 import type { CaseKind, Check, TestCase } from '../types.js';
-import { contentType, errorFormat, responseSchema } from './body.js';
+import { contentType, errorFormat, responseSchema, writeOnlyHidden } from './body.js';
 import { responseHeaders } from './headers.js';
 import { ignoredAuth, missingRequiredHeader, negativeDataRejected, positiveDataAccepted } from './outcome.js';
 import { rateLimit } from './rate-limit.js';
@@ -114,7 +114,7 @@ export const REGISTRY: readonly CheckDefinition[] = [
   {
     name: 'content_type',
     check: contentType,
-    hides: ['response_schema', 'error_format'],
+    hides: ['response_schema', 'error_format', 'write_only_hidden'],
     judges: 'any',
     description: 'the Content-Type is documented for the status',
   },
@@ -129,6 +129,12 @@ export const REGISTRY: readonly CheckDefinition[] = [
     check: errorFormat,
     judges: 'any',
     description: 'a non-2xx body matches the error schema documented for its status',
+  },
+  {
+    name: 'write_only_hidden',
+    check: writeOnlyHidden,
+    judges: 'any',
+    description: 'a 2xx body carries no property its schema marks writeOnly',
   },
   {
     name: 'response_headers',

@@ -694,6 +694,43 @@ it("a discriminator tells overlapping oneOf branches apart (OpenAPI's Cat, Dog, 
   }
 });
 
+it('a writeOnly property in a 2xx answer fails write_only_hidden alone; a server (or the mock) that never shows it passes', async () => {
+  for (const leaks of [false, true]) {
+    const target = await serve((method, url, text, contentType) => {
+      if (method === 'GET' && url.pathname === '/me') return { status: 200, body: [{ id: 1, email: 'a@example.com' }] };
+      const user = jsonOf(text, contentType) as Record<string, unknown> | undefined;
+      if (!isObject(user) || typeof user.email !== 'string' || typeof user.password !== 'string')
+        return { status: 400, text: '' };
+      if (user.id !== undefined) return { status: 400, text: '' };
+      return { status: 201, body: { id: 7, email: user.email, ...(leaks ? { password: user.password } : {}) } };
+    });
+    try {
+      const run = await runFixture('write-only.yaml', target.baseUrl, '--seed', '7');
+      const checks = run.report?.operations.createUser?.checks;
+      if (leaks) {
+        expect(run.code, run.describe()).toBe(1);
+        expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['write_only_hidden']));
+        expect(run.report?.failures[0]?.message).toBe(
+          'the 201 answer carries /password, which the schema marks writeOnly',
+        );
+      } else {
+        expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+        expect(checks?.write_only_hidden?.passed).toBeGreaterThan(5);
+      }
+    } finally {
+      await target.close();
+    }
+  }
+  const mock = await startMock({ port: 0, specFiles: [`${FIXTURES}/write-only.yaml`] });
+  try {
+    const run = await runFixture('write-only.yaml', mock.apis[0]!.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.getMe?.checks.write_only_hidden?.passed).toBeGreaterThan(0);
+  } finally {
+    await mock.close();
+  }
+});
+
 it('problem details whose status is not the status they are answered with fail error_format (RFC 9457)', async () => {
   for (const [stated, code] of [
     [400, 0],
