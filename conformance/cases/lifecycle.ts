@@ -103,6 +103,15 @@ function aimed(
 }
 
 /** Query parameters that set how many items a page holds, and those that page through a list otherwise. */
+/**
+ * The status an operation answers for a record deleted before: its declared not-found status, when it
+ * documents it. One that documents none has no status a deleted record could get: no step asks.
+ */
+function goneStatus([operation, binding]: [Operation, ResourceBinding]): string | undefined {
+  const status = binding.resource.notFound?.status ?? '404';
+  return operation.responses.some((r) => r.status === status) ? status : undefined;
+}
+
 const PAGE_SIZE = /^(\$?top|limit|per_?page|page_?size|size|count|max_?results|take)$/i;
 const PAGE_MOVE =
   /^(\$?skip|offset|start|page|page_?number|cursor|after|before|page_?token|next_?token|starting_?after|marker)$/i;
@@ -207,9 +216,8 @@ function lifecycleOf(
       const request = aimed(ctx, read, linked);
       if (!request) return;
       if (gone) {
-        const status = read[1].resource.notFound?.status ?? '404';
-        // A read that documents no not-found answer has no status a deleted record could get.
-        if (!read[0].responses.some((r) => r.status === status)) return;
+        const status = goneStatus(read);
+        if (status === undefined) return;
         steps.push(
           step(
             read[0],
@@ -277,8 +285,8 @@ function lifecycleOf(
         listStep(true);
         if (update) {
           const again = aimed(ctx, update, linked);
-          const status = update[1].resource.notFound?.status ?? '404';
-          if (again)
+          const status = goneStatus(update);
+          if (again && status !== undefined)
             steps.push(
               step(
                 update[0],

@@ -731,6 +731,40 @@ it('a writeOnly property in a 2xx answer fails write_only_hidden alone; a server
   }
 });
 
+it('an update that documents no 404 is not asked about the deleted record: a server answering 404 or 204 there passes', async () => {
+  for (const unknownPatch of [404, 204]) {
+    const contacts = new Map<string, { id: string; name?: string }>();
+    let made = 0;
+    const target = await serve((method, url, text, contentType) => {
+      const body = jsonOf(text, contentType) as Record<string, unknown> | undefined;
+      const ok = isObject(body) && (body.name === undefined || typeof body.name === 'string');
+      const [collection, id] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      if (collection !== 'contacts') return { status: 404, text: '' };
+      if (id === undefined && method === 'POST') {
+        if (!ok || body.id !== undefined) return { status: 400, text: '' };
+        const contact = { id: `c${++made}`, ...(typeof body.name === 'string' ? { name: body.name } : {}) };
+        contacts.set(contact.id, contact);
+        return { status: 201, body: contact };
+      }
+      const found = id === undefined ? undefined : contacts.get(id);
+      if (method === 'GET') return found ? { status: 200, body: found } : { status: 404, text: '' };
+      if (method === 'DELETE')
+        return found && contacts.delete(found.id) ? { status: 204, text: '' } : { status: 404, text: '' };
+      if (!found) return { status: unknownPatch, text: '' };
+      if (!ok || body.id !== undefined) return { status: 400, text: '' };
+      if (typeof body.name === 'string') found.name = body.name;
+      return { status: 204, text: '' };
+    });
+    try {
+      const run = await runFixture('update-without-not-found.yaml', target.baseUrl, '--seed', '7');
+      expect(run.code, `${unknownPatch}: ${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      expect(run.report?.operations.getContact?.checks.resource_availability?.passed).toBeGreaterThan(0);
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('problem details whose status is not the status they are answered with fail error_format (RFC 9457)', async () => {
   for (const [stated, code] of [
     [400, 0],
