@@ -1,10 +1,30 @@
 /** `status_code_documented`: the status (or its range, or `default`) is in the operation's responses. */
-import type { Check } from '../types.js';
+import { documentedStatuses, rejectionResponses } from '../../lib/responses.js';
+import type { Check, CheckContext } from '../types.js';
 import { got, guessedStatuses } from './support.js';
 
-export const statusCodeDocumented: Check = ({ spec, operation, response, documented, rules }) => {
+/**
+ * Whether the answer is the refusal the case asked for, in a status the operation does not list
+ * because it lists none of that kind (OpenAPI: the responses need not cover every status): a 401 or
+ * 403 to a request without valid credentials (RFC 9110), any 4xx to one without them where the
+ * operation documents neither, and any 4xx to an invalid request where it documents no refusal.
+ * The check of the case's kind (`ignored_auth`, `negative_data_rejected`...) judges the rest.
+ */
+function askedRefusal({ testCase, operation, response }: CheckContext): boolean {
+  const status = response!.status;
+  if (status < 400 || status >= 500) return false;
+  if (testCase.kind === 'auth')
+    return (
+      status === 401 || status === 403 || !documentedStatuses(operation, '4').some((s) => s === '401' || s === '403')
+    );
+  return (testCase.kind === 'negative' || testCase.kind === 'header') && rejectionResponses(operation).length === 0;
+}
+
+export const statusCodeDocumented: Check = (ctx) => {
+  const { spec, operation, response, documented, rules } = ctx;
   if (!response) return 'skip';
   if (documented) return;
+  if (askedRefusal(ctx)) return 'skip';
   // The vendor gives no status of this class: under its rules any status of the class is its answer.
   const guessed = guessedStatuses(spec, operation, response.status);
   if (guessed && rules === 'documented') return;

@@ -3,7 +3,7 @@
  * Each runs in process against a real node:http server on 127.0.0.1 that records what it is sent.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +38,9 @@ function jsonOf(text: string, contentType: string): unknown {
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string>; text?: string };
 
-async function serve(answer: (method: string, url: URL, body: string, contentType: string) => Answer): Promise<Target> {
+async function serve(
+  answer: (method: string, url: URL, body: string, contentType: string, headers: IncomingHttpHeaders) => Answer,
+): Promise<Target> {
   const seen: string[] = [];
   const server: Server = createServer((request, response) => {
     let text = '';
@@ -46,7 +48,7 @@ async function serve(answer: (method: string, url: URL, body: string, contentTyp
     request.on('end', () => {
       seen.push(`${request.method} ${request.url}`);
       const url = new URL(request.url ?? '/', 'http://localhost');
-      const reply = answer(request.method ?? 'GET', url, text, request.headers['content-type'] ?? '');
+      const reply = answer(request.method ?? 'GET', url, text, request.headers['content-type'] ?? '', request.headers);
       const json = reply.body !== undefined;
       response.writeHead(reply.status, { ...reply.headers, ...(json ? { 'content-type': 'application/json' } : {}) });
       response.end(json ? JSON.stringify(reply.body) : reply.text);
@@ -759,6 +761,35 @@ it('an update that documents no 404 is not asked about the deleted record: a ser
       const run = await runFixture('update-without-not-found.yaml', target.baseUrl, '--seed', '7');
       expect(run.code, `${unknownPatch}: ${run.describe()}\n${summarize(run.report)}`).toBe(0);
       expect(run.report?.operations.getContact?.checks.resource_availability?.passed).toBeGreaterThan(0);
+    } finally {
+      await target.close();
+    }
+  }
+});
+
+it('a secured operation that documents no 4xx: the 401 without credentials and the 400 to an invalid body pass; ignoring auth fails ignored_auth alone', async () => {
+  for (const ignoresAuth of [false, true]) {
+    const contacts: { id: string; name: string }[] = [];
+    const target = await serve((method, _url, text, contentType, headers) => {
+      // Any bearer token is a valid one: the run's placeholder included.
+      if (!ignoresAuth && !/^Bearer \S+$/.test(headers.authorization ?? '')) return { status: 401, text: '' };
+      if (method === 'GET') return { status: 200, body: contacts };
+      const body = jsonOf(text, contentType) as Record<string, unknown> | undefined;
+      const name = isObject(body) && Object.keys(body).join() === 'name' ? body.name : undefined;
+      if (typeof name !== 'string' || [...name].length < 1 || [...name].length > 20) return { status: 400, text: '' };
+      const contact = { id: String(contacts.length + 1), name };
+      contacts.push(contact);
+      return { status: 201, body: contact };
+    });
+    try {
+      const run = await runFixture('secured-no-refusals.yaml', target.baseUrl, '--seed', '7');
+      if (ignoresAuth) {
+        expect(run.code, run.describe()).toBe(1);
+        expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['ignored_auth']));
+      } else {
+        expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+        expect(run.report?.operations.listContacts?.checks.ignored_auth?.passed).toBeGreaterThan(0);
+      }
     } finally {
       await target.close();
     }
