@@ -99,6 +99,9 @@ export function dereference(document: JsonObject, file: string): Dereferenced {
       // A target still being built (recursion through a $ref with siblings) cannot be copied yet.
       const merged = complete.has(inlined) ? { ...inlined, ...extra } : { allOf: [inlined], ...extra };
       origins.set(merged, pointer);
+      // Still the named schema, described further: a discriminator names it as it does the schema.
+      const name = componentNames.get(inlined);
+      if (name !== undefined) componentNames.set(merged, name);
       built.set(pointer, merged);
       return merged;
     }

@@ -166,6 +166,20 @@ function inferredResource(
   }
 }
 
+/**
+ * The path parameters that name a record the path goes on under (`/accounts/{accountId}/contacts`):
+ * a whole segment after a named one, with more path after it. A version (`/{version}/contacts`) or
+ * a format (`/contacts.{format}`) names none.
+ */
+function parentParameters(path: string): string[] {
+  const segments = path.split('/');
+  return segments.flatMap((segment, i) => {
+    const name = /^\{([^}]+)\}$/.exec(segment)?.[1];
+    const named = i > 0 && /^[^{}]+$/.test(segments[i - 1]!);
+    return name !== undefined && named && i < segments.length - 1 ? [name] : [];
+  });
+}
+
 function bind(
   spec: Spec,
   operation: Operation,
@@ -214,9 +228,9 @@ function bind(
       ? undefined
       : idParameterOf(spec, operation));
   if (idParameter !== undefined) binding.idParameter = idParameter;
-  const parents = [...operation.path.matchAll(/\{([^}]+)\}/g)]
-    .map((match) => match[1]!)
-    .filter((name) => name !== idParameter && name !== resource.members?.parameter);
+  const parents = parentParameters(operation.path).filter(
+    (name) => name !== idParameter && name !== resource.members?.parameter,
+  );
   if (parents.length > 0) binding.parentParameters = parents;
   return binding;
 }

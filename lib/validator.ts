@@ -5,8 +5,9 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { componentName } from './dereference.js';
-import { type Discriminator, discriminatorValues } from './discriminator.js';
+import { branchValues, type Discriminator } from './discriminator.js';
 import { SpecError } from './errors.js';
+import { isObject } from './json.js';
 import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { assumptionsOf, documentedEntries, documentedOnly } from './provenance.js';
@@ -141,55 +142,62 @@ function directed<T>(document: T, direction: Direction): T {
   });
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
 /**
  * A discriminated `oneOf`/`anyOf` as OpenAPI reads it: the discriminator's value chooses the branch,
  * which JSON Schema alone does not do. Each branch that leaves the property open takes only the values
  * naming it (lib/discriminator.ts), so branches that overlap (the specification's own Cat, Dog and
  * Lizard) accept one value each, not every one. The values per branch (undefined: left as it is), or
- * undefined when nothing is pinned; `resolve` follows a `$ref`.
+ * undefined when nothing is pinned. `named` follows a branch to its schema and that schema's name.
  */
 function discriminatorPins(
   node: Record<string, unknown>,
   resolve: (n: unknown) => unknown,
+  named: (branch: unknown) => string | undefined,
 ): { key: 'oneOf' | 'anyOf'; property: string; values: (string[] | undefined)[] } | undefined {
   const discriminator = node.discriminator;
-  if (!isRecord(discriminator) || typeof discriminator.propertyName !== 'string') return undefined;
+  if (!isObject(discriminator) || typeof discriminator.propertyName !== 'string') return undefined;
   const key = Array.isArray(node.oneOf) ? 'oneOf' : Array.isArray(node.anyOf) ? 'anyOf' : undefined;
   if (!key) return undefined;
-  const property = discriminator.propertyName;
   const values = (node[key] as unknown[]).map((branch) => {
-    const target = resolve(branch);
-    if (!isRecord(target)) return undefined;
-    const own = propertyMaps(target, resolve)
-      .map((map) => resolve(map[property]))
-      .filter(isRecord);
-    // A branch that says its values, or gives the property no text, is judged as it stands.
-    const text = (type: unknown) =>
-      type === undefined || type === 'string' || (Array.isArray(type) && type.includes('string'));
-    if (own.some((p) => p.const !== undefined || Array.isArray(p.enum) || !text(p.type))) return undefined;
-    const ref = isRecord(branch) && typeof branch.$ref === 'string' ? branch.$ref : undefined;
-    const name = ref?.startsWith('#/components/schemas/')
-      ? decodeURIComponent(ref.split('/').pop()!).replaceAll('~1', '/').replaceAll('~0', '~')
-      : (componentName(target) ?? (typeof target.title === 'string' ? target.title : undefined));
-    const named = discriminatorValues(discriminator as unknown as Discriminator, name, undefined);
-    return named.length > 0 ? named : undefined;
+    const found = branchValues(discriminator as unknown as Discriminator, branch, named(branch), resolve);
+    return found.pinned ? found.values : undefined;
   });
-  return values.some((v) => v !== undefined) ? { key, property, values } : undefined;
+  return values.some((v) => v !== undefined) ? { key, property: discriminator.propertyName, values } : undefined;
+}
+
+/** A schema's name: that of the `components/schemas` entry its `$ref`s lead to, else the one it has there, else its title. */
+function nameIn(document: unknown): (branch: unknown) => string | undefined {
+  return (branch) => {
+    let node = branch;
+    let name: string | undefined;
+    const seen = new Set<unknown>();
+    while (isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#') && !seen.has(node)) {
+      seen.add(node);
+      const pointer = decodeURIComponent(node.$ref.slice(1));
+      const component = /^\/components\/schemas\/([^/]+)$/.exec(pointer)?.[1];
+      if (component !== undefined) name = component.replaceAll('~1', '/').replaceAll('~0', '~');
+      node = getPointer(document, pointer);
+    }
+    if (name !== undefined || !isObject(node)) return name;
+    return componentName(node) ?? (typeof node.title === 'string' ? node.title : undefined);
+  };
 }
 
 /** `branch` taking only `values` at `property`. */
 const pinned = (branch: unknown, property: string, values: string[] | undefined): unknown =>
   values === undefined ? branch : { allOf: [branch, { properties: { [property]: { enum: values } } }] };
 
-/** `document` with every discriminated `oneOf`/`anyOf` as `discriminatorPins` reads it, copied only where it changes. */
-function discriminated<T>(document: T, resolve: (n: unknown) => unknown): T {
-  return rewritten(document, {
+/**
+ * `value` with every discriminated `oneOf`/`anyOf` as `discriminatorPins` reads it, copied only where
+ * it changes; its `$ref`s lead into `document`.
+ */
+function discriminated<T>(value: T, document: unknown = value): T {
+  const resolve = resolverIn(document);
+  const named = nameIn(document);
+  return rewritten(value, {
     keep: (key) => ANNOTATIONS.has(key) || key === 'examples',
     change: (record, members) => {
-      const pins = discriminatorPins(record, resolve);
+      const pins = discriminatorPins(record, resolve, named);
       if (!pins) return undefined;
       const copy = members();
       copy[pins.key] = (copy[pins.key] as unknown[]).map((b, i) => pinned(b, pins.property, pins.values[i]));
@@ -201,7 +209,7 @@ function discriminated<T>(document: T, resolve: (n: unknown) => unknown): T {
 /** Follows `$ref`s inside `document` to what they name. */
 function resolverIn(document: unknown): (node: unknown) => unknown {
   const resolve = (node: unknown, seen = new Set<unknown>()): unknown => {
-    const ref = isRecord(node) ? node.$ref : undefined;
+    const ref = isObject(node) ? node.$ref : undefined;
     if (typeof ref !== 'string' || !ref.startsWith('#') || seen.has(node)) return node;
     seen.add(node);
     return resolve(getPointer(document, decodeURIComponent(ref.slice(1))), seen);
@@ -210,6 +218,8 @@ function resolverIn(document: unknown): (node: unknown) => unknown {
 }
 
 const unresolved = (node: unknown): unknown => node;
+/** The name of a schema of a dereferenced document (no `$ref` left to follow). */
+const nameHere = nameIn(undefined);
 
 interface RegisteredSpec {
   file: string | undefined;
@@ -337,7 +347,7 @@ export class ValidatorCache {
     if (!spec.views.has(uri)) {
       const document = rules === 'documented' ? documentedOnly(spec.source) : spec.source;
       // An OpenAPI document is not itself a schema: only the schemas inside it are compiled, on demand.
-      const view = discriminated(directed(document, direction), resolverIn(document));
+      const view = discriminated(directed(document, direction), document);
       this.ajv.addSchema(withoutEmptyEnums(view), uri, undefined, false);
       spec.views.add(uri);
     }
@@ -384,9 +394,9 @@ export class ValidatorCache {
     const shared = this.sharing && this.shared(schema, rules, direction);
     if (shared) return shared;
     // A schema built outside a spec may still be recursive: AJV needs its cycles as references.
-    const tree = acyclic(
-      discriminated(rules === 'documented' ? (documentedOnly(schema) as JsonSchema) : schema, unresolved),
-    );
+    // Pinned before `documentedOnly` copies the schemas: a copy has lost its name under components.
+    const pinnedTree = discriminated(schema);
+    const tree = acyclic(rules === 'documented' ? (documentedOnly(pinnedTree) as JsonSchema) : pinnedTree);
     return withoutEmptyEnums(directed(tree, direction));
   }
 
@@ -468,7 +478,7 @@ export class ValidatorCache {
         delete copy.enum;
         copy.allOf = [...(Array.isArray(copy.allOf) ? copy.allOf : []), false];
       }
-      const pins = discriminatorPins(node as Record<string, unknown>, unresolved);
+      const pins = discriminatorPins(node as Record<string, unknown>, unresolved, nameHere);
       if (pins && Array.isArray(copy[pins.key]))
         copy[pins.key] = (copy[pins.key] as unknown[]).map((b, i) => pinned(b, pins.property, pins.values[i]));
       return copy;

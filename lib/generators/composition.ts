@@ -11,10 +11,10 @@
  */
 import fc from 'fast-check';
 import { componentName } from '../dereference.js';
-import { discriminatorValues } from '../discriminator.js';
+import { branchValues } from '../discriminator.js';
 import { isObject } from '../json.js';
 import type { JsonSchema } from '../json-schema.js';
-import { ANY, allowedValues, conjunction, flatten, subschema, without } from '../schema.js';
+import { ANY, conjunction, flatten, subschema, without } from '../schema.js';
 import { itemSchemaAt } from './arrays.js';
 import { accepts } from './check.js';
 import { propertySchema } from './objects.js';
@@ -53,11 +53,10 @@ interface Split {
 
 const ATTEMPTS = 6;
 
-function discriminatorKeys(flat: JsonSchema, branch: JsonSchema): { constrained: boolean; keys: string[] } {
-  const property = flatten(branch).properties?.[flat.discriminator!.propertyName];
-  const allowed = property ? allowedValues(flatten(subschema(property))) : undefined;
-  const keys = discriminatorValues(flat.discriminator!, componentName(branch) ?? branch.title, allowed);
-  return { constrained: allowed !== undefined, keys };
+/** The values naming a branch, and whether it takes only them because the discriminator says so. */
+function discriminatorKeys(flat: JsonSchema, branch: JsonSchema): { pinned: boolean; keys: string[] } {
+  const { values, pinned } = branchValues(flat.discriminator!, branch, componentName(branch) ?? branch.title, (n) => n);
+  return { pinned, keys: values };
 }
 
 const splits = new WeakMap<JsonSchema, Split>();
@@ -73,7 +72,7 @@ function split(flat: JsonSchema): Split {
     const discs = branches.map((branch) => (flat.discriminator ? discriminatorKeys(flat, branch) : undefined));
     const chosen = branches.map((branch, i) => {
       const disc = discs[i];
-      return disc && !disc.constrained && disc.keys.length > 0
+      return disc?.pinned
         ? conjunction(branch, { properties: { [flat.discriminator!.propertyName]: { enum: disc.keys } } })
         : branch;
     });
@@ -87,7 +86,7 @@ function split(flat: JsonSchema): Split {
         label: `${key} branch ${i + 1}${key0 !== undefined ? ` (${flat.discriminator!.propertyName} ${JSON.stringify(key0)})` : ''}`,
         keyword: disc ? 'discriminator' : key,
       };
-      if (disc && !disc.constrained && key0 !== undefined) {
+      if (disc?.pinned && key0 !== undefined) {
         const property = flat.discriminator!.propertyName;
         option.tag = { property, value: key0 };
         // The branch's values carry its key: no boundary or random value of the property replaces it.

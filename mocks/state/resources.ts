@@ -86,13 +86,15 @@ function unrelatedOf(
   before: StoredRecord | undefined,
   binding: ResourceBinding,
   store: Store,
+  parent: string,
 ): StateDecision | undefined {
   for (const rule of binding.resource.related ?? []) {
     if (!('from' in rule) || !rule.missing) continue;
     const value = own(record, rule.by);
     // An update that leaves the reference as it was is not refused for a related record deleted since.
     if (before !== undefined && own(before, rule.by) === value) continue;
-    if (value === undefined || value === null || store.existing(rule.from)?.get(text(value)) !== undefined) continue;
+    if (value === undefined || value === null || store.existing(rule.from)?.get(text(value), parent) !== undefined)
+      continue;
     return {
       kind: 'reject',
       status: rule.missing.status,
@@ -120,6 +122,7 @@ function withRelated(
   shownAs: StoredRecord,
   binding: ResourceBinding,
   store: Store,
+  parent: string,
   storing = false,
 ) {
   const { related } = binding.resource;
@@ -138,7 +141,7 @@ function withRelated(
     } else {
       const pointer = own(record, rule.by);
       const other =
-        pointer === undefined || pointer === null ? undefined : store.existing(rule.from)?.get(text(pointer));
+        pointer === undefined || pointer === null ? undefined : store.existing(rule.from)?.get(text(pointer), parent);
       if (other !== undefined && Object.hasOwn(other, rule.value)) result[rule.field] = other[rule.value];
     }
   }
@@ -171,7 +174,13 @@ function recount(store: Store, groups: string, key: string): void {
 }
 
 /** A new record joins the records its `memberOf` fields name (those stored), as add-members would add it. */
-function joinGroups(store: Store, binding: ResourceBinding, member: string, incoming: StoredRecord): void {
+function joinGroups(
+  store: Store,
+  binding: ResourceBinding,
+  member: string,
+  incoming: StoredRecord,
+  parent: string,
+): void {
   for (const rule of binding.resource.related ?? []) {
     if (!('memberOf' in rule)) continue;
     const items = own(incoming, rule.field);
@@ -179,7 +188,7 @@ function joinGroups(store: Store, binding: ResourceBinding, member: string, inco
     if (!Array.isArray(items) || !groups) continue;
     for (const item of items) {
       const key = isObject(item) ? own(item, rule.key) : undefined;
-      if (key === undefined || groups.get(text(key)) === undefined) continue;
+      if (key === undefined || groups.get(text(key), parent) === undefined) continue;
       groups.addMember(text(key), member);
       recount(store, rule.memberOf, text(key));
     }
@@ -192,6 +201,7 @@ function rejoinGroups(
   member: string,
   record: StoredRecord,
   whole: boolean,
+  parent: string,
 ): void {
   for (const rule of binding.resource.related ?? []) {
     if (!('memberOf' in rule) || (!whole && !Object.hasOwn(record, rule.field))) continue;
@@ -201,7 +211,7 @@ function rejoinGroups(
     const wanted = new Set<string>();
     for (const item of Array.isArray(items) ? items : []) {
       const key = isObject(item) ? own(item, rule.key) : undefined;
-      if (key !== undefined && groups.get(text(key)) !== undefined) wanted.add(text(key));
+      if (key !== undefined && groups.get(text(key), parent) !== undefined) wanted.add(text(key));
     }
     for (const key of [...groups.holdersOf(member)]) {
       if (wanted.delete(key)) continue;
@@ -926,7 +936,7 @@ function planMembers(
   return respond(binding, (body) => {
     for (const id of ids) {
       if (!adding) collection.removeMember(found.key, id);
-      else if (memberCollection.get(id) !== undefined) collection.addMember(found.key, id);
+      else if (memberCollection.get(id, request.parent) !== undefined) collection.addMember(found.key, id);
     }
     recount(store, binding.resource.collection, found.key);
     return members.count ? answerWith(binding, collection.get(found.key) ?? found.stored, request)(body) : body;
@@ -1139,9 +1149,11 @@ export function pageWindow(page: number, pages: number, onEachSide: number): (nu
   return [1, 2, undefined, ...range(page - onEachSide, page + onEachSide), undefined, pages - 1, pages];
 }
 
+const UUID_TEXT = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
 /**
- * The parent the request names: its parent path parameters' values, an integer as its number
- * (`/contacts/08/notes` is contact 8's).
+ * The parent the request names: its parent path parameters' values, each as the one value it spells
+ * (`/contacts/08/notes` is contact 8's; a UUID is one in either case, with or without hyphens).
  */
 function parentOf(binding: ResourceBinding, request: StateRequest): string {
   const names = binding.parentParameters;
@@ -1149,30 +1161,33 @@ function parentOf(binding: ResourceBinding, request: StateRequest): string {
   return JSON.stringify(
     names.map((name) => {
       const value = own(request.parameters, name);
-      return typeof value === 'number' ? String(value) : (own(request.pathParameters, name) ?? '');
+      if (typeof value === 'number') return String(value);
+      const text = own(request.pathParameters, name) ?? '';
+      return UUID_TEXT.test(text) ? text.replaceAll('-', '').toLowerCase() : text;
     }),
   );
 }
 
 export function planState(binding: ResourceBinding, store: Store, asked: StateRequest): StateDecision {
   const collection = store.collection(binding.resource.collection);
+  // Records of other collections are looked up under the same parent: an account's contacts join its groups.
+  const parent = parentOf(binding, asked);
   const request: PlanRequest = {
     ...asked,
-    related: (record, shownAs = record) => withRelated(record, shownAs, binding, store),
-    unrelated: (record, before) => unrelatedOf(record, before, binding, store),
+    related: (record, shownAs = record) => withRelated(record, shownAs, binding, store, parent),
+    unrelated: (record, before) => unrelatedOf(record, before, binding, store, parent),
     memberCount: store.memberCount(binding.resource.collection),
-    parent: parentOf(binding, asked),
-    join: (key, incoming) => joinGroups(store, binding, key, incoming),
-    rejoin: (key, record, whole) => rejoinGroups(store, binding, key, record, whole),
-    storable: (record) => withRelated(record, record, binding, store, true),
+    parent,
+    join: (key, incoming) => joinGroups(store, binding, key, incoming, parent),
+    rejoin: (key, record, whole) => rejoinGroups(store, binding, key, record, whole, parent),
+    storable: (record) => withRelated(record, record, binding, store, parent, true),
     membersOf: (groups, key) => {
       const collection = store.existing(groups);
       if (!collection) return NO_MEMBERS;
       // `08204` names group 8204 of integer ids, as an id parameter does; a text id is taken as it is.
       const numeric = /^-?\d+$/.test(key) ? String(Number(key)) : key;
-      return collection.get(key) === undefined && collection.get(numeric) !== undefined
-        ? collection.membersOf(numeric)
-        : collection.membersOf(key);
+      if (collection.get(key, parent) !== undefined) return collection.membersOf(key);
+      return collection.get(numeric, parent) !== undefined ? collection.membersOf(numeric) : NO_MEMBERS;
     },
   };
   switch (binding.resource.action) {

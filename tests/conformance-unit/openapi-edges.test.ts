@@ -796,6 +796,45 @@ it('a secured operation that documents no 4xx: the 401 without credentials and t
   }
 });
 
+it('a discriminator whose branches fix their value themselves (an enum under allOf): a correct server passes, the mock takes the bodies', async () => {
+  const flag: Record<string, string> = { cat: 'meows', dog: 'barks' };
+  const pet = (body: unknown) =>
+    isObject(body) &&
+    typeof body.kind === 'string' &&
+    Object.hasOwn(flag, body.kind) &&
+    Object.keys(body).every(
+      (key) => key === 'kind' || (key === flag[body.kind as string] && typeof body[key] === 'boolean'),
+    );
+  const target = await serve((_method, _url, text, contentType) => {
+    const body = jsonOf(text, contentType);
+    return pet(body) ? { status: 201, body } : { status: 400, text: '' };
+  });
+  try {
+    const run = await runFixture('discriminator-allof-enum.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.createPet?.checks.positive_data_accepted?.passed).toBeGreaterThan(5);
+  } finally {
+    await target.close();
+  }
+  const mock = await startMock({ port: 0, specFiles: [`${FIXTURES}/discriminator-allof-enum.yaml`] });
+  try {
+    for (const [body, status] of [
+      [{ kind: 'cat', meows: true }, 201],
+      [{ kind: 'dog' }, 201],
+      [{ kind: 'Cat' }, 400],
+    ] as const) {
+      const answer = await fetch(`${mock.apis[0]!.baseUrl}/pets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(answer.status, JSON.stringify(body)).toBe(status);
+    }
+  } finally {
+    await mock.close();
+  }
+});
+
 it('problem details whose status is not the status they are answered with fail error_format (RFC 9457)', async () => {
   for (const [stated, code] of [
     [400, 0],

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SpecError } from '../../lib/errors.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { buildSpec } from '../../lib/spec.js';
+import { buildSpec, loadSpec } from '../../lib/spec.js';
 import { ABOVE_INT64, createAjv, ValidatorCache } from '../../lib/validator.js';
 
 describe('createAjv: the formats OpenAPI names', () => {
@@ -158,6 +158,23 @@ describe('ValidatorCache', () => {
         expect(cache.get(outside, 'all', 'request')({ email: 'a@b.co', password: 'pw' })).toBe(true);
         expect(cache.get(outside, 'all', 'response')({ id: 1, email: 'a@b.co' })).toBe(true);
         expect(cache.get(outside, 'all', 'response')({ email: 'a@b.co' })).toBe(false);
+      }
+    });
+  });
+
+  describe('a discriminator over overlapping oneOf branches', () => {
+    it('picks the branch its value names: in a registered spec, outside one, under either rule set', async () => {
+      const spec = await loadSpec('tests/fixtures/openapi/discriminator-overlap.yaml');
+      const schema = spec.operations[0]!.requestBody!.content[0]!.schema!;
+      const registered = new ValidatorCache();
+      registered.register(spec);
+      for (const cache of [registered, new ValidatorCache(), new ValidatorCache({ yesOrNo: true })]) {
+        for (const rules of ['all', 'documented'] as const) {
+          const validate = cache.get(schema, rules, 'request');
+          expect(validate({ petType: 'Dog', bark: 'woof' }), rules).toBe(true);
+          expect(validate({ petType: 'Lizard', lovesRocks: 'yes' }), rules).toBe(false);
+          expect(validate({ petType: 'Snake' }), rules).toBe(false);
+        }
       }
     });
   });

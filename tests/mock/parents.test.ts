@@ -69,4 +69,49 @@ describe('8x8: groups belong to the account in their path', () => {
     expect((await client.call('8x8', 'getGroup', { params: { accountId: ONE, groupId: id } })).status).toBe(200);
     expect((await client.call('8x8', 'getGroup', { params: { accountId: TWO, groupId: id } })).status).toBe(404);
   });
+
+  it('an account is one however its id is spelled (case, hyphens)', async () => {
+    expect((await createGroup(ONE, 'Spelled')).status).toBe(201);
+    const other = ONE.replaceAll('-', '').toUpperCase();
+    expect((await createGroup(other, 'Spelled')).status).toBe(409);
+  });
+
+  it("a contact of another account neither joins an account's group nor is listed as its member", async () => {
+    const group = (await createGroup(ONE, 'Members')).json as { id: number };
+    const contact = (
+      await client.call('8x8', 'createContact', {
+        params: { accountId: TWO },
+        body: { firstName: 'Ada', addresses: { msisdn: '+6590000077' }, groups: [{ id: group.id }] },
+      })
+    ).json as { id: number; groups?: unknown };
+    expect(contact.groups).toBeUndefined();
+    const added = await client.call('8x8', 'addContactsToGroup', {
+      params: { accountId: ONE, groupId: String(group.id) },
+      body: { contacts: [contact.id] },
+    });
+    expect((added.json as { contacts: number }).contacts).toBe(0);
+    const listed = await client.call('8x8', 'searchContacts', {
+      params: { accountId: TWO },
+      query: `groupId=${group.id}`,
+    });
+    expect((listed.json as { items: unknown[] }).items).toEqual([]);
+  });
+});
+
+describe('a path parameter that names no parent (a version)', () => {
+  it('leaves records where every version sees them', async () => {
+    const mock = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/version-prefix.yaml'] });
+    try {
+      const base = mock.apis[0]!.baseUrl;
+      const created = await fetch(`${base}/v1/contacts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'a' }),
+      });
+      const { id } = (await created.json()) as { id: number };
+      expect((await fetch(`${base}/v2/contacts/${id}`)).status).toBe(200);
+    } finally {
+      await mock.close();
+    }
+  });
 });
