@@ -114,9 +114,18 @@ function createdRecords(
 class IdPool {
   private readonly ids = new Map<string, unknown[]>();
   private readonly taken = new Map<string, number>();
+  /** The first id of each source: the parent every case naming one of its records as a parent takes. */
+  private readonly firsts = new Map<string, unknown>();
+  /** Sources whose first record is a parent: no delete takes it away. */
+  private readonly pinned = new Set<string>();
 
   static key(linked: LinkedValue): string {
     return `${linked.sourceOperationId} ${linked.expression}`;
+  }
+
+  /** Records of `linked`'s source are parents of others (`parent`): its first one stays. */
+  pin(linked: LinkedValue): void {
+    this.pinned.add(IdPool.key(linked));
   }
 
   fill(linked: LinkedValue, responses: ReceivedResponse[]): void {
@@ -124,17 +133,28 @@ class IdPool {
       .map((r) => evaluateExpression(linked.expression, r))
       .filter((id) => id !== undefined && id !== null);
     this.ids.set(IdPool.key(linked), ids);
+    if (ids.length > 0) this.firsts.set(IdPool.key(linked), ids[0]);
   }
 
-  /** An id, round robin; `consume` (a delete) takes it out, so no later case is handed a deleted record. */
+  /**
+   * An id, round robin, or a parent's first; `consume` (a delete) takes it out, so no later case is
+   * handed a deleted record (never a parent's first).
+   */
   take(linked: LinkedValue, consume = false): unknown {
     const key = IdPool.key(linked);
+    if (linked.parent) return this.firsts.get(key);
     const ids = this.ids.get(key) ?? [];
     if (ids.length === 0) return undefined;
-    const index = (this.taken.get(key) ?? 0) % ids.length;
-    if (consume) return ids.splice(index, 1)[0];
-    this.taken.set(key, index + 1);
-    return ids[index];
+    let index = (this.taken.get(key) ?? 0) % ids.length;
+    if (!consume) {
+      this.taken.set(key, index + 1);
+      return ids[index];
+    }
+    if (this.pinned.has(key) && ids[index] === this.firsts.get(key)) {
+      if (ids.length === 1) return undefined;
+      index = (index + 1) % ids.length;
+    }
+    return ids.splice(index, 1)[0];
   }
 }
 
@@ -420,11 +440,14 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     (linked) =>
       pool.take(linked, deletes(testCase) && !linked.reference);
   const fed = new Map<string, LinkedValue>();
-  for (const testCase of plan.phases.flatMap((p) => p.cases)) {
+  // Scenario steps take records of the pool too: a nested record's parent, made by a phase.
+  for (const testCase of [...plan.phases.flatMap((p) => p.cases), ...plan.scenarios.flatMap((s) => s.steps)]) {
     const { pathParams, query, bodyId, bodyRefs } = testCase.request;
     const linked = [bodyId?.linked, ...(bodyRefs ?? []).map((ref) => ref.linked)].filter((v) => v !== undefined);
     for (const value of [...Object.values(pathParams), ...Object.values(query), ...linked]) {
-      if ('sourceOperationId' in value) fed.set(IdPool.key(value), value);
+      if (!('sourceOperationId' in value)) continue;
+      fed.set(IdPool.key(value), value);
+      if (value.parent) pool.pin(value);
     }
   }
 

@@ -38,6 +38,12 @@ export interface LinkedValue {
   expression: string;
   /** An id of another record the request refers to (`bodyRefs`), not the record it acts on: never consumed. */
   reference?: true;
+  /**
+   * The record the request's own record is under (`contact_id` of `/contacts/{contact_id}/notes`):
+   * every case takes the same one, the first the run made, so a nested record is always asked about
+   * under the parent it was made under.
+   */
+  parent?: true;
 }
 
 /**

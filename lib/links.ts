@@ -24,6 +24,11 @@ export interface LinkedParameter {
   /** Read from the REST shape (`POST /things` -> `/things/{id}`), not written as a link. */
   inferred?: boolean;
   /**
+   * The parameter names the record the target's own record is under (`contact_id` of
+   * `/contacts/{contact_id}/notes`), not the one it acts on.
+   */
+  parent?: boolean;
+  /**
    * For `$response.body#/json/pointer` expressions: the RFC 6901 pointer into the source's
    * response body (`/id`; `''` for `$response.body` itself). Undefined for any other expression.
    */
@@ -104,6 +109,32 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
         expression: `$response.body#${collection.idPointer}`,
         pointer: collection.idPointer,
         inferred: true,
+      };
+      const list = byTarget.get(operation.operationId);
+      if (list) list.push(entry);
+      else byTarget.set(operation.operationId, [entry]);
+    }
+  }
+  // A collection nested under another's records (`/contacts/{contact_id}/notes`) is fed by that one's create.
+  for (const collection of restCollections(spec)) {
+    if (collection.idPointer === undefined) continue;
+    const prefix = `${collection.path.replace(/\/+$/, '')}/`;
+    for (const operation of spec.operations) {
+      if (!operation.path.startsWith(prefix)) continue;
+      const [segment, ...rest] = operation.path.slice(prefix.length).split('/');
+      const parameter = /^\{([^}]+)\}$/.exec(segment ?? '')?.[1];
+      if (parameter === undefined || rest.length === 0) continue;
+      if (byTarget.get(operation.operationId)?.some((l) => l.parameter === parameter)) continue;
+      const entry: LinkedParameter = {
+        parameter,
+        in: 'path',
+        sourceOperationId: collection.create.operationId,
+        sourceStatus: collection.status,
+        link: 'rest-shape',
+        expression: `$response.body#${collection.idPointer}`,
+        pointer: collection.idPointer,
+        inferred: true,
+        parent: true,
       };
       const list = byTarget.get(operation.operationId);
       if (list) list.push(entry);

@@ -45,6 +45,7 @@ export interface ResourceBinding {
    * `/contacts/{id}/notes/{noteId}`, `accountId` of `/accounts/{accountId}/contacts`).
    */
   parentParameters?: string[];
+
   /** Schema of the JSON request body, which says what a client can send of a record. */
   requestSchema?: JsonSchema;
 }
@@ -97,7 +98,7 @@ function linkedId(spec: Spec, create: Operation): { record: string; id: string }
 function idParameterOf(spec: Spec, operation: Operation): string | undefined {
   const linked = linkedParameters(spec)
     .get(operation.operationId)
-    ?.find((l) => l.in === 'path' && l.pointer !== undefined);
+    ?.find((l) => l.in === 'path' && l.pointer !== undefined && !l.parent);
   if (linked) return linked.parameter;
   const pathParameters = operation.parameters.filter((p) => p.in === 'path');
   return pathParameters.length === 1 ? pathParameters[0]!.name : pathParameters.at(-1)?.name;
@@ -278,4 +279,41 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
   for (const binding of bindings.values()) if (uuids.has(binding.resource.collection)) binding.idKind = 'uuid';
   cache.set(spec, bindings);
   return bindings;
+}
+
+/** A parent an operation's path names that must be stored for it to find anything. */
+export interface StoredParent {
+  parameter: string;
+  /** The collection holding it, and how its ids look (`08` is integer id 8). */
+  collection: string;
+  idKind: ResourceBinding['idKind'];
+  /** The operation's not-found answer. */
+  status: string;
+}
+
+const parentsCache = new WeakMap<Spec, ReadonlyMap<string, readonly StoredParent[]>>();
+
+/**
+ * Operation id -> the parents its path names that a collection of the spec makes (`contact_id` of
+ * `/contacts/{contact_id}/notes`, fed by the contacts' create), where the operation documents its
+ * not-found answer: a request naming one not stored gets that answer.
+ */
+export function storedParents(spec: Spec): ReadonlyMap<string, readonly StoredParent[]> {
+  const cached = parentsCache.get(spec);
+  if (cached) return cached;
+  const model = resourceModel(spec);
+  const parents = new Map<string, StoredParent[]>();
+  for (const operation of spec.operations) {
+    const status = model.get(operation.operationId)?.resource.notFound?.status ?? '404';
+    if (!operation.responses.some((r) => r.status === status)) continue;
+    const found = (linkedParameters(spec).get(operation.operationId) ?? []).flatMap((link) => {
+      const source = link.parent ? model.get(link.sourceOperationId) : undefined;
+      return source
+        ? [{ parameter: link.parameter, collection: source.resource.collection, idKind: source.idKind, status }]
+        : [];
+    });
+    if (found.length > 0) parents.set(operation.operationId, found);
+  }
+  parentsCache.set(spec, parents);
+  return parents;
 }

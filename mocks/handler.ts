@@ -7,6 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isJsonMediaType, isMediaRange, mediaTypeMatches } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
+import { storedParents } from '../lib/resources.js';
 import { documentedResponse, isSuccess, underRules } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
@@ -22,7 +23,7 @@ import { causeOf, type ErrorContext, errorReply, labelFor, type Reply, validatio
 import type { OperationMatch } from './router.js';
 import { sampleFrom } from './samples.js';
 import { checkCredentials } from './security.js';
-import { planState, type StateDecision } from './state/resources.js';
+import { missingParent, planState, type StateDecision } from './state/resources.js';
 
 export interface OperationRequest {
   api: MockApi;
@@ -165,7 +166,11 @@ async function answer(
 
   const binding = request.api.bindings.get(request.operation.operationId);
   let decision: StateDecision | undefined;
-  if (binding && !options.stateless) {
+  if (!options.stateless) {
+    const parents = storedParents(request.api.spec).get(request.operation.operationId);
+    decision = missingParent(parents, binding, request.api.store, request.pathParameters);
+  }
+  if (!decision && binding && !options.stateless) {
     decision = planState(binding, request.api.store, {
       body,
       pathParameters: request.pathParameters,

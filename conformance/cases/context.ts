@@ -37,7 +37,11 @@ export function createContext(
     const chosen = new Map<string, LinkedValue>();
     for (const p of [...parameters].sort((a, b) => selfLink(a.sourceOperationId) - selfLink(b.sourceOperationId))) {
       if (!chosen.has(p.parameter)) {
-        chosen.set(p.parameter, { sourceOperationId: p.sourceOperationId, expression: p.expression });
+        chosen.set(p.parameter, {
+          sourceOperationId: p.sourceOperationId,
+          expression: p.expression,
+          ...(p.parent ? { parent: true as const } : {}),
+        });
       }
     }
     links.set(target, chosen);

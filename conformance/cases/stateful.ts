@@ -8,6 +8,7 @@ import { sampleValue } from '../../lib/generators/values.js';
 import { resourceModel } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
+import type { LinkedValue } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { type Draft, validBody } from './positive.js';
 import { baseRequest, payload, withBody } from './request.js';
@@ -90,7 +91,10 @@ function readOf(ctx: BuildContext, target: Operation, param: string): Operation 
 /** Scenarios whose checked request goes to `target`, fed by the operations that link to it. */
 export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDraft[] {
   const scenarios: ScenarioDraft[] = [];
-  for (const [param, link] of ctx.links.get(target.operationId) ?? []) {
+  const links = ctx.links.get(target.operationId) ?? new Map<string, LinkedValue>();
+  for (const [param, link] of links) {
+    // A new parent holds none of the records the target's other links name: only a create under it is asked.
+    if (link.parent && [...links.values()].some((other) => !other.parent)) continue;
     const source = ctx.spec.operations.find((op) => op.operationId === link.sourceOperationId);
     if (!source) continue;
     const update = withBody(

@@ -11,7 +11,7 @@ import type { PageUrlsExtension, SortExtension } from '../../lib/extensions.js';
 import { isObject, own } from '../../lib/json.js';
 import { formatPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { type ResourceBinding, schemaAt } from '../../lib/resources.js';
+import { type ResourceBinding, type StoredParent, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
 import { objectProperties } from '../../lib/wire.js';
@@ -1166,6 +1166,35 @@ function parentOf(binding: ResourceBinding, request: StateRequest): string {
       return UUID_TEXT.test(text) ? text.replaceAll('-', '').toLowerCase() : text;
     }),
   );
+}
+
+/**
+ * The not-found answer for the first parent the request's path names that is not stored
+ * (`/contacts/99/notes`), of any operation, state-bound or not.
+ */
+export function missingParent(
+  parents: readonly StoredParent[] | undefined,
+  binding: ResourceBinding | undefined,
+  store: Store,
+  pathParameters: Readonly<Record<string, string>>,
+): StateDecision | undefined {
+  for (const { parameter, collection, idKind, status } of parents ?? []) {
+    const raw = own(pathParameters, parameter);
+    if (raw === undefined) continue;
+    const key = idKind === 'integer' && /^-?\d+$/.test(raw) ? String(Number(raw)) : raw;
+    if (store.existing(collection)?.get(key) !== undefined) continue;
+    const example = binding?.resource.notFound?.example;
+    return {
+      kind: 'reject',
+      status,
+      ...(example !== undefined ? { example } : {}),
+      violations: [],
+      message: `${parameter} ${raw} was not found`,
+      cause: 'not-found',
+      subject: { field: parameter, value: raw },
+    };
+  }
+  return undefined;
 }
 
 export function planState(binding: ResourceBinding, store: Store, asked: StateRequest): StateDecision {

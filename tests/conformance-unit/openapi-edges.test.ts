@@ -835,6 +835,64 @@ it('a discriminator whose branches fix their value themselves (an enum under all
   }
 });
 
+it('a collection nested under records the run creates is asked about under one of them: a broken note fails response_schema, the mock and a correct server pass', async () => {
+  for (const broken of [false, true]) {
+    const contacts = new Map<string, Map<string, { id: string; body: string }>>();
+    const names = new Map<string, string>();
+    let made = 0;
+    const target = await serve((method, url, text, contentType) => {
+      const body = jsonOf(text, contentType) as Record<string, unknown> | undefined;
+      const [, contactId, notes, noteId] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      if (contactId === undefined && method === 'POST') {
+        if (!isObject(body) || typeof body.name !== 'string' || body.id !== undefined) return { status: 400, text: '' };
+        const id = `c${++made}`;
+        contacts.set(id, new Map());
+        names.set(id, body.name);
+        return { status: 201, body: { id, name: body.name } };
+      }
+      const held = contactId === undefined ? undefined : contacts.get(contactId);
+      if (!held) return { status: 404, text: '' };
+      if (notes === undefined && method === 'GET')
+        return { status: 200, body: { id: contactId, name: names.get(contactId!) } };
+      if (notes === undefined && method === 'DELETE')
+        return { status: contacts.delete(contactId!) ? 204 : 404, text: '' };
+      if (noteId === undefined && method === 'POST') {
+        if (!isObject(body) || typeof body.body !== 'string') return { status: 400, text: '' };
+        const note = { id: `n${++made}`, body: body.body };
+        held.set(note.id, note);
+        return { status: 201, body: broken ? { id: 12345 } : note };
+      }
+      if (noteId === undefined) return { status: 200, body: [...held.values()] };
+      const note = held.get(noteId);
+      if (!note) return { status: 404, text: '' };
+      if (method === 'DELETE') held.delete(noteId);
+      return method === 'DELETE' ? { status: 204, text: '' } : { status: 200, body: note };
+    });
+    try {
+      const run = await runFixture('nested-under-created.yaml', target.baseUrl, '--seed', '7');
+      const addNote = run.report?.operations.addNote?.checks;
+      if (broken) {
+        expect(run.code, run.describe()).toBe(1);
+        expect(addNote?.response_schema?.failed).toBeGreaterThan(50);
+      } else {
+        expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+        expect(addNote?.response_schema?.passed).toBeGreaterThan(50);
+        expect(run.report?.operations.getNote?.checks.resource_availability?.passed).toBeGreaterThan(0);
+      }
+    } finally {
+      await target.close();
+    }
+  }
+  const mock = await startMock({ port: 0, specFiles: [`${FIXTURES}/nested-under-created.yaml`] });
+  try {
+    const run = await runFixture('nested-under-created.yaml', mock.apis[0]!.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.addNote?.checks.response_schema?.passed).toBeGreaterThan(50);
+  } finally {
+    await mock.close();
+  }
+});
+
 it('problem details whose status is not the status they are answered with fail error_format (RFC 9457)', async () => {
   for (const [stated, code] of [
     [400, 0],

@@ -46,6 +46,29 @@ describe('a nested collection (REST shape)', () => {
   });
 });
 
+describe('a collection nested under records of another (REST shape)', () => {
+  it('answers the documented 404 under a parent never stored or deleted', async () => {
+    const mock = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/nested-under-created.yaml'] });
+    try {
+      const base = mock.apis[0]!.baseUrl;
+      const post = (path: string, body: unknown) =>
+        fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await post('/contacts/99/notes', { body: 'orphan' })).status).toBe(404);
+      expect((await fetch(`${base}/contacts/99/notes`)).status).toBe(404);
+      const { id } = (await (await post('/contacts', { name: 'Ada' })).json()) as { id: string };
+      expect((await post(`/contacts/${id}/notes`, { body: 'kept' })).status).toBe(201);
+      expect((await fetch(`${base}/contacts/${id}`, { method: 'DELETE' })).status).toBe(204);
+      expect((await fetch(`${base}/contacts/${id}/notes`)).status).toBe(404);
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
 describe('8x8: groups belong to the account in their path', () => {
   let mock: RunningMock;
   let client: MockClient;
