@@ -261,6 +261,7 @@ export async function handleOperation(given: OperationRequest, options: HandlerO
   if (!credentials.ok) {
     return errorReply(errors, {
       statuses: ['401', '403'],
+      otherwise: 401,
       cause: credentials.missing ? 'missing-credentials' : 'invalid-credentials',
       message: credentials.missing ? 'No credentials were given' : 'The credentials are not of an accepted scheme',
     });

@@ -88,6 +88,11 @@ export interface ErrorContext {
 export interface ErrorReplyOptions {
   /** Acceptable statuses, best first (`['422', '400']`). */
   statuses: readonly string[];
+  /**
+   * The status the answer has when none of `statuses` is documented (the closest documented response
+   * only lends its body): a request without credentials is a 401 even where only a 400 is documented.
+   */
+  otherwise?: number;
   cause: Cause;
   violations?: readonly Violation[];
   message?: string;
@@ -180,7 +185,9 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   const { operation } = context;
   const statuses = acceptableStatuses(operation, options);
   const response = namedResponse(operation, options) ?? closestResponse(operation, statuses);
-  const code = numericStatus(response, statuses[0] ?? '400');
+  const listed = response !== undefined && statuses.some((status) => documentedResponse(operation, status) === response);
+  const code =
+    options.otherwise !== undefined && !listed ? options.otherwise : numericStatus(response, statuses[0] ?? '400');
   const violations = options.violations ?? [];
   const headers = { ...options.headers };
   // No status documented for it (a spec with no client errors but 401 or 429): RFC 9457 problem details.

@@ -412,3 +412,27 @@ describe("a discriminator over overlapping oneOf branches (OpenAPI's Cat, Dog, L
     }
   });
 });
+
+describe('a request without credentials where no 401 or 403 is documented', () => {
+  it('is a 401 in the body format of the closest documented error, never that error’s own status', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/key-without-401.yaml`] });
+    try {
+      const base = own.apis[0]!.baseUrl;
+      const keyed = { 'x-api-key': 'k', 'content-type': 'application/json' };
+      const created = await fetch(`${base}/tasks`, { method: 'POST', headers: keyed, body: '{"title":"a"}' });
+      const { id } = (await created.json()) as { id: number };
+      const read = await fetch(`${base}/tasks/${id}`);
+      expect(read.status).toBe(401);
+      expect(await read.json()).toMatchObject({ message: 'No credentials were given' });
+      const create = await fetch(`${base}/tasks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"title":"b"}',
+      });
+      expect(create.status).toBe(401);
+      expect((await fetch(`${base}/tasks`)).status).toBe(401);
+    } finally {
+      await own.close();
+    }
+  });
+});
