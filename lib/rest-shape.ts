@@ -57,9 +57,15 @@ function scalarNamed(properties: Record<string, JsonSchema>, name: string): stri
 
 /**
  * Where the answer of a create carries the new record's id: a property named for the item path's
- * parameter (`idNames`) at the top, or in one wrapping object (`/data/id`).
+ * parameter (`idNames`) at the top, or in one wrapping object (`/data/id`). An answer holding at its
+ * top a value the create sends (`body` of a note) is the record itself: an object in it is a record of
+ * its own (the note's `author`), whose id is not the new one.
  */
-function idPointer(schema: JsonSchema | undefined, idParameter: string): string | undefined {
+function idPointer(
+  schema: JsonSchema | undefined,
+  idParameter: string,
+  sent: JsonSchema | undefined,
+): string | undefined {
   const properties = schema ? objectProperties(schema) : undefined;
   if (!properties) return undefined;
   const names = idNames(idParameter);
@@ -67,6 +73,9 @@ function idPointer(schema: JsonSchema | undefined, idParameter: string): string 
     const found = scalarNamed(properties, name);
     if (found !== undefined) return appendPointer('', found);
   }
+  const sentProperties = sent ? (objectProperties(sent) ?? {}) : {};
+  if (Object.keys(sentProperties).some((name) => scalarNamed(sentProperties, name) && scalarNamed(properties, name)))
+    return undefined;
   for (const [wrapper, inner] of Object.entries(properties)) {
     if (mainType(flatten(inner)) !== 'object') continue;
     const nested = flatten(inner).properties ?? {};
@@ -109,7 +118,8 @@ export function restCollections(spec: Spec): RestCollection[] {
         : [];
     });
     const list = spec.operations.find((op) => op.method === 'get' && op.path === create.path);
-    const pointer = idPointer(success.schema, items[0]?.idParameter ?? 'id');
+    const sent = create.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
+    const pointer = idPointer(success.schema, items[0]?.idParameter ?? 'id', sent);
     collections.push({
       path: create.path,
       create,

@@ -436,3 +436,21 @@ describe('a request without credentials where no 401 or 403 is documented', () =
     }
   });
 });
+
+describe('a created record holding another record (a note and its author) but no id of its own', () => {
+  it("never takes the other record's id for its own: the author stays the documented one", async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/record-with-related-object.yaml`] });
+    try {
+      const base = own.apis[0]!.baseUrl;
+      for (const body of ['first', 'second']) {
+        const created = await postJson(`${base}/notes`, { author_id: 'tea_42', body });
+        expect(created.status).toBe(201);
+        expect(((await created.json()) as { author: { id: string } }).author.id).toBe('tea_6r55a');
+      }
+      const state = (await (await fetch(`${own.url}/__mock/state`)).json()) as Record<string, unknown>;
+      expect(Object.values(state).flatMap((api) => Object.keys(api as object))).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+});
