@@ -528,6 +528,27 @@ const isEmpty = (value: unknown): boolean =>
   value === '' ||
   (Array.isArray(value) ? value.length === 0 : isObject(value) && Object.keys(value).length === 0);
 
+const plainName = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+
+/**
+ * The record's fields that name its parents, as the path names them: `conversation_sid` of a message
+ * made through `/conversations/{conversationSid}/messages` (names compared without case or
+ * separators), where the value fits the field.
+ */
+function parentFields(binding: ResourceBinding, request: PlanRequest): StoredRecord {
+  const fields = recordProperties(binding.recordSchema);
+  const result: StoredRecord = {};
+  if (!fields) return result;
+  for (const parameter of binding.parentParameters ?? []) {
+    const raw = own(request.pathParameters, parameter);
+    const field = Object.keys(fields).find((name) => plainName(name) === plainName(parameter));
+    if (raw === undefined || field === undefined) continue;
+    const value = converted(raw, fields[field]!);
+    if (request.validators.get(fields[field]!, request.rules, 'response')(value)) result[field] = value;
+  }
+  return result;
+}
+
 function planCreate(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {
   const { resource, idField } = binding;
   const incoming = incomingRecord(binding, request);
@@ -585,8 +606,13 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
     );
     const { id, key } = newId(binding, collection, request.validators);
     // Request fields replace the example's whole: an example address must not join the new record.
-    const stored: StoredRecord = { ...documented, ...structuredClone(incoming) };
-    const answer: StoredRecord = { ...documented, ...project(incoming, binding.recordSchema, idField, request, true) };
+    const parents = parentFields(binding, request);
+    const stored: StoredRecord = { ...documented, ...structuredClone(incoming), ...parents };
+    const answer: StoredRecord = {
+      ...documented,
+      ...project(incoming, binding.recordSchema, idField, request, true),
+      ...parents,
+    };
     if (idField) {
       stored[idField] = id;
       answer[idField] = id;

@@ -138,3 +138,30 @@ describe('a path parameter that names no parent (a version)', () => {
     }
   });
 });
+
+describe("a record's field naming its parent", () => {
+  it('is the parent its path named, in the create, the read and the list', async () => {
+    const mock = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/parent-field.yaml'] });
+    try {
+      const base = mock.apis[0]!.baseUrl;
+      const post = async (path: string, body: unknown) =>
+        (await (
+          await fetch(`${base}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).json()) as Record<string, string>;
+      const conversation = await post('/conversations', {});
+      const message = await post(`/conversations/${conversation.sid}/messages`, { body: 'hi' });
+      expect(message.conversation_sid).toBe(conversation.sid);
+      const read = await fetch(`${base}/conversations/${conversation.sid}/messages/${message.sid}`);
+      expect(((await read.json()) as Record<string, string>).conversation_sid).toBe(conversation.sid);
+      const list = await fetch(`${base}/conversations/${conversation.sid}/messages`);
+      const { messages } = (await list.json()) as { messages: Record<string, string>[] };
+      expect(messages.map((m) => m.conversation_sid)).toEqual([conversation.sid]);
+    } finally {
+      await mock.close();
+    }
+  });
+});
