@@ -1,7 +1,8 @@
 /**
  * What each operation does to stored records: its `x-resource` where the spec declares one, else
  * what the REST shape and the spec's `links` say (`POST /things` creates, `GET /things` lists,
- * `GET|PUT|PATCH|DELETE /things/{id}` read, replace, update and delete the record with that id).
+ * `GET|PUT|PATCH|DELETE /things/{id}` read, replace, update and delete the record with that id, and a
+ * `POST` with a body there updates it, as Twilio and Stripe do).
  * A declaration wins over the shape. The shape is only read for collections something creates in.
  * The mock keeps state by this model, and the runner builds its lifecycle sequences from it.
  */
@@ -151,6 +152,9 @@ function inferredResource(
       return { ...base, action: 'read', idParameter };
     case 'put':
       return { ...base, action: 'replace', idParameter };
+    // Twilio's and Stripe's update: a POST to the record's own path, its fields in the body.
+    case 'post':
+      return operation.requestBody ? { ...base, action: 'update', idParameter, patch: 'merge' } : undefined;
     case 'patch': {
       const media = operation.requestBody?.content[0];
       const patch =

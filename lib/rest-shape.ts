@@ -1,7 +1,7 @@
 /**
  * What the REST shape of a spec says when no `links` or `x-resource` do: `POST /things` creates a
- * thing, and `GET|PUT|PATCH|DELETE /things/{id}` act on the thing whose id the create's answer
- * carries. The mock keeps state by it and the runner feeds created ids by it.
+ * thing, and `GET|PUT|PATCH|DELETE /things/{id}` (and a `POST` with a body there) act on the thing
+ * whose id the create's answer carries. The mock keeps state by it and the runner feeds created ids by it.
  */
 
 import { appendPointer } from './json-pointer.js';
@@ -113,7 +113,9 @@ export function restCollections(spec: Spec): RestCollection[] {
     if (!success) continue;
     const items = spec.operations.flatMap((operation) => {
       const shape = restShape(operation.path);
-      return shape.idParameter && shape.collection === create.path && operation.method !== 'post'
+      // A POST to the record's own path with a body updates it (Twilio, Stripe).
+      const acts = operation.method !== 'post' || operation.requestBody !== undefined;
+      return shape.idParameter && shape.collection === create.path && acts
         ? [{ operation, idParameter: shape.idParameter }]
         : [];
     });

@@ -185,7 +185,8 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   const { operation } = context;
   const statuses = acceptableStatuses(operation, options);
   const response = namedResponse(operation, options) ?? closestResponse(operation, statuses);
-  const listed = response !== undefined && statuses.some((status) => documentedResponse(operation, status) === response);
+  const listed =
+    response !== undefined && statuses.some((status) => documentedResponse(operation, status) === response);
   const code =
     options.otherwise !== undefined && !listed ? options.otherwise : numericStatus(response, statuses[0] ?? '400');
   const violations = options.violations ?? [];

@@ -893,6 +893,45 @@ it('a collection nested under records the run creates is asked about under one o
   }
 });
 
+it('an update by POST to the record path is part of the lifecycle: a server that does not keep it fails stateful_rules alone', async () => {
+  for (const keeps of [true, false]) {
+    const records = new Map<string, { sid: string; friendly_name?: string }>();
+    let made = 0;
+    const target = await serve((method, url, text, contentType) => {
+      if (contentType !== 'application/x-www-form-urlencoded' && method === 'POST') return { status: 415, text: '' };
+      const fields = Object.fromEntries(new URLSearchParams(text));
+      const ok = Object.keys(fields).every((key) => key === 'friendly_name');
+      const [, sid] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      if (sid === undefined) {
+        if (!ok) return { status: 400, text: '' };
+        const record = { sid: `CH${++made}`, ...fields };
+        records.set(record.sid, record);
+        return { status: 201, body: record };
+      }
+      const record = records.get(sid);
+      if (!record) return { status: 404, text: '' };
+      if (method === 'GET') return { status: 200, body: record };
+      if (method === 'DELETE') return records.delete(sid) ? { status: 204, text: '' } : { status: 404, text: '' };
+      if (!ok) return { status: 400, text: '' };
+      const updated = { ...record, ...fields };
+      if (keeps) records.set(sid, updated);
+      return { status: 200, body: updated };
+    });
+    try {
+      const run = await runFixture('post-update.yaml', target.baseUrl, '--seed', '7');
+      if (keeps) {
+        expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+        expect(run.report?.operations.get_conversations_sid?.checks.stateful_rules?.passed).toBeGreaterThan(0);
+      } else {
+        expect(run.code, run.describe()).toBe(1);
+        expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['stateful_rules']));
+      }
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('problem details whose status is not the status they are answered with fail error_format (RFC 9457)', async () => {
   for (const [stated, code] of [
     [400, 0],

@@ -454,3 +454,26 @@ describe('a created record holding another record (a note and its author) but no
     }
   });
 });
+
+describe('an update by POST to the record path (Twilio, Stripe)', () => {
+  it('changes the stored record, and an id never stored is the 404', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/post-update.yaml`] });
+    try {
+      const base = own.apis[0]!.baseUrl;
+      const form = (path: string, body: string) =>
+        fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        });
+      const { sid } = (await (await form('/conversations', 'friendly_name=Support')).json()) as { sid: string };
+      const updated = await form(`/conversations/${sid}`, 'friendly_name=Renamed');
+      expect(updated.status).toBe(200);
+      const read = (await (await fetch(`${base}/conversations/${sid}`)).json()) as { friendly_name: string };
+      expect(read.friendly_name).toBe('Renamed');
+      expect((await form('/conversations/nope', 'friendly_name=x')).status).toBe(404);
+    } finally {
+      await own.close();
+    }
+  });
+});
