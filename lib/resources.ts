@@ -6,11 +6,12 @@
  * A declaration wins over the shape. The shape is only read for collections something creates in.
  * The mock keeps state by this model, and the runner builds its lifecycle sequences from it.
  */
-import type { ComposeField, ResourceExtension, TimestampsExtension } from './extensions.js';
+import type { ComposeField, FilterExtension, ResourceExtension, TimestampsExtension } from './extensions.js';
 import { getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { linkedParameters } from './links.js';
 import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
+import { inferredPaging, PAGE_MOVE, PAGE_SIZE } from './paging.js';
 import { isSuccessStatus } from './responses.js';
 import { type RestCollection, restCollections, restShape } from './rest-shape.js';
 import { flatten, mainType } from './schema.js';
@@ -124,6 +125,26 @@ function listProperty(schema: JsonSchema, collection: string): string | undefine
   return arrays.find((name) => name.toLowerCase() === last) ?? arrays[0];
 }
 
+/** A name compared without case or separators: `conversation_sid`, `ConversationSid` and `conversationSid` are one. */
+export const plainName = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+
+/**
+ * The filters a list's query parameters suggest: one named like a field of its items (`status`,
+ * Twilio's `State` for `state`: names compared without case or separators) keeps the items whose
+ * field equals it. Paging parameters are not filters.
+ */
+function inferredFilters(list: Operation, item: JsonSchema | undefined): FilterExtension[] {
+  const fields = item ? (objectProperties(item) ?? {}) : {};
+  return list.parameters.flatMap((parameter) => {
+    if (parameter.in !== 'query' || PAGE_SIZE.test(parameter.name) || PAGE_MOVE.test(parameter.name)) return [];
+    const field = Object.keys(fields).find((name) => plainName(name) === plainName(parameter.name));
+    const type = field === undefined ? undefined : mainType(flatten(fields[field]!));
+    return field !== undefined && type !== 'object' && type !== 'array'
+      ? [{ parameter: parameter.name, field, match: 'equals' as const }]
+      : [];
+  });
+}
+
 function inferredResource(
   spec: Spec,
   operation: Operation,
@@ -142,7 +163,16 @@ function inferredResource(
       const schema = jsonSchemaOf(operation);
       const flat = schema ? flatten(schema) : undefined;
       const items = flat && mainType(flat) === 'array' ? '' : listProperty(schema!, shape.collection);
-      return items === undefined ? undefined : { ...base, action: 'list', items: items === '' ? '' : `/${items}` };
+      if (items === undefined) return undefined;
+      const paging = inferredPaging(operation);
+      const filters = inferredFilters(operation, schemaAt(schema, `${items === '' ? '' : `/${items}`}/0`));
+      return {
+        ...base,
+        action: 'list',
+        items: items === '' ? '' : `/${items}`,
+        ...(paging ? { paging } : {}),
+        ...(filters.length > 0 ? { filters } : {}),
+      };
     }
     return undefined;
   }

@@ -9,6 +9,7 @@ import { UnsatisfiableSchemaError } from '../../lib/generators/values.js';
 import { isObject, type JsonObject } from '../../lib/json.js';
 import { appendPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
+import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
 import { type ResourceBinding, resourceModel } from '../../lib/resources.js';
 import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
@@ -102,7 +103,6 @@ function aimed(
   return placeId(request, operation, binding, linked) ? request : undefined;
 }
 
-/** Query parameters that set how many items a page holds, and those that page through a list otherwise. */
 /**
  * The status an operation answers for a record deleted before: its declared not-found status, when it
  * documents it. One that documents none has no status a deleted record could get: no step asks.
@@ -111,10 +111,6 @@ function goneStatus([operation, binding]: [Operation, ResourceBinding]): string 
   const status = binding.resource.notFound?.status ?? '404';
   return operation.responses.some((r) => r.status === status) ? status : undefined;
 }
-
-const PAGE_SIZE = /^(\$?top|limit|per_?page|page_?size|size|count|max_?results|take)$/i;
-const PAGE_MOVE =
-  /^(\$?skip|offset|start|page|page_?number|cursor|after|before|page_?token|next_?token|starting_?after|marker)$/i;
 
 /**
  * The page size of a list whose paging no `x-resource` declares, as its parameters suggest: a page-size
@@ -245,20 +241,22 @@ function lifecycleOf(
           request.query[parameter] = linked;
       }
       const items = listBinding.resource.items!;
+      // Paging and filters read from parameter names alone are the mock's guess: a server's list is
+      // asked as its parameters' defaults leave it, and any page may be full.
+      const declared = listBinding.inferred ? undefined : listBinding.resource;
       // A filter on a value the create wrote narrows the list to it, on the biggest page it allows: a
       // value other records share (a country) may fill a page without it.
-      const filter = (listBinding.resource.filters ?? []).find(
+      const filter = (declared?.filters ?? []).find(
         (f): f is Extract<typeof f, { field: string }> => 'field' in f && typeof current[f.field] === 'string',
       );
       let pageSize: number | undefined;
       if (filter) request.query[filter.parameter] = { value: current[filter.field] };
-      if (listBinding.resource.paging?.size) {
-        const parameter = listOp.parameters.find((p) => p.name === listBinding.resource.paging!.size);
+      if (declared?.paging?.size) {
+        const parameter = listOp.parameters.find((p) => p.name === declared.paging!.size);
         const maximum = parameter ? flatten(parameter.schema).maximum : undefined;
         pageSize = Math.min(maximum ?? 100, 100);
-        request.query[listBinding.resource.paging.size] = { value: pageSize };
-      } else
-        pageSize = listBinding.resource.paging ? listBinding.resource.paging.defaultSize : undeclaredPageSize(listOp);
+        request.query[declared.paging.size] = { value: pageSize };
+      } else pageSize = declared?.paging ? declared.paging.defaultSize : undeclaredPageSize(listOp);
       const rule: StatefulRule = deleted
         ? { rule: 'unlists', items, idField: idField, about: 0 }
         : { rule: 'lists', items, idField: idField, about: 0, ...(pageSize !== undefined ? { pageSize } : {}) };

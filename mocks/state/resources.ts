@@ -11,7 +11,7 @@ import type { PageUrlsExtension, SortExtension } from '../../lib/extensions.js';
 import { isObject, own } from '../../lib/json.js';
 import { formatPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { type ResourceBinding, type StoredParent, schemaAt } from '../../lib/resources.js';
+import { plainName, type ResourceBinding, type StoredParent, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
 import { objectProperties } from '../../lib/wire.js';
@@ -527,8 +527,6 @@ const isEmpty = (value: unknown): boolean =>
   value === null ||
   value === '' ||
   (Array.isArray(value) ? value.length === 0 : isObject(value) && Object.keys(value).length === 0);
-
-const plainName = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
 
 /**
  * The record's fields that name its parents, as the path names them: `conversation_sid` of a message

@@ -6,6 +6,7 @@
  * Every answer is also checked against the spec by the client.
  */
 import { describe, expect, it } from 'vitest';
+import { startMock } from '../../mocks/server.js';
 import { pageWindow, sortRecords } from '../../mocks/state/resources.js';
 import { mockPerFile } from './support/mock-per-file.js';
 
@@ -264,5 +265,36 @@ describe('sortRecords', () => {
     expect(
       sortRecords(records, { ...sort, field: 'n', default: 'descending' }, new URLSearchParams('')).map((r) => r.n),
     ).toEqual([7, 6, 5, 4, 3, 2, 1]);
+  });
+});
+
+describe('a list paged and filtered by parameters no x-resource declares (the REST shape)', () => {
+  it('pages by limit and page (default size from the document) and filters by a parameter named for a field', async () => {
+    const own = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/inferred-paging.yaml'] });
+    try {
+      const base = own.apis[0]!.baseUrl;
+      for (const [title, status] of [
+        ['a', 'open'],
+        ['b', 'done'],
+        ['c', 'open'],
+      ]) {
+        const made = await fetch(`${base}/tasks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ title, status }),
+        });
+        expect(made.status).toBe(201);
+      }
+      const titles = async (query: string) =>
+        ((await (await fetch(`${base}/tasks?${query}`)).json()) as { tasks: { title: string }[] }).tasks.map(
+          (t) => t.title,
+        );
+      expect(await titles('')).toEqual(['a', 'b']);
+      expect(await titles('page=2')).toEqual(['c']);
+      expect(await titles('limit=1&page=3')).toEqual(['c']);
+      expect(await titles('limit=10&Status=open')).toEqual(['a', 'c']);
+    } finally {
+      await own.close();
+    }
   });
 });
