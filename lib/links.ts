@@ -5,7 +5,7 @@
  * to send to a later operation) know where ids go.
  */
 import { isSuccessStatus } from './responses.js';
-import { restCollections } from './rest-shape.js';
+import { restCollections, templateKey } from './rest-shape.js';
 import type { Parameter, Spec } from './spec.js';
 
 export interface LinkedParameter {
@@ -118,10 +118,13 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
   // A collection nested under another's records (`/contacts/{contact_id}/notes`) is fed by that one's create.
   for (const collection of restCollections(spec)) {
     if (collection.idPointer === undefined) continue;
-    const prefix = `${collection.path.replace(/\/+$/, '')}/`;
+    const prefix = `${templateKey(collection.path).replace(/\/+$/, '')}/`;
     for (const operation of spec.operations) {
-      if (!operation.path.startsWith(prefix)) continue;
-      const [segment, ...rest] = operation.path.slice(prefix.length).split('/');
+      // Segments line up one for one: the prefix's parameters may have other names here.
+      const segments = operation.path.split('/');
+      const lead = prefix.split('/').length - 1;
+      if (templateKey(`${segments.slice(0, lead).join('/')}/`) !== prefix) continue;
+      const [segment, ...rest] = segments.slice(lead);
       const parameter = /^\{([^}]+)\}$/.exec(segment ?? '')?.[1];
       if (parameter === undefined || rest.length === 0) continue;
       if (byTarget.get(operation.operationId)?.some((l) => l.parameter === parameter)) continue;

@@ -13,7 +13,7 @@ import { linkedParameters } from './links.js';
 import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
 import { inferredPaging, PAGE_MOVE, PAGE_SIZE } from './paging.js';
 import { isSuccessStatus } from './responses.js';
-import { type RestCollection, restCollections, restShape } from './rest-shape.js';
+import { type RestCollection, restCollections, restShape, templateKey } from './rest-shape.js';
 import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
 import { objectProperties } from './wire.js';
@@ -151,12 +151,12 @@ function inferredResource(
   creators: Map<string, RestCollection>,
 ): ResourceExtension | undefined {
   const shape = restShape(operation.path);
-  const collection = creators.get(shape.collection);
+  const collection = creators.get(templateKey(shape.collection));
   if (!collection) return undefined;
   const create = collection.create;
   const id = linkedId(spec, create) ?? splitId(collection.idPointer ?? '');
   if (!id) return undefined;
-  const base = { collection: shape.collection, record: id.record };
+  const base = { collection: collection.path, record: id.record };
   if (!shape.idParameter) {
     if (operation === create) return { ...base, action: 'create', id: id.id };
     if (operation.method === 'get') {
@@ -291,7 +291,7 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
   for (const collection of restCollections(spec)) {
     if (collection.create.resource) continue;
     if (collection.idPointer !== undefined || linkedId(spec, collection.create))
-      creators.set(collection.path, collection);
+      creators.set(templateKey(collection.path), collection);
   }
   const bindings = new Map<string, ResourceBinding>();
   for (const operation of spec.operations) {
@@ -299,7 +299,7 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
     if (!resource) continue;
     const creates = operation.resource
       ? declared
-      : new Map([[resource.collection, { create: creators.get(resource.collection)!.create }]]);
+      : new Map([[resource.collection, { create: creators.get(templateKey(resource.collection))!.create }]]);
     bindings.set(operation.operationId, bind(spec, operation, resource, !operation.resource, creates));
   }
   // An id some operation takes as a UUID is made as one, whatever the create's answer says of it: a

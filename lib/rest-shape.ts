@@ -12,6 +12,9 @@ import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
 import { objectProperties } from './wire.js';
 
+/** A path template as routing reads it: `/contacts/{contactId}/notes` and `/contacts/{id}/notes` are one. */
+export const templateKey = (path: string): string => path.replace(/\{[^}]*\}/g, '{}');
+
 /** `POST /pets` and `GET /pets/{id}`: the collection path, and the id parameter for item paths. */
 export function restShape(path: string): { collection: string; idParameter?: string } {
   const segments = path.replace(/\/+$/, '').split('/');
@@ -115,11 +118,11 @@ export function restCollections(spec: Spec): RestCollection[] {
       const shape = restShape(operation.path);
       // A POST to the record's own path with a body updates it (Twilio, Stripe).
       const acts = operation.method !== 'post' || operation.requestBody !== undefined;
-      return shape.idParameter && shape.collection === create.path && acts
+      return shape.idParameter && templateKey(shape.collection) === templateKey(create.path) && acts
         ? [{ operation, idParameter: shape.idParameter }]
         : [];
     });
-    const list = spec.operations.find((op) => op.method === 'get' && op.path === create.path);
+    const list = spec.operations.find((op) => op.method === 'get' && templateKey(op.path) === templateKey(create.path));
     const sent = create.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
     const pointer = idPointer(success.schema, items[0]?.idParameter ?? 'id', sent);
     collections.push({

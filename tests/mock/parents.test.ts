@@ -165,3 +165,22 @@ describe("a record's field naming its parent", () => {
     }
   });
 });
+
+describe('a nested collection whose paths name the parent differently (`{contactId}`, `{contact_id}`)', () => {
+  it('is one collection: a note made through one path is read through the other, under its own parent only', async () => {
+    const mock = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/renamed-parent.yaml'] });
+    try {
+      const base = mock.apis[0]!.baseUrl;
+      const made = await fetch(`${base}/contacts/5/notes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ body: 'hello' }),
+      });
+      const { id } = (await made.json()) as { id: number };
+      expect(await (await fetch(`${base}/contacts/5/notes/${id}`)).json()).toMatchObject({ id, body: 'hello' });
+      expect((await fetch(`${base}/contacts/6/notes/${id}`)).status).toBe(404);
+    } finally {
+      await mock.close();
+    }
+  });
+});
