@@ -308,6 +308,13 @@ function restoreByteFormat(document: JsonObject): void {
   });
 }
 
+/** 2.0's `discriminator: petType` (a property name), which the upgrader leaves, as 3.x's Discriminator Object. */
+function discriminatorObjects(document: JsonObject): void {
+  eachSchemaLike(document, (node) => {
+    if (typeof node.discriminator === 'string') node.discriminator = { propertyName: node.discriminator };
+  });
+}
+
 /** Calls `visit` on every object of the document that may be a schema: not data, not a `properties` map. */
 function eachSchemaLike(document: JsonObject, visit: (node: JsonObject) => void): void {
   const stack: [unknown, string | undefined][] = [[document, undefined]];
@@ -386,6 +393,7 @@ export async function readDocument(file: string): Promise<SourceDocument> {
       const source = version === '2.0' ? structuredClone(bundled) : undefined;
       document = upgrade(bundled, '3.1') as unknown as JsonObject;
       if (source) repairSwagger2(source, document);
+      if (source) discriminatorObjects(document);
       restoreByteFormat(document);
     } catch (error) {
       throw new SpecError(
