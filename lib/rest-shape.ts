@@ -62,20 +62,26 @@ function scalarNamed(properties: Record<string, JsonSchema>, name: string): stri
  * Where the answer of a create carries the new record's id: a property named for the item path's
  * parameter (`idNames`) at the top, or in one wrapping object (`/data/id`). An answer holding at its
  * top a value the create sends (`body` of a note) is the record itself: an object in it is a record of
- * its own (the note's `author`), whose id is not the new one.
+ * its own (the note's `author`), whose id is not the new one. Without an item path, the one
+ * id-named property marked `readOnly` is the id (Twilio's `sid`).
  */
 function idPointer(
   schema: JsonSchema | undefined,
-  idParameter: string,
+  idParameter: string | undefined,
   sent: JsonSchema | undefined,
 ): string | undefined {
   const properties = schema ? objectProperties(schema) : undefined;
   if (!properties) return undefined;
-  const names = idNames(idParameter);
+  const names = idNames(idParameter ?? 'id');
   for (const name of names) {
     const found = scalarNamed(properties, name);
     if (found !== undefined) return appendPointer('', found);
   }
+  // No item path names it: the one id-named property the server alone writes (Twilio's `sid`).
+  const own = Object.keys(properties).filter(
+    (name) => ID_NAME.test(name) && properties[name]!.readOnly === true && scalarNamed(properties, name) === name,
+  );
+  if (idParameter === undefined && own.length === 1) return appendPointer('', own[0]!);
   const sentProperties = sent ? (objectProperties(sent) ?? {}) : {};
   if (Object.keys(sentProperties).some((name) => scalarNamed(sentProperties, name) && scalarNamed(properties, name)))
     return undefined;
@@ -124,7 +130,7 @@ export function restCollections(spec: Spec): RestCollection[] {
     });
     const list = spec.operations.find((op) => op.method === 'get' && templateKey(op.path) === templateKey(create.path));
     const sent = create.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
-    const pointer = idPointer(success.schema, items[0]?.idParameter ?? 'id', sent);
+    const pointer = idPointer(success.schema, items[0]?.idParameter, sent);
     collections.push({
       path: create.path,
       create,

@@ -477,3 +477,20 @@ describe('an update by POST to the record path (Twilio, Stripe)', () => {
     }
   });
 });
+
+describe('a create whose id is not named id, with no item path (an append-only log)', () => {
+  it('hands out ids in its one readOnly id-named property and lists what was made', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/sid-without-item-path.yaml`] });
+    try {
+      const base = own.apis[0]!.baseUrl;
+      const made = [];
+      for (const body of ['one', 'two'])
+        made.push((await (await postJson(`${base}/messages`, { body })).json()) as { sid: string });
+      expect(made[0]!.sid).not.toBe(made[1]!.sid);
+      const { messages } = (await (await fetch(`${base}/messages`)).json()) as { messages: { body: string }[] };
+      expect(messages.map((m) => m.body)).toEqual(['one', 'two']);
+    } finally {
+      await own.close();
+    }
+  });
+});
