@@ -5,8 +5,8 @@
  * to send to a later operation) know where ids go.
  */
 import { isSuccessStatus } from './responses.js';
-import { restCollections, templateKey } from './rest-shape.js';
-import type { Parameter, Spec } from './spec.js';
+import { type RestCollection, restCollections, templateKey } from './rest-shape.js';
+import type { Operation, Parameter, Spec } from './spec.js';
 
 export interface LinkedParameter {
   /** The target operation's parameter name, without a location qualifier (`contactGroupId`). */
@@ -95,53 +95,38 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
       }
     }
   }
-  // Where no link fills an item operation's id, the REST shape does: from its collection's create.
+  /** A REST-shape link, unless a link of the document already fills the parameter. */
+  const inferred = (collection: RestCollection, operation: Operation, parameter: string, parent: boolean) => {
+    if (byTarget.get(operation.operationId)?.some((l) => l.parameter === parameter)) return;
+    const entry: LinkedParameter = {
+      parameter,
+      in: 'path',
+      sourceOperationId: collection.create.operationId,
+      sourceStatus: collection.status,
+      link: 'rest-shape',
+      expression: `$response.body#${collection.idPointer}`,
+      pointer: collection.idPointer!,
+      inferred: true,
+      ...(parent ? { parent: true } : {}),
+    };
+    const list = byTarget.get(operation.operationId);
+    if (list) list.push(entry);
+    else byTarget.set(operation.operationId, [entry]);
+  };
   for (const collection of restCollections(spec)) {
     if (collection.idPointer === undefined) continue;
-    for (const { operation, idParameter } of collection.items) {
-      if (byTarget.get(operation.operationId)?.some((l) => l.parameter === idParameter)) continue;
-      const entry: LinkedParameter = {
-        parameter: idParameter,
-        in: 'path',
-        sourceOperationId: collection.create.operationId,
-        sourceStatus: collection.status,
-        link: 'rest-shape',
-        expression: `$response.body#${collection.idPointer}`,
-        pointer: collection.idPointer,
-        inferred: true,
-      };
-      const list = byTarget.get(operation.operationId);
-      if (list) list.push(entry);
-      else byTarget.set(operation.operationId, [entry]);
-    }
-  }
-  // A collection nested under another's records (`/contacts/{contact_id}/notes`) is fed by that one's create.
-  for (const collection of restCollections(spec)) {
-    if (collection.idPointer === undefined) continue;
+    // Where no link fills an item operation's id, the REST shape does: from its collection's create.
+    for (const { operation, idParameter } of collection.items) inferred(collection, operation, idParameter, false);
+    // A collection nested under its records (`/contacts/{contact_id}/notes`) is fed by the same create.
     const prefix = `${templateKey(collection.path).replace(/\/+$/, '')}/`;
+    const lead = prefix.split('/').length - 1;
     for (const operation of spec.operations) {
       // Segments line up one for one: the prefix's parameters may have other names here.
       const segments = operation.path.split('/');
-      const lead = prefix.split('/').length - 1;
       if (templateKey(`${segments.slice(0, lead).join('/')}/`) !== prefix) continue;
       const [segment, ...rest] = segments.slice(lead);
       const parameter = /^\{([^}]+)\}$/.exec(segment ?? '')?.[1];
-      if (parameter === undefined || rest.length === 0) continue;
-      if (byTarget.get(operation.operationId)?.some((l) => l.parameter === parameter)) continue;
-      const entry: LinkedParameter = {
-        parameter,
-        in: 'path',
-        sourceOperationId: collection.create.operationId,
-        sourceStatus: collection.status,
-        link: 'rest-shape',
-        expression: `$response.body#${collection.idPointer}`,
-        pointer: collection.idPointer,
-        inferred: true,
-        parent: true,
-      };
-      const list = byTarget.get(operation.operationId);
-      if (list) list.push(entry);
-      else byTarget.set(operation.operationId, [entry]);
+      if (parameter !== undefined && rest.length > 0) inferred(collection, operation, parameter, true);
     }
   }
   cache.set(spec, byTarget);
