@@ -84,12 +84,29 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+interface CreatedRecord {
+  plan: Plan['cleanup'][number];
+  operationId: string;
+  id: unknown;
+  /** The values of the create's parent path parameters, in path order (`/contacts/{contactId}/notes`). */
+  parents: string[];
+}
+
+/** The values a URL the run sent gives the named whole-segment parameters of its path template. */
+function parentValues(exchange: Exchange, names: readonly string[] | undefined, baseUrl: string): string[] {
+  if (!names?.length) return [];
+  const base = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  const sent = new URL(exchange.request.url).pathname.slice(base.length).split('/');
+  const template = exchange.testCase.operation.path.split('/');
+  return names.map((name) => {
+    const value = sent[template.indexOf(`{${name}}`)];
+    return value === undefined ? '' : decodeURIComponent(value);
+  });
+}
+
 /** Every record a successful create or copy answered with, once per collection and id, in plan order. */
-function createdRecords(
-  exchanges: readonly (Exchange | undefined)[],
-  plan: Plan,
-): { plan: Plan['cleanup'][number]; operationId: string; id: unknown }[] {
-  const records: { plan: Plan['cleanup'][number]; operationId: string; id: unknown }[] = [];
+function createdRecords(exchanges: readonly (Exchange | undefined)[], plan: Plan, spec: Spec, baseUrl: string) {
+  const records: CreatedRecord[] = [];
   const seen = new Set<string>();
   for (const exchange of exchanges) {
     const response = exchange?.response;
@@ -101,7 +118,13 @@ function createdRecords(
       const key = `${cleanupPlan.collection} ${JSON.stringify(id)}`;
       if (id === undefined || id === null || seen.has(key)) continue;
       seen.add(key);
-      records.push({ plan: cleanupPlan, operationId: create.operationId, id });
+      const parents = resourceModel(spec).get(create.operationId)?.parentParameters;
+      records.push({
+        plan: cleanupPlan,
+        operationId: create.operationId,
+        id,
+        parents: parentValues(exchange, parents, baseUrl),
+      });
     }
   }
   return records;
@@ -406,7 +429,10 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     }
     // A bounded id (1 to 3) made up as one nobody created may since have been returned by a create.
     const made = testCase.stateful?.rule === 'unknown-id' ? testCase.stateful.id : undefined;
-    if (made !== undefined && createdRecords(exchanges, plan).some((r) => String(r.id) === made)) {
+    if (
+      made !== undefined &&
+      createdRecords(exchanges, plan, options.spec, options.baseUrl).some((r) => String(r.id) === made)
+    ) {
       const notSent = `the id ${made}, made up as one no create returned, was returned by a create of this run`;
       return record({ testCase, request: placeholder(testCase), notSent, usesCreatedId: false });
     }
@@ -507,7 +533,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   if (!options.cleanup) return { exchanges: sent, cleaned: 0, leftovers: [] };
 
   // A delete for every record the run made.
-  const records = createdRecords(sent, plan);
+  const records = createdRecords(sent, plan, options.spec, options.baseUrl);
   let cleaned = 0;
   const leftovers: Leftover[] = unansweredCreates(sent, plan);
   const cleanupEnds = clock.now() + CLEANUP_THROTTLE_WAIT_MS;
@@ -558,13 +584,20 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   const byPlan = plan.cleanup.map((cleanupPlan) => records.filter((r) => r.plan === cleanupPlan));
   try {
     for (const batch of byPlan)
-      await inParallel(batch, options.concurrency, async ({ plan: cleanupPlan, operationId, id }) => {
+      await inParallel(batch, options.concurrency, async ({ plan: cleanupPlan, operationId, id, parents }) => {
         const remove = cleanupPlan.remove;
         if (!remove) {
           leftovers.push({ operationId, id, reason: 'the spec documents no delete for these records' });
           return;
         }
-        const built = buildRequest(remove.testCase, options.baseUrl, userHeaders, () => id);
+        // A nested record is deleted under the parent it was made under.
+        const names = resourceModel(options.spec).get(remove.testCase.operation.operationId)?.parentParameters ?? [];
+        const pathParams = { ...remove.testCase.request.pathParams };
+        names.forEach((name, i) => {
+          if (parents[i] !== undefined && parents[i] !== '') pathParams[name] = { value: parents[i] };
+        });
+        const testCase = { ...remove.testCase, request: { ...remove.testCase.request, pathParams } };
+        const built = buildRequest(testCase, options.baseUrl, userHeaders, () => id);
         if ('notSent' in built) {
           leftovers.push({ operationId, id, reason: built.notSent });
           return;

@@ -10,7 +10,8 @@ import type { Operation, Parameter } from './spec.js';
 export const PAGE_SIZE = /^(\$?top|limit|per_?page|page_?size|size|count|max_?results|take)$/i;
 export const PAGE_MOVE =
   /^(\$?skip|offset|start|page|page_?number|cursor|after|before|page_?token|next_?token|starting_?after|marker)$/i;
-const OFFSET = /^(\$?skip|offset|start)$/i;
+// Not `start`: as often a time as a position.
+const OFFSET = /^(\$?skip|offset)$/i;
 const PAGE = /^(page|page_?number)$/i;
 
 const counts = (parameter: Parameter): boolean => {

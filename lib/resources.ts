@@ -13,8 +13,8 @@ import { linkedParameters } from './links.js';
 import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
 import { inferredPaging, PAGE_MOVE, PAGE_SIZE } from './paging.js';
 import { isSuccessStatus } from './responses.js';
-import { type RestCollection, restCollections, restShape, templateKey } from './rest-shape.js';
-import { flatten, mainType } from './schema.js';
+import { postUpdates, type RestCollection, restCollections, restShape, templateKey } from './rest-shape.js';
+import { allowedValues, flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
 import { objectProperties } from './wire.js';
 
@@ -129,14 +129,20 @@ function listProperty(schema: JsonSchema, collection: string): string | undefine
 export const plainName = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
 
 /**
- * The filters a list's query parameters suggest: one named like a field of its items (`status`,
- * Twilio's `State` for `state`: names compared without case or separators) keeps the items whose
- * field equals it. Paging parameters are not filters.
+ * The filters a list's query parameters suggest: one of set values (an `enum`, a boolean) named like
+ * a field of its items (`status`, Twilio's `State` for `state`: names compared without case or
+ * separators) keeps the items whose field equals it. Free text may be a search (`name` containing
+ * it), and paging parameters are not filters.
  */
 function inferredFilters(list: Operation, item: JsonSchema | undefined): FilterExtension[] {
   const fields = item ? (objectProperties(item) ?? {}) : {};
   return list.parameters.flatMap((parameter) => {
     if (parameter.in !== 'query' || PAGE_SIZE.test(parameter.name) || PAGE_MOVE.test(parameter.name)) return [];
+    const values = flatten(parameter.schema);
+    const items = values.items && typeof values.items === 'object' ? flatten(values.items as JsonSchema) : undefined;
+    const set = (schema: JsonSchema | undefined) =>
+      schema !== undefined && (allowedValues(schema) !== undefined || mainType(schema) === 'boolean');
+    if (!set(values) && !set(items)) return [];
     const field = Object.keys(fields).find((name) => plainName(name) === plainName(parameter.name));
     const type = field === undefined ? undefined : mainType(flatten(fields[field]!));
     return field !== undefined && type !== 'object' && type !== 'array'
@@ -182,9 +188,8 @@ function inferredResource(
       return { ...base, action: 'read', idParameter };
     case 'put':
       return { ...base, action: 'replace', idParameter };
-    // Twilio's and Stripe's update: a POST to the record's own path, its fields in the body.
     case 'post':
-      return operation.requestBody ? { ...base, action: 'update', idParameter, patch: 'merge' } : undefined;
+      return postUpdates(operation) ? { ...base, action: 'update', idParameter, patch: 'merge' } : undefined;
     case 'patch': {
       const media = operation.requestBody?.content[0];
       const patch =
@@ -206,7 +211,7 @@ function inferredResource(
  * a whole segment after a named one, with more path after it. A version (`/{version}/contacts`) or
  * a format (`/contacts.{format}`) names none.
  */
-function parentParameters(path: string): string[] {
+export function parentParameters(path: string): string[] {
   const segments = path.split('/');
   return segments.flatMap((segment, i) => {
     const name = /^\{([^}]+)\}$/.exec(segment)?.[1];
@@ -315,6 +320,12 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
   return bindings;
 }
 
+/** The status an operation answers for a record not stored: its declared not-found status, when it documents it. */
+export function documentedNotFound(operation: Operation, binding: ResourceBinding | undefined): string | undefined {
+  const status = binding?.resource.notFound?.status ?? '404';
+  return operation.responses.some((r) => r.status === status) ? status : undefined;
+}
+
 /** A parent an operation's path names that must be stored for it to find anything. */
 export interface StoredParent {
   parameter: string;
@@ -338,8 +349,8 @@ export function storedParents(spec: Spec): ReadonlyMap<string, readonly StoredPa
   const model = resourceModel(spec);
   const parents = new Map<string, StoredParent[]>();
   for (const operation of spec.operations) {
-    const status = model.get(operation.operationId)?.resource.notFound?.status ?? '404';
-    if (!operation.responses.some((r) => r.status === status)) continue;
+    const status = documentedNotFound(operation, model.get(operation.operationId));
+    if (status === undefined) continue;
     const found = (linkedParameters(spec).get(operation.operationId) ?? []).flatMap((link) => {
       const source = link.parent ? model.get(link.sourceOperationId) : undefined;
       return source

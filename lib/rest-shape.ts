@@ -15,6 +15,15 @@ import { objectProperties } from './wire.js';
 /** A path template as routing reads it: `/contacts/{contactId}/notes` and `/contacts/{id}/notes` are one. */
 export const templateKey = (path: string): string => path.replace(/\{[^}]*\}/g, '{}');
 
+/**
+ * Whether a POST to a record's own path updates it (Twilio's and Stripe's way): it sends a body and
+ * answers as an update does, not 201 or 202 (a reply posted to a message is a new message).
+ */
+export function postUpdates(operation: Operation): boolean {
+  const success = operation.responses.find((r) => isSuccessStatus(r.status));
+  return operation.requestBody !== undefined && success !== undefined && !['201', '202'].includes(success.status);
+}
+
 /** `POST /pets` and `GET /pets/{id}`: the collection path, and the id parameter for item paths. */
 export function restShape(path: string): { collection: string; idParameter?: string } {
   const segments = path.replace(/\/+$/, '').split('/');
@@ -122,8 +131,7 @@ export function restCollections(spec: Spec): RestCollection[] {
     if (!success) continue;
     const items = spec.operations.flatMap((operation) => {
       const shape = restShape(operation.path);
-      // A POST to the record's own path with a body updates it (Twilio, Stripe).
-      const acts = operation.method !== 'post' || operation.requestBody !== undefined;
+      const acts = operation.method !== 'post' || postUpdates(operation);
       return shape.idParameter && templateKey(shape.collection) === templateKey(create.path) && acts
         ? [{ operation, idParameter: shape.idParameter }]
         : [];

@@ -10,11 +10,11 @@ import type { JsonSchema } from './json-schema.js';
 import { flatten } from './schema.js';
 import { objectProperties } from './wire.js';
 
-const writeOnlyIn = new WeakMap<object, boolean>();
+const marked = new WeakMap<object, boolean>();
 
 /** Whether the document marks any property write-only: values of one that marks none need no walk. */
 export function hasWriteOnly(document: object): boolean {
-  let known = writeOnlyIn.get(document);
+  let known = marked.get(document);
   if (known === undefined) {
     known = false;
     const stack: unknown[] = [document];
@@ -29,9 +29,30 @@ export function hasWriteOnly(document: object): boolean {
         stack.push(...Object.values(node));
       }
     }
-    writeOnlyIn.set(document, known);
+    marked.set(document, known);
   }
   return known;
+}
+
+/**
+ * Whether the schema's property `name` is write-only for every value: marked so where the object
+ * itself (its `allOf` parts folded) declares it, else in every `oneOf`/`anyOf` branch declaring it (a
+ * `secret` write-only for passwords only is not taken out of a token's answer).
+ */
+function writeOnlyIn(schema: JsonSchema, name: string): boolean {
+  const flat = flatten(schema);
+  const own = flat.properties ? Object.hasOwn(flat.properties, name) : false;
+  if (own) return flat.properties![name]!.writeOnly === true;
+  const branches = [...(flat.oneOf ?? []), ...(flat.anyOf ?? [])].filter(
+    (branch): branch is JsonSchema => typeof branch === 'object' && branch !== null,
+  );
+  const declaring = branches.filter((branch) => declares(branch, name));
+  return declaring.length > 0 && declaring.every((branch) => writeOnlyIn(branch, name));
+}
+
+/** Whether a branch declares `name` (its own properties or its branches'). */
+function declares(schema: JsonSchema, name: string): boolean {
+  return objectProperties(schema)?.[name] !== undefined;
 }
 
 /** How deep into a value write-only properties are looked for. */
@@ -65,8 +86,9 @@ export function withoutWriteOnly(
     const property = own(properties, name);
     if (!property) continue;
     const where = appendPointer(at, name);
-    if (property.writeOnly === true) found?.(where);
-    const kept = property.writeOnly === true ? undefined : withoutWriteOnly(member, property, found, where, depth + 1);
+    const hidden = property.writeOnly === true && writeOnlyIn(schema, name);
+    if (hidden) found?.(where);
+    const kept = hidden ? undefined : withoutWriteOnly(member, property, found, where, depth + 1);
     if (kept === member) continue;
     copy ??= { ...value };
     if (kept === undefined) delete copy[name];

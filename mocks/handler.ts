@@ -168,7 +168,10 @@ async function answer(
   let decision: StateDecision | undefined;
   if (!options.stateless) {
     const parents = storedParents(request.api.spec).get(request.operation.operationId);
-    decision = missingParent(parents, binding, request.api.store, request.pathParameters);
+    decision = missingParent(request.operation, parents, binding, request.api.store, {
+      parameters,
+      pathParameters: request.pathParameters,
+    });
   }
   if (!decision && binding && !options.stateless) {
     decision = planState(binding, request.api.store, {

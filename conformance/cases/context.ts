@@ -35,7 +35,11 @@ export function createContext(
     // A parameter filled by several links takes the first one from another operation: a link from the
     // operation to itself (a copy of a copy) cannot give its first request an id.
     const chosen = new Map<string, LinkedValue>();
+    const operation = spec.operations.find((op) => op.operationId === target);
     for (const p of [...parameters].sort((a, b) => selfLink(a.sourceOperationId) - selfLink(b.sourceOperationId))) {
+      // A parent the config file names (an account, a merchant) is that one, not one the run makes.
+      const given = operation?.parameters.some((q) => q.name === p.parameter && q.in === 'path' && q.given === true);
+      if (p.parent && given) continue;
       if (!chosen.has(p.parameter)) {
         chosen.set(p.parameter, {
           sourceOperationId: p.sourceOperationId,

@@ -10,7 +10,7 @@ import { isObject, type JsonObject } from '../../lib/json.js';
 import { appendPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
-import { type ResourceBinding, resourceModel } from '../../lib/resources.js';
+import { documentedNotFound, type ResourceBinding, resourceModel } from '../../lib/resources.js';
 import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
@@ -104,12 +104,11 @@ function aimed(
 }
 
 /**
- * The status an operation answers for a record deleted before: its declared not-found status, when it
- * documents it. One that documents none has no status a deleted record could get: no step asks.
+ * The status an operation answers for a record deleted before. One that documents no not-found
+ * answer has no status a deleted record could get: no step asks.
  */
 function goneStatus([operation, binding]: [Operation, ResourceBinding]): string | undefined {
-  const status = binding.resource.notFound?.status ?? '404';
-  return operation.responses.some((r) => r.status === status) ? status : undefined;
+  return documentedNotFound(operation, binding);
 }
 
 /**
@@ -366,5 +365,12 @@ export function cleanupPlans(ctx: BuildContext): CleanupPlan[] {
     }
     plans.push(plan);
   }
-  return referringFirst(ctx, plans, (plan) => plan.collection);
+  // A nested collection's records go before their parents': a server may refuse to delete a contact
+  // that still has notes, or take the notes with it.
+  const depth = (plan: CleanupPlan) => model.get(plan.creates[0]!.operationId)?.parentParameters?.length ?? 0;
+  return referringFirst(
+    ctx,
+    plans.sort((a, b) => depth(b) - depth(a)),
+    (plan) => plan.collection,
+  );
 }

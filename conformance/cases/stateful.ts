@@ -94,7 +94,7 @@ export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDra
   const links = ctx.links.get(target.operationId) ?? new Map<string, LinkedValue>();
   for (const [param, link] of links) {
     // A new parent holds none of the records the target's other links name: only a create under it is asked.
-    if (link.parent && [...links.values()].some((other) => !other.parent)) continue;
+    if (link.parent && links.size > 1) continue;
     const source = ctx.spec.operations.find((op) => op.operationId === link.sourceOperationId);
     if (!source) continue;
     const update = withBody(

@@ -6,17 +6,17 @@ import { got, guessedStatuses } from './support.js';
 /**
  * Whether the answer is the refusal the case asked for, in a status the operation does not list
  * because it lists none of that kind (OpenAPI: the responses need not cover every status): a 401 or
- * 403 to a request without valid credentials (RFC 9110), any 4xx to one without them where the
- * operation documents neither, and any 4xx to an invalid request where it documents no refusal.
- * The check of the case's kind (`ignored_auth`, `negative_data_rejected`...) judges the rest.
+ * 403 to a request without valid credentials where the operation lists neither (RFC 9110), any 4xx
+ * to an invalid request where it lists no refusal. The check of the case's kind (`ignored_auth`,
+ * `negative_data_rejected`...) judges the rest.
  */
 function askedRefusal({ testCase, operation, response }: CheckContext): boolean {
   const status = response!.status;
+  if (testCase.kind === 'auth') {
+    const listed = documentedStatuses(operation, '4').some((s) => s === '401' || s === '403');
+    return (status === 401 || status === 403) && !listed;
+  }
   if (status < 400 || status >= 500) return false;
-  if (testCase.kind === 'auth')
-    return (
-      status === 401 || status === 403 || !documentedStatuses(operation, '4').some((s) => s === '401' || s === '403')
-    );
   return (testCase.kind === 'negative' || testCase.kind === 'header') && rejectionResponses(operation).length === 0;
 }
 

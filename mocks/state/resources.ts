@@ -11,8 +11,9 @@ import type { PageUrlsExtension, SortExtension } from '../../lib/extensions.js';
 import { isObject, own } from '../../lib/json.js';
 import { formatPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { plainName, type ResourceBinding, type StoredParent, schemaAt } from '../../lib/resources.js';
+import { parentParameters, plainName, type ResourceBinding, type StoredParent, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
+import type { Operation } from '../../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
 import { objectProperties } from '../../lib/wire.js';
 import { blend } from '../fit.js';
@@ -341,7 +342,17 @@ export function mergeRecords(stored: StoredRecord, incoming: StoredRecord, keep:
 
 /** Ids are stored by their text: `007` and `7` name the same integer id. */
 function idKey(binding: ResourceBinding, raw: string): string {
-  return binding.idKind === 'integer' && /^-?\d+$/.test(raw) ? String(Number(raw)) : raw;
+  return storedKey(raw, binding.idKind);
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** An id as the store keys it: an integer's number (`08` is 8), a UUID in lower case with hyphens, as made. */
+function storedKey(raw: string, idKind: ResourceBinding['idKind']): string {
+  if (idKind === 'integer') return /^-?\d+$/.test(raw) ? String(Number(raw)) : raw;
+  if (idKind !== 'uuid' || !UUID_TEXT.test(raw)) return raw;
+  const hex = raw.replaceAll('-', '').toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function newId(
@@ -1173,40 +1184,50 @@ export function pageWindow(page: number, pages: number, onEachSide: number): (nu
   return [1, 2, undefined, ...range(page - onEachSide, page + onEachSide), undefined, pages - 1, pages];
 }
 
-const UUID_TEXT = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-
 /**
- * The parent the request names: its parent path parameters' values, each as the one value it spells
- * (`/contacts/08/notes` is contact 8's; a UUID is one in either case, with or without hyphens).
+ * The parent the named path parameters give, each as the one value it spells (`/contacts/08/notes`
+ * is contact 8's; a UUID is one in either case, with or without hyphens); '' for none.
  */
-function parentOf(binding: ResourceBinding, request: StateRequest): string {
-  const names = binding.parentParameters;
-  if (!names) return '';
+function parentKey(
+  names: readonly string[],
+  parameters: Readonly<Record<string, unknown>>,
+  pathParameters: Readonly<Record<string, string>>,
+): string {
+  if (names.length === 0) return '';
   return JSON.stringify(
     names.map((name) => {
-      const value = own(request.parameters, name);
+      const value = own(parameters, name);
       if (typeof value === 'number') return String(value);
-      const text = own(request.pathParameters, name) ?? '';
+      const text = own(pathParameters, name) ?? '';
       return UUID_TEXT.test(text) ? text.replaceAll('-', '').toLowerCase() : text;
     }),
   );
 }
 
+/** The parent the request names: its parent path parameters' values. */
+function parentOf(binding: ResourceBinding, request: StateRequest): string {
+  return parentKey(binding.parentParameters ?? [], request.parameters, request.pathParameters);
+}
+
 /**
- * The not-found answer for the first parent the request's path names that is not stored
- * (`/contacts/99/notes`), of any operation, state-bound or not.
+ * The not-found answer for the first parent the request's path names that is not stored under its
+ * own parents (`/contacts/99/notes`; `/orgs/2/projects/1/tasks` for org 1's project), of any
+ * operation, state-bound or not.
  */
 export function missingParent(
+  operation: Operation,
   parents: readonly StoredParent[] | undefined,
   binding: ResourceBinding | undefined,
   store: Store,
-  pathParameters: Readonly<Record<string, string>>,
+  request: Pick<StateRequest, 'parameters' | 'pathParameters'>,
 ): StateDecision | undefined {
+  const names = parentParameters(operation.path);
   for (const { parameter, collection, idKind, status } of parents ?? []) {
-    const raw = own(pathParameters, parameter);
+    const raw = own(request.pathParameters, parameter);
     if (raw === undefined) continue;
-    const key = idKind === 'integer' && /^-?\d+$/.test(raw) ? String(Number(raw)) : raw;
-    if (store.existing(collection)?.get(key) !== undefined) continue;
+    const above = names.slice(0, Math.max(0, names.indexOf(parameter)));
+    const scope = parentKey(above, request.parameters, request.pathParameters);
+    if (store.existing(collection)?.get(storedKey(raw, idKind), scope) !== undefined) continue;
     const example = binding?.resource.notFound?.example;
     return {
       kind: 'reject',

@@ -947,6 +947,66 @@ it("a Swagger 2.0 discriminator (a property name) gives a body its schema's name
   }
 });
 
+it('two levels of nesting: a correct server passes, and the cleanup leaves nothing (children first, under their parents)', async () => {
+  // Records by the path of their collection (`/orgs/o1/projects`); a record with records under it cannot be deleted.
+  const stores = new Map<string, Map<string, { id: string; name: string }>>();
+  let made = 0;
+  const target = await serve((method, url, text, contentType) => {
+    const parts = url.pathname.split('/').filter(Boolean);
+    const body = jsonOf(text, contentType) as Record<string, unknown> | undefined;
+    const item = parts.length % 2 === 0;
+    const collection = `/${(item ? parts.slice(0, -1) : parts).join('/')}`;
+    // Every parent on the way must be stored under its own parent.
+    for (let i = 2; i < parts.length - (item ? 1 : 0); i += 2) {
+      if (!stores.get(`/${parts.slice(0, i - 1).join('/')}`)?.has(parts[i - 1]!)) return { status: 404, text: '' };
+    }
+    const records = stores.get(collection) ?? new Map();
+    stores.set(collection, records);
+    if (!item && method === 'POST') {
+      if (!isObject(body) || typeof body.name !== 'string' || Object.keys(body).join() !== 'name')
+        return { status: 400, text: '' };
+      const record = { id: `r${++made}`, name: body.name };
+      records.set(record.id, record);
+      return { status: 201, body: record };
+    }
+    if (!item) return { status: 200, body: [...records.values()] };
+    const record = records.get(parts.at(-1)!);
+    if (!record) return { status: 404, text: '' };
+    if (method === 'GET') return { status: 200, body: record };
+    const children = [...stores].some(([path, held]) => path.startsWith(`${url.pathname}/`) && held.size > 0);
+    if (children) return { status: 409, text: '' };
+    records.delete(record.id);
+    return { status: 204, text: '' };
+  });
+  try {
+    const run = await runFixture('nested-deep.yaml', target.baseUrl, '--seed', '7', '--cleanup');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.listTask?.checks.resource_availability?.passed).toBeGreaterThan(0);
+    expect([...stores.values()].reduce((sum, held) => sum + held.size, 0)).toBe(0);
+  } finally {
+    await target.close();
+  }
+});
+
+it('an operation that documents its 401: a 403 without credentials is an undocumented status', async () => {
+  for (const [refusal, code] of [
+    [401, 0],
+    [403, 1],
+  ] as const) {
+    const target = await serve((_method, _url, _text, _type, headers) =>
+      /^Bearer \S+$/.test(headers.authorization ?? '') ? { status: 200, body: [] } : { status: refusal, text: '' },
+    );
+    try {
+      const run = await runFixture('secured-401.yaml', target.baseUrl, '--seed', '7');
+      expect(run.code, `${refusal}: ${run.describe()}`).toBe(code);
+      if (code === 1)
+        expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['status_code_documented']));
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('problem details whose status is not the status they are answered with fail error_format (RFC 9457)', async () => {
   for (const [stated, code] of [
     [400, 0],
@@ -1061,6 +1121,30 @@ it("a documented 404 is judged where the path names a value the user gave (a con
     expect(example.code, example.describe()).toBe(0);
   } finally {
     await target.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+it('a parent the config file names is that one: no record is made to stand for it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'given-parent-'));
+  try {
+    const config = join(dir, 'conformance.config.yaml');
+    await writeFile(
+      config,
+      [
+        'apis:',
+        '  - name: notes',
+        `    spec: ${join(process.cwd(), FIXTURES, 'nested-under-created.yaml')}`,
+        '    baseUrl: http://127.0.0.1:1',
+        '    parameters:',
+        '      contact_id: my-contact-42',
+      ].join('\n'),
+    );
+    const run = await runConformance(['--config', config, '--seed', '7', '--dry-run']);
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.stdout).toContain('/contacts/my-contact-42/notes');
+    expect(run.stdout).not.toMatch(/\/contacts\/\{createContact[^}]*\}\/notes/);
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -494,3 +494,18 @@ describe('a create whose id is not named id, with no item path (an append-only l
     }
   });
 });
+
+describe('a POST to the record path that answers 201 (a reply to a message)', () => {
+  it('leaves the record as it was: it is no update', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/post-reply.yaml`] });
+    try {
+      const base = own.apis[0]!.baseUrl;
+      const { id } = (await (await postJson(`${base}/messages`, { text: 'hello' })).json()) as { id: string };
+      expect((await postJson(`${base}/messages/${id}`, { text: 'thanks' })).status).toBe(201);
+      const read = (await (await fetch(`${base}/messages/${id}`)).json()) as { text: string };
+      expect(read.text).toBe('hello');
+    } finally {
+      await own.close();
+    }
+  });
+});

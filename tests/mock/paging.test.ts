@@ -293,6 +293,8 @@ describe('a list paged and filtered by parameters no x-resource declares (the RE
       expect(await titles('page=2')).toEqual(['c']);
       expect(await titles('limit=1&page=3')).toEqual(['c']);
       expect(await titles('limit=10&Status=open')).toEqual(['a', 'c']);
+      // Free text may be a search: not read as a filter.
+      expect(await titles('limit=10&title=x')).toEqual(['a', 'b', 'c']);
     } finally {
       await own.close();
     }

@@ -184,3 +184,39 @@ describe('a nested collection whose paths name the parent differently (`{contact
     }
   });
 });
+
+describe('parents that must be stored, under their own parents', () => {
+  const post = async (base: string, path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('a project under another org is not found, nor are its tasks (/orgs/{o}/projects/{p}/tasks)', async () => {
+    const mock = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/nested-deep.yaml'] });
+    try {
+      const base = mock.apis[0]!.baseUrl;
+      const one = (await (await post(base, '/orgs', { name: 'one' })).json()) as { id: string };
+      const two = (await (await post(base, '/orgs', { name: 'two' })).json()) as { id: string };
+      const project = (await (await post(base, `/orgs/${one.id}/projects`, { name: 'p' })).json()) as { id: string };
+      expect((await fetch(`${base}/orgs/${one.id}/projects/${project.id}/tasks`)).status).toBe(200);
+      expect((await fetch(`${base}/orgs/${two.id}/projects/${project.id}/tasks`)).status).toBe(404);
+      expect((await post(base, `/orgs/${two.id}/projects/${project.id}/tasks`, { name: 't' })).status).toBe(404);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('a UUID parent or record is found in either case', async () => {
+    const mock = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/nested-uuid.yaml'] });
+    try {
+      const base = mock.apis[0]!.baseUrl;
+      const contact = (await (await post(base, '/contacts', { name: 'Ada' })).json()) as { id: string };
+      expect((await fetch(`${base}/contacts/${contact.id.toUpperCase()}/notes`)).status).toBe(200);
+      expect((await fetch(`${base}/contacts/${contact.id.toUpperCase()}`)).status).toBe(200);
+    } finally {
+      await mock.close();
+    }
+  });
+});
