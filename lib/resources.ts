@@ -47,7 +47,6 @@ export interface ResourceBinding {
    * `/contacts/{id}/notes/{noteId}`, `accountId` of `/accounts/{accountId}/contacts`).
    */
   parentParameters?: string[];
-
   /** Schema of the JSON request body, which says what a client can send of a record. */
   requestSchema?: JsonSchema;
 }
