@@ -237,5 +237,29 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
     const stated = { ...body, status: code };
     if (!media.schema || context.validators.get(media.schema, context.rules, 'response')(stated)) body = stated;
   }
+  if (!listed && options.otherwise !== undefined) {
+    // A borrowed body must not say another status: as text it says nothing of ours, and a status
+    // it repeats (`{"code": 400}`) becomes ours, or the answer is problem details after all.
+    const borrowed = numericStatus(response, '');
+    const restated = isJsonMediaType(label) ? withStatus(body, borrowed, code) : undefined;
+    const fits =
+      restated !== undefined &&
+      (!media.schema || context.validators.get(media.schema, context.rules, 'response')(restated));
+    if (!fits) return problem(code, 'Error', text, headers);
+    body = restated;
+  }
   return { status: code, headers: { 'content-type': label, ...headers }, body };
+}
+
+/** Names an error body gives the HTTP status it repeats. */
+const STATUS_NAMES = ['status', 'code', 'statusCode', 'status_code', 'httpStatus', 'httpCode'];
+
+/** The body with each top-level status-named number equal to `from` set to `to`. */
+function withStatus(body: unknown, from: number, to: number): unknown {
+  if (!isObject(body)) return body;
+  const names = STATUS_NAMES.filter((name) => body[name] === from || body[name] === String(from));
+  if (names.length === 0) return body;
+  const copy: Record<string, unknown> = { ...body };
+  for (const name of names) copy[name] = typeof body[name] === 'string' ? String(to) : to;
+  return copy;
 }

@@ -509,3 +509,23 @@ describe('a POST to the record path that answers 201 (a reply to a message)', ()
     }
   });
 });
+
+describe('a 401 where no 401 is documented, in a borrowed body', () => {
+  it('says 401 where the body repeats the status, else is problem details', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/key-borrowed-body.yaml`] });
+    try {
+      const base = own.apis[0]!.baseUrl;
+      const open = await fetch(`${base}/open`);
+      expect(open.status).toBe(401);
+      expect(await open.json()).toMatchObject({ code: 401 });
+      for (const path of ['/pinned', '/text']) {
+        const answer = await fetch(`${base}${path}`);
+        expect(answer.status, path).toBe(401);
+        expect(answer.headers.get('content-type'), path).toMatch(/^application\/problem\+json/);
+        expect(await answer.json(), path).toMatchObject({ status: 401 });
+      }
+    } finally {
+      await own.close();
+    }
+  });
+});
