@@ -347,7 +347,10 @@ function idKey(binding: ResourceBinding, raw: string): string {
 
 const UUID_TEXT = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
-/** An id as the store keys it: an integer's number (`08` is 8), a UUID in lower case with hyphens, as made. */
+/**
+ * An id as the store keys it: an integer's number (`08` is 8), a UUID in lower case with hyphens, as
+ * made (any text that spells one, for a parent whose kind is not known); other text as it is.
+ */
 function storedKey(raw: string, idKind: ResourceBinding['idKind']): string {
   if (idKind === 'integer') return /^-?\d+$/.test(raw) ? String(Number(raw)) : raw;
   if (idKind !== 'uuid' || !UUID_TEXT.test(raw)) return raw;
@@ -380,11 +383,16 @@ function newId(
 }
 
 function notFound(binding: ResourceBinding, raw: string): StateDecision {
-  const name = binding.idParameter ?? 'id';
+  return notStored(binding, binding.resource.notFound?.status ?? '404', binding.idParameter ?? 'id', raw);
+}
+
+/** The not-found answer naming the parameter whose value `raw` names no stored record. */
+function notStored(binding: ResourceBinding | undefined, status: string, name: string, raw: string): StateDecision {
+  const example = binding?.resource.notFound?.example;
   return {
     kind: 'reject',
-    status: binding.resource.notFound?.status ?? '404',
-    ...(binding.resource.notFound?.example !== undefined ? { example: binding.resource.notFound.example } : {}),
+    status,
+    ...(example !== undefined ? { example } : {}),
     violations: [],
     message: `${name} ${raw} was not found`,
     cause: 'not-found',
@@ -1198,8 +1206,7 @@ function parentKey(
     names.map((name) => {
       const value = own(parameters, name);
       if (typeof value === 'number') return String(value);
-      const text = own(pathParameters, name) ?? '';
-      return UUID_TEXT.test(text) ? text.replaceAll('-', '').toLowerCase() : text;
+      return storedKey(own(pathParameters, name) ?? '', 'uuid');
     }),
   );
 }
@@ -1221,23 +1228,15 @@ export function missingParent(
   store: Store,
   request: Pick<StateRequest, 'parameters' | 'pathParameters'>,
 ): StateDecision | undefined {
+  if (!parents?.length) return undefined;
   const names = parentParameters(operation.path);
-  for (const { parameter, collection, idKind, status } of parents ?? []) {
+  for (const { parameter, collection, idKind, status } of parents) {
     const raw = own(request.pathParameters, parameter);
     if (raw === undefined) continue;
     const above = names.slice(0, Math.max(0, names.indexOf(parameter)));
     const scope = parentKey(above, request.parameters, request.pathParameters);
-    if (store.existing(collection)?.get(storedKey(raw, idKind), scope) !== undefined) continue;
-    const example = binding?.resource.notFound?.example;
-    return {
-      kind: 'reject',
-      status,
-      ...(example !== undefined ? { example } : {}),
-      violations: [],
-      message: `${parameter} ${raw} was not found`,
-      cause: 'not-found',
-      subject: { field: parameter, value: raw },
-    };
+    if (store.existing(collection)?.get(storedKey(raw, idKind), scope) === undefined)
+      return notStored(binding, status, parameter, raw);
   }
   return undefined;
 }
