@@ -8,7 +8,6 @@ import { isObject, own } from './json.js';
 import { appendPointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { flatten } from './schema.js';
-import { objectProperties } from './wire.js';
 
 const marked = new WeakMap<object, boolean>();
 
@@ -34,25 +33,42 @@ export function hasWriteOnly(document: object): boolean {
   return known;
 }
 
-/**
- * Whether the schema's property `name` is write-only for every value: marked so where the object
- * itself (its `allOf` parts folded) declares it, else in every `oneOf`/`anyOf` branch declaring it (a
- * `secret` write-only for passwords only is not taken out of a token's answer).
- */
-function writeOnlyIn(schema: JsonSchema, name: string): boolean {
-  const flat = flatten(schema);
-  const own = flat.properties ? Object.hasOwn(flat.properties, name) : false;
-  if (own) return flat.properties![name]!.writeOnly === true;
-  const branches = [...(flat.oneOf ?? []), ...(flat.anyOf ?? [])].filter(
-    (branch): branch is JsonSchema => typeof branch === 'object' && branch !== null,
-  );
-  const declaring = branches.filter((branch) => declares(branch, name));
-  return declaring.length > 0 && declaring.every((branch) => writeOnlyIn(branch, name));
+/** A property's schema and whether it is write-only for every value the object can be. */
+interface Member {
+  schema: JsonSchema;
+  writeOnly: boolean;
 }
 
-/** Whether a branch declares `name` (its own properties or its branches'). */
-function declares(schema: JsonSchema, name: string): boolean {
-  return objectProperties(schema)?.[name] !== undefined;
+const branchesOf = (schema: JsonSchema): JsonSchema[] =>
+  [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].filter(
+    (branch): branch is JsonSchema => typeof branch === 'object' && branch !== null,
+  );
+
+/**
+ * What the schema says of its property `name`: where the object itself (its `allOf` parts folded)
+ * declares it, that; else what every `oneOf`/`anyOf` branch declaring it says, write-only only if
+ * every one marks it so (a `secret` write-only for passwords only is not taken out of a token's
+ * answer); else, in a map, its `additionalProperties`.
+ */
+function memberOf(schema: JsonSchema, name: string): Member | undefined {
+  const flat = flatten(schema);
+  const declared = flat.properties ? own(flat.properties, name) : undefined;
+  if (declared) return { schema: declared, writeOnly: declared.writeOnly === true };
+  const declaring = branchesOf(flat).flatMap((branch) => memberOf(branch, name) ?? []);
+  if (declaring.length === 1) return declaring[0];
+  if (declaring.length > 1)
+    return { schema: { anyOf: declaring.map((m) => m.schema) }, writeOnly: declaring.every((m) => m.writeOnly) };
+  const additional = flat.additionalProperties;
+  if (isObject(additional)) return { schema: additional, writeOnly: additional.writeOnly === true };
+  return undefined;
+}
+
+/** The schema of an array's items: its own, else those of its branches. */
+function itemsOf(schema: JsonSchema): JsonSchema | undefined {
+  const flat = flatten(schema);
+  if (isObject(flat.items)) return flat.items;
+  const branches = branchesOf(flat).flatMap((branch) => itemsOf(branch) ?? []);
+  return branches.length === 0 ? undefined : branches.length === 1 ? branches[0] : { anyOf: branches };
 }
 
 /** How deep into a value write-only properties are looked for. */
@@ -71,24 +87,19 @@ export function withoutWriteOnly(
 ): unknown {
   if (depth > WRITE_ONLY_DEPTH) return value;
   if (Array.isArray(value)) {
-    const items = flatten(schema).items;
-    if (!items || typeof items !== 'object') return value;
-    const out = value.map((item, i) =>
-      withoutWriteOnly(item, items as JsonSchema, found, appendPointer(at, i), depth + 1),
-    );
+    const items = itemsOf(schema);
+    if (!items) return value;
+    const out = value.map((item, i) => withoutWriteOnly(item, items, found, appendPointer(at, i), depth + 1));
     return out.some((item, i) => item !== value[i]) ? out : value;
   }
   if (!isObject(value)) return value;
-  const properties = objectProperties(schema);
-  if (!properties) return value;
   let copy: Record<string, unknown> | undefined;
   for (const [name, member] of Object.entries(value)) {
-    const property = own(properties, name);
+    const property = memberOf(schema, name);
     if (!property) continue;
     const where = appendPointer(at, name);
-    const hidden = property.writeOnly === true && writeOnlyIn(schema, name);
-    if (hidden) found?.(where);
-    const kept = hidden ? undefined : withoutWriteOnly(member, property, found, where, depth + 1);
+    if (property.writeOnly) found?.(where);
+    const kept = property.writeOnly ? undefined : withoutWriteOnly(member, property.schema, found, where, depth + 1);
     if (kept === member) continue;
     copy ??= { ...value };
     if (kept === undefined) delete copy[name];

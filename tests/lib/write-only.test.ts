@@ -29,3 +29,35 @@ describe('write-only properties', () => {
     ]);
   });
 });
+
+describe('write-only properties beside branches and in maps', () => {
+  it('are found where an object types itself and declares them in its oneOf', () => {
+    const account: JsonSchema = {
+      type: 'object',
+      properties: { id: { type: 'string' } },
+      oneOf: [{ properties: { password: { type: 'string', writeOnly: true } } }, { properties: { sso: {} } }],
+    };
+    expect(writeOnlyPointers({ id: '1', password: 'x' }, account)).toEqual(['/password']);
+    expect(withoutWriteOnly({ id: '1', password: 'x' }, account)).toEqual({ id: '1' });
+  });
+
+  it('are found in the values of a map and in the items of a branch', () => {
+    const byName: JsonSchema = { type: 'object', additionalProperties: user };
+    expect(writeOnlyPointers({ ann: { name: 'ann', password: 'x' }, bob: { name: 'bob' } }, byName)).toEqual([
+      '/ann/password',
+    ]);
+    const secrets: JsonSchema = { type: 'object', additionalProperties: { type: 'string', writeOnly: true } };
+    expect(withoutWriteOnly({ a: 'x', b: 'y' }, secrets)).toEqual({});
+    const users: JsonSchema = { oneOf: [{ type: 'array', items: user }, { type: 'null' }] };
+    expect(writeOnlyPointers([{ name: 'a', password: 'x' }], users)).toEqual(['/0/password']);
+  });
+
+  it('a declared property is not the map value: a readable name beside write-only extras stays', () => {
+    const mixed: JsonSchema = {
+      type: 'object',
+      properties: { name: { type: 'string' } },
+      additionalProperties: { type: 'string', writeOnly: true },
+    };
+    expect(withoutWriteOnly({ name: 'a', pin: '1' }, mixed)).toEqual({ name: 'a' });
+  });
+});
