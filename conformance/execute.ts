@@ -179,6 +179,13 @@ class IdPool {
     }
     return ids.splice(index, 1)[0];
   }
+
+  /** Whether a delete is refused `linked`'s record because the one its source made is a parent. */
+  withholds(linked: LinkedValue): boolean {
+    const key = IdPool.key(linked);
+    const ids = this.ids.get(key) ?? [];
+    return this.pinned.has(key) && ids.length === 1 && ids[0] === this.firsts.get(key);
+  }
 }
 
 /**
@@ -418,8 +425,10 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     known: { mergeTargetId?: unknown; subjectId?: unknown } = {},
   ) => {
     let usesCreatedId = false;
+    let unresolved: LinkedValue | undefined;
     const resolveAndNote: Resolve = (linked) => {
       const value = resolve(linked);
+      if (value === undefined) unresolved ??= linked;
       // A reference to another record is not the record the case acts on.
       if (value !== undefined && !linked.reference) usesCreatedId = true;
       return value;
@@ -438,7 +447,11 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     }
     const built = buildRequest(testCase, options.baseUrl, userHeaders, resolveAndNote, options.fits);
     if ('notSent' in built) {
-      return record({ testCase, request: placeholder(testCase), notSent: built.notSent, usesCreatedId: false });
+      const notSent =
+        unresolved && deletes(testCase) && pool.withholds(unresolved)
+          ? `the one record ${unresolved.sourceOperationId} made is kept: records of another collection are made under it (more cases make more records)`
+          : built.notSent;
+      return record({ testCase, request: placeholder(testCase), notSent, usesCreatedId: false });
     }
     // The burst is unpaced and measures the limit itself: its throttles are answers, not obstacles.
     const outcome = await sendPaced(built, testCase, paced, paced, planned);

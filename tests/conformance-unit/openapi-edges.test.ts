@@ -893,6 +893,20 @@ it('a collection nested under records the run creates is asked about under one o
   }
 });
 
+it("with one record made, a parent's delete that is not sent says the record is kept as the parent", async () => {
+  const mock = await startMock({ port: 0, specFiles: [`${FIXTURES}/nested-under-created.yaml`] });
+  try {
+    const run = await runFixture('nested-under-created.yaml', mock.apis[0]!.baseUrl, '--seed', '7', '--max-cases', '1');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    const reasons = run.report?.notSentBy.filter((n) => n.operationId === 'deleteContact').map((n) => n.reason);
+    expect(reasons).toContain(
+      'the one record createContact made is kept: records of another collection are made under it (more cases make more records)',
+    );
+  } finally {
+    await mock.close();
+  }
+});
+
 it('an update by POST to the record path is part of the lifecycle: a server that does not keep it fails stateful_rules alone', async () => {
   for (const keeps of [true, false]) {
     const records = new Map<string, { sid: string; friendly_name?: string }>();
