@@ -16,6 +16,15 @@ export function documentedStatus(status: number | string, documented: readonly s
   );
 }
 
+/**
+ * Statuses whose answers have no content, whatever a document shows for them: 204 and 304 "cannot
+ * contain content", a 205 sends none (RFC 9110 15.3.5, 15.3.6, 15.4.5), a 1xx is interim.
+ */
+export function isBodiless(status: number | string): boolean {
+  const code = Number(status);
+  return code === 204 || code === 205 || code === 304 || (code >= 100 && code < 200);
+}
+
 const byOperation = new WeakMap<Operation, Map<string, Response | null>>();
 
 export function documentedResponse(operation: Operation, status: number | string): Response | undefined {

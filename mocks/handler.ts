@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { isJsonMediaType, isMediaRange, mediaTypeMatches } from '../lib/media-type.js';
 import { problem } from '../lib/problem.js';
 import { storedParents } from '../lib/resources.js';
-import { documentedResponse, isSuccess, underRules } from '../lib/responses.js';
+import { documentedResponse, isBodiless, isSuccess, underRules } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import { hasWriteOnly, withoutWriteOnly } from '../lib/write-only.js';
@@ -113,7 +113,7 @@ function conforming(
   stored?: StoredView,
 ): Reply {
   const response = documentedResponse(request.operation, reply.status);
-  if (!response || response.content.length === 0 || reply.status === 204) return reply;
+  if (!response || response.content.length === 0 || isBodiless(reply.status)) return reply;
   if (underRules(response, options.rules).content.length === 0) return { ...reply, body: undefined };
   const declared = reply.headers['content-type'];
   const media =
@@ -213,7 +213,7 @@ async function answer(
   if (!decision || !isSuccess(reply.status)) return conforming(request, reply, [], options);
   const unfinished = reply.body;
   const finished = decision.finish(structuredClone(unfinished));
-  if (reply.status === 204 || (finished === undefined && unfinished === undefined)) {
+  if (isBodiless(reply.status) || (finished === undefined && unfinished === undefined)) {
     return { ...reply, body: undefined };
   }
   const stored = binding && { record: binding.resource.record, idField: binding.idField };

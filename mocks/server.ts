@@ -11,6 +11,7 @@ import { frameEvents, isEventStream } from '../lib/event-stream.js';
 import { isJsonMediaType, isXmlMediaType } from '../lib/media-type.js';
 import { PACKAGE_ROOT } from '../lib/package-root.js';
 import { problem } from '../lib/problem.js';
+import { isBodiless } from '../lib/responses.js';
 import { loadSpec, type Spec } from '../lib/spec.js';
 import { ValidatorCache } from '../lib/validator.js';
 import { buildApi, type MockApi, type RateLimitOverride } from './api.js';
@@ -134,7 +135,7 @@ function send(response: ServerResponse, documented: Reply): void {
     Object.entries(reply.headers).filter(([name]) => !FRAMING.has(name.toLowerCase())),
   );
   let payload: string | undefined;
-  if (reply.body !== undefined && reply.status !== 204) {
+  if (reply.body !== undefined && !isBodiless(reply.status)) {
     const type = headers['content-type'] ?? 'application/json';
     headers['content-type'] = type;
     if (isEventStream(type)) payload = frameEvents(reply.body);

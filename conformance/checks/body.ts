@@ -4,19 +4,24 @@ import { isObject } from '../../lib/json.js';
 import { isJsonMediaType, mediaTypeMatches } from '../../lib/media-type.js';
 import { PROBLEM_JSON } from '../../lib/problem.js';
 import { responseAssumption } from '../../lib/provenance.js';
+import { isBodiless } from '../../lib/responses.js';
 import { hasWriteOnly, writeOnlyPointers } from '../../lib/write-only.js';
 import type { Check, CheckContext, Failure } from '../types.js';
 import { documentedMedia, got, isSuccess, mediaTypeOf, readableBody, validateBody } from './support.js';
 
-/** A HEAD answer has no body (RFC 9110 9.3.2): none to check, and its Content-Type may be left out. */
-const isHead = (ctx: CheckContext): boolean => ctx.request.method.toUpperCase() === 'HEAD';
+/**
+ * A HEAD answer (RFC 9110 9.3.2) and a 204, 205 or 304 have no body: none to check, whatever schema the
+ * document shows for it, and their Content-Type may be left out.
+ */
+const noContent = (ctx: CheckContext): boolean =>
+  ctx.request.method.toUpperCase() === 'HEAD' || (ctx.response !== undefined && isBodiless(ctx.response.status));
 
 export const contentType: Check = (ctx) => {
   const { spec, response, documented, rules } = ctx;
   if (!response || !documented || documented.content.length === 0) return 'skip';
   const actual = mediaTypeOf(response);
   // No content, nothing to label: an empty body is judged by the body checks, where a schema says what it holds.
-  if (!actual && (isHead(ctx) || response.text === '')) return 'skip';
+  if (!actual && (noContent(ctx) || response.text === '')) return 'skip';
   if (actual && documented.content.some((m) => mediaTypeMatches(m.mediaType, actual))) return;
   // The vendor shows the body but names no media type: by its own word any label of that kind will
   // do (problem details as plain application/json), not another kind (JSON sent as text/plain).
@@ -45,7 +50,7 @@ export const contentType: Check = (ctx) => {
 function bodyCheck(successes: boolean): Check {
   return (ctx) => {
     const { response, documented } = ctx;
-    if (!response || !documented || isSuccess(response.status) !== successes || isHead(ctx)) return 'skip';
+    if (!response || !documented || isSuccess(response.status) !== successes || noContent(ctx)) return 'skip';
     const media = documentedMedia(documented, response);
     if (!media?.schema || !readableBody(media.mediaType, media.schema)) return 'skip';
     const content = responseAssumption(ctx.spec, documented, 'content');

@@ -907,6 +907,20 @@ it("with one record made, a parent's delete that is not sent says the record is 
   }
 });
 
+it('a 204 the document shows a schema for is empty, as HTTP says: neither the runner nor the mock fails it', async () => {
+  const target = await serve(() => ({ status: 204, text: '' }));
+  const mock = await startMock({ port: 0, specFiles: [`${FIXTURES}/no-content-schema.yaml`] });
+  try {
+    for (const baseUrl of [target.baseUrl, mock.apis[0]!.baseUrl]) {
+      const run = await runFixture('no-content-schema.yaml', baseUrl, '--seed', '7');
+      expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      expect(run.report?.operations.deleteList?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
+    }
+  } finally {
+    await Promise.all([target.close(), mock.close()]);
+  }
+});
+
 it('an update by POST to the record path is part of the lifecycle: a server that does not keep it fails stateful_rules alone', async () => {
   for (const keeps of [true, false]) {
     const records = new Map<string, { sid: string; friendly_name?: string }>();
