@@ -3,9 +3,8 @@
  * case (by its kind). A throttled answer the run cannot prove premature is not judged.
  */
 import { documentedResponse, documentedStatuses, rejectionResponses } from '../../lib/responses.js';
-import { jsonEqual } from '../../lib/schema.js';
-import type { Check, CheckContext, Failure, TestCase } from '../types.js';
-import { got, isSuccess, throttleState } from './support.js';
+import type { Check, CheckContext, Failure } from '../types.js';
+import { anchored, got, isSuccess, throttleState } from './support.js';
 
 function rejected(ctx: CheckContext, what: string): Failure | undefined | 'skip' {
   const { response, operation, testCase } = ctx;
@@ -29,22 +28,6 @@ function rejected(ctx: CheckContext, what: string): Failure | undefined | 'skip'
     key: isSuccess(response.status) ? 'accepted' : `answered ${response.status}`,
     ...(testCase.assumptions ? { assumptions: testCase.assumptions } : {}),
   };
-}
-
-/**
- * Whether the case's path names something known to exist: a record of the run (an id an earlier
- * answer gave) or a value the user gave (an account id from the config file); or has no parameter.
- */
-function anchored(testCase: TestCase): boolean {
-  const entries = Object.entries(testCase.request.pathParams);
-  const given = (name: string, value: unknown): boolean =>
-    testCase.operation.parameters.some(
-      (p) => p.in === 'path' && p.name === name && p.given === true && jsonEqual(p.example, value),
-    );
-  return (
-    entries.length === 0 ||
-    entries.some(([name, value]) => 'sourceOperationId' in value || ('value' in value && given(name, value.value)))
-  );
 }
 
 export const positiveDataAccepted: Check = (ctx) => {

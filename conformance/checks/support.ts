@@ -16,11 +16,11 @@ import {
   responseAssumption,
 } from '../../lib/provenance.js';
 import { documentedResponse, underRules } from '../../lib/responses.js';
-import { declaredTypes } from '../../lib/schema.js';
+import { declaredTypes, jsonEqual } from '../../lib/schema.js';
 import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
 import { readParameter } from '../../lib/wire.js';
 import { provablyPremature } from '../throttle.js';
-import type { CheckContext, Failure, ReceivedResponse, Rules } from '../types.js';
+import type { CheckContext, Failure, ReceivedResponse, Rules, TestCase } from '../types.js';
 
 export { isSuccess } from '../../lib/responses.js';
 
@@ -217,3 +217,20 @@ export function throttleState(ctx: CheckContext): 'none' | 'premature' | 'unjudg
 }
 
 export const THROTTLED = 'throttled by the server: the run cannot tell whether its quota was used before';
+
+/**
+ * Whether everything the case's path names is known to exist: each parameter a record of the run (an
+ * id an earlier answer gave) or a value the user gave (an account id from the config file). A made-up
+ * member id under a list the run made may name no member: its 404 blames neither.
+ */
+export function anchored(testCase: TestCase): boolean {
+  const entries = Object.entries(testCase.request.pathParams);
+  const given = (name: string, value: unknown): boolean =>
+    testCase.operation.parameters.some(
+      (p) => p.in === 'path' && p.name === name && p.given === true && jsonEqual(p.example, value),
+    );
+  return (
+    entries.length === 0 ||
+    entries.every(([name, value]) => 'sourceOperationId' in value || ('value' in value && given(name, value.value)))
+  );
+}

@@ -921,6 +921,22 @@ it('a 204 the document shows a schema for is empty, as HTTP says: neither the ru
   }
 });
 
+it("a made-up member's 404 under a list the run made blames neither: a server knowing no such member passes", async () => {
+  let made = 0;
+  const target = await serve((method, url) => {
+    if (method === 'POST' && url.pathname === '/lists') return { status: 201, body: { id: ++made } };
+    const [, list] = /^\/lists\/(\d+)\/members\/[^/]+$/.exec(url.pathname) ?? [];
+    return { status: 404, body: { error: list === undefined ? 'no such list' : 'no such member' } };
+  });
+  try {
+    const run = await runFixture('member-of-made-list.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(target.seen.some((line) => /^PUT \/lists\/1\/members\//.test(line))).toBe(true);
+  } finally {
+    await target.close();
+  }
+});
+
 it('an update by POST to the record path is part of the lifecycle: a server that does not keep it fails stateful_rules alone', async () => {
   for (const keeps of [true, false]) {
     const records = new Map<string, { sid: string; friendly_name?: string }>();
