@@ -98,8 +98,8 @@ export type StatefulRule =
    * `pageSize` items (0: of any size) may be full and have left it for another page.
    */
   | { rule: 'lists'; items: string; idField: string; about: number; pageSize?: number }
-  /** The list no longer holds the record the step `about` made (it was deleted). */
-  | { rule: 'unlists'; items: string; idField: string; about: number }
+  /** The list no longer holds the record the step `about` made (it was deleted); a full page proves nothing. */
+  | { rule: 'unlists'; items: string; idField: string; about: number; pageSize?: number }
   /** The record the step `about` made was deleted: this request gets the documented not-found answer. */
   | { rule: 'gone'; status: string; about: number }
   /** A new record gets an id none of the run's deleted records had. */

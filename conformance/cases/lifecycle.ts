@@ -256,9 +256,13 @@ function lifecycleOf(
         pageSize = Math.min(maximum ?? 100, 100);
         request.query[declared.paging.size] = { value: pageSize };
       } else pageSize = declared?.paging ? declared.paging.defaultSize : undeclaredPageSize(listOp);
-      const rule: StatefulRule = deleted
-        ? { rule: 'unlists', items, idField: idField, about: 0 }
-        : { rule: 'lists', items, idField: idField, about: 0, ...(pageSize !== undefined ? { pageSize } : {}) };
+      const rule: StatefulRule = {
+        rule: deleted ? 'unlists' : 'lists',
+        items,
+        idField,
+        about: 0,
+        ...(pageSize !== undefined ? { pageSize } : {}),
+      };
       steps.push(step(listOp, `${listOp.operationId} ${deleted ? 'without' : 'with'} the record`, request, rule));
     };
 

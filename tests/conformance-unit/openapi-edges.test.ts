@@ -607,6 +607,35 @@ it('a list paged by parameters no x-resource declares: a full page does not prov
   }
 });
 
+it("a full page without a deleted record does not prove it gone: the list's step is skipped, not passed", async () => {
+  const things: { id: string; name: string }[] = [];
+  const target = await serve((method, url, text, contentType) => {
+    const id = /^\/things\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (id !== undefined) {
+      const at = things.findIndex((thing) => thing.id === id);
+      if (at < 0) return { status: 404, text: '' };
+      if (method !== 'DELETE') return { status: 200, body: things[at] };
+      things.splice(at, 1);
+      return { status: 204, text: '' };
+    }
+    if (method === 'GET') return { status: 200, body: { results: things.slice(0, 10) } };
+    const name = (jsonOf(text, contentType) as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return { status: 400, text: '' };
+    const thing = { id: `t${things.length + 1}-${name.length}`, name };
+    things.push(thing);
+    return { status: 201, body: thing };
+  });
+  try {
+    const run = await runFixture('undeclared-paging-delete.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    const listed = run.report?.operations.listThings?.checks.stateful_rules;
+    expect(listed?.passed).toBe(0);
+    expect(listed?.skipped).toBeGreaterThanOrEqual(2);
+  } finally {
+    await target.close();
+  }
+});
+
 it('an item path named for an attribute (an email) gets no made-up id: a documented 404 for a value no record has is no failure', async () => {
   const contacts = new Map<string, { id: number; email: string }>();
   const target = await serve((method, url, text, contentType) => {
