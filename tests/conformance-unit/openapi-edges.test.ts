@@ -636,6 +636,26 @@ it("a full page without a deleted record does not prove it gone: the list's step
   }
 });
 
+it('an empty body where a schema under */* is documented is judged: a 200 with nothing fails, naming the documented 204', async () => {
+  for (const status of [204, 200]) {
+    const target = await serve(() => ({ status, text: '' }));
+    try {
+      const run = await runFixture('default-any-media.yaml', target.baseUrl, '--seed', '7');
+      const failures = run.report?.failures ?? [];
+      if (status === 204) expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      else {
+        expect(run.code, run.describe()).toBe(1);
+        expect(new Set(failures.map((f) => f.check))).toEqual(new Set(['response_schema']));
+        expect(failures[0]?.message).toBe(
+          'empty body where the default schema is documented (200 is not the documented 204: only default covers it)',
+        );
+      }
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('an item path named for an attribute (an email) gets no made-up id: a documented 404 for a value no record has is no failure', async () => {
   const contacts = new Map<string, { id: number; email: string }>();
   const target = await serve((method, url, text, contentType) => {
