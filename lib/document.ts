@@ -27,7 +27,10 @@ export interface SourceDocument {
 }
 
 // prettyErrors: without it the parser keeps no line counter and an error has no line and column.
-const YAML_OPTIONS = { prettyErrors: true, maxAliasCount: 1000, uniqueKeys: false } as const;
+// uniqueKeys: YAML 1.2 requires a mapping's keys to be unique; a second `'200':` is refused with its line
+// rather than silently replacing the first (a JSON file keeps JSON.parse's last-wins: RFC 8259 only
+// says SHOULD).
+const YAML_OPTIONS = { prettyErrors: true, maxAliasCount: 1000, uniqueKeys: true } as const;
 const YAML_VERSION = (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
 /** What a kept parse depends on besides the text. */
 export const YAML_PARSER = `yaml ${YAML_VERSION} ${JSON.stringify(YAML_OPTIONS)}`;

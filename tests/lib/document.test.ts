@@ -52,6 +52,15 @@ describe('syntax errors name the file, line and column', () => {
     expect(await failure(path)).toMatch(new RegExp(`^${path.replace(/[.\\]/g, '\\$&')}:3:12: invalid JSON: `));
   });
 
+  it('a key twice in one YAML mapping (YAML 1.2: keys are unique), not the last one silently', async () => {
+    const responses = "      '200': {description: ok}\n      '200': {description: also ok}\n";
+    const path = await file(
+      'twice.yaml',
+      `openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /p:\n    get:\n      responses:\n${responses}`,
+    );
+    expect(await failure(path)).toBe(`${path}:8:7: invalid YAML: Map keys must be unique`);
+  });
+
   it('a YAML error in a file referenced from the spec names that file', async () => {
     await file('refs/broken.yaml', 'Pet:\n  type: [object\n');
     const path = await file(
