@@ -49,12 +49,14 @@ export interface LinkedValue {
 /**
  * Where a body names a record of another collection: the value at `pointer`, with `each` the
  * property `each` of every item of the array at `pointer`, with `items` every item of that array
- * (a list of member ids); each item its own record.
+ * (a list of member ids); each item its own record. With `single`, the list names one record only
+ * (a bulk delete's list, each valid case removing one record the run made).
  */
 export interface BodyRef {
   pointer: string;
   each?: string;
   items?: true;
+  single?: true;
   linked: LinkedValue;
 }
 

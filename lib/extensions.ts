@@ -109,6 +109,8 @@ export interface ResourceExtension {
   idParameter?: string;
   /** Instead of `idParameter`: a JSON pointer to the id in the request body. */
   idPointer?: string;
+  /** delete, instead of `idParameter`: a JSON pointer to a list of ids in the request body, each record deleted. */
+  idsPointer?: string;
   /**
    * update: how the request changes the stored record: the body's properties (merge), an RFC 6902
    * body (json-patch), or the query parameters other than the id's (parameters).
@@ -425,10 +427,12 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
     action: action as ResourceAction,
     record: typeof raw.record === 'string' ? raw.record : '',
   };
-  for (const key of ['id', 'idParameter', 'idPointer', 'items'] as const) {
+  for (const key of ['id', 'idParameter', 'idPointer', 'idsPointer', 'items'] as const) {
     const value = optionalString(raw, key, where);
     if (value !== undefined) result[key] = value;
   }
+  if (result.idsPointer !== undefined && result.action !== 'delete')
+    fail(where, '"idsPointer" needs "action": "delete"');
   if (raw.patch !== undefined) {
     if (raw.patch !== 'merge' && raw.patch !== 'json-patch' && raw.patch !== 'parameters') {
       fail(where, '"patch" must be "merge", "json-patch" or "parameters"');

@@ -13,7 +13,14 @@ import { linkedParameters } from './links.js';
 import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
 import { inferredPaging, PAGE_MOVE, PAGE_SIZE } from './paging.js';
 import { isSuccessStatus } from './responses.js';
-import { postUpdates, type RestCollection, restCollections, restShape, templateKey } from './rest-shape.js';
+import {
+  bulkIdsPointer,
+  postUpdates,
+  type RestCollection,
+  restCollections,
+  restShape,
+  templateKey,
+} from './rest-shape.js';
 import { allowedValues, flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
 import { objectProperties } from './wire.js';
@@ -164,6 +171,10 @@ function inferredResource(
   const base = { collection: collection.path, record: id.record };
   if (!shape.idParameter) {
     if (operation === create) return { ...base, action: 'create', id: id.id };
+    if (operation.method === 'delete') {
+      const ids = bulkIdsPointer(operation);
+      return ids === undefined ? undefined : { ...base, action: 'delete', idsPointer: ids };
+    }
     if (operation.method === 'get') {
       const schema = jsonSchemaOf(operation);
       const flat = schema ? flatten(schema) : undefined;
@@ -263,7 +274,10 @@ function bind(
   if (sent) binding.requestSchema = sent;
   const idParameter =
     resource.idParameter ??
-    (resource.action === 'create' || resource.action === 'list' || resource.idPointer !== undefined
+    (resource.action === 'create' ||
+    resource.action === 'list' ||
+    resource.idPointer !== undefined ||
+    resource.idsPointer !== undefined
       ? undefined
       : idParameterOf(spec, operation));
   if (idParameter !== undefined) binding.idParameter = idParameter;

@@ -105,6 +105,29 @@ function idPointer(
   return undefined;
 }
 
+/** Whether a schema is a list of single values (ids), not of records. */
+function listOfScalars(schema: JsonSchema | undefined): boolean {
+  const flat = schema ? flatten(schema) : undefined;
+  if (!flat || mainType(flat) !== 'array' || !flat.items || typeof flat.items !== 'object') return false;
+  const item = mainType(flatten(flat.items as JsonSchema));
+  return item === 'string' || item === 'integer' || item === 'number';
+}
+
+/**
+ * Where a DELETE on a collection's own path carries the ids of the records it deletes (SendGrid's
+ * `DELETE /lists` with `[1, 2]`): the whole JSON body when it is a list of single values, else its
+ * one list of them named for ids (`ids`, `list_ids`). Undefined when it names no records so.
+ */
+export function bulkIdsPointer(operation: Operation): string | undefined {
+  if (operation.method !== 'delete') return undefined;
+  const schema = operation.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
+  if (!schema) return undefined;
+  if (listOfScalars(schema)) return '';
+  const properties = objectProperties(schema) ?? {};
+  const named = Object.keys(properties).filter((name) => /ids$/i.test(name) && listOfScalars(properties[name]));
+  return named.length === 1 ? appendPointer('', named[0]!) : undefined;
+}
+
 export interface RestCollection {
   /** The collection's path (`/pets`). */
   path: string;

@@ -36,9 +36,11 @@ function collections(ctx: BuildContext): Map<string, Collection> {
     const entry = byName.get(binding.resource.collection) ?? {};
     const action = binding.resource.action;
     const slot = action === 'replace' ? 'update' : action;
+    // A delete of one record by its id is preferred to a bulk one (a list of ids in the body).
+    const bulk = (held: [Operation, ResourceBinding] | undefined) => held?.[1].resource.idsPointer !== undefined;
     if (
       (slot === 'create' || slot === 'read' || slot === 'update' || slot === 'list' || slot === 'delete') &&
-      !entry[slot]
+      (!entry[slot] || (slot === 'delete' && bulk(entry.delete) && !bulk([operation, binding])))
     ) {
       entry[slot] = [operation, binding];
     }
@@ -56,6 +58,10 @@ function placeId(
 ): boolean {
   if (binding.resource.idPointer !== undefined) {
     request.bodyId = { pointer: binding.resource.idPointer, linked };
+    return true;
+  }
+  if (binding.resource.idsPointer !== undefined) {
+    request.bodyRefs = [{ pointer: binding.resource.idsPointer, items: true, single: true, linked }];
     return true;
   }
   const name = binding.idParameter;

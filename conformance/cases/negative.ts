@@ -8,7 +8,7 @@ import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { mediaTypeMatches } from '../../lib/media-type.js';
 import { type Assumption, inferredOnly, responseAssumption } from '../../lib/provenance.js';
-import { resourceModel } from '../../lib/resources.js';
+import { resourceModel, schemaAt } from '../../lib/resources.js';
 import { rejectionResponses } from '../../lib/responses.js';
 import { isPrimitive } from '../../lib/schema.js';
 import { type Operation, pathKeyQuery, requestPath, type Spec } from '../../lib/spec.js';
@@ -53,6 +53,39 @@ function refusalAssumptions(spec: Spec, operation: Operation): Assumption[] | un
   return refusals.flatMap((r) => responseAssumption(spec, r, 'response') ?? []);
 }
 
+/** An id of the schema's type that no record has: far above any counted id, or a unique text. */
+function unknownId(ctx: BuildContext, schema: JsonSchema, example: unknown): unknown {
+  const stamp = ctx.stamps.take();
+  if (typeof example === 'number') {
+    const far = 999_000_000 + stamp.index;
+    return isValid(ctx, schema, far) ? far : undefined;
+  }
+  return ctx.stamps.uniqueValue('unknown id', schema, String(example), stamp);
+}
+
+/**
+ * The list of ids a bulk delete sends in a case that names no record of the run (an invalid one): each
+ * id the example gives (anyone's record) becomes one no record has, the same for the same id, so a
+ * server that acts on an invalid request deletes nothing; a value that is the case's violation stays.
+ */
+function withUnknownIds(ctx: BuildContext, schema: JsonSchema, value: unknown, pointer: string): unknown {
+  const list = getPointer(value, pointer);
+  const items = schemaAt(schema, `${pointer}/0`);
+  if (!Array.isArray(list) || !items) return value;
+  const made = new Map<string, unknown>();
+  const ids = list.flatMap((item) => {
+    if (item === null || typeof item === 'object' || !isValid(ctx, items, item)) return [item];
+    const key = JSON.stringify(item);
+    if (!made.has(key)) made.set(key, unknownId(ctx, items, item));
+    const id = made.get(key);
+    return id === undefined ? [] : [id];
+  });
+  if (pointer === '') return ids;
+  const copy = structuredClone(value);
+  setPointer(copy, pointer, ids);
+  return copy;
+}
+
 /** Header values must be visible ASCII to be sent at all; other violations cannot go on the wire. */
 const SENDABLE_HEADER = /^[\x20-\x7e]*$/;
 
@@ -64,6 +97,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
   const base = baseRequest(ctx, operation);
   const drafts: Draft[] = [];
   const valid = media ? validBody(ctx, operation) : undefined;
+  const bulkIds = resourceModel(ctx.spec).get(operation.operationId)?.resource.idsPointer;
   const validPayload = (): ReturnType<typeof payload> | undefined =>
     media ? payload(operation, validBody(ctx, operation)) : undefined;
   // Operations of this method, request path and fixed query (`/conversations#stream` beside
@@ -93,12 +127,13 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       const read = readAsSent(operation, value);
       if (read === undefined || isValid(ctx, media.schema, read) || siblingTakes(read)) continue;
       const assumptions = assumedInvalid(ctx, media.schema, read);
-      const request = withBody(base, payload(operation, value));
       // A body that lacks or breaks the record's id (or a reference, or an item of a list of them) keeps
       // it so: no created id is written over what the violation changed. Elsewhere the ids stay real, so
       // the case breaks only its own rule.
       const broken = (at: string): boolean =>
         JSON.stringify(getPointer(variant.value, at)) !== JSON.stringify(getPointer(full, at));
+      const sent = bulkIds !== undefined && broken(bulkIds) ? withUnknownIds(ctx, media.schema, value, bulkIds) : value;
+      const request = withBody(base, payload(operation, sent));
       if (base.bodyId && broken(base.bodyId.pointer)) delete request.bodyId;
       const refs = base.bodyRefs?.filter((ref) => !broken(ref.pointer));
       if (refs && refs.length > 0) request.bodyRefs = refs;
@@ -125,10 +160,10 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
     // A raw body names no record the run made: a list of member ids goes empty rather than carry an
     // example's ids, which a server reading past the Content-Type would act on.
     let raw = valid;
-    const memberIds = resourceModel(ctx.spec).get(operation.operationId)?.resource.members?.ids;
+    const memberIds = resourceModel(ctx.spec).get(operation.operationId)?.resource.members?.ids ?? bulkIds;
     if (memberIds !== undefined && Array.isArray(getPointer(raw, memberIds))) {
-      raw = structuredClone(raw);
-      setPointer(raw, memberIds, []);
+      raw = memberIds === '' ? [] : structuredClone(raw);
+      if (memberIds !== '') setPointer(raw, memberIds, []);
     }
     const text = JSON.stringify(raw);
     if (sendsJson(operation)) {

@@ -16,7 +16,16 @@ import { type CleanupPlan, cleanupPlans, lifecycleScenarios } from './lifecycle.
 import { negativeCases } from './negative.js';
 import { bodyKey, type Draft, positiveCases, randomCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
-import { baseRequest, creatorOf, parameterValue, payload, referencesOf, referringFirst, withBody } from './request.js';
+import {
+  baseRequest,
+  carriesIds,
+  creatorOf,
+  parameterValue,
+  payload,
+  referencesOf,
+  referringFirst,
+  withBody,
+} from './request.js';
 import { linkScenarios, resourceScenarios, type ScenarioDraft } from './stateful.js';
 
 export interface Phase {
@@ -185,7 +194,7 @@ function sourcesOf(ctx: BuildContext, op: Operation): string[] {
   const linked = [...(ctx.links.get(op.operationId)?.values() ?? [])].map((l) => l.sourceOperationId);
   // An operation taking its record's id in the body is fed by its collection's create.
   const binding = resourceModel(ctx.spec).get(op.operationId);
-  const create = binding?.resource.idPointer !== undefined ? creatorOf(ctx, binding.resource.collection) : undefined;
+  const create = binding && carriesIds(binding) ? creatorOf(ctx, binding.resource.collection) : undefined;
   // ... and one whose body refers to records of other collections by theirs.
   const referred = referencesOf(ctx, op).map((ref) => ref.linked.sourceOperationId);
   return [...linked, ...(create ? [create.operationId] : []), ...referred];

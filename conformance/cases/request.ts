@@ -6,7 +6,7 @@ import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
-import { resourceModel } from '../../lib/resources.js';
+import { type ResourceBinding, resourceModel } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
@@ -167,6 +167,10 @@ export function alignParent(
   }
 }
 
+/** Whether an operation takes the ids of the records it acts on in its body (`idPointer`, `idsPointer`). */
+export const carriesIds = (binding: ResourceBinding): boolean =>
+  binding.resource.idPointer !== undefined || binding.resource.idsPointer !== undefined;
+
 /** Parameters and credentials of a valid request; the body is added by each case. */
 export function baseRequest(ctx: BuildContext, operation: Operation): PlannedRequest {
   requireWritableBody(operation);
@@ -211,12 +215,14 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
     const reason = `no operation of the spec creates the ${members.collection} records to put at ${members.ids}`;
     request.unmadeIds = { pointer: members.ids, reason };
   }
-  const create = binding?.resource.idPointer !== undefined ? creatorOf(ctx, binding.resource.collection) : undefined;
-  if (binding?.resource.idPointer !== undefined && create) {
-    request.bodyId = {
-      pointer: binding.resource.idPointer,
-      linked: { sourceOperationId: create.operationId, expression: create.expression },
-    };
+  const create = binding && carriesIds(binding) ? creatorOf(ctx, binding.resource.collection) : undefined;
+  if (binding && create) {
+    const linked = { sourceOperationId: create.operationId, expression: create.expression };
+    const { idPointer, idsPointer } = binding.resource;
+    if (idPointer !== undefined) request.bodyId = { pointer: idPointer, linked };
+    // A bulk delete names records the run made, never an example's ids (anyone's records).
+    if (idsPointer !== undefined)
+      request.bodyRefs = [...(request.bodyRefs ?? []), { pointer: idsPointer, items: true, single: true, linked }];
   }
   return request;
 }

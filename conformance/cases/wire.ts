@@ -131,6 +131,7 @@ function withReferences(
     const used = new Set<string>();
     const made: unknown[] = [];
     for (const item of current) {
+      if (ref.single && made.length > 0) break;
       if (!ref.items && (item === null || typeof item !== 'object' || !Object.hasOwn(item, ref.each!))) continue;
       const resolved = distinct(ref.linked, resolve, used);
       if (resolved === undefined) continue;
@@ -145,8 +146,12 @@ function withReferences(
       if (ref.items && current.length > 0) return { missing: ref };
       continue;
     }
-    copy ??= structuredClone(value);
-    setPointer(copy, ref.pointer, made);
+    // A list that is the whole body (a bulk delete's `[1, 2]`) is replaced whole.
+    if (ref.pointer === '') copy = made;
+    else {
+      copy ??= structuredClone(value);
+      setPointer(copy, ref.pointer, made);
+    }
   }
   return { value: copy ?? value };
 }

@@ -905,6 +905,7 @@ function planDelete(
   collection: Collection,
   request: PlanRequest,
 ): StateDecision {
+  if (binding.resource.idsPointer !== undefined) return planBulkDelete(binding, store, collection, request);
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
@@ -922,6 +923,43 @@ function planDelete(
     collection.delete(found.key);
     leaveGroups(store, binding.resource.collection, found.key);
     return withDeletedId(body, binding, found.stored);
+  });
+}
+
+/**
+ * A delete of every stored record the list at `idsPointer` names; ids stored nowhere are passed over, as
+ * a bulk delete's answer does not say which it found. A protected record among them refuses the whole.
+ */
+function planBulkDelete(
+  binding: ResourceBinding,
+  store: Store,
+  collection: Collection,
+  request: PlanRequest,
+): StateDecision {
+  const named = getPointer(request.body, binding.resource.idsPointer!);
+  const keys = new Set(
+    (Array.isArray(named) ? named : [])
+      .filter((value) => value !== null && typeof value !== 'object')
+      .map((value) => idKey(binding, String(value)))
+      .filter((key) => collection.get(key, request.parent) !== undefined),
+  );
+  const protect = binding.resource.protect;
+  const kept = protect && [...keys].find((key) => collection.get(key, request.parent)?.[protect.field] === true);
+  if (protect && kept) {
+    return {
+      kind: 'reject',
+      status: protect.status,
+      example: protect.example,
+      violations: [],
+      message: `${kept} cannot be deleted`,
+    };
+  }
+  return respond(binding, (body) => {
+    for (const key of keys) {
+      collection.delete(key);
+      leaveGroups(store, binding.resource.collection, key);
+    }
+    return body;
   });
 }
 

@@ -1,7 +1,7 @@
 /** lib/rest-shape.ts: what `POST /things` and `/things/{id}` say when no link or x-resource does. */
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../lib/json.js';
-import { restCollections, restShape } from '../../lib/rest-shape.js';
+import { bulkIdsPointer, restCollections, restShape } from '../../lib/rest-shape.js';
 import { buildSpec, type Spec } from '../../lib/spec.js';
 
 describe('restShape', () => {
@@ -104,5 +104,32 @@ describe('restCollections', () => {
 
   it('is read once per spec', () => {
     expect(restCollections(pets)).toBe(restCollections(pets));
+  });
+});
+
+describe('bulkIdsPointer', () => {
+  const deleting = (schema: JsonObject) =>
+    spec({
+      '/lists': {
+        delete: {
+          operationId: 'deleteLists',
+          requestBody: { content: { 'application/json': { schema } } },
+          responses: { '204': { description: 'deleted' } },
+        },
+      },
+    }).operations[0]!;
+  const ids = { type: 'array', items: { type: 'integer' } };
+
+  it('is the whole body when it is a list of ids, else its one list named for ids', () => {
+    expect(bulkIdsPointer(deleting(ids))).toBe('');
+    expect(
+      bulkIdsPointer(deleting({ type: 'object', properties: { list_ids: ids, force: { type: 'boolean' } } })),
+    ).toBe('/list_ids');
+  });
+
+  it('is none for a list of records, two lists of ids, or a list not named for ids', () => {
+    expect(bulkIdsPointer(deleting({ type: 'array', items: { type: 'object' } }))).toBeUndefined();
+    expect(bulkIdsPointer(deleting({ type: 'object', properties: { ids: ids, group_ids: ids } }))).toBeUndefined();
+    expect(bulkIdsPointer(deleting({ type: 'object', properties: { tags: ids } }))).toBeUndefined();
   });
 });
