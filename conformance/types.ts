@@ -93,7 +93,7 @@ export type StatefulRule =
   | { rule: 'conflict'; status: string; example: string }
   /** `id`: the made-up id sent, which no create of the run may have returned when it goes out. */
   | { rule: 'unknown-id'; status: string; id: string }
-  /** The record (at `record` in the answer) shows these values, which an earlier step wrote. */
+  /** The record (at `record` in the answer) shows these values (by JSON pointer into it), which an earlier step wrote. */
   | { rule: 'shows'; record: string; values: Record<string, unknown>; after: string }
   /**
    * The list (items at `items`) holds the record the step `about` made, by its `idField`; a page of

@@ -18,6 +18,7 @@ import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { type Draft, validBody } from './positive.js';
 import { alignParent, baseRequest, payload, referringFirst, withBody } from './request.js';
 import type { ScenarioDraft } from './stateful.js';
+import { stampTexts, textLeaves } from './uniqueness.js';
 
 interface Collection {
   create?: [Operation, ResourceBinding];
@@ -72,17 +73,21 @@ function placeId(
   return true;
 }
 
-/** The string values of `body` that the record schema shows (not write-only), to compare after a read. */
+/** The text values of `body` that the record schema shows, by JSON pointer, to compare after a read. */
 function shownStrings(body: unknown, record: JsonSchema | undefined, skip: string | undefined): JsonObject {
-  const properties = record ? (flatten(record).properties ?? {}) : {};
-  const out: JsonObject = {};
-  if (!isObject(body)) return out;
-  for (const [name, value] of Object.entries(body)) {
-    const property = properties[name];
-    if (name === skip || typeof value !== 'string' || !property || property.writeOnly) continue;
-    out[name] = value;
-  }
-  return out;
+  return Object.fromEntries(textLeaves(body, record, skip).map(([pointer, value]) => [pointer, value]));
+}
+
+/**
+ * The body with each text value made its own (a stamp over its tail, its length kept): the create and
+ * the update write different values, so a read proves the update was kept, and two records of the
+ * run never share a name a server may hold unique.
+ */
+function stamped(ctx: BuildContext, operation: Operation, body: unknown): unknown {
+  const schema = bodyMedia(operation)?.schema;
+  if (!schema) return body;
+  const copy = stampTexts(body, schema, ctx.stamps, 'lifecycle');
+  return copy === body || isValid(ctx, schema, copy) ? copy : body;
 }
 
 function step(
@@ -152,10 +157,11 @@ function updateOf(
     );
     if (!media || !field) return undefined;
     const value = `lifecycle ${ctx.stamps.take().text}`;
-    const body = [{ op: 'replace', path: appendPointer('', field[0]), value }];
+    const path = appendPointer('', field[0]);
+    const body = [{ op: 'replace', path, value }];
     if (!isValid(ctx, media.schema, body)) return undefined;
     const request = aimed(ctx, update, linked, body);
-    return request ? { request, shows: { [field[0]]: value }, written: { [field[0]]: value } } : undefined;
+    return request ? { request, shows: { [path]: value }, written: { [field[0]]: value } } : undefined;
   }
   if (patch === 'parameters') {
     const request = aimed(ctx, update, linked);
@@ -165,7 +171,7 @@ function updateOf(
     }
     return request ? { request, shows: {}, written } : undefined;
   }
-  const body = bodyMedia(operation) ? validBody(ctx, operation) : undefined;
+  const body = bodyMedia(operation) ? stamped(ctx, operation, validBody(ctx, operation)) : undefined;
   const request = aimed(ctx, update, linked, body);
   return request
     ? { request, shows: shownStrings(body, shownBy, read?.idField), written: isObject(body) ? body : {} }
@@ -204,7 +210,7 @@ function lifecycleOf(
       sourceOperationId: createOp.operationId,
       expression: `$response.body#${createBinding.resource.record}/${idField}`,
     };
-    const body = bodyMedia(createOp) ? validBody(ctx, createOp) : undefined;
+    const body = bodyMedia(createOp) ? stamped(ctx, createOp, validBody(ctx, createOp)) : undefined;
     const steps: Draft[] = [
       step(
         createOp,

@@ -123,7 +123,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
     for (const variant of variantsOf(media.schema, full, 'violations', ctx.seed)) {
       // A form is fields of an object: a whole body of another type cannot be written as one.
       if (form && variant.pointer === '') continue;
-      const value = makeUnique(variant.value, operation, media.schema, ctx.stamps);
+      const value = makeUnique(variant.value, operation, media.schema, ctx);
       const read = readAsSent(operation, value);
       if (read === undefined || isValid(ctx, media.schema, read) || siblingTakes(read)) continue;
       const assumptions = assumedInvalid(ctx, media.schema, read);

@@ -77,7 +77,7 @@ export function validBody(ctx: BuildContext, operation: Operation, value?: unkno
     const full = sampleValue(media.schema, ctx.seed, true);
     if (validAsSent(ctx, operation, full)) start = full;
   }
-  return makeUnique(start, operation, media.schema, ctx.stamps);
+  return makeUnique(start, operation, media.schema, ctx);
 }
 
 export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] {
@@ -85,7 +85,7 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   const base = baseRequest(ctx, operation);
   const drafts: Draft[] = [];
   for (const body of validBodies(ctx, operation)) {
-    const value = makeUnique(body.value, operation, media!.schema, ctx.stamps);
+    const value = makeUnique(body.value, operation, media!.schema, ctx);
     if (!validAsSent(ctx, operation, value)) continue;
     drafts.push({
       operation,
@@ -152,7 +152,7 @@ export function randomCases(ctx: BuildContext, operation: Operation, count: numb
     const key = JSON.stringify(raw);
     if (taken.has(key) || !isValid(ctx, media.schema, raw)) continue;
     taken.add(key);
-    const value = makeUnique(raw, operation, media.schema, ctx.stamps);
+    const value = makeUnique(raw, operation, media.schema, ctx);
     if (!validAsSent(ctx, operation, value)) continue;
     drafts.push({
       operation,

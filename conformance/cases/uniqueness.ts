@@ -7,10 +7,13 @@
 import { uniqueFormatValue } from '../../lib/generators/formats.js';
 import { matchingStrings, stampedStrings } from '../../lib/generators/strings.js';
 import { isObject } from '../../lib/json.js';
+import { appendPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
+import { resourceModel } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
+import type { BuildContext } from './context.js';
 
 type Json = Record<string, unknown>;
 
@@ -98,6 +101,56 @@ export class Stamps {
   }
 }
 
+/** A property named for an id: an object holding one is a record of its own, which the server may fill. */
+const ID_NAMED = /(^id$|_id$|[a-z]Id$)/;
+
+/**
+ * The text values of `body` the schema declares, by JSON pointer: its own properties' and, one level
+ * down, those of an object property that is no record of its own (HubSpot's `properties`, not a
+ * note's `author` with its `id`). Write-only ones and `skip` (the id) are left out.
+ */
+export function textLeaves(
+  body: unknown,
+  schema: JsonSchema | undefined,
+  skip?: string,
+): [string, string, JsonSchema][] {
+  const leaves: [string, string, JsonSchema][] = [];
+  const walk = (value: unknown, at: JsonSchema | undefined, pointer: string, depth: number) => {
+    const properties = at ? (flatten(at).properties ?? {}) : {};
+    if (!isObject(value)) return;
+    for (const [name, member] of Object.entries(value)) {
+      const property = Object.hasOwn(properties, name) ? properties[name] : undefined;
+      if (!property || property.writeOnly || (depth === 0 && name === skip)) continue;
+      const where = appendPointer(pointer, name);
+      if (typeof member === 'string') leaves.push([where, member, property]);
+      else if (
+        depth === 0 &&
+        isObject(member) &&
+        !Object.keys(flatten(property).properties ?? {}).some((n) => ID_NAMED.test(n))
+      )
+        walk(member, property, where, depth + 1);
+    }
+  };
+  walk(body, schema, '', 0);
+  return leaves;
+}
+
+/**
+ * The body with each valid text value `textLeaves` finds (not an `enum`, `const` or read-only one)
+ * made its own, copied only where one changes; `namespace` keeps its values apart from other uses.
+ */
+export function stampTexts(body: unknown, schema: JsonSchema, stamps: Stamps, namespace: string): unknown {
+  let copy: unknown;
+  for (const [pointer, value, property] of textLeaves(body, schema)) {
+    if (property.readOnly || property.enum || property.const !== undefined) continue;
+    const unique = stamps.uniqueValue(`${namespace} ${pointer}`, property, value, stamps.take());
+    if (typeof unique !== 'string') continue;
+    copy ??= structuredClone(body);
+    setPointer(copy, pointer, unique);
+  }
+  return copy ?? body;
+}
+
 /** The request-body properties the operation's x-resource compares, with their schemas. */
 export function comparedFields(
   operation: Operation,
@@ -112,8 +165,25 @@ export function comparedFields(
   return { unique, ...(on && properties[on] ? { mergeOn: [on, properties[on]] as [string, JsonSchema] } : {}) };
 }
 
-/** Makes the unique fields and merge keys of a body unique to one case; an invalid unique field stays invalid. */
-export function makeUnique(body: unknown, operation: Operation, bodySchema: JsonSchema, stamps: Stamps): unknown {
+/** Operations that write records by the REST shape alone: which of their values a server holds unique, nobody says. */
+const WRITES: ReadonlySet<string> = new Set(['create', 'copy', 'update', 'replace']);
+
+/**
+ * Makes the unique fields and merge keys of a body unique to one case; an invalid unique field stays
+ * invalid. A record written by the REST shape alone (no `x-resource` says what a server compares) gets
+ * every text value its own: a server that holds names or emails unique, as prose often says, takes
+ * every valid case.
+ */
+export function makeUnique(
+  body: unknown,
+  operation: Operation,
+  bodySchema: JsonSchema,
+  ctx: Pick<BuildContext, 'spec' | 'stamps'>,
+): unknown {
+  const { stamps } = ctx;
+  const inferred = resourceModel(ctx.spec).get(operation.operationId);
+  if (!operation.resource && inferred?.inferred && WRITES.has(inferred.resource.action))
+    return stampTexts(body, bodySchema, stamps, 'record');
   // A JSON Patch writes unique values through its operations' paths (`replace /name`).
   if (Array.isArray(body) && operation.resource?.unique) {
     const fields = operation.resource.unique.fields;

@@ -95,13 +95,15 @@ export const statefulRules: Check = (ctx) => {
     case 'shows': {
       const record = getPointer(body, rule.record);
       if (!isObject(record)) return 'skip';
-      const wrong = Object.entries(rule.values).filter(([name, value]) => !jsonEqual(record[name], value));
+      const wrong = Object.entries(rule.values).filter(([at, value]) => !jsonEqual(getPointer(record, at), value));
       if (wrong.length === 0) return;
+      // `/properties/firstname` reads as `properties/firstname`, a top-level `/name` as `name`.
+      const named = (at: string) => at.slice(1);
       return {
         message: `the record does not show what ${rule.after} wrote`,
-        expected: wrong.map(([name, value]) => `${name} ${JSON.stringify(value)}`).join(', '),
-        actual: wrong.map(([name]) => `${name} ${JSON.stringify(record[name])}`).join(', '),
-        key: `shows ${wrong.map(([name]) => name).join(',')}`,
+        expected: wrong.map(([at, value]) => `${named(at)} ${JSON.stringify(value)}`).join(', '),
+        actual: wrong.map(([at]) => `${named(at)} ${JSON.stringify(getPointer(record, at))}`).join(', '),
+        key: `shows ${wrong.map(([at]) => named(at)).join(',')}`,
       };
     }
     case 'lists': {
