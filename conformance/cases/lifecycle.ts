@@ -10,7 +10,7 @@ import { isObject, type JsonObject } from '../../lib/json.js';
 import { appendPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
-import { documentedNotFound, type ResourceBinding, resourceModel } from '../../lib/resources.js';
+import { documentedNotFound, type ResourceBinding, resourceModel, storedParents } from '../../lib/resources.js';
 import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
@@ -178,6 +178,35 @@ function updateOf(
     : undefined;
 }
 
+/**
+ * Reads of what lives under a deleted record (`GET /lists/{list_id}/members` after the list's delete),
+ * each asked for its documented not-found answer: the members of a deleted list are gone with it.
+ * Only reads whose path names nothing but that record, of the operations the run tests.
+ */
+function underDeleted(ctx: BuildContext, selected: readonly Operation[], name: string, linked: LinkedValue): Draft[] {
+  const parents = storedParents(ctx.spec);
+  return selected.flatMap((operation) => {
+    const parent = parents.get(operation.operationId)?.find((p) => p.collection === name);
+    const named = operation.parameters.filter((p) => p.in === 'path');
+    if (operation.method !== 'get' || !parent || named.length !== 1 || named[0]!.name !== parent.parameter) return [];
+    const request = withBody(baseRequest(ctx, operation), undefined);
+    request.pathParams[parent.parameter] = linked;
+    return [
+      step(
+        operation,
+        `${operation.operationId} under the deleted record`,
+        request,
+        {
+          rule: 'gone',
+          status: parent.status,
+          about: 0,
+        },
+        'stateful',
+      ),
+    ];
+  });
+}
+
 export function lifecycleScenarios(ctx: BuildContext, selected: readonly Operation[]): ScenarioDraft[] {
   const scenarios: ScenarioDraft[] = [];
   for (const [name, collection] of collections(ctx)) {
@@ -296,6 +325,7 @@ function lifecycleOf(
         steps.push(step(remove[0], `${remove[0].operationId} the record`, request));
         readStep('the delete', {}, true);
         listStep(true);
+        steps.push(...underDeleted(ctx, selected, name, linked));
         if (update) {
           const again = aimed(ctx, update, linked);
           const status = goneStatus(update);

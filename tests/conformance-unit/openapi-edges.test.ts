@@ -986,6 +986,51 @@ it("a made-up member's 404 under a list the run made blames neither: a server kn
   }
 });
 
+it("the members of a deleted list are asked for the list's 404: a server still listing them fails resource_availability alone", async () => {
+  for (const zombie of [false, true]) {
+    const lists = new Map<number, string>();
+    let made = 0;
+    const target = await serve((method, url, text, contentType) => {
+      const [, id, members] = /^\/lists\/([^/]+)(\/members)?$/.exec(url.pathname) ?? [];
+      if (id === undefined) {
+        const name = (jsonOf(text, contentType) as { name?: unknown } | undefined)?.name;
+        if (method !== 'POST' || typeof name !== 'string') return { status: 400 };
+        lists.set(++made, name);
+        return { status: 201, body: { id: made, name } };
+      }
+      const known = lists.has(Number(id));
+      if (members)
+        return known || (zombie && Number.isInteger(Number(id)) && Number(id) <= made)
+          ? { status: 200, body: [] }
+          : { status: 404 };
+      if (!known) return { status: 404 };
+      if (method === 'DELETE') return lists.delete(Number(id)) ? { status: 204, text: '' } : { status: 404 };
+      return { status: 200, body: { id: Number(id), name: lists.get(Number(id)) } };
+    });
+    try {
+      const run = await runFixture('members-of-deleted.yaml', target.baseUrl, '--seed', '7');
+      if (!zombie) {
+        expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+        expect(run.report?.operations.listMembers?.checks.resource_availability?.passed).toBeGreaterThan(0);
+      } else {
+        expect(run.code, run.describe()).toBe(1);
+        expect(new Set(run.report?.failures.map((f) => `${f.check} ${f.operationId}`))).toEqual(
+          new Set(['resource_availability listMembers']),
+        );
+      }
+    } finally {
+      await target.close();
+    }
+  }
+  const mock = await startMock({ port: 0, specFiles: [`${FIXTURES}/members-of-deleted.yaml`] });
+  try {
+    const run = await runFixture('members-of-deleted.yaml', mock.apis[0]!.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  } finally {
+    await mock.close();
+  }
+});
+
 it('an update by POST to the record path is part of the lifecycle: a server that does not keep it fails stateful_rules alone', async () => {
   for (const keeps of [true, false]) {
     const records = new Map<string, { sid: string; friendly_name?: string }>();
