@@ -7,7 +7,7 @@
  */
 import { getPointer } from '../lib/json-pointer.js';
 import { resourceModel } from '../lib/resources.js';
-import { isSuccess } from '../lib/responses.js';
+import { documentedStatus, isSuccess } from '../lib/responses.js';
 import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { Plan } from './cases/plan.js';
@@ -533,7 +533,9 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
         rule && 'status' in rule && (rule.rule === 'gone' || rule.rule === 'unknown-id') ? rule.status : undefined;
       const ok =
         !!exchange.response &&
-        (expects !== undefined ? String(exchange.response.status) === expects : isSuccess(exchange.response.status));
+        (expects !== undefined
+          ? documentedStatus(exchange.response.status, [expects]) !== undefined
+          : isSuccess(exchange.response.status));
       if (stopOnFailure && !ok && index < scenario.steps.length - 1) {
         blocked = `step ${index + 1} of "${scenario.name}" did not succeed`;
       }

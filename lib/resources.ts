@@ -339,6 +339,18 @@ export function documentedNotFound(operation: Operation, binding: ResourceBindin
   return operation.responses.some((r) => r.status === status) ? status : undefined;
 }
 
+/**
+ * What a request naming a record not stored must get, as far as the document says: the not-found
+ * status where the operation lists it; `4XX` where only `default` (or a `4XX` range) covers its
+ * errors (HubSpot's), which says a refusal but not which one; none where it documents no error.
+ */
+export function expectedNotFound(operation: Operation, binding: ResourceBinding | undefined): string | undefined {
+  return (
+    documentedNotFound(operation, binding) ??
+    (operation.responses.some((r) => r.status === 'default' || r.status.toUpperCase() === '4XX') ? '4XX' : undefined)
+  );
+}
+
 /** A parent an operation's path names that must be stored for it to find anything. */
 export interface StoredParent {
   parameter: string;

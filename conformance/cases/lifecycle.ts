@@ -10,7 +10,7 @@ import { isObject, type JsonObject } from '../../lib/json.js';
 import { appendPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
-import { documentedNotFound, type ResourceBinding, resourceModel, storedParents } from '../../lib/resources.js';
+import { expectedNotFound, type ResourceBinding, resourceModel, storedParents } from '../../lib/resources.js';
 import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
@@ -79,14 +79,14 @@ function shownStrings(body: unknown, record: JsonSchema | undefined, skip: strin
 }
 
 /**
- * The body with each text value made its own (a stamp over its tail, its length kept): the create and
- * the update write different values, so a read proves the update was kept, and two records of the
- * run never share a name a server may hold unique.
+ * The body with each text value an earlier body sent made its own (a stamp over its tail, its length
+ * kept): the create and the update write different values, so a read proves the update was kept, and
+ * two records of the run never share a name a server may hold unique.
  */
 function stamped(ctx: BuildContext, operation: Operation, body: unknown): unknown {
   const schema = bodyMedia(operation)?.schema;
   if (!schema) return body;
-  const copy = stampTexts(body, schema, ctx.stamps, 'lifecycle');
+  const copy = stampTexts(body, schema, ctx.stamps);
   return copy === body || isValid(ctx, schema, copy) ? copy : body;
 }
 
@@ -115,11 +115,11 @@ function aimed(
 }
 
 /**
- * The status an operation answers for a record deleted before. One that documents no not-found
- * answer has no status a deleted record could get: no step asks.
+ * The status an operation answers for a record deleted before (`4XX` where only `default` documents its
+ * errors). One that documents no error at all has no status a deleted record could get: no step asks.
  */
 function goneStatus([operation, binding]: [Operation, ResourceBinding]): string | undefined {
-  return documentedNotFound(operation, binding);
+  return expectedNotFound(operation, binding);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 
 import { sampleValue } from '../../lib/generators/values.js';
-import { resourceModel } from '../../lib/resources.js';
+import { expectedNotFound, resourceModel } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue } from '../types.js';
@@ -56,8 +56,8 @@ const SAFE_METHODS = new Set(['get', 'head', 'options']);
 
 /** The request of `operation` for an id no create returned, judged on the documented not-found answer. */
 function unknownIdStep(ctx: BuildContext, operation: Operation, param: string, unknown: string): Draft | undefined {
-  const notFound = resourceModel(ctx.spec).get(operation.operationId)?.resource.notFound?.status ?? '404';
-  if (!operation.responses.some((r) => r.status === notFound)) return undefined;
+  const notFound = expectedNotFound(operation, resourceModel(ctx.spec).get(operation.operationId));
+  if (notFound === undefined) return undefined;
   const request = withBody(
     baseRequest(ctx, operation),
     bodyMedia(operation) ? payload(operation, validBody(ctx, operation)) : undefined,

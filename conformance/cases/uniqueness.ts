@@ -54,9 +54,10 @@ export class Stamps {
 
   /**
    * A valid value for the field that no other case of the run uses, or undefined if none is found.
-   * The first case to send an empty value keeps it (an empty boundary); later ones are stamped.
+   * The first case to send an empty value keeps it (an empty boundary), with `keep` the first to send
+   * any value; later ones are stamped.
    */
-  uniqueValue(field: string, schema: JsonSchema, current: unknown, stamp: Stamp): unknown {
+  uniqueValue(field: string, schema: JsonSchema, current: unknown, stamp: Stamp, keep = false): unknown {
     const validate = this.validators.get(schema, 'all', 'request');
     if (typeof current !== 'string' || !validate(current)) return undefined;
     const claim = (value: string): boolean => {
@@ -65,7 +66,7 @@ export class Stamps {
       this.used.add(key);
       return true;
     };
-    if (current === '' && claim('')) return '';
+    if ((current === '' || keep) && claim(current)) return current;
     const flat = flatten(schema);
     // Cheapest first; generating pattern matches is slow, so only when the stamps do not fit.
     const candidates = function* (seed: number): Generator<string | undefined> {
@@ -137,14 +138,14 @@ export function textLeaves(
 
 /**
  * The body with each valid text value `textLeaves` finds (not an `enum`, `const` or read-only one)
- * made its own, copied only where one changes; `namespace` keeps its values apart from other uses.
+ * that an earlier body of the run sent at the same place made its own, copied only where one changes.
  */
-export function stampTexts(body: unknown, schema: JsonSchema, stamps: Stamps, namespace: string): unknown {
+export function stampTexts(body: unknown, schema: JsonSchema, stamps: Stamps): unknown {
   let copy: unknown;
   for (const [pointer, value, property] of textLeaves(body, schema)) {
     if (property.readOnly || property.enum || property.const !== undefined) continue;
-    const unique = stamps.uniqueValue(`${namespace} ${pointer}`, property, value, stamps.take());
-    if (typeof unique !== 'string') continue;
+    const unique = stamps.uniqueValue(`text ${pointer}`, property, value, stamps.take(), true);
+    if (typeof unique !== 'string' || unique === value) continue;
     copy ??= structuredClone(body);
     setPointer(copy, pointer, unique);
   }
@@ -183,7 +184,7 @@ export function makeUnique(
   const { stamps } = ctx;
   const inferred = resourceModel(ctx.spec).get(operation.operationId);
   if (!operation.resource && inferred?.inferred && WRITES.has(inferred.resource.action))
-    return stampTexts(body, bodySchema, stamps, 'record');
+    return stampTexts(body, bodySchema, stamps);
   // A JSON Patch writes unique values through its operations' paths (`replace /name`).
   if (Array.isArray(body) && operation.resource?.unique) {
     const fields = operation.resource.unique.fields;

@@ -1031,6 +1031,44 @@ it("the members of a deleted list are asked for the list's 404: a server still l
   }
 });
 
+it('errors only under default: a deleted or never-made record must be refused somehow; a server finding it fails', async () => {
+  for (const fault of ['none', 'deleted still read', 'any id found'] as const) {
+    const things = new Map<string, string>();
+    let made = 0;
+    const target = await serve((method, url, text, contentType) => {
+      const id = /^\/things\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (id === undefined) {
+        const name = (jsonOf(text, contentType) as { name?: unknown } | undefined)?.name;
+        if (method !== 'POST' || typeof name !== 'string') return { status: 400, body: { message: 'invalid' } };
+        things.set(String(++made), name);
+        return { status: 201, body: { id: String(made), name } };
+      }
+      const name = things.get(id);
+      if (method === 'DELETE') {
+        if (name === undefined) return { status: 404, body: { message: 'no such thing' } };
+        if (fault !== 'deleted still read') things.delete(id);
+        return { status: 204, text: '' };
+      }
+      if (name === undefined && fault !== 'any id found') return { status: 404, body: { message: 'no such thing' } };
+      return { status: 200, body: { id, name: name ?? 'made up' } };
+    });
+    try {
+      const run = await runFixture('errors-by-default.yaml', target.baseUrl, '--seed', '7');
+      if (fault === 'none') {
+        expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+        expect(run.report?.operations.getThing?.checks.resource_availability?.passed).toBeGreaterThan(0);
+      } else {
+        expect(run.code, `${fault}: ${run.describe()}`).toBe(1);
+        const failures = run.report?.failures ?? [];
+        expect(new Set(failures.map((f) => f.check))).toEqual(new Set(['resource_availability']));
+        expect(failures[0]?.expected).toMatch(/^a 4xx \(only default documents the errors\)/);
+      }
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('an update by POST to the record path is part of the lifecycle: a server that does not keep it fails stateful_rules alone', async () => {
   for (const keeps of [true, false]) {
     const records = new Map<string, { sid: string; friendly_name?: string }>();
@@ -1281,7 +1319,8 @@ it('a parent the config file names is that one: no record is made to stand for i
     const run = await runConformance(['--config', config, '--seed', '7', '--dry-run']);
     expect(run.code, run.describe()).toBe(0);
     expect(run.stdout).toContain('/contacts/my-contact-42/notes');
-    expect(run.stdout).not.toMatch(/\/contacts\/\{createContact[^}]*\}\/notes/);
+    // No contact the run makes stands for it (a lifecycle's own deleted contact is still asked about).
+    expect(run.stdout).not.toMatch(/\/contacts\/\{createContact %24[^}]*\}\/notes/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
