@@ -4,6 +4,7 @@
  * which example (the one `x-error-body.examples` names for what went wrong), and the example filled
  * with what actually happened. Every such body is checked against the status's schema.
  */
+import { randomUUID } from 'node:crypto';
 import { isObject, own } from '../lib/json.js';
 import type { JsonSchema } from '../lib/json-schema.js';
 import { coversJson, isJsonMediaType, isMediaRange, mediaTypeEssence, mediaTypeMatches } from '../lib/media-type.js';
@@ -155,14 +156,26 @@ const MESSAGE_NAMES = /^(message|detail|error_description|description|msg|reason
 /** How far down a message is looked for: `error.message`, `errors[0].message`, `error.details.reason`. */
 const MESSAGE_DEPTH = 3;
 
-/** Writes `text` into the string properties named like a message, in the objects and lists of the body. */
-function sayWhatWentWrong(body: unknown, text: string, depth = 0): void {
+/** Names of a property that says which field or parameter is wrong, where it is, and which answer this is. */
+const FIELD_NAMES = /^(field|field_?name|parameter|param|property|attribute|pointer)$/i;
+const LOCATION_NAMES = /^(in|location)$/i;
+const ANSWER_ID_NAMES = /^(error_?id|correlation_?id|request_?id|trace_?id)$/i;
+
+/**
+ * Writes `text` into the string properties named like a message, in the objects and lists of the
+ * body; those named for the field, its location or the answer's id get the first violation's field
+ * and location and a new UUID, instead of a generated placeholder.
+ */
+function sayWhatWentWrong(body: unknown, text: string, first: Violation | undefined, depth = 0): void {
   if (depth > MESSAGE_DEPTH) return;
-  if (Array.isArray(body)) for (const item of body) sayWhatWentWrong(item, text, depth + 1);
+  if (Array.isArray(body)) for (const item of body) sayWhatWentWrong(item, text, first, depth + 1);
   if (!isObject(body)) return;
   for (const [key, value] of Object.entries(body)) {
-    if (typeof value === 'string' && MESSAGE_NAMES.test(key)) body[key] = text;
-    else sayWhatWentWrong(value, text, depth + 1);
+    if (typeof value !== 'string') sayWhatWentWrong(value, text, first, depth + 1);
+    else if (MESSAGE_NAMES.test(key)) body[key] = text;
+    else if (first && FIELD_NAMES.test(key)) body[key] = first.field;
+    else if (first && LOCATION_NAMES.test(key)) body[key] = first.location;
+    else if (ANSWER_ID_NAMES.test(key)) body[key] = randomUUID();
   }
 }
 
@@ -212,7 +225,7 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   const text = options.message ?? violations.map((v) => v.message).join('; ');
   // A body made from the schema, with no `x-error-body` to say where the message goes: the string
   // properties named for one say it, instead of a generated placeholder.
-  if (!example && !response.errorBody && text !== '') sayWhatWentWrong(filled, text);
+  if (!example && !response.errorBody && text !== '') sayWhatWentWrong(filled, text, violations[0]);
   let body = filled;
   const label = labelFor(media.mediaType, media.schema);
   if (media.schema && isJsonMediaType(label)) {
@@ -222,7 +235,7 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
     // An `example: null` the schema refuses is no example (in 3.0 it cannot be told from none).
     else if (!validate(filled) && start === null) {
       body = sampleFrom(media.schema, code);
-      if (text !== '') sayWhatWentWrong(body, text);
+      if (text !== '') sayWhatWentWrong(body, text, violations[0]);
     }
   }
   // RFC 9457: a problem's `status` is the status it is answered with; so is an HTTP status a JSON

@@ -529,3 +529,19 @@ describe('a 401 where no 401 is documented, in a borrowed body', () => {
     }
   });
 });
+
+describe('an error body made from its schema (no example)', () => {
+  it('names the field, where it is and a fresh id where its properties are named for them', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/generated-error-body.yaml`] });
+    try {
+      const response = await fetch(`${own.url}/generated/lists/l1?contact_sample=abc`);
+      expect(response.status).toBe(400);
+      const [error] = ((await response.json()) as { errors: Record<string, string>[] }).errors;
+      expect(error).toMatchObject({ field: 'contact_sample', parameter: 'contact_sample', in: 'query' });
+      expect(error?.message).toContain('contact_sample');
+      expect(error?.error_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -17,6 +17,7 @@ export interface ReportFailure {
   check: string;
   case: unknown;
   message: string;
+  expected?: string;
   request: unknown;
   response: { status: number; headers: Record<string, unknown>; body: unknown } | null;
   curl: string;
