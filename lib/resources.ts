@@ -82,9 +82,12 @@ function exampleOf(operation: Operation, not?: string): unknown {
   return successResponse(operation, not)?.content[0]?.examples[0]?.value;
 }
 
-function idKindOf(schema: JsonSchema | undefined): ResourceBinding['idKind'] {
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** How ids look: UUIDs where the schema says so or its example is one (SendGrid's list ids), else by type. */
+function idKindOf(schema: JsonSchema | undefined, example?: unknown): ResourceBinding['idKind'] {
   const flat = schema ? flatten(schema) : undefined;
-  if (flat?.format === 'uuid') return 'uuid';
+  if (flat?.format === 'uuid' || (typeof example === 'string' && UUID_TEXT.test(example))) return 'uuid';
   const type = flat ? mainType(flat) : undefined;
   return type === 'integer' || type === 'number' ? 'integer' : 'string';
 }
@@ -246,15 +249,20 @@ function bind(
     : undefined;
   const idField = resource.id ?? createResource?.id ?? (create && inferred ? 'id' : undefined);
   const idSchema = idField ? objectProperties(createRecord ?? recordSchema ?? {})?.[idField] : undefined;
-  const exampleId =
+  // The id the create's example answers, else the one the id's own schema shows (HubSpot's "512").
+  const shown =
     idField && create
-      ? Number(getPointer(exampleOf(create, notMerged), `${createResource?.record ?? ''}/${idField}`))
-      : Number.NaN;
+      ? getPointer(exampleOf(create, notMerged), `${createResource?.record ?? ''}/${idField}`)
+      : undefined;
+  const own = idSchema ? flatten(idSchema) : undefined;
+  const exampleValue = shown ?? own?.example ?? (Array.isArray(own?.examples) ? own.examples[0] : undefined);
+  const exampleId =
+    typeof exampleValue === 'string' || typeof exampleValue === 'number' ? Number(exampleValue) : Number.NaN;
   const success = successResponse(operation, notMerged);
   const binding: ResourceBinding = {
     resource,
     inferred,
-    idKind: idKindOf(idSchema),
+    idKind: idKindOf(idSchema, exampleValue),
     idSeed: Number.isSafeInteger(exampleId) ? exampleId : 1,
   };
   if (success) binding.successStatus = success.status;

@@ -545,3 +545,19 @@ describe('an error body made from its schema (no example)', () => {
     }
   });
 });
+
+describe("ids shown only by the id schema's example", () => {
+  it('count up from a number shown there, and are UUIDs where it shows one', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/id-examples.yaml`] });
+    try {
+      const contact = (await (await postJson(`${own.url}/id/contacts`, { name: 'a' })).json()) as { id: string };
+      const next = (await (await postJson(`${own.url}/id/contacts`, { name: 'b' })).json()) as { id: string };
+      expect([contact.id, next.id]).toEqual(['512', '513']);
+      const list = (await (await postJson(`${own.url}/id/lists`, { name: 'l' })).json()) as { id: string };
+      expect(list.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect((await fetch(`${own.url}/id/lists/${list.id}`)).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+});
