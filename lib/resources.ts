@@ -233,6 +233,28 @@ export function parentParameters(path: string): string[] {
   });
 }
 
+const CREATED = /^(created|created_?at|created_?date|date_?created|creation_?date|create_?time|created_?on)$/i;
+const UPDATED =
+  /^(updated|updated_?at|updated_?date|modified|modified_?at|last_?modified(_?date)?|update_?time|updated_?on)$/i;
+
+/**
+ * The times a record known by its REST shape alone carries, by name (`createdAt`, `updated_at`,
+ * HubSpot's `updatedAt`), where its schema gives them as `date-time`: the server stamps them.
+ */
+function inferredTimestamps(record: JsonSchema | undefined): TimestampsExtension | undefined {
+  const properties = record ? (objectProperties(record) ?? {}) : {};
+  const named = (pattern: RegExp) =>
+    Object.keys(properties).find((name) => pattern.test(name) && flatten(properties[name]!).format === 'date-time');
+  const created = named(CREATED);
+  const updated = named(UPDATED);
+  if (created === undefined && updated === undefined) return undefined;
+  return {
+    ...(created !== undefined ? { created } : {}),
+    ...(updated !== undefined ? { updated } : {}),
+    format: 'date-time',
+  };
+}
+
 function bind(
   spec: Spec,
   operation: Operation,
@@ -274,7 +296,8 @@ function bind(
     if (items && typeof items === 'object') binding.itemSchema = items as JsonSchema;
   }
   if (idField !== undefined) binding.idField = idField;
-  const timestamps = resource.timestamps ?? createResource?.timestamps;
+  const timestamps =
+    resource.timestamps ?? createResource?.timestamps ?? (inferred ? inferredTimestamps(createRecord) : undefined);
   if (timestamps) binding.timestamps = timestamps;
   const compose = resource.compose ?? createResource?.compose;
   if (compose) binding.compose = compose;

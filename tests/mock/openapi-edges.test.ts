@@ -386,10 +386,14 @@ describe("a delete's answer that names the record it deleted", () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/delete-answer.yaml`] });
     try {
       const persons = `${own.url}/delete/persons`;
-      for (const name of ['A', 'B']) await postJson(persons, { name });
-      const deleted = await fetch(`${persons}/2`, { method: 'DELETE' });
-      expect(((await deleted.json()) as { data: { id: unknown } }).data.id).toBe(2);
-      expect((await fetch(`${persons}/2`)).status).toBe(404);
+      const made: unknown[] = [];
+      for (const name of ['A', 'B'])
+        made.push(((await (await postJson(persons, { name })).json()) as { data: { id: unknown } }).data.id);
+      // Counted from the id's own example, 12.
+      expect(made).toEqual([12, 13]);
+      const deleted = await fetch(`${persons}/13`, { method: 'DELETE' });
+      expect(((await deleted.json()) as { data: { id: unknown } }).data.id).toBe(13);
+      expect((await fetch(`${persons}/13`)).status).toBe(404);
     } finally {
       await own.close();
     }
@@ -556,6 +560,32 @@ describe("ids shown only by the id schema's example", () => {
       const list = (await (await postJson(`${own.url}/id/lists`, { name: 'l' })).json()) as { id: string };
       expect(list.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect((await fetch(`${own.url}/id/lists/${list.id}`)).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('times a record carries by their names alone (createdAt, updatedAt as date-time)', () => {
+  it("are the mock's clock at the create, updatedAt again at the update", async () => {
+    let now = Date.UTC(2024, 11, 2, 15, 4, 5);
+    const own = await startMock({ port: 0, clock: () => now, specFiles: [`${FIXTURES}/inferred-times.yaml`] });
+    try {
+      const made = (await (await postJson(`${own.url}/inferred/contacts`, { name: 'a' })).json()) as Record<
+        string,
+        string
+      >;
+      expect(made).toMatchObject({ createdAt: '2024-12-02T15:04:05.000Z', updatedAt: '2024-12-02T15:04:05.000Z' });
+      now += 3_600_000;
+      const updated = await fetch(`${own.url}/inferred/contacts/${made.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'b' }),
+      });
+      expect(await updated.json()).toMatchObject({
+        createdAt: '2024-12-02T15:04:05.000Z',
+        updatedAt: '2024-12-02T16:04:05.000Z',
+      });
     } finally {
       await own.close();
     }
