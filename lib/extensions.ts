@@ -27,6 +27,13 @@ export interface PagingExtension {
   page?: string;
   size?: string;
   offset?: string;
+  /**
+   * A query parameter carrying an opaque cursor (`after`, `starting_after`): the mock's cursors are
+   * positions; one naming a record's id starts after that record.
+   */
+  cursor?: string;
+  /** Pointer in the list body to the next page's cursor; left out (its optional container with it) on the last page. */
+  nextCursorField?: string;
   /** Numbering base of `page` (default 1). */
   firstPage: number;
   defaultSize?: number;
@@ -251,9 +258,10 @@ export const PAGING_POINTERS = [
   'hasPreviousField',
   'fromField',
   'toField',
+  'nextCursorField',
 ] as const;
 
-const PAGING_TEXT_KEYS = ['page', 'size', 'offset', ...PAGING_POINTERS] as const;
+const PAGING_TEXT_KEYS = ['page', 'size', 'offset', 'cursor', ...PAGING_POINTERS] as const;
 
 function readPaging(raw: unknown, where: string): PagingExtension {
   if (!isObject(raw)) fail(where, '"paging" must be an object');

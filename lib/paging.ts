@@ -3,8 +3,11 @@
  * (`limit`, `per_page`, `offset`, `page`): the mock pages by it, the runner knows a page may be full.
  */
 import type { PagingExtension } from './extensions.js';
+import { appendPointer, parsePointer } from './json-pointer.js';
+import type { JsonSchema } from './json-schema.js';
 import { flatten, mainType } from './schema.js';
 import type { Operation, Parameter } from './spec.js';
+import { objectProperties } from './wire.js';
 
 /** Query parameters that set how many items a page holds, and those that page through a list otherwise. */
 export const PAGE_SIZE = /^(\$?top|limit|per_?page|page_?size|size|count|max_?results|take)$/i;
@@ -13,27 +16,87 @@ export const PAGE_MOVE =
 // Not `start`: as often a time as a position.
 const OFFSET = /^(\$?skip|offset)$/i;
 const PAGE = /^(page|page_?number)$/i;
+const CURSOR = /^(cursor|after|page_?token|next_?token|starting_?after|marker|continuation_?token)$/i;
+/** Names a list body gives the next page's cursor under, besides the cursor parameter's own (`paging.next.after`). */
+const NEXT_CURSOR = /^(next_?cursor|next_?page_?token|next_?token|next_?marker)$/i;
+const HAS_NEXT = /^(has_?more|has_?next(_?page)?)$/i;
+/** How far down a list body its paging fields are looked for: `paging.next.after`. */
+const PAGING_DEPTH = 3;
+
+/** The pointer of the first text (or, `boolean`, flag) property a name test picks, at most PAGING_DEPTH down. */
+function fieldNamed(
+  schema: JsonSchema | undefined,
+  test: (name: string) => boolean,
+  type = 'string',
+): string | undefined {
+  const queue: [JsonSchema, string, number][] = schema ? [[schema, '', 0]] : [];
+  while (queue.length > 0) {
+    const [at, pointer, depth] = queue.shift()!;
+    for (const [name, property] of Object.entries(objectProperties(at) ?? {})) {
+      const where = appendPointer(pointer, name);
+      const kind = mainType(flatten(property));
+      if (test(name) && kind === type) return where;
+      if (kind === 'object' && depth + 1 < PAGING_DEPTH) queue.push([property, where, depth + 1]);
+    }
+  }
+  return undefined;
+}
 
 const counts = (parameter: Parameter): boolean => {
   const type = mainType(flatten(parameter.schema));
   return type === 'integer' || type === 'number';
 };
 
-/** The paging a list's number parameters suggest (a size, an offset or a page number), or none. */
-export function inferredPaging(list: Operation): PagingExtension | undefined {
+/**
+ * The paging a list's parameters suggest (a size, an offset, a page number, a text cursor), or none;
+ * `body` (the list's answer schema) says where the next page's cursor and a "more follow" flag go.
+ */
+export function inferredPaging(list: Operation, body?: JsonSchema): PagingExtension | undefined {
   const query = list.parameters.filter((p) => p.in === 'query' && counts(p));
   const size = query.find((p) => PAGE_SIZE.test(p.name));
   const offset = query.find((p) => OFFSET.test(p.name));
   const page = query.find((p) => PAGE.test(p.name));
-  if (!size && !offset && !page) return undefined;
+  const cursor = list.parameters.find(
+    (p) => p.in === 'query' && CURSOR.test(p.name) && mainType(flatten(p.schema)) === 'string',
+  );
+  if (!size && !offset && !page && !cursor) return undefined;
   const fallback = flatten(size?.schema ?? {}).default;
+  const next = cursor && fieldNamed(body, (name) => name === cursor.name || NEXT_CURSOR.test(name));
+  const more = fieldNamed(body, (name) => HAS_NEXT.test(name), 'boolean');
   return {
     firstPage: page && flatten(page.schema).minimum === 0 ? 0 : 1,
     ...(size ? { size: size.name } : {}),
     ...(offset ? { offset: offset.name } : {}),
     ...(page ? { page: page.name } : {}),
+    ...(cursor ? { cursor: cursor.name } : {}),
+    ...(next ? { nextCursorField: next } : {}),
+    ...(more ? { hasNextField: more } : {}),
     ...(typeof fallback === 'number' && Number.isSafeInteger(fallback) && fallback > 0
       ? { defaultSize: fallback }
       : {}),
   };
+}
+
+/**
+ * Where a list body stops saying a next page follows: the outermost property on the way to the next
+ * cursor that the schema does not require (HubSpot's whole `paging`), or the cursor itself when each
+ * is required.
+ */
+export function lastPageDrops(body: JsonSchema | undefined, cursor: string): string {
+  let at = body;
+  let pointer = '';
+  for (const token of parsePointer(cursor)) {
+    pointer = appendPointer(pointer, token);
+    const flat = at ? flatten(at) : undefined;
+    if (!flat?.required?.includes(token)) return pointer;
+    at = objectProperties(flat)?.[token];
+  }
+  return cursor;
+}
+
+/** Where a cursor starts a page: a position the mock gave, else just after the record whose id it names, else the start. */
+export function cursorStart(cursor: string, ids: readonly string[]): number {
+  if (/^\d+$/.test(cursor)) return Math.min(Number(cursor), ids.length);
+  const at = ids.indexOf(cursor);
+  return at < 0 ? 0 : at + 1;
 }

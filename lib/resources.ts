@@ -35,6 +35,8 @@ export interface ResourceBinding {
   recordSchema?: JsonSchema;
   /** list: schema of one item of the list. */
   itemSchema?: JsonSchema;
+  /** list: schema of the whole 2xx body. */
+  listSchema?: JsonSchema;
   /** The record property holding its id. */
   idField?: string;
   /** How new ids look: counting integers, counting decimal strings, or UUIDs. */
@@ -183,7 +185,7 @@ function inferredResource(
       const flat = schema ? flatten(schema) : undefined;
       const items = flat && mainType(flat) === 'array' ? '' : listProperty(schema!, shape.collection);
       if (items === undefined) return undefined;
-      const paging = inferredPaging(operation);
+      const paging = inferredPaging(operation, schema);
       const filters = inferredFilters(operation, schemaAt(schema, `${items === '' ? '' : `/${items}`}/0`));
       return {
         ...base,
@@ -291,7 +293,9 @@ function bind(
   if (idSchema) binding.idSchema = idSchema;
   if (recordSchema) binding.recordSchema = recordSchema;
   if (resource.action === 'list' && resource.items !== undefined) {
-    const list = schemaAt(jsonSchemaOf(operation), resource.items);
+    const whole = jsonSchemaOf(operation);
+    if (whole) binding.listSchema = whole;
+    const list = schemaAt(whole, resource.items);
     const items = list ? flatten(list).items : undefined;
     if (items && typeof items === 'object') binding.itemSchema = items as JsonSchema;
   }

@@ -9,8 +9,9 @@ import { isDeepStrictEqual } from 'node:util';
 import fastJsonPatch from 'fast-json-patch';
 import type { PageUrlsExtension, SortExtension } from '../../lib/extensions.js';
 import { isObject, own } from '../../lib/json.js';
-import { formatPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
+import { deletePointer, formatPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
+import { cursorStart, lastPageDrops } from '../../lib/paging.js';
 import { parentParameters, plainName, type ResourceBinding, type StoredParent, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
@@ -1117,9 +1118,20 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
       (paging.page !== undefined ? positiveInteger(request.query.get(paging.page)) : undefined) ?? paging.firstPage,
       paging.firstPage,
     );
+    const cursor = paging.cursor !== undefined ? request.query.get(paging.cursor) : undefined;
+    const idField = binding.idField;
+    const after = cursor
+      ? cursorStart(
+          cursor,
+          records.map((r) => (idField === undefined ? '' : text(own(r, idField)))),
+        )
+      : undefined;
     if (size !== undefined && size > 0) {
-      start = offset ?? Math.max(0, page - paging.firstPage) * size;
+      start = after ?? offset ?? Math.max(0, page - paging.firstPage) * size;
       records = records.slice(start, start + size);
+    } else if (after !== undefined) {
+      start = after;
+      records = records.slice(start);
     }
   }
   const count = records.length;
@@ -1154,6 +1166,11 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
       if (paging.hasPreviousField) setPointer(out, paging.hasPreviousField, start > 0);
       if (paging.fromField) setPointer(out, paging.fromField, count > 0 ? start + 1 : null);
       if (paging.toField) setPointer(out, paging.toField, count > 0 ? start + count : null);
+      // The next page's cursor is where it starts; the last page says of none.
+      if (paging.nextCursorField) {
+        if (start + count < total) setPointer(out, paging.nextCursorField, String(start + count));
+        else deletePointer(out, lastPageDrops(binding.listSchema, paging.nextCursorField));
+      }
       if (resource.pageUrls && paging.page !== undefined && page !== undefined) {
         const { firstPage, page: parameter } = paging;
         const position = { page: page - firstPage + 1, pages, hasNext: start + count < total };

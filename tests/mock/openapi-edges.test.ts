@@ -591,3 +591,39 @@ describe('times a record carries by their names alone (createdAt, updatedAt as d
     }
   });
 });
+
+describe('a list paged by a text cursor (after, starting_after)', () => {
+  it('follows the cursor it hands out to every record once, and says of no next page on the last', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/cursor-paging.yaml`] });
+    try {
+      const base = `${own.url}/cursor`;
+      for (const name of ['a', 'b', 'c']) await postJson(`${base}/contacts`, { name });
+      type Page = { results: { name: string }[]; paging?: { next?: { after: string } } };
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let pages = 0; pages < 5; pages++) {
+        const page = (await (await fetch(`${base}/contacts${after ? `?after=${after}` : ''}`)).json()) as Page;
+        seen.push(...page.results.map((r) => r.name));
+        after = page.paging?.next?.after;
+        if (after === undefined) {
+          expect(page.paging).toBeUndefined();
+          break;
+        }
+      }
+      expect(seen).toEqual(['a', 'b', 'c']);
+
+      const ids: string[] = [];
+      for (const name of ['x', 'y', 'z'])
+        ids.push(((await (await postJson(`${base}/customers`, { name })).json()) as { id: string }).id);
+      const first = (await (await fetch(`${base}/customers`)).json()) as { data: unknown[]; has_more: boolean };
+      expect([first.data.length, first.has_more]).toEqual([2, true]);
+      const rest = (await (await fetch(`${base}/customers?starting_after=${ids[1]}`)).json()) as {
+        data: { name: string }[];
+        has_more: boolean;
+      };
+      expect([rest.data.map((c) => c.name), rest.has_more]).toEqual([['z'], false]);
+    } finally {
+      await own.close();
+    }
+  });
+});
