@@ -2,75 +2,56 @@
  * A bulk delete (a list of ids as the body of a DELETE on the collection's path) names only records
  * the run made: never an example's ids, which on a live target are anyone's records.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock } from '../../mocks/server.js';
+import { jsonServer } from '../support/json-server.js';
 import { runConformance, summarize } from '../support/runner.js';
 
 const FIXTURE = 'tests/fixtures/openapi/bulk-delete.yaml';
 
 /** A server that does what the document says, its ids counting from 100 so an example's 1-4 name nothing. */
-function listsServer() {
+async function listsServer() {
   const lists = new Map<number, { id: number; name: string }>();
   const made = new Set<number>();
   const deletes: unknown[] = [];
   let next = 100;
-  const server: Server = createServer((request, response) => {
-    let text = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-    request.on('end', () => {
-      const send = (status: number, body?: unknown) => {
-        response.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
-        response.end(body === undefined ? undefined : JSON.stringify(body));
-      };
-      let body: unknown;
-      try {
-        body = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        return send(400);
-      }
-      const json = request.headers['content-type'] === 'application/json';
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      const id = /^\/lists\/([^/]+)$/.exec(url.pathname)?.[1];
-      if (id !== undefined) {
-        const list = lists.get(Number(id));
-        return list ? send(200, list) : send(404);
-      }
-      if (request.method === 'POST') {
-        const name = (body as { name?: unknown } | undefined)?.name;
-        if (!json || typeof name !== 'string') return send(400);
-        const list = { id: next++, name };
-        lists.set(list.id, list);
-        made.add(list.id);
-        return send(201, list);
-      }
-      // Every list sent, valid or not: an invalid one must not carry anyone's ids either.
-      if (Array.isArray(body)) deletes.push(body);
-      if (!json || !Array.isArray(body) || !body.every(Number.isInteger)) return send(400);
-      for (const listId of body) lists.delete(listId);
-      return send(204);
-    });
+  const target = await jsonServer(({ method, url, body, json }) => {
+    const id = /^\/lists\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (id !== undefined) {
+      const list = lists.get(Number(id));
+      return list ? { status: 200, body: list } : { status: 404 };
+    }
+    if (method === 'POST') {
+      const name = (body as { name?: unknown } | undefined)?.name;
+      if (!json || typeof name !== 'string') return { status: 400 };
+      const list = { id: next++, name };
+      lists.set(list.id, list);
+      made.add(list.id);
+      return { status: 201, body: list };
+    }
+    // Every list sent, valid or not: an invalid one must not carry anyone's ids either.
+    if (Array.isArray(body)) deletes.push(body);
+    if (!json || !Array.isArray(body) || !body.every(Number.isInteger)) return { status: 400 };
+    for (const listId of body) lists.delete(listId);
+    return { status: 204 };
   });
-  return { server, lists, made, deletes };
+  return { target, made, deletes };
 }
 
 describe('a bulk delete', () => {
-  const target = listsServer();
-  let baseUrl = '';
+  let lists: Awaited<ReturnType<typeof listsServer>>;
   beforeAll(async () => {
-    await new Promise<void>((resolve) => target.server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(target.server.address() as AddressInfo).port}`;
+    lists = await listsServer();
   });
-  afterAll(() => new Promise<void>((resolve) => target.server.close(() => resolve())));
+  afterAll(() => lists.target.close());
 
   it('names only records the run made, one per valid case, and in an invalid case ids no record has; a correct server passes', async () => {
-    const run = await runConformance(['--spec', FIXTURE, '--base-url', baseUrl, '--seed', '7']);
+    const run = await runConformance(['--spec', FIXTURE, '--base-url', lists.target.url, '--seed', '7']);
     expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
-    const named = target.deletes.flat().filter(Number.isInteger);
+    const named = lists.deletes.flat().filter(Number.isInteger);
     expect(named.length).toBeGreaterThan(0);
     // A record the run made, or (in an invalid case) an id far above any a server counts to.
-    expect(named.filter((id) => !target.made.has(id as number) && (id as number) < 999_000_000)).toEqual([]);
+    expect(named.filter((id) => !lists.made.has(id as number) && (id as number) < 999_000_000)).toEqual([]);
     expect(run.report?.operations.deleteLists?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
     // No case is left that leans on a record a bulk delete took away.
     expect(run.report?.operations.getList?.checks.resource_availability?.failed ?? 0).toBe(0);

@@ -1,0 +1,43 @@
+/**
+ * A JSON server of a test's own (tests/support/local-server.ts): the handler gets the request parsed and
+ * answers a status and a body; a body that is not JSON is answered 400 before the handler sees it.
+ */
+import { type LocalServer, localServer } from './local-server.js';
+
+export interface JsonRequest {
+  method: string;
+  url: URL;
+  /** The parsed body; undefined when none was sent. */
+  body: unknown;
+  /** The request said its body is JSON. */
+  json: boolean;
+}
+
+export type JsonAnswer = { status: number; body?: unknown };
+
+export function jsonServer(handle: (request: JsonRequest) => JsonAnswer): Promise<LocalServer> {
+  return localServer((request, response) => {
+    let text = '';
+    request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    request.on('end', () => {
+      const send = ({ status, body }: JsonAnswer) => {
+        response.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+        response.end(body === undefined ? undefined : JSON.stringify(body));
+      };
+      let body: unknown;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        return send({ status: 400 });
+      }
+      send(
+        handle({
+          method: request.method ?? 'GET',
+          url: new URL(request.url ?? '/', 'http://localhost'),
+          body,
+          json: request.headers['content-type'] === 'application/json',
+        }),
+      );
+    });
+  });
+}
