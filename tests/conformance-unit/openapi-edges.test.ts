@@ -1069,6 +1069,41 @@ it('errors only under default: a deleted or never-made record must be refused so
   }
 });
 
+it('errors only under default, on a live target: a change to a made-up id goes out only after its read answered 404', async () => {
+  for (const unknown of [403, 404]) {
+    const made: string[] = [];
+    const things = new Set<string>();
+    const target = await serve((method, url) => {
+      const id = /^\/things\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (id === undefined) {
+        made.push(String(made.length + 1));
+        things.add(made.at(-1)!);
+        return { status: 201, body: { id: made.at(-1), name: 'n' } };
+      }
+      if (!things.has(id)) return { status: unknown, body: { message: 'no' } };
+      if (method === 'DELETE') return things.delete(id) ? { status: 204, text: '' } : { status: 404 };
+      return { status: 200, body: { id, name: 'n' } };
+    });
+    try {
+      await runFixture('errors-by-default.yaml', target.baseUrl, '--seed', '7', '--live');
+      const madeUp = target.seen.filter((line) => {
+        const [, method, id] = /^(GET|DELETE) \/things\/([^/?]+)$/.exec(line) ?? [];
+        return method !== undefined && !made.includes(decodeURIComponent(id!));
+      });
+      expect(
+        madeUp.some((line) => line.startsWith('GET')),
+        `${unknown}: ${madeUp}`,
+      ).toBe(true);
+      expect(
+        madeUp.some((line) => line.startsWith('DELETE')),
+        `${unknown}: ${madeUp}`,
+      ).toBe(unknown === 404);
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('an update by POST to the record path is part of the lifecycle: a server that does not keep it fails stateful_rules alone', async () => {
   for (const keeps of [true, false]) {
     const records = new Map<string, { sid: string; friendly_name?: string }>();
