@@ -39,7 +39,7 @@ export const positiveDataAccepted: Check = (ctx) => {
   // A documented redirect (a download answered 302 to a signed URL) is the operation's success.
   if (response.status >= 300 && response.status < 400 && documentedResponse(ctx.operation, response.status)) return;
   // A path naming no record the run made (an example or made-up id) may name none at all.
-  if (response.status === 404 && documentedResponse(ctx.operation, 404) && !anchored(testCase)) return 'skip';
+  if (response.status === 404 && documentedResponse(ctx.operation, 404) && !anchored(testCase, ctx.spec)) return 'skip';
   const limit = ctx.spec.rateLimit;
   if (limit && throttle === 'premature') {
     const earlier = ctx.exchange.throttle!.possiblyEarlier - 1;

@@ -34,7 +34,7 @@ export const resourceAvailability: Check = (ctx) => {
   // one blames the id.
   if (testCase.kind === 'negative' || testCase.kind === 'header' || testCase.kind === 'auth') return 'skip';
   // A path naming a made-up record beside the run's (a member id under a list it made) may name none.
-  if (!anchored(testCase)) return 'skip';
+  if (!anchored(testCase, ctx.spec)) return 'skip';
   return {
     message: 'id created earlier in the run answered 404',
     expected: 'the id returned by the create to be usable',

@@ -15,6 +15,7 @@ import {
   nodeAt,
   responseAssumption,
 } from '../../lib/provenance.js';
+import { resourceModel } from '../../lib/resources.js';
 import { documentedResponse, underRules } from '../../lib/responses.js';
 import { declaredTypes, jsonEqual } from '../../lib/schema.js';
 import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
@@ -231,17 +232,21 @@ export const THROTTLED = 'throttled by the server: the run cannot tell whether i
 
 /**
  * Whether everything the case's path names is known to exist: each parameter a record of the run (an
- * id an earlier answer gave) or a value the user gave (an account id from the config file). A made-up
- * member id under a list the run made may name no member: its 404 blames neither.
+ * id an earlier answer gave), a value the user gave (an account id from the config file), or the
+ * parent the run's record was made under (`storeId` of `/stores/{storeId}/things/{thingId}` beside a
+ * thing the run made there). A made-up member id under a list the run made may name no member: its
+ * 404 blames neither.
  */
-export function anchored(testCase: TestCase): boolean {
+export function anchored(testCase: TestCase, spec: Spec): boolean {
   const entries = Object.entries(testCase.request.pathParams);
   const given = (name: string, value: unknown): boolean =>
     testCase.operation.parameters.some(
       (p) => p.in === 'path' && p.name === name && p.given === true && jsonEqual(p.example, value),
     );
-  return (
-    entries.length === 0 ||
-    entries.every(([name, value]) => 'sourceOperationId' in value || ('value' in value && given(name, value.value)))
+  const made = entries.some(([, value]) => 'sourceOperationId' in value && !value.reference);
+  const parents = made ? (resourceModel(spec).get(testCase.operation.operationId)?.parentParameters ?? []) : [];
+  return entries.every(
+    ([name, value]) =>
+      'sourceOperationId' in value || parents.includes(name) || ('value' in value && given(name, value.value)),
   );
 }

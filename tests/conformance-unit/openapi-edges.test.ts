@@ -1104,6 +1104,22 @@ it('errors only under default, on a live target: a change to a made-up id goes o
   }
 });
 
+it('a record made under an example parent is known to exist there: a server losing it fails resource_availability', async () => {
+  let made = 0;
+  const target = await serve((method) =>
+    method === 'POST' ? { status: 201, body: { id: String(++made), name: 'n' } } : { status: 404 },
+  );
+  try {
+    const run = await runFixture('under-example-parent.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, run.describe()).toBe(1);
+    expect(new Set(run.report?.failures.map((f) => `${f.check} ${f.operationId}`))).toEqual(
+      new Set(['resource_availability getThing']),
+    );
+  } finally {
+    await target.close();
+  }
+});
+
 it('an update by POST to the record path is part of the lifecycle: a server that does not keep it fails stateful_rules alone', async () => {
   for (const keeps of [true, false]) {
     const records = new Map<string, { sid: string; friendly_name?: string }>();
