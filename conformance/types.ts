@@ -49,14 +49,14 @@ export interface LinkedValue {
 /**
  * Where a body names a record of another collection: the value at `pointer`, with `each` the
  * property `each` of every item of the array at `pointer`, with `items` every item of that array
- * (a list of member ids); each item its own record. With `single`, the list names one record only
- * (a bulk delete's list, each valid case removing one record the run made).
+ * (a list of member ids); each item its own record. With `count`, the list names that many records,
+ * however many items it had (a bulk delete's list: each valid case removes as few as its schema allows).
  */
 export interface BodyRef {
   pointer: string;
   each?: string;
   items?: true;
-  single?: true;
+  count?: number;
   linked: LinkedValue;
 }
 

@@ -16,7 +16,7 @@ import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { type Draft, validBody } from './positive.js';
-import { alignParent, baseRequest, payload, referringFirst, withBody } from './request.js';
+import { alignParent, baseRequest, bulkIds, fewestIds, payload, referringFirst, withBody } from './request.js';
 import type { ScenarioDraft } from './stateful.js';
 import { stampTexts, textLeaves } from './uniqueness.js';
 
@@ -37,8 +37,11 @@ function collections(ctx: BuildContext): Map<string, Collection> {
     const entry = byName.get(binding.resource.collection) ?? {};
     const action = binding.resource.action;
     const slot = action === 'replace' ? 'update' : action;
-    // A delete of one record by its id is preferred to a bulk one (a list of ids in the body).
+    // A delete of one record by its id is preferred to a bulk one (a list of ids in the body), and a
+    // bulk one that must name more than one record deletes no single record at all.
     const bulk = (held: [Operation, ResourceBinding] | undefined) => held?.[1].resource.idsPointer !== undefined;
+    const { idsPointer } = binding.resource;
+    if (idsPointer !== undefined && fewestIds(operation, idsPointer) > 1) continue;
     if (
       (slot === 'create' || slot === 'read' || slot === 'update' || slot === 'list' || slot === 'delete') &&
       (!entry[slot] || (slot === 'delete' && bulk(entry.delete) && !bulk([operation, binding])))
@@ -62,7 +65,7 @@ function placeId(
     return true;
   }
   if (binding.resource.idsPointer !== undefined) {
-    request.bodyRefs = [{ pointer: binding.resource.idsPointer, items: true, single: true, linked }];
+    request.bodyRefs = [bulkIds(operation, binding.resource.idsPointer, linked)];
     return true;
   }
   const name = binding.idParameter;

@@ -10,7 +10,7 @@ import { mediaTypeMatches } from '../../lib/media-type.js';
 import { type Assumption, inferredOnly, responseAssumption } from '../../lib/provenance.js';
 import { resourceModel, schemaAt } from '../../lib/resources.js';
 import { rejectionResponses } from '../../lib/responses.js';
-import { isPrimitive } from '../../lib/schema.js';
+import { flatten, isPrimitive } from '../../lib/schema.js';
 import { type Operation, pathKeyQuery, requestPath, type Spec } from '../../lib/spec.js';
 import { roundTrip } from '../../lib/wire.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
@@ -58,7 +58,10 @@ function unknownId(ctx: BuildContext, schema: JsonSchema, example: unknown): unk
   const stamp = ctx.stamps.take();
   if (typeof example === 'number') {
     const far = 999_000_000 + stamp.index;
-    return isValid(ctx, schema, far) ? far : undefined;
+    if (isValid(ctx, schema, far)) return far;
+    // A bounded id (1 to 100000): the top of its range, the one a counting server reaches last.
+    const top = flatten(schema).maximum;
+    return top !== undefined && isValid(ctx, schema, top) ? top : undefined;
   }
   return ctx.stamps.uniqueValue('unknown id', schema, String(example), stamp);
 }
@@ -123,17 +126,20 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
     for (const variant of variantsOf(media.schema, full, 'violations', ctx.seed)) {
       // A form is fields of an object: a whole body of another type cannot be written as one.
       if (form && variant.pointer === '') continue;
-      const value = makeUnique(variant.value, operation, media.schema, ctx);
-      const read = readAsSent(operation, value);
-      if (read === undefined || isValid(ctx, media.schema, read) || siblingTakes(read)) continue;
-      const assumptions = assumedInvalid(ctx, media.schema, read);
       // A body that lacks or breaks the record's id (or a reference, or an item of a list of them) keeps
       // it so: no created id is written over what the violation changed. Elsewhere the ids stay real, so
       // the case breaks only its own rule.
       const broken = (at: string): boolean =>
         JSON.stringify(getPointer(variant.value, at)) !== JSON.stringify(getPointer(full, at));
-      const sent = bulkIds !== undefined && broken(bulkIds) ? withUnknownIds(ctx, media.schema, value, bulkIds) : value;
-      const request = withBody(base, payload(operation, sent));
+      const unique = makeUnique(variant.value, operation, media.schema, ctx);
+      // ... except a bulk delete's broken list, whose ids become ones no record has; should that mend
+      // the violation (no such id fits), the case is not made.
+      const value =
+        bulkIds !== undefined && broken(bulkIds) ? withUnknownIds(ctx, media.schema, unique, bulkIds) : unique;
+      const read = readAsSent(operation, value);
+      if (read === undefined || isValid(ctx, media.schema, read) || siblingTakes(read)) continue;
+      const assumptions = assumedInvalid(ctx, media.schema, read);
+      const request = withBody(base, payload(operation, value));
       if (base.bodyId && broken(base.bodyId.pointer)) delete request.bodyId;
       const refs = base.bodyRefs?.filter((ref) => !broken(ref.pointer));
       if (refs && refs.length > 0) request.bodyRefs = refs;

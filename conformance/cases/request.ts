@@ -6,7 +6,7 @@ import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
-import { type ResourceBinding, resourceModel } from '../../lib/resources.js';
+import { type ResourceBinding, resourceModel, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
@@ -167,6 +167,17 @@ export function alignParent(
   }
 }
 
+/** How few ids a bulk delete's list may hold: its `minItems`, at least one. */
+export function fewestIds(operation: Operation, pointer: string): number {
+  const list = schemaAt(bodyMedia(operation)?.schema, pointer);
+  return Math.max(1, (list ? flatten(list).minItems : undefined) ?? 1);
+}
+
+/** A bulk delete's list of ids: as few records the run made as its schema allows. */
+export function bulkIds(operation: Operation, pointer: string, linked: LinkedValue): BodyRef {
+  return { pointer, items: true, count: fewestIds(operation, pointer), linked };
+}
+
 /** Whether an operation takes the ids of the records it acts on in its body (`idPointer`, `idsPointer`). */
 export const carriesIds = (binding: ResourceBinding): boolean =>
   binding.resource.idPointer !== undefined || binding.resource.idsPointer !== undefined;
@@ -222,7 +233,7 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
     if (idPointer !== undefined) request.bodyId = { pointer: idPointer, linked };
     // A bulk delete names records the run made, never an example's ids (anyone's records).
     if (idsPointer !== undefined)
-      request.bodyRefs = [...(request.bodyRefs ?? []), { pointer: idsPointer, items: true, single: true, linked }];
+      request.bodyRefs = [...(request.bodyRefs ?? []), bulkIds(operation, idsPointer, linked)];
   }
   return request;
 }

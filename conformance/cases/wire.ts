@@ -130,8 +130,8 @@ function withReferences(
     if (!Array.isArray(current)) continue;
     const used = new Set<string>();
     const made: unknown[] = [];
-    for (const item of current) {
-      if (ref.single && made.length > 0) break;
+    const items = ref.count === undefined ? current : Array.from({ length: ref.count }, (_, i) => current[i]);
+    for (const item of items) {
       if (!ref.items && (item === null || typeof item !== 'object' || !Object.hasOwn(item, ref.each!))) continue;
       const resolved = distinct(ref.linked, resolve, used);
       if (resolved === undefined) continue;
@@ -142,8 +142,8 @@ function withReferences(
         made.push(named);
       }
     }
-    if (made.length === 0) {
-      if (ref.items && current.length > 0) return { missing: ref };
+    if (made.length === 0 || (ref.count !== undefined && made.length < ref.count)) {
+      if (ref.items && items.length > 0) return { missing: ref };
       continue;
     }
     // A list that is the whole body (a bulk delete's `[1, 2]`) is replaced whole.
