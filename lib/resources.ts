@@ -75,6 +75,11 @@ function successResponse(operation: Operation, not?: string) {
   return operation.responses.find((r) => isSuccessStatus(r.status) && r.status !== not);
 }
 
+/** The schema of the operation's JSON request body, which says what a client can send of a record. */
+function jsonRequestSchema(operation: Operation): JsonSchema | undefined {
+  return operation.requestBody?.content.find((m) => isJsonMediaType(m.mediaType))?.schema;
+}
+
 function jsonSchemaOf(operation: Operation, not?: string): JsonSchema | undefined {
   const response = successResponse(operation, not);
   return response?.content.find((m) => isJsonMediaType(m.mediaType))?.schema ?? response?.content[0]?.schema;
@@ -243,10 +248,20 @@ const UPDATED =
  * The times a record known by its REST shape alone carries, by name (`createdAt`, `updated_at`,
  * HubSpot's `updatedAt`), where its schema gives them as `date-time`: the server stamps them.
  */
-function inferredTimestamps(record: JsonSchema | undefined): TimestampsExtension | undefined {
+function inferredTimestamps(
+  record: JsonSchema | undefined,
+  sent: JsonSchema | undefined,
+): TimestampsExtension | undefined {
   const properties = record ? (objectProperties(record) ?? {}) : {};
+  // A time the client writes (a request that sends `updatedAt`) is the client's, not the server's.
+  const writable = sent ? (objectProperties(sent) ?? {}) : {};
   const named = (pattern: RegExp) =>
-    Object.keys(properties).find((name) => pattern.test(name) && flatten(properties[name]!).format === 'date-time');
+    Object.keys(properties).find(
+      (name) =>
+        pattern.test(name) &&
+        flatten(properties[name]!).format === 'date-time' &&
+        (!Object.hasOwn(writable, name) || writable[name]!.readOnly === true),
+    );
   const created = named(CREATED);
   const updated = named(UPDATED);
   if (created === undefined && updated === undefined) return undefined;
@@ -301,11 +316,13 @@ function bind(
   }
   if (idField !== undefined) binding.idField = idField;
   const timestamps =
-    resource.timestamps ?? createResource?.timestamps ?? (inferred ? inferredTimestamps(createRecord) : undefined);
+    resource.timestamps ??
+    createResource?.timestamps ??
+    (inferred ? inferredTimestamps(createRecord, create && jsonRequestSchema(create)) : undefined);
   if (timestamps) binding.timestamps = timestamps;
   const compose = resource.compose ?? createResource?.compose;
   if (compose) binding.compose = compose;
-  const sent = operation.requestBody?.content.find((m) => isJsonMediaType(m.mediaType))?.schema;
+  const sent = jsonRequestSchema(operation);
   if (sent) binding.requestSchema = sent;
   const idParameter =
     resource.idParameter ??

@@ -886,9 +886,12 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
   const replaced: StoredRecord = structuredClone(incomingRecord(binding, request));
-  // What the client cannot write keeps its stored value: the id, and every read-only property.
+  // What the client cannot write keeps its stored value: the id, every read-only property, and the
+  // time the record was made.
+  const created = binding.timestamps?.created;
   for (const [name, property] of Object.entries(recordProperties(binding.recordSchema) ?? {})) {
-    if (property.readOnly && Object.hasOwn(found.stored, name)) replaced[name] = found.stored[name];
+    if ((property.readOnly || name === created) && Object.hasOwn(found.stored, name))
+      replaced[name] = found.stored[name];
   }
   if (binding.idField) replaced[binding.idField] = found.stored[binding.idField];
   const duplicate = duplicateOf(binding, collection, request, replaced, found.key);

@@ -567,7 +567,7 @@ describe("ids shown only by the id schema's example", () => {
 });
 
 describe('times a record carries by their names alone (createdAt, updatedAt as date-time)', () => {
-  it("are the mock's clock at the create, updatedAt again at the update", async () => {
+  it("are the mock's clock at the create, updatedAt again at an update or a replace; not one the client writes", async () => {
     let now = Date.UTC(2024, 11, 2, 15, 4, 5);
     const own = await startMock({ port: 0, clock: () => now, specFiles: [`${FIXTURES}/inferred-times.yaml`] });
     try {
@@ -586,6 +586,19 @@ describe('times a record carries by their names alone (createdAt, updatedAt as d
         createdAt: '2024-12-02T15:04:05.000Z',
         updatedAt: '2024-12-02T16:04:05.000Z',
       });
+      now += 3_600_000;
+      const replaced = await fetch(`${own.url}/inferred/contacts/${made.id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'c' }),
+      });
+      expect(await replaced.json()).toMatchObject({
+        createdAt: '2024-12-02T15:04:05.000Z',
+        updatedAt: '2024-12-02T17:04:05.000Z',
+      });
+      // A time the client writes is its own.
+      const event = await postJson(`${own.url}/inferred/events`, { updatedAt: '2020-01-02T03:04:05.000Z' });
+      expect(await event.json()).toMatchObject({ updatedAt: '2020-01-02T03:04:05.000Z' });
     } finally {
       await own.close();
     }
