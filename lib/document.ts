@@ -7,7 +7,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { upgrade } from '@scalar/openapi-upgrader';
-import { parse, YAMLParseError } from 'yaml';
+import { isScalar, parse, YAMLParseError } from 'yaml';
 import { isDataKey } from './dereference.js';
 import { SpecError } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
@@ -29,11 +29,13 @@ export interface SourceDocument {
 // prettyErrors: without it the parser keeps no line counter and an error has no line and column.
 // uniqueKeys: YAML 1.2 requires a mapping's keys to be unique; a second `'200':` is refused with its line
 // rather than silently replacing the first (a JSON file keeps JSON.parse's last-wins: RFC 8259 only
-// says SHOULD).
-const YAML_OPTIONS = { prettyErrors: true, maxAliasCount: 1000, uniqueKeys: true } as const;
+// says SHOULD). Keys are compared as the text they become: `200:` and `'200':` are one response.
+const sameKey = (a: unknown, b: unknown): boolean =>
+  a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
+const YAML_OPTIONS = { prettyErrors: true, maxAliasCount: 1000, uniqueKeys: sameKey } as const;
 const YAML_VERSION = (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
 /** What a kept parse depends on besides the text. */
-export const YAML_PARSER = `yaml ${YAML_VERSION} ${JSON.stringify(YAML_OPTIONS)}`;
+export const YAML_PARSER = `yaml ${YAML_VERSION} ${JSON.stringify({ ...YAML_OPTIONS, uniqueKeys: 'as text' })}`;
 
 /**
  * Arrays and objects nested deeper than this are refused as soon as a file is parsed: the real specs

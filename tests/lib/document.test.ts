@@ -3,7 +3,7 @@
  * naming the file (and the line and column of a syntax error); Swagger 2.0 and OpenAPI 3.0 come out
  * as 3.1; `$ref`s into other local files are inlined.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,12 @@ describe('syntax errors name the file, line and column', () => {
       `openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /p:\n    get:\n      responses:\n${responses}`,
     );
     expect(await failure(path)).toBe(`${path}:8:7: invalid YAML: Map keys must be unique`);
+    // A number and a text of the same digits are one key once read: the same response twice.
+    const mixed = await file(
+      'mixed.yaml',
+      (await readFile(path, 'utf8')).replace("      '200': {description: ok}", '      200: {description: ok}'),
+    );
+    expect(await failure(mixed)).toBe(`${mixed}:8:7: invalid YAML: Map keys must be unique`);
   });
 
   it('a YAML error in a file referenced from the spec names that file', async () => {
