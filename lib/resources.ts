@@ -397,10 +397,17 @@ export function documentedNotFound(operation: Operation, binding: ResourceBindin
  * errors (HubSpot's), which says a refusal but not which one; none where it documents no error.
  */
 export function expectedNotFound(operation: Operation, binding: ResourceBinding | undefined): string | undefined {
-  return (
-    documentedNotFound(operation, binding) ??
-    (operation.responses.some((r) => r.status === 'default' || r.status.toUpperCase() === '4XX') ? '4XX' : undefined)
-  );
+  // A write may make what it names (a PUT that adds or updates, RFC 9110 9.3.4), a delete of nothing
+  // may succeed: only a read must refuse where the document says no more.
+  const reads = operation.method === 'get' || operation.method === 'head';
+  return documentedNotFound(operation, binding) ?? (reads ? refusalsUndeclared(operation) : undefined);
+}
+
+/** `4XX` where an operation documents its errors only as `default` (or a `4XX` range). */
+function refusalsUndeclared(operation: Operation): '4XX' | undefined {
+  return operation.responses.some((r) => r.status === 'default' || r.status.toUpperCase() === '4XX')
+    ? '4XX'
+    : undefined;
 }
 
 /** A parent an operation's path names that must be stored for it to find anything. */
@@ -409,7 +416,7 @@ export interface StoredParent {
   /** The collection holding it, and how its ids look (`08` is integer id 8). */
   collection: string;
   idKind: ResourceBinding['idKind'];
-  /** The operation's not-found answer. */
+  /** The operation's not-found answer; `4XX` where only `default` documents its errors. */
   status: string;
 }
 
@@ -426,7 +433,8 @@ export function storedParents(spec: Spec): ReadonlyMap<string, readonly StoredPa
   const model = resourceModel(spec);
   const parents = new Map<string, StoredParent[]>();
   for (const operation of spec.operations) {
-    const status = documentedNotFound(operation, model.get(operation.operationId));
+    // Nothing lives under a parent that is not there, whatever the method: `4XX` where only `default` says so.
+    const status = documentedNotFound(operation, model.get(operation.operationId)) ?? refusalsUndeclared(operation);
     if (status === undefined) continue;
     const found = (linkedParameters(spec).get(operation.operationId) ?? []).flatMap((link) => {
       const source = link.parent ? model.get(link.sourceOperationId) : undefined;

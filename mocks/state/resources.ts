@@ -1294,7 +1294,7 @@ export function missingParent(
     const above = names.slice(0, Math.max(0, names.indexOf(parameter)));
     const scope = parentKey(above, request.parameters, request.pathParameters);
     if (store.existing(collection)?.get(storedKey(raw, idKind), scope) === undefined)
-      return notStored(binding, status, parameter, raw);
+      return notStored(binding, status === '4XX' ? '404' : status, parameter, raw);
   }
   return undefined;
 }

@@ -5,6 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { isObject } from '../../lib/json.js';
+import { startMock } from '../../mocks/server.js';
 import { jsonServer } from '../support/json-server.js';
 import type { LocalServer } from '../support/local-server.js';
 import { runConformance, summarize } from '../support/runner.js';
@@ -69,5 +70,89 @@ it.each([
     }
   } finally {
     await target.close();
+  }
+});
+
+/** Lists whose members an upsert PUT sets; `orphans` keeps a deleted list's members readable. */
+function listsServer(orphans: boolean): Promise<LocalServer> {
+  const lists = new Map<string, { name: string; members: Map<string, { id: string; email: string }> }>();
+  let next = 1;
+  const type = 'application/problem+json';
+  const problem = { status: 404, body: { title: 'Not Found', status: 404 }, type };
+  const invalid = { status: 400, body: { title: 'Bad Request', status: 400 }, type };
+  const text = (body: unknown, name: string) =>
+    isObject(body) && typeof body[name] === 'string' ? body[name] : undefined;
+  return jsonServer(({ method, url, body, json }) => {
+    if (body !== undefined && !json) return invalid;
+    const [, id, members, member] = /^\/lists(?:\/([^/]+)(\/members)?(?:\/([^/]+))?)?$/.exec(url.pathname) ?? [];
+    if (id === undefined) {
+      const name = text(body, 'name');
+      if (name === undefined) return invalid;
+      lists.set(String(next), { name, members: new Map() });
+      return { status: 200, body: { id: String(next++), name } };
+    }
+    const orphaned = orphans && members !== undefined && Number(id) < next;
+    const list = lists.get(id) ?? (orphaned ? { name: '', members: new Map() } : undefined);
+    if (!list) return problem;
+    if (!members) {
+      if (method === 'DELETE') return lists.delete(id) ? { status: 204 } : problem;
+      return { status: 200, body: { id, name: list.name } };
+    }
+    if (member === undefined && method === 'GET') return { status: 200, body: { members: [...list.members.values()] } };
+    const email = text(body, 'email');
+    if (email === undefined) return invalid;
+    const key = member ?? `m${list.members.size + 1}`;
+    list.members.set(key, { id: key, email });
+    return { status: 200, body: list.members.get(key) };
+  }, invalid);
+}
+
+it.each([
+  [false, 'a correct server, whose PUT adds a member it does not know, passes'],
+  [true, "a server still listing a deleted list's members fails resource_availability alone"],
+])('errors only under default (orphans: %s): %s', async (orphans) => {
+  const target = await listsServer(orphans);
+  try {
+    const run = await runConformance([
+      '--spec',
+      'tests/fixtures/openapi/parents-by-default.yaml',
+      '--base-url',
+      target.url,
+      '--seed',
+      '7',
+    ]);
+    if (!orphans) {
+      expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      expect(run.report?.operations.listMembers?.checks.resource_availability?.passed).toBeGreaterThan(0);
+    } else {
+      expect(run.code, run.describe()).toBe(1);
+      expect(new Set(run.report?.failures.map((f) => `${f.check} ${f.operationId}`))).toEqual(
+        new Set(['resource_availability listMembers']),
+      );
+    }
+  } finally {
+    await target.close();
+  }
+});
+
+it('errors only under default: the mock answers 404 under a deleted or never-made list, and the run passes', async () => {
+  const spec = 'tests/fixtures/openapi/parents-by-default.yaml';
+  const mock = await startMock({ port: 0, specFiles: [spec] });
+  try {
+    const base = mock.apis[0]!.baseUrl;
+    const made = await fetch(`${base}/lists`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'n' }),
+    });
+    const { id } = (await made.json()) as { id: string };
+    expect((await fetch(`${base}/lists/${id}/members`)).status).toBe(200);
+    expect((await fetch(`${base}/lists/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${base}/lists/${id}/members`)).status).toBe(404);
+    expect((await fetch(`${base}/lists/never-made/members`)).status).toBe(404);
+    const run = await runConformance(['--spec', spec, '--base-url', base, '--seed', '7']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  } finally {
+    await mock.close();
   }
 });

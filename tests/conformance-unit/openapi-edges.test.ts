@@ -1069,7 +1069,7 @@ it('errors only under default: a deleted or never-made record must be refused so
   }
 });
 
-it('errors only under default, on a live target: a change to a made-up id goes out only after its read answered 404', async () => {
+it('a read whose errors are only under default, on a live target: a change to a made-up id goes out only after that read answered 404', async () => {
   for (const unknown of [403, 404]) {
     const made: string[] = [];
     const things = new Set<string>();
@@ -1085,7 +1085,7 @@ it('errors only under default, on a live target: a change to a made-up id goes o
       return { status: 200, body: { id, name: 'n' } };
     });
     try {
-      await runFixture('errors-by-default.yaml', target.baseUrl, '--seed', '7', '--live');
+      await runFixture('guarded-delete.yaml', target.baseUrl, '--seed', '7', '--live');
       const madeUp = target.seen.filter((line) => {
         const [, method, id] = /^(GET|DELETE) \/things\/([^/?]+)$/.exec(line) ?? [];
         return method !== undefined && !made.includes(decodeURIComponent(id!));

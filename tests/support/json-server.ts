@@ -1,6 +1,7 @@
 /**
  * A JSON server of a test's own (tests/support/local-server.ts): the handler gets the request parsed and
- * answers a status and a body; a body that is not JSON is answered 400 before the handler sees it.
+ * answers a status and a body; a body that is not JSON is answered `malformed` (a bare 400) before the
+ * handler sees it.
  */
 import { type LocalServer, localServer } from './local-server.js';
 
@@ -13,22 +14,26 @@ export interface JsonRequest {
   json: boolean;
 }
 
-export type JsonAnswer = { status: number; body?: unknown };
+/** `type`: the body's Content-Type, application/json unless given. */
+export type JsonAnswer = { status: number; body?: unknown; type?: string };
 
-export function jsonServer(handle: (request: JsonRequest) => JsonAnswer): Promise<LocalServer> {
+export function jsonServer(
+  handle: (request: JsonRequest) => JsonAnswer,
+  malformed: JsonAnswer = { status: 400 },
+): Promise<LocalServer> {
   return localServer((request, response) => {
     let text = '';
     request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
     request.on('end', () => {
-      const send = ({ status, body }: JsonAnswer) => {
-        response.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+      const send = ({ status, body, type = 'application/json' }: JsonAnswer) => {
+        response.writeHead(status, body === undefined ? {} : { 'content-type': type });
         response.end(body === undefined ? undefined : JSON.stringify(body));
       };
       let body: unknown;
       try {
         body = text === '' ? undefined : JSON.parse(text);
       } catch {
-        return send({ status: 400 });
+        return send(malformed);
       }
       send(
         handle({
