@@ -209,7 +209,7 @@ function inferredResource(
     case 'put':
       return { ...base, action: 'replace', idParameter };
     case 'post':
-      return postUpdates(operation) ? { ...base, action: 'update', idParameter, patch: 'merge' } : undefined;
+      return postUpdates(spec, operation) ? { ...base, action: 'update', idParameter, patch: 'merge' } : undefined;
     case 'patch': {
       const media = operation.requestBody?.content[0];
       const patch =

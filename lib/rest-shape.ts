@@ -17,11 +17,18 @@ export const templateKey = (path: string): string => path.replace(/\{[^}]*\}/g, 
 
 /**
  * Whether a POST to a record's own path updates it (Twilio's and Stripe's way): it sends a body and
- * answers as an update does, not 201 or 202 (a reply posted to a message is a new message).
+ * answers as an update does, not 201 or 202 (a reply posted to a message is a new message), and the
+ * path has no PUT or PATCH, which would be the update (Mailchimp's POST there batch-subscribes).
  */
-export function postUpdates(operation: Operation): boolean {
+export function postUpdates(spec: Spec, operation: Operation): boolean {
   const success = operation.responses.find((r) => isSuccessStatus(r.status));
-  return operation.requestBody !== undefined && success !== undefined && !['201', '202'].includes(success.status);
+  const updated = spec.operations.some(
+    (other) =>
+      templateKey(other.path) === templateKey(operation.path) && (other.method === 'put' || other.method === 'patch'),
+  );
+  return (
+    !updated && operation.requestBody !== undefined && success !== undefined && !['201', '202'].includes(success.status)
+  );
 }
 
 /** `POST /pets` and `GET /pets/{id}`: the collection path, and the id parameter for item paths. */
@@ -154,7 +161,7 @@ export function restCollections(spec: Spec): RestCollection[] {
     if (!success) continue;
     const items = spec.operations.flatMap((operation) => {
       const shape = restShape(operation.path);
-      const acts = operation.method !== 'post' || postUpdates(operation);
+      const acts = operation.method !== 'post' || postUpdates(spec, operation);
       return shape.idParameter && templateKey(shape.collection) === templateKey(create.path) && acts
         ? [{ operation, idParameter: shape.idParameter }]
         : [];

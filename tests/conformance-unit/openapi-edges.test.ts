@@ -1120,6 +1120,16 @@ it('a record made under an example parent is known to exist there: a server losi
   }
 });
 
+it("a POST to a record's path beside its PATCH is an action, not the update: the lifecycle updates by the PATCH", async () => {
+  const run = await runConformance(
+    ['--spec', `${FIXTURES}/update-beside-post.yaml`, '--base-url', 'http://127.0.0.1:1', '--dry-run', '--no-random'],
+    { json: false },
+  );
+  expect(run.code, run.describe()).toBe(0);
+  expect(run.stdout).toContain('updateThing · lifecycle: updateThing the record');
+  expect(run.stdout).not.toContain('lifecycle: batchAddToThing');
+});
+
 it('an update by POST to the record path is part of the lifecycle: a server that does not keep it fails stateful_rules alone', async () => {
   for (const keeps of [true, false]) {
     const records = new Map<string, { sid: string; friendly_name?: string }>();
