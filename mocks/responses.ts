@@ -5,6 +5,7 @@
  * with what actually happened. Every such body is checked against the status's schema.
  */
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { isObject, own } from '../lib/json.js';
 import type { JsonSchema } from '../lib/json-schema.js';
 import { coversJson, isJsonMediaType, isMediaRange, mediaTypeEssence, mediaTypeMatches } from '../lib/media-type.js';
@@ -160,22 +161,26 @@ const MESSAGE_DEPTH = 3;
 const FIELD_NAMES = /^(field|field_?name|parameter|param|property|attribute|pointer)$/i;
 const LOCATION_NAMES = /^(in|location)$/i;
 const ANSWER_ID_NAMES = /^(error_?id|correlation_?id|request_?id|trace_?id)$/i;
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Writes `text` into the string properties named like a message, in the objects and lists of the
  * body; those named for the field, its location or the answer's id get the first violation's field
- * and location and a new UUID, instead of a generated placeholder.
+ * and location and a new UUID, a `title` the status's own words (RFC 9457: a summary of the problem,
+ * not an example's "Resource Not Found" for a 422), an `instance` given as a UUID a new one: never a
+ * generated placeholder or one example's value for every error.
  */
-function sayWhatWentWrong(body: unknown, text: string, first: Violation | undefined, depth = 0): void {
+function sayWhatWentWrong(body: unknown, text: string, first: Violation | undefined, status: number, depth = 0): void {
   if (depth > MESSAGE_DEPTH) return;
-  if (Array.isArray(body)) for (const item of body) sayWhatWentWrong(item, text, first, depth + 1);
+  if (Array.isArray(body)) for (const item of body) sayWhatWentWrong(item, text, first, status, depth + 1);
   if (!isObject(body)) return;
   for (const [key, value] of Object.entries(body)) {
-    if (typeof value !== 'string') sayWhatWentWrong(value, text, first, depth + 1);
+    if (typeof value !== 'string') sayWhatWentWrong(value, text, first, status, depth + 1);
     else if (MESSAGE_NAMES.test(key)) body[key] = text;
     else if (first && FIELD_NAMES.test(key)) body[key] = first.field;
     else if (first && LOCATION_NAMES.test(key)) body[key] = first.location;
-    else if (ANSWER_ID_NAMES.test(key)) body[key] = randomUUID();
+    else if (ANSWER_ID_NAMES.test(key) || (key === 'instance' && UUID_TEXT.test(value))) body[key] = randomUUID();
+    else if (key === 'title' && STATUS_CODES[status] !== undefined) body[key] = STATUS_CODES[status];
   }
 }
 
@@ -225,7 +230,7 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   const text = options.message ?? violations.map((v) => v.message).join('; ');
   // A body made from the schema, with no `x-error-body` to say where the message goes: the string
   // properties named for one say it, instead of a generated placeholder.
-  if (!example && !response.errorBody && text !== '') sayWhatWentWrong(filled, text, violations[0]);
+  if (!example && !response.errorBody && text !== '') sayWhatWentWrong(filled, text, violations[0], code);
   let body = filled;
   const label = labelFor(media.mediaType, media.schema);
   if (media.schema && isJsonMediaType(label)) {
@@ -235,7 +240,7 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
     // An `example: null` the schema refuses is no example (in 3.0 it cannot be told from none).
     else if (!validate(filled) && start === null) {
       body = sampleFrom(media.schema, code);
-      if (text !== '') sayWhatWentWrong(body, text, violations[0]);
+      if (text !== '') sayWhatWentWrong(body, text, violations[0], code);
     }
   }
   // RFC 9457: a problem's `status` is the status it is answered with; so is an HTTP status a JSON

@@ -535,7 +535,7 @@ describe('a 401 where no 401 is documented, in a borrowed body', () => {
 });
 
 describe('an error body made from its schema (no example)', () => {
-  it('names the field, where it is and a fresh id where its properties are named for them', async () => {
+  it('names the field, where it is, a fresh id and the status in its own words where its properties are named for them', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/generated-error-body.yaml`] });
     try {
       const response = await fetch(`${own.url}/generated/lists/l1?contact_sample=abc`);
@@ -544,6 +544,11 @@ describe('an error body made from its schema (no example)', () => {
       expect(error).toMatchObject({ field: 'contact_sample', parameter: 'contact_sample', in: 'query' });
       expect(error?.message).toContain('contact_sample');
       expect(error?.error_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+      const problem = await postJson(`${own.url}/generated/things`, {});
+      expect(problem.status).toBe(400);
+      const body = (await problem.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ title: 'Bad Request', status: 400, detail: expect.stringContaining('name') });
+      expect(body.instance).not.toBe('995c5cb0-3280-4a6e-808b-3b096d0bb219');
     } finally {
       await own.close();
     }
