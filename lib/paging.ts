@@ -20,10 +20,12 @@ const CURSOR = /^(cursor|after|page_?token|next_?token|starting_?after|marker|co
 /** Names a list body gives the next page's cursor under, besides the cursor parameter's own (`paging.next.after`). */
 const NEXT_CURSOR = /^(next_?cursor|next_?page_?token|next_?token|next_?marker)$/i;
 const HAS_NEXT = /^(has_?more|has_?next(_?page)?)$/i;
+/** Names a list body gives the count of every record the list holds, all pages together (Mailchimp's `total_items`). */
+const TOTAL = /^(total|total_?items|total_?count|total_?results|total_?size)$/i;
 /** How far down a list body its paging fields are looked for: `paging.next.after`. */
 const PAGING_DEPTH = 3;
 
-/** The pointer of the first text (or, `boolean`, flag) property a name test picks, at most PAGING_DEPTH down. */
+/** The pointer of the first property of `type` (text, a flag, a count) a name test picks, at most PAGING_DEPTH down. */
 function fieldNamed(
   schema: JsonSchema | undefined,
   test: (name: string) => boolean,
@@ -63,6 +65,7 @@ export function inferredPaging(list: Operation, body?: JsonSchema): PagingExtens
   const fallback = flatten(size?.schema ?? {}).default;
   const next = cursor && fieldNamed(body, (name) => name === cursor.name || NEXT_CURSOR.test(name));
   const more = fieldNamed(body, (name) => HAS_NEXT.test(name), 'boolean');
+  const total = fieldNamed(body, (name) => TOTAL.test(name), 'integer');
   return {
     firstPage: page && flatten(page.schema).minimum === 0 ? 0 : 1,
     ...(size ? { size: size.name } : {}),
@@ -71,6 +74,7 @@ export function inferredPaging(list: Operation, body?: JsonSchema): PagingExtens
     ...(cursor ? { cursor: cursor.name } : {}),
     ...(next ? { nextCursorField: next } : {}),
     ...(more ? { hasNextField: more } : {}),
+    ...(total ? { total } : {}),
     ...(typeof fallback === 'number' && Number.isSafeInteger(fallback) && fallback > 0
       ? { defaultSize: fallback }
       : {}),

@@ -633,8 +633,12 @@ describe('a list paged by a text cursor (after, starting_after)', () => {
       const ids: string[] = [];
       for (const name of ['x', 'y', 'z'])
         ids.push(((await (await postJson(`${base}/customers`, { name })).json()) as { id: string }).id);
-      const first = (await (await fetch(`${base}/customers`)).json()) as { data: unknown[]; has_more: boolean };
-      expect([first.data.length, first.has_more]).toEqual([2, true]);
+      const first = (await (await fetch(`${base}/customers`)).json()) as {
+        data: unknown[];
+        has_more: boolean;
+        total_items: number;
+      };
+      expect([first.data.length, first.has_more, first.total_items]).toEqual([2, true, 3]);
       const rest = (await (await fetch(`${base}/customers?starting_after=${ids[1]}`)).json()) as {
         data: { name: string }[];
         has_more: boolean;
