@@ -551,10 +551,11 @@ const isEmpty = (value: unknown): boolean =>
 /**
  * The record's fields that name its parents, as the path names them: `conversation_sid` of a message
  * made through `/conversations/{conversationSid}/messages` (names compared without case or
- * separators), where the value fits the field.
+ * separators), where the value fits the field; of `schema`, a list's whole body (Mailchimp's members
+ * list says its `list_id`).
  */
-function parentFields(binding: ResourceBinding, request: PlanRequest): StoredRecord {
-  const fields = recordProperties(binding.recordSchema);
+function parentFields(binding: ResourceBinding, request: PlanRequest, schema = binding.recordSchema): StoredRecord {
+  const fields = recordProperties(schema);
   const result: StoredRecord = {};
   if (!fields) return result;
   for (const parameter of binding.parentParameters ?? []) {
@@ -1156,6 +1157,7 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
       ),
     );
     let out = withRecord(body, pointer, items);
+    if (pointer !== '' && isObject(out)) Object.assign(out, parentFields(binding, request, binding.listSchema));
     if (paging && out !== null && typeof out === 'object') {
       if (paging.total) setPointer(out, paging.total, total);
       if (paging.unfilteredTotal) setPointer(out, paging.unfilteredTotal, unfiltered);

@@ -135,7 +135,7 @@ it.each([
   }
 });
 
-it('errors only under default: the mock answers 404 under a deleted or never-made list, and the run passes', async () => {
+it('errors only under default: the mock names the list in its members list, answers 404 under a deleted or never-made one, and the run passes', async () => {
   const spec = 'tests/fixtures/openapi/parents-by-default.yaml';
   const mock = await startMock({ port: 0, specFiles: [spec] });
   try {
@@ -146,7 +146,9 @@ it('errors only under default: the mock answers 404 under a deleted or never-mad
       body: JSON.stringify({ name: 'n' }),
     });
     const { id } = (await made.json()) as { id: string };
-    expect((await fetch(`${base}/lists/${id}/members`)).status).toBe(200);
+    const members = await fetch(`${base}/lists/${id}/members`);
+    // The list's own id, as the path names it, not the example's.
+    expect(await members.json()).toMatchObject({ members: [], list_id: id });
     expect((await fetch(`${base}/lists/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await fetch(`${base}/lists/${id}/members`)).status).toBe(404);
     expect((await fetch(`${base}/lists/never-made/members`)).status).toBe(404);
