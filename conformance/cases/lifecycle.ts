@@ -24,6 +24,8 @@ interface Collection {
   create?: [Operation, ResourceBinding];
   read?: [Operation, ResourceBinding];
   update?: [Operation, ResourceBinding];
+  /** A second write of the record by another method (Mailchimp's member PUT beside its PATCH). */
+  rewrite?: [Operation, ResourceBinding];
   list?: [Operation, ResourceBinding];
   delete?: [Operation, ResourceBinding];
 }
@@ -47,6 +49,8 @@ function collections(ctx: BuildContext): Map<string, Collection> {
       (!entry[slot] || (slot === 'delete' && bulk(entry.delete) && !bulk([operation, binding])))
     ) {
       entry[slot] = [operation, binding];
+    } else if (slot === 'update' && !entry.rewrite && entry.update?.[0].method !== operation.method) {
+      entry.rewrite = [operation, binding];
     }
     byName.set(binding.resource.collection, entry);
   }
@@ -233,7 +237,9 @@ function lifecycleOf(
   {
     const { create, read, update, list, delete: remove } = collection;
     if (!create || (!read && !list && !remove && !update)) return undefined;
-    const involved = [create, read, update, list, remove].some((entry) => entry && selected.includes(entry[0]));
+    const involved = [create, read, update, collection.rewrite, list, remove].some(
+      (entry) => entry && selected.includes(entry[0]),
+    );
     const idField = create[1].idField;
     if (!involved || idField === undefined) return undefined;
     const [createOp, createBinding] = create;
@@ -313,12 +319,13 @@ function lifecycleOf(
     /** What the record holds now, as far as the run wrote it: filters are asked with these values. */
     const current: JsonObject = isObject(body) ? { ...body } : {};
     readStep('the create', shownStrings(body, read?.[1].recordSchema, idField));
-    if (update) {
-      const made = updateOf(ctx, update, linked, read?.[1]);
+    for (const write of [update, collection.rewrite]) {
+      if (!write) continue;
+      const made = updateOf(ctx, write, linked, read?.[1]);
       if (made) {
-        steps.push(step(update[0], `${update[0].operationId} the record`, made.request));
+        steps.push(step(write[0], `${write[0].operationId} the record`, made.request));
         Object.assign(current, made.written);
-        readStep(`the ${update[0].operationId}`, made.shows);
+        readStep(`the ${write[0].operationId}`, made.shows);
       }
     }
     listStep(false);

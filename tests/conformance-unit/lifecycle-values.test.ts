@@ -158,3 +158,45 @@ it('errors only under default: the mock names the list in its members list, answ
     await mock.close();
   }
 });
+
+it.each([
+  ['PATCH', 'the updateThing'],
+  ['PUT', 'the replaceThing'],
+])(
+  'a record written by a PATCH and a PUT: a server not keeping its %s fails stateful_rules (after %s)',
+  async (lost, after) => {
+    const things = new Map<string, { id: string; name: string }>();
+    const target = await jsonServer(({ method, url, body, json }) => {
+      const name = isObject(body) && typeof body.name === 'string' ? body.name : undefined;
+      const id = /^\/things\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (id === undefined) {
+        if (!json || name === undefined) return { status: 400 };
+        const thing = { id: String(things.size + 1), name };
+        things.set(thing.id, thing);
+        return { status: 201, body: thing };
+      }
+      const thing = things.get(id);
+      if (!thing) return { status: 404 };
+      if (method === 'GET') return { status: 200, body: thing };
+      if (!json || name === undefined) return { status: 400 };
+      if (method !== lost) things.set(id, { id, name });
+      return { status: 200, body: { id, name } };
+    });
+    try {
+      const run = await runConformance([
+        '--spec',
+        'tests/fixtures/openapi/two-writes.yaml',
+        '--base-url',
+        target.url,
+        '--seed',
+        '7',
+      ]);
+      expect(run.code, run.describe()).toBe(1);
+      const failures = run.report?.failures ?? [];
+      expect(new Set(failures.map((f) => f.check))).toEqual(new Set(['stateful_rules']));
+      expect(failures.map((f) => f.message)).toContain(`the record does not show what ${after} wrote`);
+    } finally {
+      await target.close();
+    }
+  },
+);
