@@ -89,7 +89,8 @@ function exampleOf(operation: Operation, not?: string): unknown {
   return successResponse(operation, not)?.content[0]?.examples[0]?.value;
 }
 
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID as text (RFC 9562's hyphenated form, either case). */
+export const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** How ids look: UUIDs where the schema says so or its example is one (SendGrid's list ids), else by type. */
 function idKindOf(schema: JsonSchema | undefined, example?: unknown): ResourceBinding['idKind'] {

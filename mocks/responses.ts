@@ -10,6 +10,7 @@ import { isObject, own } from '../lib/json.js';
 import type { JsonSchema } from '../lib/json-schema.js';
 import { coversJson, isJsonMediaType, isMediaRange, mediaTypeEssence, mediaTypeMatches } from '../lib/media-type.js';
 import { PROBLEM_JSON, problem } from '../lib/problem.js';
+import { UUID_TEXT } from '../lib/resources.js';
 import { documentedResponse, NOT_ABOUT_THE_REQUEST, underRules } from '../lib/responses.js';
 import { declaredTypes } from '../lib/schema.js';
 import type { NamedExample, Operation, Response } from '../lib/spec.js';
@@ -161,7 +162,6 @@ const MESSAGE_DEPTH = 3;
 const FIELD_NAMES = /^(field|field_?name|parameter|param|property|attribute|pointer)$/i;
 const LOCATION_NAMES = /^(in|location)$/i;
 const ANSWER_ID_NAMES = /^(error_?id|correlation_?id|request_?id|trace_?id)$/i;
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Writes `text` into the string properties named like a message, in the objects and lists of the
