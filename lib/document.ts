@@ -285,6 +285,7 @@ function normalize30Leftovers(document: JsonObject): void {
       if (node.nullable && typeof node.type === 'string') node.type = [node.type, 'null'];
       else if (node.nullable && Array.isArray(node.type) && !node.type.includes('null'))
         node.type = [...node.type, 'null'];
+      else if (node.nullable && node.type === undefined) nullAlso(node);
       delete node.nullable;
     }
     exclusiveBound(node, 'exclusiveMinimum', 'minimum');
@@ -297,6 +298,30 @@ function normalize30Leftovers(document: JsonObject): void {
       delete node.additionalItems;
     }
   });
+}
+
+/**
+ * 3.0.0's `nullable` "allows sending a null value for the defined schema" whatever it is made of (only
+ * 3.0.3 ties it to `type`): Stripe's `address: {anyOf: [{$ref: address}], nullable: true}` is an
+ * address or null. A schema of branches gets a null branch; one that is a `$ref` or an `allOf`, a
+ * choice between it and null; one with neither already takes null.
+ */
+function nullAlso(node: JsonObject): void {
+  const nullType = { type: 'null' };
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const branches = node[key];
+    if (Array.isArray(branches)) {
+      node[key] = [...branches, nullType];
+      return;
+    }
+  }
+  const whole: JsonObject = {};
+  for (const key of ['$ref', 'allOf'] as const) {
+    if (node[key] === undefined) continue;
+    whole[key] = node[key];
+    delete node[key];
+  }
+  if (Object.keys(whole).length > 0) node.anyOf = [whole, nullType];
 }
 
 /**

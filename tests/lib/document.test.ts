@@ -199,6 +199,24 @@ describe('what a readable file becomes', () => {
     expect(schemas.Free).toEqual({});
   });
 
+  it("3.0.0's nullable without a type lets null beside its branches, its $ref or its allOf (Stripe's address)", async () => {
+    const schemas = [
+      '    Address: {type: object, properties: {city: {type: string}}}',
+      "    Branches: {anyOf: [{$ref: '#/components/schemas/Address'}], nullable: true}",
+      "    Referred: {$ref: '#/components/schemas/Address', nullable: true}",
+      "    Joined: {allOf: [{$ref: '#/components/schemas/Address'}], nullable: true}",
+    ].join('\n');
+    const path = await file(
+      'stripe-nullable.yaml',
+      `openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths: {}\ncomponents:\n  schemas:\n${schemas}\n`,
+    );
+    const read = ((await readDocument(path)).document.components as JsonObject).schemas as JsonObject;
+    const address = { $ref: '#/components/schemas/Address' };
+    expect(read.Branches).toEqual({ anyOf: [address, { type: 'null' }] });
+    expect(read.Referred).toEqual({ anyOf: [address, { type: 'null' }] });
+    expect(read.Joined).toEqual({ anyOf: [{ allOf: [address] }, { type: 'null' }] });
+  });
+
   it("2.0's and 3.0's format: byte stays base64 text (the upgrader made it a file of the enclosing media type); 3.1's contentEncoding is kept", async () => {
     const body = (type: string) =>
       `          ${type}:\n            schema: {type: object, properties: {data: {type: string, format: byte}}}\n`;
