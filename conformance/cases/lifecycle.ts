@@ -5,7 +5,7 @@
  * travel from the create's answer to where each operation takes them (path, query or body).
  */
 
-import { UnsatisfiableSchemaError } from '../../lib/generators/values.js';
+import { sampleValue, UnsatisfiableSchemaError } from '../../lib/generators/values.js';
 import { isObject, type JsonObject } from '../../lib/json.js';
 import { appendPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
@@ -16,7 +16,16 @@ import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { type Draft, validBody } from './positive.js';
-import { alignParent, baseRequest, bulkIds, fewestIds, payload, referringFirst, withBody } from './request.js';
+import {
+  alignParent,
+  baseRequest,
+  bulkIds,
+  fewestIds,
+  payload,
+  referringFirst,
+  validAsSent,
+  withBody,
+} from './request.js';
 import type { ScenarioDraft } from './stateful.js';
 import { stampTexts, textLeaves } from './uniqueness.js';
 
@@ -95,6 +104,19 @@ function stamped(ctx: BuildContext, operation: Operation, body: unknown): unknow
   if (!schema) return body;
   const copy = stampTexts(body, schema, ctx.stamps);
   return copy === body || isValid(ctx, schema, copy) ? copy : body;
+}
+
+/**
+ * What a step that writes the record sends: a valid body with texts of its own, every writable
+ * property where the fewest required (Stripe's and Brevo's `{}`: all optional) would write nothing a
+ * read could show.
+ */
+function written(ctx: BuildContext, operation: Operation): unknown {
+  const media = bodyMedia(operation);
+  const body = validBody(ctx, operation);
+  if (!media || textLeaves(body, media.schema).length > 0) return stamped(ctx, operation, body);
+  const full = sampleValue(media.schema, ctx.seed, true);
+  return stamped(ctx, operation, validAsSent(ctx, operation, full) ? validBody(ctx, operation, full) : body);
 }
 
 function step(
@@ -178,7 +200,7 @@ function updateOf(
     }
     return request ? { request, shows: {}, written } : undefined;
   }
-  const body = bodyMedia(operation) ? stamped(ctx, operation, validBody(ctx, operation)) : undefined;
+  const body = bodyMedia(operation) ? written(ctx, operation) : undefined;
   const request = aimed(ctx, update, linked, body);
   return request
     ? { request, shows: shownStrings(body, shownBy, read?.idField), written: isObject(body) ? body : {} }
@@ -248,7 +270,7 @@ function lifecycleOf(
       sourceOperationId: createOp.operationId,
       expression: `$response.body#${createBinding.resource.record}/${idField}`,
     };
-    const body = bodyMedia(createOp) ? stamped(ctx, createOp, validBody(ctx, createOp)) : undefined;
+    const body = bodyMedia(createOp) ? written(ctx, createOp) : undefined;
     const steps: Draft[] = [
       step(
         createOp,

@@ -200,3 +200,38 @@ it.each([
     }
   },
 );
+
+it('writes that require no property still write a name the read must show: an update not kept fails', async () => {
+  const things = new Map<string, { id: string; name?: string }>();
+  const target = await jsonServer(({ method, url, body, json }) => {
+    if (body !== undefined && (!json || !isObject(body))) return { status: 400 };
+    const name = isObject(body) && typeof body.name === 'string' ? body.name : undefined;
+    const id = /^\/things\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (id === undefined) {
+      const thing = { id: String(things.size + 1), ...(name !== undefined ? { name } : {}) };
+      things.set(thing.id, thing);
+      return { status: 201, body: { name: '', ...thing } };
+    }
+    const thing = things.get(id);
+    if (!thing) return { status: 404 };
+    if (method === 'GET') return { status: 200, body: { name: '', ...thing } };
+    // The update is answered as kept, and forgotten.
+    return { status: 200, body: { ...thing, ...(name !== undefined ? { name } : {}) } };
+  });
+  try {
+    const run = await runConformance([
+      '--spec',
+      'tests/fixtures/openapi/optional-writes.yaml',
+      '--base-url',
+      target.url,
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, run.describe()).toBe(1);
+    expect(run.report?.failures.map((f) => `${f.check}: ${f.message}`)).toContain(
+      'stateful_rules: the record does not show what the updateThing wrote',
+    );
+  } finally {
+    await target.close();
+  }
+});
