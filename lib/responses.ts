@@ -3,8 +3,10 @@
  * (`4XX`, any case), then `default`. The mock picks what to answer with it, the runner what to
  * judge an answer against.
  */
+import { isObject } from './json.js';
 import type { Operation, Response } from './spec.js';
 import type { RuleSet } from './validator.js';
+import { objectProperties } from './wire.js';
 
 /** Which of the documented statuses (`201`, `4XX`, `default`) a status falls under, if any. */
 export function documentedStatus(status: number | string, documented: readonly string[]): string | undefined {
@@ -79,4 +81,17 @@ export function underRules(response: Response, rules: RuleSet): Response {
   let view = withoutContent.get(response);
   if (!view) withoutContent.set(response, (view = { ...response, content: [] }));
   return view;
+}
+
+/**
+ * Whether an answer says that the record asked about is gone, as `expected` (a status, or `4XX` where
+ * the document says no more) puts it: that status; under `4XX`, any refusal, or a success whose body
+ * is flagged `deleted: true` where the documented answer has such a flag (Stripe reads a deleted
+ * customer back as `{"id": ..., "deleted": true}`).
+ */
+export function answersGone(operation: Operation, expected: string, status: number, body: unknown): boolean {
+  if (documentedStatus(status, [expected]) !== undefined) return true;
+  if (expected !== '4XX' || !isSuccess(status) || !isObject(body) || body.deleted !== true) return false;
+  const schema = documentedResponse(operation, status)?.content.find((m) => m.schema)?.schema;
+  return schema !== undefined && objectProperties(schema)?.deleted !== undefined;
 }

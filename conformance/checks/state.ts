@@ -7,7 +7,7 @@
  */
 import { isObject } from '../../lib/json.js';
 import { getPointer } from '../../lib/json-pointer.js';
-import { documentedStatus } from '../../lib/responses.js';
+import { answersGone } from '../../lib/responses.js';
 import { jsonEqual } from '../../lib/schema.js';
 import type { Check, StatefulRule } from '../types.js';
 import { anchored, got, throttleState } from './support.js';
@@ -17,8 +17,8 @@ export const resourceAvailability: Check = (ctx) => {
   if (!response || throttleState(ctx) === 'unjudged') return 'skip';
   const rule = testCase.stateful;
   if (rule?.rule === 'unknown-id' || rule?.rule === 'gone') {
-    // `4XX`: only `default` documents the operation's errors; any refusal will do, no success.
-    if (documentedStatus(response.status, [rule.status]) !== undefined) return;
+    // `4XX`: only `default` documents the operation's errors; any refusal will do, or a body saying deleted.
+    if (answersGone(ctx.operation, rule.status, response.status, response.json?.value)) return;
     const what = rule.rule === 'gone' ? 'deleted record' : 'id never created';
     const status = rule.status === '4XX' ? 'a 4xx (only default documents the errors)' : rule.status;
     return {

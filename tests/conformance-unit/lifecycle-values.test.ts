@@ -235,3 +235,41 @@ it('writes that require no property still write a name the read must show: an up
     await target.close();
   }
 });
+
+it.each([
+  [false, 'a server reading a deleted record back as deleted, as documented, passes'],
+  [true, 'a server reading it back as it was fails resource_availability'],
+])('a deleted record read back with a 200 (stale: %s): %s', async (stale) => {
+  const things = new Map<string, { id: string; name: string; deleted?: true }>();
+  const target = await jsonServer(
+    ({ method, url, body, json }) => {
+      const id = /^\/things\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (id === undefined) {
+        const name = isObject(body) && typeof body.name === 'string' ? body.name : undefined;
+        if (!json || name === undefined) return { status: 400, body: { error: 'invalid' } };
+        const thing = { id: `t${things.size + 1}`, name };
+        things.set(thing.id, thing);
+        return { status: 200, body: thing };
+      }
+      const thing = things.get(id);
+      if (!thing) return { status: 404, body: { error: 'no such thing' } };
+      if (method === 'DELETE') {
+        thing.deleted = true;
+        return { status: 200, body: { id, deleted: true } };
+      }
+      return { status: 200, body: thing.deleted && !stale ? { id, deleted: true } : { id, name: thing.name } };
+    },
+    { status: 400, body: { error: 'not JSON' } },
+  );
+  try {
+    const spec = 'tests/fixtures/openapi/deleted-reads-back.yaml';
+    const run = await runConformance(['--spec', spec, '--base-url', target.url, '--seed', '7']);
+    if (!stale) expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    else {
+      expect(run.code, run.describe()).toBe(1);
+      expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['resource_availability']));
+    }
+  } finally {
+    await target.close();
+  }
+});
