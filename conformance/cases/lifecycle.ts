@@ -95,9 +95,9 @@ function shownStrings(body: unknown, record: JsonSchema | undefined, skip: strin
 }
 
 /**
- * The body with each text value an earlier body sent made its own (a stamp over its tail, its length
- * kept): the create and the update write different values, so a read proves the update was kept, and
- * two records of the run never share a name a server may hold unique.
+ * The body with each text value made its own (a stamp over its tail, its length kept): the create and
+ * the update write different values, so a read proves the update was kept, and two records of the run
+ * never share a name a server may hold unique.
  */
 function stamped(ctx: BuildContext, operation: Operation, body: unknown): unknown {
   const schema = bodyMedia(operation)?.schema;

@@ -10,6 +10,7 @@ import { isObject } from '../../lib/json.js';
 import { appendPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { resourceModel } from '../../lib/resources.js';
+import { restShape } from '../../lib/rest-shape.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
@@ -54,10 +55,9 @@ export class Stamps {
 
   /**
    * A valid value for the field that no other case of the run uses, or undefined if none is found.
-   * The first case to send an empty value keeps it (an empty boundary), with `keep` the first to send
-   * any value; later ones are stamped.
+   * The first case to send an empty value keeps it (an empty boundary); later ones are stamped.
    */
-  uniqueValue(field: string, schema: JsonSchema, current: unknown, stamp: Stamp, keep = false): unknown {
+  uniqueValue(field: string, schema: JsonSchema, current: unknown, stamp: Stamp): unknown {
     const validate = this.validators.get(schema, 'all', 'request');
     if (typeof current !== 'string' || !validate(current)) return undefined;
     const claim = (value: string): boolean => {
@@ -66,7 +66,7 @@ export class Stamps {
       this.used.add(key);
       return true;
     };
-    if ((current === '' || keep) && claim(current)) return current;
+    if (current === '' && claim('')) return '';
     const flat = flatten(schema);
     // Cheapest first; generating pattern matches is slow, so only when the stamps do not fit.
     const candidates = function* (seed: number): Generator<string | undefined> {
@@ -117,11 +117,14 @@ export function textLeaves(
 ): [string, string, JsonSchema][] {
   const leaves: [string, string, JsonSchema][] = [];
   const walk = (value: unknown, at: JsonSchema | undefined, pointer: string, depth: number) => {
-    const properties = at ? (flatten(at).properties ?? {}) : {};
+    const flat = at ? flatten(at) : {};
+    const properties = flat.properties ?? {};
+    // A discriminator's value names a schema (`petType: Cat`): no text of the record's own.
+    const names = (flat.discriminator as { propertyName?: unknown } | undefined)?.propertyName;
     if (!isObject(value)) return;
     for (const [name, member] of Object.entries(value)) {
       const property = Object.hasOwn(properties, name) ? properties[name] : undefined;
-      if (!property || property.writeOnly || (depth === 0 && name === skip)) continue;
+      if (!property || property.writeOnly || name === names || (depth === 0 && name === skip)) continue;
       const where = appendPointer(pointer, name);
       if (typeof member === 'string') leaves.push([where, member, property]);
       else if (
@@ -138,13 +141,14 @@ export function textLeaves(
 
 /**
  * The body with each valid text value `textLeaves` finds (not an `enum`, `const` or read-only one)
- * that an earlier body of the run sent at the same place made its own, copied only where one changes.
+ * made its own, copied only where one changes: a stamp of the run's seed, so another run against the
+ * same server (another seed) does not meet this one's values either.
  */
 export function stampTexts(body: unknown, schema: JsonSchema, stamps: Stamps): unknown {
   let copy: unknown;
   for (const [pointer, value, property] of textLeaves(body, schema)) {
     if (property.readOnly || property.enum || property.const !== undefined) continue;
-    const unique = stamps.uniqueValue(`text ${pointer}`, property, value, stamps.take(), true);
+    const unique = stamps.uniqueValue(`text ${pointer}`, property, value, stamps.take());
     if (typeof unique !== 'string' || unique === value) continue;
     copy ??= structuredClone(body);
     setPointer(copy, pointer, unique);
@@ -183,7 +187,10 @@ export function makeUnique(
 ): unknown {
   const { stamps } = ctx;
   const inferred = resourceModel(ctx.spec).get(operation.operationId);
-  if (!operation.resource && inferred?.inferred && WRITES.has(inferred.resource.action))
+  // A POST to a collection's path creates there, though no item path says how its records are read
+  // back (Brevo's `/contacts/{email}`): a server holding emails unique takes every case too.
+  const creates = operation.method === 'post' && restShape(operation.path).idParameter === undefined;
+  if (!operation.resource && (creates || (inferred?.inferred && WRITES.has(inferred.resource.action))))
     return stampTexts(body, bodySchema, stamps);
   // A JSON Patch writes unique values through its operations' paths (`replace /name`).
   if (Array.isArray(body) && operation.resource?.unique) {

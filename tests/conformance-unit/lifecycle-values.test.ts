@@ -273,3 +273,36 @@ it.each([
     await target.close();
   }
 });
+
+it("a create whose records are read back by email only: a server refusing a second contact of an email passes (Brevo's)", async () => {
+  const contacts = new Map<string, number>();
+  const target = await jsonServer(({ method, url, body, json }) => {
+    const email = isObject(body) && typeof body.email === 'string' ? body.email : undefined;
+    const named = !isObject(body) || body.name === undefined || typeof body.name === 'string';
+    if (url.pathname === '/v3/contacts') {
+      if (!named) return { status: 400 };
+      if (method !== 'POST' || !json || email === undefined || !/^[^@\s]+@[^@\s]+$/.test(email)) return { status: 400 };
+      if (contacts.has(email))
+        return { status: 400, body: { code: 'duplicate_parameter', message: 'Contact already exist' } };
+      contacts.set(email, contacts.size + 1);
+      return { status: 201, body: { id: contacts.size } };
+    }
+    const asked = decodeURIComponent(url.pathname.slice('/v3/contacts/'.length));
+    const id = contacts.get(asked);
+    return id === undefined ? { status: 404 } : { status: 200, body: { email: asked, id } };
+  });
+  try {
+    const run = await runConformance([
+      '--spec',
+      'tests/fixtures/openapi/emails-unique.yaml',
+      '--base-url',
+      `${target.url}/v3`,
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(contacts.size).toBeGreaterThan(5);
+  } finally {
+    await target.close();
+  }
+});
