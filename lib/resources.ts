@@ -207,8 +207,15 @@ function inferredResource(
   switch (operation.method) {
     case 'get':
       return { ...base, action: 'read', idParameter };
-    case 'put':
-      return { ...base, action: 'replace', idParameter };
+    case 'put': {
+      // A PUT whose body requires nothing cannot be the whole record: it updates what it sends
+      // (Brevo's list and contact updates), as a PATCH would.
+      const sent = jsonRequestSchema(operation);
+      const partial = sent !== undefined && mainType(flatten(sent)) === 'object' && !flatten(sent).required?.length;
+      return partial
+        ? { ...base, action: 'update', idParameter, patch: 'merge' }
+        : { ...base, action: 'replace', idParameter };
+    }
     case 'post':
       return postUpdates(spec, operation) ? { ...base, action: 'update', idParameter, patch: 'merge' } : undefined;
     case 'patch': {

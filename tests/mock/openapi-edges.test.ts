@@ -649,3 +649,25 @@ describe('a list paged by a text cursor (after, starting_after)', () => {
     }
   });
 });
+
+describe('a PUT whose body requires nothing', () => {
+  it('updates what it sends and keeps the rest, as a PATCH would', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/partial-put.yaml`] });
+    try {
+      const made = await postJson(`${own.url}/partial/lists`, { name: 'Keep me', folderId: 7 });
+      const { id } = (await made.json()) as { id: number };
+      const put = await fetch(`${own.url}/partial/lists/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Renamed' }),
+      });
+      expect(put.status).toBe(204);
+      expect(await (await fetch(`${own.url}/partial/lists/${id}`)).json()).toMatchObject({
+        name: 'Renamed',
+        folderId: 7,
+      });
+    } finally {
+      await own.close();
+    }
+  });
+});
