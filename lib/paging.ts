@@ -20,8 +20,11 @@ const CURSOR = /^(cursor|after|page_?token|next_?token|starting_?after|marker|co
 /** Names a list body gives the next page's cursor under, besides the cursor parameter's own (`paging.next.after`). */
 const NEXT_CURSOR = /^(next_?cursor|next_?page_?token|next_?token|next_?marker)$/i;
 const HAS_NEXT = /^(has_?more|has_?next(_?page)?)$/i;
-/** Names a list body gives the count of every record the list holds, all pages together (Mailchimp's `total_items`). */
-const TOTAL = /^(total|total_?items|total_?count|total_?results|total_?size)$/i;
+/**
+ * Names a list body gives the count of every record the list holds, all pages together (Mailchimp's
+ * `total_items`, Brevo's and Django REST framework's `count`).
+ */
+const TOTAL = /^(total|total_?items|total_?count|total_?results|total_?size|count)$/i;
 /** How far down a list body its paging fields are looked for: `paging.next.after`. */
 const PAGING_DEPTH = 3;
 

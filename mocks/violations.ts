@@ -98,7 +98,8 @@ export function violationsFromAjv(
         location,
         field,
         kind: 'invalid',
-        message: `${field} is not an allowed property${note}`,
+        // A form field with no name (`a=1&=2`) is named as such, not as an empty word.
+        message: `${extra === '' && label === undefined ? 'a field with no name' : field} is not an allowed property${note}`,
         value: getPointer(root, `${error.instancePath}/${escapeToken(extra)}`),
       };
     } else {

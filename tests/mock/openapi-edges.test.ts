@@ -616,12 +616,13 @@ describe('a list paged by a text cursor (after, starting_after)', () => {
     try {
       const base = `${own.url}/cursor`;
       for (const name of ['a', 'b', 'c']) await postJson(`${base}/contacts`, { name });
-      type Page = { results: { name: string }[]; paging?: { next?: { after: string } } };
+      type Page = { results: { name: string }[]; count: number; paging?: { next?: { after: string } } };
       const seen: string[] = [];
       let after: string | undefined;
       for (let pages = 0; pages < 5; pages++) {
         const page = (await (await fetch(`${base}/contacts${after ? `?after=${after}` : ''}`)).json()) as Page;
         seen.push(...page.results.map((r) => r.name));
+        expect(page.count).toBe(3);
         after = page.paging?.next?.after;
         if (after === undefined) {
           expect(page.paging).toBeUndefined();
@@ -666,6 +667,25 @@ describe('a PUT whose body requires nothing', () => {
         name: 'Renamed',
         folderId: 7,
       });
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('a form field with no name', () => {
+  it('is named as such where the form takes no other field, not as an empty word', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/form-strict.yaml`] });
+    try {
+      const response = await fetch(`${own.url}/form/customers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'name=Ada&=x',
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toBe(
+        'a field with no name is not an allowed property',
+      );
     } finally {
       await own.close();
     }
