@@ -61,6 +61,12 @@ export function isJsonMediaType(value: string | undefined): boolean {
 }
 
 /** `application/xml`, `text/xml`, or any `+xml` structured syntax suffix. */
+/** A form body: `application/x-www-form-urlencoded` or `multipart/form-data`, fields of an object. */
+export function isFormMediaType(value: string | undefined): boolean {
+  const essence = mediaTypeEssence(value);
+  return essence === 'application/x-www-form-urlencoded' || essence === 'multipart/form-data';
+}
+
 export function isXmlMediaType(value: string | undefined): boolean {
   const parsed = parseMediaType(value);
   return parsed !== undefined && (parsed.subtype === 'xml' || parsed.subtype.endsWith('+xml'));

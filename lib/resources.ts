@@ -10,7 +10,7 @@ import type { ComposeField, FilterExtension, ResourceExtension, TimestampsExtens
 import { getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { linkedParameters } from './links.js';
-import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
+import { isFormMediaType, isJsonMediaType, mediaTypeEssence } from './media-type.js';
 import { inferredPaging, PAGE_MOVE, PAGE_SIZE } from './paging.js';
 import { isSuccessStatus } from './responses.js';
 import {
@@ -56,7 +56,7 @@ export interface ResourceBinding {
    * `/contacts/{id}/notes/{noteId}`, `accountId` of `/accounts/{accountId}/contacts`).
    */
   parentParameters?: string[];
-  /** Schema of the JSON request body, which says what a client can send of a record. */
+  /** Schema of the request body (JSON, else a form), which says what a client can send of a record. */
   requestSchema?: JsonSchema;
 }
 
@@ -75,9 +75,16 @@ function successResponse(operation: Operation, not?: string) {
   return operation.responses.find((r) => isSuccessStatus(r.status) && r.status !== not);
 }
 
-/** The schema of the operation's JSON request body, which says what a client can send of a record. */
-function jsonRequestSchema(operation: Operation): JsonSchema | undefined {
-  return operation.requestBody?.content.find((m) => isJsonMediaType(m.mediaType))?.schema;
+/**
+ * The schema of the operation's request body, which says what a client can send of a record: its JSON
+ * body's, else its form's (Stripe's and Twilio's writes are forms).
+ */
+function requestSchemaOf(operation: Operation): JsonSchema | undefined {
+  const content = operation.requestBody?.content ?? [];
+  return (
+    content.find((m) => isJsonMediaType(m.mediaType))?.schema ??
+    content.find((m) => isFormMediaType(m.mediaType))?.schema
+  );
 }
 
 function jsonSchemaOf(operation: Operation, not?: string): JsonSchema | undefined {
@@ -210,7 +217,7 @@ function inferredResource(
     case 'put': {
       // A PUT whose body requires nothing cannot be the whole record: it updates what it sends
       // (Brevo's list and contact updates), as a PATCH would.
-      const sent = jsonRequestSchema(operation);
+      const sent = requestSchemaOf(operation);
       const partial = sent !== undefined && mainType(flatten(sent)) === 'object' && !flatten(sent).required?.length;
       return partial
         ? { ...base, action: 'update', idParameter, patch: 'merge' }
@@ -326,11 +333,11 @@ function bind(
   const timestamps =
     resource.timestamps ??
     createResource?.timestamps ??
-    (inferred ? inferredTimestamps(createRecord, create && jsonRequestSchema(create)) : undefined);
+    (inferred ? inferredTimestamps(createRecord, create && requestSchemaOf(create)) : undefined);
   if (timestamps) binding.timestamps = timestamps;
   const compose = resource.compose ?? createResource?.compose;
   if (compose) binding.compose = compose;
-  const sent = jsonRequestSchema(operation);
+  const sent = requestSchemaOf(operation);
   if (sent) binding.requestSchema = sent;
   const idParameter =
     resource.idParameter ??

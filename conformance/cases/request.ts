@@ -5,7 +5,7 @@ import { sampleValue } from '../../lib/generators/values.js';
 import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
+import { isFormMediaType, isJsonMediaType } from '../../lib/media-type.js';
 import { type ResourceBinding, resourceModel, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
@@ -112,8 +112,7 @@ export function sendsJson(operation: Operation): boolean {
 
 /** Whether the case bodies are forms (their values are texts on the wire). */
 export function sendsForm(operation: Operation): boolean {
-  const essence = mediaTypeEssence(bodyMedia(operation)?.mediaType);
-  return essence === 'application/x-www-form-urlencoded' || essence === 'multipart/form-data';
+  return isFormMediaType(bodyMedia(operation)?.mediaType);
 }
 
 /**

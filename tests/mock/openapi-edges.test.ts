@@ -691,3 +691,23 @@ describe('a form field with no name', () => {
     }
   });
 });
+
+describe('a record written by a form, with no example', () => {
+  it('holds what was sent and what the server fills, no made-up value of a field left out', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/form-record.yaml`] });
+    try {
+      const made = await fetch(`${own.url}/form/customers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'name=Ada',
+      });
+      const customer = (await made.json()) as Record<string, unknown>;
+      expect(customer).toMatchObject({ name: 'Ada', object: 'customer' });
+      expect(Object.keys(customer).sort()).toEqual(['id', 'name', 'object']);
+      const read = await fetch(`${own.url}/form/customers/${String(customer.id)}`);
+      expect(await read.json()).toEqual(customer);
+    } finally {
+      await own.close();
+    }
+  });
+});
