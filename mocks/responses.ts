@@ -12,7 +12,7 @@ import { coversJson, isJsonMediaType, isMediaRange, mediaTypeEssence, mediaTypeM
 import { PROBLEM_JSON, problem } from '../lib/problem.js';
 import { UUID_TEXT } from '../lib/resources.js';
 import { documentedResponse, NOT_ABOUT_THE_REQUEST, underRules } from '../lib/responses.js';
-import { declaredTypes } from '../lib/schema.js';
+import { declaredTypes, flatten } from '../lib/schema.js';
 import type { NamedExample, Operation, Response } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import { fillErrorBody } from './error-body.js';
@@ -163,6 +163,34 @@ const FIELD_NAMES = /^(field|field_?name|parameter|param|property|attribute|poin
 const LOCATION_NAMES = /^(in|location)$/i;
 const ANSWER_ID_NAMES = /^(error_?id|correlation_?id|request_?id|trace_?id)$/i;
 
+/** What an error body says besides its message, kept where its schema does not require it. */
+const ERROR_NAMES = /^(title|status|code|type|errors?)$/i;
+
+/**
+ * A made-up error body with only what its schema requires and what says what went wrong (a message,
+ * the field, a status or code): its other optional properties (Stripe's `charge`, `decline_code`,
+ * `doc_url`) would carry made-up values no answer to this request has.
+ */
+function pruned(value: unknown, schema: JsonSchema, depth = 0): unknown {
+  if (depth > MESSAGE_DEPTH) return value;
+  const flat = flatten(schema);
+  if (Array.isArray(value)) {
+    const items = flat.items;
+    return isObject(items) ? value.map((item) => pruned(item, items as JsonSchema, depth + 1)) : value;
+  }
+  if (!isObject(value) || !flat.properties) return value;
+  const required = new Set(flat.required ?? []);
+  const says = (name: string) =>
+    [MESSAGE_NAMES, FIELD_NAMES, LOCATION_NAMES, ANSWER_ID_NAMES, ERROR_NAMES].some((names) => names.test(name));
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(value)) {
+    const property = own(flat.properties, name);
+    if (property !== undefined && !required.has(name) && !says(name)) continue;
+    out[name] = property === undefined ? member : pruned(member, property, depth + 1);
+  }
+  return out;
+}
+
 /**
  * Writes `text` into the string properties named like a message, in the objects and lists of the
  * body; those named for the field, its location or the answer's id get the first violation's field
@@ -219,7 +247,7 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   const example = exampleFor(response, media.examples, options);
   // No example to start from: a value made from the schema, every documented property present, so the body fits it.
   if (example) start = example.value;
-  else start = media.schema ? sampleFrom(media.schema, code) : undefined;
+  else start = media.schema ? pruned(sampleFrom(media.schema, code), media.schema) : undefined;
   const filled = fillErrorBody(start, response.errorBody, {
     violations,
     status: code,

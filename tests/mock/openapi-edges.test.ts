@@ -549,6 +549,11 @@ describe('an error body made from its schema (no example)', () => {
       const body = (await problem.json()) as Record<string, unknown>;
       expect(body).toMatchObject({ title: 'Bad Request', status: 400, detail: expect.stringContaining('name') });
       expect(body.instance).not.toBe('995c5cb0-3280-4a6e-808b-3b096d0bb219');
+      // Only what the schema requires and what says what went wrong: no made-up charge or decline code.
+      const stripe = await postJson(`${own.url}/generated/customers`, {});
+      const { error: said } = (await stripe.json()) as { error: Record<string, unknown> };
+      expect(Object.keys(said).sort()).toEqual(['message', 'param', 'type']);
+      expect(said).toMatchObject({ param: 'name', message: expect.stringContaining('name') });
     } finally {
       await own.close();
     }
