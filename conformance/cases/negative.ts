@@ -20,6 +20,7 @@ import { validBody } from './positive.js';
 import {
   baseRequest,
   fromWire,
+  isStructured,
   parameterValue,
   payload,
   readAsSent,
@@ -224,7 +225,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
             variant.value)
           : variant.value;
       // Primitives travel as text: a wrong type is text the style could never write, sent as it is.
-      const text = primitive ? wireText(value) : undefined;
+      const text = primitive && !isStructured(value) ? wireText(value) : undefined;
       const sent =
         text !== undefined ? { present: true, value: fromWire(text, parameter.schema) } : roundTrip(parameter, value);
       // What the server reads is what is judged: an array of one may read as valid, an empty list as absent.

@@ -17,6 +17,7 @@ import { carriesCredential } from './credentials.js';
 import {
   baseRequest,
   fromWire,
+  isStructured,
   parameterValue,
   payload,
   referencesOf,
@@ -114,7 +115,7 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
             variant.value)
           : variant.value;
       const primitive = isPrimitive(parameter.schema);
-      const text = primitive ? wireText(value) : undefined;
+      const text = primitive && !isStructured(value) ? wireText(value) : undefined;
       const sent =
         text !== undefined ? { present: true, value: fromWire(text, parameter.schema) } : roundTrip(parameter, value);
       // An empty list writes nothing: for a required parameter that is a missing one, not a boundary.

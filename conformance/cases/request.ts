@@ -17,6 +17,12 @@ import { carriesCredential, credentials } from './credentials.js';
 /** How a primitive parameter value travels as text. */
 export const wireText = parameterText;
 
+/**
+ * An object or a list: what a style writes as such (`created[gt]=1`), even for a schema that also
+ * takes a single value (`anyOf: [{type: object}, {type: integer}]`, Stripe's `created`).
+ */
+export const isStructured = (value: unknown): boolean => value !== null && typeof value === 'object';
+
 /** The value a server reads back from the wire text, for re-validating parameter cases. */
 export const fromWire = (text: string, schema: JsonSchema): unknown => coerceText(text, schema);
 

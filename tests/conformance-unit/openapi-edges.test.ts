@@ -1130,6 +1130,26 @@ it("a POST to a record's path beside its PATCH is an action, not the update: the
   expect(run.stdout).not.toContain('lifecycle: batchAddToThing');
 });
 
+it('a deepObject parameter that is an object or a number is sent as created[gt]=1, its violations too; the mock agrees', async () => {
+  const spec = `${FIXTURES}/deep-object-choice.yaml`;
+  const planned = await runConformance(
+    ['--spec', spec, '--base-url', 'http://127.0.0.1:1', '--dry-run', '--no-random'],
+    {
+      json: false,
+    },
+  );
+  expect(planned.stdout).toContain('?created[gt]=1&created[lt]=1');
+  expect(planned.stdout).toContain('?created[gt]=1.5&created[lt]=1');
+  expect(planned.stdout).not.toContain('created={');
+  const mock = await startMock({ port: 0, specFiles: [spec] });
+  try {
+    const run = await runConformance(['--spec', spec, '--base-url', mock.apis[0]!.baseUrl, '--seed', '7']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  } finally {
+    await mock.close();
+  }
+});
+
 it('an update by POST to the record path is part of the lifecycle: a server that does not keep it fails stateful_rules alone', async () => {
   for (const keeps of [true, false]) {
     const records = new Map<string, { sid: string; friendly_name?: string }>();
