@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import { expect } from 'vitest';
 import { main } from '../../conformance/cli.js';
 import type { Clock } from '../../conformance/clock.js';
 import { REPO_ROOT, type RunningServer, SPEC_FILES, type SpecKey } from './reference-server.js';
@@ -360,4 +361,17 @@ export function pool(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
 export function eager<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
+}
+
+/**
+ * The run's verdict is exactly `failures` (`check operationId`): none, an exit 0 and nothing failed;
+ * else an exit 1 and those failures alone, each server fault flagged by the check meant for it.
+ */
+export function expectFailures(run: RunResult, failures: readonly string[]): void {
+  if (failures.length === 0) {
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    return;
+  }
+  expect(run.code, run.describe()).toBe(1);
+  expect(new Set(run.report?.failures.map((f) => `${f.check} ${f.operationId}`))).toEqual(new Set(failures));
 }
