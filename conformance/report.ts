@@ -128,6 +128,11 @@ export interface Report {
   notSentBy: { operationId: string; reason: string; requests: number }[];
   /** Operations no case could be made for, with the reason. */
   skippedOperations: { operationId: string; reason: string }[];
+  /**
+   * Operations whose every valid request answered named no record the run made and got 404 (an item
+   * path keyed by an email the create does not answer with): what they answer for a record went untested.
+   */
+  unreached: string[];
   /** Operations whose deterministic cases alone exceeded --max-cases: how many they needed and kept. */
   overBudget: OverBudget[];
   /** The cleanup's outcome, when the run cleaned up: records deleted, and those left behind. */
@@ -419,6 +424,19 @@ export interface ReportContext {
   interrupted?: string;
 }
 
+function unreachedOperations(results: readonly CaseResult[]): string[] {
+  const tally = new Map<string, { answered: number; missing: number }>();
+  for (const { exchange } of results) {
+    const { testCase, response } = exchange;
+    if (testCase.kind !== 'positive' || testCase.stateful || !response) continue;
+    const entry = tally.get(testCase.operation.operationId) ?? { answered: 0, missing: 0 };
+    entry.answered++;
+    if (response.status === 404 && !exchange.usesCreatedId) entry.missing++;
+    tally.set(testCase.operation.operationId, entry);
+  }
+  return [...tally].filter(([, e]) => e.answered > 0 && e.missing === e.answered).map(([operationId]) => operationId);
+}
+
 export function buildReport(results: readonly CaseResult[], context: ReportContext, redactor: Redactor): Report {
   const report: Report = {
     spec: context.specFile,
@@ -439,6 +457,7 @@ export function buildReport(results: readonly CaseResult[], context: ReportConte
     notSent: 0,
     notSentBy: [],
     skippedOperations: (context.skippedOperations ?? []).map((s) => ({ ...s, reason: redactor.text(s.reason) })),
+    unreached: unreachedOperations(results),
     overBudget: context.overBudget ?? [],
     ...(context.interrupted !== undefined ? { interrupted: context.interrupted } : {}),
     ...webhookCount(context.spec),

@@ -39,6 +39,7 @@ export function jsonReport(report: Report): Record<string, unknown> {
     notSentBy: report.notSentBy,
     warnings: report.warnings ?? [],
     skippedOperations: report.skippedOperations,
+    unreached: report.unreached,
     ...(report.webhooks !== undefined ? { webhooks: report.webhooks } : {}),
     overBudget: report.overBudget,
     ...(report.cleanup

@@ -168,6 +168,12 @@ export function renderSummary(
   for (const { operationId, reason } of report.skippedOperations) {
     lines.push('', `note: ${operationId} was not tested: ${printable(reason)}`);
   }
+  for (const operationId of report.unreached) {
+    lines.push(
+      '',
+      `note: ${operationId} was never asked about a record the run made: each valid request named another and got 404 (not judged), so what it answers for a record went untested`,
+    );
+  }
   if (report.webhooks) {
     const operations = report.webhooks === 1 ? '1 webhook operation is' : `${report.webhooks} webhook operations are`;
     lines.push('', `note: the document's ${operations} not tested: requests the API sends, not ones it answers`);

@@ -675,6 +675,9 @@ it('an item path named for an attribute (an email) gets no made-up id: a documen
     const run = await runFixture('read-by-email.yaml', `${target.baseUrl}/v3`, '--seed', '7');
     expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
     expect(target.seen.filter((line) => /^GET \/v3\/contacts\/\d+$/.test(line))).toEqual([]);
+    // ... and the run says the read was never asked about a record it made.
+    expect(run.report?.unreached).toEqual(['getContactInfo']);
+    expect(run.stdout).toContain('note: getContactInfo was never asked about a record the run made');
   } finally {
     await target.close();
   }

@@ -40,6 +40,7 @@ export function makeReport(cases: readonly CaseSpec[], base: Partial<Report> = {
     notSent: 0,
     notSentBy: [],
     skippedOperations: [],
+    unreached: [],
     overBudget: [],
     ...base,
   };

@@ -64,6 +64,7 @@ export interface JsonReport {
   webhooks?: number;
   /** Operations no case could be planned for, with the reason. */
   skippedOperations?: { operationId: string; reason: string }[];
+  unreached?: string[];
   notSent: number;
   notSentBy: { operationId: string; reason: string; requests: number }[];
 }
