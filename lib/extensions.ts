@@ -32,6 +32,8 @@ export interface PagingExtension {
    * positions; one naming a record's id starts after that record.
    */
   cursor?: string;
+  /** A query parameter naming the record a page ends just before (`ending_before`): the page before it. */
+  cursorBefore?: string;
   /** Pointer in the list body to the next page's cursor; left out (its optional container with it) on the last page. */
   nextCursorField?: string;
   /** Numbering base of `page` (default 1). */
@@ -261,7 +263,7 @@ export const PAGING_POINTERS = [
   'nextCursorField',
 ] as const;
 
-const PAGING_TEXT_KEYS = ['page', 'size', 'offset', 'cursor', ...PAGING_POINTERS] as const;
+const PAGING_TEXT_KEYS = ['page', 'size', 'offset', 'cursor', 'cursorBefore', ...PAGING_POINTERS] as const;
 
 function readPaging(raw: unknown, where: string): PagingExtension {
   if (!isObject(raw)) fail(where, '"paging" must be an object');

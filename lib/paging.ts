@@ -17,6 +17,7 @@ export const PAGE_MOVE =
 const OFFSET = /^(\$?skip|offset)$/i;
 const PAGE = /^(page|page_?number)$/i;
 const CURSOR = /^(cursor|after|page_?token|next_?token|starting_?after|marker|continuation_?token)$/i;
+const BEFORE = /^(ending_?before|before)$/i;
 /** Names a list body gives the next page's cursor under, besides the cursor parameter's own (`paging.next.after`). */
 const NEXT_CURSOR = /^(next_?cursor|next_?page_?token|next_?token|next_?marker)$/i;
 const HAS_NEXT = /^(has_?more|has_?next(_?page)?)$/i;
@@ -64,7 +65,10 @@ export function inferredPaging(list: Operation, body?: JsonSchema): PagingExtens
   const cursor = list.parameters.find(
     (p) => p.in === 'query' && CURSOR.test(p.name) && mainType(flatten(p.schema)) === 'string',
   );
-  if (!size && !offset && !page && !cursor) return undefined;
+  const before = list.parameters.find(
+    (p) => p.in === 'query' && BEFORE.test(p.name) && mainType(flatten(p.schema)) === 'string',
+  );
+  if (!size && !offset && !page && !cursor && !before) return undefined;
   const fallback = flatten(size?.schema ?? {}).default;
   const next = cursor && fieldNamed(body, (name) => name === cursor.name || NEXT_CURSOR.test(name));
   const more = fieldNamed(body, (name) => HAS_NEXT.test(name), 'boolean');
@@ -75,6 +79,7 @@ export function inferredPaging(list: Operation, body?: JsonSchema): PagingExtens
     ...(offset ? { offset: offset.name } : {}),
     ...(page ? { page: page.name } : {}),
     ...(cursor ? { cursor: cursor.name } : {}),
+    ...(before ? { cursorBefore: before.name } : {}),
     ...(next ? { nextCursorField: next } : {}),
     ...(more ? { hasNextField: more } : {}),
     ...(total ? { total } : {}),
@@ -106,4 +111,10 @@ export function cursorStart(cursor: string, ids: readonly string[]): number {
   if (/^\d+$/.test(cursor)) return Math.min(Number(cursor), ids.length);
   const at = ids.indexOf(cursor);
   return at < 0 ? 0 : at + 1;
+}
+
+/** Where a page that ends before a cursor ends: just before the record whose id it names, else the end. */
+export function cursorEnd(cursor: string, ids: readonly string[]): number {
+  const at = ids.indexOf(cursor);
+  return at < 0 ? ids.length : at;
 }

@@ -11,7 +11,7 @@ import type { PageUrlsExtension, SortExtension } from '../../lib/extensions.js';
 import { isObject, own } from '../../lib/json.js';
 import { deletePointer, formatPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { cursorStart, lastPageDrops } from '../../lib/paging.js';
+import { cursorEnd, cursorStart, lastPageDrops } from '../../lib/paging.js';
 import { parentParameters, plainName, type ResourceBinding, type StoredParent, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
@@ -1130,7 +1130,16 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
           records.map((r) => (idField === undefined ? '' : text(own(r, idField)))),
         )
       : undefined;
-    if (size !== undefined && size > 0) {
+    const before = paging.cursorBefore !== undefined ? request.query.get(paging.cursorBefore) : undefined;
+    if (before && after === undefined) {
+      // The page that ends just before the record named: the one a client paging backwards asks for.
+      const end = cursorEnd(
+        before,
+        records.map((r) => (idField === undefined ? '' : text(own(r, idField)))),
+      );
+      start = size !== undefined && size > 0 ? Math.max(0, end - size) : 0;
+      records = records.slice(start, end);
+    } else if (size !== undefined && size > 0) {
       start = after ?? offset ?? Math.max(0, page - paging.firstPage) * size;
       records = records.slice(start, start + size);
     } else if (after !== undefined) {

@@ -650,6 +650,11 @@ describe('a list paged by a text cursor (after, starting_after)', () => {
         has_more: boolean;
       };
       expect([rest.data.map((c) => c.name), rest.has_more]).toEqual([['z'], false]);
+      // Backwards: the page that ends just before the record named.
+      const back = (await (await fetch(`${base}/customers?limit=1&ending_before=${ids[2]}`)).json()) as {
+        data: { name: string }[];
+      };
+      expect(back.data.map((c) => c.name)).toEqual(['y']);
     } finally {
       await own.close();
     }
