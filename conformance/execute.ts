@@ -538,7 +538,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       const ok =
         status !== undefined &&
         (expects !== undefined
-          ? answersGone(step.operation, expects, status, exchange.response?.json?.value) && absent
+          ? answersGone(step.operation, expects, status, exchange.response?.json?.value, rule?.rule === 'gone') &&
+            absent
           : isSuccess(status));
       if (stopOnFailure && !ok && index < scenario.steps.length - 1) {
         blocked = `step ${index + 1} of "${scenario.name}" did not succeed`;

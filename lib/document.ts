@@ -303,20 +303,19 @@ function normalize30Leftovers(document: JsonObject): void {
 /**
  * 3.0.0's `nullable` "allows sending a null value for the defined schema" whatever it is made of (only
  * 3.0.3 ties it to `type`): Stripe's `address: {anyOf: [{$ref: address}], nullable: true}` is an
- * address or null. A schema of branches gets a null branch; one that is a `$ref` or an `allOf`, a
- * choice between it and null; one with neither already takes null.
+ * address or null. An `anyOf` gets a null branch; a `$ref`, an `allOf` or a `oneOf` becomes a choice
+ * between it and null; a schema with none of them already takes null.
  */
 function nullAlso(node: JsonObject): void {
   const nullType = { type: 'null' };
-  for (const key of ['anyOf', 'oneOf'] as const) {
-    const branches = node[key];
-    if (Array.isArray(branches)) {
-      node[key] = [...branches, nullType];
-      return;
-    }
+  if (Array.isArray(node.anyOf)) {
+    node.anyOf = [...node.anyOf, nullType];
+    return;
   }
+  // A `oneOf` keeps its branches (and their discriminator) together: a branch that takes null too
+  // would make null match two of them.
   const whole: JsonObject = {};
-  for (const key of ['$ref', 'allOf'] as const) {
+  for (const key of ['$ref', 'allOf', 'oneOf', 'discriminator'] as const) {
     if (node[key] === undefined) continue;
     whole[key] = node[key];
     delete node[key];

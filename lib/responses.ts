@@ -85,13 +85,20 @@ export function underRules(response: Response, rules: RuleSet): Response {
 
 /**
  * Whether an answer says that the record asked about is gone, as `expected` (a status, or `4XX` where
- * the document says no more) puts it: that status; under `4XX`, any refusal, or a success whose body
- * is flagged `deleted: true` where the documented answer has such a flag (Stripe reads a deleted
- * customer back as `{"id": ..., "deleted": true}`).
+ * the document says no more) puts it: that status; under `4XX`, any refusal, or, for a record the run
+ * `deleted`, a success whose body is flagged `deleted: true` where the documented answer has such a
+ * flag (Stripe reads a deleted customer back as `{"id": ..., "deleted": true}`; an id never made was
+ * never deleted).
  */
-export function answersGone(operation: Operation, expected: string, status: number, body: unknown): boolean {
+export function answersGone(
+  operation: Operation,
+  expected: string,
+  status: number,
+  body: unknown,
+  deleted: boolean,
+): boolean {
   if (documentedStatus(status, [expected]) !== undefined) return true;
-  if (expected !== '4XX' || !isSuccess(status) || !isObject(body) || body.deleted !== true) return false;
+  if (!deleted || expected !== '4XX' || !isSuccess(status) || !isObject(body) || body.deleted !== true) return false;
   const schema = documentedResponse(operation, status)?.content.find((m) => m.schema)?.schema;
   return schema !== undefined && objectProperties(schema)?.deleted !== undefined;
 }

@@ -18,7 +18,7 @@ export const resourceAvailability: Check = (ctx) => {
   const rule = testCase.stateful;
   if (rule?.rule === 'unknown-id' || rule?.rule === 'gone') {
     // `4XX`: only `default` documents the operation's errors; any refusal will do, or a body saying deleted.
-    if (answersGone(ctx.operation, rule.status, response.status, response.json?.value)) return;
+    if (answersGone(ctx.operation, rule.status, response.status, response.json?.value, rule.rule === 'gone')) return;
     const what = rule.rule === 'gone' ? 'deleted record' : 'id never created';
     const status = rule.status === '4XX' ? 'a 4xx (only default documents the errors)' : rule.status;
     return {

@@ -299,3 +299,26 @@ it("a create whose records are read back by email only: a server refusing a seco
     await target.close();
   }
 });
+
+it('an id never created answered 200 with deleted: true is found, not gone: only a record the run deleted reads back so', async () => {
+  const target = await jsonServer(
+    ({ method, url, body, json }) => {
+      const id = /^\/things\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (id !== undefined) return { status: 200, body: { id: decodeURIComponent(id), deleted: true } };
+      const name = isObject(body) && typeof body.name === 'string' ? body.name : undefined;
+      if (method !== 'POST' || !json || name === undefined) return { status: 400, body: { error: 'invalid' } };
+      return { status: 200, body: { id: 't1', name } };
+    },
+    { status: 400, body: { error: 'not JSON' } },
+  );
+  try {
+    const spec = 'tests/fixtures/openapi/deleted-reads-back.yaml';
+    const run = await runConformance(['--spec', spec, '--base-url', target.url, '--seed', '7']);
+    expect(run.code, run.describe()).toBe(1);
+    expect(run.report?.failures.map((f) => `${f.check}: ${f.message}`)).toContain(
+      'resource_availability: id never created answered 200',
+    );
+  } finally {
+    await target.close();
+  }
+});

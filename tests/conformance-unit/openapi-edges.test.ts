@@ -675,7 +675,7 @@ it('an item path named for an attribute (an email) gets no made-up id: a documen
     const run = await runFixture('read-by-email.yaml', `${target.baseUrl}/v3`, '--seed', '7');
     expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
     expect(target.seen.filter((line) => /^GET \/v3\/contacts\/\d+$/.test(line))).toEqual([]);
-    // ... and the run says the read was never asked about a record it made.
+    // ... and the run says the read was never asked about a record it made (not the create: its path names none).
     expect(run.report?.unreached).toEqual(['getContactInfo']);
     expect(run.stdout).toContain('note: getContactInfo was never asked about a record the run made');
   } finally {
@@ -1143,6 +1143,17 @@ it('a deepObject parameter that is an object or a number is sent as created[gt]=
     expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
   } finally {
     await mock.close();
+  }
+});
+
+it('an operation whose path names no record is never listed as unreached, whatever it answers', async () => {
+  const target = await serve(() => ({ status: 404, body: { message: 'nothing here' } }));
+  try {
+    const run = await runFixture('form-strict.yaml', target.baseUrl, '--seed', '7');
+    expect(run.report?.unreached).toEqual([]);
+    expect(run.stdout).not.toContain('was never asked about a record');
+  } finally {
+    await target.close();
   }
 });
 

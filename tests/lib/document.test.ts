@@ -199,12 +199,13 @@ describe('what a readable file becomes', () => {
     expect(schemas.Free).toEqual({});
   });
 
-  it("3.0.0's nullable without a type lets null beside its branches, its $ref or its allOf (Stripe's address)", async () => {
+  it("3.0.0's nullable without a type lets null beside its branches, its $ref, its allOf or its oneOf (Stripe's address)", async () => {
     const schemas = [
       '    Address: {type: object, properties: {city: {type: string}}}',
       "    Branches: {anyOf: [{$ref: '#/components/schemas/Address'}], nullable: true}",
       "    Referred: {$ref: '#/components/schemas/Address', nullable: true}",
       "    Joined: {allOf: [{$ref: '#/components/schemas/Address'}], nullable: true}",
+      '    Either: {nullable: true, oneOf: [{type: string, nullable: true}, {type: integer}]}',
     ].join('\n');
     const path = await file(
       'stripe-nullable.yaml',
@@ -215,6 +216,10 @@ describe('what a readable file becomes', () => {
     expect(read.Branches).toEqual({ anyOf: [address, { type: 'null' }] });
     expect(read.Referred).toEqual({ anyOf: [address, { type: 'null' }] });
     expect(read.Joined).toEqual({ anyOf: [{ allOf: [address] }, { type: 'null' }] });
+    // A oneOf keeps its branches together: null, which one branch takes already, matches once.
+    expect(read.Either).toEqual({
+      anyOf: [{ oneOf: [{ type: ['string', 'null'] }, { type: 'integer' }] }, { type: 'null' }],
+    });
   });
 
   it("2.0's and 3.0's format: byte stays base64 text (the upgrader made it a file of the enclosing media type); 3.1's contentEncoding is kept", async () => {
