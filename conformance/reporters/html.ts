@@ -506,6 +506,11 @@ ${matrix(rows, kinds)}
       'not sent',
       `${plural(report.notSent, 'planned request')}: ${report.notSentBy.map((n) => esc(`${n.operationId} ${n.requests} (${n.reason})`)).join('; ')}`,
     ]);
+  if (report.unreached.length > 0)
+    meta.push([
+      'unreached',
+      `<span data-meta="unreached">${report.unreached.map(esc).join(', ')}</span>: never asked about a record the run made (every valid request named another and got 404)`,
+    ]);
   if (report.throttled > 0)
     meta.push([
       'throttled',

@@ -27,6 +27,14 @@ test('an interrupted run says so at the top and in its section: its verdict cove
   expect(renderHtml([makeReport([{ status: 201 }])], { specs: [SPEC] })).not.toContain('INTERRUPTED');
 });
 
+test('operations never asked about a record the run made are named beside the run', () => {
+  const report = { ...makeReport([{ status: 404 }]), unreached: ['getContact<x>'] };
+  expect(renderHtml([report], { specs: [SPEC] })).toContain(
+    '<span data-meta="unreached">getContact&lt;x&gt;</span>: never asked about a record the run made',
+  );
+  expect(renderHtml([makeReport([{ status: 201 }])], { specs: [SPEC] })).not.toContain('data-meta="unreached"');
+});
+
 describe('escaping', () => {
   test('escapeHtml: markup as entities, controls and bidi overrides as visible escapes', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
