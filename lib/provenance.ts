@@ -253,6 +253,48 @@ export function nodeAt(source: JsonObject, pointer: string): unknown {
   return node;
 }
 
+const reachBySource = new WeakMap<JsonObject, Map<string, boolean>>();
+
+/**
+ * Whether an inferred rule can be reached from the node at `pointer`: a mark on it, below it, or
+ * behind a local `$ref` on the way. Where none can, the schema's documented rules are all its rules.
+ * A reference into another document cannot be followed here and counts as reaching one.
+ */
+export function marksReachable(source: JsonObject, pointer: string): boolean {
+  let known = reachBySource.get(source);
+  if (!known) reachBySource.set(source, (known = new Map()));
+  let reaches = known.get(pointer);
+  if (reaches === undefined) known.set(pointer, (reaches = searchMarks(source, pointer)));
+  return reaches;
+}
+
+function searchMarks(source: JsonObject, pointer: string): boolean {
+  const seen = new Set<object>();
+  // A stack of its own, not recursion: a chain of `$ref`s may be longer than the call stack.
+  const stack: unknown[] = [nodeAt(source, pointer)];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    if (inferredOf(node)) return true;
+    for (const [key, child] of Object.entries(node)) {
+      if (key === '$ref' && typeof child === 'string') {
+        if (!child.startsWith('#')) return true;
+        try {
+          stack.push(nodeAt(source, decodeURIComponent(child.slice(1))));
+        } catch {
+          // A broken reference leads nowhere.
+        }
+      } else if (!key.startsWith('x-')) stack.push(child);
+    }
+  }
+  return false;
+}
+
 const pointersBySource = new WeakMap<JsonObject, WeakMap<object, string>>();
 
 /**

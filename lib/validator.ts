@@ -10,7 +10,7 @@ import { SpecError } from './errors.js';
 import { isObject } from './json.js';
 import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
-import { assumptionsOf, documentedEntries, documentedOnly } from './provenance.js';
+import { assumptionsOf, documentedEntries, documentedOnly, marksReachable } from './provenance.js';
 import { acyclic, patternRegExp, SCHEMA_MAPS } from './schema.js';
 
 // ajv-formats is CommonJS; under ESM its callable is the default export's default.
@@ -307,9 +307,9 @@ export class ValidatorCache {
   /** `direction`: which way the value travels, for `required` properties marked readOnly or writeOnly. */
   get(schema: JsonSchema, rules: RuleSet = 'all', direction: Direction = 'any'): SchemaValidator {
     const spec = this.specs.find((s) => s.origins.has(schema));
-    // A document with no inferred rule compiles each schema once, not once per rule set; one whose
+    // A schema no inferred rule can be reached from compiles once, not once per rule set; one whose
     // `required` no direction changes, once for every direction.
-    if (rules === 'documented' && spec && !spec.inferred) rules = 'all';
+    if (rules === 'documented' && spec && !(spec.inferred && this.marked(spec, schema))) rules = 'all';
     if (direction !== 'any' && (spec ? !spec.directions.includes(direction) : this.isUndirected(schema)))
       direction = 'any';
     const view: View = `${rules} ${direction}`;
@@ -330,6 +330,12 @@ export class ValidatorCache {
       cache.set(schema, validator);
     }
     return validator;
+  }
+
+  /** Whether an inferred rule can be reached from the spec's schema: without one, both rule sets are the same. */
+  private marked(spec: RegisteredSpec, schema: JsonSchema): boolean {
+    const pointer = spec.origins.get(schema);
+    return pointer === undefined || marksReachable(spec.source, pointer);
   }
 
   private isUndirected(schema: JsonSchema): boolean {

@@ -9,6 +9,7 @@ import {
   documentedOnly,
   inferredOnly,
   markedPointer,
+  marksReachable,
   pointersOf,
   reachedAssumptions,
   sourcePointers,
@@ -62,6 +63,34 @@ it('reachedAssumptions: a chain of $refs longer than any stack, no stack overflo
   expect(reachedAssumptions(chain, '/components/schemas/S49990', 'abc')).toEqual([
     { pointer: '/components/schemas/S50000', keyword: 'maxLength', reason: 'a guess' },
   ]);
+});
+
+describe('marksReachable', () => {
+  it('finds a mark on the node, below it, behind a $ref and around a cycle; extensions are data', () => {
+    const doc = source();
+    expect(marksReachable(doc, '/components/schemas/Tag')).toBe(true);
+    expect(marksReachable(doc, '/paths/~1contacts/post/requestBody/content/application~1json/schema')).toBe(true);
+    const cyclic: JsonObject = {
+      components: {
+        schemas: {
+          A: { type: 'object', properties: { b: { $ref: '#/components/schemas/B' } }, 'x-seed': { 'x-inferred': {} } },
+          B: { type: 'array', items: { $ref: '#/components/schemas/A' } },
+          C: {
+            type: 'object',
+            properties: { a: { $ref: '#/components/schemas/A' }, d: { $ref: '#/components/schemas/D' } },
+          },
+          D: { type: 'string', 'x-inferred': { type: 'a guess' } },
+        },
+      },
+    };
+    expect(marksReachable(cyclic, '/components/schemas/A')).toBe(false);
+    expect(marksReachable(cyclic, '/components/schemas/C')).toBe(true);
+  });
+
+  it('a reference into another document counts as reaching a mark: it cannot be looked into', () => {
+    const doc: JsonObject = { components: { schemas: { A: { $ref: 'other.yaml#/Thing' } } } };
+    expect(marksReachable(doc, '/components/schemas/A')).toBe(true);
+  });
 });
 
 describe('documentedOnly', () => {

@@ -189,7 +189,13 @@ describe('ValidatorCache', () => {
             post: {
               operationId: 'plant',
               requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Tree' } } } },
-              responses: { '204': { description: 'planted' } },
+              responses: {
+                '204': { description: 'planted' },
+                '400': {
+                  description: 'refused',
+                  content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+                },
+              },
             },
           },
         },
@@ -203,6 +209,7 @@ describe('ValidatorCache', () => {
                 children: { type: 'array', items: { $ref: '#/components/schemas/Tree' } },
               },
             },
+            Problem: { type: 'object', required: ['title'], properties: { title: { type: 'string', maxLength: 4 } } },
           },
         },
       },
@@ -226,6 +233,14 @@ describe('ValidatorCache', () => {
       expect(documented({ name: 'a long name', children: [{ name: 'another long name' }] })).toBe(true);
       expect(cache.get(schema)({ name: 'a long name' })).toBe(false);
       expect(documented({ children: [] })).toBe(false);
+    });
+
+    it('a schema no inferred rule can be reached from has one validator for both rule sets', () => {
+      const problem = spec.operations[0]!.responses.find((r) => r.status === '400')!.content[0]!.schema!;
+      expect(cache.get(problem, 'documented')).toBe(cache.get(problem));
+      expect(cache.get(problem, 'documented')({ title: 'too long' })).toBe(false);
+      // The mark is two references away, behind the recursion.
+      expect(cache.get(schema, 'documented')).not.toBe(cache.get(schema));
     });
   });
 
