@@ -16,7 +16,7 @@ import { type Clock, systemClock } from './clock.js';
 import { INTERRUPTED_CLEANUP_MS } from './defaults.js';
 import type { HttpClient, SendResult } from './http/client.js';
 import { Pacer } from './http/pacer.js';
-import { evaluateExpression } from './runtime-expression.js';
+import { type ExpressionSource, evaluateExpression } from './runtime-expression.js';
 import { provablyPremature } from './throttle.js';
 import type {
   Exchange,
@@ -92,16 +92,15 @@ interface CreatedRecord {
   parents: string[];
 }
 
+/** What a link's expressions read of an answered exchange. */
+function sourceOf(exchange: Exchange, baseUrl: string): ExpressionSource | undefined {
+  const { request, response, testCase } = exchange;
+  return response ? { request, response, template: testCase.operation.path, baseUrl } : undefined;
+}
+
 /** The values a URL the run sent gives the named whole-segment parameters of its path template. */
-function parentValues(exchange: Exchange, names: readonly string[] | undefined, baseUrl: string): string[] {
-  if (!names?.length) return [];
-  const base = new URL(baseUrl).pathname.replace(/\/+$/, '');
-  const sent = new URL(exchange.request.url).pathname.slice(base.length).split('/');
-  const template = exchange.testCase.operation.path.split('/');
-  return names.map((name) => {
-    const value = sent[template.indexOf(`{${name}}`)];
-    return value === undefined ? '' : decodeURIComponent(value);
-  });
+function parentValues(source: ExpressionSource, names: readonly string[] | undefined): string[] {
+  return (names ?? []).map((name) => String(evaluateExpression(`$request.path.${name}`, source) ?? ''));
 }
 
 /** Every record a successful create or copy answered with, once per collection and id, in plan order. */
@@ -109,12 +108,12 @@ function createdRecords(exchanges: readonly (Exchange | undefined)[], plan: Plan
   const records: CreatedRecord[] = [];
   const seen = new Set<string>();
   for (const exchange of exchanges) {
-    const response = exchange?.response;
-    if (!exchange || !response || !isSuccess(response.status)) continue;
+    const source = exchange && sourceOf(exchange, baseUrl);
+    if (!exchange || !source || !isSuccess(source.response.status)) continue;
     for (const cleanupPlan of plan.cleanup) {
       const create = cleanupPlan.creates.find((c) => c.operationId === exchange.testCase.operation.operationId);
       if (!create) continue;
-      const id = evaluateExpression(create.expression, response);
+      const id = evaluateExpression(create.expression, source);
       const key = `${cleanupPlan.collection} ${JSON.stringify(id)}`;
       if (id === undefined || id === null || seen.has(key)) continue;
       seen.add(key);
@@ -123,7 +122,7 @@ function createdRecords(exchanges: readonly (Exchange | undefined)[], plan: Plan
         plan: cleanupPlan,
         operationId: create.operationId,
         id,
-        parents: parentValues(exchange, parents, baseUrl),
+        parents: parentValues(source, parents),
       });
     }
   }
@@ -151,9 +150,9 @@ class IdPool {
     this.pinned.add(IdPool.key(linked));
   }
 
-  fill(linked: LinkedValue, responses: ReceivedResponse[]): void {
-    const ids = responses
-      .map((r) => evaluateExpression(linked.expression, r))
+  fill(linked: LinkedValue, created: readonly ExpressionSource[]): void {
+    const ids = created
+      .map((source) => evaluateExpression(linked.expression, source))
       .filter((id) => id !== undefined && id !== null);
     this.ids.set(IdPool.key(linked), ids);
     if (ids.length > 0) this.firsts.set(IdPool.key(linked), ids[0]);
@@ -494,8 +493,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     await inParallel(phase.cases, options.concurrency, (testCase) => send(testCase, forCase(testCase), true));
     const created = phase.cases
       .filter((c) => c.kind === 'positive')
-      .map((c) => exchanges[c.seq]?.response)
-      .filter((r): r is ReceivedResponse => !!r && isSuccess(r.status));
+      .map((c) => exchanges[c.seq] && sourceOf(exchanges[c.seq]!, options.baseUrl))
+      .filter((source): source is ExpressionSource => !!source && isSuccess(source.response.status));
     for (const linked of fed.values()) {
       if (linked.sourceOperationId === phase.operation.operationId) pool.fill(linked, created);
     }
@@ -504,16 +503,18 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   /** Steps in order; after a failed step the later ones are not sent (their checks are skipped). */
   const runScenario = async (scenario: Scenario, paced: boolean, stopOnFailure: boolean): Promise<void> => {
     const responses: (ReceivedResponse | undefined)[] = [];
+    const sources: (ExpressionSource | undefined)[] = [];
     let blocked: string | undefined;
     for (const [index, step] of scenario.steps.entries()) {
       if (blocked) {
         record({ testCase: step, request: placeholder(step), notSent: blocked, usesCreatedId: false });
         responses.push(undefined);
+        sources.push(undefined);
         continue;
       }
       const resolve: Resolve = (linked) => {
         if (linked.step === undefined) return fromPool(linked);
-        const source = responses[linked.step];
+        const source = sources[linked.step];
         const value = source ? evaluateExpression(linked.expression, source) : undefined;
         return value === null ? undefined : value;
       };
@@ -527,6 +528,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
         ...(subject !== undefined ? { subjectId: subject } : {}),
       });
       responses.push(exchange.response);
+      sources.push(sourceOf(exchange, options.baseUrl));
       // A step that expects a refusal (a deleted record's not-found answer) went as planned when refused.
       const rule = step.stateful;
       const expects =

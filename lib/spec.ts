@@ -18,7 +18,7 @@ import {
   readResource,
 } from './extensions.js';
 import { isObject, type JsonObject } from './json.js';
-import { appendPointer } from './json-pointer.js';
+import { appendPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { readSecurityScheme, type SecurityScheme } from './security.js';
 
@@ -244,7 +244,7 @@ function parameters(pathItem: JsonObject, operation: JsonObject, where: string):
   return [...byKey.values()];
 }
 
-function responses(raw: unknown, pointer: string, where: string): Response[] {
+function responses(raw: unknown, pointer: string, where: string, root: JsonObject): Response[] {
   if (!isObject(raw)) return [];
   return Object.entries(raw).map(([status, value]) => {
     const response = isObject(value) ? value : {};
@@ -268,11 +268,12 @@ function responses(raw: unknown, pointer: string, where: string): Response[] {
       : [];
     const links = isObject(response.links)
       ? Object.entries(response.links).flatMap(([name, l]) =>
-          isObject(l) && typeof l.operationId === 'string'
+          isObject(l) && (typeof l.operationId === 'string' || linkedOperation(root, l.operationRef) !== undefined)
             ? [
                 {
                   name,
-                  operationId: l.operationId,
+                  operationId:
+                    typeof l.operationId === 'string' ? l.operationId : linkedOperation(root, l.operationRef)!,
                   parameters: isObject(l.parameters)
                     ? Object.fromEntries(Object.entries(l.parameters).map(([k, v]) => [k, String(v)]))
                     : {},
@@ -318,6 +319,27 @@ function derivedOperationId(method: string, path: string): string {
   return [method, ...words].join('_');
 }
 
+/**
+ * The operationId of the operation a link's `operationRef` names in this document
+ * (`#/paths/~1users~1{id}/get`); undefined for one in another document, which the run cannot call.
+ */
+function linkedOperation(root: JsonObject, ref: unknown): string | undefined {
+  if (typeof ref !== 'string' || !ref.startsWith('#/paths/')) return undefined;
+  let tokens: string[];
+  try {
+    tokens = parsePointer(decodeURIComponent(ref.slice(1)));
+  } catch {
+    return undefined;
+  }
+  const [, path, method] = tokens;
+  if (tokens.length !== 3 || path === undefined || !(HTTP_METHODS as readonly string[]).includes(method ?? ''))
+    return undefined;
+  const pathItem = isObject(root.paths) ? root.paths[path] : undefined;
+  const operation = isObject(pathItem) ? pathItem[method!] : undefined;
+  if (!isObject(operation)) return undefined;
+  return typeof operation.operationId === 'string' ? operation.operationId : derivedOperationId(method!, path);
+}
+
 /** Builds the model from an already parsed OpenAPI 3.1 document. `file` is only used in messages. */
 export function buildSpec(source: JsonObject, file: string, declaredVersion = String(source.openapi)): Spec {
   // 3.1 makes `paths` optional: a document of webhooks alone has no operation to serve or check.
@@ -361,7 +383,7 @@ export function buildSpec(source: JsonObject, file: string, declaredVersion = St
               },
             }
           : {}),
-        responses: responses(op.responses, appendPointer(pointer, 'responses'), where),
+        responses: responses(op.responses, appendPointer(pointer, 'responses'), where, root),
         security: security(op.security ?? root.security, schemes, where),
         ...(resource ? { resource } : {}),
         pointer,

@@ -185,3 +185,47 @@ describe('linkedParameters', () => {
     expect([...links.keys()].sort()).toEqual(['listContactGroups', 'updateContactGroup']);
   });
 });
+
+describe('operationRef', () => {
+  it('names the target by its place in the document, with or without an operationId; another document is not followed', () => {
+    const spec = buildSpec(
+      {
+        openapi: '3.1.0',
+        info: { title: 'Refs', version: '1' },
+        paths: {
+          '/users': {
+            post: {
+              operationId: 'createUser',
+              responses: {
+                '201': {
+                  description: 'created',
+                  links: {
+                    Named: { operationRef: '#/paths/~1users~1{name}/get', parameters: { name: '$request.body#/name' } },
+                    Derived: {
+                      operationRef: '#/paths/~1users~1%7Bname%7D/delete',
+                      parameters: { name: '$request.body#/name' },
+                    },
+                    Elsewhere: { operationRef: 'https://example.com/api.yaml#/paths/~1users/get', parameters: {} },
+                    Nowhere: { operationRef: '#/paths/~1users~1{name}/patch', parameters: {} },
+                  },
+                },
+              },
+            },
+          },
+          '/users/{name}': {
+            parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+            get: { operationId: 'getUser', responses: { '200': { description: 'the user' } } },
+            delete: { responses: { '204': { description: 'gone' } } },
+          },
+        },
+      },
+      'refs.yaml',
+    );
+    const links = spec.operations[0]!.responses[0]!.links;
+    expect(links.map((l) => [l.name, l.operationId])).toEqual([
+      ['Named', 'getUser'],
+      ['Derived', spec.operations.find((op) => op.method === 'delete')!.operationId],
+    ]);
+    expect(linkedParameters(spec).get('getUser')?.[0]).toMatchObject({ parameter: 'name', in: 'path' });
+  });
+});
