@@ -104,8 +104,9 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
       sourceOperationId: collection.create.operationId,
       sourceStatus: collection.status,
       link: 'rest-shape',
-      expression: `$response.body#${collection.idPointer}`,
-      pointer: collection.idPointer!,
+      ...(collection.idPointer !== undefined
+        ? { expression: `$response.body#${collection.idPointer}`, pointer: collection.idPointer }
+        : { expression: `$request.body#${collection.sentKey}` }),
       inferred: true,
       ...(parent ? { parent: true } : {}),
     };
@@ -114,7 +115,7 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
     else byTarget.set(operation.operationId, [entry]);
   };
   for (const collection of restCollections(spec)) {
-    if (collection.idPointer === undefined) continue;
+    if (collection.idPointer === undefined && collection.sentKey === undefined) continue;
     // Where no link fills an item operation's id, the REST shape does: from its collection's create.
     for (const { operation, idParameter } of collection.items) inferred(collection, operation, idParameter, false);
     // A collection nested under its records (`/contacts/{contact_id}/notes`) is fed by the same create.

@@ -7,7 +7,7 @@
  * The mock keeps state by this model, and the runner builds its lifecycle sequences from it.
  */
 import type { ComposeField, FilterExtension, ResourceExtension, TimestampsExtension } from './extensions.js';
-import { getPointer, parsePointer } from './json-pointer.js';
+import { appendPointer, getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { linkedParameters } from './links.js';
 import { isFormMediaType, isJsonMediaType, mediaTypeEssence } from './media-type.js';
@@ -39,6 +39,11 @@ export interface ResourceBinding {
   listSchema?: JsonSchema;
   /** The record property holding its id. */
   idField?: string;
+  /**
+   * The record property its item path names it by, when that is not its id but an attribute the
+   * create sends (`email` of `/contacts/{email}`, where the create answers only a number).
+   */
+  keyField?: string;
   /** How new ids look: counting integers, counting decimal strings, or UUIDs. */
   idKind: 'integer' | 'string' | 'uuid';
   /** The schema of the id field, when the record's schema has one. */
@@ -130,6 +135,30 @@ function idParameterOf(spec: Spec, operation: Operation): string | undefined {
   return pathParameters.length === 1 ? pathParameters[0]!.name : pathParameters.at(-1)?.name;
 }
 
+/** The `id` a create's answer carries at its top, when it does. */
+function answeredId(create: Operation): string | undefined {
+  const properties = objectProperties(jsonSchemaOf(create) ?? {}) ?? {};
+  const type = properties.id ? mainType(flatten(properties.id)) : undefined;
+  return type === 'integer' || type === 'number' || type === 'string' ? 'id' : undefined;
+}
+
+/** The runtime expression of the id a create's answer carries (`$response.body#/data/id`), when it carries one. */
+export function createdIdExpression(binding: ResourceBinding): string | undefined {
+  return binding.idField === undefined
+    ? undefined
+    : `$response.body#${appendPointer(binding.resource.record, binding.idField)}`;
+}
+
+/**
+ * The runtime expression naming the record a create made in the paths acting on it: the attribute
+ * the create sent where the collection is named by one (`$request.body#/email`), else its id.
+ */
+export function createdKeyExpression(binding: ResourceBinding): string | undefined {
+  return binding.keyField === undefined
+    ? createdIdExpression(binding)
+    : `$request.body#${appendPointer('', binding.keyField)}`;
+}
+
 /** `/data/id` as the record's pointer and its id field. */
 function splitId(pointer: string): { record: string; id: string } | undefined {
   const tokens = parsePointer(pointer);
@@ -184,7 +213,11 @@ function inferredResource(
   const collection = creators.get(templateKey(shape.collection));
   if (!collection) return undefined;
   const create = collection.create;
-  const id = linkedId(spec, create) ?? splitId(collection.idPointer ?? '');
+  // A collection named by what the create sends keeps the id its answer carries, if any, beside it.
+  const id =
+    linkedId(spec, create) ??
+    splitId(collection.idPointer ?? '') ??
+    (collection.sentKey !== undefined ? { record: '', id: answeredId(create) } : undefined);
   if (!id) return undefined;
   const base = { collection: collection.path, record: id.record };
   if (!shape.idParameter) {
@@ -375,7 +408,7 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
   const creators = new Map<string, RestCollection>();
   for (const collection of restCollections(spec)) {
     if (collection.create.resource) continue;
-    if (collection.idPointer !== undefined || linkedId(spec, collection.create))
+    if (collection.idPointer !== undefined || collection.sentKey !== undefined || linkedId(spec, collection.create))
       creators.set(templateKey(collection.path), collection);
   }
   const bindings = new Map<string, ResourceBinding>();
@@ -385,7 +418,11 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
     const creates = operation.resource
       ? declared
       : new Map([[resource.collection, { create: creators.get(templateKey(resource.collection))!.create }]]);
-    bindings.set(operation.operationId, bind(spec, operation, resource, !operation.resource, creates));
+    const binding = bind(spec, operation, resource, !operation.resource, creates);
+    const sentKey = operation.resource ? undefined : creators.get(templateKey(resource.collection))?.sentKey;
+    if (sentKey !== undefined && !linkedId(spec, creators.get(templateKey(resource.collection))!.create))
+      binding.keyField = parsePointer(sentKey)[0]!;
+    bindings.set(operation.operationId, binding);
   }
   // An id some operation takes as a UUID is made as one, whatever the create's answer says of it: a
   // counted "1" would be refused by the very read that should find it.

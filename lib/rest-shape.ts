@@ -112,6 +112,22 @@ function idPointer(
   return undefined;
 }
 
+/**
+ * Where the create's request carries the value an item path names its record by, when its answer
+ * does not: a path parameter named for an attribute (`/contacts/{email}`) and a single value of that
+ * name the create sends (`email`). The record is then found by what the client gave it.
+ */
+function sentKeyPointer(idParameter: string | undefined, sent: JsonSchema | undefined): string | undefined {
+  if (idParameter === undefined || ID_NAME.test(idParameter) || !ATTRIBUTE_NAME.test(idParameter)) return undefined;
+  const properties = sent ? objectProperties(sent) : undefined;
+  if (!properties) return undefined;
+  for (const name of idNames(idParameter)) {
+    const found = scalarNamed(properties, name);
+    if (found !== undefined) return appendPointer('', found);
+  }
+  return undefined;
+}
+
 /** Whether a schema is a list of single values (ids), not of records. */
 function listOfScalars(schema: JsonSchema | undefined): boolean {
   const flat = schema ? flatten(schema) : undefined;
@@ -142,6 +158,8 @@ export interface RestCollection {
   /** The create's success status and where its answer carries the id (`/id`). */
   status: string;
   idPointer?: string;
+  /** Without `idPointer`: where the create's JSON body carries the attribute its item path names records by (`/email`). */
+  sentKey?: string;
   /** Operations on one item, with the path parameter that names it. */
   items: { operation: Operation; idParameter: string }[];
   /** `GET /pets`, when there is one. */
@@ -169,11 +187,13 @@ export function restCollections(spec: Spec): RestCollection[] {
     const list = spec.operations.find((op) => op.method === 'get' && templateKey(op.path) === templateKey(create.path));
     const sent = create.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
     const pointer = idPointer(success.schema, items[0]?.idParameter, sent);
+    const sentKey = pointer === undefined ? sentKeyPointer(items[0]?.idParameter, sent) : undefined;
     collections.push({
       path: create.path,
       create,
       status: success.status,
       ...(pointer !== undefined ? { idPointer: pointer } : {}),
+      ...(sentKey !== undefined ? { sentKey } : {}),
       items,
       ...(list ? { list } : {}),
     });

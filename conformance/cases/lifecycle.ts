@@ -10,7 +10,13 @@ import { isObject, type JsonObject } from '../../lib/json.js';
 import { appendPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
-import { expectedNotFound, type ResourceBinding, resourceModel, storedParents } from '../../lib/resources.js';
+import {
+  createdKeyExpression,
+  expectedNotFound,
+  type ResourceBinding,
+  resourceModel,
+  storedParents,
+} from '../../lib/resources.js';
 import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
@@ -262,14 +268,11 @@ function lifecycleOf(
     const involved = [create, read, update, collection.rewrite, list, remove].some(
       (entry) => entry && selected.includes(entry[0]),
     );
-    const idField = create[1].idField;
-    if (!involved || idField === undefined) return undefined;
     const [createOp, createBinding] = create;
-    const linked: LinkedValue = {
-      step: 0,
-      sourceOperationId: createOp.operationId,
-      expression: `$response.body#${createBinding.resource.record}/${idField}`,
-    };
+    const idField = createBinding.idField;
+    const expression = createdKeyExpression(createBinding);
+    if (!involved || expression === undefined) return undefined;
+    const linked: LinkedValue = { step: 0, sourceOperationId: createOp.operationId, expression };
     const body = bodyMedia(createOp) ? written(ctx, createOp) : undefined;
     const steps: Draft[] = [
       step(
@@ -302,8 +305,9 @@ function lifecycleOf(
         steps.push(step(read[0], `${read[0].operationId} the record after ${after}`, request, shows));
       }
     };
+    // Lists are searched, and a fresh record told apart, by the id the answers carry.
     const listStep = (deleted: boolean) => {
-      if (!list || list[1].resource.items === undefined) return;
+      if (!list || list[1].resource.items === undefined || idField === undefined) return;
       const [listOp, listBinding] = list;
       const request = withBody(baseRequest(ctx, listOp), undefined);
       // A list a link feeds with a created id (a filter by id) is asked about this record.
@@ -373,19 +377,20 @@ function lifecycleOf(
             );
         }
         const fresh = bodyMedia(createOp) ? validBody(ctx, createOp) : undefined;
-        steps.push(
-          step(
-            createOp,
-            `${createOp.operationId} another record`,
-            withBody(baseRequest(ctx, createOp), fresh === undefined ? undefined : payload(createOp, fresh)),
-            {
-              rule: 'fresh-id',
-              record: createBinding.resource.record,
-              idField: idField,
-              about: 0,
-            },
-          ),
-        );
+        if (idField !== undefined)
+          steps.push(
+            step(
+              createOp,
+              `${createOp.operationId} another record`,
+              withBody(baseRequest(ctx, createOp), fresh === undefined ? undefined : payload(createOp, fresh)),
+              {
+                rule: 'fresh-id',
+                record: createBinding.resource.record,
+                idField,
+                about: 0,
+              },
+            ),
+          );
       }
     }
     if (steps.length < 2) return undefined;
@@ -411,12 +416,10 @@ export function cleanupPlans(ctx: BuildContext): CleanupPlan[] {
     const creates: CleanupPlan['creates'] = [];
     for (const operation of ctx.spec.operations) {
       const binding = model.get(operation.operationId);
-      if (binding?.resource.collection !== name || !binding.idField) continue;
+      const expression = binding && createdKeyExpression(binding);
+      if (binding?.resource.collection !== name || expression === undefined) continue;
       if (binding.resource.action !== 'create' && binding.resource.action !== 'copy') continue;
-      creates.push({
-        operationId: operation.operationId,
-        expression: `$response.body#${binding.resource.record}/${binding.idField}`,
-      });
+      creates.push({ operationId: operation.operationId, expression });
     }
     if (creates.length === 0) continue;
     const plan: CleanupPlan = { collection: name, creates };

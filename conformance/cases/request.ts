@@ -6,7 +6,7 @@ import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isFormMediaType, isJsonMediaType } from '../../lib/media-type.js';
-import { type ResourceBinding, resourceModel, schemaAt } from '../../lib/resources.js';
+import { createdIdExpression, type ResourceBinding, resourceModel, schemaAt } from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
@@ -43,9 +43,10 @@ export function creatorOf(
   collection: string,
 ): { operationId: string; expression: string } | undefined {
   for (const [operationId, binding] of resourceModel(ctx.spec)) {
-    if (binding.resource.collection === collection && binding.resource.action === 'create' && binding.idField) {
-      return { operationId, expression: `$response.body#${binding.resource.record}/${binding.idField}` };
-    }
+    // A body names records by their ids, whatever their paths name them by.
+    const expression = createdIdExpression(binding);
+    if (binding.resource.collection === collection && binding.resource.action === 'create' && expression)
+      return { operationId, expression };
   }
   return undefined;
 }

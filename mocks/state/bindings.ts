@@ -1,6 +1,6 @@
 /**
  * The spec's resource model (lib/resources.ts) bound to one store: the fields each collection
- * indexes (unique values, merge keys, what related counts count by) and the records it starts with.
+ * indexes (unique values, merge keys, the attribute records are named by, what related counts count by) and the records it starts with.
  */
 import { type ResourceBinding, resourceModel } from '../../lib/resources.js';
 import type { Spec } from '../../lib/spec.js';
@@ -15,6 +15,9 @@ export function bindResources(spec: Spec, store: Store): ReadonlyMap<string, Res
     if (resource.seed) store.declareSeed(resource.collection, binding.idField, resource.seed);
     const fields: IndexedField[] = [];
     for (const field of resource.unique?.fields ?? []) fields.push({ property: field, children: false });
+    // Records named by an attribute are found by it (mocks/state/resources.ts).
+    if (binding.keyField !== undefined && resource.action === 'create')
+      fields.push({ property: binding.keyField, children: false });
     if (resource.merge) fields.push({ property: resource.merge.on, children: true });
     if (fields.length > 0) store.declareIndex(resource.collection, fields);
     if (resource.members)

@@ -428,9 +428,10 @@ function idText(binding: ResourceBinding, request: PlanRequest): string | undefi
 function target(binding: ResourceBinding, collection: Collection, request: PlanRequest) {
   const raw = idText(binding, request);
   if (raw === undefined) return undefined;
-  const key = idKey(binding, raw);
-  const stored = collection.get(key, request.parent);
-  return stored ? { key, stored } : notFound(binding, raw);
+  // A record named by an attribute it was sent with (`/contacts/{email}`): the last one given it.
+  const key = binding.keyField === undefined ? idKey(binding, raw) : collection.find(binding.keyField, raw).at(-1);
+  const stored = key === undefined ? undefined : collection.get(key, request.parent);
+  return stored && key !== undefined ? { key, stored } : notFound(binding, raw);
 }
 
 /** A value of a unique field another stored record already has: the documented refusal. */

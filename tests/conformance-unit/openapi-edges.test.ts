@@ -656,9 +656,10 @@ it('an empty body where a schema under */* is documented is judged: a 200 with n
   }
 });
 
-it('an item path named for an attribute (an email) gets no made-up id: a documented 404 for a value no record has is no failure', async () => {
+/** A contacts server keyed by email, under /v3: the item path names the contact by `key`'s value. */
+function contactsByEmail(key: 'email' | 'phone') {
   const contacts = new Map<string, { id: number; email: string }>();
-  const target = await serve((method, url, text, contentType) => {
+  return serve((method, url, text, contentType) => {
     if (method === 'POST' && url.pathname === '/v3/contacts') {
       const body = jsonOf(text, contentType);
       const email = (body as { email?: unknown } | null)?.email;
@@ -667,12 +668,30 @@ it('an item path named for an attribute (an email) gets no made-up id: a documen
       contacts.set(email, contact);
       return { status: 201, body: { id: contact.id } };
     }
-    const email = /^\/v3\/contacts\/([^/]+)$/.exec(url.pathname)?.[1];
-    const contact = method === 'GET' && email !== undefined ? contacts.get(decodeURIComponent(email)) : undefined;
+    const named = /^\/v3\/contacts\/([^/]+)$/.exec(url.pathname)?.[1];
+    const contact =
+      method === 'GET' && named !== undefined && key === 'email' ? contacts.get(decodeURIComponent(named)) : undefined;
     return contact ? { status: 200, body: contact } : { status: 404, text: '' };
   });
+}
+
+it('an item path named for an attribute the create sends (an email) reads the records by what was sent, never by the number answered', async () => {
+  const target = await contactsByEmail('email');
   try {
     const run = await runFixture('read-by-email.yaml', `${target.baseUrl}/v3`, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(target.seen.filter((line) => /^GET \/v3\/contacts\/\d+$/.test(line))).toEqual([]);
+    expect(run.report?.operations.getContactInfo?.checks.resource_availability?.passed).toBeGreaterThan(0);
+    expect(run.report?.unreached ?? []).toEqual([]);
+  } finally {
+    await target.close();
+  }
+});
+
+it('an item path named for an attribute the create neither answers nor sends gets no made-up id: a documented 404 is no failure, and the run says so', async () => {
+  const target = await contactsByEmail('phone');
+  try {
+    const run = await runFixture('read-by-phone.yaml', `${target.baseUrl}/v3`, '--seed', '7');
     expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
     expect(target.seen.filter((line) => /^GET \/v3\/contacts\/\d+$/.test(line))).toEqual([]);
     // ... and the run says the read was never asked about a record it made (not the create: its path names none).
