@@ -84,6 +84,8 @@ export interface PlannedRequest {
    * collection has no create): a case whose body names any is not sent, with this reason.
    */
   unmadeIds?: { pointer: string; reason: string };
+  /** On a target holding others' records: why the case is not sent (it would change a record the run did not make). */
+  othersRecord?: string;
 }
 
 /** What the stateful rules expect of a step. */

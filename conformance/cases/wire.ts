@@ -175,6 +175,7 @@ export function buildRequest(
   fits?: Fits,
 ): SentRequest | { notSent: string } {
   const { request, operation } = testCase;
+  if (request.othersRecord !== undefined) return { notSent: request.othersRecord };
   let path = requestPath(operation.path);
   for (const [name, value] of Object.entries(request.pathParams)) {
     let text: string;

@@ -1,0 +1,88 @@
+/**
+ * On a target holding others' records (`--live`, or not on loopback) a run changes only records it
+ * made: never a documented example's id, a boundary or a malformed one, and never a whole collection.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { jsonServer } from '../support/json-server.js';
+import type { LocalServer } from '../support/local-server.js';
+import { runConformance, summarize } from '../support/runner.js';
+
+const FIXTURE = 'tests/fixtures/openapi/others-records.yaml';
+
+/**
+ * A server that does what the document says, already holding others' records: contacts 42 and 43
+ * (the documented examples) and legacy record `abc`. Its own ids count from 1000.
+ */
+async function contactsServer() {
+  const contacts = new Map<number, { id: number; name: string }>([
+    [42, { id: 42, name: 'someone' }],
+    [43, { id: 43, name: 'someone else' }],
+  ]);
+  const legacy = new Set(['abc']);
+  const made = new Set<string>();
+  const changes: string[] = [];
+  let next = 1000;
+  const server = await jsonServer(({ method, url, body, json }) => {
+    if (method !== 'GET' && !(method === 'POST' && url.pathname === '/contacts'))
+      changes.push(`${method} ${url.pathname}${url.search}`);
+    const id = /^\/contacts\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (id !== undefined) {
+      // As lenient as servers come: `1.5` is contact 1.
+      const contact = contacts.get(Number.parseInt(id, 10));
+      if (!contact) return { status: 404 };
+      if (method === 'DELETE') contacts.delete(contact.id);
+      return method === 'DELETE' ? { status: 204 } : { status: 200, body: contact };
+    }
+    const code = /^\/legacy\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (code !== undefined) return { status: legacy.delete(decodeURIComponent(code)) ? 204 : 404 };
+    if (method === 'DELETE') {
+      const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
+      if (!url.searchParams.has('ids') || !ids.every((i) => /^-?\d+$/.test(i))) return { status: 400 };
+      for (const i of ids) contacts.delete(Number(i));
+      return { status: 204 };
+    }
+    const name = (body as { name?: unknown } | undefined)?.name;
+    if (!json || typeof name !== 'string' || name.length < 1 || name.length > 20) return { status: 400 };
+    const contact = { id: next++, name };
+    contacts.set(contact.id, contact);
+    made.add(String(contact.id));
+    return { status: 201, body: contact };
+  });
+  const othersLeft = () => [...contacts.keys()].filter((key) => key < 1000).length + legacy.size;
+  return { server, made, changes, othersLeft };
+}
+
+describe('a target holding others records', () => {
+  let server: LocalServer | undefined;
+  afterEach(() => server?.close());
+
+  it('--live: every change names a record the run made; the rest is listed as not sent, and the run passes', async () => {
+    const target = await contactsServer();
+    server = target.server;
+    const run = await runConformance(['--spec', FIXTURE, '--base-url', server.url, '--seed', '7', '--live']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    // Others' records are all still there, and no change named one.
+    expect(target.othersLeft()).toBe(3);
+    expect(target.changes.filter((c) => /\/(42|43|abc)$|ids=/.test(c))).toEqual([]);
+    const deletes = target.changes.filter((c) => c.startsWith('DELETE /contacts/'));
+    expect(deletes.filter((c) => target.made.has(c.slice('DELETE /contacts/'.length))).length).toBeGreaterThan(0);
+    expect(run.report?.notSentBy).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ operationId: 'deleteContacts' }),
+        expect.objectContaining({ operationId: 'deleteLegacy' }),
+      ]),
+    );
+    expect(run.stdout).toContain(
+      'DELETE names a record the run did not make by code ("abc"): not sent to a target holding others\' records',
+    );
+  });
+
+  it('on loopback without --live, the same run sends them all (its records are the only ones there)', async () => {
+    const target = await contactsServer();
+    server = target.server;
+    const run = await runConformance(['--spec', FIXTURE, '--base-url', server.url, '--seed', '7']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(target.changes).toEqual(expect.arrayContaining(['DELETE /legacy/abc', 'DELETE /contacts/1.5']));
+    expect(target.othersLeft()).toBeLessThan(3);
+  });
+});
