@@ -5,12 +5,12 @@
  * A documented example's id (`DELETE /contacts/42`), a boundary or a malformed one a lenient server
  * may read as a number (`1.5`) could be anyone's record; so could every record a DELETE on a whole
  * collection reaches (`DELETE /lists?ids=1,2`, `DELETE /accounts/{accountId}/contacts`), unless the
- * ids it names are bound to records the run made. A made-up id known to name nothing goes out after
+ * ids it names (its body's id, or list of ids) are bound to records the run made. A made-up id known to name nothing goes out after
  * a read said so (stateful.ts); reads are never held back.
  */
 import { parentParameters } from '../../lib/resources.js';
 import { restShape } from '../../lib/rest-shape.js';
-import type { PlannedRequest, TestCase } from '../types.js';
+import type { LinkedValue, TestCase, WireValue } from '../types.js';
 
 const SAFE_METHODS = new Set(['get', 'head', 'options', 'trace']);
 
@@ -24,23 +24,24 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>): string | un
   const naming = [...parentParameters(operation.path), ...(shape.idParameter ? [shape.idParameter] : [])].filter(
     (name) => !given.has(name),
   );
-  const guessed = naming.find((name) => !runMade(request, name));
+  const guessed = naming.find((name) => !linked(request.pathParams[name]));
   const verb = method.toUpperCase();
   if (guessed !== undefined) {
     const value = request.pathParams[guessed];
     const written = value && 'text' in value ? value.text : value && 'value' in value ? value.value : undefined;
     const shown = written === undefined ? '' : ` (${JSON.stringify(written)})`;
-    return `${verb} names a record the run did not make by ${guessed}${shown}: not sent to a target holding others' records`;
+    // A parent (an account) may be the user's own: the config can give it.
+    const yours = parentParameters(operation.path).includes(guessed) ? " (give yours in the config's parameters:)" : '';
+    return `${verb} names a record the run did not make by ${guessed}${shown}: not sent to a target holding others' records${yours}`;
   }
-  const scoped = naming.some((name) => runMade(request, name));
-  const boundIds = request.bodyRefs?.some((ref) => ref.items) === true;
+  // A record the run made, named in the path or the query (`?group_id=`), is what the request is about.
+  const scoped = naming.some((name) => linked(request.pathParams[name])) || Object.values(request.query).some(linked);
+  const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
   if (method === 'delete' && !scoped && !boundIds)
     return `${verb} ${operation.path} may remove records the run did not make: not sent to a target holding others' records`;
   return undefined;
 }
 
-/** Whether the path parameter is filled with a record a create of the run answered. */
-function runMade(request: PlannedRequest, name: string): boolean {
-  const value = request.pathParams[name];
-  return value !== undefined && 'sourceOperationId' in value;
-}
+/** Whether a parameter is filled with a record a create of the run answered. */
+const linked = (value: WireValue | LinkedValue | undefined): boolean =>
+  value !== undefined && 'sourceOperationId' in value;
