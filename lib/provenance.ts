@@ -71,20 +71,31 @@ export function assumptionsOf(source: JsonObject): readonly Assumption[] {
   return known;
 }
 
+/** Members whose keys are names (of properties, of schemas), not keywords: `x-tag` there is a property, not an extension. */
+const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'schemas']);
+
+/**
+ * The members of a node to look into for rules, each with whether its own keys are names. An
+ * extension's value is the tools' data (a mock's seed records), not a rule a server is judged by.
+ */
+function ruleMembers(node: JsonObject, names: boolean): [string, unknown, boolean][] {
+  return Object.entries(node).flatMap(([key, child]): [string, unknown, boolean][] =>
+    key === INFERRED || (!names && key.startsWith('x-')) ? [] : [[key, child, !names && NAME_MAPS.has(key)]],
+  );
+}
+
 function walkAssumptions(source: JsonObject): Assumption[] {
   const found: Assumption[] = [];
-  const walk = (node: unknown, pointer: string): void => {
+  const walk = (node: unknown, pointer: string, names: boolean): void => {
     if (Array.isArray(node)) {
-      for (const [index, item] of node.entries()) walk(item, appendPointer(pointer, index));
+      for (const [index, item] of node.entries()) walk(item, appendPointer(pointer, index), false);
     }
     if (!isObject(node)) return;
-    const marks = inferredOf(node);
+    const marks = names ? undefined : inferredOf(node);
     if (marks) for (const [keyword, reason] of Object.entries(marks)) found.push({ pointer, keyword, reason });
-    // An extension's value is the tools' data (a mock's seed records), not a rule a server is judged by.
-    for (const [key, child] of Object.entries(node))
-      if (key !== INFERRED && !key.startsWith('x-')) walk(child, appendPointer(pointer, key));
+    for (const [key, child, map] of ruleMembers(node, names)) walk(child, appendPointer(pointer, key), map);
   };
-  walk(source, '');
+  walk(source, '', false);
   return found;
 }
 
@@ -271,25 +282,25 @@ export function marksReachable(source: JsonObject, pointer: string): boolean {
 function searchMarks(source: JsonObject, pointer: string): boolean {
   const seen = new Set<object>();
   // A stack of its own, not recursion: a chain of `$ref`s may be longer than the call stack.
-  const stack: unknown[] = [nodeAt(source, pointer)];
+  const stack: [unknown, boolean][] = [[nodeAt(source, pointer), false]];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const [node, names] = stack.pop()!;
     if (node === null || typeof node !== 'object' || seen.has(node)) continue;
     seen.add(node);
     if (Array.isArray(node)) {
-      stack.push(...node);
+      for (const item of node) stack.push([item, false]);
       continue;
     }
-    if (inferredOf(node)) return true;
-    for (const [key, child] of Object.entries(node)) {
-      if (key === '$ref' && typeof child === 'string') {
+    if (!names && inferredOf(node)) return true;
+    for (const [key, child, map] of ruleMembers(node as JsonObject, names)) {
+      if (!names && key === '$ref' && typeof child === 'string') {
         if (!child.startsWith('#')) return true;
         try {
-          stack.push(nodeAt(source, decodeURIComponent(child.slice(1))));
+          stack.push([nodeAt(source, decodeURIComponent(child.slice(1))), false]);
         } catch {
           // A broken reference leads nowhere.
         }
-      } else if (!key.startsWith('x-')) stack.push(child);
+      } else stack.push([child, map]);
     }
   }
   return false;

@@ -87,6 +87,23 @@ describe('marksReachable', () => {
     expect(marksReachable(cyclic, '/components/schemas/C')).toBe(true);
   });
 
+  it('a property named like an extension (`x-tag`) is a property: its marks are reached and listed', () => {
+    const doc: JsonObject = {
+      components: {
+        schemas: {
+          Thing: {
+            type: 'object',
+            properties: { 'x-tag': { type: 'string', maxLength: 3, 'x-inferred': { maxLength: 'a guess' } } },
+          },
+        },
+      },
+    };
+    expect(marksReachable(doc, '/components/schemas/Thing')).toBe(true);
+    expect(assumptionsOf(doc)).toEqual([
+      { pointer: '/components/schemas/Thing/properties/x-tag', keyword: 'maxLength', reason: 'a guess' },
+    ]);
+  });
+
   it('a reference into another document counts as reaching a mark: it cannot be looked into', () => {
     const doc: JsonObject = { components: { schemas: { A: { $ref: 'other.yaml#/Thing' } } } };
     expect(marksReachable(doc, '/components/schemas/A')).toBe(true);
