@@ -84,6 +84,11 @@ export interface PlannedRequest {
    * collection has no create): a case whose body names any is not sent, with this reason.
    */
   unmadeIds?: { pointer: string; reason: string };
+  /**
+   * The body's copy of the attribute its path names the record by (`email` of `PUT /contacts/{email}`):
+   * written as the path's value, so that a change never renames the record the path names.
+   */
+  keyFromPath?: { pointer: string; parameter: string };
   /** On a target holding others' records: why the case is not sent (it would change a record the run did not make). */
   othersRecord?: string;
 }

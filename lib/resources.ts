@@ -418,11 +418,23 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
     const creates = operation.resource
       ? declared
       : new Map([[resource.collection, { create: creators.get(templateKey(resource.collection))!.create }]]);
-    const binding = bind(spec, operation, resource, !operation.resource, creates);
-    const sentKey = operation.resource ? undefined : creators.get(templateKey(resource.collection))?.sentKey;
-    if (sentKey !== undefined && !linkedId(spec, creators.get(templateKey(resource.collection))!.create))
-      binding.keyField = parsePointer(sentKey)[0]!;
-    bindings.set(operation.operationId, binding);
+    bindings.set(operation.operationId, bind(spec, operation, resource, !operation.resource, creates));
+  }
+  // A collection whose item path its create's link fills from what the create sent
+  // (`$request.body#/email`, written in the document or read from the REST shape) keeps its records by it.
+  const keys = new Map<string, string>();
+  for (const [operationId, binding] of bindings) {
+    if (!binding.inferred || binding.idParameter === undefined) continue;
+    const create = creators.get(templateKey(binding.resource.collection))?.create.operationId;
+    const link = linkedParameters(spec)
+      .get(operationId)
+      ?.find((l) => l.parameter === binding.idParameter && l.sourceOperationId === create && !l.parent);
+    const field = link ? /^\$request\.body#(\/[^/]+)$/.exec(link.expression)?.[1] : undefined;
+    if (field !== undefined) keys.set(binding.resource.collection, parsePointer(field)[0]!);
+  }
+  for (const binding of bindings.values()) {
+    const key = binding.inferred ? keys.get(binding.resource.collection) : undefined;
+    if (key !== undefined) binding.keyField = key;
   }
   // An id some operation takes as a UUID is made as one, whatever the create's answer says of it: a
   // counted "1" would be refused by the very read that should find it.
@@ -468,6 +480,8 @@ export interface StoredParent {
   /** The collection holding it, and how its ids look (`08` is integer id 8). */
   collection: string;
   idKind: ResourceBinding['idKind'];
+  /** The attribute the collection names its records by in paths, when not their id (`email`). */
+  keyField?: string;
   /** The operation's not-found answer; `4XX` where only `default` documents its errors. */
   status: string;
 }
@@ -490,9 +504,17 @@ export function storedParents(spec: Spec): ReadonlyMap<string, readonly StoredPa
     if (status === undefined) continue;
     const found = (linkedParameters(spec).get(operation.operationId) ?? []).flatMap((link) => {
       const source = link.parent ? model.get(link.sourceOperationId) : undefined;
-      return source
-        ? [{ parameter: link.parameter, collection: source.resource.collection, idKind: source.idKind, status }]
-        : [];
+      if (!source) return [];
+      const { collection } = source.resource;
+      return [
+        {
+          parameter: link.parameter,
+          collection,
+          idKind: source.idKind,
+          ...(source.keyField !== undefined ? { keyField: source.keyField } : {}),
+          status,
+        },
+      ];
     });
     if (found.length > 0) parents.set(operation.operationId, found);
   }

@@ -6,7 +6,7 @@
 
 import { appendPointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
-import { coversJson } from './media-type.js';
+import { coversJson, isFormMediaType } from './media-type.js';
 import { isSuccessStatus } from './responses.js';
 import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
@@ -158,7 +158,7 @@ export interface RestCollection {
   /** The create's success status and where its answer carries the id (`/id`). */
   status: string;
   idPointer?: string;
-  /** Without `idPointer`: where the create's JSON body carries the attribute its item path names records by (`/email`). */
+  /** Without `idPointer`: where the create's JSON (else form) body carries the attribute its item path names records by (`/email`). */
   sentKey?: string;
   /** Operations on one item, with the path parameter that names it. */
   items: { operation: Operation; idParameter: string }[];
@@ -187,7 +187,9 @@ export function restCollections(spec: Spec): RestCollection[] {
     const list = spec.operations.find((op) => op.method === 'get' && templateKey(op.path) === templateKey(create.path));
     const sent = create.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
     const pointer = idPointer(success.schema, items[0]?.idParameter, sent);
-    const sentKey = pointer === undefined ? sentKeyPointer(items[0]?.idParameter, sent) : undefined;
+    // A form-only create (Stripe's way) sends the attribute too.
+    const form = create.requestBody?.content.find((m) => isFormMediaType(m.mediaType))?.schema;
+    const sentKey = pointer === undefined ? sentKeyPointer(items[0]?.idParameter, sent ?? form) : undefined;
     collections.push({
       path: create.path,
       create,

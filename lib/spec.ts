@@ -18,7 +18,7 @@ import {
   readResource,
 } from './extensions.js';
 import { isObject, type JsonObject } from './json.js';
-import { appendPointer, parsePointer } from './json-pointer.js';
+import { appendPointer, getPointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { readSecurityScheme, type SecurityScheme } from './security.js';
 
@@ -274,8 +274,13 @@ function responses(raw: unknown, pointer: string, where: string, root: JsonObjec
                   name,
                   operationId:
                     typeof l.operationId === 'string' ? l.operationId : linkedOperation(root, l.operationRef)!,
+                  // An object or a list written as a constant has no one text: the parameter is left to the case.
                   parameters: isObject(l.parameters)
-                    ? Object.fromEntries(Object.entries(l.parameters).map(([k, v]) => [k, String(v)]))
+                    ? Object.fromEntries(
+                        Object.entries(l.parameters).flatMap(([k, v]) =>
+                          v === null || typeof v === 'object' ? [] : [[k, String(v)]],
+                        ),
+                      )
                     : {},
                 },
               ]
@@ -324,20 +329,22 @@ function derivedOperationId(method: string, path: string): string {
  * (`#/paths/~1users~1{id}/get`); undefined for one in another document, which the run cannot call.
  */
 function linkedOperation(root: JsonObject, ref: unknown): string | undefined {
-  if (typeof ref !== 'string' || !ref.startsWith('#/paths/')) return undefined;
-  let tokens: string[];
+  if (typeof ref !== 'string' || !ref.startsWith('#/')) return undefined;
+  let target: unknown;
   try {
-    tokens = parsePointer(decodeURIComponent(ref.slice(1)));
+    target = getPointer(root, decodeURIComponent(ref.slice(1)));
   } catch {
     return undefined;
   }
-  const [, path, method] = tokens;
-  if (tokens.length !== 3 || path === undefined || !(HTTP_METHODS as readonly string[]).includes(method ?? ''))
-    return undefined;
-  const pathItem = isObject(root.paths) ? root.paths[path] : undefined;
-  const operation = isObject(pathItem) ? pathItem[method!] : undefined;
-  if (!isObject(operation)) return undefined;
-  return typeof operation.operationId === 'string' ? operation.operationId : derivedOperationId(method!, path);
+  if (!isObject(target)) return undefined;
+  // Under `paths`, or where a path item is shared from (`#/components/pathItems/Contact/get`).
+  for (const [path, pathItem] of Object.entries(isObject(root.paths) ? root.paths : {})) {
+    if (!isObject(pathItem)) continue;
+    const method = HTTP_METHODS.find((m) => pathItem[m] === target);
+    if (method === undefined) continue;
+    return typeof target.operationId === 'string' ? target.operationId : derivedOperationId(method, path);
+  }
+  return undefined;
 }
 
 /** Builds the model from an already parsed OpenAPI 3.1 document. `file` is only used in messages. */

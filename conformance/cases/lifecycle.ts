@@ -7,7 +7,7 @@
 
 import { sampleValue, UnsatisfiableSchemaError } from '../../lib/generators/values.js';
 import { isObject, type JsonObject } from '../../lib/json.js';
-import { appendPointer } from '../../lib/json-pointer.js';
+import { appendPointer, escapeToken } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
 import {
@@ -96,8 +96,16 @@ function placeId(
 }
 
 /** The text values of `body` that the record schema shows, by JSON pointer, to compare after a read. */
-function shownStrings(body: unknown, record: JsonSchema | undefined, skip: string | undefined): JsonObject {
-  return Object.fromEntries(textLeaves(body, record, skip).map(([pointer, value]) => [pointer, value]));
+function shownStrings(
+  body: unknown,
+  record: JsonSchema | undefined,
+  skip: string | undefined,
+  key?: string,
+): JsonObject {
+  const leaves = textLeaves(body, record, skip).filter(
+    ([pointer]) => key === undefined || pointer !== `/${escapeToken(key)}`,
+  );
+  return Object.fromEntries(leaves.map(([pointer, value]) => [pointer, value]));
 }
 
 /**
@@ -209,7 +217,12 @@ function updateOf(
   const body = bodyMedia(operation) ? written(ctx, operation) : undefined;
   const request = aimed(ctx, update, linked, body);
   return request
-    ? { request, shows: shownStrings(body, shownBy, read?.idField), written: isObject(body) ? body : {} }
+    ? {
+        request,
+        // The attribute the path names the record by is written as the path has it (keyFromPath).
+        shows: shownStrings(body, shownBy, read?.idField, read?.keyField),
+        written: isObject(body) ? body : {},
+      }
     : undefined;
 }
 

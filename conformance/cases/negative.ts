@@ -142,6 +142,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       const assumptions = assumedInvalid(ctx, media.schema, read);
       const request = withBody(base, payload(operation, value));
       if (base.bodyId && broken(base.bodyId.pointer)) delete request.bodyId;
+      if (base.keyFromPath && broken(base.keyFromPath.pointer)) delete request.keyFromPath;
       const refs = base.bodyRefs?.filter((ref) => !broken(ref.pointer));
       if (refs && refs.length > 0) request.bodyRefs = refs;
       else delete request.bodyRefs;

@@ -227,6 +227,10 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
   }
   const refs = referencesOf(ctx, operation);
   if (refs.length > 0) request.bodyRefs = refs;
+  const key = binding?.keyField;
+  const sentSchema = bodyMedia(operation)?.schema;
+  if (key !== undefined && binding?.idParameter !== undefined && sentSchema && flatten(sentSchema).properties?.[key])
+    request.keyFromPath = { pointer: `/${escapeToken(key)}`, parameter: binding.idParameter };
   const members = binding?.resource.members;
   if (members?.ids !== undefined && !creatorOf(ctx, members.collection)) {
     const reason = `no operation of the spec creates the ${members.collection} records to put at ${members.ids}`;

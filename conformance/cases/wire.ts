@@ -177,6 +177,7 @@ export function buildRequest(
   const { request, operation } = testCase;
   if (request.othersRecord !== undefined) return { notSent: request.othersRecord };
   let path = requestPath(operation.path);
+  const taken = new Map<string, unknown>();
   for (const [name, value] of Object.entries(request.pathParams)) {
     let text: string;
     if ('sourceOperationId' in value) {
@@ -185,6 +186,7 @@ export function buildRequest(
         return { notSent: `no record created by ${value.sourceOperationId} to take ${name} from` };
       const notSent = misfit(operation, name, value, resolved, fits);
       if (notSent !== undefined) return { notSent };
+      taken.set(name, resolved);
       text = encode(String(resolved));
     } else text = pathText(operation, name, value);
     path = path.replace(`{${name}}`, text);
@@ -225,6 +227,12 @@ export function buildRequest(
       return { notSent: `no record created by ${linked.sourceOperationId} to put at ${pointer}` };
     }
     body = { ...body, value: referred.value };
+  }
+  const pin = request.keyFromPath;
+  if (pin && taken.has(pin.parameter) && body?.kind === 'value' && getPointer(body.value, pin.pointer) !== undefined) {
+    const value = structuredClone(body.value);
+    setPointer(value, pin.pointer, taken.get(pin.parameter));
+    body = { ...body, value };
   }
   const fixed = new URLSearchParams(pathKeyQuery(operation.path)).toString();
   const query = [fixed, queryText(operation, queryEntries)].filter((part) => part !== '').join('&');

@@ -424,12 +424,32 @@ function idText(binding: ResourceBinding, request: PlanRequest): string | undefi
   return own(request.pathParameters, name) ?? request.query.get(name) ?? undefined;
 }
 
+/**
+ * The store's key of the record named by an attribute it was sent with (`/contacts/{email}`): found
+ * by the parameter's value as read (a number where the parameter is one), its text otherwise.
+ */
+function keyed(
+  collection: Collection,
+  field: string,
+  request: Pick<StateRequest, 'parameters'>,
+  raw: string,
+  name?: string,
+  parent = '',
+): string | undefined {
+  const value = name === undefined ? undefined : own(request.parameters, name);
+  return (
+    (value === undefined ? [] : collection.find(field, value, parent))[0] ?? collection.find(field, raw, parent)[0]
+  );
+}
+
 /** The stored record the request names, or the documented answer for an id never stored. */
 function target(binding: ResourceBinding, collection: Collection, request: PlanRequest) {
   const raw = idText(binding, request);
   if (raw === undefined) return undefined;
-  // A record named by an attribute it was sent with (`/contacts/{email}`): the last one given it.
-  const key = binding.keyField === undefined ? idKey(binding, raw) : collection.find(binding.keyField, raw).at(-1);
+  const key =
+    binding.keyField === undefined
+      ? idKey(binding, raw)
+      : keyed(collection, binding.keyField, request, raw, binding.idParameter, request.parent);
   const stored = key === undefined ? undefined : collection.get(key, request.parent);
   return stored && key !== undefined ? { key, stored } : notFound(binding, raw);
 }
@@ -625,6 +645,10 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
       true,
     );
     const { id, key } = newId(binding, collection, request.validators);
+    // A record named by what it was sent with is the one last sent it: an earlier one leaves.
+    const sentKey = binding.keyField === undefined ? undefined : own(incoming, binding.keyField);
+    if (sentKey !== undefined)
+      for (const earlier of collection.find(binding.keyField!, sentKey, request.parent)) collection.delete(earlier);
     // Request fields replace the example's whole: an example address must not join the new record.
     const parents = parentFields(binding, request);
     const stored: StoredRecord = { ...documented, ...structuredClone(incoming), ...parents };
@@ -1300,12 +1324,15 @@ export function missingParent(
 ): StateDecision | undefined {
   if (!parents?.length) return undefined;
   const names = parentParameters(operation.path);
-  for (const { parameter, collection, idKind, status } of parents) {
+  for (const { parameter, collection, idKind, keyField, status } of parents) {
     const raw = own(request.pathParameters, parameter);
     if (raw === undefined) continue;
     const above = names.slice(0, Math.max(0, names.indexOf(parameter)));
     const scope = parentKey(above, request.parameters, request.pathParameters);
-    if (store.existing(collection)?.get(storedKey(raw, idKind), scope) === undefined)
+    const held = store.existing(collection);
+    const key =
+      keyField === undefined ? storedKey(raw, idKind) : held && keyed(held, keyField, request, raw, parameter);
+    if (key === undefined || held?.get(key, scope) === undefined)
       return notStored(binding, status === '4XX' ? '404' : status, parameter, raw);
   }
   return undefined;

@@ -103,3 +103,60 @@ it('the mock keeps contacts by the email they were made with: read and deleted b
     await mock.close();
   }
 });
+
+describe('the mock keeps records by the attribute their paths name them by', () => {
+  let mock: Awaited<ReturnType<typeof startMock>> | undefined;
+  afterEach(async () => {
+    await mock?.close();
+    mock = undefined;
+  });
+  const post = (url: string, body: unknown) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('updates that send another email, records under a contact and a cleanup by email: the run passes and leaves no contact', async () => {
+    const spec = 'tests/fixtures/openapi/sent-key-full.yaml';
+    mock = await startMock({ port: 0, specFiles: [spec] });
+    const baseUrl = mock.apis[0]!.baseUrl;
+    const run = await runConformance(['--spec', spec, '--base-url', baseUrl, '--seed', '7', '--cleanup']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    const state = (await (await fetch(`${mock.url}/__mock/state`)).json()) as Record<string, Record<string, unknown[]>>;
+    expect(Object.values(state)[0]?.['/contacts']).toEqual([]);
+    // A note goes under a contact by its email, not by its number; a second create of an email replaces the first.
+    const { id } = (await (await post(`${baseUrl}/contacts`, { email: 'ada@example.com' })).json()) as { id: number };
+    expect((await post(`${baseUrl}/contacts/ada%40example.com/notes`, { text: 'hi' })).status).toBe(201);
+    expect((await post(`${baseUrl}/contacts/${id}/notes`, { text: 'hi' })).status).toBe(404);
+    expect((await post(`${baseUrl}/contacts`, { email: 'ada@example.com', name: 'Ada' })).status).toBe(201);
+    expect((await fetch(`${baseUrl}/contacts/ada%40example.com`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${baseUrl}/contacts/ada%40example.com`)).status).toBe(404);
+  });
+
+  it('a create sending a form names its records by the email in it', async () => {
+    const spec = 'tests/fixtures/openapi/sent-key-form.yaml';
+    mock = await startMock({ port: 0, specFiles: [spec] });
+    const run = await runConformance(['--spec', spec, '--base-url', mock.apis[0]!.baseUrl, '--seed', '7']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.getContact?.checks.resource_availability?.passed).toBeGreaterThan(0);
+    expect(run.report?.unreached ?? []).toEqual([]);
+  });
+
+  it('a number sent is found by the number the path gives', async () => {
+    mock = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/sent-key-number.yaml'] });
+    const baseUrl = mock.apis[0]!.baseUrl;
+    expect((await post(`${baseUrl}/accounts`, { number: 1234 })).status).toBe(201);
+    const read = await fetch(`${baseUrl}/accounts/1234`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ number: 1234 });
+    expect((await fetch(`${baseUrl}/accounts/1235`)).status).toBe(404);
+  });
+
+  it("a link that reads the create's body keys the records, whatever the path parameter's name", async () => {
+    const spec = 'tests/fixtures/openapi/request-links-ref.yaml';
+    mock = await startMock({ port: 0, specFiles: [spec] });
+    const baseUrl = mock.apis[0]!.baseUrl;
+    const { id } = (await (await post(`${baseUrl}/contacts`, { email: 'ada@example.com' })).json()) as { id: number };
+    expect((await fetch(`${baseUrl}/contacts/ada%40example.com`)).status).toBe(200);
+    expect((await fetch(`${baseUrl}/contacts/${id}`)).status).toBe(404);
+    const run = await runConformance(['--spec', spec, '--base-url', baseUrl, '--seed', '7']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  });
+});

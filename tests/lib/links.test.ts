@@ -207,6 +207,10 @@ describe('operationRef', () => {
                     },
                     Elsewhere: { operationRef: 'https://example.com/api.yaml#/paths/~1users/get', parameters: {} },
                     Nowhere: { operationRef: '#/paths/~1users~1{name}/patch', parameters: {} },
+                    Shared: {
+                      operationRef: '#/components/pathItems/Team/get',
+                      parameters: { name: '$request.body#/team', fields: { name: true }, tags: ['a'], limit: 10 },
+                    },
                   },
                 },
               },
@@ -217,6 +221,15 @@ describe('operationRef', () => {
             get: { operationId: 'getUser', responses: { '200': { description: 'the user' } } },
             delete: { responses: { '204': { description: 'gone' } } },
           },
+          '/teams/{name}': { $ref: '#/components/pathItems/Team' },
+        },
+        components: {
+          pathItems: {
+            Team: {
+              parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+              get: { operationId: 'getTeam', responses: { '200': { description: 'the team' } } },
+            },
+          },
         },
       },
       'refs.yaml',
@@ -225,7 +238,10 @@ describe('operationRef', () => {
     expect(links.map((l) => [l.name, l.operationId])).toEqual([
       ['Named', 'getUser'],
       ['Derived', spec.operations.find((op) => op.method === 'delete')!.operationId],
+      ['Shared', 'getTeam'],
     ]);
+    // A constant object or list has no one text: only the expression and the number are kept.
+    expect(links.at(-1)!.parameters).toEqual({ name: '$request.body#/team', limit: '10' });
     expect(linkedParameters(spec).get('getUser')?.[0]).toMatchObject({ parameter: 'name', in: 'path' });
   });
 });
