@@ -505,11 +505,10 @@ export function storedParents(spec: Spec): ReadonlyMap<string, readonly StoredPa
     const found = (linkedParameters(spec).get(operation.operationId) ?? []).flatMap((link) => {
       const source = link.parent ? model.get(link.sourceOperationId) : undefined;
       if (!source) return [];
-      const { collection } = source.resource;
       return [
         {
           parameter: link.parameter,
-          collection,
+          collection: source.resource.collection,
           idKind: source.idKind,
           ...(source.keyField !== undefined ? { keyField: source.keyField } : {}),
           status,

@@ -4,9 +4,9 @@
  * create of the run answered, or a parent the config gives (`parameters:`, the user's own account).
  * A documented example's id (`DELETE /contacts/42`), a boundary or a malformed one a lenient server
  * may read as a number (`1.5`) could be anyone's record; so could every record a DELETE on a whole
- * collection reaches (`DELETE /lists?ids=1,2`, `DELETE /accounts/{accountId}/contacts`), unless the
- * ids it names (its body's id, or list of ids) are bound to records the run made. A made-up id known to name nothing goes out after
- * a read said so (stateful.ts); reads are never held back.
+ * collection reaches (`DELETE /lists?ids=1,2`, `DELETE /accounts/{accountId}/contacts`), unless
+ * the ids it names (its body's id, or list of ids) are bound to records the run made. A made-up id
+ * known to name nothing goes out after a read said so (stateful.ts); reads are never held back.
  */
 import { parentParameters } from '../../lib/resources.js';
 import { restShape } from '../../lib/rest-shape.js';

@@ -451,7 +451,7 @@ function target(binding: ResourceBinding, collection: Collection, request: PlanR
       ? idKey(binding, raw)
       : keyed(collection, binding.keyField, request, raw, binding.idParameter, request.parent);
   const stored = key === undefined ? undefined : collection.get(key, request.parent);
-  return stored && key !== undefined ? { key, stored } : notFound(binding, raw);
+  return key !== undefined && stored ? { key, stored } : notFound(binding, raw);
 }
 
 /** A value of a unique field another stored record already has: the documented refusal. */
