@@ -10,6 +10,7 @@
  */
 import { parentParameters } from '../../lib/resources.js';
 import { restShape } from '../../lib/rest-shape.js';
+import { flatten, mainType } from '../../lib/schema.js';
 import type { LinkedValue, TestCase, WireValue } from '../types.js';
 
 const SAFE_METHODS = new Set(['get', 'head', 'options', 'trace']);
@@ -24,22 +25,37 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>): string | un
   const naming = [...parentParameters(operation.path), ...(shape.idParameter ? [shape.idParameter] : [])].filter(
     (name) => !given.has(name),
   );
-  const guessed = naming.find((name) => !linked(request.pathParams[name]));
+  const guessed = naming.find((name) => !linked(request.pathParams[name]) && !namesNothing(operation, name, request));
   const verb = method.toUpperCase();
   if (guessed !== undefined) {
     const value = request.pathParams[guessed];
     const written = value && 'text' in value ? value.text : value && 'value' in value ? value.value : undefined;
     const shown = written === undefined ? '' : ` (${JSON.stringify(written)})`;
     // A parent (an account) may be the user's own: the config can give it.
-    const yours = parentParameters(operation.path).includes(guessed) ? " (give yours in the config's parameters:)" : '';
+    const parent = testCase.kind !== 'negative' && parentParameters(operation.path).includes(guessed);
+    const yours = parent ? " (give yours in the config's parameters:)" : '';
     return `${verb} names a record the run did not make by ${guessed}${shown}: not sent to a target holding others' records${yours}`;
   }
-  // A record the run made, named in the path or the query (`?group_id=`), is what the request is about.
-  const scoped = naming.some((name) => linked(request.pathParams[name])) || Object.values(request.query).some(linked);
+  // A record the path names (the run's, or none at all) or one the run made in the query (`?group_id=`)
+  // is what the request is about.
+  const scoped = naming.length > 0 || Object.values(request.query).some(linked);
   const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
   if (method === 'delete' && !scoped && !boundIds)
     return `${verb} ${operation.path} may remove records the run did not make: not sent to a target holding others' records`;
   return undefined;
+}
+
+/**
+ * Whether a value cannot name a record of a numeric id however leniently a server reads it: text
+ * with no number to start with (`not-a-number`, where `1.5` or `7abc` may be read as 1 or 7).
+ */
+function namesNothing(operation: TestCase['operation'], name: string, request: TestCase['request']): boolean {
+  const parameter = operation.parameters.find((p) => p.in === 'path' && p.name === name);
+  const type = parameter ? mainType(flatten(parameter.schema)) : undefined;
+  if (type !== 'integer' && type !== 'number') return false;
+  const value = request.pathParams[name];
+  const text = value && 'text' in value ? value.text : value && 'value' in value ? value.value : undefined;
+  return typeof text === 'string' && text.trim() !== '' && !/^\s*[+-]?(\d|\.\d)/.test(text);
 }
 
 /** Whether a parameter is filled with a record a create of the run answered. */
