@@ -123,7 +123,8 @@ function sentKeyPointer(idParameter: string | undefined, sent: JsonSchema | unde
   if (!properties) return undefined;
   for (const name of idNames(idParameter)) {
     const found = scalarNamed(properties, name);
-    if (found !== undefined) return appendPointer('', found);
+    // A read-only property is not sent: the client cannot name its record by it.
+    if (found !== undefined && properties[found]!.readOnly !== true) return appendPointer('', found);
   }
   return undefined;
 }

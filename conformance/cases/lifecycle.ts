@@ -192,6 +192,7 @@ function updateOf(
     const field = Object.entries(flatten(shownBy ?? {}).properties ?? {}).find(
       ([name, schema]) =>
         name !== read?.idField &&
+        name !== read?.keyField &&
         !schema.readOnly &&
         mainType(flatten(schema)) === 'string' &&
         !schema.format &&

@@ -1,61 +1,132 @@
 /**
  * On a target that holds records the run did not make (`--live`, or any target not on loopback), a
  * request that changes records goes out only when the records it names are the run's own: an id a
- * create of the run answered, or a parent the config gives (`parameters:`, the user's own account).
- * A documented example's id (`DELETE /contacts/42`), a boundary or a malformed one a lenient server
- * may read as a number (`1.5`) could be anyone's record; so could every record a DELETE on a whole
- * collection reaches (`DELETE /lists?ids=1,2`, `DELETE /accounts/{accountId}/contacts`), unless
- * the ids it names (its body's id, or list of ids) are bound to records the run made. A made-up id
- * known to name nothing goes out after a read said so (stateful.ts); reads are never held back.
+ * create of the run answered, or the value the config gives (`parameters:`, the user's own account).
+ * A documented example's id (`DELETE /contacts/42`, `PATCH /contacts?id=42`, `/contacts/42:archive`),
+ * a boundary or a malformed one a lenient server may read as a number (`1.5`) could be anyone's
+ * record; so could every record a DELETE on a whole collection reaches (`DELETE /lists?ids=1,2`,
+ * `DELETE /accounts/{accountId}/contacts`), unless the ids it names (its body's id, or list of ids)
+ * are bound to records the run made. A made-up id known to name nothing goes out after a read said
+ * so (stateful.ts); reads are never held back.
  */
-import { parentParameters } from '../../lib/resources.js';
-import { restShape } from '../../lib/rest-shape.js';
-import { flatten, mainType } from '../../lib/schema.js';
-import type { LinkedValue, TestCase, WireValue } from '../types.js';
+
+import { escapeToken } from '../../lib/json-pointer.js';
+import { flatten, jsonEqual, mainType } from '../../lib/schema.js';
+import type { Operation } from '../../lib/spec.js';
+import type { LinkedValue, PlannedRequest, TestCase, WireValue } from '../types.js';
 
 const SAFE_METHODS = new Set(['get', 'head', 'options', 'trace']);
+
+/** A name for a record's id, or a list of them: `id`, `contact_id`, `listIds`, `uuid`. */
+const ID_NAME = /(^|[^a-z])(ids?|uuids?|guids?)$|[a-z](Ids?|IDs?|Uuids?)$/;
+
+type Named = 'made' | 'yours' | 'nothing' | 'guessed';
 
 /** Why a case must not go to a target holding others' records, or undefined when it may. */
 export function othersRecordReason(testCase: Omit<TestCase, 'seq'>): string | undefined {
   const { operation, request, stateful } = testCase;
   const method = operation.method.toLowerCase();
   if (SAFE_METHODS.has(method) || stateful?.rule === 'unknown-id') return undefined;
-  const given = new Set(operation.parameters.filter((p) => p.in === 'path' && p.given === true).map((p) => p.name));
-  const shape = restShape(operation.path);
-  const naming = [...parentParameters(operation.path), ...(shape.idParameter ? [shape.idParameter] : [])].filter(
-    (name) => !given.has(name),
-  );
-  const guessed = naming.find((name) => !linked(request.pathParams[name]) && !namesNothing(operation, name, request));
   const verb = method.toUpperCase();
+  const refused = `not sent to a target holding others' records`;
+  // Every path parameter names a record (`{id}`, `{id}.json`, `{id}:archive`), but one that only picks
+  // among fixed values (a format, a version).
+  const named = pathNames(operation.path)
+    .filter((name) => !selector(operation, name))
+    .map((name) => [name, naming(operation, name, request.pathParams[name])] as const);
+  const guessed = named.find(([, kind]) => kind === 'guessed')?.[0];
   if (guessed !== undefined) {
-    const value = request.pathParams[guessed];
-    const written = value && 'text' in value ? value.text : value && 'value' in value ? value.value : undefined;
-    const shown = written === undefined ? '' : ` (${JSON.stringify(written)})`;
-    // A parent (an account) may be the user's own: the config can give it.
-    const parent = testCase.kind !== 'negative' && parentParameters(operation.path).includes(guessed);
+    const parent = testCase.kind !== 'negative' && !endsWith(operation.path, guessed);
     const yours = parent ? " (give yours in the config's parameters:)" : '';
-    return `${verb} names a record the run did not make by ${guessed}${shown}: not sent to a target holding others' records${yours}`;
+    return `${verb} names a record the run did not make by ${guessed}${shown(request.pathParams[guessed])}: ${refused}${yours}`;
   }
-  // A record the path names (the run's, or none at all) or one the run made in the query (`?group_id=`)
-  // is what the request is about.
-  const scoped = naming.length > 0 || Object.values(request.query).some(linked);
+  const query = Object.entries(request.query).find(
+    ([name, value]) => ID_NAME.test(name) && naming(operation, name, value, 'query') === 'guessed',
+  )?.[0];
+  if (query !== undefined)
+    return `${verb} names a record the run did not make by ?${query}${shown(request.query[query])}: ${refused}`;
+  const made = named.some(([, kind]) => kind === 'made') || Object.values(request.query).some(linked);
+  const body = made || method === 'post' ? undefined : unboundBodyId(request);
+  if (body !== undefined) return `${verb} names a record the run did not make by ${body} in its body: ${refused}`;
+  const item = named.length > 0 && endsWith(operation.path, named.at(-1)![0]);
   const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
-  if (method === 'delete' && !scoped && !boundIds)
-    return `${verb} ${operation.path} may remove records the run did not make: not sent to a target holding others' records`;
+  if (method === 'delete' && !item && !made && !boundIds)
+    return `${verb} ${operation.path} may remove records the run did not make: ${refused}`;
   return undefined;
+}
+
+/** The names of a path template's parameters, in order (a `#` suffix names none). */
+function pathNames(path: string): string[] {
+  return [...path.replace(/[#?].*$/, '').matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+}
+
+/** Whether the path's last segment is (or is written around) the parameter: `/contacts/{id}`, `/files/{id}.json`. */
+function endsWith(path: string, name: string): boolean {
+  const last =
+    path
+      .replace(/[#?].*$/, '')
+      .replace(/\/+$/, '')
+      .split('/')
+      .at(-1) ?? '';
+  return last.includes(`{${name}}`);
+}
+
+/** A parameter whose schema allows only fixed values names no record: it picks among them. */
+function selector(operation: Operation, name: string): boolean {
+  const parameter = operation.parameters.find((p) => p.in === 'path' && p.name === name);
+  const flat = parameter ? flatten(parameter.schema) : undefined;
+  return flat !== undefined && (flat.const !== undefined || (Array.isArray(flat.enum) && flat.enum.length > 0));
+}
+
+function naming(
+  operation: Operation,
+  name: string,
+  value: WireValue | LinkedValue | undefined,
+  location: 'path' | 'query' = 'path',
+): Named {
+  if (value === undefined) return 'nothing';
+  if ('sourceOperationId' in value) return 'made';
+  const parameter = operation.parameters.find((p) => p.in === location && p.name === name);
+  const written = 'text' in value ? value.text : value.value;
+  if (parameter?.given === true && 'value' in value && jsonEqual(parameter.example, value.value)) return 'yours';
+  return parameter && namesNothing(parameter.schema, written) ? 'nothing' : 'guessed';
 }
 
 /**
  * Whether a value cannot name a record of a numeric id however leniently a server reads it: text
  * with no number to start with (`not-a-number`, where `1.5` or `7abc` may be read as 1 or 7).
  */
-function namesNothing(operation: TestCase['operation'], name: string, request: TestCase['request']): boolean {
-  const parameter = operation.parameters.find((p) => p.in === 'path' && p.name === name);
-  const type = parameter ? mainType(flatten(parameter.schema)) : undefined;
+function namesNothing(schema: Operation['parameters'][number]['schema'], written: unknown): boolean {
+  const type = mainType(flatten(schema));
   if (type !== 'integer' && type !== 'number') return false;
-  const value = request.pathParams[name];
-  const text = value && 'text' in value ? value.text : value && 'value' in value ? value.value : undefined;
-  return typeof text === 'string' && text.trim() !== '' && !/^\s*[+-]?(\d|\.\d)/.test(text);
+  return typeof written === 'string' && written.trim() !== '' && !/^\s*[+-]?(\d|\.\d)/.test(written);
+}
+
+/** A top-level id-named member of a JSON body the run did not fill with a record of its own. */
+function unboundBodyId(request: PlannedRequest): string | undefined {
+  // A body sent as text (under another Content-Type) is still JSON to a lenient server.
+  const value = request.body?.kind === 'raw' ? parsed(request.body.text) : request.body?.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const bound = new Set(
+    [request.bodyId?.pointer, ...(request.bodyRefs ?? []).map((ref) => ref.pointer)].filter((p) => p !== undefined),
+  );
+  return Object.entries(value).find(
+    ([name, value]) =>
+      ID_NAME.test(name) && value !== null && value !== undefined && !bound.has(`/${escapeToken(name)}`),
+  )?.[0];
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function shown(value: WireValue | LinkedValue | undefined): string {
+  const written = value && 'text' in value ? value.text : value && 'value' in value ? value.value : undefined;
+  return written === undefined ? '' : ` (${JSON.stringify(written)})`;
 }
 
 /** Whether a parameter is filled with a record a create of the run answered. */

@@ -404,7 +404,11 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   const scenarios = kept.scenarios.map(toScenario);
   const burst = kept.burst ? toScenario(kept.burst) : undefined;
   if (ctx.othersRecords) {
-    for (const testCase of [...phases.flatMap((p) => p.cases), ...scenarios.flatMap((s) => s.steps)]) {
+    for (const testCase of [
+      ...phases.flatMap((p) => p.cases),
+      ...scenarios.flatMap((s) => s.steps),
+      ...(burst?.steps ?? []),
+    ]) {
       const reason = othersRecordReason(testCase);
       if (reason !== undefined) testCase.request = { ...testCase.request, othersRecord: reason };
     }

@@ -227,7 +227,8 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
   }
   const refs = referencesOf(ctx, operation);
   if (refs.length > 0) request.bodyRefs = refs;
-  const key = binding?.keyField;
+  // The body's copy of what the path names the record by (its key, else its id) is the path's.
+  const key = binding?.keyField ?? binding?.idField;
   const sentSchema = bodyMedia(operation)?.schema;
   if (key !== undefined && binding?.idParameter !== undefined && sentSchema && flatten(sentSchema).properties?.[key])
     request.keyFromPath = { pointer: `/${escapeToken(key)}`, parameter: binding.idParameter };

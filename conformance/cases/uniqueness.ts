@@ -108,12 +108,14 @@ const ID_NAMED = /(^id$|_id$|[a-z]Id$)/;
 /**
  * The text values of `body` the schema declares, by JSON pointer: its own properties' and, one level
  * down, those of an object property that is no record of its own (HubSpot's `properties`, not a
- * note's `author` with its `id`). Write-only ones and `skip` (the id) are left out.
+ * note's `author` with its `id`). `skip` (the id) is left out, and write-only ones unless `writeOnly`
+ * (a read never shows them; a write still sends them).
  */
 export function textLeaves(
   body: unknown,
   schema: JsonSchema | undefined,
   skip?: string,
+  writeOnly = false,
 ): [string, string, JsonSchema][] {
   const leaves: [string, string, JsonSchema][] = [];
   const walk = (value: unknown, at: JsonSchema | undefined, pointer: string, depth: number) => {
@@ -124,7 +126,7 @@ export function textLeaves(
     if (!isObject(value)) return;
     for (const [name, member] of Object.entries(value)) {
       const property = Object.hasOwn(properties, name) ? properties[name] : undefined;
-      if (!property || property.writeOnly || name === names || (depth === 0 && name === skip)) continue;
+      if (!property || (property.writeOnly && !writeOnly) || name === names || (depth === 0 && name === skip)) continue;
       const where = appendPointer(pointer, name);
       if (typeof member === 'string') leaves.push([where, member, property]);
       else if (
@@ -146,7 +148,8 @@ export function textLeaves(
  */
 export function stampTexts(body: unknown, schema: JsonSchema, stamps: Stamps): unknown {
   let copy: unknown;
-  for (const [pointer, value, property] of textLeaves(body, schema)) {
+  // A write-only email a record is named by (`/contacts/{email}`) is as unique as any other.
+  for (const [pointer, value, property] of textLeaves(body, schema, undefined, true)) {
     if (property.readOnly || property.enum || property.const !== undefined) continue;
     const unique = stamps.uniqueValue(`text ${pointer}`, property, value, stamps.take());
     if (typeof unique !== 'string' || unique === value) continue;

@@ -920,6 +920,10 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
       replaced[name] = found.stored[name];
   }
   if (binding.idField) replaced[binding.idField] = found.stored[binding.idField];
+  // A replace that leaves out what the path names the record by keeps it named so.
+  const key = binding.keyField;
+  if (key !== undefined && !Object.hasOwn(replaced, key) && Object.hasOwn(found.stored, key))
+    replaced[key] = found.stored[key];
   const duplicate = duplicateOf(binding, collection, request, replaced, found.key);
   if (duplicate) return duplicate;
   stamped(replaced, binding, request, false);
@@ -1331,7 +1335,7 @@ export function missingParent(
     const scope = parentKey(above, request.parameters, request.pathParameters);
     const held = store.existing(collection);
     const key =
-      keyField === undefined ? storedKey(raw, idKind) : held && keyed(held, keyField, request, raw, parameter);
+      keyField === undefined ? storedKey(raw, idKind) : held && keyed(held, keyField, request, raw, parameter, scope);
     if (key === undefined || held?.get(key, scope) === undefined)
       return notStored(binding, status === '4XX' ? '404' : status, parameter, raw);
   }

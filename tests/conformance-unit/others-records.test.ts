@@ -2,6 +2,9 @@
  * On a target holding others' records (`--live`, or not on loopback) a run changes only records it
  * made: never a documented example's id, a boundary or a malformed one, and never a whole collection.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonServer } from '../support/json-server.js';
 import type { LocalServer } from '../support/local-server.js';
@@ -88,4 +91,35 @@ describe('a target holding others records', () => {
     expect(target.changes).toEqual(expect.arrayContaining(['DELETE /legacy/abc', 'DELETE /contacts/1.5']));
     expect(target.othersLeft()).toBeLessThan(3);
   });
+});
+
+it("--live: ids in the query, in a body, around a path segment, and a parent given by the config: only the user's own are changed", async () => {
+  const changes: string[] = [];
+  const server = await jsonServer(({ method, url, body }) => {
+    if (method === 'POST' && url.pathname === '/contacts') return { status: 201, body: { id: 1000, name: 'made' } };
+    changes.push(`${method} ${url.pathname}${url.search}${body === undefined ? '' : ` ${JSON.stringify(body)}`}`);
+    return { status: 204 };
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'others-records-'));
+  try {
+    const config = join(dir, 'conformance.config.yaml');
+    await writeFile(
+      config,
+      `apis:\n  - name: more\n    spec: ${join(process.cwd(), 'tests/fixtures/openapi/others-records-more.yaml')}\n` +
+        `    baseUrl: ${server.url}\n    parameters:\n      accountId: acc-1\n      contactId: 555\n`,
+    );
+    // The server takes anything (what the run judges of it is not the point here): what reached it is.
+    const run = await runConformance(['--config', config, '--seed', '7', '--live'], { json: false });
+    expect(run.stdout).toContain('planned requests were not sent');
+    // Not one change names someone's record: the examples (42, 43, acc-9, 9), a boundary, `1.5`.
+    expect(changes.filter((c) => /[=/]4[23]\b|"id":4[23]|acc-9|\/9\b|1\.5|contacts\/0|id=0/.test(c))).toEqual([]);
+    // Yet what the user gave is the user's: its contact is changed and deleted, and the account is never cleared.
+    expect(changes).toContain('DELETE /accounts/acc-1/contacts/555');
+    expect(changes.some((c) => c.startsWith('PATCH /accounts/acc-1/contacts/555'))).toBe(true);
+    expect(changes.filter((c) => c === 'DELETE /accounts/acc-1/contacts')).toEqual([]);
+    expect(changes.some((c) => c.startsWith('PATCH /contacts?id=1000'))).toBe(true);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

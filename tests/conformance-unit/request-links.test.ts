@@ -139,6 +139,16 @@ describe('the mock keeps records by the attribute their paths name them by', () 
     expect(run.report?.unreached ?? []).toEqual([]);
   });
 
+  it('teams named within orgs, replaced and patched without their names, contacts named by a write-only email: the run passes', async () => {
+    const spec = 'tests/fixtures/openapi/sent-key-more.yaml';
+    mock = await startMock({ port: 0, specFiles: [spec] });
+    const run = await runConformance(['--spec', spec, '--base-url', mock.apis[0]!.baseUrl, '--seed', '7', '--cleanup']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    const state = (await (await fetch(`${mock.url}/__mock/state`)).json()) as Record<string, Record<string, unknown[]>>;
+    const held = Object.values(state)[0]!;
+    expect([held['/orgs/{slug}/teams'], held['/contacts']]).toEqual([[], []]);
+  });
+
   it('a number sent is found by the number the path gives', async () => {
     mock = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/sent-key-number.yaml'] });
     const baseUrl = mock.apis[0]!.baseUrl;

@@ -105,6 +105,28 @@ describe('restCollections', () => {
   it('is read once per spec', () => {
     expect(restCollections(pets)).toBe(restCollections(pets));
   });
+
+  it('an item path named for an attribute the create sends, not answers, is named by what was sent; a read-only one is never sent', () => {
+    const sentKey = (email: JsonObject) =>
+      restCollections(
+        spec({
+          '/contacts': {
+            post: {
+              operationId: 'createContact',
+              requestBody: {
+                content: {
+                  'application/json': { schema: { type: 'object', properties: { email, name: { type: 'string' } } } },
+                },
+              },
+              responses: created({ type: 'object', properties: { id: { type: 'integer' } } }),
+            },
+          },
+          '/contacts/{email}': { get: { operationId: 'readContact', responses: ok } },
+        }),
+      )[0]!.sentKey;
+    expect(sentKey({ type: 'string' })).toBe('/email');
+    expect(sentKey({ type: 'string', readOnly: true })).toBeUndefined();
+  });
 });
 
 describe('bulkIdsPointer', () => {
