@@ -42,6 +42,17 @@ const NAMED_MAPS = new Set([
   'mapping',
 ]);
 
+/** What a walk reached an entry of a named map through: a property called `properties` is no map. */
+const NAMED_ENTRY = '\u0000entry';
+
+/**
+ * The `parentKey` of a member found under `key` of an object reached through `parentKey`: an entry
+ * of a named map (a property, a schema of `components`) is named for no keyword, whatever its name.
+ */
+export function memberKey(parentKey: string | undefined, key: string): string {
+  return parentKey !== undefined && NAMED_MAPS.has(parentKey) ? NAMED_ENTRY : key;
+}
+
 /** Whether `key`, found in an object reached through `parentKey`, holds plain data. */
 export function isDataKey(key: string, value: unknown, parentKey: string | undefined): boolean {
   if (parentKey !== undefined && NAMED_MAPS.has(parentKey)) return false;
@@ -118,7 +129,9 @@ export function dereference(document: JsonObject, file: string): Dereferenced {
   const visitObject = (value: JsonObject, pointer: string, parentKey: string | undefined, out: JsonObject = {}) => {
     for (const [key, child] of Object.entries(value)) {
       // Own data properties only: a key named `__proto__` must not change the object's prototype.
-      const walked = isDataKey(key, child, parentKey) ? child : visit(child, appendPointer(pointer, key), key);
+      const walked = isDataKey(key, child, parentKey)
+        ? child
+        : visit(child, appendPointer(pointer, key), memberKey(parentKey, key));
       Object.defineProperty(out, key, { value: walked, enumerable: true, writable: true, configurable: true });
     }
     return out;
@@ -155,7 +168,8 @@ export function decycle(root: JsonObject, origins: WeakMap<object, string>): Jso
     return known;
   };
   const ref = (origin: string): JsonObject => ({ $ref: `#${origin.split('/').map(encodeURIComponent).join('/')}` });
-  const copy = (value: unknown, at: string): unknown => {
+  /** `map`: the value is a named map (a schema's `properties`), which a `$ref` cannot stand for. */
+  const copy = (value: unknown, at: string, map = false): unknown => {
     if (Array.isArray(value)) {
       if (onPath.has(value)) return [];
       onPath.add(value);
@@ -165,12 +179,12 @@ export function decycle(root: JsonObject, origins: WeakMap<object, string>): Jso
     }
     if (!isObject(value)) return value;
     const origin = origins.get(value);
-    if (onPath.has(value)) return origin === undefined ? {} : ref(origin);
-    if (origin?.startsWith(SCHEMAS) && origin !== at && hasHome(value, origin)) return ref(origin);
+    if (onPath.has(value)) return origin === undefined || map ? {} : ref(origin);
+    if (!map && origin?.startsWith(SCHEMAS) && origin !== at && hasHome(value, origin)) return ref(origin);
     onPath.add(value);
     const out: JsonObject = {};
     for (const [key, child] of Object.entries(value)) {
-      const inner = copy(child, appendPointer(at, key));
+      const inner = copy(child, appendPointer(at, key), !map && NAMED_MAPS.has(key));
       Object.defineProperty(out, key, { value: inner, enumerable: true, writable: true, configurable: true });
     }
     onPath.delete(value);

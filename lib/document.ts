@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { upgrade } from '@scalar/openapi-upgrader';
 import { isScalar, parse, YAMLParseError } from 'yaml';
-import { isDataKey } from './dereference.js';
+import { isDataKey, memberKey } from './dereference.js';
 import { SpecError } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
 import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
@@ -231,7 +231,9 @@ async function inlineFileRefs(
     }
     const out: JsonObject = {};
     for (const [key, value] of Object.entries(node)) {
-      const walked = isDataKey(key, value, parentKey) ? value : await walk(value, file, stack, key);
+      const walked = isDataKey(key, value, parentKey)
+        ? value
+        : await walk(value, file, stack, memberKey(parentKey, key));
       Object.defineProperty(out, key, { value: walked, enumerable: true, writable: true, configurable: true });
     }
     return out;
@@ -268,7 +270,8 @@ function checkInternalRefs(document: JsonObject, file: string): void {
         if (getPointer(document, pointer) === undefined)
           throw new SpecError(`${file}: $ref "${node.$ref}" points at nothing`);
       }
-      for (const [key, value] of Object.entries(node)) if (!isDataKey(key, value, parentKey)) stack.push([value, key]);
+      for (const [key, value] of Object.entries(node))
+        if (!isDataKey(key, value, parentKey)) stack.push([value, memberKey(parentKey, key)]);
     }
   }
 }
@@ -352,7 +355,8 @@ function eachSchemaLike(document: JsonObject, visit: (node: JsonObject) => void)
     if (Array.isArray(node)) for (const item of node) stack.push([item, parentKey]);
     else if (isObject(node)) {
       if (parentKey !== 'properties') visit(node);
-      for (const [key, value] of Object.entries(node)) if (!isDataKey(key, value, parentKey)) stack.push([value, key]);
+      for (const [key, value] of Object.entries(node))
+        if (!isDataKey(key, value, parentKey)) stack.push([value, memberKey(parentKey, key)]);
     }
   }
 }
@@ -390,7 +394,7 @@ function normalizeRecursiveRefs(document: JsonObject): void {
       }
       for (const [key, value] of Object.entries(node))
         if (!isDataKey(key, value, parentKey))
-          stack.push([value, `${pointer}/${encodeURIComponent(escapeToken(key))}`, key, inner]);
+          stack.push([value, `${pointer}/${encodeURIComponent(escapeToken(key))}`, memberKey(parentKey, key), inner]);
     }
   }
 }

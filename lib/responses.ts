@@ -55,12 +55,16 @@ export function documentedStatuses(operation: Operation, leading: '2' | '4' | '5
   return operation.responses.map((r) => r.status).filter((s) => s.startsWith(leading));
 }
 
-/** Answers about credentials, payment, permissions and pace: none says what was wrong with the request itself. */
-export const NOT_ABOUT_THE_REQUEST: ReadonlySet<string> = new Set(['401', '402', '403', '407', '429']);
+/**
+ * Answers about credentials, payment, permissions, pace and a record gone for good (410, Intercom's
+ * "contact merged"): none says what was wrong with the request itself. A 404 may (a path no route
+ * takes), so it stays a refusal.
+ */
+export const NOT_ABOUT_THE_REQUEST: ReadonlySet<string> = new Set(['401', '402', '403', '407', '410', '429']);
 
 /**
  * The documented answers to a request refused for what it holds: the client errors (a code or
- * `4XX`) other than those about credentials, payment, permissions or pace, and `default`.
+ * `4XX`) other than those about credentials, payment, permissions, pace or a gone record, and `default`.
  */
 export function rejectionResponses(operation: Operation): Response[] {
   return operation.responses.filter(

@@ -50,6 +50,8 @@ export function subschema(value: unknown): JsonSchema {
 export function isNothing(schema: JsonSchema | boolean | undefined): boolean {
   if (schema === false || schema === NOTHING) return true;
   if (typeof schema !== 'object') return false;
+  // Types folded to none (`integer` and `array` both required): JSON Schema refuses the empty list.
+  if (Array.isArray(schema.type) && schema.type.length === 0) return true;
   return (
     schema.not !== undefined && Object.keys(subschema(schema.not)).length === 0 && Object.keys(schema).length === 1
   );
@@ -323,11 +325,14 @@ export const SCHEMA_MAPS: ReadonlySet<string> = new Set([
 
 /**
  * The schema as a tree AJV can compile: every schema reached again from inside itself is moved to
- * `$defs` and referred to with `$ref`. Shared subschemas that are not recursive are copied. Arrays and
- * maps (`properties`...) are walked through, never moved: a schema built from another shares its
+ * `$defs` and referred to with `$ref`, and so is every schema with subschemas of its own reached
+ * along more than one path (copied for each, a schema sharing `x` and `y` a dozen levels deep grows
+ * to thousands of copies AJV compiles one by one, past the call stack). Arrays and maps
+ * (`properties`...) are walked through, never moved: a schema built from another shares its
  * `properties` map, and a cycle back through that map is a cycle through the schemas in it.
  */
 export function acyclic(root: JsonSchema): JsonSchema {
+  const shared = new Set<object>();
   const recursive = new Set<object>();
   const inside = new Set<object>();
   const finished = new Set<object>();
@@ -348,14 +353,17 @@ export function acyclic(root: JsonSchema): JsonSchema {
       recursive.add(node);
       return;
     }
-    if (finished.has(node)) return;
+    if (finished.has(node)) {
+      if (members(node).length > 0) shared.add(node);
+      return;
+    }
     inside.add(node);
     for (const [child, isMap] of members(node)) visit(child, isMap);
     inside.delete(node);
     finished.add(node);
   };
   visit(root);
-  if (recursive.size === 0) return root;
+  if (recursive.size === 0 && shared.size === 0) return root;
   const names = new Map<object, string>();
   const defs: Record<string, unknown> = {};
   const copy = (node: unknown, top = false, map = false): unknown => {
@@ -363,10 +371,10 @@ export function acyclic(root: JsonSchema): JsonSchema {
     if (Array.isArray(node)) return node.map((item) => copy(item));
     if (map) return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, copy(value)]));
     if (!top && node === root) return { $ref: '#' };
-    if (!top && recursive.has(node)) {
+    if (!top && (recursive.has(node) || shared.has(node))) {
       let name = names.get(node);
       if (name === undefined) {
-        name = `cycle${names.size}`;
+        name = `${recursive.has(node) ? 'cycle' : 'shared'}${names.size}`;
         names.set(node, name);
         defs[name] = copy(node, true);
       }

@@ -8,7 +8,7 @@ import './prism-startup.js';
 import { createHash } from 'node:crypto';
 import { transformOas3Operations } from '@stoplight/http-spec/oas3/operation';
 import { createInstance, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
-import { decycle, isDataKey } from '../lib/dereference.js';
+import { decycle, isDataKey, memberKey } from '../lib/dereference.js';
 import { isObject } from '../lib/json.js';
 import { documentedResponse } from '../lib/responses.js';
 import type { Operation, ResponseHeader, Spec } from '../lib/spec.js';
@@ -106,7 +106,7 @@ function hideDataRefs(document: Record<string, unknown>): boolean {
     }
     for (const [key, child] of Object.entries(node)) {
       if (isDataKey(key, child, parentKey)) node[key] = renameRefKeys(child, '$ref', DATA_REF, count);
-      else if (isObject(child) || Array.isArray(child)) stack.push([child, key]);
+      else if (isObject(child) || Array.isArray(child)) stack.push([child, memberKey(parentKey, key)]);
     }
   }
   return count.n > 0;

@@ -46,7 +46,9 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>): string | un
   if (query !== undefined)
     return `${verb} names a record the run did not make by ?${query}${shown(request.query[query])}: ${refused}`;
   const made = named.some(([, kind]) => kind === 'made') || Object.values(request.query).some(linked);
-  const body = made || method === 'post' ? undefined : unboundBodyId(request);
+  // A POST may well create with an id of the client's own (`external_id`); a reference to a record
+  // (`{"into": {"id": ...}}`, JSON:API's `{"type": "list", "id": ...}`) it still makes to another's.
+  const body = made ? undefined : unboundBodyId(request, method === 'post');
   if (body !== undefined) return `${verb} names a record the run did not make by ${body} in its body: ${refused}`;
   const item = named.length > 0 && endsWith(operation.path, named.at(-1)![0]);
   const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
@@ -102,18 +104,37 @@ function namesNothing(schema: Operation['parameters'][number]['schema'], written
   return typeof written === 'string' && written.trim() !== '' && !/^\s*[+-]?(\d|\.\d)/.test(written);
 }
 
-/** A top-level id-named member of a JSON body the run did not fill with a record of its own. */
-function unboundBodyId(request: PlannedRequest): string | undefined {
+/**
+ * Where a JSON body names a record the run did not fill in: a top-level id-named member (unless
+ * `referencesOnly`), or, at any depth, the `id` of an object that only refers to a record (`{"id"}`,
+ * `{"type", "id"}`).
+ */
+function unboundBodyId(request: PlannedRequest, referencesOnly: boolean): string | undefined {
   // A body sent as text (under another Content-Type) is still JSON to a lenient server.
   const value = request.body?.kind === 'raw' ? parsed(request.body.text) : request.body?.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const bound = new Set(
-    [request.bodyId?.pointer, ...(request.bodyRefs ?? []).map((ref) => ref.pointer)].filter((p) => p !== undefined),
+  if (value === null || typeof value !== 'object') return undefined;
+  const bound = [request.bodyId?.pointer, ...(request.bodyRefs ?? []).map((ref) => ref.pointer)].filter(
+    (p) => p !== undefined,
   );
-  return Object.entries(value).find(
-    ([name, value]) =>
-      ID_NAME.test(name) && value !== null && value !== undefined && !bound.has(`/${escapeToken(name)}`),
-  )?.[0];
+  const given = (member: unknown): boolean => member !== null && member !== undefined;
+  if (!referencesOnly && !Array.isArray(value)) {
+    const top = Object.entries(value).find(
+      ([name, member]) => ID_NAME.test(name) && given(member) && !bound.includes(`/${escapeToken(name)}`),
+    );
+    if (top) return top[0];
+  }
+  const stack: [unknown, string, number][] = [[value, '', 0]];
+  while (stack.length > 0) {
+    const [node, pointer, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object' || depth > 8) continue;
+    if (!Array.isArray(node) && depth > 0 && 'id' in node && Object.keys(node).every((k) => k === 'id' || k === 'type'))
+      if (given((node as { id: unknown }).id) && !bound.some((b) => pointer.startsWith(b))) return `${pointer}/id`;
+    const entries = Array.isArray(node)
+      ? node.map((item, i): [string, unknown] => [String(i), item])
+      : Object.entries(node);
+    for (const [key, member] of entries) stack.push([member, `${pointer}/${escapeToken(key)}`, depth + 1]);
+  }
+  return undefined;
 }
 
 function parsed(text: string): unknown {

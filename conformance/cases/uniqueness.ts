@@ -11,7 +11,7 @@ import { appendPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { resourceModel } from '../../lib/resources.js';
 import { restShape } from '../../lib/rest-shape.js';
-import { flatten } from '../../lib/schema.js';
+import { declaredTypes, flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { BuildContext } from './context.js';
@@ -128,7 +128,9 @@ export function textLeaves(
       const property = Object.hasOwn(properties, name) ? properties[name] : undefined;
       if (!property || (property.writeOnly && !writeOnly) || name === names || (depth === 0 && name === skip)) continue;
       const where = appendPointer(pointer, name);
-      if (typeof member === 'string') leaves.push([where, member, property]);
+      // The schema read against may hold another kind there (a URL sent, an object answered): no text of it.
+      const types = declaredTypes(flatten(property));
+      if (typeof member === 'string' && (!types || types.has('string'))) leaves.push([where, member, property]);
       else if (
         depth === 0 &&
         isObject(member) &&

@@ -1,0 +1,113 @@
+/**
+ * Shapes met in public descriptions of contact APIs (Intercom's, Klaviyo's), each reduced to a
+ * fixture: the runner plans them, the mock serves them, and neither fails a server doing what they say.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMock } from '../../mocks/server.js';
+import { jsonServer } from '../support/json-server.js';
+import type { LocalServer } from '../support/local-server.js';
+import { runConformance, summarize } from '../support/runner.js';
+
+const fixture = (name: string) => `tests/fixtures/openapi/${name}.yaml`;
+
+describe('public shapes', () => {
+  let mock: Awaited<ReturnType<typeof startMock>> | undefined;
+  let server: LocalServer | undefined;
+  afterEach(async () => {
+    await mock?.close();
+    await server?.close();
+    mock = undefined;
+    server = undefined;
+  });
+
+  it('a oneOf of an integer or a list, with a list as its example, is planned (no branch is both)', async () => {
+    const run = await runConformance(
+      ['--spec', fixture('oneof-integer-or-list'), '--base-url', 'http://127.0.0.1:9', '--dry-run'],
+      {
+        json: false,
+      },
+    );
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.stdout).toMatch(/\d+ requests planned/);
+  });
+
+  it('a property named `properties` is a schema like any other: nullable beside its $ref, served and judged', async () => {
+    mock = await startMock({ port: 0, specFiles: [fixture('property-named-properties')] });
+    const baseUrl = mock.apis[0]!.baseUrl;
+    expect((await fetch(`${baseUrl}/forms`)).status).toBe(200);
+    const run = await runConformance([
+      '--spec',
+      fixture('property-named-properties'),
+      '--base-url',
+      baseUrl,
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  });
+
+  it('a $ref beside a description shares its target: the mock answers the target, not a "$ref" member', async () => {
+    mock = await startMock({ port: 0, specFiles: [fixture('ref-beside-description')] });
+    const baseUrl = mock.apis[0]!.baseUrl;
+    const answer = (await (await fetch(`${baseUrl}/campaigns`)).json()) as { audiences: Record<string, unknown> };
+    expect(Object.keys(answer.audiences)).toEqual(['included']);
+  });
+
+  it('a record whose schema reaches the same schemas along thousands of paths is read back, not a 500', async () => {
+    mock = await startMock({ port: 0, specFiles: [fixture('shared-deep-schemas')] });
+    const baseUrl = mock.apis[0]!.baseUrl;
+    const made = await fetch(`${baseUrl}/flows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ attributes: { name: 'a' } }),
+    });
+    expect(made.status).toBe(200);
+    const read = await fetch(`${baseUrl}/flows/1`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ attributes: { name: 'a' } });
+  });
+
+  it('where only 410 (a record gone) is documented, no refusal of a malformed query is asked: both readings pass', async () => {
+    for (const refuses of [false, true]) {
+      server = await jsonServer(({ url }) =>
+        refuses && url.searchParams.has('verbose') && !/^(true|false)$/.test(url.searchParams.get('verbose')!)
+          ? { status: 400 }
+          : { status: 200 },
+      );
+      const run = await runConformance(['--spec', fixture('gone-only'), '--base-url', server.url, '--seed', '7']);
+      expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      await server.close();
+      server = undefined;
+    }
+  });
+
+  it("a URL sent where the record answers an object (Intercom's avatar) is not read back as the text sent", async () => {
+    const contacts = new Map<string, { id: string; avatar: { image_url: string } }>();
+    server = await jsonServer(({ method, url, body, json }) => {
+      if (method === 'POST') {
+        const avatar = (body as { avatar?: unknown } | undefined)?.avatar;
+        if (!json || typeof avatar !== 'string' || avatar.length > 60) return { status: 400 };
+        const contact = { id: String(contacts.size + 1), avatar: { image_url: avatar } };
+        contacts.set(contact.id, contact);
+        return { status: 200, body: contact };
+      }
+      const contact = contacts.get(url.pathname.split('/').at(-1)!);
+      return contact ? { status: 200, body: contact } : { status: 404 };
+    });
+    const run = await runConformance(['--spec', fixture('avatar-shape'), '--base-url', server.url, '--seed', '7']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  });
+
+  it('--live: a merge naming a record by reference in its body is held back; a create with an id of its own goes', async () => {
+    const sent: string[] = [];
+    server = await jsonServer(({ method, url, body }) => {
+      sent.push(`${method} ${url.pathname} ${JSON.stringify(body)}`);
+      return url.pathname === '/profiles' ? { status: 201, body: { id: 'p1' } } : { status: 202 };
+    });
+    await runConformance(['--spec', fixture('merge-by-reference'), '--base-url', server.url, '--seed', '7', '--live']);
+    expect(sent.filter((line) => line.includes('01GDDKASAP8TKDDA2GRZDSVP4H'))).toEqual([]);
+    expect(sent.some((line) => line.startsWith('POST /profiles') && line.includes('"external_id":"mine-1"'))).toBe(
+      true,
+    );
+  });
+});
