@@ -227,8 +227,16 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
   }
   const refs = referencesOf(ctx, operation);
   if (refs.length > 0) request.bodyRefs = refs;
-  // The body's copy of what the path names the record by (its key, else its id) is the path's.
-  const key = binding?.keyField ?? binding?.idField;
+  // The body's copy of what the path names the record by (its key, or the id the path is fed) is the path's.
+  const fed = binding?.idParameter === undefined ? undefined : request.pathParams[binding.idParameter];
+  const named =
+    fed &&
+    'expression' in fed &&
+    binding?.idField !== undefined &&
+    fed.expression.endsWith(`/${escapeToken(binding.idField)}`)
+      ? binding.idField
+      : undefined;
+  const key = binding?.keyField ?? named;
   const sentSchema = bodyMedia(operation)?.schema;
   if (key !== undefined && binding?.idParameter !== undefined && sentSchema && flatten(sentSchema).properties?.[key])
     request.keyFromPath = { pointer: `/${escapeToken(key)}`, parameter: binding.idParameter };
