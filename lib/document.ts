@@ -411,6 +411,63 @@ function parseOnce(path: string, text: string, file: string): unknown {
   return value;
 }
 
+/** A property named like a keyword, as the upgrader must not read it (Klaviyo's `example` became `examples: [...]`). */
+const HIDDEN_NAME = '\u2063';
+const KEYWORD_NAMES = new Set([
+  'example',
+  'examples',
+  'nullable',
+  'x-nullable',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'format',
+  'type',
+  'items',
+  'default',
+  'enum',
+  'const',
+  '$ref',
+  'discriminator',
+  'contentEncoding',
+  'contentMediaType',
+]);
+
+/** Renames, in place, the properties named like keywords (in `properties` maps); whether any was. */
+function hidePropertyNames(document: JsonObject): boolean {
+  let renamed = false;
+  renameProperties(document, (name) => {
+    if (!KEYWORD_NAMES.has(name)) return name;
+    renamed = true;
+    return `${HIDDEN_NAME}${name}`;
+  });
+  return renamed;
+}
+
+function restorePropertyNames(document: JsonObject): void {
+  renameProperties(document, (name) => (name.startsWith(HIDDEN_NAME) ? name.slice(HIDDEN_NAME.length) : name));
+}
+
+/** Gives every `properties` map's keys the names `rename` says, in place, keeping their order. */
+function renameProperties(document: JsonObject, rename: (name: string) => string): void {
+  const stack: [unknown, string | undefined][] = [[document, undefined]];
+  while (stack.length > 0) {
+    const [node, parentKey] = stack.pop()!;
+    if (Array.isArray(node)) for (const item of node) stack.push([item, parentKey]);
+    else if (isObject(node)) {
+      if (parentKey === 'properties') {
+        const entries = Object.entries(node);
+        if (entries.some(([name]) => rename(name) !== name)) {
+          for (const [name] of entries) delete node[name];
+          for (const [name, value] of entries)
+            Object.defineProperty(node, rename(name), { value, enumerable: true, writable: true, configurable: true });
+        }
+      }
+      for (const [key, value] of Object.entries(node))
+        if (!isDataKey(key, value, parentKey)) stack.push([value, memberKey(parentKey, key)]);
+    }
+  }
+}
+
 export async function readDocument(file: string): Promise<SourceDocument> {
   const text = await readText(file);
   const texts = new Map([[resolve(file), text]]);
@@ -424,7 +481,9 @@ export async function readDocument(file: string): Promise<SourceDocument> {
     try {
       // The upgrader may change what it is given: the 2.0 text is kept for what it loses.
       const source = version === '2.0' ? structuredClone(bundled) : undefined;
+      const renamed = hidePropertyNames(bundled);
       document = upgrade(bundled, '3.1') as unknown as JsonObject;
+      if (renamed) restorePropertyNames(document);
       if (source) repairSwagger2(source, document);
       if (source) discriminatorObjects(document);
       restoreByteFormat(document);

@@ -18,7 +18,8 @@ import type { LinkedValue, PlannedRequest, TestCase, WireValue } from '../types.
 const SAFE_METHODS = new Set(['get', 'head', 'options', 'trace']);
 
 /** A name for a record's id, or a list of them: `id`, `contact_id`, `listIds`, `uuid`. */
-const ID_NAME = /(^|[^a-z])(ids?|uuids?|guids?)$|[a-z](Ids?|IDs?|Uuids?)$/;
+const idNamed = (name: string): boolean =>
+  /(^|[^a-zA-Z0-9])(ids?|uuids?|guids?)$/i.test(name) || /[a-z0-9](Ids?|IDs?|Uuids?|UUIDs?|Guids?|GUIDs?)$/.test(name);
 
 type Named = 'made' | 'yours' | 'nothing' | 'guessed';
 
@@ -41,14 +42,23 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>): string | un
     return `${verb} names a record the run did not make by ${guessed}${shown(request.pathParams[guessed])}: ${refused}${yours}`;
   }
   const query = Object.entries(request.query).find(
-    ([name, value]) => ID_NAME.test(name) && naming(operation, name, value, 'query') === 'guessed',
+    ([name, value]) => idNamed(name) && naming(operation, name, value, 'query') === 'guessed',
   )?.[0];
   if (query !== undefined)
     return `${verb} names a record the run did not make by ?${query}${shown(request.query[query])}: ${refused}`;
+  // Left out, the id a change is told its record by may leave a lenient server changing them all.
+  const unnamed =
+    named.length === 0 && method !== 'post'
+      ? operation.parameters.find((p) => p.in === 'query' && idNamed(p.name) && request.query[p.name] === undefined)
+      : undefined;
+  if (unnamed)
+    return `${verb} ${operation.path} without its ?${unnamed.name} may change records the run did not make: ${refused}`;
   const made = named.some(([, kind]) => kind === 'made') || Object.values(request.query).some(linked);
-  // A POST may well create with an id of the client's own (`external_id`); a reference to a record
-  // (`{"into": {"id": ...}}`, JSON:API's `{"type": "list", "id": ...}`) it still makes to another's.
-  const body = made ? undefined : unboundBodyId(request, method === 'post');
+  // The path names the run's record or yours: what the body adds to it is scoped by it, but not
+  // what it points at elsewhere (`{"into": {"id": ...}}`), which must be the run's or yours too.
+  const scoped = made || named.some(([, kind]) => kind === 'yours');
+  const yours = new Set(operation.parameters.filter((p) => p.given === true).map((p) => JSON.stringify(p.example)));
+  const body = unboundBodyId(request, scoped || method === 'post', yours);
   if (body !== undefined) return `${verb} names a record the run did not make by ${body} in its body: ${refused}`;
   const item = named.length > 0 && endsWith(operation.path, named.at(-1)![0]);
   const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
@@ -109,7 +119,11 @@ function namesNothing(schema: Operation['parameters'][number]['schema'], written
  * `referencesOnly`), or, at any depth, the `id` of an object that only refers to a record (`{"id"}`,
  * `{"type", "id"}`).
  */
-function unboundBodyId(request: PlannedRequest, referencesOnly: boolean): string | undefined {
+function unboundBodyId(
+  request: PlannedRequest,
+  referencesOnly: boolean,
+  yours: ReadonlySet<string>,
+): string | undefined {
   // A body sent as text (under another Content-Type) is still JSON to a lenient server.
   const value = request.body?.kind === 'raw' ? parsed(request.body.text) : request.body?.value;
   if (value === null || typeof value !== 'object') return undefined;
@@ -119,7 +133,7 @@ function unboundBodyId(request: PlannedRequest, referencesOnly: boolean): string
   const given = (member: unknown): boolean => member !== null && member !== undefined;
   if (!referencesOnly && !Array.isArray(value)) {
     const top = Object.entries(value).find(
-      ([name, member]) => ID_NAME.test(name) && given(member) && !bound.includes(`/${escapeToken(name)}`),
+      ([name, member]) => idNamed(name) && given(member) && !bound.includes(`/${escapeToken(name)}`),
     );
     if (top) return top[0];
   }
@@ -127,8 +141,13 @@ function unboundBodyId(request: PlannedRequest, referencesOnly: boolean): string
   while (stack.length > 0) {
     const [node, pointer, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object' || depth > 8) continue;
-    if (!Array.isArray(node) && depth > 0 && 'id' in node && Object.keys(node).every((k) => k === 'id' || k === 'type'))
-      if (given((node as { id: unknown }).id) && !bound.some((b) => pointer.startsWith(b))) return `${pointer}/id`;
+    const reference =
+      !Array.isArray(node) && depth > 0 && 'id' in node && Object.keys(node).every((k) => k === 'id' || k === 'type');
+    if (reference) {
+      const id = (node as { id: unknown }).id;
+      const boundHere = bound.some((b) => pointer === b || pointer.startsWith(`${b}/`));
+      if (given(id) && !boundHere && !yours.has(JSON.stringify(id))) return `${pointer}/id`;
+    }
     const entries = Array.isArray(node)
       ? node.map((item, i): [string, unknown] => [String(i), item])
       : Object.entries(node);

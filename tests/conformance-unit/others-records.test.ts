@@ -118,6 +118,13 @@ it("--live: ids in the query, in a body, around a path segment, and a parent giv
     expect(changes.some((c) => c.startsWith('PATCH /accounts/acc-1/contacts/555'))).toBe(true);
     expect(changes.filter((c) => c === 'DELETE /accounts/acc-1/contacts')).toEqual([]);
     expect(changes.some((c) => c.startsWith('PATCH /contacts?id=1000'))).toBe(true);
+    // A merge of the run's contact into someone's is held back; the user's own profile and notes go.
+    expect(changes.filter((c) => c.startsWith('POST /contacts/1000/merge') && c.includes('"into":{"id"'))).toEqual([]);
+    expect(changes.some((c) => c.startsWith('POST /contacts/1000/merge'))).toBe(true);
+    expect(changes.some((c) => c.startsWith('PATCH /accounts/acc-1/profile') && c.includes('mine-1'))).toBe(true);
+    expect(changes.some((c) => c.startsWith('POST /accounts/acc-1/notes') && c.includes('"id":"acc-1"'))).toBe(true);
+    // Only the malformed id no record can have goes; without one, or with 42, nothing.
+    expect(changes.filter((c) => c.startsWith('PATCH /things'))).toEqual(['PATCH /things?ID=not-a-number']);
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

@@ -46,6 +46,28 @@ describe('public shapes', () => {
     expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
   });
 
+  it('properties named `example` and `nullable` in a 3.0 document stay properties through the upgrade', async () => {
+    mock = await startMock({ port: 0, specFiles: [fixture('keyword-named-properties')] });
+    const baseUrl = mock.apis[0]!.baseUrl;
+    const post = (body: unknown) =>
+      fetch(`${baseUrl}/things`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ example: 5, nullable: null })).status).toBe(201);
+    expect((await post({ example: 'five' })).status).toBe(400);
+    const run = await runConformance([
+      '--spec',
+      fixture('keyword-named-properties'),
+      '--base-url',
+      baseUrl,
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  });
+
   it('a $ref beside a description shares its target: the mock answers the target, not a "$ref" member', async () => {
     mock = await startMock({ port: 0, specFiles: [fixture('ref-beside-description')] });
     const baseUrl = mock.apis[0]!.baseUrl;
