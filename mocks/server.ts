@@ -145,6 +145,8 @@ function send(response: ServerResponse, documented: Reply): void {
   } else {
     delete headers['content-type'];
   }
+  // Its length known, the body goes out in one piece behind the headers, not in chunks.
+  if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
   response.writeHead(reply.status, headers);
   response.end(payload);
 }

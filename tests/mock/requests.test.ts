@@ -379,5 +379,8 @@ describe('CORS, as prism mock does by default', () => {
     });
     expect(answer.status).toBe(200);
     expect(answer.headers['access-control-allow-origin']).toBe(origin);
+    // Sent whole, its length said: not in chunks.
+    expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.text)));
+    expect(answer.headers['transfer-encoding']).toBeUndefined();
   });
 });
