@@ -21,6 +21,7 @@ import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
+import { bodyNamesOthers } from './others-records.js';
 import { type Draft, validBody } from './positive.js';
 import {
   alignParent,
@@ -130,7 +131,10 @@ function written(ctx: BuildContext, operation: Operation): unknown {
   const body = validBody(ctx, operation);
   if (!media || textLeaves(body, media.schema).length > 0) return stamped(ctx, operation, body);
   const full = sampleValue(media.schema, ctx.seed, true);
-  return stamped(ctx, operation, validAsSent(ctx, operation, full) ? validBody(ctx, operation, full) : body);
+  // On a target holding others' records, a full body naming one (an association's `to.id`) would
+  // hold the whole lifecycle back: the required members write the record just as well.
+  const others = ctx.othersRecords && bodyNamesOthers(full, 'foreign') !== undefined;
+  return stamped(ctx, operation, !others && validAsSent(ctx, operation, full) ? validBody(ctx, operation, full) : body);
 }
 
 function step(

@@ -11,8 +11,9 @@
  */
 
 import { escapeToken } from '../../lib/json-pointer.js';
+import { restCollections } from '../../lib/rest-shape.js';
 import { flatten, jsonEqual, mainType } from '../../lib/schema.js';
-import type { Operation } from '../../lib/spec.js';
+import type { Operation, Spec } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, TestCase, WireValue } from '../types.js';
 
 const SAFE_METHODS = new Set(['get', 'head', 'options', 'trace']);
@@ -24,7 +25,7 @@ const idNamed = (name: string): boolean =>
 type Named = 'made' | 'yours' | 'nothing' | 'guessed';
 
 /** Why a case must not go to a target holding others' records, or undefined when it may. */
-export function othersRecordReason(testCase: Omit<TestCase, 'seq'>): string | undefined {
+export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec): string | undefined {
   const { operation, request, stateful } = testCase;
   const method = operation.method.toLowerCase();
   if (SAFE_METHODS.has(method) || stateful?.rule === 'unknown-id') return undefined;
@@ -58,13 +59,28 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>): string | un
   // what it points at elsewhere (`{"into": {"id": ...}}`), which must be the run's or yours too.
   const scoped = made || named.some(([, kind]) => kind === 'yours');
   const yours = new Set(operation.parameters.filter((p) => p.given === true).map((p) => JSON.stringify(p.example)));
-  const body = unboundBodyId(request, scoped || method === 'post', yours);
+  // A create's top-level ids (a template it starts from, an owner) are read, not changed; an action
+  // that only looks like one (`POST /contacts/merge`, `/gdpr-delete`) changes what they name.
+  const creates = method === 'post' && createsRecords(operation, spec);
+  const top: TopIds = scoped || creates ? 'none' : method === 'post' ? 'foreign' : 'all';
+  const body = unboundBodyId(request, top, yours);
   if (body !== undefined) return `${verb} names a record the run did not make by ${body} in its body: ${refused}`;
   const item = named.length > 0 && endsWith(operation.path, named.at(-1)![0]);
   const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
   if (method === 'delete' && !item && !made && !boundIds)
     return `${verb} ${operation.path} may remove records the run did not make: ${refused}`;
   return undefined;
+}
+
+/**
+ * Whether a POST makes records of a collection: its `x-resource` says so, or the REST shape does and
+ * the collection has records to read, change or list (`/contacts` with `/contacts/{id}`), which an
+ * action answering a record (`/contacts/merge`) has not.
+ */
+function createsRecords(operation: Operation, spec: Spec): boolean {
+  if (operation.resource) return operation.resource.action === 'create';
+  const collection = restCollections(spec).find((c) => c.create === operation);
+  return collection !== undefined && (collection.items.length > 0 || collection.list !== undefined);
 }
 
 /** The names of a path template's parameters, in order (a `#` suffix names none). */
@@ -114,39 +130,56 @@ function namesNothing(schema: Operation['parameters'][number]['schema'], written
   return typeof written === 'string' && written.trim() !== '' && !/^\s*[+-]?(\d|\.\d)/.test(written);
 }
 
+/** An id the client gives a record of its own (`external_id`, `clientReferenceId`), not one naming the server's. */
+const OWN_ID = /^(external|client|idempotency|correlation|request|trace)/i;
+
 /**
- * Where a JSON body names a record the run did not fill in: a top-level id-named member (unless
- * `referencesOnly`), or, at any depth, the `id` of an object that only refers to a record (`{"id"}`,
- * `{"type", "id"}`).
+ * Which of a body's id-named top-level members name records: every one (`all`), all but the ids a
+ * client gives its own records (`foreign`: a create may carry its `external_id`), or none (`none`: the
+ * path names the record the body is about). A reference deeper down is looked at in every case.
  */
-function unboundBodyId(
-  request: PlannedRequest,
-  referencesOnly: boolean,
-  yours: ReadonlySet<string>,
-): string | undefined {
+export type TopIds = 'all' | 'foreign' | 'none';
+
+function unboundBodyId(request: PlannedRequest, top: TopIds, yours: ReadonlySet<string>): string | undefined {
   // A body sent as text (under another Content-Type) is still JSON to a lenient server.
   const value = request.body?.kind === 'raw' ? parsed(request.body.text) : request.body?.value;
-  if (value === null || typeof value !== 'object') return undefined;
   const bound = [request.bodyId?.pointer, ...(request.bodyRefs ?? []).map((ref) => ref.pointer)].filter(
     (p) => p !== undefined,
   );
+  return bodyNamesOthers(value, top, yours, bound);
+}
+
+/**
+ * Where a JSON body names a record neither the run made (`bound`: the pointers it filled with records
+ * of its own) nor the config gives (`yours`): an id-named top-level member (as `top` says), or, at
+ * any depth, the `id` of an object in it (`{"into": {"id": ...}}`, a batch's `{"id", "properties"}`).
+ */
+export function bodyNamesOthers(
+  value: unknown,
+  top: TopIds,
+  yours: ReadonlySet<string> = new Set(),
+  bound: readonly string[] = [],
+): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
   const given = (member: unknown): boolean => member !== null && member !== undefined;
-  if (!referencesOnly && !Array.isArray(value)) {
-    const top = Object.entries(value).find(
-      ([name, member]) => idNamed(name) && given(member) && !bound.includes(`/${escapeToken(name)}`),
+  const free = (pointer: string, member: unknown): boolean =>
+    given(member) &&
+    !bound.some((b) => pointer === b || pointer.startsWith(`${b}/`)) &&
+    !yours.has(JSON.stringify(member));
+  if (top !== 'none' && !Array.isArray(value)) {
+    const named = Object.entries(value).find(
+      ([name, member]) =>
+        idNamed(name) && !(top === 'foreign' && OWN_ID.test(name)) && free(`/${escapeToken(name)}`, member),
     );
-    if (top) return top[0];
+    if (named) return named[0];
   }
   const stack: [unknown, string, number][] = [[value, '', 0]];
   while (stack.length > 0) {
     const [node, pointer, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object' || depth > 8) continue;
-    const reference =
-      !Array.isArray(node) && depth > 0 && 'id' in node && Object.keys(node).every((k) => k === 'id' || k === 'type');
-    if (reference) {
+    if (!Array.isArray(node) && depth > 0 && 'id' in node) {
       const id = (node as { id: unknown }).id;
-      const boundHere = bound.some((b) => pointer === b || pointer.startsWith(`${b}/`));
-      if (given(id) && !boundHere && !yours.has(JSON.stringify(id))) return `${pointer}/id`;
+      if ((typeof id !== 'object' || id === null) && free(`${pointer}/id`, id)) return `${pointer}/id`;
     }
     const entries = Array.isArray(node)
       ? node.map((item, i): [string, unknown] => [String(i), item])

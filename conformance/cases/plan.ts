@@ -409,7 +409,7 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
       ...scenarios.flatMap((s) => s.steps),
       ...(burst?.steps ?? []),
     ]) {
-      const reason = othersRecordReason(testCase);
+      const reason = othersRecordReason(testCase, spec);
       if (reason !== undefined) testCase.request = { ...testCase.request, othersRecord: reason };
     }
   }

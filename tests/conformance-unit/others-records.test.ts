@@ -130,3 +130,41 @@ it("--live: ids in the query, in a body, around a path segment, and a parent giv
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it('--live: actions naming records in their bodies (a purge, a batch update) are held back; a create leaves its associations out so its lifecycle runs', async () => {
+  const sent: string[] = [];
+  const contacts = new Set<string>();
+  const server = await jsonServer(({ method, url, body }) => {
+    sent.push(`${method} ${url.pathname} ${JSON.stringify(body)}`);
+    if (method === 'POST' && url.pathname === '/contacts') {
+      const id = `c${contacts.size + 1}`;
+      contacts.add(id);
+      return { status: 201, body: { id } };
+    }
+    const id = /^\/contacts\/(c\d+)$/.exec(url.pathname)?.[1];
+    if (id !== undefined) {
+      if (!contacts.has(id)) return { status: 404 };
+      if (method === 'DELETE') contacts.delete(id);
+      return { status: method === 'DELETE' ? 204 : 200 };
+    }
+    return { status: url.pathname.endsWith('gdpr-delete') ? 204 : 200 };
+  });
+  try {
+    await runConformance([
+      '--spec',
+      'tests/fixtures/openapi/actions-by-body-ids.yaml',
+      '--base-url',
+      server.url,
+      '--seed',
+      '7',
+      '--live',
+    ]);
+    // No purge or update of a record by an id the run did not make, parseable by any server.
+    const named = sent.filter((line) => /gdpr-delete|batch\/update/.test(line) && /"(objectId|id)":/.test(line));
+    expect(named).toEqual([]);
+    expect(sent.some((line) => line.startsWith('DELETE /contacts/c'))).toBe(true);
+    expect(sent.filter((line) => line.startsWith('GET /contacts/c')).length).toBeGreaterThan(0);
+  } finally {
+    await server.close();
+  }
+});
