@@ -130,6 +130,8 @@ export interface TestCase {
    * Under the vendor's documented rules the request is valid, so its answer tests these assumptions.
    */
   assumptions?: Assumption[];
+  /** A negative or header case: where its request breaks the document (a parameter's place, or the body). */
+  broken?: 'path' | 'query' | 'header' | 'cookie' | 'body';
 }
 
 /** Requests that must run in order, later steps reading ids from earlier ones. */

@@ -151,6 +151,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
         kind: 'negative',
         name: `negative: ${variant.label}`,
         request,
+        broken: 'body',
         ...(assumptions ? { assumptions } : {}),
       });
     }
@@ -160,6 +161,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       drafts.push({
         operation,
         kind: 'negative',
+        broken: 'body',
         name: 'negative: empty body',
         request: withBody(base, { kind: 'raw', text: '', contentType: media.mediaType }),
         ...(reason !== undefined ? { assumptions: [{ pointer: body.pointer, keyword: 'required', reason }] } : {}),
@@ -178,6 +180,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       drafts.push({
         operation,
         kind: 'negative',
+        broken: 'body',
         name: 'negative: malformed JSON',
         request: withBody(base, {
           kind: 'raw',
@@ -193,6 +196,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
       drafts.push({
         operation,
         kind: 'negative',
+        broken: 'body',
         name: `negative: wrong Content-Type ${wrong}`,
         request: withBody(base, { kind: 'raw', text, contentType: wrong }),
       });
@@ -215,7 +219,13 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
         request.omitHeaders = [parameter.name];
       } else if (parameter.in === 'cookie') delete request.cookies[parameter.name];
       else delete request.query[parameter.name];
-      drafts.push({ operation, kind, name: `${kind}: required ${parameter.in} ${parameter.name} missing`, request });
+      drafts.push({
+        operation,
+        kind,
+        name: `${kind}: required ${parameter.in} ${parameter.name} missing`,
+        request,
+        broken: parameter.in,
+      });
     }
     // An optional parameter is checked when present: each violation is sent in it.
     const primitive = isPrimitive(parameter.schema);
@@ -244,6 +254,7 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
         kind,
         name: `${kind}: ${parameter.in} ${parameter.name} ${variant.label.replace(/^\/ /, '')}`,
         request,
+        broken: parameter.in,
         ...(assumptions ? { assumptions } : {}),
       });
     }

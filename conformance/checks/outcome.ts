@@ -2,16 +2,16 @@
  * The checks that judge a status against what the case is about. Exactly one of them applies to a
  * case (by its kind). A throttled answer the run cannot prove premature is not judged.
  */
-import { documentedResponse, documentedStatuses, rejectionResponses } from '../../lib/responses.js';
+import { documentedResponse, documentedStatuses } from '../../lib/responses.js';
 import type { Check, CheckContext, Failure } from '../types.js';
-import { anchored, got, isSuccess, throttleState } from './support.js';
+import { anchored, got, isSuccess, refusalsOf, throttleState } from './support.js';
 
 function rejected(ctx: CheckContext, what: string): Failure | undefined | 'skip' {
   const { response, operation, testCase } = ctx;
   if (!response || throttleState(ctx) === 'unjudged') return 'skip';
   // An operation that documents no answer to a refused request does not say it refuses any: a server
   // that reads a malformed page as the first keeps to it (what such a case gets is judged by the others).
-  if (rejectionResponses(operation).length === 0) return 'skip';
+  if (refusalsOf(testCase).length === 0) return 'skip';
   // Valid under the vendor's own rules: only an assumption of ours says it is invalid.
   if (ctx.rules === 'documented' && testCase.assumptions) return 'skip';
   const allowed = documentedStatuses(operation, '4');

@@ -5,7 +5,6 @@
  * `negative_data_rejected`). `--checks` and `--exclude-checks` filter this list, and the planner
  * asks `judges` which cases the selected checks could judge.
  */
-import { rejectionResponses } from '../../lib/responses.js';
 import { ConfigError } from '../errors.js';
 import type { CaseKind, Check, TestCase } from '../types.js';
 import { contentType, errorFormat, responseSchema, writeOnlyHidden } from './body.js';
@@ -15,6 +14,7 @@ import { rateLimit } from './rate-limit.js';
 import { notAServerError } from './server.js';
 import { resourceAvailability, statefulRules } from './state.js';
 import { statusCodeDocumented } from './status.js';
+import { refusalsOf } from './support.js';
 
 export interface CheckDefinition {
   name: string;
@@ -29,13 +29,13 @@ export interface CheckDefinition {
 }
 
 /** What is known of a case when the planner asks whether a check could judge it. */
-type Judged = Pick<TestCase, 'kind' | 'request' | 'stateful' | 'operation'>;
+type Judged = Pick<TestCase, 'kind' | 'request' | 'stateful' | 'operation' | 'broken'>;
 
 /** A refusal is judged only where the operation documents one (see outcome.ts). */
 const refusalOf =
   (kind: CaseKind) =>
   (testCase: Judged): boolean =>
-    testCase.kind === kind && rejectionResponses(testCase.operation).length > 0;
+    testCase.kind === kind && refusalsOf(testCase).length > 0;
 
 const usesLinkedId = (testCase: Judged): boolean =>
   testCase.kind === 'stateful' ||

@@ -1,7 +1,7 @@
 /** `status_code_documented`: the status (or its range, or `default`) is in the operation's responses. */
-import { documentedStatuses, rejectionResponses } from '../../lib/responses.js';
+import { documentedStatuses } from '../../lib/responses.js';
 import type { Check, CheckContext } from '../types.js';
-import { got, guessedStatuses } from './support.js';
+import { got, guessedStatuses, refusalsOf } from './support.js';
 
 /**
  * Whether the answer is the refusal the case asked for, in a status the operation does not list
@@ -17,7 +17,7 @@ function askedRefusal({ testCase, operation, response }: CheckContext): boolean 
     return (status === 401 || status === 403) && !listed;
   }
   if (status < 400 || status >= 500) return false;
-  return (testCase.kind === 'negative' || testCase.kind === 'header') && rejectionResponses(operation).length === 0;
+  return (testCase.kind === 'negative' || testCase.kind === 'header') && refusalsOf(testCase).length === 0;
 }
 
 export const statusCodeDocumented: Check = (ctx) => {

@@ -16,7 +16,7 @@ import {
   responseAssumption,
 } from '../../lib/provenance.js';
 import { resourceModel } from '../../lib/resources.js';
-import { documentedResponse, underRules } from '../../lib/responses.js';
+import { documentedResponse, rejectionResponses, underRules } from '../../lib/responses.js';
 import { declaredTypes, jsonEqual } from '../../lib/schema.js';
 import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
 import { readParameter } from '../../lib/wire.js';
@@ -226,6 +226,17 @@ export function throttleState(ctx: CheckContext): 'none' | 'premature' | 'unjudg
   const limit = ctx.spec.rateLimit;
   if (!throttle || !limit) return 'none';
   return provablyPremature(throttle, limit) ? 'premature' : 'unjudged';
+}
+
+/**
+ * The documented refusals of a case's request: a not-found (404) refuses a path that names nothing,
+ * not a malformed query, header or body (SendGrid's list read documents 200 and 404 alone).
+ */
+export function refusalsOf(testCase: Pick<TestCase, 'operation' | 'broken'>): Response[] {
+  const refusals = rejectionResponses(testCase.operation);
+  return testCase.broken === undefined || testCase.broken === 'path'
+    ? refusals
+    : refusals.filter((r) => r.status !== '404');
 }
 
 export const THROTTLED = 'throttled by the server: the run cannot tell whether its quota was used before';
