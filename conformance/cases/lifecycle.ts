@@ -133,7 +133,7 @@ function written(ctx: BuildContext, operation: Operation): unknown {
   const full = sampleValue(media.schema, ctx.seed, true);
   // On a target holding others' records, a full body naming one (an association's `to.id`) would
   // hold the whole lifecycle back: the required members write the record just as well.
-  const others = ctx.othersRecords && bodyNamesOthers(full, 'foreign') !== undefined;
+  const others = ctx.othersRecords && bodyNamesOthers(full, 'none', 'id') !== undefined;
   return stamped(ctx, operation, !others && validAsSent(ctx, operation, full) ? validBody(ctx, operation, full) : body);
 }
 

@@ -11,9 +11,11 @@
  */
 
 import { escapeToken } from '../../lib/json-pointer.js';
+import { resourceModel } from '../../lib/resources.js';
 import { restCollections } from '../../lib/rest-shape.js';
 import { flatten, jsonEqual, mainType } from '../../lib/schema.js';
 import type { Operation, Spec } from '../../lib/spec.js';
+import { objectProperties } from '../../lib/wire.js';
 import type { LinkedValue, PlannedRequest, TestCase, WireValue } from '../types.js';
 
 const SAFE_METHODS = new Set(['get', 'head', 'options', 'trace']);
@@ -61,9 +63,15 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec):
   const yours = new Set(operation.parameters.filter((p) => p.given === true).map((p) => JSON.stringify(p.example)));
   // A create's top-level ids (a template it starts from, an owner) are read, not changed; an action
   // that only looks like one (`POST /contacts/merge`, `/gdpr-delete`) changes what they name.
+  // A create's own attributes (an owner, a template it starts from: what its record answers) are read,
+  // not changed; what it only takes (`POST /merges {"primaryId"}`) names what it acts on.
   const creates = method === 'post' && createsRecords(operation, spec);
-  const top: TopIds = scoped || creates ? 'none' : method === 'post' ? 'foreign' : 'all';
-  const body = unboundBodyId(request, top, yours);
+  const top: TopIds = scoped ? 'none' : method === 'post' ? 'foreign' : 'all';
+  const answered = creates ? answeredNames(operation, spec) : undefined;
+  // Deeper down, a record written (a create's, or the one the path names) has attributes named like
+  // ids (`addresses.weChatUserId`): only an `id` of its own names a record there.
+  const deep = scoped || creates ? 'id' : 'any';
+  const body = unboundBodyId(request, top, deep, yours, answered);
   if (body !== undefined) return `${verb} names a record the run did not make by ${body} in its body: ${refused}`;
   const item = named.length > 0 && endsWith(operation.path, named.at(-1)![0]);
   const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
@@ -131,22 +139,35 @@ function namesNothing(schema: Operation['parameters'][number]['schema'], written
 }
 
 /** An id the client gives a record of its own (`external_id`, `clientReferenceId`), not one naming the server's. */
-const OWN_ID = /^(external|client|idempotency|correlation|request|trace)/i;
+const OWN_ID = /^(external|idempotency|correlation|client_?reference)/i;
 
 /**
  * Which of a body's id-named top-level members name records: every one (`all`), all but the ids a
- * client gives its own records (`foreign`: a create may carry its `external_id`), or none (`none`: the
- * path names the record the body is about). A reference deeper down is looked at in every case.
+ * client gives its own records and those a created record answers as its own (`foreign`: a create may
+ * carry its `external_id`, its `ownerId`), or none (`none`: the path names the record the body is
+ * about). A reference deeper down is looked at in every case.
  */
 export type TopIds = 'all' | 'foreign' | 'none';
 
-function unboundBodyId(request: PlannedRequest, top: TopIds, yours: ReadonlySet<string>): string | undefined {
+function unboundBodyId(
+  request: PlannedRequest,
+  top: TopIds,
+  deep: 'id' | 'any',
+  yours: ReadonlySet<string>,
+  answered?: ReadonlySet<string>,
+): string | undefined {
   // A body sent as text (under another Content-Type) is still JSON to a lenient server.
   const value = request.body?.kind === 'raw' ? parsed(request.body.text) : request.body?.value;
   const bound = [request.bodyId?.pointer, ...(request.bodyRefs ?? []).map((ref) => ref.pointer)].filter(
     (p) => p !== undefined,
   );
-  return bodyNamesOthers(value, top, yours, bound);
+  return bodyNamesOthers(value, top, deep, yours, bound, answered);
+}
+
+/** The top-level members of the record a create answers: what it keeps of what it is sent. */
+function answeredNames(operation: Operation, spec: Spec): ReadonlySet<string> {
+  const record = resourceModel(spec).get(operation.operationId)?.recordSchema;
+  return new Set(Object.keys(record ? (objectProperties(record) ?? {}) : {}));
 }
 
 /**
@@ -157,8 +178,10 @@ function unboundBodyId(request: PlannedRequest, top: TopIds, yours: ReadonlySet<
 export function bodyNamesOthers(
   value: unknown,
   top: TopIds,
+  deep: 'id' | 'any',
   yours: ReadonlySet<string> = new Set(),
   bound: readonly string[] = [],
+  answered: ReadonlySet<string> = new Set(),
 ): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const given = (member: unknown): boolean => member !== null && member !== undefined;
@@ -166,10 +189,18 @@ export function bodyNamesOthers(
     given(member) &&
     !bound.some((b) => pointer === b || pointer.startsWith(`${b}/`)) &&
     !yours.has(JSON.stringify(member));
+  // Single values, or a list of them: what an id, or a list of ids, is written as.
+  const ids = (member: unknown): boolean =>
+    typeof member !== 'object' ||
+    member === null ||
+    (Array.isArray(member) && member.length > 0 && member.every((item) => typeof item !== 'object' || item === null));
+  if (top !== 'none' && Array.isArray(value) && value.length > 0 && ids(value) && free('', value)) return '/';
   if (top !== 'none' && !Array.isArray(value)) {
     const named = Object.entries(value).find(
       ([name, member]) =>
-        idNamed(name) && !(top === 'foreign' && OWN_ID.test(name)) && free(`/${escapeToken(name)}`, member),
+        idNamed(name) &&
+        !(top === 'foreign' && (OWN_ID.test(name) || answered.has(name))) &&
+        free(`/${escapeToken(name)}`, member),
     );
     if (named) return named[0];
   }
@@ -177,9 +208,17 @@ export function bodyNamesOthers(
   while (stack.length > 0) {
     const [node, pointer, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object' || depth > 8) continue;
-    if (!Array.isArray(node) && depth > 0 && 'id' in node) {
-      const id = (node as { id: unknown }).id;
-      if ((typeof id !== 'object' || id === null) && free(`${pointer}/id`, id)) return `${pointer}/id`;
+    // Deeper down, an object's `id` names a record (`{"into": {"id"}}`, a batch's `{"id", "properties"}`);
+    // with `deep: 'any'` (an action's body: no record of its own), so does any id-named member
+    // (`contactId`, `filter.ids`).
+    if (!Array.isArray(node) && depth > 0) {
+      const named = Object.entries(node).find(
+        ([name, member]) =>
+          (name === 'id' || (deep === 'any' && idNamed(name))) &&
+          ids(member) &&
+          free(`${pointer}/${escapeToken(name)}`, member),
+      );
+      if (named) return `${pointer}/${escapeToken(named[0])}`;
     }
     const entries = Array.isArray(node)
       ? node.map((item, i): [string, unknown] => [String(i), item])

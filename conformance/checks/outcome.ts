@@ -15,14 +15,19 @@ function rejected(ctx: CheckContext, what: string): Failure | undefined | 'skip'
   // Valid under the vendor's own rules: only an assumption of ours says it is invalid.
   if (ctx.rules === 'documented' && testCase.assumptions) return 'skip';
   const allowed = documentedStatuses(operation, '4');
-  // A 4xx the spec covers, by its code, its range or `default`, is the documented rejection.
-  if (response.status >= 400 && response.status < 500 && documentedResponse(operation, response.status))
+  // A 4xx the spec covers, by its code, its range or `default`, is the documented rejection; but a
+  // not-found refuses no malformed query, header or body where the path names only what exists.
+  const { broken } = testCase;
+  const notFound = response.status === 404 && broken !== undefined && broken !== 'path' && anchored(testCase, ctx.spec);
+  if (response.status >= 400 && response.status < 500 && documentedResponse(operation, response.status) && !notFound)
     return undefined;
   const detail = testCase.name.replace(/^[a-z-]+: /, '');
   return {
     message: isSuccess(response.status)
       ? `${what} accepted with ${response.status}`
-      : `${what} answered ${response.status}, not a documented 4xx`,
+      : notFound
+        ? `${what} answered 404: its path names what exists, and a not-found refuses no malformed ${broken}`
+        : `${what} answered ${response.status}, not a documented 4xx`,
     expected: `a documented 4xx (${allowed.join(', ') || 'none documented'}) for ${detail}`,
     actual: got(response),
     key: isSuccess(response.status) ? 'accepted' : `answered ${response.status}`,

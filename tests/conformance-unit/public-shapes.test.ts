@@ -106,6 +106,30 @@ describe('public shapes', () => {
     }
   });
 
+  it('a 404 to a malformed query of a path naming nothing unknown is no refusal: caught; a 400 is one', async () => {
+    for (const refusal of [404, 400]) {
+      server = await jsonServer(({ url }) => {
+        const limit = url.searchParams.get('limit');
+        return limit !== null && !/^([1-9]|10)$/.test(limit) ? { status: refusal } : { status: 200, body: [] };
+      });
+      const run = await runConformance([
+        '--spec',
+        fixture('not-found-beside-bad-request'),
+        '--base-url',
+        server.url,
+        '--seed',
+        '7',
+      ]);
+      if (refusal === 400) expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      else {
+        expect(run.report?.failures.map((f) => f.check)).toContain('negative_data_rejected');
+        expect(run.stdout).toContain('a not-found refuses no malformed query');
+      }
+      await server.close();
+      server = undefined;
+    }
+  });
+
   it("a URL sent where the record answers an object (Intercom's avatar) is not read back as the text sent", async () => {
     const contacts = new Map<string, { id: string; avatar: { image_url: string } }>();
     server = await jsonServer(({ method, url, body, json }) => {
