@@ -347,18 +347,28 @@ function discriminatorObjects(document: JsonObject): void {
   });
 }
 
-/** Calls `visit` on every object of the document that may be a schema: not data, not a `properties` map. */
-function eachSchemaLike(document: JsonObject, visit: (node: JsonObject) => void): void {
+/**
+ * Calls `visit` on every object of the document that is not data, with the key it was reached
+ * through (an entry of a named map is reached through none); `visit` may change the object's own keys.
+ */
+function eachObject(document: JsonObject, visit: (node: JsonObject, parentKey: string | undefined) => void): void {
   const stack: [unknown, string | undefined][] = [[document, undefined]];
   while (stack.length > 0) {
     const [node, parentKey] = stack.pop()!;
     if (Array.isArray(node)) for (const item of node) stack.push([item, parentKey]);
     else if (isObject(node)) {
-      if (parentKey !== 'properties') visit(node);
+      visit(node, parentKey);
       for (const [key, value] of Object.entries(node))
         if (!isDataKey(key, value, parentKey)) stack.push([value, memberKey(parentKey, key)]);
     }
   }
+}
+
+/** Calls `visit` on every object of the document that may be a schema: not data, not a `properties` map. */
+function eachSchemaLike(document: JsonObject, visit: (node: JsonObject) => void): void {
+  eachObject(document, (node, parentKey) => {
+    if (parentKey !== 'properties') visit(node);
+  });
 }
 
 /** `minimum: 0, exclusiveMinimum: true` as `exclusiveMinimum: 0`; `false` says nothing. */
@@ -449,23 +459,14 @@ function restorePropertyNames(document: JsonObject): void {
 
 /** Gives every `properties` map's keys the names `rename` says, in place, keeping their order. */
 function renameProperties(document: JsonObject, rename: (name: string) => string): void {
-  const stack: [unknown, string | undefined][] = [[document, undefined]];
-  while (stack.length > 0) {
-    const [node, parentKey] = stack.pop()!;
-    if (Array.isArray(node)) for (const item of node) stack.push([item, parentKey]);
-    else if (isObject(node)) {
-      if (parentKey === 'properties') {
-        const entries = Object.entries(node);
-        if (entries.some(([name]) => rename(name) !== name)) {
-          for (const [name] of entries) delete node[name];
-          for (const [name, value] of entries)
-            Object.defineProperty(node, rename(name), { value, enumerable: true, writable: true, configurable: true });
-        }
-      }
-      for (const [key, value] of Object.entries(node))
-        if (!isDataKey(key, value, parentKey)) stack.push([value, memberKey(parentKey, key)]);
-    }
-  }
+  eachObject(document, (node, parentKey) => {
+    if (parentKey !== 'properties') return;
+    const entries = Object.entries(node);
+    if (!entries.some(([name]) => rename(name) !== name)) return;
+    for (const [name] of entries) delete node[name];
+    for (const [name, value] of entries)
+      Object.defineProperty(node, rename(name), { value, enumerable: true, writable: true, configurable: true });
+  });
 }
 
 export async function readDocument(file: string): Promise<SourceDocument> {
