@@ -249,35 +249,15 @@ function scalarReach(source: JsonObject): Map<string, Assumption[]> {
   return memo;
 }
 
-const nodesBySource = new WeakMap<JsonObject, Map<string, unknown>>();
-
-/**
- * The node at `pointer` in a parsed document, looked up once per document and pointer: answers
- * are judged against the same few places thousands of times. Throws as getPointer does.
- */
-export function nodeAt(source: JsonObject, pointer: string): unknown {
-  let nodes = nodesBySource.get(source);
-  if (!nodes) nodesBySource.set(source, (nodes = new Map()));
-  if (nodes.has(pointer)) return nodes.get(pointer);
-  const node = getPointer(source, pointer);
-  nodes.set(pointer, node);
-  return node;
-}
-
-const reachBySource = new WeakMap<JsonObject, Map<string, boolean>>();
+/** The node at `pointer` in a parsed document, looked up once per document and pointer. Throws as getPointer does. */
+export const nodeAt = perPointer(getPointer as (source: JsonObject, pointer: string) => unknown);
 
 /**
  * Whether an inferred rule can be reached from the node at `pointer`: a mark on it, below it, or
  * behind a local `$ref` on the way. Where none can, the schema's documented rules are all its rules.
  * A reference into another document cannot be followed here and counts as reaching one.
  */
-export function marksReachable(source: JsonObject, pointer: string): boolean {
-  let known = reachBySource.get(source);
-  if (!known) reachBySource.set(source, (known = new Map()));
-  let reaches = known.get(pointer);
-  if (reaches === undefined) known.set(pointer, (reaches = searchMarks(source, pointer)));
-  return reaches;
-}
+export const marksReachable = perPointer(searchMarks);
 
 function searchMarks(source: JsonObject, pointer: string): boolean {
   const seen = new Set<object>();
@@ -335,16 +315,21 @@ export function inferredOnly(source: JsonObject, errors: readonly ErrorObject[])
  * lib/dereference.ts). A shared response (`$ref: '#/components/responses/Unauthorized'`) carries
  * its marks at the component, and that is where its assumptions are decided and removed.
  */
-export function markedPointer(source: JsonObject, pointer: string): string {
-  // Asked for every answer's response and headers: a document's answers are computed once.
-  let known = markedBySource.get(source);
-  if (!known) markedBySource.set(source, (known = new Map()));
-  let marked = known.get(pointer);
-  if (marked === undefined) known.set(pointer, (marked = resolveMarked(source, pointer)));
-  return marked;
-}
+// Asked for every answer's response and headers: a document's answers are computed once.
+export const markedPointer = perPointer(resolveMarked);
 
-const markedBySource = new WeakMap<JsonObject, Map<string, string>>();
+/** `compute` asked once per document and pointer: answers are judged against the same few places thousands of times. */
+function perPointer<T>(
+  compute: (source: JsonObject, pointer: string) => T,
+): (source: JsonObject, pointer: string) => T {
+  const bySource = new WeakMap<JsonObject, Map<string, T>>();
+  return (source, pointer) => {
+    let known = bySource.get(source);
+    if (!known) bySource.set(source, (known = new Map()));
+    if (!known.has(pointer)) known.set(pointer, compute(source, pointer));
+    return known.get(pointer) as T;
+  };
+}
 
 function resolveMarked(source: JsonObject, pointer: string): string {
   let at = pointer;
