@@ -9,6 +9,7 @@ import { accepts, plainAccepts } from './check.js';
 import {
   type Ctx,
   child,
+  firstOf,
   guarded,
   type LocalVariant,
   SHALLOW_DEPTH,
@@ -64,12 +65,13 @@ export function fillArray(
     const tries = flat.uniqueItems || contains ? count + 6 : 1;
     const fresh = (v: unknown): boolean => !flat.uniqueItems || !items.some((other) => jsonEqual(other, v));
     let found: unknown;
-    if (needed > 0) found = walker.candidates(conjunction(base, contains!), itemCtx, tries).find(fresh);
+    if (needed > 0) found = firstOf(walker.candidates(conjunction(base, contains!), itemCtx, tries), fresh);
     if (found !== undefined) needed--;
     else {
-      found = walker
-        .candidates(base, itemCtx, tries)
-        .find((v) => fresh(v) && (contains === undefined || loose || !accepts(contains, v)));
+      found = firstOf(
+        walker.candidates(base, itemCtx, tries),
+        (v) => fresh(v) && (contains === undefined || loose || !accepts(contains, v)),
+      );
       if (found !== undefined && contains !== undefined && accepts(contains, found)) needed--;
     }
     if (found === undefined) {

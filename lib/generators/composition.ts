@@ -20,6 +20,7 @@ import { accepts } from './check.js';
 import { propertySchema } from './objects.js';
 import {
   type Ctx,
+  firstOf,
   type LocalVariant,
   SHALLOW_DEPTH,
   UnsatisfiableSchemaError,
@@ -189,11 +190,11 @@ function valueFor(option: Option, ctx: Ctx, walker: Walker): unknown | undefined
   if (!known) found.set(option, (known = new Map()));
   const key = `${ctx.seed} ${ctx.depth} ${ctx.full}`;
   if (!known.has(key)) {
-    let value = walker.candidates(option.schema, ctx, ATTEMPTS).find((v) => option.ok(v));
+    let value = firstOf(walker.candidates(option.schema, ctx, ATTEMPTS), option.ok);
     // Every writable property at once can be what the branch forbids (`not: {required: [a, b]}`
     // beside `anyOf` of each): then the required ones only.
     if (value === undefined && ctx.full)
-      value = walker.candidates(option.schema, { ...ctx, full: false }, ATTEMPTS).find((v) => option.ok(v));
+      value = firstOf(walker.candidates(option.schema, { ...ctx, full: false }, ATTEMPTS), option.ok);
     known.set(key, value === undefined ? undefined : tagged(option, value));
   }
   const value = known.get(key);
@@ -240,18 +241,19 @@ export function composedBoundaries(flat: JsonSchema, ctx: Ctx, walker: Walker): 
   return variants;
 }
 
+function* concat(...parts: Iterable<unknown>[]): Generator<unknown> {
+  for (const part of parts) yield* part;
+}
+
 const OTHER_VALUES: unknown[] = ['not-matching', 12345, 0.5, true, null, { key: 'value' }, ['item'], {}, []];
 
 export function composedViolations(flat: JsonSchema, value: unknown, ctx: Ctx, walker: Walker): LocalVariant[] {
   const { keyword, rest, branches } = split(flat);
   const variants: LocalVariant[] = [];
   // Minimal values (required properties only) break `then`/`else`/`allOf` requirements more often.
-  const valuesOf = (schema: JsonSchema): unknown[] => [
-    ...walker.candidates(schema, { ...ctx, full: false }, ATTEMPTS),
-    ...walker.candidates(schema, ctx, ATTEMPTS),
-  ];
-  const restValues = (): unknown[] => valuesOf(rest);
-  const first = (candidates: unknown[], test: (v: unknown) => boolean): unknown => candidates.find(test);
+  const valuesOf = (schema: JsonSchema): Iterable<unknown> =>
+    concat(walker.candidates(schema, { ...ctx, full: false }, ATTEMPTS), walker.candidates(schema, ctx, ATTEMPTS));
+  const restValues = (): Iterable<unknown> => valuesOf(rest);
   if (keyword === 'oneOf' || keyword === 'anyOf') {
     const rejected = (v: unknown): boolean => branches.every((b) => !accepts(b, v));
     if (flat.discriminator && isObject(value)) {
@@ -263,13 +265,13 @@ export function composedViolations(flat: JsonSchema, value: unknown, ctx: Ctx, w
           keyword: 'discriminator',
         });
     }
-    const none = first([...restValues(), ...OTHER_VALUES], rejected);
+    const none = firstOf(concat(restValues(), OTHER_VALUES), rejected);
     if (none !== undefined) variants.push({ label: `a value no ${keyword} branch accepts`, value: none, keyword });
     if (keyword === 'oneOf') {
       for (let i = 0; i < Math.min(branches.length, 3) && variants.length < 3; i++)
         for (let j = i + 1; j < Math.min(branches.length, 3); j++) {
           const both = conjunction(conjunction(rest, branches[i]!), branches[j]!);
-          const twice = first(
+          const twice = firstOf(
             walker.candidates(both, ctx, 2),
             (v) => accepts(branches[i]!, v) && accepts(branches[j]!, v),
           );
@@ -281,23 +283,23 @@ export function composedViolations(flat: JsonSchema, value: unknown, ctx: Ctx, w
     }
   } else if (keyword === 'not') {
     const excluded = subschema(flat.not);
-    const hit = first([...valuesOf(conjunction(rest, excluded)), ...valuesOf(excluded)], (v) => accepts(excluded, v));
+    const hit = firstOf(concat(valuesOf(conjunction(rest, excluded)), valuesOf(excluded)), (v) => accepts(excluded, v));
     if (hit !== undefined) variants.push({ label: 'a value "not" excludes', value: hit, keyword: 'not' });
   } else if (keyword === 'if') {
     const condition = subschema(flat.if);
     if (flat.then !== undefined) {
       const then = subschema(flat.then);
-      const hit = first(valuesOf(conjunction(rest, condition)), (v) => accepts(condition, v) && !accepts(then, v));
+      const hit = firstOf(valuesOf(conjunction(rest, condition)), (v) => accepts(condition, v) && !accepts(then, v));
       if (hit !== undefined) variants.push({ label: '"if" holds but "then" fails', value: hit, keyword: 'then' });
     }
     if (flat.else !== undefined) {
       const otherwise = subschema(flat.else);
-      const hit = first(restValues(), (v) => !accepts(condition, v) && !accepts(otherwise, v));
+      const hit = firstOf(restValues(), (v) => !accepts(condition, v) && !accepts(otherwise, v));
       if (hit !== undefined) variants.push({ label: '"if" fails and "else" fails', value: hit, keyword: 'else' });
     }
   } else {
     const parts = (flat.allOf ?? []).map(subschema);
-    const hit = first(restValues(), (v) => parts.some((p) => !accepts(p, v)));
+    const hit = firstOf(restValues(), (v) => parts.some((p) => !accepts(p, v)));
     if (hit !== undefined) variants.push({ label: 'a value one allOf member rejects', value: hit, keyword: 'allOf' });
   }
   const seen = new Set<string>();

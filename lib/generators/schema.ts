@@ -54,8 +54,8 @@ export class UnsatisfiableSchemaError extends Error {
 export interface Walker {
   /** A valid value, or UnsatisfiableSchemaError. */
   sample(schema: JsonSchema, ctx: Ctx): unknown;
-  /** Up to `count` distinct valid values, the sample first; [] when there is none. */
-  candidates(schema: JsonSchema, ctx: Ctx, count: number): unknown[];
+  /** Up to `count` distinct valid values, the sample first, made as they are asked for; none when there is none. */
+  candidates(schema: JsonSchema, ctx: Ctx, count: number): Iterable<unknown>;
   /** Random valid values at the context's depth. */
   arbitrary(schema: JsonSchema, ctx: Ctx): fc.Arbitrary<unknown>;
 }
@@ -68,6 +68,12 @@ export const child = (ctx: Ctx, token: string | number): Ctx => ({
 });
 
 /** A short, stable key for de-duplicating generated values (never used on schemas). */
+/** The first value the test accepts; later values are never made. */
+export function firstOf(values: Iterable<unknown>, test: (value: unknown) => boolean): unknown {
+  for (const value of values) if (test(value)) return value;
+  return undefined;
+}
+
 export const valueKey = (value: unknown): string => JSON.stringify(value) ?? 'undefined';
 
 /** The arbitrary's values where `ok`, the known-good fallback where not: never filters, never loops. */

@@ -157,25 +157,25 @@ function sampleAt(raw: JsonSchema, ctx: Ctx): unknown {
 /** JSON round trip: fast-check may build null-prototype objects and -0. */
 const plain = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 
-function candidatesAt(schema: JsonSchema, ctx: Ctx, count: number): unknown[] {
+/** Lazy: most callers take the first candidate a test accepts, and the sample usually is it. */
+function* candidatesAt(schema: JsonSchema, ctx: Ctx, count: number): Generator<unknown> {
   let first: unknown;
   try {
     first = sampleAt(schema, ctx);
   } catch (error) {
-    if (error instanceof UnsatisfiableSchemaError) return [];
+    if (error instanceof UnsatisfiableSchemaError) return;
     throw error;
   }
-  const out = [first];
-  if (count <= 1) return out;
+  yield first;
+  if (count <= 1) return;
   const seen = new Set([valueKey(first)]);
   for (const value of fc.sample(arbitraryAt(schema, ctx), { seed: ctx.seed + ctx.depth, numRuns: count * 2 })) {
     const clean = plain(value);
     if (seen.has(valueKey(clean))) continue;
     seen.add(valueKey(clean));
-    out.push(clean);
-    if (out.length >= count) break;
+    yield clean;
+    if (seen.size >= count) return;
   }
-  return out;
 }
 
 const arbitraries = new WeakMap<JsonSchema, Map<number, fc.Arbitrary<unknown>>>();
@@ -248,7 +248,7 @@ export function sampleValue(schema: JsonSchema, seed: number, full = true): unkn
 /** `count` pairwise different valid items, deterministic for the seed (fewer if there are not as many). */
 export function distinctItems(itemSchema: JsonSchema, count: number, seed: number): unknown[] {
   if (count <= 0) return [];
-  return candidatesAt(itemSchema, root(seed, true), count);
+  return [...candidatesAt(itemSchema, root(seed, true), count)];
 }
 
 /** Random valid values, deterministic for the seed; [] when the schema has no value the generators can make. */
