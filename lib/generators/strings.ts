@@ -226,7 +226,8 @@ export function sampleString(flat: JsonSchema, ctx: Ctx): string {
         'pattern',
         `pattern ${flat.pattern} is not a valid regular expression`,
       );
-    const found = [fit(WORD, flat), ...matchingStrings(flat, ctx.seed, 1)].find(ok);
+    const word = fit(WORD, flat);
+    const found = ok(word) ? word : matchingStrings(flat, ctx.seed, 1).find(ok);
     if (found === undefined)
       throw new UnsatisfiableSchemaError(
         ctx.pointer,

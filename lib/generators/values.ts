@@ -251,16 +251,25 @@ export function distinctItems(itemSchema: JsonSchema, count: number, seed: numbe
   return [...candidatesAt(itemSchema, root(seed, true), count)];
 }
 
-/** Random valid values, deterministic for the seed; [] when the schema has no value the generators can make. */
-export function randomValues(schema: JsonSchema, seed: number, count: number): unknown[] {
+/**
+ * Up to `count` random valid values, deterministic for the seed, made as they are asked for (in two
+ * batches); none when the schema has no value the generators can make.
+ */
+export function* randomValues(schema: JsonSchema, seed: number, count: number): Generator<unknown> {
   let generator: fc.Arbitrary<unknown>;
   try {
     generator = arbitraryAt(schema, root(seed, true));
   } catch (error) {
-    if (error instanceof UnsatisfiableSchemaError) return [];
+    if (error instanceof UnsatisfiableSchemaError) return;
     throw error;
   }
-  return fc.sample(generator, { seed, numRuns: count }).map(plain);
+  // A seed's longer sample starts with its shorter one: the second batch continues the first.
+  let made = 0;
+  for (const size of [Math.ceil(count / 2), count]) {
+    if (size <= made) continue;
+    for (const value of fc.sample(generator, { seed, numRuns: size }).slice(made)) yield plain(value);
+    made = size;
+  }
 }
 
 /** A fast-check arbitrary of valid values; throws UnsatisfiableSchemaError like sampleValue. */

@@ -16,7 +16,16 @@ describe('the walker', () => {
     const value = sampleValue(schema, 1);
     expect(JSON.stringify(value).length).toBeLessThan(2000);
     expect(variantsOf(schema, value, 'violations', 1).length).toBeGreaterThan(3);
-    expect(randomValues(schema, 1, 5)).toHaveLength(5);
+    expect([...randomValues(schema, 1, 5)]).toHaveLength(5);
+  });
+
+  test('random values asked for fewer are the start of those asked for more, whatever is read of them', () => {
+    const schema: JsonSchema = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } } };
+    const seven = [...randomValues(schema, 11, 7)];
+    expect(seven).toHaveLength(7);
+    expect([...randomValues(schema, 11, 3)]).toEqual(seven.slice(0, 3));
+    const first = randomValues(schema, 11, 7).next().value;
+    expect(first).toEqual(seven[0]);
   });
 
   test('a recursion with no way out is unsatisfiable', () => {
@@ -39,7 +48,7 @@ describe('the walker', () => {
   test('same seed, same values in the same order', () => {
     const schema = tree();
     const run = (): string =>
-      JSON.stringify([variantsOf(schema, sampleValue(schema, 3), 'boundaries', 3), randomValues(schema, 3, 4)]);
+      JSON.stringify([variantsOf(schema, sampleValue(schema, 3), 'boundaries', 3), [...randomValues(schema, 3, 4)]]);
     expect(run()).toBe(run());
   });
 });
