@@ -368,19 +368,33 @@ function newId(
     const id = randomUUID();
     return { id, key: id };
   }
-  const number = collection.allocate(binding.idSeed);
-  if (binding.idKind === 'integer') return { id: number, key: String(number) };
-  const counted = String(number);
-  const schema = binding.idSchema;
-  if (!schema || validators.get(schema)(counted)) return { id: counted, key: counted };
-  // A patterned id (`ord_` and 26 characters): the documented one with its end replaced by the count,
-  // so the answer fits its schema and names the record it stored.
-  const template = sampleFrom(schema, 0);
-  if (typeof template === 'string' && template.length >= counted.length) {
-    const id = `${template.slice(0, template.length - counted.length)}${counted}`;
-    if (validators.get(schema)(id)) return { id, key: id };
+  for (;;) {
+    const number = collection.allocate(binding.idSeed);
+    if (binding.idKind === 'integer') return { id: number, key: String(number) };
+    const counted = String(number);
+    const schema = binding.idSchema;
+    if (!schema || validators.get(schema)(counted)) return { id: counted, key: counted };
+    const id = patternedId(sampleFrom(schema, 0), counted, (text) => validators.get(schema)(text)) ?? counted;
+    // A count whose id an earlier one already made (a template ending in the count's own digits) is skipped.
+    if (collection.get(id) === undefined) return { id, key: id };
   }
-  return { id: counted, key: counted };
+}
+
+/** Counts this wide end a patterned id: one count's id is no other's while the counts fit. */
+const COUNT_WIDTH = 8;
+
+/**
+ * A patterned id (`ord_` and 26 characters): the documented one with its end replaced by the count,
+ * zero-padded, so the answer fits its schema and names the record it stored.
+ */
+function patternedId(template: unknown, counted: string, fits: (id: string) => boolean): string | undefined {
+  if (typeof template !== 'string') return undefined;
+  for (const count of [counted.padStart(Math.min(COUNT_WIDTH, template.length), '0'), counted]) {
+    if (template.length < count.length) continue;
+    const id = `${template.slice(0, template.length - count.length)}${count}`;
+    if (fits(id)) return id;
+  }
+  return undefined;
 }
 
 function notFound(binding: ResourceBinding, raw: string): StateDecision {
