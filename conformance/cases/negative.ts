@@ -4,6 +4,7 @@
  * headers. A body or parameter is only kept if AJV confirms it is invalid.
  */
 import { sampleValue, variantsOf } from '../../lib/generators/values.js';
+import { isObject } from '../../lib/json.js';
 import { getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { mediaTypeMatches } from '../../lib/media-type.js';
@@ -125,8 +126,9 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
     const full = sampleValue(media.schema, ctx.seed, true);
     const form = sendsForm(operation);
     for (const variant of variantsOf(media.schema, full, 'violations', ctx.seed)) {
-      // A form is fields of an object: a whole body of another type cannot be written as one.
-      if (form && variant.pointer === '') continue;
+      // A form is fields of an object: a whole body of another type cannot be written as one (an
+      // object lacking a required field, or with one too many, still can).
+      if (form && variant.pointer === '' && !isObject(variant.value)) continue;
       // A body that lacks or breaks the record's id (or a reference, or an item of a list of them) keeps
       // it so: no created id is written over what the violation changed. Elsewhere the ids stay real, so
       // the case breaks only its own rule.

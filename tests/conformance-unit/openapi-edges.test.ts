@@ -1215,6 +1215,29 @@ it('an update by POST to the record path is part of the lifecycle: a server that
   }
 });
 
+it('a form lacking a required field is a negative case: a server taking one fails negative_data_rejected alone', async () => {
+  for (const strict of [true, false]) {
+    let made = 0;
+    const target = await serve((_method, _url, text, contentType) => {
+      if (contentType !== 'application/x-www-form-urlencoded') return { status: 400, text: '' };
+      const fields = new URLSearchParams(text);
+      if (strict && !fields.has('Identity')) return { status: 400, text: '' };
+      return { status: 201, body: { sid: `US${++made}` } };
+    });
+    try {
+      const run = await runFixture('form-required.yaml', target.baseUrl, '--seed', '7', '--no-random');
+      if (strict) expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      else {
+        expect(run.code, run.describe()).toBe(1);
+        expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['negative_data_rejected']));
+        expect(JSON.stringify(run.report?.failures.map((f) => f.case))).toContain('missing required');
+      }
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it("a Swagger 2.0 discriminator (a property name) gives a body its schema's name: a server taking only known names passes", async () => {
   const target = await serve((_method, _url, text, contentType) => {
     const pet = jsonOf(text, contentType);
