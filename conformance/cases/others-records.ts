@@ -10,10 +10,11 @@
  * so (stateful.ts); reads are never held back.
  */
 
+import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
 import { resourceModel } from '../../lib/resources.js';
 import { restCollections } from '../../lib/rest-shape.js';
-import { flatten, jsonEqual, mainType } from '../../lib/schema.js';
+import { flatten, jsonEqual, mainType, patternRegExp } from '../../lib/schema.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import { objectProperties } from '../../lib/wire.js';
 import type { LinkedValue, PlannedRequest, TestCase, WireValue } from '../types.js';
@@ -129,13 +130,46 @@ function naming(
 }
 
 /**
- * Whether a value cannot name a record of a numeric id however leniently a server reads it: text
- * with no number to start with (`not-a-number`, where `1.5` or `7abc` may be read as 1 or 7).
+ * Whether a value cannot name a record however leniently a server reads it: for a numeric id, text
+ * with no number to start with (`not-a-number`, where `1.5` or `7abc` may be read as 1 or 7); for a
+ * text id, one no reading of which (trimmed, in either case, a UUID without its hyphens) fits the
+ * vendor's own format, pattern or length (an inferred rule may be wrong, and proves nothing).
  */
 function namesNothing(schema: Operation['parameters'][number]['schema'], written: unknown): boolean {
-  const type = mainType(flatten(schema));
-  if (type !== 'integer' && type !== 'number') return false;
-  return typeof written === 'string' && written.trim() !== '' && !/^\s*[+-]?(\d|\.\d)/.test(written);
+  const flat = flatten(schema);
+  const type = mainType(flat);
+  if (type === 'integer' || type === 'number')
+    return typeof written === 'string' && written.trim() !== '' && !/^\s*[+-]?(\d|\.\d)/.test(written);
+  if (typeof written !== 'string') return false;
+  const inferred = inferredKeywords(schema);
+  const vendors = (keyword: string): boolean => !inferred.has(keyword);
+  const text = written.trim();
+  const readings = [text, text.toLowerCase(), text.toUpperCase()];
+  if (flat.format === 'uuid' && vendors('format') && !/^[0-9a-f]{32}$/i.test(text.replace(/^urn:uuid:|[-{}]/gi, '')))
+    return true;
+  const pattern = flat.pattern === undefined || !vendors('pattern') ? undefined : regExp(flat.pattern);
+  if (pattern && !readings.some((reading) => pattern.test(reading))) return true;
+  const length = [...text].length;
+  return (
+    (flat.minLength !== undefined && vendors('minLength') && length < flat.minLength) ||
+    (flat.maxLength !== undefined && vendors('maxLength') && length > flat.maxLength)
+  );
+}
+
+/** The keywords an `x-inferred` mark names on the schema or any of its `allOf` members. */
+function inferredKeywords(schema: unknown, out = new Set<string>()): Set<string> {
+  if (!isObject(schema)) return out;
+  if (isObject(schema['x-inferred'])) for (const keyword of Object.keys(schema['x-inferred'])) out.add(keyword);
+  if (Array.isArray(schema.allOf)) for (const member of schema.allOf) inferredKeywords(member, out);
+  return out;
+}
+
+function regExp(pattern: string): RegExp | undefined {
+  try {
+    return patternRegExp(pattern);
+  } catch {
+    return undefined;
+  }
 }
 
 /** An id the client gives a record of its own (`external_id`, `clientReferenceId`), not one naming the server's. */

@@ -170,3 +170,38 @@ it('--live: actions naming records in their bodies (a purge, a batch update) are
     await server.close();
   }
 });
+
+it('--live: a malformed text id goes only where no reading of it fits the vendor’s own format, pattern or length', async () => {
+  const deleted: string[] = [];
+  const server = await jsonServer(({ method, url }) => {
+    if (method === 'DELETE') deleted.push(decodeURIComponent(url.pathname));
+    return { status: 404 };
+  });
+  try {
+    await runConformance(
+      [
+        '--spec',
+        'tests/fixtures/openapi/others-records-text-ids.yaml',
+        '--base-url',
+        server.url,
+        '--seed',
+        '7',
+        '--live',
+      ],
+      { json: false },
+    );
+    const fits = (path: string): boolean => {
+      const [, kind, raw = ''] = path.split('/');
+      const text = raw.trim();
+      if (kind === 'groups') return /^[0-9a-f]{32}$/i.test(text.replace(/[-{}]/g, ''));
+      if (kind === 'roles') return /^RL[0-9a-f]{32}$/i.test(text);
+      return true;
+    };
+    // Some malformed ids went (they name no record), and not one that some server could read as a record's.
+    expect(deleted.some((path) => path.startsWith('/groups/'))).toBe(true);
+    expect(deleted.some((path) => path.startsWith('/roles/'))).toBe(true);
+    expect(deleted.filter(fits)).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});
