@@ -69,10 +69,11 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec):
   const creates = method === 'post' && createsRecords(operation, spec);
   const top: TopIds = scoped ? 'none' : method === 'post' ? 'foreign' : 'all';
   const answered = creates ? answeredNames(operation, spec) : undefined;
+  const own = creates ? ownIdNames(operation, spec) : undefined;
   // Deeper down, a record written (a create's, or the one the path names) has attributes named like
   // ids (`addresses.weChatUserId`): only an `id` of its own names a record there.
   const deep = scoped || creates ? 'id' : 'any';
-  const body = unboundBodyId(request, top, deep, yours, answered);
+  const body = unboundBodyId(request, top, deep, yours, answered, own);
   if (body !== undefined) return `${verb} names a record the run did not make by ${body} in its body: ${refused}`;
   const item = named.length > 0 && endsWith(operation.path, named.at(-1)![0]);
   const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
@@ -189,16 +190,31 @@ function unboundBodyId(
   deep: 'id' | 'any',
   yours: ReadonlySet<string>,
   answered?: ReadonlySet<string>,
+  own?: ReadonlySet<string>,
 ): string | undefined {
   // A body sent as text (under another Content-Type) is still JSON to a lenient server.
   const value = request.body?.kind === 'raw' ? parsed(request.body.text) : request.body?.value;
   const bound = [request.bodyId?.pointer, ...(request.bodyRefs ?? []).map((ref) => ref.pointer)].filter(
     (p) => p !== undefined,
   );
-  return bodyNamesOthers(value, top, deep, yours, bound, answered);
+  return bodyNamesOthers(value, top, deep, yours, bound, answered, own);
 }
 
 /** The top-level members of the record a create answers: what it keeps of what it is sent. */
+/**
+ * The names a create's records carry their own id by (`id`, Xero's `ContactID`: the record's id
+ * member, the parameter its item paths take): sent with a value the run did not make, they ask for
+ * an existing record, which an upsert (`POST /Contacts`, "updates or creates") then changes.
+ */
+function ownIdNames(operation: Operation, spec: Spec): ReadonlySet<string> {
+  const names = new Set<string>();
+  const binding = resourceModel(spec).get(operation.operationId);
+  if (binding?.idField) names.add(binding.idField);
+  if (operation.resource?.id) names.add(operation.resource.id);
+  for (const item of restCollections(spec).find((c) => c.create === operation)?.items ?? []) names.add(item.idParameter);
+  return names;
+}
+
 function answeredNames(operation: Operation, spec: Spec): ReadonlySet<string> {
   const record = resourceModel(spec).get(operation.operationId)?.recordSchema;
   return new Set(Object.keys(record ? (objectProperties(record) ?? {}) : {}));
@@ -206,8 +222,9 @@ function answeredNames(operation: Operation, spec: Spec): ReadonlySet<string> {
 
 /**
  * Where a JSON body names a record neither the run made (`bound`: the pointers it filled with records
- * of its own) nor the config gives (`yours`): an id-named top-level member (as `top` says), or, at
- * any depth, the `id` of an object in it (`{"into": {"id": ...}}`, a batch's `{"id", "properties"}`).
+ * of its own) nor the config gives (`yours`): an id-named top-level member (as `top` says; a create's
+ * `own` id names are never its mere attributes), or, at any depth, the `id` (or an `own` id name) of
+ * an object in it (`{"into": {"id": ...}}`, a batch's `{"id", "properties"}`, Xero's `Contacts[].ContactID`).
  */
 export function bodyNamesOthers(
   value: unknown,
@@ -216,6 +233,7 @@ export function bodyNamesOthers(
   yours: ReadonlySet<string> = new Set(),
   bound: readonly string[] = [],
   answered: ReadonlySet<string> = new Set(),
+  own: ReadonlySet<string> = new Set(),
 ): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const given = (member: unknown): boolean => member !== null && member !== undefined;
@@ -233,7 +251,7 @@ export function bodyNamesOthers(
     const named = Object.entries(value).find(
       ([name, member]) =>
         idNamed(name) &&
-        !(top === 'foreign' && (OWN_ID.test(name) || answered.has(name))) &&
+        !(top === 'foreign' && (OWN_ID.test(name) || (answered.has(name) && !own.has(name)))) &&
         free(`/${escapeToken(name)}`, member),
     );
     if (named) return named[0];
@@ -248,7 +266,7 @@ export function bodyNamesOthers(
     if (!Array.isArray(node) && depth > 0) {
       const named = Object.entries(node).find(
         ([name, member]) =>
-          (name === 'id' || (deep === 'any' && idNamed(name))) &&
+          (name === 'id' || own.has(name) || (deep === 'any' && idNamed(name))) &&
           ids(member) &&
           free(`${pointer}/${escapeToken(name)}`, member),
       );

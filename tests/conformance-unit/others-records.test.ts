@@ -205,3 +205,33 @@ it('--live: a malformed text id goes only where no reading of it fits the vendor
     await server.close();
   }
 });
+
+it("--live: a create naming an existing record by its own id member (an upsert's ThingID, a pet's id) is held back", async () => {
+  const posted: string[] = [];
+  const server = await jsonServer(({ method, url, body }) => {
+    if (method === 'POST') posted.push(`${url.pathname} ${JSON.stringify(body)}`);
+    if (url.pathname === '/Pets') return { status: 200, body: { id: 1000 + posted.length, name: 'made' } };
+    if (url.pathname === '/Things') return { status: 200, body: { Things: [] } };
+    return { status: 404 };
+  });
+  try {
+    const run = await runConformance([
+      '--spec',
+      'tests/fixtures/openapi/others-records-upsert.yaml',
+      '--base-url',
+      server.url,
+      '--seed',
+      '7',
+      '--live',
+    ]);
+    expect(run.report?.notSentBy.map((n) => n.reason).join('\n'), run.describe()).toContain(
+      'did not make by /Things/0/ThingID',
+    );
+    expect(posted.filter((line) => line.includes('3f2c8a61-5b7e-4d1a-9c3f-2e8b7a6d5c41'))).toEqual([]);
+    // The pet's documented id 10 (or a boundary of it) is someone's pet; a pet without an id still goes.
+    expect(posted.filter((line) => line.startsWith('/Pets') && line.includes('"id"'))).toEqual([]);
+    expect(posted.some((line) => line.startsWith('/Pets'))).toBe(true);
+  } finally {
+    await server.close();
+  }
+});
