@@ -277,19 +277,21 @@ function checkInternalRefs(document: JsonObject, file: string): void {
 }
 
 /**
- * OpenAPI 3.0's `nullable` and boolean `exclusiveMinimum`/`exclusiveMaximum`, left in a document that
- * says 3.1 (common in the wild), and draft 4's list form of `items`: `type: [string, null]`,
+ * OpenAPI 3.0's `nullable` (2.0's tools say `x-nullable`) and boolean `exclusiveMinimum`/`exclusiveMaximum`,
+ * left in a document that says 3.1 (common in the wild), and draft 4's list form of `items`: `type: [string, null]`,
  * `exclusiveMinimum: 0` and `prefixItems`, what they mean, so validators and generators read one way
  * of saying it (the 2020-12 meta-schema refuses the booleans and the list).
  */
 function normalize30Leftovers(document: JsonObject): void {
   eachSchemaLike(document, (node) => {
-    if (typeof node.nullable === 'boolean') {
-      if (node.nullable && typeof node.type === 'string') node.type = [node.type, 'null'];
-      else if (node.nullable && Array.isArray(node.type) && !node.type.includes('null'))
-        node.type = [...node.type, 'null'];
-      else if (node.nullable && node.type === undefined) nullAlso(node);
+    // Swagger 2.0 has no `nullable`: its tools (go-swagger, NSwag, Zoom's document) say `x-nullable`.
+    if (typeof node.nullable === 'boolean' || typeof node['x-nullable'] === 'boolean') {
+      const nullable = node.nullable === true || node['x-nullable'] === true;
+      if (nullable && typeof node.type === 'string') node.type = [node.type, 'null'];
+      else if (nullable && Array.isArray(node.type) && !node.type.includes('null')) node.type = [...node.type, 'null'];
+      else if (nullable && node.type === undefined) nullAlso(node);
       delete node.nullable;
+      delete node['x-nullable'];
     }
     exclusiveBound(node, 'exclusiveMinimum', 'minimum');
     exclusiveBound(node, 'exclusiveMaximum', 'maximum');

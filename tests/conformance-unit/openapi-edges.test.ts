@@ -1238,6 +1238,32 @@ it('a form lacking a required field is a negative case: a server taking one fail
   }
 });
 
+it("Swagger 2.0's x-nullable takes null: a server answering a null nickname passes, and the mock takes one", async () => {
+  let made = 0;
+  const target = await serve((_method, _url, text, contentType) => {
+    const person = jsonOf(text, contentType);
+    const nickname = isObject(person) ? (person.nickname ?? null) : undefined;
+    if (!isObject(person) || typeof person.name !== 'string' || (nickname !== null && typeof nickname !== 'string'))
+      return { status: 400, text: '' };
+    return { status: 201, body: { id: ++made, name: person.name, nickname } };
+  });
+  const mock = await startMock({ port: 0, specFiles: [`${FIXTURES}/swagger2-x-nullable.yaml`], rateLimit: false });
+  try {
+    const run = await runFixture('swagger2-x-nullable.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    const answer = await fetch(`${mock.apis[0]!.baseUrl}/people`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ann', nickname: null }),
+    });
+    expect(answer.status).toBe(201);
+    expect(((await answer.json()) as { nickname: unknown }).nickname).toBeNull();
+  } finally {
+    await target.close();
+    await mock.close();
+  }
+});
+
 it("a Swagger 2.0 discriminator (a property name) gives a body its schema's name: a server taking only known names passes", async () => {
   const target = await serve((_method, _url, text, contentType) => {
     const pet = jsonOf(text, contentType);
