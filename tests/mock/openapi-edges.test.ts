@@ -615,6 +615,30 @@ describe('times a record carries by their names alone (createdAt, updatedAt as d
   });
 });
 
+describe('times named as Twilio names them (date_created, date_updated)', () => {
+  it("are the mock's clock: date_updated at the create and again at an update, never the example's", async () => {
+    let now = Date.UTC(2024, 11, 2, 15, 4, 5);
+    const own = await startMock({ port: 0, clock: () => now, specFiles: [`${FIXTURES}/twilio-times.yaml`] });
+    const form = (url: string, body: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    try {
+      const made = (await (await form(`${own.url}/twilio/v1/Users`, 'identity=a')).json()) as Record<string, string>;
+      expect(made).toMatchObject({
+        date_created: '2024-12-02T15:04:05.000Z',
+        date_updated: '2024-12-02T15:04:05.000Z',
+      });
+      now += 3_600_000;
+      const updated = await form(`${own.url}/twilio/v1/Users/${made.sid}`, 'identity=b');
+      expect(await updated.json()).toMatchObject({
+        date_created: '2024-12-02T15:04:05.000Z',
+        date_updated: '2024-12-02T16:04:05.000Z',
+      });
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('a list paged by a text cursor (after, starting_after)', () => {
   it('follows the cursor it hands out to every record once, and says of no next page on the last', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/cursor-paging.yaml`] });
