@@ -248,27 +248,32 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   // No example to start from: a value made from the schema, every documented property present, so the body fits it.
   if (example) start = example.value;
   else start = media.schema ? pruned(sampleFrom(media.schema, code), media.schema) : undefined;
-  const filled = fillErrorBody(start, response.errorBody, {
-    violations,
-    status: code,
-    cause: options.cause,
-    ...(options.message !== undefined ? { message: options.message } : {}),
-    ...(options.subject ? { subject: options.subject } : {}),
-  });
   const text = options.message ?? violations.map((v) => v.message).join('; ');
-  // A body made from the schema, with no `x-error-body` to say where the message goes: the string
-  // properties named for one say it, instead of a generated placeholder.
-  if (!example && !response.errorBody && text !== '') sayWhatWentWrong(filled, text, violations[0], code);
+  const fill = (value: unknown, made: boolean): unknown => {
+    const filled = fillErrorBody(value, response.errorBody, {
+      violations,
+      status: code,
+      cause: options.cause,
+      ...(options.message !== undefined ? { message: options.message } : {}),
+      ...(options.subject ? { subject: options.subject } : {}),
+    });
+    // A body made from the schema, with no `x-error-body` to say where the message goes: the string
+    // properties named for one say it, instead of a generated placeholder.
+    if (made && !response.errorBody && text !== '') sayWhatWentWrong(filled, text, violations[0], code);
+    return filled;
+  };
+  const filled = fill(start, !example);
   let body = filled;
   const label = labelFor(media.mediaType, media.schema);
   if (media.schema && isJsonMediaType(label)) {
     const validate = context.validators.get(media.schema, context.rules, 'response');
     // A filled-in value that breaks the schema (a message longer than allowed): the example as written.
     if (!validate(filled) && validate(start)) body = start;
-    // An `example: null` the schema refuses is no example (in 3.0 it cannot be told from none).
-    else if (!validate(filled) && start === null) {
-      body = sampleFrom(media.schema, code);
-      if (text !== '') sayWhatWentWrong(body, text, violations[0], code);
+    // An example the schema refuses (`example: null`, which 3.0 cannot tell from none; Xero's JSON
+    // written as a string) is no example: a body made from the schema, where one fits.
+    else if (example && !validate(filled)) {
+      const made = fill(pruned(sampleFrom(media.schema, code), media.schema), true);
+      if (validate(made) || start === null) body = made;
     }
   }
   // RFC 9457: a problem's `status` is the status it is answered with; so is an HTTP status a JSON

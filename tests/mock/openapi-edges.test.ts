@@ -3,6 +3,7 @@
  * answers with values that fit them. The specs are tests/fixtures/openapi/*.yaml.
  */
 import { describe, expect, it } from 'vitest';
+import { isObject } from '../../lib/json.js';
 import { startMock } from '../../mocks/server.js';
 import { runConformance } from '../support/runner.js';
 
@@ -609,6 +610,24 @@ describe('times a record carries by their names alone (createdAt, updatedAt as d
       // A time the client writes is its own.
       const event = await postJson(`${own.url}/inferred/events`, { updatedAt: '2020-01-02T03:04:05.000Z' });
       expect(await event.json()).toMatchObject({ updatedAt: '2020-01-02T03:04:05.000Z' });
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('an example its own schema refuses (JSON written as a string)', () => {
+  it('is no example: the refusal is a body made from the schema, saying what went wrong', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/string-example.yaml`] });
+    try {
+      const answer = await fetch(`${own.url}/string/notes`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: '"x"',
+      });
+      expect(answer.status).toBe(400);
+      const body = (await answer.json()) as unknown;
+      expect(isObject(body) && typeof body.Message === 'string').toBe(true);
     } finally {
       await own.close();
     }
