@@ -211,7 +211,8 @@ function ownIdNames(operation: Operation, spec: Spec): ReadonlySet<string> {
   const binding = resourceModel(spec).get(operation.operationId);
   if (binding?.idField) names.add(binding.idField);
   if (operation.resource?.id) names.add(operation.resource.id);
-  for (const item of restCollections(spec).find((c) => c.create === operation)?.items ?? []) names.add(item.idParameter);
+  for (const item of restCollections(spec).find((c) => c.create === operation)?.items ?? [])
+    names.add(item.idParameter);
   return names;
 }
 

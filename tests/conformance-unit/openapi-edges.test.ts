@@ -1238,6 +1238,26 @@ it('a form lacking a required field is a negative case: a server taking one fail
   }
 });
 
+it('an unexploded array query parameter is never sent empty as a valid request: a server splitting on its delimiter passes', async () => {
+  const target = await serve((_method, url) => {
+    for (const [name, delimiter, allowed] of [
+      ['status', ',', ['active', 'archived']],
+      ['tags', '|', ['a', 'b']],
+    ] as const) {
+      const raw = url.searchParams.get(name);
+      if (raw !== null && !raw.split(delimiter).every((item) => (allowed as readonly string[]).includes(item)))
+        return { status: 400, text: '' };
+    }
+    return { status: 200, body: [] };
+  });
+  try {
+    const run = await runFixture('empty-array-query.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  } finally {
+    await target.close();
+  }
+});
+
 it("Swagger 2.0's x-nullable takes null: a server answering a null nickname passes, and the mock takes one", async () => {
   let made = 0;
   const target = await serve((_method, _url, text, contentType) => {
