@@ -22,7 +22,7 @@ import {
   baseRequest,
   fromWire,
   isStructured,
-  parameterValue,
+  optionalValue,
   payload,
   readAsSent,
   sendsForm,
@@ -231,7 +231,9 @@ export function negativeCases(ctx: BuildContext, operation: Operation): Draft[] 
     }
     // An optional parameter is checked when present: each violation is sent in it.
     const primitive = isPrimitive(parameter.schema);
-    for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'violations', ctx.seed)) {
+    const current = optionalValue(parameter, ctx.seed);
+    if (!current) continue;
+    for (const variant of variantsOf(parameter.schema, current.value, 'violations', ctx.seed)) {
       const value =
         parameter.in === 'query' && stamped.includes(parameter.name)
           ? (ctx.stamps.uniqueInvalid(`query ${parameter.name}`, parameter.schema, variant.value, ctx.stamps.take()) ??

@@ -18,7 +18,7 @@ import {
   baseRequest,
   fromWire,
   isStructured,
-  parameterValue,
+  optionalValue,
   payload,
   referencesOf,
   setParameter,
@@ -108,7 +108,9 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   for (const parameter of operation.parameters.filter(
     (p) => (p.in === 'query' || p.in === 'cookie') && !addressed(p.name) && !carriesCredential(operation, p),
   )) {
-    for (const variant of variantsOf(parameter.schema, parameterValue(parameter, ctx.seed), 'boundaries', ctx.seed)) {
+    const current = optionalValue(parameter, ctx.seed);
+    if (!current) continue;
+    for (const variant of variantsOf(parameter.schema, current.value, 'boundaries', ctx.seed)) {
       const value =
         parameter.in === 'query' && stamped.includes(parameter.name)
           ? (ctx.stamps.uniqueValue(`query ${parameter.name}`, parameter.schema, variant.value, ctx.stamps.take()) ??

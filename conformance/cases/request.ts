@@ -1,6 +1,7 @@
 /** The valid request of an operation, which every case starts from and changes one thing in. */
 
 import { formRoundTrip } from '../../lib/form.js';
+import { UnsatisfiableSchemaError } from '../../lib/generators/schema.js';
 import { sampleValue } from '../../lib/generators/values.js';
 import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
@@ -30,7 +31,28 @@ export const isLinked = (value: WireValue | LinkedValue): value is LinkedValue =
 
 /** A valid value for the parameter: its example, else one made from its schema. */
 export function parameterValue(parameter: Parameter, seed: number): unknown {
-  return parameter.example ?? sampleValue(parameter.schema, seed);
+  if (parameter.example !== undefined) return parameter.example;
+  try {
+    return sampleValue(parameter.schema, seed);
+  } catch (error) {
+    if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+    // Named by the parameter: the schema's own pointer (`/`) says nothing of where it is.
+    throw new UnsatisfiableSchemaError(
+      `${parameter.in} ${parameter.name}${error.pointer}`,
+      error.keyword,
+      error.reason,
+    );
+  }
+}
+
+/** The value of an optional parameter, or undefined when no value fits its schema (it is left out). */
+export function optionalValue(parameter: Parameter, seed: number): { value: unknown } | undefined {
+  try {
+    return { value: parameterValue(parameter, seed) };
+  } catch (error) {
+    if (parameter.required || !(error instanceof UnsatisfiableSchemaError)) throw error;
+    return undefined;
+  }
 }
 
 function linkedParameter(ctx: BuildContext, operation: Operation, name: string): LinkedValue | undefined {

@@ -43,7 +43,7 @@ export class UnsatisfiableSchemaError extends Error {
   constructor(
     readonly pointer: string,
     readonly keyword: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`${pointer || '/'}: ${reason}`);
     this.name = 'UnsatisfiableSchemaError';

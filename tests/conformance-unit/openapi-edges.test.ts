@@ -1238,6 +1238,19 @@ it('a form lacking a required field is a negative case: a server taking one fail
   }
 });
 
+it('an optional parameter no value fits is left out; a required one skips its operation, named', async () => {
+  const target = await serve(() => ({ status: 200, body: {} }));
+  try {
+    const run = await runFixture('unsatisfiable-parameter.yaml', target.baseUrl, '--seed', '7');
+    expect(run.report?.operations.getUser?.checks.status_code_documented?.passed, run.describe()).toBeGreaterThan(0);
+    expect(run.report?.skippedOperations).toEqual([
+      { operationId: 'listUsers', reason: "query status: no enum value satisfies the schema's other keywords" },
+    ]);
+  } finally {
+    await target.close();
+  }
+});
+
 it('an unexploded array query parameter is never sent empty as a valid request: a server splitting on its delimiter passes', async () => {
   const target = await serve((_method, url) => {
     for (const [name, delimiter, allowed] of [
