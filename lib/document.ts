@@ -10,6 +10,7 @@ import { upgrade } from '@scalar/openapi-upgrader';
 import { isScalar, parse, YAMLParseError } from 'yaml';
 import { isDataKey, memberKey } from './dereference.js';
 import { SpecError } from './errors.js';
+import { polymorphicInheritance } from './inheritance.js';
 import { isObject, type JsonObject } from './json.js';
 import { escapeToken, getPointer, parsePointer } from './json-pointer.js';
 import { repairSwagger2 } from './swagger2.js';
@@ -500,6 +501,7 @@ export async function readDocument(file: string): Promise<SourceDocument> {
     throw new SpecError(`${file}: the document has no "paths"`);
   checkInternalRefs(document, file);
   normalize30Leftovers(document);
+  polymorphicInheritance(document);
   if ([...texts.values()].some((text) => text.includes('$recursive'))) normalizeRecursiveRefs(document);
   return { file, document, declaredVersion: version, texts };
 }
