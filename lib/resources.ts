@@ -181,6 +181,32 @@ function listProperty(schema: JsonSchema, collection: string): string | undefine
 /** A name compared without case or separators: `conversation_sid`, `ConversationSid` and `conversationSid` are one. */
 export const plainName = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
 
+const spelled = new WeakMap<object, WeakMap<object, ReadonlyMap<string, string>>>();
+
+/**
+ * The names a request spells otherwise than the record it writes shows them (Twilio sends
+ * `FriendlyName` and answers `friendly_name`): each sent name the record lacks, to the one record
+ * name equal to it without case or separators that is not sent itself.
+ */
+export function respellings(sent: object, shown: object): ReadonlyMap<string, string> {
+  let byShown = spelled.get(sent);
+  if (!byShown) spelled.set(sent, (byShown = new WeakMap()));
+  let found = byShown.get(shown);
+  if (!found) {
+    const names = new Map<string, string>();
+    for (const name of Object.keys(sent)) {
+      if (Object.hasOwn(shown, name)) continue;
+      const matches = Object.keys(shown).filter(
+        (other) => plainName(other) === plainName(name) && !Object.hasOwn(sent, other),
+      );
+      if (matches.length === 1) names.set(name, matches[0]!);
+    }
+    found = names;
+    byShown.set(shown, found);
+  }
+  return found;
+}
+
 /**
  * The filters a list's query parameters suggest: one of set values (an `enum`, a boolean) named like
  * a field of its items (`status`, Twilio's `State` for `state`: names compared without case or

@@ -9,7 +9,7 @@ import { matchingStrings, stampedStrings } from '../../lib/generators/strings.js
 import { isObject } from '../../lib/json.js';
 import { appendPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { resourceModel } from '../../lib/resources.js';
+import { resourceModel, respellings } from '../../lib/resources.js';
 import { restShape } from '../../lib/rest-shape.js';
 import { declaredTypes, flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
@@ -124,7 +124,10 @@ export function textLeaves(
     // A discriminator's value names a schema (`petType: Cat`): no text of the record's own.
     const names = (flat.discriminator as { propertyName?: unknown } | undefined)?.propertyName;
     if (!isObject(value)) return;
-    for (const [name, member] of Object.entries(value)) {
+    // Read against the record, a text sent under another spelling (`FriendlyName`) is the one it shows (`friendly_name`).
+    const spelled = respellings(value, properties);
+    for (const [sent, member] of Object.entries(value)) {
+      const name = spelled.get(sent) ?? sent;
       const property = Object.hasOwn(properties, name) ? properties[name] : undefined;
       if (!property || (property.writeOnly && !writeOnly) || name === names || (depth === 0 && name === skip)) continue;
       const where = appendPointer(pointer, name);

@@ -12,7 +12,14 @@ import { isObject, own } from '../../lib/json.js';
 import { deletePointer, formatPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { cursorEnd, cursorStart, lastPageDrops } from '../../lib/paging.js';
-import { parentParameters, plainName, type ResourceBinding, type StoredParent, schemaAt } from '../../lib/resources.js';
+import {
+  parentParameters,
+  plainName,
+  type ResourceBinding,
+  respellings,
+  type StoredParent,
+  schemaAt,
+} from '../../lib/resources.js';
 import { flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../../lib/validator.js';
@@ -517,10 +524,11 @@ function incomingRecord(binding: ResourceBinding, request: PlanRequest): StoredR
     isObject(wrapped) ? schemaAt(binding.requestSchema, pointer) : binding.requestSchema,
   );
   if (!sendable) return composed(body, binding);
+  const spelled = respellings(sendable, recordProperties(binding.recordSchema) ?? {});
   const kept: StoredRecord = {};
   for (const [name, value] of Object.entries(body)) {
     const property = own(sendable, name);
-    if (property !== undefined && !property.readOnly) kept[name] = value;
+    if (property !== undefined && !property.readOnly) kept[spelled.get(name) ?? name] = value;
   }
   return composed(kept, binding);
 }
@@ -558,8 +566,12 @@ function startingRecord(documented: StoredRecord, binding: ResourceBinding, requ
   const fields = declared ?? {};
   const required = new Set(binding.recordSchema ? (flatten(binding.recordSchema).required ?? []) : []);
   const result: StoredRecord = {};
-  for (const name of new Set([...Object.keys(documented), ...Object.keys(sendable)])) {
-    const sent = own(sendable, name);
+  // A field sent under another spelling (`FriendlyName` for `friendly_name`) is the client's all the same.
+  const spelled = respellings(sendable, fields);
+  const sentAs = new Map([...spelled].map(([sentName, shownName]) => [shownName, sentName]));
+  const sendableNames = Object.keys(sendable).map((name) => spelled.get(name) ?? name);
+  for (const name of new Set([...Object.keys(documented), ...sendableNames])) {
+    const sent = own(sendable, sentAs.get(name) ?? name);
     const field = own(fields, name);
     if (sent === undefined || sent.readOnly) {
       // Generated data invents keys a schema leaves open: no server fills those; an example's are the vendor's.

@@ -1238,6 +1238,40 @@ it('a form lacking a required field is a negative case: a server taking one fail
   }
 });
 
+it('an update a server does not keep is caught where the request spells fields otherwise than the record', async () => {
+  for (const keeps of [true, false]) {
+    const records = new Map<string, Record<string, string>>();
+    const target = await serve((method, url, text) => {
+      const fields = Object.fromEntries(new URLSearchParams(text));
+      const [, , , sid] = url.pathname.split('/');
+      if (method === 'POST' && sid === undefined) {
+        if (typeof fields.Identity !== 'string') return { status: 400, text: '' };
+        const record = {
+          sid: `US${records.size + 1}`,
+          identity: fields.Identity,
+          friendly_name: fields.FriendlyName ?? '',
+        };
+        records.set(record.sid, record);
+        return { status: 201, body: record };
+      }
+      const record = sid === undefined ? undefined : records.get(sid);
+      if (!record) return { status: 404, text: '' };
+      if (method === 'POST' && keeps && fields.FriendlyName !== undefined) record.friendly_name = fields.FriendlyName;
+      return { status: 200, body: record };
+    });
+    try {
+      const run = await runFixture('respelled-fields.yaml', target.baseUrl, '--seed', '7', '--no-random');
+      if (keeps) expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      else {
+        expect(run.code, run.describe()).toBe(1);
+        expect(new Set(run.report?.failures.map((f) => f.check))).toEqual(new Set(['stateful_rules']));
+      }
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('an optional parameter no value fits is left out; a required one skips its operation, named', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {

@@ -634,6 +634,24 @@ describe('an example its own schema refuses (JSON written as a string)', () => {
   });
 });
 
+describe('fields a request spells otherwise than the record (FriendlyName, friendly_name)', () => {
+  it('are kept and shown under the record’s spelling, at the create and at an update', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/respelled-fields.yaml`] });
+    const form = (url: string, body: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    try {
+      const base = `${own.url}/respelled/v1/Users`;
+      const made = (await (await form(base, 'Identity=alice&FriendlyName=Alice')).json()) as Record<string, string>;
+      expect(made).toMatchObject({ identity: 'alice', friendly_name: 'Alice' });
+      await form(`${base}/${made.sid}`, 'FriendlyName=Bob');
+      const read = (await (await fetch(`${base}/${made.sid}`)).json()) as Record<string, unknown>;
+      expect(read).toEqual({ sid: made.sid, identity: 'alice', friendly_name: 'Bob' });
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('times named as Twilio names them (date_created, date_updated)', () => {
   it("are the mock's clock: date_updated at the create and again at an update, never the example's", async () => {
     let now = Date.UTC(2024, 11, 2, 15, 4, 5);
