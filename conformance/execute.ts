@@ -11,7 +11,14 @@ import { answersGone, isSuccess } from '../lib/responses.js';
 import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { Plan } from './cases/plan.js';
-import { buildRequest, type Fits, type Resolve, wireHeaders } from './cases/wire.js';
+import {
+  buildRequest,
+  type Fits,
+  type GivenCredentials,
+  NO_CREDENTIALS,
+  type Resolve,
+  wireHeaders,
+} from './cases/wire.js';
 import { type Clock, systemClock } from './clock.js';
 import { INTERRUPTED_CLEANUP_MS } from './defaults.js';
 import type { HttpClient, SendResult } from './http/client.js';
@@ -32,6 +39,8 @@ export interface ExecuteOptions {
   spec: Spec;
   baseUrl: string;
   userHeaders: readonly (readonly [string, string])[];
+  /** The values given for the spec's query and cookie API keys: sent where a case carries the run's own. */
+  credentials?: GivenCredentials;
   client: HttpClient;
   /** Paces the run and holds it while the server asks it to wait; default: no pace, Retry-After honoured. */
   pacer?: Pacer;
@@ -350,11 +359,12 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   const exchanges: Exchange[] = [];
   const pool = new IdPool();
   const userHeaders = wireHeaders(options.userHeaders);
+  const given = options.credentials ?? NO_CREDENTIALS;
   const log = new CredentialLog(options.spec, clock);
   const limit = options.spec.rateLimit;
   let waitBudget = options.throttleWaitMs;
   const placeholder = (testCase: TestCase): SentRequest =>
-    buildRequest(testCase, options.baseUrl, userHeaders, () => '{unavailable}') as SentRequest;
+    buildRequest(testCase, options.baseUrl, userHeaders, () => '{unavailable}', undefined, given) as SentRequest;
 
   const record = (exchange: Exchange): Exchange => {
     exchanges[exchange.testCase.seq] = exchange;
@@ -444,7 +454,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       const notSent = `the id ${made}, made up as one no create returned, was returned by a create of this run`;
       return record({ testCase, request: placeholder(testCase), notSent, usesCreatedId: false });
     }
-    const built = buildRequest(testCase, options.baseUrl, userHeaders, resolveAndNote, options.fits);
+    const built = buildRequest(testCase, options.baseUrl, userHeaders, resolveAndNote, options.fits, given);
     if ('notSent' in built) {
       const notSent =
         unresolved && deletes(testCase) && pool.withholds(unresolved)
@@ -619,7 +629,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
           if (parents[i] !== undefined && parents[i] !== '') pathParams[name] = { value: parents[i] };
         });
         const testCase = { ...remove.testCase, request: { ...remove.testCase.request, pathParams } };
-        const built = buildRequest(testCase, options.baseUrl, userHeaders, () => id);
+        const built = buildRequest(testCase, options.baseUrl, userHeaders, () => id, undefined, given);
         if ('notSent' in built) {
           leftovers.push({ operationId, id, reason: built.notSent });
           return;

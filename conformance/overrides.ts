@@ -1,16 +1,19 @@
 /**
  * What a run is told beyond the spec: values for path and query parameters (an account id that must
- * be one of yours), operations to leave out, and the statuses an operation's cases must get instead
- * of the contract's defaults (any 2xx for a valid request, a documented 4xx for an invalid one).
+ * be one of yours), the values of its query and cookie API keys, operations to leave out, and the
+ * statuses an operation's cases must get instead of the contract's defaults (any 2xx for a valid
+ * request, a documented 4xx for an invalid one).
  */
 import { formatAjvErrors } from '../lib/ajv-errors.js';
+import type { CredentialLocation } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
 import { coerceText } from '../lib/wire.js';
+import type { GivenCredentials } from './cases/wire.js';
 import type { CheckDefinition } from './checks/registry.js';
 import { got, throttleState } from './checks/support.js';
 import { ConfigError } from './errors.js';
-import { suggestion } from './options.js';
+import { headerValueProblem, suggestion } from './options.js';
 import type { Check, TestCase } from './types.js';
 
 /** Statuses the cases of an operation must get, by what the case is about. */
@@ -35,6 +38,50 @@ export interface OperationOverride {
 export type Origin = (path: readonly (string | number)[]) => string;
 
 export const defaultOrigin: Origin = (path) => path.join('.');
+
+const PLACES: Record<CredentialLocation, string> = { query: 'the query', cookie: 'a cookie', header: 'a header' };
+
+/**
+ * The values given for the spec's query and cookie API keys, checked: a name that no apiKey scheme of
+ * the spec sends there, an empty value, or a cookie value a Cookie header cannot carry is refused, every
+ * problem at once on one line. A value is never quoted: it is a secret.
+ */
+export function checkGivenCredentials(
+  spec: Spec,
+  given: { query?: Readonly<Record<string, string>>; cookies?: Readonly<Record<string, string>> },
+  origin: Origin,
+): GivenCredentials {
+  const keys = [...spec.securitySchemes.values()].filter((s) => s.kind === 'apiKey');
+  const problems: string[] = [];
+  const check = (location: 'query' | 'cookie', values: Readonly<Record<string, string>>): void => {
+    const key = location === 'query' ? 'queryCredentials' : 'cookieCredentials';
+    const known = keys.filter((s) => s.in === location).map((s) => s.parameterName);
+    for (const [name, value] of Object.entries(values)) {
+      const where = origin([key, name]);
+      if (!known.includes(name)) {
+        const elsewhere = keys.find((s) => s.parameterName.toLowerCase() === name.toLowerCase());
+        const hint = elsewhere
+          ? ` (its scheme ${elsewhere.name} sends ${elsewhere.parameterName} in ${PLACES[elsewhere.in]})`
+          : suggestion(name, known) ||
+            (known.length > 0
+              ? ` (its ${location} API keys: ${known.join(', ')})`
+              : ` (it has no ${location} API key)`);
+        problems.push(
+          `${where}: ${spec.file} has no apiKey security scheme sent in ${PLACES[location]} as "${name}"${hint}`,
+        );
+      } else if (value === '') problems.push(`${where}: has no value`);
+      else if (location === 'cookie') {
+        const problem =
+          headerValueProblem(value) ?? (value.includes(';') ? "has a ';', which ends a cookie" : undefined);
+        if (problem) problems.push(`${where} ${problem}`);
+      }
+    }
+  };
+  check('query', given.query ?? {});
+  check('cookie', given.cookies ?? {});
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
+  return { query: { ...given.query }, cookies: { ...given.cookies } };
+}
 
 /** A spec with the configured parameter values in force, and the optional query values every case must carry. */
 export interface Configured {

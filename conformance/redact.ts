@@ -5,7 +5,8 @@
  * (`Authorization: Bearer ***`). The secret values given with --header, and for Basic credentials
  * the decoded `user:password` and the password alone, are masked inside any text, JSON key or header
  * name too (a server may echo them anywhere), but only values of at least 4 characters: a shorter
- * one would mask random text. The credentials a run makes up itself (from the spec and the run's
+ * one would mask random text. So are the values given for query and cookie API keys, whatever their
+ * names, and in a URL or Cookie header they are masked whole as any apiKey pair is (`?api_key=***`). The credentials a run makes up itself (from the spec and the run's
  * nonce, when --header gives none) open nothing: they are shown, so a reproduce line works as pasted.
  *
  * Text reaches the redactor after other hands had it: undici lower-cases header names, JSON encoders
@@ -185,16 +186,18 @@ export class Redactor {
   /**
    * `given` are the --header pairs: their secret values are masked in all text. `made` are the
    * credentials the run made up itself: shown where they stand whole, as a header's or a query
-   * parameter's value, unless they hold a given secret.
+   * parameter's value, unless they hold a given secret. `keys` are the values given for query and
+   * cookie API keys: secret whatever their name.
    */
   constructor(
     given: readonly (readonly [string, string])[],
     names: CredentialNames = { headers: [], query: [], cookies: [] },
     made: Iterable<string> = [],
+    keys: Iterable<string> = [],
   ) {
     this.made = new Set(made);
     this.secretHeaders = new Set(names.headers.map((n) => n.toLowerCase()));
-    const values = new Set<string>();
+    const values = new Set<string>(keys);
     for (const [name, value] of given) {
       if (!this.isSecretName(name)) continue;
       values.add(value);

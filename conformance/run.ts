@@ -16,7 +16,7 @@ import type { ValidatorCache } from '../lib/validator.js';
 import { coerceText, roundTrip } from '../lib/wire.js';
 import { madeCredentialValues } from './cases/credentials.js';
 import { type Plan, planCases } from './cases/plan.js';
-import { buildRequest, wireHeaders } from './cases/wire.js';
+import { buildRequest, type GivenCredentials, wireHeaders } from './cases/wire.js';
 import { evaluate } from './checks/evaluate.js';
 import { CHECK_NAMES, type CheckDefinition, isJudged, selectChecks } from './checks/registry.js';
 import type { Clock } from './clock.js';
@@ -29,6 +29,7 @@ import { isLoopback, preflight } from './http/preflight.js';
 import { headerValueProblem } from './options.js';
 import {
   addConfiguredQuery,
+  checkGivenCredentials,
   checkOverrides,
   defaultOrigin,
   type OperationOverride,
@@ -55,6 +56,13 @@ export interface RunOptions {
   baseUrl?: string;
   /** --header pairs: sent on every request, win over generated values except in header/credential cases. */
   headers?: [string, string][];
+  /**
+   * The values of the spec's API keys sent in the query, by parameter name (--query-credential): sent
+   * instead of the run's made-up key wherever a case carries it, masked in every output.
+   */
+  queryCredentials?: Record<string, string>;
+  /** The same for API keys sent in a cookie, by cookie name (--cookie-credential). */
+  cookieCredentials?: Record<string, string>;
   seed?: number;
   checks?: string[];
   excludeChecks?: string[];
@@ -90,7 +98,7 @@ export interface RunOptions {
   parameters?: Record<string, unknown>;
   /** Per operationId: leave it out, the statuses its cases must get, its own parameter values. */
   operationOverrides?: Record<string, OperationOverride>;
-  /** Names where `parameters` and `operationOverrides` came from, in error messages. */
+  /** Names where `parameters`, `operationOverrides` and the credentials came from, in error messages. */
   origin?: Origin;
   progress?: ProgressReporter;
   /** Where the summary (or the dry-run listing) goes; nothing is printed when omitted. */
@@ -245,6 +253,7 @@ interface Prepared {
   seed: number;
   nonce: string;
   headers: [string, string][];
+  credentials: GivenCredentials;
   redactor: Redactor;
   validators: ValidatorCache;
   /** Reports of this API alone (the overlay; in a single run every report). */
@@ -330,6 +339,11 @@ async function planRun(
     overrides,
     options.origin ?? defaultOrigin,
   );
+  const credentials = checkGivenCredentials(
+    spec,
+    { query: options.queryCredentials, cookies: options.cookieCredentials },
+    options.origin ?? defaultOrigin,
+  );
   const skipped = new Set(Object.keys(overrides).filter((id) => overrides[id]?.skip));
   const wanted = options.operations?.length ? options.operations : known;
   const operations = wanted.filter((id) => !skipped.has(id));
@@ -355,6 +369,7 @@ async function planRun(
     headers,
     credentialNames(spec.securitySchemes.values()),
     madeCredentialValues(spec.operations, nonce),
+    [...Object.values(credentials.query), ...Object.values(credentials.cookies)],
   );
   checkGivenHeaders(spec, validators, headers, redactor);
   if (!options.dryRun) await beforePlanning?.(url);
@@ -396,6 +411,7 @@ async function planRun(
     seed,
     nonce,
     headers,
+    credentials,
     redactor,
     validators,
     reports,
@@ -456,6 +472,7 @@ async function send(
       spec,
       baseUrl: prepared.baseUrl,
       userHeaders: prepared.headers,
+      credentials: prepared.credentials,
       client,
       pacer: new Pacer(limit, options.clock),
       ...(options.clock ? { clock: options.clock } : {}),
@@ -544,9 +561,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const prepared = await prepare(options, reports, { beforePlanning: (url) => probe(url, options) });
   const { plan, seed } = prepared;
   if (options.dryRun) {
-    options.write?.(
-      renderDryRun(plannedLines(plan, prepared.baseUrl, prepared.headers, prepared.redactor), plan.overBudget),
-    );
+    options.write?.(renderDryRun(plannedLines(plan, prepared, prepared.redactor), plan.overBudget));
     return { exitCode: 0, seed, results: [], plan };
   }
   for (const file of reports) await prepareReport(file);
@@ -673,7 +688,7 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
   if (options.dryRun) {
     for (const [i, p] of prepared.entries()) {
       options.write?.(
-        `${i > 0 ? '\n' : ''}${names[i]} · ${p.options.spec}\n${renderDryRun(plannedLines(p.plan, p.baseUrl, p.headers, p.redactor), p.plan.overBudget)}`,
+        `${i > 0 ? '\n' : ''}${names[i]} · ${p.options.spec}\n${renderDryRun(plannedLines(p.plan, p, p.redactor), p.plan.overBudget)}`,
       );
     }
     return {
@@ -776,18 +791,19 @@ function allCases(plan: Plan): TestCase[] {
 /** The dry run's view of the plan: each case's request as it would be sent, redacted. */
 function plannedLines(
   plan: Plan,
-  baseUrl: string,
-  headers: readonly (readonly [string, string])[],
+  given: Pick<Prepared, 'baseUrl' | 'headers' | 'credentials'>,
   redactor: Redactor,
 ): PlannedLine[] {
-  const wire = wireHeaders(headers);
+  const wire = wireHeaders(given.headers);
   return allCases(plan).map((testCase) => {
     const built = buildRequest(
       testCase,
-      baseUrl,
+      given.baseUrl,
       wire,
       (linked) =>
         `{${linked.sourceOperationId}${linked.step === undefined ? '' : ` step ${linked.step + 1}`} ${linked.expression}}`,
+      undefined,
+      given.credentials,
     );
     const base = { seq: testCase.seq, operationId: testCase.operation.operationId, name: redactor.text(testCase.name) };
     if ('notSent' in built) return { ...base, request: { notSent: built.notSent } };

@@ -1,11 +1,13 @@
 /**
  * A planned case as the request that goes on the wire: parameters written by their style
  * (lib/wire.ts), linked ids from earlier answers filled through `resolve`, the body encoded by its
- * media type (JSON, form-urlencoded, multipart: lib/form.ts), the run's --header values merged in.
+ * media type (JSON, form-urlencoded, multipart: lib/form.ts), the run's --header values merged in,
+ * and the credentials given for query and cookie API keys put where the case carries the run's own.
  */
 import { encodeMultipart, encodeUrlEncoded } from '../../lib/form.js';
 import { escapeToken, getPointer, setPointer } from '../../lib/json-pointer.js';
 import { isJsonMediaType, mediaTypeEssence } from '../../lib/media-type.js';
+import { credentialNames } from '../../lib/security.js';
 import { type Operation, type Parameter, pathKeyQuery, requestPath } from '../../lib/spec.js';
 import { renderQuery, serializeCookie, serializePath } from '../../lib/wire.js';
 import type { BodyRef, LinkedValue, PlannedBody, SentRequest, TestCase, WireValue } from '../types.js';
@@ -18,6 +20,41 @@ export type WireHeaders = readonly (readonly [key: string, value: string])[];
 
 export function wireHeaders(userHeaders: readonly (readonly [string, string])[]): WireHeaders {
   return userHeaders.map(([name, value]) => [name.toLowerCase(), value] as const);
+}
+
+/**
+ * The values given for the spec's query and cookie API keys (--query-credential, --cookie-credential,
+ * the config file's queryCredentials and cookieCredentials), by parameter or cookie name.
+ */
+export interface GivenCredentials {
+  query: Readonly<Record<string, string>>;
+  cookies: Readonly<Record<string, string>>;
+}
+
+export const NO_CREDENTIALS: GivenCredentials = { query: {}, cookies: {} };
+
+/**
+ * A given value replaces the run's made-up one where the case carries it, as a --header does: a case
+ * without it (no credentials, a wrong scheme) stays without it.
+ */
+function givenQuery(operation: Operation, entries: [string, WireValue][], given: GivenCredentials): void {
+  if (Object.keys(given.query).length === 0) return;
+  const names = credentialNames(operation.security.flat()).query;
+  for (const entry of entries) {
+    if (names.includes(entry[0]) && Object.hasOwn(given.query, entry[0])) entry[1] = { text: given.query[entry[0]]! };
+  }
+}
+
+function givenCookies(operation: Operation, header: string, given: GivenCredentials): string {
+  if (Object.keys(given.cookies).length === 0) return header;
+  const names = credentialNames(operation.security.flat()).cookies;
+  return header
+    .split(/;\s*/)
+    .map((pair) => {
+      const name = pair.slice(0, Math.max(pair.indexOf('='), 0)).trim();
+      return names.includes(name) && Object.hasOwn(given.cookies, name) ? `${name}=${given.cookies[name]}` : pair;
+    })
+    .join('; ');
 }
 
 function parameterOf(operation: Operation, location: Parameter['in'], name: string): Parameter | undefined {
@@ -173,6 +210,7 @@ export function buildRequest(
   userHeaders: WireHeaders,
   resolve: Resolve,
   fits?: Fits,
+  given: GivenCredentials = NO_CREDENTIALS,
 ): SentRequest | { notSent: string } {
   const { request, operation } = testCase;
   if (request.othersRecord !== undefined) return { notSent: request.othersRecord };
@@ -203,6 +241,7 @@ export function buildRequest(
       queryEntries.push([name, { value: resolved }]);
     }
   }
+  givenQuery(operation, queryEntries, given);
   let body = request.body;
   if (request.bodyId && body?.kind === 'value') {
     const resolved = resolve(request.bodyId.linked);
@@ -253,6 +292,7 @@ export function buildRequest(
   const cookies = cookieText(operation, Object.entries(request.cookies));
   if (cookies !== '' && !omitted.has('cookie'))
     headers.cookie = headers.cookie ? `${headers.cookie}; ${cookies}` : cookies;
+  if (headers.cookie !== undefined) headers.cookie = givenCookies(operation, headers.cookie, given);
   if (encoded?.contentType) headers['content-type'] = encoded.contentType;
   const sent: SentRequest = {
     method: operation.method.toUpperCase(),

@@ -108,6 +108,25 @@ test("the run's own made-up credentials are shown where they stand whole, unless
   expect(short.text('http://h/x?key=k12')).toBe('http://h/x?key=***');
 });
 
+test('a value given for a query or cookie API key is masked in any text, under any name, also when a made value equals it', () => {
+  const names = credentialNames([
+    { name: 'token', kind: 'apiKey', in: 'query', parameterName: 'access_token' },
+    { name: 'session', kind: 'apiKey', in: 'cookie', parameterName: 'sid' },
+  ]);
+  const redactor = new Redactor([], names, ['sk_live_Q7x9Zt4k'], ['sk_live_Q7x9Zt4k', 'sess-2f8c1d9e']);
+  expect(redactor.text('http://h/x?access_token=sk_live_Q7x9Zt4k&limit=1')).toBe('http://h/x?access_token=***&limit=1');
+  expect(
+    redactor.value({ echo: 'you sent sk_live_Q7x9Zt4k', [Buffer.from('sess-2f8c1d9e').toString('base64')]: 1 }),
+  ).toEqual({
+    echo: 'you sent ***',
+    '***': 1,
+  });
+  expect(redactor.headers({ 'x-echo': 'sk_live_Q7x9Zt4k', 'set-cookie': 'sid=sess-2f8c1d9e' })).toEqual({
+    'x-echo': '***',
+    'set-cookie': '***',
+  });
+});
+
 test('a secret is masked in any case, encoding and whitespace, overlapping another, or cut short', () => {
   const redactor = new Redactor([
     ['Authorization', `Basic ${Buffer.from('ann:p/ss wörd~1').toString('base64')}`],
