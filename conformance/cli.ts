@@ -16,6 +16,7 @@ import type { Flags } from './config.js';
 import { DEFAULTS, INTERRUPTED_CLEANUP_MS, MAX_CASES_LIMIT, SIGNAL_EXIT_CODES } from './defaults.js';
 import { ConfigError } from './errors.js';
 import {
+  flagOrigin,
   HEADER_NAME,
   headerValueProblem,
   LIMITS,
@@ -86,6 +87,17 @@ function header(value: string, previous: [string, string][]): [string, string][]
   return [...previous, [name, text.trim()]];
 }
 
+/** `name=value` for an API key the spec sends in the query or a cookie; the value is never quoted. */
+const credential =
+  (flag: string) =>
+  (value: string, previous: Record<string, string> = {}): Record<string, string> => {
+    const equals = value.indexOf('=');
+    if (equals < 1) throw new ConfigError(`${flag} must look like "name=value"`);
+    const name = value.slice(0, equals);
+    if (Object.hasOwn(previous, name)) throw new ConfigError(`${flag} ${name} is given twice`);
+    return { ...previous, [name]: value.slice(equals + 1) };
+  };
+
 function rateLimit(value: string): RateLimit | 'none' {
   const problem = rateLimitProblem(value);
   if (problem) throw new ConfigError(`--rate-limit ${problem}`);
@@ -149,6 +161,16 @@ function program(): Command {
       header,
       [],
     )
+    .option(
+      '--query-credential <name=value>',
+      "the value of an API key the spec sends in the query (repeatable): sent instead of the run's made-up key, masked in every output",
+      credential('--query-credential'),
+    )
+    .option(
+      '--cookie-credential <name=value>',
+      'the same for an API key the spec sends in a cookie (repeatable)',
+      credential('--cookie-credential'),
+    )
     .option('--report-json <file>', 'write the JSON report')
     .option('--report-junit <file>', 'write a JUnit XML report')
     .option('--report-html <file>', 'write an HTML report (one self-contained file: coverage, failures, assumptions)')
@@ -202,6 +224,8 @@ interface Parsed {
   api: string[];
   baseUrl?: string;
   header: [string, string][];
+  queryCredential?: Record<string, string>;
+  cookieCredential?: Record<string, string>;
   reportJson?: string;
   reportJunit?: string;
   reportHtml?: string;
@@ -256,6 +280,9 @@ async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
     spec: parsed.spec,
     ...(parsed.baseUrl ? { baseUrl: parsed.baseUrl } : {}),
     headers: parsed.header,
+    queryCredentials: parsed.queryCredential ?? {},
+    cookieCredentials: parsed.cookieCredential ?? {},
+    origin: flagOrigin,
     ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}),
     ...(parsed.checks ? { checks: parsed.checks } : {}),
     ...(parsed.excludeChecks ? { excludeChecks: parsed.excludeChecks } : {}),
@@ -283,7 +310,13 @@ async function toRunOptions(parsed: Parsed, io: CliIo): Promise<RunOptions> {
 function givenFlags(command: Command, parsed: Parsed): Flags {
   const given = (key: keyof Parsed): boolean => command.getOptionValueSource(key) === 'cli';
   const pick = <K extends keyof Parsed>(key: K): Parsed[K] | undefined => (given(key) ? parsed[key] : undefined);
-  const flags: Flags = { headers: parsed.header, apis: parsed.api, operations: parsed.operation };
+  const flags: Flags = {
+    headers: parsed.header,
+    queryCredentials: parsed.queryCredential ?? {},
+    cookieCredentials: parsed.cookieCredential ?? {},
+    apis: parsed.api,
+    operations: parsed.operation,
+  };
   const copy: [keyof Flags, Parsed[keyof Parsed] | undefined][] = [
     ['spec', parsed.spec],
     ['baseUrl', parsed.baseUrl],

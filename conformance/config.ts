@@ -1,10 +1,10 @@
 /**
  * `conformance.config.yaml` (or `.yml`, `.json`, or a `conformance` key in package.json): the APIs
- * a run checks, each with its spec, base URL, headers, parameter values, checks, per-operation
- * overrides and run options. Values may use `${VAR}` (or `${VAR:-default}`) from the environment; a
- * variable that is not set is an error, never an empty string. The file is checked against a JSON
- * Schema and every problem is reported at once, each with its line and column. Paths in the file
- * are relative to the file's directory. Command-line flags win over the file.
+ * a run checks, each with its spec, base URL, headers, query and cookie API keys, parameter values,
+ * checks, per-operation overrides and run options. Values may use `${VAR}` (or `${VAR:-default}`)
+ * from the environment; a variable that is not set is an error, never an empty string. The file is
+ * checked against a JSON Schema and every problem is reported at once, each with its line and
+ * column. Paths in the file are relative to the file's directory. Command-line flags win over the file.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { CHECK_NAMES } from './checks/registry.js';
 import { MAX_CASES_LIMIT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import {
+  flagOrigin,
   HEADER_NAME,
   headerValueProblem,
   LIMITS,
@@ -38,6 +39,8 @@ const CHECKS = { type: 'array', items: { enum: CHECK_NAMES } };
 /** Options an API takes and `defaults` gives every API. */
 const RUN_OPTIONS = {
   headers: { type: 'object', additionalProperties: { type: 'string' } },
+  queryCredentials: { type: 'object', additionalProperties: { type: 'string' } },
+  cookieCredentials: { type: 'object', additionalProperties: { type: 'string' } },
   parameters: { type: 'object' },
   checks: CHECKS,
   excludeChecks: CHECKS,
@@ -110,6 +113,8 @@ type Path = readonly (string | number)[];
 
 interface RawOptions {
   headers?: Record<string, string>;
+  queryCredentials?: Record<string, string>;
+  cookieCredentials?: Record<string, string>;
   parameters?: Record<string, unknown>;
   checks?: string[];
   excludeChecks?: string[];
@@ -465,7 +470,8 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
     }
     const origin: Origin = (sub) => {
       const own = [...at, ...sub];
-      const from = locator.has(own) || sub[0] !== 'parameters' ? own : ['defaults', ...sub];
+      const merged = ['parameters', 'queryCredentials', 'cookieCredentials'].includes(String(sub[0]));
+      const from = locator.has(own) || !merged ? own : ['defaults', ...sub];
       return `${locator.at(from)}: ${showPath(from)}`;
     };
     const merged = new Map([...defaultHeaders, ...headers(api.headers, [...at, 'headers'], problems)]);
@@ -474,6 +480,8 @@ export async function loadConfig(file: string, context: ConfigContext): Promise<
       ...(api.baseUrl !== undefined ? { baseUrl: api.baseUrl } : {}),
       headers: [...merged],
       parameters: { ...defaults.parameters, ...api.parameters },
+      queryCredentials: { ...defaults.queryCredentials, ...api.queryCredentials },
+      cookieCredentials: { ...defaults.cookieCredentials, ...api.cookieCredentials },
       operationOverrides: api.operations ?? {},
       origin,
       ...(rateLimit !== undefined ? { rateLimit } : {}),
@@ -538,6 +546,9 @@ type FlagOption =
 /** What the command line says, only the flags actually given: each wins over the file. */
 export type Flags = Partial<Pick<RunOptions, FlagOption>> & {
   headers: [string, string][];
+  /** --query-credential and --cookie-credential: each wins over the file's value of the same name. */
+  queryCredentials: Record<string, string>;
+  cookieCredentials: Record<string, string>;
   /** --api: run only these APIs of the file. */
   apis: string[];
   operations: string[];
@@ -585,11 +596,24 @@ export function configuredRun(config: Config, flags: Flags, cwd: string): Config
           if (existing.toLowerCase() === name.toLowerCase()) headers.delete(existing);
         headers.set(name, value);
       }
+      const fileOrigin = api.options.origin ?? flagOrigin;
       return {
         name: api.name,
         options: {
           ...api.options,
           headers: [...headers],
+          queryCredentials: { ...api.options.queryCredentials, ...flags.queryCredentials },
+          cookieCredentials: { ...api.options.cookieCredentials, ...flags.cookieCredentials },
+          // A credential a flag gave is named by the flag in messages, the file's by its place.
+          origin: (path) => {
+            const flagged =
+              path[0] === 'queryCredentials'
+                ? flags.queryCredentials
+                : path[0] === 'cookieCredentials'
+                  ? flags.cookieCredentials
+                  : {};
+            return Object.hasOwn(flagged, String(path[1])) ? flagOrigin(path) : fileOrigin(path);
+          },
           ...given('baseUrl'),
           ...given('reportOverlay'),
           ...given('strict'),

@@ -3,6 +3,7 @@
  * both say the same thing about the same value. Light on purpose: the CLI loads it before a run.
  */
 import type { Rate as RateLimit } from '../lib/extensions.js';
+import type { Origin } from './overrides.js';
 
 /** A header name as HTTP allows it (RFC 9110 token). */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -94,3 +95,15 @@ export function suggestion(word: string, candidates: readonly string[]): string 
     .sort((a, b) => a.d - b.d)[0];
   return best && best.d <= Math.max(1, Math.floor(word.length / 3)) ? ` (did you mean ${best.candidate}?)` : '';
 }
+
+/** The flags that give what the config file's `queryCredentials` and `cookieCredentials` give. */
+export const CREDENTIAL_FLAGS = {
+  queryCredentials: '--query-credential',
+  cookieCredentials: '--cookie-credential',
+} as const;
+
+/** Names a credential given on the command line by its flag (`--query-credential access_token`). */
+export const flagOrigin: Origin = (path) => {
+  const flag = path.length === 2 ? CREDENTIAL_FLAGS[path[0] as keyof typeof CREDENTIAL_FLAGS] : undefined;
+  return flag !== undefined ? `${flag} ${path[1]}` : path.join('.');
+};

@@ -142,7 +142,7 @@ function targetUrl(raw: string): URL {
     );
   if (url.search !== '' || url.hash !== '' || /[?#]/.test(raw)) {
     throw new ConfigError(
-      `--base-url must not have a query or fragment (the spec's paths are appended to it), got "${maskedUrl(raw)}"`,
+      `--base-url must not have a query or fragment (the spec's paths are appended to it; an API key sent in the query goes in --query-credential), got "${maskedUrl(raw)}"`,
     );
   }
   return url;
