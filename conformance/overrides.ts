@@ -5,10 +5,11 @@
  * request, a documented 4xx for an invalid one).
  */
 import { formatAjvErrors } from '../lib/ajv-errors.js';
-import type { CredentialLocation } from '../lib/security.js';
-import type { Spec } from '../lib/spec.js';
+import { type CredentialLocation, credentialNames } from '../lib/security.js';
+import type { Operation, Parameter, Spec } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
 import { coerceText } from '../lib/wire.js';
+import { carriesCredential } from './cases/credentials.js';
 import type { GivenCredentials } from './cases/wire.js';
 import type { CheckDefinition } from './checks/registry.js';
 import { got, throttleState } from './checks/support.js';
@@ -127,20 +128,26 @@ function applyParameterValues(
 ): Configured {
   const optional = new Map<string, Record<string, unknown>>();
   const used = new Set<string>();
+  const queryKeys = credentialNames(spec.securitySchemes.values()).query;
+  // The run's credential fills a parameter where an API key goes: a value for it belongs to queryCredentials.
+  const keyHint = (name: string): string =>
+    queryKeys.includes(name) ? " (it is where the spec's API key goes: give its value in queryCredentials)" : '';
+  const configurable = (operation: Operation, p: Parameter): boolean =>
+    (p.in === 'path' || p.in === 'query') && !carriesCredential(operation, p);
   /** One value breaks the same rules in every operation that has the parameter: said once, naming them. */
   const invalid = new Map<string, { where: string; what: string; reasons: string; operations: string[] }>();
   const operations = spec.operations.map((operation) => {
     const own = overrides[operation.operationId]?.parameters ?? {};
     for (const name of Object.keys(own)) {
-      if (!operation.parameters.some((p) => p.name === name && (p.in === 'path' || p.in === 'query'))) {
+      if (!operation.parameters.some((p) => p.name === name && configurable(operation, p))) {
         problems.push(
-          `${origin(['operations', operation.operationId, 'parameters', name])}: ${operation.operationId} has no path or query parameter "${name}"${parameterNames(spec, operation.operationId)}`,
+          `${origin(['operations', operation.operationId, 'parameters', name])}: ${operation.operationId} has no path or query parameter "${name}"${keyHint(name) || parameterNames(spec, operation.operationId)}`,
         );
       }
     }
     let changed = false;
     const configured = operation.parameters.map((parameter) => {
-      if (parameter.in !== 'path' && parameter.in !== 'query') return parameter;
+      if (!configurable(operation, parameter)) return parameter;
       const path = Object.hasOwn(own, parameter.name)
         ? ['operations', operation.operationId, 'parameters', parameter.name]
         : Object.hasOwn(parameters, parameter.name)
@@ -180,7 +187,7 @@ function applyParameterValues(
       !spec.operations.some((op) => Object.hasOwn(overrides[op.operationId]?.parameters ?? {}, name))
     )
       problems.push(
-        `${origin(['parameters', name])}: no operation of ${spec.file} has a path or query parameter "${name}" (header parameters go in headers)`,
+        `${origin(['parameters', name])}: no operation of ${spec.file} has a path or query parameter "${name}"${keyHint(name) || ' (header parameters go in headers)'}`,
       );
   }
   return {

@@ -293,4 +293,14 @@ describe.concurrent('a query API key in the config file', () => {
     );
     expect(run.stderr + run.stdout).not.toContain(KEY);
   });
+
+  test('the key as a parameter points to queryCredentials', async () => {
+    const run = await configRun(config('http://127.0.0.1:9').replace('    queryCredentials:', '    parameters:'), {
+      QUERY_KEY_OF_TEST: KEY,
+    });
+    expect(run.code, run.describe()).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/parameters\.access_token: .*give its value in queryCredentials\)$/m);
+    expect(run.stderr + run.stdout).not.toContain(KEY);
+  });
 });
