@@ -10,6 +10,7 @@ import { resourceModel } from '../lib/resources.js';
 import { answersGone, isSuccess } from '../lib/responses.js';
 import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
+import { makesRecords } from './cases/others-records.js';
 import type { Plan } from './cases/plan.js';
 import {
   buildRequest,
@@ -77,6 +78,8 @@ export interface Leftover {
 }
 
 export const UNANSWERED_CREATE = 'no answer within the timeout: may have been created';
+export const UNIDENTIFIED_CREATE =
+  'created: the spec does not say where its answer gives the new id, so it was not deleted';
 
 export interface Execution {
   exchanges: Exchange[];
@@ -308,6 +311,24 @@ function unansweredCreates(exchanges: readonly Exchange[], plan: Plan): Leftover
     const sentWith = uniqueValues(e.testCase, e.request);
     const reason = e.error.reason === 'timeout' ? UNANSWERED_CREATE : `${e.error.message}: may have been created`;
     return [{ operationId: e.testCase.operation.operationId, id: null, reason, ...(sentWith ? { sentWith } : {}) }];
+  });
+}
+
+/**
+ * A create the spec gives no way to read its record's id from (Xero's `{"Contacts": [{"ContactID"}]}`)
+ * that was answered with a success made a record all the same: the cleanup cannot delete it, and
+ * says so, rather than that nothing was left behind.
+ */
+function unidentifiedCreates(exchanges: readonly Exchange[], plan: Plan, spec: Spec): Leftover[] {
+  const tracked = new Set(plan.cleanup.flatMap((c) => c.creates.map((create) => create.operationId)));
+  return exchanges.flatMap((e) => {
+    const operation = e.testCase.operation;
+    if (!e.response || !isSuccess(e.response.status) || tracked.has(operation.operationId)) return [];
+    if (!makesRecords(operation, spec)) return [];
+    const sentWith = uniqueValues(e.testCase, e.request);
+    return [
+      { operationId: operation.operationId, id: null, reason: UNIDENTIFIED_CREATE, ...(sentWith ? { sentWith } : {}) },
+    ];
   });
 }
 
@@ -567,7 +588,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   // A delete for every record the run made.
   const records = createdRecords(sent, plan, options.spec, options.baseUrl);
   let cleaned = 0;
-  const leftovers: Leftover[] = unansweredCreates(sent, plan);
+  const leftovers: Leftover[] = [...unansweredCreates(sent, plan), ...unidentifiedCreates(sent, plan, options.spec)];
   const cleanupEnds = clock.now() + CLEANUP_THROTTLE_WAIT_MS;
   const waitShown = (): string =>
     options.signal?.aborted

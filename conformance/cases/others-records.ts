@@ -66,7 +66,7 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec):
   // that only looks like one (`POST /contacts/merge`, `/gdpr-delete`) changes what they name.
   // A create's own attributes (an owner, a template it starts from: what its record answers) are read,
   // not changed; what it only takes (`POST /merges {"primaryId"}`) names what it acts on.
-  const creates = method === 'post' && createsRecords(operation, spec);
+  const creates = makesRecords(operation, spec);
   const top: TopIds = scoped ? 'none' : method === 'post' ? 'foreign' : 'all';
   const answered = creates ? answeredNames(operation, spec) : undefined;
   const own = creates ? ownIdNames(operation, spec) : undefined;
@@ -80,6 +80,11 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec):
   if (method === 'delete' && !item && !made && !boundIds)
     return `${verb} ${operation.path} may remove records the run did not make: ${refused}`;
   return undefined;
+}
+
+/** Whether the operation is a POST that makes records of a collection (createsRecords). */
+export function makesRecords(operation: Operation, spec: Spec): boolean {
+  return operation.method.toLowerCase() === 'post' && createsRecords(operation, spec);
 }
 
 /**

@@ -1272,6 +1272,38 @@ it('an update a server does not keep is caught where the request spells fields o
   }
 });
 
+it('a create whose answer gives no id the run can read is listed as left behind by the cleanup, not forgotten', async () => {
+  let made = 0;
+  const target = await serve((method, url, text, contentType) => {
+    if (method === 'POST') {
+      const body = jsonOf(text, contentType);
+      const things = isObject(body) && Array.isArray(body.Things) ? body.Things : undefined;
+      if (!things) return { status: 400, text: '' };
+      return {
+        status: 200,
+        body: {
+          Things: things.map(() => ({
+            ThingID: `3f2c8a61-5b7e-4d1a-9c3f-${String(++made).padStart(12, '0')}`,
+            Name: 'x',
+          })),
+        },
+      };
+    }
+    return url.pathname === '/Things' ? { status: 200, body: { Things: [] } } : { status: 404, text: '' };
+  });
+  try {
+    const run = await runFixture('wrapped-list-create.yaml', target.baseUrl, '--seed', '7', '--no-random', '--cleanup');
+    const left = run.report?.cleanup?.leftovers ?? [];
+    expect(left.length, run.describe()).toBeGreaterThan(0);
+    expect(left.every((l) => l.operationId === 'createThings' && l.id === null && /not deleted/.test(l.reason))).toBe(
+      true,
+    );
+    expect(run.stdout).not.toContain('0 left behind');
+  } finally {
+    await target.close();
+  }
+});
+
 it('an optional parameter no value fits is left out; a required one skips its operation, named', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {
