@@ -91,6 +91,12 @@ export interface PlannedRequest {
   keyFromPath?: { pointer: string; parameter: string };
   /** On a target holding others' records: why the case is not sent (it would change a record the run did not make). */
   othersRecord?: string;
+  /**
+   * Where a valid body names another record by an id the run did not make (an example's
+   * `Contacts/0/ContactID`): a correct server may refuse the case, with a status it documents, for
+   * naming none.
+   */
+  namesUnmade?: string;
 }
 
 /** What the stateful rules expect of a step. */

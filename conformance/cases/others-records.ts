@@ -12,7 +12,7 @@
 
 import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
-import { resourceModel } from '../../lib/resources.js';
+import { plainName, resourceModel } from '../../lib/resources.js';
 import { restCollections } from '../../lib/rest-shape.js';
 import { flatten, jsonEqual, mainType, patternRegExp } from '../../lib/schema.js';
 import type { Operation, Spec } from '../../lib/spec.js';
@@ -224,6 +224,53 @@ function ownIdNames(operation: Operation, spec: Spec): ReadonlySet<string> {
 function answeredNames(operation: Operation, spec: Spec): ReadonlySet<string> {
   const record = resourceModel(spec).get(operation.operationId)?.recordSchema;
   return new Set(Object.keys(record ? (objectProperties(record) ?? {}) : {}));
+}
+
+const pathNamesBySpec = new WeakMap<Spec, ReadonlySet<string>>();
+
+/** The spec's path parameter names, compared without case or separators: what names a record of it. */
+function recordNames(spec: Spec): ReadonlySet<string> {
+  let names = pathNamesBySpec.get(spec);
+  if (!names) {
+    names = new Set(
+      spec.operations.flatMap((op) => op.parameters.filter((p) => p.in === 'path').map((p) => plainName(p.name))),
+    );
+    pathNamesBySpec.set(spec, names);
+  }
+  return names;
+}
+
+/**
+ * Where a valid body names another record by an id the run did not bind to one of its own: a member
+ * named as the spec's paths name records (`ContactID` of `/Contacts/{ContactID}`, or a list of them,
+ * `contactIds`), holding a value or a list of values, at any depth.
+ */
+export function unmadeBodyIds(request: PlannedRequest, spec: Spec): string | undefined {
+  if (request.body?.kind !== 'value') return undefined;
+  const names = recordNames(spec);
+  if (names.size === 0) return undefined;
+  // The record's own id the path names it by is the path's, which the run made or was given.
+  const bound = [
+    request.bodyId?.pointer,
+    request.keyFromPath?.pointer,
+    ...(request.bodyRefs ?? []).map((ref) => ref.pointer),
+  ].filter((p) => p !== undefined);
+  const scalar = (value: unknown): boolean => value !== null && typeof value !== 'object';
+  const stack: [unknown, string, number][] = [[request.body.value, '', 0]];
+  while (stack.length > 0) {
+    const [node, pointer, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object' || depth > 8) continue;
+    for (const [key, member] of Array.isArray(node) ? node.entries() : Object.entries(node)) {
+      const at = `${pointer}/${escapeToken(String(key))}`;
+      if (bound.some((b) => at === b || at.startsWith(`${b}/`))) continue;
+      const plain = typeof key === 'string' ? plainName(key) : '';
+      const named = names.has(plain) || (plain.endsWith('s') && names.has(plain.slice(0, -1)));
+      const values = Array.isArray(member) ? member.length > 0 && member.every(scalar) : scalar(member);
+      if (named && values) return at;
+      stack.push([member, at, depth + 1]);
+    }
+  }
+  return undefined;
 }
 
 /**

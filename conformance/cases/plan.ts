@@ -14,7 +14,7 @@ import { authCases } from './auth.js';
 import { type BuildContext, bodyMedia, CannotTest, createContext } from './context.js';
 import { type CleanupPlan, cleanupPlans, lifecycleScenarios } from './lifecycle.js';
 import { negativeCases } from './negative.js';
-import { othersRecordReason } from './others-records.js';
+import { othersRecordReason, unmadeBodyIds } from './others-records.js';
 import { bodyKey, type Draft, positiveCases, randomCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
 import {
@@ -403,6 +403,11 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
     .map((p) => ({ operation: p.operation, cases: p.drafts.map(number) }));
   const scenarios = kept.scenarios.map(toScenario);
   const burst = kept.burst ? toScenario(kept.burst) : undefined;
+  for (const testCase of [...phases.flatMap((p) => p.cases), ...scenarios.flatMap((s) => s.steps)]) {
+    if (testCase.kind !== 'positive') continue;
+    const named = unmadeBodyIds(testCase.request, spec);
+    if (named !== undefined) testCase.request = { ...testCase.request, namesUnmade: named };
+  }
   if (ctx.othersRecords) {
     for (const testCase of [
       ...phases.flatMap((p) => p.cases),

@@ -1304,6 +1304,52 @@ it('a create whose answer gives no id the run can read is listed as left behind 
   }
 });
 
+it('a valid body naming records by example ids may be refused with the documented status: a correct server passes', async () => {
+  const contacts = new Set<string>();
+  const groups = new Set<string>();
+  let made = 0;
+  const target = await serve((method, url, text, contentType) => {
+    const [kind, id, sub] = url.pathname.split('/').filter(Boolean);
+    const body = jsonOf(text, contentType);
+    if (method === 'POST' && id === undefined) {
+      if (!isObject(body) || (body.Name !== undefined && typeof body.Name !== 'string'))
+        return { status: 400, text: '' };
+      const made_ = `3f2c8a61-5b7e-4d1a-9c3f-${String(++made).padStart(12, '0')}`;
+      (kind === 'Contacts' ? contacts : groups).add(made_);
+      const idName = kind === 'Contacts' ? 'ContactID' : 'ContactGroupID';
+      return { status: 201, body: { [idName]: made_, ...(body.Name === undefined ? {} : { Name: body.Name }) } };
+    }
+    if (method === 'GET' && sub === undefined) {
+      const found = (kind === 'Contacts' ? contacts : groups).has(id ?? '');
+      return found
+        ? { status: 200, body: { [kind === 'Contacts' ? 'ContactID' : 'ContactGroupID']: id } }
+        : { status: 404, text: '' };
+    }
+    if (method === 'PUT' && sub === 'Contacts') {
+      if (!groups.has(id ?? '')) return { status: 404, text: '' };
+      const list = isObject(body) ? body.Contacts : undefined;
+      if (!isObject(body) || (list !== undefined && !Array.isArray(list)))
+        return { status: 400, body: { Message: 'list' } };
+      for (const item of (list as unknown[] | undefined) ?? []) {
+        const contactId = isObject(item) ? item.ContactID : undefined;
+        if (!isObject(item) || (contactId !== undefined && !contacts.has(String(contactId))))
+          return { status: 400, body: { Message: `no contact ${String(contactId)}` } };
+      }
+      return { status: 200, text: '' };
+    }
+    return { status: 404, text: '' };
+  });
+  try {
+    const run = await runFixture('body-example-ids.yaml', target.baseUrl, '--seed', '7', '--no-random');
+    expect(
+      run.report?.failures.filter((f) => f.check === 'positive_data_accepted'),
+      run.describe(),
+    ).toEqual([]);
+  } finally {
+    await target.close();
+  }
+});
+
 it('an optional parameter no value fits is left out; a required one skips its operation, named', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {
