@@ -49,7 +49,7 @@ const PATTERNS = Object.assign((source: string, flags: string) => patternRegExp(
  * (base64), float/double (any number), binary/password (any string). ajv-formats' int64 checks
  * integer-ness only; ours adds the range.
  */
-export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
+export function createAjv(options: { allErrors?: boolean; verbose?: boolean } = {}): Ajv2020 {
   // strict: false because OpenAPI schemas carry annotations AJV does not know (example, x-...).
   // logger: false: an unknown format (`uint8`, `json`) is an annotation, not something to print per schema.
   // Compiling is most of a cold run's validation cost, paid per schema: AJV's optimisation pass (about a
@@ -59,7 +59,8 @@ export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
     strict: false,
     allErrors: options.allErrors ?? true,
     validateFormats: true,
-    verbose: true,
+    // The schema of each error (`parentSchema`) names the assumption an answer refutes.
+    verbose: options.verbose ?? true,
     logger: false,
     validateSchema: false,
     code: { optimize: false, regExp: PATTERNS },
@@ -276,7 +277,8 @@ export class ValidatorCache {
    * would stop at a subschema).
    */
   constructor(options: { yesOrNo?: boolean } = {}) {
-    this.ajv = createAjv({ allErrors: !options.yesOrNo });
+    // A yes or no reads no error, so none needs its schema: less code to generate for every schema.
+    this.ajv = createAjv({ allErrors: !options.yesOrNo, verbose: !options.yesOrNo });
     if (options.yesOrNo) this.sharing = { ids: new Map(), byText: new Map(), count: 0 };
   }
 
