@@ -115,6 +115,26 @@ function parentValues(source: ExpressionSource, names: readonly string[] | undef
   return (names ?? []).map((name) => String(evaluateExpression(`$request.path.${name}`, source) ?? ''));
 }
 
+/**
+ * The ids a create's answer gives: the one its expression names, or, where that is the first record
+ * of a list the answer holds (`$response.body#/Contacts/0/ContactID`), every record's of the list.
+ */
+function createdIds(expression: string, source: ExpressionSource): unknown[] {
+  const body = '$response.body#';
+  const json = source.response.json?.value;
+  if (!expression.startsWith(body) || json === undefined) return [evaluateExpression(expression, source)];
+  const tokens = expression.slice(body.length).split('/').slice(1);
+  const at = tokens.findIndex(
+    (token, i) =>
+      token === '0' && Array.isArray(getPointer(json, `/${tokens.slice(0, i).join('/')}`.replace(/\/$/, ''))),
+  );
+  if (at < 0) return [evaluateExpression(expression, source)];
+  const list = getPointer(json, `/${tokens.slice(0, at).join('/')}`.replace(/\/$/, '')) as unknown[];
+  return list.map((_, i) =>
+    getPointer(json, `/${[...tokens.slice(0, at), String(i), ...tokens.slice(at + 1)].join('/')}`),
+  );
+}
+
 /** Every record a successful create or copy answered with, once per collection and id, in plan order. */
 function createdRecords(exchanges: readonly (Exchange | undefined)[], plan: Plan, spec: Spec, baseUrl: string) {
   const records: CreatedRecord[] = [];
@@ -125,17 +145,18 @@ function createdRecords(exchanges: readonly (Exchange | undefined)[], plan: Plan
     for (const cleanupPlan of plan.cleanup) {
       const create = cleanupPlan.creates.find((c) => c.operationId === exchange.testCase.operation.operationId);
       if (!create) continue;
-      const id = evaluateExpression(create.expression, source);
-      const key = `${cleanupPlan.collection} ${JSON.stringify(id)}`;
-      if (id === undefined || id === null || seen.has(key)) continue;
-      seen.add(key);
-      const parents = resourceModel(spec).get(create.operationId)?.parentParameters;
-      records.push({
-        plan: cleanupPlan,
-        operationId: create.operationId,
-        id,
-        parents: parentValues(source, parents),
-      });
+      for (const id of createdIds(create.expression, source)) {
+        const key = `${cleanupPlan.collection} ${JSON.stringify(id)}`;
+        if (id === undefined || id === null || seen.has(key)) continue;
+        seen.add(key);
+        const parents = resourceModel(spec).get(create.operationId)?.parentParameters;
+        records.push({
+          plan: cleanupPlan,
+          operationId: create.operationId,
+          id,
+          parents: parentValues(source, parents),
+        });
+      }
     }
   }
   return records;

@@ -76,7 +76,8 @@ function scalarNamed(properties: Record<string, JsonSchema>, name: string): stri
 
 /**
  * Where the answer of a create carries the new record's id: a property named for the item path's
- * parameter (`idNames`) at the top, or in one wrapping object (`/data/id`). An answer holding at its
+ * parameter (`idNames`) at the top, in one wrapping object (`/data/id`), or in the first item of a
+ * list the create sends and answers under one name (`/Contacts/0/ContactID`). An answer holding at its
  * top a value the create sends (`body` of a note) is the record itself: an object in it is a record of
  * its own (the note's `author`), whose id is not the new one. Without an item path, the one
  * id-named property marked `readOnly` is the id (Twilio's `sid`).
@@ -107,6 +108,18 @@ function idPointer(
     for (const name of names) {
       const found = scalarNamed(nested, name);
       if (found !== undefined) return appendPointer(appendPointer('', wrapper), found);
+    }
+  }
+  // A create that sends its records as a list and answers them as one (Xero's `{"Contacts": [...]}`
+  // both ways): the first answered record is the first sent one's.
+  for (const [wrapper, inner] of Object.entries(properties)) {
+    const sentList = Object.hasOwn(sentProperties, wrapper) ? flatten(sentProperties[wrapper]!) : undefined;
+    const flat = flatten(inner);
+    if (mainType(flat) !== 'array' || !sentList || mainType(sentList) !== 'array') continue;
+    const item = typeof flat.items === 'object' ? (objectProperties(flat.items as JsonSchema) ?? {}) : {};
+    for (const name of names) {
+      const found = scalarNamed(item, name);
+      if (found !== undefined) return appendPointer(appendPointer(appendPointer('', wrapper), 0), found);
     }
   }
   return undefined;

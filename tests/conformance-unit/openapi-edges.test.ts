@@ -1277,28 +1277,62 @@ it('a create whose answer gives no id the run can read is listed as left behind 
   const target = await serve((method, url, text, contentType) => {
     if (method === 'POST') {
       const body = jsonOf(text, contentType);
-      const things = isObject(body) && Array.isArray(body.Things) ? body.Things : undefined;
-      if (!things) return { status: 400, text: '' };
-      return {
-        status: 200,
-        body: {
-          Things: things.map(() => ({
-            ThingID: `3f2c8a61-5b7e-4d1a-9c3f-${String(++made).padStart(12, '0')}`,
-            Name: 'x',
-          })),
-        },
-      };
+      if (!isObject(body)) return { status: 400, text: '' };
+      const id = `3f2c8a61-5b7e-4d1a-9c3f-${String(++made).padStart(12, '0')}`;
+      return { status: 200, body: { Things: [{ ThingID: id, Name: 'x' }] } };
     }
     return url.pathname === '/Things' ? { status: 200, body: { Things: [] } } : { status: 404, text: '' };
   });
   try {
-    const run = await runFixture('wrapped-list-create.yaml', target.baseUrl, '--seed', '7', '--no-random', '--cleanup');
+    const run = await runFixture('unidentified-create.yaml', target.baseUrl, '--seed', '7', '--no-random', '--cleanup');
     const left = run.report?.cleanup?.leftovers ?? [];
     expect(left.length, run.describe()).toBeGreaterThan(0);
     expect(left.every((l) => l.operationId === 'createThings' && l.id === null && /not deleted/.test(l.reason))).toBe(
       true,
     );
     expect(run.stdout).not.toContain('0 left behind');
+  } finally {
+    await target.close();
+  }
+});
+
+it('records sent and answered as a list (Xero) are followed through their life and every one is deleted', async () => {
+  const things = new Map<string, { ThingID: string; Name?: string }>();
+  let made = 0;
+  const target = await serve((method, url, text, contentType) => {
+    const [, id] = url.pathname.split('/').filter(Boolean);
+    if (id === undefined && method === 'GET') return { status: 200, body: { Things: [...things.values()] } };
+    if (id === undefined && method === 'POST') {
+      const body = jsonOf(text, contentType);
+      const list = isObject(body) ? (body.Things ?? []) : undefined;
+      if (!Array.isArray(list)) return { status: 400, text: '' };
+      for (const item of list)
+        if (!isObject(item) || (item.Name !== undefined && (typeof item.Name !== 'string' || item.Name.length > 20)))
+          return { status: 400, text: '' };
+      const created = list.map((item) => {
+        const record = {
+          ThingID: `3f2c8a61-5b7e-4d1a-9c3f-${String(++made).padStart(12, '0')}`,
+          ...(isObject(item) && typeof item.Name === 'string' ? { Name: item.Name } : {}),
+        };
+        things.set(record.ThingID, record);
+        return record;
+      });
+      return { status: 200, body: { Things: created } };
+    }
+    const thing = id === undefined ? undefined : things.get(id);
+    if (!thing) return { status: 404, text: '' };
+    if (method === 'DELETE') {
+      things.delete(thing.ThingID);
+      return { status: 204, text: '' };
+    }
+    return { status: 200, body: { Things: [thing] } };
+  });
+  try {
+    const run = await runFixture('xero-list-records.yaml', target.baseUrl, '--seed', '7', '--cleanup');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.operations.getThing?.checks.resource_availability?.passed).toBeGreaterThan(0);
+    expect(made).toBeGreaterThan(1);
+    expect([...things.keys()]).toEqual([]);
   } finally {
     await target.close();
   }

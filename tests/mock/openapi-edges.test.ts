@@ -652,6 +652,28 @@ describe('fields a request spells otherwise than the record (FriendlyName, frien
   });
 });
 
+describe('records sent and answered as a list (Xero)', () => {
+  it('are kept: the create answers what was sent, the read and the list show it, the delete removes it', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/xero-list-records.yaml`] });
+    try {
+      const base = `${own.url}/xero/Things`;
+      const made = (await (await postJson(base, { Things: [{ Name: 'alpha' }] })).json()) as {
+        Things: { ThingID: string; Name: string }[];
+      };
+      expect(made.Things[0]?.Name).toBe('alpha');
+      const id = made.Things[0]!.ThingID;
+      expect(await (await fetch(`${base}/${id}`)).json()).toEqual({ Things: [{ ThingID: id, Name: 'alpha' }] });
+      expect(((await (await fetch(base)).json()) as { Things: unknown[] }).Things).toEqual([
+        { ThingID: id, Name: 'alpha' },
+      ]);
+      expect((await fetch(`${base}/${id}`, { method: 'DELETE' })).status).toBe(204);
+      expect((await fetch(`${base}/${id}`)).status).toBe(404);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('times named as Twilio names them (date_created, date_updated)', () => {
   it("are the mock's clock: date_updated at the create and again at an update, never the example's", async () => {
     let now = Date.UTC(2024, 11, 2, 15, 4, 5);
