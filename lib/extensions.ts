@@ -79,6 +79,8 @@ export interface PageUrlsExtension {
   pages?: string;
   /** With `pages`: the labels of its first and last entries and how many pages each side of the current one it keeps. */
   list?: { previousLabel: string; nextLabel: string; onEachSide: number };
+  /** The URLs keep the page size the request asked for (Twilio's `PageSize`), besides the page. */
+  keepSize?: boolean;
 }
 
 /**
@@ -301,6 +303,11 @@ function readPageUrls(raw: unknown, paging: PagingExtension | undefined, where: 
   for (const key of PAGE_URL_POINTERS) {
     const value = optionalString(raw, key, at);
     if (value !== undefined) urls[key] = value;
+  }
+  if (raw.keepSize !== undefined) {
+    if (typeof raw.keepSize !== 'boolean') fail(at, '"keepSize" must be true or false');
+    if (raw.keepSize && paging.size === undefined) fail(at, '"keepSize" needs "paging.size"');
+    urls.keepSize = raw.keepSize;
   }
   if (urls.pages !== undefined) {
     if (!Number.isInteger(raw.onEachSide) || (raw.onEachSide as number) < 0)

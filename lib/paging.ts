@@ -2,7 +2,7 @@
  * How a list pages by its query parameters' names alone, where no `x-resource` declares it
  * (`limit`, `per_page`, `offset`, `page`): the mock pages by it, the runner knows a page may be full.
  */
-import type { PagingExtension } from './extensions.js';
+import type { PageUrlsExtension, PagingExtension } from './extensions.js';
 import { appendPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { flatten, mainType } from './schema.js';
@@ -26,6 +26,14 @@ const HAS_NEXT = /^(has_?more|has_?next(_?page)?)$/i;
  * `total_items`, Brevo's and Django REST framework's `count`).
  */
 const TOTAL = /^(total|total_?items|total_?count|total_?results|total_?size|count)$/i;
+/** Names a list body gives the page size under (not `count`: as often the number of records). */
+const SIZE_FIELD = /^(page_?size|per_?page|limit)$/i;
+/** Names a list body gives the URLs of other pages under (Twilio's `meta.next_page_url`). */
+const PAGE_URLS = {
+  first: /^first_?page_?(url|uri)$/i,
+  previous: /^(previous|prev)_?page_?(url|uri)$/i,
+  next: /^next_?page_?(url|uri)$/i,
+} as const;
 /** How far down a list body its paging fields are looked for: `paging.next.after`. */
 const PAGING_DEPTH = 3;
 
@@ -73,6 +81,9 @@ export function inferredPaging(list: Operation, body?: JsonSchema): PagingExtens
   const next = cursor && fieldNamed(body, (name) => name === cursor.name || NEXT_CURSOR.test(name));
   const more = fieldNamed(body, (name) => HAS_NEXT.test(name), 'boolean');
   const total = fieldNamed(body, (name) => TOTAL.test(name), 'integer');
+  // The page a list body says it is and how large its pages are (Twilio's `meta.page`, `meta.page_size`).
+  const pageField = page && fieldNamed(body, (name) => PAGE.test(name) || /^current_?page$/i.test(name), 'integer');
+  const sizeField = size && fieldNamed(body, (name) => SIZE_FIELD.test(name), 'integer');
   return {
     firstPage: page && flatten(page.schema).minimum === 0 ? 0 : 1,
     ...(size ? { size: size.name } : {}),
@@ -83,6 +94,8 @@ export function inferredPaging(list: Operation, body?: JsonSchema): PagingExtens
     ...(next ? { nextCursorField: next } : {}),
     ...(more ? { hasNextField: more } : {}),
     ...(total ? { total } : {}),
+    ...(pageField ? { pageField } : {}),
+    ...(sizeField ? { sizeField } : {}),
     ...(typeof fallback === 'number' && Number.isSafeInteger(fallback) && fallback > 0
       ? { defaultSize: fallback }
       : {}),
@@ -117,4 +130,22 @@ export function cursorStart(cursor: string, ids: readonly string[]): number {
 export function cursorEnd(cursor: string, ids: readonly string[]): number {
   const at = ids.indexOf(cursor);
   return at < 0 ? ids.length : at;
+}
+
+/**
+ * Where a list body paged by a page number gives the URLs of its first, previous and next pages
+ * (Twilio's `meta.next_page_url`, null on the last page), when it gives any.
+ */
+export function inferredPageUrls(
+  paging: PagingExtension | undefined,
+  body: JsonSchema | undefined,
+): PageUrlsExtension | undefined {
+  if (!paging?.page || paging.offset !== undefined) return undefined;
+  const found: PageUrlsExtension = {};
+  for (const [which, name] of Object.entries(PAGE_URLS) as [keyof typeof PAGE_URLS, RegExp][]) {
+    const pointer = fieldNamed(body, (field) => name.test(field));
+    if (pointer !== undefined) found[which] = pointer;
+  }
+  if (Object.keys(found).length === 0) return undefined;
+  return paging.size === undefined ? found : { ...found, keepSize: true };
 }

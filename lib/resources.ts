@@ -11,7 +11,7 @@ import { appendPointer, getPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { linkedParameters } from './links.js';
 import { isFormMediaType, isJsonMediaType, mediaTypeEssence } from './media-type.js';
-import { inferredPaging, PAGE_MOVE, PAGE_SIZE } from './paging.js';
+import { inferredPageUrls, inferredPaging, PAGE_MOVE, PAGE_SIZE } from './paging.js';
 import { isSuccessStatus } from './responses.js';
 import {
   bulkIdsPointer,
@@ -258,12 +258,14 @@ function inferredResource(
       const items = flat && mainType(flat) === 'array' ? '' : listProperty(schema!, shape.collection);
       if (items === undefined) return undefined;
       const paging = inferredPaging(operation, schema);
+      const pageUrls = inferredPageUrls(paging, schema);
       const filters = inferredFilters(operation, schemaAt(schema, `${items === '' ? '' : `/${items}`}/0`));
       return {
         ...base,
         action: 'list',
         items: items === '' ? '' : `/${items}`,
         ...(paging ? { paging } : {}),
+        ...(pageUrls ? { pageUrls } : {}),
         ...(filters.length > 0 ? { filters } : {}),
       };
     }

@@ -1243,8 +1243,11 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
       if (resource.pageUrls && paging.page !== undefined && page !== undefined) {
         const { firstPage, page: parameter } = paging;
         const position = { page: page - firstPage + 1, pages, hasNext: start + count < total };
+        const asked = paging.size === undefined ? undefined : request.parameters[paging.size];
+        const size: [string, string] | undefined =
+          resource.pageUrls.keepSize && asked !== undefined ? [paging.size!, String(asked)] : undefined;
         fillPageUrls(out, resource.pageUrls, position, request.url, (n) =>
-          pageUrl(request.url, parameter, n - 1 + firstPage),
+          pageUrl(request.url, parameter, n - 1 + firstPage, size),
         );
       }
     } else if (pointer === '') out = items;
@@ -1267,8 +1270,8 @@ function fitItem(item: unknown, binding: ResourceBinding, request: PlanRequest, 
   return validate(made) ? blend(made, item, { record: '', idField: binding.idField }, validate) : item;
 }
 
-const pageUrl = (url: string, parameter: string, page: number): string =>
-  `${url}?${new URLSearchParams({ [parameter]: String(page) })}`;
+const pageUrl = (url: string, parameter: string, page: number, size?: [string, string]): string =>
+  `${url}?${new URLSearchParams([...(size ? [size] : []), [parameter, String(page)]])}`;
 
 /**
  * The page's own URLs (pages counted from 1 here): first, last, previous and next (null where no

@@ -150,6 +150,16 @@ describe('x-resource', () => {
       'pageUrls: needs "paging.page" and no "paging.offset"',
     ],
     [
+      'page URLs keeping a size no parameter sets',
+      { collection: 'c', action: 'list', paging: { page: 'p' }, pageUrls: { next: '/next', keepSize: true } },
+      'pageUrls: "keepSize" needs "paging.size"',
+    ],
+    [
+      'page URLs keeping a size that is no flag',
+      { collection: 'c', action: 'list', paging: { page: 'p', size: 's' }, pageUrls: { next: '/next', keepSize: 1 } },
+      'pageUrls: "keepSize" must be true or false',
+    ],
+    [
       'a page list with a negative window',
       {
         collection: 'c',

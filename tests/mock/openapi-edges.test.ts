@@ -652,6 +652,37 @@ describe('fields a request spells otherwise than the record (FriendlyName, frien
   });
 });
 
+describe('a list paged by Page and PageSize that says so in its body (Twilio)', () => {
+  it('says its page and size, and a client following next_page_url meets every record once', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/twilio-paging.yaml`] });
+    try {
+      const base = `${own.url}/twilio/v1/Users`;
+      for (const name of ['a', 'b', 'c', 'd', 'e'])
+        await fetch(base, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `identity=${name}`,
+        });
+      type Page = {
+        users: { identity: string }[];
+        meta: { page: number; page_size: number; next_page_url: string | null };
+      };
+      const seen: string[] = [];
+      let url: string | null = `${base}?PageSize=2&Page=0`;
+      for (let pages = 0; url !== null && pages < 6; pages++) {
+        const page = (await (await fetch(url)).json()) as Page;
+        expect(page.meta).toMatchObject({ page: pages, page_size: 2 });
+        seen.push(...page.users.map((u) => u.identity));
+        url = page.meta.next_page_url;
+      }
+      expect(url).toBeNull();
+      expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('records sent and answered as a list (Xero)', () => {
   it('are kept: the create answers what was sent, the read and the list show it, the delete removes it', async () => {
     const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/xero-list-records.yaml`] });
