@@ -7,7 +7,7 @@
 
 import { sampleValue, UnsatisfiableSchemaError } from '../../lib/generators/values.js';
 import { isObject, type JsonObject } from '../../lib/json.js';
-import { appendPointer, escapeToken } from '../../lib/json-pointer.js';
+import { appendPointer, deletePointer, escapeToken } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
 import {
@@ -21,7 +21,7 @@ import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
-import { bodyNamesOthers } from './others-records.js';
+import { writtenNamesOthers } from './others-records.js';
 import { type Draft, validBody } from './positive.js';
 import {
   alignParent,
@@ -129,12 +129,34 @@ function stamped(ctx: BuildContext, operation: Operation, body: unknown): unknow
 function written(ctx: BuildContext, operation: Operation): unknown {
   const media = bodyMedia(operation);
   const body = validBody(ctx, operation);
-  if (!media || textLeaves(body, media.schema).length > 0) return stamped(ctx, operation, body);
+  if (!media || textLeaves(body, media.schema).length > 0)
+    return stamped(ctx, operation, ownOnly(ctx, operation, body));
   const full = sampleValue(media.schema, ctx.seed, true);
   // On a target holding others' records, a full body naming one (an association's `to.id`) would
   // hold the whole lifecycle back: the required members write the record just as well.
-  const others = ctx.othersRecords && bodyNamesOthers(full, 'none', 'id') !== undefined;
-  return stamped(ctx, operation, !others && validAsSent(ctx, operation, full) ? validBody(ctx, operation, full) : body);
+  const others = ctx.othersRecords && writtenNamesOthers(operation, ctx.spec, full) !== undefined;
+  const chosen = !others && validAsSent(ctx, operation, full) ? validBody(ctx, operation, full) : body;
+  return stamped(ctx, operation, ownOnly(ctx, operation, chosen));
+}
+
+/**
+ * On a target holding others' records, the body without the members that name one (an upsert's
+ * `Contacts[].ContactID`, an owner's id), where it stays valid without them: the lifecycle then
+ * writes a record of the run's own instead of being held back whole.
+ */
+function ownOnly(ctx: BuildContext, operation: Operation, body: unknown): unknown {
+  const schema = bodyMedia(operation)?.schema;
+  if (!ctx.othersRecords || !schema) return body;
+  let value = body;
+  for (let tries = 0; tries < 8; tries++) {
+    const at = writtenNamesOthers(operation, ctx.spec, value);
+    if (at === undefined) return value;
+    const next = structuredClone(value);
+    deletePointer(next, at);
+    if (!isValid(ctx, schema, next)) return value;
+    value = next;
+  }
+  return value;
 }
 
 function step(

@@ -226,6 +226,27 @@ function answeredNames(operation: Operation, spec: Spec): ReadonlySet<string> {
   return new Set(Object.keys(record ? (objectProperties(record) ?? {}) : {}));
 }
 
+/**
+ * Where a body that writes the run's own record (a lifecycle's create, or an update of a record the
+ * path names) names a record the run did not make, as a pointer, if it does: what a target holding
+ * others' records would hold the request back for.
+ */
+export function writtenNamesOthers(operation: Operation, spec: Spec, value: unknown): string | undefined {
+  const creates = makesRecords(operation, spec);
+  const found = creates
+    ? bodyNamesOthers(
+        value,
+        'foreign',
+        'id',
+        new Set(),
+        [],
+        answeredNames(operation, spec),
+        ownIdNames(operation, spec),
+      )
+    : bodyNamesOthers(value, 'none', 'id');
+  return found === undefined || found.startsWith('/') ? found : `/${escapeToken(found)}`;
+}
+
 const pathNamesBySpec = new WeakMap<Spec, ReadonlySet<string>>();
 
 /** The spec's path parameter names, compared without case or separators: what names a record of it. */

@@ -208,11 +208,29 @@ it('--live: a malformed text id goes only where no reading of it fits the vendor
 
 it("--live: a create naming an existing record by its own id member (an upsert's ThingID, a pet's id) is held back", async () => {
   const posted: string[] = [];
+  const things = new Map<string, { ThingID: string; Name?: unknown }>();
   const server = await jsonServer(({ method, url, body }) => {
     if (method === 'POST') posted.push(`${url.pathname} ${JSON.stringify(body)}`);
     if (url.pathname === '/Pets') return { status: 200, body: { id: 1000 + posted.length, name: 'made' } };
-    if (url.pathname === '/Things') return { status: 200, body: { Things: [] } };
-    return { status: 404 };
+    if (url.pathname === '/Things') {
+      const list = (body as { Things?: unknown } | undefined)?.Things ?? [];
+      if (
+        !Array.isArray(list) ||
+        !list.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item))
+      )
+        return { status: 400 };
+      const made = (list as { Name?: unknown }[]).map((item, i) => {
+        const thing = {
+          ...item,
+          ThingID: `00000000-0000-4000-8000-${String(posted.length * 10 + i).padStart(12, '0')}`,
+        };
+        things.set(thing.ThingID, thing);
+        return thing;
+      });
+      return { status: 200, body: { Things: made } };
+    }
+    const thing = things.get(url.pathname.split('/')[2] ?? '');
+    return thing ? { status: 200, body: { Things: [thing] } } : { status: 404 };
   });
   try {
     const run = await runConformance([
@@ -231,6 +249,22 @@ it("--live: a create naming an existing record by its own id member (an upsert's
     // The pet's documented id 10 (or a boundary of it) is someone's pet; a pet without an id still goes.
     expect(posted.filter((line) => line.startsWith('/Pets') && line.includes('"id"'))).toEqual([]);
     expect(posted.some((line) => line.startsWith('/Pets'))).toBe(true);
+    // The lifecycle's create leaves the upsert's id out rather than being held back whole.
+    const dry = await runConformance(
+      [
+        '--spec',
+        'tests/fixtures/openapi/others-records-upsert.yaml',
+        '--base-url',
+        'https://example.invalid',
+        '--seed',
+        '7',
+        '--live',
+        '--dry-run',
+      ],
+      { json: false },
+    );
+    const create = dry.stdout.split('\n').find((line) => line.includes('lifecycle: updateOrCreateThings'));
+    expect(create, dry.stdout).toMatch(/· lifecycle: updateOrCreateThings/);
   } finally {
     await server.close();
   }
