@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { headerValueProblem } from '../../conformance/options.js';
 import { type LocalServer, localServer } from '../support/local-server.js';
 import { REPO_ROOT, SPEC_FILES } from '../support/reference-server.js';
-import { type RunResult, runConformance, STACK_FRAME } from '../support/runner.js';
+import { expectRefused, runConformance } from '../support/runner.js';
 
 /** Every request it gets, with the value of its `x-note` header. */
 let server: LocalServer;
@@ -43,17 +43,6 @@ const target = (): string[] => [
   '--header',
   'Customer-Id: 14532',
 ];
-
-function expectRefused(run: RunResult, reason: RegExp, hidden: readonly string[]): void {
-  expect(run.timedOut, run.describe()).toBe(false);
-  expect(run.code, run.describe()).toBe(2);
-  const lines = run.stderr.trim().split('\n');
-  expect(lines, run.describe()).toHaveLength(1);
-  expect(lines[0], run.describe()).toMatch(/^conformance: /);
-  expect(lines[0], run.describe()).toMatch(reason);
-  expect(run.stderr, run.describe()).not.toMatch(STACK_FRAME);
-  for (const text of hidden) expect(run.stderr + run.stdout, `"${text}" is shown`).not.toContain(text);
-}
 
 describe.concurrent('a --header value the HTTP client cannot send exits 2 before any request', () => {
   test.each([

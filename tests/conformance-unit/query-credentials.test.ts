@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../conformance/cli.js';
 import { type LocalServer, localServer } from '../support/local-server.js';
-import { type JsonReport, type RunResult, runConformance, STACK_FRAME } from '../support/runner.js';
+import { expectRefused, type JsonReport, runConformance } from '../support/runner.js';
 
 const KEY = 'sk_live_Q7x9Zt4kReal';
 const COOKIE = 'sess-2f8c1d9e7b';
@@ -118,15 +118,6 @@ function expectPositivePassed(report: JsonReport | undefined, describe: string):
   expect(positive?.passed, describe).toBeGreaterThan(0);
   expect(positive?.failed, describe).toBe(0);
   expect(report?.operations.listItems?.checks.ignored_auth?.passed, describe).toBe(1);
-}
-
-function expectRefused(run: RunResult, reason: RegExp): void {
-  expect(run.code, run.describe()).toBe(2);
-  const lines = run.stderr.trim().split('\n');
-  expect(lines, run.describe()).toHaveLength(1);
-  expect(lines[0], run.describe()).toMatch(/^conformance: /);
-  expect(lines[0], run.describe()).toMatch(reason);
-  expect(run.stderr, run.describe()).not.toMatch(STACK_FRAME);
 }
 
 describe.concurrent('a query API key given on the command line', () => {

@@ -255,6 +255,21 @@ export function summarize(report: JsonReport | undefined): string {
 /** A Node stack frame (`    at fn (file:line:col)`): must never reach a user. */
 export const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m;
 
+/**
+ * A run refused before any request: exit 2 and one `conformance: ` line on stderr matching `reason`,
+ * no stack frame, and none of `hidden` (secrets given to it) anywhere in its output.
+ */
+export function expectRefused(run: RunResult, reason: RegExp, hidden: readonly string[] = []): void {
+  expect(run.timedOut, run.describe()).toBe(false);
+  expect(run.code, run.describe()).toBe(2);
+  const lines = run.stderr.trim().split('\n');
+  expect(lines, run.describe()).toHaveLength(1);
+  expect(lines[0], run.describe()).toMatch(/^conformance: /);
+  expect(lines[0], run.describe()).toMatch(reason);
+  expect(run.stderr, run.describe()).not.toMatch(STACK_FRAME);
+  for (const text of hidden) expect(run.stderr + run.stdout, `"${text}" is shown`).not.toContain(text);
+}
+
 export interface CheckTally {
   passed: number;
   failed: number;
