@@ -5,7 +5,7 @@
  * request, a documented 4xx for an invalid one).
  */
 import { formatAjvErrors } from '../lib/ajv-errors.js';
-import { type CredentialLocation, credentialNames } from '../lib/security.js';
+import { type CredentialLocation, credentialNames, type SecurityScheme } from '../lib/security.js';
 import type { Operation, Parameter, Spec } from '../lib/spec.js';
 import type { ValidatorCache } from '../lib/validator.js';
 import { coerceText } from '../lib/wire.js';
@@ -91,6 +91,31 @@ export interface Configured {
 }
 
 /** Every problem of the overrides at once, one line: operations the spec does not have, then bad values. */
+/**
+ * The spec with each operation's security alternatives reordered so that the first is one the run's
+ * given credentials satisfy (`--header Authorization`, `--query-credential api_key=...`): the valid
+ * requests carry the first alternative, and a user's real key must be among what they send. An
+ * operation no given credential satisfies keeps its order.
+ */
+export function preferGivenSecurity(
+  spec: Spec,
+  given: { headers: readonly string[]; query: readonly string[]; cookies: readonly string[] },
+): Spec {
+  const headers = new Set(given.headers.map((name) => name.toLowerCase()));
+  const satisfied = (scheme: SecurityScheme): boolean =>
+    scheme.in === 'header'
+      ? headers.has(scheme.parameterName.toLowerCase())
+      : (scheme.in === 'query' ? given.query : given.cookies).includes(scheme.parameterName);
+  if (headers.size === 0 && given.query.length === 0 && given.cookies.length === 0) return spec;
+  const operations = spec.operations.map((operation) => {
+    const first = operation.security.findIndex((alternative) => alternative.length > 0 && alternative.every(satisfied));
+    if (first <= 0) return operation;
+    const security = [operation.security[first]!, ...operation.security.filter((_, i) => i !== first)];
+    return { ...operation, security };
+  });
+  return operations.some((op, i) => op !== spec.operations[i]) ? { ...spec, operations } : spec;
+}
+
 export function checkOverrides(
   spec: Spec,
   validators: ValidatorCache,

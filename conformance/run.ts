@@ -34,6 +34,7 @@ import {
   defaultOrigin,
   type OperationOverride,
   type Origin,
+  preferGivenSecurity,
   withExpectedStatuses,
 } from './overrides.js';
 import { maskedUrl, Redactor } from './redact.js';
@@ -332,7 +333,7 @@ async function planRun(
     }
   }
   const { validators } = loaded;
-  const { spec, optionalQuery } = checkOverrides(
+  const { spec: configured, optionalQuery } = checkOverrides(
     loaded.spec,
     validators,
     options.parameters ?? {},
@@ -340,10 +341,15 @@ async function planRun(
     options.origin ?? defaultOrigin,
   );
   const credentials = checkGivenCredentials(
-    spec,
+    configured,
     { query: options.queryCredentials, cookies: options.cookieCredentials },
     options.origin ?? defaultOrigin,
   );
+  const spec = preferGivenSecurity(configured, {
+    headers: (options.headers ?? []).map(([name]) => name),
+    query: Object.keys(credentials.query),
+    cookies: Object.keys(credentials.cookies),
+  });
   const skipped = new Set(Object.keys(overrides).filter((id) => overrides[id]?.skip));
   const wanted = options.operations?.length ? options.operations : known;
   const operations = wanted.filter((id) => !skipped.has(id));

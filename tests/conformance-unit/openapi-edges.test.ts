@@ -1384,6 +1384,28 @@ it('a valid body naming records by example ids may be refused with the documente
   }
 });
 
+it('a given credential picks the security alternative it satisfies: the key goes where the server reads it', async () => {
+  for (const given of [
+    ['--query-credential', 'api_token=real-key-1'],
+    ['--header', 'Authorization: Bearer real-token-1'],
+  ]) {
+    const target = await serve((_method, url, _text, _type, headers) => {
+      const ok = url.searchParams.get('api_token') === 'real-key-1' || headers.authorization === 'Bearer real-token-1';
+      if (!ok) return { status: 401, text: '' };
+      const limit = url.searchParams.get('limit');
+      if (limit !== null && !/^(100|[1-9]\d?)$/.test(limit)) return { status: 400, text: '' };
+      return { status: 200, body: { data: [] } };
+    });
+    try {
+      const run = await runFixture('security-alternatives.yaml', target.baseUrl, '--seed', '7', ...given);
+      expect(run.code, `${given.join(' ')}\n${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      expect(run.report?.operations.listPersons?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('an optional parameter no value fits is left out; a required one skips its operation, named', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {
