@@ -58,6 +58,8 @@ export interface Parameter {
   style?: string;
   explode?: boolean;
   allowReserved?: boolean;
+  /** A query parameter that may be sent with an empty value (`?q=`); OpenAPI's default is that it may not. */
+  allowEmptyValue?: boolean;
   /** Set when the parameter is described by `content` (a serialized value, usually JSON) instead of a style. */
   contentType?: string;
   /** Set when its example is a value the user gave (a config file's `parameters`), not the document's. */
@@ -238,6 +240,7 @@ function parameters(pathItem: JsonObject, operation: JsonObject, where: string):
       ...(typeof raw.style === 'string' ? { style: raw.style } : {}),
       ...(typeof raw.explode === 'boolean' ? { explode: raw.explode } : {}),
       ...(typeof raw.allowReserved === 'boolean' ? { allowReserved: raw.allowReserved } : {}),
+      ...(location === 'query' && raw.allowEmptyValue === true ? { allowEmptyValue: true } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
     });
   }

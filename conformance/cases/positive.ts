@@ -125,6 +125,8 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
       // ... or, unexploded, `status=` (OpenAPI gives no empty form for pipes or spaces), which most
       // servers read as one empty item: no valid request says an empty list that way.
       if (sent.present && Array.isArray(value) && value.length === 0) continue;
+      // An empty value (`?first_char=`) is one OpenAPI allows only where `allowEmptyValue` says so.
+      if (parameter.in === 'query' && text === '' && parameter.allowEmptyValue !== true) continue;
       if (sent.present && !isValid(ctx, parameter.schema, sent.value)) continue;
       const request = withBody(base, bodyFor());
       setParameter(request, parameter, { value });

@@ -1406,6 +1406,23 @@ it('a given credential picks the security alternative it satisfies: the key goes
   }
 });
 
+it('a query parameter is sent empty as a valid request only where allowEmptyValue allows it', async () => {
+  const target = await serve((_method, url) => {
+    const first = url.searchParams.get('first_char');
+    return first === null || first === '' ? { status: 400, body: {} } : { status: 200, body: {} };
+  });
+  try {
+    const run = await runFixture('empty-query-value.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(
+      target.seen.some((line) => /[?&]term=(&|$)/.test(line)),
+      target.seen.join('\n'),
+    ).toBe(true);
+  } finally {
+    await target.close();
+  }
+});
+
 it('an optional parameter no value fits is left out; a required one skips its operation, named', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {
