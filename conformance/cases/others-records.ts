@@ -67,15 +67,17 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec):
   // A create's own attributes (an owner, a template it starts from: what its record answers) are read,
   // not changed; what it only takes (`POST /merges {"primaryId"}`) names what it acts on.
   const creates = makesRecords(operation, spec);
-  const top: TopIds = scoped ? 'none' : method === 'post' ? 'foreign' : 'all';
+  // Only the record itself (`PUT /persons/{id}`) scopes the body: an action on it (`PUT
+  // /persons/{id}/merge {"merge_with_id"}`) may name a second record, which must be the run's too.
+  const item = named.length > 0 && endsWith(operation.path, named.at(-1)![0]);
+  const top: TopIds = scoped && item ? 'none' : scoped || method === 'post' || creates ? 'foreign' : 'all';
   const answered = creates ? answeredNames(operation, spec) : undefined;
   const own = creates ? ownIdNames(operation, spec) : undefined;
   // Deeper down, a record written (a create's, or the one the path names) has attributes named like
   // ids (`addresses.weChatUserId`): only an `id` of its own names a record there.
-  const deep = scoped || creates ? 'id' : 'any';
+  const deep = (scoped && item) || creates ? 'id' : 'any';
   const body = unboundBodyId(request, top, deep, yours, answered, own);
   if (body !== undefined) return `${verb} names a record the run did not make by ${body} in its body: ${refused}`;
-  const item = named.length > 0 && endsWith(operation.path, named.at(-1)![0]);
   const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
   if (method === 'delete' && !item && !made && !boundIds)
     return `${verb} ${operation.path} may remove records the run did not make: ${refused}`;
@@ -88,12 +90,12 @@ export function makesRecords(operation: Operation, spec: Spec): boolean {
 }
 
 /**
- * Whether a POST makes records of a collection: its `x-resource` says so, or the REST shape does and
+ * Whether a POST makes records of a collection: its `x-resource` says so (a create, a copy), or the REST shape does and
  * the collection has records to read, change or list (`/contacts` with `/contacts/{id}`), which an
  * action answering a record (`/contacts/merge`) has not.
  */
 function createsRecords(operation: Operation, spec: Spec): boolean {
-  if (operation.resource) return operation.resource.action === 'create';
+  if (operation.resource) return operation.resource.action === 'create' || operation.resource.action === 'copy';
   const collection = restCollections(spec).find((c) => c.create === operation);
   return collection !== undefined && (collection.items.length > 0 || collection.list !== undefined);
 }

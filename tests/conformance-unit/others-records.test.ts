@@ -269,3 +269,34 @@ it("--live: a create naming an existing record by its own id member (an upsert's
     await server.close();
   }
 });
+
+it('--live: an action on a record the run made that names a second record (a merge) is held back unless both are its own', async () => {
+  const merges: string[] = [];
+  let next = 1000;
+  const server = await jsonServer(({ method, url, body }) => {
+    if (method === 'POST' && url.pathname === '/persons')
+      return { status: 201, body: { data: { id: next++, name: 'made' } } };
+    if (url.pathname.endsWith('/merge')) merges.push(`${url.pathname} ${JSON.stringify(body)}`);
+    return { status: 200, body: {} };
+  });
+  try {
+    const run = await runConformance([
+      '--spec',
+      'tests/fixtures/openapi/others-records-merge.yaml',
+      '--base-url',
+      server.url,
+      '--seed',
+      '7',
+      '--live',
+    ]);
+    expect(run.report?.notSentBy.map((n) => n.reason).join('\n'), run.describe()).toContain('by merge_with_id');
+    // Whatever went named no person but the run's own (ids from 1000) as the one merged away.
+    const others = merges.filter((line) => {
+      const id = (JSON.parse(line.slice(line.indexOf(' ') + 1)) as { merge_with_id?: unknown }).merge_with_id;
+      return id !== undefined && (typeof id !== 'number' || id < 1000);
+    });
+    expect(others).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});
