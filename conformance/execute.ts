@@ -78,6 +78,7 @@ export interface Leftover {
 }
 
 export const UNANSWERED_CREATE = 'no answer within the timeout: may have been created';
+export const ANSWERED_WITHOUT_ID = 'created: its answer gave no id where the spec says it goes, so it was not deleted';
 export const UNIDENTIFIED_CREATE =
   'created: the spec does not say where its answer gives the new id, so it was not deleted';
 
@@ -336,20 +337,32 @@ function unansweredCreates(exchanges: readonly Exchange[], plan: Plan): Leftover
 }
 
 /**
- * A create the spec gives no way to read its record's id from (Xero's `{"Contacts": [{"ContactID"}]}`)
- * that was answered with a success made a record all the same: the cleanup cannot delete it, and
+ * A create answered with a success made a record all the same where the run cannot tell its id: the
+ * spec gives no way to read it from the answer (`{"Contacts": [{"ContactID"}]}` sent as a record),
+ * or the answer lacks it where the spec says it goes. The cleanup cannot delete such a record, and
  * says so, rather than that nothing was left behind.
  */
-function unidentifiedCreates(exchanges: readonly Exchange[], plan: Plan, spec: Spec): Leftover[] {
-  const tracked = new Set(plan.cleanup.flatMap((c) => c.creates.map((create) => create.operationId)));
+function unidentifiedCreates(exchanges: readonly Exchange[], plan: Plan, spec: Spec, baseUrl: string): Leftover[] {
+  const expressions = new Map(
+    plan.cleanup.flatMap((c) => c.creates.map((create) => [create.operationId, create.expression] as const)),
+  );
   return exchanges.flatMap((e) => {
     const operation = e.testCase.operation;
-    if (!e.response || !isSuccess(e.response.status) || tracked.has(operation.operationId)) return [];
-    if (!makesRecords(operation, spec)) return [];
+    if (!e.response || !isSuccess(e.response.status)) return [];
+    const expression = expressions.get(operation.operationId);
+    let reason: string;
+    if (expression === undefined) {
+      if (!makesRecords(operation, spec)) return [];
+      reason = UNIDENTIFIED_CREATE;
+    } else {
+      const source = sourceOf(e, baseUrl);
+      // An answer listing no record (an empty batch) made none.
+      const ids = source ? createdIds(expression, source) : [];
+      if (ids.length === 0 || ids.some((id) => id !== undefined && id !== null)) return [];
+      reason = ANSWERED_WITHOUT_ID;
+    }
     const sentWith = uniqueValues(e.testCase, e.request);
-    return [
-      { operationId: operation.operationId, id: null, reason: UNIDENTIFIED_CREATE, ...(sentWith ? { sentWith } : {}) },
-    ];
+    return [{ operationId: operation.operationId, id: null, reason, ...(sentWith ? { sentWith } : {}) }];
   });
 }
 
@@ -609,7 +622,10 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   // A delete for every record the run made.
   const records = createdRecords(sent, plan, options.spec, options.baseUrl);
   let cleaned = 0;
-  const leftovers: Leftover[] = [...unansweredCreates(sent, plan), ...unidentifiedCreates(sent, plan, options.spec)];
+  const leftovers: Leftover[] = [
+    ...unansweredCreates(sent, plan),
+    ...unidentifiedCreates(sent, plan, options.spec, options.baseUrl),
+  ];
   const cleanupEnds = clock.now() + CLEANUP_THROTTLE_WAIT_MS;
   const waitShown = (): string =>
     options.signal?.aborted

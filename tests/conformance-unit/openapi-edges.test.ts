@@ -1296,6 +1296,28 @@ it('a create whose answer gives no id the run can read is listed as left behind 
   }
 });
 
+it('a create answered without the id the spec says it carries leaves its record behind, and says so', async () => {
+  let made = 0;
+  const target = await serve((method, url, text, contentType) => {
+    const body = jsonOf(text, contentType);
+    if (method === 'POST' && url.pathname === '/persons') {
+      if (!isObject(body) || typeof body.name !== 'string') return { status: 400, text: '' };
+      made++;
+      return { status: 201, body: { success: true } };
+    }
+    return { status: 404, text: '' };
+  });
+  try {
+    const run = await runFixture('answered-without-id.yaml', target.baseUrl, '--seed', '7', '--no-random', '--cleanup');
+    const left = run.report?.cleanup?.leftovers ?? [];
+    expect(made).toBeGreaterThan(0);
+    expect(left, run.describe()).toHaveLength(made);
+    expect(left.every((l) => l.id === null && /gave no id/.test(l.reason))).toBe(true);
+  } finally {
+    await target.close();
+  }
+});
+
 it('records sent and answered as a list (Xero) are followed through their life and every one is deleted', async () => {
   const things = new Map<string, { ThingID: string; Name?: string }>();
   let made = 0;
