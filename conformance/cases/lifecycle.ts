@@ -102,8 +102,9 @@ function shownStrings(
   record: JsonSchema | undefined,
   skip: string | undefined,
   key?: string,
+  respell = false,
 ): JsonObject {
-  const leaves = textLeaves(body, record, skip).filter(
+  const leaves = textLeaves(body, record, skip, false, respell).filter(
     ([pointer]) => key === undefined || pointer !== `/${escapeToken(key)}`,
   );
   return Object.fromEntries(leaves.map(([pointer, value]) => [pointer, value]));
@@ -247,7 +248,8 @@ function updateOf(
     ? {
         request,
         // The attribute the path names the record by is written as the path has it (keyFromPath).
-        shows: shownStrings(body, shownBy, read?.idField, read?.keyField),
+        // A record known by its REST shape shows what was sent under its own spelling, as the mock keeps it.
+        shows: shownStrings(body, shownBy, read?.idField, read?.keyField, read?.inferred === true),
         written: isObject(body) ? body : {},
       }
     : undefined;
@@ -384,7 +386,7 @@ function lifecycleOf(
 
     /** What the record holds now, as far as the run wrote it: filters are asked with these values. */
     const current: JsonObject = isObject(body) ? { ...body } : {};
-    readStep('the create', shownStrings(body, read?.[1].recordSchema, idField));
+    readStep('the create', shownStrings(body, read?.[1].recordSchema, idField, undefined, read?.[1].inferred === true));
     for (const write of [update, collection.rewrite]) {
       if (!write) continue;
       const made = updateOf(ctx, write, linked, read?.[1]);

@@ -102,6 +102,8 @@ export class Stamps {
   }
 }
 
+const NO_SPELLINGS: ReadonlyMap<string, string> = new Map();
+
 /** A property named for an id: an object holding one is a record of its own, which the server may fill. */
 const ID_NAMED = /(^id$|_id$|[a-z]Id$)/;
 
@@ -109,13 +111,15 @@ const ID_NAMED = /(^id$|_id$|[a-z]Id$)/;
  * The text values of `body` the schema declares, by JSON pointer: its own properties' and, one level
  * down, those of an object property that is no record of its own (HubSpot's `properties`, not a
  * note's `author` with its `id`). `skip` (the id) is left out, and write-only ones unless `writeOnly`
- * (a read never shows them; a write still sends them).
+ * (a read never shows them; a write still sends them). With `respell`, a name the body spells otherwise
+ * than the schema (`FriendlyName`, `friendly_name`) is read, and pointed at, as the schema's.
  */
 export function textLeaves(
   body: unknown,
   schema: JsonSchema | undefined,
   skip?: string,
   writeOnly = false,
+  respell = false,
 ): [string, string, JsonSchema][] {
   const leaves: [string, string, JsonSchema][] = [];
   const walk = (value: unknown, at: JsonSchema | undefined, pointer: string, depth: number) => {
@@ -125,7 +129,7 @@ export function textLeaves(
     const names = (flat.discriminator as { propertyName?: unknown } | undefined)?.propertyName;
     if (!isObject(value)) return;
     // Read against the record, a text sent under another spelling (`FriendlyName`) is the one it shows (`friendly_name`).
-    const spelled = respellings(value, properties);
+    const spelled = respell ? respellings(value, properties) : NO_SPELLINGS;
     for (const [sent, member] of Object.entries(value)) {
       const name = spelled.get(sent) ?? sent;
       const property = Object.hasOwn(properties, name) ? properties[name] : undefined;

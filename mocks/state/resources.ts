@@ -514,6 +514,16 @@ function idPointerProperty(binding: ResourceBinding): string | undefined {
  * id, a creation date, a folder the server assigns) or one the operation does not declare (a field
  * of another operation's body) is ignored, as a server binding the body to its model ignores it.
  */
+const NONE: ReadonlyMap<string, string> = new Map();
+
+/**
+ * The request's other spellings of the record's fields, for a record known by its REST shape: an
+ * `x-resource` names fields (unique ones, merge keys) as its request spells them, and keeps them so.
+ */
+function spellingsOf(binding: ResourceBinding, sent: object, shown: object): ReadonlyMap<string, string> {
+  return binding.inferred ? respellings(sent, shown) : NONE;
+}
+
 function incomingRecord(binding: ResourceBinding, request: PlanRequest): StoredRecord {
   if (!isObject(request.body)) return {};
   // A body that wraps the record where the answer does (`{"contact": {...}}`, JSON:API's `{"data": {...}}`).
@@ -524,7 +534,7 @@ function incomingRecord(binding: ResourceBinding, request: PlanRequest): StoredR
     isObject(wrapped) ? schemaAt(binding.requestSchema, pointer) : binding.requestSchema,
   );
   if (!sendable) return composed(body, binding);
-  const spelled = respellings(sendable, recordProperties(binding.recordSchema) ?? {});
+  const spelled = spellingsOf(binding, sendable, recordProperties(binding.recordSchema) ?? {});
   const kept: StoredRecord = {};
   for (const [name, value] of Object.entries(body)) {
     const property = own(sendable, name);
@@ -567,7 +577,7 @@ function startingRecord(documented: StoredRecord, binding: ResourceBinding, requ
   const required = new Set(binding.recordSchema ? (flatten(binding.recordSchema).required ?? []) : []);
   const result: StoredRecord = {};
   // A field sent under another spelling (`FriendlyName` for `friendly_name`) is the client's all the same.
-  const spelled = respellings(sendable, fields);
+  const spelled = spellingsOf(binding, sendable, fields);
   const sentAs = new Map([...spelled].map(([sentName, shownName]) => [shownName, sentName]));
   const sendableNames = Object.keys(sendable).map((name) => spelled.get(name) ?? name);
   for (const name of new Set([...Object.keys(documented), ...sendableNames])) {

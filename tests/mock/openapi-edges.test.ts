@@ -705,6 +705,33 @@ describe('records sent and answered as a list (Xero)', () => {
   });
 });
 
+describe('an x-resource unique field the record spells otherwise (Identity, identity)', () => {
+  it('is kept as the request spells it: a second create with the same value is refused, and the runner passes', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/respelled-unique.yaml`] });
+    const form = (body: string) =>
+      fetch(`${own.url}/respelled/v1/Users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+    try {
+      expect((await form('Identity=alice&FriendlyName=A')).status).toBe(201);
+      expect((await form('Identity=alice&FriendlyName=B')).status).toBe(409);
+      const run = await runConformance([
+        '--spec',
+        `${FIXTURES}/respelled-unique.yaml`,
+        '--base-url',
+        `${own.url}/respelled`,
+        '--seed',
+        '7',
+      ]);
+      expect(run.code, run.describe()).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('times named as Twilio names them (date_created, date_updated)', () => {
   it("are the mock's clock: date_updated at the create and again at an update, never the example's", async () => {
     let now = Date.UTC(2024, 11, 2, 15, 4, 5);
