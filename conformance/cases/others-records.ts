@@ -264,13 +264,36 @@ function recordNames(spec: Spec): ReadonlySet<string> {
 }
 
 /**
+ * The names the operation's own records go by (`username` of `POST /users` beside
+ * `/users/{username}`, the operation's own path parameters), compared without case or separators: a
+ * body's value of one is the record's own, not a reference to another's.
+ */
+function ownRecordNames(operation: Operation, spec: Spec): ReadonlySet<string> {
+  const names = new Set(operation.parameters.filter((p) => p.in === 'path').map((p) => plainName(p.name)));
+  const model = resourceModel(spec);
+  const binding = model.get(operation.operationId);
+  for (const name of [binding?.idField, binding?.resource.idParameter, binding?.resource.id])
+    if (name !== undefined) names.add(plainName(name));
+  for (const [, other] of model) {
+    if (binding && other.resource.collection === binding.resource.collection && other.resource.idParameter)
+      names.add(plainName(other.resource.idParameter));
+  }
+  for (const collection of restCollections(spec)) {
+    if (collection.create !== operation && !collection.items.some((item) => item.operation === operation)) continue;
+    for (const item of collection.items) names.add(plainName(item.idParameter));
+  }
+  return names;
+}
+
+/**
  * Where a valid body names another record by an id the run did not bind to one of its own: a member
  * named as the spec's paths name records (`ContactID` of `/Contacts/{ContactID}`, or a list of them,
  * `contactIds`), holding a value or a list of values, at any depth.
  */
-export function unmadeBodyIds(request: PlannedRequest, spec: Spec): string | undefined {
+export function unmadeBodyIds(operation: Operation, request: PlannedRequest, spec: Spec): string | undefined {
   if (request.body?.kind !== 'value') return undefined;
-  const names = recordNames(spec);
+  const own = ownRecordNames(operation, spec);
+  const names = new Set([...recordNames(spec)].filter((name) => !own.has(name)));
   if (names.size === 0) return undefined;
   // The record's own id the path names it by is the path's, which the run made or was given.
   const bound = [

@@ -405,7 +405,7 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   const burst = kept.burst ? toScenario(kept.burst) : undefined;
   for (const testCase of [...phases.flatMap((p) => p.cases), ...scenarios.flatMap((s) => s.steps)]) {
     if (testCase.kind !== 'positive') continue;
-    const named = unmadeBodyIds(testCase.request, spec);
+    const named = unmadeBodyIds(testCase.operation, testCase.request, spec);
     if (named !== undefined) testCase.request = { ...testCase.request, namesUnmade: named };
   }
   if (ctx.othersRecords) {

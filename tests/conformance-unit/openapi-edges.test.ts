@@ -1360,6 +1360,19 @@ it('records sent and answered as a list (Xero) are followed through their life a
   }
 });
 
+it("a create sending its record's own key is no reference to another's: a server refusing every create fails", async () => {
+  const target = await serve((method) =>
+    method === 'POST' ? { status: 400, body: { error: 'nope' } } : { status: 404, body: {} },
+  );
+  try {
+    const run = await runFixture('own-key-create.yaml', target.baseUrl, '--seed', '7', '--operation', 'createUser');
+    expect(run.code, run.describe()).toBe(1);
+    expect(run.report?.operations.createUser?.checks.positive_data_accepted?.failed).toBeGreaterThan(0);
+  } finally {
+    await target.close();
+  }
+});
+
 it('a valid body naming records by example ids may be refused with the documented status: a correct server passes', async () => {
   const contacts = new Set<string>();
   const groups = new Set<string>();
