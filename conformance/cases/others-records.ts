@@ -218,9 +218,19 @@ function ownIdNames(operation: Operation, spec: Spec): ReadonlySet<string> {
   const binding = resourceModel(spec).get(operation.operationId);
   if (binding?.idField) names.add(binding.idField);
   if (operation.resource?.id) names.add(operation.resource.id);
-  for (const item of restCollections(spec).find((c) => c.create === operation)?.items ?? [])
-    names.add(item.idParameter);
+  const collection = restCollections(spec).find((c) => c.create === operation);
+  for (const item of collection?.items ?? []) names.add(item.idParameter);
+  // A text the records are named by and the run sends (an email) is stamped the run's own, not a guess.
+  const sentKey = collection?.sentKey?.split('/')[1];
+  if (sentKey !== undefined && stampedText(operation, sentKey)) names.delete(sentKey);
   return names;
+}
+
+/** Whether the create's body writes the property as text, which the run stamps with its own values. */
+function stampedText(operation: Operation, name: string): boolean {
+  const schema = operation.requestBody?.content[0]?.schema;
+  const property = schema ? objectProperties(schema)?.[name] : undefined;
+  return property !== undefined && mainType(flatten(property)) === 'string';
 }
 
 function answeredNames(operation: Operation, spec: Spec): ReadonlySet<string> {
@@ -349,7 +359,7 @@ export function bodyNamesOthers(
   if (top !== 'none' && !Array.isArray(value)) {
     const named = Object.entries(value).find(
       ([name, member]) =>
-        idNamed(name) &&
+        (idNamed(name) || own.has(name)) &&
         !(top === 'foreign' && (OWN_ID.test(name) || (answered.has(name) && !own.has(name)))) &&
         free(`/${escapeToken(name)}`, member),
     );

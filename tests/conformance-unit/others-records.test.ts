@@ -300,3 +300,24 @@ it('--live: an action on a record the run made that names a second record (a mer
     await server.close();
   }
 });
+
+it('--live: an upsert naming its record by a key not named like an id (an account number) is held back', async () => {
+  const run = await runConformance(
+    [
+      '--spec',
+      'tests/fixtures/openapi/others-records-upsert-number.yaml',
+      '--base-url',
+      'https://api.example.com',
+      '--seed',
+      '7',
+      '--live',
+      '--dry-run',
+      '--operation',
+      'upsertAccount',
+    ],
+    { json: false },
+  );
+  const sent = run.stdout.split('\n').filter((line) => /^\s+POST .*"number":/.test(line));
+  expect(sent, run.stdout).toEqual([]);
+  expect(run.stdout).toContain('names a record the run did not make by number in its body');
+});
