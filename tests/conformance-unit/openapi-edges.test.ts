@@ -1491,6 +1491,24 @@ it('an unexploded array query parameter is never sent empty as a valid request: 
   }
 });
 
+it('an optional form lacking its required field is no body at all, and an unexploded empty list no violation', async () => {
+  const mock = await startMock({ port: 0, specFiles: [`${FIXTURES}/optional-form.yaml`], rateLimit: false });
+  // A server reading `tags=` as one empty item, as most do.
+  const lenient = await serve((_method, url) => {
+    const tags = url.searchParams.get('tags');
+    return tags === null || tags.split(',').length >= 1 ? { status: 200, body: [] } : { status: 400, text: '' };
+  });
+  try {
+    const form = await runFixture('optional-form.yaml', `${mock.apis[0]!.baseUrl}`, '--seed', '3');
+    expect(form.code, `${form.describe()}\n${summarize(form.report)}`).toBe(0);
+    const tags = await runFixture('empty-array-minitems.yaml', lenient.baseUrl, '--seed', '7');
+    expect(tags.code, `${tags.describe()}\n${summarize(tags.report)}`).toBe(0);
+  } finally {
+    await mock.close();
+    await lenient.close();
+  }
+});
+
 it("Swagger 2.0's x-nullable takes null: a server answering a null nickname passes, and the mock takes one", async () => {
   let made = 0;
   const target = await serve((_method, _url, text, contentType) => {
