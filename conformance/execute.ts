@@ -78,6 +78,7 @@ export interface Leftover {
 }
 
 export const UNANSWERED_CREATE = 'no answer within the timeout: may have been created';
+export const SENT_WITHOUT_KEY = 'created: it was sent without the key its record is named by, so it was not deleted';
 export const ANSWERED_WITHOUT_ID = 'created: its answer gave no id where the spec says it goes, so it was not deleted';
 export const UNIDENTIFIED_CREATE =
   'created: the spec does not say where its answer gives the new id, so it was not deleted';
@@ -359,7 +360,7 @@ function unidentifiedCreates(exchanges: readonly Exchange[], plan: Plan, spec: S
       // An answer listing no record (an empty batch) made none.
       const ids = source ? createdIds(expression, source) : [];
       if (ids.length === 0 || ids.some((id) => id !== undefined && id !== null)) return [];
-      reason = ANSWERED_WITHOUT_ID;
+      reason = expression.startsWith('$request') ? SENT_WITHOUT_KEY : ANSWERED_WITHOUT_ID;
     }
     const sentWith = uniqueValues(e.testCase, e.request);
     return [{ operationId: operation.operationId, id: null, reason, ...(sentWith ? { sentWith } : {}) }];

@@ -216,21 +216,32 @@ function unboundBodyId(
 function ownIdNames(operation: Operation, spec: Spec): ReadonlySet<string> {
   const names = new Set<string>();
   const binding = resourceModel(spec).get(operation.operationId);
-  if (binding?.idField) names.add(binding.idField);
-  if (operation.resource?.id) names.add(operation.resource.id);
+  if (binding?.idField) names.add(plainName(binding.idField));
+  if (operation.resource?.id) names.add(plainName(operation.resource.id));
   const collection = restCollections(spec).find((c) => c.create === operation);
-  for (const item of collection?.items ?? []) names.add(item.idParameter);
+  for (const item of collection?.items ?? []) names.add(plainName(item.idParameter));
   // A text the records are named by and the run sends (an email) is stamped the run's own, not a guess.
   const sentKey = collection?.sentKey?.split('/')[1];
-  if (sentKey !== undefined && stampedText(operation, sentKey)) names.delete(sentKey);
+  if (sentKey !== undefined && stampedText(operation, sentKey)) names.delete(plainName(sentKey));
   return names;
 }
 
-/** Whether the create's body writes the property as text, which the run stamps with its own values. */
+/** Whether the create's body writes the property as text the run stamps with its own values. */
 function stampedText(operation: Operation, name: string): boolean {
   const schema = operation.requestBody?.content[0]?.schema;
   const property = schema ? objectProperties(schema)?.[name] : undefined;
-  return property !== undefined && mainType(flatten(property)) === 'string';
+  if (property === undefined) return false;
+  const flat = flatten(property);
+  // A pattern, a set of values, a format other than an email's or too little room leave no stamp to
+  // write: the value would be a guess that may be someone's.
+  return (
+    mainType(flat) === 'string' &&
+    flat.pattern === undefined &&
+    flat.enum === undefined &&
+    flat.const === undefined &&
+    (flat.format === undefined || flat.format === 'email') &&
+    (flat.maxLength === undefined || flat.maxLength >= 12)
+  );
 }
 
 function answeredNames(operation: Operation, spec: Spec): ReadonlySet<string> {
@@ -302,8 +313,10 @@ function ownRecordNames(operation: Operation, spec: Spec): ReadonlySet<string> {
  */
 export function unmadeBodyIds(operation: Operation, request: PlannedRequest, spec: Spec): string | undefined {
   if (request.body?.kind !== 'value') return undefined;
+  // The record's own key is its own at the top (`username` of a user); deeper down (`company.id`) a
+  // member so named refers to another record.
   const own = ownRecordNames(operation, spec);
-  const names = new Set([...recordNames(spec)].filter((name) => !own.has(name)));
+  const names = recordNames(spec);
   if (names.size === 0) return undefined;
   // The record's own id the path names it by is the path's, which the run made or was given.
   const bound = [
@@ -320,7 +333,9 @@ export function unmadeBodyIds(operation: Operation, request: PlannedRequest, spe
       const at = `${pointer}/${escapeToken(String(key))}`;
       if (bound.some((b) => at === b || at.startsWith(`${b}/`))) continue;
       const plain = typeof key === 'string' ? plainName(key) : '';
-      const named = names.has(plain) || (plain.endsWith('s') && names.has(plain.slice(0, -1)));
+      const named =
+        !(depth === 0 && own.has(plain)) &&
+        (names.has(plain) || (plain.endsWith('s') && names.has(plain.slice(0, -1))));
       const values = Array.isArray(member) ? member.length > 0 && member.every(scalar) : scalar(member);
       if (named && values) return at;
       stack.push([member, at, depth + 1]);
@@ -359,8 +374,8 @@ export function bodyNamesOthers(
   if (top !== 'none' && !Array.isArray(value)) {
     const named = Object.entries(value).find(
       ([name, member]) =>
-        (idNamed(name) || own.has(name)) &&
-        !(top === 'foreign' && (OWN_ID.test(name) || (answered.has(name) && !own.has(name)))) &&
+        (idNamed(name) || own.has(plainName(name))) &&
+        !(top === 'foreign' && (OWN_ID.test(name) || (answered.has(name) && !own.has(plainName(name))))) &&
         free(`/${escapeToken(name)}`, member),
     );
     if (named) return named[0];
@@ -375,7 +390,7 @@ export function bodyNamesOthers(
     if (!Array.isArray(node) && depth > 0) {
       const named = Object.entries(node).find(
         ([name, member]) =>
-          (name === 'id' || own.has(name) || (deep === 'any' && idNamed(name))) &&
+          (name === 'id' || own.has(plainName(name)) || (deep === 'any' && idNamed(name))) &&
           ids(member) &&
           free(`${pointer}/${escapeToken(name)}`, member),
       );

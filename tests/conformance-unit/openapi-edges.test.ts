@@ -1360,6 +1360,25 @@ it('records sent and answered as a list (Xero) are followed through their life a
   }
 });
 
+it("a nested {id} naming another collection's record may be refused with the documented status", async () => {
+  const target = await serve((method, url, text, contentType) => {
+    const body = jsonOf(text, contentType);
+    if (method === 'POST' && url.pathname === '/contacts') {
+      const company = isObject(body) ? body.company : undefined;
+      if (!isObject(body) || typeof body.name !== 'string' || !isObject(company) || typeof company.id !== 'string')
+        return { status: 400, body: { message: 'bad' } };
+      return { status: 404, body: { message: 'no such company' } };
+    }
+    return { status: 404, body: { message: 'missing' } };
+  });
+  try {
+    const run = await runFixture('nested-reference-id.yaml', target.baseUrl, '--seed', '7', '--no-random');
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  } finally {
+    await target.close();
+  }
+});
+
 it("a create sending its record's own key is no reference to another's: a server refusing every create fails", async () => {
   const target = await serve((method) =>
     method === 'POST' ? { status: 400, body: { error: 'nope' } } : { status: 404, body: {} },

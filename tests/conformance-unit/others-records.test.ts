@@ -321,3 +321,64 @@ it('--live: an upsert naming its record by a key not named like an id (an accoun
   expect(sent, run.stdout).toEqual([]);
   expect(run.stdout).toContain('names a record the run did not make by number in its body');
 });
+
+it('--live: an upsert key the run cannot stamp (a patterned SKU) or spelled otherwise than its path (accountNumber) is held', async () => {
+  for (const [fixture, key] of [
+    ['others-records-upsert-sku.yaml', 'sku'],
+    ['others-records-upsert-spelled.yaml', 'accountNumber'],
+  ] as const) {
+    const run = await runConformance(
+      [
+        '--spec',
+        `tests/fixtures/openapi/${fixture}`,
+        '--base-url',
+        'https://api.example.com',
+        '--seed',
+        '7',
+        '--live',
+        '--dry-run',
+      ],
+      { json: false },
+    );
+    // A body that is no JSON (the malformed-JSON case) names nothing any server can read.
+    const parses = (line: string): boolean => {
+      try {
+        JSON.parse(line.slice(line.indexOf(' {') + 1));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const sent = run.stdout
+      .split('\n')
+      .filter((line) => /^\s+POST /.test(line) && line.includes(`"${key}":`) && parses(line));
+    expect(sent, `${fixture}\n${run.stdout}`).toEqual([]);
+  }
+});
+
+it('--live: creates sent without the number their records are named by are listed as left behind, saying why', async () => {
+  const server = await jsonServer(({ method, url, body }) => {
+    if (method === 'POST' && url.pathname === '/accounts') {
+      const name = (body as { name?: unknown } | undefined)?.name;
+      return typeof name === 'string' ? { status: 200, body: { name } } : { status: 400 };
+    }
+    return { status: 404 };
+  });
+  try {
+    const run = await runConformance([
+      '--spec',
+      'tests/fixtures/openapi/others-records-sent-number.yaml',
+      '--base-url',
+      server.url,
+      '--seed',
+      '7',
+      '--live',
+    ]);
+    const reasons = new Set(run.report?.cleanup?.leftovers.map((l) => l.reason));
+    expect([...reasons], run.describe()).toContain(
+      'created: it was sent without the key its record is named by, so it was not deleted',
+    );
+  } finally {
+    await server.close();
+  }
+});
