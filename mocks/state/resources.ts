@@ -611,13 +611,32 @@ const isEmpty = (value: unknown): boolean =>
  * separators), where the value fits the field; of `schema`, a list's whole body (Mailchimp's members
  * list says its `list_id`).
  */
+/**
+ * The field naming a parent a path calls plain `{id}` (`/organizations/{id}/followers`): the one id
+ * field named for the collection before it, in full or cut short (`organization_id`, `org_id`).
+ */
+function namedForParent(binding: ResourceBinding, names: readonly string[], parameter: string): string | undefined {
+  if (plainName(parameter) !== 'id') return undefined;
+  const segments = binding.resource.collection.split('/');
+  const stem = plainName(segments[segments.indexOf(`{${parameter}}`) - 1] ?? '');
+  const found = names.filter((name) => {
+    const plain = plainName(name);
+    const prefix = plain.slice(0, -2);
+    return name !== binding.idField && plain.endsWith('id') && prefix.length >= 3 && stem.startsWith(prefix);
+  });
+  return found.length === 1 ? found[0] : undefined;
+}
+
 function parentFields(binding: ResourceBinding, request: PlanRequest, schema = binding.recordSchema): StoredRecord {
   const fields = recordProperties(schema);
   const result: StoredRecord = {};
   if (!fields) return result;
   for (const parameter of binding.parentParameters ?? []) {
     const raw = own(request.pathParameters, parameter);
-    const field = Object.keys(fields).find((name) => plainName(name) === plainName(parameter));
+    const field =
+      // The record's own id is never its parent's, however the path names the parent.
+      Object.keys(fields).find((name) => name !== binding.idField && plainName(name) === plainName(parameter)) ??
+      namedForParent(binding, Object.keys(fields), parameter);
     if (raw === undefined || field === undefined) continue;
     const value = converted(raw, fields[field]!);
     if (request.validators.get(fields[field]!, request.rules, 'response')(value)) result[field] = value;

@@ -732,6 +732,28 @@ describe('an x-resource unique field the record spells otherwise (Identity, iden
   });
 });
 
+describe('a nested record whose parent the path calls {id} (Pipedrive: org_id under /organizations/{id}/followers)', () => {
+  it('shows the parent the path names in the field named for its collection, and keeps its own id', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/parent-named-by-id.yaml`] });
+    try {
+      const base = `${own.url}/parent/v1`;
+      const org = (await (await postJson(`${base}/organizations`, { name: 'Acme' })).json()) as {
+        data: { id: number };
+      };
+      const follower = (await (
+        await postJson(`${base}/organizations/${org.data.id}/followers`, { user_id: 5 })
+      ).json()) as {
+        data: { id: number; org_id: number; user_id: number };
+      };
+      expect(follower.data.org_id).toBe(org.data.id);
+      expect(follower.data.user_id).toBe(5);
+      expect(follower.data.id).not.toBe(org.data.id);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('times named as Twilio names them (date_created, date_updated)', () => {
   it("are the mock's clock: date_updated at the create and again at an update, never the example's", async () => {
     let now = Date.UTC(2024, 11, 2, 15, 4, 5);
