@@ -9,6 +9,7 @@ import { isJsonMediaType, isMediaRange, mediaTypeMatches } from '../lib/media-ty
 import { problem } from '../lib/problem.js';
 import { storedParents } from '../lib/resources.js';
 import { documentedResponse, isBodiless, isSuccess, underRules } from '../lib/responses.js';
+import { flatten, mainType } from '../lib/schema.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
 import { hasWriteOnly, withoutWriteOnly } from '../lib/write-only.js';
@@ -145,6 +146,19 @@ function conforming(
   return { ...reply, headers };
 }
 
+/**
+ * An example of another shape than its schema (ActiveCampaign's JSON written as a string) is no
+ * example: the state fills a value made from the schema instead, so the answer shows the record.
+ */
+function shaped(operation: Operation, reply: Reply): unknown {
+  const body = reply.body;
+  if (body === undefined || (body !== null && typeof body === 'object')) return body;
+  const schema = documentedResponse(operation, reply.status)?.content.find((m) => isJsonMediaType(m.mediaType))?.schema;
+  if (!schema) return body;
+  const type = mainType(flatten(schema));
+  return type === 'object' || type === 'array' ? sampleFrom(schema, reply.status) : body;
+}
+
 /** The documented answer to a valid request: the state's verdict, or Prism's response overlaid by the state. */
 async function answer(
   request: OperationRequest,
@@ -211,7 +225,7 @@ async function answer(
       : scenario,
   );
   if (!decision || !isSuccess(reply.status)) return conforming(request, reply, [], options);
-  const unfinished = reply.body;
+  const unfinished = shaped(request.operation, reply);
   const finished = decision.finish(structuredClone(unfinished));
   if (isBodiless(reply.status) || (finished === undefined && unfinished === undefined)) {
     return { ...reply, body: undefined };

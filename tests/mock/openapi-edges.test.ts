@@ -754,6 +754,26 @@ describe('a nested record whose parent the path calls {id} (Pipedrive: org_id un
   });
 });
 
+describe('a success example written as a JSON string (ActiveCampaign)', () => {
+  it('is no example: each create answers the record it stored, with an id of its own', async () => {
+    const own = await startMock({ port: 0, specFiles: [`${FIXTURES}/string-success-example.yaml`] });
+    try {
+      const base = `${own.url}/string/contacts`;
+      const ada = (await (await postJson(base, { contact: { email: 'ada@example.com' } })).json()) as {
+        contact: { email: string; id: string };
+      };
+      const bob = (await (await postJson(base, { contact: { email: 'bob@example.com' } })).json()) as {
+        contact: { email: string; id: string };
+      };
+      expect(ada.contact.email).toBe('ada@example.com');
+      expect(bob.contact.id).not.toBe(ada.contact.id);
+      expect(await (await fetch(`${base}/${ada.contact.id}`)).json()).toEqual({ contact: ada.contact });
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('times named as Twilio names them (date_created, date_updated)', () => {
   it("are the mock's clock: date_updated at the create and again at an update, never the example's", async () => {
     let now = Date.UTC(2024, 11, 2, 15, 4, 5);
