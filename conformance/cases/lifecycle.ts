@@ -7,7 +7,7 @@
 
 import { sampleValue, UnsatisfiableSchemaError } from '../../lib/generators/values.js';
 import { isObject, type JsonObject } from '../../lib/json.js';
-import { appendPointer, deletePointer, escapeToken } from '../../lib/json-pointer.js';
+import { appendPointer, deletePointer, escapeToken, getPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
 import {
@@ -15,6 +15,7 @@ import {
   expectedNotFound,
   type ResourceBinding,
   resourceModel,
+  schemaAt,
   storedParents,
 } from '../../lib/resources.js';
 import { flatten, mainType } from '../../lib/schema.js';
@@ -34,7 +35,7 @@ import {
   withBody,
 } from './request.js';
 import type { ScenarioDraft } from './stateful.js';
-import { stampTexts, textLeaves } from './uniqueness.js';
+import { recordIn, stampTexts, textLeaves } from './uniqueness.js';
 
 interface Collection {
   create?: [Operation, ResourceBinding];
@@ -118,7 +119,7 @@ function shownStrings(
 function stamped(ctx: BuildContext, operation: Operation, body: unknown): unknown {
   const schema = bodyMedia(operation)?.schema;
   if (!schema) return body;
-  const copy = stampTexts(body, schema, ctx.stamps);
+  const copy = stampTexts(body, schema, ctx.stamps, recordOf(ctx, operation));
   return copy === body || isValid(ctx, schema, copy) ? copy : body;
 }
 
@@ -127,11 +128,22 @@ function stamped(ctx: BuildContext, operation: Operation, body: unknown): unknow
  * property where the fewest required (Stripe's and Brevo's `{}`: all optional) would write nothing a
  * read could show.
  */
+/** Where the operation's body and answers hold the record (`/contact` of `{"contact": {...}}`). */
+const recordOf = (ctx: BuildContext, operation: Operation): string | undefined =>
+  resourceModel(ctx.spec).get(operation.operationId)?.resource.record;
+
+/** The record part of a body that wraps it: what a read shows of what was written. */
+function recordPart(ctx: BuildContext, operation: Operation, body: unknown): unknown {
+  const at = recordIn(body, recordOf(ctx, operation));
+  return at === '' ? body : getPointer(body, at);
+}
+
 function written(ctx: BuildContext, operation: Operation): unknown {
   const media = bodyMedia(operation);
   const body = validBody(ctx, operation);
-  if (!media || textLeaves(body, media.schema).length > 0)
-    return stamped(ctx, operation, ownOnly(ctx, operation, body));
+  const at = recordIn(body, recordOf(ctx, operation));
+  const texts = media ? textLeaves(getPointer(body, at), at === '' ? media.schema : schemaAt(media.schema, at)) : [];
+  if (!media || texts.length > 0) return stamped(ctx, operation, ownOnly(ctx, operation, body));
   const full = sampleValue(media.schema, ctx.seed, true);
   // On a target holding others' records, a full body naming one (an association's `to.id`) would
   // hold the whole lifecycle back: the required members write the record just as well.
@@ -243,14 +255,15 @@ function updateOf(
     return request ? { request, shows: {}, written } : undefined;
   }
   const body = bodyMedia(operation) ? written(ctx, operation) : undefined;
+  const shownPart = recordPart(ctx, operation, body);
   const request = aimed(ctx, update, linked, body);
   return request
     ? {
         request,
         // The attribute the path names the record by is written as the path has it (keyFromPath).
         // A record known by its REST shape shows what was sent under its own spelling, as the mock keeps it.
-        shows: shownStrings(body, shownBy, read?.idField, read?.keyField, read?.inferred === true),
-        written: isObject(body) ? body : {},
+        shows: shownStrings(shownPart, shownBy, read?.idField, read?.keyField, read?.inferred === true),
+        written: isObject(shownPart) ? shownPart : {},
       }
     : undefined;
 }
@@ -385,8 +398,9 @@ function lifecycleOf(
     };
 
     /** What the record holds now, as far as the run wrote it: filters are asked with these values. */
-    const current: JsonObject = isObject(body) ? { ...body } : {};
-    readStep('the create', shownStrings(body, read?.[1].recordSchema, idField, undefined, read?.[1].inferred === true));
+    const made = recordPart(ctx, createOp, body);
+    const current: JsonObject = isObject(made) ? { ...made } : {};
+    readStep('the create', shownStrings(made, read?.[1].recordSchema, idField, undefined, read?.[1].inferred === true));
     for (const write of [update, collection.rewrite]) {
       if (!write) continue;
       const made = updateOf(ctx, write, linked, read?.[1]);

@@ -260,8 +260,14 @@ export function baseRequest(ctx: BuildContext, operation: Operation): PlannedReq
       : undefined;
   const key = binding?.keyField ?? named;
   const sentSchema = bodyMedia(operation)?.schema;
-  if (key !== undefined && binding?.idParameter !== undefined && sentSchema && flatten(sentSchema).properties?.[key])
-    request.keyFromPath = { pointer: `/${escapeToken(key)}`, parameter: binding.idParameter };
+  // In a body that wraps its record (`{"contact": {"id"}}`), the copy is the record's.
+  const record = binding?.resource.record ?? '';
+  const wrapped = record !== '' && sentSchema ? schemaAt(sentSchema, record) : undefined;
+  const holder = wrapped && flatten(wrapped).properties?.[key ?? ''] ? record : '';
+  const holds =
+    holder !== '' || (sentSchema !== undefined && flatten(sentSchema).properties?.[key ?? ''] !== undefined);
+  if (key !== undefined && binding?.idParameter !== undefined && holds)
+    request.keyFromPath = { pointer: `${holder}/${escapeToken(key)}`, parameter: binding.idParameter };
   const members = binding?.resource.members;
   if (members?.ids !== undefined && !creatorOf(ctx, members.collection)) {
     const reason = `no operation of the spec creates the ${members.collection} records to put at ${members.ids}`;

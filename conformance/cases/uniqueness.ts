@@ -7,9 +7,9 @@
 import { uniqueFormatValue } from '../../lib/generators/formats.js';
 import { matchingStrings, stampedStrings } from '../../lib/generators/strings.js';
 import { isObject } from '../../lib/json.js';
-import { appendPointer, setPointer } from '../../lib/json-pointer.js';
+import { appendPointer, getPointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { resourceModel, respellings } from '../../lib/resources.js';
+import { resourceModel, respellings, schemaAt } from '../../lib/resources.js';
 import { restShape } from '../../lib/rest-shape.js';
 import { declaredTypes, flatten } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
@@ -155,7 +155,19 @@ export function textLeaves(
  * made its own, copied only where one changes: a stamp of the run's seed, so another run against the
  * same server (another seed) does not meet this one's values either.
  */
-export function stampTexts(body: unknown, schema: JsonSchema, stamps: Stamps): unknown {
+export function stampTexts(body: unknown, schema: JsonSchema, stamps: Stamps, record = ''): unknown {
+  const at = recordIn(body, record);
+  if (at !== '') {
+    // A body that wraps its record (`{"contact": {...}}`): the record's texts are stamped, not passed over
+    // as another record's.
+    const inner = schemaAt(schema, at);
+    const part = getPointer(body, at);
+    const stampedPart = inner ? stampTexts(part, inner, stamps) : part;
+    if (stampedPart === part) return body;
+    const whole = structuredClone(body);
+    setPointer(whole, at, stampedPart);
+    return whole;
+  }
   let copy: unknown;
   // A write-only email a record is named by (`/contacts/{email}`) is as unique as any other.
   for (const [pointer, value, property] of textLeaves(body, schema, undefined, true)) {
@@ -166,6 +178,11 @@ export function stampTexts(body: unknown, schema: JsonSchema, stamps: Stamps): u
     setPointer(copy, pointer, unique);
   }
   return copy ?? body;
+}
+
+/** Where a body holds its record: `record` (`/contact`, `/data`) when the body has an object there, else the top. */
+export function recordIn(body: unknown, record: string | undefined): string {
+  return record !== undefined && record !== '' && isObject(getPointer(body, record)) ? record : '';
 }
 
 /** The request-body properties the operation's x-resource compares, with their schemas. */
@@ -203,7 +220,7 @@ export function makeUnique(
   // back (Brevo's `/contacts/{email}`): a server holding emails unique takes every case too.
   const creates = operation.method === 'post' && restShape(operation.path).idParameter === undefined;
   if (!operation.resource && (creates || (inferred?.inferred && WRITES.has(inferred.resource.action))))
-    return stampTexts(body, bodySchema, stamps);
+    return stampTexts(body, bodySchema, stamps, inferred?.resource.record);
   // A JSON Patch writes unique values through its operations' paths (`replace /name`).
   if (Array.isArray(body) && operation.resource?.unique) {
     const fields = operation.resource.unique.fields;

@@ -1469,6 +1469,43 @@ it('a query parameter is sent empty as a valid request only where allowEmptyValu
   }
 });
 
+it('an update of a wrapped record ({"contact": {...}}) a server does not keep is caught; its id copy is the path\'s', async () => {
+  for (const keeps of [true, false]) {
+    const records = new Map<string, Record<string, unknown>>();
+    const updates: unknown[] = [];
+    const target = await serve((method, url, text, contentType) => {
+      const [, id] = url.pathname.split('/').filter(Boolean);
+      const body = jsonOf(text, contentType);
+      const contact = isObject(body) ? body.contact : undefined;
+      if (method === 'POST' || method === 'PUT') {
+        if (!isObject(body) || (contact !== undefined && !isObject(contact))) return { status: 400, text: '' };
+        if (Object.values(contact ?? {}).some((v) => typeof v !== 'string')) return { status: 400, text: '' };
+      }
+      if (method === 'POST' && id === undefined) {
+        const record = { ...(contact ?? {}), id: String(records.size + 1) };
+        records.set(record.id, record);
+        return { status: 201, body: { contact: record } };
+      }
+      if (id === undefined || !/^\d+$/.test(id)) return { status: 400, text: '' };
+      const record = records.get(id);
+      if (!record) return { status: 404, body: {} };
+      if (method === 'PUT') {
+        updates.push(contact);
+        if (keeps) Object.assign(record, contact ?? {}, { id: record.id });
+      }
+      return { status: 200, body: { contact: record } };
+    });
+    try {
+      const run = await runFixture('wrapped-record-update.yaml', target.baseUrl, '--seed', '7', '--no-random');
+      expect(new Set(run.report?.failures.map((f) => f.check)).has('stateful_rules'), run.describe()).toBe(!keeps);
+      // The lifecycle's update names its record as the path does, inside the wrapper.
+      expect(updates.some((c) => isObject(c) && c.id !== undefined && /^\d+$/.test(String(c.id)))).toBe(true);
+    } finally {
+      await target.close();
+    }
+  }
+});
+
 it('an optional parameter no value fits is left out; a required one skips its operation, named', async () => {
   const target = await serve(() => ({ status: 200, body: {} }));
   try {
