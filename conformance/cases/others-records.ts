@@ -289,7 +289,15 @@ function recordNames(spec: Spec): ReadonlySet<string> {
  * `/users/{username}`, the operation's own path parameters), compared without case or separators: a
  * body's value of one is the record's own, not a reference to another's.
  */
+const ownNamesByOperation = new WeakMap<Operation, ReadonlySet<string>>();
+
 function ownRecordNames(operation: Operation, spec: Spec): ReadonlySet<string> {
+  let known = ownNamesByOperation.get(operation);
+  if (!known) ownNamesByOperation.set(operation, (known = findOwnRecordNames(operation, spec)));
+  return known;
+}
+
+function findOwnRecordNames(operation: Operation, spec: Spec): ReadonlySet<string> {
   const names = new Set(operation.parameters.filter((p) => p.in === 'path').map((p) => plainName(p.name)));
   const model = resourceModel(spec);
   const binding = model.get(operation.operationId);
