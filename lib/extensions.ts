@@ -122,6 +122,8 @@ export interface ResourceExtension {
   idPointer?: string;
   /** delete, instead of `idParameter`: a JSON pointer to a list of ids in the request body, each record deleted. */
   idsPointer?: string;
+  /** delete, instead of `idParameter`: a query parameter listing ids (an array, or a text of ids joined by commas), each record deleted. */
+  idsParameter?: string;
   /**
    * update: how the request changes the stored record: the body's properties (merge), an RFC 6902
    * body (json-patch), or the query parameters other than the id's (parameters).
@@ -444,12 +446,17 @@ export function readResource(raw: unknown, where: string): ResourceExtension | u
     action: action as ResourceAction,
     record: typeof raw.record === 'string' ? raw.record : '',
   };
-  for (const key of ['id', 'idParameter', 'idPointer', 'idsPointer', 'items'] as const) {
+  for (const key of ['id', 'idParameter', 'idPointer', 'idsPointer', 'idsParameter', 'items'] as const) {
     const value = optionalString(raw, key, where);
     if (value !== undefined) result[key] = value;
   }
-  if (result.idsPointer !== undefined && result.action !== 'delete')
-    fail(where, '"idsPointer" needs "action": "delete"');
+  for (const key of ['idsPointer', 'idsParameter'] as const)
+    if (result[key] !== undefined && result.action !== 'delete') fail(where, `"${key}" needs "action": "delete"`);
+  const naming = (['idParameter', 'idPointer', 'idsPointer', 'idsParameter'] as const).filter(
+    (k) => result[k] !== undefined,
+  );
+  if (naming.length > 1 && naming.some((k) => k.startsWith('ids')))
+    fail(where, `"${naming[0]}" and "${naming[1]}" both name the records deleted: give one`);
   if (raw.patch !== undefined) {
     if (raw.patch !== 'merge' && raw.patch !== 'json-patch' && raw.patch !== 'parameters') {
       fail(where, '"patch" must be "merge", "json-patch" or "parameters"');

@@ -5,7 +5,7 @@
  * to send to a later operation) know where ids go.
  */
 import { isSuccessStatus } from './responses.js';
-import { type RestCollection, restCollections, templateKey } from './rest-shape.js';
+import { bulkIdsParameter, type RestCollection, restCollections, templateKey } from './rest-shape.js';
 import type { Operation, Parameter, Spec } from './spec.js';
 
 export interface LinkedParameter {
@@ -96,11 +96,17 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
     }
   }
   /** A REST-shape link, unless a link of the document already fills the parameter. */
-  const inferred = (collection: RestCollection, operation: Operation, parameter: string, parent: boolean) => {
+  const inferred = (
+    collection: RestCollection,
+    operation: Operation,
+    parameter: string,
+    parent: boolean,
+    location: 'path' | 'query' = 'path',
+  ) => {
     if (byTarget.get(operation.operationId)?.some((l) => l.parameter === parameter)) return;
     const entry: LinkedParameter = {
       parameter,
-      in: 'path',
+      in: location,
       sourceOperationId: collection.create.operationId,
       sourceStatus: collection.status,
       link: 'rest-shape',
@@ -118,6 +124,12 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
     if (collection.idPointer === undefined && collection.sentKey === undefined) continue;
     // Where no link fills an item operation's id, the REST shape does: from its collection's create.
     for (const { operation, idParameter } of collection.items) inferred(collection, operation, idParameter, false);
+    // A bulk delete on the collection's path that lists ids in its query is fed by the same create.
+    for (const operation of spec.operations) {
+      const ids =
+        templateKey(operation.path) === templateKey(collection.path) ? bulkIdsParameter(operation) : undefined;
+      if (ids !== undefined) inferred(collection, operation, ids, false, 'query');
+    }
     // A collection nested under its records (`/contacts/{contact_id}/notes`) is fed by the same create.
     const prefix = `${templateKey(collection.path).replace(/\/+$/, '')}/`;
     const lead = prefix.split('/').length - 1;

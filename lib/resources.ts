@@ -14,6 +14,7 @@ import { isFormMediaType, isJsonMediaType, mediaTypeEssence } from './media-type
 import { inferredPageUrls, inferredPaging, PAGE_MOVE, PAGE_SIZE } from './paging.js';
 import { isSuccessStatus } from './responses.js';
 import {
+  bulkIdsParameter,
   bulkIdsPointer,
   postUpdates,
   type RestCollection,
@@ -250,7 +251,9 @@ function inferredResource(
     if (operation === create) return { ...base, action: 'create', id: id.id };
     if (operation.method === 'delete') {
       const ids = bulkIdsPointer(operation);
-      return ids === undefined ? undefined : { ...base, action: 'delete', idsPointer: ids };
+      if (ids !== undefined) return { ...base, action: 'delete', idsPointer: ids };
+      const named = bulkIdsParameter(operation);
+      return named === undefined ? undefined : { ...base, action: 'delete', idsParameter: named };
     }
     if (operation.method === 'get') {
       const schema = jsonSchemaOf(operation);
@@ -400,8 +403,10 @@ function bind(
   if (compose) binding.compose = compose;
   const sent = requestSchemaOf(operation);
   if (sent) binding.requestSchema = sent;
+  // A bulk delete by a query parameter names a record the run made there as an item's would: alone.
   const idParameter =
     resource.idParameter ??
+    resource.idsParameter ??
     (resource.action === 'create' ||
     resource.action === 'list' ||
     resource.idPointer !== undefined ||

@@ -165,6 +165,23 @@ export function bulkIdsPointer(operation: Operation): string | undefined {
   return named.length === 1 ? appendPointer('', named[0]!) : undefined;
 }
 
+/**
+ * The query parameter a DELETE on a collection's own path names the records it deletes by, when its
+ * body names none (Pipedrive's `DELETE /persons?ids=1,2`): its one parameter named for ids that is a
+ * list of single values, or a text (the ids joined by commas), where one id is enough. Undefined when
+ * it names no records so.
+ */
+export function bulkIdsParameter(operation: Operation): string | undefined {
+  if (operation.method !== 'delete' || bulkIdsPointer(operation) !== undefined) return undefined;
+  const named = operation.parameters.filter(
+    (p) =>
+      p.in === 'query' && /ids$/i.test(p.name) && (listOfScalars(p.schema) || mainType(flatten(p.schema)) === 'string'),
+  );
+  // One id must be enough: the run names the one record it made, and deletes each alone.
+  const [only] = named;
+  return named.length === 1 && (flatten(only!.schema).minItems ?? 1) <= 1 ? only!.name : undefined;
+}
+
 export interface RestCollection {
   /** The collection's path (`/pets`). */
   path: string;

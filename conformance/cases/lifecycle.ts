@@ -58,7 +58,8 @@ function collections(ctx: BuildContext): Map<string, Collection> {
     const slot = action === 'replace' ? 'update' : action;
     // A delete of one record by its id is preferred to a bulk one (a list of ids in the body), and a
     // bulk one that must name more than one record deletes no single record at all.
-    const bulk = (held: [Operation, ResourceBinding] | undefined) => held?.[1].resource.idsPointer !== undefined;
+    const bulk = (held: [Operation, ResourceBinding] | undefined) =>
+      held !== undefined && (held[1].resource.idsPointer !== undefined || held[1].resource.idsParameter !== undefined);
     const { idsPointer } = binding.resource;
     if (idsPointer !== undefined && fewestIds(operation, idsPointer) > 1) continue;
     if (

@@ -994,7 +994,8 @@ function planDelete(
   collection: Collection,
   request: PlanRequest,
 ): StateDecision {
-  if (binding.resource.idsPointer !== undefined) return planBulkDelete(binding, store, collection, request);
+  if (binding.resource.idsPointer !== undefined || binding.resource.idsParameter !== undefined)
+    return planBulkDelete(binding, store, collection, request);
   const found = target(binding, collection, request);
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
@@ -1015,8 +1016,20 @@ function planDelete(
   });
 }
 
+/** The ids a bulk delete names: the list at `idsPointer`, or the query's `idsParameter` (a list, or ids joined by commas). */
+function namedIds(binding: ResourceBinding, request: PlanRequest): unknown[] {
+  const { idsPointer, idsParameter } = binding.resource;
+  if (idsPointer !== undefined) {
+    const listed = getPointer(request.body, idsPointer);
+    return Array.isArray(listed) ? listed : [];
+  }
+  const named = idsParameter === undefined ? undefined : own(request.parameters, idsParameter);
+  if (typeof named === 'string') return named.split(',').map((id) => id.trim());
+  return Array.isArray(named) ? named : named === undefined ? [] : [named];
+}
+
 /**
- * A delete of every stored record the list at `idsPointer` names; ids stored nowhere are passed over, as
+ * A delete of every stored record the request's list of ids names; ids stored nowhere are passed over, as
  * a bulk delete's answer does not say which it found. A protected record among them refuses the whole.
  */
 function planBulkDelete(
@@ -1025,9 +1038,8 @@ function planBulkDelete(
   collection: Collection,
   request: PlanRequest,
 ): StateDecision {
-  const named = getPointer(request.body, binding.resource.idsPointer!);
   const keys = new Set(
-    (Array.isArray(named) ? named : [])
+    namedIds(binding, request)
       .filter((value) => value !== null && typeof value !== 'object')
       .map((value) => idKey(binding, String(value)))
       .filter((key) => collection.get(key, request.parent) !== undefined),

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock } from '../../mocks/server.js';
 import { jsonServer } from '../support/json-server.js';
-import { runConformance, summarize } from '../support/runner.js';
+import { expectFailures, runConformance, summarize } from '../support/runner.js';
 
 const FIXTURE = 'tests/fixtures/openapi/bulk-delete.yaml';
 
@@ -96,4 +96,87 @@ it('a list with no example, one of at least two ids, one of bounded ids: the moc
   } finally {
     await mock.close();
   }
+});
+
+describe('a bulk delete by a list of ids in the query (`DELETE /persons?ids=1,2`)', () => {
+  const QUERY_FIXTURE = 'tests/fixtures/openapi/bulk-delete-query.yaml';
+
+  /** Persons with ids from 100; `keeps`: a broken server that answers every delete and deletes nothing. */
+  async function personsServer(keeps = false) {
+    const persons = new Map<number, { id: number; name: string }>();
+    const made = new Set<number>();
+    const named: string[] = [];
+    let next = 100;
+    const target = await jsonServer(({ method, url, body, json }) => {
+      const id = /^\/persons\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (id !== undefined) {
+        const person = persons.get(Number(id));
+        return person ? { status: 200, body: { success: true, data: person } } : { status: 404 };
+      }
+      if (method === 'POST') {
+        const name = (body as { name?: unknown } | undefined)?.name;
+        if (!json || typeof name !== 'string') return { status: 400 };
+        const person = { id: next++, name };
+        persons.set(person.id, person);
+        made.add(person.id);
+        return { status: 201, body: { success: true, data: person } };
+      }
+      const ids = url.searchParams.get('ids');
+      if (ids === null) return { status: 400 };
+      named.push(...ids.split(','));
+      const list = ids.split(',').map(Number);
+      if (!list.every(Number.isInteger)) return { status: 400 };
+      if (!keeps) for (const personId of list) persons.delete(personId);
+      return { status: 200, body: { success: true, data: { id: list } } };
+    });
+    return { target, made, named };
+  }
+
+  it('names only records the run made and follows one through its delete; a correct server passes', async () => {
+    const persons = await personsServer();
+    try {
+      const run = await runConformance(['--spec', QUERY_FIXTURE, '--base-url', persons.target.url, '--seed', '7']);
+      expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      expect(persons.named.length).toBeGreaterThan(0);
+      expect(persons.named.filter((id) => !persons.made.has(Number(id)))).toEqual([]);
+      expect(run.report?.operations.deletePersons?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
+      // The lifecycle read the deleted record back: gone.
+      expect(run.report?.operations.getPerson?.checks.stateful_rules?.passed).toBeGreaterThan(0);
+    } finally {
+      await persons.target.close();
+    }
+  });
+
+  it('a server that answers the delete and keeps the record is caught: the deleted record still reads', async () => {
+    const persons = await personsServer(true);
+    try {
+      const run = await runConformance(['--spec', QUERY_FIXTURE, '--base-url', persons.target.url, '--seed', '7']);
+      expectFailures(run, ['resource_availability getPerson']);
+    } finally {
+      await persons.target.close();
+    }
+  });
+
+  it('the mock deletes every record the comma-separated ids name: the run passes and a deleted person is gone', async () => {
+    const mock = await startMock({ port: 0, specFiles: [QUERY_FIXTURE] });
+    try {
+      const baseUrl = mock.apis[0]!.baseUrl;
+      const run = await runConformance(['--spec', QUERY_FIXTURE, '--base-url', baseUrl, '--seed', '7']);
+      expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      const create = (name: string) =>
+        fetch(`${baseUrl}/persons`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name }),
+        }).then((r) => r.json() as Promise<{ data: { id: number } }>);
+      const [a, b, c] = [await create('a'), await create('b'), await create('c')];
+      const removed = await fetch(`${baseUrl}/persons?ids=${a.data.id},${b.data.id},999999`, { method: 'DELETE' });
+      expect(removed.status).toBe(200);
+      expect((await fetch(`${baseUrl}/persons/${a.data.id}`)).status).toBe(404);
+      expect((await fetch(`${baseUrl}/persons/${b.data.id}`)).status).toBe(404);
+      expect((await fetch(`${baseUrl}/persons/${c.data.id}`)).status).toBe(200);
+    } finally {
+      await mock.close();
+    }
+  });
 });

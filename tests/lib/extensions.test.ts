@@ -37,6 +37,17 @@ describe('x-resource', () => {
     });
   });
 
+  it('a bulk delete names its records by a list in the body or in a query parameter, one of the two', () => {
+    const bulk = { collection: 'persons', action: 'delete', idsParameter: 'ids' };
+    expect(readResource(bulk, WHERE)).toEqual({ ...bulk, record: '' });
+    expect(error(() => readResource({ ...bulk, action: 'update' }, WHERE))).toBe(
+      `${WHERE} x-resource: "idsParameter" needs "action": "delete"`,
+    );
+    expect(error(() => readResource({ ...bulk, idsPointer: '/ids' }, WHERE))).toBe(
+      `${WHERE} x-resource: "idsPointer" and "idsParameter" both name the records deleted: give one`,
+    );
+  });
+
   it('every part of a full declaration', () => {
     const raw = {
       collection: 'groups',

@@ -1,7 +1,7 @@
 /** lib/rest-shape.ts: what `POST /things` and `/things/{id}` say when no link or x-resource does. */
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../lib/json.js';
-import { bulkIdsPointer, restCollections, restShape } from '../../lib/rest-shape.js';
+import { bulkIdsParameter, bulkIdsPointer, restCollections, restShape } from '../../lib/rest-shape.js';
 import { buildSpec, type Spec } from '../../lib/spec.js';
 
 describe('restShape', () => {
@@ -153,5 +153,36 @@ describe('bulkIdsPointer', () => {
     expect(bulkIdsPointer(deleting({ type: 'array', items: { type: 'object' } }))).toBeUndefined();
     expect(bulkIdsPointer(deleting({ type: 'object', properties: { ids: ids, group_ids: ids } }))).toBeUndefined();
     expect(bulkIdsPointer(deleting({ type: 'object', properties: { tags: ids } }))).toBeUndefined();
+  });
+});
+
+describe('bulkIdsParameter', () => {
+  const deleting = (parameters: JsonObject[], body?: JsonObject) =>
+    spec({
+      '/persons': {
+        delete: {
+          operationId: 'deletePersons',
+          parameters,
+          ...(body ? { requestBody: { content: { 'application/json': { schema: body } } } } : {}),
+          responses: { '200': { description: 'deleted' } },
+        },
+      },
+    }).operations[0]!;
+  const query = (name: string, schema: JsonObject) => ({ name, in: 'query', required: true, schema });
+  const ids = { type: 'array', items: { type: 'integer' } };
+
+  it('is the one query parameter named for ids: a list of single values, or ids joined by commas', () => {
+    expect(bulkIdsParameter(deleting([query('ids', { type: 'string' })]))).toBe('ids');
+    expect(bulkIdsParameter(deleting([query('person_ids', ids), query('force', { type: 'boolean' })]))).toBe(
+      'person_ids',
+    );
+  });
+
+  it('is none beside a body naming ids, for two such parameters, a list that needs two ids, or another name', () => {
+    expect(bulkIdsParameter(deleting([query('ids', { type: 'string' })], ids))).toBeUndefined();
+    expect(bulkIdsParameter(deleting([query('ids', ids), query('group_ids', ids)]))).toBeUndefined();
+    expect(bulkIdsParameter(deleting([query('ids', { ...ids, minItems: 2 })]))).toBeUndefined();
+    expect(bulkIdsParameter(deleting([query('tags', ids)]))).toBeUndefined();
+    expect(bulkIdsParameter(deleting([query('ids', { type: 'integer' })]))).toBeUndefined();
   });
 });
