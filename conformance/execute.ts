@@ -10,8 +10,10 @@ import { resourceModel } from '../lib/resources.js';
 import { answersGone, isSuccess } from '../lib/responses.js';
 import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
+import { bodyMedia } from './cases/context.js';
 import { makesRecords } from './cases/others-records.js';
 import type { Plan } from './cases/plan.js';
+import { textLeaves } from './cases/uniqueness.js';
 import {
   buildRequest,
   type Fits,
@@ -306,10 +308,12 @@ export const CLEANUP_THROTTLE_WAIT_MS = 15 * 60_000;
 /** At most this many throttled answers to one cleanup delete before its record is left. */
 const CLEANUP_RETRIES = 5;
 
-/** The top-level values of a JSON body's unique fields, when it has any. */
+/** How many of a record's texts name a create the cleanup could not delete. */
+const SENT_WITH_SHOWN = 2;
+
+/** What finds a create's record: its JSON body's unique fields, else its first texts (the run stamped them). */
 function uniqueValues(testCase: TestCase, request: SentRequest): Record<string, unknown> | undefined {
-  const fields = testCase.operation.resource?.unique?.fields ?? [];
-  if (fields.length === 0 || typeof request.body !== 'string') return undefined;
+  if (typeof request.body !== 'string') return undefined;
   let body: unknown;
   try {
     body = JSON.parse(request.body);
@@ -318,8 +322,14 @@ function uniqueValues(testCase: TestCase, request: SentRequest): Record<string, 
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const record = body as Record<string, unknown>;
+  const fields = testCase.operation.resource?.unique?.fields ?? [];
   const found = fields.filter((field) => record[field] !== undefined);
-  return found.length > 0 ? Object.fromEntries(found.map((field) => [field, record[field]])) : undefined;
+  if (found.length > 0) return Object.fromEntries(found.map((field) => [field, record[field]]));
+  // Without declared unique fields, the run made every text of the record its own: they find it.
+  const texts = textLeaves(body, bodyMedia(testCase.operation)?.schema).filter(([, text]) => text !== '');
+  return texts.length > 0
+    ? Object.fromEntries(texts.slice(0, SENT_WITH_SHOWN).map(([pointer, text]) => [pointer.slice(1), text]))
+    : undefined;
 }
 
 /**

@@ -224,7 +224,7 @@ const LEFTOVER_IDS_SHOWN = 10;
 /** How a leftover is found again: its id, or for a create never answered the unique values it was sent with. */
 function leftoverLabel({ id, sentWith }: NonNullable<Report['cleanup']>['leftovers'][number]): string {
   if (id !== null && id !== undefined) return JSON.stringify(id) ?? '';
-  if (!sentWith) return 'unknown';
+  if (!sentWith) return 'nothing to find it by';
   return Object.entries(sentWith)
     .map(([field, value]) => `${field} ${JSON.stringify(value)}`)
     .join(' ');
@@ -244,7 +244,8 @@ function leftoverLines(leftovers: NonNullable<Report['cleanup']>['leftovers']): 
   return [...groups.values()].map(({ operationId, reason, labels, known }) => {
     const shown = labels.slice(0, LEFTOVER_IDS_SHOWN).map(printable);
     const more = labels.length - shown.length;
-    const list = `${shown.join(', ')}${more > 0 ? ` and ${more} more (the JSON report lists every id)` : ''}`;
+    const every = known ? 'every id' : 'every one';
+    const list = `${shown.join(', ')}${more > 0 ? ` and ${more} more (the JSON report lists ${every})` : ''}`;
     const records = labels.length === 1 ? '1 record' : `${labels.length} records`;
     const noun = !known ? 'sent with' : labels.length === 1 ? 'id' : 'ids';
     return `  left: ${operationId}, ${records} (${printable(reason)}): ${noun} ${list}`;

@@ -1283,6 +1283,11 @@ it('a create whose answer gives no id the run can read is listed as left behind 
       true,
     );
     expect(run.stdout).not.toContain('0 left behind');
+    // Each is named by the texts the run stamped its own, to find it by (no unique field is declared).
+    const names = left.flatMap((l) => (typeof l.sentWith?.Name === 'string' ? [l.sentWith.Name] : []));
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names).size).toBe(names.length);
+    expect(run.stdout).toContain(`sent with Name ${JSON.stringify(names[0])}`);
   } finally {
     await target.close();
   }

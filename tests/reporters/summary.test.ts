@@ -75,4 +75,19 @@ describe('the summary', () => {
     expect(text).toContain('  left: createContact, 1 record (DELETE got 500): id "c-1"');
     expect(text.match(/ {2}left: /g)).toHaveLength(2);
   });
+
+  test('records left without an id are named by what they were sent with, or said to have nothing', () => {
+    const unidentified = Array.from({ length: 12 }, (_, i) => ({
+      operationId: 'createUser',
+      id: null,
+      reason: 'no id answered',
+      ...(i === 1 ? {} : { sentWith: { username: `u${i}` } }),
+    }));
+    const text = renderSummary(makeReport([], { cleanup: { cleaned: 0, leftovers: unidentified } }), 10, 0);
+    expect(text).toContain(
+      '  left: createUser, 12 records (no id answered): sent with username "u0", nothing to find it by, username "u2"',
+    );
+    expect(text).toContain('username "u9" and 2 more (the JSON report lists every one)');
+    expect(text).not.toContain('unknown');
+  });
 });
