@@ -472,6 +472,33 @@ function renameProperties(document: JsonObject, rename: (name: string) => string
   });
 }
 
+/**
+ * Replaces, in place, every extension holding an object or a list (`x-credential: {pattern, example}`)
+ * with a token: they are the document's own, and the upgrader would rewrite an `example` in them as
+ * if it were a schema's. Scalars stay (the upgrader may read them: 2.0's `x-nullable`).
+ */
+function hideExtensions(document: JsonObject): Map<string, unknown> {
+  const hidden = new Map<string, unknown>();
+  eachObject(document, (node, parentKey) => {
+    if (parentKey === 'properties') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (!key.startsWith('x-') || value === null || typeof value !== 'object') continue;
+      const token = `${HIDDEN_NAME}extension ${hidden.size}`;
+      hidden.set(token, value);
+      node[key] = token;
+    }
+  });
+  return hidden;
+}
+
+function restoreExtensions(document: JsonObject, hidden: ReadonlyMap<string, unknown>): void {
+  if (hidden.size === 0) return;
+  eachObject(document, (node) => {
+    for (const [key, value] of Object.entries(node))
+      if (typeof value === 'string' && hidden.has(value)) node[key] = hidden.get(value);
+  });
+}
+
 export async function readDocument(file: string): Promise<SourceDocument> {
   const text = await readText(file);
   const texts = new Map([[resolve(file), text]]);
@@ -486,7 +513,9 @@ export async function readDocument(file: string): Promise<SourceDocument> {
       // The upgrader may change what it is given: the 2.0 text is kept for what it loses.
       const source = version === '2.0' ? structuredClone(bundled) : undefined;
       const renamed = hidePropertyNames(bundled);
+      const extensions = hideExtensions(bundled);
       document = upgrade(bundled, '3.1') as unknown as JsonObject;
+      restoreExtensions(document, extensions);
       if (renamed) restorePropertyNames(document);
       if (source) repairSwagger2(source, document);
       if (source) discriminatorObjects(document);

@@ -43,16 +43,24 @@ export function credentialQueryNames(operation: Operation): string[] {
 
 const PREFIXES = ['Bearer', 'Basic', 'Digest'] as const;
 
+const WRONG_SCHEME: Record<(typeof PREFIXES)[number], string> = {
+  Bearer: 'Bearer wrong-scheme-token',
+  Basic: `Basic ${Buffer.from('wrong:scheme').toString('base64')}`,
+  Digest: 'Digest username="conformance", realm="api", nonce="0", uri="/", response="0"',
+};
+
 /** An Authorization value in a scheme no alternative accepts, or undefined if every scheme is accepted. */
 export function wrongSchemeAuthorization(operation: Operation): string | undefined {
-  const schemes: SecurityScheme[] = operation.security.flat().filter((s) => s.in === 'header' && s.prefix);
+  const all = operation.security.flat();
+  const schemes: SecurityScheme[] = all.filter((s) => s.in === 'header' && s.prefix);
   if (schemes.length === 0) return undefined;
   const accepted = new Set(schemes.map((s) => s.prefix!.toLowerCase()));
-  const prefix = PREFIXES.find((p) => !accepted.has(p.toLowerCase()));
-  if (prefix === 'Basic') return `Basic ${Buffer.from('wrong:scheme').toString('base64')}`;
-  if (prefix === 'Bearer') return 'Bearer wrong-scheme-token';
-  if (prefix === 'Digest') return 'Digest username="conformance", realm="api", nonce="0", uri="/", response="0"';
-  return undefined;
+  // An API key sent as the Authorization header takes any value its x-credential pattern allows (any
+  // at all without one): a value in another scheme is then still that key's.
+  const keys = all.filter((s) => s.kind === 'apiKey' && s.in === 'header' && /^authorization$/i.test(s.parameterName));
+  const keyTakes = (value: string) => keys.some((key) => !key.credential || key.credential.pattern.test(value));
+  const prefix = PREFIXES.find((p) => !accepted.has(p.toLowerCase()) && !keyTakes(WRONG_SCHEME[p]));
+  return prefix === undefined ? undefined : WRONG_SCHEME[prefix];
 }
 
 export const requiresAuth = (operation: Operation): boolean =>

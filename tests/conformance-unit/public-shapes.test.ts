@@ -37,6 +37,22 @@ describe('public shapes', () => {
     expect(run.stdout).toMatch(/\d+ requests planned/);
   });
 
+  it('an API key sent as the Authorization header takes any scheme: no wrong-scheme case unless its form is given', async () => {
+    // Any Authorization value is the key's, as the document says; /groups' key must look like `SSWS x`.
+    server = await jsonServer(({ url, headers }) => {
+      const given = headers.authorization;
+      if (given === undefined) return { status: 403 };
+      if (url.pathname === '/groups' && !/^(SSWS \S+|Bearer .+)$/.test(given)) return { status: 403 };
+      return { status: 200, body: [{ id: 'u1' }] };
+    });
+    const args = ['--spec', fixture('apikey-in-authorization'), '--base-url', server.url, '--seed', '7'];
+    const run = await runConformance([...args, '--header', 'Authorization: SSWS 00aBcD']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    const plan = await runConformance([...args, '--dry-run'], { json: false });
+    expect(plan.stdout).not.toMatch(/listUsers · auth: wrong scheme/);
+    expect(plan.stdout).toMatch(/listGroups · auth: wrong scheme/);
+  });
+
   it('a property named `properties` is a schema like any other: nullable beside its $ref, served and judged', async () => {
     mock = await startMock({ port: 0, specFiles: [fixture('property-named-properties')] });
     const baseUrl = mock.apis[0]!.baseUrl;

@@ -376,3 +376,41 @@ describe('Swagger 2.0: shared body parameters and answers', () => {
     expect(read.content['application/json']!.examples).toEqual({ default: { value: { name: 'rex' } } });
   });
 });
+
+describe('an upgraded document keeps its extensions as written', () => {
+  it('an example inside an extension object of 3.0 and 2.0 is not rewritten as a schema example', async () => {
+    const credential = { pattern: '^SSWS \\S+$', example: 'SSWS 00aBcD' };
+    const scheme = { type: 'apiKey', in: 'header', name: 'Authorization', 'x-credential': credential };
+    const v30 = await file(
+      'ext30.json',
+      JSON.stringify({
+        openapi: '3.0.3',
+        info: { title: 't', version: '1', 'x-logo': { url: 'l.png', example: 1 } },
+        paths: {},
+        components: {
+          securitySchemes: { key: scheme },
+          schemas: { Thing: { type: 'object', properties: { 'x-count': { type: 'integer', example: 2 } } } },
+        },
+      }),
+    );
+    const read30 = (await readDocument(v30)).document as JsonObject;
+    const components = read30.components as JsonObject;
+    expect((components.securitySchemes as JsonObject).key).toEqual(scheme);
+    expect((read30.info as JsonObject)['x-logo']).toEqual({ url: 'l.png', example: 1 });
+    // A property named like an extension is a schema like any other: upgraded.
+    expect(((components.schemas as JsonObject).Thing as JsonObject).properties).toEqual({
+      'x-count': { type: 'integer', examples: [2] },
+    });
+    const v20 = await file(
+      'ext20.json',
+      JSON.stringify({
+        swagger: '2.0',
+        info: { title: 't', version: '1' },
+        paths: {},
+        securityDefinitions: { key: scheme },
+      }),
+    );
+    const read20 = (await readDocument(v20)).document as JsonObject;
+    expect(((read20.components as JsonObject).securitySchemes as JsonObject).key).toEqual(scheme);
+  });
+});

@@ -3,6 +3,7 @@
  * answers a status and a body; a body that is not JSON is answered `malformed` (a bare 400) before the
  * handler sees it.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { type LocalServer, localServer } from './local-server.js';
 
 export interface JsonRequest {
@@ -12,6 +13,7 @@ export interface JsonRequest {
   body: unknown;
   /** The request said its body is JSON. */
   json: boolean;
+  headers: IncomingHttpHeaders;
 }
 
 /** `type`: the body's Content-Type, application/json unless given. */
@@ -41,6 +43,7 @@ export function jsonServer(
           url: new URL(request.url ?? '/', 'http://localhost'),
           body,
           json: request.headers['content-type'] === 'application/json',
+          headers: request.headers,
         }),
       );
     });
