@@ -12,8 +12,8 @@ import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
 import { objectProperties } from './wire.js';
 
-/** A path template as routing reads it: `/contacts/{contactId}/notes` and `/contacts/{id}/notes` are one. */
-export const templateKey = (path: string): string => path.replace(/\{[^}]*\}/g, '{}');
+/** A path template as routing reads it: `/contacts/{contactId}/notes`, `/contacts/{id}/notes` and `/contacts/{id}/notes/` are one. */
+export const templateKey = (path: string): string => path.replace(/\{[^}]*\}/g, '{}').replace(/(?<=.)\/+$/, '');
 
 /**
  * Whether a POST to a record's own path updates it (Twilio's and Stripe's way): it sends a body and

@@ -3,10 +3,11 @@
  * fixture: the runner plans them, the mock serves them, and neither fails a server doing what they say.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { isObject } from '../../lib/json.js';
 import { startMock } from '../../mocks/server.js';
 import { jsonServer } from '../support/json-server.js';
 import type { LocalServer } from '../support/local-server.js';
-import { runConformance, summarize } from '../support/runner.js';
+import { expectFailures, runConformance, summarize } from '../support/runner.js';
 
 const fixture = (name: string) => `tests/fixtures/openapi/${name}.yaml`;
 
@@ -51,6 +52,46 @@ describe('public shapes', () => {
     const plan = await runConformance([...args, '--dry-run'], { json: false });
     expect(plan.stdout).not.toMatch(/listUsers · auth: wrong scheme/);
     expect(plan.stdout).toMatch(/listGroups · auth: wrong scheme/);
+  });
+
+  it("a create path ending in a slash is its items' collection: the mock keeps them, the run follows them", async () => {
+    mock = await startMock({ port: 0, specFiles: [fixture('trailing-slash-collection')] });
+    const baseUrl = mock.apis[0]!.baseUrl;
+    const created = (await (
+      await fetch(`${baseUrl}/contacts/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ firstName: 'Ada' }),
+      })
+    ).json()) as { contact: { id: string } };
+    const read = (await (await fetch(`${baseUrl}/contacts/${created.contact.id}`)).json()) as unknown;
+    expect(read).toEqual({ contact: { id: created.contact.id, firstName: 'Ada' } });
+    expect((await fetch(`${baseUrl}/contacts/${created.contact.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${baseUrl}/contacts/${created.contact.id}`)).status).toBe(404);
+    await expectPasses('trailing-slash-collection', baseUrl);
+    // A server that ignores updates is caught through the record's life.
+    const contacts = new Map<string, string | undefined>();
+    let next = 100;
+    server = await jsonServer(({ method, url, body, json }) => {
+      const id = /^\/contacts\/([^/]+)$/.exec(url.pathname)?.[1];
+      const firstName = (body as { firstName?: unknown } | undefined)?.firstName;
+      const valid = json && isObject(body) && (firstName === undefined || typeof firstName === 'string');
+      if (method === 'POST' && url.pathname === '/contacts/') {
+        if (!valid) return { status: 400 };
+        const made = String(next++);
+        contacts.set(made, firstName as string | undefined);
+        return { status: 201, body: { contact: { id: made, firstName: contacts.get(made) } } };
+      }
+      if (id === undefined || !contacts.has(id)) return { status: 404 };
+      if (method === 'PUT' && !valid) return { status: 400 };
+      if (method === 'DELETE') {
+        contacts.delete(id);
+        return { status: 200, body: { succeded: true } };
+      }
+      return { status: 200, body: { contact: { id, firstName: contacts.get(id) } } };
+    });
+    const run = await runConformance(['--spec', fixture('trailing-slash-collection'), '--base-url', server.url]);
+    expectFailures(run, ['stateful_rules getContact']);
   });
 
   it('a property named `properties` is a schema like any other: nullable beside its $ref, served and judged', async () => {
