@@ -12,6 +12,7 @@
 
 import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
+import { linkedParameters } from '../../lib/links.js';
 import { plainName, resourceModel } from '../../lib/resources.js';
 import { restCollections } from '../../lib/rest-shape.js';
 import { flatten, jsonEqual, mainType, patternRegExp } from '../../lib/schema.js';
@@ -76,11 +77,20 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec):
   // Deeper down, a record written (a create's, or the one the path names) has attributes named like
   // ids (`addresses.weChatUserId`): only an `id` of its own names a record there.
   const deep = (scoped && item) || creates ? 'id' : 'any';
-  const body = unboundBodyId(request, top, deep, yours, answered, own);
+  const body = unboundBodyId(request, top, deep, yours, answered, own, creates ? undefined : collectionNames(spec));
   if (body !== undefined) return `${verb} names a record the run did not make by ${body} in its body: ${refused}`;
   const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
   if (method === 'delete' && !item && !made && !boundIds)
     return `${verb} ${operation.path} may remove records the run did not make: ${refused}`;
+  // An operation that names no record in its path or by an id in its query, and is told none of the
+  // run's (no binding, no link), acts on what is already there: a singleton (`PUT /settings`), whatever an action finds (`POST
+  // /subscribers/query/delete`), the whole service (`POST /admin/reload`).
+  const addresses =
+    (resourceModel(spec).get(operation.operationId)?.resource.action ?? 'list') !== 'list' ||
+    (linkedParameters(spec).get(operation.operationId)?.length ?? 0) > 0 ||
+    operation.parameters.some((p) => p.in === 'query' && idNamed(p.name));
+  if (named.length === 0 && !addresses && !creates && !boundIds && !request.bodyRefs?.length)
+    return `${verb} ${operation.path} names no record the run made and makes none, so it may change others' records: ${refused}`;
   return undefined;
 }
 
@@ -198,13 +208,35 @@ function unboundBodyId(
   yours: ReadonlySet<string>,
   answered?: ReadonlySet<string>,
   own?: ReadonlySet<string>,
+  lists?: ReadonlySet<string>,
 ): string | undefined {
   // A body sent as text (under another Content-Type) is still JSON to a lenient server.
   const value = request.body?.kind === 'raw' ? parsed(request.body.text) : request.body?.value;
   const bound = [request.bodyId?.pointer, ...(request.bodyRefs ?? []).map((ref) => ref.pointer)].filter(
     (p) => p !== undefined,
   );
-  return bodyNamesOthers(value, top, deep, yours, bound, answered, own);
+  return bodyNamesOthers(value, top, deep, yours, bound, answered, own, lists);
+}
+
+const collectionNamesBySpec = new WeakMap<Spec, ReadonlySet<string>>();
+
+/**
+ * The spec's collections by the last word of their paths (`contacts` for `/contacts`), compared
+ * without case or separators: in an action's body, a list of single values so named lists records.
+ */
+function collectionNames(spec: Spec): ReadonlySet<string> {
+  let names = collectionNamesBySpec.get(spec);
+  if (!names) {
+    const paths = [
+      ...restCollections(spec).map((c) => c.path),
+      ...[...resourceModel(spec).values()].map((b) => b.resource.collection),
+    ];
+    names = new Set(
+      paths.map((path) => plainName(path.replace(/\/+$/, '').split('/').at(-1) ?? '')).filter((n) => n !== ''),
+    );
+    collectionNamesBySpec.set(spec, names);
+  }
+  return names;
 }
 
 /** The top-level members of the record a create answers: what it keeps of what it is sent. */
@@ -366,8 +398,12 @@ export function bodyNamesOthers(
   bound: readonly string[] = [],
   answered: ReadonlySet<string> = new Set(),
   own: ReadonlySet<string> = new Set(),
+  lists: ReadonlySet<string> = new Set(),
 ): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
+  // `contacts: ["qFSq...", "3ual..."]` beside a `/contacts` collection: ids, whatever the name says.
+  const listsRecords = (name: string, member: unknown): boolean =>
+    lists.has(plainName(name)) && Array.isArray(member) && member.length > 0;
   const given = (member: unknown): boolean => member !== null && member !== undefined;
   const free = (pointer: string, member: unknown): boolean =>
     given(member) &&
@@ -382,7 +418,7 @@ export function bodyNamesOthers(
   if (top !== 'none' && !Array.isArray(value)) {
     const named = Object.entries(value).find(
       ([name, member]) =>
-        (idNamed(name) || own.has(plainName(name))) &&
+        (idNamed(name) || own.has(plainName(name)) || (listsRecords(name, member) && ids(member))) &&
         !(top === 'foreign' && (OWN_ID.test(name) || (answered.has(name) && !own.has(plainName(name))))) &&
         free(`/${escapeToken(name)}`, member),
     );
@@ -398,7 +434,9 @@ export function bodyNamesOthers(
     if (!Array.isArray(node) && depth > 0) {
       const named = Object.entries(node).find(
         ([name, member]) =>
-          (name === 'id' || own.has(plainName(name)) || (deep === 'any' && idNamed(name))) &&
+          (name === 'id' ||
+            own.has(plainName(name)) ||
+            (deep === 'any' && (idNamed(name) || listsRecords(name, member)))) &&
           ids(member) &&
           free(`${pointer}/${escapeToken(name)}`, member),
       );

@@ -363,3 +363,23 @@ it('--live: creates sent without the number their records are named by are liste
     await server.close();
   }
 });
+
+it('--live: a change naming no record of the run (a singleton, an action on whatever it finds) is held back', async () => {
+  const stdout = await liveDryRun('others-records-unbound-actions.yaml');
+  const sent = stdout.split('\n').filter((line) => /^\s+(POST|PUT|PATCH|DELETE) /.test(line));
+  // Only the run's own contacts are made, and its contact merged with no other; nothing else changes.
+  const merges = sent.filter((line) => line.includes('/merge '));
+  expect(merges.length).toBeGreaterThan(0);
+  // (a malformed JSON body, which no server reads, aside)
+  expect(postsWith(merges.join('\n'), 'contacts').filter((line) => /"contacts":\["/.test(line))).toEqual([]);
+  expect(
+    sent.filter(
+      (line) => !/^\s+POST https:\/\/api\.example\.com\/contacts( |\/\{createContact [^}]+\}\/merge )/.test(line),
+    ),
+  ).toEqual([]);
+  expect(sent.length).toBeGreaterThan(0);
+  for (const change of ['POST /contacts/query/delete', 'PUT /settings', 'POST /admin/reload'])
+    expect(stdout).toContain(`${change} names no record the run made and makes none, so it may change others' records`);
+  // An action on the run's contact that lists other contacts by a list named for the collection.
+  expect(stdout).toMatch(/mergeContacts positive: .*POST names a record the run did not make by contacts in its body/);
+});
