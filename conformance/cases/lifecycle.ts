@@ -35,7 +35,7 @@ import {
   withBody,
 } from './request.js';
 import type { ScenarioDraft } from './stateful.js';
-import { recordIn, stampTexts, textLeaves } from './uniqueness.js';
+import { recordIn, scopeNames, stampTexts, textLeaves } from './uniqueness.js';
 
 interface Collection {
   create?: [Operation, ResourceBinding];
@@ -120,7 +120,7 @@ function shownStrings(
 function stamped(ctx: BuildContext, operation: Operation, body: unknown): unknown {
   const schema = bodyMedia(operation)?.schema;
   if (!schema) return body;
-  const copy = stampTexts(body, schema, ctx.stamps, recordOf(ctx, operation));
+  const copy = stampTexts(body, schema, ctx.stamps, recordOf(ctx, operation), scopeNames(ctx.spec));
   return copy === body || isValid(ctx, schema, copy) ? copy : body;
 }
 

@@ -7,12 +7,12 @@
 import { uniqueFormatValue } from '../../lib/generators/formats.js';
 import { matchingStrings, stampedStrings } from '../../lib/generators/strings.js';
 import { isObject } from '../../lib/json.js';
-import { appendPointer, getPointer, setPointer } from '../../lib/json-pointer.js';
+import { appendPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
-import { resourceModel, respellings, schemaAt } from '../../lib/resources.js';
+import { plainName, resourceModel, respellings, schemaAt } from '../../lib/resources.js';
 import { restShape } from '../../lib/rest-shape.js';
 import { declaredTypes, flatten } from '../../lib/schema.js';
-import type { Operation } from '../../lib/spec.js';
+import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { BuildContext } from './context.js';
 
@@ -155,14 +155,20 @@ export function textLeaves(
  * made its own, copied only where one changes: a stamp of the run's seed, so another run against the
  * same server (another seed) does not meet this one's values either.
  */
-export function stampTexts(body: unknown, schema: JsonSchema, stamps: Stamps, record = ''): unknown {
+export function stampTexts(
+  body: unknown,
+  schema: JsonSchema,
+  stamps: Stamps,
+  record = '',
+  scopes: ReadonlySet<string> = new Set(),
+): unknown {
   const at = recordIn(body, record);
   if (at !== '') {
     // A body that wraps its record (`{"contact": {...}}`): the record's texts are stamped, not passed over
     // as another record's.
     const inner = schemaAt(schema, at);
     const part = getPointer(body, at);
-    const stampedPart = inner ? stampTexts(part, inner, stamps) : part;
+    const stampedPart = inner ? stampTexts(part, inner, stamps, '', scopes) : part;
     if (stampedPart === part) return body;
     const whole = structuredClone(body);
     setPointer(whole, at, stampedPart);
@@ -172,12 +178,32 @@ export function stampTexts(body: unknown, schema: JsonSchema, stamps: Stamps, re
   // A write-only email a record is named by (`/contacts/{email}`) is as unique as any other.
   for (const [pointer, value, property] of textLeaves(body, schema, undefined, true)) {
     if (property.readOnly || property.enum || property.const !== undefined) continue;
+    if (scopes.has(plainName(parsePointer(pointer).at(-1) ?? ''))) continue;
     const unique = stamps.uniqueValue(`text ${pointer}`, property, value, stamps.take());
     if (typeof unique !== 'string' || unique === value) continue;
     copy ??= structuredClone(body);
     setPointer(copy, pointer, unique);
   }
   return copy ?? body;
+}
+
+const scopesBySpec = new WeakMap<Spec, ReadonlySet<string>>();
+
+/**
+ * The id-named parameters of the spec (`locationId`, `accountId`), compared without case or
+ * separators: a body's text of that name points at a record of its own (the location its contact
+ * belongs to, which a list is asked for by), so a run does not make it unique.
+ */
+export function scopeNames(spec: Spec): ReadonlySet<string> {
+  let names = scopesBySpec.get(spec);
+  if (!names) {
+    const parameters = spec.operations.flatMap((op) =>
+      op.parameters.filter((p) => p.in === 'path' || p.in === 'query'),
+    );
+    names = new Set(parameters.filter((p) => ID_NAMED.test(p.name)).map((p) => plainName(p.name)));
+    scopesBySpec.set(spec, names);
+  }
+  return names;
 }
 
 /** Where a body holds its record: `record` (`/contact`, `/data`) when the body has an object there, else the top. */
@@ -220,7 +246,7 @@ export function makeUnique(
   // back (Brevo's `/contacts/{email}`): a server holding emails unique takes every case too.
   const creates = operation.method === 'post' && restShape(operation.path).idParameter === undefined;
   if (!operation.resource && (creates || (inferred?.inferred && WRITES.has(inferred.resource.action))))
-    return stampTexts(body, bodySchema, stamps, inferred?.resource.record);
+    return stampTexts(body, bodySchema, stamps, inferred?.resource.record, scopeNames(ctx.spec));
   // A JSON Patch writes unique values through its operations' paths (`replace /name`).
   if (Array.isArray(body) && operation.resource?.unique) {
     const fields = operation.resource.unique.fields;

@@ -94,6 +94,40 @@ describe('public shapes', () => {
     expectFailures(run, ['stateful_rules getContact']);
   });
 
+  it('a create names the scope its list is asked for by as the example does: a scoped server passes', async () => {
+    const contacts = new Map<string, { id: string; locationId: string; firstName?: string }>();
+    server = await jsonServer(({ method, url, body, json }) => {
+      const id = /^\/contacts\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (id !== undefined) {
+        const contact = contacts.get(id);
+        return contact ? { status: 200, body: { contact } } : { status: 404 };
+      }
+      if (method === 'GET') {
+        const location = url.searchParams.get('locationId');
+        if (!location) return { status: 400 };
+        return { status: 200, body: { contacts: [...contacts.values()].filter((c) => c.locationId === location) } };
+      }
+      const sent = body as { locationId?: unknown; firstName?: unknown } | undefined;
+      const valid =
+        json &&
+        isObject(sent) &&
+        typeof sent.locationId === 'string' &&
+        (sent.firstName === undefined || typeof sent.firstName === 'string');
+      if (!valid) return { status: 400 };
+      const contact = {
+        id: String(contacts.size + 1),
+        locationId: sent.locationId as string,
+        ...(sent.firstName === undefined ? {} : { firstName: sent.firstName as string }),
+      };
+      contacts.set(contact.id, contact);
+      return { status: 201, body: { contact } };
+    });
+    const run = await runConformance(['--spec', fixture('scoped-create'), '--base-url', server.url, '--seed', '7']);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    // The lifecycle found its record in the list of its location.
+    expect(run.report?.operations.getContacts?.checks.stateful_rules?.passed).toBeGreaterThan(0);
+  });
+
   it('a property named `properties` is a schema like any other: nullable beside its $ref, served and judged', async () => {
     mock = await startMock({ port: 0, specFiles: [fixture('property-named-properties')] });
     const baseUrl = mock.apis[0]!.baseUrl;
