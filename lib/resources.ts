@@ -167,16 +167,33 @@ function splitId(pointer: string): { record: string; id: string } | undefined {
   return id === undefined ? undefined : { record: tokens.map((t) => `/${t}`).join(''), id };
 }
 
-/**
- * The list property of a list's answer: the array named for the collection (`contacts` of
- * `/contacts`), else the first array. An answer may hold other lists before it (`scoreValues`).
- */
-function listProperty(schema: JsonSchema, collection: string): string | undefined {
+/** The array of an object named for the collection (`contacts` of `/contacts`), else its first array. */
+function arrayNamedFor(schema: JsonSchema, collection: string): string | undefined {
   const arrays = Object.entries(objectProperties(schema) ?? {})
     .filter(([, property]) => mainType(flatten(property)) === 'array')
     .map(([name]) => name);
   const last = collection.split('/').filter(Boolean).at(-1)?.toLowerCase();
   return arrays.find((name) => name.toLowerCase() === last) ?? arrays[0];
+}
+
+/**
+ * The pointer of the list in a list's answer: an array at its top (an answer may hold other lists
+ * before it: `scoreValues`), else one in a wrapping object, as a create's id may be one wrapper down
+ * (`{"data": {"results": [...], "total": 3}}` beside a create's `{"data": {...}}`). The wrapper the
+ * create's record is in is looked in first.
+ */
+function listPointer(schema: JsonSchema, collection: string, record: string): string | undefined {
+  const top = arrayNamedFor(schema, collection);
+  if (top !== undefined) return appendPointer('', top);
+  const wrapper = parsePointer(record)[0];
+  const objects = Object.entries(objectProperties(schema) ?? {})
+    .filter(([, property]) => mainType(flatten(property)) === 'object')
+    .sort(([a], [b]) => Number(b === wrapper) - Number(a === wrapper));
+  for (const [name, property] of objects) {
+    const inner = arrayNamedFor(property, collection);
+    if (inner !== undefined) return appendPointer(appendPointer('', name), inner);
+  }
+  return undefined;
 }
 
 /** A name compared without case or separators: `conversation_sid`, `ConversationSid` and `conversationSid` are one. */
@@ -258,15 +275,15 @@ function inferredResource(
     if (operation.method === 'get') {
       const schema = jsonSchemaOf(operation);
       const flat = schema ? flatten(schema) : undefined;
-      const items = flat && mainType(flat) === 'array' ? '' : listProperty(schema!, shape.collection);
+      const items = flat && mainType(flat) === 'array' ? '' : listPointer(schema!, shape.collection, id.record);
       if (items === undefined) return undefined;
       const paging = inferredPaging(operation, schema);
       const pageUrls = inferredPageUrls(paging, schema);
-      const filters = inferredFilters(operation, schemaAt(schema, `${items === '' ? '' : `/${items}`}/0`));
+      const filters = inferredFilters(operation, schemaAt(schema, `${items}/0`));
       return {
         ...base,
         action: 'list',
-        items: items === '' ? '' : `/${items}`,
+        items,
         ...(paging ? { paging } : {}),
         ...(pageUrls ? { pageUrls } : {}),
         ...(filters.length > 0 ? { filters } : {}),

@@ -388,12 +388,15 @@ function lifecycleOf(
         pageSize = Math.min(maximum ?? 100, 100);
         request.query[declared.paging.size] = { value: pageSize };
       } else pageSize = declared?.paging ? declared.paging.defaultSize : undeclaredPageSize(listOp);
+      // The list's count of all its records, inferred or declared, tells a page holding them all from a full one.
+      const total = listBinding.resource.paging?.total;
       const rule: StatefulRule = {
         rule: deleted ? 'unlists' : 'lists',
         items,
         idField,
         about: 0,
         ...(pageSize !== undefined ? { pageSize } : {}),
+        ...(total !== undefined ? { total } : {}),
       };
       steps.push(step(listOp, `${listOp.operationId} ${deleted ? 'without' : 'with'} the record`, request, rule));
     };

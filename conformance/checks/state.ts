@@ -62,6 +62,20 @@ function itemsOf(body: unknown, pointer: string): unknown[] | undefined {
 const holds = (items: readonly unknown[], idField: string, id: unknown): boolean =>
   items.some((item) => isObject(item) && Object.hasOwn(item, idField) && String(item[idField]) === String(id));
 
+/**
+ * Whether a page may have left a record to another: it is full (of a size the run knows, or of any),
+ * and the list does not count as few records as the page holds (`total` 2 beside 2 items is all of them).
+ */
+function mayBeElsewhere(
+  body: unknown,
+  items: readonly unknown[],
+  rule: { pageSize?: number; total?: string },
+): boolean {
+  if (rule.pageSize === undefined || items.length < rule.pageSize) return false;
+  const total = rule.total === undefined ? undefined : getPointer(body, rule.total);
+  return !(typeof total === 'number' && total <= items.length);
+}
+
 export const statefulRules: Check = (ctx) => {
   const { response, testCase, operation, exchange } = ctx;
   const rule = testCase.stateful;
@@ -113,8 +127,8 @@ export const statefulRules: Check = (ctx) => {
       const items = itemsOf(body, rule.items);
       if (!items || exchange.subjectId === undefined) return 'skip';
       if (holds(items, rule.idField, exchange.subjectId)) return;
-      // A full page may have left it for a later one: only a page with room proves it missing.
-      if (rule.pageSize !== undefined && items.length >= rule.pageSize) return 'skip';
+      // A full page may have left it for a later one: only a page with room, or all, proves it missing.
+      if (mayBeElsewhere(body, items, rule)) return 'skip';
       return {
         message: 'the list does not hold the record created in this run',
         expected: `an item with ${rule.idField} ${JSON.stringify(exchange.subjectId)}`,
@@ -127,7 +141,7 @@ export const statefulRules: Check = (ctx) => {
       if (!items || exchange.subjectId === undefined) return 'skip';
       if (!holds(items, rule.idField, exchange.subjectId)) {
         // Not on a full page is not proof: the record may be on a later one.
-        return rule.pageSize !== undefined && items.length >= rule.pageSize ? 'skip' : undefined;
+        return mayBeElsewhere(body, items, rule) ? 'skip' : undefined;
       }
       return {
         message: 'the list still holds a record deleted in this run',
