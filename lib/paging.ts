@@ -37,11 +37,11 @@ const PAGE_URLS = {
 /** How far down a list body its paging fields are looked for: `paging.next.after`. */
 const PAGING_DEPTH = 3;
 
-/** The pointer of the first property of `type` (text, a flag, a count) a name test picks, at most PAGING_DEPTH down. */
+/** The pointer of the first property of one of `types` (text, a flag, a count) a name test picks, at most PAGING_DEPTH down. */
 function fieldNamed(
   schema: JsonSchema | undefined,
   test: (name: string) => boolean,
-  type = 'string',
+  types: readonly string[] = ['string'],
 ): string | undefined {
   const queue: [JsonSchema, string, number][] = schema ? [[schema, '', 0]] : [];
   while (queue.length > 0) {
@@ -49,7 +49,7 @@ function fieldNamed(
     for (const [name, property] of Object.entries(objectProperties(at) ?? {})) {
       const where = appendPointer(pointer, name);
       const kind = mainType(flatten(property));
-      if (test(name) && kind === type) return where;
+      if (test(name) && kind !== undefined && types.includes(kind)) return where;
       if (kind === 'object' && depth + 1 < PAGING_DEPTH) queue.push([property, where, depth + 1]);
     }
   }
@@ -79,11 +79,12 @@ export function inferredPaging(list: Operation, body?: JsonSchema): PagingExtens
   if (!size && !offset && !page && !cursor && !before) return undefined;
   const fallback = flatten(size?.schema ?? {}).default;
   const next = cursor && fieldNamed(body, (name) => name === cursor.name || NEXT_CURSOR.test(name));
-  const more = fieldNamed(body, (name) => HAS_NEXT.test(name), 'boolean');
-  const total = fieldNamed(body, (name) => TOTAL.test(name), 'integer');
+  const more = fieldNamed(body, (name) => HAS_NEXT.test(name), ['boolean']);
+  // A count documents often type as a plain `number` (a JavaScript server's), a total all the same.
+  const total = fieldNamed(body, (name) => TOTAL.test(name), ['integer', 'number']);
   // The page a list body says it is and how large its pages are (Twilio's `meta.page`, `meta.page_size`).
-  const pageField = page && fieldNamed(body, (name) => PAGE.test(name) || /^current_?page$/i.test(name), 'integer');
-  const sizeField = size && fieldNamed(body, (name) => SIZE_FIELD.test(name), 'integer');
+  const pageField = page && fieldNamed(body, (name) => PAGE.test(name) || /^current_?page$/i.test(name), ['integer']);
+  const sizeField = size && fieldNamed(body, (name) => SIZE_FIELD.test(name), ['integer']);
   return {
     firstPage: page && flatten(page.schema).minimum === 0 ? 0 : 1,
     ...(size ? { size: size.name } : {}),
