@@ -143,8 +143,36 @@ function rebased(value: unknown): unknown {
 function readOperations(document: Record<string, unknown>): HttpOperation[] {
   const bundle = rebased(document);
   return transformOas3Operations(document as unknown as Parameters<typeof transformOas3Operations>[0]).map(
-    (operation) => ({ ...(rebased(operation) as HttpOperation), __bundled__: bundle }),
+    (operation) => {
+      const own = rebased(operation);
+      withoutFormatBounds(own);
+      return { ...(own as HttpOperation), __bundled__: bundle };
+    },
   );
+}
+
+/** The numeric formats whose whole range http-spec writes into a schema as its `minimum` and `maximum`. */
+const RANGED_FORMATS = new Set(['int32', 'int64', 'float', 'double']);
+
+/**
+ * Takes out the bounds a numeric format only implies. Prism's static sampler answers a number's
+ * `minimum`, so a count documented `format: int32` without an example was -2147483648 (int64:
+ * -9007199254740991), a value no client expects where a plain integer gets 0. The bounds the document
+ * states (http-spec keeps their names in `x-stoplight.explicitProperties`) stay; the mock's own
+ * validation still holds every answer to the format's range.
+ */
+function withoutFormatBounds(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) withoutFormatBounds(item);
+    return;
+  }
+  if (!isObject(value)) return;
+  const marks = value['x-stoplight'];
+  const stated = isObject(marks) && Array.isArray(marks.explicitProperties) ? marks.explicitProperties : undefined;
+  if (stated && typeof value.format === 'string' && RANGED_FORMATS.has(value.format)) {
+    for (const bound of ['minimum', 'maximum']) if (!stated.includes(bound)) delete value[bound];
+  }
+  for (const child of Object.values(value)) withoutFormatBounds(child);
 }
 
 function operationsOf(document: Record<string, unknown>): readonly HttpOperation[] {
