@@ -1851,3 +1851,28 @@ it("a record of a nested collection is read and deleted under the parent its cre
     await target.close();
   }
 });
+
+it('the cleanup counts a record a delete of the run removed as gone, though its second delete is a 400', async () => {
+  const notes = new Set<string>();
+  let made = 0;
+  const target = await serve((method, url, text, contentType) => {
+    if (method === 'POST') {
+      const body = jsonOf(text, contentType);
+      if (!isObject(body) || typeof body.body !== 'string') return { status: 400, text: '' };
+      const id = String(++made);
+      notes.add(id);
+      return { status: 201, body: { note: { id, body: body.body } } };
+    }
+    const id = /^\/notes\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (method !== 'DELETE' || id === undefined || !notes.delete(id)) return { status: 400, text: '' };
+    return { status: 200, body: { succeded: true } };
+  });
+  try {
+    const run = await runFixture('delete-refuses-missing.yaml', target.baseUrl, '--seed', '7', '--cleanup');
+    expect(run.code, run.describe()).toBe(0);
+    expect(notes.size).toBe(0);
+    expect(run.report?.cleanup).toEqual({ cleaned: made, leftovers: [] });
+  } finally {
+    await target.close();
+  }
+});
