@@ -338,7 +338,7 @@ export function parentParameters(path: string): string[] {
 
 const CREATED = /^(created|created_?at|created_?date|date_?created|creation_?date|create_?time|created_?on)$/i;
 const UPDATED =
-  /^(updated|updated_?at|updated_?date|date_?updated|modified|modified_?at|date_?modified|last_?modified(_?date)?|update_?time|updated_?on)$/i;
+  /^(updated|updated_?at|updated_?date|date_?updated|modified|modified_?at|date_?modified|last_?modified(_?date)?|last_?updated(_?at|_?date)?|update_?time|updated_?on)$/i;
 
 /**
  * The times a record known by its REST shape alone carries, by name (`createdAt`, `updated_at`,

@@ -153,7 +153,7 @@ function acceptableStatuses(operation: Operation, options: ErrorReplyOptions): r
   return operation.responses.some((r) => others.includes(r.status)) ? others : options.statuses;
 }
 
-const MESSAGE_NAMES = /^(message|detail|error_description|description|msg|reason)$/i;
+const MESSAGE_NAMES = /^(message|detail|error_description|error_?summary|description|msg|reason)$/i;
 
 /** How far down a message is looked for: `error.message`, `errors[0].message`, `error.details.reason`. */
 const MESSAGE_DEPTH = 3;
@@ -164,7 +164,7 @@ const LOCATION_NAMES = /^(in|location)$/i;
 const ANSWER_ID_NAMES = /^(error_?id|correlation_?id|request_?id|trace_?id)$/i;
 
 /** What an error body says besides its message, kept where its schema does not require it. */
-const ERROR_NAMES = /^(title|status|code|type|errors?)$/i;
+const ERROR_NAMES = /^(title|status|code|type|errors?|error_?causes)$/i;
 
 /**
  * A made-up error body with only what its schema requires and what says what went wrong (a message,
