@@ -165,9 +165,12 @@ export function bulkIdsPointer(operation: Operation): string | undefined {
   return named.length === 1 ? appendPointer('', named[0]!) : undefined;
 }
 
+/** A parameter named for one id or several: `id`, `ids`, `person_ids`, `groupId`. */
+const idParameter = (name: string): boolean => /(^|[^A-Za-z0-9])ids?$/i.test(name) || /[a-z0-9](Ids?|IDs?)$/.test(name);
+
 /**
  * The query parameter a DELETE on a collection's own path names the records it deletes by, when its
- * body names none (Pipedrive's `DELETE /persons?ids=1,2`): its one parameter named for ids that is a
+ * body names none (Pipedrive's `DELETE /persons?ids=1,2`, listmonk's `?id=`): its one parameter named for ids that is a
  * list of single values, or a text (the ids joined by commas), where one id is enough. Undefined when
  * it names no records so.
  */
@@ -175,7 +178,7 @@ export function bulkIdsParameter(operation: Operation): string | undefined {
   if (operation.method !== 'delete' || bulkIdsPointer(operation) !== undefined) return undefined;
   const named = operation.parameters.filter(
     (p) =>
-      p.in === 'query' && /ids$/i.test(p.name) && (listOfScalars(p.schema) || mainType(flatten(p.schema)) === 'string'),
+      p.in === 'query' && idParameter(p.name) && (listOfScalars(p.schema) || mainType(flatten(p.schema)) === 'string'),
   );
   // One id must be enough: the run names the one record it made, and deletes each alone.
   const [only] = named;
@@ -215,7 +218,13 @@ export function restCollections(spec: Spec): RestCollection[] {
         ? [{ operation, idParameter: shape.idParameter }]
         : [];
     });
-    const list = spec.operations.find((op) => op.method === 'get' && templateKey(op.path) === templateKey(create.path));
+    // A GET answering no JSON on the same path (an HTML preview) lists no records.
+    const list = spec.operations.find(
+      (op) =>
+        op.method === 'get' &&
+        templateKey(op.path) === templateKey(create.path) &&
+        successSchema(op)?.schema !== undefined,
+    );
     const sent = create.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
     const pointer = idPointer(success.schema, items[0]?.idParameter, sent);
     // A form-only create (Stripe's way) sends the attribute too.

@@ -1876,3 +1876,18 @@ it('the cleanup counts a record a delete of the run removed as gone, though its 
     await target.close();
   }
 });
+
+it('a POST beside a GET that answers HTML makes no records: nothing is listed as left behind', async () => {
+  const target = await serve((method, url, text, contentType) => {
+    if (!/^\/campaigns\/\d+\/preview$/.test(url.pathname)) return { status: 404, text: '' };
+    if (method === 'POST' && text !== '' && !isObject(jsonOf(text, contentType))) return { status: 400, text: '' };
+    return { status: 200, text: '<p>preview</p>', headers: { 'content-type': 'text/html' } };
+  });
+  try {
+    const run = await runFixture('html-preview-post.yaml', target.baseUrl, '--seed', '7', '--cleanup');
+    expect(run.report?.cleanup, run.describe()).toEqual({ cleaned: 0, leftovers: [] });
+    expect(run.stdout).not.toMatch(/ left: /);
+  } finally {
+    await target.close();
+  }
+});

@@ -173,6 +173,9 @@ describe('bulkIdsParameter', () => {
 
   it('is the one query parameter named for ids: a list of single values, or ids joined by commas', () => {
     expect(bulkIdsParameter(deleting([query('ids', { type: 'string' })]))).toBe('ids');
+    // "subscriber id/s to be deleted"
+    expect(bulkIdsParameter(deleting([query('id', { type: 'string' })]))).toBe('id');
+    expect(bulkIdsParameter(deleting([query('groupIds', ids)]))).toBe('groupIds');
     expect(bulkIdsParameter(deleting([query('person_ids', ids), query('force', { type: 'boolean' })]))).toBe(
       'person_ids',
     );
@@ -183,6 +186,7 @@ describe('bulkIdsParameter', () => {
     expect(bulkIdsParameter(deleting([query('ids', ids), query('group_ids', ids)]))).toBeUndefined();
     expect(bulkIdsParameter(deleting([query('ids', { ...ids, minItems: 2 })]))).toBeUndefined();
     expect(bulkIdsParameter(deleting([query('tags', ids)]))).toBeUndefined();
+    expect(bulkIdsParameter(deleting([query('paid', { type: 'string' })]))).toBeUndefined();
     expect(bulkIdsParameter(deleting([query('ids', { type: 'integer' })]))).toBeUndefined();
   });
 });
