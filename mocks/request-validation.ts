@@ -107,10 +107,9 @@ export async function validateBody(
     return payloadViolation(`The request body is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MB`, 'too-large');
   }
   if (!declared) return { ok: true, body: undefined };
-  if (raw.kind === 'empty') {
-    const required =
-      declared.required && !(context.rules === 'documented' && declared.inferred?.required !== undefined);
-    if (!required) return { ok: true, body: undefined };
+  const required =
+    declared.required === true && !(context.rules === 'documented' && declared.inferred?.required !== undefined);
+  const missing = (): BodyOutcome => {
     const note = declared.inferred?.required !== undefined ? ' (inferred: not stated by the vendor)' : '';
     return {
       ok: false,
@@ -124,7 +123,8 @@ export async function validateBody(
         },
       ],
     };
-  }
+  };
+  if (raw.kind === 'empty') return required ? missing() : { ok: true, body: undefined };
   const actual = mediaTypeEssence(contentType);
   const media = declared.content.find((m) => mediaTypeMatches(m.mediaType, contentType));
   if (!media) {
@@ -143,6 +143,8 @@ export async function validateBody(
         ? decodeUrlEncoded(raw.bytes.toString('latin1'), media.schema, media.encoding)
         : await decodeMultipart(raw.bytes, contentType ?? '', media.schema, media.encoding);
     if (!decoded.ok) return payloadViolation(`The form body cannot be read: ${decoded.reason}`, 'malformed');
+    // A form of no field (a multipart body of no part) carries nothing: as an empty body, no body.
+    if (required && Object.keys(decoded.value).length === 0) return missing();
     body = decoded.value;
   }
   if (!media.schema) return { ok: true, body, media };

@@ -7,6 +7,7 @@
 import type { PlacedVariant, Variant } from '../../lib/generators/schema.js';
 import { randomValues, sampleValue, variantsOf, withoutReadOnly } from '../../lib/generators/values.js';
 import { getPointer } from '../../lib/json-pointer.js';
+import type { JsonSchema } from '../../lib/json-schema.js';
 import { resourceModel } from '../../lib/resources.js';
 import { isPrimitive } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
@@ -18,6 +19,7 @@ import {
   baseRequest,
   fromWire,
   isStructured,
+  missingAsSent,
   optionalValue,
   payload,
   referencesOf,
@@ -68,17 +70,18 @@ function validBodies(ctx: BuildContext, operation: Operation): Variant[] {
 export function validBody(ctx: BuildContext, operation: Operation, value?: unknown): unknown {
   const media = bodyMedia(operation);
   if (!media) return undefined;
-  let start =
-    value ??
-    (media.examples[0]
-      ? withoutReadOnly(media.schema, media.examples[0].value)
-      : sampleValue(media.schema, ctx.seed, false));
-  // A form writes nothing for an empty required list: every writable property then, as sent they fit.
-  if (value === undefined && !validAsSent(ctx, operation, start)) {
-    const full = sampleValue(media.schema, ctx.seed, true);
-    if (validAsSent(ctx, operation, full)) start = full;
-  }
-  return makeUnique(start, operation, media.schema, ctx);
+  return makeUnique(value ?? firstValidBody(ctx, operation, media.schema), operation, media.schema, ctx);
+}
+
+/** The body `validBody` starts from, before its unique values. */
+function firstValidBody(ctx: BuildContext, operation: Operation, schema: JsonSchema): unknown {
+  const example = bodyMedia(operation)?.examples[0];
+  const start = example ? withoutReadOnly(schema, example.value) : sampleValue(schema, ctx.seed, false);
+  // A form writes nothing for an empty required list, nor anything at all where no field is required
+  // (no body, for a required one): every writable property then, as sent they fit.
+  if (validAsSent(ctx, operation, start)) return start;
+  const full = sampleValue(schema, ctx.seed, true);
+  return validAsSent(ctx, operation, full) ? full : start;
 }
 
 export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] {
@@ -97,6 +100,8 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   }
   const bodyFor = (): ReturnType<typeof payload> | undefined =>
     media ? payload(operation, validBody(ctx, operation)) : undefined;
+  // A required form whose schema names no field gives no body to send: no valid case has one then.
+  const noBody = media !== undefined && missingAsSent(operation, firstValidBody(ctx, operation, media.schema));
   // Path and header parameters name existing resources and tenants (an account id, Customer-Id):
   // a made-up value is not valid data, so query and cookie parameters get boundary variants, and the
   // optional ones are sent at their boundaries (every request without them is the absent case).
@@ -128,6 +133,7 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
       // An empty value (`?first_char=`) is one OpenAPI allows only where `allowEmptyValue` says so.
       if (parameter.in === 'query' && text === '' && parameter.allowEmptyValue !== true) continue;
       if (sent.present && !isValid(ctx, parameter.schema, sent.value)) continue;
+      if (noBody) continue;
       const request = withBody(base, bodyFor());
       setParameter(request, parameter, { value });
       drafts.push({
@@ -138,7 +144,7 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
       });
     }
   }
-  if (drafts.length === 0)
+  if (drafts.length === 0 && !noBody)
     drafts.push({ operation, kind: 'positive', name: 'positive: valid request', request: withBody(base, bodyFor()) });
   return drafts;
 }

@@ -151,10 +151,20 @@ export function sendsForm(operation: Operation): boolean {
 export function validAsSent(ctx: BuildContext, operation: Operation, value: unknown): boolean {
   const media = bodyMedia(operation);
   if (!media) return true;
+  if (missingAsSent(operation, value)) return false;
   const read = readAsSent(operation, value);
-  // An empty text is no body at all on the wire: a required one is then missing.
-  if (read === '' && operation.requestBody?.required && !isJsonMediaType(media.mediaType)) return false;
   return read !== undefined && isValid(ctx, media.schema, read);
+}
+
+/**
+ * Whether a required body goes out as no body at all: an empty text, or a form that writes no field
+ * (`{}`, or only empty lists), which is an empty body or a multipart one of no part.
+ */
+export function missingAsSent(operation: Operation, value: unknown): boolean {
+  const media = bodyMedia(operation);
+  if (!media || !operation.requestBody?.required || isJsonMediaType(media.mediaType)) return false;
+  const read = readAsSent(operation, value);
+  return read === '' || (sendsForm(operation) && isObject(read) && Object.keys(read).length === 0);
 }
 
 /** A body value as the server reads it: a form's fields as their schemas read them, a text or byte body as its text. */
