@@ -33,6 +33,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonSchema } from './json-schema.js';
 import { isJsonMediaType, mediaTypeEssence } from './media-type.js';
+import { mainType } from './schema.js';
 import {
   baseName,
   coerceText,
@@ -141,15 +142,34 @@ function fileBytes(value: unknown): Buffer {
   return Buffer.from(parameterText(value));
 }
 
-/** The body of `application/x-www-form-urlencoded`, without a leading `?`. */
-export function encodeUrlEncoded(
-  value: Readonly<Record<string, unknown>>,
-  schema: JsonSchema,
-  encoding: FormEncodings = {},
-): string {
+/**
+ * Whether a form's schema describes its fields: an object, declared or implied by its keywords. Some
+ * documents give a form the schema of the one file it carries (`multipart/form-data` with `type: string,
+ * format: binary`): that says what is uploaded, not under which field names, so it can neither say which
+ * fields to write nor judge the fields a body decodes to.
+ */
+export function describesFields(schema: JsonSchema): boolean {
+  return schemaShape(schema).kind === 'object' || mainType(schema) === 'object';
+}
+
+const kindOfValue = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : value instanceof Uint8Array ? 'bytes' : typeof value;
+
+/**
+ * A form's fields are an object's own properties. Of anything else there are none to write: a string's
+ * entries would be one field per character, named 0, 1, 2...
+ */
+function fieldsOf(value: unknown): [string, unknown][] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array)
+    throw new TypeError(`a form is written from an object's fields, not from ${kindOfValue(value)}`);
+  return Object.entries(value);
+}
+
+/** The body of `application/x-www-form-urlencoded`, without a leading `?`; a TypeError for a value that is no object. */
+export function encodeUrlEncoded(value: unknown, schema: JsonSchema, encoding: FormEncodings = {}): string {
   const shape = schemaShape(schema);
   const parts: string[] = [];
-  for (const [name, property] of Object.entries(value)) {
+  for (const [name, property] of fieldsOf(value)) {
     if (property === undefined) continue;
     const fieldSchema = propertySchema(shape, name);
     const fieldEncoding = own(encoding, name);
@@ -199,15 +219,18 @@ function partType(kind: Kind, schema: JsonSchema, encoding: FormEncoding | undef
   return kind === 'json' ? 'application/json' : undefined;
 }
 
-/** A `multipart/form-data` body and the Content-Type (with its boundary) to send it with. */
+/**
+ * A `multipart/form-data` body and the Content-Type (with its boundary) to send it with; a TypeError for
+ * a value that is no object.
+ */
 export function encodeMultipart(
-  value: Readonly<Record<string, unknown>>,
+  value: unknown,
   schema: JsonSchema,
   encoding: FormEncodings = {},
 ): { body: Buffer; contentType: string } {
   const shape = schemaShape(schema);
   const parts: Part[] = [];
-  for (const [name, property] of Object.entries(value)) {
+  for (const [name, property] of fieldsOf(value)) {
     if (property === undefined) continue;
     const fieldSchema = propertySchema(shape, name);
     const fieldEncoding = own(encoding, name);

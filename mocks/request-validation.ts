@@ -5,7 +5,7 @@
  * still violations, and their messages say so; under the documented rule set they are not checked.
  */
 import type { ErrorObject } from 'ajv';
-import { decodeMultipart, decodeUrlEncoded, type FormResult } from '../lib/form.js';
+import { decodeMultipart, decodeUrlEncoded, describesFields, type FormResult } from '../lib/form.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeMatches } from '../lib/media-type.js';
 import { assumptionOf, sourcePointers } from '../lib/provenance.js';
 import type { MediaType, Operation, Spec } from '../lib/spec.js';
@@ -146,6 +146,8 @@ export async function validateBody(
     // A form of no field (a multipart body of no part) carries nothing: as an empty body, no body.
     if (required && Object.keys(decoded.value).length === 0) return missing();
     body = decoded.value;
+    // A form whose schema is the one file it carries says nothing of its fields: any well-formed form is it.
+    if (!describesFields(media.schema)) return { ok: true, body, media };
   }
   if (!media.schema) return { ok: true, body, media };
   const validate = context.validators.get(media.schema, context.rules, 'request');

@@ -1,9 +1,10 @@
 /** What every case generator reads: the spec, the compiled validators, the seed and the run's stamps. */
 
+import { describesFields } from '../../lib/form.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
-import { isJsonMediaType, isXmlMediaType, mediaTypeEssence } from '../../lib/media-type.js';
-import { declaredTypes } from '../../lib/schema.js';
+import { isFormMediaType, isJsonMediaType, isXmlMediaType, mediaTypeEssence } from '../../lib/media-type.js';
+import { declaredTypes, mainType } from '../../lib/schema.js';
 import type { MediaType, Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import type { LinkedValue } from '../types.js';
@@ -61,6 +62,8 @@ export function createContext(
 function rank(mediaType: string, schema: JsonSchema): number {
   if (isJsonMediaType(mediaType)) return mediaTypeEssence(mediaType) === 'application/json' ? 0 : 1;
   const essence = mediaTypeEssence(mediaType);
+  // A form is written from an object's fields: a form whose schema is its one file has none to write.
+  if (isFormMediaType(essence) && !describesFields(schema)) return -1;
   if (essence === 'application/x-www-form-urlencoded') return 2;
   if (essence === 'multipart/form-data') return 3;
   const types = declaredTypes(schema);
@@ -104,10 +107,26 @@ export class CannotTest extends Error {
   override name = 'CannotTest';
 }
 
-/** Refuses an operation whose required body has no media type the cases can write. */
+/**
+ * Refuses an operation whose required body has no media type the cases can write, and one whose only
+ * bodies it can tell apart are forms of a single file.
+ */
 export function requireWritableBody(operation: Operation): void {
   const body = operation.requestBody;
-  if (!body?.required || body.content.length === 0 || bodyMedia(operation)) return;
+  if (!body || body.content.length === 0 || bodyMedia(operation)) return;
+  // Such a form is an upload, what its operation is for: a request without it, though the document
+  // allows one, tests nothing it describes, and a server that wants the file refuses it.
+  const upload = body.content.find(
+    (media) => isFormMediaType(media.mediaType) && media.schema !== undefined && !describesFields(media.schema),
+  );
+  if (upload?.schema) {
+    const type = mainType(upload.schema);
+    const named = type === undefined ? 'of no type' : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+    throw new CannotTest(
+      `its body is ${upload.mediaType} whose schema is ${named}, not an object of fields: the runner cannot write it as a form`,
+    );
+  }
+  if (!body.required) return;
   throw new CannotTest(
     `its required body is ${body.content.map((m) => m.mediaType).join(' or ')}, which the runner cannot write`,
   );

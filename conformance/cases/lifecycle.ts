@@ -21,7 +21,7 @@ import {
 import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
 import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
-import { type BuildContext, bodyMedia, isValid } from './context.js';
+import { type BuildContext, bodyMedia, CannotTest, isValid } from './context.js';
 import { writtenNamesOthers } from './others-records.js';
 import { type Draft, validBody } from './positive.js';
 import {
@@ -305,8 +305,9 @@ export function lifecycleScenarios(ctx: BuildContext, selected: readonly Operati
       const scenario = lifecycleOf(ctx, selected, name, collection);
       if (scenario) scenarios.push(scenario);
     } catch (error) {
-      // A collection whose bodies no value satisfies is reported with its operations' own cases.
-      if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+      // A collection whose bodies no value satisfies, or the runner cannot write, is reported with its
+      // operations' own cases.
+      if (!(error instanceof UnsatisfiableSchemaError) && !(error instanceof CannotTest)) throw error;
     }
   }
   return scenarios;

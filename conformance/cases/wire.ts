@@ -105,7 +105,7 @@ function encodeBody(operation: Operation, body: PlannedBody): { body: string | U
   const media = operation.requestBody?.content.find((m) => m.mediaType === body.mediaType);
   const essence = mediaTypeEssence(body.mediaType);
   if (isJsonMediaType(body.mediaType)) return { body: JSON.stringify(body.value), contentType: body.mediaType };
-  const value = (body.value ?? {}) as Record<string, unknown>;
+  const value = body.value ?? {};
   if (essence === 'application/x-www-form-urlencoded') {
     return { body: encodeUrlEncoded(value, media?.schema ?? {}, media?.encoding), contentType: body.mediaType };
   }

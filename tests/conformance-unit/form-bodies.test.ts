@@ -1,6 +1,7 @@
 /**
  * Form bodies as servers read them: a required form of optional fields, which an empty body does not
- * fill. The runner goes against a real node:http server that reads forms as servers do and against the
+ * fill, and a multipart body whose schema is the file it uploads rather than the fields carrying it.
+ * The runner goes against a real node:http server that reads forms as servers do and against the
  * mock, and the mock is asked by hand over HTTP.
  */
 import { createServer, type Server } from 'node:http';
@@ -11,6 +12,7 @@ import { expectFailures, runConformance, summarize } from '../support/runner.js'
 
 const FIXTURES = 'tests/fixtures/openapi';
 const OPTIONAL_FIELDS = `${FIXTURES}/form-optional-fields.yaml`;
+const FILE_SCHEMA = `${FIXTURES}/multipart-file-schema.yaml`;
 
 /** What a request carried, as the server read it: its fields, or why it is no form. */
 interface Seen {
@@ -146,6 +148,80 @@ describe('a required form body none of whose fields is required', () => {
       expect(filled.status).toBe(200);
       expect(await filled.text()).toBe('<p>preview</p>');
       expect((await post('/previews', 'body=hi', 'application/x-www-form-urlencoded')).status).toBe(200);
+    });
+  });
+});
+
+describe('a multipart body whose schema is the file it uploads', () => {
+  const REASON =
+    'its body is multipart/form-data whose schema is a string, not an object of fields: the runner cannot write it as a form';
+  const SKIPPED = [
+    { operationId: 'uploadMedia', reason: REASON },
+    { operationId: 'putAvatar', reason: REASON },
+  ];
+
+  let target: Target;
+  beforeAll(async () => {
+    // An upload server: a multipart body with a file part named `file` is stored, anything else refused.
+    let made = 0;
+    target = await serve((seen, contentType) => {
+      if (seen.method === 'GET' && seen.path === '/media') return { status: 200, json: { data: [] } };
+      if (!(seen.method === 'POST' && seen.path === '/media') && !(seen.method === 'PUT' && seen.path === '/avatars'))
+        return { status: 404, json: { message: 'no such page' } };
+      const file = seen.fields.find(([name, value]) => name === 'file' && typeof value !== 'string')?.[1];
+      if (!contentType.startsWith('multipart/form-data') || !(file instanceof File)) return INVALID;
+      return { status: 200, json: { data: { id: ++made, filename: file.name } } };
+    });
+  });
+  afterAll(() => target?.close());
+
+  it('is not written as fields: its operations are listed as not tested, with the reason; a correct server passes', async () => {
+    const run = await runFixture(FILE_SCHEMA, target.baseUrl);
+    expectFailures(run, []);
+    expect(run.report?.skippedOperations).toEqual(SKIPPED);
+    expect(run.report?.operations.listMedia?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
+    expect(target.seen.length).toBeGreaterThan(0);
+    expect(target.seen.filter((seen) => seen.method !== 'GET')).toEqual([]);
+  });
+
+  describe('against the mock', () => {
+    let mock: RunningMock;
+    let baseUrl: string;
+    beforeAll(async () => {
+      ({ mock, baseUrl } = await mockOf(FILE_SCHEMA));
+    });
+    afterAll(() => mock?.close());
+
+    it('the runner passes, the uploads listed as not tested', async () => {
+      const run = await runFixture(FILE_SCHEMA, baseUrl);
+      expectFailures(run, []);
+      expect(run.report?.skippedOperations).toEqual(SKIPPED);
+    });
+
+    it('takes a real upload, and refuses a malformed or a missing required one', async () => {
+      const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]);
+      const upload = (method: string, path: string): Promise<Response> => {
+        const form = new FormData();
+        form.set('file', new Blob([png], { type: 'image/png' }), 'logo.png');
+        return fetch(`${baseUrl}${path}`, { method, body: form });
+      };
+      const posted = await upload('POST', '/media');
+      expect(posted.status, await posted.clone().text()).toBe(200);
+      expect(await posted.json()).toMatchObject({ data: { id: expect.any(Number) } });
+      expect((await upload('PUT', '/avatars')).status).toBe(200);
+      const malformed = await fetch(`${baseUrl}/media`, {
+        method: 'POST',
+        body: '--a\r\nContent-Disposition: form-data; name="file"\r\n\r\nx\r\n--a--\r\n',
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+      });
+      expect(malformed.status).toBe(400);
+      expect((await fetch(`${baseUrl}/avatars`, { method: 'PUT' })).status).toBe(400);
+      const noPart = await fetch(`${baseUrl}/avatars`, {
+        method: 'PUT',
+        body: '--b--\r\n',
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+      });
+      expect(noPart.status).toBe(400);
     });
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeMultipart,
   decodeUrlEncoded,
+  describesFields,
   encodeMultipart,
   encodeUrlEncoded,
   type FormEncodings,
@@ -358,6 +359,35 @@ describe('multipart/form-data', () => {
       expect.stringMatching(/^The body is not valid multipart\/form-data: [^\n]+$/),
       expect.stringMatching(/^o is not valid JSON: [^\n]+$/),
     ]);
+  });
+});
+
+describe('a form whose schema is the file it carries', () => {
+  const FILE: JsonSchema = { type: 'string', contentMediaType: 'application/octet-stream' };
+
+  it('describes no fields: only an object, declared or implied, does', () => {
+    expect(describesFields(FILE)).toBe(false);
+    expect(describesFields({ type: 'array', items: FILE })).toBe(false);
+    expect(describesFields({})).toBe(false);
+    expect(describesFields({ type: 'object' })).toBe(true);
+    expect(describesFields({ required: ['file'] })).toBe(true);
+    expect(describesFields({ allOf: [{ type: 'object', properties: { file: FILE } }] })).toBe(true);
+  });
+
+  it('is never written from a value that is no object: a string is no fields named 0, 1, 2...', () => {
+    for (const value of ['conformance', ['a'], null, 3, new Uint8Array([1])]) {
+      expect(() => encodeMultipart(value, FILE)).toThrow(TypeError);
+      expect(() => encodeUrlEncoded(value, FILE)).toThrow(/^a form is written from an object's fields, not from /);
+    }
+  });
+
+  it('decodes a real upload to its parts, whatever the schema', async () => {
+    const form = new FormData();
+    form.set('file', new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' }), 'logo.png');
+    const request = new Request('http://x/', { method: 'POST', body: form });
+    const contentType = request.headers.get('content-type') ?? '';
+    const decoded = await decodeMultipart(Buffer.from(await request.arrayBuffer()), contentType, FILE);
+    expect(decoded).toEqual({ ok: true, value: { file: '\x89PNG' } });
   });
 });
 
