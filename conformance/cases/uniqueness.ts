@@ -14,6 +14,7 @@ import { restShape } from '../../lib/rest-shape.js';
 import { declaredTypes, flatten } from '../../lib/schema.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
+import { objectProperties } from '../../lib/wire.js';
 import type { BuildContext } from './context.js';
 
 type Json = Record<string, unknown>;
@@ -124,7 +125,8 @@ export function textLeaves(
   const leaves: [string, string, JsonSchema][] = [];
   const walk = (value: unknown, at: JsonSchema | undefined, pointer: string, depth: number) => {
     const flat = at ? flatten(at) : {};
-    const properties = flat.properties ?? {};
+    // An object typed by its branches alone (`profile: anyOf: [UserProfile, DirectoryProfile]`) has theirs.
+    const properties = (at ? objectProperties(at) : undefined) ?? {};
     // A discriminator's value names a schema (`petType: Cat`): no text of the record's own.
     const names = (flat.discriminator as { propertyName?: unknown } | undefined)?.propertyName;
     if (!isObject(value)) return;
@@ -141,7 +143,7 @@ export function textLeaves(
       else if (
         depth === 0 &&
         isObject(member) &&
-        !Object.keys(flatten(property).properties ?? {}).some((n) => ID_NAMED.test(n))
+        !Object.keys(objectProperties(property) ?? {}).some((n) => ID_NAMED.test(n))
       )
         walk(member, property, where, depth + 1);
     }

@@ -151,7 +151,7 @@ describe.each(FIXTURE_NAMES)('a discriminator on an inherited base (%s)', (fixtu
   });
 
   it.each(['robot', 'drops-first-name'] as const)(
-    'a server answering a value no schema has, or a person without its first name, fails response_schema (%s)',
+    'a server answering a value no schema has fails response_schema; one dropping a first name may fail stateful_rules too (%s)',
     async (answering) => {
       const target = await serveParties(fixture, answering);
       try {
@@ -159,7 +159,12 @@ describe.each(FIXTURE_NAMES)('a discriminator on an inherited base (%s)', (fixtu
         expect(run.code, run.describe()).toBe(1);
         const failures = run.report?.failures ?? [];
         expect(failures.length).toBeGreaterThan(0);
-        expect(new Set(failures.map((f) => f.check))).toEqual(new Set(['response_schema']));
+        const checks = new Set(failures.map((f) => f.check));
+        expect(checks.has('response_schema')).toBe(true);
+        // A person read back without the first name its create wrote has lost it, where its record's
+        // texts are read through the branches, as well as its shape.
+        const allowed = answering === 'robot' ? ['response_schema'] : ['response_schema', 'stateful_rules'];
+        expect([...checks].filter((check) => !allowed.includes(check))).toEqual([]);
       } finally {
         await target.close();
       }

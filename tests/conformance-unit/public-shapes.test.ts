@@ -239,3 +239,63 @@ describe('public shapes', () => {
     );
   });
 });
+
+describe('a record typed by an anyOf of objects', () => {
+  /** Groups whose update is kept, or (`keeps`) answered and dropped. */
+  const groupsServer = (keeps: boolean) => {
+    const groups = new Map<string, { id: string; profile: Record<string, string> }>();
+    let next = 1;
+    return jsonServer(({ method, url, body, json, headers }) => {
+      if (!headers['x-api-key']) return { status: 401 };
+      const id = /^\/groups\/([^/]+)$/.exec(url.pathname)?.[1];
+      const profile = isObject(body) ? body.profile : undefined;
+      const valid =
+        json &&
+        isObject(body) &&
+        (profile === undefined || (isObject(profile) && Object.values(profile).every((v) => typeof v === 'string')));
+      if (id === undefined) {
+        if (!valid) return { status: 400 };
+        const group = { id: String(next++), profile: (profile ?? {}) as Record<string, string> };
+        groups.set(group.id, group);
+        return { status: 200, body: group };
+      }
+      const group = groups.get(id);
+      if (!group) return { status: 404 };
+      if (method === 'DELETE') {
+        groups.delete(id);
+        return { status: 204 };
+      }
+      if (method === 'PUT') {
+        if (!valid) return { status: 400 };
+        if (!keeps) group.profile = (profile ?? {}) as Record<string, string>;
+      }
+      return { status: 200, body: group };
+    });
+  };
+  const args = (url: string) => [
+    '--spec',
+    'tests/fixtures/openapi/anyof-profile-update.yaml',
+    '--base-url',
+    url,
+    '--seed',
+    '7',
+    '--header',
+    'X-Api-Key: k',
+  ];
+
+  it('its texts are compared after an update: a server that keeps it passes, one that drops it fails', async () => {
+    const correct = await groupsServer(false);
+    try {
+      const run = await runConformance(args(correct.url));
+      expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    } finally {
+      await correct.close();
+    }
+    const broken = await groupsServer(true);
+    try {
+      expectFailures(await runConformance(args(broken.url)), ['stateful_rules getGroup']);
+    } finally {
+      await broken.close();
+    }
+  });
+});
