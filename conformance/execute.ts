@@ -307,6 +307,8 @@ function backOffMs(response: ReceivedResponse, limit: Spec['rateLimit']): number
 export const CLEANUP_THROTTLE_WAIT_MS = 15 * 60_000;
 /** At most this many throttled answers to one cleanup delete before its record is left. */
 const CLEANUP_RETRIES = 5;
+/** Deletes of a record that still reads after one (a first delete that deactivates) before it is left. */
+const LINGERING_DELETES = 3;
 
 /** How many of a record's texts name a create the cleanup could not delete. */
 const SENT_WITH_SHOWN = 2;
@@ -691,6 +693,41 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     }
     return `${name} ${answer}`;
   };
+  // A collection whose record the run read back after deleting it (a first delete that deactivates,
+  // a second that deletes) is read after each delete of the cleanup, and deleted again while it reads.
+  const lingers = new Set(
+    plan.cleanup.filter((c) =>
+      sent.some(
+        (e) =>
+          e.testCase.stateful?.rule === 'gone' &&
+          e.testCase.operation === c.read?.testCase.operation &&
+          e.response !== undefined &&
+          isSuccess(e.response.status),
+      ),
+    ),
+  );
+  /** Why a record still reads after its deletes, or undefined once a read says it is gone. */
+  const removeLingering = async (
+    remove: Remove,
+    read: NonNullable<Plan['cleanup'][number]['read']>,
+    request: (testCase: TestCase) => SentRequest | { notSent: string },
+  ): Promise<string | undefined> => {
+    for (let round = 1; round <= LINGERING_DELETES; round++) {
+      const built = request(read.testCase);
+      if ('notSent' in built) return built.notSent;
+      const outcome = await sendPaced(built, read.testCase, true, false, cleanupStop, cleanupStop);
+      const status = outcome && 'response' in outcome.result ? outcome.result.response.status : undefined;
+      if (status === undefined) return `${read.testCase.operation.operationId} not answered after the delete`;
+      if (!isSuccess(status)) return undefined;
+      if (round === LINGERING_DELETES) break;
+      const again = request(remove.testCase);
+      if ('notSent' in again) return again.notSent;
+      const problem = await removeRecord(again, remove);
+      if (problem !== undefined) return problem;
+    }
+    const name = remove.testCase.operation.operationId;
+    return `${name} answered a success ${LINGERING_DELETES} times, and the record still reads`;
+  };
   // One collection after another, in the plan's order: records that name others go first.
   const byPlan = plan.cleanup.map((cleanupPlan) => records.filter((r) => r.plan === cleanupPlan));
   try {
@@ -701,19 +738,24 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
           leftovers.push({ operationId, id, reason: 'the spec documents no delete for these records' });
           return;
         }
-        // A nested record is deleted under the parent it was made under.
-        const names = resourceModel(options.spec).get(remove.testCase.operation.operationId)?.parentParameters ?? [];
-        const pathParams = { ...remove.testCase.request.pathParams };
-        names.forEach((name, i) => {
-          if (parents[i] !== undefined && parents[i] !== '') pathParams[name] = { value: parents[i] };
-        });
-        const testCase = { ...remove.testCase, request: { ...remove.testCase.request, pathParams } };
-        const built = buildRequest(testCase, options.baseUrl, userHeaders, () => id, undefined, given);
+        // A nested record is deleted (and read) under the parent it was made under.
+        const request = (of: TestCase): SentRequest | { notSent: string } => {
+          const names = resourceModel(options.spec).get(of.operation.operationId)?.parentParameters ?? [];
+          const pathParams = { ...of.request.pathParams };
+          names.forEach((name, i) => {
+            if (parents[i] !== undefined && parents[i] !== '') pathParams[name] = { value: parents[i] };
+          });
+          const testCase = { ...of, request: { ...of.request, pathParams } };
+          return buildRequest(testCase, options.baseUrl, userHeaders, () => id, undefined, given);
+        };
+        const built = request(remove.testCase);
         if ('notSent' in built) {
           leftovers.push({ operationId, id, reason: built.notSent });
           return;
         }
-        const problem = await removeRecord(built, remove);
+        let problem = await removeRecord(built, remove);
+        if (problem === undefined && cleanupPlan.read && lingers.has(cleanupPlan))
+          problem = await removeLingering(remove, cleanupPlan.read, request);
         if (problem === undefined) cleaned++;
         else leftovers.push({ operationId, id, reason: problem });
       });

@@ -468,6 +468,11 @@ export interface CleanupPlan {
   creates: { operationId: string; expression: string }[];
   /** A delete of one record: its id is filled in from the `linked` placeholder at send time. */
   remove?: { testCase: TestCase; linked: LinkedValue; notFound: string };
+  /**
+   * A read of one record, as `remove`: where the run read a record it deleted back (a first delete
+   * that only deactivates), the cleanup reads each record after its delete and deletes it again.
+   */
+  read?: { testCase: TestCase; gone: string };
 }
 
 export function cleanupPlans(ctx: BuildContext): CleanupPlan[] {
@@ -503,6 +508,22 @@ export function cleanupPlans(ctx: BuildContext): CleanupPlan[] {
         }
       } catch (error) {
         if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+      }
+    }
+    const gone = collection.read && goneStatus(collection.read);
+    if (plan.remove && collection.read && gone !== undefined) {
+      let request: PlannedRequest | undefined;
+      try {
+        request = aimed(ctx, collection.read, plan.remove.linked);
+      } catch (error) {
+        if (!(error instanceof UnsatisfiableSchemaError)) throw error;
+      }
+      if (request) {
+        const operation = collection.read[0];
+        plan.read = {
+          testCase: { seq: -1, operation, kind: 'positive', name: `cleanup: ${operation.operationId}`, request },
+          gone,
+        };
       }
     }
     plans.push(plan);

@@ -1891,3 +1891,57 @@ it('a POST beside a GET that answers HTML makes no records: nothing is listed as
     await target.close();
   }
 });
+
+/** Okta-like users: the first DELETE deactivates, the second deletes; `never`: no DELETE deletes. */
+async function deactivatingUsers(never = false) {
+  const users = new Map<string, { id: string; status: string; profile: unknown }>();
+  const counts = { made: 0 };
+  const target = await serve((method, url, text, contentType, headers) => {
+    if (!headers['x-api-key']) return { status: 401, text: '' };
+    if (method === 'POST' && url.pathname === '/users') {
+      const body = jsonOf(text, contentType);
+      const profile = isObject(body) ? body.profile : undefined;
+      if (!isObject(profile) || (profile.login !== undefined && typeof profile.login !== 'string'))
+        return { status: 400, text: '' };
+      const user = { id: `00u${++counts.made}`, status: 'ACTIVE', profile };
+      users.set(user.id, user);
+      return { status: 200, body: user };
+    }
+    const user = users.get(/^\/users\/([^/]+)$/.exec(url.pathname)?.[1] ?? '');
+    if (!user) return { status: 404, text: '' };
+    if (method === 'GET') return { status: 200, body: user };
+    if (user.status === 'DEPROVISIONED' && !never) users.delete(user.id);
+    else user.status = 'DEPROVISIONED';
+    return { status: 204, text: '' };
+  });
+  const run = await runFixture(
+    'two-step-delete.yaml',
+    target.baseUrl,
+    '--seed',
+    '7',
+    '--cleanup',
+    '--header',
+    'X-Api-Key: k',
+  );
+  await target.close();
+  return { run, users, made: counts.made };
+}
+
+it('a record still read after its delete (a first delete deactivates) is deleted again by the cleanup', async () => {
+  const { run, users, made } = await deactivatingUsers();
+  // The lifecycle's read of the deleted user is a failure the document's 404 asks for ...
+  expect(run.report?.failures.map((f) => `${f.check} ${f.operationId}`)).toContain('resource_availability getUser');
+  // ... and the cleanup leaves no user behind, and says so truly.
+  expect(users.size, run.describe()).toBe(0);
+  expect(run.report?.cleanup).toEqual({ cleaned: made, leftovers: [] });
+});
+
+it('a record that still reads after three deletes is listed as left behind, not counted as deleted', async () => {
+  const { run, users } = await deactivatingUsers(true);
+  const left = run.report?.cleanup?.leftovers ?? [];
+  expect(users.size).toBeGreaterThan(0);
+  expect(left).toHaveLength(users.size);
+  expect(left.every((l) => l.reason === 'deleteUser answered a success 3 times, and the record still reads')).toBe(
+    true,
+  );
+});
