@@ -18,13 +18,18 @@ export const templateKey = (path: string): string => path.replace(/\{[^}]*\}/g, 
 /**
  * Whether a POST to a record's own path updates it (Twilio's and Stripe's way): it sends a body and
  * answers as an update does, not 201 or 202 (a reply posted to a message is a new message), and the
- * path has no PUT or PATCH, which would be the update (Mailchimp's POST there batch-subscribes).
+ * path has no PUT or PATCH, which would be the update (Mailchimp's POST there batch-subscribes), but
+ * a PUT sending the very schema it sends (Okta's partial update beside its replace).
  */
 export function postUpdates(spec: Spec, operation: Operation): boolean {
   const success = operation.responses.find((r) => isSuccessStatus(r.status));
-  const updated = spec.operations.some(
+  const sent = (op: Operation) => op.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
+  const beside = spec.operations.filter(
     (other) =>
       templateKey(other.path) === templateKey(operation.path) && (other.method === 'put' || other.method === 'patch'),
+  );
+  const updated = beside.some(
+    (other) => other.method === 'patch' || sent(other) === undefined || sent(other) !== sent(operation),
   );
   return (
     !updated && operation.requestBody !== undefined && success !== undefined && !['201', '202'].includes(success.status)

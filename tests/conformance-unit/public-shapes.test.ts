@@ -299,3 +299,36 @@ describe('a record typed by an anyOf of objects', () => {
     }
   });
 });
+
+describe('a partial update by POST beside a replace by PUT', () => {
+  const FIXTURE = 'post-update-beside-put';
+  const call = (url: string, method: string, body?: unknown) =>
+    fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  it('the mock merges the POST into the record and refuses an id it does not hold; the run passes', async () => {
+    const mock = await startMock({ port: 0, specFiles: [fixture(FIXTURE)] });
+    try {
+      const base = mock.apis[0]!.baseUrl;
+      const made = (await (await call(`${base}/users`, 'POST', { profile: { firstName: 'Ada' } })).json()) as {
+        id: string;
+      };
+      await call(`${base}/users/${made.id}`, 'POST', { profile: { nickName: 'Countess' } });
+      expect(await (await call(`${base}/users/${made.id}`, 'GET')).json()).toEqual({
+        id: made.id,
+        profile: { firstName: 'Ada', nickName: 'Countess' },
+      });
+      expect((await call(`${base}/users/999`, 'POST', { profile: { nickName: 'x' } })).status).toBe(404);
+      const run = await runConformance([
+        ...['--spec', fixture(FIXTURE), '--base-url', base, '--seed', '7', '--header', 'X-Api-Key: k'],
+      ]);
+      expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      expect(run.report?.operations.updateUser?.checks.resource_availability?.passed).toBeGreaterThan(0);
+    } finally {
+      await mock.close();
+    }
+  });
+});
