@@ -9,6 +9,7 @@ import { isJsonMediaType, isMediaRange, mediaTypeMatches } from '../lib/media-ty
 import { problem } from '../lib/problem.js';
 import { storedParents } from '../lib/resources.js';
 import { documentedResponse, isBodiless, isSuccess, underRules } from '../lib/responses.js';
+import { templateKey } from '../lib/rest-shape.js';
 import { flatten, mainType } from '../lib/schema.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
@@ -231,7 +232,23 @@ async function answer(
     return { ...reply, body: undefined };
   }
   const stored = binding && { record: binding.resource.record, idField: binding.idField };
-  return conforming(request, { ...reply, body: finished }, [unfinished], options, stored);
+  const location = madeLocation(request, reply.status, decision.made?.id);
+  const headers = location === undefined ? reply.headers : { ...reply.headers, location };
+  return conforming(request, { ...reply, headers, body: finished }, [unfinished], options, stored);
+}
+
+/**
+ * Where a record a create stored is read, for an answer documenting a `Location` header: its item
+ * path under the create's (`POST /users` made `/users/7`), when the spec has one; else undefined.
+ */
+function madeLocation(request: OperationRequest, status: number, id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  const headers = documentedResponse(request.operation, status)?.headers ?? [];
+  if (!headers.some((header) => header.name.toLowerCase() === 'location')) return undefined;
+  const item = templateKey(`${request.operation.path.replace(/\/+$/, '')}/{}`);
+  if (!request.api.spec.operations.some((op) => templateKey(op.path) === item)) return undefined;
+  const base = `${apiUrl(request.api, request.headers.host)}${request.operationPath}`.replace(/\/+$/, '');
+  return `${base}/${encodeURIComponent(id)}`;
 }
 
 /**

@@ -48,7 +48,13 @@ export type StateDecision =
       /** What the answer is about when no violation says it: the id not found. */
       subject?: { field: string; value: unknown };
     }
-  | { kind: 'respond'; scenario?: DocumentedScenario; finish(body: unknown): unknown };
+  | {
+      kind: 'respond';
+      scenario?: DocumentedScenario;
+      finish(body: unknown): unknown;
+      /** Set by `finish` of a create: the id of the record it stored. */
+      made?: { id?: string };
+    };
 
 export interface StateRequest {
   body: unknown;
@@ -692,7 +698,8 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
       );
     }
   }
-  return respond(binding, (body) => {
+  const made: { id?: string } = {};
+  const decision = respond(binding, (body) => {
     const documented = stamped(
       startingRecord(recordIn(body, resource.record), binding, request),
       binding,
@@ -700,6 +707,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
       true,
     );
     const { id, key } = newId(binding, collection, request.validators);
+    made.id = String(id);
     // A record named by what it was sent with is the one last sent it: an earlier one leaves.
     const sentKey = binding.keyField === undefined ? undefined : own(incoming, binding.keyField);
     if (sentKey !== undefined)
@@ -721,6 +729,8 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
     collection.set(idField ? key : `#${key}`, request.storable(stored), request.parent);
     return withRecord(body, resource.record, request.related(stored, answer));
   });
+  if (decision.kind === 'respond') decision.made = made;
+  return decision;
 }
 
 function planRead(binding: ResourceBinding, collection: Collection, request: PlanRequest): StateDecision {

@@ -332,3 +332,21 @@ describe('a partial update by POST beside a replace by PUT', () => {
     }
   });
 });
+
+it("a create documenting a Location header answers the stored record's own URL there, which reads it", async () => {
+  const mock = await startMock({ port: 0, specFiles: [fixture('create-location')] });
+  try {
+    const base = mock.apis[0]!.baseUrl;
+    const created = await fetch(`${base}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ada' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    expect(created.headers.get('location')).toBe(`${base}/users/${id}`);
+    expect(await (await fetch(created.headers.get('location')!)).json()).toEqual({ id, username: 'ada' });
+    await expectPasses('create-location', base);
+  } finally {
+    await mock.close();
+  }
+});
