@@ -16,6 +16,7 @@ import { isSuccessStatus } from './responses.js';
 import {
   bulkIdsParameter,
   bulkIdsPointer,
+  memberships,
   postUpdates,
   type RestCollection,
   restCollections,
@@ -248,20 +249,82 @@ function inferredFilters(list: Operation, item: JsonSchema | undefined): FilterE
   });
 }
 
+/** Where a create's answer carries the new record's id: a link's pointer, the REST shape's, or beside the key it was sent. */
+function createdId(spec: Spec, collection: RestCollection): { record: string; id: string | undefined } | undefined {
+  const create = collection.create;
+  // A collection named by what the create sends keeps the id its answer carries, if any, beside it.
+  return (
+    linkedId(spec, create) ??
+    splitId(collection.idPointer ?? '') ??
+    (collection.sentKey !== undefined ? { record: '', id: answeredId(create) } : undefined)
+  );
+}
+
+/** A GET's list of records at its top or in a wrapper, paged and filtered as its parameters suggest. */
+function inferredList(
+  operation: Operation,
+  base: { collection: string; record: string },
+  named: string,
+  filters: FilterExtension[],
+): ResourceExtension | undefined {
+  const schema = jsonSchemaOf(operation);
+  const flat = schema ? flatten(schema) : undefined;
+  const items = flat && mainType(flat) === 'array' ? '' : listPointer(schema!, named, base.record);
+  if (items === undefined) return undefined;
+  const paging = inferredPaging(operation, schema);
+  const pageUrls = inferredPageUrls(paging, schema);
+  const all = [...filters, ...inferredFilters(operation, schemaAt(schema, `${items}/0`))];
+  return {
+    ...base,
+    action: 'list',
+    items,
+    ...(paging ? { paging } : {}),
+    ...(pageUrls ? { pageUrls } : {}),
+    ...(all.length > 0 ? { filters: all } : {}),
+  };
+}
+
+/**
+ * A membership change or member list its path implies (`PUT|DELETE /groups/{groupId}/users/{userId}`,
+ * `GET /groups/{groupId}/users`): the same add-members, remove-members and `memberOf` filter a spec
+ * would declare, so the mock keeps and the runner follows them as declared ones.
+ */
+function inferredMembership(spec: Spec, operation: Operation): ResourceExtension | undefined {
+  for (const shape of memberships(spec)) {
+    const holder = createdId(spec, shape.holder);
+    const member = createdId(spec, shape.member);
+    if (!holder || !member) continue;
+    if (shape.operation === operation)
+      return {
+        collection: shape.holder.path,
+        action: shape.action,
+        record: '',
+        idParameter: shape.holderParameter,
+        members: { collection: shape.member.path, parameter: shape.memberParameter },
+      };
+    if (shape.list === operation)
+      return inferredList(
+        operation,
+        { collection: shape.member.path, record: member.record },
+        restShape(operation.path).collection,
+        [{ parameter: shape.holderParameter, memberOf: shape.holder.path }],
+      );
+  }
+  return undefined;
+}
+
 function inferredResource(
   spec: Spec,
   operation: Operation,
   creators: Map<string, RestCollection>,
 ): ResourceExtension | undefined {
+  const membership = inferredMembership(spec, operation);
+  if (membership) return membership;
   const shape = restShape(operation.path);
   const collection = creators.get(templateKey(shape.collection));
   if (!collection) return undefined;
   const create = collection.create;
-  // A collection named by what the create sends keeps the id its answer carries, if any, beside it.
-  const id =
-    linkedId(spec, create) ??
-    splitId(collection.idPointer ?? '') ??
-    (collection.sentKey !== undefined ? { record: '', id: answeredId(create) } : undefined);
+  const id = createdId(spec, collection);
   if (!id) return undefined;
   const base = { collection: collection.path, record: id.record };
   if (!shape.idParameter) {
@@ -272,23 +335,7 @@ function inferredResource(
       const named = bulkIdsParameter(operation);
       return named === undefined ? undefined : { ...base, action: 'delete', idsParameter: named };
     }
-    if (operation.method === 'get') {
-      const schema = jsonSchemaOf(operation);
-      const flat = schema ? flatten(schema) : undefined;
-      const items = flat && mainType(flat) === 'array' ? '' : listPointer(schema!, shape.collection, id.record);
-      if (items === undefined) return undefined;
-      const paging = inferredPaging(operation, schema);
-      const pageUrls = inferredPageUrls(paging, schema);
-      const filters = inferredFilters(operation, schemaAt(schema, `${items}/0`));
-      return {
-        ...base,
-        action: 'list',
-        items,
-        ...(paging ? { paging } : {}),
-        ...(pageUrls ? { pageUrls } : {}),
-        ...(filters.length > 0 ? { filters } : {}),
-      };
-    }
+    if (operation.method === 'get') return inferredList(operation, base, shape.collection, []);
     return undefined;
   }
   const idParameter = idParameterOf(spec, operation) ?? shape.idParameter;
@@ -431,8 +478,10 @@ function bind(
       ? undefined
       : idParameterOf(spec, operation));
   if (idParameter !== undefined) binding.idParameter = idParameter;
+  // The record whose members a path lists (`groupId` of `/groups/{groupId}/users`) holds them, not the users.
+  const holders = (resource.filters ?? []).flatMap((f) => ('memberOf' in f ? [f.parameter] : []));
   const parents = parentParameters(operation.path).filter(
-    (name) => name !== idParameter && name !== resource.members?.parameter,
+    (name) => name !== idParameter && name !== resource.members?.parameter && !holders.includes(name),
   );
   if (parents.length > 0) binding.parentParameters = parents;
   return binding;
@@ -569,4 +618,20 @@ export function storedParents(spec: Spec): ReadonlyMap<string, readonly StoredPa
   }
   parentsCache.set(spec, parents);
   return parents;
+}
+
+/**
+ * The record whose members a list shows by its path (`groupId` of `GET /groups/{groupId}/users`, a
+ * `memberOf` filter on a path parameter): such a list holds a holder's members, not every record of
+ * its collection.
+ */
+export function pathMemberFilter(
+  operation: Operation,
+  binding: ResourceBinding,
+): { parameter: string; memberOf: string } | undefined {
+  if (binding.resource.action !== 'list') return undefined;
+  const inPath = new Set(operation.parameters.filter((p) => p.in === 'path').map((p) => p.name));
+  for (const filter of binding.resource.filters ?? [])
+    if ('memberOf' in filter && inPath.has(filter.parameter)) return filter;
+  return undefined;
 }

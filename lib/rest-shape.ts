@@ -248,3 +248,83 @@ export function restCollections(spec: Spec): RestCollection[] {
   cache.set(spec, collections);
   return collections;
 }
+
+/**
+ * A membership its path alone declares: `PUT /groups/{groupId}/users/{userId}` (or a bodiless POST)
+ * adds the user the path names to the group it names, `DELETE` there takes it out, and
+ * `GET /groups/{groupId}/users` lists the members, where both `/groups` and `/users` are collections
+ * the spec creates (Okta's group members; Keycloak's `/users/{id}/groups/{groupId}` the other way round).
+ */
+export interface MembershipShape {
+  operation: Operation;
+  action: 'add-members' | 'remove-members';
+  /** The collection of the record the path names first, which holds the members (`/groups`). */
+  holder: RestCollection;
+  holderParameter: string;
+  /** The collection of the member the path names last (`/users`). */
+  member: RestCollection;
+  memberParameter: string;
+  /** The list of the holder's members (`GET /groups/{groupId}/users`), when the spec has one. */
+  list?: Operation;
+}
+
+const membershipCache = new WeakMap<Spec, MembershipShape[]>();
+
+const lastSegment = (path: string): string => path.replace(/\/+$/, '').split('/').at(-1)?.toLowerCase() ?? '';
+
+/**
+ * Every undeclared membership change the REST shape implies. The segment before the member's
+ * parameter names the member's collection; the path up to it must not be a collection of its own
+ * (a POST there makes records under the holder: a nested collection, not a membership).
+ */
+export function memberships(spec: Spec): MembershipShape[] {
+  const cached = membershipCache.get(spec);
+  if (cached) return cached;
+  // Only collections whose records a path can name: the create's answer (or request) carries the key.
+  const made = restCollections(spec).filter(
+    (c) => !c.create.resource && (c.idPointer !== undefined || c.sentKey !== undefined),
+  );
+  const found: MembershipShape[] = [];
+  for (const operation of spec.operations) {
+    if (operation.resource) continue;
+    const bodiless = operation.requestBody === undefined;
+    const action =
+      operation.method === 'delete'
+        ? 'remove-members'
+        : (operation.method === 'put' || operation.method === 'post') && bodiless
+          ? 'add-members'
+          : undefined;
+    if (!action) continue;
+    const segments = operation.path.replace(/\/+$/, '').split('/');
+    if (segments.length < 4) continue;
+    const parameter = (segment: string | undefined) => /^\{([^}]+)\}$/.exec(segment ?? '')?.[1];
+    const memberParameter = parameter(segments.at(-1));
+    const named = segments.at(-2) ?? '';
+    const holderParameter = parameter(segments.at(-3));
+    if (memberParameter === undefined || holderParameter === undefined || !/^[^{}]+$/.test(named)) continue;
+    const holderPath = segments.slice(0, -3).join('/') || '/';
+    const listPath = segments.slice(0, -1).join('/');
+    const holder = made.find((c) => templateKey(c.path) === templateKey(holderPath));
+    if (!holder || restCollections(spec).some((c) => templateKey(c.path) === templateKey(listPath))) continue;
+    const candidates = made.filter((c) => c !== holder && lastSegment(c.path) === named.toLowerCase());
+    // Beside the holder first (`/{realm}/groups` for `/{realm}/users/{id}/groups/{groupId}`), else the only one.
+    const beside = (c: RestCollection) =>
+      templateKey(c.path.replace(/\/[^/]*\/*$/, '')) === templateKey(holderPath.replace(/\/[^/]*$/, ''));
+    const member = candidates.find(beside) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    if (!member) continue;
+    const list = spec.operations.find(
+      (o) => o.method === 'get' && !o.resource && templateKey(o.path) === templateKey(listPath),
+    );
+    found.push({
+      operation,
+      action,
+      holder,
+      holderParameter,
+      member,
+      memberParameter,
+      ...(list ? { list } : {}),
+    });
+  }
+  membershipCache.set(spec, found);
+  return found;
+}

@@ -13,6 +13,7 @@ import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
 import {
   createdKeyExpression,
   expectedNotFound,
+  pathMemberFilter,
   type ResourceBinding,
   resourceModel,
   schemaAt,
@@ -62,6 +63,8 @@ function collections(ctx: BuildContext): Map<string, Collection> {
       held !== undefined && (held[1].resource.idsPointer !== undefined || held[1].resource.idsParameter !== undefined);
     const { idsPointer } = binding.resource;
     if (idsPointer !== undefined && fewestIds(operation, idsPointer) > 1) continue;
+    // A holder's members are not the whole collection: that list is the membership's to follow.
+    if (pathMemberFilter(operation, binding)) continue;
     if (
       (slot === 'create' || slot === 'read' || slot === 'update' || slot === 'list' || slot === 'delete') &&
       (!entry[slot] || (slot === 'delete' && bulk(entry.delete) && !bulk([operation, binding])))

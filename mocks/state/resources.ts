@@ -1125,6 +1125,13 @@ function planMembers(
   const ids = memberIds(binding, request);
   const memberCollection = store.collection(members.collection);
   const adding = binding.resource.action === 'add-members';
+  // A path naming one member names a record, as its holder's id does: one not stored is not found,
+  // whereas a body's list of ids is a batch that passes over those stored nowhere.
+  if (members.parameter !== undefined) {
+    const missing = ids.find((id) => memberCollection.get(id, request.parent) === undefined);
+    if (missing !== undefined)
+      return notStored(binding, binding.resource.notFound?.status ?? '404', members.parameter, missing);
+  }
   return respond(binding, (body) => {
     for (const id of ids) {
       if (!adding) collection.removeMember(found.key, id);
