@@ -109,13 +109,17 @@ export type StatefulRule =
   /** The record (at `record` in the answer) shows these values (by JSON pointer into it), which an earlier step wrote. */
   | { rule: 'shows'; record: string; values: Record<string, unknown>; after: string }
   /**
-   * The list (items at `items`) holds the record the step `about` made, by its `idField`; a page of
+   * The list (items at `items`) holds the record the step `about` made (with `member`: added to the
+   * members the list shows), by its `idField`; a page of
    * `pageSize` items (0: of any size) may be full and have left it for another page, unless the count
    * of every record the list holds (at `total`) says the page holds them all.
    */
-  | { rule: 'lists'; items: string; idField: string; about: number; pageSize?: number; total?: string }
-  /** The list no longer holds the record the step `about` made (it was deleted); a full page proves nothing. */
-  | { rule: 'unlists'; items: string; idField: string; about: number; pageSize?: number; total?: string }
+  | { rule: 'lists'; items: string; idField: string; about: number; pageSize?: number; total?: string; member?: true }
+  /**
+   * The list no longer holds the record the step `about` made (it was deleted, or with `member`
+   * taken out of the members the list shows); a full page proves nothing.
+   */
+  | { rule: 'unlists'; items: string; idField: string; about: number; pageSize?: number; total?: string; member?: true }
   /** The record the step `about` made was deleted: this request gets the documented not-found answer. */
   | { rule: 'gone'; status: string; about: number }
   /** A new record gets an id none of the run's deleted records had. */

@@ -5,7 +5,7 @@
  * to send to a later operation) know where ids go.
  */
 import { isSuccessStatus } from './responses.js';
-import { bulkIdsParameter, type RestCollection, restCollections, templateKey } from './rest-shape.js';
+import { bulkIdsParameter, memberships, type RestCollection, restCollections, templateKey } from './rest-shape.js';
 import type { Operation, Parameter, Spec } from './spec.js';
 
 export interface LinkedParameter {
@@ -142,6 +142,9 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
       if (parameter !== undefined && rest.length > 0) inferred(collection, operation, parameter, true);
     }
   }
+  // The member a membership's path names (`userId` of `/groups/{groupId}/users/{userId}`) is one the
+  // member collection's create made: its holder is fed above, as a parent.
+  for (const shape of memberships(spec)) inferred(shape.member, shape.operation, shape.memberParameter, false);
   cache.set(spec, byTarget);
   return byTarget;
 }

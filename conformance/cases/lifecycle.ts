@@ -303,9 +303,18 @@ function underDeleted(ctx: BuildContext, selected: readonly Operation[], name: s
 
 export function lifecycleScenarios(ctx: BuildContext, selected: readonly Operation[]): ScenarioDraft[] {
   const scenarios: ScenarioDraft[] = [];
-  for (const [name, collection] of collections(ctx)) {
+  const byName = collections(ctx);
+  const attempts = [
+    ...[...byName].map(
+      ([name, collection]) =>
+        () =>
+          lifecycleOf(ctx, selected, name, collection),
+    ),
+    ...membershipChanges(ctx).map((adds) => () => membershipOf(ctx, selected, byName, adds)),
+  ];
+  for (const attempt of attempts) {
     try {
-      const scenario = lifecycleOf(ctx, selected, name, collection);
+      const scenario = attempt();
       if (scenario) scenarios.push(scenario);
     } catch (error) {
       // A collection whose bodies no value satisfies, or the runner cannot write, is reported with its
@@ -314,6 +323,99 @@ export function lifecycleScenarios(ctx: BuildContext, selected: readonly Operati
     }
   }
   return scenarios;
+}
+
+/** The add-members operations that name their one member in a parameter (`PUT /groups/{groupId}/users/{userId}`). */
+function membershipChanges(ctx: BuildContext): [Operation, ResourceBinding][] {
+  const model = resourceModel(ctx.spec);
+  return ctx.spec.operations.flatMap((operation) => {
+    const binding = model.get(operation.operationId);
+    return binding?.resource.action === 'add-members' && binding.resource.members?.parameter !== undefined
+      ? [[operation, binding] as [Operation, ResourceBinding]]
+      : [];
+  });
+}
+
+/**
+ * A membership's life: a member and a holder made, the member added, the holder's member list holds
+ * it, the member removed, the list no longer holds it. A server that answers the change and keeps
+ * nothing fails where the list misses the member.
+ */
+function membershipOf(
+  ctx: BuildContext,
+  selected: readonly Operation[],
+  byName: Map<string, Collection>,
+  [addOp, adds]: [Operation, ResourceBinding],
+): ScenarioDraft | undefined {
+  const members = adds.resource.members!;
+  const holderName = adds.resource.collection;
+  const memberParameter = members.parameter!;
+  const model = resourceModel(ctx.spec);
+  const same = (binding: ResourceBinding | undefined) =>
+    binding?.resource.collection === holderName &&
+    binding.resource.members?.collection === members.collection &&
+    binding.resource.members.parameter === memberParameter;
+  const removeOp = ctx.spec.operations.find((o) => {
+    const binding = model.get(o.operationId);
+    return binding?.resource.action === 'remove-members' && same(binding);
+  });
+  const listOp = ctx.spec.operations.find((o) => {
+    const binding = model.get(o.operationId);
+    return binding?.resource.collection === members.collection && pathMemberFilter(o, binding)?.memberOf === holderName;
+  });
+  const holderCreate = byName.get(holderName)?.create;
+  const memberCreate = byName.get(members.collection)?.create;
+  if (!holderCreate || !memberCreate || adds.idParameter === undefined) return undefined;
+  if (![addOp, removeOp, listOp].some((op) => op !== undefined && selected.includes(op))) return undefined;
+  const holderKey = createdKeyExpression(holderCreate[1]);
+  const memberKey = createdKeyExpression(memberCreate[1]);
+  const idField = memberCreate[1].idField;
+  if (holderKey === undefined || memberKey === undefined) return undefined;
+  const member: LinkedValue = { step: 0, sourceOperationId: memberCreate[0].operationId, expression: memberKey };
+  const holder: LinkedValue = { step: 1, sourceOperationId: holderCreate[0].operationId, expression: holderKey };
+  const made = (operation: Operation, what: string) => {
+    const body = bodyMedia(operation) ? written(ctx, operation) : undefined;
+    const request = withBody(baseRequest(ctx, operation), body === undefined ? undefined : payload(operation, body));
+    return step(operation, `${operation.operationId} a ${what} record`, request);
+  };
+  const change = (operation: Operation, binding: ResourceBinding, verb: string) => {
+    const request = withBody(baseRequest(ctx, operation), undefined);
+    request.pathParams[binding.idParameter!] = holder;
+    request.pathParams[memberParameter] = member;
+    return step(operation, `${operation.operationId} ${verb} the member`, request);
+  };
+  const listing = (removed: boolean) => {
+    if (!listOp || idField === undefined) return [];
+    const binding = model.get(listOp.operationId)!;
+    const filter = pathMemberFilter(listOp, binding)!;
+    const request = withBody(baseRequest(ctx, listOp), undefined);
+    request.pathParams[filter.parameter] = holder;
+    const pageSize = binding.resource.paging ? binding.resource.paging.defaultSize : undeclaredPageSize(listOp);
+    const total = binding.resource.paging?.total;
+    const rule: StatefulRule = {
+      rule: removed ? 'unlists' : 'lists',
+      items: binding.resource.items ?? '',
+      idField,
+      about: 0,
+      member: true,
+      ...(pageSize !== undefined ? { pageSize } : {}),
+      ...(total !== undefined ? { total } : {}),
+    };
+    return [step(listOp, `${listOp.operationId} ${removed ? 'without' : 'with'} the member`, request, rule)];
+  };
+  const steps: Draft[] = [
+    made(memberCreate[0], members.collection),
+    made(holderCreate[0], holderName),
+    change(addOp, adds, 'adds'),
+    ...listing(false),
+  ];
+  const removes = removeOp && model.get(removeOp.operationId);
+  if (removeOp && removes?.idParameter !== undefined)
+    steps.push(change(removeOp, removes, 'removes'), ...listing(true));
+  // Paths naming a tenant the records live in (`/{realm}/users`) name the one the holder was made in.
+  for (const { operation, request } of steps)
+    if (operation !== holderCreate[0]) alignParent(ctx, operation, request, holderCreate[0]);
+  return { name: `the membership of a ${members.collection} record in a ${holderName} record`, steps };
 }
 
 function lifecycleOf(

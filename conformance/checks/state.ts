@@ -130,10 +130,12 @@ export const statefulRules: Check = (ctx) => {
       // A full page may have left it for a later one: only a page with room, or all, proves it missing.
       if (mayBeElsewhere(body, items, rule)) return 'skip';
       return {
-        message: 'the list does not hold the record created in this run',
+        message: rule.member
+          ? 'the member list does not hold the record added in this run'
+          : 'the list does not hold the record created in this run',
         expected: `an item with ${rule.idField} ${JSON.stringify(exchange.subjectId)}`,
         actual: `${items.length} items without it`,
-        key: 'list misses created',
+        key: rule.member ? 'members miss added' : 'list misses created',
       };
     }
     case 'unlists': {
@@ -144,10 +146,12 @@ export const statefulRules: Check = (ctx) => {
         return mayBeElsewhere(body, items, rule) ? 'skip' : undefined;
       }
       return {
-        message: 'the list still holds a record deleted in this run',
+        message: rule.member
+          ? 'the member list still holds a record removed in this run'
+          : 'the list still holds a record deleted in this run',
         expected: `no item with ${rule.idField} ${JSON.stringify(exchange.subjectId)}`,
         actual: `an item with ${rule.idField} ${JSON.stringify(exchange.subjectId)}`,
-        key: 'list holds deleted',
+        key: rule.member ? 'members hold removed' : 'list holds deleted',
       };
     }
     case 'fresh-id': {
