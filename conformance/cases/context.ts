@@ -111,6 +111,19 @@ export class CannotTest extends Error {
  * Refuses an operation whose required body has no media type the cases can write, and one whose only
  * bodies it can tell apart are forms of a single file.
  */
+/**
+ * A path whose template names a variable no parameter declares (`/tags/update/{type}`, which OpenAPI
+ * forbids) cannot be written: the run would send the braces, or a value the document never allowed.
+ */
+export function requireDeclaredPath(operation: Operation): void {
+  const declared = new Set(operation.parameters.filter((p) => p.in === 'path').map((p) => p.name));
+  const names = [...operation.path.replace(/[#?].*$/, '').matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+  const undeclared = names.filter((name) => !declared.has(name));
+  if (undeclared.length === 0) return;
+  const listed = undeclared.map((name) => `{${name}}`).join(', ');
+  throw new CannotTest(`its path names ${listed}, which no path parameter declares: the runner cannot write the path`);
+}
+
 export function requireWritableBody(operation: Operation): void {
   const body = operation.requestBody;
   if (!body || body.content.length === 0 || bodyMedia(operation)) return;

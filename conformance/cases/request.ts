@@ -12,7 +12,7 @@ import { flatten } from '../../lib/schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
 import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
 import type { BodyRef, LinkedValue, PlannedBody, PlannedRequest, WireValue } from '../types.js';
-import { type BuildContext, bodyMedia, isValid, requireWritableBody } from './context.js';
+import { type BuildContext, bodyMedia, isValid, requireDeclaredPath, requireWritableBody } from './context.js';
 import { carriesCredential, credentials } from './credentials.js';
 
 /** How a primitive parameter value travels as text. */
@@ -222,6 +222,7 @@ export const carriesIds = (binding: ResourceBinding): boolean =>
 
 /** Parameters and credentials of a valid request; the body is added by each case. */
 export function baseRequest(ctx: BuildContext, operation: Operation): PlannedRequest {
+  requireDeclaredPath(operation);
   requireWritableBody(operation);
   const auth = credentials(operation, ctx.nonce);
   const request: PlannedRequest = {

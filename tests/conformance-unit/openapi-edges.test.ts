@@ -1945,3 +1945,20 @@ it('a record that still reads after three deletes is listed as left behind, not 
     true,
   );
 });
+
+it('an operation whose path names a variable no parameter declares is skipped, named, never sent with braces', async () => {
+  const target = await serve(() => ({ status: 200, body: ['vip'] }));
+  try {
+    const run = await runFixture('undeclared-path-variable.yaml', target.baseUrl, '--seed', '7');
+    expect(run.code, run.describe()).toBe(0);
+    expect(run.report?.skippedOperations).toEqual([
+      {
+        operationId: 'updateTags',
+        reason: 'its path names {type}, which no path parameter declares: the runner cannot write the path',
+      },
+    ]);
+    expect(target.seen.filter((line) => !line.startsWith('GET /contacts/'))).toEqual([]);
+  } finally {
+    await target.close();
+  }
+});
