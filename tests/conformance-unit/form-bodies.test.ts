@@ -4,10 +4,9 @@
  * The runner goes against a real node:http server that reads forms as servers do and against the
  * mock, and the mock is asked by hand over HTTP.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningMock, startMock } from '../../mocks/server.js';
+import { localServer } from '../support/local-server.js';
 import { expectFailures, runConformance, summarize } from '../support/runner.js';
 
 const FIXTURES = 'tests/fixtures/openapi';
@@ -45,7 +44,7 @@ async function readForm(bytes: Buffer, contentType: string): Promise<[string, st
 
 async function serve(answer: (seen: Seen, contentType: string) => Answer): Promise<Target> {
   const seen: Seen[] = [];
-  const server: Server = createServer((request, response) => {
+  const target = await localServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
@@ -67,13 +66,7 @@ async function serve(answer: (seen: Seen, contentType: string) => Answer): Promi
       } else response.writeHead(reply.status, { 'content-type': 'text/html' }).end(reply.html ?? '');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    seen,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return { baseUrl: target.url, seen, close: target.close };
 }
 
 const INVALID: Answer = { status: 400, json: { message: 'invalid' } };

@@ -3,14 +3,14 @@
  * Each runs in process against a real node:http server on 127.0.0.1 that records what it is sent.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCurl } from '../../conformance/curl.js';
 import { isObject } from '../../lib/json.js';
 import { startMock } from '../../mocks/server.js';
+import { localServer } from '../support/local-server.js';
 import { expectFailures, runConformance, STACK_FRAME, summarize } from '../support/runner.js';
 
 const FIXTURES = 'tests/fixtures/openapi';
@@ -42,7 +42,7 @@ async function serve(
   answer: (method: string, url: URL, body: string, contentType: string, headers: IncomingHttpHeaders) => Answer,
 ): Promise<Target> {
   const seen: string[] = [];
-  const server: Server = createServer((request, response) => {
+  const target = await localServer((request, response) => {
     let text = '';
     request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
     request.on('end', () => {
@@ -54,13 +54,7 @@ async function serve(
       response.end(json ? JSON.stringify(reply.body) : reply.text);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    seen,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return { baseUrl: target.url, seen, close: target.close };
 }
 
 describe('a path key with a # suffix', () => {
@@ -321,7 +315,7 @@ it('a HEAD answer has no body and may leave out its Content-Type: nothing is fai
 
 it('a required byte or text body is written as such; one of a format the runner cannot make leaves its operation untested', async () => {
   const bodies: string[] = [];
-  const server = createServer((request, response) => {
+  const server = await localServer((request, response) => {
     let text = '';
     request.setEncoding('latin1').on('data', (chunk: string) => (text += chunk));
     request.on('end', () => {
@@ -335,10 +329,8 @@ it('a required byte or text body is written as such; one of a format the runner 
       response.end(ok ? undefined : '{"message":"no body"}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    const { port } = server.address() as AddressInfo;
-    const run = await runFixture('byte-body.yaml', `http://127.0.0.1:${port}`, '--seed', '7');
+    const run = await runFixture('byte-body.yaml', server.url, '--seed', '7');
     expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
     expect(run.report?.operations.putArchive?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
     expect(bodies.some((line) => /^PUT \/archive application\/octet-stream [1-9]/.test(line))).toBe(true);
@@ -354,7 +346,7 @@ it('a required byte or text body is written as such; one of a format the runner 
       { operationId: 'putFeed', reason: 'its required body is text/xml, which the runner cannot write' },
     ]);
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   }
 });
 
