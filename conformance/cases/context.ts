@@ -108,10 +108,6 @@ export class CannotTest extends Error {
 }
 
 /**
- * Refuses an operation whose required body has no media type the cases can write, and one whose only
- * bodies it can tell apart are forms of a single file.
- */
-/**
  * A path whose template names a variable no parameter declares (`/tags/update/{type}`, which OpenAPI
  * forbids) cannot be written: the run would send the braces, or a value the document never allowed.
  */
@@ -124,6 +120,10 @@ export function requireDeclaredPath(operation: Operation): void {
   throw new CannotTest(`its path names ${listed}, which no path parameter declares: the runner cannot write the path`);
 }
 
+/**
+ * Refuses an operation whose required body has no media type the cases can write, and one whose only
+ * bodies it can tell apart are forms of a single file.
+ */
 export function requireWritableBody(operation: Operation): void {
   const body = operation.requestBody;
   if (!body || body.content.length === 0 || bodyMedia(operation)) return;

@@ -82,13 +82,13 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec):
   const boundIds = request.bodyId !== undefined || request.bodyRefs?.some((ref) => ref.items) === true;
   if (method === 'delete' && !item && !made && !boundIds)
     return `${verb} ${operation.path} may remove records the run did not make: ${refused}`;
-  // An operation that names no record in its path or by an id in its query, and is told none of the
+  // A request that names no record in its path or by an id in its query, and is told none of the
   // run's (no binding, no link), acts on what is already there: a singleton (`PUT /settings`), whatever an action finds (`POST
   // /subscribers/query/delete`), the whole service (`POST /admin/reload`).
   const addresses =
     (resourceModel(spec).get(operation.operationId)?.resource.action ?? 'list') !== 'list' ||
     (linkedParameters(spec).get(operation.operationId)?.length ?? 0) > 0 ||
-    operation.parameters.some((p) => p.in === 'query' && idNamed(p.name));
+    Object.keys(request.query).some((name) => idNamed(name));
   if (named.length === 0 && !addresses && !creates && !boundIds && !request.bodyRefs?.length)
     return `${verb} ${operation.path} names no record the run made and makes none, so it may change others' records: ${refused}`;
   return undefined;

@@ -378,7 +378,7 @@ it('--live: a change naming no record of the run (a singleton, an action on what
     ),
   ).toEqual([]);
   expect(sent.length).toBeGreaterThan(0);
-  for (const change of ['POST /contacts/query/delete', 'PUT /settings', 'POST /admin/reload'])
+  for (const change of ['POST /contacts/query/delete', 'PUT /settings', 'POST /admin/reload', 'POST /contacts/purge'])
     expect(stdout).toContain(`${change} names no record the run made and makes none, so it may change others' records`);
   // An action on the run's contact that lists other contacts by a list named for the collection.
   expect(stdout).toMatch(/mergeContacts positive: .*POST names a record the run did not make by contacts in its body/);
