@@ -658,22 +658,26 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   };
   if (options.signal?.aborted) startDeadline();
   else options.signal?.addEventListener('abort', startDeadline, { once: true });
-  /**
-   * Why a record could not be deleted, or undefined once it is gone. A delete waits out the
-   * server's Retry-After within the cleanup's own wait, not --throttle-wait: what the run made
-   * should not stay behind because the server asked for patience.
-   */
-  // What a delete of the run already removed: a second delete may be refused with a 4xx the document
-  // does not list as its not-found (400 "not found"), which says no more than that it is gone.
+  // What a delete of the run already removed: a second delete may be refused with a 4xx the delete
+  // documents without it being its not-found (400 "not found"), which says no more than that it is
+  // gone. Only a delete whose URL names its record says which record that was.
   const removes = new Set(plan.cleanup.flatMap((c) => (c.remove ? [c.remove.testCase.operation.operationId] : [])));
   const deletedInRun = new Set(
     sent
       .filter((e) => removes.has(e.testCase.operation.operationId) && e.response && isSuccess(e.response.status))
       .map((e) => `${e.request.method} ${e.request.url}`),
   );
+  const namesInUrl = (remove: Remove): boolean =>
+    remove.testCase.request.bodyId === undefined && (remove.testCase.request.bodyRefs?.length ?? 0) === 0;
+  /**
+   * Why a record could not be deleted, or undefined once it is gone. A delete waits out the
+   * server's Retry-After within the cleanup's own wait, not --throttle-wait: what the run made
+   * should not stay behind because the server asked for patience.
+   */
   const removeRecord = async (built: SentRequest, remove: Remove): Promise<string | undefined> => {
     const name = remove.testCase.operation.operationId;
-    const removedBefore = deletedInRun.has(`${built.method} ${built.url}`);
+    const removedBefore = namesInUrl(remove) && deletedInRun.has(`${built.method} ${built.url}`);
+    const refusals = new Set(remove.testCase.operation.responses.map((r) => r.status).filter((s) => /^4\d\d$/.test(s)));
     let answer = 'not sent';
     for (let attempt = 0; attempt < CLEANUP_RETRIES; attempt++) {
       if (pacer.resumesAt() > cleanupEnds) {
@@ -686,7 +690,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       if ('response' in result) {
         const status = String(result.response.status);
         if (isSuccess(result.response.status) || status === remove.notFound) return undefined;
-        if (removedBefore && status.startsWith('4') && status !== '429') return undefined;
+        if (removedBefore && refusals.has(status) && status !== '429') return undefined;
         answer = `answered ${status}`;
       } else answer = result.error.message;
       if (backOff === undefined) break;
@@ -717,8 +721,12 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       if ('notSent' in built) return built.notSent;
       const outcome = await sendPaced(built, read.testCase, true, false, cleanupStop, cleanupStop);
       const status = outcome && 'response' in outcome.result ? outcome.result.response.status : undefined;
-      if (status === undefined) return `${read.testCase.operation.operationId} not answered after the delete`;
-      if (!isSuccess(status)) return undefined;
+      const reader = read.testCase.operation.operationId;
+      if (status === undefined) return `${reader} not answered after the delete`;
+      // Gone is what the read says of a record not stored; a throttle or a server error says nothing.
+      const gone = read.gone === '4XX' ? status >= 400 && status < 500 && status !== 429 : String(status) === read.gone;
+      if (gone) return undefined;
+      if (!isSuccess(status)) return `${reader} answered ${status} after the delete`;
       if (round === LINGERING_DELETES) break;
       const again = request(remove.testCase);
       if ('notSent' in again) return again.notSent;

@@ -1954,3 +1954,75 @@ it('an operation whose path names a variable no parameter declares is skipped, n
     await target.close();
   }
 });
+
+it('a record a bulk delete in the body refuses stays a leftover, though another bulk delete of the run succeeded', async () => {
+  const users = new Set<string>();
+  let made = 0;
+  const target = await serve((method, url, text, contentType) => {
+    const body = jsonOf(text, contentType);
+    if (url.pathname === '/users' && method === 'POST') {
+      if (!isObject(body) || body.name !== 'ada' || Object.keys(body).length !== 1) return { status: 400, text: '' };
+      users.add(`u${++made}`);
+      return { status: 201, body: { id: `u${made}`, name: 'ada' } };
+    }
+    if (url.pathname === '/users' && method === 'DELETE') {
+      const ids = isObject(body) ? body.ids : undefined;
+      if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string'))
+        return { status: 400, text: '' };
+      if (ids.includes('u1')) return { status: 409, body: { error: 'u1 is in use' } };
+      for (const id of ids) users.delete(id as string);
+      return { status: 200, text: '' };
+    }
+    const id = /^\/users\/([^/]+)$/.exec(url.pathname)?.[1] ?? '';
+    return users.has(id) ? { status: 200, body: { id, name: 'ada' } } : { status: 404, text: '' };
+  });
+  try {
+    const run = await runFixture('bulk-delete-in-use.yaml', target.baseUrl, '--seed', '7', '--no-random', '--cleanup');
+    expect(users.has('u1')).toBe(true);
+    expect(run.report?.cleanup?.leftovers, run.describe()).toEqual([
+      { operationId: 'createUser', id: 'u1', reason: 'deleteUsers answered 409' },
+    ]);
+  } finally {
+    await target.close();
+  }
+});
+
+it('a read after a cleanup delete that is throttled leaves the record listed, not counted as deleted', async () => {
+  const users = new Map<string, 'active' | 'deactivated'>();
+  let made = 0;
+  const target = await serve((method, url, text, contentType) => {
+    const body = jsonOf(text, contentType);
+    if (url.pathname === '/users' && method === 'POST') {
+      if (!isObject(body) || body.name !== 'ada' || Object.keys(body).length !== 1) return { status: 400, text: '' };
+      users.set(`u${++made}`, 'active');
+      return { status: 201, body: { id: `u${made}`, name: 'ada' } };
+    }
+    const id = /^\/users\/([^/]+)$/.exec(url.pathname)?.[1] ?? '';
+    const state = users.get(id);
+    if (state === undefined) return { status: 404, text: '' };
+    if (method === 'DELETE') {
+      if (state === 'active') users.set(id, 'deactivated');
+      else users.delete(id);
+      return { status: 204, text: '' };
+    }
+    // Deactivated users are read back once (the run's lifecycle), then the reads are throttled.
+    if (state === 'deactivated' && users.size < made) return { status: 429, text: '', headers: { 'retry-after': '0' } };
+    return { status: 200, body: { id, name: 'ada' } };
+  });
+  try {
+    const run = await runFixture(
+      'two-step-delete-throttled.yaml',
+      target.baseUrl,
+      '--seed',
+      '7',
+      '--no-random',
+      '--cleanup',
+    );
+    const left = run.report?.cleanup?.leftovers ?? [];
+    expect(users.size).toBeGreaterThan(0);
+    expect(left.map((l) => l.id).sort(), run.describe()).toEqual([...users.keys()].sort());
+    expect(left.every((l) => l.reason === 'getUser answered 429 after the delete')).toBe(true);
+  } finally {
+    await target.close();
+  }
+});
