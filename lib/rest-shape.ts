@@ -170,8 +170,11 @@ export function bulkIdsPointer(operation: Operation): string | undefined {
   return named.length === 1 ? appendPointer('', named[0]!) : undefined;
 }
 
-/** A parameter named for one id or several: `id`, `ids`, `person_ids`, `groupId`. */
-const idParameter = (name: string): boolean => /(^|[^A-Za-z0-9])ids?$/i.test(name) || /[a-z0-9](Ids?|IDs?)$/.test(name);
+/**
+ * A parameter named for the ids of the records it lists (`ids`, `person_ids`, `groupIds`) or plain
+ * `id`: `locationId` names another record (a scope its records are in), not the records themselves.
+ */
+const idParameter = (name: string): boolean => /^ids?$|[^A-Za-z0-9]ids$/i.test(name) || /[a-z0-9](Ids|IDs)$/.test(name);
 
 /**
  * The query parameter a DELETE on a collection's own path names the records it deletes by, when its

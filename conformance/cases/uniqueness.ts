@@ -192,16 +192,16 @@ export function stampTexts(
 const scopesBySpec = new WeakMap<Spec, ReadonlySet<string>>();
 
 /**
- * The id-named parameters of the spec (`locationId`, `accountId`), compared without case or
- * separators: a body's text of that name points at a record of its own (the location its contact
- * belongs to, which a list is asked for by), so a run does not make it unique.
+ * The id-named query parameters a read cannot be sent without (`?locationId=` on a list), compared
+ * without case or separators: a body's text of that name is the scope its record is in (the location
+ * a contact belongs to, which its list is asked for by), so a run does not make it unique. An optional
+ * filter (`?externalId=`) scopes nothing: a body's `externalId` is the record's own.
  */
 export function scopeNames(spec: Spec): ReadonlySet<string> {
   let names = scopesBySpec.get(spec);
   if (!names) {
-    const parameters = spec.operations.flatMap((op) =>
-      op.parameters.filter((p) => p.in === 'path' || p.in === 'query'),
-    );
+    const reads = spec.operations.filter((op) => op.method === 'get');
+    const parameters = reads.flatMap((op) => op.parameters.filter((p) => p.in === 'query' && p.required));
     names = new Set(parameters.filter((p) => ID_NAMED.test(p.name)).map((p) => plainName(p.name)));
     scopesBySpec.set(spec, names);
   }

@@ -350,3 +350,33 @@ it("a create documenting a Location header answers the stored record's own URL t
     await mock.close();
   }
 });
+
+it('a client-chosen id the list may be filtered by is made unique per case: a server holding it unique passes', async () => {
+  const contacts = new Map<string, { id: string; externalId: string; name: string }>();
+  const server = await jsonServer(({ method, url, body, json }) => {
+    const id = /^\/contacts\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (id !== undefined) {
+      const contact = contacts.get(id);
+      return contact ? { status: 200, body: contact } : { status: 404 };
+    }
+    if (method === 'GET') {
+      const wanted = url.searchParams.get('externalId');
+      return { status: 200, body: [...contacts.values()].filter((c) => wanted === null || c.externalId === wanted) };
+    }
+    const sent = isObject(body) ? body : {};
+    const text = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 40;
+    if (!json || !isObject(body) || Object.keys(sent).some((k) => k !== 'externalId' && k !== 'name'))
+      return { status: 400 };
+    if (!text(sent.externalId) || !text(sent.name)) return { status: 400 };
+    if ([...contacts.values()].some((c) => c.externalId === sent.externalId)) return { status: 409 };
+    const contact = { id: `c${contacts.size + 1}`, externalId: sent.externalId as string, name: sent.name as string };
+    contacts.set(contact.id, contact);
+    return { status: 201, body: contact };
+  });
+  try {
+    await expectPasses('client-chosen-id', server.url);
+    expect(contacts.size).toBeGreaterThan(1);
+  } finally {
+    await server.close();
+  }
+});

@@ -187,6 +187,9 @@ describe('bulkIdsParameter', () => {
     expect(bulkIdsParameter(deleting([query('ids', { ...ids, minItems: 2 })]))).toBeUndefined();
     expect(bulkIdsParameter(deleting([query('tags', ids)]))).toBeUndefined();
     expect(bulkIdsParameter(deleting([query('paid', { type: 'string' })]))).toBeUndefined();
+    // The records of a location, not records by their ids.
+    expect(bulkIdsParameter(deleting([query('locationId', { type: 'string' })]))).toBeUndefined();
+    expect(bulkIdsParameter(deleting([query('group_id', { type: 'string' })]))).toBeUndefined();
     expect(bulkIdsParameter(deleting([query('ids', { type: 'integer' })]))).toBeUndefined();
   });
 });
