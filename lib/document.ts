@@ -472,17 +472,21 @@ function renameProperties(document: JsonObject, rename: (name: string) => string
   });
 }
 
+/** The extensions this project reads (specs/README.md), each holding objects the upgrader must not touch. */
+const OWN_EXTENSIONS = new Set(['x-resource', 'x-rate-limit', 'x-error-body', 'x-credential', 'x-inferred']);
+
 /**
- * Replaces, in place, every extension holding an object or a list (`x-credential: {pattern, example}`)
- * with a token: they are the document's own, and the upgrader would rewrite an `example` in them as
- * if it were a schema's. Scalars stay (the upgrader may read them: 2.0's `x-nullable`).
+ * Replaces, in place, every extension of ours holding an object or a list (`x-credential: {pattern,
+ * example}`) with a token: the upgrader would rewrite an `example` in them as if it were a schema's.
+ * Others stay as they are: the upgrader reads some (2.0's `x-example`, `x-examples`), and a name in a
+ * map (a response header `x-rate-limit-remaining`) is no extension at all.
  */
 function hideExtensions(document: JsonObject): Map<string, unknown> {
   const hidden = new Map<string, unknown>();
   eachObject(document, (node, parentKey) => {
-    if (parentKey === 'properties') return;
+    if (parentKey === 'properties' || parentKey === 'headers') return;
     for (const [key, value] of Object.entries(node)) {
-      if (!key.startsWith('x-') || value === null || typeof value !== 'object') continue;
+      if (!OWN_EXTENSIONS.has(key) || value === null || typeof value !== 'object') continue;
       const token = `${HIDDEN_NAME}extension ${hidden.size}`;
       hidden.set(token, value);
       node[key] = token;

@@ -378,14 +378,14 @@ describe('Swagger 2.0: shared body parameters and answers', () => {
 });
 
 describe('an upgraded document keeps its extensions as written', () => {
-  it('an example inside an extension object of 3.0 and 2.0 is not rewritten as a schema example', async () => {
+  it('an example inside an extension object of ours (3.0 and 2.0) is not rewritten as a schema example', async () => {
     const credential = { pattern: '^SSWS \\S+$', example: 'SSWS 00aBcD' };
     const scheme = { type: 'apiKey', in: 'header', name: 'Authorization', 'x-credential': credential };
     const v30 = await file(
       'ext30.json',
       JSON.stringify({
         openapi: '3.0.3',
-        info: { title: 't', version: '1', 'x-logo': { url: 'l.png', example: 1 } },
+        info: { title: 't', version: '1' },
         paths: {},
         components: {
           securitySchemes: { key: scheme },
@@ -396,7 +396,6 @@ describe('an upgraded document keeps its extensions as written', () => {
     const read30 = (await readDocument(v30)).document as JsonObject;
     const components = read30.components as JsonObject;
     expect((components.securitySchemes as JsonObject).key).toEqual(scheme);
-    expect((read30.info as JsonObject)['x-logo']).toEqual({ url: 'l.png', example: 1 });
     // A property named like an extension is a schema like any other: upgraded.
     expect(((components.schemas as JsonObject).Thing as JsonObject).properties).toEqual({
       'x-count': { type: 'integer', examples: [2] },
@@ -412,5 +411,40 @@ describe('an upgraded document keeps its extensions as written', () => {
     );
     const read20 = (await readDocument(v20)).document as JsonObject;
     expect(((read20.components as JsonObject).securitySchemes as JsonObject).key).toEqual(scheme);
+  });
+});
+
+describe('the upgrade reads what 2.0 says in names starting with x-', () => {
+  it("a response header named x-... stays a header, and a body parameter's x-examples its examples", async () => {
+    const path = await file(
+      'sw2-x.json',
+      JSON.stringify({
+        swagger: '2.0',
+        info: { title: 't', version: '1' },
+        paths: {
+          '/contacts': {
+            post: {
+              parameters: [
+                {
+                  name: 'body',
+                  in: 'body',
+                  required: true,
+                  schema: { type: 'object', properties: { name: { type: 'string' } } },
+                  'x-examples': { 'application/json': { name: 'Ada' } },
+                },
+              ],
+              responses: {
+                '201': { description: 'made', headers: { 'x-rate-limit-remaining': { type: 'integer' } } },
+              },
+            },
+          },
+        },
+      }),
+    );
+    const document = (await readDocument(path)).document as JsonObject;
+    const post = ((document.paths as JsonObject)['/contacts'] as JsonObject).post as JsonObject;
+    const created = (post.responses as JsonObject)['201'] as JsonObject;
+    expect(Object.keys(created.headers as JsonObject)).toEqual(['x-rate-limit-remaining']);
+    expect(JSON.stringify(post.requestBody)).toContain('"Ada"');
   });
 });
