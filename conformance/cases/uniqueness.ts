@@ -181,12 +181,24 @@ export function stampTexts(
   for (const [pointer, value, property] of textLeaves(body, schema, undefined, true)) {
     if (property.readOnly || property.enum || property.const !== undefined) continue;
     if (scopes.has(plainName(parsePointer(pointer).at(-1) ?? ''))) continue;
+    // A text holding JSON (an import's `params`) would be broken by a stamp.
+    if (holdsJson(value)) continue;
     const unique = stamps.uniqueValue(`text ${pointer}`, property, value, stamps.take());
     if (typeof unique !== 'string' || unique === value) continue;
     copy ??= structuredClone(body);
     setPointer(copy, pointer, unique);
   }
   return copy ?? body;
+}
+
+function holdsJson(text: string): boolean {
+  if (!/^\s*[[{]/.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const scopesBySpec = new WeakMap<Spec, ReadonlySet<string>>();
