@@ -7,7 +7,7 @@
 
 import { sampleValue, UnsatisfiableSchemaError } from '../../lib/generators/values.js';
 import { isObject, type JsonObject } from '../../lib/json.js';
-import { appendPointer, deletePointer, escapeToken, getPointer } from '../../lib/json-pointer.js';
+import { appendPointer, deletePointer, escapeToken, getPointer, parsePointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
 import {
@@ -212,6 +212,16 @@ function goneStatus([operation, binding]: [Operation, ResourceBinding]): string 
  * The page size of a list whose paging no `x-resource` declares, as its parameters suggest: a page-size
  * parameter's default; 0 (any page may be full) when it pages by parameters whose page size is unknown.
  */
+/**
+ * Where a list's answer counts all its records, when the runner may trust it to: declared, or named
+ * for a total (`total`, `total_count`). An inferred bare `count` is as often the items on the page.
+ */
+function countOfAll(binding: ResourceBinding): string | undefined {
+  const total = binding.resource.paging?.total;
+  if (total === undefined || !binding.inferred) return total;
+  return /^count$/i.test(parsePointer(total).at(-1) ?? '') ? undefined : total;
+}
+
 function undeclaredPageSize(list: Operation): number | undefined {
   const query = list.parameters.filter((p) => p.in === 'query');
   const size = query.find((p) => PAGE_SIZE.test(p.name));
@@ -391,7 +401,7 @@ function membershipOf(
     const request = withBody(baseRequest(ctx, listOp), undefined);
     request.pathParams[filter.parameter] = holder;
     const pageSize = binding.resource.paging ? binding.resource.paging.defaultSize : undeclaredPageSize(listOp);
-    const total = binding.resource.paging?.total;
+    const total = countOfAll(binding);
     const rule: StatefulRule = {
       rule: removed ? 'unlists' : 'lists',
       items: binding.resource.items ?? '',
@@ -494,8 +504,8 @@ function lifecycleOf(
         pageSize = Math.min(maximum ?? 100, 100);
         request.query[declared.paging.size] = { value: pageSize };
       } else pageSize = declared?.paging ? declared.paging.defaultSize : undeclaredPageSize(listOp);
-      // The list's count of all its records, inferred or declared, tells a page holding them all from a full one.
-      const total = listBinding.resource.paging?.total;
+      // The list's count of all its records tells a page holding them all from a full one.
+      const total = countOfAll(listBinding);
       const rule: StatefulRule = {
         rule: deleted ? 'unlists' : 'lists',
         items,

@@ -1,17 +1,17 @@
 /**
  * A list's count of all its records typed `number` (`{"contacts": [...], "count": 2}`) is a total as
- * one typed `integer` is: the mock counts stored records there, and the runner reads it to know a
- * page of unknown size holds every record.
+ * one typed `integer` is: the mock counts stored records there. The runner does not take an inferred
+ * bare `count` to know a page of unknown size holds every record: as often it counts the page.
  */
 import { describe, expect, it } from 'vitest';
 import { startMock } from '../../mocks/server.js';
 import { jsonServer } from '../support/json-server.js';
-import { expectFailures, runConformance, summarize } from '../support/runner.js';
+import { runConformance, summarize } from '../support/runner.js';
 
 const FIXTURE = 'tests/fixtures/openapi/list-count-number.yaml';
 
-/** A server that does what the document says; `hides`: a broken one whose list never holds a contact. */
-async function contactsServer(hides = false) {
+/** A server that does what the document says; `paged`: one whose pages hold 3, the oldest first, counted. */
+async function contactsServer(paged = false) {
   const contacts: { id: string; firstName: string }[] = [];
   return jsonServer(({ method, body }) => {
     if (method === 'POST') {
@@ -20,7 +20,7 @@ async function contactsServer(hides = false) {
       contacts.push(contact);
       return { status: 201, body: { contact } };
     }
-    const shown = hides ? [] : contacts;
+    const shown = paged ? contacts.slice(0, 3) : contacts;
     return { status: 200, body: { contacts: shown, count: shown.length } };
   });
 }
@@ -48,19 +48,15 @@ describe('a list count typed number', () => {
     }
   });
 
-  it('a correct server passes, and one whose list never holds the created contact is caught by the list step alone', async () => {
-    const correct = await contactsServer();
-    const broken = await contactsServer(true);
-    try {
-      const passing = await runConformance(['--spec', FIXTURE, '--base-url', correct.url, '--seed', '7']);
-      expect(passing.code, `${passing.describe()}\n${summarize(passing.report)}`).toBe(0);
-      expect(passing.report?.operations.getContacts?.checks.stateful_rules?.passed).toBeGreaterThan(0);
-      expectFailures(await runConformance(['--spec', FIXTURE, '--base-url', broken.url, '--seed', '7']), [
-        'stateful_rules getContacts',
-      ]);
-    } finally {
-      await correct.close();
-      await broken.close();
+  it('a correct server passes, and so does one whose count counts a page of 3 holding older contacts', async () => {
+    for (const paged of [false, true]) {
+      const server = await contactsServer(paged);
+      try {
+        const run = await runConformance(['--spec', FIXTURE, '--base-url', server.url, '--seed', '7']);
+        expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      } finally {
+        await server.close();
+      }
     }
   });
 });
