@@ -179,22 +179,30 @@ function arrayNamedFor(schema: JsonSchema, collection: string): string | undefin
 
 /**
  * The pointer of the list in a list's answer: an array at its top (an answer may hold other lists
- * before it: `scoreValues`), else one in a wrapping object, as a create's id may be one wrapper down
- * (`{"data": {"results": [...], "total": 3}}` beside a create's `{"data": {...}}`). The wrapper the
- * create's record is in is looked in first.
+ * before it: `scoreValues`), else one in a wrapping object, as a create's id may be one wrapper down:
+ * the array named for the collection in any wrapper (`{"links": {"related": [...]}, "data":
+ * {"contacts": [...]}}`), else the first in the wrapper the create's record is in (`{"data":
+ * {"results": [...], "total": 3}}` beside a create's `{"data": {...}}`), else the one array of all
+ * the wrappers. Undefined where that leaves a choice.
  */
 function listPointer(schema: JsonSchema, collection: string, record: string): string | undefined {
   const top = arrayNamedFor(schema, collection);
   if (top !== undefined) return appendPointer('', top);
+  const objects = Object.entries(objectProperties(schema) ?? {}).filter(
+    ([, property]) => mainType(flatten(property)) === 'object',
+  );
+  const last = plainName(collection.split('/').filter(Boolean).at(-1) ?? '');
+  const arrays = objects.flatMap(([name, property]) =>
+    Object.entries(objectProperties(property) ?? {})
+      .filter(([, inner]) => mainType(flatten(inner)) === 'array')
+      .map(([inner]) => ({ wrapper: name, name: inner })),
+  );
   const wrapper = parsePointer(record)[0];
-  const objects = Object.entries(objectProperties(schema) ?? {})
-    .filter(([, property]) => mainType(flatten(property)) === 'object')
-    .sort(([a], [b]) => Number(b === wrapper) - Number(a === wrapper));
-  for (const [name, property] of objects) {
-    const inner = arrayNamedFor(property, collection);
-    if (inner !== undefined) return appendPointer(appendPointer('', name), inner);
-  }
-  return undefined;
+  const chosen =
+    arrays.find((a) => plainName(a.name) === last) ??
+    arrays.find((a) => a.wrapper === wrapper) ??
+    (arrays.length === 1 ? arrays[0] : undefined);
+  return chosen && appendPointer(appendPointer('', chosen.wrapper), chosen.name);
 }
 
 /** A name compared without case or separators: `conversation_sid`, `ConversationSid` and `conversationSid` are one. */

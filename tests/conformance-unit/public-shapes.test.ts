@@ -398,3 +398,22 @@ it('a text field holding JSON (its example) is sent as it is, not stamped into s
   expect(bodies.length).toBeGreaterThan(0);
   for (const params of bodies) expect(() => JSON.parse(params), params).not.toThrow();
 });
+
+it('a list one wrapper down is the array named for its collection, not the first array of the first wrapper', async () => {
+  const mock = await startMock({ port: 0, specFiles: [fixture('list-beside-links')] });
+  try {
+    const base = mock.apis[0]!.baseUrl;
+    const made = (await (
+      await fetch(`${base}/contacts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Ada' }),
+      })
+    ).json()) as { id: string };
+    const list = (await (await fetch(`${base}/contacts`)).json()) as { data: { contacts: { id: string }[] } };
+    expect(list.data.contacts.map((c) => c.id)).toEqual([made.id]);
+    await expectPasses('list-beside-links', base);
+  } finally {
+    await mock.close();
+  }
+});
