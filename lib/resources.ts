@@ -310,13 +310,20 @@ function inferredMembership(spec: Spec, operation: Operation): ResourceExtension
         idParameter: shape.holderParameter,
         members: { collection: shape.member.path, parameter: shape.memberParameter },
       };
-    if (shape.list === operation)
-      return inferredList(
+    if (shape.list === operation) {
+      const list = inferredList(
         operation,
         { collection: shape.member.path, record: member.record },
         restShape(operation.path).collection,
         [{ parameter: shape.holderParameter, memberOf: shape.holder.path }],
       );
+      // A list of the member records themselves, told by their id: one of memberships (`{userId,
+      // role}`) or of anything else lists no record by it.
+      const item = list?.items === undefined ? undefined : schemaAt(jsonSchemaOf(operation), `${list.items}/0`);
+      return item && member.id !== undefined && Object.hasOwn(objectProperties(item) ?? {}, member.id)
+        ? list
+        : undefined;
+    }
   }
   return undefined;
 }

@@ -7,7 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import { startMock } from '../../mocks/server.js';
 import { type JsonAnswer, type JsonRequest, jsonServer } from '../support/json-server.js';
 import type { LocalServer } from '../support/local-server.js';
-import { COMMON, expectFailures, runConformance } from '../support/runner.js';
+import { COMMON, expectFailures, runConformance, summarize } from '../support/runner.js';
 
 const FIXTURE = 'tests/fixtures/openapi/path-membership.yaml';
 const KEY = ['--header', 'X-Api-Key: k'];
@@ -108,4 +108,22 @@ it('on a live target, sends no membership change but one naming a user and a gro
   const changes = run.stdout.split('\n').filter((line) => /^\s+(PUT|DELETE) /.test(line));
   expect(changes.length).toBeGreaterThan(0);
   for (const line of changes) expect(line).toMatch(/\/groups\/\{addGroup [^}]*\}\/users\/\{createUser [^}]*\}$/);
+});
+
+it('a member list of memberships ({userId, role}), not of member records, is no list step: the mock and the run agree', async () => {
+  const spec = 'tests/fixtures/openapi/path-membership-objects.yaml';
+  const args = ['--seed', '7', '--header', 'X-Api-Key: k'];
+  const plan = await runConformance(['--spec', spec, '--base-url', 'http://127.0.0.1:9', '--dry-run', ...args], {
+    json: false,
+  });
+  // The membership is still changed on records the run made, and not looked for in the list.
+  expect(plan.stdout).toMatch(/assignUserToGroup · lifecycle: assignUserToGroup adds the member/);
+  expect(plan.stdout).not.toMatch(/listGroupUsers · lifecycle/);
+  const mock = await startMock({ port: 0, specFiles: [spec] });
+  try {
+    const run = await runConformance(['--spec', spec, '--base-url', mock.apis[0]!.baseUrl, ...args]);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  } finally {
+    await mock.close();
+  }
 });
