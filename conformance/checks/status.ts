@@ -1,7 +1,7 @@
 /** `status_code_documented`: the status (or its range, or `default`) is in the operation's responses. */
 import { documentedStatuses } from '../../lib/responses.js';
 import type { Check, CheckContext } from '../types.js';
-import { got, guessedStatuses, refusalsOf } from './support.js';
+import { got, guessedStatuses, notFoundUnanchored, refusalsOf } from './support.js';
 
 /**
  * Whether the answer is the refusal the case asked for, in a status the operation does not list
@@ -24,7 +24,7 @@ export const statusCodeDocumented: Check = (ctx) => {
   const { spec, operation, response, documented, rules } = ctx;
   if (!response) return 'skip';
   if (documented) return;
-  if (askedRefusal(ctx)) return 'skip';
+  if (askedRefusal(ctx) || notFoundUnanchored(ctx)) return 'skip';
   // The vendor gives no status of this class: under its rules any status of the class is its answer.
   const guessed = guessedStatuses(spec, operation, response.status);
   if (guessed && rules === 'documented') return;

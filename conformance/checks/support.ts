@@ -248,6 +248,15 @@ export const THROTTLED = 'throttled by the server: the run cannot tell whether i
  * thing the run made there). A made-up member id under a list the run made may name no member: its
  * 404 blames neither.
  */
+/**
+ * A 404 to a valid request whose path names what the run did not make (an example or made-up id,
+ * where its create was not tested or the spec has none): it may name no record at all, whatever the
+ * document lists, and the answer judges neither the data nor the documentation.
+ */
+export function notFoundUnanchored({ response, testCase, spec }: CheckContext): boolean {
+  return response?.status === 404 && testCase.kind === 'positive' && !anchored(testCase, spec);
+}
+
 export function anchored(testCase: TestCase, spec: Spec): boolean {
   const entries = Object.entries(testCase.request.pathParams);
   const given = (name: string, value: unknown): boolean =>

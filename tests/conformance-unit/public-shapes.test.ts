@@ -417,3 +417,16 @@ it('a list one wrapper down is the array named for its collection, not the first
     await mock.close();
   }
 });
+
+it('a 404 for an id the run made up (its create untested) is judged by no check, documented or not', async () => {
+  const mock = await startMock({ port: 0, specFiles: [fixture('untested-create-reads')] });
+  try {
+    const run = await runConformance([
+      ...['--spec', fixture('untested-create-reads'), '--base-url', mock.apis[0]!.baseUrl, '--seed', '7'],
+    ]);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.stdout).toContain('getMediaById was never asked about a record the run made');
+  } finally {
+    await mock.close();
+  }
+});
