@@ -36,7 +36,7 @@ import {
   withBody,
 } from './request.js';
 import type { ScenarioDraft } from './stateful.js';
-import { recordIn, scopeNames, stampTexts, textLeaves } from './uniqueness.js';
+import { recordIn, scopesOf, stampTexts, textLeaves } from './uniqueness.js';
 
 interface Collection {
   create?: [Operation, ResourceBinding];
@@ -123,7 +123,7 @@ function shownStrings(
 function stamped(ctx: BuildContext, operation: Operation, body: unknown): unknown {
   const schema = bodyMedia(operation)?.schema;
   if (!schema) return body;
-  const copy = stampTexts(body, schema, ctx.stamps, recordOf(ctx, operation), scopeNames(ctx.spec));
+  const copy = stampTexts(body, schema, ctx.stamps, recordOf(ctx, operation), scopesOf(ctx.spec));
   return copy === body || isValid(ctx, schema, copy) ? copy : body;
 }
 

@@ -162,7 +162,7 @@ export function stampTexts(
   schema: JsonSchema,
   stamps: Stamps,
   record = '',
-  scopes: ReadonlySet<string> = new Set(),
+  scopes: ReadonlyMap<string, string | undefined> = new Map(),
 ): unknown {
   const at = recordIn(body, record);
   if (at !== '') {
@@ -180,7 +180,16 @@ export function stampTexts(
   // A write-only email a record is named by (`/contacts/{email}`) is as unique as any other.
   for (const [pointer, value, property] of textLeaves(body, schema, undefined, true)) {
     if (property.readOnly || property.enum || property.const !== undefined) continue;
-    if (scopes.has(plainName(parsePointer(pointer).at(-1) ?? ''))) continue;
+    const name = plainName(parsePointer(pointer).at(-1) ?? '');
+    if (scopes.has(name)) {
+      // The scope the config file gives (your own location) is the one every record is made in.
+      const given = scopes.get(name);
+      if (given !== undefined && given !== value) {
+        copy ??= structuredClone(body);
+        setPointer(copy, pointer, given);
+      }
+      continue;
+    }
     // A text holding JSON (an import's `params`) would be broken by a stamp.
     if (holdsJson(value)) continue;
     const unique = stamps.uniqueValue(`text ${pointer}`, property, value, stamps.take());
@@ -201,23 +210,32 @@ function holdsJson(text: string): boolean {
   }
 }
 
-const scopesBySpec = new WeakMap<Spec, ReadonlySet<string>>();
+const scopesBySpec = new WeakMap<Spec, ReadonlyMap<string, string | undefined>>();
 
 /**
  * The id-named query parameters a read cannot be sent without (`?locationId=` on a list), compared
- * without case or separators: a body's text of that name is the scope its record is in (the location
- * a contact belongs to, which its list is asked for by), so a run does not make it unique. An optional
- * filter (`?externalId=`) scopes nothing: a body's `externalId` is the record's own.
+ * without case or separators, each with the value the config file gives it, if any: a body's text of
+ * that name is the scope its record is in (the location a contact belongs to, which its list is asked
+ * for by), so a run does not make it unique, and writes the given one. An optional filter
+ * (`?externalId=`) scopes nothing: a body's `externalId` is the record's own.
  */
-export function scopeNames(spec: Spec): ReadonlySet<string> {
-  let names = scopesBySpec.get(spec);
-  if (!names) {
+export function scopesOf(spec: Spec): ReadonlyMap<string, string | undefined> {
+  let scopes = scopesBySpec.get(spec);
+  if (!scopes) {
     const reads = spec.operations.filter((op) => op.method === 'get');
-    const parameters = reads.flatMap((op) => op.parameters.filter((p) => p.in === 'query' && p.required));
-    names = new Set(parameters.filter((p) => ID_NAMED.test(p.name)).map((p) => plainName(p.name)));
-    scopesBySpec.set(spec, names);
+    const parameters = reads.flatMap((op) =>
+      op.parameters.filter((p) => p.in === 'query' && p.required && ID_NAMED.test(p.name)),
+    );
+    const found = new Map<string, string | undefined>();
+    for (const parameter of parameters) {
+      const name = plainName(parameter.name);
+      const given = parameter.given === true && typeof parameter.example === 'string' ? parameter.example : undefined;
+      if (given !== undefined || !found.has(name)) found.set(name, given ?? found.get(name));
+    }
+    scopes = found;
+    scopesBySpec.set(spec, scopes);
   }
-  return names;
+  return scopes;
 }
 
 /** Where a body holds its record: `record` (`/contact`, `/data`) when the body has an object there, else the top. */
@@ -260,7 +278,7 @@ export function makeUnique(
   // back (Brevo's `/contacts/{email}`): a server holding emails unique takes every case too.
   const creates = operation.method === 'post' && restShape(operation.path).idParameter === undefined;
   if (!operation.resource && (creates || (inferred?.inferred && WRITES.has(inferred.resource.action))))
-    return stampTexts(body, bodySchema, stamps, inferred?.resource.record, scopeNames(ctx.spec));
+    return stampTexts(body, bodySchema, stamps, inferred?.resource.record, scopesOf(ctx.spec));
   // A JSON Patch writes unique values through its operations' paths (`replace /name`).
   if (Array.isArray(body) && operation.resource?.unique) {
     const fields = operation.resource.unique.fields;

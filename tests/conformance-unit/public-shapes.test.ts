@@ -2,6 +2,9 @@
  * Shapes met in public descriptions of contact APIs (Intercom's, Klaviyo's), each reduced to a
  * fixture: the runner plans them, the mock serves them, and neither fails a server doing what they say.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isObject } from '../../lib/json.js';
 import { startMock } from '../../mocks/server.js';
@@ -126,6 +129,50 @@ describe('public shapes', () => {
     expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
     // The lifecycle found its record in the list of its location.
     expect(run.report?.operations.getContacts?.checks.stateful_rules?.passed).toBeGreaterThan(0);
+  });
+
+  it('a scope the config file gives is written in the bodies of the records made in it', async () => {
+    const contacts: { id: string; locationId: string }[] = [];
+    server = await jsonServer(({ method, url, body, json }) => {
+      const id = /^\/contacts\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (id !== undefined) {
+        const contact = contacts.find((c) => c.id === id);
+        return contact ? { status: 200, body: { contact } } : { status: 404 };
+      }
+      if (method === 'GET') {
+        const location = url.searchParams.get('locationId');
+        return location
+          ? { status: 200, body: { contacts: contacts.filter((c) => c.locationId === location) } }
+          : { status: 400 };
+      }
+      const sent = isObject(body) ? body : undefined;
+      if (
+        !json ||
+        !sent ||
+        typeof sent.locationId !== 'string' ||
+        (sent.firstName !== undefined && typeof sent.firstName !== 'string')
+      )
+        return { status: 400 };
+      const contact = { id: String(contacts.length + 1), locationId: sent.locationId };
+      contacts.push(contact);
+      return { status: 201, body: { contact } };
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'scope-'));
+    const config = join(dir, 'conformance.config.yaml');
+    const spec = join(process.cwd(), fixture('scoped-create'));
+    await writeFile(
+      config,
+      `apis:\n  - name: scoped\n    spec: ${spec}\n    baseUrl: ${server.url}\n    seed: 7\n    parameters:\n      locationId: my-own-location\n`,
+    );
+    try {
+      const run = await runConformance(['--config', config]);
+      expect(run.code, run.describe()).toBe(0);
+      // Every record made with the example's body is made in the location given, and its list finds it.
+      expect(contacts.filter((c) => c.locationId === 've9EPM428h8vShlRW1KT')).toEqual([]);
+      expect(contacts.filter((c) => c.locationId === 'my-own-location').length).toBeGreaterThan(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a property named `properties` is a schema like any other: nullable beside its $ref, served and judged', async () => {
