@@ -431,8 +431,13 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   const log = new CredentialLog(options.spec, clock);
   const limit = options.spec.rateLimit;
   let waitBudget = options.throttleWaitMs;
-  const placeholder = (testCase: TestCase): SentRequest =>
-    buildRequest(testCase, options.baseUrl, userHeaders, () => '{unavailable}', undefined, given) as SentRequest;
+  /** What a case not sent would have been, for the reports: its path template where it cannot be built at all. */
+  const placeholder = (testCase: TestCase): SentRequest => {
+    const built = buildRequest(testCase, options.baseUrl, userHeaders, () => '{unavailable}', undefined, given);
+    if (!('notSent' in built)) return built;
+    const { method, path } = testCase.operation;
+    return { method: method.toUpperCase(), url: `${options.baseUrl}${path}`, headers: {} };
+  };
 
   const record = (exchange: Exchange): Exchange => {
     exchanges[exchange.testCase.seq] = exchange;

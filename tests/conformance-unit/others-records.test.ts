@@ -2,7 +2,7 @@
  * On a target holding others' records (`--live`, or not on loopback) a run changes only records it
  * made: never a documented example's id, a boundary or a malformed one, and never a whole collection.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,6 +85,23 @@ describe('a target holding others records', () => {
     expect(run.stdout).toContain(
       'DELETE names a record the run did not make by code ("abc"): not sent to a target holding others\' records',
     );
+  });
+
+  it('--live with a HAR and an HTML report: the held cases are in them as not sent, and the run passes', async () => {
+    const target = await contactsServer();
+    server = target.server;
+    const dir = await mkdtemp(join(tmpdir(), 'held-'));
+    try {
+      const [har, html] = [join(dir, 'run.har'), join(dir, 'run.html')];
+      const args = ['--spec', FIXTURE, '--base-url', server.url, '--seed', '7', '--live'];
+      const run = await runConformance([...args, '--report-har', har, '--report-html', html]);
+      expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      const entries = (JSON.parse(await readFile(har, 'utf8')) as { log: { entries: unknown[] } }).log.entries;
+      expect(entries.length).toBeGreaterThan(0);
+      expect(await readFile(html, 'utf8')).toContain('not sent to a target holding others');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('on loopback without --live, the same run sends them all (its records are the only ones there)', async () => {
