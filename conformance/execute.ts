@@ -139,6 +139,9 @@ function createdIds(expression: string, source: ExpressionSource): unknown[] {
   );
 }
 
+/** Whether a value read as a record's id names one: an empty text (a key sent empty) names none in a path. */
+const namesRecord = (id: unknown): boolean => id !== undefined && id !== null && id !== '';
+
 /** Every record a successful create or copy answered with, once per collection and id, in plan order. */
 function createdRecords(exchanges: readonly (Exchange | undefined)[], plan: Plan, spec: Spec, baseUrl: string) {
   const records: CreatedRecord[] = [];
@@ -151,7 +154,7 @@ function createdRecords(exchanges: readonly (Exchange | undefined)[], plan: Plan
       if (!create) continue;
       for (const id of createdIds(create.expression, source)) {
         const key = `${cleanupPlan.collection} ${JSON.stringify(id)}`;
-        if (id === undefined || id === null || seen.has(key)) continue;
+        if (!namesRecord(id) || seen.has(key)) continue;
         seen.add(key);
         const parents = resourceModel(spec).get(create.operationId)?.parentParameters;
         records.push({
@@ -188,9 +191,7 @@ class IdPool {
   }
 
   fill(linked: LinkedValue, created: readonly ExpressionSource[]): void {
-    const ids = created
-      .map((source) => evaluateExpression(linked.expression, source))
-      .filter((id) => id !== undefined && id !== null);
+    const ids = created.map((source) => evaluateExpression(linked.expression, source)).filter(namesRecord);
     this.ids.set(IdPool.key(linked), ids);
     if (ids.length > 0) this.firsts.set(IdPool.key(linked), ids[0]);
   }
@@ -371,7 +372,7 @@ function unidentifiedCreates(exchanges: readonly Exchange[], plan: Plan, spec: S
       const source = sourceOf(e, baseUrl);
       // An answer listing no record (an empty batch) made none.
       const ids = source ? createdIds(expression, source) : [];
-      if (ids.length === 0 || ids.some((id) => id !== undefined && id !== null)) return [];
+      if (ids.length === 0 || ids.some(namesRecord)) return [];
       reason = expression.startsWith('$request') ? SENT_WITHOUT_KEY : ANSWERED_WITHOUT_ID;
     }
     const sentWith = uniqueValues(e.testCase, e.request);

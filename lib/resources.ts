@@ -127,14 +127,18 @@ function linkedId(spec: Spec, create: Operation): { record: string; id: string }
   return undefined;
 }
 
-/** The path parameter a link fills for this operation, else its only path parameter. */
+/**
+ * The path parameter a link fills for this operation, else the last its path names (`{email}` of
+ * `/audiences/{audience_id}/contacts/{email}`, whatever order the parameters are declared in).
+ */
 function idParameterOf(spec: Spec, operation: Operation): string | undefined {
   const linked = linkedParameters(spec)
     .get(operation.operationId)
     ?.find((l) => l.in === 'path' && l.pointer !== undefined && !l.parent);
   if (linked) return linked.parameter;
-  const pathParameters = operation.parameters.filter((p) => p.in === 'path');
-  return pathParameters.length === 1 ? pathParameters[0]!.name : pathParameters.at(-1)?.name;
+  const declared = new Set(operation.parameters.filter((p) => p.in === 'path').map((p) => p.name));
+  const named = [...operation.path.replace(/[#?].*$/, '').matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+  return named.filter((name) => declared.has(name)).at(-1);
 }
 
 /** The `id` a create's answer carries at its top, when it does. */

@@ -477,3 +477,32 @@ it('a 404 for an id the run made up (its create untested) is judged by no check,
     await mock.close();
   }
 });
+
+it("a nested record is named by its path's last parameter, whatever order the parameters are declared in", async () => {
+  const mock = await startMock({ port: 0, specFiles: [fixture('nested-params-reordered')] });
+  try {
+    const base = mock.apis[0]!.baseUrl;
+    const post = async (path: string, body: unknown) =>
+      (await (
+        await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
+          body: JSON.stringify(body),
+        })
+      ).json()) as { id: string };
+    const audience = await post('/audiences', { name: 'news' });
+    await post(`/audiences/${audience.id}/contacts`, { email: 'ada@example.com' });
+    const read = await fetch(`${base}/audiences/${audience.id}/contacts/ada@example.com`, {
+      headers: { authorization: 'Bearer x' },
+    });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ email: 'ada@example.com' });
+    const run = await runConformance([
+      ...['--spec', fixture('nested-params-reordered'), '--base-url', base, '--seed', '7'],
+      ...['--header', 'Authorization: Bearer x'],
+    ]);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  } finally {
+    await mock.close();
+  }
+});
