@@ -116,12 +116,16 @@ function idPointer(
     }
   }
   // A create that sends its records as a list and answers them as one (Xero's `{"Contacts": [...]}`
-  // both ways): the first answered record is the first sent one's.
+  // both ways): the first answered record is the first sent one's. A list of something else sent
+  // under the name (a filter's conditions, `{"payload": [...]}` answered by the records it finds)
+  // shares none of the records' fields: no create.
   for (const [wrapper, inner] of Object.entries(properties)) {
     const sentList = Object.hasOwn(sentProperties, wrapper) ? flatten(sentProperties[wrapper]!) : undefined;
     const flat = flatten(inner);
     if (mainType(flat) !== 'array' || !sentList || mainType(sentList) !== 'array') continue;
     const item = typeof flat.items === 'object' ? (objectProperties(flat.items as JsonSchema) ?? {}) : {};
+    const sentItem = typeof sentList.items === 'object' ? (objectProperties(sentList.items as JsonSchema) ?? {}) : {};
+    if (!Object.keys(sentItem).some((name) => Object.hasOwn(item, name))) continue;
     for (const name of names) {
       const found = scalarNamed(item, name);
       if (found !== undefined) return appendPointer(appendPointer(appendPointer('', wrapper), 0), found);

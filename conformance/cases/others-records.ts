@@ -12,8 +12,10 @@
 
 import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
+import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
 import { plainName, resourceModel } from '../../lib/resources.js';
+import { isSuccessStatus } from '../../lib/responses.js';
 import { restCollections } from '../../lib/rest-shape.js';
 import { flatten, jsonEqual, mainType, patternRegExp } from '../../lib/schema.js';
 import type { Operation, Spec } from '../../lib/spec.js';
@@ -107,7 +109,22 @@ export function makesRecords(operation: Operation, spec: Spec): boolean {
 function createsRecords(operation: Operation, spec: Spec): boolean {
   if (operation.resource) return operation.resource.action === 'create' || operation.resource.action === 'copy';
   const collection = restCollections(spec).find((c) => c.create === operation);
-  return collection !== undefined && (collection.items.length > 0 || collection.list !== undefined);
+  if (collection === undefined || (collection.items.length === 0 && collection.list === undefined)) return false;
+  // An answer of single values alone (a contact's labels, `{"payload": ["vip"]}`) holds no record.
+  const schema = operation.responses
+    .find((r) => isSuccessStatus(r.status))
+    ?.content.find((m) => m.schema !== undefined)?.schema;
+  if (schema === undefined) return true;
+  const scalars = (s: JsonSchema) => {
+    const flat = flatten(s);
+    const type = mainType(flat);
+    if (type === 'array') return flat.items === undefined || mainType(flatten(flat.items as JsonSchema)) !== 'object';
+    return type !== undefined && type !== 'object';
+  };
+  const properties = objectProperties(schema);
+  return properties === undefined
+    ? !scalars(schema)
+    : !Object.values(properties).every((p) => mainType(flatten(p)) === 'array' && scalars(p));
 }
 
 /** The names of a path template's parameters, in order (a `#` suffix names none). */

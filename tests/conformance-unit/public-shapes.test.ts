@@ -506,3 +506,25 @@ it("a nested record is named by its path's last parameter, whatever order the pa
     await mock.close();
   }
 });
+
+it("neither a contact's labels nor a filter's answer are records made: the mock keeps none, the cleanup lists none", async () => {
+  const mock = await startMock({ port: 0, specFiles: [fixture('labels-and-filter')] });
+  try {
+    const base = mock.apis[0]!.baseUrl;
+    const run = await runConformance([
+      '--spec',
+      fixture('labels-and-filter'),
+      '--base-url',
+      base,
+      '--seed',
+      '7',
+      '--cleanup',
+    ]);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    expect(run.report?.cleanup?.leftovers).toEqual([]);
+    const state = (await (await fetch(`${mock.url}/__mock/state`)).json()) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(Object.values(state)[0] ?? {}).filter((collection) => collection !== '/contacts')).toEqual([]);
+  } finally {
+    await mock.close();
+  }
+});
