@@ -332,6 +332,21 @@ function inferredMembership(spec: Spec, operation: Operation): ResourceExtension
   return undefined;
 }
 
+/**
+ * Where an item operation's answer holds the record: where the create's holds it when the id is there,
+ * else at the top, else in the one wrapper holding the id (a read's `{"payload": {...}}` beside a
+ * create answering the record at its top).
+ */
+function answeredRecord(operation: Operation, id: { record: string; id: string | undefined }): string {
+  const schema = jsonSchemaOf(operation);
+  if (schema === undefined || id.id === undefined) return id.record;
+  const holds = (at: JsonSchema | undefined) => at !== undefined && Object.hasOwn(objectProperties(at) ?? {}, id.id!);
+  if (holds(schemaAt(schema, id.record))) return id.record;
+  if (holds(schema)) return '';
+  const wrappers = Object.entries(objectProperties(schema) ?? {}).filter(([, property]) => holds(property));
+  return wrappers.length === 1 ? appendPointer('', wrappers[0]![0]) : id.record;
+}
+
 function inferredResource(
   spec: Spec,
   operation: Operation,
@@ -345,7 +360,7 @@ function inferredResource(
   const create = collection.create;
   const id = createdId(spec, collection);
   if (!id) return undefined;
-  const base = { collection: collection.path, record: id.record };
+  const base = { collection: collection.path, record: shape.idParameter ? answeredRecord(operation, id) : id.record };
   if (!shape.idParameter) {
     if (operation === create) return { ...base, action: 'create', id: id.id };
     if (operation.method === 'delete') {

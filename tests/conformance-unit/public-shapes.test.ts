@@ -528,3 +528,76 @@ it("neither a contact's labels nor a filter's answer are records made: the mock 
     await mock.close();
   }
 });
+
+describe('a read that wraps the record its create answers at the top', () => {
+  const FIXTURE = 'read-wraps-record';
+  /** Contacts kept as Chatwoot answers them; `keeps`: a broken server whose update changes nothing. */
+  const contactsServer = (keeps: boolean) => {
+    const contacts = new Map<number, { id: number; name?: string; email?: string | null }>();
+    let next = 1;
+    return jsonServer(({ method, url, body, json, headers }) => {
+      if (!headers.api_access_token) return { status: 401 };
+      const path = /^\/api\/v1\/accounts\/\d+\/contacts(?:\/(\d+))?$/.exec(url.pathname);
+      if (!path) return { status: 404, body: { description: 'not found' } };
+      const id = path[1] === undefined ? Number.NaN : Number(path[1]);
+      const sent = isObject(body) ? body : undefined;
+      const valid =
+        json &&
+        sent !== undefined &&
+        (sent.name === undefined || typeof sent.name === 'string') &&
+        (sent.email === undefined || sent.email === null || typeof sent.email === 'string');
+      if (Number.isNaN(id)) {
+        if (method === 'GET')
+          return { status: 200, body: { meta: { count: contacts.size }, payload: [...contacts.values()] } };
+        if (!valid || typeof sent?.inbox_id !== 'number') return { status: 400, body: { description: 'invalid' } };
+        const contact = {
+          id: next++,
+          ...(typeof sent.name === 'string' ? { name: sent.name } : {}),
+          ...(sent.email !== undefined ? { email: sent.email as string | null } : {}),
+        };
+        contacts.set(contact.id, contact);
+        return { status: 200, body: { id: contact.id, payload: [contact] } };
+      }
+      const contact = contacts.get(id);
+      if (!contact) return { status: 404, body: { description: 'not found' } };
+      if (method === 'DELETE') {
+        contacts.delete(id);
+        return { status: 200 };
+      }
+      if (method === 'PUT') {
+        if (!valid) return { status: 400, body: { description: 'invalid' } };
+        if (!keeps) Object.assign(contact, sent);
+        return { status: 204 };
+      }
+      return { status: 200, body: { payload: contact } };
+    });
+  };
+  // The state of the record is what is judged here (the server checks no more of its input than that).
+  const args = (url: string) => [
+    ...['--spec', fixture(FIXTURE), '--base-url', url, '--seed', '7', '--header', 'api_access_token: x'],
+    ...['--checks', 'stateful_rules,resource_availability'],
+  ];
+
+  it('the mock reads the stored record into the wrapper; a correct server passes, one dropping updates fails', async () => {
+    const mock = await startMock({ port: 0, specFiles: [fixture(FIXTURE)] });
+    try {
+      const base = `${mock.apis[0]!.baseUrl}/api/v1/accounts/1/contacts`;
+      const headers = { 'content-type': 'application/json', api_access_token: 'x' };
+      const made = await fetch(base, { method: 'POST', headers, body: JSON.stringify({ inbox_id: 1, name: 'Ada' }) });
+      const { id } = (await made.json()) as { id: number };
+      expect(await (await fetch(`${base}/${id}`, { headers })).json()).toEqual({ payload: { id, name: 'Ada' } });
+    } finally {
+      await mock.close();
+    }
+    for (const keeps of [false, true]) {
+      const target = await contactsServer(keeps);
+      try {
+        const run = await runConformance(args(target.url));
+        if (keeps) expectFailures(run, ['stateful_rules contactDetails']);
+        else expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+      } finally {
+        await target.close();
+      }
+    }
+  });
+});
