@@ -11,6 +11,7 @@ import { startMock } from '../../mocks/server.js';
 import { jsonServer } from '../support/json-server.js';
 import type { LocalServer } from '../support/local-server.js';
 import { expectFailures, runConformance, summarize } from '../support/runner.js';
+import { sendJson, sendJsonFor } from '../support/send-json.js';
 
 const fixture = (name: string) => `tests/fixtures/openapi/${name}.yaml`;
 
@@ -60,13 +61,9 @@ describe('public shapes', () => {
   it("a create path ending in a slash is its items' collection: the mock keeps them, the run follows them", async () => {
     mock = await startMock({ port: 0, specFiles: [fixture('trailing-slash-collection')] });
     const baseUrl = mock.apis[0]!.baseUrl;
-    const created = (await (
-      await fetch(`${baseUrl}/contacts/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ firstName: 'Ada' }),
-      })
-    ).json()) as { contact: { id: string } };
+    const created = await sendJsonFor<{ contact: { id: string } }>(`${baseUrl}/contacts/`, 'POST', {
+      firstName: 'Ada',
+    });
     const read = (await (await fetch(`${baseUrl}/contacts/${created.contact.id}`)).json()) as unknown;
     expect(read).toEqual({ contact: { id: created.contact.id, firstName: 'Ada' } });
     expect((await fetch(`${baseUrl}/contacts/${created.contact.id}`, { method: 'DELETE' })).status).toBe(200);
@@ -349,12 +346,7 @@ describe('a record typed by an anyOf of objects', () => {
 
 describe('a partial update by POST beside a replace by PUT', () => {
   const FIXTURE = 'post-update-beside-put';
-  const call = (url: string, method: string, body?: unknown) =>
-    fetch(url, {
-      method,
-      headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const call = (url: string, method: string, body?: unknown) => sendJson(url, method, body, { 'x-api-key': 'k' });
 
   it('the mock merges the POST into the record and refuses an id it does not hold; the run passes', async () => {
     const mock = await startMock({ port: 0, specFiles: [fixture(FIXTURE)] });
@@ -384,11 +376,7 @@ it("a create documenting a Location header answers the stored record's own URL t
   const mock = await startMock({ port: 0, specFiles: [fixture('create-location')] });
   try {
     const base = mock.apis[0]!.baseUrl;
-    const created = await fetch(`${base}/users`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'ada' }),
-    });
+    const created = await sendJson(`${base}/users`, 'POST', { username: 'ada' });
     const { id } = (await created.json()) as { id: string };
     expect(created.headers.get('location')).toBe(`${base}/users/${id}`);
     expect(await (await fetch(created.headers.get('location')!)).json()).toEqual({ id, username: 'ada' });
@@ -450,13 +438,7 @@ it('a list one wrapper down is the array named for its collection, not the first
   const mock = await startMock({ port: 0, specFiles: [fixture('list-beside-links')] });
   try {
     const base = mock.apis[0]!.baseUrl;
-    const made = (await (
-      await fetch(`${base}/contacts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Ada' }),
-      })
-    ).json()) as { id: string };
+    const made = await sendJsonFor<{ id: string }>(`${base}/contacts`, 'POST', { name: 'Ada' });
     const list = (await (await fetch(`${base}/contacts`)).json()) as { data: { contacts: { id: string }[] } };
     expect(list.data.contacts.map((c) => c.id)).toEqual([made.id]);
     await expectPasses('list-beside-links', base);
@@ -482,14 +464,8 @@ it("a nested record is named by its path's last parameter, whatever order the pa
   const mock = await startMock({ port: 0, specFiles: [fixture('nested-params-reordered')] });
   try {
     const base = mock.apis[0]!.baseUrl;
-    const post = async (path: string, body: unknown) =>
-      (await (
-        await fetch(`${base}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
-          body: JSON.stringify(body),
-        })
-      ).json()) as { id: string };
+    const post = (path: string, body: unknown) =>
+      sendJsonFor<{ id: string }>(`${base}${path}`, 'POST', body, { authorization: 'Bearer x' });
     const audience = await post('/audiences', { name: 'news' });
     await post(`/audiences/${audience.id}/contacts`, { email: 'ada@example.com' });
     const read = await fetch(`${base}/audiences/${audience.id}/contacts/ada@example.com`, {
