@@ -110,8 +110,13 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
     ctx.links.get(operation.operationId)?.has(name) === true || binding?.idParameter === name;
   // An update by query parameters writes its unique values there: each case its own, as in a body.
   const stamped = binding?.resource.patch === 'parameters' ? (binding.resource.unique?.fields ?? []) : [];
+  // A value the config file gives (your account, your location) is the one sent: no other is valid data.
   for (const parameter of operation.parameters.filter(
-    (p) => (p.in === 'query' || p.in === 'cookie') && !addressed(p.name) && !carriesCredential(operation, p),
+    (p) =>
+      (p.in === 'query' || p.in === 'cookie') &&
+      !addressed(p.name) &&
+      p.given !== true &&
+      !carriesCredential(operation, p),
   )) {
     const current = optionalValue(parameter, ctx.seed);
     if (!current) continue;

@@ -167,6 +167,14 @@ describe('public shapes', () => {
       // Every record made with the example's body is made in the location given, and its list finds it.
       expect(contacts.filter((c) => c.locationId === 've9EPM428h8vShlRW1KT')).toEqual([]);
       expect(contacts.filter((c) => c.locationId === 'my-own-location').length).toBeGreaterThan(1);
+      // No valid list request asks for another location.
+      const plan = await runConformance(['--config', config, '--dry-run'], { json: false });
+      const lines = plan.stdout.split('\n');
+      const asked = lines.flatMap((line, i) =>
+        /getContacts · positive/.test(line) ? [/locationId=([^&\s]*)/.exec(lines[i + 1] ?? '')?.[1]] : [],
+      );
+      expect(asked.length).toBeGreaterThan(0);
+      expect(asked.filter((location) => location !== 'my-own-location')).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
