@@ -16,12 +16,14 @@ import { isSuccessStatus } from './responses.js';
 import {
   bulkIdsParameter,
   bulkIdsPointer,
+  lastSegment,
   memberships,
   postUpdates,
   type RestCollection,
   restCollections,
   restShape,
   templateKey,
+  templateNames,
 } from './rest-shape.js';
 import { allowedValues, flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
@@ -137,8 +139,9 @@ function idParameterOf(spec: Spec, operation: Operation): string | undefined {
     ?.find((l) => l.in === 'path' && l.pointer !== undefined && !l.parent);
   if (linked) return linked.parameter;
   const declared = new Set(operation.parameters.filter((p) => p.in === 'path').map((p) => p.name));
-  const named = [...operation.path.replace(/[#?].*$/, '').matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
-  return named.filter((name) => declared.has(name)).at(-1);
+  return templateNames(operation.path)
+    .filter((name) => declared.has(name))
+    .at(-1);
 }
 
 /** The `id` a create's answer carries at its top, when it does. */
@@ -177,7 +180,7 @@ function arrayNamedFor(schema: JsonSchema, collection: string): string | undefin
   const arrays = Object.entries(objectProperties(schema) ?? {})
     .filter(([, property]) => mainType(flatten(property)) === 'array')
     .map(([name]) => name);
-  const last = collection.split('/').filter(Boolean).at(-1)?.toLowerCase();
+  const last = lastSegment(collection);
   return arrays.find((name) => name.toLowerCase() === last) ?? arrays[0];
 }
 
@@ -195,7 +198,7 @@ function listPointer(schema: JsonSchema, collection: string, record: string): st
   const objects = Object.entries(objectProperties(schema) ?? {}).filter(
     ([, property]) => mainType(flatten(property)) === 'object',
   );
-  const last = plainName(collection.split('/').filter(Boolean).at(-1) ?? '');
+  const last = plainName(lastSegment(collection));
   const arrays = objects.flatMap(([name, property]) =>
     Object.entries(objectProperties(property) ?? {})
       .filter(([, inner]) => mainType(flatten(inner)) === 'array')

@@ -12,6 +12,13 @@ import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
 import { objectProperties } from './wire.js';
 
+/** The names of a path template's parameters, in the order the path names them (a `#` or `?` suffix names none). */
+export const templateNames = (path: string): string[] =>
+  [...path.replace(/[#?].*$/, '').matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+
+/** The last word of a collection's path (`contacts` of `/v1/contacts/`), lower-cased. */
+export const lastSegment = (path: string): string => path.replace(/\/+$/, '').split('/').at(-1)?.toLowerCase() ?? '';
+
 /** A path template as routing reads it: `/contacts/{contactId}/notes`, `/contacts/{id}/notes` and `/contacts/{id}/notes/` are one. */
 export const templateKey = (path: string): string => path.replace(/\{[^}]*\}/g, '{}').replace(/(?<=.)\/+$/, '');
 
@@ -152,7 +159,7 @@ function sentKeyPointer(idParameter: string | undefined, sent: JsonSchema | unde
 }
 
 /** Whether a schema is a list of single values (ids), not of records. */
-function listOfScalars(schema: JsonSchema | undefined): boolean {
+export function listOfScalars(schema: JsonSchema | undefined): boolean {
   const flat = schema ? flatten(schema) : undefined;
   if (!flat || mainType(flat) !== 'array' || !flat.items || typeof flat.items !== 'object') return false;
   const item = mainType(flatten(flat.items as JsonSchema));
@@ -276,8 +283,6 @@ export interface MembershipShape {
 }
 
 const membershipCache = new WeakMap<Spec, MembershipShape[]>();
-
-const lastSegment = (path: string): string => path.replace(/\/+$/, '').split('/').at(-1)?.toLowerCase() ?? '';
 
 /**
  * Every undeclared membership change the REST shape implies. The segment before the member's

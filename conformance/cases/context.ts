@@ -4,6 +4,7 @@ import { describesFields } from '../../lib/form.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
 import { isFormMediaType, isJsonMediaType, isXmlMediaType, mediaTypeEssence } from '../../lib/media-type.js';
+import { templateNames } from '../../lib/rest-shape.js';
 import { declaredTypes, mainType } from '../../lib/schema.js';
 import type { MediaType, Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
@@ -113,8 +114,7 @@ export class CannotTest extends Error {
  */
 export function requireDeclaredPath(operation: Operation): void {
   const declared = new Set(operation.parameters.filter((p) => p.in === 'path').map((p) => p.name));
-  const names = [...operation.path.replace(/[#?].*$/, '').matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
-  const undeclared = names.filter((name) => !declared.has(name));
+  const undeclared = templateNames(operation.path).filter((name) => !declared.has(name));
   if (undeclared.length === 0) return;
   const listed = undeclared.map((name) => `{${name}}`).join(', ');
   throw new CannotTest(`its path names ${listed}, which no path parameter declares: the runner cannot write the path`);

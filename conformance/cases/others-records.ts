@@ -16,7 +16,7 @@ import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
 import { plainName, resourceModel } from '../../lib/resources.js';
 import { isSuccessStatus } from '../../lib/responses.js';
-import { restCollections } from '../../lib/rest-shape.js';
+import { lastSegment, listOfScalars, restCollections, templateNames } from '../../lib/rest-shape.js';
 import { flatten, jsonEqual, mainType, patternRegExp } from '../../lib/schema.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import { objectProperties } from '../../lib/wire.js';
@@ -39,7 +39,7 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec):
   const refused = `not sent to a target holding others' records`;
   // Every path parameter names a record (`{id}`, `{id}.json`, `{id}:archive`), but one that only picks
   // among fixed values (a format, a version).
-  const named = pathNames(operation.path)
+  const named = templateNames(operation.path)
     .filter((name) => !selector(operation, name))
     .map((name) => [name, naming(operation, name, request.pathParams[name])] as const);
   const guessed = named.find(([, kind]) => kind === 'guessed')?.[0];
@@ -115,21 +115,10 @@ function createsRecords(operation: Operation, spec: Spec): boolean {
     .find((r) => isSuccessStatus(r.status))
     ?.content.find((m) => m.schema !== undefined)?.schema;
   if (schema === undefined) return true;
-  const scalars = (s: JsonSchema) => {
-    const flat = flatten(s);
-    const type = mainType(flat);
-    if (type === 'array') return flat.items === undefined || mainType(flatten(flat.items as JsonSchema)) !== 'object';
-    return type !== undefined && type !== 'object';
-  };
   const properties = objectProperties(schema);
-  return properties === undefined
-    ? !scalars(schema)
-    : !Object.values(properties).every((p) => mainType(flatten(p)) === 'array' && scalars(p));
-}
-
-/** The names of a path template's parameters, in order (a `#` suffix names none). */
-function pathNames(path: string): string[] {
-  return [...path.replace(/[#?].*$/, '').matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+  if (properties !== undefined) return !Object.values(properties).every(listOfScalars);
+  const type = mainType(flatten(schema));
+  return !listOfScalars(schema) && (type === undefined || type === 'object' || type === 'array');
 }
 
 /** Whether the path's last segment is (or is written around) the parameter: `/contacts/{id}`, `/files/{id}.json`. */
@@ -248,9 +237,7 @@ function collectionNames(spec: Spec): ReadonlySet<string> {
       ...restCollections(spec).map((c) => c.path),
       ...[...resourceModel(spec).values()].map((b) => b.resource.collection),
     ];
-    names = new Set(
-      paths.map((path) => plainName(path.replace(/\/+$/, '').split('/').at(-1) ?? '')).filter((n) => n !== ''),
-    );
+    names = new Set(paths.map((path) => plainName(lastSegment(path))).filter((n) => n !== ''));
     collectionNamesBySpec.set(spec, names);
   }
   return names;
