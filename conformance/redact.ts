@@ -19,6 +19,7 @@
  */
 import { isObject } from '../lib/json.js';
 import { escapeToken } from '../lib/json-pointer.js';
+import { escapeRegExp } from '../lib/regexp.js';
 import type { CredentialNames } from '../lib/security.js';
 
 const MASK = '***';
@@ -63,8 +64,6 @@ export function maskedUrl(raw: string): string {
           .join('&')}`;
   return `${base}${query}${hash === -1 ? '' : `#${MASK}`}`;
 }
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Where a cut excerpt ends (see checks/support.ts). */
 const CUT = '…';

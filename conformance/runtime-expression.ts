@@ -3,7 +3,8 @@
  * the exchange its source operation made: `$url`, `$method`, `$statusCode`, `$request.` and
  * `$response.` followed by `header.<token>`, `query.<name>`, `path.<name>` or `body#<pointer>`; a
  * string with expressions in braces (`/contacts/{$response.body#/id}`) is that string with their
- * values; any other value is a constant, given as it is written.
+ * values; any other value is a constant, given as it is written. A header, query or path value may
+ * be followed by `#regex:<pattern>` (Schemathesis' extension): the part of it the pattern captures.
  */
 import { getPointer } from '../lib/json-pointer.js';
 import { responseBodyPointer } from '../lib/links.js';
@@ -33,6 +34,8 @@ export function evaluateExpression(expression: string, source: ExpressionSource)
     });
     return missing ? undefined : text;
   }
+  const extraction = REGEX_EXTRACTION.exec(expression);
+  if (extraction) return extracted(evaluateExpression(extraction[1]!, source), extraction[2]!);
   const { request, response } = source;
   if (expression === '$url') return request.url;
   if (expression === '$method') return request.method.toUpperCase();
@@ -52,6 +55,24 @@ export function evaluateExpression(expression: string, source: ExpressionSource)
     return sent === undefined ? undefined : found(sent, at);
   }
   return undefined;
+}
+
+/**
+ * A header, query or path value followed by `#regex:` and a pattern (Schemathesis' extension of
+ * runtime expressions: `$response.header.Location#regex:/users/(.+)`): the pattern's first group
+ * where it matches the value, else the whole match.
+ */
+const REGEX_EXTRACTION = /^(\$(?:request|response)\.(?:header|query|path)\.[^#]+)#regex:(.+)$/s;
+
+function extracted(value: unknown, pattern: string): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  let match: RegExpExecArray | null;
+  try {
+    match = new RegExp(pattern).exec(value);
+  } catch {
+    return undefined;
+  }
+  return match ? (match[1] ?? match[0]) : undefined;
 }
 
 function found(value: unknown, pointer: string): unknown {

@@ -112,7 +112,9 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
       link: 'rest-shape',
       ...(collection.idPointer !== undefined
         ? { expression: `$response.body#${collection.idPointer}`, pointer: collection.idPointer }
-        : { expression: `$request.body#${collection.sentKey}` }),
+        : collection.sentKey !== undefined
+          ? { expression: `$request.body#${collection.sentKey}` }
+          : { expression: collection.location!.expression }),
       inferred: true,
       ...(parent ? { parent: true } : {}),
     };
@@ -121,7 +123,7 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
     else byTarget.set(operation.operationId, [entry]);
   };
   for (const collection of restCollections(spec)) {
-    if (collection.idPointer === undefined && collection.sentKey === undefined) continue;
+    if (collection.idPointer === undefined && collection.sentKey === undefined && !collection.location) continue;
     // Where no link fills an item operation's id, the REST shape does: from its collection's create.
     for (const { operation, idParameter } of collection.items) inferred(collection, operation, idParameter, false);
     // A bulk delete on the collection's path that lists ids in its query is fed by the same create.

@@ -43,6 +43,8 @@ export interface ResourceBinding {
   listSchema?: JsonSchema;
   /** The record property holding its id. */
   idField?: string;
+  /** create: the runtime expression reading the new id where the answer's body does not hold it (a `Location` header). */
+  idExpression?: string;
   /**
    * The record property its item path names it by, when that is not its id but an attribute the
    * create sends (`email` of `/contacts/{email}`, where the create answers only a number).
@@ -151,8 +153,12 @@ function answeredId(create: Operation): string | undefined {
   return type === 'integer' || type === 'number' || type === 'string' ? 'id' : undefined;
 }
 
-/** The runtime expression of the id a create's answer carries (`$response.body#/data/id`), when it carries one. */
+/**
+ * The runtime expression of the id a create's answer carries (`$response.body#/data/id`, or where its
+ * `Location` header names the record), when it carries one.
+ */
 export function createdIdExpression(binding: ResourceBinding): string | undefined {
+  if (binding.idExpression !== undefined) return binding.idExpression;
   return binding.idField === undefined
     ? undefined
     : `$response.body#${appendPointer(binding.resource.record, binding.idField)}`;
@@ -271,7 +277,8 @@ function createdId(spec: Spec, collection: RestCollection): { record: string; id
   return (
     linkedId(spec, create) ??
     splitId(collection.idPointer ?? '') ??
-    (collection.sentKey !== undefined ? { record: '', id: answeredId(create) } : undefined)
+    (collection.sentKey !== undefined ? { record: '', id: answeredId(create) } : undefined) ??
+    (collection.location ? { record: '', id: collection.location.id } : undefined)
   );
 }
 
@@ -283,8 +290,8 @@ function inferredList(
   filters: FilterExtension[],
 ): ResourceExtension | undefined {
   const schema = jsonSchemaOf(operation);
-  const flat = schema ? flatten(schema) : undefined;
-  const items = flat && mainType(flat) === 'array' ? '' : listPointer(schema!, named, base.record);
+  if (schema === undefined) return undefined;
+  const items = mainType(flatten(schema)) === 'array' ? '' : listPointer(schema, named, base.record);
   if (items === undefined) return undefined;
   const paging = inferredPaging(operation, schema);
   const pageUrls = inferredPageUrls(paging, schema);
@@ -544,7 +551,12 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
   const creators = new Map<string, RestCollection>();
   for (const collection of restCollections(spec)) {
     if (collection.create.resource) continue;
-    if (collection.idPointer !== undefined || collection.sentKey !== undefined || linkedId(spec, collection.create))
+    if (
+      collection.idPointer !== undefined ||
+      collection.sentKey !== undefined ||
+      collection.location ||
+      linkedId(spec, collection.create)
+    )
       creators.set(templateKey(collection.path), collection);
   }
   const bindings = new Map<string, ResourceBinding>();
@@ -554,7 +566,10 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
     const creates = operation.resource
       ? declared
       : new Map([[resource.collection, { create: creators.get(templateKey(resource.collection))!.create }]]);
-    bindings.set(operation.operationId, bind(spec, operation, resource, !operation.resource, creates));
+    const binding = bind(spec, operation, resource, !operation.resource, creates);
+    const location = operation.resource ? undefined : creators.get(templateKey(resource.collection))?.location;
+    if (resource.action === 'create' && location) binding.idExpression = location.expression;
+    bindings.set(operation.operationId, binding);
   }
   // A collection whose item path its create's link fills from what the create sent
   // (`$request.body#/email`, written in the document or read from the REST shape) keeps its records by it.

@@ -7,6 +7,7 @@
 import { appendPointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { coversJson, isFormMediaType } from './media-type.js';
+import { escapeRegExp } from './regexp.js';
 import { isSuccessStatus } from './responses.js';
 import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
@@ -213,6 +214,11 @@ export interface RestCollection {
   idPointer?: string;
   /** Without `idPointer`: where the create's JSON (else form) body carries the attribute its item path names records by (`/email`). */
   sentKey?: string;
+  /**
+   * Without either: the create answers where the new record is (`Location: .../users/7`, Keycloak's
+   * way), and this expression reads its id there; `id` is the property of the item's read naming it.
+   */
+  location?: { expression: string; id?: string };
   /** Operations on one item, with the path parameter that names it. */
   items: { operation: Operation; idParameter: string }[];
   /** `GET /pets`, when there is one. */
@@ -220,6 +226,32 @@ export interface RestCollection {
 }
 
 const cache = new WeakMap<Spec, RestCollection[]>();
+
+/**
+ * Where a create answering no id says where the new record is: its `Location` header (RFC 9110,
+ * 15.3.2: a 201 names what it made there) where the answer documents one, or is a 201 documenting no
+ * body. The id is the item path's segment after the collection's last word (`/users/7` of
+ * `POST /users` beside `/users/{id}`), read by the expression Schemathesis infers for it.
+ */
+function locationOf(
+  create: Operation,
+  success: { status: string; schema?: JsonSchema },
+  items: RestCollection['items'],
+): RestCollection['location'] {
+  const item = items.find((i) => i.operation.method === 'get') ?? items[0];
+  const word = item?.operation.path.replace(/\/+$/, '').split('/').at(-2);
+  if (!item || word === undefined || word === '' || word.includes('{')) return undefined;
+  const response = create.responses.find((r) => r.status === success.status);
+  const header = response?.headers.find((h) => h.name.toLowerCase() === 'location')?.name;
+  const bodiless = success.status === '201' && (response?.content.length ?? 0) === 0;
+  if (header === undefined && !bodiless) return undefined;
+  const escaped = escapeRegExp(word);
+  const expression = `$response.header.${header ?? 'Location'}#regex:/${escaped}/([^/?#]+)/?(?:[?#].*)?$`;
+  const read = items.find((i) => i.operation.method === 'get');
+  const pointer = read ? idPointer(successSchema(read.operation)?.schema, read.idParameter, undefined) : undefined;
+  const id = pointer === undefined ? undefined : /^\/([^/]+)$/.exec(pointer)?.[1];
+  return { expression, ...(id !== undefined ? { id } : {}) };
+}
 
 /** The collections the REST shape implies: every `POST` on a path that does not end in a parameter. */
 export function restCollections(spec: Spec): RestCollection[] {
@@ -249,12 +281,14 @@ export function restCollections(spec: Spec): RestCollection[] {
     // A form-only create (Stripe's way) sends the attribute too.
     const form = create.requestBody?.content.find((m) => isFormMediaType(m.mediaType))?.schema;
     const sentKey = pointer === undefined ? sentKeyPointer(items[0]?.idParameter, sent ?? form) : undefined;
+    const location = pointer === undefined && sentKey === undefined ? locationOf(create, success, items) : undefined;
     collections.push({
       path: create.path,
       create,
       status: success.status,
       ...(pointer !== undefined ? { idPointer: pointer } : {}),
       ...(sentKey !== undefined ? { sentKey } : {}),
+      ...(location ? { location } : {}),
       items,
       ...(list ? { list } : {}),
     });
@@ -294,7 +328,7 @@ export function memberships(spec: Spec): MembershipShape[] {
   if (cached) return cached;
   // Only collections whose records a path can name: the create's answer (or request) carries the key.
   const made = restCollections(spec).filter(
-    (c) => !c.create.resource && (c.idPointer !== undefined || c.sentKey !== undefined),
+    (c) => !c.create.resource && (c.idPointer !== undefined || c.sentKey !== undefined || c.location !== undefined),
   );
   const found: MembershipShape[] = [];
   for (const operation of spec.operations) {

@@ -9,7 +9,7 @@ import { isJsonMediaType, isMediaRange, mediaTypeMatches } from '../lib/media-ty
 import { problem } from '../lib/problem.js';
 import { storedParents } from '../lib/resources.js';
 import { documentedResponse, isBodiless, isSuccess, underRules } from '../lib/responses.js';
-import { templateKey } from '../lib/rest-shape.js';
+import { restCollections, templateKey } from '../lib/rest-shape.js';
 import { flatten, mainType } from '../lib/schema.js';
 import type { Operation } from '../lib/spec.js';
 import type { RuleSet, ValidatorCache } from '../lib/validator.js';
@@ -228,23 +228,26 @@ async function answer(
   if (!decision || !isSuccess(reply.status)) return conforming(request, reply, [], options);
   const unfinished = shaped(request.operation, reply);
   const finished = decision.finish(structuredClone(unfinished));
-  if (isBodiless(reply.status) || (finished === undefined && unfinished === undefined)) {
-    return { ...reply, body: undefined };
-  }
-  const stored = binding && { record: binding.resource.record, idField: binding.idField };
   const location = madeLocation(request, reply.status, decision.made?.id);
   const headers = location === undefined ? reply.headers : { ...reply.headers, location };
+  // An answer documenting no body sends none, whatever the state made of the record.
+  const documentsNone = (documentedResponse(request.operation, reply.status)?.content.length ?? 0) === 0;
+  if (isBodiless(reply.status) || (unfinished === undefined && (finished === undefined || documentsNone)))
+    return { ...reply, headers, body: undefined };
+  const stored = binding && { record: binding.resource.record, idField: binding.idField };
   return conforming(request, { ...reply, headers, body: finished }, [unfinished], options, stored);
 }
 
 /**
- * Where a record a create stored is read, for an answer documenting a `Location` header: its item
- * path under the create's (`POST /users` made `/users/7`), when the spec has one; else undefined.
+ * Where a record a create stored is read, for an answer documenting a `Location` header or naming its
+ * record by one alone (lib/rest-shape.ts): its item path under the create's (`POST /users` made
+ * `/users/7`), when the spec has one; else undefined.
  */
 function madeLocation(request: OperationRequest, status: number, id: string | undefined): string | undefined {
   if (id === undefined) return undefined;
   const headers = documentedResponse(request.operation, status)?.headers ?? [];
-  if (!headers.some((header) => header.name.toLowerCase() === 'location')) return undefined;
+  const located = restCollections(request.api.spec).some((c) => c.create === request.operation && c.location);
+  if (!located && !headers.some((header) => header.name.toLowerCase() === 'location')) return undefined;
   const item = templateKey(`${request.operation.path.replace(/\/+$/, '')}/{}`);
   if (!request.api.spec.operations.some((op) => templateKey(op.path) === item)) return undefined;
   const base = `${apiUrl(request.api, request.headers.host)}${request.operationPath}`.replace(/\/+$/, '');

@@ -3,12 +3,13 @@
  * and the vendor's message template filled with the real wait.
  */
 import type { RateLimitExtension } from '../lib/extensions.js';
+import { escapeRegExp } from '../lib/regexp.js';
 import { documentedResponse } from '../lib/responses.js';
 import type { Operation } from '../lib/spec.js';
 import { type ErrorContext, errorReply, type Reply } from './responses.js';
 
 function templatePattern(template: string): RegExp {
-  const escaped = template.split('{retryAfter}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const escaped = template.split('{retryAfter}').map((part) => escapeRegExp(part));
   return new RegExp(`^${escaped.join('\\d+')}$`);
 }
 

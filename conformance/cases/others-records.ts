@@ -12,7 +12,6 @@
 
 import { isObject } from '../../lib/json.js';
 import { escapeToken } from '../../lib/json-pointer.js';
-import type { JsonSchema } from '../../lib/json-schema.js';
 import { linkedParameters } from '../../lib/links.js';
 import { plainName, resourceModel } from '../../lib/resources.js';
 import { isSuccessStatus } from '../../lib/responses.js';

@@ -12,6 +12,7 @@ import { isObject, own } from '../../lib/json.js';
 import { deletePointer, formatPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { cursorEnd, cursorStart, lastPageDrops } from '../../lib/paging.js';
+import { escapeRegExp } from '../../lib/regexp.js';
 import {
   parentParameters,
   plainName,
@@ -1152,13 +1153,7 @@ function matches(value: unknown, wanted: string, match: 'equals' | 'contains' | 
   if (match === 'equals') return actual === query;
   if (match === 'contains') return actual.includes(query);
   if (match === 'prefix') return actual.startsWith(query);
-  const pattern = new RegExp(
-    `^${query
-      .split('*')
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-    's',
-  );
+  const pattern = new RegExp(`^${query.split('*').map(escapeRegExp).join('.*')}$`, 's');
   return pattern.test(actual);
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isObject } from '../../lib/json.js';
 import { startMock } from '../../mocks/server.js';
-import { jsonServer } from '../support/json-server.js';
+import { type JsonAnswer, jsonServer } from '../support/json-server.js';
 import type { LocalServer } from '../support/local-server.js';
 import { expectFailures, runConformance, summarize } from '../support/runner.js';
 import { sendJson, sendJsonFor } from '../support/send-json.js';
@@ -392,6 +392,115 @@ it("a create documenting a Location header answers the stored record's own URL t
   } finally {
     await mock.close();
   }
+});
+
+describe('a create answering no body but where its record is (Location)', () => {
+  /** Keycloak's way: 201, the new user's URL in Location, no body. */
+  function usersServer(fault?: 'forgets' | 'no-location') {
+    const users = new Map<string, Record<string, unknown>>();
+    let next = 1;
+    let base = '';
+    const valid = (body: unknown): body is Record<string, unknown> =>
+      isObject(body) &&
+      typeof body.username === 'string' &&
+      body.username.length >= 1 &&
+      body.username.length <= 40 &&
+      (body.enabled === undefined || typeof body.enabled === 'boolean');
+    const server = jsonServer(({ method, url, body, json }): JsonAnswer => {
+      const id = /^\/users\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (id === undefined) {
+        if (method === 'GET') return { status: 200, body: [...users.values()] };
+        if (!json || !valid(body)) return { status: 400 };
+        const user = { ...body, id: `u${next++}` };
+        if (fault !== 'forgets') users.set(user.id, user);
+        return { status: 201, headers: fault === 'no-location' ? {} : { location: `${base}/users/${user.id}` } };
+      }
+      const user = users.get(decodeURIComponent(id));
+      if (!user) return { status: 404 };
+      if (method === 'GET') return { status: 200, body: user };
+      if (method === 'DELETE') {
+        users.delete(user.id as string);
+        return { status: 204 };
+      }
+      if (!json || !valid(body)) return { status: 400 };
+      users.set(user.id as string, { ...body, id: user.id });
+      return { status: 204 };
+    });
+    return {
+      users,
+      server: server.then((started) => {
+        base = started.url;
+        return started;
+      }),
+    };
+  }
+
+  const run = (baseUrl: string) =>
+    runConformance(['--spec', fixture('location-only-create'), '--base-url', baseUrl, '--seed', '7', '--cleanup']);
+
+  it('the mock keeps the record, answers its URL in Location and no body; the runner follows and deletes it', async () => {
+    const mock = await startMock({ port: 0, specFiles: [fixture('location-only-create')] });
+    try {
+      const base = mock.apis[0]!.baseUrl;
+      const created = await sendJson(`${base}/users`, 'POST', { username: 'ada' });
+      expect(created.status).toBe(201);
+      expect(await created.text()).toBe('');
+      const location = created.headers.get('location')!;
+      expect(location).toMatch(new RegExp(`^${base}/users/[^/]+$`));
+      expect(await (await fetch(location)).json()).toEqual({ id: location.split('/').at(-1), username: 'ada' });
+      const result = await run(base);
+      expect(result.code, `${result.describe()}\n${summarize(result.report)}`).toBe(0);
+      expect(result.stdout).toMatch(/cleanup: [1-9]\d* records the run created deleted; 0 left behind/);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('a server doing just that passes, its records read, updated and deleted by the id Location gives', async () => {
+    const { users, server } = usersServer();
+    const { url, close } = await server;
+    try {
+      const result = await run(url);
+      expect(result.code, `${result.describe()}\n${summarize(result.report)}`).toBe(0);
+      // The lifecycle read the record it made: the stateful checks ran, and nothing made is left.
+      expect(result.stdout).toMatch(/getUser +stateful_rules +[1-9]/);
+      expect(users.size).toBe(0);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a server answering a Location it never stores is caught by the read after the create', async () => {
+    const { server } = usersServer('forgets');
+    const { url, close } = await server;
+    try {
+      // Each operation on the record it said it made finds nothing; an invalid update answered 404
+      // there is refused for the missing record, not for its body.
+      expectFailures(await run(url), [
+        'resource_availability getUser',
+        'resource_availability updateUser',
+        'resource_availability deleteUser',
+        'negative_data_rejected updateUser',
+      ]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a server leaving out the Location it documents as optional passes; what it made is listed, not guessed', async () => {
+    const { users, server } = usersServer('no-location');
+    const { url, close } = await server;
+    try {
+      const result = await run(url);
+      expect(result.code, `${result.describe()}\n${summarize(result.report)}`).toBe(0);
+      expect(users.size).toBeGreaterThan(0);
+      expect(result.stdout).toMatch(
+        new RegExp(`cleanup: 0 records the run created deleted; ${users.size} left behind`),
+      );
+    } finally {
+      await close();
+    }
+  });
 });
 
 it('a client-chosen id the list may be filtered by is made unique per case: a server holding it unique passes', async () => {

@@ -41,6 +41,17 @@ describe('evaluateExpression', () => {
     expect(evaluateExpression('$response.body#/data/a~1b', json)).toBe(true);
   });
 
+  it("reads part of a header, query or path value by a pattern (Schemathesis' #regex:): its first group, else the match", () => {
+    expect(evaluateExpression('$response.header.Location#regex:/contacts/([^/]+)$', json)).toBe('42');
+    expect(evaluateExpression('$response.header.location#regex:\\d+$', json)).toBe('42');
+    expect(evaluateExpression('$request.query.tag#regex:^v(.)', json)).toBe('i');
+    expect(evaluateExpression('$request.path.listId#regex:/(\\d)', json)).toBe('8');
+    // No match, no such header, or a pattern that is no regular expression: no value.
+    expect(evaluateExpression('$response.header.Location#regex:/groups/(\\d+)', json)).toBeUndefined();
+    expect(evaluateExpression('$response.header.X-Id#regex:(.+)', json)).toBeUndefined();
+    expect(evaluateExpression('$response.header.Location#regex:(', json)).toBeUndefined();
+  });
+
   it('a form body is read by field name, the first of a repeated one', () => {
     const form = source('email=c%40d.co&tag=a&tag=b', 'application/x-www-form-urlencoded');
     expect(evaluateExpression('$request.body#/email', form)).toBe('c@d.co');

@@ -16,8 +16,8 @@ export interface JsonRequest {
   headers: IncomingHttpHeaders;
 }
 
-/** `type`: the body's Content-Type, application/json unless given. */
-export type JsonAnswer = { status: number; body?: unknown; type?: string };
+/** `type`: the body's Content-Type, application/json unless given; `headers`: any others to send. */
+export type JsonAnswer = { status: number; body?: unknown; type?: string; headers?: Record<string, string> };
 
 export function jsonServer(
   handle: (request: JsonRequest) => JsonAnswer,
@@ -27,8 +27,8 @@ export function jsonServer(
     let text = '';
     request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
     request.on('end', () => {
-      const send = ({ status, body, type = 'application/json' }: JsonAnswer) => {
-        response.writeHead(status, body === undefined ? {} : { 'content-type': type });
+      const send = ({ status, body, type = 'application/json', headers = {} }: JsonAnswer) => {
+        response.writeHead(status, body === undefined ? headers : { ...headers, 'content-type': type });
         response.end(body === undefined ? undefined : JSON.stringify(body));
       };
       let body: unknown;
