@@ -587,6 +587,17 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
     const key = binding.inferred ? keys.get(binding.resource.collection) : undefined;
     if (key !== undefined) binding.keyField = key;
   }
+  // A create answering no record (its id in `Location`) makes ids as the records' read shows them.
+  for (const binding of bindings.values()) {
+    if (binding.idExpression === undefined || binding.idSchema !== undefined) continue;
+    const read = [...bindings.values()].find(
+      (b) => b.resource.action === 'read' && b.resource.collection === binding.resource.collection && b.idSchema,
+    );
+    if (!read) continue;
+    binding.idSchema = read.idSchema!;
+    binding.idKind = read.idKind;
+    binding.idSeed = read.idSeed;
+  }
   // An id some operation takes as a UUID is made as one, whatever the create's answer says of it: a
   // counted "1" would be refused by the very read that should find it.
   const uuids = new Set<string>();
