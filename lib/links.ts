@@ -123,6 +123,7 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
     else byTarget.set(operation.operationId, [entry]);
   };
   for (const collection of restCollections(spec)) {
+    if (collection.namedOtherwise) continue;
     if (collection.idPointer === undefined && collection.sentKey === undefined && !collection.location) continue;
     // Where no link fills an item operation's id, the REST shape does: from its collection's create.
     for (const { operation, idParameter } of collection.items) inferred(collection, operation, idParameter, false);

@@ -27,7 +27,7 @@ import {
 } from './rest-shape.js';
 import { allowedValues, flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
-import { objectProperties } from './wire.js';
+import { objectProperties, schemaAt } from './wire.js';
 
 export interface ResourceBinding {
   resource: ResourceExtension;
@@ -71,16 +71,7 @@ export interface ResourceBinding {
   requestSchema?: JsonSchema;
 }
 
-/** Follows a JSON pointer through `properties` (and `allOf` branches) of a dereferenced schema. */
-export function schemaAt(schema: JsonSchema | undefined, pointer: string): JsonSchema | undefined {
-  let current = schema;
-  for (const token of parsePointer(pointer)) {
-    if (!current) return undefined;
-    const flat = flatten(current);
-    current = /^\d+$/.test(token) && flat.items ? (flat.items as JsonSchema) : objectProperties(current)?.[token];
-  }
-  return current;
-}
+export { schemaAt } from './wire.js';
 
 function successResponse(operation: Operation, not?: string) {
   return operation.responses.find((r) => isSuccessStatus(r.status) && r.status !== not);
@@ -551,6 +542,12 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
   const creators = new Map<string, RestCollection>();
   for (const collection of restCollections(spec)) {
     if (collection.create.resource) continue;
+    // Paths naming records by something else than their id know them only by a link of the document.
+    const linked = (item: RestCollection['items'][number]) =>
+      linkedParameters(spec)
+        .get(item.operation.operationId)
+        ?.some((l) => !l.inferred && l.sourceOperationId === collection.create.operationId);
+    if (collection.namedOtherwise && !collection.items.some(linked)) continue;
     if (
       collection.idPointer !== undefined ||
       collection.sentKey !== undefined ||

@@ -11,7 +11,7 @@ import { escapeRegExp } from './regexp.js';
 import { isSuccessStatus } from './responses.js';
 import { flatten, mainType } from './schema.js';
 import type { Operation, Spec } from './spec.js';
-import { objectProperties } from './wire.js';
+import { objectProperties, schemaAt } from './wire.js';
 
 /** The names of a path template's parameters, in the order the path names them (a `#` or `?` suffix names none). */
 export const templateNames = (path: string): string[] =>
@@ -219,6 +219,12 @@ export interface RestCollection {
    * way), and this expression reads its id there; `id` is the property of the item's read naming it.
    */
   location?: { expression: string; id?: string };
+  /**
+   * The item path names its records by something else than the id `idPointer` finds: a parameter
+   * named for no id (`{org}`) declared as text where the id is a number (an organisation's name).
+   * Nothing the create answers is fed there.
+   */
+  namedOtherwise?: true;
   /** Operations on one item, with the path parameter that names it. */
   items: { operation: Operation; idParameter: string }[];
   /** `GET /pets`, when there is one. */
@@ -226,6 +232,21 @@ export interface RestCollection {
 }
 
 const cache = new WeakMap<Spec, RestCollection[]>();
+
+/**
+ * Whether the item path can take the id the create's answer carries at `pointer`. An `id` guessed for
+ * a parameter named for no id (`{org}`, not `{id}` or `{orgId}`) cannot where the parameter is text
+ * and the id a number: the path names the record by something else (an organisation's name), and
+ * the number sent there would name someone else's record called "27".
+ */
+function pathTakes(item: RestCollection['items'][number], answer: JsonSchema | undefined, pointer: string): boolean {
+  if (ID_NAME.test(item.idParameter) || !pointer.endsWith('/id')) return true;
+  const parameter = item.operation.parameters.find((p) => p.in === 'path' && p.name === item.idParameter)?.schema;
+  const id = schemaAt(answer, pointer);
+  if (!parameter || !id) return true;
+  const numeric = (schema: JsonSchema) => ['integer', 'number'].includes(mainType(flatten(schema)) ?? '');
+  return numeric(parameter) === numeric(id);
+}
 
 /**
  * Where a create answering no id says where the new record is: its `Location` header (RFC 9110,
@@ -278,6 +299,8 @@ export function restCollections(spec: Spec): RestCollection[] {
     );
     const sent = create.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
     const pointer = idPointer(success.schema, items[0]?.idParameter, sent);
+    const namedOtherwise =
+      pointer !== undefined && items[0] !== undefined && !pathTakes(items[0], success.schema, pointer);
     // A form-only create (Stripe's way) sends the attribute too.
     const form = create.requestBody?.content.find((m) => isFormMediaType(m.mediaType))?.schema;
     const sentKey = pointer === undefined ? sentKeyPointer(items[0]?.idParameter, sent ?? form) : undefined;
@@ -288,6 +311,7 @@ export function restCollections(spec: Spec): RestCollection[] {
       status: success.status,
       ...(pointer !== undefined ? { idPointer: pointer } : {}),
       ...(sentKey !== undefined ? { sentKey } : {}),
+      ...(namedOtherwise ? { namedOtherwise } : {}),
       ...(location ? { location } : {}),
       items,
       ...(list ? { list } : {}),
@@ -328,7 +352,10 @@ export function memberships(spec: Spec): MembershipShape[] {
   if (cached) return cached;
   // Only collections whose records a path can name: the create's answer (or request) carries the key.
   const made = restCollections(spec).filter(
-    (c) => !c.create.resource && (c.idPointer !== undefined || c.sentKey !== undefined || c.location !== undefined),
+    (c) =>
+      !c.create.resource &&
+      !c.namedOtherwise &&
+      (c.idPointer !== undefined || c.sentKey !== undefined || c.location !== undefined),
   );
   const found: MembershipShape[] = [];
   for (const operation of spec.operations) {

@@ -37,6 +37,7 @@
  * name) reads as its decoded text, so the schema validator reports it rather than this module.
  */
 
+import { parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { isJsonMediaType } from './media-type.js';
 import { declaredTypes, flatten } from './schema.js';
@@ -174,6 +175,17 @@ function shapeOf(schema: JsonSchema): SchemaShape {
 /** How a schema shapes values on the wire: primitive, array (with its items) or object (with its properties). */
 export function schemaShape(schema: JsonSchema): SchemaShape {
   return shapeOf(schema);
+}
+
+/** Follows a JSON pointer through `properties` (and `allOf` branches) of a dereferenced schema. */
+export function schemaAt(schema: JsonSchema | undefined, pointer: string): JsonSchema | undefined {
+  let current = schema;
+  for (const token of parsePointer(pointer)) {
+    if (!current) return undefined;
+    const flat = flatten(current);
+    current = /^\d+$/.test(token) && flat.items ? (flat.items as JsonSchema) : objectProperties(current)?.[token];
+  }
+  return current;
 }
 
 /**
