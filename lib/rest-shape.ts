@@ -83,8 +83,12 @@ function idNames(idParameter: string): string[] {
 function scalarNamed(properties: Record<string, JsonSchema>, name: string): string | undefined {
   const lower = name.toLowerCase();
   const found = properties[name] ? name : Object.keys(properties).find((key) => key.toLowerCase() === lower);
-  const type = found === undefined ? undefined : mainType(flatten(properties[found]!));
-  return found !== undefined && type !== 'object' && type !== 'array' ? found : undefined;
+  if (found === undefined) return undefined;
+  const type = mainType(flatten(properties[found]!));
+  // A record typed by its branches alone (`oneOf: [Phone, Email]`) holds more than one value.
+  return type !== 'object' && type !== 'array' && objectProperties(properties[found]!) === undefined
+    ? found
+    : undefined;
 }
 
 /**
@@ -116,8 +120,9 @@ function idPointer(
   if (Object.keys(sentProperties).some((name) => scalarNamed(sentProperties, name) && scalarNamed(properties, name)))
     return undefined;
   for (const [wrapper, inner] of Object.entries(properties)) {
-    if (mainType(flatten(inner)) !== 'object') continue;
-    const nested = flatten(inner).properties ?? {};
+    // An object's properties, or every branch's of one typed by its branches (`anyOf: [Admin, EndUser]`).
+    const nested = mainType(flatten(inner)) === 'array' ? undefined : objectProperties(inner);
+    if (!nested) continue;
     for (const name of names) {
       const found = scalarNamed(nested, name);
       if (found !== undefined) return appendPointer(appendPointer('', wrapper), found);

@@ -37,6 +37,7 @@
  * name) reads as its decoded text, so the schema validator reports it rather than this module.
  */
 
+import { isDeepStrictEqual } from 'node:util';
 import { parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { isJsonMediaType } from './media-type.js';
@@ -155,14 +156,25 @@ function computeShape(schema: JsonSchema): SchemaShape {
   if (type !== undefined) return PRIMITIVE;
   // Without a type of its own, the first branch that declares one decides, in the order written; an
   // object's properties are those of every object branch (`allOf: [Fields, Base]`, a `oneOf` of
-  // kinds), each as the first branch declaring it says.
-  const branches = [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].map(shapeOf);
-  const first = branches.find((shape) => shape !== UNTYPED);
+  // kinds), each as the first `allOf` branch declaring it says, else as any of the alternatives
+  // declaring it says (a `kind` of `enum: [a]` in one and `enum: [b]` in another takes either).
+  const all = (schema.allOf ?? []).map(shapeOf);
+  const alternatives = [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].map(shapeOf);
+  const first = [...all, ...alternatives].find((shape) => shape !== UNTYPED);
   if (first?.kind !== 'object') return first ?? UNTYPED;
   const properties = new Map<string, JsonSchema>();
-  for (const shape of branches)
+  for (const shape of all)
     if (shape.kind === 'object')
       for (const [name, property] of shape.properties) if (!properties.has(name)) properties.set(name, property);
+  const either = new Map<string, JsonSchema[]>();
+  for (const shape of alternatives)
+    if (shape.kind === 'object')
+      for (const [name, property] of shape.properties) {
+        const seen = either.get(name) ?? [];
+        if (!seen.some((other) => isDeepStrictEqual(other, property))) either.set(name, [...seen, property]);
+      }
+  for (const [name, declared] of either)
+    if (!properties.has(name)) properties.set(name, declared.length === 1 ? declared[0]! : { anyOf: declared });
   return { ...first, properties };
 }
 
