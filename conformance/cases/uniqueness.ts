@@ -11,7 +11,7 @@ import { appendPointer, getPointer, parsePointer, setPointer } from '../../lib/j
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { plainName, resourceModel, respellings, schemaAt } from '../../lib/resources.js';
 import { restShape } from '../../lib/rest-shape.js';
-import { declaredTypes, flatten } from '../../lib/schema.js';
+import { declaredTypes, flatten, subschema } from '../../lib/schema.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import type { ValidatorCache } from '../../lib/validator.js';
 import { objectProperties } from '../../lib/wire.js';
@@ -52,6 +52,11 @@ export class Stamps {
       char: String.fromCodePoint(CJK_START + (spread % CJK_SIZE)),
       index,
     };
+  }
+
+  /** Whether the value fits the schema, by the rules a valid request keeps (documented and inferred). */
+  fits(schema: JsonSchema, value: unknown): boolean {
+    return this.validators.get(schema, 'all', 'request')(value);
   }
 
   /**
@@ -108,12 +113,23 @@ const NO_SPELLINGS: ReadonlyMap<string, string> = new Map();
 /** A property named for an id: an object holding one is a record of its own, which the server may fill. */
 const ID_NAMED = /(^id$|_id$|[a-z]Id$)/;
 
+/** The list a text item is in: where it is and its schema, which the item's own schema does not see. */
+export interface TextList {
+  pointer: string;
+  schema: JsonSchema;
+}
+
+/** A text value: where it is, the text, its schema and, for an item of a list, the list. */
+export type TextLeaf = [pointer: string, text: string, schema: JsonSchema, list?: TextList];
+
 /**
  * The text values of `body` the schema declares, by JSON pointer: its own properties' and, one level
  * down, those of an object property that is no record of its own (HubSpot's `properties`, not a
  * note's `author` with its `id`). `skip` (the id) is left out, and write-only ones unless `writeOnly`
  * (a read never shows them; a write still sends them). With `respell`, a name the body spells otherwise
- * than the schema (`FriendlyName`, `friendly_name`) is read, and pointed at, as the schema's.
+ * than the schema (`FriendlyName`, `friendly_name`) is read, and pointed at, as the schema's. With
+ * `items`, the text items of a list property (`email_address: ["..."]`) are leaves too, each under its
+ * own item schema: a server may hold them unique as it does a field.
  */
 export function textLeaves(
   body: unknown,
@@ -121,8 +137,9 @@ export function textLeaves(
   skip?: string,
   writeOnly = false,
   respell = false,
-): [string, string, JsonSchema][] {
-  const leaves: [string, string, JsonSchema][] = [];
+  items = false,
+): TextLeaf[] {
+  const leaves: TextLeaf[] = [];
   const walk = (value: unknown, at: JsonSchema | undefined, pointer: string, depth: number) => {
     const flat = at ? flatten(at) : {};
     // An object typed by its branches alone (`profile: anyOf: [UserProfile, DirectoryProfile]`) has theirs.
@@ -140,6 +157,8 @@ export function textLeaves(
       // The schema read against may hold another kind there (a URL sent, an object answered): no text of it.
       const types = declaredTypes(flatten(property));
       if (typeof member === 'string' && (!types || types.has('string'))) leaves.push([where, member, property]);
+      else if (items && Array.isArray(member) && (!types || types.has('array')))
+        leaves.push(...listTexts(member, property, where));
       else if (
         depth === 0 &&
         isObject(member) &&
@@ -152,10 +171,22 @@ export function textLeaves(
   return leaves;
 }
 
+/** The text items of a list, each with the schema its position gives it (`prefixItems`, else `items`). */
+function listTexts(list: unknown[], schema: JsonSchema, pointer: string): TextLeaf[] {
+  const flat = flatten(schema);
+  return list.flatMap((item, index): TextLeaf[] => {
+    const itemSchema = subschema(flat.prefixItems?.[index] ?? flat.items);
+    const types = declaredTypes(flatten(itemSchema));
+    if (typeof item !== 'string' || (types && !types.has('string'))) return [];
+    return [[appendPointer(pointer, String(index)), item, itemSchema, { pointer, schema }]];
+  });
+}
+
 /**
  * The body with each valid text value `textLeaves` finds (not an `enum`, `const` or read-only one)
  * made its own, copied only where one changes: a stamp of the run's seed, so another run against the
- * same server (another seed) does not meet this one's values either.
+ * same server (another seed) does not meet this one's values either. The text items of a list are
+ * stamped too, under their item schema: a list of emails a server holds unique is refused as a field is.
  */
 export function stampTexts(
   body: unknown,
@@ -177,14 +208,19 @@ export function stampTexts(
     return whole;
   }
   let copy: unknown;
+  // The lists whose items were stamped, by pointer, and whether each list fits its own schema as sent.
+  const stampedLists = new Map<string, JsonSchema>();
+  const fitting = new Map<string, boolean>();
   // A write-only email a record is named by (`/contacts/{email}`) is as unique as any other.
-  for (const [pointer, value, property] of textLeaves(body, schema, undefined, true)) {
+  for (const [pointer, value, property, list] of textLeaves(body, schema, undefined, true, false, true)) {
     if (property.readOnly || property.enum || property.const !== undefined) continue;
-    const name = plainName(parsePointer(pointer).at(-1) ?? '');
+    if (list && (list.schema.readOnly || list.schema.enum || list.schema.const !== undefined)) continue;
+    const name = plainName(parsePointer(list?.pointer ?? pointer).at(-1) ?? '');
     if (scopes.has(name)) {
-      // The scope the config file gives (your own location) is the one every record is made in.
+      // The scope the config file gives (your own location) is the one every record is made in; a list
+      // of scopes is left as it is, since writing the one given into each item would make them equal.
       const given = scopes.get(name);
-      if (given !== undefined && given !== value) {
+      if (!list && given !== undefined && given !== value) {
         copy ??= structuredClone(body);
         setPointer(copy, pointer, given);
       }
@@ -192,10 +228,24 @@ export function stampTexts(
     }
     // A text holding JSON (an import's `params`) would be broken by a stamp.
     if (holdsJson(value)) continue;
-    const unique = stamps.uniqueValue(`text ${pointer}`, property, value, stamps.take());
+    if (list) {
+      // A list breaking its own rules (too many items, duplicates under `uniqueItems`) is a negative case's
+      // violation: stamping its items could mend it, so it is sent as generated.
+      if (!fitting.has(list.pointer))
+        fitting.set(list.pointer, stamps.fits(list.schema, getPointer(body, list.pointer)));
+      if (!fitting.get(list.pointer)) continue;
+    }
+    // The items of one list claim their values together, so no two of them become equal; and a value
+    // taken in one case's list is taken for every other case's list, at any position.
+    const unique = stamps.uniqueValue(`text ${list?.pointer ?? pointer}`, property, value, stamps.take());
     if (typeof unique !== 'string' || unique === value) continue;
     copy ??= structuredClone(body);
     setPointer(copy, pointer, unique);
+    if (list) stampedLists.set(list.pointer, list.schema);
+  }
+  // Each item fits its own schema; the list as a whole may still ask more (`contains`): then it keeps its texts.
+  for (const [at, listSchema] of stampedLists) {
+    if (!stamps.fits(listSchema, getPointer(copy, at))) setPointer(copy, at, structuredClone(getPointer(body, at)));
   }
   return copy ?? body;
 }
