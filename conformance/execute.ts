@@ -501,6 +501,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     }
   };
 
+  /** What accepted requests named together by reference (operation, path, referenced ids). */
+  const namedTogether = new Set<string>();
   const send = async (
     testCase: TestCase,
     resolve: Resolve,
@@ -509,11 +511,13 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   ) => {
     let usesCreatedId = false;
     let unresolved: LinkedValue | undefined;
+    const referenced: unknown[] = [];
     const resolveAndNote: Resolve = (linked) => {
       const value = resolve(linked);
       if (value === undefined) unresolved ??= linked;
       // A reference to another record is not the record the case acts on.
       if (value !== undefined && !linked.reference) usesCreatedId = true;
+      if (value !== undefined && linked.reference) referenced.push(value);
       return value;
     };
     if (planned.aborted) {
@@ -536,10 +540,17 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
           : built.notSent;
       return record({ testCase, request: placeholder(testCase), notSent, usesCreatedId: false });
     }
+    const together =
+      referenced.length > 0
+        ? `${testCase.operation.operationId} ${new URL(built.url).pathname} ${JSON.stringify(referenced)}`
+        : undefined;
+    const repeats = together !== undefined && namedTogether.has(together);
     // The burst is unpaced and measures the limit itself: its throttles are answers, not obstacles.
     const outcome = await sendPaced(built, testCase, paced, paced, planned);
     if (!outcome) return record({ testCase, request: built, notSent: stoppedReason(), usesCreatedId: false });
     const { result, throttle, timing } = outcome;
+    if (together !== undefined && 'response' in result && isSuccess(result.response.status))
+      namedTogether.add(together);
     return record({
       testCase,
       request: built,
@@ -547,6 +558,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       usesCreatedId,
       ...(known.mergeTargetId !== undefined ? { mergeTargetId: known.mergeTargetId } : {}),
       ...(known.subjectId !== undefined ? { subjectId: known.subjectId } : {}),
+      ...(repeats ? { repeatsReferences: true as const } : {}),
       ...(throttle ? { throttle } : {}),
       timing,
     });

@@ -205,6 +205,11 @@ export interface Exchange {
   mergeTargetId?: unknown;
   /** The id of the record a lifecycle step is about (made by its `about` step), when known. */
   subjectId?: unknown;
+  /**
+   * The records the body names by reference (and its path) were named together by an earlier request
+   * of the operation that was accepted: a server may refuse the repeat (a user already a member).
+   */
+  repeatsReferences?: true;
   /** Set when the answer carries the spec's rate-limit status and the case did not ask for it. */
   throttle?: ThrottleEvidence;
   /** When the (last) request was sent, epoch milliseconds, and how long until its answer was complete. */

@@ -18,6 +18,7 @@ import {
   bulkIdsPointer,
   lastSegment,
   memberships,
+  plainName,
   postUpdates,
   type RestCollection,
   restCollections,
@@ -209,8 +210,7 @@ function listPointer(schema: JsonSchema, collection: string, record: string): st
   return chosen && appendPointer(appendPointer('', chosen.wrapper), chosen.name);
 }
 
-/** A name compared without case or separators: `conversation_sid`, `ConversationSid` and `conversationSid` are one. */
-export const plainName = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+export { plainName } from './rest-shape.js';
 
 const spelled = new WeakMap<object, WeakMap<object, ReadonlyMap<string, string>>>();
 

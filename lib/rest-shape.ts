@@ -20,6 +20,9 @@ export const templateNames = (path: string): string[] =>
 /** The last word of a collection's path (`contacts` of `/v1/contacts/`), lower-cased. */
 export const lastSegment = (path: string): string => path.replace(/\/+$/, '').split('/').at(-1)?.toLowerCase() ?? '';
 
+/** A name compared without case or separators: `conversation_sid`, `ConversationSid` and `conversationSid` are one. */
+export const plainName = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+
 /** A path template as routing reads it: `/contacts/{contactId}/notes`, `/contacts/{id}/notes` and `/contacts/{id}/notes/` are one. */
 export const templateKey = (path: string): string => path.replace(/\{[^}]*\}/g, '{}').replace(/(?<=.)\/+$/, '');
 
@@ -152,11 +155,17 @@ function idPointer(
  * does not: a path parameter named for an attribute (`/contacts/{email}`) and a single value of that
  * name the create sends (`email`). The record is then found by what the client gave it.
  */
-function sentKeyPointer(idParameter: string | undefined, sent: JsonSchema | undefined): string | undefined {
-  if (idParameter === undefined || ID_NAME.test(idParameter) || !ATTRIBUTE_NAME.test(idParameter)) return undefined;
+function sentKeyPointer(
+  idParameter: string | undefined,
+  sent: JsonSchema | undefined,
+  foreign = false,
+): string | undefined {
+  if (idParameter === undefined) return undefined;
+  if (!foreign && (ID_NAME.test(idParameter) || !ATTRIBUTE_NAME.test(idParameter))) return undefined;
   const properties = sent ? objectProperties(sent) : undefined;
   if (!properties) return undefined;
-  for (const name of idNames(idParameter)) {
+  // Another collection's id (`user_id` of a membership) is sent under its own name only.
+  for (const name of foreign ? [idParameter] : idNames(idParameter)) {
     const found = scalarNamed(properties, name);
     // A read-only property is not sent: the client cannot name its record by it.
     if (found !== undefined && properties[found]!.readOnly !== true) return appendPointer('', found);
@@ -284,6 +293,9 @@ export function restCollections(spec: Spec): RestCollection[] {
   const cached = cache.get(spec);
   if (cached) return cached;
   const collections: RestCollection[] = [];
+  const creates = spec.operations
+    .filter((op) => op.method === 'post' && !restShape(op.path).idParameter)
+    .map((op) => op.path);
   for (const create of spec.operations) {
     if (create.method !== 'post' || restShape(create.path).idParameter) continue;
     const success = successSchema(create);
@@ -303,12 +315,18 @@ export function restCollections(spec: Spec): RestCollection[] {
         successSchema(op)?.schema !== undefined,
     );
     const sent = create.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
-    const pointer = idPointer(success.schema, items[0]?.idParameter, sent);
+    // An item path naming its records by another collection's id (a membership's `{user_id}`) names
+    // them by the record the create was sent, never by the membership's own id.
+    const foreign =
+      items[0] !== undefined &&
+      collectionNamed(creates, items[0].idParameter) !== undefined &&
+      collectionNamed(creates, items[0].idParameter) !== create.path;
+    const pointer = foreign ? undefined : idPointer(success.schema, items[0]?.idParameter, sent);
     const namedOtherwise =
       pointer !== undefined && items[0] !== undefined && !pathTakes(items[0], success.schema, pointer);
     // A form-only create (Stripe's way) sends the attribute too.
     const form = create.requestBody?.content.find((m) => isFormMediaType(m.mediaType))?.schema;
-    const sentKey = pointer === undefined ? sentKeyPointer(items[0]?.idParameter, sent ?? form) : undefined;
+    const sentKey = pointer === undefined ? sentKeyPointer(items[0]?.idParameter, sent ?? form, foreign) : undefined;
     const location = pointer === undefined && sentKey === undefined ? locationOf(create, success, items) : undefined;
     collections.push({
       path: create.path,
@@ -405,4 +423,27 @@ export function memberships(spec: Spec): MembershipShape[] {
   }
   membershipCache.set(spec, found);
   return found;
+}
+
+/**
+ * The collection whose records a property or parameter named for their id names (`user_id`,
+ * `organizationId`: `/users`, `/organizations`): the one whose path's last word is the name's first
+ * part, singular or plural. Undefined unless exactly one is.
+ */
+export function collectionNamedBy(spec: Spec, name: string): RestCollection | undefined {
+  const path = collectionNamed(
+    restCollections(spec).map((c) => c.path),
+    name,
+  );
+  return restCollections(spec).find((c) => c.path === path);
+}
+
+/** Of collection paths, the one a name for its records' id names (collectionNamedBy). */
+function collectionNamed(paths: readonly string[], name: string): string | undefined {
+  const word = /^(.+?)[-_]?(?:id|Id|ID)$/.exec(name)?.[1];
+  if (word === undefined) return undefined;
+  const one = plainName(word);
+  const plurals = [one, `${one}s`, `${one}es`, ...(one.endsWith('y') ? [`${one.slice(0, -1)}ies`] : [])];
+  const found = [...new Set(paths)].filter((path) => plurals.includes(plainName(lastSegment(path))));
+  return found.length === 1 ? found[0] : undefined;
 }

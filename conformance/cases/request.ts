@@ -8,9 +8,10 @@ import { escapeToken } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { isFormMediaType, isJsonMediaType } from '../../lib/media-type.js';
 import { createdIdExpression, type ResourceBinding, resourceModel, schemaAt } from '../../lib/resources.js';
-import { flatten } from '../../lib/schema.js';
+import { collectionNamedBy } from '../../lib/rest-shape.js';
+import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation, Parameter } from '../../lib/spec.js';
-import { coerceText, parameterText, serializeHeader } from '../../lib/wire.js';
+import { coerceText, objectProperties, parameterText, serializeHeader } from '../../lib/wire.js';
 import type { BodyRef, LinkedValue, PlannedBody, PlannedRequest, WireValue } from '../types.js';
 import { type BuildContext, bodyMedia, isValid, requireDeclaredPath, requireWritableBody } from './context.js';
 import { carriesCredential, credentials } from './credentials.js';
@@ -96,6 +97,7 @@ export function referencesOf(ctx: BuildContext, operation: Operation): BodyRef[]
     };
     refs.push({ pointer: `/${escapeToken(property)}`, ...('memberOf' in rule ? { each: rule.key } : {}), linked });
   }
+  refs.push(...namedByIdRefs(ctx, operation, sent, new Set(refs.map((ref) => ref.pointer))));
   const members = binding?.resource.members;
   const create = members?.ids !== undefined ? creatorOf(ctx, members.collection) : undefined;
   if (members?.ids !== undefined && create) {
@@ -107,6 +109,46 @@ export function referencesOf(ctx: BuildContext, operation: Operation): BodyRef[]
     refs.push({ pointer: members.ids, items: true, linked });
   }
   return refs;
+}
+
+/**
+ * The body's single values named for the id of another collection's records (`user_id`, one wrapper
+ * down too: `{"membership": {"organization_id": 1}}`), where the run makes such records and they
+ * fit the value's type: each is fed a record the run made, never a made-up or an example's number,
+ * which may be someone's real user.
+ */
+function namedByIdRefs(
+  ctx: BuildContext,
+  operation: Operation,
+  sent: JsonSchema | undefined,
+  declared: ReadonlySet<string>,
+): BodyRef[] {
+  const model = resourceModel(ctx.spec);
+  const own = model.get(operation.operationId)?.resource.collection;
+  const properties = (schema: JsonSchema | undefined, at: string): [string, string, JsonSchema][] =>
+    Object.entries((schema && objectProperties(schema)) ?? {}).map(([name, property]) => [
+      `${at}/${escapeToken(name)}`,
+      name,
+      property,
+    ]);
+  const top = properties(sent, '');
+  const candidates = [
+    ...top,
+    ...top.flatMap(([pointer, , property]) =>
+      mainType(flatten(property)) === 'object' ? properties(property, pointer) : [],
+    ),
+  ];
+  return candidates.flatMap(([pointer, name, property]): BodyRef[] => {
+    const collection = declared.has(pointer) ? undefined : collectionNamedBy(ctx.spec, name);
+    const create = collection && collection.path !== own ? creatorOf(ctx, collection.path) : undefined;
+    const idKind = create && model.get(create.operationId)?.idKind;
+    const type = mainType(flatten(property));
+    const fits = type === 'integer' || type === 'number' ? idKind === 'integer' : type === 'string';
+    if (!create || !fits || property.readOnly === true) return [];
+    return [
+      { pointer, linked: { sourceOperationId: create.operationId, expression: create.expression, reference: true } },
+    ];
+  });
 }
 
 /**
