@@ -10,8 +10,8 @@ import { getPointer } from '../../lib/json-pointer.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { resourceModel } from '../../lib/resources.js';
 import { isPrimitive } from '../../lib/schema.js';
-import type { Operation } from '../../lib/spec.js';
-import { roundTrip } from '../../lib/wire.js';
+import type { Operation, Parameter } from '../../lib/spec.js';
+import { roundTrip, serializeQuery } from '../../lib/wire.js';
 import type { TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, isValid } from './context.js';
 import { carriesCredential } from './credentials.js';
@@ -135,8 +135,10 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
       // ... or, unexploded, `status=` (OpenAPI gives no empty form for pipes or spaces), which most
       // servers read as one empty item: no valid request says an empty list that way.
       if (sent.present && Array.isArray(value) && value.length === 0) continue;
-      // An empty value (`?first_char=`) is one OpenAPI allows only where `allowEmptyValue` says so.
-      if (parameter.in === 'query' && text === '' && parameter.allowEmptyValue !== true) continue;
+      // An empty value (`?first_char=`) is one OpenAPI allows only where `allowEmptyValue` says so, and a
+      // list's item written as one (`?team_ids[]=`, or `status=` for `['']`) is such a value too.
+      if (parameter.in === 'query' && parameter.allowEmptyValue !== true && writesEmpty(parameter, value, text))
+        continue;
       if (sent.present && !isValid(ctx, parameter.schema, sent.value)) continue;
       if (noBody) continue;
       const request = withBody(base, bodyFor());
@@ -152,6 +154,12 @@ export function positiveCases(ctx: BuildContext, operation: Operation): Draft[] 
   if (drafts.length === 0 && !noBody)
     drafts.push({ operation, kind: 'positive', name: 'positive: valid request', request: withBody(base, bodyFor()) });
   return drafts;
+}
+
+/** Whether a query value is written with an empty value anywhere: itself, or any item of a list. */
+function writesEmpty(parameter: Parameter, value: unknown, text: string | undefined): boolean {
+  if (text !== undefined) return text === '';
+  return Array.isArray(value) && serializeQuery(parameter, value).some(([, written]) => written === '');
 }
 
 /**
