@@ -424,6 +424,24 @@ export interface ReportContext {
   interrupted?: string;
 }
 
+/**
+ * Whether a request asked about a record the run made. Its own record is the one a path value the run
+ * made names, other than a parent (the user of `/users/{user_id}/contacts/{id}`): with no such value, a
+ * value it made up there names no record of the run's, whatever parent the run made it under. A path of
+ * the run's parents and the user's values alone (`/users/{user_id}/contacts`) is about that parent.
+ */
+function reachesRecord({ usesCreatedId, testCase }: Exchange): boolean {
+  if (!usesCreatedId) return false;
+  const parameters = testCase.operation.parameters;
+  const given = (name: string): boolean =>
+    parameters.some((p) => p.in === 'path' && p.name === name && p.given === true);
+  const own = Object.entries(testCase.request.pathParams).filter(([, value]) => !('parent' in value && value.parent));
+  return (
+    own.some(([, value]) => 'sourceOperationId' in value && value.reference !== true) ||
+    own.every(([name]) => given(name))
+  );
+}
+
 function unreachedOperations(results: readonly CaseResult[]): string[] {
   const tally = new Map<string, { answered: number; missing: number }>();
   for (const { exchange } of results) {
@@ -433,7 +451,7 @@ function unreachedOperations(results: readonly CaseResult[]): string[] {
     if (testCase.kind !== 'positive' || testCase.stateful || !response || !names) continue;
     const entry = tally.get(testCase.operation.operationId) ?? { answered: 0, missing: 0 };
     entry.answered++;
-    if (response.status === 404 && !exchange.usesCreatedId) entry.missing++;
+    if (response.status === 404 && !reachesRecord(exchange)) entry.missing++;
     tally.set(testCase.operation.operationId, entry);
   }
   return [...tally].filter(([, e]) => e.answered > 0 && e.missing === e.answered).map(([operationId]) => operationId);
