@@ -297,21 +297,22 @@ export function recordProperties(schema: JsonSchema | undefined): Record<string,
 
 /**
  * The fields of `source` that the schema declares and accepts, so the answer still matches the spec.
- * Read-only ones are taken only from stored records (`fromClient: false`), never from a request.
+ * Of a request's fields (`client` given), those only the server writes are not taken: the answer
+ * shows the server's value of them, as the stored record does.
  */
 function project(
   source: StoredRecord,
   schema: JsonSchema | undefined,
   skip: string | undefined,
   request: PlanRequest,
-  fromClient: boolean,
+  client?: Writable,
 ): StoredRecord {
   const properties = recordProperties(schema);
   if (!properties) return {};
   const result: StoredRecord = {};
   for (const [key, value] of Object.entries(source)) {
     const property = own(properties, key);
-    if (key === skip || !property || (fromClient && property.readOnly)) continue;
+    if (key === skip || !property || client?.serverOwns(key)) continue;
     if (request.validators.get(property, request.rules)(value)) result[key] = value;
   }
   return result;
@@ -322,7 +323,7 @@ function project(
  * fields must not leak in), plus the required fields it lacks, taken from the documented record.
  */
 function shown(documented: StoredRecord, stored: StoredRecord, schema: JsonSchema | undefined, request: PlanRequest) {
-  const result = project(request.related(stored), schema, undefined, request, false);
+  const result = project(request.related(stored), schema, undefined, request);
   for (const name of schema ? (flatten(schema).required ?? []) : []) {
     if (!Object.hasOwn(result, name) && Object.hasOwn(documented, name)) result[name] = documented[name];
   }
@@ -516,11 +517,6 @@ function idPointerProperty(binding: ResourceBinding): string | undefined {
   return pointer === undefined ? undefined : pointer.split('/')[1];
 }
 
-/**
- * The request's fields a server keeps: those its schema lets a client send. A read-only one (an
- * id, a creation date, a folder the server assigns) or one the operation does not declare (a field
- * of another operation's body) is ignored, as a server binding the body to its model ignores it.
- */
 const NONE: ReadonlyMap<string, string> = new Map();
 
 /**
@@ -531,21 +527,69 @@ function spellingsOf(binding: ResourceBinding, sent: object, shown: object): Rea
   return binding.inferred ? respellings(sent, shown) : NONE;
 }
 
+/** What a client may write of a record, as one request schema says it. */
+interface Writable {
+  /**
+   * Each property the request may send, by the name it is sent as: the record's name for it and its
+   * schema. Undefined where the request declares no properties (its whole body is kept).
+   */
+  sent: ReadonlyMap<string, { field: string; schema: JsonSchema }> | undefined;
+  /** Whether only the server writes the record's property `name`: the client's request cannot. */
+  serverOwns(name: string): boolean;
+}
+
+/**
+ * The one place `readOnly` is judged. A client writes what the operation's request schema lets it
+ * send: a property the request declares and does not mark readOnly is the client's, kept and shown as
+ * sent and replaced or updated by a write that sends it, even where the record (answer) schema marks
+ * it readOnly, since the request is what says what the server takes (an identity's `value` is sent by
+ * its create and update and answered as readOnly). A property the record marks readOnly that the
+ * request marks readOnly too or does not declare (an id, a creation date) only the server writes.
+ */
+function writableBy(binding: ResourceBinding, request: JsonSchema | undefined): Writable {
+  const sendable = recordProperties(request);
+  const declared = recordProperties(binding.recordSchema) ?? {};
+  let sent: Map<string, { field: string; schema: JsonSchema }> | undefined;
+  if (sendable) {
+    sent = new Map();
+    const spelled = spellingsOf(binding, sendable, declared);
+    for (const [name, schema] of Object.entries(sendable))
+      if (!schema.readOnly) sent.set(name, { field: spelled.get(name) ?? name, schema });
+  }
+  const fields = new Set([...(sent?.values() ?? [])].map(({ field }) => field));
+  return { sent, serverOwns: (name) => own(declared, name)?.readOnly === true && !fields.has(name) };
+}
+
+/**
+ * The record a request's body sends and the request schema of it: inside the wrapper where the body
+ * wraps it where the answer does (`{"contact": {...}}`, JSON:API's `{"data": {...}}`).
+ */
+function sentRecord(binding: ResourceBinding, body: StoredRecord): { record: StoredRecord; schema?: JsonSchema } {
+  const pointer = binding.resource.record;
+  const wrapped = pointer === '' ? undefined : getPointer(body, pointer);
+  if (isObject(wrapped)) return { record: wrapped, schema: schemaAt(binding.requestSchema, pointer) };
+  return { record: body, schema: binding.requestSchema };
+}
+
+/** What the client may write with this request (its body's record read as `incomingRecord` reads it). */
+function writableIn(binding: ResourceBinding, request: PlanRequest): Writable {
+  return writableBy(binding, isObject(request.body) ? sentRecord(binding, request.body).schema : binding.requestSchema);
+}
+
+/**
+ * The request's fields a server keeps: those its schema lets a client send (`writableBy`). A read-only
+ * one (an id, a creation date, a folder the server assigns) or one the operation does not declare (a
+ * field of another operation's body) is ignored, as a server binding the body to its model ignores it.
+ */
 function incomingRecord(binding: ResourceBinding, request: PlanRequest): StoredRecord {
   if (!isObject(request.body)) return {};
-  // A body that wraps the record where the answer does (`{"contact": {...}}`, JSON:API's `{"data": {...}}`).
-  const pointer = binding.resource.record;
-  const wrapped = pointer === '' ? undefined : getPointer(request.body, pointer);
-  const body = isObject(wrapped) ? wrapped : request.body;
-  const sendable = recordProperties(
-    isObject(wrapped) ? schemaAt(binding.requestSchema, pointer) : binding.requestSchema,
-  );
-  if (!sendable) return composed(body, binding);
-  const spelled = spellingsOf(binding, sendable, recordProperties(binding.recordSchema) ?? {});
+  const { record, schema } = sentRecord(binding, request.body);
+  const { sent } = writableBy(binding, schema);
+  if (!sent) return composed(record, binding);
   const kept: StoredRecord = {};
-  for (const [name, value] of Object.entries(body)) {
-    const property = own(sendable, name);
-    if (property !== undefined && !property.readOnly) kept[spelled.get(name) ?? name] = value;
+  for (const [name, value] of Object.entries(record)) {
+    const writable = sent.get(name);
+    if (writable !== undefined) kept[writable.field] = value;
   }
   return composed(kept, binding);
 }
@@ -577,20 +621,18 @@ function composed(record: StoredRecord, binding: ResourceBinding): StoredRecord 
  * a field the client could have sent is sample data: it is left out, so it never joins a record unasked.
  */
 function startingRecord(documented: StoredRecord, binding: ResourceBinding, request: PlanRequest): StoredRecord {
-  const sendable = recordProperties(binding.requestSchema);
+  const { sent: sendable } = writableBy(binding, binding.requestSchema);
   if (!sendable) return documented;
   const declared = recordProperties(binding.recordSchema);
   const fields = declared ?? {};
   const required = new Set(binding.recordSchema ? (flatten(binding.recordSchema).required ?? []) : []);
   const result: StoredRecord = {};
   // A field sent under another spelling (`FriendlyName` for `friendly_name`) is the client's all the same.
-  const spelled = spellingsOf(binding, sendable, fields);
-  const sentAs = new Map([...spelled].map(([sentName, shownName]) => [shownName, sentName]));
-  const sendableNames = Object.keys(sendable).map((name) => spelled.get(name) ?? name);
-  for (const name of new Set([...Object.keys(documented), ...sendableNames])) {
-    const sent = own(sendable, sentAs.get(name) ?? name);
+  const sentAs = new Map([...sendable].map(([sentName, { field }]) => [field, sentName]));
+  for (const name of new Set([...Object.keys(documented), ...sentAs.keys()])) {
+    const sent = sendable.get(sentAs.get(name) ?? name)?.schema;
     const field = own(fields, name);
-    if (sent === undefined || sent.readOnly) {
+    if (sent === undefined) {
       // Generated data invents keys a schema leaves open: no server fills those; an example's are the vendor's.
       const invented = request.generated && field === undefined && declared !== undefined;
       if (Object.hasOwn(documented, name) && !invented) result[name] = documented[name];
@@ -718,7 +760,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
     const stored: StoredRecord = { ...documented, ...structuredClone(incoming), ...parents };
     const answer: StoredRecord = {
       ...documented,
-      ...project(incoming, binding.recordSchema, idField, request, true),
+      ...project(incoming, binding.recordSchema, idField, request, writableIn(binding, request)),
       ...parents,
     };
     if (idField) {
@@ -855,18 +897,20 @@ function readied(document: unknown, op: Record<string, unknown>, binding: Resour
 }
 
 /**
- * What only the server writes keeps its stored value through a patch: read-only properties, counts
- * of related records and of members (a patch that sets 8x8's group `contacts` to 7 must not make the
- * count disagree with the members).
+ * What only the server writes keeps its stored value through a patch: read-only properties (a JSON
+ * Patch's schema names operations, not the record's properties, so it declares none of them
+ * writable), counts of related records and of members (a patch that sets 8x8's group `contacts` to 7
+ * must not make the count disagree with the members).
  */
 function keepServerFields(updated: StoredRecord, stored: StoredRecord, binding: ResourceBinding, request: PlanRequest) {
   // A membership list is the members' to say, and a patch may change it (rejoin follows the patch).
   const memberships = new Set(
     (binding.resource.related ?? []).flatMap((rule) => ('memberOf' in rule ? [rule.field] : [])),
   );
-  const names = Object.entries(recordProperties(binding.recordSchema) ?? {})
-    .filter(([name, property]) => property.readOnly && !memberships.has(name))
-    .map(([name]) => name);
+  const { serverOwns } = writableBy(binding, undefined);
+  const names = Object.keys(recordProperties(binding.recordSchema) ?? {}).filter(
+    (name) => serverOwns(name) && !memberships.has(name),
+  );
   for (const rule of binding.resource.related ?? []) if ('count' in rule) names.push(rule.field);
   for (const name of names) {
     if (Object.hasOwn(stored, name)) updated[name] = stored[name];
@@ -978,11 +1022,12 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
   const replaced: StoredRecord = structuredClone(incomingRecord(binding, request));
-  // What the client cannot write keeps its stored value: the id, every read-only property, and the
-  // time the record was made.
+  // What the client cannot write keeps its stored value: the id, every property only the server
+  // writes (read-only and not one this request may send), and the time the record was made.
   const created = binding.timestamps?.created;
-  for (const [name, property] of Object.entries(recordProperties(binding.recordSchema) ?? {})) {
-    if ((property.readOnly || name === created) && Object.hasOwn(found.stored, name))
+  const { serverOwns } = writableIn(binding, request);
+  for (const name of Object.keys(recordProperties(binding.recordSchema) ?? {})) {
+    if ((serverOwns(name) || name === created) && Object.hasOwn(found.stored, name))
       replaced[name] = found.stored[name];
   }
   if (binding.idField) replaced[binding.idField] = found.stored[binding.idField];
