@@ -4,6 +4,7 @@
  * whose id the create's answer carries. The mock keeps state by it and the runner feeds created ids by it.
  */
 
+import { isDeepStrictEqual } from 'node:util';
 import { appendPointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { coversJson, isFormMediaType } from './media-type.js';
@@ -22,6 +23,24 @@ export const lastSegment = (path: string): string => path.replace(/\/+$/, '').sp
 
 /** A name compared without case or separators: `conversation_sid`, `ConversationSid` and `conversationSid` are one. */
 export const plainName = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+
+/**
+ * Whether a POST under a record's path is an action on that record, not a create of records of its
+ * own: it sends nothing and answers a record of the collection the path names (`POST
+ * /invitations/{id}/revoke` answering the invitation, revoked).
+ */
+function actsOnRecord(spec: Spec, post: Operation, answer: JsonSchema | undefined): boolean {
+  const segments = post.path.replace(/\/+$/, '').split('/');
+  if (post.requestBody || answer === undefined || !/^\{[^}]+\}$/.test(segments.at(-2) ?? '')) return false;
+  const parent = templateKey(segments.slice(0, -2).join('/') || '/');
+  return spec.operations.some(
+    (op) =>
+      op !== post &&
+      op.method === 'post' &&
+      templateKey(op.path) === parent &&
+      isDeepStrictEqual(successSchema(op)?.schema, answer),
+  );
+}
 
 /** A path template as routing reads it: `/contacts/{contactId}/notes`, `/contacts/{id}/notes` and `/contacts/{id}/notes/` are one. */
 export const templateKey = (path: string): string => path.replace(/\{[^}]*\}/g, '{}').replace(/(?<=.)\/+$/, '');
@@ -299,7 +318,7 @@ export function restCollections(spec: Spec): RestCollection[] {
   for (const create of spec.operations) {
     if (create.method !== 'post' || restShape(create.path).idParameter) continue;
     const success = successSchema(create);
-    if (!success) continue;
+    if (!success || actsOnRecord(spec, create, success.schema)) continue;
     const items = spec.operations.flatMap((operation) => {
       const shape = restShape(operation.path);
       const acts = operation.method !== 'post' || postUpdates(spec, operation);
