@@ -44,6 +44,8 @@ export interface ResourceBinding {
   listSchema?: JsonSchema;
   /** The record property holding its id. */
   idField?: string;
+  /** add-members, remove-members: the attribute the members' collection names its records by in paths (`username`). */
+  memberKeyField?: string;
   /** create: the runtime expression reading the new id where the answer's body does not hold it (a `Location` header). */
   idExpression?: string;
   /**
@@ -583,6 +585,9 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
   for (const binding of bindings.values()) {
     const key = binding.inferred ? keys.get(binding.resource.collection) : undefined;
     if (key !== undefined) binding.keyField = key;
+    const members = binding.inferred ? binding.resource.members : undefined;
+    const memberKey = members && keys.get(members.collection);
+    if (memberKey !== undefined) binding.memberKeyField = memberKey;
   }
   // A create answering no record (its id in `Location`) makes ids as the records' read shows them.
   for (const binding of bindings.values()) {

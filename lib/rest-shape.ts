@@ -402,11 +402,13 @@ export function memberships(spec: Spec): MembershipShape[] {
   const found: MembershipShape[] = [];
   for (const operation of spec.operations) {
     if (operation.resource) continue;
-    const bodiless = operation.requestBody === undefined;
+    // A PUT there puts the member in, whatever attributes of the membership it sends (a role); a
+    // POST does when it need send nothing (a POST with a required body there may act otherwise).
+    const optionalBody = operation.requestBody === undefined || operation.requestBody.required !== true;
     const action =
       operation.method === 'delete'
         ? 'remove-members'
-        : (operation.method === 'put' || operation.method === 'post') && bodiless
+        : operation.method === 'put' || (operation.method === 'post' && optionalBody)
           ? 'add-members'
           : undefined;
     if (!action) continue;
@@ -425,7 +427,15 @@ export function memberships(spec: Spec): MembershipShape[] {
     // Beside the holder first (`/{realm}/groups` for `/{realm}/users/{id}/groups/{groupId}`), else the only one.
     const beside = (c: RestCollection) =>
       templateKey(c.path.replace(/\/[^/]*\/*$/, '')) === templateKey(holderPath.replace(/\/[^/]*$/, ''));
-    const member = candidates.find(beside) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    // Where the segment names no collection (`/teams/{id}/members/{username}`), the one whose own
+    // paths name records by the same parameter (`/users/{username}`).
+    const byParameter = made.filter(
+      (c) => c !== holder && c.items.length > 0 && c.items.every((item) => item.idParameter === memberParameter),
+    );
+    const member =
+      candidates.find(beside) ??
+      (candidates.length === 1 ? candidates[0] : undefined) ??
+      (candidates.length === 0 && byParameter.length === 1 ? byParameter[0] : undefined);
     if (!member) continue;
     const list = spec.operations.find(
       (o) => o.method === 'get' && !o.resource && templateKey(o.path) === templateKey(listPath),

@@ -1168,8 +1168,13 @@ function planMembers(
   if (!found) return respond(binding, (body) => body);
   if ('kind' in found) return found;
   const members = binding.resource.members!;
-  const ids = memberIds(binding, request);
   const memberCollection = store.collection(members.collection);
+  // Members named by an attribute they were sent with (`/members/{username}`) are stored under their keys.
+  const ids = memberIds(binding, request).map((id) =>
+    binding.memberKeyField === undefined
+      ? id
+      : (keyed(memberCollection, binding.memberKeyField, request, id, undefined, request.parent) ?? id),
+  );
   const adding = binding.resource.action === 'add-members';
   // A path naming one member names a record, as its holder's id does: one not stored is not found,
   // whereas a body's list of ids is a batch that passes over those stored nowhere.
