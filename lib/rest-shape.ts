@@ -412,6 +412,18 @@ export function memberships(spec: Spec): MembershipShape[] {
           ? 'add-members'
           : undefined;
     if (!action) continue;
+    // A removal alone may name a pair never joined (the join made some other way, a body's ids): a
+    // removal is a membership's only beside the add on its path, which the run then makes first.
+    if (
+      action === 'remove-members' &&
+      !spec.operations.some(
+        (o) =>
+          o !== operation &&
+          templateKey(o.path) === templateKey(operation.path) &&
+          (o.method === 'put' || o.method === 'post'),
+      )
+    )
+      continue;
     const segments = operation.path.replace(/\/+$/, '').split('/');
     if (segments.length < 4) continue;
     const parameter = (segment: string | undefined) => /^\{([^}]+)\}$/.exec(segment ?? '')?.[1];

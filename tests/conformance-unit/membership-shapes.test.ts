@@ -77,3 +77,36 @@ it('a server naming members by username that never records them is caught by the
     await server.close();
   }
 });
+
+it('a removal read from a path with no add beside it is not sent a pair never joined: the 404 for it is no fault', async () => {
+  let next = 1;
+  const made = new Set<number>();
+  const server = await jsonServer(({ method, url, body }): JsonAnswer => {
+    const path = url.pathname.replace(/^\/api\/v2/, '');
+    const wrapper = path === '/users' ? 'user' : path === '/organizations' ? 'organization' : undefined;
+    if (wrapper && method === 'POST') {
+      // The document gives the creates no refusal: this one takes whatever it is sent.
+      const sent = isObject(body) ? body[wrapper] : undefined;
+      const record = { id: next++, name: isObject(sent) && typeof sent.name === 'string' ? sent.name : 'x' };
+      made.add(record.id);
+      return { status: 201, body: { [wrapper]: record } };
+    }
+    const item = /^\/(users|organizations)\/(\d+)$/.exec(path);
+    if (item) return made.has(Number(item[2])) ? { status: 200, body: {} } : { status: 404 };
+    // Nobody is in any organization: every removal names a pair never joined.
+    return { status: 404 };
+  });
+  try {
+    const run = await runConformance([
+      '--spec',
+      fixture('remove-member-alone'),
+      '--base-url',
+      server.url,
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  } finally {
+    await server.close();
+  }
+});
