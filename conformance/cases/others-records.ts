@@ -27,6 +27,44 @@ const SAFE_METHODS = new Set(['get', 'head', 'options', 'trace']);
 const idNamed = (name: string): boolean =>
   /(^|[^a-zA-Z0-9])(ids?|uuids?|guids?)$/i.test(name) || /[a-z0-9](Ids?|IDs?|Uuids?|UUIDs?|Guids?|GUIDs?)$/.test(name);
 
+/** Single values, or a list of them: what an id, or a list of ids, is written as. */
+const idValues = (member: unknown): boolean =>
+  typeof member !== 'object' ||
+  member === null ||
+  (Array.isArray(member) && member.length > 0 && member.every((item) => typeof item !== 'object' || item === null));
+
+/**
+ * Whether a body's member names records, by its name and value: the one reading of a body both its
+ * readers share, the hold on a change to others' records (othersRecordReason) and the excuse of a
+ * valid case refused for naming none (unmadeBodyIds). A member names records by an id's name (`id`,
+ * `contact_id`, `listIds`), by a name records go by (`names`: a create's own id, `ContactID` of
+ * `/Contacts/{ContactID}`, or its plural, `usernames`), or as a list of single values named for a
+ * collection (`lists`: `emails` beside `/user/emails`, ids whatever the name says). Below the top of
+ * a record's own body (`deep: 'id'`: a create's, or a write to the record its path ends in), members
+ * named like ids are its attributes (`addresses.weChatUserId`): only an `id`, or a name records go
+ * by, names one there.
+ */
+function namesRecords(
+  name: string,
+  member: unknown,
+  names: ReadonlySet<string>,
+  lists: ReadonlySet<string>,
+  deep: 'id' | 'any' = 'any',
+): boolean {
+  const plain = plainName(name);
+  const goneBy = names.has(plain) || (plain.endsWith('s') && names.has(plain.slice(0, -1)));
+  if (deep === 'id') return name === 'id' || goneBy;
+  return (
+    idNamed(name) || goneBy || (lists.has(plain) && Array.isArray(member) && member.length > 0 && idValues(member))
+  );
+}
+
+/** Whether the path ends in a record it names (`/contacts/{id}`, not `/contacts/{id}/merge`), a selector aside. */
+function namesItem(operation: Operation): boolean {
+  const named = templateNames(operation.path).filter((name) => !selector(operation, name));
+  return named.length > 0 && endsWith(operation.path, named.at(-1)!);
+}
+
 type Named = 'made' | 'yours' | 'nothing' | 'guessed';
 
 /** Why a case must not go to a target holding others' records, or undefined when it may. */
@@ -63,7 +101,7 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec):
   // The path names the run's record or yours: what the body adds to it is scoped by it, but not
   // what it points at elsewhere (`{"into": {"id": ...}}`), which must be the run's or yours too.
   const scoped = made || named.some(([, kind]) => kind === 'yours');
-  const yours = new Set(operation.parameters.filter((p) => p.given === true).map((p) => JSON.stringify(p.example)));
+  const yours = givenValues(operation);
   // A create's top-level ids (a template it starts from, an owner) are read, not changed; an action
   // that only looks like one (`POST /contacts/merge`, `/gdpr-delete`) changes what they name.
   // A create's own attributes (an owner, a template it starts from: what its record answers) are read,
@@ -71,7 +109,7 @@ export function othersRecordReason(testCase: Omit<TestCase, 'seq'>, spec: Spec):
   const creates = makesRecords(operation, spec);
   // Only the record itself (`PUT /persons/{id}`) scopes the body: an action on it (`PUT
   // /persons/{id}/merge {"merge_with_id"}`) may name a second record, which must be the run's too.
-  const item = named.length > 0 && endsWith(operation.path, named.at(-1)![0]);
+  const item = namesItem(operation);
   const top: TopIds = scoped && item ? 'none' : scoped || method === 'post' || creates ? 'foreign' : 'all';
   const answered = creates ? answeredNames(operation, spec) : undefined;
   const own = creates ? ownIdNames(operation, spec) : undefined;
@@ -387,6 +425,11 @@ export function unmadeBodyIds(operation: Operation, request: PlannedRequest, spe
   return undefined;
 }
 
+/** The values the config gives the operation's parameters (`parameters:`, your own account): records known to exist. */
+function givenValues(operation: Operation): ReadonlySet<string> {
+  return new Set(operation.parameters.filter((p) => p.given === true).map((p) => JSON.stringify(p.example)));
+}
+
 /**
  * Where a JSON body names a record neither the run made (`bound`: the pointers it filled with records
  * of its own) nor the config gives (`yours`): an id-named top-level member (as `top` says; a create's
@@ -404,24 +447,12 @@ export function bodyNamesOthers(
   lists: ReadonlySet<string> = new Set(),
 ): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  // `contacts: ["qFSq...", "3ual..."]` beside a `/contacts` collection: ids, whatever the name says.
-  const listsRecords = (name: string, member: unknown): boolean =>
-    lists.has(plainName(name)) && Array.isArray(member) && member.length > 0;
-  const given = (member: unknown): boolean => member !== null && member !== undefined;
-  const free = (pointer: string, member: unknown): boolean =>
-    given(member) &&
-    !bound.some((b) => pointer === b || pointer.startsWith(`${b}/`)) &&
-    !yours.has(JSON.stringify(member));
-  // Single values, or a list of them: what an id, or a list of ids, is written as.
-  const ids = (member: unknown): boolean =>
-    typeof member !== 'object' ||
-    member === null ||
-    (Array.isArray(member) && member.length > 0 && member.every((item) => typeof item !== 'object' || item === null));
-  if (top !== 'none' && Array.isArray(value) && value.length > 0 && ids(value) && free('', value)) return '/';
+  const free = (pointer: string, member: unknown): boolean => unbound(pointer, member, bound, yours);
+  if (top !== 'none' && Array.isArray(value) && idValues(value) && free('', value)) return '/';
   if (top !== 'none' && !Array.isArray(value)) {
     const named = Object.entries(value).find(
       ([name, member]) =>
-        (idNamed(name) || own.has(plainName(name)) || (listsRecords(name, member) && ids(member))) &&
+        namesRecords(name, member, own, lists) &&
         !(top === 'foreign' && (OWN_ID.test(name) || (answered.has(name) && !own.has(plainName(name))))) &&
         free(`/${escapeToken(name)}`, member),
     );
@@ -437,10 +468,8 @@ export function bodyNamesOthers(
     if (!Array.isArray(node) && depth > 0) {
       const named = Object.entries(node).find(
         ([name, member]) =>
-          (name === 'id' ||
-            own.has(plainName(name)) ||
-            (deep === 'any' && (idNamed(name) || listsRecords(name, member)))) &&
-          ids(member) &&
+          namesRecords(name, member, own, lists, deep) &&
+          idValues(member) &&
           free(`${pointer}/${escapeToken(name)}`, member),
       );
       if (named) return `${pointer}/${escapeToken(named[0])}`;
@@ -451,6 +480,19 @@ export function bodyNamesOthers(
     for (const [key, member] of entries) stack.push([member, `${pointer}/${escapeToken(key)}`, depth + 1]);
   }
   return undefined;
+}
+
+/**
+ * Whether a member holds a value (not null) neither the run filled with a record of its own (`bound`:
+ * the pointers it wrote them at) nor the config gives (`yours`).
+ */
+function unbound(pointer: string, member: unknown, bound: readonly string[], yours: ReadonlySet<string>): boolean {
+  return (
+    member !== null &&
+    member !== undefined &&
+    !bound.some((b) => pointer === b || pointer.startsWith(`${b}/`)) &&
+    !yours.has(JSON.stringify(member))
+  );
 }
 
 function parsed(text: string): unknown {
