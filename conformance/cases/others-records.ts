@@ -388,24 +388,22 @@ function findOwnRecordNames(operation: Operation, spec: Spec): ReadonlySet<strin
 }
 
 /**
- * Where a valid body names another record by an id the run did not bind to one of its own: a member
- * named as the spec's paths name records (`ContactID` of `/Contacts/{ContactID}`, or a list of them,
- * `contactIds`), holding a value or a list of values, at any depth.
+ * Where a valid body names a record the run did not make, read as a change's body is read for others'
+ * records (namesRecords): an id-named member (`primary_email_address_id`, `user_id`, `filter.ids`),
+ * one named as the spec's paths name records (`ContactID` of `/Contacts/{ContactID}`, or a list of
+ * them), or a list named for a collection (`DELETE /user/emails {"emails": [...]}`), at any depth,
+ * holding a value or a list of values the run did not bind to a record of its own and the config does
+ * not give. Such a value is made up: a correct server may refuse the case for naming nothing.
  */
 export function unmadeBodyIds(operation: Operation, request: PlannedRequest, spec: Spec): string | undefined {
   if (request.body?.kind !== 'value') return undefined;
-  // The record's own key is its own at the top (`username` of a user); deeper down (`company.id`) a
-  // member so named refers to another record.
-  const own = ownRecordNames(operation, spec);
-  const names = recordNames(spec);
-  if (names.size === 0) return undefined;
+  const { own, names, lists, deep, yours } = excuseReading(operation, spec);
   // The record's own id the path names it by is the path's, which the run made or was given.
   const bound = [
     request.bodyId?.pointer,
     request.keyFromPath?.pointer,
     ...(request.bodyRefs ?? []).map((ref) => ref.pointer),
   ].filter((p) => p !== undefined);
-  const scalar = (value: unknown): boolean => value !== null && typeof value !== 'object';
   const stack: [unknown, string, number][] = [[request.body.value, '', 0]];
   while (stack.length > 0) {
     const [node, pointer, depth] = stack.pop()!;
@@ -413,21 +411,70 @@ export function unmadeBodyIds(operation: Operation, request: PlannedRequest, spe
     for (const [key, member] of Array.isArray(node) ? node.entries() : Object.entries(node)) {
       const at = `${pointer}/${escapeToken(String(key))}`;
       if (bound.some((b) => at === b || at.startsWith(`${b}/`))) continue;
-      const plain = typeof key === 'string' ? plainName(key) : '';
+      // The record's own key is its own at the top (`username` of a user): a server makes the record
+      // it names, never refuses it for naming none. Named as an id (`user_id` of a membership whose
+      // item path takes it), it is another record's. An id a client gives its own record
+      // (`external_id`) is never looked up.
       const named =
-        !(depth === 0 && own.has(plain)) &&
-        (names.has(plain) || (plain.endsWith('s') && names.has(plain.slice(0, -1))));
-      const values = Array.isArray(member) ? member.length > 0 && member.every(scalar) : scalar(member);
-      if (named && values) return at;
+        typeof key === 'string' &&
+        namesRecords(key, member, names, lists, depth === 0 ? 'any' : deep) &&
+        !OWN_ID.test(key) &&
+        !(depth === 0 && own.has(plainName(key)) && !idNamed(key));
+      if (named && idValues(member) && unbound(at, member, bound, yours)) return at;
       stack.push([member, at, depth + 1]);
     }
   }
   return undefined;
 }
 
+interface ExcuseReading {
+  /** The names the operation's own record goes by (ownRecordNames). */
+  own: ReadonlySet<string>;
+  /** The names the spec's paths name records by (recordNames). */
+  names: ReadonlySet<string>;
+  /** The collections a list in the body names records of (listedCollections). */
+  lists: ReadonlySet<string>;
+  /** How a member below the top is read (namesRecords): a record's own body holds attributes there. */
+  deep: 'id' | 'any';
+  /** The values the config gives (givenValues). */
+  yours: ReadonlySet<string>;
+}
+
+const excuseReadings = new WeakMap<Operation, ExcuseReading>();
+
+/** How unmadeBodyIds reads the operation's bodies: the same for every case of it. */
+function excuseReading(operation: Operation, spec: Spec): ExcuseReading {
+  let reading = excuseReadings.get(operation);
+  if (!reading) {
+    reading = {
+      own: ownRecordNames(operation, spec),
+      names: recordNames(spec),
+      lists: listedCollections(operation, spec),
+      deep: makesRecords(operation, spec) || namesItem(operation) ? 'id' : 'any',
+      yours: givenValues(operation),
+    };
+    excuseReadings.set(operation, reading);
+  }
+  return reading;
+}
+
 /** The values the config gives the operation's parameters (`parameters:`, your own account): records known to exist. */
 function givenValues(operation: Operation): ReadonlySet<string> {
   return new Set(operation.parameters.filter((p) => p.given === true).map((p) => JSON.stringify(p.example)));
+}
+
+/**
+ * The collections a list in the operation's body names records of (collectionNames): none in a
+ * create's body, whose lists are what its record holds, nor the one a write to its path adds to
+ * (`POST /user/emails {"emails": [...]}` adds the addresses it lists, where a DELETE names those it
+ * removes).
+ */
+function listedCollections(operation: Operation, spec: Spec): ReadonlySet<string> {
+  if (makesRecords(operation, spec)) return new Set();
+  const all = collectionNames(spec);
+  if (operation.method.toLowerCase() === 'delete') return all;
+  const path = plainName(lastSegment(operation.path));
+  return all.has(path) ? new Set([...all].filter((name) => name !== path)) : all;
 }
 
 /**
