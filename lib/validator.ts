@@ -31,7 +31,7 @@ export function inInt64Range(value: number): boolean {
   return Number.isInteger(value) && value >= -(2 ** 63) && value <= 2 ** 63;
 }
 
-/** The least double above the int64 range: what a value "above the int64 range" is sent as. */
+/** The least double above the int64 range: what a value "above the int64 range" is sent as (its negation, below). */
 export const ABOVE_INT64 = 2 ** 63 + 2048;
 
 const INT64 = { type: 'number' as const, validate: inInt64Range };

@@ -153,7 +153,10 @@ export function numberViolations(flat: JsonSchema, integer: boolean): LocalVaria
     if (grid !== undefined && (direction === 1 ? grid > bound : grid < bound)) return grid;
     return r.integer ? (direction === 1 ? Math.floor(bound) + 1 : Math.ceil(bound) - 1) : bound + direction * 0.5;
   };
-  if (r.low !== undefined) {
+  // The int64 limits as doubles have no double just beyond them that JSON reads outside the range:
+  // the format's own out-of-range values stand for them (below).
+  const int64 = flat.format === 'int64';
+  if (r.low !== undefined && !(int64 && r.low === INT64.min)) {
     const value = outside(r.low, r.lowOpen, -1);
     const keyword = flat.format === 'int32' && value < INT32.min ? 'format' : boundName(r.lowOpen, 'min');
     variants.push({
@@ -162,7 +165,7 @@ export function numberViolations(flat: JsonSchema, integer: boolean): LocalVaria
       keyword,
     });
   }
-  if (r.high !== undefined) {
+  if (r.high !== undefined && !(int64 && r.high === INT64.max)) {
     const value = outside(r.high, r.highOpen, 1);
     const keyword = flat.format === 'int32' && value > INT32.max ? 'format' : boundName(r.highOpen, 'max');
     variants.push({
@@ -171,7 +174,10 @@ export function numberViolations(flat: JsonSchema, integer: boolean): LocalVaria
       keyword,
     });
   }
-  if (flat.format === 'int64') variants.push({ label: 'above the int64 range', value: ABOVE_INT64, keyword: 'format' });
+  if (int64) {
+    variants.push({ label: 'below the int64 range', value: -ABOVE_INT64, keyword: 'format' });
+    variants.push({ label: 'above the int64 range', value: ABOVE_INT64, keyword: 'format' });
+  }
   let sample: number | undefined;
   try {
     sample = sampleNumber(flat, integer);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { numberArbitrary, numberBoundaries, numberViolations, sampleNumber } from '../../lib/generators/numbers.js';
+import { inInt64Range } from '../../lib/validator.js';
 
 const values = (variants: { value: unknown }[]): unknown[] => variants.map((v) => v.value);
 
@@ -30,6 +31,17 @@ describe('numbers', () => {
     expect(values(numberBoundaries(schema, false))).toEqual([3, 9, 6]);
     expect(numberViolations(schema, false).find((v) => v.keyword === 'multipleOf')?.value).toBe(4.5);
     expect(sampleNumber({ type: 'number', multipleOf: 0.1, minimum: 0.25 }, false)).toBeCloseTo(1);
+  });
+
+  test('every int64 violation is out of the range as JSON reads it back, and says which side', () => {
+    const violations = numberViolations({ type: 'integer', format: 'int64' }, true);
+    const integers = violations.filter((v) => Number.isInteger(v.value));
+    // The doubles just past the limits the format sets print as in-range text (9223372036854775000).
+    for (const { value, label } of integers)
+      expect(inInt64Range(JSON.parse(JSON.stringify(value)) as number), label).toBe(false);
+    expect(integers.map((v) => v.label)).toEqual(['below the int64 range', 'above the int64 range']);
+    // A bound of the schema's own inside the range is violated one past it, as any bound is.
+    expect(values(numberViolations({ type: 'integer', format: 'int64', minimum: 1 }, true))).toContain(0);
   });
 
   test('int32 and int64 are integer ranges', () => {
