@@ -133,16 +133,19 @@ export function linkedParameters(spec: Spec): ReadonlyMap<string, readonly Linke
         templateKey(operation.path) === templateKey(collection.path) ? bulkIdsParameter(operation) : undefined;
       if (ids !== undefined) inferred(collection, operation, ids, false, 'query');
     }
-    // A collection nested under its records (`/contacts/{contact_id}/notes`) is fed by the same create.
-    const prefix = templateKey(collection.path);
-    const lead = prefix === '/' ? 1 : prefix.split('/').length;
-    for (const operation of spec.operations) {
-      // Segments line up one for one: the prefix's parameters may have other names here.
-      const segments = operation.path.split('/');
-      if (templateKey(segments.slice(0, lead).join('/') || '/') !== prefix) continue;
-      const [segment, ...rest] = segments.slice(lead);
-      const parameter = /^\{([^}]+)\}$/.exec(segment ?? '')?.[1];
-      if (parameter !== undefined && rest.length > 0) inferred(collection, operation, parameter, true);
+    // A collection nested under its records (`/contacts/{contact_id}/notes`, or `/teams/{id}/members`
+    // of teams made at `/orgs/{org}/teams`) is fed by the same create.
+    for (const path of [collection.path, ...(collection.flatPath !== undefined ? [collection.flatPath] : [])]) {
+      const prefix = templateKey(path);
+      const lead = prefix === '/' ? 1 : prefix.split('/').length;
+      for (const operation of spec.operations) {
+        // Segments line up one for one: the prefix's parameters may have other names here.
+        const segments = operation.path.split('/');
+        if (templateKey(segments.slice(0, lead).join('/') || '/') !== prefix) continue;
+        const [segment, ...rest] = segments.slice(lead);
+        const parameter = /^\{([^}]+)\}$/.exec(segment ?? '')?.[1];
+        if (parameter !== undefined && rest.length > 0) inferred(collection, operation, parameter, true);
+      }
     }
   }
   // The member a membership's path names (`userId` of `/groups/{groupId}/users/{userId}`) is one the

@@ -555,8 +555,11 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
       collection.sentKey !== undefined ||
       collection.location ||
       linkedId(spec, collection.create)
-    )
+    ) {
       creators.set(templateKey(collection.path), collection);
+      // Its records read at the top (`/teams/{id}` of `POST /orgs/{org}/teams`) are the same records.
+      if (collection.flatPath !== undefined) creators.set(templateKey(collection.flatPath), collection);
+    }
   }
   const bindings = new Map<string, ResourceBinding>();
   for (const operation of spec.operations) {

@@ -25,6 +25,29 @@ export const lastSegment = (path: string): string => path.replace(/\/+$/, '').sp
 export const plainName = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
 
 /**
+ * The path a collection made under a parent's record (`/orgs/{org}/teams`) would have at the top
+ * (`/teams`), where its records are read there: no create makes records at that path itself, and
+ * no other collection would be read there too.
+ */
+function flatPathOf(spec: Spec, path: string): string | undefined {
+  const flat = withoutParent(path);
+  if (flat === undefined) return undefined;
+  const creates = spec.operations.filter((op) => op.method === 'post' && !restShape(op.path).idParameter);
+  if (creates.some((op) => templateKey(op.path) === templateKey(flat))) return undefined;
+  const alike = creates.filter((op) => op.path !== path && withoutParent(op.path) === flat);
+  return alike.length === 0 ? flat : undefined;
+}
+
+/** `/orgs/{org}/teams` without its parent: `/teams`; undefined for a path under no parent's record. */
+function withoutParent(path: string): string | undefined {
+  const segments = path.replace(/\/+$/, '').split('/');
+  const at = segments.findLastIndex((segment) => /^\{[^}]+\}$/.test(segment));
+  if (at < 2 || at === segments.length - 1 || segments.slice(at + 1).some((s) => s.includes('{'))) return undefined;
+  if (!/^[^{}]+$/.test(segments[at - 1]!)) return undefined;
+  return [...segments.slice(0, at - 1), ...segments.slice(at + 1)].join('/');
+}
+
+/**
  * Whether a POST under a record's path is an action on that record, not a create of records of its
  * own: it sends nothing and answers a record of the collection the path names (`POST
  * /invitations/{id}/revoke` answering the invitation, revoked).
@@ -258,6 +281,11 @@ export interface RestCollection {
    * Nothing the create answers is fed there.
    */
   namedOtherwise?: true;
+  /**
+   * Where a collection made under a parent's record reads its records at the top instead
+   * (`POST /orgs/{org}/teams`, `GET|PATCH|DELETE /teams/{id}`): that collection path (`/teams`).
+   */
+  flatPath?: string;
   /** Operations on one item, with the path parameter that names it. */
   items: { operation: Operation; idParameter: string }[];
   /** `GET /pets`, when there is one. */
@@ -319,10 +347,12 @@ export function restCollections(spec: Spec): RestCollection[] {
     if (create.method !== 'post' || restShape(create.path).idParameter) continue;
     const success = successSchema(create);
     if (!success || actsOnRecord(spec, create, success.schema)) continue;
+    const flat = flatPathOf(spec, create.path);
+    const paths = new Set([templateKey(create.path), ...(flat !== undefined ? [templateKey(flat)] : [])]);
     const items = spec.operations.flatMap((operation) => {
       const shape = restShape(operation.path);
       const acts = operation.method !== 'post' || postUpdates(spec, operation);
-      return shape.idParameter && templateKey(shape.collection) === templateKey(create.path) && acts
+      return shape.idParameter && paths.has(templateKey(shape.collection)) && acts
         ? [{ operation, idParameter: shape.idParameter }]
         : [];
     });
@@ -354,6 +384,9 @@ export function restCollections(spec: Spec): RestCollection[] {
       ...(pointer !== undefined ? { idPointer: pointer } : {}),
       ...(sentKey !== undefined ? { sentKey } : {}),
       ...(namedOtherwise ? { namedOtherwise } : {}),
+      ...(flat !== undefined && items.some((i) => restShape(i.operation.path).collection !== create.path)
+        ? { flatPath: flat }
+        : {}),
       ...(location ? { location } : {}),
       items,
       ...(list ? { list } : {}),
@@ -433,7 +466,10 @@ export function memberships(spec: Spec): MembershipShape[] {
     if (memberParameter === undefined || holderParameter === undefined || !/^[^{}]+$/.test(named)) continue;
     const holderPath = segments.slice(0, -3).join('/') || '/';
     const listPath = segments.slice(0, -1).join('/');
-    const holder = made.find((c) => templateKey(c.path) === templateKey(holderPath));
+    const holder = made.find(
+      (c) =>
+        templateKey(c.path) === templateKey(holderPath) || templateKey(c.flatPath ?? '') === templateKey(holderPath),
+    );
     if (!holder || restCollections(spec).some((c) => templateKey(c.path) === templateKey(listPath))) continue;
     const candidates = made.filter((c) => c !== holder && lastSegment(c.path) === named.toLowerCase());
     // Beside the holder first (`/{realm}/groups` for `/{realm}/users/{id}/groups/{groupId}`), else the only one.

@@ -1,0 +1,48 @@
+/** Records made under a parent's record and read at the top (Gitea's `POST /orgs/{org}/teams`, `/teams/{id}`). */
+import { expect, it } from 'vitest';
+import { isObject } from '../../lib/json.js';
+import { startMock } from '../../mocks/server.js';
+import { type JsonAnswer, jsonServer } from '../support/json-server.js';
+import { expectFailures, runConformance, summarize } from '../support/runner.js';
+
+const SPEC = 'tests/fixtures/openapi/team-top-level-item.yaml';
+const run = (baseUrl: string) => runConformance(['--spec', SPEC, '--base-url', baseUrl, '--seed', '7', '--cleanup']);
+
+it('the mock reads the teams it made at /teams/{id}; the runner follows each and deletes it there', async () => {
+  const mock = await startMock({ port: 0, specFiles: [SPEC] });
+  try {
+    const result = await run(mock.apis[0]!.baseUrl);
+    expect(result.code, `${result.describe()}\n${summarize(result.report)}`).toBe(0);
+    expect(result.stdout).toMatch(/cleanup: [1-9]\d* records the run created deleted; 0 left behind/);
+    expect(result.stdout).toMatch(/orgGetTeam +stateful_rules +[1-9]/);
+  } finally {
+    await mock.close();
+  }
+});
+
+it('a server ignoring a team update at /teams/{id} is caught by the read after it', async () => {
+  let next = 1;
+  const teams = new Map<number, { id: number; name: string }>();
+  const server = await jsonServer(
+    ({ method, url, body, json }): JsonAnswer => {
+      const name = isObject(body) && typeof body.name === 'string' ? body.name : undefined;
+      if (/^\/api\/v1\/orgs\/[^/]+\/teams$/.test(url.pathname)) {
+        if (method !== 'POST' || !json || name === undefined) return { status: 404 };
+        const team = { id: next++, name };
+        teams.set(team.id, team);
+        return { status: 201, body: team };
+      }
+      const team = teams.get(Number(/^\/api\/v1\/teams\/(\d+)$/.exec(url.pathname)?.[1]));
+      if (!team) return { status: 404 };
+      if (method === 'DELETE') teams.delete(team.id);
+      // The fault: an update answers the team as it was, and keeps it so.
+      return method === 'DELETE' ? { status: 204 } : { status: 200, body: team };
+    },
+    { status: 404 },
+  );
+  try {
+    expectFailures(await run(`${server.url}/api/v1`), ['stateful_rules orgGetTeam']);
+  } finally {
+    await server.close();
+  }
+});
