@@ -175,13 +175,20 @@ function splitId(pointer: string): { record: string; id: string } | undefined {
   return id === undefined ? undefined : { record: tokens.map((t) => `/${t}`).join(''), id };
 }
 
-/** The array of an object named for the collection (`contacts` of `/contacts`), else its first array. */
-function arrayNamedFor(schema: JsonSchema, collection: string): string | undefined {
-  const arrays = Object.entries(objectProperties(schema) ?? {})
-    .filter(([, property]) => mainType(flatten(property)) === 'array')
-    .map(([name]) => name);
+/**
+ * The array of an object named for the collection (`contacts` of `/contacts`), else its first array
+ * of records carrying their id (`entries` after a page's `order: [{by, direction}]`), else its first.
+ */
+function arrayNamedFor(schema: JsonSchema, collection: string, id?: string): string | undefined {
+  const arrays = Object.entries(objectProperties(schema) ?? {}).filter(
+    ([, property]) => mainType(flatten(property)) === 'array',
+  );
   const last = lastSegment(collection);
-  return arrays.find((name) => name.toLowerCase() === last) ?? arrays[0];
+  const holdsIds = ([, property]: [string, JsonSchema]) => {
+    const items = flatten(property).items;
+    return id !== undefined && typeof items === 'object' && Object.hasOwn(objectProperties(items) ?? {}, id);
+  };
+  return (arrays.find(([name]) => name.toLowerCase() === last) ?? arrays.find(holdsIds) ?? arrays[0])?.[0];
 }
 
 /**
@@ -192,8 +199,8 @@ function arrayNamedFor(schema: JsonSchema, collection: string): string | undefin
  * {"results": [...], "total": 3}}` beside a create's `{"data": {...}}`), else the one array of all
  * the wrappers. Undefined where that leaves a choice.
  */
-function listPointer(schema: JsonSchema, collection: string, record: string): string | undefined {
-  const top = arrayNamedFor(schema, collection);
+function listPointer(schema: JsonSchema, collection: string, record: string, id?: string): string | undefined {
+  const top = arrayNamedFor(schema, collection, id);
   if (top !== undefined) return appendPointer('', top);
   const objects = Object.entries(objectProperties(schema) ?? {}).filter(
     ([, property]) => mainType(flatten(property)) === 'object',
@@ -281,10 +288,11 @@ function inferredList(
   base: { collection: string; record: string },
   named: string,
   filters: FilterExtension[],
+  id?: string,
 ): ResourceExtension | undefined {
   const schema = jsonSchemaOf(operation);
   if (schema === undefined) return undefined;
-  const items = mainType(flatten(schema)) === 'array' ? '' : listPointer(schema, named, base.record);
+  const items = mainType(flatten(schema)) === 'array' ? '' : listPointer(schema, named, base.record, id);
   if (items === undefined) return undefined;
   const paging = inferredPaging(operation, schema);
   const pageUrls = inferredPageUrls(paging, schema);
@@ -323,6 +331,7 @@ function inferredMembership(spec: Spec, operation: Operation): ResourceExtension
         { collection: shape.member.path, record: member.record },
         restShape(operation.path).collection,
         [{ parameter: shape.holderParameter, memberOf: shape.holder.path }],
+        member.id,
       );
       // A list of the member records themselves, told by their id: one of memberships (`{userId,
       // role}`) or of anything else lists no record by it.
@@ -372,7 +381,7 @@ function inferredResource(
       const named = bulkIdsParameter(operation);
       return named === undefined ? undefined : { ...base, action: 'delete', idsParameter: named };
     }
-    if (operation.method === 'get') return inferredList(operation, base, shape.collection, []);
+    if (operation.method === 'get') return inferredList(operation, base, shape.collection, [], id.id);
     return undefined;
   }
   const idParameter = idParameterOf(spec, operation) ?? shape.idParameter;
