@@ -113,7 +113,7 @@ const ID_NAME = /(id|uuid|guid)$/i;
  * (`petId`), its last word (`issue_number`: `number`), then `id` unless it names another attribute
  * (`/contacts/{email}` reads by the email, which an answer holding only `id` does not give).
  */
-function idNames(idParameter: string): string[] {
+function idNames(idParameter: string, collection?: string): string[] {
   const last = idParameter
     .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
     .filter(Boolean)
@@ -121,7 +121,16 @@ function idNames(idParameter: string): string[] {
     ?.toLowerCase();
   const names = [idParameter, ...(last ? [last] : [])];
   if (ID_NAME.test(idParameter) || !ATTRIBUTE_NAME.test(idParameter)) names.push('id');
+  // A bare `{id}` of `/users/{id}` may be answered as the collection's own id name (`user_id`, `userId`).
+  if (plainName(idParameter) === 'id' && collection !== undefined)
+    for (const one of singulars(lastSegment(collection))) names.push(`${one}_id`, `${one}Id`);
   return [...new Set(names)];
+}
+
+/** The singulars a collection's last word may be the plural of (`users`: `user`; `companies`: `company`). */
+function singulars(word: string): string[] {
+  const found = [word.replace(/s$/, ''), word.replace(/es$/, ''), word.replace(/ies$/, 'y')].filter((w) => w !== '');
+  return [...new Set(found)];
 }
 
 /** The property of `properties` called `name` (in any case) that holds a single value, not a record. */
@@ -148,10 +157,11 @@ function idPointer(
   schema: JsonSchema | undefined,
   idParameter: string | undefined,
   sent: JsonSchema | undefined,
+  collection?: string,
 ): string | undefined {
   const properties = schema ? objectProperties(schema) : undefined;
   if (!properties) return undefined;
-  const names = idNames(idParameter ?? 'id');
+  const names = idNames(idParameter ?? 'id', idParameter === undefined ? undefined : collection);
   for (const name of names) {
     const found = scalarNamed(properties, name);
     if (found !== undefined) return appendPointer('', found);
@@ -370,7 +380,7 @@ export function restCollections(spec: Spec): RestCollection[] {
       items[0] !== undefined &&
       collectionNamed(creates, items[0].idParameter) !== undefined &&
       collectionNamed(creates, items[0].idParameter) !== create.path;
-    const pointer = foreign ? undefined : idPointer(success.schema, items[0]?.idParameter, sent);
+    const pointer = foreign ? undefined : idPointer(success.schema, items[0]?.idParameter, sent, create.path);
     const namedOtherwise =
       pointer !== undefined && items[0] !== undefined && !pathTakes(items[0], success.schema, pointer);
     // A form-only create (Stripe's way) sends the attribute too.
