@@ -123,7 +123,8 @@ function shownStrings(
 function stamped(ctx: BuildContext, operation: Operation, body: unknown): unknown {
   const schema = bodyMedia(operation)?.schema;
   if (!schema) return body;
-  const copy = stampTexts(body, schema, ctx.stamps, recordOf(ctx, operation), scopesOf(ctx.spec));
+  const shown = resourceModel(ctx.spec).get(operation.operationId)?.recordSchema;
+  const copy = stampTexts(body, schema, ctx.stamps, recordOf(ctx, operation), scopesOf(ctx.spec), shown);
   return copy === body || isValid(ctx, schema, copy) ? copy : body;
 }
 

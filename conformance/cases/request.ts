@@ -113,7 +113,7 @@ export function referencesOf(ctx: BuildContext, operation: Operation): BodyRef[]
 
 /**
  * The body's single values named for the id of another collection's records (`user_id`, one wrapper
- * down too: `{"membership": {"organization_id": 1}}`), where the run makes such records and they
+ * down too: `{"membership": {"organization_id": 1}}`, `{"user": {"id": 1}}`), where the run makes such records and they
  * fit the value's type: each is fed a record the run made, never a made-up or an example's number,
  * which may be someone's real user.
  */
@@ -132,10 +132,17 @@ function namedByIdRefs(
       property,
     ]);
   const top = properties(sent, '');
+  // One wrapper down too, where an `id` is named by its wrapper (`{"user": {"id": ...}}` names a user).
   const candidates = [
     ...top,
-    ...top.flatMap(([pointer, , property]) =>
-      mainType(flatten(property)) === 'object' ? properties(property, pointer) : [],
+    ...top.flatMap(([pointer, wrapper, property]) =>
+      mainType(flatten(property)) === 'object'
+        ? properties(property, pointer).map(([at, name, inner]): [string, string, JsonSchema] => [
+            at,
+            name === 'id' ? `${wrapper}_id` : name,
+            inner,
+          ])
+        : [],
     ),
   ];
   return candidates.flatMap(([pointer, name, property]): BodyRef[] => {

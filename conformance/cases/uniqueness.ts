@@ -194,6 +194,7 @@ export function stampTexts(
   stamps: Stamps,
   record = '',
   scopes: ReadonlyMap<string, string | undefined> = new Map(),
+  shown?: JsonSchema,
 ): unknown {
   const at = recordIn(body, record);
   if (at !== '') {
@@ -201,7 +202,7 @@ export function stampTexts(
     // as another record's.
     const inner = schemaAt(schema, at);
     const part = getPointer(body, at);
-    const stampedPart = inner ? stampTexts(part, inner, stamps, '', scopes) : part;
+    const stampedPart = inner ? stampTexts(part, inner, stamps, '', scopes, shown) : part;
     if (stampedPart === part) return body;
     const whole = structuredClone(body);
     setPointer(whole, at, stampedPart);
@@ -237,7 +238,11 @@ export function stampTexts(
     }
     // The items of one list claim their values together, so no two of them become equal; and a value
     // taken in one case's list is taken for every other case's list, at any position.
-    const unique = stamps.uniqueValue(`text ${list?.pointer ?? pointer}`, property, value, stamps.take());
+    // A value the record shows in a format (an email `login` a request types as any text) keeps it: the
+    // server holds it to the format it shows it in.
+    const format = list ? undefined : shownFormat(shown, pointer);
+    const kept = format !== undefined && property.format === undefined ? { ...property, format } : property;
+    const unique = stamps.uniqueValue(`text ${list?.pointer ?? pointer}`, kept, value, stamps.take());
     if (typeof unique !== 'string' || unique === value) continue;
     copy ??= structuredClone(body);
     setPointer(copy, pointer, unique);
@@ -310,6 +315,14 @@ export function comparedFields(
 /** Operations that write records by the REST shape alone: which of their values a server holds unique, nobody says. */
 const WRITES: ReadonlySet<string> = new Set(['create', 'copy', 'update', 'replace']);
 
+/** The format the record as answered gives a property of its top, when it gives one. */
+function shownFormat(shown: JsonSchema | undefined, pointer: string): string | undefined {
+  const [name, ...deeper] = parsePointer(pointer);
+  const property = shown && name !== undefined && deeper.length === 0 ? objectProperties(shown)?.[name] : undefined;
+  const format = property ? flatten(property).format : undefined;
+  return typeof format === 'string' ? format : undefined;
+}
+
 /**
  * Makes the unique fields and merge keys of a body unique to one case; an invalid unique field stays
  * invalid. A record written by the REST shape alone (no `x-resource` says what a server compares) gets
@@ -328,7 +341,7 @@ export function makeUnique(
   // back (Brevo's `/contacts/{email}`): a server holding emails unique takes every case too.
   const creates = operation.method === 'post' && restShape(operation.path).idParameter === undefined;
   if (!operation.resource && (creates || (inferred?.inferred && WRITES.has(inferred.resource.action))))
-    return stampTexts(body, bodySchema, stamps, inferred?.resource.record, scopesOf(ctx.spec));
+    return stampTexts(body, bodySchema, stamps, inferred?.resource.record, scopesOf(ctx.spec), inferred?.recordSchema);
   // A JSON Patch writes unique values through its operations' paths (`replace /name`).
   if (Array.isArray(body) && operation.resource?.unique) {
     const fields = operation.resource.unique.fields;

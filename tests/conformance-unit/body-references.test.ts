@@ -181,3 +181,27 @@ describe("a membership path naming the member user (Clerk's /orgs/{org_id}/membe
     }
   });
 });
+
+it("a membership naming its user and group as objects ({user: {id}}, Box's) names the ones the run made", async () => {
+  const run = await runConformance(
+    [
+      '--spec',
+      fixture('membership-ref-objects'),
+      '--base-url',
+      'https://api.example.com',
+      '--seed',
+      '7',
+      '--live',
+      '--dry-run',
+    ],
+    { json: false },
+  );
+  expect(run.code, run.describe()).toBe(0);
+  const lines = run.stdout.split('\n');
+  const creates = lines.filter((line, i) => /^#\d+ createMembership .*positive/.test(lines[i - 1] ?? '') && line);
+  expect(creates.length).toBeGreaterThan(0);
+  for (const line of creates)
+    expect(line).toContain(
+      '{"user":{"id":"{createUser $response.body#/id}"},"group":{"id":"{createGroup $response.body#/id}"}}',
+    );
+});
