@@ -14,6 +14,7 @@ import { isFormMediaType, isJsonMediaType, mediaTypeEssence } from './media-type
 import { inferredPageUrls, inferredPaging, PAGE_MOVE, PAGE_SIZE } from './paging.js';
 import { isSuccessStatus } from './responses.js';
 import {
+  bodyMemberships,
   bulkIdsParameter,
   bulkIdsPointer,
   lastSegment,
@@ -313,6 +314,15 @@ function inferredList(
  * would declare, so the mock keeps and the runner follows them as declared ones.
  */
 function inferredMembership(spec: Spec, operation: Operation): ResourceExtension | undefined {
+  const body = bodyMemberships(spec).find((shape) => shape.operation === operation);
+  if (body && createdId(spec, body.holder) && createdId(spec, body.member))
+    return {
+      collection: body.holder.path,
+      action: body.action,
+      record: '',
+      idParameter: body.holderParameter,
+      members: { collection: body.member.path, ids: body.ids },
+    };
   for (const shape of memberships(spec)) {
     const holder = createdId(spec, shape.holder);
     const member = createdId(spec, shape.member);

@@ -534,3 +534,80 @@ function collectionNamed(paths: readonly string[], name: string): string | undef
   const found = [...new Set(paths)].filter((path) => plurals.includes(plainName(lastSegment(path))));
   return found.length === 1 ? found[0] : undefined;
 }
+
+/**
+ * A membership a body declares: `POST|PUT|DELETE /organizations/{id}/members` sending
+ * `{"members": ["u1", "u2"]}` adds (removes) the records the list names to (from) the organization
+ * its path names (Auth0's organization members). The list is the body's one list of single values;
+ * the members' collection is the one it is named for (`users`, `user_ids`), else the one the path's
+ * last word is named for, else the one the holder's member list names its items by (`user_id`).
+ */
+export interface BodyMembershipShape {
+  operation: Operation;
+  action: 'add-members' | 'remove-members';
+  holder: RestCollection;
+  holderParameter: string;
+  member: RestCollection;
+  /** Where the body lists the members' ids (`/members`). */
+  ids: string;
+}
+
+/** The pointer of the one list of single values a body is made of (`/members` of `{"members": [...]}`). */
+export function idListPointer(operation: Operation): string | undefined {
+  const schema = operation.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
+  const properties = schema ? objectProperties(schema) : undefined;
+  const lists = Object.entries(properties ?? {}).filter(([, property]) => listOfScalars(property));
+  return lists.length === 1 ? appendPointer('', lists[0]![0]) : undefined;
+}
+
+const bodyMembershipCache = new WeakMap<Spec, BodyMembershipShape[]>();
+
+export function bodyMemberships(spec: Spec): BodyMembershipShape[] {
+  const cached = bodyMembershipCache.get(spec);
+  if (cached) return cached;
+  const made = restCollections(spec).filter(
+    (c) => !c.create.resource && !c.namedOtherwise && (c.idPointer !== undefined || c.location !== undefined),
+  );
+  const paths = made.map((c) => c.path);
+  const found: BodyMembershipShape[] = [];
+  for (const operation of spec.operations) {
+    if (operation.resource || !['post', 'put', 'delete'].includes(operation.method)) continue;
+    const ids = idListPointer(operation);
+    const segments = operation.path.replace(/\/+$/, '').split('/');
+    const holderParameter = /^\{([^}]+)\}$/.exec(segments.at(-2) ?? '')?.[1];
+    const word = segments.at(-1) ?? '';
+    if (ids === undefined || holderParameter === undefined || !/^[^{}]+$/.test(word)) continue;
+    const holderPath = templateKey(segments.slice(0, -2).join('/') || '/');
+    const holder = made.find((c) => templateKey(c.path) === holderPath || templateKey(c.flatPath ?? '') === holderPath);
+    if (!holder) continue;
+    const named = (name: string) => collectionNamed(paths, `${name.replace(/(_?ids?|Ids?|s)$/, '')}_id`);
+    const list = spec.operations.find((o) => o.method === 'get' && templateKey(o.path) === templateKey(operation.path));
+    const items = list ? listItemProperties(list) : {};
+    const byItems = Object.keys(items).flatMap((name) => {
+      const path = collectionNamed(paths, name);
+      return path === undefined ? [] : [path];
+    });
+    const memberPath = named(ids.slice(1)) ?? named(word) ?? (new Set(byItems).size === 1 ? byItems[0] : undefined);
+    const member = made.find((c) => c.path === memberPath);
+    if (!member || member === holder) continue;
+    const action = operation.method === 'delete' ? 'remove-members' : 'add-members';
+    found.push({ operation, action, holder, holderParameter, member, ids });
+  }
+  bodyMembershipCache.set(spec, found);
+  return found;
+}
+
+/** The properties of the items a GET lists, at its top or in its one list property. */
+function listItemProperties(list: Operation): Record<string, JsonSchema> {
+  const schema = successSchema(list)?.schema;
+  if (!schema) return {};
+  const flat = flatten(schema);
+  const array =
+    mainType(flat) === 'array'
+      ? flat
+      : Object.values(objectProperties(schema) ?? {})
+          .map((property) => flatten(property))
+          .find((property) => mainType(property) === 'array');
+  const items = array?.items;
+  return typeof items === 'object' ? (objectProperties(items as JsonSchema) ?? {}) : {};
+}

@@ -145,6 +145,9 @@ export function makesRecords(operation: Operation, spec: Spec): boolean {
  */
 function createsRecords(operation: Operation, spec: Spec): boolean {
   if (operation.resource) return operation.resource.action === 'create' || operation.resource.action === 'copy';
+  // A POST whose body lists members to add (`{"members": [...]}`) makes no record of its own.
+  const action = resourceModel(spec).get(operation.operationId)?.resource.action;
+  if (action === 'add-members' || action === 'remove-members') return false;
   const collection = restCollections(spec).find((c) => c.create === operation);
   if (collection === undefined || (collection.items.length === 0 && collection.list === undefined)) return false;
   // An answer of single values alone (a contact's labels, `{"payload": ["vip"]}`) holds no record.
