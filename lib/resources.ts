@@ -283,6 +283,15 @@ function createdId(spec: Spec, collection: RestCollection): { record: string; id
   );
 }
 
+/** The one array among a schema's alternatives (`oneOf: [Role[], {roles, total}]`), when it has one. */
+function arrayBranch(schema: JsonSchema): JsonSchema | undefined {
+  const flat = flatten(schema);
+  const arrays = [...(flat.oneOf ?? []), ...(flat.anyOf ?? [])]
+    .map((branch) => flatten(branch))
+    .filter((branch) => mainType(branch) === 'array');
+  return arrays.length === 1 ? arrays[0] : undefined;
+}
+
 /** A GET's list of records at its top or in a wrapper, paged and filtered as its parameters suggest. */
 function inferredList(
   operation: Operation,
@@ -293,7 +302,9 @@ function inferredList(
 ): ResourceExtension | undefined {
   const schema = jsonSchemaOf(operation);
   if (schema === undefined) return undefined;
-  const items = mainType(flatten(schema)) === 'array' ? '' : listPointer(schema, named, base.record, id);
+  // An answer that is a list, or may be one (`oneOf: [Role[], {roles, total}]`, Auth0's without totals).
+  const top = mainType(flatten(schema)) === 'array' || arrayBranch(schema) !== undefined;
+  const items = top ? '' : listPointer(schema, named, base.record, id);
   if (items === undefined) return undefined;
   const paging = inferredPaging(operation, schema);
   const pageUrls = inferredPageUrls(paging, schema);
@@ -510,7 +521,7 @@ function bind(
     const whole = jsonSchemaOf(operation);
     if (whole) binding.listSchema = whole;
     const list = schemaAt(whole, resource.items);
-    const items = list ? flatten(list).items : undefined;
+    const items = list ? (arrayBranch(list) ?? flatten(list)).items : undefined;
     if (items && typeof items === 'object') binding.itemSchema = items as JsonSchema;
   }
   if (idField !== undefined) binding.idField = idField;
