@@ -325,27 +325,26 @@ function inferredList(
  * would declare, so the mock keeps and the runner follows them as declared ones.
  */
 function inferredMembership(spec: Spec, operation: Operation): ResourceExtension | undefined {
+  /** The holder's add-members or remove-members of the members a path or a body names. */
+  const change = (
+    shape: { action: 'add-members' | 'remove-members'; holder: RestCollection; holderParameter: string },
+    members: NonNullable<ResourceExtension['members']>,
+  ): ResourceExtension => ({
+    collection: shape.holder.path,
+    action: shape.action,
+    record: '',
+    idParameter: shape.holderParameter,
+    members,
+  });
   const body = bodyMemberships(spec).find((shape) => shape.operation === operation);
   if (body && createdId(spec, body.holder) && createdId(spec, body.member))
-    return {
-      collection: body.holder.path,
-      action: body.action,
-      record: '',
-      idParameter: body.holderParameter,
-      members: { collection: body.member.path, ids: body.ids },
-    };
+    return change(body, { collection: body.member.path, ids: body.ids });
   for (const shape of memberships(spec)) {
     const holder = createdId(spec, shape.holder);
     const member = createdId(spec, shape.member);
     if (!holder || !member) continue;
     if (shape.operation === operation)
-      return {
-        collection: shape.holder.path,
-        action: shape.action,
-        record: '',
-        idParameter: shape.holderParameter,
-        members: { collection: shape.member.path, parameter: shape.memberParameter },
-      };
+      return change(shape, { collection: shape.member.path, parameter: shape.memberParameter });
     if (shape.list === operation) {
       const list = inferredList(
         operation,
