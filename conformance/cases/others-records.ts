@@ -15,7 +15,7 @@ import { escapeToken } from '../../lib/json-pointer.js';
 import { linkedParameters } from '../../lib/links.js';
 import { plainName, resourceModel } from '../../lib/resources.js';
 import { isSuccessStatus } from '../../lib/responses.js';
-import { lastSegment, listOfScalars, restCollections, templateNames } from '../../lib/rest-shape.js';
+import { collectionNamedBy, lastSegment, listOfScalars, restCollections, templateNames } from '../../lib/rest-shape.js';
 import { flatten, jsonEqual, mainType, patternRegExp } from '../../lib/schema.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import { objectProperties } from '../../lib/wire.js';
@@ -407,6 +407,15 @@ export function unmadeBodyIds(operation: Operation, request: PlannedRequest, spe
     request.keyFromPath?.pointer,
     ...(request.bodyRefs ?? []).map((ref) => ref.pointer),
   ].filter((p) => p !== undefined);
+  // A member read as naming records by its id-like name alone excuses a refusal only where it names
+  // a collection of the spec (`user_id` beside `/users`), or a write to a record its path names sends
+  // it (a user's `primary_email_address_id`): a create or an event elsewhere may carry ids the client
+  // mints itself (`userId`, `messageId` of a tracked event), which name nothing a server looks up.
+  const excusable = (key: string, member: unknown): boolean =>
+    namesRecords(key, member, names, lists, 'id') ||
+    (lists.has(plainName(key)) && Array.isArray(member)) ||
+    namesItem(operation) ||
+    collectionNamedBy(spec, key) !== undefined;
   const stack: [unknown, string, number][] = [[request.body.value, '', 0]];
   while (stack.length > 0) {
     const [node, pointer, depth] = stack.pop()!;
@@ -422,7 +431,8 @@ export function unmadeBodyIds(operation: Operation, request: PlannedRequest, spe
         typeof key === 'string' &&
         namesRecords(key, member, names, lists, depth === 0 ? 'any' : deep) &&
         !OWN_ID.test(key) &&
-        !(depth === 0 && own.has(plainName(key)) && !idNamed(key));
+        !(depth === 0 && own.has(plainName(key)) && !idNamed(key)) &&
+        excusable(key, member);
       if (named && idValues(member) && unbound(at, member, bound, yours)) return at;
       stack.push([member, at, depth + 1]);
     }

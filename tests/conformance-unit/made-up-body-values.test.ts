@@ -243,3 +243,20 @@ describe("Gitea's DELETE /user/emails: the body's emails name the account's addr
     expect(failedBodies(result, 'positive_data_accepted', 'userAddEmail').some(listing)).toBe(true);
   });
 });
+
+it("ids a client mints itself (Segment's userId, messageId) excuse no refusal: a server refusing every event is caught", async () => {
+  const refusal = { status: 400, body: { error: 'broken' } };
+  const server = await jsonServer(() => refusal, refusal);
+  try {
+    const run = await runConformance([
+      '--spec',
+      'tests/fixtures/openapi/client-minted-ids.yaml',
+      '--base-url',
+      server.url,
+      ...COMMON,
+    ]);
+    expectFailures(run, ['positive_data_accepted track']);
+  } finally {
+    await server.close();
+  }
+});
