@@ -357,7 +357,20 @@ export function restCollections(spec: Spec): RestCollection[] {
     if (create.method !== 'post' || restShape(create.path).idParameter) continue;
     const success = successSchema(create);
     if (!success || actsOnRecord(spec, create, success.schema)) continue;
-    const flat = flatPathOf(spec, create.path);
+    // Read at the top only where the read there answers what the create answers (a customer's balance
+    // transactions beside the account's, `/balance_transactions/{id}`, are other records).
+    const top = flatPathOf(spec, create.path);
+    const flat =
+      top !== undefined &&
+      spec.operations.some(
+        (op) =>
+          op.method === 'get' &&
+          restShape(op.path).idParameter !== undefined &&
+          templateKey(restShape(op.path).collection) === templateKey(top) &&
+          isDeepStrictEqual(successSchema(op)?.schema, success.schema),
+      )
+        ? top
+        : undefined;
     const paths = new Set([templateKey(create.path), ...(flat !== undefined ? [templateKey(flat)] : [])]);
     const items = spec.operations.flatMap((operation) => {
       const shape = restShape(operation.path);

@@ -46,3 +46,12 @@ it('a server ignoring a team update at /teams/{id} is caught by the read after i
     await server.close();
   }
 });
+
+it("records read at the top that answer another schema are not the nested create's (Stripe's balance transactions)", async () => {
+  const run = await runConformance(
+    ['--spec', 'tests/fixtures/openapi/nested-create-other-top.yaml', '--base-url', 'http://127.0.0.1:9', '--dry-run'],
+    { json: false },
+  );
+  expect(run.code, run.describe()).toBe(0);
+  expect(run.stdout).not.toMatch(/GET \S+\/v1\/balance_transactions\/\{PostCustomersCustomerBalanceTransactions/);
+});
