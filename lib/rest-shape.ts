@@ -47,14 +47,18 @@ function withoutParent(path: string): string | undefined {
   return [...segments.slice(0, at - 1), ...segments.slice(at + 1)].join('/');
 }
 
+const COPIES = /^(copy|clone|duplicate|fork|replicate)$/i;
+
 /**
  * Whether a POST under a record's path is an action on that record, not a create of records of its
  * own: it sends nothing and answers a record of the collection the path names (`POST
- * /invitations/{id}/revoke` answering the invitation, revoked).
+ * /invitations/{id}/revoke` answering the invitation, revoked), unless its word says it makes a copy.
  */
 function actsOnRecord(spec: Spec, post: Operation, answer: JsonSchema | undefined): boolean {
   const segments = post.path.replace(/\/+$/, '').split('/');
   if (post.requestBody || answer === undefined || !/^\{[^}]+\}$/.test(segments.at(-2) ?? '')) return false;
+  // A copy answers a record like the one it names, but a new one (`/documents/{id}/duplicate`).
+  if (COPIES.test(segments.at(-1) ?? '')) return false;
   const parent = templateKey(segments.slice(0, -2).join('/') || '/');
   return spec.operations.some(
     (op) =>

@@ -1,6 +1,8 @@
 /** A bodiless POST under a record's path answering that record is an action on it (Clerk's RevokeInvitation). */
 import { expect, it } from 'vitest';
+import { isObject } from '../../lib/json.js';
 import { startMock } from '../../mocks/server.js';
+import { type JsonAnswer, jsonServer } from '../support/json-server.js';
 import { runConformance, summarize } from '../support/runner.js';
 import { sendJson } from '../support/send-json.js';
 
@@ -22,5 +24,43 @@ it('makes no record of its own: the mock lists only the invitations made, and no
     expect(run.stdout).toMatch(/left: createInvitation/);
   } finally {
     await mock.close();
+  }
+});
+
+it('a bodiless POST making a copy (/documents/{id}/duplicate) makes records: what it left is listed', async () => {
+  let next = 1;
+  const docs = new Map<number, { id: number; title: string }>();
+  const server = await jsonServer(({ method, url, body, json }): JsonAnswer => {
+    const [, , id, action] = url.pathname.split('/');
+    if (id === undefined) {
+      if (!json || !isObject(body) || typeof body.title !== 'string') return { status: 400 };
+      const doc = { id: next++, title: body.title };
+      docs.set(doc.id, doc);
+      return { status: 201, body: doc };
+    }
+    const doc = docs.get(Number(id));
+    if (!doc) return { status: 404 };
+    if (action === 'duplicate') {
+      const copy = { ...doc, id: next++ };
+      docs.set(copy.id, copy);
+      return { status: 201, body: copy };
+    }
+    if (method === 'DELETE') docs.delete(doc.id);
+    return method === 'DELETE' ? { status: 204 } : { status: 200, body: doc };
+  });
+  try {
+    const run = await runConformance([
+      '--spec',
+      'tests/fixtures/openapi/record-copy-post.yaml',
+      '--base-url',
+      server.url,
+      '--seed',
+      '7',
+      '--cleanup',
+    ]);
+    const left = run.report?.cleanup?.leftovers.map((l) => l.id) ?? [];
+    expect(new Set(left)).toEqual(new Set([...docs.keys()]));
+  } finally {
+    await server.close();
   }
 });
