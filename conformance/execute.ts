@@ -503,6 +503,10 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
 
   /** What accepted requests named together by reference (operation, path, referenced ids). */
   const namedTogether = new Set<string>();
+  /** The record each of those requests made (collection and id): its delete frees what it named. */
+  const madeTogether = new Map<string, string>();
+  const collectionOf = (testCase: TestCase) =>
+    resourceModel(options.spec).get(testCase.operation.operationId)?.resource.collection;
   const send = async (
     testCase: TestCase,
     resolve: Resolve,
@@ -512,12 +516,13 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     let usesCreatedId = false;
     let unresolved: LinkedValue | undefined;
     const referenced: unknown[] = [];
+    const acted: unknown[] = [];
     const resolveAndNote: Resolve = (linked) => {
       const value = resolve(linked);
       if (value === undefined) unresolved ??= linked;
       // A reference to another record is not the record the case acts on.
       if (value !== undefined && !linked.reference) usesCreatedId = true;
-      if (value !== undefined && linked.reference) referenced.push(value);
+      if (value !== undefined) (linked.reference ? referenced : acted).push(value);
       return value;
     };
     if (planned.aborted) {
@@ -549,8 +554,19 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     const outcome = await sendPaced(built, testCase, paced, paced, planned);
     if (!outcome) return record({ testCase, request: built, notSent: stoppedReason(), usesCreatedId: false });
     const { result, throttle, timing } = outcome;
-    if (together !== undefined && 'response' in result && isSuccess(result.response.status))
-      namedTogether.add(together);
+    if ('response' in result && isSuccess(result.response.status)) {
+      if (together !== undefined) {
+        namedTogether.add(together);
+        const id = createdId(options.spec, testCase, result.response);
+        if (id !== undefined) madeTogether.set(`${collectionOf(testCase)} ${String(id)}`, together);
+      }
+      // A deleted membership no longer holds its pair: naming it again must be taken.
+      if (deletes(testCase))
+        for (const id of acted) {
+          const key = madeTogether.get(`${collectionOf(testCase)} ${String(id)}`);
+          if (key !== undefined) namedTogether.delete(key);
+        }
+    }
     return record({
       testCase,
       request: built,

@@ -13,11 +13,13 @@ describe("a membership naming its user and organization in its body (Zendesk's o
   const SPEC = fixture('membership-body-refs');
 
   /** Users, organizations and memberships as Zendesk keeps them: one membership per pair, 422 for a second. */
-  function zendesk(fault?: 'forgets') {
+  function zendesk(fault?: 'forgets' | 'sticky') {
     let next = 1000;
     const users = new Map<number, object>();
     const orgs = new Map<number, object>();
     const memberships = new Map<number, { id: number; user_id: number; organization_id: number }>();
+    // `sticky`: a deleted membership still blocks its pair.
+    const ghosts = new Set<string>();
     const text = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 20;
     return jsonServer(
       ({ method, url, body, json }): JsonAnswer => {
@@ -38,6 +40,10 @@ describe("a membership naming its user and organization in its body (Zendesk's o
           const id = Number(item[2]);
           const record = store.get(id);
           if (!record) return { status: 404 };
+          if (method === 'DELETE' && fault === 'sticky' && item[1] === 'organization_memberships') {
+            const gone = memberships.get(id)!;
+            ghosts.add(`${gone.user_id} ${gone.organization_id}`);
+          }
           if (method === 'DELETE') store.delete(id);
           const wrapper = {
             users: 'user',
@@ -57,6 +63,7 @@ describe("a membership naming its user and organization in its body (Zendesk's o
         if (!users.has(user) || !orgs.has(org)) return { status: 422 };
         if ([...memberships.values()].some((m) => m.user_id === user && m.organization_id === org))
           return { status: 422 };
+        if (ghosts.has(`${user} ${org}`)) return { status: 422 };
         const membership = { id: next++, user_id: user, organization_id: org };
         if (fault !== 'forgets') memberships.set(membership.id, membership);
         return { status: 201, body: { organization_membership: membership } };
@@ -87,6 +94,16 @@ describe("a membership naming its user and organization in its body (Zendesk's o
       const run = await runConformance(['--spec', SPEC, '--base-url', server.url, '--seed', '7', '--cleanup']);
       expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
       expect(run.stdout).toMatch(/getMembership +resource_availability +[1-9]/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a server refusing a pair whose membership was deleted is caught: a deletion frees the pair', async () => {
+    const server = await zendesk('sticky');
+    try {
+      const args = ['--spec', SPEC, '--base-url', server.url, '--seed', '7', '--cleanup', '--concurrency', '1'];
+      expectFailures(await runConformance(args), ['positive_data_accepted createMembership']);
     } finally {
       await server.close();
     }
