@@ -504,9 +504,12 @@ export function memberships(spec: Spec): MembershipShape[] {
       templateKey(c.path.replace(/\/[^/]*\/*$/, '')) === templateKey(holderPath.replace(/\/[^/]*$/, ''));
     // Where the segment names no collection (`/teams/{id}/members/{username}`), the one whose own
     // paths name records by the same parameter (`/users/{username}`).
-    const byParameter = made.filter(
-      (c) => c !== holder && c.items.length > 0 && c.items.every((item) => item.idParameter === memberParameter),
-    );
+    // Only a parameter named for an attribute says so (`username`): a bare `{id}` names any record.
+    const byParameter = ATTRIBUTE_NAME.test(memberParameter)
+      ? made.filter(
+          (c) => c !== holder && c.items.length > 0 && c.items.every((item) => item.idParameter === memberParameter),
+        )
+      : [];
     const member =
       candidates.find(beside) ??
       (candidates.length === 1 ? candidates[0] : undefined) ??

@@ -110,3 +110,12 @@ it('a removal read from a path with no add beside it is not sent a pair never jo
     await server.close();
   }
 });
+
+it('a membership path ending in a bare {id} under a word naming no collection takes no unrelated collection', async () => {
+  const run = await runConformance(
+    ['--spec', fixture('membership-bare-id'), '--base-url', 'http://127.0.0.1:9', '--seed', '7', '--dry-run'],
+    { json: false },
+  );
+  expect(run.code, run.describe()).toBe(0);
+  expect(run.stdout).not.toMatch(/\/watchers\/\{createWebhook/);
+});
