@@ -57,6 +57,8 @@ export interface BodyRef {
   each?: string;
   items?: true;
   count?: number;
+  /** The body holds it as text though the record's id is a number (`"user_id": "7"`). */
+  text?: true;
   linked: LinkedValue;
 }
 

@@ -150,11 +150,15 @@ function namedByIdRefs(
     const create = collection && collection.path !== own ? creatorOf(ctx, collection.path) : undefined;
     const idKind = create && model.get(create.operationId)?.idKind;
     const type = mainType(flatten(property));
-    const fits = type === 'integer' || type === 'number' ? idKind === 'integer' : type === 'string';
-    if (!create || !fits || property.readOnly === true) return [];
-    return [
-      { pointer, linked: { sourceOperationId: create.operationId, expression: create.expression, reference: true } },
-    ];
+    const numeric = type === 'integer' || type === 'number';
+    if (!create || property.readOnly === true || (numeric ? idKind !== 'integer' : type !== 'string')) return [];
+    const linked: LinkedValue = {
+      sourceOperationId: create.operationId,
+      expression: create.expression,
+      reference: true,
+    };
+    // A number's id where the body takes text (`"user_id": "7"`) goes as that text.
+    return [{ pointer, ...(type === 'string' && idKind === 'integer' ? { text: true as const } : {}), linked }];
   });
 }
 

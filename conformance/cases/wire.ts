@@ -161,7 +161,7 @@ function withReferences(
       const resolved = resolve(ref.linked);
       if (resolved === undefined) continue;
       copy ??= structuredClone(value);
-      setPointer(copy, ref.pointer, resolved);
+      setPointer(copy, ref.pointer, ref.text ? String(resolved) : resolved);
       continue;
     }
     if (!Array.isArray(current)) continue;

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isObject } from '../../lib/json.js';
+import { startMock } from '../../mocks/server.js';
 import { type JsonAnswer, jsonServer } from '../support/json-server.js';
 import { expectFailures, runConformance, summarize } from '../support/runner.js';
 
@@ -221,4 +222,21 @@ it("a membership naming its user and group as objects ({user: {id}}, Box's) name
     expect(line).toContain(
       '{"user":{"id":"{createUser $response.body#/id}"},"group":{"id":"{createGroup $response.body#/id}"}}',
     );
+});
+
+it('a reference the body takes as text is sent as the text of a record\'s number ("user_id": "7")', async () => {
+  const mock = await startMock({ port: 0, specFiles: [fixture('text-ref-number-id')] });
+  try {
+    const run = await runConformance([
+      '--spec',
+      fixture('text-ref-number-id'),
+      '--base-url',
+      mock.apis[0]!.baseUrl,
+      '--seed',
+      '7',
+    ]);
+    expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+  } finally {
+    await mock.close();
+  }
 });
