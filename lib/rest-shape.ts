@@ -371,7 +371,8 @@ export function restCollections(spec: Spec): RestCollection[] {
           op.method === 'get' &&
           restShape(op.path).idParameter !== undefined &&
           templateKey(restShape(op.path).collection) === templateKey(top) &&
-          isDeepStrictEqual(successSchema(op)?.schema, success.schema),
+          // A create answering no record (its URL in `Location`) has none to compare.
+          (success.schema === undefined || isDeepStrictEqual(successSchema(op)?.schema, success.schema)),
       )
         ? top
         : undefined;

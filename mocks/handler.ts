@@ -246,11 +246,14 @@ async function answer(
 function madeLocation(request: OperationRequest, status: number, id: string | undefined): string | undefined {
   if (id === undefined) return undefined;
   const headers = documentedResponse(request.operation, status)?.headers ?? [];
-  const located = restCollections(request.api.spec).some((c) => c.create === request.operation && c.location);
-  if (!located && !headers.some((header) => header.name.toLowerCase() === 'location')) return undefined;
-  const item = templateKey(`${request.operation.path.replace(/\/+$/, '')}/{}`);
+  const collection = restCollections(request.api.spec).find((c) => c.create === request.operation);
+  if (!collection?.location && !headers.some((header) => header.name.toLowerCase() === 'location')) return undefined;
+  // Records made under a parent and read at the top (`/teams/{id}` of `POST /orgs/{org}/teams`) are there.
+  const flat =
+    collection?.flatPath !== undefined && !collection.flatPath.includes('{') ? collection.flatPath : undefined;
+  const item = templateKey(`${(flat ?? request.operation.path).replace(/\/+$/, '')}/{}`);
   if (!request.api.spec.operations.some((op) => templateKey(op.path) === item)) return undefined;
-  const base = `${apiUrl(request.api, request.headers.host)}${request.operationPath}`.replace(/\/+$/, '');
+  const base = `${apiUrl(request.api, request.headers.host)}${flat ?? request.operationPath}`.replace(/\/+$/, '');
   return `${base}/${encodeURIComponent(id)}`;
 }
 

@@ -4,6 +4,7 @@ import { isObject } from '../../lib/json.js';
 import { startMock } from '../../mocks/server.js';
 import { type JsonAnswer, jsonServer } from '../support/json-server.js';
 import { expectFailures, runConformance, summarize } from '../support/runner.js';
+import { sendJson } from '../support/send-json.js';
 
 const SPEC = 'tests/fixtures/openapi/team-top-level-item.yaml';
 const run = (baseUrl: string) => runConformance(['--spec', SPEC, '--base-url', baseUrl, '--seed', '7', '--cleanup']);
@@ -54,4 +55,30 @@ it("records read at the top that answer another schema are not the nested create
   );
   expect(run.code, run.describe()).toBe(0);
   expect(run.stdout).not.toMatch(/GET \S+\/v1\/balance_transactions\/\{PostCustomersCustomerBalanceTransactions/);
+});
+
+it('a team made under an org answering only its Location is given its URL at the top, where it reads', async () => {
+  const mock = await startMock({ port: 0, specFiles: ['tests/fixtures/openapi/location-flat.yaml'] });
+  try {
+    const base = mock.apis[0]!.baseUrl;
+    const org = (await (await sendJson(`${base}/orgs`, 'POST', { name: 'o' })).json()) as { id: number };
+    const made = await sendJson(`${base}/orgs/${org.id}/teams`, 'POST', { name: 'a' });
+    expect(made.status).toBe(201);
+    const location = made.headers.get('location')!;
+    expect(location).toMatch(new RegExp(`^${base}/teams/\\d+$`));
+    expect(await (await fetch(location)).json()).toMatchObject({ name: 'a' });
+    const result = await runConformance([
+      '--spec',
+      'tests/fixtures/openapi/location-flat.yaml',
+      '--base-url',
+      base,
+      '--seed',
+      '7',
+      '--cleanup',
+    ]);
+    expect(result.code, `${result.describe()}\n${summarize(result.report)}`).toBe(0);
+    expect(result.stdout).not.toMatch(/left: createTeam/);
+  } finally {
+    await mock.close();
+  }
 });
