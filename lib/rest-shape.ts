@@ -364,8 +364,15 @@ export function restCollections(spec: Spec): RestCollection[] {
     // Read at the top only where the read there answers what the create answers (a customer's balance
     // transactions beside the account's, `/balance_transactions/{id}`, are other records).
     const top = flatPathOf(spec, create.path);
+    // Only where the records have no item path of their own under the parent: two item paths may read
+    // two different ids of one record (GitLab's `/projects/{id}/issues/{iid}` beside `/issues/{id}`).
+    const nestedItems = spec.operations.some((op) => {
+      const shape = restShape(op.path);
+      return shape.idParameter !== undefined && templateKey(shape.collection) === templateKey(create.path);
+    });
     const flat =
       top !== undefined &&
+      !nestedItems &&
       spec.operations.some(
         (op) =>
           op.method === 'get' &&
@@ -574,10 +581,11 @@ export interface BodyMembershipShape {
 }
 
 /** The pointer of the one list of single values a body is made of (`/members` of `{"members": [...]}`). */
-export function idListPointer(operation: Operation): string | undefined {
+export function idListPointer(operation: Operation, alone = false): string | undefined {
   const schema = operation.requestBody?.content.find((m) => coversJson(m.mediaType))?.schema;
   const properties = schema ? objectProperties(schema) : undefined;
   const lists = Object.entries(properties ?? {}).filter(([, property]) => listOfScalars(property));
+  if (alone && Object.keys(properties ?? {}).length !== 1) return undefined;
   return lists.length === 1 ? appendPointer('', lists[0]![0]) : undefined;
 }
 
@@ -593,7 +601,8 @@ export function bodyMemberships(spec: Spec): BodyMembershipShape[] {
   const found: BodyMembershipShape[] = [];
   for (const operation of spec.operations) {
     if (operation.resource || !['post', 'put', 'delete'].includes(operation.method)) continue;
-    const ids = idListPointer(operation);
+    // A body made of the list alone: a create sending a list beside its fields (`assignee_ids`) is no membership.
+    const ids = idListPointer(operation, true);
     const segments = operation.path.replace(/\/+$/, '').split('/');
     const holderParameter = /^\{([^}]+)\}$/.exec(segments.at(-2) ?? '')?.[1];
     const word = segments.at(-1) ?? '';
@@ -610,7 +619,17 @@ export function bodyMemberships(spec: Spec): BodyMembershipShape[] {
     });
     const memberPath = named(ids.slice(1)) ?? named(word) ?? (new Set(byItems).size === 1 ? byItems[0] : undefined);
     const member = made.find((c) => c.path === memberPath);
-    if (!member || member === holder) continue;
+    if (!member || member === holder || templateKey(member.path) === templateKey(operation.path)) continue;
+    // The list's items must be ids of the members: no format of their own (`emails`), the ids' kind.
+    const item = objectProperties(operation.requestBody!.content.find((m) => coversJson(m.mediaType))!.schema!)?.[
+      ids.slice(1)
+    ];
+    const itemSchema = item ? flatten(flatten(item).items as JsonSchema) : undefined;
+    const memberId = member.idPointer && schemaAt(successSchema(member.create)?.schema, member.idPointer);
+    const numeric = (schema: JsonSchema | undefined) =>
+      ['integer', 'number'].includes(mainType(schema ? flatten(schema) : {}) ?? '');
+    if (!itemSchema || itemSchema.format !== undefined || (memberId && numeric(itemSchema) !== numeric(memberId)))
+      continue;
     const action = operation.method === 'delete' ? 'remove-members' : 'add-members';
     found.push({ operation, action, holder, holderParameter, member, ids });
   }

@@ -82,3 +82,24 @@ it('a team made under an org answering only its Location is given its URL at the
     await mock.close();
   }
 });
+
+it('records with item paths under their parent are not read at the top too (GitLab issues: iid there, id at the top)', async () => {
+  const run = await runConformance(
+    [
+      '--spec',
+      'tests/fixtures/openapi/nested-and-top-items.yaml',
+      '--base-url',
+      'https://api.example.com',
+      '--live',
+      '--dry-run',
+      '--seed',
+      '7',
+    ],
+    { json: false },
+  );
+  expect(run.code, run.describe()).toBe(0);
+  // No valid delete at the top is fed an id of the run's issues, nor sent: another project's issue 7 may be there.
+  const lines = run.stdout.split('\n');
+  const sent = lines.filter((line, i) => /positive/.test(lines[i - 1] ?? '') && /DELETE \S+\/issues\//.test(line));
+  expect(sent.filter((line) => !/\/projects\//.test(line))).toEqual([]);
+});

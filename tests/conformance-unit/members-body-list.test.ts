@@ -79,3 +79,23 @@ it('the mock keeps the members a run adds and passes its own run', async () => {
     await mock.close();
   }
 });
+
+it('a create sending a list of ids beside its fields, or a list of emails, is no membership', async () => {
+  for (const name of ['create-with-id-list', 'list-of-emails-body']) {
+    const mock = await startMock({ port: 0, specFiles: [`tests/fixtures/openapi/${name}.yaml`] });
+    try {
+      const run = await runConformance([
+        '--spec',
+        `tests/fixtures/openapi/${name}.yaml`,
+        '--base-url',
+        mock.apis[0]!.baseUrl,
+        '--seed',
+        '7',
+        '--cleanup',
+      ]);
+      expect(run.code, `${name}\n${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    } finally {
+      await mock.close();
+    }
+  }
+});
