@@ -17,6 +17,7 @@ import {
   bodyMemberships,
   bulkIdsParameter,
   bulkIdsPointer,
+  copiedRecord,
   lastSegment,
   memberships,
   plainName,
@@ -386,6 +387,11 @@ function inferredResource(
 ): ResourceExtension | undefined {
   const membership = inferredMembership(spec, operation);
   if (membership) return membership;
+  const copied = copiedRecord(spec, operation);
+  const source = copied && creators.get(templateKey(copied.path));
+  const sourceId = source && createdId(spec, source);
+  if (copied && source && sourceId)
+    return { collection: source.path, action: 'copy', record: sourceId.record, idParameter: copied.idParameter };
   const shape = restShape(operation.path);
   const collection = creators.get(templateKey(shape.collection));
   if (!collection) return undefined;

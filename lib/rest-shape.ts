@@ -50,6 +50,20 @@ function withoutParent(path: string): string | undefined {
 const COPIES = /^(copy|clone|duplicate|fork|replicate)$/i;
 
 /**
+ * The path of the collection a bodiless POST under one of its records copies that record into
+ * (`/documents` of `POST /documents/{id}/duplicate` answering a document), with the parameter
+ * naming the record copied.
+ */
+export function copiedRecord(spec: Spec, post: Operation): { path: string; idParameter: string } | undefined {
+  const segments = post.path.replace(/\/+$/, '').split('/');
+  const idParameter = /^\{([^}]+)\}$/.exec(segments.at(-2) ?? '')?.[1];
+  if (post.method !== 'post' || idParameter === undefined || !COPIES.test(segments.at(-1) ?? '')) return undefined;
+  const answer = successSchema(post)?.schema;
+  if (!answer || !actsOnRecord(spec, post, answer)) return undefined;
+  return { path: segments.slice(0, -2).join('/') || '/', idParameter };
+}
+
+/**
  * Whether a POST under a record's path is an action on that record, not a create of records of its
  * own: it sends nothing and answers a record of the collection the path names (`POST
  * /invitations/{id}/revoke` answering the invitation, revoked), unless its word says it makes a copy.
@@ -57,8 +71,9 @@ const COPIES = /^(copy|clone|duplicate|fork|replicate)$/i;
 function actsOnRecord(spec: Spec, post: Operation, answer: JsonSchema | undefined): boolean {
   const segments = post.path.replace(/\/+$/, '').split('/');
   if (post.requestBody || answer === undefined || !/^\{[^}]+\}$/.test(segments.at(-2) ?? '')) return false;
-  // A copy answers a record like the one it names, but a new one (`/documents/{id}/duplicate`).
-  if (COPIES.test(segments.at(-1) ?? '')) return false;
+  // A copy answers a record like the one it names, but a new one (`/documents/{id}/duplicate`): it
+  // makes one of that collection's records (copiedCollection), none of its own.
+  if (COPIES.test(segments.at(-1) ?? '')) return true;
   const parent = templateKey(segments.slice(0, -2).join('/') || '/');
   return spec.operations.some(
     (op) =>
