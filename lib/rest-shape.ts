@@ -334,9 +334,11 @@ function pathTakes(item: RestCollection['items'][number], answer: JsonSchema | u
   const parameter = item.operation.parameters.find((p) => p.in === 'path' && p.name === item.idParameter)?.schema;
   const id = schemaAt(answer, pointer);
   if (!parameter || !id) return true;
-  const numeric = (schema: JsonSchema) => ['integer', 'number'].includes(mainType(flatten(schema)) ?? '');
   return numeric(parameter) === numeric(id);
 }
+
+/** Whether a schema's values are numbers (an integer id), not text. */
+const numeric = (schema: JsonSchema): boolean => ['integer', 'number'].includes(mainType(flatten(schema)) ?? '');
 
 /**
  * Where a create answering no id says where the new record is: its `Location` header (RFC 9110,
@@ -573,8 +575,10 @@ function collectionNamed(paths: readonly string[], name: string): string | undef
   const word = /^(.+?)[-_]?(?:id|Id|ID)$/.exec(name)?.[1];
   if (word === undefined) return undefined;
   const one = plainName(word);
-  const plurals = [one, `${one}s`, `${one}es`, ...(one.endsWith('y') ? [`${one.slice(0, -1)}ies`] : [])];
-  const found = [...new Set(paths)].filter((path) => plurals.includes(plainName(lastSegment(path))));
+  const found = [...new Set(paths)].filter((path) => {
+    const last = plainName(lastSegment(path));
+    return last === one || singulars(last).includes(one);
+  });
   return found.length === 1 ? found[0] : undefined;
 }
 
@@ -641,8 +645,6 @@ export function bodyMemberships(spec: Spec): BodyMembershipShape[] {
     ];
     const itemSchema = item ? flatten(flatten(item).items as JsonSchema) : undefined;
     const memberId = member.idPointer && schemaAt(successSchema(member.create)?.schema, member.idPointer);
-    const numeric = (schema: JsonSchema | undefined) =>
-      ['integer', 'number'].includes(mainType(schema ? flatten(schema) : {}) ?? '');
     if (!itemSchema || itemSchema.format !== undefined || (memberId && numeric(itemSchema) !== numeric(memberId)))
       continue;
     const action = operation.method === 'delete' ? 'remove-members' : 'add-members';
