@@ -9,7 +9,8 @@
  *    per-round ratios. Goal: runner time within 1.2x of the floor.
  * 2. `npm run check:mock` from a cold process: the mock in a child on a free port, every API of
  *    conformance.config.yaml in one runner process, the mock stopped; timed from spawning it to
- *    its exit, start-up included. Goal: under 2 s. Median of BENCH_MOCK_ROUNDS runs (default 3).
+ *    its exit, start-up included. Goal: under 2 s. Median of BENCH_MOCK_ROUNDS runs (default 3),
+ *    each beside one as `node --turbofan` (the baseline of the script's V8 flags).
  * 3. For comparison, the way it was done before the config file: the mock CLI until it is ready,
  *    then one `conformance` process per spec, all four at once.
  * BENCH_SKIP_OVERHEAD=1 skips 1, BENCH_SKIP_MOCK=1 skips 2 and 3.
@@ -303,23 +304,35 @@ async function fourSpecsAgainstMock(): Promise<void> {
 
 /**
  * `npm run check:mock` as a user runs it, from a cold process (the compiled script, as the npm
- * script runs it, without npm's own start-up): spawn to exit.
+ * script runs it, without npm's own start-up): spawn to exit. Each round also runs it as
+ * `node --turbofan` (V8's optimising compiler on in both processes, whatever the core count), the
+ * baseline of its V8 flags (scripts/check-mock.ts, shortRunFlags); the two alternate which goes first.
  */
 async function checkMockCold(): Promise<void> {
-  const runs: { wall: number; code: number | null; verdict: string }[] = [];
-  for (let round = 0; round < MOCK_ROUNDS; round++) {
+  const cold = async (args: string[]) => {
     let verdict = '';
     const started = performance.now();
-    const code = await runChild(['dist/scripts/check-mock.js'], (line) => {
+    const code = await runChild([...args, 'dist/scripts/check-mock.js'], (line) => {
       if (/^(PASSED|FAILED) · \d+ APIs/.test(line)) verdict = line;
     }).done;
-    runs.push({ wall: performance.now() - started, code, verdict });
+    return { wall: performance.now() - started, code, verdict };
+  };
+  const runs: Awaited<ReturnType<typeof cold>>[] = [];
+  const baseline: Awaited<ReturnType<typeof cold>>[] = [];
+  for (let round = 0; round < MOCK_ROUNDS; round++) {
+    if (round % 2 === 1) baseline.push(await cold(['--turbofan']));
+    runs.push(await cold([]));
+    if (round % 2 === 0) baseline.push(await cold(['--turbofan']));
   }
   const walls = runs.map((r) => r.wall);
+  const turbofan = baseline.map((r) => r.wall);
   console.log(
     `npm run check:mock (node dist/scripts/check-mock.js), cold: ${fmt(median(walls))} median of ${runs.length} (${walls.map(fmt).join(', ')}) from spawn to exit; goal < 2 s`,
   );
   console.log(`  exit ${runs.map((r) => r.code).join(', ')} · ${runs[0]?.verdict ?? ''}`);
+  console.log(
+    `  the same with TurboFan in both processes (node --turbofan): ${fmt(median(turbofan))} median (${turbofan.map(fmt).join(', ')}), ${(median(turbofan) / median(walls)).toFixed(2)}x; exit ${baseline.map((r) => r.code).join(', ')}`,
+  );
 }
 
 if (process.argv.includes(SERVE_FLAG)) serve();

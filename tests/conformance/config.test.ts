@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../conformance/cli.js';
 import { CONFIG_SCHEMA, loadConfig } from '../../conformance/config.js';
 import { type RunningMock, startMock } from '../../mocks/server.js';
-import { checkMock } from '../../scripts/check-mock.js';
+import { checkMock, shortRunFlags } from '../../scripts/check-mock.js';
 import { REPO_ROOT } from '../support/reference-server.js';
 import { STACK_FRAME } from '../support/runner.js';
 
@@ -529,6 +529,16 @@ apis:
 });
 
 describe('npm run check:mock', () => {
+  test('runs both processes without TurboFan on two cores or fewer, unless node was given tiering flags', () => {
+    expect(shortRunFlags(2, [])).toEqual({ mock: ['--no-opt'], here: ['--no-opt'] });
+    expect(shortRunFlags(1, ['--max-old-space-size=512'])).toEqual({ mock: ['--no-opt'], here: ['--no-opt'] });
+    expect(shortRunFlags(4, [])).toEqual({ mock: [], here: [] });
+    // Flags given to node hold in this process already; the mock gets the same.
+    expect(shortRunFlags(2, ['--turbofan'])).toEqual({ mock: ['--turbofan'], here: [] });
+    expect(shortRunFlags(8, ['--no-opt', '--inspect'])).toEqual({ mock: ['--no-opt'], here: [] });
+    expect(shortRunFlags(2, ['--max-opt=2', '--maglev'])).toEqual({ mock: ['--max-opt=2', '--maglev'], here: [] });
+  });
+
   test('starts the mock on a free port, runs the shipped config against it, stops it, exits with the run', async () => {
     let stdout = '';
     let stderr = '';
