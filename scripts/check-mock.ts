@@ -34,7 +34,7 @@ const TIERING_FLAG = /^--(no-)?(opt|turbofan|maglev)$|^--max-opt=/;
 export function shortRunFlags(cores: number, execArgv: readonly string[]): { mock: string[]; here: string[] } {
   const given = execArgv.filter((flag) => TIERING_FLAG.test(flag));
   if (given.length > 0) return { mock: given, here: [] };
-  const flags = cores <= 2 ? ['--no-opt'] : [];
+  const flags = cores <= 2 ? ['--no-turbofan'] : [];
   return { mock: flags, here: flags };
 }
 

@@ -530,8 +530,11 @@ apis:
 
 describe('npm run check:mock', () => {
   test('runs both processes without TurboFan on two cores or fewer, unless node was given tiering flags', () => {
-    expect(shortRunFlags(2, [])).toEqual({ mock: ['--no-opt'], here: ['--no-opt'] });
-    expect(shortRunFlags(1, ['--max-old-space-size=512'])).toEqual({ mock: ['--no-opt'], here: ['--no-opt'] });
+    expect(shortRunFlags(2, [])).toEqual({ mock: ['--no-turbofan'], here: ['--no-turbofan'] });
+    expect(shortRunFlags(1, ['--max-old-space-size=512'])).toEqual({
+      mock: ['--no-turbofan'],
+      here: ['--no-turbofan'],
+    });
     expect(shortRunFlags(4, [])).toEqual({ mock: [], here: [] });
     // Flags given to node hold in this process already; the mock gets the same.
     expect(shortRunFlags(2, ['--turbofan'])).toEqual({ mock: ['--turbofan'], here: [] });
