@@ -74,6 +74,13 @@ export interface ResourceBinding {
   parentParameters?: string[];
   /** Schema of the request body (JSON, else a form), which says what a client can send of a record. */
   requestSchema?: JsonSchema;
+  /**
+   * The collection at the top whose records this collection's are, where a create under a parent's
+   * record makes records a top-level collection with its own create reads and deletes (the REST
+   * shape's `sameRecordsAs`): the mock keeps them there, the runner reads and deletes them there
+   * where no item path under the parent does.
+   */
+  sameRecordsAs?: string;
 }
 
 export { schemaAt } from './wire.js';
@@ -607,6 +614,12 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
     const location = operation.resource ? undefined : creators.get(templateKey(resource.collection))?.location;
     if (resource.action === 'create' && location) binding.idExpression = location.expression;
     bindings.set(operation.operationId, binding);
+  }
+  // Records a create under a parent's record makes for a collection at the top are that collection's.
+  for (const binding of bindings.values()) {
+    const collection = binding.inferred ? creators.get(templateKey(binding.resource.collection)) : undefined;
+    const top = collection?.sameRecordsAs;
+    if (top !== undefined && creators.get(templateKey(top))?.path === top) binding.sameRecordsAs = top;
   }
   // A collection whose item path its create's link fills from what the create sent
   // (`$request.body#/email`, written in the document or read from the REST shape) keeps its records by it.

@@ -5,7 +5,7 @@
  */
 
 import { isDeepStrictEqual } from 'node:util';
-import { appendPointer } from './json-pointer.js';
+import { appendPointer, parsePointer } from './json-pointer.js';
 import type { JsonSchema } from './json-schema.js';
 import { coversJson, isFormMediaType } from './media-type.js';
 import { escapeRegExp } from './regexp.js';
@@ -40,11 +40,23 @@ function flatPathOf(spec: Spec, path: string): string | undefined {
 
 /** `/orgs/{org}/teams` without its parent: `/teams`; undefined for a path under no parent's record. */
 function withoutParent(path: string): string | undefined {
+  return lastParent(path)?.flat;
+}
+
+/**
+ * The last parent a path goes on under (`org` of `/orgs/{org}/teams`, named by the word `orgs`) and
+ * the path without it (`/teams`); undefined for a path under no parent's record.
+ */
+function lastParent(path: string): { flat: string; parameter: string; word: string } | undefined {
   const segments = path.replace(/\/+$/, '').split('/');
   const at = segments.findLastIndex((segment) => /^\{[^}]+\}$/.test(segment));
   if (at < 2 || at === segments.length - 1 || segments.slice(at + 1).some((s) => s.includes('{'))) return undefined;
   if (!/^[^{}]+$/.test(segments[at - 1]!)) return undefined;
-  return [...segments.slice(0, at - 1), ...segments.slice(at + 1)].join('/');
+  return {
+    flat: [...segments.slice(0, at - 1), ...segments.slice(at + 1)].join('/'),
+    parameter: segments[at]!.slice(1, -1),
+    word: segments[at - 1]!,
+  };
 }
 
 const COPIES = /^(copy|clone|duplicate|fork|replicate)$/i;
@@ -315,6 +327,12 @@ export interface RestCollection {
    * (`POST /orgs/{org}/teams`, `GET|PATCH|DELETE /teams/{id}`): that collection path (`/teams`).
    */
   flatPath?: string;
+  /**
+   * Where a collection made under a parent's record makes the records of a collection at the top that
+   * has a create of its own (`POST /users/{user_id}/organization_memberships` beside
+   * `POST /organization_memberships` and `/organization_memberships/{id}`): that collection's path.
+   */
+  sameRecordsAs?: string;
   /** Operations on one item, with the path parameter that names it. */
   items: { operation: Operation; idParameter: string }[];
   /** `GET /pets`, when there is one. */
@@ -444,8 +462,52 @@ export function restCollections(spec: Spec): RestCollection[] {
       ...(list ? { list } : {}),
     });
   }
+  for (const collection of collections) {
+    const top = sameRecordsAt(collection, collections);
+    if (top !== undefined) collection.sameRecordsAs = top;
+  }
   cache.set(spec, collections);
   return collections;
+}
+
+/**
+ * The path of the collection at the top whose records a create under a parent's record makes too,
+ * where all the document shows says they are one: the top's create answers the very same schema,
+ * with the id in the same place (so an item path under the parent, where there is one, names the
+ * record by the same id as the top's), and that record names the parent the nested path names, as a
+ * value of the parameter's kind (a membership's `user_id` of `/users/{user_id}/...`). The runner
+ * deletes such records at the top, by the id the nested create answered: on a live target a wrong
+ * guess would delete another record that shares the number, so anything less is no match (a nested
+ * create answering another schema than the top's makes other records; an item path under the parent
+ * naming them by another id, a number within the parent, `{iid}`, numbers them apart from the top).
+ */
+function sameRecordsAt(nested: RestCollection, collections: readonly RestCollection[]): string | undefined {
+  const parent = lastParent(nested.path);
+  if (parent === undefined || nested.idPointer === undefined || nested.flatPath !== undefined) return undefined;
+  const top = collections.find((c) => c !== nested && templateKey(c.path) === templateKey(parent.flat));
+  const answer = successSchema(nested.create)?.schema;
+  if (
+    top === undefined ||
+    top.idPointer !== nested.idPointer ||
+    answer === undefined ||
+    !isDeepStrictEqual(successSchema(top.create)?.schema, answer)
+  )
+    return undefined;
+  const tokens = parsePointer(nested.idPointer);
+  const idField = tokens.pop();
+  const properties = objectProperties(schemaAt(answer, tokens.map((t) => `/${t}`).join('')) ?? {}) ?? {};
+  // `{user_id}` names the record's `user_id` (`userId`); a bare `{id}` under `/users` its `user_id` too.
+  const names =
+    plainName(parent.parameter) === 'id'
+      ? singulars(plainName(parent.word)).map((one) => `${one}id`)
+      : [plainName(parent.parameter)];
+  const declared = nested.create.parameters.find((p) => p.in === 'path' && p.name === parent.parameter)?.schema;
+  const field = Object.keys(properties).find(
+    (name) => name !== idField && names.includes(plainName(name)) && scalarNamed(properties, name) === name,
+  );
+  if (field === undefined || declared === undefined || numeric(declared) !== numeric(properties[field]!))
+    return undefined;
+  return top.path;
 }
 
 /**

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../lib/json.js';
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { resourceModel, schemaAt } from '../../lib/resources.js';
-import { buildSpec, type Spec } from '../../lib/spec.js';
+import { buildSpec, loadSpec, type Spec } from '../../lib/spec.js';
 
 const body = (schema: JsonObject, example?: unknown) => ({
   content: { 'application/json': { schema, ...(example !== undefined ? { example } : {}) } },
@@ -203,6 +203,18 @@ describe('a declaration wins over the shape', () => {
 
   it('an id carried in the body names no id parameter', () => {
     expect(model.get('findContact')!.idParameter).toBeUndefined();
+  });
+});
+
+describe('records a create under a parent makes for a collection at the top', () => {
+  it('every operation of the nested collection names the top one as where its records are; the top ones name none', async () => {
+    const model = resourceModel(await loadSpec('tests/fixtures/openapi/nested-create-nested-delete.yaml'));
+    const named = (id: string) => [model.get(id)!.resource.collection, model.get(id)!.sameRecordsAs];
+    for (const id of ['createUserMembership', 'getUserMembership', 'deleteUserMembership'])
+      expect(named(id)).toEqual(['/users/{user_id}/organization_memberships', '/organization_memberships']);
+    for (const id of ['createMembership', 'getMembership', 'deleteMembership', 'createUser'])
+      expect(model.get(id)!.sameRecordsAs).toBeUndefined();
+    expect(model.get('createUserMembership')!.parentParameters).toEqual(['user_id']);
   });
 });
 

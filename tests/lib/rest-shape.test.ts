@@ -193,3 +193,72 @@ describe('bulkIdsParameter', () => {
     expect(bulkIdsParameter(deleting([query('ids', { type: 'integer' })]))).toBeUndefined();
   });
 });
+
+describe('sameRecordsAs: a create under a parent making the records of a collection at the top', () => {
+  const integer = { type: 'integer' };
+  const membership = (properties: JsonObject = { id: integer, user_id: integer, role: { type: 'string' } }) => ({
+    type: 'object',
+    properties: { organization_membership: { type: 'object', properties } },
+  });
+  const item = { get: { operationId: 'getMembership', responses: ok } };
+  /** `POST /organization_memberships` and `/users/{user}/organization_memberships` (named `parent`), as the parts say. */
+  const shapes = ({
+    top = membership(),
+    nested = membership(),
+    parent = 'user_id',
+    parentSchema = integer,
+    nestedItem,
+  }: {
+    top?: JsonObject;
+    nested?: JsonObject;
+    parent?: string;
+    parentSchema?: JsonObject;
+    nestedItem?: string;
+  } = {}) =>
+    restCollections(
+      spec({
+        '/users': {
+          post: { operationId: 'createUser', responses: created({ type: 'object', properties: { id: integer } }) },
+        },
+        '/organization_memberships': { post: { operationId: 'createMembership', responses: created(top) } },
+        '/organization_memberships/{organization_membership_id}': item,
+        [`/users/{${parent}}/organization_memberships`]: {
+          parameters: [{ name: parent, in: 'path', required: true, schema: parentSchema }],
+          post: { operationId: 'createUserMembership', responses: created(nested) },
+        },
+        ...(nestedItem === undefined
+          ? {}
+          : {
+              [`/users/{${parent}}/organization_memberships/{${nestedItem}}`]: {
+                get: { operationId: 'getUserMembership', responses: ok },
+              },
+            }),
+      }),
+    ).find((c) => c.create.operationId === 'createUserMembership')!.sameRecordsAs;
+
+  it('is the top collection where both creates answer one schema, the id in one place, the record naming the parent', () => {
+    expect(shapes()).toBe('/organization_memberships');
+    // `{userId}` names `user_id`; a bare `{id}` under `/users` names it too.
+    expect(shapes({ parent: 'userId' })).toBe('/organization_memberships');
+    expect(shapes({ parent: 'id' })).toBe('/organization_memberships');
+    // Item paths under the parent naming the record by the same id.
+    expect(shapes({ nestedItem: 'organization_membership_id' })).toBe('/organization_memberships');
+    expect(shapes({ nestedItem: 'id' })).toBe('/organization_memberships');
+  });
+
+  it('is none where anything says otherwise: another schema, no field naming the parent, another id', () => {
+    // Answered otherwise (Stripe's customer balance transactions beside the account's).
+    expect(shapes({ nested: membership({ id: integer, user_id: integer }) })).toBeUndefined();
+    // The record does not say whose it is.
+    const unnamed = membership({ id: integer, role: { type: 'string' } });
+    expect(shapes({ top: unnamed, nested: unnamed })).toBeUndefined();
+    // The path names the user by a text (a login), the record by a number.
+    expect(shapes({ parentSchema: { type: 'string' } })).toBeUndefined();
+    // A bare `{id}` under another word than the field's.
+    const owned = membership({ id: integer, owner_id: integer });
+    expect(shapes({ parent: 'id', top: owned, nested: owned })).toBeUndefined();
+    // Named under the parent by another id than at the top (GitLab's issue `iid`).
+    const issue = membership({ id: integer, iid: integer, user_id: integer });
+    expect(shapes({ top: issue, nested: issue, nestedItem: 'iid' })).toBeUndefined();
+  });
+});
