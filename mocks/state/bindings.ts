@@ -10,6 +10,10 @@ export type { ResourceBinding } from '../../lib/resources.js';
 
 export function bindResources(spec: Spec, store: Store): ReadonlyMap<string, ResourceBinding> {
   const bindings = resourceModel(spec);
+  // Declared before anything else names a collection, so every declaration lands where the records are.
+  for (const binding of bindings.values())
+    if (binding.sameRecordsAs !== undefined)
+      store.declareSameRecords(binding.resource.collection, binding.sameRecordsAs);
   for (const binding of bindings.values()) {
     const { resource } = binding;
     if (resource.seed) store.declareSeed(resource.collection, binding.idField, resource.seed);

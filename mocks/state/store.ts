@@ -232,19 +232,38 @@ export interface Membership {
 
 export class Store {
   private readonly collections = new Map<string, Collection>();
+  /** Collection -> the one keeping its records (a nested create's records, read and deleted at the top). */
+  private readonly keepers = new Map<string, string>();
   private readonly indexed = new Map<string, IndexedField[]>();
   /** Member collection -> the collections whose records hold its records as members. */
   private readonly memberships = new Map<string, Membership[]>();
   private readonly seeds = new Map<string, { idField: string | undefined; records: readonly StoredRecord[] }>();
 
+  /**
+   * The records of collection `name` are those of `keeper`: one store, one id counter, so what either
+   * makes the other's reads, updates and deletes find (a record made under a parent is still seen
+   * from that parent only, and from no parent).
+   */
+  declareSameRecords(name: string, keeper: string): void {
+    if (name !== keeper) this.keepers.set(name, keeper);
+  }
+
+  /** The collection keeping the records of `name`. */
+  private keeperOf(name: string): string {
+    return this.keepers.get(name) ?? name;
+  }
+
   /** Records the named collection starts with, now and after every reset. */
-  declareSeed(name: string, idField: string | undefined, records: readonly StoredRecord[]): void {
+  declareSeed(collection: string, idField: string | undefined, records: readonly StoredRecord[]): void {
+    const name = this.keeperOf(collection);
     if (this.seeds.has(name)) return;
     this.seeds.set(name, { idField, records });
   }
 
   /** Records of `members` can be members of records of `groups` (whose `count` property counts them). */
-  declareMembers(groups: string, members: string, count: string | undefined): void {
+  declareMembers(holders: string, memberCollection: string, count: string | undefined): void {
+    const groups = this.keeperOf(holders);
+    const members = this.keeperOf(memberCollection);
     const known = this.memberships.get(members) ?? [];
     if (known.some((m) => m.groups === groups)) return;
     this.memberships.set(members, [...known, { groups, ...(count !== undefined ? { count } : {}) }]);
@@ -252,22 +271,25 @@ export class Store {
 
   /** The collections whose records may hold records of `members` as members. */
   membershipsOf(members: string): readonly Membership[] {
-    return this.memberships.get(members) ?? [];
+    return this.memberships.get(this.keeperOf(members)) ?? [];
   }
 
   /** The property counting the members of a record of `groups`, when one is declared. */
-  memberCount(groups: string): string | undefined {
+  memberCount(holders: string): string | undefined {
+    const groups = this.keeperOf(holders);
     for (const list of this.memberships.values()) for (const m of list) if (m.groups === groups) return m.count;
     return undefined;
   }
 
   /** Fields the named collection indexes, now and after every reset. */
-  declareIndex(name: string, fields: readonly IndexedField[]): void {
+  declareIndex(collection: string, fields: readonly IndexedField[]): void {
+    const name = this.keeperOf(collection);
     this.indexed.set(name, [...(this.indexed.get(name) ?? []), ...fields]);
     this.collections.get(name)?.indexOn(fields);
   }
 
-  collection(name: string): Collection {
+  collection(named: string): Collection {
+    const name = this.keeperOf(named);
     let collection = this.collections.get(name);
     if (!collection) {
       collection = new Collection();
@@ -283,7 +305,8 @@ export class Store {
   }
 
   /** The collection when it holds records or starts with some; a look at another collection must not make it. */
-  existing(name: string): Collection | undefined {
+  existing(named: string): Collection | undefined {
+    const name = this.keeperOf(named);
     return this.collections.has(name) || this.seeds.has(name) ? this.collection(name) : undefined;
   }
 
