@@ -723,7 +723,10 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       const { result, backOffMs: backOff } = outcome;
       if ('response' in result) {
         const status = String(result.response.status);
-        if (isSuccess(result.response.status) || status === remove.notFound) return undefined;
+        if (isSuccess(result.response.status)) return undefined;
+        // A delete at the top not finding a record made under a parent's record says the top does not
+        // hold it, not that it is gone: unless the run deleted it there itself, it is left behind.
+        if (status === remove.notFound && (!remove.shared || removedBefore)) return undefined;
         if (removedBefore && refusals.has(status) && status !== '429') return undefined;
         answer = `answered ${status}`;
       } else answer = result.error.message;

@@ -75,6 +75,23 @@ function collections(ctx: BuildContext): Map<string, Collection> {
     }
     byName.set(binding.resource.collection, entry);
   }
+  // Records a create under a parent's record makes for a collection at the top are read, changed and
+  // deleted there where nothing under the parent does (and listed there where nothing lists them under it).
+  const tops = new Map<string, string>();
+  for (const binding of model.values())
+    if (binding.sameRecordsAs !== undefined) tops.set(binding.resource.collection, binding.sameRecordsAs);
+  for (const [name, top] of tops) {
+    const entry = byName.get(name);
+    const keeper = byName.get(top);
+    if (!entry || !keeper) continue;
+    if (!entry.update && keeper.update) {
+      entry.update = keeper.update;
+      if (keeper.rewrite) entry.rewrite = keeper.rewrite;
+    }
+    entry.read ??= keeper.read;
+    entry.list ??= keeper.list;
+    entry.delete ??= keeper.delete;
+  }
   return byName;
 }
 
@@ -582,8 +599,11 @@ export interface CleanupPlan {
   collection: string;
   /** The operations that make records of the collection, and where their answers carry the id. */
   creates: { operationId: string; expression: string }[];
-  /** A delete of one record: its id is filled in from the `linked` placeholder at send time. */
-  remove?: { testCase: TestCase; linked: LinkedValue; notFound: string };
+  /**
+   * A delete of one record: its id is filled in from the `linked` placeholder at send time. `shared`:
+   * the delete is the collection's at the top whose records these are too (`sameRecordsAs`).
+   */
+  remove?: { testCase: TestCase; linked: LinkedValue; notFound: string; shared?: true };
   /**
    * A read of one record, as `remove`: where the run read a record it deleted back (a first delete
    * that only deactivates), the cleanup reads each record after its delete and deletes it again.
@@ -620,6 +640,7 @@ export function cleanupPlans(ctx: BuildContext): CleanupPlan[] {
             },
             linked,
             notFound: collection.delete[1].resource.notFound?.status ?? '404',
+            ...(collection.delete[1].resource.collection !== name ? { shared: true as const } : {}),
           };
         }
       } catch (error) {
