@@ -101,6 +101,25 @@ export interface PlannedRequest {
   namesUnmade?: string;
 }
 
+/**
+ * What tells a list step whether its page may have left a record to another: the page size, where
+ * the answer counts all records (`total`), and where it says whether a next page follows (`next`).
+ */
+export interface PageRule {
+  pageSize?: number;
+  total?: string;
+  next?: NextPage;
+}
+
+/**
+ * Where a list's answer says whether a page follows this one: a flag (`has_more`, `hasNextPage`) and
+ * the next page's cursor or URL, which the last page leaves null or empty (one left out says nothing).
+ */
+export interface NextPage {
+  flag?: string;
+  cursors?: string[];
+}
+
 /** What the stateful rules expect of a step. */
 export type StatefulRule =
   | { rule: 'duplicate'; status: string; example: string }
@@ -114,14 +133,15 @@ export type StatefulRule =
    * The list (items at `items`) holds the record the step `about` made (with `member`: added to the
    * members the list shows), by its `idField`; a page of
    * `pageSize` items (0: of any size) may be full and have left it for another page, unless the count
-   * of every record the list holds (at `total`) says the page holds them all.
+   * of every record the list holds (at `total`) says the page holds them all, or the answer says no
+   * page follows (`next`); an empty page is full only where the answer says one follows.
    */
-  | { rule: 'lists'; items: string; idField: string; about: number; pageSize?: number; total?: string; member?: true }
+  | ({ rule: 'lists'; items: string; idField: string; about: number; member?: true } & PageRule)
   /**
    * The list no longer holds the record the step `about` made (it was deleted, or with `member`
    * taken out of the members the list shows); a full page proves nothing.
    */
-  | { rule: 'unlists'; items: string; idField: string; about: number; pageSize?: number; total?: string; member?: true }
+  | ({ rule: 'unlists'; items: string; idField: string; about: number; member?: true } & PageRule)
   /** The record the step `about` made was deleted: this request gets the documented not-found answer. */
   | { rule: 'gone'; status: string; about: number }
   /** A new record gets an id none of the run's deleted records had. */

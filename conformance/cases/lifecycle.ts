@@ -21,7 +21,7 @@ import {
 } from '../../lib/resources.js';
 import { flatten, mainType } from '../../lib/schema.js';
 import type { Operation } from '../../lib/spec.js';
-import type { LinkedValue, PlannedRequest, StatefulRule, TestCase } from '../types.js';
+import type { LinkedValue, NextPage, PlannedRequest, StatefulRule, TestCase } from '../types.js';
 import { type BuildContext, bodyMedia, CannotTest, isValid } from './context.js';
 import { writtenNamesOthers } from './others-records.js';
 import { type Draft, validBody } from './positive.js';
@@ -227,10 +227,6 @@ function goneStatus([operation, binding]: [Operation, ResourceBinding]): string 
 }
 
 /**
- * The page size of a list whose paging no `x-resource` declares, as its parameters suggest: a page-size
- * parameter's default; 0 (any page may be full) when it pages by parameters whose page size is unknown.
- */
-/**
  * Where a list's answer counts all its records, when the runner may trust it to: declared, or named
  * for a total (`total`, `total_count`). An inferred bare `count` is as often the items on the page.
  */
@@ -240,6 +236,23 @@ function countOfAll(binding: ResourceBinding): string | undefined {
   return /^count$/i.test(parsePointer(total).at(-1) ?? '') ? undefined : total;
 }
 
+/**
+ * Where a list's answer says whether a page follows (a `has_more` flag, the next page's cursor or URL),
+ * declared or found by name: the lifecycle asks the first page, so one saying none follows holds all.
+ */
+function nextPageOf(binding: ResourceBinding): NextPage | undefined {
+  const flag = binding.resource.paging?.hasNextField;
+  const cursors = [binding.resource.paging?.nextCursorField, binding.resource.pageUrls?.next].filter(
+    (pointer): pointer is string => pointer !== undefined,
+  );
+  if (flag === undefined && cursors.length === 0) return undefined;
+  return { ...(flag !== undefined ? { flag } : {}), ...(cursors.length > 0 ? { cursors } : {}) };
+}
+
+/**
+ * The page size of a list whose paging no `x-resource` declares, as its parameters suggest: a page-size
+ * parameter's default; 0 (any page may be full) when it pages by parameters whose page size is unknown.
+ */
 function undeclaredPageSize(list: Operation): number | undefined {
   const query = list.parameters.filter((p) => p.in === 'query');
   const size = query.find((p) => PAGE_SIZE.test(p.name));
@@ -420,6 +433,7 @@ function membershipOf(
     request.pathParams[filter.parameter] = holder;
     const pageSize = binding.resource.paging ? binding.resource.paging.defaultSize : undeclaredPageSize(listOp);
     const total = countOfAll(binding);
+    const next = nextPageOf(binding);
     const rule: StatefulRule = {
       rule: removed ? 'unlists' : 'lists',
       items: binding.resource.items ?? '',
@@ -428,6 +442,7 @@ function membershipOf(
       member: true,
       ...(pageSize !== undefined ? { pageSize } : {}),
       ...(total !== undefined ? { total } : {}),
+      ...(next !== undefined ? { next } : {}),
     };
     return [step(listOp, `${listOp.operationId} ${removed ? 'without' : 'with'} the member`, request, rule)];
   };
@@ -524,6 +539,7 @@ function lifecycleOf(
       } else pageSize = declared?.paging ? declared.paging.defaultSize : undeclaredPageSize(listOp);
       // The list's count of all its records tells a page holding them all from a full one.
       const total = countOfAll(listBinding);
+      const next = nextPageOf(listBinding);
       const rule: StatefulRule = {
         rule: deleted ? 'unlists' : 'lists',
         items,
@@ -531,6 +547,7 @@ function lifecycleOf(
         about: 0,
         ...(pageSize !== undefined ? { pageSize } : {}),
         ...(total !== undefined ? { total } : {}),
+        ...(next !== undefined ? { next } : {}),
       };
       steps.push(step(listOp, `${listOp.operationId} ${deleted ? 'without' : 'with'} the record`, request, rule));
     };

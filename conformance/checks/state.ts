@@ -9,7 +9,7 @@ import { isObject } from '../../lib/json.js';
 import { getPointer } from '../../lib/json-pointer.js';
 import { answersGone, documentedResponse } from '../../lib/responses.js';
 import { jsonEqual } from '../../lib/schema.js';
-import type { Check, StatefulRule } from '../types.js';
+import type { Check, NextPage, PageRule, StatefulRule } from '../types.js';
 import { anchored, got, throttleState } from './support.js';
 
 export const resourceAvailability: Check = (ctx) => {
@@ -66,15 +66,42 @@ const holds = (items: readonly unknown[], idField: string, id: unknown): boolean
   items.some((item) => isObject(item) && Object.hasOwn(item, idField) && String(item[idField]) === String(id));
 
 /**
- * Whether a page may have left a record to another: it is full (of a size the run knows, or of any),
- * and the list does not count as few records as the page holds (`total` 2 beside 2 items is all of them).
+ * Whether the answer says a page follows this one (true), that none does (false), or nothing (undefined):
+ * a flag (`has_more`), the next page's cursor or URL (null or empty on the last page: a client could
+ * follow no other), an RFC 8288 `Link` header with `rel="next"`. Any word of a next page wins. A cursor
+ * left out says nothing: a server may never fill an optional one and page otherwise.
+ */
+function pageFollows(body: unknown, headers: Record<string, string>, next: NextPage | undefined): boolean | undefined {
+  if (/;\s*rel\s*=\s*"?([^"]*\s)?next[\s";,]/i.test(`${headers.link ?? ''};`)) return true;
+  let says: boolean | undefined;
+  if (next?.flag !== undefined) {
+    const flag = getPointer(body, next.flag);
+    if (flag === true) return true;
+    if (flag === false) says = false;
+  }
+  for (const pointer of next?.cursors ?? []) {
+    const cursor = getPointer(body, pointer);
+    if (cursor === null || cursor === '') says = false;
+    else if (cursor !== undefined) return true;
+  }
+  return says;
+}
+
+/**
+ * Whether a page may have left a record to another. Not where the answer says no page follows (the
+ * run asks the first page); always where it says one does. Otherwise where it is full (of a size the
+ * run knows, or of any size but empty: a page with no items has left none out), and the list does not
+ * count as few records as the page holds (`total` 2 beside 2 items is all of them).
  */
 function mayBeElsewhere(
   body: unknown,
+  headers: Record<string, string>,
   items: readonly unknown[],
-  rule: { pageSize?: number; total?: string },
+  rule: PageRule,
 ): boolean {
-  if (rule.pageSize === undefined || items.length < rule.pageSize) return false;
+  const follows = pageFollows(body, headers, rule.next);
+  if (follows !== undefined) return follows;
+  if (rule.pageSize === undefined || items.length < rule.pageSize || items.length === 0) return false;
   const total = rule.total === undefined ? undefined : getPointer(body, rule.total);
   return !(typeof total === 'number' && total <= items.length);
 }
@@ -131,7 +158,7 @@ export const statefulRules: Check = (ctx) => {
       if (!items || exchange.subjectId === undefined) return 'skip';
       if (holds(items, rule.idField, exchange.subjectId)) return;
       // A full page may have left it for a later one: only a page with room, or all, proves it missing.
-      if (mayBeElsewhere(body, items, rule)) return 'skip';
+      if (mayBeElsewhere(body, response.headers, items, rule)) return 'skip';
       return {
         message: rule.member
           ? 'the member list does not hold the record added in this run'
@@ -146,7 +173,7 @@ export const statefulRules: Check = (ctx) => {
       if (!items || exchange.subjectId === undefined) return 'skip';
       if (!holds(items, rule.idField, exchange.subjectId)) {
         // Not on a full page is not proof: the record may be on a later one.
-        return mayBeElsewhere(body, items, rule) ? 'skip' : undefined;
+        return mayBeElsewhere(body, response.headers, items, rule) ? 'skip' : undefined;
       }
       return {
         message: rule.member
