@@ -4,7 +4,7 @@
  * cases with its duplicate or merge statuses.
  */
 
-import { uniqueFormatValue } from '../../lib/generators/formats.js';
+import { emailShaped, uniqueFormatValue } from '../../lib/generators/formats.js';
 import { matchingStrings, stampedStrings } from '../../lib/generators/strings.js';
 import { isObject } from '../../lib/json.js';
 import { appendPointer, getPointer, parsePointer, setPointer } from '../../lib/json-pointer.js';
@@ -77,6 +77,11 @@ export class Stamps {
     // Cheapest first; generating pattern matches is slow, so only when the stamps do not fit.
     const candidates = function* (seed: number): Generator<string | undefined> {
       if (flat.format) yield uniqueFormatValue(flat.format, stamp.text);
+      // A text shaped like an email address (an example's) is one where the schema states no format: a
+      // stamp over its tail would break its domain, and a server holding it to be an address would
+      // refuse it. It is stamped as `format: email` is, in the local part on a reserved domain, not
+      // the example's own: a made-up address there might be someone's.
+      if (flat.format !== 'email' && emailShaped(current)) yield uniqueFormatValue('email', stamp.text);
       yield* stampedStrings(current, stamp);
       if (flat.pattern) yield* matchingStrings(flat, seed * 7919 + stamp.index, 5);
     };

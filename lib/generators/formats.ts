@@ -104,7 +104,19 @@ export function formatArbitrary(format: string, flat: JsonSchema, fallback: stri
   return guarded(base, (s) => (check?.(s) ?? true) && scalarAccepts({ ...rest, type: 'string' }, s) === true, fallback);
 }
 
-/** A value of the format that no other tag produces, for unique fields and merge keys. */
+/**
+ * Whether a text is shaped like an email address (`alice@mail.example.net`: a valid address whose domain
+ * ends in a name), whatever format its schema states: it is an address where the document shows one.
+ */
+export function emailShaped(text: string): boolean {
+  return /@[^@]*\.[a-z]{2,}$/i.test(text) && (formatCheck('email')?.(text) ?? false);
+}
+
+/**
+ * A value of the format that no other tag produces, for unique fields and merge keys. Addresses and
+ * URLs are on the domains reserved for examples (RFC 2606): a made-up one sent on a live run reaches
+ * no one.
+ */
 export function uniqueFormatValue(format: string, tag: string): string | undefined {
   switch (format) {
     case 'email':
