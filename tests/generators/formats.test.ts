@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatBoundaries, formatViolations, uniqueFormatValue } from '../../lib/generators/formats.js';
+import { emailShaped, formatBoundaries, formatViolations, uniqueFormatValue } from '../../lib/generators/formats.js';
 import { ABOVE_INT64, ValidatorCache } from '../../lib/validator.js';
 
 const FORMATS = [
@@ -53,5 +53,14 @@ describe('AJV checks the OpenAPI formats', () => {
     const [a, b] = [uniqueFormatValue('uuid', 'a1'), uniqueFormatValue('uuid', 'b2')];
     expect(a).not.toBe(b);
     expect(validate(a)).toBe(true);
+  });
+});
+
+describe('emailShaped', () => {
+  test('an address with a named domain is one, whatever the schema says; a text with an @ elsewhere is not', () => {
+    for (const text of ['alice@mail.example.net', 'ada.lovelace+news@example.com'])
+      expect(emailShaped(text)).toBe(true);
+    for (const text of ['alice@convertk~00071', 'lodash@4', 'confo~00071', '@example.com', 'a b@example.com', ''])
+      expect(emailShaped(text)).toBe(false);
   });
 });
