@@ -499,10 +499,11 @@ function bind(
   operation: Operation,
   resource: ResourceExtension,
   inferred: boolean,
-  declared: Map<string, { create?: Operation }>,
+  declared: Map<string, { create?: Operation; resource?: ResourceExtension }>,
 ): ResourceBinding {
-  const create = resource.action === 'create' ? operation : declared.get(resource.collection)?.create;
-  const createResource = create === operation ? resource : create?.resource;
+  const entry = declared.get(resource.collection);
+  const create = resource.action === 'create' ? operation : entry?.create;
+  const createResource = create === operation ? resource : (create?.resource ?? entry?.resource);
   const notMerged = resource.merge?.merged.status;
   const recordSchema = schemaAt(jsonSchemaOf(operation, notMerged), resource.record);
   const createRecord = create
@@ -607,9 +608,13 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
   for (const operation of spec.operations) {
     const resource = operation.resource ?? inferredResource(spec, operation, creators);
     if (!resource) continue;
-    const creates = operation.resource
-      ? declared
-      : new Map([[resource.collection, { create: creators.get(templateKey(resource.collection))!.create }]]);
+    // A collection read from the REST shape: its item operations name the id the create's answer
+    // carries (`address` of `{"list": {"address"}}`), not a plain `id` its records may not have.
+    const create = operation.resource ? undefined : creators.get(templateKey(resource.collection))!.create;
+    const createResource = create && (create === operation ? resource : inferredResource(spec, create, creators));
+    const creates = create
+      ? new Map([[resource.collection, { create, ...(createResource ? { resource: createResource } : {}) }]])
+      : declared;
     const binding = bind(spec, operation, resource, !operation.resource, creates);
     const location = operation.resource ? undefined : creators.get(templateKey(resource.collection))?.location;
     if (resource.action === 'create' && location) binding.idExpression = location.expression;
