@@ -5,11 +5,12 @@
  * records (created ids used, the record a merge should hit, what may have reached the server before
  * a throttled answer) is evidence for the checks.
  */
-import { getPointer } from '../lib/json-pointer.js';
+import { appendPointer, getPointer } from '../lib/json-pointer.js';
 import { resourceModel } from '../lib/resources.js';
 import { answersGone, isSuccess } from '../lib/responses.js';
 import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
+import { objectProperties } from '../lib/wire.js';
 import { bodyMedia } from './cases/context.js';
 import { makesRecords } from './cases/others-records.js';
 import type { Plan } from './cases/plan.js';
@@ -117,6 +118,74 @@ function sourceOf(exchange: Exchange, baseUrl: string): ExpressionSource | undef
 /** The values a URL the run sent gives the named whole-segment parameters of its path template. */
 function parentValues(source: ExpressionSource, names: readonly string[] | undefined): string[] {
   return (names ?? []).map((name) => String(evaluateExpression(`$request.path.${name}`, source) ?? ''));
+}
+
+/** A sent body's fields as a server reads them: JSON and urlencoded by the expression reader, multipart here. */
+async function sentField(source: ExpressionSource, pointer: string): Promise<unknown> {
+  const { body, headers } = source.request;
+  const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (typeof body === 'string' || !/^multipart\/form-data\s*;/i.test(type))
+    return evaluateExpression(`$request.body#${pointer}`, source);
+  if (body === undefined || !/^\/[^/]+$/.test(pointer)) return undefined;
+  try {
+    const form = await new Request('http://form.invalid/', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': type },
+    }).formData();
+    const value = form.get(pointer.slice(1).replaceAll('~1', '/').replaceAll('~0', '~'));
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The records of the run an accepted update sent another value of the key the client names them by
+ * (`address` of `PUT /lists/{list_address}`, which renames the list), by collection and id: each is
+ * no longer found under the id the run knows, so a not-found answer to its delete says nothing of
+ * whether it is gone. Only a key the collection's create sends counts: an id the server assigns is
+ * not the client's to change.
+ */
+async function renamedRecords(
+  exchanges: readonly Exchange[],
+  plan: Plan,
+  spec: Spec,
+  baseUrl: string,
+): Promise<Map<string, string>> {
+  const model = resourceModel(spec);
+  const keys = new Map<string, string>();
+  for (const cleanupPlan of plan.cleanup)
+    for (const create of cleanupPlan.creates) {
+      const binding = model.get(create.operationId);
+      const key = binding?.keyField ?? binding?.idField;
+      const sent = binding?.requestSchema;
+      const property = key === undefined || !sent ? undefined : objectProperties(sent)?.[key];
+      if (key !== undefined && property && property.readOnly !== true) keys.set(cleanupPlan.collection, key);
+    }
+  const renamed = new Map<string, string>();
+  if (keys.size === 0) return renamed;
+  for (const exchange of exchanges) {
+    const binding = model.get(exchange.testCase.operation.operationId);
+    const key = binding && keys.get(binding.resource.collection);
+    const source = sourceOf(exchange, baseUrl);
+    if (!binding || key === undefined || binding.idParameter === undefined || exchange.request.body === undefined)
+      continue;
+    if (!['update', 'replace'].includes(binding.resource.action) || !source || !isSuccess(source.response.status))
+      continue;
+    const id = evaluateExpression(`$request.path.${binding.idParameter}`, source);
+    if (typeof id !== 'string') continue;
+    const record = binding.resource.record;
+    const pointers = [...new Set([appendPointer(record, key), appendPointer('', key)])];
+    for (const pointer of pointers) {
+      const value = await sentField(source, pointer);
+      if (value === undefined || value === null || String(value) === id) continue;
+      const name = `${binding.resource.collection} ${JSON.stringify(id)}`; // as the cleanup looks it up
+      renamed.set(name, `${exchange.testCase.operation.operationId} accepted ${key} ${JSON.stringify(value)} for it`);
+      break;
+    }
+  }
+  return renamed;
 }
 
 /**
@@ -668,6 +737,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
 
   // A delete for every record the run made.
   const records = createdRecords(sent, plan, options.spec, options.baseUrl);
+  const renamed = await renamedRecords(sent, plan, options.spec, options.baseUrl);
   let cleaned = 0;
   const leftovers: Leftover[] = [
     ...unansweredCreates(sent, plan),
@@ -708,7 +778,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
    * server's Retry-After within the cleanup's own wait, not --throttle-wait: what the run made
    * should not stay behind because the server asked for patience.
    */
-  const removeRecord = async (built: SentRequest, remove: Remove): Promise<string | undefined> => {
+  const removeRecord = async (built: SentRequest, remove: Remove, renamedBy?: string): Promise<string | undefined> => {
     const name = remove.testCase.operation.operationId;
     const removedBefore = namesInUrl(remove) && deletedInRun.has(`${built.method} ${built.url}`);
     const refusals = new Set(remove.testCase.operation.responses.map((r) => r.status).filter((s) => /^4\d\d$/.test(s)));
@@ -724,6 +794,9 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       if ('response' in result) {
         const status = String(result.response.status);
         if (isSuccess(result.response.status)) return undefined;
+        // Not found under the id the run knows, after the run gave it another key: it may live on under that.
+        if (status === remove.notFound && renamedBy !== undefined && !removedBefore)
+          return `${name} answered ${status}, and ${renamedBy}: it may remain under that`;
         // A delete at the top not finding a record made under a parent's record says the top does not
         // hold it, not that it is gone: unless the run deleted it there itself, it is left behind.
         if (status === remove.notFound && (!remove.shared || removedBefore)) return undefined;
@@ -798,7 +871,11 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
           leftovers.push({ operationId, id, reason: built.notSent });
           return;
         }
-        let problem = await removeRecord(built, remove);
+        let problem = await removeRecord(
+          built,
+          remove,
+          renamed.get(`${cleanupPlan.collection} ${JSON.stringify(String(id))}`),
+        );
         if (problem === undefined && cleanupPlan.read && lingers.has(cleanupPlan))
           problem = await removeLingering(remove, cleanupPlan.read, request);
         if (problem === undefined) cleaned++;
