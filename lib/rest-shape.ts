@@ -158,6 +158,16 @@ function idNames(idParameter: string, collection?: string): string[] {
   return [...new Set(names)];
 }
 
+/**
+ * Whether a record's property is what an item path's parameter named for no id names the record by:
+ * the parameter's own name or its last word (`address` of `{list_address}`, `email` of `{email}`).
+ * A value the client sends there is the record's key, not an id the server hands out.
+ */
+export function keyNamedByParameter(idParameter: string, property: string): boolean {
+  if (ID_NAME.test(idParameter)) return false;
+  return idNames(idParameter).some((name) => name !== 'id' && plainName(name) === plainName(property));
+}
+
 /** The singulars a collection's last word may be the plural of (`users`: `user`; `companies`: `company`). */
 function singulars(word: string): string[] {
   const found = [word.replace(/s$/, ''), word.replace(/es$/, ''), word.replace(/ies$/, 'y')].filter((w) => w !== '');

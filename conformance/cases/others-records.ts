@@ -15,7 +15,14 @@ import { escapeToken } from '../../lib/json-pointer.js';
 import { linkedParameters } from '../../lib/links.js';
 import { plainName, resourceModel } from '../../lib/resources.js';
 import { isSuccessStatus } from '../../lib/responses.js';
-import { collectionNamedBy, lastSegment, listOfScalars, restCollections, templateNames } from '../../lib/rest-shape.js';
+import {
+  collectionNamedBy,
+  keyNamedByParameter,
+  lastSegment,
+  listOfScalars,
+  restCollections,
+  templateNames,
+} from '../../lib/rest-shape.js';
 import { flatten, jsonEqual, mainType, patternRegExp } from '../../lib/schema.js';
 import type { Operation, Spec } from '../../lib/spec.js';
 import { objectProperties } from '../../lib/wire.js';
@@ -299,6 +306,18 @@ function ownIdNames(operation: Operation, spec: Spec): ReadonlySet<string> {
   // A text the records are named by and the run sends (an email) is stamped the run's own, not a guess.
   const sentKey = collection?.sentKey?.split('/')[1];
   if (sentKey !== undefined && stampedText(operation, sentKey)) names.delete(plainName(sentKey));
+  // So is one the create's answer echoes as the id (`{"list": {"address"}}` of `/lists/{list_address}`):
+  // the client names the record, with the text the run stamps its own.
+  const schema = operation.requestBody?.content[0]?.schema;
+  const sent = Object.keys(schema ? (objectProperties(schema) ?? {}) : {});
+  const key =
+    binding?.idField === undefined ? undefined : sent.find((n) => plainName(n) === plainName(binding.idField!));
+  if (
+    key !== undefined &&
+    (collection?.items ?? []).some((item) => keyNamedByParameter(item.idParameter, key)) &&
+    stampedText(operation, key)
+  )
+    names.delete(plainName(key));
   return names;
 }
 

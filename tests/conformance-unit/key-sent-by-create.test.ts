@@ -110,6 +110,32 @@ describe('a record named by the key its create sends', () => {
     });
   });
 
+  describe('--live, a correct server', () => {
+    let target: Target;
+    beforeAll(async () => {
+      target = await serve();
+    });
+    afterAll(() => target?.close());
+
+    it('sends the creates: the key is a text the run stamps its own, not a record of someone else; the cleanup leaves nothing', async () => {
+      const result = await run(target.baseUrl, '--live');
+      expectFailures(result, []);
+      const reasons = (result.report?.notSentBy ?? []).map((n) => `${n.operationId}: ${n.reason}`);
+      expect(
+        reasons.filter((reason) => reason.includes('did not make')),
+        reasons.join('\n'),
+      ).toEqual([]);
+      const operations = result.report?.operations;
+      for (const id of ['createList', 'getList', 'updateList', 'deleteList'])
+        expect(operations?.[id]?.checks.positive_data_accepted?.passed, `${id}\n${reasons.join('\n')}`).toBeGreaterThan(
+          0,
+        );
+      expect(target.made.size).toBeGreaterThan(0);
+      expect([...target.lists.keys()]).toEqual([]);
+      expect(result.report?.cleanup?.leftovers).toEqual([]);
+    });
+  });
+
   describe('a server renaming a record by an update the document says to refuse', () => {
     let target: Target;
     beforeAll(async () => {
