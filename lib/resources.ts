@@ -18,6 +18,7 @@ import {
   bulkIdsParameter,
   bulkIdsPointer,
   copiedRecord,
+  keyNamedByParameter,
   lastSegment,
   memberships,
   plainName,
@@ -55,6 +56,11 @@ export interface ResourceBinding {
    * create sends (`email` of `/contacts/{email}`, where the create answers only a number).
    */
   keyField?: string;
+  /**
+   * create: the new record's id is the text the create sends under `idField`, a key the client names
+   * it by (`address` where its item path takes `{list_address}`), not one the server hands out.
+   */
+  idSent?: true;
   /** How new ids look: counting integers, counting decimal strings, or UUIDs. */
   idKind: 'integer' | 'string' | 'uuid';
   /** The schema of the id field, when the record's schema has one. */
@@ -644,6 +650,22 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
     const members = binding.inferred ? binding.resource.members : undefined;
     const memberKey = members && keys.get(members.collection);
     if (memberKey !== undefined) binding.memberKeyField = memberKey;
+  }
+  // A create sending, as text, the id its answer echoes under the name its item paths' parameter
+  // (named for no id) takes names its record by it: `address` of `POST /lists` and `{list_address}`.
+  for (const binding of bindings.values()) {
+    const field = binding.idField;
+    if (!binding.inferred || binding.resource.action !== 'create' || field === undefined) continue;
+    const property = objectProperties(binding.requestSchema ?? {})?.[field];
+    if (!property || property.readOnly === true || mainType(flatten(property)) !== 'string') continue;
+    const named = [...bindings.values()].some(
+      (item) =>
+        item.resource.collection === binding.resource.collection &&
+        item.idParameter !== undefined &&
+        item.resource.action !== 'create' &&
+        keyNamedByParameter(item.idParameter, field),
+    );
+    if (named) binding.idSent = true;
   }
   // A create answering no record (its id in `Location`) makes ids as the records' read shows them.
   for (const binding of bindings.values()) {

@@ -378,7 +378,11 @@ function newId(
   binding: ResourceBinding,
   collection: Collection,
   validators: ValidatorCache,
+  incoming?: StoredRecord,
 ): { id: unknown; key: string } {
+  // The key the client names its record by is kept as sent: reads by it find the record.
+  const sent = binding.idSent && binding.idField !== undefined ? own(incoming ?? {}, binding.idField) : undefined;
+  if (typeof sent === 'string' && sent !== '') return { id: sent, key: idKey(binding, sent) };
   if (binding.idKind === 'uuid') {
     const id = randomUUID();
     return { id, key: id };
@@ -749,7 +753,7 @@ function planCreate(binding: ResourceBinding, collection: Collection, request: P
       request,
       true,
     );
-    const { id, key } = newId(binding, collection, request.validators);
+    const { id, key } = newId(binding, collection, request.validators, incoming);
     made.id = String(id);
     // A record named by what it was sent with is the one last sent it: an earlier one leaves.
     const sentKey = binding.keyField === undefined ? undefined : own(incoming, binding.keyField);

@@ -5,6 +5,7 @@
  * servers read them), a lenient one, and the mock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningMock, startMock } from '../../mocks/server.js';
 import { localServer } from '../support/local-server.js';
 import { expectFailures, runConformance, summarize } from '../support/runner.js';
 
@@ -16,10 +17,11 @@ interface Target {
   lists: Map<string, { address: string; name: string }>;
   /** Every address a list was ever made or renamed to. */
   made: Set<string>;
+  contacts: Map<string, { id: string; address: string }>;
   close(): Promise<void>;
 }
 
-type Answer = { status: number; json: unknown };
+type Answer = { status: number; json?: unknown };
 
 const message = (status: number, text: string): Answer => ({ status, json: { message: text } });
 
@@ -30,8 +32,30 @@ const message = (status: number, text: string): Answer => ({ status, json: { mes
 async function serve(lenient = false): Promise<Target> {
   const lists = new Map<string, { address: string; name: string }>();
   const made = new Set<string>();
+  const contacts = new Map<string, { id: string; address: string }>();
+  let count = 0;
   const valid = (address: string | undefined, partial: boolean) =>
     address === undefined ? partial : address.length >= 3 && address.length <= 60;
+  // Contacts are named by the id the server makes, whatever postal address they are sent.
+  const contact = (method: string, path: string, contentType: string, text: string): Answer => {
+    if (path === '/contacts' && method === 'POST') {
+      let body: unknown;
+      try {
+        body = contentType.startsWith('application/json') ? JSON.parse(text) : undefined;
+      } catch {}
+      const address = (body as { address?: unknown } | undefined)?.address;
+      if (typeof address !== 'string' || address.length < 3 || address.length > 60) return message(400, 'invalid');
+      const made = { id: `c${++count}`, address };
+      contacts.set(made.id, made);
+      return { status: 201, json: made };
+    }
+    const id = decodeURIComponent(/^\/contacts\/([^/]+)$/.exec(path)?.[1] ?? '');
+    const found = contacts.get(id);
+    if (!found || (method !== 'GET' && method !== 'DELETE')) return message(404, 'no such contact');
+    if (method === 'GET') return { status: 200, json: found };
+    contacts.delete(id);
+    return { status: 204 };
+  };
   const answer = (method: string, path: string, contentType: string, text: string): Answer => {
     const form = contentType.startsWith('application/x-www-form-urlencoded');
     const fields = new URLSearchParams(form ? text : '');
@@ -41,6 +65,7 @@ async function serve(lenient = false): Promise<Target> {
       (text === '' || form) &&
       (valid(address, partial) || (lenient && partial)) &&
       (name === undefined || name.length <= 40);
+    if (path.startsWith('/contacts')) return contact(method, path, contentType, text);
     if (path === '/lists' && method === 'POST') {
       if (!form || !shape(false) || address === undefined) return message(400, 'invalid');
       if (lists.has(address)) return message(400, 'address taken');
@@ -78,10 +103,11 @@ async function serve(lenient = false): Promise<Target> {
     request.on('end', () => {
       const url = new URL(request.url ?? '/', 'http://x');
       const reply = answer(request.method ?? 'GET', url.pathname, request.headers['content-type'] ?? '', text);
-      response.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
+      if (reply.json === undefined) response.writeHead(reply.status).end();
+      else response.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
     });
   });
-  return { baseUrl: target.url, lists, made, close: target.close };
+  return { baseUrl: target.url, lists, contacts, made, close: target.close };
 }
 
 const run = (baseUrl: string, ...more: string[]) =>
@@ -106,6 +132,7 @@ describe('a record named by the key its create sends', () => {
         ).toBeGreaterThan(0);
       expect(target.made.size).toBeGreaterThan(0);
       expect([...target.lists.keys()]).toEqual([]);
+      expect([...target.contacts.keys()]).toEqual([]);
       expect(result.report?.cleanup?.leftovers).toEqual([]);
     });
   });
@@ -132,6 +159,7 @@ describe('a record named by the key its create sends', () => {
         );
       expect(target.made.size).toBeGreaterThan(0);
       expect([...target.lists.keys()]).toEqual([]);
+      expect([...target.contacts.keys()]).toEqual([]);
       expect(result.report?.cleanup?.leftovers).toEqual([]);
     });
   });
@@ -157,6 +185,58 @@ describe('a record named by the key its create sends', () => {
         );
       }
       expect(result.stdout).toContain(`${left.length} left behind`);
+    });
+  });
+
+  describe('the mock', () => {
+    let mock: RunningMock;
+    let baseUrl: string;
+    beforeAll(async () => {
+      mock = await startMock({ port: 0, specFiles: [FIXTURE] });
+      baseUrl = mock.apis[0]!.baseUrl;
+    });
+    afterAll(() => mock?.close());
+
+    const form = (fields: Record<string, string>) => ({
+      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+
+    it('keeps a record under the key the client sent: reads find it, a second create of it is the same record', async () => {
+      const first = await fetch(`${baseUrl}/lists`, {
+        method: 'POST',
+        ...form({ address: 'devs@lists.test', name: 'Devs' }),
+      });
+      expect(first.status).toBe(200);
+      expect(((await first.json()) as { list: unknown }).list).toEqual({ address: 'devs@lists.test', name: 'Devs' });
+      const again = await fetch(`${baseUrl}/lists`, {
+        method: 'POST',
+        ...form({ address: 'devs@lists.test', name: 'Two' }),
+      });
+      expect(((await again.json()) as { list: { address: string } }).list.address).toBe('devs@lists.test');
+      const read = await fetch(`${baseUrl}/lists/devs%40lists.test`);
+      expect(read.status).toBe(200);
+      expect(((await read.json()) as { list: unknown }).list).toEqual({ address: 'devs@lists.test', name: 'Two' });
+      expect((await fetch(`${baseUrl}/lists/1`)).status).toBe(404);
+      expect((await fetch(`${baseUrl}/lists/devs%40lists.test`, { method: 'DELETE' })).status).toBe(200);
+      expect((await fetch(`${baseUrl}/lists/devs%40lists.test`)).status).toBe(404);
+    });
+
+    it('a postal address its item path does not name the record by is kept as sent, beside the id the mock makes', async () => {
+      const made = await fetch(`${baseUrl}/contacts`, {
+        method: 'POST',
+        body: JSON.stringify({ address: '1 Main Street' }),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(made.status).toBe(201);
+      const contact = (await made.json()) as { id: string; address: string };
+      expect(contact.address).toBe('1 Main Street');
+      expect(contact.id).not.toBe('1 Main Street');
+      expect((await fetch(`${baseUrl}/contacts/${encodeURIComponent(contact.id)}`)).status).toBe(200);
+    });
+
+    it('the runner passes against it', async () => {
+      expectFailures(await run(baseUrl), []);
     });
   });
 });
