@@ -1027,12 +1027,23 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
   if ('kind' in found) return found;
   const replaced: StoredRecord = structuredClone(incomingRecord(binding, request));
   // What the client cannot write keeps its stored value: the id, every property only the server
-  // writes (read-only and not one this request may send), and the time the record was made.
+  // writes (read-only, or one this request's schema does not declare: a replace cannot send it, so
+  // it cannot change it), and the time the record was made. What the client could send and did not
+  // is what a create without it would hold (`replacedUnsent`), never a documented example's value.
   const created = binding.timestamps?.created;
-  const { serverOwns } = writableIn(binding, request);
-  for (const name of Object.keys(recordProperties(binding.recordSchema) ?? {})) {
-    if ((serverOwns(name) || name === created) && Object.hasOwn(found.stored, name))
-      replaced[name] = found.stored[name];
+  const { sent, serverOwns } = writableIn(binding, request);
+  const clientFields = sent === undefined ? undefined : new Set([...sent.values()].map(({ field }) => field));
+  const fields = recordProperties(binding.recordSchema) ?? {};
+  const required = new Set(binding.recordSchema ? (flatten(binding.recordSchema).required ?? []) : []);
+  for (const name of Object.keys(fields)) {
+    const clients = clientFields === undefined || clientFields.has(name);
+    if (serverOwns(name) || name === created || !clients) {
+      if (Object.hasOwn(found.stored, name)) replaced[name] = found.stored[name];
+      continue;
+    }
+    if (Object.hasOwn(replaced, name)) continue;
+    const value = replacedUnsent(name, fields[name]!, required.has(name), found.stored, sent, request);
+    if (value !== undefined) replaced[name] = value;
   }
   if (binding.idField) replaced[binding.idField] = found.stored[binding.idField];
   // A replace that leaves out what the path names the record by keeps it named so.
@@ -1046,6 +1057,31 @@ function planReplace(binding: ResourceBinding, collection: Collection, request: 
     collection.set(found.key, replaced);
     return answerWith(binding, replaced, request)(body);
   });
+}
+
+/**
+ * The value a replace leaves in a field the client could send and did not, as a create without it
+ * would fill it: the schema's default; null where the record requires the field and allows null;
+ * the stored value where it requires it and allows no null (a replace that cannot empty it keeps
+ * it, where a create would take the example's); an empty stored value (`[]`, `{}`, `""`, null: what
+ * a server answers for nothing given) stays; anything else is gone with the representation replaced.
+ */
+function replacedUnsent(
+  name: string,
+  field: JsonSchema,
+  required: boolean,
+  stored: StoredRecord,
+  sent: Writable['sent'],
+  request: PlanRequest,
+): unknown {
+  const sentSchema = [...(sent?.values() ?? [])].find((entry) => entry.field === name)?.schema;
+  const fallback = sentSchema?.default !== undefined ? sentSchema.default : field.default;
+  if (fallback !== undefined) return structuredClone(fallback);
+  const had = Object.hasOwn(stored, name);
+  if (had && isEmpty(stored[name])) return stored[name];
+  if (!required) return undefined;
+  if (request.validators.get(field, request.rules)(null)) return null;
+  return had ? stored[name] : undefined;
 }
 
 function planDelete(
