@@ -87,6 +87,17 @@ export interface ResourceBinding {
    * where no item path under the parent does.
    */
   sameRecordsAs?: string;
+  /**
+   * add-members of one member a path names, answering that member's record (`{"user": {...}}` of
+   * `POST /groups/{groupId}/users/{userId}`): where the answer holds it, its schema and the id field
+   * naming it (`memberAnswer`).
+   */
+  memberRecord?: { pointer: string; schema: JsonSchema; idField: string };
+  /**
+   * add-members documenting both 201 and 200: the status of an add of a member already there (200),
+   * where `successStatus` is the first add's (201, the membership created).
+   */
+  repeatStatus?: string;
 }
 
 export { schemaAt } from './wire.js';
@@ -687,8 +698,51 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
     if (binding && parameter && idKindOf(parameter.schema) === 'uuid') uuids.add(binding.resource.collection);
   }
   for (const binding of bindings.values()) if (uuids.has(binding.resource.collection)) binding.idKind = 'uuid';
+  for (const operation of spec.operations) {
+    const binding = bindings.get(operation.operationId);
+    if (binding?.resource.action !== 'add-members') continue;
+    if (documents(operation, '201') && documents(operation, '200')) {
+      binding.successStatus = '201';
+      binding.repeatStatus = '200';
+    }
+    const answered = memberAnswer(operation, binding, bindings);
+    if (answered) binding.memberRecord = answered;
+  }
   cache.set(spec, bindings);
   return bindings;
+}
+
+const documents = (operation: Operation, status: string): boolean =>
+  operation.responses.some((r) => r.status === status);
+
+/**
+ * Where an add of one member (named by a path parameter) answers that member's record: the one
+ * property at the top of its 2xx answer named for the members' collection (`user` or `users` of
+ * `/users`, compared without case or separators) whose schema is an object holding the id field the
+ * members' create answers. An answer at the top, or where the holder and the members are of one
+ * collection, could be the holder's: it is not read as the member's.
+ */
+function memberAnswer(
+  operation: Operation,
+  binding: ResourceBinding,
+  bindings: ReadonlyMap<string, ResourceBinding>,
+): ResourceBinding['memberRecord'] {
+  const members = binding.resource.members;
+  if (members?.parameter === undefined || members.count !== undefined) return undefined;
+  if (members.collection === binding.resource.collection) return undefined;
+  const create = [...bindings.values()].find(
+    (b) => b.resource.action === 'create' && b.resource.collection === members.collection,
+  );
+  const idField = create?.idField;
+  const answer = jsonSchemaOf(operation);
+  if (idField === undefined || answer === undefined) return undefined;
+  const word = plainName(lastSegment(members.collection));
+  const names = new Set([word, word.replace(/ies$/, 'y'), word.replace(/es$/, ''), word.replace(/s$/, '')]);
+  const found = Object.entries(objectProperties(answer) ?? {}).filter(([name]) => names.has(plainName(name)));
+  if (found.length !== 1) return undefined;
+  const [name, schema] = found[0]!;
+  if (!Object.hasOwn(objectProperties(schema) ?? {}, idField)) return undefined;
+  return { pointer: appendPointer('', name), schema, idField };
 }
 
 /** The status an operation answers for a record not stored: its declared not-found status, when it documents it. */

@@ -1223,14 +1223,43 @@ function planMembers(
     if (missing !== undefined)
       return notStored(binding, binding.resource.notFound?.status ?? '404', members.parameter, missing);
   }
-  return respond(binding, (body) => {
-    for (const id of ids) {
-      if (!adding) collection.removeMember(found.key, id);
-      else if (memberCollection.get(id, request.parent) !== undefined) collection.addMember(found.key, id);
-    }
-    recount(store, binding.resource.collection, found.key);
-    return members.count ? answerWith(binding, collection.get(found.key) ?? found.stored, request)(body) : body;
-  });
+  // An add of one member already there is the documented repeat's answer (200 beside the first add's 201).
+  const repeat =
+    adding && binding.repeatStatus !== undefined && ids.every((id) => collection.membersOf(found.key).has(id))
+      ? { status: binding.repeatStatus }
+      : undefined;
+  return respond(
+    binding,
+    (body) => {
+      for (const id of ids) {
+        if (!adding) collection.removeMember(found.key, id);
+        else if (memberCollection.get(id, request.parent) !== undefined) collection.addMember(found.key, id);
+      }
+      recount(store, binding.resource.collection, found.key);
+      if (members.count) return answerWith(binding, collection.get(found.key) ?? found.stored, request)(body);
+      // An answer holding the member added shows that member as stored, not the example's record.
+      const answered = binding.memberRecord;
+      const member = ids.length === 1 ? memberCollection.get(ids[0]!, request.parent) : undefined;
+      if (!adding || !answered || !member || !isObject(body)) return body;
+      return withRecord(
+        body,
+        answered.pointer,
+        memberShown(recordIn(body, answered.pointer), member, answered.schema, request),
+      );
+    },
+    repeat,
+  );
+}
+
+/**
+ * A member's stored record as the add's answer shows it: the fields its schema there declares and
+ * accepts, plus the required ones the record lacks (`added_at`: the membership's), from the answer.
+ */
+function memberShown(documented: StoredRecord, stored: StoredRecord, schema: JsonSchema, request: PlanRequest) {
+  const result = project(stored, schema, undefined, request);
+  for (const name of flatten(schema).required ?? [])
+    if (!Object.hasOwn(result, name) && Object.hasOwn(documented, name)) result[name] = documented[name];
+  return result;
 }
 
 function text(value: unknown): string {
