@@ -145,7 +145,9 @@ export type StatefulRule =
   /** The record the step `about` made was deleted: this request gets the documented not-found answer. */
   | { rule: 'gone'; status: string; about: number }
   /** A new record gets an id none of the run's deleted records had. */
-  | { rule: 'fresh-id'; record: string; idField: string; about: number };
+  | { rule: 'fresh-id'; record: string; idField: string; about: number }
+  /** An add of one member answers, at `record`, the record the step `about` made (by its `idField`), not another. */
+  | { rule: 'answers-member'; record: string; idField: string; about: number };
 
 export interface TestCase {
   /** Position in the run's case list: results are reported in this order whatever the concurrency. */

@@ -423,7 +423,15 @@ function membershipOf(
     const request = withBody(baseRequest(ctx, operation), undefined);
     request.pathParams[binding.idParameter!] = holder;
     request.pathParams[memberParameter] = member;
-    return step(operation, `${operation.operationId} ${verb} the member`, request);
+    // An add answering the member's record must answer the one it added (the member made at step 0).
+    const answered = binding.memberRecord;
+    const rule: StatefulRule | undefined = answered && {
+      rule: 'answers-member',
+      record: answered.pointer,
+      idField: answered.idField,
+      about: 0,
+    };
+    return step(operation, `${operation.operationId} ${verb} the member`, request, rule);
   };
   const listing = (removed: boolean) => {
     if (!listOp || idField === undefined) return [];

@@ -184,6 +184,17 @@ export const statefulRules: Check = (ctx) => {
         key: rule.member ? 'members hold removed' : 'list holds deleted',
       };
     }
+    case 'answers-member': {
+      const id = getPointer(getPointer(body, rule.record), `/${rule.idField}`);
+      if (id === undefined || id === null || exchange.subjectId === undefined) return 'skip';
+      if (String(id) === String(exchange.subjectId)) return;
+      return {
+        message: 'the add answered another record than the member it added',
+        expected: `${rule.idField} ${JSON.stringify(exchange.subjectId)} (the record added)`,
+        actual: `${rule.idField} ${JSON.stringify(id)}`,
+        key: 'add answers other record',
+      };
+    }
     case 'fresh-id': {
       const id = getPointer(getPointer(body, rule.record), `/${rule.idField}`);
       if (id === undefined || exchange.subjectId === undefined || String(id) !== String(exchange.subjectId)) return;
