@@ -34,7 +34,13 @@ async function created(): Promise<{ id: number; path: string }> {
   const made = await send('POST', '/people', { email: 'lin@example.com', first_name: 'Lin', nickname: 'L' });
   expect(made.status).toBe(201);
   const { person } = made.body as { person: { id: number } };
-  expect(person).toEqual({ id: person.id, email: 'lin@example.com', first_name: 'Lin', nickname: 'L', state: 'inactive' });
+  expect(person).toEqual({
+    id: person.id,
+    email: 'lin@example.com',
+    first_name: 'Lin',
+    nickname: 'L',
+    state: 'inactive',
+  });
   return { id: person.id, path: `/people/${person.id}` };
 }
 
