@@ -191,19 +191,32 @@ function pruned(value: unknown, schema: JsonSchema, depth = 0): unknown {
   return out;
 }
 
+/** Names of a list of human-readable messages (`{"errors": ["Email address is invalid"]}`). */
+const MESSAGE_LIST_NAMES = /^(errors|messages|error_?messages)$/i;
+
 /**
  * Writes `text` into the string properties named like a message, in the objects and lists of the
- * body; those named for the field, its location or the answer's id get the first violation's field
- * and location and a new UUID, a `title` the status's own words (RFC 9457: a summary of the problem,
- * not an example's "Resource Not Found" for a 422), an `instance` given as a UUID a new one: never a
- * generated placeholder or one example's value for every error.
+ * body, and one message per violation (`messages`, else `text`) into a non-empty list of strings
+ * named for messages; those named for the field, its location or the answer's id get the first
+ * violation's field and location and a new UUID, a `title` the status's own words (RFC 9457: a
+ * summary of the problem, not an example's "Resource Not Found" for a 422), an `instance` given as
+ * a UUID a new one: never a generated placeholder or one example's value for every error.
  */
-function sayWhatWentWrong(body: unknown, text: string, first: Violation | undefined, status: number, depth = 0): void {
+function sayWhatWentWrong(
+  body: unknown,
+  text: string,
+  violations: readonly Violation[],
+  status: number,
+  depth = 0,
+): void {
   if (depth > MESSAGE_DEPTH) return;
-  if (Array.isArray(body)) for (const item of body) sayWhatWentWrong(item, text, first, status, depth + 1);
+  if (Array.isArray(body)) for (const item of body) sayWhatWentWrong(item, text, violations, status, depth + 1);
   if (!isObject(body)) return;
+  const first = violations[0];
   for (const [key, value] of Object.entries(body)) {
-    if (typeof value !== 'string') sayWhatWentWrong(value, text, first, status, depth + 1);
+    if (MESSAGE_LIST_NAMES.test(key) && isStringList(value))
+      body[key] = violations.length > 0 ? violations.map((v) => v.message) : [text];
+    else if (typeof value !== 'string') sayWhatWentWrong(value, text, violations, status, depth + 1);
     else if (MESSAGE_NAMES.test(key)) body[key] = text;
     else if (first && FIELD_NAMES.test(key)) body[key] = first.field;
     else if (first && LOCATION_NAMES.test(key)) body[key] = first.location;
@@ -211,6 +224,9 @@ function sayWhatWentWrong(body: unknown, text: string, first: Violation | undefi
     else if (key === 'title' && STATUS_CODES[status] !== undefined) body[key] = STATUS_CODES[status];
   }
 }
+
+const isStringList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string');
 
 /**
  * The Content-Type of a body documented under `mediaType`: itself, or for a range (`*\/*`), which
@@ -249,6 +265,7 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
   if (example) start = example.value;
   else start = media.schema ? pruned(sampleFrom(media.schema, code), media.schema) : undefined;
   const text = options.message ?? violations.map((v) => v.message).join('; ');
+  const aboutBody = violations.length > 0 && violations.every((v) => v.location === 'body' || v.location === 'payload');
   const fill = (value: unknown, made: boolean): unknown => {
     const filled = fillErrorBody(value, response.errorBody, {
       violations,
@@ -258,8 +275,13 @@ export async function errorReply(context: ErrorContext, options: ErrorReplyOptio
       ...(options.subject ? { subject: options.subject } : {}),
     });
     // A body made from the schema, with no `x-error-body` to say where the message goes: the string
-    // properties named for one say it, instead of a generated placeholder.
-    if (made && !response.errorBody && text !== '') sayWhatWentWrong(filled, text, violations[0], code);
+    // properties named for one say it, instead of a generated placeholder. So they do in an example
+    // answered for what was wrong with the request's body: the example's message ("Email address is
+    // invalid") names one mistake, and without `x-error-body` naming its examples by cause it would
+    // be answered for every other one (malformed JSON, a wrong type, another field missing). A
+    // refusal of something else (credentials, a path or query value, a record not found) keeps the
+    // example's words, which may be the vendor's own for it.
+    if (!response.errorBody && text !== '' && (made || aboutBody)) sayWhatWentWrong(filled, text, violations, code);
     return filled;
   };
   const filled = fill(start, !example);
