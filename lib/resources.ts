@@ -361,30 +361,44 @@ function inferredMembership(spec: Spec, operation: Operation): ResourceExtension
     idParameter: shape.holderParameter,
     members,
   });
-  const body = bodyMemberships(spec).find((shape) => shape.operation === operation);
+  /** The holder's member list: the member records it shows, each told by the id the members' create answers. */
+  const memberList = (shape: {
+    holder: RestCollection;
+    holderParameter: string;
+    member: RestCollection;
+  }): ResourceExtension | undefined => {
+    const member = createdId(spec, shape.member);
+    if (!member || member.id === undefined) return undefined;
+    const list = inferredList(
+      operation,
+      { collection: shape.member.path, record: member.record },
+      restShape(operation.path).collection,
+      [{ parameter: shape.holderParameter, memberOf: shape.holder.path }],
+      member.id,
+    );
+    // A list of the member records themselves, told by their id: one of memberships (`{userId,
+    // role}`) or of anything else lists no record by it.
+    const item = list?.items === undefined ? undefined : schemaAt(jsonSchemaOf(operation), `${list.items}/0`);
+    // The members' own id field, as their create answers it (`user_id`), which the list is filtered by.
+    return list && item && Object.hasOwn(objectProperties(item) ?? {}, member.id)
+      ? { ...list, id: member.id }
+      : undefined;
+  };
+  const bodies = bodyMemberships(spec);
+  const body = bodies.find((shape) => shape.operation === operation);
   if (body && createdId(spec, body.holder) && createdId(spec, body.member))
     return change(body, { collection: body.member.path, ids: body.ids });
+  for (const shape of bodies) {
+    const list = shape.list === operation && createdId(spec, shape.holder) ? memberList(shape) : undefined;
+    if (list) return list;
+  }
   for (const shape of memberships(spec)) {
     const holder = createdId(spec, shape.holder);
     const member = createdId(spec, shape.member);
     if (!holder || !member) continue;
     if (shape.operation === operation)
       return change(shape, { collection: shape.member.path, parameter: shape.memberParameter });
-    if (shape.list === operation) {
-      const list = inferredList(
-        operation,
-        { collection: shape.member.path, record: member.record },
-        restShape(operation.path).collection,
-        [{ parameter: shape.holderParameter, memberOf: shape.holder.path }],
-        member.id,
-      );
-      // A list of the member records themselves, told by their id: one of memberships (`{userId,
-      // role}`) or of anything else lists no record by it.
-      const item = list?.items === undefined ? undefined : schemaAt(jsonSchemaOf(operation), `${list.items}/0`);
-      return item && member.id !== undefined && Object.hasOwn(objectProperties(item) ?? {}, member.id)
-        ? list
-        : undefined;
-    }
+    if (shape.list === operation) return memberList(shape);
   }
   return undefined;
 }

@@ -669,6 +669,8 @@ export interface BodyMembershipShape {
   member: RestCollection;
   /** Where the body lists the members' ids (`/members`). */
   ids: string;
+  /** The list of the holder's members on the same path (`GET /organizations/{id}/members`), when the spec has one. */
+  list?: Operation;
 }
 
 /** The pointer of the one list of single values a body is made of (`/members` of `{"members": [...]}`). */
@@ -720,7 +722,8 @@ export function bodyMemberships(spec: Spec): BodyMembershipShape[] {
     if (!itemSchema || itemSchema.format !== undefined || (memberId && numeric(itemSchema) !== numeric(memberId)))
       continue;
     const action = operation.method === 'delete' ? 'remove-members' : 'add-members';
-    found.push({ operation, action, holder, holderParameter, member, ids });
+    const members = list && !list.resource ? { list } : {};
+    found.push({ operation, action, holder, holderParameter, member, ids, ...members });
   }
   bodyMembershipCache.set(spec, found);
   return found;

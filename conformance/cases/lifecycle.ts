@@ -11,6 +11,7 @@ import { appendPointer, deletePointer, escapeToken, getPointer, parsePointer } f
 import type { JsonSchema } from '../../lib/json-schema.js';
 import { PAGE_MOVE, PAGE_SIZE } from '../../lib/paging.js';
 import {
+  createdIdExpression,
   createdKeyExpression,
   expectedNotFound,
   pathMemberFilter,
@@ -366,12 +367,17 @@ export function lifecycleScenarios(ctx: BuildContext, selected: readonly Operati
   return scenarios;
 }
 
-/** The add-members operations that name their one member in a parameter (`PUT /groups/{groupId}/users/{userId}`). */
+/**
+ * The add-members operations that name their members in a parameter (`PUT /groups/{groupId}/users/{userId}`)
+ * or in a body's list of ids (`POST /organizations/{id}/members {"members": [...]}`).
+ */
 function membershipChanges(ctx: BuildContext): [Operation, ResourceBinding][] {
   const model = resourceModel(ctx.spec);
   return ctx.spec.operations.flatMap((operation) => {
     const binding = model.get(operation.operationId);
-    return binding?.resource.action === 'add-members' && binding.resource.members?.parameter !== undefined
+    const members = binding?.resource.members;
+    return binding?.resource.action === 'add-members' &&
+      (members?.parameter !== undefined || members?.ids !== undefined)
       ? [[operation, binding] as [Operation, ResourceBinding]]
       : [];
   });
@@ -380,7 +386,9 @@ function membershipChanges(ctx: BuildContext): [Operation, ResourceBinding][] {
 /**
  * A membership's life: a member and a holder made, the member added, the holder's member list holds
  * it, the member removed, the list no longer holds it. A server that answers the change and keeps
- * nothing fails where the list misses the member.
+ * nothing fails where the list misses the member. Members a body lists are named there by the one
+ * member made; their changes name records the run made in their own cases too, so their life is
+ * followed only where a list of the holder's members can show it.
  */
 function membershipOf(
   ctx: BuildContext,
@@ -390,12 +398,13 @@ function membershipOf(
 ): ScenarioDraft | undefined {
   const members = adds.resource.members!;
   const holderName = adds.resource.collection;
-  const memberParameter = members.parameter!;
+  const memberParameter = members.parameter;
   const model = resourceModel(ctx.spec);
   const same = (binding: ResourceBinding | undefined) =>
     binding?.resource.collection === holderName &&
     binding.resource.members?.collection === members.collection &&
-    binding.resource.members.parameter === memberParameter;
+    binding.resource.members.parameter === memberParameter &&
+    binding.resource.members.ids === members.ids;
   const removeOp = ctx.spec.operations.find((o) => {
     const binding = model.get(o.operationId);
     return binding?.resource.action === 'remove-members' && same(binding);
@@ -408,8 +417,11 @@ function membershipOf(
   const memberCreate = byName.get(members.collection)?.create;
   if (!holderCreate || !memberCreate || adds.idParameter === undefined) return undefined;
   if (![addOp, removeOp, listOp].some((op) => op !== undefined && selected.includes(op))) return undefined;
+  // A body's list of ids names exactly the one member made, by the id its create answered.
+  const ids = members.ids;
+  if (ids !== undefined && (listOp === undefined || fewestIds(addOp, ids) > 1)) return undefined;
   const holderKey = createdKeyExpression(holderCreate[1]);
-  const memberKey = createdKeyExpression(memberCreate[1]);
+  const memberKey = ids === undefined ? createdKeyExpression(memberCreate[1]) : createdIdExpression(memberCreate[1]);
   const idField = memberCreate[1].idField;
   if (holderKey === undefined || memberKey === undefined) return undefined;
   const member: LinkedValue = { step: 0, sourceOperationId: memberCreate[0].operationId, expression: memberKey };
@@ -420,9 +432,14 @@ function membershipOf(
     return step(operation, `${operation.operationId} a ${what} record`, request);
   };
   const change = (operation: Operation, binding: ResourceBinding, verb: string) => {
-    const request = withBody(baseRequest(ctx, operation), undefined);
+    const listed = ids !== undefined && bodyMedia(operation) !== undefined;
+    const request = withBody(
+      baseRequest(ctx, operation),
+      listed ? payload(operation, validBody(ctx, operation)) : undefined,
+    );
     request.pathParams[binding.idParameter!] = holder;
-    request.pathParams[memberParameter] = member;
+    if (memberParameter !== undefined) request.pathParams[memberParameter] = member;
+    else if (listed) request.bodyRefs = [bulkIds(operation, binding.resource.members!.ids!, member)];
     // An add answering the member's record must answer the one it added (the member made at step 0).
     const answered = binding.memberRecord;
     const rule: StatefulRule | undefined = answered && {
@@ -461,7 +478,7 @@ function membershipOf(
     ...listing(false),
   ];
   const removes = removeOp && model.get(removeOp.operationId);
-  if (removeOp && removes?.idParameter !== undefined)
+  if (removeOp && removes?.idParameter !== undefined && (ids === undefined || fewestIds(removeOp, ids) <= 1))
     steps.push(change(removeOp, removes, 'removes'), ...listing(true));
   // Paths naming a tenant the records live in (`/{realm}/users`) name the one the holder was made in.
   for (const { operation, request } of steps)
