@@ -120,6 +120,16 @@ export interface NextPage {
   cursors?: string[];
 }
 
+/** How a list step finds the record a step of its scenario made (`lists`, `unlists`). */
+export interface ListRule extends PageRule {
+  items: string;
+  idField: string;
+  /** Where in each item the record is, when not the item itself (`/user`). */
+  record?: string;
+  about: number;
+  member?: true;
+}
+
 /** What the stateful rules expect of a step. */
 export type StatefulRule =
   | { rule: 'duplicate'; status: string; example: string }
@@ -131,17 +141,18 @@ export type StatefulRule =
   | { rule: 'shows'; record: string; values: Record<string, unknown>; after: string }
   /**
    * The list (items at `items`) holds the record the step `about` made (with `member`: added to the
-   * members the list shows), by its `idField`; a page of
+   * members the list shows), by its `idField` (in each item's object at `record`, where an item
+   * holds it there: a membership's `/user`); a page of
    * `pageSize` items (0: of any size) may be full and have left it for another page, unless the count
    * of every record the list holds (at `total`) says the page holds them all, or the answer says no
    * page follows (`next`); an empty page is full only where the answer says one follows.
    */
-  | ({ rule: 'lists'; items: string; idField: string; about: number; member?: true } & PageRule)
+  | ({ rule: 'lists' } & ListRule)
   /**
    * The list no longer holds the record the step `about` made (it was deleted, or with `member`
    * taken out of the members the list shows); a full page proves nothing.
    */
-  | ({ rule: 'unlists'; items: string; idField: string; about: number; member?: true } & PageRule)
+  | ({ rule: 'unlists' } & ListRule)
   /** The record the step `about` made was deleted: this request gets the documented not-found answer. */
   | { rule: 'gone'; status: string; about: number }
   /** A new record gets an id none of the run's deleted records had. */

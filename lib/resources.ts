@@ -26,6 +26,7 @@ import {
   type RestCollection,
   restCollections,
   restShape,
+  singulars,
   templateKey,
   templateNames,
 } from './rest-shape.js';
@@ -49,6 +50,11 @@ export interface ResourceBinding {
   idField?: string;
   /** add-members, remove-members: the attribute the members' collection names its records by in paths (`username`). */
   memberKeyField?: string;
+  /**
+   * list of a holder's members: where each item holds the member record, when not at its top (`/user`
+   * of a membership item `{"user": {"id": ...}, "role": ...}`).
+   */
+  itemRecord?: string;
   /** create: the runtime expression reading the new id where the answer's body does not hold it (a `Location` header). */
   idExpression?: string;
   /**
@@ -376,11 +382,12 @@ function inferredMembership(spec: Spec, operation: Operation): ResourceExtension
       [{ parameter: shape.holderParameter, memberOf: shape.holder.path }],
       member.id,
     );
-    // A list of the member records themselves, told by their id: one of memberships (`{userId,
-    // role}`) or of anything else lists no record by it.
+    // A list of the member records themselves, or of memberships each naming its member in an object
+    // of its own (`{"user": {"id": ...}, "role": ...}`), told by the member's id; one of memberships
+    // naming it otherwise (`{userId, role}`), or of anything else, lists no record by it.
     const item = list?.items === undefined ? undefined : schemaAt(jsonSchemaOf(operation), `${list.items}/0`);
     // The members' own id field, as their create answers it (`user_id`), which the list is filtered by.
-    return list && item && Object.hasOwn(objectProperties(item) ?? {}, member.id)
+    return list && memberInItem(item, shape.member.path, member.id) !== undefined
       ? { ...list, id: member.id }
       : undefined;
   };
@@ -401,6 +408,26 @@ function inferredMembership(spec: Spec, operation: Operation): ResourceExtension
     if (shape.list === operation) return memberList(shape);
   }
   return undefined;
+}
+
+/**
+ * Where each item of a holder's member list holds the member record: the item itself where it carries
+ * the member's `id` field (`''`: the users of `GET /groups/{groupId}/users`), else the one object
+ * property named for the members' collection that carries it (`/user` of `{"user": {"id": ...},
+ * "role": ...}`: a membership naming its member). Undefined where an item names its member otherwise.
+ */
+function memberInItem(item: JsonSchema | undefined, collection: string, id: string): string | undefined {
+  const properties = item ? objectProperties(item) : undefined;
+  if (!properties) return undefined;
+  if (Object.hasOwn(properties, id)) return '';
+  const named = new Set(singulars(lastSegment(collection)).map(plainName));
+  const wrappers = Object.entries(properties).filter(
+    ([name, property]) =>
+      named.has(plainName(name)) &&
+      mainType(flatten(property)) !== 'array' &&
+      Object.hasOwn(objectProperties(property) ?? {}, id),
+  );
+  return wrappers.length === 1 ? appendPointer('', wrappers[0]![0]) : undefined;
 }
 
 /**
@@ -567,6 +594,12 @@ function bind(
     const list = schemaAt(whole, resource.items);
     const items = list ? (arrayBranch(list) ?? flatten(list)).items : undefined;
     if (items && typeof items === 'object') binding.itemSchema = items as JsonSchema;
+    // A member list read from the REST shape may show each member inside a membership item.
+    const at =
+      inferred && idField !== undefined && pathMemberFilter(operation, binding)
+        ? memberInItem(binding.itemSchema, resource.collection, idField)
+        : undefined;
+    if (at) binding.itemRecord = at;
   }
   if (idField !== undefined) binding.idField = idField;
   const timestamps =

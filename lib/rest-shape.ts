@@ -169,7 +169,7 @@ export function keyNamedByParameter(idParameter: string, property: string): bool
 }
 
 /** The singulars a collection's last word may be the plural of (`users`: `user`; `companies`: `company`). */
-function singulars(word: string): string[] {
+export function singulars(word: string): string[] {
   const found = [word.replace(/s$/, ''), word.replace(/es$/, ''), word.replace(/ies$/, 'y')].filter((w) => w !== '');
   return [...new Set(found)];
 }

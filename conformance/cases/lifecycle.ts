@@ -463,6 +463,7 @@ function membershipOf(
       rule: removed ? 'unlists' : 'lists',
       items: binding.resource.items ?? '',
       idField,
+      ...(binding.itemRecord !== undefined ? { record: binding.itemRecord } : {}),
       about: 0,
       member: true,
       ...(pageSize !== undefined ? { pageSize } : {}),

@@ -9,7 +9,7 @@ import { isObject } from '../../lib/json.js';
 import { getPointer } from '../../lib/json-pointer.js';
 import { answersGone, documentedResponse } from '../../lib/responses.js';
 import { jsonEqual } from '../../lib/schema.js';
-import type { Check, NextPage, PageRule, StatefulRule } from '../types.js';
+import type { Check, ListRule, NextPage, PageRule, StatefulRule } from '../types.js';
 import { anchored, got, throttleState } from './support.js';
 
 export const resourceAvailability: Check = (ctx) => {
@@ -62,8 +62,16 @@ function itemsOf(body: unknown, pointer: string): unknown[] | undefined {
   return Array.isArray(items) ? items : undefined;
 }
 
-const holds = (items: readonly unknown[], idField: string, id: unknown): boolean =>
-  items.some((item) => isObject(item) && Object.hasOwn(item, idField) && String(item[idField]) === String(id));
+/** Whether an item of `items` holds the record `id` names: by its `idField`, in the item or in its object at `record`. */
+function holds(items: readonly unknown[], { idField, record = '' }: ListRule, id: unknown): boolean {
+  return items.some((item) => {
+    const held = getPointer(item, record);
+    return isObject(held) && Object.hasOwn(held, idField) && String(held[idField]) === String(id);
+  });
+}
+
+/** The id field as a list's items show it: `user/id` where each item holds the record in `user`. */
+const itemField = ({ idField, record = '' }: ListRule): string => `${record}/${idField}`.slice(1);
 
 /**
  * Whether the answer says a page follows this one (true), that none does (false), or nothing (undefined):
@@ -156,14 +164,14 @@ export const statefulRules: Check = (ctx) => {
     case 'lists': {
       const items = itemsOf(body, rule.items);
       if (!items || exchange.subjectId === undefined) return 'skip';
-      if (holds(items, rule.idField, exchange.subjectId)) return;
+      if (holds(items, rule, exchange.subjectId)) return;
       // A full page may have left it for a later one: only a page with room, or all, proves it missing.
       if (mayBeElsewhere(body, response.headers, items, rule)) return 'skip';
       return {
         message: rule.member
           ? 'the member list does not hold the record added in this run'
           : 'the list does not hold the record created in this run',
-        expected: `an item with ${rule.idField} ${JSON.stringify(exchange.subjectId)}`,
+        expected: `an item with ${itemField(rule)} ${JSON.stringify(exchange.subjectId)}`,
         actual: `${items.length} items without it`,
         key: rule.member ? 'members miss added' : 'list misses created',
       };
@@ -171,7 +179,7 @@ export const statefulRules: Check = (ctx) => {
     case 'unlists': {
       const items = itemsOf(body, rule.items);
       if (!items || exchange.subjectId === undefined) return 'skip';
-      if (!holds(items, rule.idField, exchange.subjectId)) {
+      if (!holds(items, rule, exchange.subjectId)) {
         // Not on a full page is not proof: the record may be on a later one.
         return mayBeElsewhere(body, response.headers, items, rule) ? 'skip' : undefined;
       }
@@ -179,8 +187,8 @@ export const statefulRules: Check = (ctx) => {
         message: rule.member
           ? 'the member list still holds a record removed in this run'
           : 'the list still holds a record deleted in this run',
-        expected: `no item with ${rule.idField} ${JSON.stringify(exchange.subjectId)}`,
-        actual: `an item with ${rule.idField} ${JSON.stringify(exchange.subjectId)}`,
+        expected: `no item with ${itemField(rule)} ${JSON.stringify(exchange.subjectId)}`,
+        actual: `an item with ${itemField(rule)} ${JSON.stringify(exchange.subjectId)}`,
         key: rule.member ? 'members hold removed' : 'list holds deleted',
       };
     }

@@ -1385,12 +1385,7 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
     let sample: unknown;
     const fitting = () => (sample ??= binding.itemSchema ? sampleFrom(binding.itemSchema, 200) : undefined);
     const items = records.map((record) =>
-      fitItem(
-        viewed(shown(template, record, binding.itemSchema, request), binding, request),
-        binding,
-        request,
-        fitting,
-      ),
+      fitItem(listed(template, record, binding, request), binding, request, fitting),
     );
     let out = withRecord(body, pointer, items);
     if (pointer !== '' && isObject(out)) Object.assign(out, parentFields(binding, request, binding.listSchema));
@@ -1428,6 +1423,25 @@ function planList(binding: ResourceBinding, collection: Collection, request: Pla
 }
 
 /**
+ * A stored record as one item of a list shows it: the item itself, or, where each item is a
+ * membership naming its member in an object of its own (`{"user": {...}, "role": ...}`), that object,
+ * the rest of the item being what the documented item requires (the membership's own attributes,
+ * which no request stored).
+ */
+function listed(template: StoredRecord, record: StoredRecord, binding: ResourceBinding, request: PlanRequest) {
+  const at = binding.itemRecord;
+  if (at === undefined) return viewed(shown(template, record, binding.itemSchema, request), binding, request);
+  const documented = getPointer(template, at);
+  const member = shown(isObject(documented) ? documented : {}, record, schemaAt(binding.itemSchema, at), request);
+  const item: StoredRecord = {};
+  for (const name of binding.itemSchema ? (flatten(binding.itemSchema).required ?? []) : []) {
+    if (Object.hasOwn(template, name)) item[name] = structuredClone(template[name]);
+  }
+  setPointer(item, at, viewed(member, binding, request));
+  return item;
+}
+
+/**
  * An item that breaks the item schema (a field stored as the request sent it, which the answer shows
  * in another shape) is repaired on its own: one such record must not turn the whole list into the
  * documented example.
@@ -1439,7 +1453,8 @@ function fitItem(item: unknown, binding: ResourceBinding, request: PlanRequest, 
   if (validate(item)) return item;
   // One value made from the schema serves every item of the page that needs one (blend copies it).
   const made = fitting();
-  return validate(made) ? blend(made, item, { record: '', idField: binding.idField }, validate) : item;
+  const view = { record: binding.itemRecord ?? '', idField: binding.idField };
+  return validate(made) ? blend(made, item, view, validate) : item;
 }
 
 const pageUrl = (url: string, parameter: string, page: number, size?: [string, string]): string =>
