@@ -108,8 +108,17 @@ export interface ResourceBinding {
 
 export { schemaAt } from './wire.js';
 
-function successResponse(operation: Operation, not?: string) {
-  return operation.responses.find((r) => isSuccessStatus(r.status) && r.status !== not);
+const CREATED_STATUS = '201';
+
+/**
+ * The 2xx an operation answers with: the first documented, but a create's 201 wherever it is listed
+ * (RFC 9110 15.3.2: a 201 says the request made a resource). Where a create documents a 200 before
+ * it (`200` "returns the label if it already exists", `201` "creates the label"), the 200 is its
+ * answer for a record already there, not for the one it makes.
+ */
+function successResponse(operation: Operation, not?: string, creates = false) {
+  const successes = operation.responses.filter((r) => isSuccessStatus(r.status) && r.status !== not);
+  return (creates ? successes.find((r) => r.status === CREATED_STATUS) : undefined) ?? successes[0];
 }
 
 /**
@@ -124,13 +133,14 @@ function requestSchemaOf(operation: Operation): JsonSchema | undefined {
   );
 }
 
-function jsonSchemaOf(operation: Operation, not?: string): JsonSchema | undefined {
-  const response = successResponse(operation, not);
+function jsonSchemaOf(operation: Operation, not?: string, creates = false): JsonSchema | undefined {
+  const response = successResponse(operation, not, creates);
   return response?.content.find((m) => isJsonMediaType(m.mediaType))?.schema ?? response?.content[0]?.schema;
 }
 
-function exampleOf(operation: Operation, not?: string): unknown {
-  return successResponse(operation, not)?.content[0]?.examples[0]?.value;
+/** The first example of a create's answer (its 201's where it documents one). */
+function exampleOf(create: Operation, not?: string): unknown {
+  return successResponse(create, not, true)?.content[0]?.examples[0]?.value;
 }
 
 /** A UUID as text (RFC 9562's hyphenated form, either case). */
@@ -174,7 +184,7 @@ function idParameterOf(spec: Spec, operation: Operation): string | undefined {
 
 /** The `id` a create's answer carries at its top, when it does. */
 function answeredId(create: Operation): string | undefined {
-  const properties = objectProperties(jsonSchemaOf(create) ?? {}) ?? {};
+  const properties = objectProperties(jsonSchemaOf(create, undefined, true) ?? {}) ?? {};
   const type = properties.id ? mainType(flatten(properties.id)) : undefined;
   return type === 'integer' || type === 'number' || type === 'string' ? 'id' : undefined;
 }
@@ -563,9 +573,13 @@ function bind(
   const create = resource.action === 'create' ? operation : entry?.create;
   const createResource = create === operation ? resource : (create?.resource ?? entry?.resource);
   const notMerged = resource.merge?.merged.status;
-  const recordSchema = schemaAt(jsonSchemaOf(operation, notMerged), resource.record);
+  const creates = resource.action === 'create';
+  const recordSchema = schemaAt(jsonSchemaOf(operation, notMerged, creates), resource.record);
   const createRecord = create
-    ? schemaAt(jsonSchemaOf(create, create.resource?.merge?.merged.status), createResource?.record ?? resource.record)
+    ? schemaAt(
+        jsonSchemaOf(create, create.resource?.merge?.merged.status, true),
+        createResource?.record ?? resource.record,
+      )
     : undefined;
   const idField = resource.id ?? createResource?.id ?? (create && inferred ? 'id' : undefined);
   const idSchema = idField ? objectProperties(createRecord ?? recordSchema ?? {})?.[idField] : undefined;
@@ -578,7 +592,7 @@ function bind(
   const exampleValue = shown ?? own?.example ?? (Array.isArray(own?.examples) ? own.examples[0] : undefined);
   const exampleId =
     typeof exampleValue === 'string' || typeof exampleValue === 'number' ? Number(exampleValue) : Number.NaN;
-  const success = successResponse(operation, notMerged);
+  const success = successResponse(operation, notMerged, creates);
   const binding: ResourceBinding = {
     resource,
     inferred,

@@ -128,8 +128,11 @@ export function restShape(path: string): { collection: string; idParameter?: str
   return param ? { collection: segments.slice(0, -1).join('/') || '/', idParameter: param } : { collection: path };
 }
 
+/** The 2xx an operation answers with: the first documented, but a POST's 201 (what a create that made its record answers). */
 function successSchema(operation: Operation): { status: string; schema?: JsonSchema } | undefined {
-  const response = operation.responses.find((r) => isSuccessStatus(r.status));
+  const successes = operation.responses.filter((r) => isSuccessStatus(r.status));
+  const response =
+    (operation.method === 'post' ? successes.find((r) => r.status === '201') : undefined) ?? successes[0];
   if (!response) return undefined;
   const schema = response.content.find((m) => coversJson(m.mediaType))?.schema;
   return { status: response.status, ...(schema ? { schema } : {}) };

@@ -1,0 +1,101 @@
+/**
+ * A create documenting 201 "creates" beside 200 "already exists" (a find-or-create): the mock answers
+ * a create that made its record with the documented 201, not with the 200 listed before it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { isObject } from '../../lib/json.js';
+import { startMock } from '../../mocks/server.js';
+import { type JsonAnswer, jsonServer } from '../support/json-server.js';
+import type { LocalServer } from '../support/local-server.js';
+import { COMMON, runConformance, summarize } from '../support/runner.js';
+import { sendJson } from '../support/send-json.js';
+
+const FIXTURE = 'tests/fixtures/openapi/find-or-create.yaml';
+
+interface Label {
+  id: number;
+  name: string;
+  color: string;
+}
+
+/**
+ * A server doing what the fixture documents, on an account that already holds label 1 "urgent",
+ * which someone else made. Labels are found by name (200) or made (201); tags are always made (200).
+ */
+async function findOrCreateServer() {
+  const someones = { id: 1, name: 'urgent', color: 'grey' };
+  const labels = new Map<number, Label>([[1, { ...someones }]]);
+  const tags = new Map<number, { id: number; name: string }>();
+  const log: string[] = [];
+  let next = 2;
+  const server = await jsonServer(
+    ({ method, url, body, json }): JsonAnswer => {
+      log.push(`${method} ${url.pathname}`);
+      const sent = isObject(body) ? body : undefined;
+      const named = (values: string[]) =>
+        json &&
+        sent !== undefined &&
+        Object.keys(sent).every((k) => k === 'name') &&
+        values.includes(sent.name as string);
+      if (method === 'POST' && url.pathname === '/labels') {
+        if (!named(['urgent', 'later'])) return { status: 422, body: {} };
+        const found = [...labels.values()].find((l) => l.name === sent!.name);
+        if (found) return { status: 200, body: found };
+        const label = { id: next++, name: sent!.name as string, color: 'grey' };
+        labels.set(label.id, label);
+        return { status: 201, body: label };
+      }
+      if (method === 'POST' && url.pathname === '/tags') {
+        if (!named(['red', 'green'])) return { status: 422, body: {} };
+        const tag = { id: next++, name: sent!.name as string };
+        tags.set(tag.id, tag);
+        return { status: 200, body: tag };
+      }
+      const [, collection, id] = /^\/(labels|tags)\/(\d+)$/.exec(url.pathname) ?? [];
+      const store: Map<number, object> = collection === 'labels' ? labels : tags;
+      const record = store.get(Number(id)) as Label | undefined;
+      if (!record) return { status: 404, body: {} };
+      if (method === 'DELETE') {
+        store.delete(record.id);
+        return { status: 204 };
+      }
+      if (method === 'PATCH' && collection === 'labels') {
+        const valid =
+          json &&
+          sent !== undefined &&
+          Object.keys(sent).every((k) => k === 'color') &&
+          (sent.color === undefined || ['grey', 'blue', 'red'].includes(sent.color as string));
+        if (!valid) return { status: 422, body: {} };
+        Object.assign(record, sent);
+      }
+      return { status: 200, body: record };
+    },
+    { status: 422, body: {} },
+  );
+  return { server, someones, labels, tags, log };
+}
+
+describe('a create that finds its record already there', () => {
+  let server: LocalServer | undefined;
+  afterEach(() => server?.close());
+
+  it('the mock answers a create that made its record with the documented 201 and its example, not the 200 before it', async () => {
+    const mock = await startMock({ port: 0, specFiles: [FIXTURE], rateLimit: false });
+    try {
+      const base = mock.apis[0]!.baseUrl;
+      const first = await sendJson(`${base}/labels`, 'POST', { name: 'urgent' });
+      expect(first.status).toBe(201);
+      // Ids count from the 201's example (5), not the 200's (900).
+      const made = (await first.json()) as Label;
+      expect(made).toMatchObject({ id: 5, name: 'urgent' });
+      expect((await fetch(`${base}/labels/${made.id}`)).status).toBe(200);
+      // A create documenting 200 alone still answers it.
+      expect((await sendJson(`${base}/tags`, 'POST', { name: 'red' })).status).toBe(200);
+      // And the runner finds the mock doing what the document says.
+      const run = await runConformance(['--spec', FIXTURE, '--base-url', base, ...COMMON]);
+      expect(run.code, `${run.describe()}\n${summarize(run.report)}`).toBe(0);
+    } finally {
+      await mock.close();
+    }
+  });
+});
