@@ -6,7 +6,7 @@
  * a throttled answer) is evidence for the checks.
  */
 import { appendPointer, getPointer } from '../lib/json-pointer.js';
-import { resourceModel } from '../lib/resources.js';
+import { answersExisting, resourceModel } from '../lib/resources.js';
 import { answersGone, isSuccess } from '../lib/responses.js';
 import { credentialHeaders, credentialNames } from '../lib/security.js';
 import type { Spec } from '../lib/spec.js';
@@ -208,16 +208,53 @@ function createdIds(expression: string, source: ExpressionSource): unknown[] {
   );
 }
 
+/** The ids a case takes from earlier answers: its path's, its query's and its body's. */
+function linkedValues(testCase: TestCase): LinkedValue[] {
+  const { pathParams, query, bodyId, bodyRefs } = testCase.request;
+  const body = [bodyId?.linked, ...(bodyRefs ?? []).map((ref) => ref.linked)].filter((v) => v !== undefined);
+  return [...Object.values(pathParams), ...Object.values(query), ...body].filter(
+    (value): value is LinkedValue => 'sourceOperationId' in value,
+  );
+}
+
 /** Whether a value read as a record's id names one: an empty text (a key sent empty) names none in a path. */
 const namesRecord = (id: unknown): boolean => id !== undefined && id !== null && id !== '';
 
-/** Every record a successful create or copy answered with, once per collection and id, in plan order. */
-function createdRecords(exchanges: readonly (Exchange | undefined)[], plan: Plan, spec: Spec, baseUrl: string) {
+/**
+ * Whether an answered exchange is a create's answer that found its record already there (a 200
+ * beside a documented 201): that record is not the run's, so nothing of the run changes or deletes it.
+ */
+function foundExisting(exchange: Exchange, spec: Spec): boolean {
+  return (
+    exchange.response !== undefined && answersExisting(spec, exchange.testCase.operation, exchange.response.status)
+  );
+}
+
+/** Why a case naming the record a create found (not made) is not sent. */
+function existingReason(exchange: Exchange, what: string): string {
+  const { operation } = exchange.testCase;
+  const status = exchange.response?.status;
+  const said = operation.responses.find((r) => r.status === String(status))?.description?.trim();
+  return `${what} answered ${status}${said ? ` ("${said}")` : ''}, a record already there rather than one it made: the run acts only on records it made`;
+}
+
+/**
+ * Every record a successful create or copy answered with, once per collection and id, in plan order:
+ * only those it made, unless `found` asks for the records it found already there too.
+ */
+function createdRecords(
+  exchanges: readonly (Exchange | undefined)[],
+  plan: Plan,
+  spec: Spec,
+  baseUrl: string,
+  found = false,
+) {
   const records: CreatedRecord[] = [];
   const seen = new Set<string>();
   for (const exchange of exchanges) {
     const source = exchange && sourceOf(exchange, baseUrl);
     if (!exchange || !source || !isSuccess(source.response.status)) continue;
+    if (!found && foundExisting(exchange, spec)) continue;
     for (const cleanupPlan of plan.cleanup) {
       const create = cleanupPlan.creates.find((c) => c.operationId === exchange.testCase.operation.operationId);
       if (!create) continue;
@@ -247,6 +284,8 @@ class IdPool {
   private readonly taken = new Map<string, number>();
   /** The first id of each source: the parent every case naming one of its records as a parent takes. */
   private readonly firsts = new Map<string, unknown>();
+  /** Sources whose creates answered only records already there: why no case takes one. */
+  private readonly foundOnly = new Map<string, string>();
   /** Sources whose first record is a parent: no delete takes it away. */
   private readonly pinned = new Set<string>();
 
@@ -259,10 +298,17 @@ class IdPool {
     this.pinned.add(IdPool.key(linked));
   }
 
-  fill(linked: LinkedValue, created: readonly ExpressionSource[]): void {
+  /** `found`: why the source's answers that found a record already there gave the pool none of theirs. */
+  fill(linked: LinkedValue, created: readonly ExpressionSource[], found?: string): void {
     const ids = created.map((source) => evaluateExpression(linked.expression, source)).filter(namesRecord);
     this.ids.set(IdPool.key(linked), ids);
     if (ids.length > 0) this.firsts.set(IdPool.key(linked), ids[0]);
+    else if (found !== undefined) this.foundOnly.set(IdPool.key(linked), found);
+  }
+
+  /** Why `linked`'s source gave no id: it found records already there and made none. */
+  found(linked: LinkedValue): string | undefined {
+    return this.foundOnly.get(IdPool.key(linked));
   }
 
   /**
@@ -431,7 +477,7 @@ function unidentifiedCreates(exchanges: readonly Exchange[], plan: Plan, spec: S
   );
   return exchanges.flatMap((e) => {
     const operation = e.testCase.operation;
-    if (!e.response || !isSuccess(e.response.status)) return [];
+    if (!e.response || !isSuccess(e.response.status) || foundExisting(e, spec)) return [];
     const expression = expressions.get(operation.operationId);
     let reason: string;
     if (expression === undefined) {
@@ -601,7 +647,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
     const made = testCase.stateful?.rule === 'unknown-id' ? testCase.stateful.id : undefined;
     if (
       made !== undefined &&
-      createdRecords(exchanges, plan, options.spec, options.baseUrl).some((r) => String(r.id) === made)
+      createdRecords(exchanges, plan, options.spec, options.baseUrl, true).some((r) => String(r.id) === made)
     ) {
       const notSent = `the id ${made}, made up as one no create returned, was returned by a create of this run`;
       return record({ testCase, request: placeholder(testCase), notSent, usesCreatedId: false });
@@ -611,7 +657,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       const notSent =
         unresolved && deletes(testCase) && pool.withholds(unresolved)
           ? `the one record ${unresolved.sourceOperationId} made is kept: records of another collection are made under it (more cases make more records)`
-          : built.notSent;
+          : ((unresolved && unresolved.step === undefined ? pool.found(unresolved) : undefined) ?? built.notSent);
       return record({ testCase, request: placeholder(testCase), notSent, usesCreatedId: false });
     }
     const together =
@@ -661,10 +707,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   const fed = new Map<string, LinkedValue>();
   // Scenario steps take records of the pool too: a nested record's parent, made by a phase.
   for (const testCase of [...plan.phases.flatMap((p) => p.cases), ...plan.scenarios.flatMap((s) => s.steps)]) {
-    const { pathParams, query, bodyId, bodyRefs } = testCase.request;
-    const linked = [bodyId?.linked, ...(bodyRefs ?? []).map((ref) => ref.linked)].filter((v) => v !== undefined);
-    for (const value of [...Object.values(pathParams), ...Object.values(query), ...linked]) {
-      if (!('sourceOperationId' in value)) continue;
+    for (const value of linkedValues(testCase)) {
       fed.set(IdPool.key(value), value);
       if (value.parent) pool.pin(value);
     }
@@ -672,12 +715,19 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
 
   for (const phase of plan.phases) {
     await inParallel(phase.cases, options.concurrency, (testCase) => send(testCase, forCase(testCase), true));
-    const created = phase.cases
+    const answered = phase.cases
       .filter((c) => c.kind === 'positive')
-      .map((c) => exchanges[c.seq] && sourceOf(exchanges[c.seq]!, options.baseUrl))
-      .filter((source): source is ExpressionSource => !!source && isSuccess(source.response.status));
+      .map((c) => exchanges[c.seq])
+      .filter((e): e is Exchange => e?.response !== undefined && isSuccess(e.response.status));
+    // A create that found its record already there (someone's on a live target) feeds no case.
+    const found = answered.filter((e) => foundExisting(e, options.spec));
+    const created = answered
+      .filter((e) => !found.includes(e))
+      .map((e) => sourceOf(e, options.baseUrl))
+      .filter((source) => source !== undefined);
+    const why = found[0] && existingReason(found[0], phase.operation.operationId);
     for (const linked of fed.values()) {
-      if (linked.sourceOperationId === phase.operation.operationId) pool.fill(linked, created);
+      if (linked.sourceOperationId === phase.operation.operationId) pool.fill(linked, created, why);
     }
   }
 
@@ -685,12 +735,22 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
   const runScenario = async (scenario: Scenario, paced: boolean, stopOnFailure: boolean): Promise<void> => {
     const responses: (ReceivedResponse | undefined)[] = [];
     const sources: (ExpressionSource | undefined)[] = [];
+    /** Per step: why the record it answered is not the run's (a create that found it already there). */
+    const found: (string | undefined)[] = [];
     let blocked: string | undefined;
     for (const [index, step] of scenario.steps.entries()) {
-      if (blocked) {
-        record({ testCase: step, request: placeholder(step), notSent: blocked, usesCreatedId: false });
+      // A step naming a record an earlier step found rather than made would act on someone's record,
+      // and one judged about it (`about`: a fresh id after its delete) would expect what was not done.
+      const about = step.stateful && 'about' in step.stateful ? step.stateful.about : undefined;
+      const foundBy = [...linkedValues(step).map((l) => l.step), about].find(
+        (at) => at !== undefined && found[at] !== undefined,
+      );
+      const held = blocked ?? (foundBy === undefined ? undefined : found[foundBy]);
+      if (held) {
+        record({ testCase: step, request: placeholder(step), notSent: held, usesCreatedId: false });
         responses.push(undefined);
         sources.push(undefined);
+        found.push(foundBy === undefined ? undefined : held);
         continue;
       }
       const resolve: Resolve = (linked) => {
@@ -701,7 +761,6 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       };
       const mergedInto = step.stateful?.rule === 'merged' ? step.stateful.intoStep : undefined;
       const target = mergedInto === undefined ? undefined : storedId(step, responses[mergedInto]);
-      const about = step.stateful && 'about' in step.stateful ? step.stateful.about : undefined;
       const subject =
         about === undefined ? undefined : createdId(options.spec, scenario.steps[about], responses[about]);
       const exchange = await send(step, resolve, paced, {
@@ -710,6 +769,11 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       });
       responses.push(exchange.response);
       sources.push(sourceOf(exchange, options.baseUrl));
+      found.push(
+        foundExisting(exchange, options.spec)
+          ? existingReason(exchange, `step ${index + 1} of "${scenario.name}"`)
+          : undefined,
+      );
       // A step that expects a refusal (a deleted record's not-found answer) went as planned when refused.
       const rule = step.stateful;
       const expects =

@@ -122,6 +122,22 @@ function successResponse(operation: Operation, not?: string, creates = false) {
 }
 
 /**
+ * Whether a create's answer says its record was there before the request rather than made by it:
+ * the status its `x-resource.merge` gives a merge, or a 200 where the create documents both 200 and
+ * 201 (a find-or-create, an upsert: RFC 9110 gives 201 to a request that made a resource, so the
+ * other success is the record found). A create documenting 200 alone (many answer a new record
+ * with 200) made what it answers.
+ */
+export function answersExisting(spec: Spec, operation: Operation, status: number): boolean {
+  const resource = resourceModel(spec).get(operation.operationId)?.resource;
+  if (resource?.action !== 'create') return false;
+  const code = String(status);
+  if (resource.merge?.merged.status === code) return true;
+  const documented = operation.responses.map((r) => r.status);
+  return code === '200' && documented.includes('200') && documented.includes(CREATED_STATUS);
+}
+
+/**
  * The schema of the operation's request body, which says what a client can send of a record: its JSON
  * body's, else its form's (Stripe's and Twilio's writes are forms).
  */
