@@ -56,6 +56,12 @@ export interface ExecuteOptions {
   clock?: Clock;
   /** Delete every record the run created, through the spec's delete operations, once it is done. */
   cleanup: boolean;
+  /**
+   * Leave alone a record a create found already there (its 200 beside a documented 201): no case
+   * takes it. On a target holding others' records, and on a run that leaves nothing of its own
+   * behind; elsewhere (a stateless server answering every create so) the run follows it as before.
+   */
+  keepFound: boolean;
   onExchange: (exchange: Exchange) => void;
   /**
    * Aborted when the run must stop (Ctrl-C): no planned case is sent after it, requests in flight
@@ -720,7 +726,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       .map((c) => exchanges[c.seq])
       .filter((e): e is Exchange => e?.response !== undefined && isSuccess(e.response.status));
     // A create that found its record already there (someone's on a live target) feeds no case.
-    const found = answered.filter((e) => foundExisting(e, options.spec));
+    const found = options.keepFound ? answered.filter((e) => foundExisting(e, options.spec)) : [];
     const created = answered
       .filter((e) => !found.includes(e))
       .map((e) => sourceOf(e, options.baseUrl))
@@ -770,7 +776,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       responses.push(exchange.response);
       sources.push(sourceOf(exchange, options.baseUrl));
       found.push(
-        foundExisting(exchange, options.spec)
+        options.keepFound && foundExisting(exchange, options.spec)
           ? existingReason(exchange, `step ${index + 1} of "${scenario.name}"`)
           : undefined,
       );

@@ -486,6 +486,8 @@ async function send(
       runNonce: prepared.nonce,
       throttleWaitMs: options.throttleWaitMs ?? DEFAULTS.throttleWaitMs,
       cleanup,
+      // A run that is to leave the target as it found it touches no record it did not make.
+      keepFound: cleanup || options.live === true || !loopback,
       ...(options.signal ? { signal: options.signal } : {}),
       fits: (parameter, value) => {
         // What the server reads once the value is written in the parameter's style (an id in a list

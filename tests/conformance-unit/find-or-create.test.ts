@@ -1,9 +1,10 @@
 /**
  * A create documenting 201 "creates" beside 200 "already exists" (a find-or-create). The runner
  * takes a 200 answer as a record that was already there, not as one the run made: on a live account
- * nothing of the run changes or deletes it, and the scenario steps that needed it are not sent, with
- * the reason. A create documenting 200 alone made what it answers, as before. The mock answers a
- * create that made its record with the documented 201, not with the 200 listed before it.
+ * (and in any run that cleans up after itself) nothing of the run changes or deletes it, and the
+ * scenario steps that needed it are not sent, with the reason. A create documenting 200 alone made
+ * what it answers, as before. The mock answers a create that made its record with the documented
+ * 201, not with the 200 listed before it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isObject } from '../../lib/json.js';
@@ -82,46 +83,50 @@ describe('a create that finds its record already there', () => {
   let server: LocalServer | undefined;
   afterEach(() => server?.close());
 
-  it('on a live run, the record a create answered with 200 beside its 201 is neither changed nor deleted', async () => {
-    const target = await findOrCreateServer();
-    server = target.server;
-    const run = await runConformance(['--spec', FIXTURE, '--base-url', server.url, '--live', ...COMMON]);
-    const context = `${run.describe()}\n${summarize(run.report)}`;
-    // Someone's label is there as it was: no change and no delete named it.
-    expect(target.labels.get(1), context).toEqual(target.someones);
-    expect(
-      target.log.filter((line) => /^(PATCH|DELETE) \/labels\/1$/.test(line)),
-      context,
-    ).toEqual([]);
-    expect(run.code, context).toBe(0);
-    // The label the run made (201) was its own: changed, deleted in the run or by the cleanup.
-    expect([...target.labels.keys()], context).toEqual([1]);
-    expect(
-      target.log.some((line) => /^PATCH \/labels\/(?!1$)\d+$/.test(line)),
-      context,
-    ).toBe(true);
-    expect(run.report?.cleanup?.leftovers, context).toEqual([]);
-    // The steps that needed the found label say why they were not sent.
-    const held = run.report?.notSentBy.filter((n) =>
-      /answered 200 \("Returns the label if it already exists"\)/.test(n.reason),
-    );
-    expect(
-      held?.map((n) => n.operationId),
-      context,
-    ).toEqual(expect.arrayContaining(['updateLabel', 'deleteLabel']));
-    expect(held?.[0]?.reason).toMatch(
-      /a record already there rather than one it made: the run acts only on records it made$/,
-    );
-    // A create documenting 200 alone made what it answers: its tags went through their lifecycle and were deleted.
-    expect(target.tags.size, context).toBe(0);
-    expect(
-      target.log.some((line) => /^DELETE \/tags\/\d+$/.test(line)),
-      context,
-    ).toBe(true);
-    expect(run.report?.notSentBy.filter((n) => /Tag$/.test(n.operationId) && /already there/.test(n.reason))).toEqual(
-      [],
-    );
-  });
+  // --live: the target holds others' records; --cleanup on loopback: the run is to leave it as it found it.
+  it.each(['--live', '--cleanup'])(
+    'with %s, the record a create answered with 200 beside its 201 is neither changed nor deleted',
+    async (flag) => {
+      const target = await findOrCreateServer();
+      server = target.server;
+      const run = await runConformance(['--spec', FIXTURE, '--base-url', server.url, flag, ...COMMON]);
+      const context = `${run.describe()}\n${summarize(run.report)}`;
+      // Someone's label is there as it was: no change and no delete named it.
+      expect(target.labels.get(1), context).toEqual(target.someones);
+      expect(
+        target.log.filter((line) => /^(PATCH|DELETE) \/labels\/1$/.test(line)),
+        context,
+      ).toEqual([]);
+      expect(run.code, context).toBe(0);
+      // The label the run made (201) was its own: changed, deleted in the run or by the cleanup.
+      expect([...target.labels.keys()], context).toEqual([1]);
+      expect(
+        target.log.some((line) => /^PATCH \/labels\/(?!1$)\d+$/.test(line)),
+        context,
+      ).toBe(true);
+      expect(run.report?.cleanup?.leftovers, context).toEqual([]);
+      // The steps that needed the found label say why they were not sent.
+      const held = run.report?.notSentBy.filter((n) =>
+        /answered 200 \("Returns the label if it already exists"\)/.test(n.reason),
+      );
+      expect(
+        held?.map((n) => n.operationId),
+        context,
+      ).toEqual(expect.arrayContaining(['updateLabel', 'deleteLabel']));
+      expect(held?.[0]?.reason).toMatch(
+        /a record already there rather than one it made: the run acts only on records it made$/,
+      );
+      // A create documenting 200 alone made what it answers: its tags went through their lifecycle and were deleted.
+      expect(target.tags.size, context).toBe(0);
+      expect(
+        target.log.some((line) => /^DELETE \/tags\/\d+$/.test(line)),
+        context,
+      ).toBe(true);
+      expect(run.report?.notSentBy.filter((n) => /Tag$/.test(n.operationId) && /already there/.test(n.reason))).toEqual(
+        [],
+      );
+    },
+  );
 
   it('the mock answers a create that made its record with the documented 201 and its example, not the 200 before it', async () => {
     const mock = await startMock({ port: 0, specFiles: [FIXTURE], rateLimit: false });
