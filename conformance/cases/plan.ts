@@ -157,8 +157,12 @@ function fitBudget(
   const used = new Map<string, number>();
   const room = (id: string): number => limit - (used.get(id) ?? 0);
   const kept = new Set<Draft>();
+  // A step already held back (a change to a made-up id with no read to guard it) is listed, never
+  // sent: it takes no request of the budget from a case that goes out.
+  const held = (draft: Draft): boolean => draft.request.othersRecord !== undefined;
   const keep = (draft: Draft): void => {
     kept.add(draft);
+    if (held(draft)) return;
     used.set(draft.operation.operationId, (used.get(draft.operation.operationId) ?? 0) + 1);
   };
   const ranked = phases.map((p) => byPriority(p.drafts));
@@ -167,7 +171,7 @@ function fitBudget(
   }
   const keptScenarios = scenarios.filter((scenario) => {
     const need = new Map<string, number>();
-    for (const step of scenario.steps)
+    for (const step of scenario.steps.filter((s) => !held(s)))
       need.set(step.operation.operationId, (need.get(step.operation.operationId) ?? 0) + 1);
     if ([...need].some(([id, n]) => n > room(id))) return false;
     for (const step of scenario.steps) keep(step);
@@ -178,6 +182,7 @@ function fitBudget(
   }
   const needed = new Map<string, number>();
   for (const draft of [...phases.flatMap((p) => p.drafts), ...scenarios.flatMap((s) => s.steps)]) {
+    if (held(draft)) continue;
     needed.set(draft.operation.operationId, (needed.get(draft.operation.operationId) ?? 0) + 1);
   }
   return {

@@ -73,19 +73,35 @@ function unknownIdStep(ctx: BuildContext, operation: Operation, param: string, u
   };
 }
 
-/** The read of the record `target` acts on, taking its id by the same parameter. */
+/**
+ * The read of the record `target` acts on, taking its id by the same parameter: its collection's
+ * read, or for an action under a record's path (`POST /things/{id}/archive`), which belongs to no
+ * collection, the read of that record's own path (`GET /things/{id}`).
+ */
 function readOf(ctx: BuildContext, target: Operation, param: string): Operation | undefined {
   const model = resourceModel(ctx.spec);
+  const takes = (operation: Operation) => operation.parameters.some((p) => p.name === param && p.in === 'path');
+  const isRead = (operation: Operation) => model.get(operation.operationId)?.resource.action === 'read';
   const collection = model.get(target.operationId)?.resource.collection;
-  if (collection === undefined) return undefined;
-  return ctx.spec.operations.find((operation) => {
-    const resource = model.get(operation.operationId)?.resource;
-    return (
-      resource?.action === 'read' &&
-      resource.collection === collection &&
-      operation.parameters.some((p) => p.name === param && p.in === 'path')
+  if (collection !== undefined)
+    return ctx.spec.operations.find(
+      (operation) =>
+        isRead(operation) && model.get(operation.operationId)?.resource.collection === collection && takes(operation),
     );
-  });
+  // The record's path: the target's own up to the segment that names it by `param`, with more after it.
+  const segments = target.path.split('/');
+  const at = segments.indexOf(`{${param}}`);
+  if (at < 0 || at === segments.length - 1) return undefined;
+  const itemPath = segments.slice(0, at + 1).join('/');
+  return ctx.spec.operations.find(
+    (operation) => operation.path === itemPath && operation.method.toLowerCase() === 'get' && isRead(operation),
+  );
+}
+
+/** Why a change to a made-up id is held on a target holding others' records: no read can show it names nothing. */
+function unguardedReason(target: Operation, param: string, unknown: string): string {
+  const verb = target.method.toUpperCase();
+  return `${verb} names an id no create returned by ${param} (${unknown}), and no read of the same id documents its not found to ask first: not sent to a target holding others' records`;
 }
 
 /** Scenarios whose checked request goes to `target`, fed by the operations that link to it. */
@@ -124,7 +140,8 @@ export function linkScenarios(ctx: BuildContext, target: Operation): ScenarioDra
     const changes = ctx.othersRecords && !SAFE_METHODS.has(target.method.toLowerCase());
     const read = changes ? readOf(ctx, target, param) : undefined;
     const guard = read ? unknownIdStep(ctx, read, param, unknown) : undefined;
-    if (changes && !guard) continue;
+    // Without a read to ask first the change is held, but listed as not sent with its reason.
+    if (changes && !guard) step.request.othersRecord = unguardedReason(target, param, unknown);
     scenarios.push({ name: `${target.operationId} an id never created`, steps: guard ? [guard, step] : [step] });
   }
   return scenarios;
