@@ -89,6 +89,8 @@ export interface Leftover {
 export const UNANSWERED_CREATE = 'no answer within the timeout: may have been created';
 export const SENT_WITHOUT_KEY = 'created: it was sent without the key its record is named by, so it was not deleted';
 export const ANSWERED_WITHOUT_ID = 'created: its answer gave no id where the spec says it goes, so it was not deleted';
+/** Why the cleanup leaves a record, and a live run's forecast says it will: the document has no delete for it. */
+export const NO_DELETE = 'the spec documents no delete for these records';
 export const UNIDENTIFIED_CREATE =
   'created: the spec does not say where its answer gives the new id, so it was not deleted';
 
@@ -923,7 +925,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
       await inParallel(batch, options.concurrency, async ({ plan: cleanupPlan, operationId, id, parents }) => {
         const remove = cleanupPlan.remove;
         if (!remove) {
-          leftovers.push({ operationId, id, reason: 'the spec documents no delete for these records' });
+          leftovers.push({ operationId, id, reason: NO_DELETE });
           return;
         }
         // A nested record is deleted (and read) under the parent it was made under.

@@ -22,7 +22,7 @@ import { CHECK_NAMES, type CheckDefinition, isJudged, selectChecks } from './che
 import type { Clock } from './clock.js';
 import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { asConfigError, ConfigError } from './errors.js';
-import { type Execution, execute } from './execute.js';
+import { type Execution, execute, NO_DELETE } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
 import { Pacer } from './http/pacer.js';
 import { isLoopback, preflight } from './http/preflight.js';
@@ -47,9 +47,9 @@ import { renderJunit, renderJunitMany } from './reporters/junit.js';
 import { renderOverlay } from './reporters/overlay.js';
 import { failedChecks, type ProgressReporter, silentProgress } from './reporters/progress.js';
 import { PLAIN, type Style } from './reporters/style.js';
-import { type ApiOutcome, renderSummaries, renderSummary } from './reporters/summary.js';
+import { type ApiOutcome, leftBehindLines, renderSummaries, renderSummary } from './reporters/summary.js';
 import { loadForRun } from './specs.js';
-import type { CaseResult, Scenario, TestCase } from './types.js';
+import type { CaseResult, LeftBehind, Scenario, TestCase } from './types.js';
 
 export interface RunOptions {
   spec: string;
@@ -259,6 +259,8 @@ interface Prepared {
   validators: ValidatorCache;
   /** Reports of this API alone (the overlay; in a single run every report). */
   reports: string[];
+  /** On a target holding others' records, the records the run will leave there (foreseenLeftovers). */
+  leftBehind: LeftBehind[];
 }
 
 /** What a run sent and what its answers say. */
@@ -411,6 +413,7 @@ async function planRun(
     spec,
     checks,
     plan,
+    leftBehind: options.live === true || !loopback ? foreseenLeftovers(plan) : [],
     url,
     loopback,
     baseUrl,
@@ -422,6 +425,36 @@ async function planRun(
     validators,
     reports,
   };
+}
+
+/**
+ * Per create whose records no operation deletes (the cleanup has no delete for its collection), the
+ * records its planned valid requests make: each stays on the target. A request held back makes none;
+ * an invalid one, or a duplicate or a merge, is expected to make none either.
+ */
+function foreseenLeftovers(plan: Plan): LeftBehind[] {
+  const undeletable = new Set(
+    plan.cleanup.filter((c) => !c.remove).flatMap((c) => c.creates.map((x) => x.operationId)),
+  );
+  const records = new Map<string, number>();
+  for (const testCase of allCases(plan)) {
+    const id = testCase.operation.operationId;
+    if (!undeletable.has(id) || testCase.kind !== 'positive' || testCase.request.othersRecord !== undefined) continue;
+    records.set(id, (records.get(id) ?? 0) + 1);
+  }
+  return [...records].map(([operationId, count]) => ({
+    operationId,
+    records: count,
+    reason: NO_DELETE,
+    noRandom: plan.noRandom.includes(operationId),
+  }));
+}
+
+/** The forecast said at the start of a run (for a run of several, each line names its API). */
+function leftBehindText(leftBehind: readonly LeftBehind[], name?: string): string {
+  return leftBehindLines(leftBehind)
+    .map((line) => `${name === undefined ? '' : `${name}: `}${line}\n`)
+    .join('');
 }
 
 async function probe(url: URL, options: RunOptions): Promise<void> {
@@ -569,9 +602,13 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const prepared = await prepare(options, reports, { beforePlanning: (url) => probe(url, options) });
   const { plan, seed } = prepared;
   if (options.dryRun) {
-    options.write?.(renderDryRun(plannedLines(plan, prepared, prepared.redactor), plan.overBudget));
+    options.write?.(
+      renderDryRun(plannedLines(plan, prepared, prepared.redactor), plan.overBudget, prepared.leftBehind),
+    );
     return { exitCode: 0, seed, results: [], plan };
   }
+  // Said before anything is sent: what no operation deletes stays on the target whatever the run finds.
+  if (prepared.leftBehind.length > 0) options.write?.(leftBehindText(prepared.leftBehind));
   for (const file of reports) await prepareReport(file);
   const progress = options.progress ?? silentProgress;
   progress.start(plannedCounts(plan, (id) => id));
@@ -696,7 +733,7 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
   if (options.dryRun) {
     for (const [i, p] of prepared.entries()) {
       options.write?.(
-        `${i > 0 ? '\n' : ''}${names[i]} · ${p.options.spec}\n${renderDryRun(plannedLines(p.plan, p, p.redactor), p.plan.overBudget)}`,
+        `${i > 0 ? '\n' : ''}${names[i]} · ${p.options.spec}\n${renderDryRun(plannedLines(p.plan, p, p.redactor), p.plan.overBudget, p.leftBehind)}`,
       );
     }
     return {
@@ -720,6 +757,8 @@ export async function runMany(options: RunManyOptions): Promise<RunManyResult> {
     };
   }
   const reachable = prepared.filter((_, i) => probes[i]!.status === 'fulfilled');
+  const forecast = reachable.map((p) => leftBehindText(p.leftBehind, names[prepared.indexOf(p)])).join('');
+  if (forecast !== '') options.write?.(forecast);
   const progress = options.progress ?? silentProgress;
   const planned = new Map<string, number>();
   for (const p of reachable) {

@@ -320,3 +320,15 @@ export interface OverBudget {
   kept: number;
   limit: number;
 }
+
+/**
+ * Foreseen before a run on a target holding others' records: the records one create's planned valid
+ * requests make that no operation of the document can delete, which the run will leave there.
+ */
+export interface LeftBehind {
+  operationId: string;
+  records: number;
+  reason: string;
+  /** Its random bodies were not planned (each would be one more record left behind). */
+  noRandom: boolean;
+}

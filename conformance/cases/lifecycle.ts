@@ -654,6 +654,25 @@ export interface CleanupPlan {
   read?: { testCase: TestCase; gone: string };
 }
 
+/**
+ * The creates whose records no operation of the document deletes: the cleanup has no delete to send
+ * for them (see cleanupPlans), so every record they make on a live target stays there. Makes no
+ * request, so asking changes no value of the plan.
+ */
+export function undeletableCreates(ctx: BuildContext): Set<string> {
+  const model = resourceModel(ctx.spec);
+  const found = new Set<string>();
+  for (const [name, collection] of collections(ctx)) {
+    if (collection.delete) continue;
+    for (const operation of ctx.spec.operations) {
+      const binding = model.get(operation.operationId);
+      if (binding?.resource.collection !== name || createdKeyExpression(binding) === undefined) continue;
+      if (binding.resource.action === 'create' || binding.resource.action === 'copy') found.add(operation.operationId);
+    }
+  }
+  return found;
+}
+
 export function cleanupPlans(ctx: BuildContext): CleanupPlan[] {
   const plans: CleanupPlan[] = [];
   const model = resourceModel(ctx.spec);

@@ -12,7 +12,7 @@ import type { ValidatorCache } from '../../lib/validator.js';
 import type { CaseKind, LinkedValue, OverBudget, Scenario, TestCase } from '../types.js';
 import { authCases } from './auth.js';
 import { type BuildContext, bodyMedia, CannotTest, createContext } from './context.js';
-import { type CleanupPlan, cleanupPlans, lifecycleScenarios } from './lifecycle.js';
+import { type CleanupPlan, cleanupPlans, lifecycleScenarios, undeletableCreates } from './lifecycle.js';
 import { negativeCases } from './negative.js';
 import { othersRecordReason, unmadeBodyIds } from './others-records.js';
 import { bodyKey, type Draft, positiveCases, randomCases, validBody } from './positive.js';
@@ -45,6 +45,11 @@ export interface Plan {
   cleanup: CleanupPlan[];
   /** Operations `--max-cases` cut short before any random case, once each. */
   overBudget: OverBudget[];
+  /**
+   * On a target holding others' records: the creates whose records no operation deletes, which got
+   * no random bodies (their budget had room for some): each would be a record left there for good.
+   */
+  noRandom: string[];
 }
 
 export interface PlanOptions {
@@ -388,6 +393,11 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
     : { phases: phaseDrafts, scenarios: scenarioDrafts, burst: burstDraft };
   // The budget counts only what is sent: cases no selected check judges are already gone.
   const kept = { ...judged, ...fitBudget(judged.phases, judged.scenarios, options.maxCases) };
+  // On a target holding others' records a random body of a create no operation deletes is one more
+  // record left there for good, and judges nothing its examples and boundaries do not: none is made.
+  // Loopback runs (the mock, a server under test) keep them.
+  const undeletable = ctx.othersRecords ? undeletableCreates(ctx) : new Set<string>();
+  const noRandom: string[] = [];
   const phases: Phase[] = kept.phases
     .map((p) => {
       const drafts = p.drafts;
@@ -395,6 +405,10 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
       const room = options.maxCases - (kept.used.get(id) ?? 0);
       if (drafts.length === 0 || room <= 0 || options.random === false || !selected.includes(p.operation))
         return { ...p, drafts };
+      if (undeletable.has(id)) {
+        noRandom.push(id);
+        return { ...p, drafts };
+      }
       const taken = new Set(drafts.map(bodyKey).filter((k): k is string => k !== undefined));
       const random = attempt(p.operation, () => randomCases(ctx, p.operation, room, taken)).filter(
         (d) => options.judged?.(d) ?? true,
@@ -431,5 +445,6 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
     skipped: [...skipped].map(([operationId, reason]) => ({ operationId, reason })),
     cleanup: cleanupPlans(ctx),
     overBudget: kept.overBudget,
+    noRandom,
   };
 }

@@ -1,6 +1,6 @@
 /** `--dry-run`: one line per planned request, nothing sent. */
-import type { OverBudget } from '../types.js';
-import { overBudgetWarnings } from './summary.js';
+import type { LeftBehind, OverBudget } from '../types.js';
+import { leftBehindLines, overBudgetWarnings } from './summary.js';
 
 /** A planned request as the dry run shows it (already redacted). */
 export interface PlannedLine {
@@ -13,7 +13,11 @@ export interface PlannedLine {
 
 const BODY_PREVIEW = 160;
 
-export function renderDryRun(lines: readonly PlannedLine[], overBudget: readonly OverBudget[] = []): string {
+export function renderDryRun(
+  lines: readonly PlannedLine[],
+  overBudget: readonly OverBudget[] = [],
+  leftBehind: readonly LeftBehind[] = [],
+): string {
   const out = lines.map((line) => {
     if ('notSent' in line.request) return `#${line.seq} ${line.operationId} ${line.name}: ${line.request.notSent}`;
     const { method, url, body } = line.request;
@@ -21,6 +25,6 @@ export function renderDryRun(lines: readonly PlannedLine[], overBudget: readonly
       body === undefined ? '' : ` ${body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body}`;
     return `#${line.seq} ${line.operationId} · ${line.name}\n    ${method} ${url}${preview}`;
   });
-  const warnings = overBudgetWarnings(overBudget).map((warning) => `${warning}\n`);
+  const warnings = [...overBudgetWarnings(overBudget), ...leftBehindLines(leftBehind)].map((warning) => `${warning}\n`);
   return `${out.join('\n')}\n${warnings.join('')}${lines.length} requests planned (dry run: nothing sent)\n`;
 }

@@ -4,7 +4,7 @@
  * escaped, so no answer can move the cursor, clear the screen or fake a verdict.
  */
 import type { AnswerWarning, Report } from '../report.js';
-import type { OverBudget } from '../types.js';
+import type { LeftBehind, OverBudget } from '../types.js';
 import { PLAIN, type Style } from './style.js';
 
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
@@ -249,6 +249,18 @@ function leftoverLines(leftovers: NonNullable<Report['cleanup']>['leftovers']): 
     const records = labels.length === 1 ? '1 record' : `${labels.length} records`;
     const noun = !known ? 'sent with' : labels.length === 1 ? 'id' : 'ids';
     return `  left: ${operationId}, ${records} (${printable(reason)}): ${noun} ${list}`;
+  });
+}
+
+/**
+ * The records a run on a target holding others' records will leave there, said before it sends
+ * anything (the dry run, the start of the run), one line per create, worded as the cleanup's leftovers.
+ */
+export function leftBehindLines(forecast: readonly LeftBehind[]): string[] {
+  return forecast.map(({ operationId, records, reason, noRandom }) => {
+    const count = records === 1 ? '1 record' : `${records} records`;
+    const random = noRandom ? ' (no random bodies planned for it: each would be one more)' : '';
+    return `left behind: ${operationId}, ${count}: ${printable(reason)}${random}`;
   });
 }
 
