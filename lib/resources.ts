@@ -829,6 +829,20 @@ export function documentedNotFound(operation: Operation, binding: ResourceBindin
 }
 
 /**
+ * The status an operation documents for a record it does not hold: its declared not-found status
+ * (404 unless `x-resource.notFound` says otherwise) where it lists it; else, where nothing declares
+ * one and it lists 400 but no 404, its 400: the one client error it documents for a request it
+ * cannot serve (RFC 9110 15.5.1), as generated descriptions answer an unknown id ("Record not
+ * found"). Our inference, so kept narrow: beside a documented 404, a 400 is not the not-found.
+ */
+export function notFoundStatus(operation: Operation, binding: ResourceBinding | undefined): string | undefined {
+  const declared = documentedNotFound(operation, binding);
+  if (declared !== undefined || binding?.resource.notFound !== undefined) return declared;
+  const lists = (status: string) => operation.responses.some((r) => r.status === status);
+  return lists('400') && !lists('404') ? '400' : undefined;
+}
+
+/**
  * What a request naming a record not stored must get, as far as the document says: the not-found
  * status where the operation lists it; `4XX` where only `default` (or a `4XX` range) covers its
  * errors (HubSpot's), which says a refusal but not which one; none where it documents no error.

@@ -15,7 +15,7 @@ import {
   nodeAt,
   responseAssumption,
 } from '../../lib/provenance.js';
-import { resourceModel } from '../../lib/resources.js';
+import { notFoundStatus, resourceModel } from '../../lib/resources.js';
 import { documentedResponse, rejectionResponses, underRules } from '../../lib/responses.js';
 import { declaredTypes, jsonEqual } from '../../lib/schema.js';
 import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
@@ -249,12 +249,19 @@ export const THROTTLED = 'throttled by the server: the run cannot tell whether i
  * 404 blames neither.
  */
 /**
- * A 404 to a valid request whose path names what the run did not make (an example or made-up id,
- * where its create was not tested or the spec has none): it may name no record at all, whatever the
- * document lists, and the answer judges neither the data nor the documentation.
+ * A not-found to a valid request whose path names what the run did not make (an example or made-up
+ * id, where its create was not tested or the spec has none): it may name no record at all, and the
+ * answer judges neither the data nor the documentation. A 404 whatever the document lists; the
+ * not-found the operation documents otherwise (`notFoundStatus`: a declared one, or a 400 where no
+ * 404 is documented) too.
  */
 export function notFoundUnanchored({ response, testCase, spec }: CheckContext): boolean {
-  return response?.status === 404 && testCase.kind === 'positive' && !anchored(testCase, spec);
+  if (!response || testCase.kind !== 'positive') return false;
+  const notFound =
+    response.status === 404 ||
+    String(response.status) ===
+      notFoundStatus(testCase.operation, resourceModel(spec).get(testCase.operation.operationId));
+  return notFound && !anchored(testCase, spec);
 }
 
 export function anchored(testCase: TestCase, spec: Spec): boolean {
