@@ -845,13 +845,17 @@ export function notFoundStatus(operation: Operation, binding: ResourceBinding | 
 /**
  * What a request naming a record not stored must get, as far as the document says: the not-found
  * status where the operation lists it; `4XX` where only `default` (or a `4XX` range) covers its
- * errors (HubSpot's), which says a refusal but not which one; none where it documents no error.
+ * errors (HubSpot's), which says a refusal but not which one, or where its not-found is the 400 of
+ * `notFoundStatus` (a refusal, then, not a record: any 4xx will do, the status is another check's to
+ * judge); none where it documents no error.
  */
 export function expectedNotFound(operation: Operation, binding: ResourceBinding | undefined): string | undefined {
-  // A write may make what it names (a PUT that adds or updates, RFC 9110 9.3.4), a delete of nothing
-  // may succeed: only a read must refuse where the document says no more.
+  // A write may make what it names (a PUT that adds or updates, RFC 9110 9.3.4; a PATCH, RFC 5789 2),
+  // a delete of nothing may succeed: only a read must refuse where the document says no more.
   const reads = operation.method === 'get' || operation.method === 'head';
-  return documentedNotFound(operation, binding) ?? (reads ? refusalsUndeclared(operation) : undefined);
+  const documented = documentedNotFound(operation, binding);
+  if (documented !== undefined || !reads) return documented;
+  return refusalsUndeclared(operation) ?? (notFoundStatus(operation, binding) === '400' ? '4XX' : undefined);
 }
 
 /** `4XX` where an operation documents its errors only as `default` (or a `4XX` range). */

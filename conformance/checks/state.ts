@@ -17,10 +17,11 @@ export const resourceAvailability: Check = (ctx) => {
   if (!response || throttleState(ctx) === 'unjudged') return 'skip';
   const rule = testCase.stateful;
   if (rule?.rule === 'unknown-id' || rule?.rule === 'gone') {
-    // `4XX`: only `default` documents the operation's errors; any refusal will do, or a body saying deleted.
+    // `4XX`: the document names no not-found status (only `default` covers the errors, or a read's only
+    // one is a 400); any refusal will do, or a body saying deleted.
     if (answersGone(ctx.operation, rule.status, response.status, response.json?.value, rule.rule === 'gone')) return;
     const what = rule.rule === 'gone' ? 'deleted record' : 'id never created';
-    const status = rule.status === '4XX' ? 'a 4xx (only default documents the errors)' : rule.status;
+    const status = rule.status === '4XX' ? 'a 4xx (the document names no not-found status)' : rule.status;
     return {
       message: `${what} answered ${response.status}`,
       expected: `${status} for ${rule.rule === 'gone' ? `the id of a record deleted in this run (${JSON.stringify(exchange.subjectId)})` : 'an id no create returned'}`,

@@ -11,7 +11,7 @@ import { COMMON, expectFailures, runConformance, summarize } from '../support/ru
 
 const FIXTURE = 'tests/fixtures/openapi/not-found-as-400.yaml';
 
-type Fault = 'none' | 'archive 400';
+type Fault = 'none' | 'archive 400' | 'any id found' | 'deleted still read';
 
 /** A server doing what the fixture documents, but for `fault`. */
 function thingsServer(fault: Fault) {
@@ -56,6 +56,8 @@ const expected: Record<Fault, string[]> = {
   none: [],
   // Where 404 is documented, it is the not-found: a 400 there refuses a valid request.
   'archive 400': ['positive_data_accepted getArchivedThing'],
+  'any id found': ['resource_availability getThing'],
+  'deleted still read': ['resource_availability getThing'],
 };
 
 it.each(Object.keys(expected) as Fault[])('a read documenting 400 and no 404, the server %s', async (fault) => {

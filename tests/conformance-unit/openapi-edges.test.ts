@@ -1068,7 +1068,7 @@ it('errors only under default: a deleted or never-made record must be refused so
         expect(run.code, `${fault}: ${run.describe()}`).toBe(1);
         const failures = run.report?.failures ?? [];
         expect(new Set(failures.map((f) => f.check))).toEqual(new Set(['resource_availability']));
-        expect(failures[0]?.expected).toMatch(/^a 4xx \(only default documents the errors\)/);
+        expect(failures[0]?.expected).toMatch(/^a 4xx \(the document names no not-found status\)/);
       }
     } finally {
       await target.close();
