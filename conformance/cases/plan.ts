@@ -227,8 +227,9 @@ function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
   // Records are removed only after every other operation had the chance to use them: members
   // leave a record before the record itself is deleted.
   const action = (op: Operation) => resourceModel(ctx.spec).get(op.operationId)?.resource.action;
-  return [
-    ...ordered.filter((op) => action(op) !== 'delete' && action(op) !== 'remove-members'),
+  const wide = ordered.filter((op) => collectionWide(op, operations, action(op)));
+  const order = [
+    ...ordered.filter((op) => action(op) !== 'delete' && action(op) !== 'remove-members' && !wide.includes(op)),
     ...ordered.filter((op) => action(op) === 'remove-members'),
     ...referringFirst(
       ctx,
@@ -236,6 +237,24 @@ function linkOrder(ctx: BuildContext, operations: Operation[]): Operation[] {
       (op) => resourceModel(ctx.spec).get(op.operationId)?.resource.collection,
     ),
   ];
+  // A delete of a whole collection (`DELETE /people`, a filter at most) may take every record the
+  // run made there: it goes after everything else, but before the delete of a record its path names
+  // (`DELETE /people/{id}/tags` before `DELETE /people/{id}`), which must still find it.
+  for (const op of wide) {
+    const parent = order.findIndex((o) => o.method === 'delete' && op.path.startsWith(`${o.path}/`));
+    order.splice(parent === -1 ? order.length : parent, 0, op);
+  }
+  return order;
+}
+
+/**
+ * A DELETE on a collection's own path (its last segment no parameter, another operation at or under
+ * it) that no record of the run binds: it removes what a filter, or nothing, selects.
+ */
+function collectionWide(op: Operation, operations: readonly Operation[], action: string | undefined): boolean {
+  if (op.method !== 'delete' || action === 'delete' || action === 'remove-members') return false;
+  if (/\{[^}]*\}$/.test(op.path)) return false;
+  return operations.some((o) => o !== op && (o.path === op.path || o.path.startsWith(`${op.path}/`)));
 }
 
 /**
