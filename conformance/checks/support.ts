@@ -251,29 +251,39 @@ export const THROTTLED = 'throttled by the server: the run cannot tell whether i
 /**
  * A not-found to a valid request whose path names what the run did not make (an example or made-up
  * id, where its create was not tested or the spec has none): it may name no record at all, and the
- * answer judges neither the data nor the documentation. A 404 whatever the document lists; the
+ * answer judges neither the data nor the documentation. A 404 whatever the document lists. The
  * not-found the operation documents otherwise (`notFoundStatus`: a declared one, or a 400 where no
- * 404 is documented) too.
+ * 404 is documented) too, but only where the made-up id is the record's own, the path's last part
+ * (`/things/{id}`): such a status also refuses a malformed body, and a create under a made-up parent
+ * (`/accounts/{accountId}/contacts`) refused with it may be refused for its body.
  */
 export function notFoundUnanchored({ response, testCase, spec }: CheckContext): boolean {
-  if (!response || testCase.kind !== 'positive') return false;
-  const notFound =
-    response.status === 404 ||
-    String(response.status) ===
-      notFoundStatus(testCase.operation, resourceModel(spec).get(testCase.operation.operationId));
-  return notFound && !anchored(testCase, spec);
+  if (!response || testCase.kind !== 'positive' || anchored(testCase, spec)) return false;
+  if (response.status === 404) return true;
+  const { operation } = testCase;
+  if (String(response.status) !== notFoundStatus(operation, resourceModel(spec).get(operation.operationId)))
+    return false;
+  const own = /\{([^}]+)\}$/.exec(operation.path)?.[1];
+  const value = own === undefined ? undefined : testCase.request.pathParams[own];
+  return value !== undefined && !('sourceOperationId' in value) && !givenValue(operation, own!, value);
+}
+
+/** Whether a path parameter's value is the one the user gave (the config file's `parameters:`). */
+function givenValue(operation: Operation, name: string, value: object): boolean {
+  return (
+    'value' in value &&
+    operation.parameters.some(
+      (p) => p.in === 'path' && p.name === name && p.given === true && jsonEqual(p.example, value.value),
+    )
+  );
 }
 
 export function anchored(testCase: TestCase, spec: Spec): boolean {
   const entries = Object.entries(testCase.request.pathParams);
-  const given = (name: string, value: unknown): boolean =>
-    testCase.operation.parameters.some(
-      (p) => p.in === 'path' && p.name === name && p.given === true && jsonEqual(p.example, value),
-    );
   const made = entries.some(([, value]) => 'sourceOperationId' in value && !value.reference);
   const parents = made ? (resourceModel(spec).get(testCase.operation.operationId)?.parentParameters ?? []) : [];
   return entries.every(
     ([name, value]) =>
-      'sourceOperationId' in value || parents.includes(name) || ('value' in value && given(name, value.value)),
+      'sourceOperationId' in value || parents.includes(name) || givenValue(testCase.operation, name, value),
   );
 }
