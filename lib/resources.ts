@@ -835,27 +835,44 @@ export function documentedNotFound(operation: Operation, binding: ResourceBindin
  * cannot serve (RFC 9110 15.5.1), as generated descriptions answer an unknown id ("Record not
  * found"). Our inference, so kept narrow: beside a documented 404, a 400 is not the not-found.
  */
-export function notFoundStatus(operation: Operation, binding: ResourceBinding | undefined): string | undefined {
+export function notFoundStatus(
+  operation: Operation,
+  binding: ResourceBinding | undefined,
+  parameter = recordParameter(operation),
+): string | undefined {
   const declared = documentedNotFound(operation, binding);
   if (declared !== undefined || binding?.resource.notFound !== undefined) return declared;
+  // Only for the record the path ends at (`/things/{id}`): under a parent (`/stores/{id}/settings`)
+  // the 400 is as likely the answer to a parent that is there but holds nothing of the kind.
+  if (parameter === undefined || parameter !== recordParameter(operation)) return undefined;
   const lists = (status: string) => operation.responses.some((r) => r.status === status);
   return lists('400') && !lists('404') ? '400' : undefined;
+}
+
+/** The parameter naming the one record an operation's path ends at (`id` of `/things/{id}`). */
+export function recordParameter(operation: Operation): string | undefined {
+  return /\{([^}]+)\}$/.exec(operation.path)?.[1];
 }
 
 /**
  * What a request naming a record not stored must get, as far as the document says: the not-found
  * status where the operation lists it; `4XX` where only `default` (or a `4XX` range) covers its
  * errors (HubSpot's), which says a refusal but not which one, or where its not-found is the 400 of
- * `notFoundStatus` (a refusal, then, not a record: any 4xx will do, the status is another check's to
- * judge); none where it documents no error.
+ * `notFoundStatus` for the record `parameter` names (by default the one the path ends at: a
+ * refusal, then, not a record; any 4xx will do, the status is another check's to judge); none where
+ * it documents no error.
  */
-export function expectedNotFound(operation: Operation, binding: ResourceBinding | undefined): string | undefined {
+export function expectedNotFound(
+  operation: Operation,
+  binding: ResourceBinding | undefined,
+  parameter?: string,
+): string | undefined {
   // A write may make what it names (a PUT that adds or updates, RFC 9110 9.3.4; a PATCH, RFC 5789 2),
   // a delete of nothing may succeed: only a read must refuse where the document says no more.
   const reads = operation.method === 'get' || operation.method === 'head';
   const documented = documentedNotFound(operation, binding);
   if (documented !== undefined || !reads) return documented;
-  return refusalsUndeclared(operation) ?? (notFoundStatus(operation, binding) === '400' ? '4XX' : undefined);
+  return refusalsUndeclared(operation) ?? (notFoundStatus(operation, binding, parameter) === '400' ? '4XX' : undefined);
 }
 
 /** `4XX` where an operation documents its errors only as `default` (or a `4XX` range). */

@@ -56,7 +56,7 @@ const SAFE_METHODS = new Set(['get', 'head', 'options']);
 
 /** The request of `operation` for an id no create returned, judged on the documented not-found answer. */
 function unknownIdStep(ctx: BuildContext, operation: Operation, param: string, unknown: string): Draft | undefined {
-  const notFound = expectedNotFound(operation, resourceModel(ctx.spec).get(operation.operationId));
+  const notFound = expectedNotFound(operation, resourceModel(ctx.spec).get(operation.operationId), param);
   if (notFound === undefined) return undefined;
   const request = withBody(
     baseRequest(ctx, operation),

@@ -15,7 +15,7 @@ import {
   nodeAt,
   responseAssumption,
 } from '../../lib/provenance.js';
-import { notFoundStatus, resourceModel } from '../../lib/resources.js';
+import { notFoundStatus, recordParameter, resourceModel } from '../../lib/resources.js';
 import { documentedResponse, rejectionResponses, underRules } from '../../lib/responses.js';
 import { declaredTypes, jsonEqual } from '../../lib/schema.js';
 import type { MediaType, Operation, Response, Spec } from '../../lib/spec.js';
@@ -263,7 +263,7 @@ export function notFoundUnanchored({ response, testCase, spec }: CheckContext): 
   const { operation } = testCase;
   if (String(response.status) !== notFoundStatus(operation, resourceModel(spec).get(operation.operationId)))
     return false;
-  const own = /\{([^}]+)\}$/.exec(operation.path)?.[1];
+  const own = recordParameter(operation);
   const value = own === undefined ? undefined : testCase.request.pathParams[own];
   return value !== undefined && !('sourceOperationId' in value) && !givenValue(operation, own!, value);
 }

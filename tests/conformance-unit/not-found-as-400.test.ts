@@ -28,6 +28,8 @@ function thingsServer(fault: Fault) {
       things.set(id, name);
       return { status: 201, body: { id, name } };
     }
+    const labels = /^\/things\/([^/]+)\/labels$/.exec(url.pathname)?.[1];
+    if (labels !== undefined) return uuid.test(labels) ? { status: 200, body: [] } : invalid;
     const [, where, id] = /^(\/things|\/restore\/things|\/archive\/things)\/([^/]+)$/.exec(url.pathname) ?? [];
     if (id === undefined || !uuid.test(id)) return invalid;
     const name = things.get(id);
@@ -70,6 +72,9 @@ it.each(Object.keys(expected) as Fault[])('a read documenting 400 and no 404, th
     // The made-up id of the restore got the documented 400: not judged, not failed.
     expect(operations?.restoreThing?.checks.positive_data_accepted?.failed ?? 0).toBe(0);
     expect(operations?.restoreThing?.checks.positive_data_accepted?.skipped).toBeGreaterThan(0);
+    // A list under a thing ends at no record: its 400 is no not-found, so its empty list for a thing
+    // never created failed nothing (expectFailures above), though it was asked.
+    expect(operations?.listLabels?.checks.positive_data_accepted?.passed).toBeGreaterThan(0);
     // An id never created and the deleted record were asked about, and refused.
     expect(operations?.getThing?.checks.resource_availability?.passed).toBeGreaterThan(0);
     const steps = run.report?.failures ?? [];
