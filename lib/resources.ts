@@ -123,19 +123,24 @@ function successResponse(operation: Operation, not?: string, creates = false) {
 
 /**
  * Whether a create's answer says its record was there before the request rather than made by it:
- * the status its `x-resource.merge` gives a merge, or a 200 where the create documents both 200 and
- * 201 (a find-or-create, an upsert: RFC 9110 gives 201 to a request that made a resource, so the
- * other success is the record found). A create documenting 200 alone (many answer a new record
- * with 200) made what it answers.
+ * the status its `x-resource.merge` gives a merge, or a 200 where the create documents 201 beside
+ * it and the 200's description says the record was found (a find-or-create, an upsert: RFC 9110
+ * gives 201 to a request that made a resource). A 200 that says no such thing ("OK", as generated
+ * documents put beside every POST's 201), or a create documenting 200 alone, made what it answers:
+ * taking it for someone's would leave the run's records behind, unlisted.
  */
 export function answersExisting(spec: Spec, operation: Operation, status: number): boolean {
   const resource = resourceModel(spec).get(operation.operationId)?.resource;
   if (resource?.action !== 'create') return false;
   const code = String(status);
   if (resource.merge?.merged.status === code) return true;
-  const documented = operation.responses.map((r) => r.status);
-  return code === '200' && documented.includes('200') && documented.includes(CREATED_STATUS);
+  if (code !== '200' || !operation.responses.some((r) => r.status === CREATED_STATUS)) return false;
+  const found = operation.responses.find((r) => r.status === '200');
+  return found !== undefined && FOUND.test(found.description);
 }
+
+/** A success's description saying the record was there already ("if it already exists", "the existing record"). */
+const FOUND = /\b(already|exist(s|ed|ing)?|found|previously)\b/i;
 
 /**
  * The schema of the operation's request body, which says what a client can send of a record: its JSON

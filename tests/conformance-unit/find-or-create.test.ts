@@ -3,7 +3,8 @@
  * takes a 200 answer as a record that was already there, not as one the run made: on a live account
  * (and in any run that cleans up after itself) nothing of the run changes or deletes it, and the
  * scenario steps that needed it are not sent, with the reason. A create documenting 200 alone made
- * what it answers, as before. The mock answers a create that made its record with the documented
+ * what it answers, as before, and so does one whose 200 beside its 201 does not say it found the
+ * record ("OK"). The mock answers a create that made its record with the documented
  * 201, not with the 200 listed before it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,6 +31,7 @@ async function findOrCreateServer() {
   const someones = { id: 1, name: 'urgent', color: 'grey' };
   const labels = new Map<number, Label>([[1, { ...someones }]]);
   const tags = new Map<number, { id: number; name: string }>();
+  const notes = new Map<number, { id: number; text: string }>();
   const log: string[] = [];
   let next = 2;
   const server = await jsonServer(
@@ -55,8 +57,16 @@ async function findOrCreateServer() {
         tags.set(tag.id, tag);
         return { status: 200, body: tag };
       }
-      const [, collection, id] = /^\/(labels|tags)\/(\d+)$/.exec(url.pathname) ?? [];
-      const store: Map<number, object> = collection === 'labels' ? labels : tags;
+      if (method === 'POST' && url.pathname === '/notes') {
+        const text = isObject(body) ? body.text : undefined;
+        if (!json || Object.keys(sent ?? {}).some((k) => k !== 'text') || !['hello', 'bye'].includes(text as string))
+          return { status: 422, body: {} };
+        const note = { id: next++, text: text as string };
+        notes.set(note.id, note);
+        return { status: 200, body: note };
+      }
+      const [, collection, id] = /^\/(labels|tags|notes)\/(\d+)$/.exec(url.pathname) ?? [];
+      const store: Map<number, object> = collection === 'labels' ? labels : collection === 'tags' ? tags : notes;
       const record = store.get(Number(id)) as Label | undefined;
       if (!record) return { status: 404, body: {} };
       if (method === 'DELETE') {
@@ -76,7 +86,7 @@ async function findOrCreateServer() {
     },
     { status: 422, body: {} },
   );
-  return { server, someones, labels, tags, log };
+  return { server, someones, labels, tags, notes, log };
 }
 
 describe('a create that finds its record already there', () => {
@@ -125,6 +135,12 @@ describe('a create that finds its record already there', () => {
       expect(run.report?.notSentBy.filter((n) => /Tag$/.test(n.operationId) && /already there/.test(n.reason))).toEqual(
         [],
       );
+      // A 200 "OK" beside a 201 says nothing of a record found: the notes the run made were its own, and deleted.
+      expect(target.notes.size, context).toBe(0);
+      expect(
+        target.log.some((line) => /^DELETE \/notes\/\d+$/.test(line)),
+        context,
+      ).toBe(true);
     },
   );
 
