@@ -22,7 +22,7 @@ import { CHECK_NAMES, type CheckDefinition, isJudged, selectChecks } from './che
 import type { Clock } from './clock.js';
 import { DEFAULTS, MAX_CASES_LIMIT } from './defaults.js';
 import { asConfigError, ConfigError } from './errors.js';
-import { type Execution, execute, NO_DELETE } from './execute.js';
+import { type Execution, execute, NO_DELETE, UNIDENTIFIED_CREATE } from './execute.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpClient } from './http/client.js';
 import { Pacer } from './http/pacer.js';
 import { isLoopback, preflight } from './http/preflight.js';
@@ -428,24 +428,26 @@ async function planRun(
 }
 
 /**
- * Per create whose records no operation deletes (the cleanup has no delete for its collection), the
- * records its planned valid requests make: each stays on the target. A request held back makes none;
- * an invalid one, or a duplicate or a merge, is expected to make none either.
+ * Per create whose records no operation deletes (the cleanup has no delete for its collection), or
+ * whose answer gives no id the cleanup could delete by, the records its planned valid requests make:
+ * each stays on the target. A request held back makes none; an invalid one, or a duplicate or a
+ * merge, is expected to make none either.
  */
 function foreseenLeftovers(plan: Plan): LeftBehind[] {
-  const undeletable = new Set(
-    plan.cleanup.filter((c) => !c.remove).flatMap((c) => c.creates.map((x) => x.operationId)),
-  );
+  const reasons = new Map<string, string>([
+    ...plan.cleanup.filter((c) => !c.remove).flatMap((c) => c.creates.map((x) => [x.operationId, NO_DELETE] as const)),
+    ...plan.unidentified.map((id) => [id, UNIDENTIFIED_CREATE] as const),
+  ]);
   const records = new Map<string, number>();
   for (const testCase of allCases(plan)) {
     const id = testCase.operation.operationId;
-    if (!undeletable.has(id) || testCase.kind !== 'positive' || testCase.request.othersRecord !== undefined) continue;
+    if (!reasons.has(id) || testCase.kind !== 'positive' || testCase.request.othersRecord !== undefined) continue;
     records.set(id, (records.get(id) ?? 0) + 1);
   }
   return [...records].map(([operationId, count]) => ({
     operationId,
     records: count,
-    reason: NO_DELETE,
+    reason: reasons.get(operationId)!,
     noRandom: plan.noRandom.includes(operationId),
   }));
 }

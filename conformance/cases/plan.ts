@@ -14,7 +14,7 @@ import { authCases } from './auth.js';
 import { type BuildContext, bodyMedia, CannotTest, createContext } from './context.js';
 import { type CleanupPlan, cleanupPlans, lifecycleScenarios, undeletableCreates } from './lifecycle.js';
 import { negativeCases } from './negative.js';
-import { othersRecordReason, unmadeBodyIds } from './others-records.js';
+import { makesRecords, othersRecordReason, unmadeBodyIds } from './others-records.js';
 import { bodyKey, type Draft, positiveCases, randomCases, validBody } from './positive.js';
 import { rateLimitScenario } from './rate-limit.js';
 import {
@@ -50,6 +50,8 @@ export interface Plan {
    * no random bodies (their budget had room for some): each would be a record left there for good.
    */
   noRandom: string[];
+  /** Creates that make records whose id the run cannot read from their answer: none can be deleted. */
+  unidentified: string[];
 }
 
 export interface PlanOptions {
@@ -415,7 +417,13 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
   // On a target holding others' records a random body of a create no operation deletes is one more
   // record left there for good, and judges nothing its examples and boundaries do not: none is made.
   // Loopback runs (the mock, a server under test) keep them.
-  const undeletable = ctx.othersRecords ? undeletableCreates(ctx) : new Set<string>();
+  const cleanup = cleanupPlans(ctx);
+  // A create whose answer gives no id the run can read (a 202 without a body) makes records no cleanup finds.
+  const cleaned = new Set(cleanup.flatMap((c) => c.creates.map((create) => create.operationId)));
+  const unidentified = spec.operations
+    .filter((op) => !cleaned.has(op.operationId) && makesRecords(op, spec))
+    .map((op) => op.operationId);
+  const undeletable = ctx.othersRecords ? new Set([...undeletableCreates(ctx), ...unidentified]) : new Set<string>();
   const noRandom: string[] = [];
   const phases: Phase[] = kept.phases
     .map((p) => {
@@ -462,8 +470,9 @@ export function planCases(spec: Spec, validators: ValidatorCache, options: PlanO
     ...(burst ? { burst } : {}),
     total: seq,
     skipped: [...skipped].map(([operationId, reason]) => ({ operationId, reason })),
-    cleanup: cleanupPlans(ctx),
+    cleanup,
     overBudget: kept.overBudget,
     noRandom,
+    unidentified,
   };
 }

@@ -97,3 +97,19 @@ test('--live against a server whose things never read back: caught by resource_a
   const run = await runConformance(['--spec', SPEC, '--base-url', server.url, '--live', ...ARGS]);
   expectFailures(run, ['resource_availability getThing']);
 });
+
+test('a create whose answer gives no id the cleanup could delete by is foreseen too, and gets no random body', async () => {
+  const unidentified = 'tests/fixtures/openapi/create-without-id-answer-live.yaml';
+  const plan = (target: string[]) =>
+    runConformance(['--spec', unidentified, ...target, '--dry-run', ...ARGS], { json: false });
+  const live = await plan(['--base-url', 'https://api.example.com', '--live']);
+  expect(live.code, live.describe()).toBe(0);
+  expect(live.stdout).toMatch(
+    /^left behind: createNote, \d+ records: created: the spec does not say where its answer gives the new id, so it was not deleted \(no random bodies planned for it: each would be one more\)$/m,
+  );
+  expect(live.stdout).not.toMatch(/createNote · positive: random/);
+  // On loopback without --live nothing is foreseen and the random bodies stay.
+  const loopback = await plan(['--base-url', 'http://127.0.0.1:9']);
+  expect(loopback.stdout).not.toMatch(/left behind/);
+  expect(loopback.stdout).toMatch(/createNote · positive: random #1/);
+});
