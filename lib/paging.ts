@@ -78,7 +78,14 @@ export function inferredPaging(list: Operation, body?: JsonSchema): PagingExtens
   );
   if (!size && !offset && !page && !cursor && !before) return undefined;
   const fallback = flatten(size?.schema ?? {}).default;
-  const next = cursor && fieldNamed(body, (name) => name === cursor.name || NEXT_CURSOR.test(name));
+  // A field named for a next cursor first; one named as the cursor parameter only under a `next`
+  // object (HubSpot's `paging.next.after`): at the top it is as often the cursor this page was asked
+  // with, null on the first page, which would say no page follows.
+  const echoed = cursor && fieldNamed(body, (name) => name === cursor.name);
+  const next =
+    cursor &&
+    (fieldNamed(body, (name) => NEXT_CURSOR.test(name)) ??
+      (echoed !== undefined && /^next$/i.test(parsePointer(echoed).at(-2) ?? '') ? echoed : undefined));
   const more = fieldNamed(body, (name) => HAS_NEXT.test(name), ['boolean']);
   // A count documents often type as a plain `number` (a JavaScript server's), a total all the same.
   const total = fieldNamed(body, (name) => TOTAL.test(name), ['integer', 'number']);

@@ -822,6 +822,10 @@ function memberAnswer(
   const names = new Set([word, word.replace(/ies$/, 'y'), word.replace(/es$/, ''), word.replace(/s$/, '')]);
   const found = Object.entries(objectProperties(answer) ?? {}).filter(([name]) => names.has(plainName(name)));
   if (found.length !== 1) return undefined;
+  // An answer holding the holder's own id at its top is the holder's record (a group whose `user` is
+  // its owner): the property named for the members is then one of its fields, not the member added.
+  const holderId = binding.idField;
+  if (holderId !== undefined && Object.hasOwn(objectProperties(answer) ?? {}, holderId)) return undefined;
   const [name, schema] = found[0]!;
   if (!Object.hasOwn(objectProperties(schema) ?? {}, idField)) return undefined;
   return { pointer: appendPointer('', name), schema, idField };
@@ -851,7 +855,9 @@ export function notFoundStatus(
   // the 400 is as likely the answer to a parent that is there but holds nothing of the kind.
   if (parameter === undefined || parameter !== recordParameter(operation)) return undefined;
   const lists = (status: string) => operation.responses.some((r) => r.status === status);
-  return lists('400') && !lists('404') ? '400' : undefined;
+  // An operation documenting a 201 may make the record its path names (a PUT under the client's
+  // id): a made-up id there is a new record, not a missing one, and a 400 refuses the request.
+  return lists('400') && !lists('404') && !lists('201') ? '400' : undefined;
 }
 
 /** The parameter naming the one record an operation's path ends at (`id` of `/things/{id}`). */
