@@ -5,6 +5,7 @@
  * records (created ids used, the record a merge should hit, what may have reached the server before
  * a throttled answer) is evidence for the checks.
  */
+import { decodeMultipart } from '../lib/form.js';
 import { appendPointer, getPointer } from '../lib/json-pointer.js';
 import { answersExisting, resourceModel } from '../lib/resources.js';
 import { answersGone, isSuccess } from '../lib/responses.js';
@@ -128,24 +129,15 @@ function parentValues(source: ExpressionSource, names: readonly string[] | undef
   return (names ?? []).map((name) => String(evaluateExpression(`$request.path.${name}`, source) ?? ''));
 }
 
-/** A sent body's fields as a server reads them: JSON and urlencoded by the expression reader, multipart here. */
+/** A sent body's fields as a server reads them: JSON and urlencoded by the expression reader, multipart by lib/form. */
 async function sentField(source: ExpressionSource, pointer: string): Promise<unknown> {
   const { body, headers } = source.request;
   const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
   if (typeof body === 'string' || !/^multipart\/form-data\s*;/i.test(type))
     return evaluateExpression(`$request.body#${pointer}`, source);
-  if (body === undefined || !/^\/[^/]+$/.test(pointer)) return undefined;
-  try {
-    const form = await new Request('http://form.invalid/', {
-      method: 'POST',
-      body,
-      headers: { 'content-type': type },
-    }).formData();
-    const value = form.get(pointer.slice(1).replaceAll('~1', '/').replaceAll('~0', '~'));
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  if (body === undefined) return undefined;
+  const decoded = await decodeMultipart(Buffer.from(body), type, {});
+  return decoded.ok ? getPointer(decoded.value, pointer) : undefined;
 }
 
 /**

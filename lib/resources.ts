@@ -17,6 +17,7 @@ import {
   bodyMemberships,
   bulkIdsParameter,
   bulkIdsPointer,
+  CREATED_STATUS,
   copiedRecord,
   keyNamedByParameter,
   lastSegment,
@@ -27,6 +28,7 @@ import {
   restCollections,
   restShape,
   singulars,
+  successResponse,
   templateKey,
   templateNames,
 } from './rest-shape.js';
@@ -108,19 +110,6 @@ export interface ResourceBinding {
 
 export { schemaAt } from './wire.js';
 
-const CREATED_STATUS = '201';
-
-/**
- * The 2xx an operation answers with: the first documented, but a create's 201 wherever it is listed
- * (RFC 9110 15.3.2: a 201 says the request made a resource). Where a create documents a 200 before
- * it (`200` "returns the label if it already exists", `201` "creates the label"), the 200 is its
- * answer for a record already there, not for the one it makes.
- */
-function successResponse(operation: Operation, not?: string, creates = false) {
-  const successes = operation.responses.filter((r) => isSuccessStatus(r.status) && r.status !== not);
-  return (creates ? successes.find((r) => r.status === CREATED_STATUS) : undefined) ?? successes[0];
-}
-
 /**
  * Whether a create's answer says its record was there before the request rather than made by it:
  * the status its `x-resource.merge` gives a merge, or a 200 where the create documents 201 beside
@@ -134,7 +123,7 @@ export function answersExisting(spec: Spec, operation: Operation, status: number
   if (resource?.action !== 'create') return false;
   const code = String(status);
   if (resource.merge?.merged.status === code) return true;
-  if (code !== '200' || !operation.responses.some((r) => r.status === CREATED_STATUS)) return false;
+  if (code !== '200' || !documents(operation, CREATED_STATUS)) return false;
   const found = operation.responses.find((r) => r.status === '200');
   return found !== undefined && FOUND.test(found.description);
 }
@@ -155,13 +144,13 @@ function requestSchemaOf(operation: Operation): JsonSchema | undefined {
 }
 
 function jsonSchemaOf(operation: Operation, not?: string, creates = false): JsonSchema | undefined {
-  const response = successResponse(operation, not, creates);
+  const response = successResponse(operation, creates, not);
   return response?.content.find((m) => isJsonMediaType(m.mediaType))?.schema ?? response?.content[0]?.schema;
 }
 
 /** The first example of a create's answer (its 201's where it documents one). */
 function exampleOf(create: Operation, not?: string): unknown {
-  return successResponse(create, not, true)?.content[0]?.examples[0]?.value;
+  return successResponse(create, true, not)?.content[0]?.examples[0]?.value;
 }
 
 /** A UUID as text (RFC 9562's hyphenated form, either case). */
@@ -613,7 +602,7 @@ function bind(
   const exampleValue = shown ?? own?.example ?? (Array.isArray(own?.examples) ? own.examples[0] : undefined);
   const exampleId =
     typeof exampleValue === 'string' || typeof exampleValue === 'number' ? Number(exampleValue) : Number.NaN;
-  const success = successResponse(operation, notMerged, creates);
+  const success = successResponse(operation, creates, notMerged);
   const binding: ResourceBinding = {
     resource,
     inferred,
@@ -783,7 +772,7 @@ export function resourceModel(spec: Spec): ReadonlyMap<string, ResourceBinding> 
   for (const operation of spec.operations) {
     const binding = bindings.get(operation.operationId);
     if (binding?.resource.action !== 'add-members') continue;
-    if (documents(operation, '201') && documents(operation, '200')) {
+    if (documents(operation, CREATED_STATUS) && documents(operation, '200')) {
       binding.successStatus = '201';
       binding.repeatStatus = '200';
     }
@@ -819,7 +808,7 @@ function memberAnswer(
   const answer = jsonSchemaOf(operation);
   if (idField === undefined || answer === undefined) return undefined;
   const word = plainName(lastSegment(members.collection));
-  const names = new Set([word, word.replace(/ies$/, 'y'), word.replace(/es$/, ''), word.replace(/s$/, '')]);
+  const names = new Set([word, ...singulars(word)]);
   const found = Object.entries(objectProperties(answer) ?? {}).filter(([name]) => names.has(plainName(name)));
   if (found.length !== 1) return undefined;
   // An answer holding the holder's own id at its top is the holder's record (a group whose `user` is
@@ -854,10 +843,10 @@ export function notFoundStatus(
   // Only for the record the path ends at (`/things/{id}`): under a parent (`/stores/{id}/settings`)
   // the 400 is as likely the answer to a parent that is there but holds nothing of the kind.
   if (parameter === undefined || parameter !== recordParameter(operation)) return undefined;
-  const lists = (status: string) => operation.responses.some((r) => r.status === status);
   // An operation documenting a 201 may make the record its path names (a PUT under the client's
   // id): a made-up id there is a new record, not a missing one, and a 400 refuses the request.
-  return lists('400') && !lists('404') && !lists('201') ? '400' : undefined;
+  const lists = (status: string) => documents(operation, status);
+  return lists('400') && !lists('404') && !lists(CREATED_STATUS) ? '400' : undefined;
 }
 
 /** The parameter naming the one record an operation's path ends at (`id` of `/things/{id}`). */

@@ -11,7 +11,7 @@ import { coversJson, isFormMediaType } from './media-type.js';
 import { escapeRegExp } from './regexp.js';
 import { isSuccessStatus } from './responses.js';
 import { flatten, mainType } from './schema.js';
-import type { Operation, Spec } from './spec.js';
+import type { Operation, Response, Spec } from './spec.js';
 import { objectProperties, schemaAt } from './wire.js';
 
 /** The names of a path template's parameters, in the order the path names them (a `#` or `?` suffix names none). */
@@ -128,11 +128,22 @@ export function restShape(path: string): { collection: string; idParameter?: str
   return param ? { collection: segments.slice(0, -1).join('/') || '/', idParameter: param } : { collection: path };
 }
 
-/** The 2xx an operation answers with: the first documented, but a POST's 201 (what a create that made its record answers). */
+/** What a request that made a resource is answered (RFC 9110 15.3.2). */
+export const CREATED_STATUS = '201';
+
+/**
+ * The 2xx an operation answers with (other than `not`): the first documented, but a create's 201
+ * wherever it is listed. Where a create documents a 200 before it (`200` "returns the label if it
+ * already exists", `201` "creates the label"), the 200 is its answer for a record already there.
+ */
+export function successResponse(operation: Operation, creates: boolean, not?: string): Response | undefined {
+  const successes = operation.responses.filter((r) => isSuccessStatus(r.status) && r.status !== not);
+  return (creates ? successes.find((r) => r.status === CREATED_STATUS) : undefined) ?? successes[0];
+}
+
+/** The 2xx an operation answers with, a POST read as a create (`successResponse`), and its JSON schema. */
 function successSchema(operation: Operation): { status: string; schema?: JsonSchema } | undefined {
-  const successes = operation.responses.filter((r) => isSuccessStatus(r.status));
-  const response =
-    (operation.method === 'post' ? successes.find((r) => r.status === '201') : undefined) ?? successes[0];
+  const response = successResponse(operation, operation.method === 'post');
   if (!response) return undefined;
   const schema = response.content.find((m) => coversJson(m.mediaType))?.schema;
   return { status: response.status, ...(schema ? { schema } : {}) };
